@@ -1,0 +1,54 @@
+# Quartier: the two commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint format messages lock check-migrations browser-deps clean
+
+run: $(STAMP)
+	$(BIN)/python -m quartier.devenv run
+
+test: $(STAMP)
+	$(BIN)/python -m quartier.devenv test $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: $(STAMP)
+	$(BIN)/python -m quartier.devenv exec $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Update the German catalogue from the source (needs GNU gettext), then compile it.
+messages: $(STAMP)
+	DEBUG=1 DATABASE_URL=postgresql://unused/unused REDIS_URL=redis://unused \
+		$(BIN)/python manage.py makemessages --locale de --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python -m quartier.devenv compilemessages
+
+# Re-pin every package after changing pyproject.toml.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --upgrade pip
+	.venv-lock/bin/pip install --quiet $$($(PYTHON) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print(' '.join(repr(d) for d in p['dependencies'] + p['optional-dependencies']['dev']))")
+	(echo "# Exact versions of every package, installed by 'make install'. Refresh with 'make lock'."; \
+	 .venv-lock/bin/pip freeze --exclude-editable) > requirements.lock
+	rm -rf .venv-lock
+
+# Debian's Chromium for the browser tests (never a browser download).
+browser-deps:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,86 @@
+"""The Django admin, for administrators only: areas, users and their roles.
+
+Role assignments are written through ``quartier.services`` so the stored
+object permissions always follow the role matrix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from quartier import services
+from quartier.models import FieldOfAction, Quartier, RoleAssignment, User
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 1
+    autocomplete_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("created_at",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A role is granted or revoked, never edited in place.
+        return False
+
+
+class UserRoleInline(RoleAssignmentInline):
+    fields = ("quartier", "role", "created_at")
+
+
+class AreaRoleInline(RoleAssignmentInline):
+    fields = ("user", "role", "created_at")
+
+
+class RoleServiceMixin:
+    def save_formset(self, request: HttpRequest, form: Any, formset: BaseInlineFormSet, change: bool) -> None:
+        if formset.model is not RoleAssignment:
+            super().save_formset(request, form, formset, change)  # type: ignore[misc]
+            return
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() and not formset._should_delete_form(inline_form):
+                continue
+            instance = inline_form.instance
+            if formset._should_delete_form(inline_form):
+                if instance.pk:
+                    services.role_revoke(assignment=instance, by=request.user)
+            elif instance.pk is None and inline_form.cleaned_data:
+                services.role_grant(
+                    user=inline_form.cleaned_data.get("user") or form.instance,
+                    quartier=inline_form.cleaned_data.get("quartier") or form.instance,
+                    role=inline_form.cleaned_data["role"],
+                    by=request.user,
+                )
+
+
+@admin.register(User)
+class UserAdmin(RoleServiceMixin, DjangoUserAdmin):
+    inlines = [UserRoleInline]
+    list_display = ("username", "display_name", "email", "is_active", "is_superuser")
+    search_fields = ("username", "display_name", "email", "first_name", "last_name")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("display_name", "first_name", "last_name", "email")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+
+
+@admin.register(Quartier)
+class QuartierAdmin(RoleServiceMixin, admin.ModelAdmin):
+    inlines = [AreaRoleInline]
+    list_display = ("name", "municipality", "programme", "funding_start", "funding_end")
+    search_fields = ("name", "municipality")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(FieldOfAction)
+class FieldOfActionAdmin(admin.ModelAdmin):
+    list_display = ("name", "key", "position", "cross_cutting")

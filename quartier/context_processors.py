@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from quartier.selectors import memberships_of_cached
+
+
+def areas(request: HttpRequest) -> dict[str, object]:
+    """The user's areas for the area switcher, fetched only when a template uses them."""
+    user = getattr(request, "user", None)
+    return {
+        "my_areas": SimpleLazyObject(lambda: memberships_of_cached(user) if user is not None else []),
+        "current_area": getattr(request, "area", None),
+        "area_perms": getattr(request, "area_perms", frozenset()),
+    }

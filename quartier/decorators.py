@@ -1,0 +1,67 @@
+"""The decorator every area page uses: login, area lookup and permission in one step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from quartier.models import Quartier
+from quartier.permissions import AREA_PERMISSIONS, area_permissions
+
+AreaView = Callable[..., HttpResponse]
+
+
+def get_area_for(request: HttpRequest, slug: str, perm: str) -> tuple[Quartier, frozenset[str]]:
+    """The area ``slug`` and the user's permissions there, if they may use ``perm``.
+
+    404 for an area that does not exist or where the user holds no role (so
+    outsiders learn nothing about other areas), 403 where they hold a role
+    but not this permission.
+    """
+    area = Quartier.objects.filter(slug=slug).first()
+    if area is None:
+        raise Http404(_("This area does not exist."))
+    perms = area_permissions(request.user, area)
+    if not perms:
+        raise Http404(_("This area does not exist."))
+    if perm not in perms:
+        raise PermissionDenied(_("Your role in this area does not allow this."))
+    return area, perms
+
+
+def area_view(perm: str) -> Callable[[AreaView], AreaView]:
+    """Wrap a view ``view(request, area, **kwargs)`` reached at ``/gebiet/<slug>/...``.
+
+    The required permission is kept on the view as ``required_permission`` so
+    the URL walker in the tests can check every view against the matrix.
+    """
+    if perm not in AREA_PERMISSIONS:
+        raise ValueError(f"Unknown area permission {perm!r}")
+
+    def decorator(view: AreaView) -> AreaView:
+        @wraps(view)
+        def wrapped(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            area, perms = get_area_for(request, slug, perm)
+            request.area = area  # type: ignore[attr-defined]
+            request.area_perms = perms  # type: ignore[attr-defined]
+            request.session["quartier_last_area"] = area.slug
+            return view(request, area, *args, **kwargs)
+
+        wrapped.required_permission = perm  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def public_view(view: AreaView) -> AreaView:
+    """Mark a view that anyone may open (login, health check, …) for the URL walker."""
+    view.public = True  # type: ignore[attr-defined]
+    return view

@@ -1,0 +1,116 @@
+"""Demo data: a fictional area "Kiez am Kanal" and, at large scale, four more.
+
+Idempotent: running it again changes nothing that exists. Later modules add
+their demo data through ``seed_*`` functions called from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from auditlog.context import disable_auditlog
+from django.db import transaction
+
+from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
+from quartier.services import role_grant
+
+DEMO_PASSWORD = "quartier-demo"  # noqa: S105 - documented demo password
+
+
+@dataclass(frozen=True)
+class DemoArea:
+    slug: str
+    name: str
+    municipality: str
+    funding_start: int
+    office_address: str
+    opening_hours: str
+    description: str
+
+
+MAIN_AREA = DemoArea(
+    slug="kiez-am-kanal",
+    name="Kiez am Kanal",
+    municipality="Stadt Beispielstadt, Bezirk Mitte",
+    funding_start=2021,
+    office_address="Stadtteilbüro Kiez am Kanal\nUferstraße 12\n12345 Beispielstadt",
+    opening_hours="Di 10–13 Uhr\nDo 15–18 Uhr\nund nach Vereinbarung",
+    description=(
+        "Gründerzeitquartier am Kanal mit Großwohnsiedlung im Norden. "
+        "Schwerpunkte: Nachbarschaft, Bildung, grüner öffentlicher Raum."
+    ),
+)
+
+MORE_AREAS = [
+    DemoArea("nordstadt", "Nordstadt", "Stadt Beispielstadt, Bezirk Nord", 2019, "Nordplatz 3\n12347 Beispielstadt",
+             "Mo 14–17 Uhr\nMi 10–12 Uhr", "Großwohnsiedlung der 1970er Jahre."),
+    DemoArea("bahnhofsviertel", "Bahnhofsviertel", "Stadt Beispielstadt, Bezirk Mitte", 2020,
+             "Gleisweg 8\n12345 Beispielstadt", "Di und Do 10–16 Uhr", "Dichtes Quartier rund um den Bahnhof."),
+    DemoArea("am-schlosspark", "Am Schlosspark", "Gemeinde Parkdorf", 2022, "Parkallee 1\n12399 Parkdorf",
+             "Mi 9–12 Uhr", "Kleinstädtisches Quartier mit Schlosspark."),
+    DemoArea("hafen-ost", "Hafen Ost", "Stadt Beispielstadt, Bezirk Ost", 2018, "Kaiweg 21\n12349 Beispielstadt",
+             "Mo–Fr 10–12 Uhr", "Ehemaliges Hafen- und Gewerbegebiet im Umbruch."),
+]
+
+# username, display name, email, {area slug: [roles]} ("*" = every demo area)
+DEMO_USERS: list[tuple[str, str, str, dict[str, list[str]]]] = [
+    ("steuerung", "Sabine Steuer", "steuerung@example.org", {"kiez-am-kanal": [Role.STEUERUNG]}),
+    ("planung", "Paul Plan", "planung@example.org", {"kiez-am-kanal": [Role.PLANUNG]}),
+    ("gwa", "Gül Weber", "gwa@example.org", {"kiez-am-kanal": [Role.GEMEINWESENARBEIT]}),
+    ("koordination", "Katrin Koordinat", "koordination@example.org", {"*": [Role.KOORDINATION]}),
+    (
+        "multi",
+        "Mika Vielfach",
+        "multi@example.org",
+        {"kiez-am-kanal": [Role.PLANUNG], "nordstadt": [Role.GEMEINWESENARBEIT]},
+    ),
+]
+
+
+def _area(demo: DemoArea) -> Quartier:
+    area, _created = Quartier.objects.get_or_create(
+        slug=demo.slug,
+        defaults={
+            "name": demo.name,
+            "municipality": demo.municipality,
+            "funding_start": demo.funding_start,
+            "office_address": demo.office_address,
+            "opening_hours": demo.opening_hours,
+            "description": demo.description,
+        },
+    )
+    return area
+
+
+def _user(username: str, display_name: str, email: str, *, superuser: bool = False) -> User:
+    user = User.objects.filter(username__iexact=username).first()
+    if user is None:
+        user = User(username=username, display_name=display_name, email=email, is_superuser=superuser,
+                    is_staff=superuser)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+@transaction.atomic
+def seed_demo(*, scale: str = "small") -> dict[str, int]:
+    """Create the demo data for ``scale`` ('small' or 'large'); return what exists afterwards."""
+    if not FieldOfAction.objects.exists():
+        raise RuntimeError("The fields of action are missing: run `manage.py migrate` first.")
+    with disable_auditlog():
+        areas = {MAIN_AREA.slug: _area(MAIN_AREA)}
+        # "multi" works in Nordstadt at every scale.
+        areas["nordstadt"] = _area(MORE_AREAS[0])
+        if scale == "large":
+            for demo in MORE_AREAS[1:]:
+                areas[demo.slug] = _area(demo)
+        _user("admin", "Administration", "admin@example.org", superuser=True)
+        held = set(RoleAssignment.objects.values_list("user__username", "quartier__slug", "role"))
+        for username, display_name, email, grants in DEMO_USERS:
+            user = _user(username, display_name, email)
+            for slug, roles in grants.items():
+                for area in areas.values() if slug == "*" else [areas[slug]]:
+                    for role in roles:
+                        if (user.username, area.slug, str(role)) not in held:
+                            role_grant(user=user, quartier=area, role=role, by=None)
+    return {"areas": Quartier.objects.count(), "users": User.objects.count()}

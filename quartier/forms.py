@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from quartier.models import Quartier
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username or email address"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": _("Username/email address or password is wrong. Please try again."),
+        "inactive": _("This account is deactivated."),
+    }
+
+
+class QuartierProfileForm(forms.ModelForm):
+    class Meta:
+        model = Quartier
+        fields = ["name", "municipality", "programme", "funding_start", "funding_end", "office_address",
+                  "opening_hours", "description"]
+        widgets = {
+            "office_address": forms.Textarea(attrs={"rows": 3}),
+            "opening_hours": forms.Textarea(attrs={"rows": 4}),
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        start, end = cleaned.get("funding_start"), cleaned.get("funding_end")
+        if start is not None and end is not None and end < start:
+            self.add_error("funding_end", _("The funding period cannot end before it starts."))
+        return cleaned

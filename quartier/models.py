@@ -1,0 +1,162 @@
+"""The core: areas (Quartiere), users, roles and fields of action."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+YEAR_VALIDATORS = [MinValueValidator(1971), MaxValueValidator(2100)]
+
+
+class Role(models.TextChoices):
+    """A user's role in one area. The permissions of each role are in ``quartier.permissions``."""
+
+    STEUERUNG = "steuerung", _("Steering")
+    PLANUNG = "planung", _("Planning")
+    GEMEINWESENARBEIT = "gwa", _("Community work")
+    KOORDINATION = "koordination", _("Municipal coordination")
+
+
+class QuartierUserManager(UserManager):
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """A person who logs in. Logs in with username or email address."""
+
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+
+    objects = QuartierUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_email_ci_unique",
+                violation_error_message=_("A user with this email address already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_display_name()
+
+    def get_display_name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class Quartier(models.Model):
+    """An area in the programme with its neighbourhood office.
+
+    The custom permissions below are the capabilities a role grants on one
+    area; ``quartier.permissions.ROLE_PERMISSIONS`` maps roles to them and
+    django-guardian stores them per user and area.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    municipality = models.CharField(_("municipality"), max_length=200)
+    programme = models.CharField(_("funding programme"), max_length=200, default="Sozialer Zusammenhalt")
+    funding_start = models.PositiveSmallIntegerField(_("funded from (year)"), validators=YEAR_VALIDATORS)
+    funding_end = models.PositiveSmallIntegerField(
+        _("funded until (year)"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    office_address = models.TextField(_("office address"), blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["name"]
+        default_permissions = ("add", "change", "delete", "view")
+        permissions = [
+            ("view_area", _("See the area and its dashboard")),
+            ("change_area", _("Edit the area's profile and office details")),
+            ("view_team", _("See who works in the area")),
+            ("view_audit", _("See the history of changes")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(funding_end__isnull=True) | models.Q(funding_end__gte=models.F("funding_start")),
+                name="quartier_funding_end_after_start",
+                violation_error_message=_("The funding period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("dashboard", kwargs={"slug": self.slug})
+
+    def get_quartier(self) -> Quartier:
+        return self
+
+    def get_additional_data(self) -> dict[str, int]:
+        """Stored with every audit entry so an area's history can be listed."""
+        return {"quartier_id": self.pk}
+
+
+class FieldOfAction(models.Model):
+    """A field of action (Handlungsfeld) of the programme; the same for all areas."""
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    cross_cutting = models.BooleanField(
+        _("cross-cutting"), default=False, help_text=_("A focus that runs across all fields, such as climate.")
+    )
+
+    class Meta:
+        verbose_name = _("field of action")
+        verbose_name_plural = _("fields of action")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleAssignment(models.Model):
+    """One role of one user in one area. Write only through ``quartier.services``."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
+    quartier = models.ForeignKey(
+        Quartier, verbose_name=_("area"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["quartier__name", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "quartier", "role"],
+                name="roleassignment_unique",
+                violation_error_message=_("This user already holds this role in this area."),
+            ),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="roleassignment_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.quartier}"
+
+    def get_quartier(self) -> Quartier:
+        return self.quartier
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.quartier_id}

@@ -1,0 +1,73 @@
+"""Who may do what: the one place where permissions are decided.
+
+``ROLE_PERMISSIONS`` is the role -> permission matrix (the README shows it as
+a table). Permissions are capabilities on one area, declared on
+``Quartier.Meta.permissions`` and stored per user and area as django-guardian
+object permissions (kept in line with this matrix by
+``quartier.services.sync_role_permissions``). Committee roles will add
+object permissions on committees through the same guardian tables.
+
+Every view asks through :func:`can` or the ``area_view`` decorator in
+``quartier.views``; nothing else decides access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser
+from guardian.core import ObjectPermissionChecker
+
+from quartier.models import Quartier, Role, User
+
+VIEW_AREA = "view_area"
+CHANGE_AREA = "change_area"
+VIEW_TEAM = "view_team"
+VIEW_AUDIT = "view_audit"
+
+#: Every area permission the matrix manages, in the order of the README table.
+AREA_PERMISSIONS: tuple[str, ...] = (VIEW_AREA, CHANGE_AREA, VIEW_TEAM, VIEW_AUDIT)
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.STEUERUNG: frozenset({VIEW_AREA, CHANGE_AREA, VIEW_TEAM, VIEW_AUDIT}),
+    Role.PLANUNG: frozenset({VIEW_AREA, VIEW_TEAM}),
+    Role.GEMEINWESENARBEIT: frozenset({VIEW_AREA, CHANGE_AREA, VIEW_TEAM}),
+    Role.KOORDINATION: frozenset({VIEW_AREA, VIEW_TEAM}),
+}
+
+
+def permissions_for_roles(roles: Iterable[str]) -> frozenset[str]:
+    perms: set[str] = set()
+    for role in roles:
+        perms |= ROLE_PERMISSIONS[role]
+    return frozenset(perms)
+
+
+def _checker(user: User) -> ObjectPermissionChecker:
+    """One guardian checker per user object, so a request asks the database once per area."""
+    checker = getattr(user, "_quartier_perm_checker", None)
+    if checker is None:
+        checker = ObjectPermissionChecker(user)
+        user._quartier_perm_checker = checker  # type: ignore[union-attr]
+    return checker
+
+
+def forget_cached_permissions(user: User) -> None:
+    if hasattr(user, "_quartier_perm_checker"):
+        del user._quartier_perm_checker  # type: ignore[union-attr]
+
+
+def area_permissions(user: User | AnonymousUser, area: Quartier) -> frozenset[str]:
+    """The permissions ``user`` holds on ``area`` (all of them for an active superuser)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(AREA_PERMISSIONS)
+    return frozenset(_checker(user).get_perms(area))  # type: ignore[arg-type]
+
+
+def can(user: User | AnonymousUser, perm: str, area: Quartier) -> bool:
+    """May ``user`` use ``perm`` (a name from ``AREA_PERMISSIONS``) in ``area``?"""
+    if perm not in AREA_PERMISSIONS:
+        raise ValueError(f"Unknown area permission {perm!r}")
+    return perm in area_permissions(user, area)

@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from quartier import health, views
+from quartier.decorators import public_view
+from quartier.forms import LoginForm
+
+admin.site.site_header = _("Quartier administration")
+admin.site.site_title = _("Quartier")
+admin.site.index_title = _("Areas, users and roles")
+
+account_patterns = [
+    path(
+        "anmelden/",
+        public_view(auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)),
+        name="login",
+    ),
+    path("abmelden/", public_view(auth_views.LogoutView.as_view()), name="logout"),
+    path("passwort/vergessen/", public_view(auth_views.PasswordResetView.as_view()), name="password_reset"),
+    path(
+        "passwort/vergessen/gesendet/",
+        public_view(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "passwort/neu/<uidb64>/<token>/",
+        public_view(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "passwort/neu/fertig/",
+        public_view(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+]
+
+area_patterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("profil/", views.area_edit, name="area_edit"),
+    path("verlauf/", views.area_history, name="area_history"),
+    path("verlauf/<str:model>/<str:object_pk>/", views.object_history_view, name="object_history"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("gebiet/", views.area_switch, name="area_switch"),
+    path("gebiet/<slug:slug>/", include(area_patterns)),
+    path("konto/", include(account_patterns)),
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

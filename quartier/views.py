@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import copy
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from quartier import permissions
+from quartier.decorators import area_view, public_view
+from quartier.forms import QuartierProfileForm
+from quartier.models import Quartier, Role
+from quartier.selectors import area_changes, memberships_of_cached, object_history, roles_of, team_of
+from quartier.services import quartier_update
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send the user to their area, or let them choose when they work in several."""
+    memberships = memberships_of_cached(request.user)
+    if len(memberships) == 1:
+        return redirect(memberships[0].area)
+    return render(request, "quartier/home.html", {"memberships": memberships})
+
+
+@require_GET
+@login_required
+def area_switch(request: HttpRequest) -> HttpResponse:
+    slug = request.GET.get("gebiet", "")
+    for membership in memberships_of_cached(request.user):
+        if membership.area.slug == slug:
+            return redirect(membership.area)
+    raise Http404(_("This area does not exist."))
+
+
+@require_GET
+@area_view(permissions.VIEW_AREA)
+def dashboard(request: HttpRequest, area: Quartier) -> HttpResponse:
+    perms = permissions.area_permissions(request.user, area)
+    context = {
+        "area": area,
+        "roles": [Role(role).label for role in roles_of(request.user, area)],
+        "perms": perms,
+        "team": [(Role(role).label, members) for role, members in team_of(area).items()]
+        if permissions.VIEW_TEAM in perms
+        else None,
+        "changes": list(area_changes(area)[:8]) if permissions.VIEW_AUDIT in perms else None,
+        "other_areas": [m for m in memberships_of_cached(request.user) if m.area.pk != area.pk],
+    }
+    return render(request, "quartier/dashboard.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_AREA)
+def area_edit(request: HttpRequest, area: Quartier) -> HttpResponse:
+    form = QuartierProfileForm(request.POST or None, instance=copy.copy(area))
+    if request.method == "POST" and form.is_valid():
+        quartier_update(quartier=area, by=request.user, data={f: form.cleaned_data[f] for f in form.changed_data})
+        messages.success(request, _("The area's profile was saved."))
+        return redirect(area)
+    return render(request, "quartier/area_form.html", {"area": area, "form": form})
+
+
+@require_GET
+@area_view(permissions.VIEW_AUDIT)
+def area_history(request: HttpRequest, area: Quartier) -> HttpResponse:
+    page = Paginator(area_changes(area), 50).get_page(request.GET.get("seite"))
+    return render(request, "quartier/history.html", {"area": area, "page": page, "subject": None})
+
+
+@require_GET
+@area_view(permissions.VIEW_AUDIT)
+def object_history_view(request: HttpRequest, area: Quartier, model: str, object_pk: str) -> HttpResponse:
+    """The history of one object of the area; the object must belong to the area."""
+    try:
+        model_class = apps.get_model(model)
+    except (LookupError, ValueError) as exc:
+        raise Http404(_("This object does not exist.")) from exc
+    obj = model_class._default_manager.filter(pk=object_pk).first() if object_pk.isdigit() else None
+    if obj is None or not hasattr(obj, "get_quartier") or obj.get_quartier().pk != area.pk:
+        raise Http404(_("This object does not exist."))
+    page = Paginator(object_history(obj), 50).get_page(request.GET.get("seite"))
+    return render(request, "quartier/history.html", {"area": area, "page": page, "subject": obj})
+
+
+@public_view
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

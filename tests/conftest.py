@@ -1,0 +1,92 @@
+"""Fixtures every module's tests share."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from quartier.models import Quartier, Role, User
+from tests.factories import PASSWORD, QuartierFactory, UserFactory, user_with_role
+
+pytest_plugins = ["tests.browser.fixtures"]
+
+ROLES = list(Role)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings: pytest.FixtureRequest) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests share the machine's Redis; keep their cache keys apart.
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"}
+    }
+
+
+@pytest.fixture
+def area(db: None) -> Quartier:
+    return QuartierFactory(slug="kiez-am-kanal", name="Kiez am Kanal")
+
+
+@pytest.fixture
+def other_area(db: None) -> Quartier:
+    return QuartierFactory(slug="nordstadt", name="Nordstadt")
+
+
+@pytest.fixture
+def role_users(area: Quartier) -> dict[str, User]:
+    """One user per role in ``area``."""
+    return {role.value: user_with_role(area, role, username=f"{role.value}-user") for role in ROLES}
+
+
+@pytest.fixture
+def outsider(other_area: Quartier) -> User:
+    """Works in another area only: must never see anything of ``area``."""
+    return user_with_role(other_area, Role.STEUERUNG, username="outsider")
+
+
+@pytest.fixture
+def superuser(db: None) -> User:
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def login(client: Client) -> Callable[[User], Client]:
+    def _login(user: User) -> Client:
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+def count_queries(func: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as context:
+        func()
+    return len(context.captured_queries)
+
+
+@pytest.fixture
+def assert_constant_queries() -> Callable[..., int]:
+    """Call ``request()`` before and after ``grow()`` adds data; the query count must not change.
+
+    Returns the count, so a test can pin it too.
+    """
+
+    def _assert(request: Callable[[], object], grow: Callable[[], object]) -> int:
+        request()  # warm caches (content types, sessions)
+        before = count_queries(request)
+        grow()
+        after = count_queries(request)
+        assert before == after, f"{before} queries with little data, {after} with more"
+        return after
+
+    return _assert
