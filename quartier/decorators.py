@@ -52,7 +52,8 @@ def area_view(perm: str) -> Callable[[AreaView], AreaView]:
             area, perms = get_area_for(request, slug, perm)
             request.area = area  # type: ignore[attr-defined]
             request.area_perms = perms  # type: ignore[attr-defined]
-            request.session["quartier_last_area"] = area.slug
+            if request.session.get("quartier_last_area") != area.slug:
+                request.session["quartier_last_area"] = area.slug
             return view(request, area, *args, **kwargs)
 
         wrapped.required_permission = perm  # type: ignore[attr-defined]

@@ -42,14 +42,42 @@ MAIN_AREA = DemoArea(
 )
 
 MORE_AREAS = [
-    DemoArea("nordstadt", "Nordstadt", "Stadt Beispielstadt, Bezirk Nord", 2019, "Nordplatz 3\n12347 Beispielstadt",
-             "Mo 14–17 Uhr\nMi 10–12 Uhr", "Großwohnsiedlung der 1970er Jahre."),
-    DemoArea("bahnhofsviertel", "Bahnhofsviertel", "Stadt Beispielstadt, Bezirk Mitte", 2020,
-             "Gleisweg 8\n12345 Beispielstadt", "Di und Do 10–16 Uhr", "Dichtes Quartier rund um den Bahnhof."),
-    DemoArea("am-schlosspark", "Am Schlosspark", "Gemeinde Parkdorf", 2022, "Parkallee 1\n12399 Parkdorf",
-             "Mi 9–12 Uhr", "Kleinstädtisches Quartier mit Schlosspark."),
-    DemoArea("hafen-ost", "Hafen Ost", "Stadt Beispielstadt, Bezirk Ost", 2018, "Kaiweg 21\n12349 Beispielstadt",
-             "Mo–Fr 10–12 Uhr", "Ehemaliges Hafen- und Gewerbegebiet im Umbruch."),
+    DemoArea(
+        "nordstadt",
+        "Nordstadt",
+        "Stadt Beispielstadt, Bezirk Nord",
+        2019,
+        "Nordplatz 3\n12347 Beispielstadt",
+        "Mo 14–17 Uhr\nMi 10–12 Uhr",
+        "Großwohnsiedlung der 1970er Jahre.",
+    ),
+    DemoArea(
+        "bahnhofsviertel",
+        "Bahnhofsviertel",
+        "Stadt Beispielstadt, Bezirk Mitte",
+        2020,
+        "Gleisweg 8\n12345 Beispielstadt",
+        "Di und Do 10–16 Uhr",
+        "Dichtes Quartier rund um den Bahnhof.",
+    ),
+    DemoArea(
+        "am-schlosspark",
+        "Am Schlosspark",
+        "Gemeinde Parkdorf",
+        2022,
+        "Parkallee 1\n12399 Parkdorf",
+        "Mi 9–12 Uhr",
+        "Kleinstädtisches Quartier mit Schlosspark.",
+    ),
+    DemoArea(
+        "hafen-ost",
+        "Hafen Ost",
+        "Stadt Beispielstadt, Bezirk Ost",
+        2018,
+        "Kaiweg 21\n12349 Beispielstadt",
+        "Mo–Fr 10–12 Uhr",
+        "Ehemaliges Hafen- und Gewerbegebiet im Umbruch.",
+    ),
 ]
 
 # username, display name, email, {area slug: [roles]} ("*" = every demo area)
@@ -85,8 +113,9 @@ def _area(demo: DemoArea) -> Quartier:
 def _user(username: str, display_name: str, email: str, *, superuser: bool = False) -> User:
     user = User.objects.filter(username__iexact=username).first()
     if user is None:
-        user = User(username=username, display_name=display_name, email=email, is_superuser=superuser,
-                    is_staff=superuser)
+        user = User(
+            username=username, display_name=display_name, email=email, is_superuser=superuser, is_staff=superuser
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
     return user

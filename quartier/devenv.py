@@ -86,9 +86,25 @@ def embedded_redis() -> Iterator[str]:
     port = free_port()
     say(f"starting embedded Redis on 127.0.0.1:{port} in {data_dir}")
     process = subprocess.Popen(
-        [_redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir),
-         "--save", "60 1", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning",
-         "--logfile", str(data_dir / "redis.log")],
+        [
+            _redis_binary(),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(data_dir),
+            "--save",
+            "60 1",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning",
+            "--logfile",
+            str(data_dir / "redis.log"),
+        ],
     )
     try:
         deadline = time.monotonic() + 15
@@ -147,11 +163,13 @@ def run() -> int:
         _manage(env, "seed_demo")
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "quartier", "worker", "--loglevel", "INFO", "--concurrency", "2"],
-            env=env, cwd=BASE_DIR,
+            env=env,
+            cwd=BASE_DIR,
         )
         web = subprocess.Popen(
             [sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
-            env=env, cwd=BASE_DIR,
+            env=env,
+            cwd=BASE_DIR,
         )
         say("")
         say(f"Quartier is running at http://127.0.0.1:{port}/")

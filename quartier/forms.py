@@ -22,8 +22,16 @@ class LoginForm(AuthenticationForm):
 class QuartierProfileForm(forms.ModelForm):
     class Meta:
         model = Quartier
-        fields = ["name", "municipality", "programme", "funding_start", "funding_end", "office_address",
-                  "opening_hours", "description"]
+        fields = [
+            "name",
+            "municipality",
+            "programme",
+            "funding_start",
+            "funding_end",
+            "office_address",
+            "opening_hours",
+            "description",
+        ]
         widgets = {
             "office_address": forms.Textarea(attrs={"rows": 3}),
             "opening_hours": forms.Textarea(attrs={"rows": 4}),

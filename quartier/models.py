@@ -9,7 +9,6 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-
 YEAR_VALIDATORS = [MinValueValidator(1971), MaxValueValidator(2100)]
 
 

@@ -22,10 +22,14 @@ from quartier.services import quartier_update
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send the user to their area, or let them choose when they work in several."""
+    """Send the user to their area (or the one they used last), or let them choose."""
     memberships = memberships_of_cached(request.user)
     if len(memberships) == 1:
         return redirect(memberships[0].area)
+    last = request.session.get("quartier_last_area")
+    for membership in memberships:
+        if membership.area.slug == last:
+            return redirect(membership.area)
     return render(request, "quartier/home.html", {"memberships": memberships})
 
 

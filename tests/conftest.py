@@ -21,10 +21,13 @@ ROLES = list(Role)
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests share the machine's Redis; keep their cache keys apart.
-    settings.CACHES = {
-        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"}
+    # No collectstatic in tests: serve the source files (production uses the manifest storage).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Tests share the machine's Redis; keep their cache keys apart.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"}}
 
 
 @pytest.fixture

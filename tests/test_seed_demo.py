@@ -1,0 +1,68 @@
+"""``manage.py seed_demo``: the demo area and users, idempotent, refused in production."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from quartier.demo import DEMO_PASSWORD
+from quartier.models import Quartier, Role, RoleAssignment, User
+from quartier.permissions import ROLE_PERMISSIONS, area_permissions
+
+
+def test_small_demo_has_the_area_and_every_demo_user(db: None, settings: object) -> None:
+    settings.DEBUG = True  # type: ignore[attr-defined]
+    call_command("seed_demo")
+    assert Quartier.objects.filter(slug="kiez-am-kanal").exists()
+    names = set(User.objects.values_list("username", flat=True))
+    assert {"admin", "steuerung", "planung", "gwa", "koordination", "multi"} <= names
+    assert User.objects.get(username="admin").is_superuser
+    kiez = Quartier.objects.get(slug="kiez-am-kanal")
+    for username, role in [
+        ("steuerung", Role.STEUERUNG),
+        ("planung", Role.PLANUNG),
+        ("gwa", Role.GEMEINWESENARBEIT),
+        ("koordination", Role.KOORDINATION),
+    ]:
+        user = User.objects.get(username=username)
+        assert area_permissions(user, kiez) == ROLE_PERMISSIONS[role]
+    multi = RoleAssignment.objects.filter(user__username="multi").values_list("quartier__slug", "role")
+    assert set(multi) == {("kiez-am-kanal", "planung"), ("nordstadt", "gwa")}
+
+
+def test_seed_is_idempotent(db: None, settings: object) -> None:
+    settings.DEBUG = True  # type: ignore[attr-defined]
+    call_command("seed_demo")
+    counts = (User.objects.count(), Quartier.objects.count(), RoleAssignment.objects.count())
+    call_command("seed_demo")
+    assert (User.objects.count(), Quartier.objects.count(), RoleAssignment.objects.count()) == counts
+
+
+def test_large_demo_has_five_areas_and_the_coordinator_in_each(db: None, settings: object) -> None:
+    settings.DEBUG = True  # type: ignore[attr-defined]
+    call_command("seed_demo", scale="large")
+    assert Quartier.objects.count() == 5
+    assert RoleAssignment.objects.filter(user__username="koordination").count() == 5
+
+
+def test_seed_refuses_with_debug_off_unless_forced(db: None, settings: object) -> None:
+    settings.DEBUG = False  # type: ignore[attr-defined]
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+    call_command("seed_demo", force=True)
+    assert User.objects.filter(username="steuerung").exists()
+
+
+@pytest.mark.parametrize("username", ["admin", "steuerung", "planung", "gwa", "koordination", "multi"])
+def test_every_demo_user_logs_in_and_sees_a_dashboard(
+    client: Client, db: None, settings: object, username: str
+) -> None:
+    settings.DEBUG = True  # type: ignore[attr-defined]
+    call_command("seed_demo")
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kiez am Kanal" in html

@@ -1,0 +1,122 @@
+"""Walk the URLconf and try every URL as anonymous, as each role, as an outsider and as a superuser.
+
+A view that forgets its permission check fails here without anyone writing a
+test for it: every view must either be an ``area_view`` (its permission is read
+from the view and compared with the matrix) or be marked ``public_view``, or be
+listed below with the reason it is neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from quartier.models import Quartier, Role, User
+from quartier.permissions import ROLE_PERMISSIONS
+
+# Views that need a login but no area permission (they only show the user's own areas).
+LOGIN_ONLY = {"home", "area_switch"}
+# The Django admin checks is_staff itself; tested in test_admin_is_for_staff_only.
+SKIP_NAMESPACES = {"admin"}
+
+
+@dataclass
+class Route:
+    name: str
+    pattern: str
+    callback: Any
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str | None = None) -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if ns in SKIP_NAMESPACES:
+                continue
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield Route(entry.name or "", prefix + str(entry.pattern), entry.callback)
+
+
+ROUTES = list(walk(get_resolver().url_patterns))
+
+
+def sample_url(route: Route, area: Quartier) -> str:
+    """Fill the pattern's parameters with values that exist in ``area``."""
+    values = {
+        "slug": area.slug,
+        "model": "quartier.quartier",
+        "object_pk": str(area.pk),
+        "uidb64": "MQ",
+        "token": "set-password",
+    }
+    url = "/" + route.pattern
+    for key, value in values.items():
+        for converter in ("slug", "str", "int", "path", "uuid"):
+            url = url.replace(f"<{converter}:{key}>", value)
+        url = url.replace(f"<{key}>", value)
+    assert "<" not in url, f"The URL walker does not know how to fill {route.pattern!r}: add it to sample_url"
+    return url
+
+
+def test_every_view_declares_who_may_use_it() -> None:
+    undeclared = [
+        route.pattern
+        for route in ROUTES
+        if not getattr(route.callback, "required_permission", None)
+        and not getattr(route.callback, "public", False)
+        and route.name not in LOGIN_ONLY
+    ]
+    assert undeclared == [], f"Views without a permission check: {undeclared}"
+
+
+@pytest.fixture
+def everyone(role_users: dict[str, User], outsider: User, superuser: User) -> dict[str, User]:
+    return {**role_users, "outsider": outsider, "superuser": superuser}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[route.name or route.pattern for route in ROUTES])
+def test_url_answers_each_visitor_as_the_matrix_says(
+    route: Route, area: Quartier, everyone: dict[str, User], client: Client
+) -> None:
+    url = sample_url(route, area)
+    perm = getattr(route.callback, "required_permission", None)
+    public = getattr(route.callback, "public", False)
+
+    anonymous = client.get(url)
+    if public:
+        assert anonymous.status_code < 500, url
+        return
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/konto/anmelden/"), (
+        f"{url}: anonymous got {anonymous.status_code}"
+    )
+
+    for who, user in everyone.items():
+        client.force_login(user)
+        response = client.get(url)
+        if route.name in LOGIN_ONLY:
+            assert response.status_code in {200, 302, 404}, f"{url} as {who}: {response.status_code}"
+            continue
+        if who == "superuser":
+            expected = 200
+        elif who == "outsider":
+            expected = 404  # other areas are invisible, not merely forbidden
+        else:
+            expected = 200 if perm in ROLE_PERMISSIONS[Role(who)] else 403
+        assert response.status_code == expected, f"{url} as {who}: {response.status_code}, expected {expected}"
+        client.logout()
+
+
+def test_admin_is_for_staff_only(client: Client, role_users: dict[str, User], superuser: User) -> None:
+    assert client.get("/admin/").status_code == 302
+    for user in role_users.values():
+        client.force_login(user)
+        response = client.get("/admin/")
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(superuser)
+    assert client.get("/admin/").status_code == 200
