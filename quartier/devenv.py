@@ -14,6 +14,7 @@ point the variables at them, run the command, and stop them afterwards.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import signal
@@ -55,6 +56,8 @@ def free_port() -> int:
 def embedded_postgres() -> Iterator[str]:
     import pgserver
 
+    # pgserver logs from an atexit hook, when output streams may be closed already.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     data_dir = VAR_DIR / "postgres"
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     say(f"starting embedded PostgreSQL in {data_dir}")
