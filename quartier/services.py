@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
 
+from quartier.audit import acting_as
 from quartier.models import Quartier, Role, RoleAssignment, User
 from quartier.permissions import AREA_PERMISSIONS, forget_cached_permissions, permissions_for_roles
 
@@ -66,7 +67,8 @@ def role_grant(*, user: User, quartier: Quartier, role: str, by: User | None) ->
         raise ValidationError(_("Unknown role."), code="invalid_role")
     if RoleAssignment.objects.filter(user=user, quartier=quartier, role=role).exists():
         raise ValidationError(_("This user already holds this role in this area."), code="duplicate")
-    assignment = RoleAssignment.objects.create(user=user, quartier=quartier, role=role)
+    with acting_as(by):
+        assignment = RoleAssignment.objects.create(user=user, quartier=quartier, role=role)
     sync_role_permissions(user=user, quartier=quartier)
     return assignment
 
@@ -75,7 +77,8 @@ def role_grant(*, user: User, quartier: Quartier, role: str, by: User | None) ->
 def role_revoke(*, assignment: RoleAssignment, by: User | None) -> None:
     """Take a role away; the permissions that no other role of the user grants go with it."""
     user, quartier = assignment.user, assignment.quartier
-    assignment.delete()
+    with acting_as(by):
+        assignment.delete()
     sync_role_permissions(user=user, quartier=quartier)
 
 
@@ -85,5 +88,6 @@ def quartier_update(*, quartier: Quartier, by: User, data: dict[str, object]) ->
     for field, value in data.items():
         setattr(quartier, field, value)
     quartier.full_clean()
-    quartier.save(update_fields=list(data))
+    with acting_as(by):
+        quartier.save(update_fields=list(data))
     return quartier

@@ -1,0 +1,61 @@
+"""Who changed what and when: the actor outside requests, and named state transitions."""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from django.test import Client
+
+from quartier.audit import audit_transition
+from quartier.models import Quartier, RoleAssignment, User
+from quartier.services import quartier_update, role_grant, role_revoke
+from tests.factories import UserFactory
+
+
+def test_service_outside_a_request_records_who_acted(area: Quartier, role_users: dict[str, User]) -> None:
+    steering = role_users["steuerung"]
+    newcomer = UserFactory()
+    assignment = role_grant(user=newcomer, quartier=area, role="planung", by=steering)
+    created = LogEntry.objects.get_for_object(assignment).get()
+    assert created.action == LogEntry.Action.CREATE and created.actor == steering
+    assignment_pk = assignment.pk
+    role_revoke(assignment=assignment, by=steering)
+    deleted = LogEntry.objects.filter(action=LogEntry.Action.DELETE, object_pk=str(assignment_pk)).get()
+    assert deleted.actor == steering
+    assert deleted.additional_data == {"quartier_id": area.pk}
+    assert not RoleAssignment.objects.filter(pk=assignment_pk).exists()
+
+
+def test_change_through_a_page_records_the_logged_in_user(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    client.force_login(role_users["gwa"])
+    client.post(
+        f"/gebiet/{area.slug}/profil/",
+        {"name": area.name, "municipality": "Neustadt", "programme": area.programme, "funding_start": "2020"},
+    )
+    entry = LogEntry.objects.get_for_object(area).latest("timestamp")
+    assert entry.actor == role_users["gwa"]
+    assert entry.changes_dict["municipality"] == ["Beispielstadt", "Neustadt"]
+
+
+def test_state_transition_is_recorded_by_name(area: Quartier, role_users: dict[str, User]) -> None:
+    entry = audit_transition(
+        obj=area, transition="adopt", from_state="draft", to_state="adopted", by=role_users["steuerung"]
+    )
+    assert entry.actor == role_users["steuerung"]
+    assert entry.changes_dict == {"status": ["draft", "adopted"]}
+    assert entry.additional_data == {"quartier_id": area.pk, "transition": "adopt"}
+
+
+def test_passwords_never_enter_the_audit_trail(db: None) -> None:
+    user = UserFactory()
+    user.set_password("geheim-geheim-1")
+    user.save()
+    for entry in LogEntry.objects.get_for_object(user):
+        assert "password" not in entry.changes_dict
+
+
+def test_unchanged_save_writes_no_entry(area: Quartier, role_users: dict[str, User]) -> None:
+    before = LogEntry.objects.count()
+    quartier_update(quartier=area, by=role_users["steuerung"], data={"name": area.name})
+    assert LogEntry.objects.count() == before
