@@ -20,12 +20,21 @@ from quartier.models import User
 
 @contextlib.contextmanager
 def acting_as(user: User | None) -> Iterator[None]:
-    """Record ``user`` as the actor of the changes inside, unless a request already named one."""
-    if user is None or auditlog_value.get(None) is not None:
+    """Record ``user`` as the actor of the changes inside (a service's ``by``).
+
+    auditlog's ``set_actor`` leaves its context variable set when it ends; put
+    back the enclosing context (the request's, if any) so that one stays intact.
+    """
+    if user is None:
         yield
         return
-    with set_actor(user):
-        yield
+    previous = auditlog_value.get(None)
+    try:
+        with set_actor(user):
+            yield
+    finally:
+        if previous is not None:
+            auditlog_value.set(previous)
 
 
 def audit_transition(*, obj: Model, transition: str, from_state: str, to_state: str, by: User | None) -> LogEntry:
