@@ -44,19 +44,22 @@ class RoleServiceMixin:
         if formset.model is not RoleAssignment:
             super().save_formset(request, form, formset, change)  # type: ignore[misc]
             return
+        # The admin's change message reads these, which formset.save() would set.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
-            if not inline_form.has_changed() and not formset._should_delete_form(inline_form):
-                continue
             instance = inline_form.instance
             if formset._should_delete_form(inline_form):
                 if instance.pk:
+                    formset.deleted_objects.append(instance)
                     services.role_revoke(assignment=instance, by=request.user)
-            elif instance.pk is None and inline_form.cleaned_data:
-                services.role_grant(
-                    user=inline_form.cleaned_data.get("user") or form.instance,
-                    quartier=inline_form.cleaned_data.get("quartier") or form.instance,
-                    role=inline_form.cleaned_data["role"],
-                    by=request.user,
+            elif instance.pk is None and inline_form.has_changed() and inline_form.cleaned_data:
+                formset.new_objects.append(
+                    services.role_grant(
+                        user=inline_form.cleaned_data.get("user") or form.instance,
+                        quartier=inline_form.cleaned_data.get("quartier") or form.instance,
+                        role=inline_form.cleaned_data["role"],
+                        by=request.user,
+                    )
                 )
 
 

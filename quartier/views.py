@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,6 +18,14 @@ from quartier.forms import QuartierProfileForm
 from quartier.models import Quartier, Role
 from quartier.selectors import area_changes, memberships_of_cached, object_history, roles_of, team_of
 from quartier.services import quartier_update
+
+
+def render_page(request: HttpRequest, template: str, partial: str, context: dict[str, object]) -> HttpResponse:
+    """The whole page, or only its named partial for an htmx request (from the same template)."""
+    name = f"{template}#{partial}" if request.htmx else template  # type: ignore[attr-defined]
+    response = render(request, name, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET
@@ -75,7 +84,7 @@ def area_edit(request: HttpRequest, area: Quartier) -> HttpResponse:
 @area_view(permissions.VIEW_AUDIT)
 def area_history(request: HttpRequest, area: Quartier) -> HttpResponse:
     page = Paginator(area_changes(area), 50).get_page(request.GET.get("seite"))
-    return render(request, "quartier/history.html", {"area": area, "page": page, "subject": None})
+    return render_page(request, "quartier/history.html", "entries", {"area": area, "page": page, "subject": None})
 
 
 @require_GET
@@ -90,7 +99,7 @@ def object_history_view(request: HttpRequest, area: Quartier, model: str, object
     if obj is None or not hasattr(obj, "get_quartier") or obj.get_quartier().pk != area.pk:
         raise Http404(_("This object does not exist."))
     page = Paginator(object_history(obj), 50).get_page(request.GET.get("seite"))
-    return render(request, "quartier/history.html", {"area": area, "page": page, "subject": obj})
+    return render_page(request, "quartier/history.html", "entries", {"area": area, "page": page, "subject": obj})
 
 
 @public_view

@@ -53,3 +53,18 @@ def test_history_query_count_does_not_grow(
             quartier_update(quartier=area, by=role_users["gwa"], data={"opening_hours": f"{number} Uhr"})
 
     assert_constant_queries(lambda: client.get(f"/gebiet/{area.slug}/verlauf/"), grow)  # type: ignore[operator]
+
+
+def test_history_pages_through_htmx_with_only_the_fragment(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    for number in range(60):
+        quartier_update(quartier=area, by=role_users["gwa"], data={"opening_hours": f"{number} Uhr"})
+    client.force_login(role_users["steuerung"])
+    full = client.get(f"/gebiet/{area.slug}/verlauf/")
+    assert "<html" in full.content.decode() and "Seite 1 von 2" in full.content.decode()
+    fragment = client.get(f"/gebiet/{area.slug}/verlauf/?seite=2", headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert "<html" not in html and "<h1>" not in html
+    assert "Seite 2 von 2" in html
+    assert "HX-Request" in fragment["Vary"]
