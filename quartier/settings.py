@@ -192,6 +192,9 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 if not HTTPS:
     # Development and tests over plain HTTP on loopback.
     SILENCED_SYSTEM_CHECKS += ["security.W004", "security.W008", "security.W012", "security.W016"]
+if not SECURE_HSTS_PRELOAD:
+    # Preloading binds the domain and its subdomains for a long time: a deliberate opt-in.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 LOGGING = {
     "version": 1,
