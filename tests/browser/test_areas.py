@@ -1,0 +1,70 @@
+"""Moving between areas, and the dashboard's layout on a phone and on a desktop."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from quartier.models import Role
+from quartier.services import quartier_update, role_grant
+from tests.browser.fixtures import german
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.browser
+
+
+def test_area_switcher_goes_to_the_other_area(page, live_server, navigates, browser_login, area, other_area):
+    user = user_with_role(area, Role.PLANUNG, username="multi")
+    role_grant(user=user, quartier=other_area, role=Role.GEMEINWESENARBEIT, by=None)
+
+    browser_login(page, user)
+    # Two areas: the start page lets the user choose.
+    expect(page).to_have_url(live_server.url + reverse("home"))
+    with navigates(page):
+        page.get_by_role("main").get_by_role("link", name=area.name, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(area.name)
+
+    switcher = page.get_by_role("combobox", name=german("Area"))
+    expect(switcher).to_have_value(area.slug)
+    switcher.select_option(label=other_area.name)
+    with navigates(page):
+        page.get_by_role("button", name=german("Switch")).click()
+
+    expect(page).to_have_url(live_server.url + other_area.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text(other_area.name)
+    expect(switcher).to_have_value(other_area.slug)
+    expect(page.get_by_role("main").locator(".tag")).to_have_text([german(Role.GEMEINWESENARBEIT.label)])
+
+
+@pytest.fixture
+def busy_user(area, other_area):
+    """The widest header and fullest dashboard: long name, two areas, steering (team and history)."""
+    user = user_with_role(
+        area, Role.STEUERUNG, username="steuerung-user", display_name="Maximiliane Müller-Lüdenscheidt-Schwarzenberg"
+    )
+    role_grant(user=user, quartier=other_area, role=Role.PLANUNG, by=None)
+    user_with_role(area, Role.PLANUNG, display_name="Jonas Weber")
+    user_with_role(area, Role.GEMEINWESENARBEIT, display_name="Aylin Demir")
+    quartier_update(quartier=area, by=user, data={"opening_hours": "Di 10–13 Uhr\nDo 15–18 Uhr"})
+    return user
+
+
+def assert_fits(page) -> None:
+    width = page.viewport_size["width"]
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url} scrolls sideways at {width}px: content is {scroll_width}px wide"
+
+
+@pytest.mark.parametrize("page_fixture", ["phone_page", "page"])
+def test_dashboard_fits_the_viewport(request, visit, browser_login, area, busy_user, page_fixture):
+    page = request.getfixturevalue(page_fixture)
+
+    browser_login(page, busy_user)  # the login form, then the start page listing both areas
+    assert_fits(page)
+    visit(page, area.get_absolute_url())
+    assert_fits(page)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(area.name)
+    expect(page.get_by_role("combobox", name=german("Area"))).to_be_visible()
+    expect(page.get_by_role("heading", name=german("Team"))).to_be_visible()
