@@ -68,3 +68,17 @@ def test_history_pages_through_htmx_with_only_the_fragment(
     assert "<html" not in html and "<h1>" not in html
     assert "Seite 2 von 2" in html
     assert "HX-Request" in fragment["Vary"]
+
+
+def test_object_history_query_count_does_not_grow(
+    client: Client, area: Quartier, role_users: dict[str, User], assert_constant_queries: object
+) -> None:
+    client.force_login(role_users["steuerung"])
+
+    def grow() -> None:
+        for number in range(20):
+            quartier_update(quartier=area, by=role_users["gwa"], data={"opening_hours": f"{number} Uhr"})
+
+    assert_constant_queries(  # type: ignore[operator]
+        lambda: client.get(f"/gebiet/{area.slug}/verlauf/quartier.quartier/{area.pk}/"), grow
+    )
