@@ -9,6 +9,11 @@ from quartier.services import quartier_update, role_grant
 from tests.factories import UserFactory, user_with_role
 
 
+def add_changes(area: Quartier, by: User, count: int) -> None:
+    for number in range(count):
+        quartier_update(quartier=area, by=by, data={"opening_hours": f"{number} Uhr"})
+
+
 def test_area_history_lists_changes_and_role_grants(
     client: Client, area: Quartier, role_users: dict[str, User]
 ) -> None:
@@ -47,19 +52,15 @@ def test_history_query_count_does_not_grow(
     client: Client, area: Quartier, role_users: dict[str, User], assert_constant_queries: object
 ) -> None:
     client.force_login(role_users["steuerung"])
-
-    def grow() -> None:
-        for number in range(20):
-            quartier_update(quartier=area, by=role_users["gwa"], data={"opening_hours": f"{number} Uhr"})
-
-    assert_constant_queries(lambda: client.get(f"/gebiet/{area.slug}/verlauf/"), grow)  # type: ignore[operator]
+    assert_constant_queries(  # type: ignore[operator]
+        lambda: client.get(f"/gebiet/{area.slug}/verlauf/"), lambda: add_changes(area, role_users["gwa"], 20)
+    )
 
 
 def test_history_pages_through_htmx_with_only_the_fragment(
     client: Client, area: Quartier, role_users: dict[str, User]
 ) -> None:
-    for number in range(60):
-        quartier_update(quartier=area, by=role_users["gwa"], data={"opening_hours": f"{number} Uhr"})
+    add_changes(area, role_users["gwa"], 60)
     client.force_login(role_users["steuerung"])
     full = client.get(f"/gebiet/{area.slug}/verlauf/")
     assert "<html" in full.content.decode() and "Seite 1 von 2" in full.content.decode()
@@ -74,11 +75,7 @@ def test_object_history_query_count_does_not_grow(
     client: Client, area: Quartier, role_users: dict[str, User], assert_constant_queries: object
 ) -> None:
     client.force_login(role_users["steuerung"])
-
-    def grow() -> None:
-        for number in range(20):
-            quartier_update(quartier=area, by=role_users["gwa"], data={"opening_hours": f"{number} Uhr"})
-
     assert_constant_queries(  # type: ignore[operator]
-        lambda: client.get(f"/gebiet/{area.slug}/verlauf/quartier.quartier/{area.pk}/"), grow
+        lambda: client.get(f"/gebiet/{area.slug}/verlauf/quartier.quartier/{area.pk}/"),
+        lambda: add_changes(area, role_users["gwa"], 20),
     )
