@@ -86,6 +86,13 @@ class Quartier(models.Model):
             ("change_area", _("Edit the area's profile and office details")),
             ("view_team", _("See who works in the area")),
             ("view_audit", _("See the history of changes")),
+            ("view_actors", _("See organisations and networks")),
+            ("change_actors", _("Edit organisations, persons and networks")),
+            ("view_persons", _("See persons and their contact data")),
+            ("view_contacts", _("Read contact notes")),
+            ("change_contacts", _("Write contact notes")),
+            ("view_concerns", _("See residents' concerns")),
+            ("change_concerns", _("Record and move residents' concerns")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -24,15 +24,39 @@ VIEW_AREA = "view_area"
 CHANGE_AREA = "change_area"
 VIEW_TEAM = "view_team"
 VIEW_AUDIT = "view_audit"
+VIEW_ACTORS = "view_actors"
+CHANGE_ACTORS = "change_actors"
+VIEW_PERSONS = "view_persons"
+VIEW_CONTACTS = "view_contacts"
+CHANGE_CONTACTS = "change_contacts"
+VIEW_CONCERNS = "view_concerns"
+CHANGE_CONCERNS = "change_concerns"
 
 #: Every area permission the matrix manages, in the order of the README table.
-AREA_PERMISSIONS: tuple[str, ...] = (VIEW_AREA, CHANGE_AREA, VIEW_TEAM, VIEW_AUDIT)
+AREA_PERMISSIONS: tuple[str, ...] = (
+    VIEW_AREA,
+    CHANGE_AREA,
+    VIEW_TEAM,
+    VIEW_AUDIT,
+    VIEW_ACTORS,
+    CHANGE_ACTORS,
+    VIEW_PERSONS,
+    VIEW_CONTACTS,
+    CHANGE_CONTACTS,
+    VIEW_CONCERNS,
+    CHANGE_CONCERNS,
+)
+
+_STAFF_ACTORS = {VIEW_ACTORS, CHANGE_ACTORS, VIEW_PERSONS, VIEW_CONTACTS, VIEW_CONCERNS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.STEUERUNG: frozenset({VIEW_AREA, CHANGE_AREA, VIEW_TEAM, VIEW_AUDIT}),
-    Role.PLANUNG: frozenset({VIEW_AREA, VIEW_TEAM}),
-    Role.GEMEINWESENARBEIT: frozenset({VIEW_AREA, CHANGE_AREA, VIEW_TEAM}),
-    Role.KOORDINATION: frozenset({VIEW_AREA, VIEW_TEAM}),
+    Role.STEUERUNG: frozenset({VIEW_AREA, CHANGE_AREA, VIEW_TEAM, VIEW_AUDIT, *_STAFF_ACTORS}),
+    Role.PLANUNG: frozenset({VIEW_AREA, VIEW_TEAM, *_STAFF_ACTORS}),
+    Role.GEMEINWESENARBEIT: frozenset(
+        {VIEW_AREA, CHANGE_AREA, VIEW_TEAM, *_STAFF_ACTORS, CHANGE_CONTACTS, CHANGE_CONCERNS}
+    ),
+    # The coordinator reads organisations, networks and concerns, but no person's data and no note text.
+    Role.KOORDINATION: frozenset({VIEW_AREA, VIEW_TEAM, VIEW_ACTORS, VIEW_CONCERNS}),
 }
 
 

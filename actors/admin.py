@@ -1,0 +1,5 @@
+from django.contrib import admin
+
+from actors import models
+
+admin.site.register(models.TargetGroup)

@@ -1,0 +1,54 @@
+"""Writes of the actors module."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from actors.models import Concern, ConcernStatusChange
+from quartier.audit import audit_transition
+from quartier.models import User
+
+S = Concern.Status
+
+#: Which status a concern may go to from which. Done and not feasible may be reopened.
+CONCERN_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEW: frozenset({S.FORWARDED, S.IN_PROGRESS, S.DONE, S.NOT_FEASIBLE}),
+    S.FORWARDED: frozenset({S.IN_PROGRESS, S.DONE, S.NOT_FEASIBLE}),
+    S.IN_PROGRESS: frozenset({S.FORWARDED, S.DONE, S.NOT_FEASIBLE}),
+    S.DONE: frozenset({S.IN_PROGRESS}),
+    S.NOT_FEASIBLE: frozenset({S.IN_PROGRESS}),
+}
+
+
+@transaction.atomic
+def concern_set_status(
+    *, concern: Concern, to_status: str, by: User, note: str = "", forwarded_to: str = "", answer: str = ""
+) -> Concern:
+    """Move a concern to ``to_status``, record the step in its history and in the audit trail.
+
+    Forwarding names the administrative unit; "not feasible" needs a reason.
+    The row is locked so two people cannot move the same concern at once.
+    """
+    locked = Concern.objects.select_for_update().get(pk=concern.pk)
+    if to_status not in CONCERN_TRANSITIONS.get(locked.status, frozenset()):
+        raise ValidationError(
+            _("A concern cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": S(locked.status).label, "to": S(to_status).label if to_status in S.values else to_status},
+            code="invalid_transition",
+        )
+    if to_status == S.FORWARDED and not (forwarded_to or locked.forwarded_to).strip():
+        raise ValidationError(_("Say which administrative unit the concern goes to."), code="forwarded_to_missing")
+    if to_status == S.NOT_FEASIBLE and not note.strip():
+        raise ValidationError(_("Say why the concern cannot be carried out."), code="reason_missing")
+    from_status = locked.status
+    locked.status = to_status
+    if forwarded_to:
+        locked.forwarded_to = forwarded_to.strip()
+    if answer:
+        locked.answer = answer.strip()
+    locked.save(update_fields=["status", "forwarded_to", "answer", "updated_at"])
+    ConcernStatusChange.objects.create(concern=locked, from_status=from_status, to_status=to_status, note=note, by=by)
+    audit_transition(obj=locked, transition=f"concern_{to_status}", from_state=from_status, to_state=to_status, by=by)
+    return locked
