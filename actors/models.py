@@ -28,6 +28,23 @@ class AreaScoped(models.Model):
         return {"quartier_id": self.quartier_id}
 
 
+class Period(models.Model):
+    """A membership that may have a start and an end; the end never lies before the start."""
+
+    start = models.DateField(_("from"), null=True, blank=True)
+    end = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="%(class)s_end_after_start",
+                violation_error_message=_("The end cannot be before the start."),
+            ),
+        ]
+
+
 class TargetGroup(models.Model):
     """A managed list of target groups (Zielgruppen), the same for all areas."""
 
@@ -127,23 +144,14 @@ class Person(AreaScoped):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class Affiliation(models.Model):
+class Affiliation(Period):
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE)
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE)
     function = models.CharField(_("function"), max_length=120, blank=True)
-    start = models.DateField(_("from"), null=True, blank=True)
-    end = models.DateField(_("until"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Period.Meta):
         verbose_name = _("affiliation")
         verbose_name_plural = _("affiliations")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
-                name="affiliation_end_after_start",
-                violation_error_message=_("The end cannot be before the start."),
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.organisation}"
@@ -180,7 +188,7 @@ class Network(AreaScoped):
         return self.name
 
 
-class NetworkMembership(models.Model):
+class NetworkMembership(Period):
     network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="members")
     organisation = models.ForeignKey(
         Organisation,
@@ -198,23 +206,17 @@ class NetworkMembership(models.Model):
         blank=True,
         related_name="network_memberships",
     )
-    start = models.DateField(_("from"), null=True, blank=True)
-    end = models.DateField(_("until"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Period.Meta):
         verbose_name = _("network membership")
         verbose_name_plural = _("network memberships")
         constraints = [
+            *Period.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(organisation__isnull=True, person__isnull=False)
                 | Q(organisation__isnull=False, person__isnull=True),
                 name="networkmembership_one_member",
                 violation_error_message=_("A member is either an organisation or a person."),
-            ),
-            models.CheckConstraint(
-                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
-                name="networkmembership_end_after_start",
-                violation_error_message=_("The end cannot be before the start."),
             ),
         ]
 
@@ -270,13 +272,16 @@ class ContactNote(AreaScoped):
         return self.topic
 
 
+class ConcernStatus(models.TextChoices):
+    NEW = "neu", _("New")
+    FORWARDED = "weitergeleitet", _("Forwarded")
+    IN_PROGRESS = "in_bearbeitung", _("In progress")
+    DONE = "erledigt", _("Done")
+    NOT_FEASIBLE = "nicht_umsetzbar", _("Not feasible")
+
+
 class Concern(AreaScoped):
-    class Status(models.TextChoices):
-        NEW = "neu", _("New")
-        FORWARDED = "weitergeleitet", _("Forwarded")
-        IN_PROGRESS = "in_bearbeitung", _("In progress")
-        DONE = "erledigt", _("Done")
-        NOT_FEASIBLE = "nicht_umsetzbar", _("Not feasible")
+    Status = ConcernStatus
 
     text = models.TextField(_("concern"))
     field_of_action = models.ForeignKey(
@@ -310,10 +315,7 @@ class Concern(AreaScoped):
         ordering = ["-raised_on", "-pk"]
         indexes = [models.Index(fields=["quartier", "status"], name="concern_area_status")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["neu", "weitergeleitet", "in_bearbeitung", "erledigt", "nicht_umsetzbar"]),
-                name="concern_status_valid",
-            ),
+            models.CheckConstraint(condition=Q(status__in=ConcernStatus.values), name="concern_status_valid"),
         ]
 
     def __str__(self) -> str:

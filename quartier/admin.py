@@ -21,10 +21,7 @@ from quartier.models import FieldOfAction, Quartier, RoleAssignment, User
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 1
-    autocomplete_fields: tuple[str, ...] = ()
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return ("created_at",)
+    readonly_fields = ("created_at",)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A role is granted or revoked, never edited in place.

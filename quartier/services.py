@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
 
@@ -65,10 +65,11 @@ def role_grant(*, user: User, quartier: Quartier, role: str, by: User | None) ->
     """Give ``user`` the ``role`` in ``quartier``. Granting a role twice is refused."""
     if role not in Role.values:
         raise ValidationError(_("Unknown role."), code="invalid_role")
-    if RoleAssignment.objects.filter(user=user, quartier=quartier, role=role).exists():
-        raise ValidationError(_("This user already holds this role in this area."), code="duplicate")
-    with acting_as(by):
-        assignment = RoleAssignment.objects.create(user=user, quartier=quartier, role=role)
+    try:
+        with transaction.atomic(), acting_as(by):
+            assignment = RoleAssignment.objects.create(user=user, quartier=quartier, role=role)
+    except IntegrityError as exc:  # roleassignment_unique, also when two admins grant at once
+        raise ValidationError(_("This user already holds this role in this area."), code="duplicate") from exc
     sync_role_permissions(user=user, quartier=quartier)
     return assignment
 

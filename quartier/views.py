@@ -55,11 +55,10 @@ def area_switch(request: HttpRequest) -> HttpResponse:
 @require_GET
 @area_view(permissions.VIEW_AREA)
 def dashboard(request: HttpRequest, area: Quartier) -> HttpResponse:
-    perms = permissions.area_permissions(request.user, area)
+    perms = request.area_perms  # type: ignore[attr-defined]
     context = {
         "area": area,
         "roles": [Role(role).label for role in roles_of(request.user, area)],
-        "perms": perms,
         "team": [(Role(role).label, members) for role, members in team_of(area).items()]
         if permissions.VIEW_TEAM in perms
         else None,

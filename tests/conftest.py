@@ -7,11 +7,10 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from quartier.models import Quartier, Role, User
-from tests.factories import PASSWORD, QuartierFactory, UserFactory, user_with_role
+from tests.factories import QuartierFactory, UserFactory, user_with_role
 
 pytest_plugins = ["tests.browser.fixtures"]
 
@@ -55,20 +54,6 @@ def outsider(other_area: Quartier) -> User:
 @pytest.fixture
 def superuser(db: None) -> User:
     return UserFactory(username="root", is_superuser=True, is_staff=True)
-
-
-@pytest.fixture
-def login(client: Client) -> Callable[[User], Client]:
-    def _login(user: User) -> Client:
-        client.force_login(user)
-        return client
-
-    return _login
-
-
-@pytest.fixture
-def password() -> str:
-    return PASSWORD
 
 
 def count_queries(func: Callable[[], object]) -> int:

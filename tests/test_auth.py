@@ -101,3 +101,22 @@ def test_a_used_or_forged_reset_link_is_refused(client: Client, gwa: User) -> No
     response = client.get("/konto/passwort/neu/MQ/falsches-token/")
     assert response.status_code == 200
     assert "nicht mehr gültig" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/konto/anmelden/",
+        "/konto/passwort/vergessen/",
+        "/konto/passwort/vergessen/gesendet/",
+        "/konto/passwort/neu/fertig/",
+        "/konto/passwort/neu/MQ/falsches-token/",
+    ],
+)
+def test_public_pages_query_count_does_not_grow(
+    client: Client, area: Quartier, path: str, assert_constant_queries: object
+) -> None:
+    count = assert_constant_queries(  # type: ignore[operator]
+        lambda: client.get(path), lambda: [user_with_role(area, Role.PLANUNG) for _ in range(10)]
+    )
+    assert count <= 1

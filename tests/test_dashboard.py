@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from quartier.models import Quartier, Role, User
-from quartier.services import quartier_update
+from quartier.services import quartier_update, role_grant
 from tests.factories import QuartierFactory, UserFactory, user_with_role
 
 
@@ -47,10 +47,7 @@ def test_start_page_lists_the_areas_of_a_user_with_several(
     client: Client, area: Quartier, other_area: Quartier
 ) -> None:
     user = user_with_role(area, Role.PLANUNG)
-    user_with_role_in_other = user
-    from quartier.services import role_grant
-
-    role_grant(user=user_with_role_in_other, quartier=other_area, role=Role.GEMEINWESENARBEIT, by=None)
+    role_grant(user=user, quartier=other_area, role=Role.GEMEINWESENARBEIT, by=None)
     client.force_login(user)
     html = client.get("/").content.decode()
     assert area.name in html and other_area.name in html
@@ -58,8 +55,6 @@ def test_start_page_lists_the_areas_of_a_user_with_several(
 
 
 def test_area_switcher_goes_to_the_chosen_area(client: Client, area: Quartier, other_area: Quartier) -> None:
-    from quartier.services import role_grant
-
     user = user_with_role(area, Role.PLANUNG)
     role_grant(user=user, quartier=other_area, role=Role.PLANUNG, by=None)
     client.force_login(user)
@@ -76,8 +71,6 @@ def test_user_without_any_area_is_told_to_ask_an_admin(client: Client, db: None)
 
 
 def test_coordinator_sees_all_her_areas_on_the_dashboard(client: Client, area: Quartier) -> None:
-    from quartier.services import role_grant
-
     coordinator = user_with_role(area, Role.KOORDINATION)
     others = [QuartierFactory() for _ in range(3)]
     for other in others:
@@ -92,8 +85,6 @@ def test_coordinator_sees_all_her_areas_on_the_dashboard(client: Client, area: Q
 def test_dashboard_query_count_does_not_grow_with_data(
     client: Client, area: Quartier, role: Role, assert_constant_queries: object
 ) -> None:
-    from quartier.services import role_grant
-
     user = user_with_role(area, role)
     client.force_login(user)
 
@@ -110,8 +101,6 @@ def test_dashboard_query_count_does_not_grow_with_data(
 def test_start_page_query_count_does_not_grow_with_areas(
     client: Client, area: Quartier, assert_constant_queries: object
 ) -> None:
-    from quartier.services import role_grant
-
     user = UserFactory()
     client.force_login(user)
     role_grant(user=user, quartier=area, role=Role.KOORDINATION, by=None)
@@ -125,8 +114,6 @@ def test_start_page_query_count_does_not_grow_with_areas(
 
 
 def test_start_page_returns_to_the_area_used_last(client: Client, area: Quartier, other_area: Quartier) -> None:
-    from quartier.services import role_grant
-
     user = user_with_role(area, Role.PLANUNG)
     role_grant(user=user, quartier=other_area, role=Role.PLANUNG, by=None)
     client.force_login(user)

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from quartier.devenv import stop_processes
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = BASE_DIR / "docker-compose.yml"
 TIMEOUT = 120
@@ -296,12 +298,7 @@ def test_container_healthcheck_passes_against_gunicorn_with_https(tmp_path: Path
         assert result.returncode == 0, _output(result) + log.read_text(encoding="utf-8")
         assert '"status": "ok"' in result.stdout
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_processes(server, timeout=20)
 
 
 def test_container_healthcheck_fails_without_server() -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from quartier.devenv import stop_processes
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -41,11 +43,7 @@ def celery_worker_process() -> Iterator[subprocess.Popen[bytes]]:
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_processes(process, timeout=20)
 
 
 def test_healthy_without_worker_says_so(client: Client, db: None) -> None:
