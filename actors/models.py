@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -92,7 +94,11 @@ class Organisation(AreaScoped):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
-        indexes = [models.Index(fields=["quartier", "name"], name="organisation_area_name")]
+        indexes = [
+            models.Index(fields=["quartier", "name"], name="organisation_area_name"),
+            # The same expression as actors.selectors.ORGANISATION_SEARCH_VECTOR, so searches use it.
+            GinIndex(SearchVector("name", "description", config="german"), name="organisation_search"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -41,6 +41,7 @@ area_patterns = [
     path("profil/", views.area_edit, name="area_edit"),
     path("verlauf/", views.area_history, name="area_history"),
     path("verlauf/<str:model>/<str:object_pk>/", views.object_history_view, name="object_history"),
+    path("", include("actors.urls")),
 ]
 
 urlpatterns = [

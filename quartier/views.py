@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,16 +15,9 @@ from quartier import permissions
 from quartier.decorators import area_view, public_view
 from quartier.forms import QuartierProfileForm
 from quartier.models import Quartier, Role
+from quartier.pages import render_page
 from quartier.selectors import area_changes, memberships_of_cached, object_history, roles_of, team_of
 from quartier.services import quartier_update
-
-
-def render_page(request: HttpRequest, template: str, partial: str, context: dict[str, object]) -> HttpResponse:
-    """The whole page, or only its named partial for an htmx request (from the same template)."""
-    name = f"{template}#{partial}" if request.htmx else template  # type: ignore[attr-defined]
-    response = render(request, name, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @require_GET

@@ -29,6 +29,21 @@ def _fast_and_isolated(settings: pytest.FixtureRequest) -> None:
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"}}
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (the browser tests) empty every table between tests, also the rows
+    that data migrations made; put the reference lists back for them."""
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("quartier.migrations.0002_fields_of_action").create_fields(apps, None)
+    import_module("actors.migrations.0002_target_groups").create_groups(apps, None)
+
+
 @pytest.fixture
 def area(db: None) -> Quartier:
     return QuartierFactory(slug="kiez-am-kanal", name="Kiez am Kanal")

@@ -24,12 +24,23 @@ def test_every_german_message_is_translated_and_not_fuzzy() -> None:
     assert catalogue.percent_translated() == 100
 
 
+def test_gnu_msgfmt_accepts_the_catalogue() -> None:
+    if shutil.which("msgfmt") is None:
+        if os.environ.get("CI"):
+            pytest.fail("GNU gettext (msgfmt) is missing; .ci/run installs it")
+        pytest.skip("GNU gettext is not installed (apt-get install gettext)")
+    result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(CATALOGUE)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
 def test_placeholders_survive_translation() -> None:
     import re
 
     placeholder = re.compile(r"%\(\w+\)s|\{\w*\}")
     for entry in polib.pofile(str(CATALOGUE)).translated_entries():
-        assert sorted(placeholder.findall(entry.msgid)) == sorted(placeholder.findall(entry.msgstr)), entry.msgid
+        wanted = sorted(placeholder.findall(entry.msgid))
+        for translation in entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]:
+            assert sorted(placeholder.findall(translation)) == wanted, entry.msgid
 
 
 def test_catalogue_knows_every_string_of_the_source(tmp_path: Path) -> None:

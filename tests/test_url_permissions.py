@@ -46,15 +46,23 @@ def walk(patterns: list[Any], prefix: str = "", namespace: str | None = None) ->
 ROUTES = list(walk(get_resolver().url_patterns))
 
 
-def sample_url(route: Route, area: Quartier) -> str:
-    """Fill the pattern's parameters with values that exist in ``area``."""
-    values = {
+def sample_values(area: Quartier) -> dict[str, str]:
+    """A value for every URL parameter, naming objects that exist in ``area``."""
+    from actors.models import Organisation
+
+    organisation = Organisation.objects.create(quartier=area, name="Kanalkinder e. V.")
+    return {
         "slug": area.slug,
         "model": "quartier.quartier",
         "object_pk": str(area.pk),
+        "organisation_pk": str(organisation.pk),
         "uidb64": "MQ",
         "token": "set-password",
     }
+
+
+def sample_url(route: Route, values: dict[str, str]) -> str:
+    """Fill the pattern's parameters with ``values``."""
     url = "/" + route.pattern
     for key, value in values.items():
         for converter in ("slug", "str", "int", "path", "uuid"):
@@ -84,7 +92,7 @@ def everyone(role_users: dict[str, User], outsider: User, superuser: User) -> di
 def test_url_answers_each_visitor_as_the_matrix_says(
     route: Route, area: Quartier, everyone: dict[str, User], client: Client
 ) -> None:
-    url = sample_url(route, area)
+    url = sample_url(route, sample_values(area))
     perm = getattr(route.callback, "required_permission", None)
     public = getattr(route.callback, "public", False)
 

@@ -136,13 +136,15 @@ class AxeGuard:
     def _navigated(self, page, frame) -> None:
         if frame != page.main_frame or not frame.url.startswith(("http://", "https://")):
             return
-        url, fragment = urldefrag(frame.url)
+        url, _fragment = urldefrag(frame.url)
         last = self.last_url.get(page)
         self.last_url[page] = frame.url
         if last is not None:
-            last_url, last_fragment = urldefrag(last)
-            if last_url == url and last_fragment != fragment:
-                return  # only the #fragment changed: same document
+            last_url, _ = urldefrag(last)
+            if last_url == url:
+                # Only the #fragment changed, or a script re-stated the same URL (htmx
+                # records the first page in the history on load): the same document.
+                return
         if page in self.pending:
             self.unchecked.append(self.pending[page])
         self.pending[page] = url

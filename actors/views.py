@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from actors.forms import OrganisationFilterForm, OrganisationForm
+from actors.models import Organisation
+from actors.selectors import organisation_detail, organisations_for
+from actors.services import organisation_create, organisation_update
+from quartier import permissions
+from quartier.decorators import area_view
+from quartier.exports import FORMATS, table_response
+from quartier.models import Quartier
+from quartier.pages import render_page
+
+PAGE_SIZE = 25
+
+
+def get_organisation_for(area: Quartier, pk: int) -> Organisation:
+    organisation = Organisation.objects.filter(quartier=area, pk=pk).first()
+    if organisation is None:
+        raise Http404(_("This organisation does not exist."))
+    return organisation
+
+
+@require_GET
+@area_view(permissions.VIEW_ACTORS)
+def organisation_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+    form = OrganisationFilterForm(request.GET or None, area=area)
+    organisations = organisations_for(area, form.to_filter())
+    export = request.GET.get("export")
+    if export in FORMATS:
+        return organisations_export(organisations, area=area, fmt=export)
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("seite"))
+    query = request.GET.copy()
+    query.pop("seite", None)
+    context = {
+        "area": area,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_change": permissions.CHANGE_ACTORS in request.area_perms,  # type: ignore[attr-defined]
+    }
+    return render_page(request, "actors/organisation_list.html", "results", context)
+
+
+def organisations_export(organisations: object, *, area: Quartier, fmt: str) -> HttpResponse:
+    kinds = dict(Organisation.Kind.choices)
+    rows = (
+        [
+            org.name,
+            kinds.get(org.kind, org.kind),
+            ", ".join(field.name for field in org.fields_of_action.all()),
+            org.street,
+            org.postcode,
+            org.city,
+            _("yes") if org.inside_area else _("no"),
+            org.email,
+            org.phone,
+            org.website,
+            _("yes") if org.active else _("no"),
+        ]
+        for org in organisations  # type: ignore[attr-defined]
+    )
+    headers = [
+        _("Name"),
+        _("Kind"),
+        _("Fields of action"),
+        _("Street and number"),
+        _("Postcode"),
+        _("City"),
+        _("Inside the area"),
+        _("Email address"),
+        _("Phone"),
+        _("Website"),
+        _("Active"),
+    ]
+    return table_response(filename=f"organisationen-{area.slug}", headers=headers, rows=rows, fmt=fmt)
+
+
+@require_GET
+@area_view(permissions.VIEW_ACTORS)
+def organisation_page(request: HttpRequest, area: Quartier, organisation_pk: int) -> HttpResponse:
+    perms = request.area_perms  # type: ignore[attr-defined]
+    organisation = organisation_detail(
+        area,
+        organisation_pk,
+        with_people=permissions.VIEW_PERSONS in perms,
+        with_contacts=permissions.VIEW_CONTACTS in perms,
+    )
+    if organisation is None:
+        raise Http404(_("This organisation does not exist."))
+    context = {
+        "area": area,
+        "organisation": organisation,
+        "can_change": permissions.CHANGE_ACTORS in perms,
+        "can_see_people": permissions.VIEW_PERSONS in perms,
+        "can_see_contacts": permissions.VIEW_CONTACTS in perms,
+    }
+    return render(request, "actors/organisation_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_ACTORS)
+def organisation_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+    form = OrganisationForm(request.POST or None, area=area)
+    if request.method == "POST" and form.is_valid():
+        organisation = organisation_create(area=area, data=form.cleaned_data, by=request.user)
+        messages.success(request, _("The organisation was created."))
+        return redirect("organisation_page", slug=area.slug, organisation_pk=organisation.pk)
+    return render(request, "actors/organisation_form.html", {"area": area, "form": form, "organisation": None})
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_ACTORS)
+def organisation_edit(request: HttpRequest, area: Quartier, organisation_pk: int) -> HttpResponse:
+    organisation = get_organisation_for(area, organisation_pk)
+    form = OrganisationForm(request.POST or None, instance=organisation, area=area)
+    if request.method == "POST" and form.is_valid():
+        changed = {field: form.cleaned_data[field] for field in form.changed_data if field != "confirm_duplicate"}
+        organisation_update(organisation=organisation, data=changed, by=request.user)
+        messages.success(request, _("The organisation was saved."))
+        return redirect("organisation_page", slug=area.slug, organisation_pk=organisation.pk)
+    return render(request, "actors/organisation_form.html", {"area": area, "form": form, "organisation": organisation})

@@ -1,0 +1,15 @@
+"""Helpers every module's views share."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+
+def render_page(request: HttpRequest, template: str, partial: str, context: dict[str, object]) -> HttpResponse:
+    """The whole page, or only its named partial for an htmx request (from the same template)."""
+    name = f"{template}#{partial}" if request.htmx else template  # type: ignore[attr-defined]
+    response = render(request, name, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
