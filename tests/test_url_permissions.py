@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from quartier.models import Quartier, Role, User
 from quartier.permissions import ROLE_PERMISSIONS
+from tests.factories import UserFactory
 
 # Views that need a login but no area permission (they only show the user's own areas).
 LOGIN_ONLY = {"home", "area_switch"}
@@ -47,15 +48,29 @@ ROUTES = list(walk(get_resolver().url_patterns))
 
 
 def sample_values(area: Quartier) -> dict[str, str]:
-    """A value for every URL parameter, naming objects that exist in ``area``."""
-    from actors.models import Organisation
+    """A value for every URL parameter, naming objects that exist in ``area``.
+
+    A module whose URLs take a new parameter adds it here.
+    """
+    from actors.models import Concern, ContactNote, Network, Organisation, Person
 
     organisation = Organisation.objects.create(quartier=area, name="Kanalkinder e. V.")
+    person = Person.objects.create(quartier=area, first_name="Ayşe", last_name="Demir")
+    network = Network.objects.create(quartier=area, name="Runder Tisch Kanal")
+    staff = UserFactory(username="sample-staff")
+    note = ContactNote.objects.create(
+        quartier=area, date="2026-11-01", staff=staff, channel="telefon", topic="Sommerfest"
+    )
+    concern = Concern.objects.create(quartier=area, text="Schaukel defekt", raised_on="2026-11-01")
     return {
         "slug": area.slug,
         "model": "quartier.quartier",
         "object_pk": str(area.pk),
         "organisation_pk": str(organisation.pk),
+        "person_pk": str(person.pk),
+        "network_pk": str(network.pk),
+        "note_pk": str(note.pk),
+        "concern_pk": str(concern.pk),
         "uidb64": "MQ",
         "token": "set-password",
     }

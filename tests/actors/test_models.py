@@ -20,7 +20,7 @@ from actors.models import (
     Person,
     TargetGroup,
 )
-from actors.services import concern_set_status
+from actors.services.concerns import concern_set_status
 from quartier.models import Quartier, User
 
 TODAY = datetime.date(2026, 11, 24)

@@ -1,4 +1,4 @@
-"""Writes of the actors module."""
+"""Writes for residents' concerns."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from actors.models import Concern, ConcernStatusChange, Organisation
-from quartier.audit import acting_as, audit_transition
-from quartier.models import Quartier, User
+from actors.models import Concern, ConcernStatusChange
+from quartier.audit import audit_transition
+from quartier.models import User
 
 S = Concern.Status
 
@@ -52,46 +52,3 @@ def concern_set_status(
     ConcernStatusChange.objects.create(concern=locked, from_status=from_status, to_status=to_status, note=note, by=by)
     audit_transition(obj=locked, transition=f"concern_{to_status}", from_state=from_status, to_state=to_status, by=by)
     return locked
-
-
-ORGANISATION_FIELDS = (
-    "name",
-    "kind",
-    "street",
-    "postcode",
-    "city",
-    "inside_area",
-    "email",
-    "phone",
-    "website",
-    "description",
-    "active",
-)
-
-
-@transaction.atomic
-def organisation_create(*, area: Quartier, data: dict[str, object], by: User) -> Organisation:
-    """A new organisation in ``area`` from cleaned form data (fields of action and target groups included)."""
-    organisation = Organisation(quartier=area, **{field: data[field] for field in ORGANISATION_FIELDS if field in data})
-    organisation.full_clean()
-    with acting_as(by):
-        organisation.save()
-    organisation.fields_of_action.set(data.get("fields_of_action", []))
-    organisation.target_groups.set(data.get("target_groups", []))
-    return organisation
-
-
-@transaction.atomic
-def organisation_update(*, organisation: Organisation, data: dict[str, object], by: User) -> Organisation:
-    """Change an organisation; ``data`` holds only the changed, cleaned form values."""
-    for field in ORGANISATION_FIELDS:
-        if field in data:
-            setattr(organisation, field, data[field])
-    organisation.full_clean()
-    with acting_as(by):
-        organisation.save()
-    if "fields_of_action" in data:
-        organisation.fields_of_action.set(data["fields_of_action"])
-    if "target_groups" in data:
-        organisation.target_groups.set(data["target_groups"])
-    return organisation

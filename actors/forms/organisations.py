@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Network, Organisation, TargetGroup
-from actors.selectors import OrganisationFilter, organisations_named_like
+from actors.selectors.organisations import OrganisationFilter, organisations_named_like
 from quartier.models import FieldOfAction, Quartier
 
 

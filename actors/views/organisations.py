@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actors.forms import OrganisationFilterForm, OrganisationForm
+from actors.forms.organisations import OrganisationFilterForm, OrganisationForm
 from actors.models import Organisation
-from actors.selectors import organisation_detail, organisations_for
-from actors.services import organisation_create, organisation_update
+from actors.selectors.organisations import organisation_detail, organisations_for
+from actors.services.organisations import organisation_create, organisation_update
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response

@@ -1,0 +1,1 @@
+"""One module per topic: organisations, persons, networks, contacts, concerns, imports."""

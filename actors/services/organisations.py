@@ -1,0 +1,51 @@
+"""Writes for organisations."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from actors.models import Organisation
+from quartier.audit import acting_as
+from quartier.models import Quartier, User
+
+ORGANISATION_FIELDS = (
+    "name",
+    "kind",
+    "street",
+    "postcode",
+    "city",
+    "inside_area",
+    "email",
+    "phone",
+    "website",
+    "description",
+    "active",
+)
+
+
+@transaction.atomic
+def organisation_create(*, area: Quartier, data: dict[str, object], by: User) -> Organisation:
+    """A new organisation in ``area`` from cleaned form data (fields of action and target groups included)."""
+    organisation = Organisation(quartier=area, **{field: data[field] for field in ORGANISATION_FIELDS if field in data})
+    organisation.full_clean()
+    with acting_as(by):
+        organisation.save()
+    organisation.fields_of_action.set(data.get("fields_of_action", []))
+    organisation.target_groups.set(data.get("target_groups", []))
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, data: dict[str, object], by: User) -> Organisation:
+    """Change an organisation; ``data`` holds only the changed, cleaned form values."""
+    for field in ORGANISATION_FIELDS:
+        if field in data:
+            setattr(organisation, field, data[field])
+    organisation.full_clean()
+    with acting_as(by):
+        organisation.save()
+    if "fields_of_action" in data:
+        organisation.fields_of_action.set(data["fields_of_action"])
+    if "target_groups" in data:
+        organisation.target_groups.set(data["target_groups"])
+    return organisation
