@@ -1,16 +1,18 @@
 """Demo data: a fictional area "Kiez am Kanal" and, at large scale, four more.
 
-Idempotent: running it again changes nothing that exists. Later modules add
-their demo data through ``seed_*`` functions called from here.
+Idempotent: running it again changes nothing that exists. Each module adds its
+demo data through a ``seed_*`` function called from here.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from auditlog.context import disable_auditlog
 from django.db import transaction
 
+from actors.demo import seed_actors
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
 from quartier.services import role_grant
 
@@ -142,4 +144,22 @@ def seed_demo(*, scale: str = "small") -> dict[str, int]:
                     for role in roles:
                         if (user.username, area.slug, str(role)) not in held:
                             role_grant(user=user, quartier=area, role=role, by=None)
+        for area in areas.values():
+            seed_actors(
+                area=area,
+                scale=scale,
+                staff=_office_team(area),
+                rng=random.Random(f"quartier-demo-{area.slug}"),  # noqa: S311 - demo data, not secrets
+            )
     return {"areas": Quartier.objects.count(), "users": User.objects.count()}
+
+
+def _office_team(area: Quartier) -> list[User]:
+    """The area's staff (not the coordinator); an area without community workers gets one."""
+    staff_roles = [Role.STEUERUNG, Role.PLANUNG, Role.GEMEINWESENARBEIT]
+    team = list(User.objects.filter(role_assignments__quartier=area, role_assignments__role__in=staff_roles).distinct())
+    if not any(a.role == Role.GEMEINWESENARBEIT for a in RoleAssignment.objects.filter(quartier=area)):
+        worker = _user(f"gwa-{area.slug}", f"Büro {area.name}", f"gwa-{area.slug}@example.org")
+        role_grant(user=worker, quartier=area, role=Role.GEMEINWESENARBEIT, by=None)
+        team.append(worker)
+    return team

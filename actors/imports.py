@@ -1,0 +1,261 @@
+"""Import of organisations and persons from CSV or XLSX: read, check every row, import the valid ones.
+
+The file's type is judged from its content, not its name. Each row is checked
+with the same rules as the forms; a row is imported whole or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from actors.forms.organisations import OrganisationForm
+from actors.models import Organisation, Person
+from quartier.models import Quartier
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+TRUE_WORDS = {"ja", "yes", "x", "1", "true", "wahr", "j"}
+FALSE_WORDS = {"nein", "no", "0", "false", "falsch", "n", ""}
+
+
+@dataclass
+class Row:
+    number: int  # the line in the file (the header is line 1)
+    values: dict[str, str]
+    data: dict[str, object] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    headers: tuple[str, ...]  # accepted header names, lower case
+    kind: str = "text"  # text | bool | kind
+
+
+ORGANISATION_COLUMNS = (
+    Column("name", ("name", "organisation")),
+    Column("kind", ("art", "kind", "typ"), "kind"),
+    Column("street", ("straße", "strasse", "street", "adresse")),
+    Column("postcode", ("plz", "postleitzahl", "postcode")),
+    Column("city", ("ort", "stadt", "city")),
+    Column("inside_area", ("im gebiet", "inside area", "inside_area"), "bool"),
+    Column("email", ("e-mail", "email", "e-mail-adresse")),
+    Column("phone", ("telefon", "phone", "tel")),
+    Column("website", ("website", "webseite", "internet")),
+    Column("description", ("beschreibung", "description")),
+)
+
+PERSON_COLUMNS = (
+    Column("first_name", ("vorname", "first name", "first_name")),
+    Column("last_name", ("nachname", "name", "last name", "last_name")),
+    Column("email", ("e-mail", "email", "e-mail-adresse")),
+    Column("phone", ("telefon", "phone", "tel")),
+    Column("address", ("adresse", "anschrift", "address")),
+    Column("is_resident", ("bewohner*in", "bewohnerin", "wohnt im gebiet", "resident"), "bool"),
+    Column("languages", ("sprachen", "languages")),
+)
+
+
+class PersonImportForm(forms.ModelForm):
+    """The rules a person row must meet. Imported persons have no recorded legal basis yet:
+    they appear on the GDPR review list until the office records one."""
+
+    class Meta:
+        model = Person
+        fields = [column.field for column in PERSON_COLUMNS]
+
+
+class SemicolonDialect(csv.excel):
+    delimiter = ";"
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be read; the message says why, in German."""
+
+
+def sniff(content: bytes) -> str:
+    """'xlsx' or 'csv', judged by content; anything else is refused."""
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                if "xl/workbook.xml" in archive.namelist():
+                    return "xlsx"
+        except zipfile.BadZipFile:
+            pass
+        raise FileRefused(_("The file is not a CSV or XLSX table."))
+    if b"\x00" in content[:4096]:
+        raise FileRefused(_("The file is not a CSV or XLSX table."))
+    return "csv"
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileRefused(_("The file's characters cannot be read. Please save it as UTF-8."))
+
+
+def read_table(content: bytes) -> list[list[str]]:
+    """All rows of the file as text cells, the header first."""
+    if len(content) > MAX_BYTES:
+        raise FileRefused(_("The file is larger than 5 MB."))
+    if not content.strip():
+        raise FileRefused(_("The file is empty."))
+    if sniff(content) == "xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:  # openpyxl raises many kinds for broken files
+            raise FileRefused(_("The XLSX file cannot be read.")) from exc
+        rows = [
+            ["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True)
+        ]
+    else:
+        text = _decode(content)
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+        except csv.Error:
+            dialect = SemicolonDialect
+        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    rows = [row for row in rows if any(row)]
+    if len(rows) < 2:
+        raise FileRefused(_("The file has no rows below its header."))
+    if len(rows) - 1 > MAX_ROWS:
+        raise FileRefused(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+    return rows
+
+
+def _columns_for(header: list[str], columns: tuple[Column, ...]) -> dict[int, Column]:
+    found: dict[int, Column] = {}
+    for index, title in enumerate(header):
+        lowered = title.strip().lower()
+        for column in columns:
+            if lowered in column.headers and column not in found.values():
+                found[index] = column
+                break
+    return found
+
+
+def _convert(column: Column, value: str, row: Row) -> object:
+    if column.kind == "bool":
+        lowered = value.strip().lower()
+        if lowered in TRUE_WORDS:
+            return True
+        if lowered in FALSE_WORDS:
+            return False
+        row.errors.append(_("“%(value)s” is not yes or no.") % {"value": value})
+        return None
+    if column.kind == "kind":
+        lowered = value.strip().lower()
+        for key, label in Organisation.Kind.choices:
+            if lowered in {key, str(label).lower()}:
+                return key
+        if not lowered:
+            return Organisation.Kind.OTHER
+        row.errors.append(_("“%(value)s” is not a known kind of organisation.") % {"value": value})
+        return None
+    return value
+
+
+@dataclass
+class Preview:
+    kind: str
+    rows: list[Row]
+    unknown_headers: list[str]
+
+    @property
+    def valid(self) -> list[Row]:
+        return [row for row in self.rows if row.ok]
+
+    @property
+    def invalid(self) -> list[Row]:
+        return [row for row in self.rows if not row.ok]
+
+
+KINDS: dict[str, tuple[tuple[Column, ...], str]] = {
+    "organisations": (ORGANISATION_COLUMNS, "name"),
+    "persons": (PERSON_COLUMNS, "last_name"),
+}
+KIND_LABELS = {"organisations": gettext_lazy("Organisations"), "persons": gettext_lazy("Persons")}
+
+
+def _form_errors(form: forms.BaseForm) -> Iterator[str]:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            yield f"{label}: {error}" if label else str(error)
+
+
+def check_rows(*, area: Quartier, kind: str, table: list[list[str]]) -> Preview:
+    """Check every row of ``table`` for ``kind`` in ``area``; nothing is written."""
+    columns, required = KINDS[kind]
+    header, body = table[0], table[1:]
+    mapping = _columns_for(header, columns)
+    if required not in {column.field for column in mapping.values()}:
+        wanted = next(column for column in columns if column.field == required).headers[0]
+        raise FileRefused(_("The header has no column “%(column)s”.") % {"column": wanted.capitalize()})
+    unknown = [title for index, title in enumerate(header) if index not in mapping and title]
+    seen_names: set[str] = set()
+    rows = []
+    for offset, cells in enumerate(body, start=2):
+        row = Row(number=offset, values={})
+        for index, column in mapping.items():
+            value = cells[index] if index < len(cells) else ""
+            row.values[column.field] = value
+            converted = _convert(column, value, row)
+            if converted is not None:
+                row.data[column.field] = converted
+        if row.ok:
+            _check_with_form(area=area, kind=kind, row=row, seen_names=seen_names)
+        rows.append(row)
+    return Preview(kind=kind, rows=rows, unknown_headers=unknown)
+
+
+def _check_with_form(*, area: Quartier, kind: str, row: Row, seen_names: set[str]) -> None:
+    if kind == "organisations":
+        data = {"kind": Organisation.Kind.OTHER, "inside_area": True, "active": True, **row.data}
+        form: forms.BaseForm = OrganisationForm(
+            data={key: value for key, value in data.items() if value is not False}, area=area
+        )
+        key = str(row.data.get("name", "")).strip().lower()
+        if key and key in seen_names:
+            row.errors.append(_("The same name appears earlier in the file."))
+            return
+        seen_names.add(key)
+    else:
+        form = PersonImportForm(data={key: value for key, value in row.data.items() if value is not False})
+    if not form.is_valid():
+        row.errors.extend(_form_errors(form))
+        return
+    row.data = {name: form.cleaned_data[name] for name in row.data}
+    if kind == "organisations":
+        row.data.setdefault("kind", form.cleaned_data["kind"])
+
+
+def import_rows(*, area: Quartier, kind: str, table: list[list[str]], create: Callable[[dict], object]) -> Preview:
+    """Check the rows again (the area may have changed since the preview) and create the valid ones."""
+    preview = check_rows(area=area, kind=kind, table=table)
+    for row in preview.valid:
+        try:
+            create(row.data)
+        except ValidationError as exc:
+            row.errors.extend(exc.messages)
+    return preview
