@@ -158,7 +158,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour: "example.org" means https
 
 # Email ------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -53,6 +53,7 @@ class OrganisationFilterForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
     confirm_duplicate = forms.BooleanField(
         label=_("Yes, this is a different organisation with the same name"), required=False
     )
