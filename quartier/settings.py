@@ -204,5 +204,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+# Persons untouched for this many years appear on the data protection review list.
+GDPR_REVIEW_YEARS = env_int("GDPR_REVIEW_YEARS", 3)
+
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # GDPR: no IP addresses in the audit trail
