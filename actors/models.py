@@ -133,6 +133,14 @@ class Person(AreaScoped):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         ordering = ["last_name", "first_name"]
+        indexes = [
+            # The same expression as actors.selectors.persons.PERSON_SEARCH_VECTOR, so searches use it.
+            GinIndex(
+                SearchVector("first_name", "last_name", "email", config="german")
+                + SearchVector("first_name", "last_name", "email", config="simple"),
+                name="person_search",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(legal_basis="consent") | Q(consent_date__isnull=False),

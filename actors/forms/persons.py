@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Affiliation, Organisation, Person
+from actors.selectors.persons import PersonFilter
+from actors.services.persons import AffiliationRow
+from quartier.models import Quartier
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonFilterForm(forms.Form):
+    """The search and filters above the person list (a GET form; German parameter names)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    wohnort = forms.ChoiceField(
+        label=_("Lives"),
+        required=False,
+        choices=[("", _("all")), ("innen", _("in the area")), ("aussen", _("outside the area"))],
+    )
+    rechtsgrundlage = forms.ChoiceField(label=_("Legal basis"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("all")
+    )
+    schluesselperson = forms.BooleanField(label=_("Key persons only"), required=False)
+
+    def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rechtsgrundlage"].choices = [("", _("all")), *Person.LegalBasis.choices]
+        self.fields["organisation"].queryset = Organisation.objects.filter(quartier=area).order_by("name")
+
+    def to_filter(self) -> PersonFilter:
+        """The filter for the valid parameters; an invalid one is ignored rather than failing the list."""
+        if not self.is_bound:
+            return PersonFilter()
+        self.is_valid()
+        data = self.cleaned_data  # holds only the fields that were valid
+        return PersonFilter(
+            q=data.get("q", ""),
+            resident={"innen": True, "aussen": False}.get(data.get("wohnort", "")),
+            key_person=data.get("schluesselperson", False),
+            legal_basis=data.get("rechtsgrundlage", ""),
+            organisation=data["organisation"].pk if data.get("organisation") else None,
+        )
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "address",
+            "is_resident",
+            "languages",
+            "is_key_person",
+            "key_person_note",
+            "legal_basis",
+            "consent_date",
+            "consent_scope",
+            "consent_how",
+            "interest_reason",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "key_person_note": forms.Textarea(attrs={"rows": 3}),
+            "legal_basis": forms.RadioSelect,
+            "consent_date": _date_input(),
+            "interest_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "languages": _("For example: German, Turkish, Arabic"),
+            "consent_date": _("Only with consent: the day it was given."),
+            "consent_scope": _("For example: invitations to the neighbourhood conference"),
+            "consent_how": _("For example: signed form, by email"),
+            "interest_reason": _("Only with a legitimate interest: why the office may keep the data."),
+        }
+
+    #: The form's parts, each shown as a fieldset with this legend.
+    GROUPS = (
+        (_("Name and contact"), ("first_name", "last_name", "email", "phone", "address", "languages", "is_resident")),
+        (_("Key person"), ("is_key_person", "key_person_note")),
+        (
+            _("Data protection"),
+            ("legal_basis", "consent_date", "consent_scope", "consent_how", "interest_reason"),
+        ),
+    )
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
+
+    def clean_consent_date(self) -> object:
+        date = self.cleaned_data.get("consent_date")
+        if date and date > timezone.localdate():
+            raise forms.ValidationError(_("The date of the consent cannot be in the future."), code="future")
+        return date
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        basis = cleaned.get("legal_basis")
+        if basis == Person.LegalBasis.CONSENT and not cleaned.get("consent_date") and "consent_date" not in self.errors:
+            self.add_error("consent_date", forms.ValidationError(_("Consent needs the date it was given."), "required"))
+        if basis == Person.LegalBasis.LEGITIMATE_INTEREST and not (cleaned.get("interest_reason") or "").strip():
+            self.add_error(
+                "interest_reason", forms.ValidationError(_("A legitimate interest needs its reason."), "required")
+            )
+        return cleaned
+
+
+class AffiliationForm(forms.ModelForm):
+    class Meta:
+        model = Affiliation
+        fields = ["organisation", "function", "start", "end"]
+        widgets = {"start": _date_input(), "end": _date_input()}
+
+    def __init__(self, *args: object, area: Quartier, organisations: list[Organisation], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.filter(quartier=area).order_by("name")
+        # The choices are read once for all rows (see PersonAffiliationFormSet), not once per row.
+        field.choices = [("", "---------"), *((organisation.pk, organisation.name) for organisation in organisations)]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", forms.ValidationError(_("The end cannot be before the start."), "end_before_start"))
+        return cleaned
+
+
+class BasePersonAffiliationFormSet(BaseInlineFormSet):
+    def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
+        self.area = area
+        self.organisations = list(Organisation.objects.filter(quartier=area).order_by("name", "pk"))
+        kwargs.setdefault(
+            "queryset", Affiliation.objects.select_related("organisation").order_by("organisation__name", "pk")
+        )
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, object]:
+        return {**super().get_form_kwargs(index), "area": self.area, "organisations": self.organisations}
+
+    def rows(self) -> list[AffiliationRow]:
+        """The affiliations as the person should have them after saving (a valid formset only)."""
+        rows = []
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            rows.append(
+                AffiliationRow(
+                    organisation=data["organisation"],
+                    function=data.get("function", ""),
+                    start=data.get("start"),
+                    end=data.get("end"),
+                    pk=form.instance.pk,
+                )
+            )
+        return rows
+
+
+PersonAffiliationFormSet = inlineformset_factory(
+    Person,
+    Affiliation,
+    form=AffiliationForm,
+    formset=BasePersonAffiliationFormSet,
+    fields=["organisation", "function", "start", "end"],
+    extra=1,
+    can_delete=True,
+)
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that the personal data will be removed and cannot be restored."),
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )

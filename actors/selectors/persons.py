@@ -1,0 +1,225 @@
+"""Reads for persons: the filtered list, the person's page, everything held about them, the GDPR review.
+
+Erased persons stay in the database (their contact notes and concerns keep counting) but appear in no
+list and no export; pages about them answer with a short notice (see ``actors.views.persons``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from auditlog.models import LogEntry
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import BooleanField, Case, Exists, Field, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from actors.models import Affiliation, Concern, ContactNote, NetworkMembership, Person
+from actors.selectors.organisations import prefix_query
+from quartier.models import Quartier
+
+#: The search expression for persons: German (stemmed) and simple (every word as written), because German
+#: stop words begin many names ("dem" of "Demir", "die" of "Dietrich") and the German configuration drops
+#: them. A GIN index on this very expression would let PostgreSQL use it (see the module's report).
+_SEARCH_FIELDS = ("first_name", "last_name", "email")
+PERSON_SEARCH_VECTOR = SearchVector(*_SEARCH_FIELDS, config="german") + SearchVector(*_SEARCH_FIELDS, config="simple")
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+#: How many contact notes the person's page lists.
+RECENT_CONTACTS = 20
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    q: str = ""
+    resident: bool | None = None
+    key_person: bool = False
+    legal_basis: str = ""
+    organisation: int | None = None
+
+
+def person_query(text: str) -> SearchQuery | None:
+    """Every word of ``text`` as a prefix, in the German or the simple configuration ("dem" finds "Demir")."""
+    query: SearchQuery | None = None
+    for word in _WORD.findall(text)[:8]:
+        german = prefix_query(word)
+        if german is None:
+            continue
+        either = german | SearchQuery(f"{word}:*", search_type="raw", config="simple")
+        query = either if query is None else query & either
+    return query
+
+
+def _affiliations() -> Prefetch:
+    return Prefetch(
+        "affiliation_set",
+        queryset=Affiliation.objects.select_related("organisation").order_by("organisation__name", "pk"),
+    )
+
+
+def persons_for(area: Quartier, filters: PersonFilter) -> QuerySet[Person]:
+    """The area's persons (never erased ones) matching ``filters``, by name, with their organisations."""
+    queryset = Person.objects.filter(quartier=area, erased_at__isnull=True)
+    text = filters.q.strip()
+    if "@" in text:  # an email address: its words alone would not find it
+        queryset = queryset.filter(email__istartswith=text)
+    elif (query := person_query(text)) is not None:
+        queryset = queryset.alias(search=PERSON_SEARCH_VECTOR).filter(search=query)
+    if filters.resident is not None:
+        queryset = queryset.filter(is_resident=filters.resident)
+    if filters.key_person:
+        queryset = queryset.filter(is_key_person=True)
+    if filters.legal_basis:
+        queryset = queryset.filter(legal_basis=filters.legal_basis)
+    if filters.organisation:
+        affiliated = Affiliation.objects.filter(person=OuterRef("pk"), organisation=filters.organisation)
+        queryset = queryset.filter(Exists(affiliated))
+    return queryset.order_by("last_name", "first_name", "pk").prefetch_related(_affiliations())
+
+
+def person_in_area(area: Quartier, pk: int) -> Person | None:
+    """The person ``pk`` of ``area`` (erased or not), or ``None``."""
+    return Person.objects.filter(quartier=area, pk=pk).first()
+
+
+def person_detail(area: Quartier, pk: int) -> Person | None:
+    """One person of ``area`` with what their page shows (``recent_contacts``: the latest notes)."""
+    return (
+        Person.objects.filter(quartier=area, pk=pk)
+        .prefetch_related(
+            _affiliations(),
+            Prefetch(
+                "network_memberships",
+                queryset=NetworkMembership.objects.select_related("network").order_by("network__name", "pk"),
+            ),
+            Prefetch(
+                "contact_notes",
+                queryset=ContactNote.objects.select_related("staff").order_by("-date", "-pk")[:RECENT_CONTACTS],
+                to_attr="recent_contacts",
+            ),
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class AuditChange:
+    """One field's change in an audit entry, readable: ``old`` and ``new`` are ``None`` when empty."""
+
+    field: str
+    label: str
+    old: str | None
+    new: str | None
+
+
+#: Bookkeeping fields the audit trail records but a person does not need to read.
+_AUDIT_SKIPPED = {"id", "quartier", "created_at", "updated_at"}
+
+
+def _audit_value(field: Field, value: object) -> str | None:
+    if value is None or value in ("None", ""):
+        return None
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, BooleanField):
+        return str(_("yes") if value in (True, "True") else _("no"))
+    return str(value)
+
+
+def audit_changes(entry: LogEntry) -> list[AuditChange]:
+    """The changes an audit entry of a person records, for people: their own fields only, labelled."""
+    changes = []
+    for name, values in (entry.changes_dict or {}).items():
+        try:
+            field = Person._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # a transition's "status", or a field that no longer exists
+        if not field.concrete or name in _AUDIT_SKIPPED:
+            continue  # reverse relations: auditlog notes them without content
+        old, new = [*values, None, None][:2] if isinstance(values, list) else (None, None)
+        old, new = _audit_value(field, old), _audit_value(field, new)
+        if old is None and new is None:
+            continue  # an empty field recorded at creation
+        changes.append(AuditChange(field=name, label=capfirst(str(field.verbose_name)), old=old, new=new))
+    return changes
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """Everything the area holds about one person (the GDPR access request)."""
+
+    person: Person
+    affiliations: list[Affiliation]
+    memberships: list[NetworkMembership]
+    contact_notes: list[ContactNote]
+    concerns: list[Concern] | None
+    audit_entries: list[LogEntry]
+
+
+def person_data(area: Quartier, person: Person, *, with_concerns: bool) -> PersonData:
+    """Everything held about ``person`` of ``area``, each kind in one query."""
+    assert person.quartier_id == area.pk
+    return PersonData(
+        person=person,
+        affiliations=list(
+            Affiliation.objects.filter(person=person).select_related("organisation").order_by("organisation__name")
+        ),
+        memberships=list(
+            NetworkMembership.objects.filter(person=person).select_related("network").order_by("network__name")
+        ),
+        contact_notes=list(
+            ContactNote.objects.filter(quartier=area, persons=person)
+            .select_related("staff")
+            .prefetch_related("organisations")
+            .order_by("-date", "-pk")
+        ),
+        concerns=list(
+            Concern.objects.filter(quartier=area, raised_by_person=person)
+            .select_related("field_of_action")
+            .order_by("-raised_on", "-pk")
+        )
+        if with_concerns
+        else None,
+        audit_entries=_with_changes(
+            LogEntry.objects.get_for_object(person).select_related("actor").order_by("-timestamp", "-pk")
+        ),
+    )
+
+
+def _with_changes(entries: QuerySet[LogEntry]) -> list[LogEntry]:
+    """The entries, each with ``person_changes`` (see ``audit_changes``)."""
+    result = list(entries)
+    for entry in result:
+        entry.person_changes = audit_changes(entry)  # type: ignore[attr-defined]
+    return result
+
+
+def review_cutoff(years: int, *, today: datetime.date | None = None) -> datetime.date:
+    """The day ``years`` years before ``today`` (29 February becomes 28 February)."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def persons_for_review(area: Quartier, *, cutoff: datetime.date) -> QuerySet[Person]:
+    """Persons to review: without a legal basis, or not touched (changed, or met in a contact) since ``cutoff``.
+
+    Each row carries ``last_contact`` (the date of their latest contact note, or ``None``) and
+    ``untouched`` (whether that is the reason, too).
+    """
+    cutoff_start = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+    untouched = Q(updated_at__lt=cutoff_start) & (Q(last_contact__isnull=True) | Q(last_contact__lt=cutoff))
+    return (
+        Person.objects.filter(quartier=area, erased_at__isnull=True)
+        .annotate(last_contact=Max("contact_notes__date"))
+        .annotate(untouched=Case(When(untouched, then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .filter(Q(legal_basis=Person.LegalBasis.NONE) | Q(untouched=True))
+        .order_by("last_name", "first_name", "pk")
+    )

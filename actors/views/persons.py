@@ -1,0 +1,389 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from actors.forms.persons import EraseForm, PersonAffiliationFormSet, PersonFilterForm, PersonForm
+from actors.models import Person
+from actors.selectors.persons import (
+    PersonData,
+    person_data,
+    person_detail,
+    person_in_area,
+    persons_for,
+    persons_for_review,
+    review_cutoff,
+)
+from actors.services.persons import person_create, person_erase, person_update
+from quartier import permissions
+from quartier.decorators import area_view
+from quartier.exports import FORMATS, table_response
+from quartier.models import Quartier
+from quartier.pages import render_page
+
+PAGE_SIZE = 25
+VCARD = "vcf"
+
+
+class PersonErased(Exception):
+    def __init__(self, person: Person) -> None:
+        self.person = person
+
+
+def get_person_for(area: Quartier, pk: int) -> Person:
+    """The person ``pk`` of ``area``; 404 if it is not there, ``PersonErased`` if their data was erased."""
+    person = person_in_area(area, pk)
+    if person is None:
+        raise Http404(_("This person does not exist."))
+    if person.erased_at is not None:
+        raise PersonErased(person)
+    return person
+
+
+def erased_page(request: HttpRequest, area: Quartier, person: Person) -> HttpResponse:
+    """What a page about an erased person shows instead: that the data is gone (410 Gone)."""
+    return render(request, "actors/person_erased.html", {"area": area, "person": person}, status=410)
+
+
+def _perms(request: HttpRequest) -> frozenset[str]:
+    return request.area_perms  # type: ignore[attr-defined]
+
+
+# --- the list and its exports ------------------------------------------------------------------------------
+
+
+@require_GET
+@area_view(permissions.VIEW_PERSONS)
+def person_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+    form = PersonFilterForm(request.GET or None, area=area)
+    persons = persons_for(area, form.to_filter())
+    export = request.GET.get("export")
+    if export in FORMATS:
+        return persons_export(persons, area=area, fmt=export)
+    if export == VCARD:
+        return persons_vcards(persons, area=area)
+    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("seite"))
+    query = request.GET.copy()
+    query.pop("seite", None)
+    context = {
+        "area": area,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_change": permissions.CHANGE_ACTORS in _perms(request),
+    }
+    return render_page(request, "actors/person_list.html", "results", context)
+
+
+def _current_organisations(person: Person) -> list[str]:
+    today = timezone.localdate()
+    return [
+        affiliation.organisation.name
+        for affiliation in person.affiliation_set.all()
+        if affiliation.end is None or affiliation.end >= today
+    ]
+
+
+def persons_export(persons: Iterable[Person], *, area: Quartier, fmt: str) -> HttpResponse:
+    rows = (
+        [
+            person.last_name,
+            person.first_name,
+            person.email,
+            person.phone,
+            person.address,
+            _("yes") if person.is_resident else _("no"),
+            person.languages,
+            _("yes") if person.is_key_person else _("no"),
+            person.get_legal_basis_display(),
+            ", ".join(_current_organisations(person)),
+        ]
+        for person in persons
+    )
+    headers = [
+        _("Last name"),
+        _("First name"),
+        _("Email address"),
+        _("Phone"),
+        _("Address"),
+        _("Lives in the area"),
+        _("Languages"),
+        _("Key person"),
+        _("Legal basis"),
+        _("Organisations"),
+    ]
+    return table_response(filename=f"personen-{area.slug}", headers=headers, rows=rows, fmt=fmt)
+
+
+def vcard_escape(value: str) -> str:
+    """A text value escaped for vCard 3.0 (RFC 2426): backslash, comma, semicolon and line breaks."""
+    value = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+
+def vcard_fold(line: str) -> str:
+    """Fold a content line after at most 75 octets (UTF-8), never inside a character (RFC 2425 5.8.1)."""
+    parts: list[str] = []
+    current, size, limit = "", 0, 75
+    for char in line:
+        width = len(char.encode())
+        if size + width > limit:
+            parts.append(current)
+            current, size, limit = "", 0, 74  # continuation lines start with a space
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+def vcard(person: Person) -> str:
+    """One person as a vCard 3.0."""
+    lines = [
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        f"N:{vcard_escape(person.last_name)};{vcard_escape(person.first_name)};;;",
+        f"FN:{vcard_escape(str(person))}",
+    ]
+    for name in _current_organisations(person):
+        lines.append(f"ORG:{vcard_escape(name)}")
+    if person.email:
+        lines.append(f"EMAIL;TYPE=INTERNET:{vcard_escape(person.email)}")
+    if person.phone:
+        lines.append(f"TEL;TYPE=VOICE:{vcard_escape(person.phone)}")
+    if person.address:
+        lines.append(f"ADR;TYPE=HOME:;;{vcard_escape(person.address.strip())};;;;")
+    lines.append("END:VCARD")
+    return "".join(vcard_fold(line) + "\r\n" for line in lines)
+
+
+def persons_vcards(persons: Iterable[Person], *, area: Quartier) -> HttpResponse:
+    response = HttpResponse("".join(vcard(person) for person in persons), content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="personen-{area.slug}.vcf"'
+    return response
+
+
+# --- one person -------------------------------------------------------------------------------------------
+
+
+@require_GET
+@area_view(permissions.VIEW_PERSONS)
+def person_page(request: HttpRequest, area: Quartier, person_pk: int) -> HttpResponse:
+    person = person_detail(area, person_pk)
+    if person is None:
+        raise Http404(_("This person does not exist."))
+    if person.erased_at is not None:
+        return erased_page(request, area, person)
+    perms = _perms(request)
+    context = {
+        "area": area,
+        "person": person,
+        "can_change": permissions.CHANGE_ACTORS in perms,
+        "can_read_notes": permissions.VIEW_CONTACTS in perms,
+    }
+    return render(request, "actors/person_detail.html", context)
+
+
+def _person_form(request: HttpRequest, area: Quartier, person: Person | None) -> HttpResponse:
+    instance = person or Person(quartier=area)
+    data = request.POST if request.method == "POST" else None
+    form = PersonForm(data, instance=instance)
+    formset = PersonAffiliationFormSet(data, instance=instance, prefix="affiliations", area=area)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            if person is None:
+                saved = person_create(area=area, data=form.cleaned_data, affiliations=formset.rows(), by=request.user)
+                messages.success(request, _("The person was created."))
+            else:
+                changed = {field: form.cleaned_data[field] for field in form.changed_data}
+                saved = person_update(person=person, data=changed, affiliations=formset.rows(), by=request.user)
+                messages.success(request, _("The person was saved."))
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return redirect("person_page", slug=area.slug, person_pk=saved.pk)
+    context = {"area": area, "form": form, "formset": formset, "person": person}
+    return render(request, "actors/person_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_ACTORS)
+def person_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+    return _person_form(request, area, None)
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_ACTORS)
+def person_edit(request: HttpRequest, area: Quartier, person_pk: int) -> HttpResponse:
+    try:
+        person = get_person_for(area, person_pk)
+    except PersonErased as erased:
+        return erased_page(request, area, erased.person)
+    return _person_form(request, area, person)
+
+
+# --- GDPR: access, erasure, review ------------------------------------------------------------------------
+
+
+def person_data_json(data: PersonData, *, area: Quartier, with_note_text: bool) -> dict[str, object]:
+    """Everything held about a person as plain data (the JSON download)."""
+    person = data.person
+    return {
+        "exported_at": timezone.localtime(),
+        "area": area.name,
+        "person": {
+            "id": person.pk,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "phone": person.phone,
+            "address": person.address,
+            "is_resident": person.is_resident,
+            "languages": person.languages,
+            "is_key_person": person.is_key_person,
+            "key_person_note": person.key_person_note,
+            "legal_basis": person.legal_basis,
+            "legal_basis_label": person.get_legal_basis_display(),
+            "consent_date": person.consent_date,
+            "consent_scope": person.consent_scope,
+            "consent_how": person.consent_how,
+            "interest_reason": person.interest_reason,
+            "created_at": person.created_at,
+            "updated_at": person.updated_at,
+        },
+        "affiliations": [
+            {
+                "organisation": affiliation.organisation.name,
+                "function": affiliation.function,
+                "start": affiliation.start,
+                "end": affiliation.end,
+            }
+            for affiliation in data.affiliations
+        ],
+        "network_memberships": [
+            {"network": membership.network.name, "start": membership.start, "end": membership.end}
+            for membership in data.memberships
+        ],
+        "contact_notes": [
+            {
+                "date": note.date,
+                "channel": note.get_channel_display(),
+                "staff": note.staff.get_display_name(),
+                "topic": note.topic,
+                "organisations": [organisation.name for organisation in note.organisations.all()],
+                **({"text": note.text} if with_note_text else {}),
+            }
+            for note in data.contact_notes
+        ],
+        "concerns": None
+        if data.concerns is None
+        else [
+            {
+                "raised_on": concern.raised_on,
+                "text": concern.text,
+                "place": concern.place,
+                "field_of_action": concern.field_of_action.name if concern.field_of_action else None,
+                "status": concern.get_status_display(),
+                "forwarded_to": concern.forwarded_to,
+                "answer": concern.answer,
+            }
+            for concern in data.concerns
+        ],
+        "audit_entries": [
+            {
+                "timestamp": entry.timestamp,
+                "actor": entry.actor.get_display_name() if entry.actor else None,
+                "action": entry.get_action_display(),
+                "transition": (entry.additional_data or {}).get("transition"),
+                "changes": {change.field: [change.old, change.new] for change in entry.person_changes},
+            }
+            for entry in data.audit_entries
+        ],
+    }
+
+
+@require_GET
+@area_view(permissions.VIEW_PERSONS)
+def person_data_page(request: HttpRequest, area: Quartier, person_pk: int) -> HttpResponse:
+    try:
+        person = get_person_for(area, person_pk)
+    except PersonErased as erased:
+        return erased_page(request, area, erased.person)
+    perms = _perms(request)
+    data = person_data(area, person, with_concerns=permissions.VIEW_CONCERNS in perms)
+    with_note_text = permissions.VIEW_CONTACTS in perms
+    if request.GET.get("format") == "json":
+        content = json.dumps(
+            person_data_json(data, area=area, with_note_text=with_note_text),
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+            indent=2,
+        )
+        response = HttpResponse(content, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="person-{person.pk}-daten.json"'
+        return response
+    context = {
+        "area": area,
+        "person": person,
+        "data": data,
+        "can_read_notes": with_note_text,
+        "can_change": permissions.CHANGE_ACTORS in perms,
+    }
+    return render(request, "actors/person_data.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_ACTORS)
+def person_erase_page(request: HttpRequest, area: Quartier, person_pk: int) -> HttpResponse:
+    try:
+        person = get_person_for(area, person_pk)
+    except PersonErased as erased:
+        return erased_page(request, area, erased.person)
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_erase(person=person, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The person's data was erased."))
+            return redirect("person_list", slug=area.slug)
+    counts = {
+        "contact_notes": person.contact_notes.count(),
+        "concerns": person.concerns.count(),
+        "affiliations": person.affiliation_set.count(),
+        "memberships": person.network_memberships.count(),
+    }
+    return render(request, "actors/person_erase.html", {"area": area, "person": person, "form": form, **counts})
+
+
+@require_GET
+@area_view(permissions.CHANGE_ACTORS)
+def person_review(request: HttpRequest, area: Quartier) -> HttpResponse:
+    years = int(getattr(settings, "GDPR_REVIEW_YEARS", 3))
+    cutoff = review_cutoff(years)
+    page = Paginator(persons_for_review(area, cutoff=cutoff), PAGE_SIZE).get_page(request.GET.get("seite"))
+    context = {"area": area, "page": page, "years": years, "cutoff": cutoff, "query": ""}
+    return render_page(request, "actors/person_review.html", "results", context)
+
+
+urlpatterns = [
+    path("personen/", person_list, name="person_list"),
+    path("personen/neu/", person_new, name="person_new"),
+    path("personen/pruefen/", person_review, name="person_review"),
+    path("personen/<int:person_pk>/", person_page, name="person_page"),
+    path("personen/<int:person_pk>/bearbeiten/", person_edit, name="person_edit"),
+    path("personen/<int:person_pk>/daten/", person_data_page, name="person_data"),
+    path("personen/<int:person_pk>/loeschen/", person_erase_page, name="person_erase"),
+]
