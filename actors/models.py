@@ -273,7 +273,10 @@ class ContactNote(AreaScoped):
         verbose_name = _("contact note")
         verbose_name_plural = _("contact notes")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["quartier", "-date"], name="contactnote_area_date")]
+        indexes = [
+            models.Index(fields=["quartier", "-date"], name="contactnote_area_date"),
+            GinIndex(SearchVector("topic", "text", config="german"), name="contactnote_search"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(follow_up_due__isnull=True) | Q(follow_up_assignee__isnull=False),
@@ -327,7 +330,10 @@ class Concern(AreaScoped):
         verbose_name = _("concern")
         verbose_name_plural = _("concerns")
         ordering = ["-raised_on", "-pk"]
-        indexes = [models.Index(fields=["quartier", "status"], name="concern_area_status")]
+        indexes = [
+            models.Index(fields=["quartier", "status"], name="concern_area_status"),
+            GinIndex(SearchVector("text", "place", config="german"), name="concern_search"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ConcernStatus.values), name="concern_status_valid"),
         ]

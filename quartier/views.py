@@ -47,6 +47,10 @@ def area_switch(request: HttpRequest) -> HttpResponse:
 @require_GET
 @area_view(permissions.VIEW_AREA)
 def dashboard(request: HttpRequest, area: Quartier) -> HttpResponse:
+    from django.utils import timezone
+
+    from actors.selectors.contacts import follow_ups_due_for
+
     perms = request.area_perms  # type: ignore[attr-defined]
     context = {
         "area": area,
@@ -56,6 +60,9 @@ def dashboard(request: HttpRequest, area: Quartier) -> HttpResponse:
         else None,
         "changes": list(area_changes(area)[:8]) if permissions.VIEW_AUDIT in perms else None,
         "other_areas": [m for m in memberships_of_cached(request.user) if m.area.pk != area.pk],
+        "follow_ups": follow_ups_due_for(area, request.user, today=timezone.localdate())
+        if permissions.VIEW_CONTACTS in perms
+        else None,
     }
     return render(request, "quartier/dashboard.html", context)
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import Concern, ConcernStatusChange
-from quartier.audit import audit_transition
-from quartier.models import User
+from quartier.audit import acting_as, audit_transition
+from quartier.models import Quartier, User
 
 S = Concern.Status
 
@@ -52,3 +56,47 @@ def concern_set_status(
     ConcernStatusChange.objects.create(concern=locked, from_status=from_status, to_status=to_status, note=note, by=by)
     audit_transition(obj=locked, transition=f"concern_{to_status}", from_state=from_status, to_state=to_status, by=by)
     return locked
+
+
+#: What the concern form edits; the status, the unit it went to and the answer move only through ``concern_set_status``.
+CONCERN_FIELDS = ("text", "field_of_action", "place", "raised_on", "raised_by_person", "raised_by_organisation")
+
+
+def concern_check(*, area: Quartier, values: Mapping[str, object]) -> None:
+    """Raise a ``ValidationError`` by field for a concern of ``area`` with ``values``."""
+    errors: dict[str, list[str]] = {}
+    raised_on = values.get("raised_on")
+    if isinstance(raised_on, datetime.date) and raised_on > timezone.localdate():
+        errors["raised_on"] = [_("A concern cannot be raised in the future.")]
+    person = values.get("raised_by_person")
+    if person is not None and person.quartier_id != area.pk:  # type: ignore[attr-defined]
+        errors["raised_by_person"] = [_("Choose a person of this area.")]
+    organisation = values.get("raised_by_organisation")
+    if organisation is not None and organisation.quartier_id != area.pk:  # type: ignore[attr-defined]
+        errors["raised_by_organisation"] = [_("Choose an organisation of this area.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def concern_create(*, area: Quartier, data: Mapping[str, object], by: User) -> Concern:
+    """A new concern in ``area`` (status "new") from cleaned form data; nobody raising it means anonymous."""
+    concern_check(area=area, values=data)
+    concern = Concern(quartier=area, **{field: data[field] for field in CONCERN_FIELDS if field in data})
+    concern.full_clean()
+    with acting_as(by):
+        concern.save()
+    return concern
+
+
+@transaction.atomic
+def concern_update(*, concern: Concern, data: Mapping[str, object], by: User) -> Concern:
+    """Change what a concern says; ``data`` holds only the changed, cleaned values. The status stays."""
+    concern_check(area=concern.quartier, values={field: data[field] for field in CONCERN_FIELDS if field in data})
+    for field in CONCERN_FIELDS:
+        if field in data:
+            setattr(concern, field, data[field])
+    concern.full_clean()
+    with acting_as(by):
+        concern.save()
+    return concern

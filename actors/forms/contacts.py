@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import ContactNote, Organisation, Person
+from actors.selectors.contacts import ContactFilter, note_authors
+from actors.services.contacts import NOTE_FIELDS, contact_note_check
+from quartier.models import FieldOfAction, Quartier, User
+
+MULTIPLE_HELP = _("Hold the Ctrl key (on a Mac: Cmd) to choose several.")
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; its value is always ISO, whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_display_name()
+
+
+class ContactFilterForm(forms.Form):
+    """The search and filters above the contact note list (a GET form; German parameter names)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kanal = forms.ChoiceField(label=_("Channel"), required=False)
+    handlungsfeld = forms.ModelChoiceField(
+        label=_("Field of action"), queryset=FieldOfAction.objects.all(), required=False, empty_label=_("all")
+    )
+    mitarbeit = StaffChoiceField(
+        label=_("Staff member"), queryset=User.objects.none(), required=False, empty_label=_("all")
+    )
+    von = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    bis = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    offen = forms.BooleanField(label=_("Only open follow-ups"), required=False)
+
+    def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kanal"].choices = [("", _("all")), *ContactNote.Channel.choices]
+        self.fields["mitarbeit"].queryset = note_authors(area)
+
+    def to_filter(self) -> ContactFilter:
+        """The filter for the valid parameters; an invalid one is ignored rather than failing the list."""
+        if not self.is_bound:
+            return ContactFilter()
+        self.is_valid()
+        data = self.cleaned_data  # holds only the fields that were valid
+        return ContactFilter(
+            q=data.get("q", ""),
+            channel=data.get("kanal", ""),
+            field_of_action=data["handlungsfeld"].pk if data.get("handlungsfeld") else None,
+            staff=data["mitarbeit"].pk if data.get("mitarbeit") else None,
+            date_from=data.get("von"),
+            date_to=data.get("bis"),
+            open_follow_ups=data.get("offen", False),
+        )
+
+
+class _CheckedByService:
+    """Ask the service's rules in ``clean`` so the user sees them as field errors."""
+
+    area: Quartier
+    by: User
+
+    def check_with_service(self: forms.ModelForm, cleaned: dict[str, object]) -> None:  # type: ignore[misc]
+        instance = self.instance
+        current = {field: getattr(instance, field) for field in NOTE_FIELDS} if instance.pk else {}
+        changed = self.changed_data if instance.pk else list(cleaned)
+        try:
+            contact_note_check(
+                area=self.area,  # type: ignore[attr-defined]
+                values={**current, **cleaned},
+                changed=[field for field in changed if field in cleaned],
+                by=self.by,  # type: ignore[attr-defined]
+            )
+        except ValidationError as refused:
+            for field, messages in refused.message_dict.items():
+                for message in messages:
+                    if field in self.fields and field not in self.errors:
+                        self.add_error(field, message)
+                    elif field not in self.fields:
+                        self.add_error(None, message)
+
+
+class ContactNoteForm(_CheckedByService, forms.ModelForm):
+    class Meta:
+        model = ContactNote
+        fields = [
+            "date",
+            "staff",
+            "channel",
+            "topic",
+            "fields_of_action",
+            "organisations",
+            "persons",
+            "text",
+            "follow_up_due",
+            "follow_up_assignee",
+            "follow_up_done",
+        ]
+        field_classes = {"staff": StaffChoiceField, "follow_up_assignee": StaffChoiceField}
+        widgets = {
+            "date": DateInput,
+            "follow_up_due": DateInput,
+            "fields_of_action": forms.CheckboxSelectMultiple,
+            "organisations": forms.SelectMultiple(attrs={"size": 8}),
+            "persons": forms.SelectMultiple(attrs={"size": 8}),
+            "text": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {
+            "organisations": MULTIPLE_HELP,
+            "persons": MULTIPLE_HELP,
+            "follow_up_due": _("Leave empty when nothing needs to follow."),
+        }
+
+    def __init__(self, *args: object, area: Quartier, by: User, with_persons: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.area = area
+        self.by = by
+        note = self.instance
+        works_here = Q(role_assignments__quartier=area, is_active=True)
+        self.fields["staff"].queryset = (
+            User.objects.filter(works_here | Q(pk=by.pk) | Q(pk=note.staff_id or 0))
+            .distinct()
+            .order_by("display_name", "username")
+        )
+        self.fields["follow_up_assignee"].queryset = (
+            User.objects.filter(works_here | Q(pk=note.follow_up_assignee_id or 0))
+            .distinct()
+            .order_by("display_name", "username")
+        )
+        self.fields["follow_up_assignee"].empty_label = _("nobody")
+        self.fields["organisations"].queryset = Organisation.objects.filter(quartier=area).order_by("name")
+        if with_persons:
+            current = note.persons.values("pk") if note.pk else Person.objects.none()
+            self.fields["persons"].queryset = Person.objects.filter(
+                Q(erased_at__isnull=True) | Q(pk__in=current), quartier=area
+            ).order_by("last_name", "first_name")
+        else:
+            self.fields.pop("persons")
+        if not note.pk:
+            self.fields.pop("follow_up_done")
+            self.initial.setdefault("date", timezone.localdate())
+            self.initial.setdefault("staff", by.pk)
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        self.check_with_service(cleaned)
+        return cleaned
+
+
+class QuickContactForm(_CheckedByService, forms.ModelForm):
+    """The short form on an organisation's or person's page: the note is about that actor, by the user."""
+
+    class Meta:
+        model = ContactNote
+        fields = ["date", "channel", "topic", "text"]
+        widgets = {"date": DateInput, "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: object, area: Quartier, by: User, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", "quick_%s")
+        super().__init__(*args, **kwargs)
+        self.area = area
+        self.by = by
+        self.initial.setdefault("date", timezone.localdate())
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        self.check_with_service(cleaned)
+        return cleaned

@@ -1,0 +1,131 @@
+"""Reads of contact notes: the filtered list, one note, an actor's recent notes and the follow-ups due."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchVector
+from django.db.models import Prefetch, Q, QuerySet
+
+from actors.models import ContactNote, Organisation, Person
+from actors.selectors.organisations import prefix_query
+from quartier.models import Quartier, User
+
+#: Notes are searched on their topic and text with the German configuration.
+CONTACT_SEARCH_VECTOR = SearchVector("topic", "text", config="german")
+
+#: How far ahead the dashboard looks for follow-ups, and how many it shows.
+FOLLOW_UP_HORIZON = datetime.timedelta(days=7)
+FOLLOW_UP_LIMIT = 10
+RECENT_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    q: str = ""
+    channel: str = ""
+    field_of_action: int | None = None
+    staff: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    open_follow_ups: bool = False
+
+
+def area_staff(area: Quartier) -> QuerySet[User]:
+    """The active users who hold a role in ``area``: who may write notes there and be given follow-ups."""
+    return (
+        User.objects.filter(role_assignments__quartier=area, is_active=True)
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+def note_authors(area: Quartier) -> QuerySet[User]:
+    """Everyone the list can be filtered by: the area's staff and whoever wrote a note here before."""
+    return (
+        User.objects.filter(
+            Q(role_assignments__quartier=area) | Q(pk__in=ContactNote.objects.filter(quartier=area).values("staff"))
+        )
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+def _persons() -> Prefetch:
+    return Prefetch("persons", queryset=Person.objects.order_by("last_name", "first_name"))
+
+
+def _organisations() -> Prefetch:
+    return Prefetch("organisations", queryset=Organisation.objects.order_by("name"))
+
+
+def contact_notes_for(area: Quartier, filters: ContactFilter, *, with_persons: bool) -> QuerySet[ContactNote]:
+    """The area's contact notes matching ``filters``, newest first, with what the list shows."""
+    queryset = ContactNote.objects.filter(quartier=area)
+    query = prefix_query(filters.q)
+    if query is not None:
+        queryset = queryset.annotate(search=CONTACT_SEARCH_VECTOR).filter(search=query)
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.field_of_action:
+        queryset = queryset.filter(fields_of_action=filters.field_of_action)
+    if filters.staff:
+        queryset = queryset.filter(staff=filters.staff)
+    if filters.date_from:
+        queryset = queryset.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        queryset = queryset.filter(date__lte=filters.date_to)
+    if filters.open_follow_ups:
+        queryset = queryset.filter(follow_up_due__isnull=False, follow_up_done=False)
+    prefetches: list[str | Prefetch] = ["fields_of_action", _organisations()]
+    if with_persons:
+        prefetches.append(_persons())
+    return queryset.select_related("staff", "follow_up_assignee").prefetch_related(*prefetches).order_by("-date", "-pk")
+
+
+def contact_note_detail(area: Quartier, pk: int, *, with_persons: bool) -> ContactNote | None:
+    """One note of ``area`` with its people, organisations and fields; ``None`` if it is not in this area."""
+    prefetches: list[str | Prefetch] = ["fields_of_action", _organisations()]
+    if with_persons:
+        prefetches.append(_persons())
+    return (
+        ContactNote.objects.filter(quartier=area, pk=pk)
+        .select_related("staff", "follow_up_assignee")
+        .prefetch_related(*prefetches)
+        .first()
+    )
+
+
+def recent_contacts_for(
+    area: Quartier, *, organisation: Organisation | None = None, person: Person | None = None
+) -> list[ContactNote]:
+    """The newest notes about one organisation or person (the same list the actor's page shows). One query."""
+    queryset = ContactNote.objects.filter(quartier=area)
+    if organisation is not None:
+        queryset = queryset.filter(organisations=organisation)
+    elif person is not None:
+        queryset = queryset.filter(persons=person)
+    else:
+        return []
+    return list(queryset.select_related("staff").order_by("-date", "-pk")[:RECENT_LIMIT])
+
+
+def follow_ups_due_for(area: Quartier, user: User, *, today: datetime.date) -> list[ContactNote]:
+    """``user``'s open follow-ups in ``area`` due within a week (overdue ones included), soonest first.
+
+    One query; each note carries ``overdue``.
+    """
+    notes = list(
+        ContactNote.objects.filter(
+            quartier=area,
+            follow_up_assignee=user,
+            follow_up_done=False,
+            follow_up_due__lte=today + FOLLOW_UP_HORIZON,
+        )
+        .only("pk", "topic", "date", "follow_up_due")
+        .order_by("follow_up_due", "pk")[:FOLLOW_UP_LIMIT]
+    )
+    for note in notes:
+        note.overdue = note.follow_up_due < today  # type: ignore[attr-defined,operator]
+    return notes

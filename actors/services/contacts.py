@@ -1,0 +1,131 @@
+"""Writes for contact notes, and the rules a note must meet (forms ask the same rules for their errors)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actors.models import ContactNote, Organisation, Person
+from quartier.audit import acting_as
+from quartier.models import Quartier, RoleAssignment, User
+
+NOTE_FIELDS = (
+    "date",
+    "staff",
+    "channel",
+    "topic",
+    "text",
+    "follow_up_due",
+    "follow_up_assignee",
+    "follow_up_done",
+)
+
+
+def works_in(user: User | None, area: Quartier) -> bool:
+    """Does ``user`` hold a role in ``area`` (and may still log in)?"""
+    return user is not None and user.is_active and RoleAssignment.objects.filter(user=user, quartier=area).exists()
+
+
+def contact_note_check(
+    *, area: Quartier, values: Mapping[str, object], changed: Iterable[str], by: User | None = None
+) -> None:
+    """Raise a ``ValidationError`` by field for a note of ``area`` with ``values`` (the whole note after the change).
+
+    Only the fields in ``changed`` are checked against the area's staff, so a note written by someone
+    who has left can still be corrected.
+    """
+    changed = set(changed)
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    today = timezone.localdate()
+    date = values.get("date")
+    if isinstance(date, datetime.date) and date > today:
+        refuse("date", _("A contact cannot lie in the future."))
+    staff = values.get("staff")
+    if "staff" in changed and staff is not None and staff != by and not works_in(staff, area):  # type: ignore[arg-type]
+        refuse("staff", _("Choose someone who works in this area."))
+    due = values.get("follow_up_due")
+    assignee = values.get("follow_up_assignee")
+    if due and assignee is None:
+        refuse("follow_up_assignee", _("Say who does the follow-up."))
+    if assignee is not None and not due:
+        refuse("follow_up_due", _("Say by when the follow-up is due."))
+    if assignee is not None and changed & {"follow_up_assignee"} and not works_in(assignee, area):  # type: ignore[arg-type]
+        refuse("follow_up_assignee", _("Choose someone who works in this area."))
+    if isinstance(due, datetime.date) and isinstance(date, datetime.date) and due < date:
+        refuse("follow_up_due", _("The follow-up cannot be due before the contact."))
+    foreign = {
+        "organisations": _("Choose only organisations of this area."),
+        "persons": _("Choose only persons of this area."),
+    }
+    for field, message in foreign.items():
+        items: Iterable[Organisation | Person] = values.get(field) or ()  # type: ignore[assignment]
+        if field in changed and any(item.quartier_id != area.pk for item in items):
+            refuse(field, message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(note: ContactNote, data: Mapping[str, object]) -> None:
+    for field in NOTE_FIELDS:
+        if field in data:
+            setattr(note, field, data[field])
+    if note.follow_up_due is None:
+        note.follow_up_assignee = None
+        note.follow_up_done = False
+
+
+def _set_relations(note: ContactNote, data: Mapping[str, object]) -> None:
+    for field in ("organisations", "persons", "fields_of_action"):
+        if field in data:
+            getattr(note, field).set(data[field] or [])
+
+
+@transaction.atomic
+def contact_note_create(*, area: Quartier, data: Mapping[str, object], by: User) -> ContactNote:
+    """A new note in ``area`` from cleaned form data; the staff member is ``by`` unless ``data`` names one."""
+    values = {"staff": by, **data}
+    contact_note_check(area=area, values=values, changed=values.keys(), by=by)
+    note = ContactNote(quartier=area)
+    _apply(note, values)
+    note.full_clean()
+    with acting_as(by):
+        note.save()
+    _set_relations(note, values)
+    return note
+
+
+@transaction.atomic
+def contact_note_update(*, note: ContactNote, data: Mapping[str, object], by: User) -> ContactNote:
+    """Change a note; ``data`` holds only the changed, cleaned values."""
+    area = note.quartier
+    current: dict[str, object] = {field: getattr(note, field) for field in NOTE_FIELDS}
+    contact_note_check(area=area, values={**current, **data}, changed=data.keys(), by=by)
+    _apply(note, data)
+    note.full_clean()
+    with acting_as(by):
+        note.save()
+    _set_relations(note, data)
+    return note
+
+
+@transaction.atomic
+def contact_note_set_follow_up_done(*, note: ContactNote, done: bool, by: User) -> ContactNote:
+    """Mark a note's follow-up done (or open again). Asking twice for the same state changes nothing."""
+    locked = ContactNote.objects.select_for_update().get(pk=note.pk)
+    if locked.follow_up_due is None:
+        raise ValidationError(_("This note has no follow-up."), code="no_follow_up")
+    if locked.follow_up_done != done:
+        locked.follow_up_done = done
+        with acting_as(by):
+            locked.save(update_fields=["follow_up_done", "updated_at"])
+    note.follow_up_done = locked.follow_up_done
+    return note

@@ -1,0 +1,731 @@
+"""Contact notes: services and their refusals, the list, a note, the forms, follow-ups, quick entry, dashboard."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from actors.models import Concern, ContactNote, Organisation, Person
+from actors.selectors.contacts import follow_ups_due_for
+from actors.services.contacts import contact_note_create, contact_note_set_follow_up_done, contact_note_update
+from quartier.models import FieldOfAction, Quartier, Role, User
+from tests.factories import UserFactory, user_with_role
+
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+SECRET = "Vertraulich: Frau K. braucht Hilfe beim Jobcenter"
+
+
+def note(area: Quartier, staff: User, topic: str, **kwargs: object) -> ContactNote:
+    kwargs.setdefault("date", TODAY)
+    kwargs.setdefault("channel", "telefon")
+    return ContactNote.objects.create(quartier=area, staff=staff, topic=topic, **kwargs)
+
+
+@pytest.fixture
+def kita(area: Quartier) -> Organisation:
+    return Organisation.objects.create(quartier=area, name="Kita Sonnenschein")
+
+
+@pytest.fixture
+def foreign_org(other_area: Quartier) -> Organisation:
+    return Organisation.objects.create(quartier=other_area, name="Kita Nordlicht")
+
+
+@pytest.fixture
+def notes(area: Quartier, other_area: Quartier, role_users: dict[str, User], kita: Organisation) -> dict:
+    gwa, planung = role_users["gwa"], role_users["planung"]
+    bildung = FieldOfAction.objects.get(key="bildung")
+    fest = note(area, gwa, "Sommerfest planen", text="Kanalufer, Grillplatz reservieren", channel="buero")
+    fest.organisations.add(kita)
+    fest.fields_of_action.add(bildung)
+    jobcenter = note(
+        area,
+        planung,
+        "Beratung",
+        text=SECRET,
+        date=TODAY - 10 * DAY,
+        follow_up_due=TODAY + 2 * DAY,
+        follow_up_assignee=gwa,
+    )
+    done = note(
+        area,
+        gwa,
+        "Erledigte Nachfrage",
+        date=TODAY - 20 * DAY,
+        follow_up_due=TODAY - 5 * DAY,
+        follow_up_assignee=gwa,
+        follow_up_done=True,
+    )
+    foreign = note(other_area, UserFactory(), "Fremde Notiz", text="Kanalufer")
+    return {"fest": fest, "jobcenter": jobcenter, "done": done, "foreign": foreign}
+
+
+def topics(response: object) -> list[str]:
+    return [n.topic for n in response.context["page"].object_list]  # type: ignore[attr-defined]
+
+
+# --- services ------------------------------------------------------------------------------
+
+
+def test_create_records_the_note_with_its_relations_and_audit(
+    area: Quartier, role_users: dict[str, User], kita: Organisation
+) -> None:
+    gwa = role_users["gwa"]
+    person = Person.objects.create(quartier=area, last_name="Demir")
+    created = contact_note_create(
+        area=area,
+        data={
+            "date": TODAY,
+            "channel": "email",
+            "topic": "Anfrage Raum",
+            "organisations": [kita],
+            "persons": [person],
+            "follow_up_due": TODAY + DAY,
+            "follow_up_assignee": role_users["planung"],
+        },
+        by=gwa,
+    )
+    assert created.staff == gwa and created.quartier == area
+    assert list(created.organisations.all()) == [kita] and list(created.persons.all()) == [person]
+    assert LogEntry.objects.get_for_object(created).get().actor == gwa
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"date": TODAY + DAY}, "date"),
+        ({"follow_up_due": TODAY + DAY}, "follow_up_assignee"),
+        ({"follow_up_assignee": "gwa"}, "follow_up_due"),
+        ({"follow_up_due": TODAY + DAY, "follow_up_assignee": "stranger"}, "follow_up_assignee"),
+        ({"follow_up_due": TODAY - DAY, "follow_up_assignee": "gwa"}, "follow_up_due"),
+        ({"organisations": "foreign"}, "organisations"),
+        ({"staff": "stranger"}, "staff"),
+    ],
+)
+def test_create_refuses_what_breaks_a_rule_and_saves_nothing(
+    area: Quartier, role_users: dict[str, User], foreign_org: Organisation, changes: dict, field: str
+) -> None:
+    people = {"gwa": role_users["gwa"], "stranger": UserFactory(), "foreign": [foreign_org]}
+    data = {"date": TODAY, "channel": "telefon", "topic": "Nachfrage"}
+    data.update({key: people.get(value, value) if isinstance(value, str) else value for key, value in changes.items()})
+    with pytest.raises(ValidationError) as refused:
+        contact_note_create(area=area, data=data, by=role_users["gwa"])
+    assert field in refused.value.message_dict
+    assert not ContactNote.objects.exists()
+
+
+def test_update_keeps_a_former_colleague_who_is_not_changed(area: Quartier, role_users: dict[str, User]) -> None:
+    former = UserFactory()  # wrote the note, no longer works here
+    existing = note(area, former, "Alt", follow_up_due=TODAY, follow_up_assignee=former)
+    contact_note_update(note=existing, data={"topic": "Neu"}, by=role_users["gwa"])
+    existing.refresh_from_db()
+    assert existing.topic == "Neu" and existing.staff == former
+    with pytest.raises(ValidationError):
+        contact_note_update(note=existing, data={"follow_up_assignee": UserFactory()}, by=role_users["gwa"])
+
+
+def test_clearing_the_due_date_clears_the_follow_up(area: Quartier, role_users: dict[str, User]) -> None:
+    gwa = role_users["gwa"]
+    existing = note(area, gwa, "Alt", follow_up_due=TODAY, follow_up_assignee=gwa)
+    contact_note_update(note=existing, data={"follow_up_due": None, "follow_up_assignee": None}, by=gwa)
+    existing.refresh_from_db()
+    assert existing.follow_up_due is None and existing.follow_up_assignee is None
+
+
+def test_follow_up_done_is_set_and_asked_twice_harmlessly(area: Quartier, role_users: dict[str, User]) -> None:
+    gwa = role_users["gwa"]
+    existing = note(area, gwa, "Rückruf", follow_up_due=TODAY, follow_up_assignee=gwa)
+    contact_note_set_follow_up_done(note=existing, done=True, by=gwa)
+    contact_note_set_follow_up_done(note=existing, done=True, by=gwa)
+    existing.refresh_from_db()
+    assert existing.follow_up_done
+    contact_note_set_follow_up_done(note=existing, done=False, by=gwa)
+    existing.refresh_from_db()
+    assert not existing.follow_up_done
+    without = note(area, gwa, "Ohne")
+    with pytest.raises(ValidationError):
+        contact_note_set_follow_up_done(note=without, done=True, by=gwa)
+
+
+# --- the list ------------------------------------------------------------------------------
+
+
+def test_list_shows_the_notes_of_this_area_newest_first(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict
+) -> None:
+    client.force_login(role_users["steuerung"])
+    response = client.get(f"/gebiet/{area.slug}/kontakte/")
+    assert response.status_code == 200
+    assert topics(response) == ["Sommerfest planen", "Beratung", "Erledigte Nachfrage"]
+    assert 'href="/gebiet/kiez-am-kanal/kontakte/neu/"' not in response.content.decode()  # Steuerung only reads
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=kanal", ["Sommerfest planen"]),  # prefix, in the text
+        ("q=Beratungen", ["Beratung"]),  # German stemming, in the topic
+        ("q=grill+sommer", ["Sommerfest planen"]),
+        ("q=%27%3B+drop+table", []),
+        ("kanal=buero", ["Sommerfest planen"]),
+        ("offen=on", ["Beratung"]),
+        (f"von={(TODAY - 15 * DAY).isoformat()}", ["Sommerfest planen", "Beratung"]),
+        (f"bis={(TODAY - 15 * DAY).isoformat()}", ["Erledigte Nachfrage"]),
+        ("kanal=brieftaube", ["Sommerfest planen", "Beratung", "Erledigte Nachfrage"]),  # bad filter ignored
+    ],
+)
+def test_search_and_filters(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict, query: str, expected: list[str]
+) -> None:
+    client.force_login(role_users["gwa"])
+    assert topics(client.get(f"/gebiet/{area.slug}/kontakte/?{query}")) == expected
+
+
+def test_filter_by_field_of_action_and_staff(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict
+) -> None:
+    client.force_login(role_users["gwa"])
+    base = f"/gebiet/{area.slug}/kontakte/"
+    bildung = FieldOfAction.objects.get(key="bildung").pk
+    assert topics(client.get(f"{base}?handlungsfeld={bildung}")) == ["Sommerfest planen"]
+    assert topics(client.get(f"{base}?mitarbeit={role_users['planung'].pk}")) == ["Beratung"]
+
+
+def test_htmx_search_returns_only_the_results(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict
+) -> None:
+    client.force_login(role_users["gwa"])
+    response = client.get(f"/gebiet/{area.slug}/kontakte/?q=sommer", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html and "Sommerfest planen" in html and "Beratung" not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_csv_and_xlsx_export_of_the_filtered_list(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict
+) -> None:
+    client.force_login(role_users["planung"])
+    response = client.get(f"/gebiet/{area.slug}/kontakte/?offen=on&export=csv")
+    assert 'filename="kontakte-kiez-am-kanal.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 2 and rows[1][3] == "Beratung" and SECRET in rows[1]
+    response = client.get(f"/gebiet/{area.slug}/kontakte/?export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [row[3].value for row in sheet.iter_rows(min_row=2)] == [
+        "Sommerfest planen",
+        "Beratung",
+        "Erledigte Nachfrage",
+    ]
+
+
+# --- a note ----------------------------------------------------------------------------------
+
+
+def test_note_page_shows_text_people_and_follow_up(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict, kita: Organisation
+) -> None:
+    person = Person.objects.create(quartier=area, first_name="Ayşe", last_name="Demir")
+    notes["jobcenter"].persons.add(person)
+    notes["jobcenter"].organisations.add(kita)
+    client.force_login(role_users["gwa"])
+    html = client.get(f"/gebiet/{area.slug}/kontakte/{notes['jobcenter'].pk}/").content.decode()
+    assert SECRET in html and "Ayşe Demir" in html and "Kita Sonnenschein" in html
+    assert f'id="follow-up-{notes["jobcenter"].pk}"' in html
+    assert f"/kontakte/{notes['jobcenter'].pk}/erledigt/" in html  # the office may tick it off
+
+
+def test_reader_sees_the_follow_up_without_the_button(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict
+) -> None:
+    client.force_login(role_users["planung"])
+    html = client.get(f"/gebiet/{area.slug}/kontakte/{notes['jobcenter'].pk}/").content.decode()
+    assert f'id="follow-up-{notes["jobcenter"].pk}"' in html and "/erledigt/" not in html
+
+
+def test_note_of_another_area_is_not_found(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict
+) -> None:
+    foreign = notes["foreign"]
+    client.force_login(role_users["gwa"])
+    base = f"/gebiet/{area.slug}/kontakte/{foreign.pk}"
+    assert client.get(f"{base}/").status_code == 404
+    assert client.post(f"{base}/bearbeiten/", {"topic": "x"}).status_code == 404
+    assert client.post(f"{base}/erledigt/", {"erledigt": "1"}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.topic == "Fremde Notiz"
+
+
+def test_outsider_finds_nothing(client: Client, area: Quartier, outsider: User, notes: dict) -> None:
+    client.force_login(outsider)
+    for url in ("kontakte/", f"kontakte/{notes['fest'].pk}/", "kontakte/neu/"):
+        assert client.get(f"/gebiet/{area.slug}/{url}").status_code == 404
+    assert client.post(f"/gebiet/{area.slug}/kontakte/neu/", {"topic": "x"}).status_code == 404
+
+
+# --- forms -----------------------------------------------------------------------------------
+
+
+def valid(role_users: dict[str, User], **changes: object) -> dict[str, object]:
+    return {
+        "date": TODAY.isoformat(),
+        "staff": role_users["gwa"].pk,
+        "channel": "vor_ort",
+        "topic": "Gespräch am Spielplatz",
+        "text": "Eltern wünschen sich mehr Schatten.",
+        **changes,
+    }
+
+
+def test_office_writes_a_note(client: Client, area: Quartier, role_users: dict[str, User], kita: Organisation) -> None:
+    client.force_login(role_users["gwa"])
+    bildung = FieldOfAction.objects.get(key="bildung").pk
+    response = client.post(
+        f"/gebiet/{area.slug}/kontakte/neu/",
+        valid(
+            role_users,
+            organisations=[kita.pk],
+            fields_of_action=[bildung],
+            follow_up_due=(TODAY + 3 * DAY).isoformat(),
+            follow_up_assignee=role_users["planung"].pk,
+        ),
+    )
+    created = ContactNote.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/gebiet/{area.slug}/kontakte/{created.pk}/"
+    assert list(created.organisations.all()) == [kita]
+    assert created.follow_up_assignee == role_users["planung"]
+
+
+def test_new_form_defaults_to_today_and_the_writer(client: Client, area: Quartier, role_users: dict[str, User]) -> None:
+    client.force_login(role_users["gwa"])
+    form = client.get(f"/gebiet/{area.slug}/kontakte/neu/").context["form"]
+    assert form["date"].value() == TODAY and form["staff"].value() == role_users["gwa"].pk
+    assert "follow_up_done" not in form.fields
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"topic": ""}, "topic", "Dieses Feld ist zwingend erforderlich."),
+        ({"date": (TODAY + DAY).isoformat()}, "date", None),
+        ({"date": "gestern"}, "date", "Bitte ein gültiges Datum eingeben."),
+        ({"follow_up_due": (TODAY + DAY).isoformat()}, "follow_up_assignee", None),
+        ({"follow_up_assignee": "planung"}, "follow_up_due", None),
+        ({"organisations": "foreign"}, "organisations", "Bitte eine gültige Auswahl treffen."),
+        ({"persons": "foreign"}, "persons", "Bitte eine gültige Auswahl treffen."),
+        ({"follow_up_due": TODAY.isoformat(), "follow_up_assignee": "stranger"}, "follow_up_assignee", "gültige"),
+    ],
+)
+def test_refused_note_shows_the_error_at_the_field_and_saves_nothing(
+    client: Client,
+    area: Quartier,
+    other_area: Quartier,
+    role_users: dict[str, User],
+    foreign_org: Organisation,
+    changes: dict,
+    field: str,
+    message: str | None,
+) -> None:
+    lookup = {
+        "planung": role_users["planung"].pk,
+        "stranger": UserFactory().pk,
+        "foreign": [foreign_org.pk]
+        if field == "organisations"
+        else [Person.objects.create(quartier=other_area, last_name="F").pk],
+    }
+    client.force_login(role_users["gwa"])
+    data = valid(role_users, **{key: lookup.get(value, value) for key, value in changes.items()})
+    response = client.post(f"/gebiet/{area.slug}/kontakte/neu/", data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    html = response.content.decode()
+    assert f'id="id_{field}_error"' in html
+    if message:
+        assert message in html
+    assert not ContactNote.objects.exists()
+
+
+def test_edit_changes_a_note_and_marks_it_done(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict
+) -> None:
+    jobcenter = notes["jobcenter"]
+    client.force_login(role_users["gwa"])
+    response = client.post(
+        f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/bearbeiten/",
+        valid(
+            role_users,
+            staff=role_users["planung"].pk,
+            topic="Beratung Jobcenter",
+            date=jobcenter.date.isoformat(),
+            follow_up_due=jobcenter.follow_up_due.isoformat(),
+            follow_up_assignee=role_users["gwa"].pk,
+            follow_up_done="on",
+        ),
+    )
+    assert response.status_code == 302
+    jobcenter.refresh_from_db()
+    assert jobcenter.topic == "Beratung Jobcenter" and jobcenter.follow_up_done
+
+
+@pytest.mark.parametrize("role", ["steuerung", "planung", "koordination"])
+def test_only_the_office_writes_notes(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict, kita: Organisation, role: str
+) -> None:
+    client.force_login(role_users[role])
+    pk = notes["jobcenter"].pk
+    base = f"/gebiet/{area.slug}/kontakte"
+    assert client.post(f"{base}/neu/", valid(role_users)).status_code == 403
+    assert client.post(f"{base}/{pk}/bearbeiten/", valid(role_users)).status_code == 403
+    assert client.post(f"{base}/{pk}/erledigt/", {"erledigt": "1"}).status_code == 403
+    quick = {"organisation_pk": kita.pk, "date": TODAY.isoformat(), "channel": "telefon", "topic": "x"}
+    assert client.post(f"{base}/schnell/", quick).status_code == 403
+    assert ContactNote.objects.count() == 4
+    notes["jobcenter"].refresh_from_db()
+    assert not notes["jobcenter"].follow_up_done
+
+
+# --- follow-ups ----------------------------------------------------------------------------
+
+
+def test_follow_up_toggle_answers_htmx_with_the_fragment(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict
+) -> None:
+    jobcenter = notes["jobcenter"]
+    client.force_login(role_users["gwa"])
+    url = f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/erledigt/"
+    response = client.post(url, {"erledigt": "1", "next": "/gebiet/kiez-am-kanal/"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert html.startswith(f'<div class="follow-up" id="follow-up-{jobcenter.pk}">')
+    assert 'name="erledigt" value="0"' in html  # the button now opens it again
+    assert 'value="/gebiet/kiez-am-kanal/"' in html  # and still knows where the page was
+    jobcenter.refresh_from_db()
+    assert jobcenter.follow_up_done
+
+
+def test_follow_up_toggle_without_javascript_goes_back_but_only_to_our_pages(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict
+) -> None:
+    jobcenter = notes["jobcenter"]
+    client.force_login(role_users["gwa"])
+    url = f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/erledigt/"
+    response = client.post(url, {"erledigt": "1", "next": f"/gebiet/{area.slug}/kontakte/?offen=on"})
+    assert response.status_code == 302 and response["Location"] == f"/gebiet/{area.slug}/kontakte/?offen=on"
+    response = client.post(url, {"erledigt": "0", "next": "https://evil.example/"})
+    assert response["Location"] == f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/"
+    jobcenter.refresh_from_db()
+    assert not jobcenter.follow_up_done
+
+
+def test_toggling_a_note_without_follow_up_changes_nothing(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict
+) -> None:
+    fest = notes["fest"]
+    client.force_login(role_users["gwa"])
+    response = client.post(
+        f"/gebiet/{area.slug}/kontakte/{fest.pk}/erledigt/", {"erledigt": "1"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    fest.refresh_from_db()
+    assert not fest.follow_up_done
+
+
+def test_dashboard_lists_my_due_follow_ups_soonest_first(
+    client: Client, area: Quartier, other_area: Quartier, role_users: dict[str, User]
+) -> None:
+    gwa, planung = role_users["gwa"], role_users["planung"]
+    late = note(
+        area, planung, "Überfällig", date=TODAY - 9 * DAY, follow_up_due=TODAY - 2 * DAY, follow_up_assignee=gwa
+    )
+    soon = note(area, planung, "Bald fällig", follow_up_due=TODAY + 7 * DAY, follow_up_assignee=gwa)
+    note(area, planung, "Später", follow_up_due=TODAY + 8 * DAY, follow_up_assignee=gwa)
+    note(area, planung, "Schon erledigt", follow_up_due=TODAY, follow_up_assignee=gwa, follow_up_done=True)
+    note(area, gwa, "Für Planung", follow_up_due=TODAY, follow_up_assignee=planung)
+    note(other_area, gwa, "Anderes Gebiet", follow_up_due=TODAY, follow_up_assignee=gwa)
+    assert [n.topic for n in follow_ups_due_for(area, gwa, today=TODAY)] == ["Überfällig", "Bald fällig"]
+    client.force_login(gwa)
+    html = client.get(f"/gebiet/{area.slug}/").content.decode()
+    assert 'id="follow-ups-heading"' in html
+    assert f'href="/gebiet/{area.slug}/kontakte/{late.pk}/"' in html
+    assert f'href="/gebiet/{area.slug}/kontakte/{soon.pk}/"' in html
+    assert html.index("Überfällig") < html.index("Bald fällig")
+    assert "Später" not in html and "Schon erledigt" not in html and "Für Planung" not in html
+    section = html[html.index('id="follow-ups-heading"') :]
+    assert section.count("tag--warning") == 1  # overdue is said in words, not colour alone
+    assert section.index("tag--warning") < section.index("Überfällig") < section.index("Bald fällig")
+
+
+def test_dashboard_follow_ups_stop_at_ten_and_keep_the_query_count(
+    client: Client, area: Quartier, role_users: dict[str, User], assert_constant_queries: object
+) -> None:
+    gwa = role_users["gwa"]
+    client.force_login(gwa)
+
+    def grow() -> None:
+        for number in range(15):
+            note(area, gwa, f"Rückruf {number}", follow_up_due=TODAY, follow_up_assignee=gwa)
+
+    count = assert_constant_queries(lambda: client.get(f"/gebiet/{area.slug}/"), grow)  # type: ignore[operator]
+    assert count <= 10
+    html = client.get(f"/gebiet/{area.slug}/").content.decode()
+    section = html[html.index('id="follow-ups-heading"') :]
+    assert section.count("/kontakte/") == 11  # ten notes and the link to all open follow-ups
+
+
+# --- quick entry ---------------------------------------------------------------------------
+
+
+def quick(kita: Organisation, **changes: object) -> dict[str, object]:
+    return {
+        "organisation_pk": kita.pk,
+        "date": TODAY.isoformat(),
+        "channel": "telefon",
+        "topic": "Rückruf Leitung",
+        "text": "Termin für die Begehung",
+        "next": f"/gebiet/kiez-am-kanal/organisationen/{kita.pk}/",
+        **changes,
+    }
+
+
+def test_quick_entry_with_htmx_returns_the_fresh_recent_contacts(
+    client: Client, area: Quartier, role_users: dict[str, User], kita: Organisation, notes: dict
+) -> None:
+    client.force_login(role_users["gwa"])
+    response = client.post(f"/gebiet/{area.slug}/kontakte/schnell/", quick(kita), headers={"HX-Request": "true"})
+    created = ContactNote.objects.get(topic="Rückruf Leitung")
+    assert created.staff == role_users["gwa"] and list(created.organisations.all()) == [kita]
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert html.lstrip().startswith('<div id="quick-contact"')
+    assert 'role="status"' in html  # the success message
+    assert html.index("Rückruf Leitung") < html.index("Sommerfest planen")  # newest first, in the list
+    assert 'name="topic"' in html and 'value="Rückruf Leitung"' not in html  # a fresh form
+
+
+def test_quick_entry_without_javascript_goes_back_to_the_actor(
+    client: Client, area: Quartier, role_users: dict[str, User], kita: Organisation
+) -> None:
+    client.force_login(role_users["gwa"])
+    url = f"/gebiet/{area.slug}/kontakte/schnell/"
+    response = client.post(url, quick(kita))
+    assert response.status_code == 302 and response["Location"] == f"/gebiet/{area.slug}/organisationen/{kita.pk}/"
+    response = client.post(url, quick(kita, next="//evil.example/x"))
+    assert response["Location"] == f"/gebiet/{area.slug}/organisationen/{kita.pk}/"
+    assert ContactNote.objects.count() == 2
+
+
+def test_quick_entry_about_a_person(client: Client, area: Quartier, role_users: dict[str, User]) -> None:
+    person = Person.objects.create(quartier=area, first_name="Ayşe", last_name="Demir")
+    client.force_login(role_users["gwa"])
+    data = quick(Organisation(pk=0), organisation_pk="", person_pk=person.pk, next="")
+    response = client.post(f"/gebiet/{area.slug}/kontakte/schnell/", data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert list(ContactNote.objects.get().persons.all()) == [person]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"topic": ""}, "topic", "Dieses Feld ist zwingend erforderlich."),
+        ({"channel": "brieftaube"}, "channel", "Bitte eine gültige Auswahl treffen."),
+        ({"date": (TODAY + DAY).isoformat()}, "date", None),
+    ],
+)
+def test_refused_quick_entry_comes_back_with_errors_and_saves_nothing(
+    client: Client,
+    area: Quartier,
+    role_users: dict[str, User],
+    kita: Organisation,
+    changes: dict,
+    field: str,
+    message: str | None,
+) -> None:
+    client.force_login(role_users["gwa"])
+    response = client.post(
+        f"/gebiet/{area.slug}/kontakte/schnell/", quick(kita, **changes), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200  # htmx swaps only 2xx answers
+    assert f'id="quick_{field}_error"' in html and 'class="error-summary"' in html
+    if message:
+        assert message in html
+    assert "Termin für die Begehung" in html  # what was typed is kept
+    assert not ContactNote.objects.exists()
+
+
+@pytest.mark.parametrize("actor", ["foreign", "missing", "none", "erased"])
+def test_quick_entry_about_anything_but_an_actor_of_this_area_is_not_found(
+    client: Client, area: Quartier, role_users: dict[str, User], foreign_org: Organisation, actor: str
+) -> None:
+    erased = Person.objects.create(quartier=area, last_name="—", erased_at=timezone.now())
+    fields = {
+        "foreign": {"organisation_pk": foreign_org.pk},
+        "missing": {"organisation_pk": "999999"},
+        "none": {"organisation_pk": ""},
+        "erased": {"organisation_pk": "", "person_pk": erased.pk},
+    }[actor]
+    client.force_login(role_users["gwa"])
+    response = client.post(
+        f"/gebiet/{area.slug}/kontakte/schnell/", quick(foreign_org, **fields), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 404
+    assert not ContactNote.objects.exists()
+
+
+def test_quick_entry_form_loads_as_a_fragment_or_a_page(
+    client: Client, area: Quartier, role_users: dict[str, User], kita: Organisation, notes: dict
+) -> None:
+    client.force_login(role_users["gwa"])
+    url = f"/gebiet/{area.slug}/kontakte/schnell/?organisation_pk={kita.pk}&next=/gebiet/{area.slug}/"
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert fragment.lstrip().startswith('<div id="quick-contact-form"') and "<h1" not in fragment
+    assert f'name="organisation_pk" value="{kita.pk}"' in fragment
+    assert f'name="date" value="{TODAY.isoformat()}"' in fragment
+    page = client.get(url).content.decode()
+    assert "<h1>" in page and "Kita Sonnenschein" in page and "Sommerfest planen" in page
+
+
+def test_quick_form_include_shows_recent_contacts_and_loads_the_form_for_the_office(
+    rf: object, area: Quartier, role_users: dict[str, User], kita: Organisation, notes: dict
+) -> None:
+    from django.template.loader import render_to_string
+
+    request = rf.get(f"/gebiet/{area.slug}/organisationen/{kita.pk}/")  # type: ignore[attr-defined]
+    kita.recent_contacts = [notes["fest"]]  # as organisation_detail prefetches them
+    for perms, has_form in (
+        (frozenset({"view_contacts", "change_contacts"}), True),
+        (frozenset({"view_contacts"}), False),
+    ):
+        html = render_to_string(
+            "actors/contacts/quick_form.html",
+            {"area": area, "organisation": kita, "area_perms": perms},
+            request=request,
+        )
+        assert "Sommerfest planen" in html
+        assert ('hx-trigger="load"' in html) is has_form
+        assert (f"organisation_pk={kita.pk}" in html) is has_form
+
+
+def test_channel_choices_match_the_model(db: None) -> None:
+    from actors.forms.contacts import QuickContactForm
+
+    assert [
+        value for value, _ in QuickContactForm.base_fields["channel"].choices if value
+    ] == ContactNote.Channel.values
+
+
+# --- Koordination and query counts ---------------------------------------------------------
+
+
+def test_coordinator_never_sees_a_note_text(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict, kita: Organisation
+) -> None:
+    notes["jobcenter"].organisations.add(kita)
+    Concern.objects.create(quartier=area, text="Mehr Bänke am Kanal", raised_on=TODAY)
+    coordinator = role_users["koordination"]
+    notes["jobcenter"].follow_up_assignee = coordinator  # even a follow-up given to her shows no note
+    notes["jobcenter"].save()
+    client.force_login(coordinator)
+    pk = notes["jobcenter"].pk
+    for url in (
+        "",
+        "kontakte/",
+        f"kontakte/{pk}/",
+        "kontakte/?export=csv",
+        f"kontakte/schnell/?organisation_pk={kita.pk}",
+        f"kontakte/{pk}/erledigt/",
+        f"organisationen/{kita.pk}/",
+        "anliegen/",
+        "anliegen/?export=csv",
+    ):
+        response = client.get(f"/gebiet/{area.slug}/{url}")
+        body = response.content.decode("utf-8-sig")
+        assert SECRET not in body and "Beratung" not in body, url
+        assert response.status_code in (200, 403), url
+        if url.startswith("kontakte/"):
+            assert response.status_code == 403, url
+
+
+def grow_notes(area: Quartier, users: dict[str, User], target: ContactNote) -> None:
+    kinds = list(FieldOfAction.objects.all()[:2])
+    for number in range(20):
+        extra = note(
+            area,
+            users["planung"] if number % 2 else users["gwa"],
+            f"Notiz {number}",
+            follow_up_due=TODAY,
+            follow_up_assignee=users["gwa"],
+        )
+        organisation = Organisation.objects.create(quartier=area, name=f"Verein {number}")
+        person = Person.objects.create(quartier=area, last_name=f"Person {number}")
+        for each in (extra, target):
+            each.organisations.add(organisation)
+            each.persons.add(person)
+            each.fields_of_action.add(*kinds)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "kontakte/",
+        "kontakte/?q=beratung&offen=on&kanal=telefon",
+        "kontakte/{pk}/",
+        "kontakte/neu/",
+        "kontakte/{pk}/bearbeiten/",
+    ],
+)
+def test_contact_pages_query_count_does_not_grow(
+    client: Client,
+    area: Quartier,
+    role_users: dict[str, User],
+    notes: dict,
+    url: str,
+    assert_constant_queries: object,
+) -> None:
+    target = notes["jobcenter"]
+    client.force_login(role_users["gwa"])
+    path = f"/gebiet/{area.slug}/" + url.format(pk=target.pk)
+    assert_constant_queries(lambda: client.get(path), lambda: grow_notes(area, role_users, target))  # type: ignore[operator]
+
+
+def test_quick_entry_query_count_does_not_grow(
+    client: Client, area: Quartier, role_users: dict[str, User], kita: Organisation, assert_constant_queries: object
+) -> None:
+    client.force_login(role_users["gwa"])
+    url = f"/gebiet/{area.slug}/kontakte/schnell/"
+
+    def post() -> object:
+        return client.post(url, quick(kita), headers={"HX-Request": "true"})
+
+    def grow() -> None:
+        for number in range(25):
+            note(area, role_users["planung"], f"N {number}").organisations.add(kita)
+
+    assert_constant_queries(post, grow)  # type: ignore[operator]
+
+
+def test_a_colleague_in_another_area_cannot_take_a_follow_up_here(
+    area: Quartier, other_area: Quartier, role_users: dict[str, User]
+) -> None:
+    elsewhere = user_with_role(other_area, Role.GEMEINWESENARBEIT)
+    with pytest.raises(ValidationError) as refused:
+        contact_note_create(
+            area=area,
+            data={
+                "date": TODAY,
+                "channel": "email",
+                "topic": "x",
+                "follow_up_due": TODAY,
+                "follow_up_assignee": elsewhere,
+            },
+            by=role_users["gwa"],
+        )
+    assert list(refused.value.message_dict) == ["follow_up_assignee"]
