@@ -197,6 +197,10 @@ class Network(AreaScoped):
         verbose_name = _("network")
         verbose_name_plural = _("networks")
         ordering = ["name"]
+        indexes = [
+            # The same expression as actors.selectors.networks.NETWORK_SEARCH_VECTOR, so searches use it.
+            GinIndex(SearchVector("name", "purpose", config="german"), name="network_search"),
+        ]
 
     def __str__(self) -> str:
         return self.name

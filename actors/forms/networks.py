@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from django import forms
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Network, NetworkMembership, Organisation, Person
+from actors.selectors.networks import NetworkFilter, member_choices
+from actors.services.networks import DOUBLE_MEMBER, MemberRow, overlapping_rows
+from quartier.models import FieldOfAction, Quartier
+
+# The same words as the database constraints use (actors.models), shown at the field that needs changing.
+ONE_MEMBER = _("A member is either an organisation or a person.")
+END_BEFORE_START = _("The end cannot be before the start.")
+
+
+class NetworkFilterForm(forms.Form):
+    """The search and filters above the network list (a GET form; German parameter names)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    art = forms.ChoiceField(label=_("Kind"), required=False)
+    handlungsfeld = forms.ModelChoiceField(
+        label=_("Field of action"), queryset=FieldOfAction.objects.all(), required=False, empty_label=_("all")
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["art"].choices = [("", _("all")), *Network.Kind.choices]
+
+    def to_filter(self) -> NetworkFilter:
+        """The filter for the valid parameters; an invalid one is ignored rather than failing the list."""
+        if not self.is_bound:
+            return NetworkFilter()
+        self.is_valid()
+        data = self.cleaned_data  # holds only the fields that were valid
+        return NetworkFilter(
+            q=data.get("q", ""),
+            kind=data.get("art", ""),
+            field_of_action=data["handlungsfeld"].pk if data.get("handlungsfeld") else None,
+        )
+
+
+class PictureFilterForm(forms.Form):
+    """The one filter of the network picture."""
+
+    handlungsfeld = forms.ModelChoiceField(
+        label=_("Field of action"), queryset=FieldOfAction.objects.all(), required=False, empty_label=_("all")
+    )
+
+    def field_of_action(self) -> FieldOfAction | None:
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.cleaned_data["handlungsfeld"]
+
+
+class NetworkForm(forms.ModelForm):
+    class Meta:
+        model = Network
+        fields = ["name", "kind", "purpose", "fields_of_action", "rhythm", "lead_organisation"]
+        widgets = {
+            "fields_of_action": forms.CheckboxSelectMultiple,
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"rhythm": _("For example: every first Tuesday of the month, 17:00")}
+
+    def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_organisation"].queryset = Organisation.objects.filter(quartier=area).order_by("name", "pk")
+
+
+class MembershipForm(forms.ModelForm):
+    """One member row: an organisation or a person of this area, with an optional period."""
+
+    class Meta:
+        model = NetworkMembership
+        fields = ["organisation", "person", "start", "end"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(
+        self,
+        *args: object,
+        area: Quartier,
+        choices: tuple[list[tuple[int, str]], list[tuple[int, str]]],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        organisations, persons = choices
+        organisation, person = self.fields["organisation"], self.fields["person"]
+        organisation.queryset = Organisation.objects.filter(quartier=area)
+        person.queryset = Person.objects.filter(quartier=area)
+        if self.instance.pk:
+            # An existing member stays who it is (the page shows the name); to replace it, delete the row and add
+            # another. This also keeps the form small: no list of every organisation and person per member.
+            for field in (organisation, person):
+                field.disabled = True
+                field.widget = forms.HiddenInput()
+        else:
+            # The options come from one query for the whole formset (a queryset would ask once per row).
+            organisation.choices = [("", "–"), *organisations]
+            person.choices = [("", "–"), *persons]
+        for name in ("start", "end"):
+            self.fields[name].input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        has_organisation = cleaned.get("organisation") is not None
+        has_person = cleaned.get("person") is not None
+        if has_organisation == has_person and not self.has_error("organisation") and not self.has_error("person"):
+            self.add_error("organisation", ONE_MEMBER)
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", END_BEFORE_START)
+        return cleaned
+
+    @property
+    def member(self) -> Organisation | Person | None:
+        """The member of an existing row."""
+        return self.instance.organisation or self.instance.person if self.instance.pk else None
+
+    def to_row(self) -> MemberRow:
+        data = self.cleaned_data
+        return MemberRow(
+            organisation=data.get("organisation"),
+            person=data.get("person"),
+            start=data.get("start"),
+            end=data.get("end"),
+            membership=self.instance if self.instance.pk else None,
+        )
+
+
+class BaseMembershipFormSet(BaseInlineFormSet):
+    def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
+        self.area = area
+        self.member_choices = member_choices(area)
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, object]:
+        return {**super().get_form_kwargs(index), "area": self.area, "choices": self.member_choices}
+
+    def kept_forms(self) -> list[MembershipForm]:
+        """The filled rows not marked for removal (after validation)."""
+        return [form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(form.errors for form in self.forms if not self._should_delete_form(form)):
+            return
+        forms_ = self.kept_forms()
+        for index in overlapping_rows([form.to_row() for form in forms_]):
+            # The row's error makes the formset invalid (is_valid asks every form again). An existing member's
+            # fields are hidden: its error goes to the row as a whole.
+            form = forms_[index]
+            if form.instance.pk:
+                form.add_error(None, DOUBLE_MEMBER)
+            else:
+                form.add_error("person" if form.cleaned_data.get("person") else "organisation", DOUBLE_MEMBER)
+
+    def rows(self) -> list[MemberRow]:
+        return [form.to_row() for form in self.kept_forms()]
+
+
+MembershipFormSet = inlineformset_factory(
+    Network,
+    NetworkMembership,
+    form=MembershipForm,
+    formset=BaseMembershipFormSet,
+    fields=["organisation", "person", "start", "end"],
+    extra=3,
+    can_delete=True,
+)
