@@ -54,7 +54,9 @@ def test_picture_filters_by_field_of_action_in_place(
     expect(table.locator("tbody tr")).to_have_count(3)
     expect(table.get_by_role("link", name="Nachbarschaftsverein Kanalkiez")).to_have_count(3)
 
-    page.get_by_label(german("Field of action")).select_option(label=networks["raum"].name)  # htmx swaps in place
+    page.get_by_label(german("Field of action"), exact=True).select_option(
+        label=networks["raum"].name
+    )  # htmx swaps in place
     expect(table.locator("tbody tr")).to_have_count(2)
     picture = page.locator("#picture svg[role=img]")
     expect(picture.locator("circle")).to_have_count(2)
@@ -79,11 +81,11 @@ def test_picture_filter_works_as_a_plain_form(page, visit, navigates, browser_lo
             form.replaceWith(plain);
         }"""
     )
-    page.get_by_label(german("Field of action")).select_option(label=networks["raum"].name)
+    page.get_by_label(german("Field of action"), exact=True).select_option(label=networks["raum"].name)
     with navigates(page):
         page.get_by_role("button", name=german("Show")).click()
     expect(page.get_by_role("table").locator("tbody tr")).to_have_count(2)
-    expect(page.get_by_label(german("Field of action"))).to_have_value(str(networks["raum"].pk))
+    expect(page.get_by_label(german("Field of action"), exact=True)).to_have_value(str(networks["raum"].pk))
 
 
 def test_picture_fits_a_phone(phone_page, visit, browser_login, area, networks, coordinator):
