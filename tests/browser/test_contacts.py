@@ -1,57 +1,23 @@
-"""Quick contact entry with htmx (refused, then saved), and ticking off a follow-up in the list.
-
-``test_quick_entry_on_the_organisation_page`` needs the include on the organisation page:
-``{% include "actors/contacts/quick_form.html" with organisation=organisation %}`` inside the card
-``aria-labelledby="contacts-heading"`` of templates/actors/organisation_detail.html. Until the include is
-there it is skipped (with that reason); the same flow runs meanwhile on a test-only page that includes it.
-"""
+"""Quick contact entry with htmx (refused, then saved) on the organisation and person pages, and ticking off a
+follow-up in the list."""
 
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
-from django.http import HttpRequest, HttpResponse
-from django.template import engines
-from django.urls import include, path
 from django.utils import timezone
 from django.utils.text import capfirst
 from playwright.sync_api import expect
 
-from actors.models import ContactNote, Organisation
-from actors.selectors.organisations import organisation_detail
-from quartier import permissions
-from quartier.decorators import area_view
-from quartier.models import Quartier, Role
+from actors.models import ContactNote, Organisation, Person
+from quartier.models import Role
 from tests.browser.fixtures import german
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.browser
 
 TODAY = timezone.localdate()
-ORGANISATION_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "actors" / "organisation_detail.html"
-INCLUDE = "actors/contacts/quick_form.html"
-
-# --- a test-only page with the include, the way an actor page uses it -------------------------------
-
-TEST_PAGE = engines["django"].from_string(
-    """{% extends "base.html" %}{% block content %}<h1>{{ organisation.name }}</h1>
-<section class="card" aria-labelledby="contacts-heading"><h2 id="contacts-heading">Kontakte</h2>
-{% include "actors/contacts/quick_form.html" with organisation=organisation %}</section>{% endblock %}"""
-)
-
-
-@area_view(permissions.VIEW_CONTACTS)
-def include_page(request: HttpRequest, area: Quartier, organisation_pk: int) -> HttpResponse:
-    organisation = organisation_detail(area, organisation_pk, with_people=False, with_contacts=True)
-    return HttpResponse(TEST_PAGE.render({"area": area, "organisation": organisation}, request))
-
-
-urlpatterns = [
-    path("test-only/<slug:slug>/<int:organisation_pk>/", include_page),
-    path("", include("quartier.urls")),
-]
 
 
 @pytest.fixture
@@ -77,9 +43,9 @@ def label(field: str) -> str:
     return capfirst(german(ContactNote._meta.get_field(field).verbose_name))
 
 
-def quick_entry(page, axe_check, kita) -> None:
+def quick_entry(page, axe_check, kita: Organisation | Person) -> None:
     """On a page with the include: load the form, be refused, then save; the list shows the new note."""
-    card = page.get_by_role("region", name="Kontakte").or_(page.locator("#quick-contact"))
+    card = page.locator("#quick-contact")
     topic = page.get_by_label(label("topic"))
     expect(topic).to_be_visible()  # htmx has loaded the form
     expect(page.get_by_label(label("date"))).to_have_value(TODAY.isoformat())
@@ -102,24 +68,29 @@ def quick_entry(page, axe_check, kita) -> None:
     expect(items.first).to_contain_text("Rückruf Leitung")
     expect(page.locator("#quick-contact [role=status]")).to_contain_text("Rückruf Leitung")
     expect(page.get_by_label(label("topic"))).to_have_value("")  # a fresh form for the next one
-    expect(card.first).to_be_visible()
+    expect(card).to_be_visible()
     axe_check(page)
     created = ContactNote.objects.get(topic="Rückruf Leitung")
-    assert list(created.organisations.all()) == [kita] and created.channel == "telefon"
+    actors = list(created.organisations.all()) + list(created.persons.all())
+    assert actors == [kita] and created.channel == "telefon"
 
 
-def test_quick_entry_on_a_page_with_the_include(page, visit, browser_login, axe_check, settings, area, office, kita):
-    settings.ROOT_URLCONF = __name__
+@pytest.fixture
+def ayse(area, office):
+    ayse = Person.objects.create(quartier=area, first_name="Ayşe", last_name="Demir")
+    earlier = ContactNote.objects.create(
+        quartier=area, date=TODAY - datetime.timedelta(days=3), staff=office, channel="buero", topic="Erstgespräch"
+    )
+    earlier.persons.add(ayse)
+    return ayse
+
+
+def test_quick_entry_on_the_person_page(page, visit, browser_login, axe_check, area, office, ayse):
     browser_login(page, office)
-    visit(page, f"/test-only/{area.slug}/{kita.pk}/")
-    quick_entry(page, axe_check, kita)
+    visit(page, f"/gebiet/{area.slug}/personen/{ayse.pk}/")
+    quick_entry(page, axe_check, ayse)
 
 
-@pytest.mark.skipif(
-    INCLUDE not in ORGANISATION_TEMPLATE.read_text(encoding="utf-8"),
-    reason=f"waits for the lead to add {{% include {INCLUDE!r} with organisation=organisation %}} "
-    "to the Recent contacts card of organisation_detail.html",
-)
 def test_quick_entry_on_the_organisation_page(page, visit, browser_login, axe_check, area, office, kita):
     browser_login(page, office)
     visit(page, f"/gebiet/{area.slug}/organisationen/{kita.pk}/")
