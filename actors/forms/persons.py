@@ -18,7 +18,12 @@ def _date_input() -> forms.DateInput:
 class PersonFilterForm(forms.Form):
     """The search and filters above the person list (a GET form; German parameter names)."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("First name, last name or email address; the beginning of a word is enough."),
+    )
     wohnort = forms.ChoiceField(
         label=_("Lives"),
         required=False,
