@@ -6,45 +6,11 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from quartier.models import FieldOfAction, Quartier
-
-
-class AreaScoped(models.Model):
-    """Belongs to one area; the audit trail and the permission checks find the area through it."""
-
-    quartier = models.ForeignKey(Quartier, verbose_name=_("area"), on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
-
-    class Meta:
-        abstract = True
-
-    def get_quartier(self) -> Quartier:
-        return self.quartier
-
-    def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.quartier_id}
-
-
-class Period(models.Model):
-    """A membership that may have a start and an end; the end never lies before the start."""
-
-    start = models.DateField(_("from"), null=True, blank=True)
-    end = models.DateField(_("until"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
-                name="%(class)s_end_after_start",
-                violation_error_message=_("The end cannot be before the start."),
-            ),
-        ]
+from quartier.models import AreaScoped, FieldOfAction, Period
 
 
 class TargetGroup(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -166,3 +167,37 @@ class RoleAssignment(models.Model):
 
     def get_additional_data(self) -> dict[str, int]:
         return {"quartier_id": self.quartier_id}
+
+
+class AreaScoped(models.Model):
+    """Belongs to one area; the audit trail and the permission checks find the area through it."""
+
+    quartier = models.ForeignKey(Quartier, verbose_name=_("area"), on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def get_quartier(self) -> Quartier:
+        return self.quartier
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.quartier_id}
+
+
+class Period(models.Model):
+    """A membership that may have a start and an end; the end never lies before the start."""
+
+    start = models.DateField(_("from"), null=True, blank=True)
+    end = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="%(class)s_end_after_start",
+                violation_error_message=_("The end cannot be before the start."),
+            ),
+        ]
