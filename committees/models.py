@@ -1,0 +1,363 @@
+"""Committees of an area: members, meetings with agenda and minutes, and online ballots.
+
+A ballot's votes are stored in one of two ways. A named ballot keeps ``Vote``
+rows (member, item, choice). A secret ballot keeps ``SecretVote`` rows that
+carry no member at all: while the ballot is open, a row is found again for a
+change of mind through ``voter_tag``, an HMAC of the member with a random key
+of the ballot; closing the ballot destroys that key and clears every tag, so
+afterwards nothing links a vote to its voter; closing also writes the secret
+votes anew in an order of their choices, so neither row numbers nor the order
+of participations can be matched against them. ``Participation`` records that a
+member took part in an item (for "who has voted", never "how"), so nobody can
+vote twice either way.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Person
+from quartier.models import AreaScoped, Period, Quartier
+
+
+class Committee(AreaScoped):
+    class Kind(models.TextChoices):
+        QUARTIERSRAT = "quartiersrat", _("Neighbourhood council")
+        AKTIONSFONDSJURY = "jury", _("Action fund jury")
+        STADTTEILBEIRAT = "beirat", _("District advisory board")
+        LENKUNGSGRUPPE = "lenkung", _("Steering group (administration)")
+        STEUERUNGSRUNDE = "steuerung", _("Steering round")
+        OTHER = "other", _("Other")
+
+    class MajorityRule(models.TextChoices):
+        VOTES_CAST = "cast", _("Majority of the votes cast")
+        ALL_MEMBERS = "members", _("Majority of all voting members")
+        TWO_THIRDS = "two_thirds", _("Two thirds of the votes cast")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    quorum_members = models.PositiveSmallIntegerField(
+        _("quorum: voting members taking part (number)"), null=True, blank=True
+    )
+    quorum_share = models.DecimalField(
+        _("quorum: voting members taking part (percent)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    majority_rule = models.CharField(
+        _("majority rule"), max_length=12, choices=MajorityRule.choices, default=MajorityRule.VOTES_CAST
+    )
+    resident_share = models.DecimalField(
+        _("required share of residents (percent)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    term_years = models.PositiveSmallIntegerField(_("term (years)"), default=2)
+
+    class Meta:
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        ordering = ["name"]
+        permissions = [("vote", _("Take part in the committee's ballots"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quorum_share__isnull=True) | Q(quorum_share__gte=0, quorum_share__lte=100),
+                name="committee_quorum_share_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(resident_share__gte=0, resident_share__lte=100), name="committee_resident_share_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(Period):
+    class MemberType(models.TextChoices):
+        RESIDENT = "bewohner", _("Resident")
+        INSTITUTION = "einrichtung", _("Representative of an institution")
+        BUSINESS = "gewerbe", _("Business")
+        ADMINISTRATION = "verwaltung", _("Administration")
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="committee_memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account for online voting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="committee_memberships",
+    )
+    member_type = models.CharField(_("member type"), max_length=20, choices=MemberType.choices)
+    voting = models.BooleanField(_("voting member"), default=True)
+    deputy_of = models.ForeignKey(
+        "self", verbose_name=_("deputy of"), on_delete=models.SET_NULL, null=True, blank=True, related_name="deputies"
+    )
+
+    class Meta(Period.Meta):
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["person__last_name", "person__first_name"]
+        constraints = [
+            *Period.Meta.constraints,
+            models.CheckConstraint(
+                condition=~Q(deputy_of=F("pk")),
+                name="membership_not_own_deputy",
+                violation_error_message=_("A member cannot be their own deputy."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.committee}"
+
+    def get_quartier(self) -> Quartier:
+        return self.committee.quartier
+
+
+class LinkedObject(models.Model):
+    """An optional link to the object an item is about (a fund application, an ISEK measure)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        abstract = True
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "geplant", _("Planned")
+        INVITED = "eingeladen", _("Invited")
+        HELD = "durchgefuehrt", _("Held")
+        APPROVED = "genehmigt", _("Minutes approved")
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.committee} · {self.starts_at:%d.%m.%Y}"
+
+    def get_quartier(self) -> Quartier:
+        return self.committee.quartier
+
+
+class Result(models.TextChoices):
+    ADOPTED = "angenommen", _("Adopted")
+    REJECTED = "abgelehnt", _("Rejected")
+    DEFERRED = "vertagt", _("Deferred")
+    NO_QUORUM = "nicht_beschlussfaehig", _("No quorum")
+
+
+class AgendaItem(LinkedObject):
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    decision = models.TextField(_("decision"), blank=True)
+    yes = models.PositiveSmallIntegerField(_("yes"), null=True, blank=True)
+    no = models.PositiveSmallIntegerField(_("no"), null=True, blank=True)
+    abstain = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)
+    recusals = models.PositiveSmallIntegerField(_("recusals"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=25, choices=Result.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="agendaitem_position_unique", deferrable=models.Deferrable.DEFERRED
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "anwesend", _("Present")
+        EXCUSED = "entschuldigt", _("Excused")
+        ABSENT = "abwesend", _("Absent")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(_("attendance"), max_length=15, choices=Status.choices)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [models.UniqueConstraint(fields=["meeting", "membership"], name="attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.membership} · {self.get_status_display()}"
+
+
+class Ballot(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "entwurf", _("Draft")
+        OPEN = "offen", _("Open")
+        CLOSED = "geschlossen", _("Closed")
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="ballots"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    deadline = models.DateTimeField(_("deadline"))
+    secret = models.BooleanField(_("secret ballot"), default=False)
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.DRAFT)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Random key of an open secret ballot; destroyed on closing (see the module docstring).
+    secret_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["-deadline"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="geschlossen") | Q(secret_key=""),
+                name="ballot_closed_keeps_no_secret_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_quartier(self) -> Quartier:
+        return self.committee.quartier
+
+
+class BallotItem(LinkedObject):
+    ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # Written once, when the ballot closes; never changed afterwards.
+    yes = models.PositiveSmallIntegerField(_("yes"), null=True, blank=True)
+    no = models.PositiveSmallIntegerField(_("no"), null=True, blank=True)
+    abstain = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)
+    recusals = models.PositiveSmallIntegerField(_("recusals"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=25, choices=Result.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("ballot item")
+        verbose_name_plural = _("ballot items")
+        ordering = ["ballot", "position"]
+        constraints = [models.UniqueConstraint(fields=["ballot", "position"], name="ballotitem_position_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Choice(models.TextChoices):
+    YES = "ja", _("Yes")
+    NO = "nein", _("No")
+    ABSTAIN = "enthaltung", _("Abstain")
+
+
+class Vote(models.Model):
+    """A vote in a named ballot."""
+
+    item = models.ForeignKey(BallotItem, on_delete=models.CASCADE, related_name="votes")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="votes")
+    choice = models.CharField(_("vote"), max_length=12, choices=Choice.choices)
+    cast_at = models.DateTimeField(_("cast"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [models.UniqueConstraint(fields=["item", "membership"], name="vote_one_per_member")]
+
+    def __str__(self) -> str:
+        return self.get_choice_display()
+
+
+class SecretVote(models.Model):
+    """A vote in a secret ballot: no member, only a tag that closing the ballot clears."""
+
+    item = models.ForeignKey(BallotItem, on_delete=models.CASCADE, related_name="secret_votes")
+    choice = models.CharField(_("vote"), max_length=12, choices=Choice.choices)
+    voter_tag = models.CharField(max_length=64, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("secret vote")
+        verbose_name_plural = _("secret votes")
+        constraints = [models.UniqueConstraint(fields=["item", "voter_tag"], name="secretvote_one_per_tag")]
+
+    def __str__(self) -> str:
+        return self.get_choice_display()
+
+
+class Participation(models.Model):
+    """That a member took part in an item (voted, or declared a conflict): never how they voted."""
+
+    class Kind(models.TextChoices):
+        VOTED = "voted", _("Voted")
+        RECUSED = "recused", _("Recused (conflict of interest)")
+
+    item = models.ForeignKey(BallotItem, on_delete=models.CASCADE, related_name="participations")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="participations")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # No timestamp: with one, the order of participations could be matched against secret votes.
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [models.UniqueConstraint(fields=["item", "membership"], name="participation_one_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.membership} · {self.get_kind_display()}"
+
+
+class ConflictFlag(models.Model):
+    """A possible conflict of interest of a member for an item, flagged automatically; the member
+    confirms it (and is then recused) or dismisses it before voting on the item."""
+
+    class Status(models.TextChoices):
+        FLAGGED = "flagged", _("To be confirmed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    item = models.ForeignKey(BallotItem, on_delete=models.CASCADE, related_name="conflict_flags")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="conflict_flags")
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.FLAGGED)
+
+    class Meta:
+        verbose_name = _("conflict flag")
+        verbose_name_plural = _("conflict flags")
+        constraints = [models.UniqueConstraint(fields=["item", "membership"], name="conflictflag_unique")]
+
+    def __str__(self) -> str:
+        return self.reason

@@ -1,0 +1,243 @@
+"""Online ballots: open, vote, declare a conflict, close. Every step checks the state it starts from."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees.models import (
+    Ballot,
+    BallotItem,
+    Choice,
+    ConflictFlag,
+    Membership,
+    Participation,
+    SecretVote,
+    Vote,
+)
+from committees.rules import Tally, decide
+from quartier.audit import audit_transition
+from quartier.models import User
+
+
+def active_voting_members(ballot: Ballot, on: datetime.date) -> list[Membership]:
+    """The committee's voting members on ``on`` (terms that have started and not ended)."""
+    return list(
+        Membership.objects.filter(committee_id=ballot.committee_id, voting=True)
+        .filter(Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+        .select_related("person")
+    )
+
+
+def _voter_tag(ballot: Ballot, membership: Membership, item: BallotItem) -> str:
+    message = f"{membership.pk}:{item.pk}".encode()
+    return hmac.new(bytes.fromhex(ballot.secret_key), message, hashlib.sha256).hexdigest()
+
+
+def _locked_open_ballot(ballot_id: int, now: datetime.datetime) -> Ballot:
+    ballot = Ballot.objects.select_for_update().select_related("committee").get(pk=ballot_id)
+    if ballot.status != Ballot.Status.OPEN:
+        raise ValidationError(_("This ballot is not open."), code="not_open")
+    if now >= ballot.deadline:
+        raise ValidationError(_("The deadline of this ballot has passed."), code="deadline_passed")
+    return ballot
+
+
+def _check_voter(ballot: Ballot, membership: Membership, by: User, now: datetime.datetime) -> None:
+    if membership.committee_id != ballot.committee_id or membership.user_id != by.pk:
+        raise PermissionDenied(_("You are not a member of this committee."))
+    if not membership.voting:
+        raise PermissionDenied(_("Advisory members do not vote."))
+    today = timezone.localdate(now)
+    if (membership.start and membership.start > today) or (membership.end and membership.end < today):
+        raise PermissionDenied(_("Your term in this committee is not running."))
+
+
+@transaction.atomic
+def ballot_open(*, ballot: Ballot, by: User, now: datetime.datetime | None = None) -> Ballot:
+    """Open a drafted ballot for voting; flag possible conflicts of interest."""
+    now = now or timezone.now()
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if ballot.status != Ballot.Status.DRAFT:
+        raise ValidationError(_("Only a draft ballot can be opened."), code="not_draft")
+    if ballot.deadline <= now:
+        raise ValidationError(_("The deadline must lie in the future."), code="deadline_past")
+    items = list(ballot.items.all())
+    if not items:
+        raise ValidationError(_("A ballot needs at least one item."), code="no_items")
+    ballot.status = Ballot.Status.OPEN
+    ballot.opened_at = now
+    if ballot.secret:
+        ballot.secret_key = secrets.token_hex(32)
+    ballot.save(update_fields=["status", "opened_at", "secret_key"])
+    flag_conflicts(ballot=ballot, items=items, on=timezone.localdate(now))
+    audit_transition(obj=ballot, transition="ballot_open", from_state="entwurf", to_state="offen", by=by)
+    return ballot
+
+
+def flag_conflicts(*, ballot: Ballot, items: list[BallotItem], on: datetime.date) -> None:
+    """Flag members affiliated with an organisation an item is about (e.g. the applicant)."""
+    from actors.models import Affiliation
+
+    members = active_voting_members(ballot, on)
+    person_ids = {member.person_id: member for member in members}
+    for item in items:
+        subject = item.subject
+        organisation_ids = (
+            set(subject.conflict_organisation_ids()) if hasattr(subject, "conflict_organisation_ids") else set()
+        )
+        if not organisation_ids:
+            continue
+        affiliations = (
+            Affiliation.objects.filter(person_id__in=person_ids, organisation_id__in=organisation_ids)
+            .filter(Q(end__isnull=True) | Q(end__gte=on))
+            .select_related("organisation")
+        )
+        for affiliation in affiliations:
+            ConflictFlag.objects.get_or_create(
+                item=item,
+                membership=person_ids[affiliation.person_id],
+                defaults={"reason": _("You are affiliated with %(name)s.") % {"name": affiliation.organisation.name}},
+            )
+
+
+@transaction.atomic
+def vote_cast(
+    *, item: BallotItem, membership: Membership, choice: str, by: User, now: datetime.datetime | None = None
+) -> None:
+    """Cast or change ``membership``'s vote on ``item``. The ballot row is locked, so two submissions of
+    the same vote at once store one, and closing cannot interleave."""
+    now = now or timezone.now()
+    if choice not in Choice.values:
+        raise ValidationError(_("Choose yes, no or abstain."), code="invalid_choice")
+    ballot = _locked_open_ballot(item.ballot_id, now)
+    _check_voter(ballot, membership, by, now)
+    participation = Participation.objects.filter(item=item, membership=membership).first()
+    if participation and participation.kind == Participation.Kind.RECUSED:
+        raise ValidationError(_("You declared a conflict of interest for this item."), code="recused")
+    flag = ConflictFlag.objects.filter(item=item, membership=membership).first()
+    if flag and flag.status == ConflictFlag.Status.FLAGGED:
+        raise ValidationError(
+            _("First confirm or dismiss the possible conflict of interest for this item."), code="conflict_open"
+        )
+    if ballot.secret:
+        SecretVote.objects.update_or_create(
+            item=item, voter_tag=_voter_tag(ballot, membership, item), defaults={"choice": choice}
+        )
+    else:
+        Vote.objects.update_or_create(item=item, membership=membership, defaults={"choice": choice})
+    if participation is None:
+        Participation.objects.create(item=item, membership=membership, kind=Participation.Kind.VOTED)
+
+
+@transaction.atomic
+def conflict_declare(
+    *, item: BallotItem, membership: Membership, by: User, now: datetime.datetime | None = None
+) -> None:
+    """The member declares (or confirms a flagged) conflict of interest: excluded from the item, any vote withdrawn."""
+    now = now or timezone.now()
+    ballot = _locked_open_ballot(item.ballot_id, now)
+    if membership.committee_id != ballot.committee_id or membership.user_id != by.pk:
+        raise PermissionDenied(_("You are not a member of this committee."))
+    if ballot.secret:
+        SecretVote.objects.filter(item=item, voter_tag=_voter_tag(ballot, membership, item)).delete()
+    else:
+        Vote.objects.filter(item=item, membership=membership).delete()
+    Participation.objects.update_or_create(
+        item=item, membership=membership, defaults={"kind": Participation.Kind.RECUSED}
+    )
+    ConflictFlag.objects.update_or_create(
+        item=item,
+        membership=membership,
+        defaults={"status": ConflictFlag.Status.CONFIRMED, "reason": _("Declared by the member.")},
+    )
+
+
+@transaction.atomic
+def conflict_dismiss(
+    *, item: BallotItem, membership: Membership, by: User, now: datetime.datetime | None = None
+) -> None:
+    """The member dismisses a flagged conflict and may then vote on the item."""
+    now = now or timezone.now()
+    _locked_open_ballot(item.ballot_id, now)
+    if membership.user_id != by.pk:
+        raise PermissionDenied(_("You are not a member of this committee."))
+    updated = ConflictFlag.objects.filter(item=item, membership=membership, status=ConflictFlag.Status.FLAGGED).update(
+        status=ConflictFlag.Status.DISMISSED
+    )
+    if not updated:
+        raise ValidationError(_("There is no open conflict flag for this item."), code="no_flag")
+
+
+def tally_item(item: BallotItem, *, eligible: int, secret: bool) -> Tally:
+    """Count the stored votes of one item."""
+    source = SecretVote.objects.filter(item=item) if secret else Vote.objects.filter(item=item)
+    counts = dict(source.values_list("choice").annotate(n=Count("pk")).values_list("choice", "n"))
+    recused = Participation.objects.filter(item=item, kind=Participation.Kind.RECUSED).count()
+    return Tally(
+        yes=counts.get(Choice.YES, 0),
+        no=counts.get(Choice.NO, 0),
+        abstain=counts.get(Choice.ABSTAIN, 0),
+        recused=recused,
+        eligible=eligible,
+    )
+
+
+def everyone_has_voted(ballot: Ballot, on: datetime.date) -> bool:
+    members = {member.pk for member in active_voting_members(ballot, on)}
+    items = list(ballot.items.values_list("pk", flat=True))
+    done = set(Participation.objects.filter(item__ballot=ballot).values_list("item_id", "membership_id"))
+    return all((item, member) in done for item in items for member in members)
+
+
+@transaction.atomic
+def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | None = None) -> Ballot:
+    """Close an open ballot at its deadline (or earlier, once every voting member has taken part),
+    compute each item's result from the stored votes and make it final."""
+    now = now or timezone.now()
+    ballot = Ballot.objects.select_for_update().select_related("committee").get(pk=ballot.pk)
+    if ballot.status != Ballot.Status.OPEN:
+        raise ValidationError(_("Only an open ballot can be closed."), code="not_open")
+    on = timezone.localdate(min(now, ballot.deadline))
+    if now < ballot.deadline and not everyone_has_voted(ballot, on):
+        raise ValidationError(
+            _("Before the deadline a ballot can only be closed once every voting member has voted."),
+            code="not_everyone",
+        )
+    eligible = len(active_voting_members(ballot, on))
+    for item in ballot.items.all():
+        tally = tally_item(item, eligible=eligible, secret=ballot.secret)
+        item.yes, item.no, item.abstain, item.recusals = tally.yes, tally.no, tally.abstain, tally.recused
+        item.result = decide(ballot.committee, tally)
+        item.save(update_fields=["yes", "no", "abstain", "recusals", "result"])
+        if ballot.secret:
+            _rewrite_without_tags(item)
+        _hand_over(item, by)
+    ballot.status = Ballot.Status.CLOSED
+    ballot.closed_at = now
+    ballot.secret_key = ""
+    ballot.save(update_fields=["status", "closed_at", "secret_key"])
+    audit_transition(obj=ballot, transition="ballot_close", from_state="offen", to_state="geschlossen", by=by)
+    return ballot
+
+
+def _rewrite_without_tags(item: BallotItem) -> None:
+    """Write the item's secret votes anew, ordered by choice and without tags: nothing left to match."""
+    choices = sorted(SecretVote.objects.filter(item=item).values_list("choice", flat=True))
+    SecretVote.objects.filter(item=item).delete()
+    SecretVote.objects.bulk_create([SecretVote(item=item, choice=choice, voter_tag=None) for choice in choices])
+
+
+def _hand_over(item: BallotItem, by: User | None) -> None:
+    """Give the decision to the object the item is about (fund applications will take it)."""
+    subject = item.subject
+    if subject is not None and hasattr(subject, "apply_committee_decision"):
+        subject.apply_committee_decision(result=item.result, source=item, by=by)
