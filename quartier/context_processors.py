@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from quartier.permissions import committee_member_ids
 from quartier.selectors import memberships_of_cached
 
 
@@ -13,4 +14,7 @@ def areas(request: HttpRequest) -> dict[str, object]:
         "my_areas": SimpleLazyObject(lambda: memberships_of_cached(user) if user is not None else []),
         "current_area": getattr(request, "area", None),
         "area_perms": getattr(request, "area_perms", frozenset()),
+        "is_committee_member": SimpleLazyObject(
+            lambda: bool(committee_member_ids(user)) if user is not None else False
+        ),
     }

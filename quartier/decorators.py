@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from quartier.models import Quartier
-from quartier.permissions import AREA_PERMISSIONS, area_permissions
+from quartier.permissions import AREA_PERMISSIONS, VOTE, area_permissions, is_committee_member
 
 AreaView = Callable[..., HttpResponse]
 
@@ -60,6 +60,33 @@ def area_view(perm: str) -> Callable[[AreaView], AreaView]:
         return wrapped
 
     return decorator
+
+
+def member_view(view: AreaView) -> AreaView:
+    """Wrap a committee member's view ``view(request, ballot, **kwargs)`` reached with ``ballot_pk``.
+
+    404 for a ballot that does not exist, is a draft, or belongs to a committee the user is not a
+    member of: nobody learns about other committees.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, ballot_pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        from committees.models import Ballot
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        ballot = (
+            Ballot.objects.exclude(status=Ballot.Status.DRAFT)
+            .select_related("committee", "committee__quartier")
+            .filter(pk=ballot_pk)
+            .first()
+        )
+        if ballot is None or not is_committee_member(request.user, ballot.committee_id):
+            raise Http404(_("This ballot does not exist."))
+        return view(request, ballot, *args, **kwargs)
+
+    wrapped.required_committee_permission = VOTE  # type: ignore[attr-defined]
+    return wrapped
 
 
 def public_view(view: AreaView) -> AreaView:

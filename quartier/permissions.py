@@ -7,8 +7,14 @@ object permissions (kept in line with this matrix by
 ``quartier.services.sync_role_permissions``). Committee roles will add
 object permissions on committees through the same guardian tables.
 
-Every view asks through :func:`can` or the ``area_view`` decorator in
-``quartier.views``; nothing else decides access.
+Committee members (jurors, Quartiersrat) hold one object permission,
+``committees.vote``, on their committee (kept in line with their memberships
+by ``committees.services.members.sync_member_permissions``); they hold no area
+role and see nothing else of the office.
+
+Every view asks through :func:`can` / :func:`is_committee_member`, or the
+``area_view`` / ``member_view`` decorators in ``quartier.decorators``; nothing
+else decides access.
 """
 
 from __future__ import annotations
@@ -77,8 +83,9 @@ def _checker(user: User) -> ObjectPermissionChecker:
 
 
 def forget_cached_permissions(user: User) -> None:
-    if hasattr(user, "_quartier_perm_checker"):
-        del user._quartier_perm_checker  # type: ignore[union-attr]
+    for cached in ("_quartier_perm_checker", "_quartier_committee_ids"):
+        if hasattr(user, cached):
+            delattr(user, cached)
 
 
 def area_permissions(user: User | AnonymousUser, area: Quartier) -> frozenset[str]:
@@ -95,3 +102,30 @@ def can(user: User | AnonymousUser, perm: str, area: Quartier) -> bool:
     if perm not in AREA_PERMISSIONS:
         raise ValueError(f"Unknown area permission {perm!r}")
     return perm in area_permissions(user, area)
+
+
+#: What a committee member may do on their committee (django-guardian object permission on the committee).
+VOTE = "vote"
+
+
+def committee_member_ids(user: User | AnonymousUser) -> list[int]:
+    """The committees on which ``user`` holds the member permission; one query per user object."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_quartier_committee_ids", None)
+    if cached is None:
+        from guardian.shortcuts import get_objects_for_user
+
+        from committees.models import Committee
+
+        cached = list(
+            get_objects_for_user(user, f"committees.{VOTE}", klass=Committee, with_superuser=False).values_list(
+                "pk", flat=True
+            )
+        )
+        user._quartier_committee_ids = cached  # type: ignore[union-attr]
+    return cached
+
+
+def is_committee_member(user: User | AnonymousUser, committee_id: int) -> bool:
+    return committee_id in committee_member_ids(user)

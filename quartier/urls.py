@@ -49,6 +49,7 @@ urlpatterns = [
     path("gebiet/", views.area_switch, name="area_switch"),
     path("gebiet/<slug:slug>/", include(area_patterns)),
     path("konto/", include(account_patterns)),
+    path("abstimmungen/", include("committees.views.members")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

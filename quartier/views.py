@@ -25,6 +25,8 @@ from quartier.services import quartier_update
 def home(request: HttpRequest) -> HttpResponse:
     """Send the user to their area (or the one they used last), or let them choose."""
     memberships = memberships_of_cached(request.user)
+    if not memberships and permissions.committee_member_ids(request.user):
+        return redirect("my_ballots")  # a juror or council member: no area role, only their committees
     if len(memberships) == 1:
         return redirect(memberships[0].area)
     last = request.session.get("quartier_last_area")

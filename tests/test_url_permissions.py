@@ -21,7 +21,7 @@ from quartier.permissions import ROLE_PERMISSIONS
 from tests.factories import UserFactory
 
 # Views that need a login but no area permission (they only show the user's own areas).
-LOGIN_ONLY = {"home", "area_switch"}
+LOGIN_ONLY = {"home", "area_switch", "my_ballots"}
 # The Django admin checks is_staff itself; tested in test_admin_is_for_staff_only.
 SKIP_NAMESPACES = {"admin"}
 
@@ -62,6 +62,7 @@ def sample_values(area: Quartier) -> dict[str, str]:
         quartier=area, date="2026-11-01", staff=staff, channel="telefon", topic="Sommerfest"
     )
     concern = Concern.objects.create(quartier=area, text="Schaukel defekt", raised_on="2026-11-01")
+    ballot = _open_ballot(area, person)
     return {
         "slug": area.slug,
         "model": "quartier.quartier",
@@ -71,9 +72,31 @@ def sample_values(area: Quartier) -> dict[str, str]:
         "network_pk": str(network.pk),
         "note_pk": str(note.pk),
         "concern_pk": str(concern.pk),
+        "ballot_pk": str(ballot.pk),
+        "item_pk": str(ballot.items.get().pk),
         "uidb64": "MQ",
         "token": "set-password",
     }
+
+
+def _open_ballot(area: Quartier, person: object) -> object:
+    """An open ballot of a jury in ``area`` whose only member is the user "juror"."""
+    import datetime
+
+    from django.utils import timezone
+
+    from committees.models import Ballot, Committee, Membership
+    from committees.services.ballots import ballot_open
+    from committees.services.members import sync_member_permissions
+
+    jury = Committee.objects.create(quartier=area, name="Jury", kind=Committee.Kind.AKTIONSFONDSJURY)
+    Membership.objects.create(
+        committee=jury, person=person, user=User.objects.get(username="juror"), member_type="bewohner"
+    )
+    sync_member_permissions(committee=jury)
+    ballot = Ballot.objects.create(committee=jury, title="Umlauf", deadline=timezone.now() + datetime.timedelta(days=7))
+    ballot.items.create(position=1, title="Nachbarschaftsfest")
+    return ballot_open(ballot=ballot, by=None)
 
 
 def sample_url(route: Route, values: dict[str, str]) -> str:
@@ -92,6 +115,7 @@ def test_every_view_declares_who_may_use_it() -> None:
         route.pattern
         for route in ROUTES
         if not getattr(route.callback, "required_permission", None)
+        and not getattr(route.callback, "required_committee_permission", None)
         and not getattr(route.callback, "public", False)
         and route.name not in LOGIN_ONLY
     ]
@@ -100,7 +124,8 @@ def test_every_view_declares_who_may_use_it() -> None:
 
 @pytest.fixture
 def everyone(role_users: dict[str, User], outsider: User, superuser: User) -> dict[str, User]:
-    return {**role_users, "outsider": outsider, "superuser": superuser}
+    juror = UserFactory(username="juror")  # a committee member only: no area role
+    return {**role_users, "outsider": outsider, "superuser": superuser, "juror": juror}
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[route.name or route.pattern for route in ROUTES])
@@ -130,7 +155,9 @@ def test_url_answers_each_visitor_as_the_matrix_says(
         if route.name in LOGIN_ONLY:
             assert status in {200, 302, 404}, f"{url} as {who}: {status}"
             continue
-        if who == "outsider":
+        if getattr(route.callback, "required_committee_permission", None):
+            allowed, expected = who == "juror", 404  # a committee's ballots exist only for its members
+        elif who in {"outsider", "juror"}:
             allowed, expected = False, 404  # other areas are invisible, not merely forbidden
         else:
             allowed = who == "superuser" or perm in ROLE_PERMISSIONS[Role(who)]

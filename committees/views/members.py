@@ -1,0 +1,107 @@
+"""The committee member's pages, mobile first: my ballots, one ballot, and voting with htmx."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from committees.models import Ballot, Choice
+from committees.selectors import ballots_of_member, item_states, membership_of
+from committees.services.ballots import conflict_declare, conflict_dismiss, vote_cast
+from quartier.decorators import member_view
+
+
+@require_GET
+@login_required
+def my_ballots(request: HttpRequest) -> HttpResponse:
+    ballots = list(ballots_of_member(request.user))
+    context = {
+        "open_ballots": [ballot for ballot in ballots if ballot.status == Ballot.Status.OPEN],
+        "closed_ballots": [ballot for ballot in ballots if ballot.status == Ballot.Status.CLOSED],
+    }
+    return render(request, "committees/my_ballots.html", context)
+
+
+def _ballot_context(request: HttpRequest, ballot: Ballot) -> dict[str, object]:
+    membership = membership_of(request.user, ballot)
+    states = item_states(ballot, membership)
+    can_vote = bool(membership and membership.voting and ballot.status == Ballot.Status.OPEN)
+    can_vote = can_vote and timezone.now() < ballot.deadline
+    return {
+        "ballot": ballot,
+        "membership": membership,
+        "states": states,
+        "done": sum(1 for state in states if state.done),
+        "can_vote": can_vote,
+        "choices": Choice.choices,
+    }
+
+
+@require_GET
+@member_view
+def ballot_page(request: HttpRequest, ballot: Ballot) -> HttpResponse:
+    return render(request, "committees/ballot.html", _ballot_context(request, ballot))
+
+
+@require_POST
+@member_view
+def item_action(request: HttpRequest, ballot: Ballot, item_pk: int) -> HttpResponse:
+    """Vote, declare a conflict, or dismiss a conflict flag for one item."""
+    item = ballot.items.filter(pk=item_pk).first()
+    if item is None:
+        raise Http404(_("This item is not part of the ballot."))
+    membership = membership_of(request.user, ballot)
+    if membership is None:
+        raise Http404(_("This ballot does not exist."))
+    action = request.POST.get("action", "")
+    error = ""
+    try:
+        if action == "vote":
+            vote_cast(item=item, membership=membership, choice=request.POST.get("choice", ""), by=request.user)
+            notice = _("Your vote on “%(item)s” is saved.") % {"item": item.title}
+        elif action == "recuse":
+            conflict_declare(item=item, membership=membership, by=request.user)
+            notice = _("You are recused from “%(item)s”.") % {"item": item.title}
+        elif action == "dismiss":
+            conflict_dismiss(item=item, membership=membership, by=request.user)
+            notice = _("You can now vote on “%(item)s”.") % {"item": item.title}
+        else:
+            raise ValidationError(_("Unknown action."))
+    except (ValidationError, PermissionDenied) as refused:
+        error = " ".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)
+        notice = ""
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, notice)
+        return redirect("ballot_page", ballot_pk=ballot.pk)
+    context = _ballot_context(request, ballot)
+    context.update(
+        {
+            "state": next(state for state in context["states"] if state.item.pk == item.pk),
+            "notice": notice,
+            "error": error,
+            "oob": True,
+        }
+    )
+    # The item's card, and the summary at the top swapped out of band.
+    html = render_to_string("committees/ballot.html#item", context, request) + render_to_string(
+        "committees/ballot.html#summary", context, request
+    )
+    return HttpResponse(html)
+
+
+urlpatterns = [
+    path("", my_ballots, name="my_ballots"),
+    path("<int:ballot_pk>/", ballot_page, name="ballot_page"),
+    path("<int:ballot_pk>/punkte/<int:item_pk>/", item_action, name="ballot_item_action"),
+]

@@ -1,0 +1,96 @@
+"""A juror on a phone: vote, change the vote, declare a conflict, and see the results once the ballot closes."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from actors.models import Person
+from committees.models import Ballot, Committee, Membership, Participation, Vote
+from committees.services.ballots import ballot_close, ballot_open, vote_cast
+from committees.services.members import sync_member_permissions
+from tests.browser.fixtures import german
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def jury_ballot(area):
+    jury = Committee.objects.create(
+        quartier=area, name="Aktionsfondsjury", kind=Committee.Kind.AKTIONSFONDSJURY, quorum_members=2
+    )
+    members = []
+    for number in range(1, 4):
+        person = Person.objects.create(
+            quartier=area, first_name="Jury", last_name=f"Mitglied {number}", is_resident=True
+        )
+        members.append(
+            Membership.objects.create(
+                committee=jury, person=person, user=UserFactory(username=f"jury{number}"), member_type="bewohner"
+            )
+        )
+    sync_member_permissions(committee=jury)
+    ballot = Ballot.objects.create(
+        committee=jury, title="Aktionsfonds November", deadline=timezone.now() + datetime.timedelta(days=5)
+    )
+    ballot.items.create(position=1, title="Nachbarschaftsfest am Kanalufer – 1.200 €")
+    ballot.items.create(position=2, title="Bücherschrank am Spielplatz – 800 €")
+    ballot_open(ballot=ballot, by=None)
+    return ballot, members
+
+
+def test_juror_votes_changes_declares_a_conflict_and_sees_the_result(
+    phone_page, visit, navigates, browser_login, axe_check, jury_ballot
+):
+    ballot, members = jury_ballot
+    page = phone_page
+    browser_login(page, members[0].user)  # a juror lands on "My ballots"
+    expect(page.get_by_role("heading", level=1)).to_have_text(german("My ballots"))
+    with navigates(page):
+        page.get_by_role("link", name="Aktionsfonds November").click()
+
+    fest, shelf = ballot.items.order_by("position")
+    fest_card = page.locator(f"#item-{fest.pk}")
+    fest_card.get_by_role("button", name="Ja").click()
+    expect(fest_card.get_by_role("status")).to_be_visible()
+    expect(fest_card.get_by_role("button", name="Ja")).to_have_attribute("aria-pressed", "true")
+    axe_check(page)
+
+    fest_card.get_by_role("button", name="Nein").click()  # a change of mind
+    expect(fest_card.get_by_role("button", name="Nein")).to_have_attribute("aria-pressed", "true")
+    assert Vote.objects.get(item=fest, membership=members[0]).choice == "nein"
+
+    shelf_card = page.locator(f"#item-{shelf.pk}")
+    shelf_card.get_by_role("button", name=german("I have a conflict of interest in this item")).click()
+    expect(shelf_card).to_contain_text(german("You declared a conflict of interest: you do not vote on this item."))
+    expect(page.locator("#ballot-summary")).to_contain_text("2")
+    axe_check(page)
+    assert Participation.objects.get(item=shelf, membership=members[0]).kind == Participation.Kind.RECUSED
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    for member in members[1:]:
+        vote_cast(item=fest, membership=member, choice="ja", by=member.user)
+        vote_cast(item=shelf, membership=member, choice="ja", by=member.user)
+    ballot_close(ballot=ballot, by=None)
+    visit(page, f"/abstimmungen/{ballot.pk}/")
+    expect(fest_card.locator(".result")).to_contain_text(german("Adopted"))
+    expect(fest_card).to_contain_text("Nein")
+
+
+def test_juror_votes_with_the_keyboard_alone(page, visit, browser_login, axe_check, jury_ballot):
+    ballot, members = jury_ballot
+    browser_login(page, members[1].user)
+    visit(page, f"/abstimmungen/{ballot.pk}/")
+    fest = ballot.items.order_by("position").first()
+    button = page.locator(f"#item-{fest.pk}").get_by_role("button", name="Enthaltung")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#item-{fest.pk}").get_by_role("button", name="Enthaltung")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    axe_check(page)
+    assert Vote.objects.get(item=fest, membership=members[1]).choice == "enthaltung"
