@@ -13,6 +13,7 @@ from auditlog.context import disable_auditlog
 from django.db import transaction
 
 from actors.demo import seed_actors
+from committees.demo import seed_committees
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
 from quartier.services import role_grant
 
@@ -145,12 +146,12 @@ def seed_demo(*, scale: str = "small") -> dict[str, int]:
                         if (user.username, area.slug, str(role)) not in held:
                             role_grant(user=user, quartier=area, role=role, by=None)
         for area in areas.values():
-            seed_actors(
-                area=area,
-                scale=scale,
-                staff=_office_team(area),
-                rng=random.Random(f"quartier-demo-{area.slug}"),  # noqa: S311 - demo data, not secrets
-            )
+            team = _office_team(area)
+            rng = random.Random(f"quartier-demo-{area.slug}")  # noqa: S311 - demo data, not secrets
+            seed_actors(area=area, scale=scale, staff=team, rng=rng)
+            # The main area's jurors are jury1 … jury7; other areas' juries get accounts of their own.
+            prefix = "jury" if area.slug == MAIN_AREA.slug else f"jury-{area.slug}-"
+            seed_committees(area=area, scale=scale, staff=team, rng=rng, account_prefix=prefix)
     return {"areas": Quartier.objects.count(), "users": User.objects.count()}
 
 

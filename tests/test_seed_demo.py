@@ -66,3 +66,13 @@ def test_every_demo_user_logs_in_and_sees_a_dashboard(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Kiez am Kanal" in html
+
+
+def test_demo_juror_logs_in_and_finds_the_open_ballot(client: Client, db: None, settings: object) -> None:
+    settings.DEBUG = True  # type: ignore[attr-defined]
+    call_command("seed_demo")
+    assert client.login(username="jury1", password=DEMO_PASSWORD)
+    response = client.get("/", follow=True)
+    assert response.request["PATH_INFO"] == "/abstimmungen/"
+    [ballot] = response.context["open_ballots"]
+    assert ballot.item_count == 4 and ballot.done_count == 0
