@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from committees.models import Ballot, BallotItem, ConflictFlag, Membership, Participation, SecretVote, Vote
-from committees.services.ballots import _voter_tag
+from committees.services.ballots import voter_tag_of
 from quartier.models import User
 from quartier.permissions import committee_member_ids
 
@@ -67,7 +67,7 @@ def item_states(ballot: Ballot, membership: Membership | None) -> list[ItemState
     flags = {flag.item_id: flag for flag in ConflictFlag.objects.filter(item__ballot=ballot, membership=membership)}
     if ballot.secret:
         if ballot.secret_key:
-            tags = {_voter_tag(ballot, membership, item): item.pk for item in items}
+            tags = {voter_tag_of(ballot, membership, item): item.pk for item in items}
             choices = {
                 tags[tag]: choice
                 for tag, choice in SecretVote.objects.filter(item__ballot=ballot, voter_tag__in=tags).values_list(

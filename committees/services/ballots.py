@@ -37,7 +37,8 @@ def active_voting_members(ballot: Ballot, on: datetime.date) -> list[Membership]
     )
 
 
-def _voter_tag(ballot: Ballot, membership: Membership, item: BallotItem) -> str:
+def voter_tag_of(ballot: Ballot, membership: Membership, item: BallotItem) -> str:
+    """The tag that finds a member's secret vote again while the ballot is open (HMAC with its key)."""
     message = f"{membership.pk}:{item.pk}".encode()
     return hmac.new(bytes.fromhex(ballot.secret_key), message, hashlib.sha256).hexdigest()
 
@@ -130,7 +131,7 @@ def vote_cast(
         )
     if ballot.secret:
         SecretVote.objects.update_or_create(
-            item=item, voter_tag=_voter_tag(ballot, membership, item), defaults={"choice": choice}
+            item=item, voter_tag=voter_tag_of(ballot, membership, item), defaults={"choice": choice}
         )
     else:
         Vote.objects.update_or_create(item=item, membership=membership, defaults={"choice": choice})
@@ -148,7 +149,7 @@ def conflict_declare(
     if membership.committee_id != ballot.committee_id or membership.user_id != by.pk:
         raise PermissionDenied(_("You are not a member of this committee."))
     if ballot.secret:
-        SecretVote.objects.filter(item=item, voter_tag=_voter_tag(ballot, membership, item)).delete()
+        SecretVote.objects.filter(item=item, voter_tag=voter_tag_of(ballot, membership, item)).delete()
     else:
         Vote.objects.filter(item=item, membership=membership).delete()
     Participation.objects.update_or_create(
