@@ -87,3 +87,80 @@ def item_states(ballot: Ballot, membership: Membership | None) -> list[ItemState
         )
         for item in items
     ]
+
+
+def _running(on: datetime.date) -> Q:
+    return Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on)
+
+
+def committees_of_area(area: object, on: datetime.date | None = None) -> QuerySet:
+    """The area's committees with their running voting members, residents among them and open ballots."""
+    from committees.models import Committee
+
+    on = on or timezone.localdate()
+    running = Q(memberships__start__isnull=True) | Q(memberships__start__lte=on)
+    running &= Q(memberships__end__isnull=True) | Q(memberships__end__gte=on)
+    voting = running & Q(memberships__voting=True)
+    return (
+        Committee.objects.filter(quartier=area)
+        .annotate(
+            voting_members=Count("memberships", filter=voting, distinct=True),
+            residents=Count("memberships", filter=voting & Q(memberships__member_type="bewohner"), distinct=True),
+            open_ballots=Count("ballots", filter=Q(ballots__status=Ballot.Status.OPEN), distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+@dataclass
+class BallotProgress:
+    ballot: Ballot
+    items: int
+    voters: list[tuple[Membership, int]]  # each voting member and how many items they have done
+
+
+def committee_detail(committee_id: int, area: object, on: datetime.date | None = None) -> dict[str, object] | None:
+    """Everything the committee page shows, in a fixed number of queries."""
+    from committees.models import Committee, Meeting
+
+    on = on or timezone.localdate()
+    committee = committees_of_area(area, on).filter(pk=committee_id).first()
+    if committee is None:
+        return None
+    members = list(
+        Membership.objects.filter(committee=committee)
+        .filter(*_running(on))
+        .select_related("person", "deputy_of__person")
+        .order_by("-voting", "person__last_name", "person__first_name")
+    )
+    meetings = list(Meeting.objects.filter(committee=committee).order_by("-starts_at")[:10])
+    ballots = list(
+        Ballot.objects.filter(committee=committee)
+        .annotate(item_count=Count("items", distinct=True))
+        .order_by("-deadline")[:10]
+    )
+    open_ids = [ballot.pk for ballot in ballots if ballot.status == Ballot.Status.OPEN]
+    done = {
+        (ballot_id, membership_id): count
+        for ballot_id, membership_id, count in Participation.objects.filter(item__ballot_id__in=open_ids)
+        .values_list("item__ballot_id", "membership_id")
+        .annotate(count=Count("pk"))
+    }
+    voting = [member for member in members if member.voting]
+    progress = [
+        BallotProgress(
+            ballot=ballot,
+            items=ballot.item_count,
+            voters=[(member, done.get((ballot.pk, member.pk), 0)) for member in voting],
+        )
+        for ballot in ballots
+        if ballot.status == Ballot.Status.OPEN
+    ]
+    return {
+        "committee": committee,
+        "members": members,
+        "meetings": meetings,
+        "ballots": ballots,
+        "progress": progress,
+        "kind": Committee.Kind(committee.kind).label,
+    }

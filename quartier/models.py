@@ -94,6 +94,8 @@ class Quartier(models.Model):
             ("change_contacts", _("Write contact notes")),
             ("view_concerns", _("See residents' concerns")),
             ("change_concerns", _("Record and move residents' concerns")),
+            ("view_committees", _("See the committees, their members, meetings and decisions")),
+            ("change_committees", _("Manage committees, meetings and ballots")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -37,6 +37,8 @@ VIEW_CONTACTS = "view_contacts"
 CHANGE_CONTACTS = "change_contacts"
 VIEW_CONCERNS = "view_concerns"
 CHANGE_CONCERNS = "change_concerns"
+VIEW_COMMITTEES = "view_committees"
+CHANGE_COMMITTEES = "change_committees"
 
 #: Every area permission the matrix manages, in the order of the README table.
 AREA_PERMISSIONS: tuple[str, ...] = (
@@ -51,18 +53,32 @@ AREA_PERMISSIONS: tuple[str, ...] = (
     CHANGE_CONTACTS,
     VIEW_CONCERNS,
     CHANGE_CONCERNS,
+    VIEW_COMMITTEES,
+    CHANGE_COMMITTEES,
 )
 
 _STAFF_ACTORS = {VIEW_ACTORS, CHANGE_ACTORS, VIEW_PERSONS, VIEW_CONTACTS, VIEW_CONCERNS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.STEUERUNG: frozenset({VIEW_AREA, CHANGE_AREA, VIEW_TEAM, VIEW_AUDIT, *_STAFF_ACTORS}),
-    Role.PLANUNG: frozenset({VIEW_AREA, VIEW_TEAM, *_STAFF_ACTORS}),
-    Role.GEMEINWESENARBEIT: frozenset(
-        {VIEW_AREA, CHANGE_AREA, VIEW_TEAM, *_STAFF_ACTORS, CHANGE_CONTACTS, CHANGE_CONCERNS}
+    Role.STEUERUNG: frozenset(
+        {VIEW_AREA, CHANGE_AREA, VIEW_TEAM, VIEW_AUDIT, *_STAFF_ACTORS, VIEW_COMMITTEES, CHANGE_COMMITTEES}
     ),
-    # The coordinator reads organisations, networks and concerns, but no person's data and no note text.
-    Role.KOORDINATION: frozenset({VIEW_AREA, VIEW_TEAM, VIEW_ACTORS, VIEW_CONCERNS}),
+    Role.PLANUNG: frozenset({VIEW_AREA, VIEW_TEAM, *_STAFF_ACTORS, VIEW_COMMITTEES}),
+    Role.GEMEINWESENARBEIT: frozenset(
+        {
+            VIEW_AREA,
+            CHANGE_AREA,
+            VIEW_TEAM,
+            *_STAFF_ACTORS,
+            CHANGE_CONTACTS,
+            CHANGE_CONCERNS,
+            VIEW_COMMITTEES,
+            CHANGE_COMMITTEES,
+        }
+    ),
+    # The coordinator reads organisations, networks, concerns and the committees' decisions, but no
+    # person's data and no note text.
+    Role.KOORDINATION: frozenset({VIEW_AREA, VIEW_TEAM, VIEW_ACTORS, VIEW_CONCERNS, VIEW_COMMITTEES}),
 }
 
 

@@ -42,6 +42,7 @@ area_patterns = [
     path("verlauf/", views.area_history, name="area_history"),
     path("verlauf/<str:model>/<str:object_pk>/", views.object_history_view, name="object_history"),
     path("", include("actors.urls")),
+    path("", include("committees.views.office")),
 ]
 
 urlpatterns = [

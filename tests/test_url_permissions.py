@@ -73,6 +73,7 @@ def sample_values(area: Quartier) -> dict[str, str]:
         "note_pk": str(note.pk),
         "concern_pk": str(concern.pk),
         "ballot_pk": str(ballot.pk),
+        "committee_pk": str(ballot.committee_id),
         "item_pk": str(ballot.items.get().pk),
         "uidb64": "MQ",
         "token": "set-password",

@@ -30,7 +30,7 @@ from committees.services.ballots import (
     tally_item,
     vote_cast,
 )
-from tests.committees.conftest import NOW, make_ballot
+from tests.committees.fixtures import NOW, make_ballot
 from tests.factories import UserFactory
 
 LATER = NOW + datetime.timedelta(days=3)

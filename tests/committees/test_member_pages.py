@@ -11,7 +11,7 @@ from committees.models import Ballot, Committee, Membership, Participation, Vote
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
 from committees.services.members import sync_member_permissions
 from quartier.models import User
-from tests.committees.conftest import NOW, make_ballot
+from tests.committees.fixtures import NOW, make_ballot
 from tests.factories import UserFactory
 
 

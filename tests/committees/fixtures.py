@@ -1,3 +1,5 @@
+"""Committee fixtures, shared by the committee tests and the browser tests (a pytest plugin)."""
+
 from __future__ import annotations
 
 import datetime

@@ -1,0 +1,27 @@
+"""The office's committee pages in the browser, on a desktop and on a phone."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from committees.services.ballots import ballot_open
+from quartier.models import Role
+from tests.committees.fixtures import make_ballot
+from tests.factories import UserFactory, user_with_role
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("page_fixture", ["page", "phone_page"])
+def test_committee_list_and_page(request, visit, navigates, browser_login, area, jury, jurors, page_fixture):
+    page = request.getfixturevalue(page_fixture)
+    ballot_open(ballot=make_ballot(jury, items=2), by=UserFactory())
+    office = user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-user")
+    browser_login(page, office)
+    visit(page, f"/gebiet/{area.slug}/gremien/")
+    with navigates(page):
+        page.get_by_role("link", name=jury.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(jury.name)
+    expect(page.get_by_role("heading", name="Umlauf November", exact=False)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
