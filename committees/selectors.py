@@ -164,3 +164,37 @@ def committee_detail(committee_id: int, area: object, on: datetime.date | None =
         "progress": progress,
         "kind": Committee.Kind(committee.kind).label,
     }
+
+
+def public_decisions(area: object, limit: int = 50) -> dict[str, object]:
+    """What anyone may see of an area's committees: names, meetings held, and decisions with their
+    results. No names of members, no votes of anybody."""
+    from committees.models import AgendaItem, Committee, Meeting
+
+    committees = list(Committee.objects.filter(quartier=area).order_by("name").only("pk", "name", "kind"))
+    meetings = list(
+        Meeting.objects.filter(committee__quartier=area)
+        .exclude(status=Meeting.Status.PLANNED)
+        .select_related("committee")
+        .only("starts_at", "status", "committee__name")
+        .order_by("-starts_at")[:limit]
+    )
+    meeting_decisions = list(
+        AgendaItem.objects.filter(meeting__committee__quartier=area, meeting__status=Meeting.Status.APPROVED)
+        .exclude(result="")
+        .select_related("meeting__committee")
+        .only("title", "result", "yes", "no", "abstain", "meeting__starts_at", "meeting__committee__name")
+        .order_by("-meeting__starts_at", "position")[:limit]
+    )
+    ballot_decisions = list(
+        BallotItem.objects.filter(ballot__committee__quartier=area, ballot__status=Ballot.Status.CLOSED)
+        .select_related("ballot__committee")
+        .only("title", "result", "yes", "no", "abstain", "ballot__closed_at", "ballot__committee__name")
+        .order_by("-ballot__closed_at", "position")[:limit]
+    )
+    return {
+        "committees": committees,
+        "meetings": meetings,
+        "meeting_decisions": meeting_decisions,
+        "ballot_decisions": ballot_decisions,
+    }

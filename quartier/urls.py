@@ -51,6 +51,7 @@ urlpatterns = [
     path("gebiet/<slug:slug>/", include(area_patterns)),
     path("konto/", include(account_patterns)),
     path("abstimmungen/", include("committees.views.members")),
+    path("oeffentlich/", include("committees.views.public")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -25,3 +25,9 @@ def test_committee_list_and_page(request, visit, navigates, browser_login, area,
     expect(page.get_by_role("heading", level=1)).to_have_text(jury.name)
     expect(page.get_by_role("heading", name="Umlauf November", exact=False)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+def test_public_committee_page_needs_no_login(phone_page, visit, area, jury, jurors):
+    visit(phone_page, f"/oeffentlich/{area.slug}/gremien/")
+    expect(phone_page.get_by_role("heading", level=1)).to_contain_text(area.name)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -1,0 +1,25 @@
+"""Public pages (no login): an area's committees, their meetings and decisions, without personal data."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from committees.selectors import public_decisions
+from quartier.decorators import public_view
+from quartier.models import Quartier
+
+
+@public_view
+@require_GET
+def public_committees(request: HttpRequest, slug: str) -> HttpResponse:
+    area = Quartier.objects.filter(slug=slug).first()
+    if area is None:
+        raise Http404(_("This area does not exist."))
+    return render(request, "committees/public.html", {"area": area, **public_decisions(area)})
+
+
+urlpatterns = [path("<slug:slug>/gremien/", public_committees, name="public_committees")]
