@@ -156,6 +156,20 @@ class Meeting(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     online_link = models.URLField(_("online link"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), default=120, validators=[MinValueValidator(15), MaxValueValidator(720)]
+    )
+    invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    # The calendar entry's revision (ICS SEQUENCE): raised whenever an invited meeting changes.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    approved_in = models.ForeignKey(
+        "self",
+        verbose_name=_("minutes approved in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approved_minutes",
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -237,6 +251,7 @@ class Ballot(models.Model):
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.DRAFT)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     # Random key of an open secret ballot; destroyed on closing (see the module docstring).
     secret_key = models.CharField(max_length=64, blank=True, editable=False)
 

@@ -43,6 +43,9 @@ area_patterns = [
     path("verlauf/<str:model>/<str:object_pk>/", views.object_history_view, name="object_history"),
     path("", include("actors.urls")),
     path("", include("committees.views.office")),
+    path("", include("committees.views.meetings")),
+    path("", include("committees.views.ballots")),
+    path("", include("committees.views.minutes")),
 ]
 
 urlpatterns = [
@@ -52,6 +55,7 @@ urlpatterns = [
     path("konto/", include(account_patterns)),
     path("abstimmungen/", include("committees.views.members")),
     path("oeffentlich/", include("committees.views.public")),
+    path("kalender/", include("committees.views.calendar")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

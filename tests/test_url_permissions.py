@@ -63,6 +63,7 @@ def sample_values(area: Quartier) -> dict[str, str]:
     )
     concern = Concern.objects.create(quartier=area, text="Schaukel defekt", raised_on="2026-11-01")
     ballot = _open_ballot(area, person)
+    meeting = _meeting(ballot.committee)
     return {
         "slug": area.slug,
         "model": "quartier.quartier",
@@ -75,6 +76,9 @@ def sample_values(area: Quartier) -> dict[str, str]:
         "ballot_pk": str(ballot.pk),
         "committee_pk": str(ballot.committee_id),
         "item_pk": str(ballot.items.get().pk),
+        "meeting_pk": str(meeting.pk),
+        "agenda_item_pk": str(meeting.items.get().pk),
+        "membership_pk": str(ballot.committee.memberships.get().pk),
         "uidb64": "MQ",
         "token": "set-password",
     }
@@ -98,6 +102,21 @@ def _open_ballot(area: Quartier, person: object) -> object:
     ballot = Ballot.objects.create(committee=jury, title="Umlauf", deadline=timezone.now() + datetime.timedelta(days=7))
     ballot.items.create(position=1, title="Nachbarschaftsfest")
     return ballot_open(ballot=ballot, by=None)
+
+
+def _meeting(committee: object) -> object:
+    """A planned meeting of ``committee`` in a week, with one agenda item."""
+    import datetime
+
+    from django.utils import timezone
+
+    from committees.models import Meeting
+
+    meeting = Meeting.objects.create(
+        committee=committee, starts_at=timezone.now() + datetime.timedelta(days=7), place="Stadtteilbüro"
+    )
+    meeting.items.create(position=1, title="Begrüßung")
+    return meeting
 
 
 def sample_url(route: Route, values: dict[str, str]) -> str:

@@ -1,0 +1,5 @@
+"""Calendar feeds (ICS) of committees' meetings."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
