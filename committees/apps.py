@@ -5,3 +5,25 @@ from django.utils.translation import gettext_lazy as _
 class CommitteesConfig(AppConfig):
     name = "committees"
     verbose_name = _("Committees")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from committees import models
+
+        def reverse_relations(model: type) -> list[str]:
+            """Related objects are logged on their own; as fields of this one they are only noise."""
+            return [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
+
+        # Votes, secret votes and participations are never logged: the log would tell who voted how.
+        for model in (
+            models.Committee,
+            models.Membership,
+            models.Meeting,
+            models.AgendaItem,
+            models.Attendance,
+            models.BallotItem,
+        ):
+            auditlog.register(model, exclude_fields=reverse_relations(model))
+        # The key of an open secret ballot stays out of the log as well.
+        auditlog.register(models.Ballot, exclude_fields=["secret_key", *reverse_relations(models.Ballot)])

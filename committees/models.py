@@ -130,6 +130,9 @@ class Membership(Period):
     def get_quartier(self) -> Quartier:
         return self.committee.quartier
 
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.committee.quartier_id}
+
 
 class LinkedObject(models.Model):
     """An optional link to the object an item is about (a fund application, an ISEK measure)."""
@@ -182,6 +185,9 @@ class Meeting(models.Model):
     def get_quartier(self) -> Quartier:
         return self.committee.quartier
 
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.committee.quartier_id}
+
 
 class Result(models.TextChoices):
     ADOPTED = "angenommen", _("Adopted")
@@ -216,6 +222,9 @@ class AgendaItem(LinkedObject):
     def __str__(self) -> str:
         return self.title
 
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.meeting.committee.quartier_id}
+
 
 class Attendance(models.Model):
     class Status(models.TextChoices):
@@ -234,6 +243,9 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership} · {self.get_status_display()}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.meeting.committee.quartier_id}
 
 
 class Ballot(models.Model):
@@ -272,6 +284,9 @@ class Ballot(models.Model):
     def get_quartier(self) -> Quartier:
         return self.committee.quartier
 
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.committee.quartier_id}
+
 
 class BallotItem(LinkedObject):
     ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="items")
@@ -293,6 +308,9 @@ class BallotItem(LinkedObject):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.ballot.committee.quartier_id}
 
 
 class Choice(models.TextChoices):

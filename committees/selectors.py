@@ -198,3 +198,80 @@ def public_decisions(area: object, limit: int = 50) -> dict[str, object]:
         "meeting_decisions": meeting_decisions,
         "ballot_decisions": ballot_decisions,
     }
+
+
+@dataclass
+class MeetingPage:
+    meeting: object
+    items: list
+    members: list[tuple[Membership, str]]  # each running member and their attendance ("" when not taken)
+    present_voting: int
+    voting_members: int
+    quorum: bool
+    previous: object | None
+
+    @property
+    def attendance_taken(self) -> bool:
+        return any(status for _member, status in self.members)
+
+
+def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
+    """A meeting of ``area`` with its agenda, the members on its day with their attendance, and the
+    quorum as attendance stands. Six queries, whatever the size."""
+    from committees.models import Attendance, Meeting
+    from committees.rules import Tally, has_quorum
+
+    meeting = (
+        Meeting.objects.filter(pk=meeting_id, committee__quartier=area)
+        .select_related("committee", "approved_in")
+        .first()
+    )
+    if meeting is None:
+        return None
+    day = timezone.localdate(meeting.starts_at)
+    members = list(
+        Membership.objects.filter(committee_id=meeting.committee_id)
+        .filter(*_running(day))
+        .select_related("person")
+        .order_by("-voting", "person__last_name", "person__first_name", "pk")
+    )
+    attendance = dict(Attendance.objects.filter(meeting=meeting).values_list("membership_id", "status"))
+    voting = [member for member in members if member.voting]
+    present = sum(1 for member in voting if attendance.get(member.pk) == Attendance.Status.PRESENT)
+    tally = Tally(yes=present, no=0, abstain=0, recused=0, eligible=len(voting))
+    previous = (
+        Meeting.objects.filter(committee_id=meeting.committee_id, starts_at__lt=meeting.starts_at)
+        .order_by("-starts_at")
+        .first()
+    )
+    return MeetingPage(
+        meeting=meeting,
+        items=list(meeting.items.all()),
+        members=[(member, attendance.get(member.pk, "")) for member in members],
+        present_voting=present,
+        voting_members=len(voting),
+        quorum=present > 0 and has_quorum(meeting.committee, tally),
+        previous=previous,
+    )
+
+
+def ballot_office_page(ballot_id: int, area: object, on: datetime.date | None = None) -> BallotProgress | None:
+    """A ballot of ``area`` for the office: its items and, for every voting member, how many items they
+    have done (never how they voted). Four queries."""
+    from committees.services.ballots import active_voting_members
+
+    ballot = Ballot.objects.filter(pk=ballot_id, committee__quartier=area).select_related("committee").first()
+    if ballot is None:
+        return None
+    on = on or timezone.localdate(min(timezone.now(), ballot.deadline))
+    items = list(ballot.items.all())
+    done = dict(
+        Participation.objects.filter(item__ballot=ballot)
+        .values_list("membership_id")
+        .annotate(count=Count("pk"))
+        .values_list("membership_id", "count")
+    )
+    voters = [(member, done.get(member.pk, 0)) for member in active_voting_members(ballot, on)]
+    voters.sort(key=lambda entry: (entry[0].person.last_name, entry[0].person.first_name, entry[0].pk))
+    ballot.item_list = items  # type: ignore[attr-defined]
+    return BallotProgress(ballot=ballot, items=len(items), voters=voters)

@@ -17,6 +17,7 @@ from committees.models import (
     Ballot,
     BallotItem,
     Choice,
+    Committee,
     ConflictFlag,
     Membership,
     Participation,
@@ -24,7 +25,7 @@ from committees.models import (
     Vote,
 )
 from committees.rules import Tally, decide
-from quartier.audit import audit_transition
+from quartier.audit import acting_as, audit_transition
 from quartier.models import User
 
 
@@ -60,6 +61,70 @@ def _check_voter(ballot: Ballot, membership: Membership, by: User, now: datetime
     today = timezone.localdate(now)
     if (membership.start and membership.start > today) or (membership.end and membership.end < today):
         raise PermissionDenied(_("Your term in this committee is not running."))
+
+
+BALLOT_FIELDS = ("title", "deadline", "secret")
+ITEM_FIELDS = ("title", "description")
+
+
+def _check_deadline(ballot: Ballot, now: datetime.datetime) -> None:
+    if ballot.deadline is not None and ballot.deadline <= now:
+        raise ValidationError({"deadline": _("The deadline must lie in the future.")})
+
+
+@transaction.atomic
+def ballot_create(
+    *, committee: Committee, data: dict[str, object], by: User, now: datetime.datetime | None = None
+) -> Ballot:
+    """A draft ballot of ``committee``; items are added before it is opened."""
+    ballot = Ballot(committee=committee, **{name: data[name] for name in BALLOT_FIELDS if name in data})
+    ballot.full_clean()
+    _check_deadline(ballot, now or timezone.now())
+    with acting_as(by):
+        ballot.save()
+    return ballot
+
+
+def _locked_draft(ballot_id: int) -> Ballot:
+    ballot = Ballot.objects.select_for_update().get(pk=ballot_id)
+    if ballot.status != Ballot.Status.DRAFT:
+        raise ValidationError(_("An opened ballot can no longer be changed."), code="not_draft")
+    return ballot
+
+
+@transaction.atomic
+def ballot_update(*, ballot: Ballot, data: dict[str, object], by: User, now: datetime.datetime | None = None) -> Ballot:
+    ballot = _locked_draft(ballot.pk)
+    for name in BALLOT_FIELDS:
+        if name in data:
+            setattr(ballot, name, data[name])
+    ballot.full_clean()
+    _check_deadline(ballot, now or timezone.now())
+    with acting_as(by):
+        ballot.save()
+    return ballot
+
+
+@transaction.atomic
+def ballot_item_add(*, ballot: Ballot, data: dict[str, object], by: User) -> BallotItem:
+    ballot = _locked_draft(ballot.pk)
+    last = max(ballot.items.values_list("position", flat=True), default=0)
+    item = BallotItem(ballot=ballot, position=last + 1, **{name: data[name] for name in ITEM_FIELDS if name in data})
+    item.full_clean()
+    with acting_as(by):
+        item.save()
+    return item
+
+
+@transaction.atomic
+def ballot_item_delete(*, item: BallotItem, by: User) -> None:
+    ballot = _locked_draft(item.ballot_id)
+    with acting_as(by):
+        item.delete()
+        for position, later in enumerate(ballot.items.order_by("position"), start=1):
+            if later.position != position:
+                later.position = position
+                later.save(update_fields=["position"])
 
 
 @transaction.atomic

@@ -1,17 +1,25 @@
-"""The office's pages about the area's committees."""
+"""The office's pages about the area's committees: the list, a committee's page, and their forms."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from committees.forms import CommitteeForm, MembershipForm
+from committees.models import Committee, Membership
 from committees.rules import Composition
 from committees.selectors import committee_detail, committees_of_area
+from committees.services.committees import committee_create, committee_update, membership_create, membership_update
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.models import Quartier
@@ -25,24 +33,155 @@ def composition_of(committee: object) -> Composition:
     )
 
 
+def get_committee_for(area: Quartier, pk: int) -> Committee:
+    committee = Committee.objects.filter(quartier=area, pk=pk).first()
+    if committee is None:
+        raise Http404(_("This committee does not exist."))
+    return committee
+
+
+def can_change(request: HttpRequest) -> bool:
+    return permissions.CHANGE_COMMITTEES in request.area_perms  # type: ignore[attr-defined]
+
+
+def save_form(
+    request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str, object]], Model], notice: str
+) -> Model | None:
+    """Validate ``form`` and hand its data to ``save`` (a service); a refusal lands on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save(form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    messages.success(request, notice)
+    return saved
+
+
+def form_page(
+    request: HttpRequest, area: Quartier, form: forms.BaseForm | None, *, title: str, back: str, locked: str = ""
+) -> HttpResponse:
+    """One form of the committees module on its own page (or, when ``locked``, why it cannot be changed)."""
+    context = {"area": area, "form": form, "title": title, "back": back, "locked": locked}
+    return render(request, "committees/form.html", context)
+
+
 @require_GET
 @area_view(permissions.VIEW_COMMITTEES)
 def committee_list(request: HttpRequest, area: Quartier) -> HttpResponse:
     committees = [(committee, composition_of(committee)) for committee in committees_of_area(area)]
-    return render(request, "committees/committee_list.html", {"area": area, "committees": committees})
+    context = {"area": area, "committees": committees, "can_change": can_change(request)}
+    return render(request, "committees/committee_list.html", context)
 
 
 @require_GET
 @area_view(permissions.VIEW_COMMITTEES)
 def committee_page(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpResponse:
+    from committees.calendar import feed_path
+
     detail = committee_detail(committee_pk, area)
     if detail is None:
         raise Http404(_("This committee does not exist."))
-    detail.update({"area": area, "composition": composition_of(detail["committee"])})
+    committee = detail["committee"]
+    detail.update(
+        {
+            "area": area,
+            "composition": composition_of(committee),
+            "can_change": can_change(request),
+            "feed_url": request.build_absolute_uri(feed_path(committee)),
+        }
+    )
     return render(request, "committees/committee_detail.html", detail)
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_COMMITTEES)
+def committee_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+    form = CommitteeForm(request.POST if request.method == "POST" else None)
+    saved = save_form(
+        request,
+        form,
+        lambda data: committee_create(area=area, data=data, by=request.user),
+        _("The committee was created."),
+    )
+    if saved is not None:
+        return redirect("committee_page", slug=area.slug, committee_pk=saved.pk)
+    return form_page(request, area, form, title=_("New committee"), back=reverse("committee_list", args=[area.slug]))
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_COMMITTEES)
+def committee_edit(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpResponse:
+    committee = get_committee_for(area, committee_pk)
+    form = CommitteeForm(request.POST if request.method == "POST" else None, instance=committee)
+    saved = save_form(
+        request,
+        form,
+        lambda data: committee_update(committee=committee, data=data, by=request.user),
+        _("The committee was saved."),
+    )
+    if saved is not None:
+        return redirect("committee_page", slug=area.slug, committee_pk=committee.pk)
+    if request.method == "POST":
+        committee.refresh_from_db()  # the form wrote its refused values into the instance
+    title = _("Edit %(name)s") % {"name": committee.name}
+    back = reverse("committee_page", args=[area.slug, committee.pk])
+    return form_page(request, area, form, title=title, back=back)
+
+
+def _membership_form(
+    request: HttpRequest, area: Quartier, committee: Committee, membership: Membership
+) -> HttpResponse:
+    form = MembershipForm(request.POST if request.method == "POST" else None, instance=membership, committee=committee)
+    if membership.pk:
+        saved = save_form(
+            request,
+            form,
+            lambda data: membership_update(membership=membership, data=data, by=request.user),
+            _("The member was saved."),
+        )
+    else:
+        saved = save_form(
+            request,
+            form,
+            lambda data: membership_create(committee=committee, data=data, by=request.user),
+            _("The member was added."),
+        )
+    if saved is not None:
+        return redirect("committee_page", slug=area.slug, committee_pk=committee.pk)
+    if membership.pk:
+        if request.method == "POST":
+            membership.refresh_from_db()
+        title = _("Edit the membership of %(name)s") % {"name": membership.person}
+    else:
+        title = _("New member of %(committee)s") % {"committee": committee.name}
+    back = reverse("committee_page", args=[area.slug, committee.pk])
+    return form_page(request, area, form, title=title, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_COMMITTEES)
+def membership_new(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpResponse:
+    committee = get_committee_for(area, committee_pk)
+    return _membership_form(request, area, committee, Membership(committee=committee))
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_COMMITTEES)
+def membership_edit(request: HttpRequest, area: Quartier, committee_pk: int, membership_pk: int) -> HttpResponse:
+    committee = get_committee_for(area, committee_pk)
+    membership = Membership.objects.filter(committee=committee, pk=membership_pk).select_related("person").first()
+    if membership is None:
+        raise Http404(_("This member does not exist."))
+    return _membership_form(request, area, committee, membership)
 
 
 urlpatterns = [
     path("gremien/", committee_list, name="committee_list"),
+    path("gremien/neu/", committee_new, name="committee_new"),
     path("gremien/<int:committee_pk>/", committee_page, name="committee_page"),
+    path("gremien/<int:committee_pk>/bearbeiten/", committee_edit, name="committee_edit"),
+    path("gremien/<int:committee_pk>/mitglieder/neu/", membership_new, name="membership_new"),
+    path("gremien/<int:committee_pk>/mitglieder/<int:membership_pk>/", membership_edit, name="membership_edit"),
 ]

@@ -1,0 +1,105 @@
+"""The office's forms for committees, members, meetings and ballots."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Person
+from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership
+from quartier.models import User
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+
+
+class CommitteeForm(forms.ModelForm):
+    class Meta:
+        model = Committee
+        fields = ["name", "kind", "quorum_members", "quorum_share", "majority_rule", "resident_share", "term_years"]
+        help_texts = {
+            "quorum_members": _("Leave empty when only the share counts."),
+            "quorum_share": _(
+                "For example 50 for half of the voting members. Leave empty when only the number counts."
+            ),
+            "resident_share": _("For example 51 for a neighbourhood council, 100 for an action fund jury."),
+        }
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["person", "member_type", "voting", "deputy_of", "user", "start", "end"]
+        widgets = {"start": DATE, "end": DATE}
+        help_texts = {
+            "user": _("The account the member uses to vote online. Leave empty for members who vote only in meetings."),
+            "deputy_of": _("Only for deputies: the member they stand in for."),
+        }
+
+    def __init__(self, *args: object, committee: Committee, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(
+            quartier_id=committee.quartier_id, erased_at__isnull=True
+        ).order_by("last_name", "first_name", "pk")
+        deputies = Membership.objects.filter(committee=committee).select_related("person")
+        if self.instance.pk:
+            deputies = deputies.exclude(pk=self.instance.pk)
+        self.fields["deputy_of"].queryset = deputies.order_by("person__last_name", "person__first_name", "pk")
+        self.fields["deputy_of"].label_from_instance = lambda membership: str(membership.person)
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("username")
+        self.fields["user"].label_from_instance = lambda user: (
+            f"{user.get_full_name() or user.username} ({user.username})"
+        )
+
+
+class MeetingForm(forms.ModelForm):
+    starts_at = forms.DateTimeField(label=_("date and time"), widget=DATETIME, input_formats=DATETIME_FORMATS)
+
+    class Meta:
+        model = Meeting
+        fields = ["starts_at", "duration_minutes", "place", "online_link"]
+        help_texts = {"place": _("Give a place, an online link or both.")}
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class MinutesForm(forms.ModelForm):
+    """The minutes of one agenda item: what was said and what was decided."""
+
+    class Meta:
+        model = AgendaItem
+        fields = ["minutes", "decision", "yes", "no", "abstain", "recusals", "result"]
+        widgets = {
+            "minutes": forms.Textarea(attrs={"rows": 4}),
+            "decision": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {"decision": _("The wording of the resolution, if the committee voted.")}
+
+
+class AttendanceForm(forms.Form):
+    membership = forms.IntegerField()
+    status = forms.ChoiceField(choices=Attendance.Status.choices)
+
+
+class BallotForm(forms.ModelForm):
+    deadline = forms.DateTimeField(label=_("deadline"), widget=DATETIME, input_formats=DATETIME_FORMATS)
+
+    class Meta:
+        model = Ballot
+        fields = ["title", "deadline", "secret"]
+        help_texts = {
+            "secret": _("In a secret ballot nobody can tell afterwards who voted how; only who took part is known."),
+        }
+
+
+class BallotItemForm(forms.ModelForm):
+    class Meta:
+        model = BallotItem
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}

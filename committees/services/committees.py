@@ -1,0 +1,88 @@
+"""Writes for committees and their members. A member's account gets the ballot permission at once."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from committees.models import Committee, Membership
+from committees.services.members import sync_member_permissions
+from quartier.audit import acting_as
+from quartier.models import Quartier, User
+
+COMMITTEE_FIELDS = ("name", "kind", "quorum_members", "quorum_share", "majority_rule", "resident_share", "term_years")
+MEMBERSHIP_FIELDS = ("person", "user", "member_type", "voting", "deputy_of", "start", "end")
+
+
+@transaction.atomic
+def committee_create(*, area: Quartier, data: dict[str, object], by: User) -> Committee:
+    committee = Committee(quartier=area, **{name: data[name] for name in COMMITTEE_FIELDS if name in data})
+    committee.full_clean()
+    with acting_as(by):
+        committee.save()
+    return committee
+
+
+@transaction.atomic
+def committee_update(*, committee: Committee, data: dict[str, object], by: User) -> Committee:
+    for name in COMMITTEE_FIELDS:
+        if name in data:
+            setattr(committee, name, data[name])
+    committee.full_clean()
+    with acting_as(by):
+        committee.save()
+    return committee
+
+
+def _check_membership(membership: Membership) -> None:
+    """Refusals a form cannot see alone: the person and the deputy must fit this committee."""
+    committee = membership.committee
+    if membership.person.quartier_id != committee.quartier_id:
+        raise ValidationError({"person": _("This person belongs to another area.")})
+    deputy_of = membership.deputy_of
+    if deputy_of is not None:
+        if membership.pk is not None and deputy_of.pk == membership.pk:
+            raise ValidationError({"deputy_of": _("A member cannot be their own deputy.")})
+        if deputy_of.committee_id != committee.pk:
+            raise ValidationError({"deputy_of": _("The deputy must stand in for a member of the same committee.")})
+        if deputy_of.person_id == membership.person_id:
+            raise ValidationError({"deputy_of": _("A member cannot be their own deputy.")})
+    running = Membership.objects.filter(committee=committee, person=membership.person).exclude(pk=membership.pk)
+    for other in running:
+        if _overlap(other, membership):
+            raise ValidationError({"person": _("This person is already a member of the committee at that time.")})
+
+
+def _overlap(first: Membership, second: Membership) -> bool:
+    first_start, first_end = first.start or datetime.date.min, first.end or datetime.date.max
+    second_start, second_end = second.start or datetime.date.min, second.end or datetime.date.max
+    return first_start <= second_end and second_start <= first_end
+
+
+@transaction.atomic
+def membership_create(*, committee: Committee, data: dict[str, object], by: User) -> Membership:
+    """A new member of ``committee``; their account, if any, may vote in its ballots from now on."""
+    membership = Membership(committee=committee, **{name: data[name] for name in MEMBERSHIP_FIELDS if name in data})
+    membership.full_clean()
+    _check_membership(membership)
+    with acting_as(by):
+        membership.save()
+    sync_member_permissions(committee=committee)
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, data: dict[str, object], by: User) -> Membership:
+    """Change a member (e.g. end their term); the ballot permission follows the account and the term."""
+    for name in MEMBERSHIP_FIELDS:
+        if name in data:
+            setattr(membership, name, data[name])
+    membership.full_clean()
+    _check_membership(membership)
+    with acting_as(by):
+        membership.save()
+    sync_member_permissions(committee=membership.committee)
+    return membership
