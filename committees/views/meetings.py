@@ -224,7 +224,7 @@ def agenda_minutes(request: HttpRequest, area: Quartier, meeting_pk: int, agenda
     meeting = get_meeting_for(area, meeting_pk)
     item = get_item_for(meeting, agenda_item_pk)
     form = MinutesForm(request.POST, instance=item, prefix=f"item-{item.pk}")
-    notice = error = ""
+    notice = ""
     if form.is_valid():
         try:
             agenda_item_update(item=item, data=form.cleaned_data, by=request.user)
@@ -238,9 +238,9 @@ def agenda_minutes(request: HttpRequest, area: Quartier, meeting_pk: int, agenda
     if not form.errors and not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, notice)
         return redirect("meeting_page", slug=area.slug, meeting_pk=meeting.pk)
-    if form.errors:
-        refusals = [str(message) for message in form.non_field_errors()]
-        error = " ".join(refusals) or _("The minutes were not saved. Please correct the marked fields.")
+    # A refusal shows in the form's error summary; when the form is not shown (an approved meeting, one
+    # that has not begun), the refusal of the whole item shows at the item.
+    error = " ".join(str(message) for message in form.non_field_errors())
     page = _page_or_404(area, meeting.pk)
     state = next(entry for entry in page.items if entry.pk == item.pk)
     shown = form if form.errors else MinutesForm(instance=state, prefix=f"item-{item.pk}")

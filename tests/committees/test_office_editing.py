@@ -265,9 +265,7 @@ def test_meeting_state_refusals(gwa: Client, area: Quartier, jury: Committee) ->
     assert AgendaItem.objects.filter(pk=item.pk).exists()
 
 
-def test_changing_an_invited_meeting_raises_its_calendar_revision(
-    gwa: Client, area: Quartier, jury: Committee
-) -> None:
+def test_changing_an_invited_meeting_raises_its_calendar_revision(gwa: Client, area: Quartier, jury: Committee) -> None:
     meeting = make_meeting(jury, at=timezone.now() + 72 * HOUR, status=Meeting.Status.INVITED)
     url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/bearbeiten/"
     data = {"starts_at": local(meeting.starts_at + HOUR), "duration_minutes": "120", "place": "Stadtteilbüro"}
@@ -355,7 +353,9 @@ def test_the_office_drafts_opens_and_closes_a_ballot(
     assert "Eine geöffnete Abstimmung kann nicht mehr geändert werden." in page_text(gwa.get(base + "bearbeiten/"))
     assert ballot.items.count() == 2
     response = gwa.post(base + "status/", {"action": "close"}, follow=True)
-    assert any("wenn alle stimmberechtigten Mitglieder abgestimmt haben" in message for message in messages_of(response))
+    assert any(
+        "wenn alle stimmberechtigten Mitglieder abgestimmt haben" in message for message in messages_of(response)
+    )
     for member in jurors:
         for item in ballot.items.all():
             vote_cast(item=item, membership=member, choice="ja", by=member.user)
