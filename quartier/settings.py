@@ -112,6 +112,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "quartier")
 CELERY_TIMEZONE = "Europe/Berlin"
+# Run by Celery beat (`celery -A quartier beat`, or the worker's `-B` under `make run`); at most one beat.
+# Each run expires when the next one is due, so runs do not pile up while no worker is there.
+CELERY_BEAT_SCHEDULE = {
+    "close-due-ballots": {
+        "task": "committees.tasks.close_due_ballots",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 5 * 60},
+    },
+    "remind-ballot-voters": {
+        "task": "committees.tasks.remind_ballot_voters",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 15 * 60},
+    },
+}
 
 # Users and permissions -----------------------------------------------------
 AUTH_USER_MODEL = "quartier.User"
@@ -173,6 +187,10 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Quartier <quartier@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", address) for address in env_list("ADMINS", [])]
+# Where the file-based email backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes.
+EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail")))
+# The address of this installation as members reach it, for links in emails (no trailing slash needed).
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
 # HTTPS and cookies ---------------------------------------------------------------
 HTTPS = env_bool("HTTPS", not DEBUG)

@@ -148,9 +148,9 @@ def test_compose_file_requires_secret_key(tmp_path: Path) -> None:
 
 def test_compose_services_and_their_wiring(tmp_path: Path) -> None:
     services = _compose_config(tmp_path)["services"]
-    assert set(services) == {"db", "redis", "web", "worker"}
+    assert set(services) == {"db", "redis", "web", "worker", "beat"}
 
-    db, redis, web, worker = (services[name] for name in ("db", "redis", "web", "worker"))
+    db, redis, web, worker, beat = (services[name] for name in ("db", "redis", "web", "worker", "beat"))
     assert db["image"].startswith("postgres:16")
     assert "pg_isready" in _joined(db["healthcheck"]["test"])
     assert _mounts(db)["/var/lib/postgresql/data"]
@@ -161,11 +161,15 @@ def test_compose_services_and_their_wiring(tmp_path: Path) -> None:
     assert "python" in _joined(web["healthcheck"]["test"])
     assert "inspect ping" in _joined(worker["healthcheck"]["test"])
     assert _joined(worker["command"]).startswith("celery -A quartier worker")
-    assert web["image"] == worker["image"]
-    assert web["build"] == worker["build"]
+    assert _joined(beat["command"]).startswith("celery -A quartier beat")
+    assert "--schedule /tmp/" in _joined(beat["command"])  # beat's state file, writable by the image's user
+    assert "ports" not in beat
+    for service in (worker, beat):
+        assert web["image"] == service["image"]
+        assert web["build"] == service["build"]
     assert any(str(port).find("8000") >= 0 for port in web["ports"])
 
-    for service in (web, worker):
+    for service in (web, worker, beat):
         for dependency in ("db", "redis"):
             assert service["depends_on"][dependency]["condition"] == "service_healthy"
         assert _mounts(service)["/data/media"]
@@ -188,8 +192,10 @@ def test_compose_services_and_their_wiring(tmp_path: Path) -> None:
             "EMAIL_USE_TLS",
             "EMAIL_USE_SSL",
             "DEFAULT_FROM_EMAIL",
+            "SITE_URL",
         }
         assert expected <= set(env)
+    assert web["environment"] == worker["environment"] == beat["environment"]
 
 
 def test_compose_defaults_are_valid_production_settings(tmp_path: Path) -> None:

@@ -1,0 +1,149 @@
+"""Invitations to committee meetings: by email with the calendar entry attached, by letter for the
+members without an email address (the office sees who they are)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+from email.mime.text import MIMEText
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from committees.calendar import invitation_ics
+from committees.models import Meeting, Membership
+from quartier.audit import audit_transition
+from quartier.models import User
+
+logger = logging.getLogger(__name__)
+
+# Mails sent by a program, not a person: no out-of-office replies, please (RFC 3834).
+AUTOMATIC = {"Auto-Submitted": "auto-generated"}
+
+
+def address_of(membership: Membership) -> str:
+    """Where a member gets mail: the person's address, else the address of their voting account."""
+    if membership.person.email:
+        return membership.person.email
+    return membership.user.email if membership.user else ""
+
+
+def invitees(meeting: Meeting) -> list[Membership]:
+    """Every member of the committee (voting and advisory) whose term runs on the day of the meeting."""
+    day = timezone.localdate(meeting.starts_at)
+    return list(
+        Membership.objects.filter(committee_id=meeting.committee_id)
+        .filter(Q(start__isnull=True) | Q(start__lte=day), Q(end__isnull=True) | Q(end__gte=day))
+        .select_related("person", "user")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+@transaction.atomic
+def meeting_invite(*, meeting: Meeting, by: User | None, now: datetime.datetime | None = None) -> list[Membership]:
+    """Invite the members to ``meeting``: mark it invited and send the invitations by email once the
+    transaction is committed. An invited meeting may be sent again, after it has changed.
+
+    Returns the members without an email address, who are to be invited by letter.
+    """
+    from committees.tasks import send_meeting_invitations
+
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status not in {Meeting.Status.PLANNED, Meeting.Status.INVITED}:
+        raise ValidationError(_("A meeting that has been held cannot be sent as an invitation."), code="held")
+    if meeting.starts_at <= now:
+        raise ValidationError(_("A meeting in the past cannot be sent as an invitation."), code="past")
+    if not meeting.items.exists():
+        raise ValidationError(_("Add at least one agenda item before sending the invitation."), code="no_agenda")
+    before = meeting.status
+    meeting.status = Meeting.Status.INVITED
+    meeting.invited_at = now
+    meeting.save(update_fields=["status", "invited_at"])
+    audit_transition(obj=meeting, transition="meeting_invite", from_state=before, to_state=meeting.status, by=by)
+    meeting_id = meeting.pk
+    transaction.on_commit(lambda: send_meeting_invitations.delay(meeting_id))
+    return [member for member in invitees(meeting) if not address_of(member)]
+
+
+def _calendar_part(meeting: Meeting, attendee: str) -> MIMEText:
+    part = MIMEText(invitation_ics(meeting, attendee=attendee).decode(), "calendar", "utf-8")
+    part.set_param("method", "REQUEST")
+    filename = f"{slugify(meeting.committee.name) or 'sitzung'}-{timezone.localdate(meeting.starts_at):%Y-%m-%d}.ics"
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
+def invitation_message(meeting: Meeting, membership: Membership, address: str) -> EmailMessage:
+    """The invitation of one member. Reads ``meeting.committee.quartier`` and ``meeting.items``."""
+    updated = meeting.sequence > 0
+    subject = (
+        _("Changed invitation: %(committee)s on %(date)s") if updated else _("Invitation: %(committee)s on %(date)s")
+    )
+    subject = subject % {
+        "committee": meeting.committee.name,
+        "date": date_format(timezone.localtime(meeting.starts_at), "SHORT_DATE_FORMAT"),
+    }
+    body = render_to_string(
+        "committees/email/invitation.txt",
+        {
+            "name": str(membership.person),
+            "committee": meeting.committee.name,
+            "area": meeting.committee.quartier,
+            "meeting": meeting,
+            "ends_at": meeting.starts_at + datetime.timedelta(minutes=meeting.duration_minutes),
+            "items": list(meeting.items.all()),
+            "advisory": not membership.voting,
+            "updated": updated,
+        },
+    )
+    message = EmailMessage(subject=subject, body=body, to=[address], headers=AUTOMATIC)
+    message.attach(_calendar_part(meeting, address))
+    return message
+
+
+def send_each(messages: list[EmailMessage]) -> int:
+    """Send ``messages`` over one connection, each on its own: a refused address does not stop the
+    others. Only opening the connection raises (then nothing was sent, and the caller may retry).
+    Returns how many were sent."""
+    if not messages:
+        return 0
+    sent = 0
+    connection = get_connection()
+    connection.open()
+    try:
+        for message in messages:
+            try:
+                sent += connection.send_messages([message]) or 0
+            except Exception:  # a refused address, a broken message: the others still go out
+                logger.exception("Could not send %r to %s", message.subject, ", ".join(message.to))
+    finally:
+        with contextlib.suppress(Exception):  # all was sent; a failing goodbye must not cause a retry
+            connection.close()
+    return sent
+
+
+def meeting_invitations_send(*, meeting: Meeting, now: datetime.datetime | None = None) -> int:
+    """Email the invitation to every member of ``meeting``'s committee who has an address.
+    Nothing is sent for a meeting that is no longer invited or has begun. Returns the number sent."""
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_related("committee__quartier").prefetch_related("items").get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.INVITED or meeting.starts_at <= now:
+        logger.info("Invitations to meeting %s not sent: it is no longer invited or has begun", meeting.pk)
+        return 0
+    messages = []
+    for membership in invitees(meeting):
+        address = address_of(membership)
+        if address:
+            messages.append(invitation_message(meeting, membership, address))
+    sent = send_each(messages)
+    logger.info("Sent %s of %s invitations to meeting %s", sent, len(messages), meeting.pk)
+    return sent

@@ -1,0 +1,135 @@
+"""Background work of the committees: invitations by email, ballot reminders and closing ballots at
+their deadline. Celery beat runs the last two regularly (``CELERY_BEAT_SCHEDULE`` in the settings).
+
+Each task may run twice, or two runs may overlap, without harm: a reminder is claimed with a
+conditional UPDATE before it is sent, and a ballot is closed under a row lock by ``ballot_close``,
+which refuses a ballot that is no longer open.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from committees.models import Ballot, Meeting, Participation
+from committees.services.ballots import active_voting_members, ballot_close
+from committees.services.invitations import AUTOMATIC, address_of, meeting_invitations_send, send_each
+
+logger = logging.getLogger(__name__)
+
+# Voters who have not finished hear from us once, when the deadline is this close.
+REMINDER_BEFORE = datetime.timedelta(hours=48)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def send_meeting_invitations(meeting_id: int) -> int:
+    """Email the invitation to a meeting (queued by ``meeting_invite``). Retried when the mail server
+    cannot be reached: then nothing was sent yet."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        return meeting_invitations_send(meeting=meeting)
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _reminder_messages(ballot: Ballot, now: datetime.datetime) -> list[EmailMessage]:
+    """A reminder to each voting member with an account and an address who has not yet taken part in
+    every item of ``ballot``."""
+    items = ballot.items.count()
+    done = dict(
+        Participation.objects.filter(item__ballot=ballot)
+        .values_list("membership_id")
+        .annotate(count=Count("pk"))
+        .values_list("membership_id", "count")
+    )
+    link = absolute_url(reverse("ballot_page", kwargs={"ballot_pk": ballot.pk}))
+    subject = _("Reminder: “%(title)s” ends on %(deadline)s") % {
+        "title": ballot.title,
+        "deadline": date_format(timezone.localtime(ballot.deadline), "SHORT_DATETIME_FORMAT"),
+    }
+    messages = []
+    for membership in active_voting_members(ballot, timezone.localdate(now)):
+        if done.get(membership.pk, 0) >= items or membership.user_id is None:
+            continue  # finished, or cannot vote online at all
+        address = address_of(membership)
+        if not address:
+            continue
+        body = render_to_string(
+            "committees/email/ballot_reminder.txt",
+            {
+                "name": str(membership.person),
+                "committee": ballot.committee.name,
+                "area": ballot.committee.quartier,
+                "ballot": ballot,
+                "done": done.get(membership.pk, 0),
+                "total": items,
+                "link": link,
+            },
+        )
+        messages.append(EmailMessage(subject=subject, body=body, to=[address], headers=AUTOMATIC))
+    return messages
+
+
+@shared_task
+def remind_ballot_voters() -> int:
+    """Remind the voters who have not finished an open ballot whose deadline is less than 48 hours
+    away, once per ballot. Returns the number of reminders sent."""
+    now = timezone.now()
+    due = Ballot.objects.filter(
+        status=Ballot.Status.OPEN, reminded_at__isnull=True, deadline__gt=now, deadline__lte=now + REMINDER_BEFORE
+    ).values_list("pk", flat=True)
+    sent = 0
+    for ballot_id in list(due):
+        # Claim the ballot: of two runs at once, only one gets the row (at most one reminder).
+        claimed = Ballot.objects.filter(pk=ballot_id, status=Ballot.Status.OPEN, reminded_at__isnull=True).update(
+            reminded_at=now
+        )
+        if not claimed:
+            continue
+        try:
+            ballot = Ballot.objects.select_related("committee__quartier").get(pk=ballot_id)
+            with translation.override(settings.LANGUAGE_CODE):
+                sent += send_each(_reminder_messages(ballot, now))
+        except Exception:
+            # Nothing was sent (see send_each): give the ballot back to the next run.
+            Ballot.objects.filter(pk=ballot_id, reminded_at=now).update(reminded_at=None)
+            logger.exception("Reminders of ballot %s failed; the next run tries again", ballot_id)
+    return sent
+
+
+@shared_task
+def close_due_ballots() -> int:
+    """Close every open ballot whose deadline has passed, with its results. One ballot that fails is
+    logged and does not stop the others. Returns the number closed."""
+    now = timezone.now()
+    due = list(
+        Ballot.objects.filter(status=Ballot.Status.OPEN, deadline__lte=now)
+        .order_by("deadline")
+        .values_list("pk", flat=True)
+    )
+    closed = 0
+    for ballot_id in due:
+        try:
+            ballot_close(ballot=Ballot(pk=ballot_id), by=None, now=now)
+        except ValidationError as refused:
+            logger.info("Ballot %s not closed: %s", ballot_id, " ".join(refused.messages))
+        except Exception:
+            logger.exception("Closing ballot %s failed", ballot_id)
+        else:
+            closed += 1
+    return closed
