@@ -55,6 +55,7 @@ class MembershipForm(forms.ModelForm):
 
 class MeetingForm(forms.ModelForm):
     starts_at = forms.DateTimeField(label=_("date and time"), widget=DATETIME, input_formats=DATETIME_FORMATS)
+    online_link = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
 
     class Meta:
         model = Meeting

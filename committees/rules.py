@@ -64,3 +64,24 @@ class Composition:
     @property
     def meets_rule(self) -> bool:
         return self.voting_members > 0 and Decimal(self.residents) * 100 >= self.required_share * self.voting_members
+
+
+def voting_present(members: list, present: set[int]) -> int:
+    """How many votes the members present hold: each present voting member, and each present deputy
+    whose voting member is not present (one deputy per member). ``members`` are the memberships running on
+    the day (with ``pk``, ``voting``, ``deputy_of_id``); ``present`` the pks of those present."""
+    voting = {member.pk for member in members if member.voting}
+    count = len(voting & present)
+    stood_in: set[int] = set()
+    for member in members:
+        principal = member.deputy_of_id
+        if (
+            member.pk in present
+            and not member.voting
+            and principal in voting
+            and principal not in present
+            and principal not in stood_in
+        ):
+            stood_in.add(principal)
+            count += 1
+    return count

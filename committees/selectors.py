@@ -219,7 +219,7 @@ def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
     """A meeting of ``area`` with its agenda, the members on its day with their attendance, and the
     quorum as attendance stands. Six queries, whatever the size."""
     from committees.models import Attendance, Meeting
-    from committees.rules import Tally, has_quorum
+    from committees.rules import Tally, has_quorum, voting_present
 
     meeting = (
         Meeting.objects.filter(pk=meeting_id, committee__quartier=area)
@@ -237,7 +237,7 @@ def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
     )
     attendance = dict(Attendance.objects.filter(meeting=meeting).values_list("membership_id", "status"))
     voting = [member for member in members if member.voting]
-    present = sum(1 for member in voting if attendance.get(member.pk) == Attendance.Status.PRESENT)
+    present = voting_present(members, {pk for pk, status in attendance.items() if status == Attendance.Status.PRESENT})
     tally = Tally(yes=present, no=0, abstain=0, recused=0, eligible=len(voting))
     previous = (
         Meeting.objects.filter(committee_id=meeting.committee_id, starts_at__lt=meeting.starts_at)

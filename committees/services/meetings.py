@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import AgendaItem, Attendance, Committee, Meeting, Membership, Result
+from committees.rules import voting_present
 from quartier.audit import acting_as, audit_transition
 from quartier.models import User
 
@@ -127,7 +128,15 @@ def agenda_item_add(*, meeting: Meeting, data: dict[str, object], by: User) -> A
 
 
 def _present_voting(meeting: Meeting) -> int:
-    return Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT, membership__voting=True).count()
+    """The votes present at the meeting: voting members, and deputies standing in for absent ones."""
+    day = timezone.localdate(meeting.starts_at)
+    members = list(Membership.objects.filter(running_members(meeting.committee_id, day)))
+    present = set(
+        Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT).values_list(
+            "membership_id", flat=True
+        )
+    )
+    return voting_present(members, present)
 
 
 @transaction.atomic

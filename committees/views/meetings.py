@@ -57,6 +57,10 @@ def _context(request: HttpRequest, area: Quartier, page: MeetingPage, **extra: o
     editable = can_change(request) and meeting.status != Meeting.Status.APPROVED  # type: ignore[attr-defined]
     begun = meeting.starts_at <= timezone.now()  # type: ignore[attr-defined]
     previous = page.previous
+    can_approve_previous = bool(
+        can_change(request) and begun and previous is not None and previous.status == Meeting.Status.HELD
+    )
+    planning = meeting.status in {Meeting.Status.PLANNED, Meeting.Status.INVITED}  # type: ignore[attr-defined]
     return {
         "area": area,
         "page": page,
@@ -64,10 +68,9 @@ def _context(request: HttpRequest, area: Quartier, page: MeetingPage, **extra: o
         "can_change": can_change(request),
         "editable": editable,
         "begun": begun,
-        "planning": meeting.status in {Meeting.Status.PLANNED, Meeting.Status.INVITED},  # type: ignore[attr-defined]
-        "can_approve_previous": bool(
-            can_change(request) and begun and previous is not None and previous.status == Meeting.Status.HELD
-        ),
+        "planning": planning,
+        "can_approve_previous": can_approve_previous,
+        "has_steps": planning or can_approve_previous,
         "item_form": AgendaItemForm(),
         "agenda": [(item, MinutesForm(instance=item, prefix=f"item-{item.pk}")) for item in page.items],
         "attendance_choices": Attendance.Status.choices,
@@ -85,8 +88,11 @@ def _page_or_404(area: Quartier, meeting_pk: int) -> MeetingPage:
 @require_GET
 @area_view(permissions.VIEW_COMMITTEES)
 def meeting_detail(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
+    from committees.minutes import circular_resolutions
+
     page = _page_or_404(area, meeting_pk)
-    return render(request, "committees/meeting.html", _context(request, area, page))
+    resolutions = circular_resolutions(page.meeting, page.previous)  # type: ignore[arg-type]
+    return render(request, "committees/meeting.html", _context(request, area, page, resolutions=resolutions))
 
 
 @require_http_methods(["GET", "POST"])

@@ -406,3 +406,43 @@ def test_ballot_office_page_query_count_does_not_grow(
     assert_constant_queries(  # type: ignore[operator]
         lambda: client.get(f"/gebiet/{area.slug}/gremien/abstimmungen/{ballot.pk}/"), grow
     )
+
+
+def test_the_meeting_page_lists_the_circular_resolutions_since_the_previous_meeting(
+    gwa: Client, area: Quartier, jury: Committee, jurors: list[Membership]
+) -> None:
+    from committees.services.ballots import ballot_close
+
+    make_meeting(jury, at=NOW - 30 * 24 * HOUR, status=Meeting.Status.HELD)
+    meeting = make_meeting(jury, at=NOW + 24 * HOUR)
+    ballot = ballot_open(ballot=make_ballot(jury, items=1, hours=2), by=UserFactory(), now=NOW)
+    for member in jurors:
+        vote_cast(item=ballot.items.get(), membership=member, choice="ja", by=member.user, now=NOW)
+    ballot_close(ballot=ballot, by=None, now=NOW)
+    html = page_text(gwa.get(f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/"))
+    assert "Umlaufbeschlüsse seit der letzten Sitzung" in html
+    assert "Antrag 1 – <strong>angenommen</strong> (Ja 7, Nein 0, Enthaltungen 0, Befangenheiten 0)" in html
+
+
+def test_a_deputy_standing_in_counts_towards_the_quorum_and_the_votes(
+    gwa: Client, area: Quartier, jury: Committee, jurors: list[Membership]
+) -> None:
+    deputy = Membership.objects.create(
+        committee=jury,
+        person=Person.objects.create(quartier=area, last_name="Vertretung"),
+        member_type="bewohner",
+        voting=False,
+        deputy_of=jurors[0],
+    )
+    meeting = make_meeting(jury, at=timezone.now() - HOUR)
+    url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/"
+    present = {f"anwesenheit-{member.pk}": "anwesend" for member in [*jurors[1:4], deputy]}
+    response = gwa.post(url + "anwesenheit/", {**present, f"anwesenheit-{jurors[0].pk}": "entschuldigt"},
+                        headers={"HX-Request": "true"})  # fmt: skip
+    assert "Beschlussfähig" in page_text(response) and "4 von 7" in page_text(response)
+    item = meeting.items.get(position=1)
+    data = {f"item-{item.pk}-yes": "4", f"item-{item.pk}-no": "0", f"item-{item.pk}-abstain": "0",
+            f"item-{item.pk}-result": "angenommen"}  # fmt: skip
+    gwa.post(f"{url}tagesordnung/{item.pk}/", data, headers={"HX-Request": "true"})
+    item.refresh_from_db()
+    assert item.yes == 4

@@ -59,3 +59,19 @@ def test_composition_against_the_resident_rule(
     composition = Composition(voting_members=voting, residents=residents, required_share=Decimal(required))
     assert composition.meets_rule is meets
     assert composition.resident_share == Decimal(share)
+
+
+def test_a_present_deputy_holds_the_vote_of_an_absent_member_only() -> None:
+    from types import SimpleNamespace
+
+    from committees.rules import voting_present
+
+    def member(pk: int, voting: bool, deputy_of: int | None = None) -> SimpleNamespace:
+        return SimpleNamespace(pk=pk, voting=voting, deputy_of_id=deputy_of)
+
+    members = [member(1, True), member(2, True), member(3, False, deputy_of=1), member(4, False, deputy_of=1),
+               member(5, False)]  # fmt: skip
+    assert voting_present(members, {1, 2, 3}) == 2  # the member is there: the deputy does not vote
+    assert voting_present(members, {2, 3}) == 2  # the deputy stands in
+    assert voting_present(members, {2, 3, 4}) == 2  # two deputies, one vote
+    assert voting_present(members, {5}) == 0  # an advisory member holds no vote
