@@ -96,6 +96,9 @@ class Quartier(models.Model):
             ("change_concerns", _("Record and move residents' concerns")),
             ("view_committees", _("See the committees, their members, meetings and decisions")),
             ("change_committees", _("Manage committees, meetings and ballots")),
+            ("view_funds", _("See the funds and their applications")),
+            ("change_funds", _("Handle applications: eligibility, agenda, decisions, proof of use")),
+            ("manage_fund_money", _("Set fund budgets and release payments")),
         ]
         constraints = [
             models.CheckConstraint(

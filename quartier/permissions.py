@@ -39,6 +39,9 @@ VIEW_CONCERNS = "view_concerns"
 CHANGE_CONCERNS = "change_concerns"
 VIEW_COMMITTEES = "view_committees"
 CHANGE_COMMITTEES = "change_committees"
+VIEW_FUNDS = "view_funds"
+CHANGE_FUNDS = "change_funds"
+MANAGE_FUND_MONEY = "manage_fund_money"
 
 #: Every area permission the matrix manages, in the order of the README table.
 AREA_PERMISSIONS: tuple[str, ...] = (
@@ -55,15 +58,29 @@ AREA_PERMISSIONS: tuple[str, ...] = (
     CHANGE_CONCERNS,
     VIEW_COMMITTEES,
     CHANGE_COMMITTEES,
+    VIEW_FUNDS,
+    CHANGE_FUNDS,
+    MANAGE_FUND_MONEY,
 )
 
 _STAFF_ACTORS = {VIEW_ACTORS, CHANGE_ACTORS, VIEW_PERSONS, VIEW_CONTACTS, VIEW_CONCERNS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.STEUERUNG: frozenset(
-        {VIEW_AREA, CHANGE_AREA, VIEW_TEAM, VIEW_AUDIT, *_STAFF_ACTORS, VIEW_COMMITTEES, CHANGE_COMMITTEES}
+        {
+            VIEW_AREA,
+            CHANGE_AREA,
+            VIEW_TEAM,
+            VIEW_AUDIT,
+            *_STAFF_ACTORS,
+            VIEW_COMMITTEES,
+            CHANGE_COMMITTEES,
+            VIEW_FUNDS,
+            CHANGE_FUNDS,
+            MANAGE_FUND_MONEY,
+        }
     ),
-    Role.PLANUNG: frozenset({VIEW_AREA, VIEW_TEAM, *_STAFF_ACTORS, VIEW_COMMITTEES}),
+    Role.PLANUNG: frozenset({VIEW_AREA, VIEW_TEAM, *_STAFF_ACTORS, VIEW_COMMITTEES, VIEW_FUNDS}),
     Role.GEMEINWESENARBEIT: frozenset(
         {
             VIEW_AREA,
@@ -74,11 +91,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CHANGE_CONCERNS,
             VIEW_COMMITTEES,
             CHANGE_COMMITTEES,
+            VIEW_FUNDS,
+            CHANGE_FUNDS,
         }
     ),
     # The coordinator reads organisations, networks, concerns and the committees' decisions, but no
     # person's data and no note text.
-    Role.KOORDINATION: frozenset({VIEW_AREA, VIEW_TEAM, VIEW_ACTORS, VIEW_CONCERNS, VIEW_COMMITTEES}),
+    Role.KOORDINATION: frozenset({VIEW_AREA, VIEW_TEAM, VIEW_ACTORS, VIEW_CONCERNS, VIEW_COMMITTEES, VIEW_FUNDS}),
 }
 
 

@@ -1,0 +1,377 @@
+"""Funds of an area and the applications to them, from a resident's idea to the proof of use.
+
+Money is ``Decimal`` with two places. What an application asks for is computed
+from its cost plan minus own and other money (``requested``), never typed.
+What a fund has bound is the sum of its applications' ``bound_amount``: the
+approved amount from approval on, and what was finally spent once an
+application is settled (see ``fonds.selectors.fund_totals``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Concern, Organisation, Person, TargetGroup
+from quartier.models import AreaScoped, FieldOfAction, Quartier
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+NOT_NEGATIVE = [MinValueValidator(Decimal("0"), message=_("An amount cannot be negative."))]
+POSITIVE = [MinValueValidator(Decimal("0.01"), message=_("An amount must be more than 0 €."))]
+
+
+class Fund(AreaScoped):
+    class Kind(models.TextChoices):
+        VERFUEGUNGSFONDS = "verfuegungsfonds", _("Neighbourhood fund (Verfügungsfonds)")
+        AKTIONSFONDS = "aktionsfonds", _("Action fund (Aktionsfonds)")
+        PROJEKTFONDS = "projektfonds", _("Project fund (Projektfonds)")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    budget = models.DecimalField(_("budget (€)"), **MONEY, validators=NOT_NEGATIVE)
+    committee = models.ForeignKey(
+        "committees.Committee",
+        verbose_name=_("deciding committee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funds",
+    )
+    cap = models.DecimalField(_("cap per application (€)"), **MONEY, null=True, blank=True, validators=NOT_NEGATIVE)
+    co_financing_share = models.DecimalField(
+        _("required own or private share (percent)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    office_limit = models.DecimalField(
+        _("the office decides up to (€)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+        help_text=_("Applications up to this amount are decided by the office, above it by the committee."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    open_for_applications = models.BooleanField(_("open for applications"), default=True)
+
+    class Meta:
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+        ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["quartier", "name", "year"], name="fund_unique_name_per_year"),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="fund_budget_not_negative"),
+            models.CheckConstraint(condition=Q(cap__isnull=True) | Q(cap__gte=0), name="fund_cap_not_negative"),
+            models.CheckConstraint(
+                condition=Q(co_financing_share__gte=0, co_financing_share__lte=100), name="fund_share_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"
+
+
+class EligibilityCriterion(models.Model):
+    """One item of a fund's eligibility checklist."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(_("position"))
+    text = models.CharField(_("criterion"), max_length=300)
+
+    class Meta:
+        verbose_name = _("eligibility criterion")
+        verbose_name_plural = _("eligibility criteria")
+        ordering = ["fund", "position"]
+        constraints = [models.UniqueConstraint(fields=["fund", "position"], name="criterion_position_unique")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Round(models.Model):
+    """A submission deadline of a fund, tied to the committee meeting that decides its applications."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="rounds")
+    deadline = models.DateTimeField(_("submission deadline"))
+    meeting = models.ForeignKey(
+        "committees.Meeting",
+        verbose_name=_("deciding meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fund_rounds",
+    )
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["fund", "deadline"]
+
+    def __str__(self) -> str:
+        return f"{self.fund} · {self.deadline:%d.%m.%Y}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "entwurf", _("Draft")
+    SUBMITTED = "eingereicht", _("Submitted")
+    IN_REVIEW = "in_pruefung", _("In review")
+    QUERY = "rueckfrage", _("Query to the applicant")
+    ELIGIBLE = "foerderfaehig", _("Eligible")
+    INELIGIBLE = "nicht_foerderfaehig", _("Not eligible")
+    FOR_DECISION = "zur_entscheidung", _("For decision")
+    APPROVED = "bewilligt", _("Approved")
+    APPROVED_WITH_CONDITIONS = "bewilligt_auflagen", _("Approved with conditions")
+    REJECTED = "abgelehnt", _("Rejected")
+    DEFERRED = "zurueckgestellt", _("Deferred")
+    COMMITTED = "mittel_gebunden", _("Funds committed")
+    PAID = "ausgezahlt", _("Paid out")
+    PROOF_SUBMITTED = "nachweis_eingereicht", _("Proof of use submitted")
+    CLOSED = "abgeschlossen", _("Checked and closed")
+    RECLAIM = "rueckforderung", _("Reclaim")
+    WITHDRAWN = "zurueckgezogen", _("Withdrawn")
+
+
+#: States in which an application binds money of its fund (its approved amount, or what it spent once closed).
+BINDING = (
+    Status.APPROVED,
+    Status.APPROVED_WITH_CONDITIONS,
+    Status.COMMITTED,
+    Status.PAID,
+    Status.PROOF_SUBMITTED,
+    Status.RECLAIM,
+    Status.CLOSED,
+)
+
+
+class Application(AreaScoped):
+    Status = Status
+
+    fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(_("status"), max_length=25, choices=Status.choices, default=Status.DRAFT)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("applying organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("applicant (person)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    applicant_to_review = models.BooleanField(_("applicant created by the public form, to be reviewed"), default=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    goals = models.TextField(_("goals"), blank=True)
+    target_groups = models.ManyToManyField(TargetGroup, verbose_name=_("target groups"), blank=True)
+    fields_of_action = models.ManyToManyField(FieldOfAction, verbose_name=_("fields of action"), blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    expected_participants = models.PositiveIntegerField(_("expected participants"), null=True, blank=True)
+    volunteer_contribution = models.TextField(_("volunteer contribution"), blank=True)
+    own_contribution = models.DecimalField(
+        _("own contribution (€)"), **MONEY, default=Decimal("0"), validators=NOT_NEGATIVE
+    )
+    other_funding = models.DecimalField(_("other funding (€)"), **MONEY, default=Decimal("0"), validators=NOT_NEGATIVE)
+    # Kept equal to the cost plan by the services (fonds.services.applications._recompute).
+    total_costs = models.DecimalField(_("total costs (€)"), **MONEY, default=Decimal("0"), editable=False)
+    requested = models.DecimalField(_("requested amount (€)"), **MONEY, default=Decimal("0"), editable=False)
+    approved_amount = models.DecimalField(_("approved amount (€)"), **MONEY, null=True, blank=True, editable=False)
+    conditions = models.TextField(_("conditions"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    settled_amount = models.DecimalField(_("settled amount (€)"), **MONEY, null=True, blank=True, editable=False)
+    reclaim_amount = models.DecimalField(_("amount to pay back (€)"), **MONEY, null=True, blank=True, editable=False)
+    concern = models.ForeignKey(
+        Concern,
+        verbose_name=_("concern"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    proof_report = models.TextField(_("what happened"), blank=True)
+    actual_participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="application_end_after_start",
+                violation_error_message=_("The end cannot be before the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(own_contribution__gte=0, other_funding__gte=0, total_costs__gte=0),
+                name="application_money_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_amount__isnull=True) | Q(approved_amount__gt=0),
+                name="application_approved_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def applicant(self) -> Organisation | Person | None:
+        return self.organisation or self.person
+
+    def conflict_organisation_ids(self) -> list[int]:
+        """The organisations whose members have a conflict of interest in this application (committees)."""
+        return [self.organisation_id] if self.organisation_id else []
+
+    def apply_committee_decision(self, *, result: str, source: object, by: object) -> None:
+        """A committee's decision on this application (a closed ballot item or recorded minutes)."""
+        from fonds.services.applications import application_take_committee_decision
+
+        application_take_committee_decision(application=self, result=result, source=source, by=by)
+
+
+class CostLine(models.Model):
+    class Category(models.TextChoices):
+        MATERIAL = "sachkosten", _("Material")
+        FEES = "honorare", _("Fees")
+        RENT = "miete", _("Rent")
+        PUBLICITY = "oeffentlichkeit", _("Publicity")
+        CATERING = "verpflegung", _("Food and drink")
+        OTHER = "sonstiges", _("Other")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="cost_lines")
+    position = models.PositiveSmallIntegerField(_("position"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    description = models.CharField(_("description"), max_length=200)
+    amount = models.DecimalField(_("amount (€)"), **MONEY, validators=POSITIVE)
+
+    class Meta:
+        verbose_name = _("cost line")
+        verbose_name_plural = _("cost lines")
+        ordering = ["application", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="costline_amount_positive"),
+            models.UniqueConstraint(fields=["application", "position"], name="costline_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount} €"
+
+
+class EligibilityCheck(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="checks")
+    criterion = models.ForeignKey(EligibilityCriterion, on_delete=models.PROTECT, related_name="checks")
+    met = models.BooleanField(_("met"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("eligibility check")
+        verbose_name_plural = _("eligibility checks")
+        constraints = [models.UniqueConstraint(fields=["application", "criterion"], name="check_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.met}"
+
+
+class StatusChange(models.Model):
+    """One step of an application's lifecycle: who moved it from where to where, when, and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=25, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=25, choices=Status.choices)
+    at = models.DateTimeField(_("when"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["application", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class Payment(models.Model):
+    """A payment to the applicant: recorded by one staff member, released by another holding Steuerung."""
+
+    class Method(models.TextChoices):
+        TRANSFER = "ueberweisung", _("Bank transfer")
+        CASH = "bar", _("Cash")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount (€)"), **MONEY, validators=POSITIVE)
+    paid_on = models.DateField(_("payment date"))
+    method = models.CharField(_("method"), max_length=15, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_payments"
+    )
+    recorded_at = models.DateTimeField(_("recorded"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="released_payments"
+    )
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["application", "paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(released_by__isnull=True) | ~Q(released_by=F("recorded_by")),
+                name="payment_four_eyes",
+                violation_error_message=_("A payment is released by someone other than who recorded it."),
+            ),
+            models.CheckConstraint(
+                condition=Q(released_by__isnull=True, released_at__isnull=True)
+                | Q(released_by__isnull=False, released_at__isnull=False),
+                name="payment_released_by_and_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} € · {self.paid_on}"
+
+    def get_quartier(self) -> Quartier:
+        return self.application.quartier
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.application.quartier_id}
+
+
+class Receipt(models.Model):
+    """A receipt of the proof of use."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="receipts")
+    date = models.DateField(_("date"))
+    vendor = models.CharField(_("vendor"), max_length=200)
+    amount = models.DecimalField(_("amount (€)"), **MONEY, validators=POSITIVE)
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["application", "date", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor}: {self.amount} €"

@@ -1,0 +1,547 @@
+"""An application's lifecycle, in one place.
+
+Entwurf → eingereicht → in Prüfung → Rückfrage (back to the applicant, resumable)
+→ förderfähig / nicht förderfähig → zur Entscheidung → bewilligt / bewilligt mit
+Auflagen / abgelehnt / zurückgestellt → Mittel gebunden → ausgezahlt → Verwendungs-
+nachweis eingereicht → geprüft und abgeschlossen, or Rückforderung. Zurückgezogen
+from any open state before a payment.
+
+Every transition locks the application's row, checks the state it starts from
+(``TRANSITIONS``) and records who and when (``StatusChange`` and the audit trail).
+An approval also locks the fund's row, so two approvals at the same moment cannot
+together bind more than the budget.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from fonds.models import Application, CostLine, EligibilityCheck, Fund, Receipt, Status, StatusChange
+from fonds.selectors import ZERO, bound_of, paid_of
+from quartier.audit import acting_as, audit_transition
+from quartier.models import User
+
+#: transition → (the states it may start from, the state it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "submit": (frozenset({Status.DRAFT}), Status.SUBMITTED),
+    "resubmit": (frozenset({Status.QUERY}), Status.SUBMITTED),
+    "review": (frozenset({Status.SUBMITTED}), Status.IN_REVIEW),
+    "query": (frozenset({Status.IN_REVIEW}), Status.QUERY),
+    "assess_eligible": (frozenset({Status.IN_REVIEW}), Status.ELIGIBLE),
+    "assess_ineligible": (frozenset({Status.IN_REVIEW}), Status.INELIGIBLE),
+    "put_forward": (frozenset({Status.ELIGIBLE, Status.DEFERRED}), Status.FOR_DECISION),
+    "approve": (frozenset({Status.FOR_DECISION}), Status.APPROVED),
+    "approve_with_conditions": (frozenset({Status.FOR_DECISION}), Status.APPROVED_WITH_CONDITIONS),
+    "reject": (frozenset({Status.FOR_DECISION}), Status.REJECTED),
+    "defer": (frozenset({Status.FOR_DECISION}), Status.DEFERRED),
+    "commit": (frozenset({Status.APPROVED, Status.APPROVED_WITH_CONDITIONS}), Status.COMMITTED),
+    "pay": (frozenset({Status.COMMITTED, Status.PAID}), Status.PAID),
+    "submit_proof": (frozenset({Status.PAID}), Status.PROOF_SUBMITTED),
+    "settle": (frozenset({Status.PROOF_SUBMITTED}), Status.CLOSED),
+    "reclaim": (frozenset({Status.PROOF_SUBMITTED}), Status.RECLAIM),
+    "repaid": (frozenset({Status.RECLAIM}), Status.CLOSED),
+    "withdraw": (
+        frozenset(
+            {
+                Status.DRAFT,
+                Status.SUBMITTED,
+                Status.IN_REVIEW,
+                Status.QUERY,
+                Status.ELIGIBLE,
+                Status.FOR_DECISION,
+                Status.DEFERRED,
+                Status.APPROVED,
+                Status.APPROVED_WITH_CONDITIONS,
+                Status.COMMITTED,
+            }
+        ),
+        Status.WITHDRAWN,
+    ),
+}
+
+#: States in which the applicant or the office may still change the application's content.
+EDITABLE = frozenset({Status.DRAFT, Status.QUERY, Status.SUBMITTED, Status.IN_REVIEW})
+
+APPLICATION_FIELDS = (
+    "organisation",
+    "person",
+    "title",
+    "description",
+    "goals",
+    "place",
+    "start",
+    "end",
+    "expected_participants",
+    "volunteer_contribution",
+    "own_contribution",
+    "other_funding",
+    "concern",
+)
+
+
+def euro(amount: Decimal) -> str:
+    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a cost plan as a form gives it."""
+
+    category: str
+    description: str
+    amount: Decimal
+
+
+def lock_application(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
+
+
+def move(
+    application: Application,
+    transition: str,
+    *,
+    by: User | None,
+    now: datetime.datetime,
+    note: str = "",
+    update_fields: Sequence[str] = (),
+) -> Application:
+    """Check that ``transition`` may start from the (locked) application's state; move it and record it."""
+    sources, target = TRANSITIONS[transition]
+    if application.status not in sources:
+        raise ValidationError(
+            _("This step is not possible while the application is “%(status)s”.")
+            % {"status": application.get_status_display()},
+            code="wrong_state",
+        )
+    before = application.status
+    application.status = target
+    with acting_as(by):
+        application.save(update_fields=["status", "updated_at", *update_fields])
+    StatusChange.objects.create(application=application, from_status=before, to_status=target, at=now, by=by, note=note)
+    audit_transition(obj=application, transition=transition, from_state=before, to_state=target, by=by)
+    return application
+
+
+def _recompute(application: Application) -> None:
+    """Totals from the cost plan: the requested amount is never typed."""
+    total = sum((line.amount for line in application.cost_lines.all()), ZERO)
+    application.total_costs = total
+    application.requested = max(total - application.own_contribution - application.other_funding, ZERO)
+    application.save(update_fields=["total_costs", "requested"])
+
+
+def _save_lines(application: Application, lines: Sequence[Line]) -> None:
+    application.cost_lines.all().delete()
+    rows = []
+    for position, line in enumerate(lines, start=1):
+        row = CostLine(
+            application=application,
+            position=position,
+            category=line.category,
+            description=line.description,
+            amount=line.amount,
+        )
+        row.full_clean()
+        rows.append(row)
+    CostLine.objects.bulk_create(rows)
+    _recompute(application)
+
+
+def _check_applicant(application: Application) -> None:
+    area = application.fund.quartier_id
+    for applicant in (application.organisation, application.person):
+        if applicant is not None and applicant.quartier_id != area:
+            raise ValidationError(_("The applicant belongs to another area."), code="foreign_applicant")
+
+
+@transaction.atomic
+def application_create(*, fund: Fund, data: dict[str, object], lines: Sequence[Line], by: User | None) -> Application:
+    """A draft application to ``fund`` with its cost plan."""
+    application = Application(
+        quartier_id=fund.quartier_id,
+        fund=fund,
+        **{name: data[name] for name in APPLICATION_FIELDS if name in data},
+    )
+    application.full_clean()
+    _check_applicant(application)
+    with acting_as(by):
+        application.save()
+        for name in ("target_groups", "fields_of_action"):
+            if name in data:
+                getattr(application, name).set(data[name])
+        _save_lines(application, lines)
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *, application: Application, data: dict[str, object], lines: Sequence[Line] | None, by: User | None
+) -> Application:
+    """Change the content of an application that is still open for changes."""
+    application = lock_application(application)
+    if application.status not in EDITABLE:
+        raise ValidationError(
+            _("The application is “%(status)s”; its content can no longer be changed.")
+            % {"status": application.get_status_display()},
+            code="not_editable",
+        )
+    for name in APPLICATION_FIELDS:
+        if name in data:
+            setattr(application, name, data[name])
+    application.full_clean()
+    _check_applicant(application)
+    with acting_as(by):
+        application.save()
+        for name in ("target_groups", "fields_of_action"):
+            if name in data:
+                getattr(application, name).set(data[name])
+        if lines is not None:
+            _save_lines(application, lines)
+        else:
+            _recompute(application)
+    return application
+
+
+def check_complete(application: Application) -> None:
+    """What a submitted application needs: an applicant, a cost plan, money left to fund, the co-financing
+    share and at most the fund's cap."""
+    fund = application.fund
+    errors = []
+    if application.organisation_id is None and application.person_id is None:
+        errors.append(_("Name the applicant: a person or an organisation."))
+    if application.total_costs <= 0:
+        errors.append(_("The cost plan must add up to more than 0 €."))
+    elif application.requested <= 0:
+        errors.append(_("Own and other money already cover the whole cost plan; nothing is left to fund."))
+    else:
+        own = application.own_contribution + application.other_funding
+        if own * 100 < fund.co_financing_share * application.total_costs:
+            errors.append(
+                _("At least %(share)s %% of the costs must come from own or other money.")
+                % {"share": number_format(fund.co_financing_share.normalize(), use_l10n=True)}
+            )
+        if fund.cap is not None and application.requested > fund.cap:
+            errors.append(_("The fund grants at most %(cap)s € per application.") % {"cap": euro(fund.cap)})
+    if errors:
+        raise ValidationError(errors, code="incomplete")
+
+
+@transaction.atomic
+def application_submit(
+    *, application: Application, by: User | None, now: datetime.datetime | None = None
+) -> Application:
+    """Hand in a draft, or the answer to a query."""
+    now = now or timezone.now()
+    application = lock_application(application)
+    check_complete(application)
+    transition = "resubmit" if application.status == Status.QUERY else "submit"
+    if application.submitted_at is None:
+        application.submitted_at = now
+    return move(application, transition, by=by, now=now, update_fields=["submitted_at"])
+
+
+@transaction.atomic
+def application_review(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
+    return move(lock_application(application), "review", by=by, now=now or timezone.now())
+
+
+@transaction.atomic
+def application_query(
+    *, application: Application, question: str, by: User, now: datetime.datetime | None = None
+) -> Application:
+    """Send the application back to the applicant with a question; they change it and hand it in again."""
+    if not question.strip():
+        raise ValidationError(_("Write the question to the applicant."), code="no_question")
+    return move(lock_application(application), "query", by=by, now=now or timezone.now(), note=question.strip())
+
+
+@transaction.atomic
+def application_assess(
+    *,
+    application: Application,
+    checks: dict[int, tuple[bool, str]],
+    eligible: bool,
+    reason: str = "",
+    by: User,
+    now: datetime.datetime | None = None,
+) -> Application:
+    """Record the eligibility checklist and the verdict. Eligible needs every criterion met; not eligible
+    needs a reason."""
+    now = now or timezone.now()
+    application = lock_application(application)
+    criteria = {criterion.pk: criterion for criterion in application.fund.criteria.all()}
+    unknown = set(checks) - set(criteria)
+    if unknown:
+        raise ValidationError(_("This criterion does not belong to the fund."), code="foreign_criterion")
+    for criterion_id, (met, note) in checks.items():
+        EligibilityCheck.objects.update_or_create(
+            application=application, criterion_id=criterion_id, defaults={"met": met, "note": note}
+        )
+    if eligible:
+        unmet = [criteria[pk].text for pk in criteria if not checks.get(pk, (False, ""))[0]]
+        if unmet:
+            raise ValidationError(
+                _("Not every criterion is met: %(criteria)s") % {"criteria": "; ".join(unmet)}, code="unmet"
+            )
+        return move(application, "assess_eligible", by=by, now=now)
+    if not reason.strip():
+        raise ValidationError(_("Give the reason why the application is not eligible."), code="no_reason")
+    application.reason = reason.strip()
+    return move(application, "assess_ineligible", by=by, now=now, note=application.reason, update_fields=["reason"])
+
+
+@transaction.atomic
+def application_put_forward(
+    *, application: Application, by: User, ballot: object = None, meeting: object = None, now=None
+) -> Application:
+    """Put the application before its deciding committee, on a meeting's agenda or an online ballot, or
+    (up to the fund's office limit, or for a fund without committee) before the office."""
+    from committees.models import AgendaItem, Ballot, BallotItem, Meeting
+
+    now = now or timezone.now()
+    application = lock_application(application)
+    fund = application.fund
+    summary = _("%(applicant)s asks for %(amount)s € (costs %(total)s €).") % {
+        "applicant": application.applicant,
+        "amount": euro(application.requested),
+        "total": euro(application.total_costs),
+    }
+    if ballot is not None or meeting is not None:
+        target = ballot or meeting
+        if fund.committee_id is None or target.committee_id != fund.committee_id:  # type: ignore[attr-defined]
+            raise ValidationError(_("The fund's own committee decides on its applications."), code="committee")
+        if ballot is not None:
+            if ballot.status != Ballot.Status.DRAFT:  # type: ignore[attr-defined]
+                raise ValidationError(_("An opened ballot can no longer be changed."), code="not_draft")
+            position = (ballot.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1  # type: ignore[attr-defined]
+            BallotItem.objects.create(
+                ballot=ballot, position=position, title=application.title, description=summary, subject=application
+            )
+        else:
+            if meeting.status not in {Meeting.Status.PLANNED, Meeting.Status.INVITED}:  # type: ignore[attr-defined]
+                raise ValidationError(_("This meeting has already taken place."), code="meeting_held")
+            position = (meeting.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1  # type: ignore[attr-defined]
+            AgendaItem.objects.create(
+                meeting=meeting, position=position, title=application.title, description=summary, subject=application
+            )
+    elif not office_decides(application):
+        raise ValidationError(
+            _("Above %(limit)s € the committee decides: put the application on a meeting or a ballot.")
+            % {"limit": euro(fund.office_limit or ZERO)},
+            code="committee_decides",
+        )
+    return move(application, "put_forward", by=by, now=now)
+
+
+def office_decides(application: Application) -> bool:
+    """Is this application decided by the office (its amount tier, or a fund without committee)?"""
+    fund = application.fund
+    if fund.committee_id is None:
+        return True
+    return fund.office_limit is not None and application.requested <= fund.office_limit
+
+
+def _approve(
+    application: Application,
+    *,
+    amount: Decimal | None,
+    conditions: str,
+    by: User | None,
+    now: datetime.datetime,
+    note: str = "",
+) -> Application:
+    fund = Fund.objects.select_for_update().get(pk=application.fund_id)  # one approval per fund at a time
+    amount = application.requested if amount is None else amount
+    if amount <= 0:
+        raise ValidationError(_("The approved amount must be more than 0 €."), code="not_positive")
+    if amount > application.requested:
+        raise ValidationError(
+            _("The approved amount cannot exceed the requested %(requested)s €.")
+            % {"requested": euro(application.requested)},
+            code="over_requested",
+        )
+    if fund.cap is not None and amount > fund.cap:
+        raise ValidationError(
+            _("The fund grants at most %(cap)s € per application.") % {"cap": euro(fund.cap)}, code="over_cap"
+        )
+    remaining = fund.budget - bound_of(fund.pk, exclude=application.pk)
+    if amount > remaining:
+        raise ValidationError(
+            _("Only %(remaining)s € of the fund remain; %(amount)s € cannot be approved.")
+            % {"remaining": euro(remaining), "amount": euro(amount)},
+            code="over_budget",
+        )
+    application.approved_amount = amount
+    application.conditions = conditions.strip()
+    application.decided_at = now
+    transition = "approve_with_conditions" if application.conditions else "approve"
+    return move(
+        application,
+        transition,
+        by=by,
+        now=now,
+        note="\n".join(part for part in (note, application.conditions) if part),
+        update_fields=["approved_amount", "conditions", "decided_at"],
+    )
+
+
+@transaction.atomic
+def application_decide(
+    *,
+    application: Application,
+    decision: str,
+    by: User,
+    amount: Decimal | None = None,
+    conditions: str = "",
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Application:
+    """The office's decision on an application within its amount tier: approve (with conditions),
+    reject (with reason) or defer."""
+    now = now or timezone.now()
+    application = lock_application(application)
+    if application.status == Status.FOR_DECISION and not office_decides(application):
+        raise ValidationError(
+            _("The committee decides on this application; its decision is taken over by itself."),
+            code="committee_decides",
+        )
+    return _decide(application, decision, by=by, amount=amount, conditions=conditions, reason=reason, now=now)
+
+
+def _decide(
+    application: Application,
+    decision: str,
+    *,
+    by: User | None,
+    amount: Decimal | None = None,
+    conditions: str = "",
+    reason: str = "",
+    now: datetime.datetime,
+    note: str = "",
+) -> Application:
+    if decision == "approve":
+        return _approve(application, amount=amount, conditions=conditions, by=by, now=now)
+    if decision == "reject":
+        if not reason.strip():
+            raise ValidationError(_("Give the reason for the rejection."), code="no_reason")
+        application.reason = reason.strip()
+        application.decided_at = now
+        note = note or application.reason
+        return move(application, "reject", by=by, now=now, note=note, update_fields=["reason", "decided_at"])
+    if decision == "defer":
+        return move(application, "defer", by=by, now=now, note=note or reason.strip())
+    raise ValidationError(_("Unknown decision."), code="unknown_decision")
+
+
+def application_take_committee_decision(
+    *, application: Application, result: str, source: object, by: User | None, now: datetime.datetime | None = None
+) -> None:
+    """A committee decided (a ballot closed, or minutes recorded a result): adopted → approved with the
+    requested amount, rejected → rejected, deferred or without quorum → deferred. Runs inside the caller's
+    transaction; an approval the budget cannot carry leaves the application for decision, with a note."""
+    from committees.models import Result
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = lock_application(application)
+        if application.status != Status.FOR_DECISION:
+            return
+        ballot = getattr(source, "ballot", None) or getattr(source, "meeting", None)
+        label = f"{ballot} · {source}" if ballot is not None else str(source)
+        where = _("Decision of %(committee)s: %(source)s") % {"committee": application.fund.committee, "source": label}
+        if result == Result.ADOPTED:
+            try:
+                with transaction.atomic():
+                    _approve(application, amount=None, conditions="", by=by, now=now, note=where)
+            except ValidationError as refused:
+                application.refresh_from_db()
+                StatusChange.objects.create(
+                    application=application,
+                    from_status=application.status,
+                    to_status=application.status,
+                    at=now,
+                    by=by,
+                    note=f"{where} – " + " ".join(refused.messages),
+                )
+        elif result == Result.REJECTED:
+            _decide(application, "reject", by=by, reason=str(where), now=now)
+        else:
+            _decide(application, "defer", by=by, now=now, note=str(where))
+
+
+@transaction.atomic
+def application_commit(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
+    """The money is bound (the approval letter is out)."""
+    return move(lock_application(application), "commit", by=by, now=now or timezone.now())
+
+
+@transaction.atomic
+def application_submit_proof(
+    *,
+    application: Application,
+    receipts: Sequence[tuple[datetime.date, str, Decimal]],
+    report: str,
+    participants: int | None,
+    by: User | None,
+    now: datetime.datetime | None = None,
+) -> Application:
+    """The proof of use: receipts and a short report."""
+    now = now or timezone.now()
+    application = lock_application(application)
+    if not receipts:
+        raise ValidationError(_("Add at least one receipt."), code="no_receipts")
+    if not report.strip():
+        raise ValidationError(_("Describe in a few words what happened."), code="no_report")
+    rows = [
+        Receipt(application=application, date=date, vendor=vendor, amount=amount) for date, vendor, amount in receipts
+    ]
+    for row in rows:
+        row.full_clean()
+    Receipt.objects.bulk_create(rows)
+    application.proof_report = report.strip()
+    application.actual_participants = participants
+    return move(application, "submit_proof", by=by, now=now, update_fields=["proof_report", "actual_participants"])
+
+
+@transaction.atomic
+def application_settle(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
+    """Compare the receipts with what was paid: closed when they cover it, else a reclaim of the difference."""
+    now = now or timezone.now()
+    application = lock_application(application)
+    paid = paid_of(application)
+    spent = sum((receipt.amount for receipt in application.receipts.all()), ZERO)
+    if spent >= paid:
+        application.settled_amount = paid
+        application.reclaim_amount = None
+        return move(application, "settle", by=by, now=now, update_fields=["settled_amount", "reclaim_amount"])
+    application.settled_amount = spent
+    application.reclaim_amount = paid - spent
+    note = _("%(amount)s € to pay back.") % {"amount": euro(application.reclaim_amount)}
+    return move(application, "reclaim", by=by, now=now, note=note, update_fields=["settled_amount", "reclaim_amount"])
+
+
+@transaction.atomic
+def application_repaid(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
+    return move(lock_application(application), "repaid", by=by, now=now or timezone.now())
+
+
+@transaction.atomic
+def application_withdraw(
+    *, application: Application, by: User | None, note: str = "", now: datetime.datetime | None = None
+) -> Application:
+    """Withdrawn, at the applicant's wish, from any open state before a payment."""
+    application = lock_application(application)
+    if application.payments.exists():
+        raise ValidationError(
+            _("A payment has been recorded; the application can no longer be withdrawn."), code="paid"
+        )
+    return move(application, "withdraw", by=by, now=now or timezone.now(), note=note)

@@ -1,0 +1,71 @@
+"""Payments, with four eyes: one staff member records a payment, another one holding Steuerung releases it."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fonds.models import Application, Payment, Status
+from fonds.selectors import recorded_of
+from fonds.services.applications import euro, lock_application, move
+from quartier import permissions
+from quartier.audit import acting_as
+from quartier.models import User
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    application: Application,
+    amount: Decimal,
+    paid_on: datetime.date,
+    method: str,
+    by: User,
+    now: datetime.datetime | None = None,
+) -> Payment:
+    """Record a payment of a committed application; it counts as paid once someone else releases it."""
+    now = now or timezone.now()
+    application = lock_application(application)
+    if application.status not in {Status.COMMITTED, Status.PAID}:
+        raise ValidationError(_("Payments are made once the funds are committed."), code="not_committed")
+    left = (application.approved_amount or Decimal("0")) - recorded_of(application)
+    if amount > left:
+        raise ValidationError(
+            _("Payments cannot exceed the approved amount: %(left)s € are left.") % {"left": euro(left)},
+            code="over_approved",
+        )
+    payment = Payment(
+        application=application, amount=amount, paid_on=paid_on, method=method, recorded_by=by, recorded_at=now
+    )
+    payment.full_clean()
+    with acting_as(by):
+        payment.save()
+    return payment
+
+
+@transaction.atomic
+def payment_release(*, payment: Payment, by: User, now: datetime.datetime | None = None) -> Payment:
+    """Release a recorded payment (Steuerung, never the person who recorded it); the application is paid."""
+    now = now or timezone.now()
+    payment = Payment.objects.select_for_update().select_related("application__quartier").get(pk=payment.pk)
+    if not permissions.can(by, permissions.MANAGE_FUND_MONEY, payment.application.quartier):
+        raise PermissionDenied(_("Only Steuerung releases payments."))
+    if payment.released_at is not None:
+        raise ValidationError(_("This payment is already released."), code="released")
+    if payment.recorded_by_id == by.pk:
+        raise ValidationError(
+            _("Four eyes: a payment is released by someone other than who recorded it."), code="four_eyes"
+        )
+    payment.released_by = by
+    payment.released_at = now
+    with acting_as(by):
+        payment.save(update_fields=["released_by", "released_at"])
+    application = lock_application(payment.application)
+    note = _("%(amount)s € released.") % {"amount": euro(payment.amount)}
+    move(application, "pay", by=by, now=now, note=note)
+    return payment

@@ -1,0 +1,56 @@
+"""Funds fixtures, shared by the funds tests (a pytest plugin)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from actors.models import Organisation, Person
+from committees.models import Committee
+from fonds.models import Application, Fund
+from fonds.services.applications import Line, application_create
+from quartier.models import Quartier
+
+CRITERIA = [
+    "kommt der Nachbarschaft im Gebiet zugute",
+    "Antragsteller*in wohnt oder wirkt im Gebiet, mindestens 16 Jahre",
+    "Sachkosten, keine Honorare",
+]
+
+
+@pytest.fixture
+def aktionsfonds(area: Quartier, jury: Committee) -> Fund:
+    """10,000 € in 2026, at most 1,500 € per application, the office decides up to 500 €, the jury above."""
+    fund = Fund.objects.create(
+        quartier=area,
+        name="Aktionsfonds",
+        kind=Fund.Kind.AKTIONSFONDS,
+        year=2026,
+        budget=Decimal("10000.00"),
+        cap=Decimal("1500.00"),
+        office_limit=Decimal("500.00"),
+        committee=jury,
+    )
+    for position, text in enumerate(CRITERIA, start=1):
+        fund.criteria.create(position=position, text=text)
+    return fund
+
+
+@pytest.fixture
+def applicant(area: Quartier) -> Person:
+    return Person.objects.create(quartier=area, first_name="Aylin", last_name="Yıldız", is_resident=True)
+
+
+def make_application(
+    fund: Fund,
+    *,
+    person: Person | None = None,
+    organisation: Organisation | None = None,
+    costs: tuple[str, ...] = ("300.00", "450.00"),
+    own: str = "0.00",
+    title: str = "Hoffest im Kiez",
+) -> Application:
+    lines = [Line(category="sachkosten", description=f"Posten {n}", amount=Decimal(a)) for n, a in enumerate(costs, 1)]
+    data = {"title": title, "person": person, "organisation": organisation, "own_contribution": Decimal(own)}
+    return application_create(fund=fund, data=data, lines=lines, by=None)
