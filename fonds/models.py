@@ -375,3 +375,59 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vendor}: {self.amount} €"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """Files are stored under a random name: the original name is kept in the row, never used on disk."""
+    import secrets
+
+    return f"fonds/{instance.application.fund.quartier_id}/{instance.application_id}/{secrets.token_hex(16)}"
+
+
+class Attachment(models.Model):
+    """A file of an application (a quote, a PDF, an image), a receipt's scan or a photo of the proof of use.
+
+    Served only through a permission-checked view, never from a public media URL."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "dokument", _("Document")
+        RECEIPT = "beleg", _("Receipt")
+        PHOTO = "foto", _("Photo")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DOCUMENT)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["application", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccessLink(models.Model):
+    """The applicant's private link to their application: a long random token of which only the SHA-256 is
+    stored; it expires and can be revoked."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="access_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(_("email address"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("private link")
+        verbose_name_plural = _("private links")
+        ordering = ["application", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.email}"
