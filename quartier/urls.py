@@ -46,6 +46,8 @@ area_patterns = [
     path("", include("committees.views.meetings")),
     path("", include("committees.views.ballots")),
     path("", include("committees.views.minutes")),
+    path("", include("fonds.views.office")),
+    path("", include("fonds.views.letters")),
 ]
 
 urlpatterns = [
@@ -56,6 +58,8 @@ urlpatterns = [
     path("abstimmungen/", include("committees.views.members")),
     path("oeffentlich/", include("committees.views.public")),
     path("kalender/", include("committees.views.calendar")),
+    path("oeffentlich/", include("fonds.views.public")),
+    path("antrag/", include("fonds.views.applicant")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
