@@ -84,3 +84,49 @@ def paid_of(application: Application) -> Decimal:
 def recorded_of(application: Application) -> Decimal:
     """Payments recorded, released or not."""
     return application.payments.aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY_FIELD))["total"]
+
+
+def applications_of(area: object, filters: dict[str, object] | None = None) -> QuerySet[Application]:
+    """The area's applications for the list, newest first, filtered by fund, status, field of action and a
+    search in title and applicant."""
+    from django.db.models import Q
+
+    filters = filters or {}
+    applications = Application.objects.filter(quartier=area).select_related("fund", "person", "organisation")
+    if filters.get("fonds"):
+        applications = applications.filter(fund=filters["fonds"])
+    if filters.get("status"):
+        applications = applications.filter(status=filters["status"])
+    if filters.get("handlungsfeld"):
+        applications = applications.filter(fields_of_action=filters["handlungsfeld"])
+    if filters.get("q"):
+        q = str(filters["q"])
+        applications = applications.filter(
+            Q(title__icontains=q)
+            | Q(organisation__name__icontains=q)
+            | Q(person__last_name__icontains=q)
+            | Q(person__first_name__icontains=q)
+        )
+    return applications.prefetch_related("fields_of_action").order_by("-created_at", "-pk")
+
+
+def status_counts(fund: Fund) -> list[tuple[str, str, int]]:
+    """(status, label, count) of the fund's applications, in lifecycle order, only the states in use."""
+    from django.db.models import Count
+
+    counts = dict(fund.applications.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return [(value, label, counts[value]) for value, label in Status.choices if counts.get(value)]
+
+
+def bound_by_field_of_action(fund: Fund) -> list[tuple[str, Decimal, int]]:
+    """Approved money and number of approved applications per field of action (an application in two fields
+    counts in both)."""
+    from django.db.models import Count
+
+    rows = (
+        Application.objects.filter(fund=fund, status__in=BINDING)
+        .values("fields_of_action__name")
+        .annotate(total=Sum(bound_amount()), n=Count("pk"))
+        .order_by("fields_of_action__name")
+    )
+    return [(row["fields_of_action__name"] or "", row["total"] or ZERO, row["n"]) for row in rows]

@@ -28,6 +28,14 @@ def _cell(value: object) -> object:
     return value
 
 
+def _csv_cell(value: object) -> object:
+    """As ``_cell``; amounts with a decimal comma, as German spreadsheets read them from a CSV file."""
+    value = _cell(value)
+    if isinstance(value, (Decimal, float)):
+        return str(value).replace(".", ",")
+    return value
+
+
 def table_response(
     *, filename: str, headers: Sequence[str], rows: Iterable[Sequence[object]], fmt: str
 ) -> HttpResponse:
@@ -49,7 +57,7 @@ def table_response(
         writer = csv.writer(buffer_text, delimiter=";")
         writer.writerow(headers)
         for row in rows:
-            writer.writerow([_cell(value) for value in row])
+            writer.writerow([_csv_cell(value) for value in row])
         response = HttpResponse("\ufeff" + buffer_text.getvalue(), content_type="text/csv; charset=utf-8")
         fmt = "csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'

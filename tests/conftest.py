@@ -44,6 +44,12 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     import_module("actors.migrations.0002_target_groups").create_groups(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files of a test go to a directory of its own, never to ./var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def area(db: None) -> Quartier:
     return QuartierFactory(slug="kiez-am-kanal", name="Kiez am Kanal")

@@ -64,6 +64,7 @@ def sample_values(area: Quartier) -> dict[str, str]:
     concern = Concern.objects.create(quartier=area, text="Schaukel defekt", raised_on="2026-11-01")
     ballot = _open_ballot(area, person)
     meeting = _meeting(ballot.committee)
+    application = _approved_application(area, person, ballot.committee)
     return {
         "slug": area.slug,
         "model": "quartier.quartier",
@@ -79,6 +80,10 @@ def sample_values(area: Quartier) -> dict[str, str]:
         "meeting_pk": str(meeting.pk),
         "agenda_item_pk": str(meeting.items.get().pk),
         "membership_pk": str(ballot.committee.memberships.get().pk),
+        "fund_pk": str(application.fund_id),
+        "application_pk": str(application.pk),
+        "payment_pk": str(application.payments.get().pk),
+        "attachment_pk": str(application.attachments.get().pk),
         "uidb64": "MQ",
         "token": "set-password",
     }
@@ -117,6 +122,52 @@ def _meeting(committee: object) -> object:
     )
     meeting.items.create(position=1, title="Begrüßung")
     return meeting
+
+
+def _approved_application(area: Quartier, person: object, committee: object) -> object:
+    """An approved application of 400 € to a fund of ``area`` decided by ``committee`` (the office up to 500 €)."""
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from fonds.models import Fund
+    from fonds.services.applications import (
+        Line,
+        application_assess,
+        application_commit,
+        application_create,
+        application_decide,
+        application_put_forward,
+        application_review,
+        application_submit,
+    )
+    from fonds.services.payments import payment_record
+
+    fund = Fund.objects.create(
+        quartier=area, name="Aktionsfonds", kind="aktionsfonds", year=2026, budget=Decimal("10000"),
+        cap=Decimal("1500"), office_limit=Decimal("500"), committee=committee,
+    )  # fmt: skip
+    fund.criteria.create(position=1, text="kommt der Nachbarschaft zugute")
+    staff = UserFactory(username="sample-fonds", is_superuser=True)
+    application = application_create(
+        fund=fund,
+        data={"title": "Hoffest", "person": person},
+        lines=[Line(category="sachkosten", description="Zelt", amount=Decimal("400"))],
+        by=None,
+    )
+    application_submit(application=application, by=None)
+    application_review(application=application, by=staff)
+    criterion = fund.criteria.get()
+    application_assess(application=application, checks={criterion.pk: (True, "")}, eligible=True, by=staff)
+    application_put_forward(application=application, by=staff)
+    application_decide(application=application, decision="approve", by=staff)
+    application_commit(application=application, by=staff)
+    payment_record(application=application, amount=Decimal("100"), paid_on="2026-11-24", method="bar", by=staff)
+    application.attachments.create(
+        file=ContentFile(b"%PDF-1.4 Angebot", name="angebot.pdf"), name="Angebot.pdf", content_type="application/pdf",
+        size=16,
+    )  # fmt: skip
+    return application
 
 
 def sample_url(route: Route, values: dict[str, str]) -> str:

@@ -1,3 +1,404 @@
-"""placeholder"""
+"""The office's pages of the funds: fund dashboards, the application list and each application's page with
+the steps of its lifecycle, payments and files."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fonds.files import attachment_response
+from fonds.forms.office import ApplicationFilterForm, DecisionForm, FundForm, PaymentForm, QueryForm
+from fonds.models import Application, Attachment, Fund, Payment, Status
+from fonds.selectors import (
+    applications_of,
+    bound_by_field_of_action,
+    fund_totals,
+    funds_with_totals,
+    paid_of,
+    status_counts,
+)
+from fonds.services.applications import (
+    TRANSITIONS,
+    application_assess,
+    application_commit,
+    application_decide,
+    application_put_forward,
+    application_query,
+    application_repaid,
+    application_review,
+    application_settle,
+    application_withdraw,
+    office_decides,
+)
+from fonds.services.funds import fund_create, fund_update
+from fonds.services.payments import payment_record, payment_release
+from quartier import permissions
+from quartier.decorators import area_view
+from quartier.exports import FORMATS, table_response
+from quartier.models import Quartier
+from quartier.pages import render_page
+
+PAGE_SIZE = 25
+FORWARDABLE = TRANSITIONS["put_forward"][0]
+
+
+def get_fund_for(area: Quartier, pk: int) -> Fund:
+    fund = Fund.objects.filter(quartier=area, pk=pk).select_related("committee").first()
+    if fund is None:
+        raise Http404(_("This fund does not exist."))
+    return fund
+
+
+def get_application_for(area: Quartier, pk: int) -> Application:
+    application = (
+        Application.objects.filter(quartier=area, pk=pk)
+        .select_related("fund__committee", "person", "organisation", "concern")
+        .first()
+    )
+    if application is None:
+        raise Http404(_("This application does not exist."))
+    return application
+
+
+def _perms(request: HttpRequest) -> frozenset[str]:
+    return request.area_perms  # type: ignore[attr-defined]
+
+
+@require_GET
+@area_view(permissions.VIEW_FUNDS)
+def fund_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+    funds = list(funds_with_totals(Fund.objects.filter(quartier=area).select_related("committee")))
+    for fund in funds:
+        fund.remaining = fund.budget - fund.bound  # type: ignore[attr-defined]
+    context = {
+        "area": area,
+        "funds": funds,
+        "can_manage_money": permissions.MANAGE_FUND_MONEY in _perms(request),
+    }
+    return render(request, "fonds/fund_list.html", context)
+
+
+@require_GET
+@area_view(permissions.VIEW_FUNDS)
+def fund_page(request: HttpRequest, area: Quartier, fund_pk: int) -> HttpResponse:
+    fund = get_fund_for(area, fund_pk)
+    totals = fund_totals(fund)
+    context = {
+        "area": area,
+        "fund": fund,
+        "totals": totals,
+        "shares": _shares(totals),
+        "counts": status_counts(fund),
+        "by_field": bound_by_field_of_action(fund),
+        "criteria": list(fund.criteria.all()),
+        "rounds": list(fund.rounds.select_related("meeting").order_by("deadline")),
+        "can_manage_money": permissions.MANAGE_FUND_MONEY in _perms(request),
+    }
+    return render(request, "fonds/fund_detail.html", context)
+
+
+def _shares(totals: object) -> dict[str, Decimal]:
+    """Paid, committed but unpaid, and remaining as percentages of the budget, for the budget bar."""
+    budget = totals.budget  # type: ignore[attr-defined]
+    if not budget:
+        return {"paid": Decimal(0), "committed": Decimal(0), "remaining": Decimal(0)}
+
+    def share(amount: Decimal) -> Decimal:
+        return (max(amount, Decimal(0)) * 100 / budget).quantize(Decimal("0.1"))
+
+    return {
+        "paid": share(totals.paid),  # type: ignore[attr-defined]
+        "committed": share(totals.committed_unpaid),  # type: ignore[attr-defined]
+        "remaining": share(totals.remaining),  # type: ignore[attr-defined]
+    }
+
+
+def _fund_form(request: HttpRequest, area: Quartier, fund: Fund | None) -> HttpResponse:
+    form = FundForm(request.POST if request.method == "POST" else None, instance=fund, area=area)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if fund is None:
+                saved = fund_create(area=area, data=form.cleaned_data, criteria=form.criteria_list(), by=request.user)
+                messages.success(request, _("The fund was created."))
+            else:
+                saved = fund_update(fund=fund, data=form.cleaned_data, criteria=form.criteria_list(), by=request.user)
+                messages.success(request, _("The fund was saved."))
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            return redirect("fund_page", slug=area.slug, fund_pk=saved.pk)
+    if fund is not None and request.method == "POST":
+        fund.refresh_from_db()
+    title = _("Edit %(name)s") % {"name": fund} if fund else _("New fund")
+    back = reverse("fund_page", args=[area.slug, fund.pk]) if fund else reverse("fund_list", args=[area.slug])
+    return render(request, "fonds/form.html", {"area": area, "form": form, "title": title, "back": back})
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.MANAGE_FUND_MONEY)
+def fund_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+    return _fund_form(request, area, None)
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.MANAGE_FUND_MONEY)
+def fund_edit(request: HttpRequest, area: Quartier, fund_pk: int) -> HttpResponse:
+    return _fund_form(request, area, get_fund_for(area, fund_pk))
+
+
+@require_GET
+@area_view(permissions.VIEW_FUNDS)
+def application_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+    form = ApplicationFilterForm(request.GET or None, area=area)
+    applications = applications_of(area, form.values())
+    export = request.GET.get("export")
+    if export in FORMATS:
+        return _export(applications, area=area, fmt=export)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("seite"))
+    query = request.GET.copy()
+    query.pop("seite", None)
+    context = {"area": area, "form": form, "page": page, "query": query.urlencode()}
+    return render_page(request, "fonds/application_list.html", "results", context)
+
+
+def _export(applications: object, *, area: Quartier, fmt: str) -> HttpResponse:
+    statuses = dict(Status.choices)
+    rows = (
+        [
+            application.pk,
+            str(application.fund),
+            application.title,
+            str(application.applicant or ""),
+            statuses.get(application.status, application.status),
+            ", ".join(field.name for field in application.fields_of_action.all()),
+            application.total_costs,
+            application.requested,
+            application.approved_amount,
+            application.submitted_at.date() if application.submitted_at else None,
+        ]
+        for application in applications  # type: ignore[attr-defined]
+    )
+    headers = [
+        _("Number"),
+        _("Fund"),
+        _("Title"),
+        _("Applicant"),
+        _("Status"),
+        _("Fields of action"),
+        _("Total costs (€)"),
+        _("Requested (€)"),
+        _("Approved (€)"),
+        _("Submitted"),
+    ]
+    return table_response(filename=f"antraege-{area.slug}", headers=headers, rows=rows, fmt=fmt)
+
+
+def _where_decided(application: Application) -> list[object]:
+    """The meeting agenda items and ballot items that are about this application."""
+    from committees.models import AgendaItem, BallotItem
+
+    content_type = ContentType.objects.get_for_model(Application)
+    agenda = AgendaItem.objects.filter(content_type=content_type, object_id=application.pk).select_related(
+        "meeting__committee"
+    )
+    ballots = BallotItem.objects.filter(content_type=content_type, object_id=application.pk).select_related(
+        "ballot__committee"
+    )
+    return [*agenda, *ballots]
+
+
+def _targets(application: Application) -> dict[str, list[object]]:
+    """Where the application can be put before its committee: coming meetings and drafted ballots."""
+    from committees.models import Ballot, Meeting
+
+    committee_id = application.fund.committee_id
+    if committee_id is None:
+        return {"meetings": [], "ballots": []}
+    return {
+        "meetings": list(
+            Meeting.objects.filter(
+                committee_id=committee_id, status__in=[Meeting.Status.PLANNED, Meeting.Status.INVITED]
+            ).order_by("starts_at")
+        ),
+        "ballots": list(
+            Ballot.objects.filter(committee_id=committee_id, status=Ballot.Status.DRAFT).order_by("deadline")
+        ),
+    }
+
+
+@require_GET
+@area_view(permissions.VIEW_FUNDS)
+def application_page(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+    application = get_application_for(area, application_pk)
+    perms = _perms(request)
+    checks = {check.criterion_id: check for check in application.checks.all()}
+    payments = list(application.payments.select_related("recorded_by", "released_by"))
+    can_change = permissions.CHANGE_FUNDS in perms
+    context = {
+        "area": area,
+        "application": application,
+        "lines": list(application.cost_lines.all()),
+        "criteria": [(criterion, checks.get(criterion.pk)) for criterion in application.fund.criteria.all()],
+        "history": list(application.status_changes.select_related("by")),
+        "payments": payments,
+        "paid": paid_of(application),
+        "receipts": list(application.receipts.all()),
+        "attachments": list(application.attachments.all()),
+        "where": _where_decided(application),
+        "targets": _targets(application)
+        if can_change and application.status in {"foerderfaehig", "zurueckgestellt"}
+        else {},
+        "office_decides": office_decides(application),
+        "can_change": can_change,
+        "can_manage_money": permissions.MANAGE_FUND_MONEY in perms,
+        "withdrawable": application.status in TRANSITIONS["withdraw"][0] and not payments,
+        "query_form": QueryForm(),
+        "decision_form": DecisionForm(),
+        "payment_form": PaymentForm(),
+        "fields_of_action": list(application.fields_of_action.all()),
+        "target_groups": list(application.target_groups.all()),
+    }
+    return render(request, "fonds/application_detail.html", context)
+
+
+def _decimal(value: str) -> Decimal | None:
+    value = value.strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation as error:
+        raise ValidationError(_("Enter the amount as a number, e.g. 250,00.")) from error
+
+
+@require_POST
+@area_view(permissions.CHANGE_FUNDS)
+def application_step(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+    """One step of the application's lifecycle, named by ``action``; a refusal is shown, nothing changes."""
+    from committees.models import Ballot, Meeting
+
+    application = get_application_for(area, application_pk)
+    data = request.POST
+    action = data.get("action", "")
+    by = request.user
+    try:
+        if action == "review":
+            application_review(application=application, by=by)
+        elif action == "query":
+            application_query(application=application, question=data.get("question", ""), by=by)
+        elif action in {"eligible", "ineligible"}:
+            checks = {
+                criterion.pk: (data.get(f"kriterium-{criterion.pk}") == "on", data.get(f"notiz-{criterion.pk}", ""))
+                for criterion in application.fund.criteria.all()
+            }
+            application_assess(
+                application=application,
+                checks=checks,
+                eligible=action == "eligible",
+                reason=data.get("reason", ""),
+                by=by,
+            )
+        elif action == "put_forward":
+            target = data.get("target", "")
+            committee_id = application.fund.committee_id
+            meeting = ballot = None
+            if target.startswith("sitzung-"):
+                meeting = Meeting.objects.filter(committee_id=committee_id, pk=target[8:] or 0).first()
+            elif target.startswith("abstimmung-"):
+                ballot = Ballot.objects.filter(committee_id=committee_id, pk=target[11:] or 0).first()
+            if target not in {"", "buero"} and meeting is None and ballot is None:
+                raise ValidationError(_("Choose a meeting or a ballot of the fund's committee."))
+            application_put_forward(application=application, meeting=meeting, ballot=ballot, by=by)
+        elif action == "decide":
+            application_decide(
+                application=application,
+                decision=data.get("decision", ""),
+                amount=_decimal(data.get("amount", "")),
+                conditions=data.get("conditions", ""),
+                reason=data.get("reason", ""),
+                by=by,
+            )
+        elif action == "commit":
+            application_commit(application=application, by=by)
+        elif action == "settle":
+            application_settle(application=application, by=by)
+        elif action == "repaid":
+            application_repaid(application=application, by=by)
+        elif action == "withdraw":
+            application_withdraw(application=application, note=data.get("note", ""), by=by)
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        application.refresh_from_db()
+        messages.success(
+            request, _("Done: the application is now “%(status)s”.") % {"status": application.get_status_display()}
+        )
+    return redirect("application_page", slug=area.slug, application_pk=application.pk)
+
+
+@require_POST
+@area_view(permissions.CHANGE_FUNDS)
+def payment_new(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+    application = get_application_for(area, application_pk)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    else:
+        try:
+            payment_record(application=application, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The payment is recorded. Someone else holding Steuerung releases it."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(reverse("application_page", args=[area.slug, application.pk]) + "#payments")
+
+
+@require_POST
+@area_view(permissions.MANAGE_FUND_MONEY)
+def payment_release_view(request: HttpRequest, area: Quartier, payment_pk: int) -> HttpResponse:
+    payment = Payment.objects.filter(application__quartier=area, pk=payment_pk).first()
+    if payment is None:
+        raise Http404(_("This payment does not exist."))
+    try:
+        payment_release(payment=payment, by=request.user)
+        messages.success(request, _("The payment is released."))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+    return redirect(reverse("application_page", args=[area.slug, payment.application_id]) + "#payments")
+
+
+@require_GET
+@area_view(permissions.VIEW_FUNDS)
+def attachment_download(request: HttpRequest, area: Quartier, attachment_pk: int) -> HttpResponse:
+    attachment = Attachment.objects.filter(application__quartier=area, pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404(_("This file does not exist."))
+    return attachment_response(attachment)
+
+
+urlpatterns = [
+    path("fonds/", fund_list, name="fund_list"),
+    path("fonds/neu/", fund_new, name="fund_new"),
+    path("fonds/<int:fund_pk>/", fund_page, name="fund_page"),
+    path("fonds/<int:fund_pk>/bearbeiten/", fund_edit, name="fund_edit"),
+    path("fonds/antraege/", application_list, name="application_list"),
+    path("fonds/antraege/<int:application_pk>/", application_page, name="application_page"),
+    path("fonds/antraege/<int:application_pk>/schritt/", application_step, name="application_step"),
+    path("fonds/antraege/<int:application_pk>/zahlungen/", payment_new, name="payment_new"),
+    path("fonds/zahlungen/<int:payment_pk>/freigeben/", payment_release_view, name="payment_release"),
+    path("fonds/dateien/<int:attachment_pk>/", attachment_download, name="attachment_download"),
+]

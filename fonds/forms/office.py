@@ -1,0 +1,97 @@
+"""The office's forms for funds, applications, decisions and payments."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fonds.models import Fund, Payment, Status
+from quartier.models import FieldOfAction
+
+
+class FundForm(forms.ModelForm):
+    criteria = forms.CharField(
+        label=_("Eligibility checklist"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One criterion per line."),
+    )
+
+    class Meta:
+        model = Fund
+        fields = [
+            "name",
+            "kind",
+            "year",
+            "budget",
+            "cap",
+            "co_financing_share",
+            "office_limit",
+            "committee",
+            "open_for_applications",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: object, area: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        from committees.models import Committee
+
+        self.fields["committee"].queryset = Committee.objects.filter(quartier=area).order_by("name")
+        if self.instance.pk and not self.is_bound:
+            self.initial["criteria"] = "\n".join(self.instance.criteria.values_list("text", flat=True))
+
+    def criteria_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("criteria", "").splitlines() if line.strip()]
+
+
+class ApplicationFilterForm(forms.Form):
+    """The search and filters above the application list (GET; German parameter names)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    fonds = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none(), required=False, empty_label=_("all"))
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    handlungsfeld = forms.ModelChoiceField(
+        label=_("Field of action"), queryset=FieldOfAction.objects.all(), required=False, empty_label=_("all")
+    )
+
+    def __init__(self, *args: object, area: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fonds"].queryset = Fund.objects.filter(quartier=area).order_by("-year", "name")
+        self.fields["status"].choices = [("", _("all")), *Status.choices]
+
+    def values(self) -> dict[str, object]:
+        """The valid filters; an invalid one is ignored rather than failing the list."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class QueryForm(forms.Form):
+    question = forms.CharField(label=_("Question to the applicant"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject")), ("defer", _("Defer"))],
+        widget=forms.RadioSelect,
+    )
+    amount = forms.DecimalField(
+        label=_("Approved amount (€)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Empty: the requested amount."),
+    )
+    conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PaymentForm(forms.ModelForm):
+    class Meta:
+        model = Payment
+        fields = ["amount", "paid_on", "method"]
+        widgets = {"paid_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -1,0 +1,179 @@
+"""The office's fund pages: dashboards, the application list and each application's steps, payments and files."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+
+from committees.models import Ballot
+from fonds.models import Application, Fund, Payment, Status
+from fonds.services.applications import application_commit, application_submit
+from quartier.models import Quartier, Role, User
+from tests.committees.fixtures import NOW
+from tests.factories import user_with_role
+from tests.fonds.fixtures import make_application
+from tests.fonds.test_lifecycle import approved, eligible
+
+
+def messages_of(response: object) -> list[str]:
+    return [str(message) for message in response.context["messages"]]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def staff(area: Quartier) -> dict[str, User]:
+    return {
+        "gwa": user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-fonds"),
+        "steuerung": user_with_role(area, Role.STEUERUNG, username="steuerung-fonds"),
+        "steuerung2": user_with_role(area, Role.STEUERUNG, username="steuerung-fonds-2"),
+    }
+
+
+def test_steuerung_sets_up_a_fund_with_its_checklist(client: Client, area: Quartier, staff: dict, jury) -> None:
+    client.force_login(staff["steuerung"])
+    data = {"name": "Aktionsfonds", "kind": "aktionsfonds", "year": "2027", "budget": "12000", "cap": "1500",
+            "co_financing_share": "0", "office_limit": "500", "committee": jury.pk, "open_for_applications": "on",
+            "criteria": "kommt der Nachbarschaft zugute\n\nSachkosten, keine Honorare\n"}  # fmt: skip
+    response = client.post(f"/gebiet/{area.slug}/fonds/neu/", data)
+    fund = Fund.objects.get(year=2027)
+    assert response["Location"].endswith(f"/fonds/{fund.pk}/")
+    assert list(fund.criteria.values_list("text", flat=True)) == [
+        "kommt der Nachbarschaft zugute",
+        "Sachkosten, keine Honorare",
+    ]
+    response = client.post(f"/gebiet/{area.slug}/fonds/neu/", {**data, "budget": "-1", "name": "Zweiter"})
+    assert "Ein Betrag kann nicht negativ sein." in response.content.decode()
+    assert Fund.objects.count() == 1
+
+
+def test_a_budget_never_drops_below_what_is_approved_and_used_criteria_stay(
+    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant
+) -> None:
+    approved(make_application(aktionsfonds, person=applicant, costs=("450.00",)), staff)
+    client.force_login(staff["steuerung"])
+    url = f"/gebiet/{area.slug}/fonds/{aktionsfonds.pk}/bearbeiten/"
+    data = {"name": "Aktionsfonds", "kind": "aktionsfonds", "year": "2026", "budget": "400", "cap": "1500",
+            "co_financing_share": "0", "office_limit": "500", "committee": aktionsfonds.committee_id,
+            "criteria": "kommt der Nachbarschaft im Gebiet zugute"}  # fmt: skip
+    html = client.post(url, data).content.decode()
+    assert "Anträge haben schon 450,00 € gebunden; das Budget kann nicht niedriger sein." in html
+    html = client.post(url, {**data, "budget": "10000"}).content.decode()
+    assert "Schon für Anträge geprüft, deshalb bleibt es:" in html
+    aktionsfonds.refresh_from_db()
+    assert aktionsfonds.budget == Decimal("10000.00") and aktionsfonds.criteria.count() == 3
+
+
+def test_the_office_takes_an_application_through_its_steps(
+    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant
+) -> None:
+    application = make_application(aktionsfonds, person=applicant, costs=("800.00",))
+    application_submit(application=application, by=None)
+    client.force_login(staff["gwa"])
+    step = f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/schritt/"
+
+    def post(**data: str) -> list[str]:
+        return messages_of(client.post(step, data, follow=True))
+
+    assert post(action="review") == ["Erledigt: Der Antrag ist jetzt „in Prüfung“."]
+    first, second, third = aktionsfonds.criteria.all()
+    ticks = {f"kriterium-{first.pk}": "on", f"kriterium-{second.pk}": "on"}
+    assert any("Nicht jedes Kriterium ist erfüllt" in message for message in post(action="eligible", **ticks))
+    post(action="eligible", **ticks, **{f"kriterium-{third.pk}": "on"})
+    assert Application.objects.get().status == Status.ELIGIBLE
+    # 800 € is above the office's 500 €: the office cannot decide, the jury's drafted ballot takes it.
+    refused = post(action="put_forward", target="buero")
+    assert any("Über 500,00 € entscheidet das Gremium" in message for message in refused)
+    ballot = Ballot.objects.create(committee=aktionsfonds.committee, title="Umlauf Dezember", deadline=NOW)
+    page = client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/").content.decode()
+    assert "Umlauf Dezember" in page
+    post(action="put_forward", target=f"abstimmung-{ballot.pk}")
+    assert Application.objects.get().status == Status.FOR_DECISION
+    assert ballot.items.get().subject == application
+    assert any("Über diesen Antrag entscheidet das Gremium" in m for m in post(action="decide", decision="approve"))
+
+
+def test_payments_are_recorded_and_released_by_two_people(
+    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant
+) -> None:
+    application = approved(make_application(aktionsfonds, person=applicant, costs=("400.00",)), staff)
+    application_commit(application=application, by=staff["steuerung"])
+    client.force_login(staff["steuerung"])
+    url = f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/zahlungen/"
+    refused = messages_of(client.post(url, {"amount": "500", "paid_on": "2026-11-24", "method": "bar"}, follow=True))
+    assert any("Noch 400,00 € sind offen" in message for message in refused)
+    refused = messages_of(client.post(url, {"amount": "viel", "paid_on": "2026-11-24", "method": "bar"}, follow=True))
+    assert any("Bitte eine Zahl eingeben" in message for message in refused)
+    client.post(url, {"amount": "400", "paid_on": "2026-11-24", "method": "ueberweisung"})
+    payment = Payment.objects.get()
+    page = client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/").content.decode()
+    assert "Freigabe durch eine andere Person der Steuerung" in page
+    release = f"/gebiet/{area.slug}/fonds/zahlungen/{payment.pk}/freigeben/"
+    assert any("Vier-Augen-Prinzip" in message for message in messages_of(client.post(release, follow=True)))
+    client.force_login(staff["steuerung2"])
+    assert messages_of(client.post(release, follow=True)) == ["Die Zahlung ist freigegeben."]
+    assert Application.objects.get().status == Status.PAID
+
+
+def test_the_list_filters_and_exports(
+    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant
+) -> None:
+    make_application(aktionsfonds, person=applicant, title="Hoffest")
+    submitted = make_application(aktionsfonds, person=applicant, title="Kiezputz")
+    application_submit(application=submitted, by=None)
+    client.force_login(user_with_role(area, Role.KOORDINATION, username="koord-fonds"))
+    url = f"/gebiet/{area.slug}/fonds/antraege/"
+    html = client.get(url, {"status": "eingereicht"}).content.decode()
+    assert "Kiezputz" in html and "Hoffest" not in html
+    csv = client.get(url, {"q": "hof", "export": "csv"}).content.decode("utf-8-sig")
+    assert "Hoffest" in csv and "Kiezputz" not in csv and "750,00" in csv
+
+
+def test_files_are_served_only_to_the_area(
+    client: Client, area: Quartier, other_area: Quartier, staff: dict, aktionsfonds: Fund, applicant
+) -> None:
+    application = make_application(aktionsfonds, person=applicant)
+    attachment = application.attachments.create(
+        file=ContentFile(b"%PDF-1.4 Kostenvoranschlag", name="x.pdf"), name="Kostenvoranschlag.pdf",
+        content_type="application/pdf", size=26,
+    )  # fmt: skip
+    client.force_login(staff["gwa"])
+    response = client.get(f"/gebiet/{area.slug}/fonds/dateien/{attachment.pk}/")
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 Kostenvoranschlag"
+    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+    assert "Kostenvoranschlag.pdf" in response["Content-Disposition"] and "no-store" in response["Cache-Control"]
+    client.force_login(user_with_role(other_area, Role.STEUERUNG, username="nordstadt-fonds"))
+    assert client.get(f"/gebiet/{other_area.slug}/fonds/dateien/{attachment.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["fonds/", "fonds/{fund}/", "fonds/antraege/", "fonds/antraege/{application}/"])
+def test_fund_pages_query_count_does_not_grow(
+    client: Client,
+    area: Quartier,
+    staff: dict,
+    aktionsfonds: Fund,
+    applicant,
+    url: str,
+    assert_constant_queries: object,
+) -> None:
+    application = approved(make_application(aktionsfonds, person=applicant, costs=("400.00",)), staff)
+    application_commit(application=application, by=staff["steuerung"])
+    client.force_login(staff["steuerung"])
+    added = iter(range(100))
+
+    def grow() -> None:
+        for _ in range(3):
+            number = next(added)
+            Fund.objects.create(quartier=area, name=f"Fonds {number}", kind="other", year=2026, budget=1000)
+            other = make_application(aktionsfonds, person=applicant, costs=("10.00", "20.00", "30.00"))
+            eligible(other, staff)
+        from fonds.services.payments import payment_record
+
+        payment_record(
+            application=application, amount=Decimal("10"), paid_on="2026-11-24", method="bar", by=staff["gwa"]
+        )
+        application.attachments.create(file=ContentFile(b"%PDF", name="a.pdf"), name="a.pdf", content_type="x", size=4)
+
+    target = f"/gebiet/{area.slug}/" + url.format(fund=aktionsfonds.pk, application=application.pk)
+    assert_constant_queries(lambda: client.get(target), grow)  # type: ignore[operator]
