@@ -56,6 +56,7 @@ urlpatterns = [
     path("gebiet/<slug:slug>/", include(area_patterns)),
     path("konto/", include(account_patterns)),
     path("abstimmungen/", include("committees.views.members")),
+    path("abstimmungen/", include("fonds.views.juror")),
     path("oeffentlich/", include("committees.views.public")),
     path("kalender/", include("committees.views.calendar")),
     path("oeffentlich/", include("fonds.views.public")),

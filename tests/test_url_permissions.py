@@ -65,6 +65,9 @@ def sample_values(area: Quartier) -> dict[str, str]:
     ballot = _open_ballot(area, person)
     meeting = _meeting(ballot.committee)
     application = _approved_application(area, person, ballot.committee)
+    item = ballot.items.get()
+    item.subject = application  # the juror may read the application on the ballot
+    item.save()
     return {
         "slug": area.slug,
         "model": "quartier.quartier",

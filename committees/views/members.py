@@ -30,6 +30,15 @@ def my_ballots(request: HttpRequest) -> HttpResponse:
     return render(request, "committees/my_ballots.html", context)
 
 
+def _application_type() -> int:
+    """The content type of fund applications: items about one link to its details for the members."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from fonds.models import Application
+
+    return ContentType.objects.get_for_model(Application).pk
+
+
 def _ballot_context(request: HttpRequest, ballot: Ballot) -> dict[str, object]:
     membership = membership_of(request.user, ballot)
     states = item_states(ballot, membership)
@@ -37,6 +46,7 @@ def _ballot_context(request: HttpRequest, ballot: Ballot) -> dict[str, object]:
     can_vote = can_vote and timezone.now() < ballot.deadline
     return {
         "ballot": ballot,
+        "application_type": _application_type(),
         "membership": membership,
         "states": states,
         "done": sum(1 for state in states if state.done),

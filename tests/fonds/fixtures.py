@@ -10,7 +10,8 @@ from actors.models import Organisation, Person
 from committees.models import Committee
 from fonds.models import Application, Fund
 from fonds.services.applications import Line, application_create
-from quartier.models import Quartier
+from quartier.models import Quartier, Role, User
+from tests.factories import user_with_role
 
 CRITERIA = [
     "kommt der Nachbarschaft im Gebiet zugute",
@@ -35,6 +36,16 @@ def aktionsfonds(area: Quartier, jury: Committee) -> Fund:
     for position, text in enumerate(CRITERIA, start=1):
         fund.criteria.create(position=position, text=text)
     return fund
+
+
+@pytest.fixture
+def staff(area: Quartier) -> dict[str, User]:
+    """Gemeinwesenarbeit and two users holding Steuerung (payments need two people)."""
+    return {
+        "gwa": user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-fonds"),
+        "steuerung": user_with_role(area, Role.STEUERUNG, username="steuerung-fonds"),
+        "steuerung2": user_with_role(area, Role.STEUERUNG, username="steuerung-fonds-2"),
+    }
 
 
 @pytest.fixture

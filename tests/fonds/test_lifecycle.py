@@ -40,15 +40,6 @@ from tests.fonds.fixtures import make_application
 TODAY = datetime.date(2026, 11, 24)
 
 
-@pytest.fixture
-def staff(area):
-    return {
-        "gwa": user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-fonds"),
-        "steuerung": user_with_role(area, Role.STEUERUNG, username="steuerung-fonds"),
-        "steuerung2": user_with_role(area, Role.STEUERUNG, username="steuerung-fonds-2"),
-    }
-
-
 def eligible(application: Application, staff: dict) -> Application:
     application_submit(application=application, by=None)
     application_review(application=application, by=staff["gwa"])

@@ -11,7 +11,7 @@ from django.test import Client
 from committees.models import Ballot
 from fonds.models import Application, Fund, Payment, Status
 from fonds.services.applications import application_commit, application_submit
-from quartier.models import Quartier, Role, User
+from quartier.models import Quartier, Role
 from tests.committees.fixtures import NOW
 from tests.factories import user_with_role
 from tests.fonds.fixtures import make_application
@@ -20,15 +20,6 @@ from tests.fonds.test_lifecycle import approved, eligible
 
 def messages_of(response: object) -> list[str]:
     return [str(message) for message in response.context["messages"]]  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def staff(area: Quartier) -> dict[str, User]:
-    return {
-        "gwa": user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-fonds"),
-        "steuerung": user_with_role(area, Role.STEUERUNG, username="steuerung-fonds"),
-        "steuerung2": user_with_role(area, Role.STEUERUNG, username="steuerung-fonds-2"),
-    }
 
 
 def test_steuerung_sets_up_a_fund_with_its_checklist(client: Client, area: Quartier, staff: dict, jury) -> None:
