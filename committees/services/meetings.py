@@ -173,6 +173,11 @@ def agenda_item_update(
         )
     with acting_as(by):
         item.save()
+    if item.result and item.content_type_id is not None:
+        # The decision goes to the object the item is about (a fund application takes it if it waits for one).
+        subject = item.subject
+        if hasattr(subject, "apply_committee_decision"):
+            subject.apply_committee_decision(result=item.result, source=item, by=by)
     return item
 
 

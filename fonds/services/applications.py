@@ -442,6 +442,20 @@ def _decide(
     raise ValidationError(_("Unknown decision."), code="unknown_decision")
 
 
+def decision_source_label(source: object) -> str:
+    """Where a committee decided: "online ballot “…”" or "meeting of 24.11.2026"."""
+    from django.utils.formats import date_format
+
+    ballot = getattr(source, "ballot", None)
+    if ballot is not None:
+        return _("online ballot “%(title)s”") % {"title": ballot.title}
+    meeting = getattr(source, "meeting", None)
+    if meeting is not None:
+        day = date_format(timezone.localtime(meeting.starts_at), "SHORT_DATE_FORMAT")
+        return _("meeting of %(date)s") % {"date": day}
+    return str(source)
+
+
 def application_take_committee_decision(
     *, application: Application, result: str, source: object, by: User | None, now: datetime.datetime | None = None
 ) -> None:
@@ -455,8 +469,7 @@ def application_take_committee_decision(
         application = lock_application(application)
         if application.status != Status.FOR_DECISION:
             return
-        ballot = getattr(source, "ballot", None) or getattr(source, "meeting", None)
-        label = f"{ballot} · {source}" if ballot is not None else str(source)
+        label = decision_source_label(source)
         where = _("Decision of %(committee)s: %(source)s") % {"committee": application.fund.committee, "source": label}
         if result == Result.ADOPTED:
             try:

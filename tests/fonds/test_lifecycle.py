@@ -253,7 +253,7 @@ def test_the_jurys_ballot_decides_the_application_by_itself(
     assert application.status == expected
     if expected == Status.APPROVED:
         assert application.approved_amount == Decimal("1200.00")
-    assert "Umlauf" in application.status_changes.last().note
+    assert "Online-Abstimmung „Umlauf“" in application.status_changes.last().note
 
 
 def test_a_deferred_or_unquorate_decision_defers_the_application(
@@ -395,3 +395,28 @@ def test_the_proof_of_use_needs_receipts_and_a_report(aktionsfonds: Fund, applic
         )  # fmt: skip
     assert not application.receipts.exists()
     assert lock_application(application).status == Status.PAID
+
+
+def test_a_decision_in_the_minutes_of_a_meeting_decides_the_application(
+    aktionsfonds: Fund, applicant: Person, staff: dict, jurors: list
+) -> None:
+    from django.utils import timezone
+
+    from committees.models import Attendance, Meeting
+    from committees.services.meetings import agenda_item_update
+
+    application = eligible(make_application(aktionsfonds, person=applicant, costs=("900.00",)), staff)
+    meeting = Meeting.objects.create(
+        committee=aktionsfonds.committee, starts_at=timezone.now() + datetime.timedelta(days=2), place="Büro"
+    )
+    application_put_forward(application=application, meeting=meeting, by=staff["gwa"])
+    item = meeting.items.get()
+    assert item.subject == application and "900,00" in item.description
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
+    for member in jurors[:5]:
+        Attendance.objects.create(meeting=meeting, membership=member, status="anwesend")
+    item.refresh_from_db()
+    agenda_item_update(item=item, data={"yes": 4, "no": 1, "abstain": 0, "result": "angenommen"}, by=staff["gwa"])
+    application.refresh_from_db()
+    assert application.status == Status.APPROVED and application.approved_amount == Decimal("900.00")
+    assert "Sitzung vom" in application.status_changes.last().note
