@@ -95,3 +95,26 @@ class PaymentForm(forms.ModelForm):
         model = Payment
         fields = ["amount", "paid_on", "method"]
         widgets = {"paid_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class RoundForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Submission deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("Deciding meeting"), queryset=None, required=False, empty_label=_("none yet")
+    )
+
+    def __init__(self, *args: object, fund: Fund, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        from committees.models import Meeting
+
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(
+                committee_id=fund.committee_id, status__in=[Meeting.Status.PLANNED, Meeting.Status.INVITED]
+            )
+            .select_related("committee")
+            .order_by("starts_at")
+        )

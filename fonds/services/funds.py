@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fonds.models import EligibilityCriterion, Fund
+from fonds.models import EligibilityCriterion, Fund, Round
 from fonds.selectors import bound_of
 from fonds.services.applications import euro
 from quartier.audit import acting_as
@@ -89,3 +91,17 @@ def fund_update(*, fund: Fund, data: dict[str, object], criteria: Sequence[str],
         fund.save()
     _save_criteria(fund, criteria)
     return fund
+
+
+@transaction.atomic
+def round_add(*, fund: Fund, deadline: datetime.datetime, meeting: object | None, by: User) -> Round:
+    """A submission deadline of ``fund``, optionally tied to the meeting of its committee that decides."""
+    if deadline <= timezone.now():
+        raise ValidationError({"deadline": _("The submission deadline must lie in the future.")})
+    if meeting is not None:
+        if meeting.committee_id != fund.committee_id:  # type: ignore[attr-defined]
+            raise ValidationError({"meeting": _("The meeting must be one of the fund's committee.")})
+        if meeting.starts_at <= deadline:  # type: ignore[attr-defined]
+            raise ValidationError({"meeting": _("The deciding meeting must come after the submission deadline.")})
+    with acting_as(by):
+        return Round.objects.create(fund=fund, deadline=deadline, meeting=meeting)

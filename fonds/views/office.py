@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fonds.files import attachment_response
-from fonds.forms.office import ApplicationFilterForm, DecisionForm, FundForm, PaymentForm, QueryForm
+from fonds.forms.office import ApplicationFilterForm, DecisionForm, FundForm, PaymentForm, QueryForm, RoundForm
 from fonds.models import Application, Attachment, Fund, Payment, Status
 from fonds.selectors import (
     applications_of,
@@ -39,7 +39,7 @@ from fonds.services.applications import (
     application_withdraw,
     office_decides,
 )
-from fonds.services.funds import fund_create, fund_update
+from fonds.services.funds import fund_create, fund_update, round_add
 from fonds.services.payments import payment_record, payment_release
 from quartier import permissions
 from quartier.decorators import area_view
@@ -102,8 +102,26 @@ def fund_page(request: HttpRequest, area: Quartier, fund_pk: int) -> HttpRespons
         "criteria": list(fund.criteria.all()),
         "rounds": list(fund.rounds.select_related("meeting").order_by("deadline")),
         "can_manage_money": permissions.MANAGE_FUND_MONEY in _perms(request),
+        "can_change": permissions.CHANGE_FUNDS in _perms(request),
+        "round_form": RoundForm(fund=fund),
     }
     return render(request, "fonds/fund_detail.html", context)
+
+
+@require_POST
+@area_view(permissions.CHANGE_FUNDS)
+def round_new(request: HttpRequest, area: Quartier, fund_pk: int) -> HttpResponse:
+    fund = get_fund_for(area, fund_pk)
+    form = RoundForm(request.POST, fund=fund)
+    if form.is_valid():
+        try:
+            round_add(fund=fund, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The round was added."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    return redirect(reverse("fund_page", args=[area.slug, fund.pk]) + "#rounds")
 
 
 def _shares(totals: object) -> dict[str, Decimal]:
@@ -395,6 +413,7 @@ urlpatterns = [
     path("fonds/neu/", fund_new, name="fund_new"),
     path("fonds/<int:fund_pk>/", fund_page, name="fund_page"),
     path("fonds/<int:fund_pk>/bearbeiten/", fund_edit, name="fund_edit"),
+    path("fonds/<int:fund_pk>/runden/", round_new, name="round_new"),
     path("fonds/antraege/", application_list, name="application_list"),
     path("fonds/antraege/<int:application_pk>/", application_page, name="application_page"),
     path("fonds/antraege/<int:application_pk>/schritt/", application_step, name="application_step"),

@@ -168,3 +168,32 @@ def test_fund_pages_query_count_does_not_grow(
 
     target = f"/gebiet/{area.slug}/" + url.format(fund=aktionsfonds.pk, application=application.pk)
     assert_constant_queries(lambda: client.get(target), grow)  # type: ignore[operator]
+
+
+def test_rounds_tie_a_deadline_to_the_deciding_meeting(
+    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from committees.models import Meeting
+    from fonds.models import Round
+
+    meeting = Meeting.objects.create(
+        committee=aktionsfonds.committee, starts_at=timezone.now() + datetime.timedelta(days=30), place="Büro"
+    )
+    client.force_login(staff["gwa"])
+    url = f"/gebiet/{area.slug}/fonds/{aktionsfonds.pk}/runden/"
+
+    def at(days: int) -> str:
+        return timezone.localtime(timezone.now() + datetime.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+
+    refused = messages_of(client.post(url, {"deadline": at(40), "meeting": meeting.pk}, follow=True))
+    assert refused == ["Die entscheidende Sitzung muss nach der Einreichungsfrist liegen."]
+    refused = messages_of(client.post(url, {"deadline": at(-1)}, follow=True))
+    assert refused == ["Die Einreichungsfrist muss in der Zukunft liegen."]
+    assert not Round.objects.exists()
+    client.post(url, {"deadline": at(14), "meeting": meeting.pk})
+    assert Round.objects.get().meeting == meeting
+    assert "Sitzung vom" in client.get(f"/gebiet/{area.slug}/fonds/{aktionsfonds.pk}/").content.decode()
