@@ -8,12 +8,13 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.forms import CommitteeForm, MembershipForm
 from committees.models import Committee, Membership
@@ -60,10 +61,17 @@ def save_form(
 
 
 def form_page(
-    request: HttpRequest, area: Quartier, form: forms.BaseForm | None, *, title: str, back: str, locked: str = ""
+    request: HttpRequest,
+    area: Quartier,
+    form: forms.BaseForm | None,
+    *,
+    title: str,
+    back: str,
+    locked: str = "",
+    account: dict[str, str] | None = None,
 ) -> HttpResponse:
     """One form of the committees module on its own page (or, when ``locked``, why it cannot be changed)."""
-    context = {"area": area, "form": form, "title": title, "back": back, "locked": locked}
+    context = {"area": area, "form": form, "title": title, "back": back, "locked": locked, "account": account}
     return render(request, "committees/form.html", context)
 
 
@@ -154,6 +162,16 @@ def _membership_form(
         if request.method == "POST":
             membership.refresh_from_db()
         title = _("Edit the membership of %(name)s") % {"name": membership.person}
+        account = (
+            None
+            if membership.user_id
+            else {
+                "url": reverse("membership_account", args=[area.slug, committee.pk, membership.pk]),
+                "email": membership.person.email,
+            }
+        )
+        back = reverse("committee_page", args=[area.slug, committee.pk])
+        return form_page(request, area, form, title=title, back=back, account=account)
     else:
         title = _("New member of %(committee)s") % {"committee": committee.name}
     back = reverse("committee_page", args=[area.slug, committee.pk])
@@ -177,6 +195,34 @@ def membership_edit(request: HttpRequest, area: Quartier, committee_pk: int, mem
     return _membership_form(request, area, committee, membership)
 
 
+@require_POST
+@area_view(permissions.CHANGE_COMMITTEES)
+def membership_account(request: HttpRequest, area: Quartier, committee_pk: int, membership_pk: int) -> HttpResponse:
+    """Make the member an account for online voting; they get an email to set their password."""
+    from committees.services.members import member_account_create
+
+    committee = get_committee_for(area, committee_pk)
+    membership = Membership.objects.filter(committee=committee, pk=membership_pk).select_related("person").first()
+    if membership is None:
+        raise Http404(_("This member does not exist."))
+    address = request.POST.get("email", "").strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        messages.error(request, _("Enter the member's email address, e.g. name@example.org."))
+    else:
+        try:
+            user = member_account_create(membership=membership, email=address, by=request.user)
+            messages.success(
+                request,
+                _("The account “%(username)s” was made; %(email)s gets a link to set the password.")
+                % {"username": user.username, "email": address},
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("membership_edit", slug=area.slug, committee_pk=committee.pk, membership_pk=membership.pk)
+
+
 urlpatterns = [
     path("gremien/", committee_list, name="committee_list"),
     path("gremien/neu/", committee_new, name="committee_new"),
@@ -184,4 +230,9 @@ urlpatterns = [
     path("gremien/<int:committee_pk>/bearbeiten/", committee_edit, name="committee_edit"),
     path("gremien/<int:committee_pk>/mitglieder/neu/", membership_new, name="membership_new"),
     path("gremien/<int:committee_pk>/mitglieder/<int:membership_pk>/", membership_edit, name="membership_edit"),
+    path(
+        "gremien/<int:committee_pk>/mitglieder/<int:membership_pk>/konto/",
+        membership_account,
+        name="membership_account",
+    ),
 ]

@@ -446,3 +446,41 @@ def test_a_deputy_standing_in_counts_towards_the_quorum_and_the_votes(
     gwa.post(f"{url}tagesordnung/{item.pk}/", data, headers={"HX-Request": "true"})
     item.refresh_from_db()
     assert item.yes == 4
+
+
+def test_the_office_makes_a_member_an_account_for_online_voting(
+    gwa: Client, area: Quartier, jury: Committee, mailoutbox: list, django_capture_on_commit_callbacks: object
+) -> None:
+    person = Person.objects.create(quartier=area, first_name="Mehmet", last_name="Aydın", email="mehmet@example.org")
+    membership = Membership.objects.create(committee=jury, person=person, member_type="bewohner")
+    base = f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/{membership.pk}/"
+    assert "Konto für die Online-Abstimmung" in page_text(gwa.get(base))
+    refused = gwa.post(base + "konto/", {"email": "kein-adresse"}, follow=True)
+    assert "Geben Sie die E-Mail-Adresse des Mitglieds ein, z. B. name@example.org." in messages_of(refused)
+    UserFactory(username="vergeben", email="Taken@example.org")
+    refused = gwa.post(base + "konto/", {"email": "taken@example.org"}, follow=True)
+    assert any("gibt es schon ein Konto" in message for message in messages_of(refused))
+    membership.refresh_from_db()
+    assert membership.user is None and not mailoutbox
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        done = gwa.post(base + "konto/", {"email": "mehmet@example.org"}, follow=True)
+    membership.refresh_from_db()
+    account = membership.user
+    assert account is not None and account.username == "mehmet" and not account.has_usable_password()
+    assert any("„mehmet“" in message for message in messages_of(done))
+    assert is_committee_member(account, jury.pk)
+    [mail] = mailoutbox
+    assert mail.to == ["mehmet@example.org"] and "/konto/passwort/neu/" in mail.body
+    # The link sets the password: the member can then log in.
+    link = mail.body.split("http://localhost:8000", 1)[1].split()[0]
+    client = Client()
+    form = client.get(link, follow=True)
+    response = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "Kanal-Jury-2026!", "new_password2": "Kanal-Jury-2026!"}
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.check_password("Kanal-Jury-2026!")
+    again = gwa.post(base + "konto/", {"email": "mehmet@example.org"}, follow=True)
+    assert "Dieses Mitglied hat schon ein Konto." in messages_of(again)
