@@ -227,3 +227,20 @@ GDPR_REVIEW_YEARS = env_int("GDPR_REVIEW_YEARS", 3)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # GDPR: no IP addresses in the audit trail
+
+# Funds: the public application form ------------------------------------------------------
+# How long an applicant's private link to their application works.
+FONDS_LINK_DAYS = env_int("FONDS_LINK_DAYS", 365)
+# New applications one client address may start per hour through the public form.
+FONDS_RATE_LIMIT = env_int("FONDS_RATE_LIMIT", 10)
+# Files one application may have (attachments, receipts' scans and photos together).
+FONDS_MAX_ATTACHMENTS = env_int("FONDS_MAX_ATTACHMENTS", 20)
+# Behind a reverse proxy the client's address for the rate limit is the last one in X-Forwarded-For.
+FONDS_BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+for _name, _value in (
+    ("FONDS_LINK_DAYS", FONDS_LINK_DAYS),
+    ("FONDS_RATE_LIMIT", FONDS_RATE_LIMIT),
+    ("FONDS_MAX_ATTACHMENTS", FONDS_MAX_ATTACHMENTS),
+):
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1, not {_value}.")

@@ -1,3 +1,148 @@
-"""placeholder"""
+"""Public pages of the funds (no login): an area's open funds with their rules and what remains, and the
+first step of an application, which makes the draft and sends the private link.
 
-urlpatterns: list = []
+Abuse is kept out without a captcha: a honeypot field that people never see (a bot that fills it is told
+"saved" and nothing is saved) and a limit of new applications per client address and hour.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from fonds.forms.public import ApplicantForm
+from fonds.models import Fund, Round
+from fonds.selectors import ZERO, funds_with_totals
+from fonds.services.public import application_start
+from fonds.views.applicant import applicant_data, step_context
+from quartier.decorators import public_view
+from quartier.models import Quartier
+
+#: The honeypot: a field people never see or reach. Named so that form-filling bots like it.
+HONEYPOT = "homepage"
+RATE_WINDOW = 60 * 60  # seconds
+
+
+def _area(slug: str) -> Quartier:
+    area = Quartier.objects.filter(slug=slug).first()
+    if area is None:
+        raise Http404(_("This area does not exist."))
+    return area
+
+
+def open_funds(area: Quartier) -> QuerySet[Fund]:
+    """The area's funds that take applications (this year's and later ones), with what they have bound,
+    their checklist and their coming deadlines: four queries for any number of funds."""
+    now = timezone.now()
+    upcoming = Round.objects.filter(deadline__gte=now).select_related("meeting").order_by("deadline", "pk")
+    funds = Fund.objects.filter(
+        quartier=area, open_for_applications=True, year__gte=timezone.localdate(now).year
+    ).select_related("committee")
+    return (
+        funds_with_totals(funds)
+        .prefetch_related("criteria", Prefetch("rounds", queryset=upcoming, to_attr="upcoming_rounds"))
+        .order_by("year", "name", "pk")
+    )
+
+
+@public_view
+@require_http_methods(["GET"])
+def public_funds(request: HttpRequest, slug: str) -> HttpResponse:
+    area = _area(slug)
+    funds = list(open_funds(area))
+    for fund in funds:
+        fund.remaining = max(fund.budget - fund.bound, ZERO)  # type: ignore[attr-defined]
+        fund.next_round = fund.upcoming_rounds[0] if fund.upcoming_rounds else None  # type: ignore[attr-defined]
+    return render(request, "fonds/public/funds.html", {"area": area, "funds": funds})
+
+
+# --- rate limit ------------------------------------------------------------------------------------------
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address the request came from; behind our reverse proxy the last address it added."""
+    if settings.FONDS_BEHIND_PROXY:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_key(address: str) -> str:
+    # Only a hash of the address is kept, and only for an hour.
+    return "fonds:new-application:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def rate_limited(address: str) -> bool:
+    return (cache.get(_rate_key(address)) or 0) >= settings.FONDS_RATE_LIMIT
+
+
+def rate_count(address: str) -> None:
+    key = _rate_key(address)
+    cache.add(key, 0, timeout=RATE_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=RATE_WINDOW)
+
+
+def too_many(request: HttpRequest, area: Quartier) -> HttpResponse:
+    response = render(request, "fonds/public/too_many.html", {"area": area}, status=429)
+    response["Retry-After"] = str(RATE_WINDOW)
+    return response
+
+
+# --- the first step ---------------------------------------------------------------------------------------
+
+
+@public_view
+@require_http_methods(["GET", "POST"])
+def public_apply(request: HttpRequest, slug: str, fund_pk: int) -> HttpResponse:
+    """Step 1 of an application: who applies. Saving it makes the draft and emails the private link."""
+    area = _area(slug)
+    fund = (
+        Fund.objects.filter(quartier=area, pk=fund_pk, open_for_applications=True, year__gte=timezone.localdate().year)
+        .select_related("quartier")
+        .first()
+    )
+    if fund is None:
+        raise Http404(_("This fund does not take applications at the moment."))
+    form = ApplicantForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        address = client_address(request)
+        if rate_limited(address):
+            return too_many(request, area)
+        if request.POST.get(HONEYPOT):  # a bot: it is told "saved", and nothing is saved
+            rate_count(address)
+            messages.success(request, _("Your draft is saved. We have sent you an email with your private link."))
+            return redirect("public_funds", slug=area.slug)
+        if form.is_valid():
+            rate_count(address)
+            try:
+                _application, token = application_start(fund=fund, applicant=applicant_data(form.cleaned_data))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your draft is saved. We have sent you an email with your private link."))
+                return redirect("applicant_step_project", token=token)
+        status = 400
+    context = step_context(None, None, "applicant", form=form, fund=fund, area=area, honeypot=HONEYPOT, locked=False)
+    return render(request, "fonds/public/step_applicant.html", context, status=status)
+
+
+urlpatterns = [
+    path("<slug:slug>/fonds/", public_funds, name="public_funds"),
+    path("<slug:slug>/fonds/<int:fund_pk>/antrag/", public_apply, name="public_apply"),
+]

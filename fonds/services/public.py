@@ -1,0 +1,453 @@
+"""Writes of the public side of the funds: applicants without an account.
+
+The applicant's key to their application is a private link: a long random token sent by email, of which
+only the SHA-256 is stored (``AccessLink``). It expires after ``FONDS_LINK_DAYS`` days and can be revoked.
+The application's lifecycle itself stays in ``fonds.services.applications``; this module only adds what
+the public form needs around it: a new applicant (never matched to existing persons: nobody learns who
+is already known to the office), the links, the files and the emails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from actors.models import Affiliation, Organisation, Person
+from fonds.models import AccessLink, Application, Attachment, Fund, Receipt, Status
+from fonds.selectors import ZERO
+from fonds.services.applications import (
+    Line,
+    application_create,
+    application_submit,
+    application_submit_proof,
+    application_update,
+    check_complete,
+    lock_application,
+)
+from fonds.uploads import CheckedFile
+from quartier.audit import acting_as
+from quartier.models import User
+
+logger = logging.getLogger(__name__)
+
+# Mails sent by a program, not a person: no out-of-office replies, please (RFC 3834).
+AUTOMATIC = {"Auto-Submitted": "auto-generated"}
+
+#: States in which the applicant may change their application through the link.
+APPLICANT_EDITABLE = frozenset({Status.DRAFT, Status.QUERY})
+
+
+# --- private links --------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def access_link_create(*, application: Application, email: str, now: datetime.datetime | None = None) -> str:
+    """A new private link to ``application`` for ``email``. Returns the raw token: it is not stored and
+    cannot be shown again."""
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(32)
+    AccessLink.objects.create(
+        application=application,
+        token_hash=token_hash(token),
+        email=email,
+        expires_at=now + datetime.timedelta(days=settings.FONDS_LINK_DAYS),
+    )
+    return token
+
+
+def application_for_token(token: str, now: datetime.datetime | None = None) -> Application | None:
+    """The application the private link ``token`` opens, or ``None`` for an unknown, revoked or expired
+    link. Records when the link was last used."""
+    if not token or len(token) > 200:
+        return None
+    now = now or timezone.now()
+    digest = token_hash(token)
+    link = (
+        AccessLink.objects.select_related("application__fund__quartier", "application__fund__committee")
+        .filter(token_hash=digest)
+        .first()
+    )
+    if link is None or not hmac.compare_digest(link.token_hash, digest):
+        return None
+    if link.revoked_at is not None or link.expires_at <= now:
+        return None
+    AccessLink.objects.filter(pk=link.pk).update(last_used_at=now)
+    return link.application
+
+
+@transaction.atomic
+def access_link_revoke(*, link: AccessLink, by: User | None, now: datetime.datetime | None = None) -> AccessLink:
+    """The link stops working at once."""
+    link = AccessLink.objects.select_for_update().get(pk=link.pk)
+    if link.revoked_at is None:
+        link.revoked_at = now or timezone.now()
+        with acting_as(by):
+            link.save(update_fields=["revoked_at"])
+    return link
+
+
+def link_url(token: str) -> str:
+    """The private link as the applicant gets it by email."""
+    return settings.SITE_URL.rstrip("/") + reverse("applicant_status", kwargs={"token": token})
+
+
+# --- emails ------------------------------------------------------------------------------------
+
+
+def _send_after_commit(*, subject: str, template: str, context: dict[str, object], to: str) -> None:
+    """Send one mail once the transaction is committed. A mail server that fails is logged: the applicant
+    has the link on the page as well."""
+    body = render_to_string(template, context)
+
+    def send() -> None:
+        try:
+            EmailMessage(subject=subject, body=body, to=[to], headers=AUTOMATIC).send()
+        except Exception:  # the draft is saved; the applicant still has the link in the address bar
+            logger.exception("Could not send %r to the applicant", subject)
+
+    transaction.on_commit(send)
+
+
+def _mail_context(application: Application, token: str) -> dict[str, object]:
+    person = application.person
+    return {
+        "name": str(person) if person else "",
+        "application": application,
+        "fund": application.fund,
+        "area": application.fund.quartier,
+        "link": link_url(token),
+        "days": settings.FONDS_LINK_DAYS,
+    }
+
+
+def _address(application: Application) -> str:
+    if application.person and application.person.email:
+        return application.person.email
+    link = application.access_links.order_by("-created_at").first()
+    return link.email if link else ""
+
+
+# --- the applicant ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicantData:
+    first_name: str
+    last_name: str
+    organisation: str
+    email: str
+    phone: str
+    is_resident: bool
+
+
+def _check_open(fund: Fund, now: datetime.datetime) -> None:
+    if not fund.open_for_applications or fund.year < timezone.localdate(now).year:
+        raise ValidationError(_("This fund does not take applications at the moment."), code="closed")
+
+
+def _check_applicant_editable(application: Application) -> None:
+    if application.status not in APPLICANT_EDITABLE:
+        raise ValidationError(
+            _("Your application has been handed in and can no longer be changed here."), code="not_editable"
+        )
+
+
+def _new_person(fund: Fund, data: ApplicantData, now: datetime.datetime) -> Person:
+    person = Person(
+        quartier_id=fund.quartier_id,
+        first_name=data.first_name.strip(),
+        last_name=data.last_name.strip(),
+        email=data.email.strip(),
+        phone=data.phone.strip(),
+        is_resident=data.is_resident,
+        legal_basis=Person.LegalBasis.LEGITIMATE_INTEREST,
+        interest_reason=_("Applied to %(fund)s through the public form on %(date)s.")
+        % {"fund": fund, "date": date_format(timezone.localdate(now), "SHORT_DATE_FORMAT")},
+    )
+    person.full_clean()
+    person.save()
+    return person
+
+
+def _new_organisation(fund: Fund, name: str, person: Person) -> Organisation:
+    organisation = Organisation(
+        quartier_id=fund.quartier_id, name=name.strip(), kind=Organisation.Kind.INITIATIVE, email=person.email
+    )
+    organisation.full_clean()
+    organisation.save()
+    Affiliation.objects.create(person=person, organisation=organisation, function=_("contact for an application"))
+    return organisation
+
+
+@transaction.atomic
+def application_start(
+    *, fund: Fund, applicant: ApplicantData, now: datetime.datetime | None = None
+) -> tuple[Application, str]:
+    """The first step of the public form: a new person (and their group, if named) in the fund's area,
+    marked for the office to review, and a draft application with a private link sent to them by email.
+
+    Returns the draft and the link's raw token."""
+    now = now or timezone.now()
+    _check_open(fund, now)
+    person = _new_person(fund, applicant, now)
+    organisation = _new_organisation(fund, applicant.organisation, person) if applicant.organisation.strip() else None
+    title = (_("Application of %(name)s") % {"name": organisation or person})[:200]
+    application = application_create(
+        fund=fund, data={"title": title, "person": person, "organisation": organisation}, lines=[], by=None
+    )
+    application.applicant_to_review = True
+    application.save(update_fields=["applicant_to_review"])
+    token = access_link_create(application=application, email=person.email, now=now)
+    _send_after_commit(
+        subject=_("Your application to %(fund)s: your private link") % {"fund": fund},
+        template="fonds/email/draft_link.txt",
+        context=_mail_context(application, token),
+        to=person.email,
+    )
+    return application, token
+
+
+@transaction.atomic
+def applicant_update(*, application: Application, applicant: ApplicantData) -> Application:
+    """Change who applies, while the application is open for changes and the office has not yet taken the
+    applicant over (after its review they are a record of the office, changed only there)."""
+    application = lock_application(application)
+    _check_applicant_editable(application)
+    if not application.applicant_to_review or application.person is None:
+        raise ValidationError(
+            _("The neighbourhood office has already checked your details. Please tell the office about changes."),
+            code="reviewed",
+        )
+    person = application.person
+    person.first_name = applicant.first_name.strip()
+    person.last_name = applicant.last_name.strip()
+    person.email = applicant.email.strip()
+    person.phone = applicant.phone.strip()
+    person.is_resident = applicant.is_resident
+    person.full_clean()
+    person.save()
+    organisation = application.organisation
+    dropped = None
+    name = applicant.organisation.strip()
+    if name and organisation is None:
+        organisation = _new_organisation(application.fund, name, person)
+    elif name and organisation is not None:
+        organisation.name = name
+        organisation.full_clean()
+        organisation.save()
+    elif organisation is not None:  # no group any more
+        dropped, organisation = organisation, None
+    application = application_update(application=application, data={"organisation": organisation}, lines=None, by=None)
+    if dropped is not None and not dropped.applications.exists():
+        dropped.delete()  # the form made it for this application, and nothing else needs it
+    return application
+
+
+# --- the content -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostSummary:
+    total: Decimal
+    own: Decimal
+    other: Decimal
+    requested: Decimal
+    problems: list[str]
+
+
+def cost_summary(*, application: Application, lines: Sequence[Line], own: Decimal, other: Decimal) -> CostSummary:
+    """What the cost plan ``lines`` would ask of the fund, and what the fund's rules say about it (the
+    rules of ``check_complete``), without saving anything."""
+    total = sum((line.amount for line in lines), ZERO)
+    requested = max(total - own - other, ZERO)
+    probe = Application(
+        fund=application.fund,
+        person_id=application.person_id,
+        organisation_id=application.organisation_id,
+        own_contribution=own,
+        other_funding=other,
+        total_costs=total,
+        requested=requested,
+    )
+    try:
+        check_complete(probe)
+    except ValidationError as error:
+        problems = list(error.messages)
+    else:
+        problems = []
+    return CostSummary(total=total, own=own, other=other, requested=requested, problems=problems)
+
+
+@transaction.atomic
+def application_edit(
+    *, application: Application, data: dict[str, object], lines: Sequence[Line] | None = None
+) -> Application:
+    """The applicant changes a step of their draft (or their application under query). With ``lines`` the
+    cost plan is replaced, and it must meet the fund's rules."""
+    application = lock_application(application)
+    _check_applicant_editable(application)
+    if lines is not None:
+        summary = cost_summary(
+            application=application,
+            lines=lines,
+            own=data.get("own_contribution", application.own_contribution),  # type: ignore[arg-type]
+            other=data.get("other_funding", application.other_funding),  # type: ignore[arg-type]
+        )
+        if summary.problems:
+            raise ValidationError(summary.problems, code="cost_plan")
+    return application_update(application=application, data=data, lines=lines, by=None)
+
+
+@transaction.atomic
+def application_hand_in(*, application: Application, token: str, now: datetime.datetime | None = None) -> Application:
+    """The applicant hands in their draft, or their changed application after a query; they get the
+    confirmation with their private link by email."""
+    application = lock_application(application)
+    _check_applicant_editable(application)
+    resubmitted = application.status == Status.QUERY
+    problems = [] if application.description.strip() else [_("Describe your project in step 2 before you hand it in.")]
+    try:
+        check_complete(application)
+    except ValidationError as error:
+        problems.extend(error.messages)
+    if problems:
+        raise ValidationError(problems, code="incomplete")
+    application = application_submit(application=application, by=None, now=now)
+    subject = (
+        _("Your changed application “%(title)s” has been received")
+        if resubmitted
+        else _("Your application “%(title)s” has been received")
+    )
+    _send_after_commit(
+        subject=subject % {"title": application.title},
+        template="fonds/email/submitted.txt",
+        context={**_mail_context(application, token), "resubmitted": resubmitted},
+        to=_address(application),
+    )
+    return application
+
+
+# --- files ------------------------------------------------------------------------------------------
+
+
+def _check_room(application: Application, adding: int) -> None:
+    if application.attachments.count() + adding > settings.FONDS_MAX_ATTACHMENTS:
+        raise ValidationError(
+            _("An application can have at most %(max)s files. Please remove one first, or combine several in one PDF.")
+            % {"max": settings.FONDS_MAX_ATTACHMENTS},
+            code="too_many_files",
+        )
+
+
+@contextlib.contextmanager
+def _files_removed_on_error() -> Iterator[list[Attachment]]:
+    """Files written during a write that then fails are removed again: nothing half-saved on disk either."""
+    stored: list[Attachment] = []
+    try:
+        yield stored
+    except BaseException:
+        for attachment in stored:
+            with contextlib.suppress(Exception):
+                attachment.file.delete(save=False)
+        raise
+
+
+def _store(
+    application: Application, checked: CheckedFile, *, kind: str, stored: list[Attachment], receipt: Receipt | None
+) -> Attachment:
+    attachment = Attachment(
+        application=application,
+        kind=kind,
+        name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        receipt=receipt,
+    )
+    checked.upload.seek(0)
+    attachment.file.save(checked.name, checked.upload, save=False)  # under a random name (attachment_path)
+    stored.append(attachment)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_add(*, application: Application, file: CheckedFile) -> Attachment:
+    """A document (a quote, a plan, a picture) for the application; ``file`` has passed ``check_upload``."""
+    application = lock_application(application)
+    _check_applicant_editable(application)
+    _check_room(application, 1)
+    with _files_removed_on_error() as stored:
+        return _store(application, file, kind=Attachment.Kind.DOCUMENT, stored=stored, receipt=None)
+
+
+@transaction.atomic
+def attachment_remove(*, application: Application, attachment: Attachment) -> None:
+    application = lock_application(application)
+    _check_applicant_editable(application)
+    if attachment.application_id != application.pk or attachment.kind != Attachment.Kind.DOCUMENT:
+        raise ValidationError(_("This file does not belong to your application."), code="foreign")
+    file = attachment.file
+    name = file.name
+    attachment.delete()
+    transaction.on_commit(lambda: file.storage.delete(name))
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    date: datetime.date
+    vendor: str
+    amount: Decimal
+    scan: CheckedFile | None = None
+
+
+@transaction.atomic
+def proof_of_use_submit(
+    *,
+    application: Application,
+    receipts: Sequence[ReceiptData],
+    report: str,
+    participants: int | None,
+    photos: Sequence[CheckedFile] = (),
+    now: datetime.datetime | None = None,
+) -> Application:
+    """The applicant's proof of use through their link: the receipts (each with its scan, if given), the
+    short report and photos, all or nothing."""
+    application = lock_application(application)
+    _check_room(application, len(photos) + sum(1 for receipt in receipts if receipt.scan))
+    application = application_submit_proof(
+        application=application,
+        receipts=[(receipt.date, receipt.vendor.strip(), receipt.amount) for receipt in receipts],
+        report=report,
+        participants=participants,
+        by=None,
+        now=now,
+    )
+    rows = list(application.receipts.order_by("-pk")[: len(receipts)])[::-1]  # the ones just made, in order
+    with _files_removed_on_error() as stored:
+        for row, receipt in zip(rows, receipts, strict=True):
+            if receipt.scan is not None:
+                _store(application, receipt.scan, kind=Attachment.Kind.RECEIPT, stored=stored, receipt=row)
+        for photo in photos:
+            _store(application, photo, kind=Attachment.Kind.PHOTO, stored=stored, receipt=None)
+    return application

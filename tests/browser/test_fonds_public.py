@@ -1,0 +1,185 @@
+"""A resident applies on a 360 px phone, mostly with the keyboard: from the open funds through every step
+of the form (the cost plan with htmx) to the confirmation and the status page, later the proof of use;
+with the axe check on every page shown."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from fonds.models import Application, Attachment, Status
+from fonds.services.applications import (
+    application_assess,
+    application_commit,
+    application_decide,
+    application_put_forward,
+    application_review,
+)
+from fonds.services.payments import payment_record, payment_release
+from quartier.models import Role
+from tests.browser.fixtures import german
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.browser
+
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def item(number: int) -> str:
+    return german("Cost item %(number)s") % {"number": number}
+
+
+def fits_the_phone(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways at 360 px"
+
+
+def test_a_resident_applies_on_a_phone_from_the_fund_list_to_the_confirmation(
+    phone_page, visit, navigates, axe_check, area, aktionsfonds, tmp_path
+):
+    page = phone_page
+    visit(page, f"/oeffentlich/{area.slug}/fonds/")
+    fits_the_phone(page)
+    apply = page.get_by_role("link", name=german("Apply")).filter(has_text="Aktionsfonds 2026")
+    apply.focus()
+    with navigates(page):
+        page.keyboard.press("Enter")
+
+    # Step 1: who applies. The honeypot is not in the tab order.
+    expect(page.get_by_role("heading", level=1)).to_contain_text(german("About you"))
+    page.get_by_label(german("first name")).fill("Aylin")
+    page.get_by_label(german("last name")).fill("Yıldız")
+    page.get_by_label(german("email address")).fill("aylin@example.org")
+    page.get_by_label(german("I live in the area.")).press("Space")
+    age = page.get_by_label(german("I am at least 16 years old."))
+    age.press("Space")
+    expect(age).to_be_checked()
+    age.press("Tab")
+    expect(page.get_by_role("link", name=german("Back to the funds"))).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name=german("Save and continue"))).to_be_focused()
+    fits_the_phone(page)
+    with navigates(page):
+        page.keyboard.press("Enter")
+
+    # Step 2: the project.
+    expect(page.get_by_role("heading", level=1)).to_contain_text(german("Your project"))
+    page.get_by_label(german("Title of your project")).fill("Hoffest am Kanal")
+    page.get_by_label(german("What do you plan to do?")).fill("Ein Fest für alle im Hof.")
+    page.get_by_label(german("start"), exact=True).fill("2026-12-12")
+    page.get_by_label(german("end"), exact=True).fill("2026-12-12")
+    page.get_by_label(german("How many people do you expect?")).fill("80")
+    page.get_by_role("group", name=german("Which topics does the project concern?")).get_by_role(
+        "checkbox"
+    ).first.press("Space")
+    fits_the_phone(page)
+    page.get_by_role("button", name=german("Save and continue")).focus()
+    with navigates(page):
+        page.keyboard.press("Enter")
+
+    # Step 3: the cost plan, rows added and removed with htmx, totals computed by the server as typed.
+    expect(page.get_by_role("heading", level=1)).to_contain_text(german("Costs"))
+    first = page.get_by_role("group", name=item(1))
+    first.get_by_label(german("What for?")).fill("Zeltmiete")
+    first.get_by_label(german("amount (€)")).fill("300")
+    page.get_by_role("button", name=german("Add a cost item")).press("Enter")
+    second = page.get_by_role("group", name=item(2))
+    expect(second).to_be_visible()
+    expect(second.get_by_label(german("Kind of cost"))).to_be_focused()  # typing goes on in the new row
+    axe_check(page)
+    second.get_by_label(german("Kind of cost")).select_option("verpflegung")
+    second.get_by_label(german("What for?")).fill("Getränke")
+    second.get_by_label(german("amount (€)")).fill("150,50")
+    page.get_by_role("button", name=german("Add a cost item")).press("Enter")
+    third = page.get_by_role("group", name=item(3))
+    expect(third.get_by_label(german("Kind of cost"))).to_be_focused()
+    third.get_by_role("button").press("Enter")  # remove it again
+    expect(third).to_have_count(0)
+    expect(page.get_by_role("button", name=german("Add a cost item"))).to_be_focused()
+    page.get_by_label(german("Own money (€)")).fill("50")
+    totals = page.locator("#pub-totals")
+    expect(totals).to_contain_text("450,50 €")
+    expect(totals.locator(".pub-sum__result")).to_contain_text("400,50 €")
+    axe_check(page)
+    fits_the_phone(page)
+    page.get_by_role("button", name=german("Save and continue")).focus()
+    with navigates(page):
+        page.keyboard.press("Enter")
+
+    # Step 4: an attachment (optional).
+    expect(page.get_by_role("heading", level=1)).to_contain_text(german("Attachments"))
+    offer = tmp_path / "Angebot Zelt.pdf"
+    offer.write_bytes(PDF)
+    page.get_by_role("region", name=german("Add a file")).get_by_label(german("File")).set_input_files(str(offer))
+    page.get_by_role("button", name=german("Upload file")).focus()
+    with navigates(page):
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("list").filter(has_text="Angebot Zelt.pdf")).to_be_visible()
+    fits_the_phone(page)
+    page.get_by_role("link", name=german("Continue to the next step")).focus()
+    with navigates(page):
+        page.keyboard.press("Enter")
+
+    # Step 5: check and hand in.
+    expect(page.get_by_role("heading", level=1)).to_contain_text(german("Check and hand in"))
+    expect(page.get_by_role("main")).to_contain_text("Hoffest am Kanal")
+    expect(page.get_by_role("main")).to_contain_text("400,50 €")
+    fits_the_phone(page)
+    page.get_by_role("button", name=german("Hand in the application")).focus()
+    with navigates(page):
+        page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(german("Thank you! Your application has been handed in."))
+    fits_the_phone(page)
+    application = Application.objects.get()
+    assert application.status == Status.SUBMITTED and application.applicant_to_review
+    assert (application.total_costs, application.requested) == (Decimal("450.50"), Decimal("400.50"))
+    assert application.attachments.get().kind == Attachment.Kind.DOCUMENT
+
+    with navigates(page):  # the private link on the confirmation leads to the status page
+        page.get_by_role("main").locator(".pub-link a").click()
+    expect(page.get_by_role("main")).to_contain_text(german("You handed in the application."))
+    fits_the_phone(page)
+
+    # Later: the money is paid, and the proof of use is handed in through the same link.
+    pay(application, area)
+    visit(page, urlsplit(page.url).path + "nachweis/")
+    fits_the_phone(page)
+    page.get_by_role("link", name=german("Add another receipt")).press("Enter")
+    fourth = page.get_by_role("group", name=german("Receipt %(number)s") % {"number": 4})
+    expect(fourth.get_by_label(german("date"))).to_be_focused()
+    axe_check(page)
+    first = page.get_by_role("group", name=german("Receipt %(number)s") % {"number": 1})
+    first.get_by_label(german("date")).fill("2026-12-12")
+    first.get_by_label(german("Shop or company")).fill("Zeltverleih Kanal")
+    first.get_by_label(german("amount (€)")).fill("450,50")
+    page.get_by_label(german("What happened? A short report")).fill("Ein schönes Fest mit 80 Gästen.")
+    page.get_by_role("button", name=german("Hand in the proof of use")).focus()
+    with navigates(page):
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("main")).to_contain_text(german("You handed in the proof of use."))
+    application.refresh_from_db()
+    assert application.status == Status.PROOF_SUBMITTED
+
+    visit(page, "/antrag/kein-gueltiger-link/", status=404)  # a wrong link: the same page for everyone
+    expect(page.get_by_role("heading", level=1)).to_have_text(german("This link is not valid"))
+    fits_the_phone(page)
+
+
+def pay(application: Application, area) -> None:
+    """The office's side, up to the payment."""
+    gwa = user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-browser")
+    steuerung = user_with_role(area, Role.STEUERUNG, username="steuerung-browser")
+    application_review(application=application, by=gwa)
+    checks = {criterion.pk: (True, "") for criterion in application.fund.criteria.all()}
+    application_assess(application=application, checks=checks, eligible=True, by=gwa)
+    application_put_forward(application=application, by=gwa)
+    application_decide(application=application, decision="approve", by=steuerung)
+    application_commit(application=application, by=steuerung)
+    payment = payment_record(
+        application=application, amount=application.requested, paid_on=timezone.localdate(), method="bar", by=gwa
+    )
+    payment_release(payment=payment, by=steuerung)
