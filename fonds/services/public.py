@@ -107,6 +107,20 @@ def access_link_revoke(*, link: AccessLink, by: User | None, now: datetime.datet
     return link
 
 
+@transaction.atomic
+def access_link_send(*, application: Application, email: str, by: User, now: datetime.datetime | None = None) -> None:
+    """The office sends the applicant a new private link (e.g. the old one was lost or revoked)."""
+    if not email:
+        raise ValidationError(_("There is no email address to send the link to."), code="no_address")
+    token = access_link_create(application=application, email=email, now=now)
+    _send_after_commit(
+        subject=_("Your application “%(title)s”: a new private link") % {"title": application.title},
+        template="fonds/email/new_link.txt",
+        context=_mail_context(application, token),
+        to=email,
+    )
+
+
 def link_url(token: str) -> str:
     """The private link as the applicant gets it by email."""
     return settings.SITE_URL.rstrip("/") + reverse("applicant_status", kwargs={"token": token})

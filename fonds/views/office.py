@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -288,6 +289,9 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
         "payment_form": PaymentForm(),
         "fields_of_action": list(application.fields_of_action.all()),
         "target_groups": list(application.target_groups.all()),
+        "links": list(application.access_links.all()) if can_change else [],
+        "contact_email": (application.person.email if application.person else "")
+        or next((link.email for link in application.access_links.all()), ""),
     }
     return render(request, "fonds/application_detail.html", context)
 
@@ -399,6 +403,32 @@ def payment_release_view(request: HttpRequest, area: Quartier, payment_pk: int) 
     return redirect(reverse("application_page", args=[area.slug, payment.application_id]) + "#payments")
 
 
+@require_POST
+@area_view(permissions.CHANGE_FUNDS)
+def access_links(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+    """Revoke one of the applicant's private links, or send them a new one."""
+    from fonds.models import AccessLink
+    from fonds.services.public import access_link_revoke, access_link_send
+
+    application = get_application_for(area, application_pk)
+    if request.POST.get("action") == "revoke":
+        link = AccessLink.objects.filter(application=application, pk=request.POST.get("link") or 0).first()
+        if link is None:
+            messages.error(request, _("This link does not exist."))
+        else:
+            access_link_revoke(link=link, by=request.user)
+            messages.success(request, _("The link no longer works."))
+    else:
+        address = request.POST.get("email", "").strip()
+        try:
+            validate_email(address)
+            access_link_send(application=application, email=address, by=request.user)
+            messages.success(request, _("A new private link was sent to %(email)s.") % {"email": address})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(reverse("application_page", args=[area.slug, application.pk]) + "#links")
+
+
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
 def attachment_download(request: HttpRequest, area: Quartier, attachment_pk: int) -> HttpResponse:
@@ -419,5 +449,6 @@ urlpatterns = [
     path("fonds/antraege/<int:application_pk>/schritt/", application_step, name="application_step"),
     path("fonds/antraege/<int:application_pk>/zahlungen/", payment_new, name="payment_new"),
     path("fonds/zahlungen/<int:payment_pk>/freigeben/", payment_release_view, name="payment_release"),
+    path("fonds/antraege/<int:application_pk>/links/", access_links, name="application_links"),
     path("fonds/dateien/<int:attachment_pk>/", attachment_download, name="attachment_download"),
 ]

@@ -197,3 +197,33 @@ def test_rounds_tie_a_deadline_to_the_deciding_meeting(
     client.post(url, {"deadline": at(14), "meeting": meeting.pk})
     assert Round.objects.get().meeting == meeting
     assert "Sitzung vom" in client.get(f"/gebiet/{area.slug}/fonds/{aktionsfonds.pk}/").content.decode()
+
+
+def test_the_office_switches_off_a_private_link_and_sends_a_new_one(
+    client: Client,
+    area: Quartier,
+    staff: dict,
+    aktionsfonds: Fund,
+    applicant,
+    mailoutbox: list,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    from fonds.services.public import access_link_create, application_for_token
+
+    application = make_application(aktionsfonds, person=applicant)
+    old = access_link_create(application=application, email="aylin@example.org")
+    client.force_login(staff["gwa"])
+    url = f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/links/"
+    link = application.access_links.get()
+    assert messages_of(client.post(url, {"action": "revoke", "link": link.pk}, follow=True)) == [
+        "Der Link funktioniert nicht mehr."
+    ]
+    assert application_for_token(old) is None
+    refused = messages_of(client.post(url, {"action": "send", "email": "keine"}, follow=True))
+    assert refused and application.access_links.count() == 1 and not mailoutbox
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        client.post(url, {"action": "send", "email": "aylin@example.org"})
+    [mail] = mailoutbox
+    token = mail.body.split("/antrag/", 1)[1].split("/")[0]
+    assert application_for_token(token) == application
+    assert "ausgeschaltet am" in client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/").content.decode()
