@@ -14,6 +14,7 @@ from django.db import transaction
 
 from actors.demo import seed_actors
 from committees.demo import seed_committees
+from fonds.demo import seed_funds
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
 from quartier.services import role_grant
 
@@ -152,6 +153,7 @@ def seed_demo(*, scale: str = "small") -> dict[str, int]:
             # The main area's jurors are jury1 … jury7; other areas' juries get accounts of their own.
             prefix = "jury" if area.slug == MAIN_AREA.slug else f"jury-{area.slug}-"
             seed_committees(area=area, scale=scale, staff=team, rng=rng, account_prefix=prefix)
+            seed_funds(area=area, scale=scale, rng=rng)
     return {"areas": Quartier.objects.count(), "users": User.objects.count()}
 
 

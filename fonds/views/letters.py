@@ -1,3 +1,38 @@
-"""placeholder"""
+"""The decision letter of an application (approval or rejection) as a PDF."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from fonds.letters import application_of_area, has_decision, letter_pdf
+from quartier import permissions
+from quartier.decorators import area_view
+from quartier.models import Quartier
+
+
+@require_GET
+@area_view(permissions.VIEW_FUNDS)
+def application_letter_pdf(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+    """The approval letter (Bewilligungsschreiben) or the rejection letter of a decided application.
+
+    A person's private address appears only for those who may see persons' data."""
+    application = application_of_area(area, application_pk)
+    if application is None:
+        raise Http404(_("This application does not exist."))
+    if not has_decision(application):
+        raise Http404(_("There is no decision on this application, so there is no letter."))
+    with_address = permissions.VIEW_PERSONS in request.area_perms  # type: ignore[attr-defined]
+    pdf = letter_pdf(application, with_address=with_address)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bescheid-{application.pk}.pdf"'
+    add_never_cache_headers(response)  # personal data: not kept in any cache
+    return response
+
+
+urlpatterns = [
+    path("fonds/antraege/<int:application_pk>/bescheid.pdf", application_letter_pdf, name="application_letter_pdf"),
+]

@@ -1,0 +1,217 @@
+"""The decision letter of an application as a PDF: the approval letter (Bewilligungsschreiben) or the rejection.
+
+An approval letter states the approved amount, the conditions (Auflagen), the fund, who decided and when, and
+the applicant's duties: spend the money only on the purpose, report changes, name the funding, and hand in the
+proof of use (receipts and a short report) within ``PROOF_WEEKS`` weeks after the project's end. A rejection
+letter states who decided and why. Both are addressed to the applicant, an organisation with its postal
+address or a person with theirs, and carry the area's letterhead (``reporting.rendering.render_pdf``).
+
+Who decided is read from the committee item the application was decided on (a closed ballot or a meeting's
+agenda) when there is one with a matching result; otherwise the office decided within its amount tier.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from fonds.models import Application, CostLine, Status
+from quartier.models import Quartier
+from reporting.rendering import render_pdf
+
+#: States after an approval: the approval letter can be printed (again) in each of them.
+APPROVED_STATES = frozenset(
+    {
+        Status.APPROVED,
+        Status.APPROVED_WITH_CONDITIONS,
+        Status.COMMITTED,
+        Status.PAID,
+        Status.PROOF_SUBMITTED,
+        Status.CLOSED,
+        Status.RECLAIM,
+    }
+)
+#: States that have a decision letter.
+DECIDED_STATES = APPROVED_STATES | {Status.REJECTED}
+#: The proof of use is due this many weeks after the project's end.
+PROOF_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Who decided and on what occasion."""
+
+    body: str  # the committee's name, or the office
+    by_committee: bool
+    on: datetime.date | None
+    occasion: str  # e.g. "online ballot “Umlaufverfahren März 2026”" or "meeting on 12.03.2026"; may be empty
+    wording: str = ""  # the decision as the minutes word it
+
+
+@dataclass(frozen=True)
+class Letter:
+    application: Application
+    approval: bool
+    decision: Decision
+    recipient: list[str]  # the address block, line by line
+    salutation_name: str  # whom the letter greets; empty for an organisation without a contact person
+    cost_lines: list[CostLine]
+    proof_due: datetime.date | None
+    date: datetime.date  # the letter's date
+
+    @property
+    def amount(self) -> Decimal | None:
+        return self.application.approved_amount
+
+
+def application_of_area(area: Quartier, application_pk: int) -> Application | None:
+    """The application ``application_pk`` if it belongs to ``area``, with what its letter needs. One query."""
+    return (
+        Application.objects.filter(pk=application_pk, quartier=area)
+        .select_related("quartier", "fund", "fund__committee", "organisation", "person")
+        .first()
+    )
+
+
+def has_decision(application: Application) -> bool:
+    return application.status in DECIDED_STATES
+
+
+def decision_of(application: Application) -> Decision:
+    """Who decided on ``application`` and when: its committee if an item of the committee's closed ballot or
+    held meeting about it carries the matching result, else the office. At most two queries."""
+    from committees.models import AgendaItem, Ballot, BallotItem, Meeting, Result
+
+    fund = application.fund
+    decided_on = timezone.localdate(application.decided_at) if application.decided_at else None
+    office = Decision(
+        body=_("Neighbourhood management %(name)s") % {"name": application.quartier.name},
+        by_committee=False,
+        on=decided_on,
+        occasion="",
+    )
+    if fund.committee_id is None:
+        return office
+    result = Result.REJECTED if application.status == Status.REJECTED else Result.ADOPTED
+    content_type = ContentType.objects.get_for_model(Application)
+    linked = {"content_type": content_type, "object_id": application.pk, "result": result}
+    ballot_item = (
+        BallotItem.objects.filter(**linked, ballot__committee_id=fund.committee_id, ballot__status=Ballot.Status.CLOSED)
+        .select_related("ballot")
+        .order_by("-ballot__closed_at")
+        .first()
+    )
+    if ballot_item is not None:
+        ballot = ballot_item.ballot
+        return Decision(
+            body=fund.committee.name,
+            by_committee=True,
+            on=decided_on or timezone.localdate(ballot.closed_at),
+            occasion=_("online ballot “%(title)s”") % {"title": ballot.title},
+        )
+    agenda_item = (
+        AgendaItem.objects.filter(
+            **linked,
+            meeting__committee_id=fund.committee_id,
+            meeting__status__in=[Meeting.Status.HELD, Meeting.Status.APPROVED],
+        )
+        .select_related("meeting")
+        .order_by("-meeting__starts_at")
+        .first()
+    )
+    if agenda_item is not None:
+        day = timezone.localdate(agenda_item.meeting.starts_at)
+        return Decision(
+            body=fund.committee.name,
+            by_committee=True,
+            on=decided_on or day,
+            occasion=_("meeting on %(date)s") % {"date": date_format(day, "SHORT_DATE_FORMAT")},
+            wording=agenda_item.decision,
+        )
+    return office
+
+
+def recipient_of(application: Application, *, with_address: bool = True) -> tuple[list[str], str]:
+    """The address block and the name to greet. An organisation with its postal address (and a contact
+    person "for the attention of"); a person with their address, left out unless ``with_address``."""
+    organisation, person = application.organisation, application.person
+    lines: list[str] = []
+    greet = ""
+    if organisation is not None:
+        lines.append(organisation.name)
+        if person is not None:
+            lines.append(_("Attn. %(name)s") % {"name": person})
+            greet = str(person)
+        lines += [organisation.street, " ".join(part for part in (organisation.postcode, organisation.city) if part)]
+    elif person is not None:
+        lines.append(str(person))
+        greet = str(person)
+        if with_address:
+            lines += person.address.splitlines()
+    return [line.strip() for line in lines if line and line.strip()], greet
+
+
+def proof_due(application: Application, decided_on: datetime.date | None) -> datetime.date | None:
+    """The proof of use is due ``PROOF_WEEKS`` weeks after the project's end (its start, or the decision,
+    when the application names no end)."""
+    base = application.end or application.start or decided_on
+    return base + datetime.timedelta(weeks=PROOF_WEEKS) if base else None
+
+
+def letter_of(application: Application, *, with_address: bool = True, today: datetime.date | None = None) -> Letter:
+    """Everything the letter of a decided ``application`` shows (fetch it with ``application_of_area``)."""
+    if not has_decision(application):
+        raise ValueError(f"Application {application.pk} has no decision yet ({application.status}).")
+    decision = decision_of(application)
+    recipient, greet = recipient_of(application, with_address=with_address)
+    approval = application.status in APPROVED_STATES
+    return Letter(
+        application=application,
+        approval=approval,
+        decision=decision,
+        recipient=recipient,
+        salutation_name=greet,
+        cost_lines=list(application.cost_lines.order_by("position")) if approval else [],
+        proof_due=proof_due(application, decision.on) if approval else None,
+        date=today or timezone.localdate(),
+    )
+
+
+def letter_title(application: Application) -> str:
+    if application.status in APPROVED_STATES:
+        return _("Approval letter: %(title)s") % {"title": application.title}
+    return _("Rejection letter: %(title)s") % {"title": application.title}
+
+
+def letter_pdf(
+    application: Application, *, with_address: bool = True, today: datetime.date | None = None, lang: str = "de"
+) -> bytes:
+    """The approval or rejection letter of ``application`` as a PDF in ``lang`` with its area's letterhead.
+
+    ``with_address`` False leaves a person's private address out (for readers who may not see persons' data).
+    Raises ``ValueError`` for an application without a decision."""
+    area = application.quartier
+    with translation.override(lang):
+        letter = letter_of(application, with_address=with_address, today=today)
+        title = letter_title(application)
+        author = _("Neighbourhood management %(name)s") % {"name": area.name}
+    return render_pdf(
+        "fonds/letter_pdf.html",
+        {
+            "letter": letter,
+            "application": application,
+            "fund": application.fund,
+            "area": area,
+            "proof_weeks": PROOF_WEEKS,
+        },
+        title=title,
+        author=author,
+        lang=lang,
+        area=area,
+    )
