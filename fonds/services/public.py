@@ -465,3 +465,76 @@ def proof_of_use_submit(
         for photo in photos:
             _store(application, photo, kind=Attachment.Kind.PHOTO, stored=stored, receipt=None)
     return application
+
+
+def applicant_candidates(application: Application) -> dict[str, list[object]]:
+    """Existing persons and organisations of the area the new applicant may be: same last name or email,
+    similar organisation name."""
+    from django.db.models import Q
+
+    person, organisation = application.person, application.organisation
+    persons: list[object] = []
+    organisations: list[object] = []
+    if person is not None:
+        same = Q(last_name__iexact=person.last_name)
+        if person.email:
+            same |= Q(email__iexact=person.email)
+        persons = list(
+            Person.objects.filter(quartier_id=application.quartier_id, erased_at__isnull=True)
+            .filter(same)
+            .exclude(pk=person.pk)
+            .order_by("last_name", "first_name", "pk")[:20]
+        )
+    if organisation is not None:
+        organisations = list(
+            Organisation.objects.filter(quartier_id=application.quartier_id, name__icontains=organisation.name[:40])
+            .exclude(pk=organisation.pk)
+            .order_by("name", "pk")[:20]
+        )
+    return {"persons": persons, "organisations": organisations}
+
+
+@transaction.atomic
+def applicant_review(
+    *, application: Application, person: Person | None, organisation: Organisation | None, by: User
+) -> Application:
+    """The office checks an applicant entered through the public form: keep the new records (``None``), or
+    point the application to an existing person or organisation of the area. A replaced new record that
+    nothing else uses is deleted, so no duplicate stays behind."""
+    from django.db.models import ProtectedError
+
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("person", "organisation")
+        .get(pk=application.pk)
+    )
+    if not application.applicant_to_review:
+        raise ValidationError(_("The applicant has already been checked."), code="reviewed")
+    for chosen in (person, organisation):
+        if chosen is not None and chosen.quartier_id != application.quartier_id:
+            raise ValidationError(_("The applicant belongs to another area."), code="foreign_applicant")
+    replaced: list[object] = []
+    if person is not None and person != application.person:
+        replaced.append(application.person)
+        application.person = person
+    if organisation is not None and organisation != application.organisation:
+        replaced.append(application.organisation)
+        application.organisation = organisation
+    application.applicant_to_review = False
+    with acting_as(by):
+        application.save(update_fields=["person", "organisation", "applicant_to_review", "updated_at"])
+        if person is not None and application.organisation is not None:
+            Affiliation.objects.get_or_create(
+                person=person,
+                organisation=application.organisation,
+                defaults={"function": _("contact for an application")},
+            )
+        for record in replaced:
+            if record is None:
+                continue
+            try:
+                with transaction.atomic():
+                    record.delete()
+            except ProtectedError:
+                logger.info("Kept %r: it is used elsewhere", record)
+    return application

@@ -42,6 +42,7 @@ from fonds.services.applications import (
 )
 from fonds.services.funds import fund_create, fund_update, round_add
 from fonds.services.payments import payment_record, payment_release
+from fonds.services.public import applicant_candidates
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
@@ -290,6 +291,7 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
         "fields_of_action": list(application.fields_of_action.all()),
         "target_groups": list(application.target_groups.all()),
         "links": list(application.access_links.all()) if can_change else [],
+        "candidates": applicant_candidates(application) if can_change and application.applicant_to_review else {},
         "contact_email": (application.person.email if application.person else "")
         or next((link.email for link in application.access_links.all()), ""),
     }
@@ -359,6 +361,18 @@ def application_step(request: HttpRequest, area: Quartier, application_pk: int) 
             application_settle(application=application, by=by)
         elif action == "repaid":
             application_repaid(application=application, by=by)
+        elif action == "review_applicant":
+            from actors.models import Organisation, Person
+            from fonds.services.public import applicant_review
+
+            person_pk, organisation_pk = data.get("person", ""), data.get("organisation", "")
+            person = Person.objects.filter(quartier=area, pk=person_pk).first() if person_pk.isdigit() else None
+            organisation = (
+                Organisation.objects.filter(quartier=area, pk=organisation_pk).first()
+                if organisation_pk.isdigit()
+                else None
+            )
+            applicant_review(application=application, person=person, organisation=organisation, by=by)
         elif action == "withdraw":
             application_withdraw(application=application, note=data.get("note", ""), by=by)
         else:

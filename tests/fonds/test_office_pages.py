@@ -227,3 +227,25 @@ def test_the_office_switches_off_a_private_link_and_sends_a_new_one(
     token = mail.body.split("/antrag/", 1)[1].split("/")[0]
     assert application_for_token(token) == application
     assert "ausgeschaltet am" in client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/").content.decode()
+
+
+def test_the_office_checks_a_new_applicant_and_merges_a_duplicate(
+    client: Client, area: Quartier, other_area: Quartier, staff: dict, aktionsfonds: Fund
+) -> None:
+    from actors.models import Person
+
+    known = Person.objects.create(quartier=area, first_name="Aylin", last_name="Yıldız", email="aylin@example.org")
+    Person.objects.create(quartier=other_area, first_name="Aylin", last_name="Yıldız")  # never offered
+    new = Person.objects.create(quartier=area, first_name="Aylin", last_name="Yıldız", email="AYLIN@example.org")
+    application = make_application(aktionsfonds, person=new)
+    Application.objects.filter(pk=application.pk).update(applicant_to_review=True)
+    client.force_login(staff["gwa"])
+    page = client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/")
+    assert [person.pk for person in page.context["candidates"]["persons"]] == [known.pk]
+    step = f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/schritt/"
+    client.post(step, {"action": "review_applicant", "person": str(known.pk)})
+    application.refresh_from_db()
+    assert application.person == known and not application.applicant_to_review
+    assert not Person.objects.filter(pk=new.pk).exists()  # the duplicate is gone
+    again = messages_of(client.post(step, {"action": "review_applicant", "person": ""}, follow=True))
+    assert again[-1] == "Die antragstellende Person ist schon geprüft."
