@@ -275,3 +275,19 @@ def ballot_office_page(ballot_id: int, area: object, on: datetime.date | None = 
     voters.sort(key=lambda entry: (entry[0].person.last_name, entry[0].person.first_name, entry[0].pk))
     ballot.item_list = items  # type: ignore[attr-defined]
     return BallotProgress(ballot=ballot, items=len(items), voters=voters)
+
+
+def meetings_of_member(user: User, on: datetime.date | None = None) -> list:
+    """Coming meetings of the user's committees (and those of the last four weeks), with their agenda."""
+    from django.db.models import Prefetch
+
+    from committees.models import AgendaItem, Meeting
+
+    on = on or timezone.localdate()
+    since = timezone.now() - datetime.timedelta(days=28)
+    return list(
+        Meeting.objects.filter(committee_id__in=committee_member_ids(user), starts_at__gte=since)
+        .select_related("committee")
+        .prefetch_related(Prefetch("items", queryset=AgendaItem.objects.order_by("position")))
+        .order_by("starts_at")[:20]
+    )

@@ -89,6 +89,25 @@ def member_view(view: AreaView) -> AreaView:
     return wrapped
 
 
+def meeting_member_view(view: AreaView) -> AreaView:
+    """Wrap a committee member's view ``view(request, meeting, **kwargs)`` reached with ``meeting_pk``: 404 for
+    a meeting of a committee the user is not a member of."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, meeting_pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        from committees.models import Meeting
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        meeting = Meeting.objects.select_related("committee").filter(pk=meeting_pk).first()
+        if meeting is None or not is_committee_member(request.user, meeting.committee_id):
+            raise Http404(_("This meeting does not exist."))
+        return view(request, meeting, *args, **kwargs)
+
+    wrapped.required_committee_permission = VOTE  # type: ignore[attr-defined]
+    return wrapped
+
+
 def public_view(view: AreaView) -> AreaView:
     """Mark a view that anyone may open (login, health check, …) for the URL walker."""
     view.public = True  # type: ignore[attr-defined]

@@ -68,6 +68,9 @@ def sample_values(area: Quartier) -> dict[str, str]:
     item = ballot.items.get()
     item.subject = application  # the juror may read the application on the ballot
     item.save()
+    agenda_item = meeting.items.get()
+    agenda_item.subject = application  # … and on the meeting's agenda
+    agenda_item.save()
     return {
         "slug": area.slug,
         "model": "quartier.quartier",

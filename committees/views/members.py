@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from committees.models import Ballot, Choice
-from committees.selectors import ballots_of_member, item_states, membership_of
+from committees.selectors import ballots_of_member, item_states, meetings_of_member, membership_of
 from committees.services.ballots import conflict_declare, conflict_dismiss, vote_cast
 from quartier.decorators import member_view
 
@@ -26,6 +26,8 @@ def my_ballots(request: HttpRequest) -> HttpResponse:
     context = {
         "open_ballots": [ballot for ballot in ballots if ballot.status == Ballot.Status.OPEN],
         "closed_ballots": [ballot for ballot in ballots if ballot.status == Ballot.Status.CLOSED],
+        "meetings": meetings_of_member(request.user),
+        "application_type": _application_type(),
     }
     return render(request, "committees/my_ballots.html", context)
 

@@ -103,3 +103,29 @@ def test_the_juror_page_query_count_does_not_grow(
     assert_constant_queries(  # type: ignore[operator]
         lambda: client.get(f"/abstimmungen/{ballot.pk}/antraege/{application.pk}/"), grow
     )
+
+
+def test_members_see_their_meetings_and_read_the_applications_on_the_agenda(
+    client: Client, area, aktionsfonds, applicant, jurors, staff
+) -> None:
+    from django.utils import timezone
+
+    from committees.models import Meeting
+
+    sync_member_permissions(committee=aktionsfonds.committee)
+    application = eligible(make_application(aktionsfonds, person=applicant, costs=("900.00",)), staff)
+    meeting = Meeting.objects.create(
+        committee=aktionsfonds.committee, starts_at=timezone.now() + datetime.timedelta(days=5), place="Büro"
+    )
+    meeting.items.create(position=1, title="Begrüßung")
+    application_put_forward(application=application, meeting=meeting, by=staff["gwa"])
+    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
+    secret = Meeting.objects.create(committee=council, starts_at=meeting.starts_at, place="Rathaus")
+    client.force_login(jurors[0].user)
+    html = client.get("/abstimmungen/").content.decode()
+    url = f"/abstimmungen/sitzungen/{meeting.pk}/antraege/{application.pk}/"
+    assert "Begrüßung" in html and url in html and "Rathaus" not in html
+    assert "Hoffest im Kiez" in client.get(url).content.decode()
+    assert client.get(f"/abstimmungen/sitzungen/{secret.pk}/antraege/{application.pk}/").status_code == 404
+    other = make_application(aktionsfonds, person=applicant, title="Nicht auf der Tagesordnung")
+    assert client.get(f"/abstimmungen/sitzungen/{meeting.pk}/antraege/{other.pk}/").status_code == 404
