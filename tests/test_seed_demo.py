@@ -39,8 +39,23 @@ def test_seed_is_idempotent(db: None, settings: object) -> None:
     assert (User.objects.count(), Quartier.objects.count(), RoleAssignment.objects.count()) == counts
 
 
-def test_large_demo_has_five_areas_and_the_coordinator_in_each(db: None, settings: object) -> None:
+def test_large_demo_has_five_areas_and_the_coordinator_in_each(
+    db: None, settings: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The large command end to end. Each module's large sizes have their own test (tests/*/test_demo.py);
+    here they are scaled down, so this test is about the areas and users the large demo makes."""
+    import dataclasses
+
+    from actors import demo as actors_demo
+    from fonds import demo as fonds_demo
+
     settings.DEBUG = True  # type: ignore[attr-defined]
+    monkeypatch.setitem(
+        actors_demo.SIZES,
+        "large",
+        dataclasses.replace(actors_demo.SIZES["large"], organisations=80, persons=200, contact_notes=300, concerns=60),
+    )
+    monkeypatch.setitem(fonds_demo.SIZES, "large", fonds_demo.Sizes(history_years=1, per_fund=10))
     call_command("seed_demo", scale="large")
     assert Quartier.objects.count() == 5
     assert RoleAssignment.objects.filter(user__username="koordination").count() == 5
@@ -55,17 +70,15 @@ def test_seed_refuses_with_debug_off_unless_forced(db: None, settings: object) -
     assert User.objects.filter(username="steuerung").exists()
 
 
-@pytest.mark.parametrize("username", ["admin", "steuerung", "planung", "gwa", "koordination", "multi"])
-def test_every_demo_user_logs_in_and_sees_a_dashboard(
-    client: Client, db: None, settings: object, username: str
-) -> None:
+def test_every_demo_user_logs_in_and_sees_a_dashboard(client: Client, db: None, settings: object) -> None:
     settings.DEBUG = True  # type: ignore[attr-defined]
-    call_command("seed_demo")
-    assert client.login(username=username, password=DEMO_PASSWORD)
-    response = client.get("/", follow=True)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Kiez am Kanal" in html
+    call_command("seed_demo")  # once: seeding is the slow part
+    for username in ["admin", "steuerung", "planung", "gwa", "koordination", "multi"]:
+        assert client.login(username=username, password=DEMO_PASSWORD), username
+        response = client.get("/", follow=True)
+        assert response.status_code == 200, username
+        assert "Kiez am Kanal" in response.content.decode(), username
+        client.logout()
 
 
 def test_demo_juror_logs_in_and_finds_the_open_ballot(client: Client, db: None, settings: object) -> None:
