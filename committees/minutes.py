@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership
 from committees.rules import Tally, has_quorum
-from quartier.models import Quartier
+from committees.selectors import previous_meeting
+from quartier.models import Quartier, running_on
 
 
 @dataclass(frozen=True)
@@ -120,15 +121,6 @@ def circular_resolutions(meeting: Meeting, previous: Meeting | None) -> list[Bal
     )
 
 
-def previous_meeting(meeting: Meeting) -> Meeting | None:
-    return (
-        Meeting.objects.filter(committee_id=meeting.committee_id, starts_at__lt=meeting.starts_at)
-        .only("pk", "starts_at", "committee_id")
-        .order_by("-starts_at")
-        .first()
-    )
-
-
 def _attendees(meeting: Meeting) -> tuple[list[Attendee], list[Attendee], list[Attendee]]:
     """Present (voting members first), excused and absent, each by last name. A deputy who is present
     votes in place of a voting member who is not (one deputy per member)."""
@@ -172,11 +164,7 @@ def minutes_of(meeting: Meeting) -> Minutes:
     the approval. Five queries (fetch ``meeting`` with ``meeting_of_area`` for its committee and approval)."""
     committee = meeting.committee
     on = timezone.localdate(meeting.starts_at)
-    eligible = (
-        Membership.objects.filter(committee_id=committee.pk, voting=True)
-        .filter(Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
-        .count()
-    )
+    eligible = Membership.objects.filter(committee_id=committee.pk, voting=True).filter(running_on(on)).count()
     present, excused, absent = _attendees(meeting)
     previous = previous_meeting(meeting)
     return Minutes(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from committees.models import Ballot, BallotItem, ConflictFlag, Membership, Participation, SecretVote, Vote
 from committees.services.ballots import voter_tag_of
-from quartier.models import User
+from quartier.models import User, running_on
 from quartier.permissions import committee_member_ids
 
 
@@ -37,7 +37,7 @@ def membership_of(user: User, ballot: Ballot, on: datetime.date | None = None) -
     on = on or timezone.localdate()
     return (
         Membership.objects.filter(committee_id=ballot.committee_id, user=user)
-        .filter(Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+        .filter(running_on(on))
         .select_related("person")
         .order_by("-voting")
         .first()
@@ -89,18 +89,12 @@ def item_states(ballot: Ballot, membership: Membership | None) -> list[ItemState
     ]
 
 
-def _running(on: datetime.date) -> Q:
-    return Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on)
-
-
 def committees_of_area(area: object, on: datetime.date | None = None) -> QuerySet:
     """The area's committees with their running voting members, residents among them and open ballots."""
     from committees.models import Committee
 
     on = on or timezone.localdate()
-    running = Q(memberships__start__isnull=True) | Q(memberships__start__lte=on)
-    running &= Q(memberships__end__isnull=True) | Q(memberships__end__gte=on)
-    voting = running & Q(memberships__voting=True)
+    voting = running_on(on, prefix="memberships__") & Q(memberships__voting=True)
     return (
         Committee.objects.filter(quartier=area)
         .annotate(
@@ -129,7 +123,7 @@ def committee_detail(committee_id: int, area: object, on: datetime.date | None =
         return None
     members = list(
         Membership.objects.filter(committee=committee)
-        .filter(*_running(on))
+        .filter(running_on(on))
         .select_related("person", "deputy_of__person")
         .order_by("-voting", "person__last_name", "person__first_name")
     )
@@ -200,6 +194,18 @@ def public_decisions(area: object, limit: int = 50) -> dict[str, object]:
     }
 
 
+def previous_meeting(meeting: object) -> object | None:
+    """The committee's meeting before ``meeting``: whose minutes it approves, and since whose start the
+    circular resolutions count."""
+    from committees.models import Meeting
+
+    return (
+        Meeting.objects.filter(committee_id=meeting.committee_id, starts_at__lt=meeting.starts_at)  # type: ignore[attr-defined]
+        .order_by("-starts_at")
+        .first()
+    )
+
+
 @dataclass
 class MeetingPage:
     meeting: object
@@ -231,7 +237,7 @@ def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
     day = timezone.localdate(meeting.starts_at)
     members = list(
         Membership.objects.filter(committee_id=meeting.committee_id)
-        .filter(*_running(day))
+        .filter(running_on(day))
         .select_related("person")
         .order_by("-voting", "person__last_name", "person__first_name", "pk")
     )
@@ -239,11 +245,7 @@ def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
     voting = [member for member in members if member.voting]
     present = voting_present(members, {pk for pk, status in attendance.items() if status == Attendance.Status.PRESENT})
     tally = Tally(yes=present, no=0, abstain=0, recused=0, eligible=len(voting))
-    previous = (
-        Meeting.objects.filter(committee_id=meeting.committee_id, starts_at__lt=meeting.starts_at)
-        .order_by("-starts_at")
-        .first()
-    )
+    previous = previous_meeting(meeting)
     return MeetingPage(
         meeting=meeting,
         items=list(meeting.items.all()),

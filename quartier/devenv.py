@@ -28,7 +28,7 @@ from urllib.parse import quote
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("QUARTIER_VAR_DIR", BASE_DIR / "var"))
 DATABASE_NAME = "quartier"
-DEMO_LOGINS = ["admin", "steuerung", "planung", "gwa", "koordination", "multi", "jury1 … jury7"]
+DEMO_LOGINS = ["admin", "steuerung", "planung", "gwa", "koordination", "multi", "steuerung-nordstadt", "jury1 … jury7"]
 
 
 def say(message: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -189,6 +191,23 @@ class AreaScoped(models.Model):
 
     def get_additional_data(self) -> dict[str, int]:
         return {"quartier_id": self.quartier_id}
+
+
+def running_on(on: datetime.date, prefix: str = "") -> Q:
+    """Periods (``Period`` rows, reached through ``prefix``) that have started and not ended on ``on``."""
+    return (Q(**{f"{prefix}start__isnull": True}) | Q(**{f"{prefix}start__lte": on})) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": on})
+    )
+
+
+def periods_overlap(first: object, second: object) -> bool:
+    """Do two periods (anything with ``start`` and ``end``) share a day? An open start or end reaches
+    infinitely far."""
+    first_start = first.start or datetime.date.min  # type: ignore[attr-defined]
+    first_end = first.end or datetime.date.max  # type: ignore[attr-defined]
+    second_start = second.start or datetime.date.min  # type: ignore[attr-defined]
+    second_end = second.end or datetime.date.max  # type: ignore[attr-defined]
+    return first_start <= second_end and second_start <= first_end
 
 
 class Period(models.Model):

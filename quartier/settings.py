@@ -200,7 +200,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("SECURE_HSTS_PRELOAD", False)
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 SESSION_COOKIE_HTTPONLY = True
@@ -235,8 +236,6 @@ FONDS_LINK_DAYS = env_int("FONDS_LINK_DAYS", 365)
 FONDS_RATE_LIMIT = env_int("FONDS_RATE_LIMIT", 10)
 # Files one application may have (attachments, receipts' scans and photos together).
 FONDS_MAX_ATTACHMENTS = env_int("FONDS_MAX_ATTACHMENTS", 20)
-# Behind a reverse proxy the client's address for the rate limit is the last one in X-Forwarded-For.
-FONDS_BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 for _name, _value in (
     ("FONDS_LINK_DAYS", FONDS_LINK_DAYS),
     ("FONDS_RATE_LIMIT", FONDS_RATE_LIMIT),

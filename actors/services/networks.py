@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Network, NetworkMembership, Organisation, Person
 from quartier.audit import acting_as
-from quartier.models import Quartier, User
+from quartier.models import Quartier, User, periods_overlap
 
 NETWORK_FIELDS = ("name", "kind", "purpose", "rhythm", "lead_organisation")
 
@@ -38,20 +38,13 @@ class MemberRow:
         return ("person", self.person.pk if self.person is not None else None)
 
 
-def _overlap(first: MemberRow, second: MemberRow) -> bool:
-    """Do the two periods share a day? An open start or end reaches infinitely far."""
-    first_start, first_end = first.start or datetime.date.min, first.end or datetime.date.max
-    second_start, second_end = second.start or datetime.date.min, second.end or datetime.date.max
-    return first_start <= second_end and second_start <= first_end
-
-
 def overlapping_rows(rows: Sequence[MemberRow]) -> list[int]:
     """The indexes of rows naming a member an earlier row already names for an overlapping time."""
     seen: dict[tuple[str, int | None], list[MemberRow]] = {}
     repeated = []
     for index, row in enumerate(rows):
         earlier = seen.setdefault(row.member_key, [])
-        if any(_overlap(row, other) for other in earlier):
+        if any(periods_overlap(row, other) for other in earlier):
             repeated.append(index)
         earlier.append(row)
     return repeated

@@ -26,14 +26,14 @@ from committees.models import (
 )
 from committees.rules import Tally, decide
 from quartier.audit import acting_as, audit_transition
-from quartier.models import User
+from quartier.models import User, running_on
 
 
 def active_voting_members(ballot: Ballot, on: datetime.date) -> list[Membership]:
     """The committee's voting members on ``on`` (terms that have started and not ended)."""
     return list(
         Membership.objects.filter(committee_id=ballot.committee_id, voting=True)
-        .filter(Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+        .filter(running_on(on))
         .select_related("person")
     )
 

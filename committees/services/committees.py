@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,7 +9,7 @@ from django.utils.translation import gettext as _
 from committees.models import Committee, Membership
 from committees.services.members import sync_member_permissions
 from quartier.audit import acting_as
-from quartier.models import Quartier, User
+from quartier.models import Quartier, User, periods_overlap
 
 COMMITTEE_FIELDS = ("name", "kind", "quorum_members", "quorum_share", "majority_rule", "resident_share", "term_years")
 MEMBERSHIP_FIELDS = ("person", "user", "member_type", "voting", "deputy_of", "start", "end")
@@ -52,14 +50,8 @@ def _check_membership(membership: Membership) -> None:
             raise ValidationError({"deputy_of": _("A member cannot be their own deputy.")})
     running = Membership.objects.filter(committee=committee, person=membership.person).exclude(pk=membership.pk)
     for other in running:
-        if _overlap(other, membership):
+        if periods_overlap(other, membership):
             raise ValidationError({"person": _("This person is already a member of the committee at that time.")})
-
-
-def _overlap(first: Membership, second: Membership) -> bool:
-    first_start, first_end = first.start or datetime.date.min, first.end or datetime.date.max
-    second_start, second_end = second.start or datetime.date.min, second.end or datetime.date.max
-    return first_start <= second_end and second_start <= first_end
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from email.mime.text import MIMEText
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from committees.calendar import invitation_ics
 from committees.models import Meeting, Membership
 from quartier.audit import audit_transition
-from quartier.models import User
+from quartier.models import User, running_on
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ def invitees(meeting: Meeting) -> list[Membership]:
     day = timezone.localdate(meeting.starts_at)
     return list(
         Membership.objects.filter(committee_id=meeting.committee_id)
-        .filter(Q(start__isnull=True) | Q(start__lte=day), Q(end__isnull=True) | Q(end__gte=day))
+        .filter(running_on(day))
         .select_related("person", "user")
         .order_by("person__last_name", "person__first_name", "pk")
     )

@@ -10,14 +10,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import AgendaItem, Attendance, Committee, Meeting, Membership, Result
 from committees.rules import voting_present
 from quartier.audit import acting_as, audit_transition
-from quartier.models import User
+from quartier.models import User, running_on
 
 MEETING_FIELDS = ("starts_at", "duration_minutes", "place", "online_link")
 # What invited members must hear about again (a new calendar revision).
@@ -82,15 +82,6 @@ def meeting_mark_held(*, meeting: Meeting, by: User, now: datetime.datetime | No
     return meeting
 
 
-def previous_meeting(meeting: Meeting) -> Meeting | None:
-    """The committee's meeting before ``meeting``, whose minutes ``meeting`` approves."""
-    return (
-        Meeting.objects.filter(committee_id=meeting.committee_id, starts_at__lt=meeting.starts_at)
-        .order_by("-starts_at")
-        .first()
-    )
-
-
 @transaction.atomic
 def minutes_approve(*, meeting: Meeting, at: Meeting, by: User, now: datetime.datetime | None = None) -> Meeting:
     """Approve the minutes of ``meeting`` at the later meeting ``at`` of the same committee."""
@@ -130,7 +121,7 @@ def agenda_item_add(*, meeting: Meeting, data: dict[str, object], by: User) -> A
 def _present_voting(meeting: Meeting) -> int:
     """The votes present at the meeting: voting members, and deputies standing in for absent ones."""
     day = timezone.localdate(meeting.starts_at)
-    members = list(Membership.objects.filter(running_members(meeting.committee_id, day)))
+    members = list(Membership.objects.filter(running_on(day), committee_id=meeting.committee_id))
     present = set(
         Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT).values_list(
             "membership_id", flat=True
@@ -211,26 +202,28 @@ def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
                 later.save(update_fields=["position"])
 
 
-def running_members(committee_id: int, on: datetime.date) -> Q:
-    return (
-        Q(committee_id=committee_id)
-        & (Q(start__isnull=True) | Q(start__lte=on))
-        & (Q(end__isnull=True) | Q(end__gte=on))
-    )
-
-
 @transaction.atomic
-def attendance_set(*, meeting: Meeting, membership: Membership, status: str, by: User) -> Attendance:
-    """Record whether a member is present, excused or absent."""
+def attendance_record(*, meeting: Meeting, statuses: dict[int, str], by: User) -> None:
+    """Record whether members (by membership id) are present, excused or absent: all of them or none. Rows
+    that do not change are left alone, so a form that sends every member writes only what changed."""
     meeting = _locked(meeting)
     _check_open(meeting)
-    if status not in Attendance.Status.values:
+    if any(status not in Attendance.Status.values for status in statuses.values()):
         raise ValidationError(_("Choose present, excused or absent."), "invalid_status")
     day = timezone.localdate(meeting.starts_at)
-    if not Membership.objects.filter(running_members(meeting.committee_id, day), pk=membership.pk).exists():
-        raise ValidationError(_("This person is not a member of the committee on the day of the meeting."), "member")
-    with acting_as(by):
-        attendance, _created = Attendance.objects.update_or_create(
-            meeting=meeting, membership=membership, defaults={"status": status}
+    members = set(
+        Membership.objects.filter(running_on(day), committee_id=meeting.committee_id, pk__in=statuses).values_list(
+            "pk", flat=True
         )
-    return attendance
+    )
+    if members != set(statuses):
+        raise ValidationError(_("This person is not a member of the committee on the day of the meeting."), "member")
+    existing = {row.membership_id: row for row in Attendance.objects.filter(meeting=meeting, membership_id__in=members)}
+    with acting_as(by):
+        for membership_id, status in statuses.items():
+            row = existing.get(membership_id)
+            if row is None:
+                Attendance.objects.create(meeting=meeting, membership_id=membership_id, status=status)
+            elif row.status != status:
+                row.status = status
+                row.save(update_fields=["status"])

@@ -11,7 +11,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,7 +22,7 @@ from guardian.models import UserObjectPermission
 
 from committees.models import Committee, Membership
 from quartier.audit import acting_as
-from quartier.models import User
+from quartier.models import User, running_on
 
 
 @transaction.atomic
@@ -33,7 +32,7 @@ def sync_member_permissions(*, committee: Committee, on: datetime.date | None = 
     on = on or timezone.localdate()
     wanted = set(
         Membership.objects.filter(committee=committee, user__isnull=False)
-        .filter(Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+        .filter(running_on(on))
         .values_list("user_id", flat=True)
     )
     content_type = ContentType.objects.get_for_model(Committee)

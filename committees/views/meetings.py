@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -14,14 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.forms import AgendaItemForm, MeetingForm, MinutesForm
-from committees.models import AgendaItem, Attendance, Meeting, Membership
-from committees.selectors import MeetingPage, meeting_page
+from committees.models import AgendaItem, Attendance, Meeting
+from committees.selectors import MeetingPage, meeting_page, previous_meeting
 from committees.services.meetings import (
     agenda_item_add,
     agenda_item_delete,
     agenda_item_move,
     agenda_item_update,
-    attendance_set,
+    attendance_record,
     meeting_create,
     meeting_mark_held,
     meeting_update,
@@ -152,7 +151,7 @@ def meeting_action(request: HttpRequest, area: Quartier, meeting_pk: int) -> Htt
             meeting_mark_held(meeting=meeting, by=request.user)
             messages.success(request, _("The meeting is marked as held. Now record the minutes."))
         elif action == "approve_previous":
-            previous = meeting_page(meeting.pk, area).previous  # type: ignore[union-attr]
+            previous = previous_meeting(meeting)
             if previous is None:
                 raise ValidationError(_("There is no earlier meeting whose minutes could be approved."))
             minutes_approve(meeting=previous, at=meeting, by=request.user)
@@ -262,17 +261,16 @@ def attendance_save(request: HttpRequest, area: Quartier, meeting_pk: int) -> Ht
     """Record the attendance the form gives (``anwesenheit-<member>``); answer with the quorum."""
     meeting = get_meeting_for(area, meeting_pk)
     error = ""
-    members = {member.pk: member for member in Membership.objects.filter(committee_id=meeting.committee_id)}
+    statuses: dict[int, str] = {}
     try:
-        with transaction.atomic():  # all of the form's attendance, or none of it
-            for key, status in request.POST.items():
-                if not key.startswith("anwesenheit-"):
-                    continue
-                number = key.removeprefix("anwesenheit-")
-                member = members.get(int(number)) if number.isdigit() else None
-                if member is None:
-                    raise ValidationError(_("This person is not a member of the committee on the day of the meeting."))
-                attendance_set(meeting=meeting, membership=member, status=status, by=request.user)
+        for key, status in request.POST.items():
+            number = key.removeprefix("anwesenheit-")
+            if number == key:
+                continue
+            if not number.isdigit():
+                raise ValidationError(_("This person is not a member of the committee on the day of the meeting."))
+            statuses[int(number)] = status
+        attendance_record(meeting=meeting, statuses=statuses, by=request.user)
     except ValidationError as refused:
         error = _refused(refused)
     if not request.htmx:  # type: ignore[attr-defined]

@@ -84,6 +84,7 @@ class DecisionForm(forms.Form):
         min_value=0,
         max_digits=12,
         decimal_places=2,
+        localize=True,
         help_text=_("Empty: the requested amount."),
     )
     conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -3,7 +3,7 @@ the steps of its lifecycle, payments and files."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -298,16 +298,6 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
     return render(request, "fonds/application_detail.html", context)
 
 
-def _decimal(value: str) -> Decimal | None:
-    value = value.strip().replace(",", ".")
-    if not value:
-        return None
-    try:
-        return Decimal(value)
-    except InvalidOperation as error:
-        raise ValidationError(_("Enter the amount as a number, e.g. 250,00.")) from error
-
-
 @require_POST
 @area_view(permissions.CHANGE_FUNDS)
 def application_step(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
@@ -347,14 +337,10 @@ def application_step(request: HttpRequest, area: Quartier, application_pk: int) 
                 raise ValidationError(_("Choose a meeting or a ballot of the fund's committee."))
             application_put_forward(application=application, meeting=meeting, ballot=ballot, by=by)
         elif action == "decide":
-            application_decide(
-                application=application,
-                decision=data.get("decision", ""),
-                amount=_decimal(data.get("amount", "")),
-                conditions=data.get("conditions", ""),
-                reason=data.get("reason", ""),
-                by=by,
-            )
+            form = DecisionForm(data)
+            if not form.is_valid():
+                raise ValidationError([error for errors in form.errors.values() for error in errors])
+            application_decide(application=application, by=by, **form.cleaned_data)
         elif action == "commit":
             application_commit(application=application, by=by)
         elif action == "settle":

@@ -72,7 +72,7 @@ def public_funds(request: HttpRequest, slug: str) -> HttpResponse:
 
 def client_address(request: HttpRequest) -> str:
     """The address the request came from; behind our reverse proxy the last address it added."""
-    if settings.FONDS_BEHIND_PROXY:
+    if settings.BEHIND_PROXY:
         forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
         if forwarded:
             return forwarded[-1]

@@ -484,3 +484,26 @@ def test_the_office_makes_a_member_an_account_for_online_voting(
     assert account.check_password("Kanal-Jury-2026!")
     again = gwa.post(base + "konto/", {"email": "mehmet@example.org"}, follow=True)
     assert "Dieses Mitglied hat schon ein Konto." in messages_of(again)
+
+
+def test_saving_attendance_does_not_grow_in_queries_with_the_members(
+    gwa: Client, area: Quartier, jury: Committee, jurors: list[Membership], assert_constant_queries: object
+) -> None:
+    meeting = make_meeting(jury, at=timezone.now() - HOUR)
+    url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/anwesenheit/"
+    added = iter(range(100))
+
+    def post() -> object:
+        everyone = Membership.objects.filter(committee=jury).values_list("pk", flat=True)
+        return gwa.post(url, {f"anwesenheit-{pk}": "anwesend" for pk in everyone}, headers={"HX-Request": "true"})
+
+    def grow() -> None:
+        for _ in range(5):
+            member = Membership.objects.create(
+                committee=jury, person=Person.objects.create(quartier=area, last_name=f"Neu {next(added)}"),
+                member_type="bewohner",
+            )  # fmt: skip
+            Attendance.objects.create(meeting=meeting, membership=member, status="anwesend")
+
+    assert_constant_queries(post, grow)  # type: ignore[operator]
+    assert Attendance.objects.filter(meeting=meeting, status="anwesend").count() == 12

@@ -249,3 +249,23 @@ def test_the_office_checks_a_new_applicant_and_merges_a_duplicate(
     assert not Person.objects.filter(pk=new.pk).exists()  # the duplicate is gone
     again = messages_of(client.post(step, {"action": "review_applicant", "person": ""}, follow=True))
     assert again[-1] == "Die antragstellende Person ist schon geprüft."
+
+
+def test_the_office_decision_takes_amounts_with_a_decimal_comma(
+    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant
+) -> None:
+    from fonds.services.applications import application_put_forward
+    from tests.fonds.test_lifecycle import eligible
+
+    application = eligible(make_application(aktionsfonds, person=applicant, costs=("450.00",)), staff)
+    application_put_forward(application=application, by=staff["gwa"])
+    client.force_login(staff["steuerung"])
+    step = f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/schritt/"
+    refused = messages_of(client.post(step, {"action": "decide", "decision": "approve", "amount": "viel"}, follow=True))
+    assert any("Bitte eine Zahl eingeben" in message for message in refused)
+    refused = messages_of(client.post(step, {"action": "decide", "decision": "vielleicht"}, follow=True))
+    assert any("Bitte eine gültige Auswahl treffen" in message for message in refused)
+    assert Application.objects.get().status == Status.FOR_DECISION
+    client.post(step, {"action": "decide", "decision": "approve", "amount": "400,50"})
+    application.refresh_from_db()
+    assert application.status == Status.APPROVED and application.approved_amount == Decimal("400.50")

@@ -284,7 +284,7 @@ def test_too_many_new_applications_from_one_address_are_refused(client: Client, 
 
 def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw(client: Client, fund: Fund, settings) -> None:
     settings.FONDS_RATE_LIMIT = 1
-    settings.FONDS_BEHIND_PROXY = True
+    settings.BEHIND_PROXY = True
     assert client.post(apply_url(fund), WHO, headers={"x-forwarded-for": "198.51.100.1"}).status_code == 302
     assert client.post(apply_url(fund), WHO, headers={"x-forwarded-for": "198.51.100.2"}).status_code == 302
     assert client.post(apply_url(fund), WHO, headers={"x-forwarded-for": "198.51.100.2"}).status_code == 429
