@@ -137,6 +137,9 @@ class Measure(VersionPart):
     end = models.DateField(_("end"), null=True, blank=True)
     concerns = models.ManyToManyField("actors.Concern", verbose_name=_("concerns"), blank=True)
     applications = models.ManyToManyField("fonds.Application", verbose_name=_("fund applications"), blank=True)
+    decisions = models.ManyToManyField(
+        "committees.AgendaItem", verbose_name=_("committee decisions"), blank=True, related_name="measures"
+    )
 
     class Meta:
         verbose_name = _("measure")

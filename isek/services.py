@@ -82,7 +82,7 @@ def version_continue(*, version: Version, label: str, by: User) -> Version:
         )
         goals[goal.pk] = copy
     measures = version.measures.prefetch_related(
-        "fields_of_action", "goals", "partners", "concerns", "applications"
+        "fields_of_action", "goals", "partners", "concerns", "applications", "decisions"
     ).order_by("pk")
     for measure in measures:
         copy = Measure.objects.create(
@@ -104,6 +104,7 @@ def version_continue(*, version: Version, label: str, by: User) -> Version:
         copy.partners.set(measure.partners.all())
         copy.concerns.set(measure.concerns.all())
         copy.applications.set(measure.applications.all())
+        copy.decisions.set(measure.decisions.all())
         for model, fields in (
             (Milestone, ("date", "title", "reached")),
             (ProgressNote, ("date", "text", "author_id")),

@@ -101,6 +101,10 @@ class Quartier(models.Model):
             ("view_funds", _("See the funds and their applications")),
             ("change_funds", _("Handle applications: eligibility, agenda, decisions, proof of use")),
             ("manage_fund_money", _("Set fund budgets and release payments")),
+            ("view_isek", _("See the ISEK: goals, measures, finances and indicators")),
+            ("change_isek", _("Write the ISEK: versions, goals, measures, finances and indicators")),
+            ("edit_measures", _("Edit measures (without change_isek only the office's non-investive ones)")),
+            ("add_progress_notes", _("Note the progress of any measure")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -42,6 +42,10 @@ CHANGE_COMMITTEES = "change_committees"
 VIEW_FUNDS = "view_funds"
 CHANGE_FUNDS = "change_funds"
 MANAGE_FUND_MONEY = "manage_fund_money"
+VIEW_ISEK = "view_isek"
+CHANGE_ISEK = "change_isek"
+EDIT_MEASURES = "edit_measures"
+ADD_PROGRESS_NOTES = "add_progress_notes"
 
 #: Every area permission the matrix manages, in the order of the README table.
 AREA_PERMISSIONS: tuple[str, ...] = (
@@ -61,8 +65,14 @@ AREA_PERMISSIONS: tuple[str, ...] = (
     VIEW_FUNDS,
     CHANGE_FUNDS,
     MANAGE_FUND_MONEY,
+    VIEW_ISEK,
+    CHANGE_ISEK,
+    EDIT_MEASURES,
+    ADD_PROGRESS_NOTES,
 )
 
+#: Planung and Steuerung write the whole ISEK: versions, goals, measures, finances and indicators.
+_ISEK_WRITERS = {VIEW_ISEK, CHANGE_ISEK, EDIT_MEASURES, ADD_PROGRESS_NOTES}
 _STAFF_ACTORS = {VIEW_ACTORS, CHANGE_ACTORS, VIEW_PERSONS, VIEW_CONTACTS, VIEW_CONCERNS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -78,9 +88,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_FUNDS,
             CHANGE_FUNDS,
             MANAGE_FUND_MONEY,
+            *_ISEK_WRITERS,
         }
     ),
-    Role.PLANUNG: frozenset({VIEW_AREA, VIEW_TEAM, *_STAFF_ACTORS, VIEW_COMMITTEES, VIEW_FUNDS}),
+    Role.PLANUNG: frozenset({VIEW_AREA, VIEW_TEAM, *_STAFF_ACTORS, VIEW_COMMITTEES, VIEW_FUNDS, *_ISEK_WRITERS}),
     Role.GEMEINWESENARBEIT: frozenset(
         {
             VIEW_AREA,
@@ -93,11 +104,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CHANGE_COMMITTEES,
             VIEW_FUNDS,
             CHANGE_FUNDS,
+            # The office edits the non-investive measures it is responsible for (see can_edit_measure) and
+            # notes the progress of any measure.
+            VIEW_ISEK,
+            EDIT_MEASURES,
+            ADD_PROGRESS_NOTES,
         }
     ),
     # The coordinator reads organisations, networks, concerns and the committees' decisions, but no
     # person's data and no note text.
-    Role.KOORDINATION: frozenset({VIEW_AREA, VIEW_TEAM, VIEW_ACTORS, VIEW_CONCERNS, VIEW_COMMITTEES, VIEW_FUNDS}),
+    Role.KOORDINATION: frozenset(
+        {VIEW_AREA, VIEW_TEAM, VIEW_ACTORS, VIEW_CONCERNS, VIEW_COMMITTEES, VIEW_FUNDS, VIEW_ISEK}
+    ),
 }
 
 
@@ -106,6 +124,16 @@ def permissions_for_roles(roles: Iterable[str]) -> frozenset[str]:
     for role in roles:
         perms |= ROLE_PERMISSIONS[role]
     return frozenset(perms)
+
+
+def can_edit_measure(perms: frozenset[str], *, kind: str, responsible_role: str) -> bool:
+    """Whether a holder of ``perms`` may write a measure of ``kind`` that ``responsible_role`` is responsible
+    for: with ``change_isek`` any measure, with ``edit_measures`` alone the non-investive measures the office
+    (Gemeinwesenarbeit) is responsible for. Asked for the measure as stored and for the measure as it would
+    be saved, so nobody moves a measure out of their reach or into it."""
+    if CHANGE_ISEK in perms:
+        return True
+    return EDIT_MEASURES in perms and kind == "nicht_investiv" and responsible_role == Role.GEMEINWESENARBEIT
 
 
 def _checker(user: User) -> ObjectPermissionChecker:
