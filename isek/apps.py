@@ -11,6 +11,14 @@ class IsekConfig(AppConfig):
 
         from isek import models
 
-        for model in (models.Version, models.Goal, models.Measure, models.Indicator):
+        for model in (
+            models.Version,
+            models.Goal,
+            models.Measure,
+            models.Indicator,
+            models.Milestone,
+            models.ProgressNote,
+            models.Spending,
+        ):
             reverse = [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
             auditlog.register(model, exclude_fields=reverse)

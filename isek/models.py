@@ -167,6 +167,9 @@ class MeasurePart(models.Model):
     def get_quartier(self) -> Quartier:
         return self.measure.version.quartier
 
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.measure.version.quartier_id}
+
 
 class Milestone(MeasurePart):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="milestones")

@@ -5,11 +5,23 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 
-from isek.models import Financing, Measure, PlannedCost, Spending, Version
+from isek.models import (
+    Financing,
+    Goal,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    PlannedCost,
+    Source,
+    Spending,
+    Version,
+)
+from quartier.models import FieldOfAction, Quartier
 
 ZERO = Decimal("0.00")
 
@@ -98,4 +110,163 @@ def compare(old: Version, new: Version) -> Comparison:
         added=[measure for number, measure in after.items() if number not in before],
         removed=[measure for number, measure in before.items() if number not in after],
         changed=changed,
+    )
+
+
+# --- Pages --------------------------------------------------------------------------------------------------------
+
+
+def versions_of(area: Quartier) -> list[Version]:
+    return list(Version.objects.filter(quartier=area).select_related("previous").order_by("-created_at", "-pk"))
+
+
+def pick_version(versions: list[Version], wanted: str | None) -> Version | None:
+    """The version ``wanted`` (a primary key from the query string) or else the newest one."""
+    if wanted and wanted.isdigit():
+        for version in versions:
+            if version.pk == int(wanted):
+                return version
+    return versions[0] if versions else None
+
+
+@dataclass
+class GoalNode:
+    goal: Goal
+    children: list[Goal]
+
+
+def goal_tree(version: Version) -> list[GoalNode]:
+    """Overall goals with their goals of fields of action; each goal carries ``measure_numbers``. Two queries."""
+    goals = list(
+        Goal.objects.filter(version=version)
+        .select_related("field_of_action")
+        .annotate(measure_count=Count("measures", distinct=True))
+        .order_by("position", "pk")
+    )
+    numbers: dict[int, list[str]] = defaultdict(list)
+    for goal_id, number in Measure.goals.through.objects.filter(goal__version=version).values_list(
+        "goal_id", "measure__number"
+    ):
+        numbers[goal_id].append(number)
+    for goal in goals:
+        goal.measure_numbers = sorted(numbers[goal.pk])  # type: ignore[attr-defined]
+    children: dict[int, list[Goal]] = defaultdict(list)
+    for goal in goals:
+        if goal.parent_id:
+            children[goal.parent_id].append(goal)
+    return [GoalNode(goal, children[goal.pk]) for goal in goals if goal.parent_id is None]
+
+
+SORTS = {
+    "nummer": ("number",),
+    "titel": ("title", "number"),
+    "status": ("status", "number"),
+    "beginn": ("start", "number"),
+    "ende": ("end", "number"),
+    "kosten": ("planned", "number"),
+    "prioritaet": ("priority", "number"),
+}
+
+
+def measures_of(version: Version, filters: dict[str, Any], sort: str = "nummer") -> QuerySet[Measure]:
+    """The version's measures matching ``filters`` (q, handlungsfeld, status, art, zustaendig), with their
+    planned costs in ``planned``, sorted by ``sort`` (a key of ``SORTS``, '-' for descending)."""
+    measures = Measure.objects.filter(version=version)
+    if filters.get("q"):
+        query = filters["q"]
+        measures = measures.filter(
+            Q(number__icontains=query) | Q(title__icontains=query) | Q(description__icontains=query)
+        )
+    if filters.get("handlungsfeld"):
+        measures = measures.filter(fields_of_action=filters["handlungsfeld"])
+    if filters.get("status"):
+        measures = measures.filter(status=filters["status"])
+    if filters.get("art"):
+        measures = measures.filter(kind=filters["art"])
+    if filters.get("zustaendig"):
+        measures = measures.filter(responsible_role=filters["zustaendig"])
+    descending = sort.startswith("-")
+    keys = SORTS.get(sort.lstrip("-"), SORTS["nummer"])
+    order = [
+        (F(key).desc(nulls_last=True) if descending and i == 0 else F(key).asc(nulls_last=True))
+        for i, key in enumerate(keys)
+    ]
+    planned = PlannedCost.objects.filter(measure=OuterRef("pk")).values("measure").annotate(total=Sum("amount"))
+    return (
+        measures.annotate(planned=Coalesce(Subquery(planned.values("total")), ZERO))
+        .select_related("lead_organisation")
+        .prefetch_related(Prefetch("fields_of_action", queryset=FieldOfAction.objects.order_by("position")))
+        .order_by(*order)
+    )
+
+
+def measure_detail(measure: Measure) -> dict[str, Any]:
+    """Everything the measure's page shows, in a fixed number of queries."""
+    costs = {row.year: row.amount for row in measure.planned_costs.all()}
+    financing: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for row in measure.financing.all():
+        financing[row.year][row.source] = row.amount
+    spendings = list(measure.spendings.all())
+    spent_by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for spending in spendings:
+        spent_by_year[spending.date.year] += spending.amount
+    years = sorted(set(costs) | set(financing) | set(spent_by_year))
+    rows = [
+        {
+            "year": year,
+            "cost": costs.get(year, ZERO),
+            "sources": [financing[year].get(source, ZERO) for source in Source.values],
+            "financed": sum(financing[year].values(), ZERO),
+            "spent": spent_by_year.get(year, ZERO),
+        }
+        for year in years
+    ]
+    totals = {
+        "cost": sum(costs.values(), ZERO),
+        "sources": [sum((financing[year].get(source, ZERO) for year in years), ZERO) for source in Source.values],
+        "financed": sum((row["financed"] for row in rows), ZERO),
+        "spent": sum(spent_by_year.values(), ZERO),
+    }
+    return {
+        "fields": list(measure.fields_of_action.order_by("position")),
+        "goals": list(measure.goals.select_related("parent").order_by("position", "pk")),
+        "partners": list(measure.partners.order_by("name")),
+        "concerns": list(measure.concerns.order_by("-raised_on")),
+        "applications": list(measure.applications.select_related("fund").order_by("-created_at")),
+        "decisions": list(
+            measure.decisions.select_related("meeting__committee").order_by("-meeting__starts_at", "position")
+        ),
+        "milestones": list(measure.milestones.all()),
+        "notes": list(measure.progress_notes.select_related("author")),
+        "spendings": spendings,
+        "finance_rows": rows,
+        "finance_totals": totals,
+    }
+
+
+def timeline_rows(version: Version, filters: dict[str, Any]) -> list[tuple[FieldOfAction | None, list[Measure]]]:
+    """The measures with dates, grouped by their first field of action (in the fields' order). Two queries."""
+    measures = [
+        measure
+        for measure in measures_of(version, filters, "beginn")
+        if measure.start is not None and measure.end is not None
+    ]
+    groups: dict[int | None, list[Measure]] = defaultdict(list)
+    fields: dict[int | None, FieldOfAction | None] = {None: None}
+    for measure in measures:
+        first = next(iter(measure.fields_of_action.all()), None)
+        key = first.pk if first else None
+        fields[key] = first
+        groups[key].append(measure)
+    order = sorted(groups, key=lambda key: (fields[key] is None, fields[key].position if fields[key] else 0))
+    return [(fields[key], groups[key]) for key in order]
+
+
+def indicators_of(version: Version) -> list[Indicator]:
+    """The version's indicators with their values (``values.all()``) and fields. Two queries."""
+    return list(
+        Indicator.objects.filter(version=version)
+        .select_related("field_of_action")
+        .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.order_by("year")))
+        .order_by("field_of_action__position", "name")
     )

@@ -48,6 +48,7 @@ area_patterns = [
     path("", include("committees.views.minutes")),
     path("", include("fonds.views.office")),
     path("", include("fonds.views.letters")),
+    path("", include("isek.views")),
 ]
 
 urlpatterns = [

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from quartier.models import Quartier, Role, User
 from tests.factories import QuartierFactory, UserFactory, user_with_role
 
-pytest_plugins = ["tests.browser.fixtures", "tests.committees.fixtures", "tests.fonds.fixtures"]
+pytest_plugins = ["tests.browser.fixtures", "tests.committees.fixtures", "tests.fonds.fixtures", "tests.isek.fixtures"]
 
 ROLES = list(Role)
 

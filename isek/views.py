@@ -1,0 +1,748 @@
+"""The ISEK's pages under ``/gebiet/<slug>/isek/``: versions and goals, measures (list, page, forms, cost and
+financing plan), the timeline, the financing overview, the indicators and the comparison of two versions.
+
+The version shown is chosen with ``?fassung=<id>``; without it, the newest version (a draft of the yearly
+update when there is one). Who may write what is decided in ``quartier.permissions``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from isek import charts
+from isek.forms import (
+    AdoptForm,
+    GoalForm,
+    IndicatorForm,
+    IndicatorValueForm,
+    MeasureFilterForm,
+    MeasureForm,
+    MilestoneForm,
+    ProgressNoteForm,
+    SpendingForm,
+    VersionForm,
+    YearPlanFormSet,
+)
+from isek.models import Goal, Indicator, Measure, Milestone, Source, Version
+from isek.selectors import (
+    SORTS,
+    compare,
+    goal_tree,
+    indicators_of,
+    measure_detail,
+    measures_of,
+    overview,
+    pick_version,
+    timeline_rows,
+    versions_of,
+)
+from isek.services import (
+    finance_plan_save,
+    goal_delete,
+    goal_save,
+    indicator_save,
+    indicator_value_set,
+    measure_save,
+    milestone_add,
+    milestone_reached,
+    progress_note_add,
+    spending_add,
+    version_adopt,
+    version_continue,
+    version_create,
+)
+from quartier import permissions
+from quartier.decorators import area_view
+from quartier.exports import FORMATS, table_response
+from quartier.models import Quartier, Role
+from quartier.pages import render_page
+
+PAGE_SIZE = 50
+
+
+def _perms(request: HttpRequest) -> frozenset[str]:
+    return request.area_perms  # type: ignore[attr-defined]
+
+
+def attach_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: at its field where it names one the form has."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _version_context(request: HttpRequest, area: Quartier) -> dict[str, Any]:
+    """The area's versions and the one chosen (404 if the area has none yet is not used: pages say so)."""
+    versions = versions_of(area)
+    version = pick_version(versions, request.GET.get("fassung"))
+    return {
+        "area": area,
+        "versions": versions,
+        "version": version,
+        "can_change": permissions.CHANGE_ISEK in _perms(request),
+        "can_edit_measures": permissions.EDIT_MEASURES in _perms(request),
+        "fassung": f"fassung={version.pk}" if version else "",
+    }
+
+
+def get_measure_for(area: Quartier, pk: int) -> Measure:
+    measure = (
+        Measure.objects.filter(version__quartier=area, pk=pk)
+        .select_related("version", "lead_organisation")
+        .prefetch_related("planned_costs", "financing", "spendings")
+        .first()
+    )
+    if measure is None:
+        raise Http404(_("This measure does not exist."))
+    return measure
+
+
+def _check_measure_writer(request: HttpRequest, measure: Measure) -> None:
+    if not permissions.can_edit_measure(_perms(request), kind=measure.kind, responsible_role=measure.responsible_role):
+        raise PermissionDenied(_("Your role may not change this measure."))
+
+
+def _version_url(name: str, area: Quartier, version: Version | None, **query: str) -> str:
+    url = reverse(name, args=[area.slug])
+    parts = [f"fassung={version.pk}"] if version else []
+    parts += [f"{key}={value}" for key, value in query.items()]
+    return url + ("?" + "&".join(parts) if parts else "")
+
+
+# --- Versions and goals -------------------------------------------------------------------------------------------
+
+
+@require_GET
+@area_view(permissions.VIEW_ISEK)
+def isek_home(request: HttpRequest, area: Quartier) -> HttpResponse:
+    context = _version_context(request, area)
+    version = context["version"]
+    if version is not None:
+        context["tree"] = goal_tree(version)
+        context["adopt_form"] = AdoptForm(initial={"adopted_on": datetime.date.today()})
+        label = _("%(label)s, update %(year)s") % {"label": version.label, "year": datetime.date.today().year}
+        context["continue_form"] = VersionForm(initial={"label": label})
+        context["draft_exists"] = any(v.status == Version.Status.DRAFT for v in context["versions"])
+    return render(request, "isek/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_ISEK)
+def version_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+    form = VersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = version_create(area=area, label=form.cleaned_data["label"], by=request.user)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The version was created."))
+            return redirect(_version_url("isek_home", area, version))
+    return render(
+        request,
+        "isek/form.html",
+        {"area": area, "form": form, "title": _("New ISEK version"), "back": reverse("isek_home", args=[area.slug])},
+    )
+
+
+def get_version_for(area: Quartier, pk: int) -> Version:
+    version = Version.objects.filter(quartier=area, pk=pk).first()
+    if version is None:
+        raise Http404(_("This version does not exist."))
+    return version
+
+
+def _target_version(request: HttpRequest, area: Quartier) -> Version:
+    """The version a new goal, measure or indicator goes into: ``fassung`` or else the newest one."""
+    wanted = request.POST.get("fassung") or request.GET.get("fassung") or ""
+    if wanted.isdigit():
+        return get_version_for(area, int(wanted))
+    version = Version.objects.filter(quartier=area).order_by("-created_at", "-pk").first()
+    if version is None:
+        raise Http404(_("This area has no ISEK version yet."))
+    return version
+
+
+@require_POST
+@area_view(permissions.CHANGE_ISEK)
+def version_adopt_view(request: HttpRequest, area: Quartier, version_pk: int) -> HttpResponse:
+    version = get_version_for(area, version_pk)
+    form = AdoptForm(request.POST)
+    if form.is_valid():
+        try:
+            version_adopt(
+                version=version, on=form.cleaned_data["adopted_on"], body=form.cleaned_data["adopted_by"],
+                by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The version is adopted; from now on it is read only."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(_version_url("isek_home", area, version))
+
+
+@require_POST
+@area_view(permissions.CHANGE_ISEK)
+def version_continue_view(request: HttpRequest, area: Quartier, version_pk: int) -> HttpResponse:
+    version = get_version_for(area, version_pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(_version_url("isek_home", area, version))
+    if version.status != Version.Status.ADOPTED:
+        messages.error(request, _("Only an adopted version is updated; keep working on the draft."))
+        return redirect(_version_url("isek_home", area, version))
+    new = version_continue(version=version, label=form.cleaned_data["label"], by=request.user)
+    messages.success(request, _("The update %(label)s was made as a draft.") % {"label": new.label})
+    return redirect(_version_url("isek_home", area, new))
+
+
+@require_GET
+@area_view(permissions.VIEW_ISEK)
+def version_compare(request: HttpRequest, area: Quartier) -> HttpResponse:
+    versions = versions_of(area)
+    new = pick_version(versions, request.GET.get("neu"))
+    old = pick_version(versions, request.GET.get("alt")) if request.GET.get("alt") else None
+    if old is None and new is not None:
+        old = next((v for v in versions if v.pk == new.previous_id), None)
+    comparison = compare(old, new) if old and new and old.pk != new.pk else None
+    statuses = dict(Measure.Status.choices)
+    changes = [
+        {
+            "number": change.number,
+            "title": change.title,
+            "money": change.what == "costs",
+            "before": change.before if change.what == "costs" else statuses.get(change.before, change.before),
+            "after": change.after if change.what == "costs" else statuses.get(change.after, change.after),
+        }
+        for change in (comparison.changed if comparison else [])
+    ]
+    context = {"area": area, "versions": versions, "old": old, "new": new, "comparison": comparison, "changes": changes}
+    return render(request, "isek/compare.html", context)
+
+
+def _goal_form(request: HttpRequest, area: Quartier, goal: Goal | None) -> HttpResponse:
+    version = _target_version(request, area) if goal is None else goal.version
+    form = GoalForm(request.POST or None, instance=goal, version=version)
+    if version.status != Version.Status.DRAFT:
+        form.add_error(None, _("An adopted version cannot be changed; make an update (Fortschreibung) of it."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            goal_save(version=version, data=form.cleaned_data, goal=goal, by=request.user)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The goal was saved."))
+            return redirect(_version_url("isek_home", area, version))
+    title = _("Edit goal") if goal else _("New goal")
+    return render(
+        request,
+        "isek/form.html",
+        {
+            "area": area,
+            "form": form,
+            "title": title,
+            "version": version,
+            "back": _version_url("isek_home", area, version),
+            "delete_url": reverse("goal_delete", args=[area.slug, goal.pk]) if goal else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_ISEK)
+def goal_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+    return _goal_form(request, area, None)
+
+
+def get_goal_for(area: Quartier, pk: int) -> Goal:
+    goal = Goal.objects.filter(version__quartier=area, pk=pk).select_related("version").first()
+    if goal is None:
+        raise Http404(_("This goal does not exist."))
+    return goal
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_ISEK)
+def goal_edit(request: HttpRequest, area: Quartier, goal_pk: int) -> HttpResponse:
+    return _goal_form(request, area, get_goal_for(area, goal_pk))
+
+
+@require_POST
+@area_view(permissions.CHANGE_ISEK)
+def goal_delete_view(request: HttpRequest, area: Quartier, goal_pk: int) -> HttpResponse:
+    goal = get_goal_for(area, goal_pk)
+    try:
+        goal_delete(goal=goal, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("goal_edit", slug=area.slug, goal_pk=goal.pk)
+    messages.success(request, _("The goal was deleted."))
+    return redirect(_version_url("isek_home", area, goal.version))
+
+
+# --- Measures -----------------------------------------------------------------------------------------------------
+
+SORT_LABELS = {
+    "nummer": _("No."),
+    "titel": _("Title"),
+    "status": _("Status"),
+    "beginn": _("Start"),
+    "ende": _("End"),
+    "kosten": _("Planned cost (€)"),
+    "prioritaet": _("Priority"),
+}
+
+
+def _sort_headers(request: HttpRequest, sort: str) -> list[dict[str, str]]:
+    """Column headers that sort the list: a second click reverses; ``aria-sort`` tells where it stands."""
+    query = request.GET.copy()
+    query.pop("seite", None)
+    headers = []
+    for key in SORT_LABELS:
+        current = sort.lstrip("-") == key
+        descending = sort.startswith("-")
+        query["sortierung"] = f"-{key}" if current and not descending else key
+        headers.append(
+            {
+                "key": key,
+                "label": str(SORT_LABELS[key]),
+                "url": "?" + query.urlencode(),
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+            }
+        )
+    return headers
+
+
+@require_GET
+@area_view(permissions.VIEW_ISEK)
+def measure_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+    context = _version_context(request, area)
+    version = context["version"]
+    form = MeasureFilterForm(request.GET or None)
+    sort = request.GET.get("sortierung", "nummer")
+    if sort.lstrip("-") not in SORTS:
+        sort = "nummer"
+    if version is None:
+        return render(request, "isek/measure_list.html", {**context, "form": form})
+    measures = measures_of(version, form.values(), sort)
+    export = request.GET.get("export")
+    if export in FORMATS:
+        return _measure_export(measures, version=version, area=area, fmt=export)
+    page = Paginator(measures, PAGE_SIZE).get_page(request.GET.get("seite"))
+    query = request.GET.copy()
+    query.pop("seite", None)
+    query.pop("export", None)
+    context.update(form=form, page=page, query=query.urlencode(), headers=_sort_headers(request, sort), sort=sort)
+    return render_page(request, "isek/measure_list.html", "results", context)
+
+
+def _measure_export(measures: Any, *, version: Version, area: Quartier, fmt: str) -> HttpResponse:
+    headers = [
+        _("No."), _("Title"), _("Fields of action"), _("Kind"), _("Responsible"), _("Lead organisation"),
+        _("Status"), _("Priority"), _("Start"), _("End"), _("Planned cost (€)"),
+    ]  # fmt: skip
+    rows = (
+        [
+            measure.number,
+            measure.title,
+            ", ".join(field.name for field in measure.fields_of_action.all()),
+            measure.get_kind_display(),
+            measure.get_responsible_role_display(),
+            measure.lead_organisation.name if measure.lead_organisation else "",
+            measure.get_status_display(),
+            measure.priority,
+            measure.start,
+            measure.end,
+            measure.planned,
+        ]
+        for measure in measures.iterator(chunk_size=500)
+    )
+    return table_response(filename=f"massnahmen-{area.slug}-{version.pk}", headers=headers, rows=rows, fmt=fmt)
+
+
+def _measure_form(request: HttpRequest, area: Quartier, measure: Measure | None) -> HttpResponse:
+    perms = _perms(request)
+    if measure is None:
+        version = _target_version(request, area)
+    else:
+        version = measure.version
+        _check_measure_writer(request, measure)
+    initial = {}
+    if measure is None and permissions.CHANGE_ISEK not in perms:
+        initial = {"kind": Measure.Kind.SOCIAL, "responsible_role": Role.GEMEINWESENARBEIT}
+    form = MeasureForm(request.POST or None, instance=measure, version=version, perms=perms, initial=initial)
+    if version.status != Version.Status.DRAFT:
+        form.add_error(None, _("An adopted version cannot be changed; make an update (Fortschreibung) of it."))
+    elif request.method == "POST" and form.is_valid():
+        data, links = form.data_and_links()
+        try:
+            saved = measure_save(version=version, data=data, links=links, perms=perms, measure=measure, by=request.user)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The measure was saved."))
+            return redirect("measure_page", slug=area.slug, measure_pk=saved.pk)
+    back = (
+        reverse("measure_page", args=[area.slug, measure.pk])
+        if measure
+        else _version_url("measure_list", area, version)
+    )
+    title = _("Edit %(measure)s") % {"measure": measure} if measure else _("New measure")
+    return render(
+        request, "isek/form.html", {"area": area, "form": form, "title": title, "version": version, "back": back}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.EDIT_MEASURES)
+def measure_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+    return _measure_form(request, area, None)
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.EDIT_MEASURES)
+def measure_edit(request: HttpRequest, area: Quartier, measure_pk: int) -> HttpResponse:
+    return _measure_form(request, area, get_measure_for(area, measure_pk))
+
+
+def _measure_page(request: HttpRequest, area: Quartier, measure: Measure, **forms: Form) -> HttpResponse:
+    perms = _perms(request)
+    draft = measure.version.status == Version.Status.DRAFT
+    writer = draft and permissions.can_edit_measure(perms, kind=measure.kind, responsible_role=measure.responsible_role)
+    context = {
+        "area": area,
+        "measure": measure,
+        "version": measure.version,
+        "draft": draft,
+        "can_write": writer,
+        "can_note": draft and permissions.ADD_PROGRESS_NOTES in perms,
+        "can_finance": draft and permissions.CHANGE_ISEK in perms,
+        "can_see_concerns": permissions.VIEW_CONCERNS in perms,
+        "note_form": forms.get("note_form") or ProgressNoteForm(),
+        "milestone_form": forms.get("milestone_form") or MilestoneForm(),
+        "spending_form": forms.get("spending_form") or SpendingForm(),
+        "sources": Source.choices,
+        **measure_detail(measure),
+    }
+    return render(request, "isek/measure_detail.html", context)
+
+
+@require_GET
+@area_view(permissions.VIEW_ISEK)
+def measure_page(request: HttpRequest, area: Quartier, measure_pk: int) -> HttpResponse:
+    return _measure_page(request, area, get_measure_for(area, measure_pk))
+
+
+def _posted(
+    request: HttpRequest, area: Quartier, measure: Measure, name: str, form: Form, save: Any, done: str, anchor: str
+) -> HttpResponse:
+    """Save an inline form of the measure's page, or show the page again with its errors."""
+    if measure.version.status != Version.Status.DRAFT:
+        messages.error(request, _("An adopted version cannot be changed; make an update (Fortschreibung) of it."))
+        return redirect("measure_page", slug=area.slug, measure_pk=measure.pk)
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("measure_page", args=[area.slug, measure.pk]) + anchor)
+    return _measure_page(request, area, measure, **{name: form})
+
+
+@require_POST
+@area_view(permissions.ADD_PROGRESS_NOTES)
+def progress_note_new(request: HttpRequest, area: Quartier, measure_pk: int) -> HttpResponse:
+    measure = get_measure_for(area, measure_pk)
+    return _posted(
+        request, area, measure, "note_form", ProgressNoteForm(request.POST),
+        lambda data: progress_note_add(measure=measure, date=data["date"], text=data["text"], by=request.user),
+        _("The progress note was added."), "#progress",
+    )  # fmt: skip
+
+
+@require_POST
+@area_view(permissions.EDIT_MEASURES)
+def milestone_new(request: HttpRequest, area: Quartier, measure_pk: int) -> HttpResponse:
+    measure = get_measure_for(area, measure_pk)
+    _check_measure_writer(request, measure)
+    return _posted(
+        request, area, measure, "milestone_form", MilestoneForm(request.POST),
+        lambda data: milestone_add(measure=measure, date=data["date"], title=data["title"], by=request.user),
+        _("The milestone was added."), "#milestones",
+    )  # fmt: skip
+
+
+@require_POST
+@area_view(permissions.EDIT_MEASURES)
+def milestone_toggle(request: HttpRequest, area: Quartier, milestone_pk: int) -> HttpResponse:
+    milestone = (
+        Milestone.objects.filter(measure__version__quartier=area, pk=milestone_pk)
+        .select_related("measure__version")
+        .first()
+    )
+    if milestone is None:
+        raise Http404(_("This milestone does not exist."))
+    _check_measure_writer(request, milestone.measure)
+    try:
+        milestone_reached(milestone=milestone, reached=request.POST.get("reached") == "1", by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("measure_page", args=[area.slug, milestone.measure_id]) + "#milestones")
+
+
+@require_POST
+@area_view(permissions.CHANGE_ISEK)
+def spending_new(request: HttpRequest, area: Quartier, measure_pk: int) -> HttpResponse:
+    measure = get_measure_for(area, measure_pk)
+    return _posted(
+        request, area, measure, "spending_form", SpendingForm(request.POST),
+        lambda data: spending_add(measure=measure, by=request.user, **data),
+        _("The spending was recorded."), "#finances",
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_ISEK)
+def measure_finances(request: HttpRequest, area: Quartier, measure_pk: int) -> HttpResponse:
+    """The cost and financing plan of a measure: one row per year, saved all at once."""
+    measure = get_measure_for(area, measure_pk)
+    if request.method == "POST":
+        formset = YearPlanFormSet(request.POST, prefix="jahr")
+    else:
+        detail = measure_detail(measure)
+        initial = [
+            {"year": row["year"], "cost": row["cost"], **dict(zip(Source.values, row["sources"], strict=True))}
+            for row in detail["finance_rows"]
+        ]
+        formset = YearPlanFormSet(initial=initial, prefix="jahr")
+    error = ""
+    if measure.version.status != Version.Status.DRAFT:
+        error = _("An adopted version cannot be changed; make an update (Fortschreibung) of it.")
+    elif request.method == "POST" and formset.is_valid():
+        try:
+            finance_plan_save(measure=measure, years=formset.plans(), by=request.user)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("The cost and financing plan was saved."))
+            return redirect(reverse("measure_page", args=[area.slug, measure.pk]) + "#finances")
+    context = {"area": area, "measure": measure, "formset": formset, "error": error, "version": measure.version}
+    return render(request, "isek/finances_form.html", context)
+
+
+# --- Timeline, financing overview, indicators ----------------------------------------------------------------------
+
+
+@require_GET
+@area_view(permissions.VIEW_ISEK)
+def timeline(request: HttpRequest, area: Quartier) -> HttpResponse:
+    context = _version_context(request, area)
+    version = context["version"]
+    form = MeasureFilterForm(request.GET or None)
+    context["form"] = form
+    if version is not None:
+        groups = timeline_rows(version, form.values())
+        statuses = dict(Measure.Status.choices)
+        context["groups"] = groups
+        context["gantt"] = charts.gantt(
+            [
+                (
+                    field.name if field else _("Without a field of action"),
+                    [
+                        {
+                            "label": measure.number,
+                            "title": measure.title,
+                            "status": measure.status,
+                            "status_label": statuses[measure.status],
+                            "start": measure.start,
+                            "end": measure.end,
+                            "url": reverse("measure_page", args=[area.slug, measure.pk]),
+                        }
+                        for measure in measures
+                    ],
+                )
+                for field, measures in groups
+            ],
+            today=datetime.date.today(),
+        )
+        context["statuses"] = Measure.Status.choices
+    return render_page(request, "isek/timeline.html", "results", context)
+
+
+@require_GET
+@area_view(permissions.VIEW_ISEK)
+def financing_overview(request: HttpRequest, area: Quartier) -> HttpResponse:
+    context = _version_context(request, area)
+    version = context["version"]
+    if version is None:
+        return render(request, "isek/financing.html", context)
+    data = overview(version)
+    years = sorted(set(data.costs) | {year for year, _s in data.financing} | {year for year, _s in data.spent})
+    sources = Source.values
+    zero = charts.ZERO
+    rows = []
+    for year in years:
+        planned = [data.financing.get((year, source), zero) for source in sources]
+        spent = [data.spent.get((year, source), zero) for source in sources]
+        rows.append(
+            {
+                "year": year,
+                "cost": data.costs.get(year, zero),
+                "planned": planned,
+                "planned_total": sum(planned, zero),
+                "spent": spent,
+                "spent_total": sum(spent, zero),
+            }
+        )
+    totals = {
+        "cost": sum(data.costs.values(), zero),
+        "planned": [sum((row["planned"][i] for row in rows), zero) for i in range(len(sources))],
+        "spent": [sum((row["spent"][i] for row in rows), zero) for i in range(len(sources))],
+    }
+    totals["planned_total"] = sum(totals["planned"], zero)
+    totals["spent_total"] = sum(totals["spent"], zero)
+    export = request.GET.get("export")
+    if export in FORMATS:
+        labels = dict(Source.choices)
+        headers = [
+            _("Year"), _("Planned cost (€)"),
+            *[_("Planned: %(source)s (€)") % {"source": labels[s]} for s in sources],
+            *[_("Spent: %(source)s (€)") % {"source": labels[s]} for s in sources],
+        ]  # fmt: skip
+        table = ([row["year"], row["cost"], *row["planned"], *row["spent"]] for row in rows)
+        return table_response(
+            filename=f"finanzierung-{area.slug}-{version.pk}", headers=headers, rows=table, fmt=export
+        )
+    context.update(
+        rows=rows,
+        totals=totals,
+        sources=Source.choices,
+        chart=charts.stacked_bars(years, sources, data.financing, data.spent, data.costs),
+    )
+    return render(request, "isek/financing.html", context)
+
+
+@require_GET
+@area_view(permissions.VIEW_ISEK)
+def indicator_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+    context = _version_context(request, area)
+    version = context["version"]
+    if version is not None:
+        indicators = indicators_of(version)
+        for indicator in indicators:
+            values = [(value.year, value.value) for value in indicator.values.all()]
+            indicator.latest = values[-1] if values else None  # type: ignore[attr-defined]
+            indicator.chart = charts.line_chart(  # type: ignore[attr-defined]
+                values,
+                baseline=(indicator.baseline_year, indicator.baseline),
+                target=(indicator.target_year, indicator.target),
+            )
+        context["indicators"] = indicators
+        context["value_form"] = IndicatorValueForm(initial={"year": datetime.date.today().year - 1})
+    return render(request, "isek/indicators.html", context)
+
+
+def get_indicator_for(area: Quartier, pk: int) -> Indicator:
+    indicator = Indicator.objects.filter(version__quartier=area, pk=pk).select_related("version").first()
+    if indicator is None:
+        raise Http404(_("This indicator does not exist."))
+    return indicator
+
+
+def _indicator_form(request: HttpRequest, area: Quartier, indicator: Indicator | None) -> HttpResponse:
+    version = _target_version(request, area) if indicator is None else indicator.version
+    form = IndicatorForm(request.POST or None, instance=indicator, version=version)
+    if version.status != Version.Status.DRAFT:
+        form.add_error(None, _("An adopted version cannot be changed; make an update (Fortschreibung) of it."))
+    elif request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "goals"}
+        try:
+            indicator_save(
+                version=version, data=data, goals=form.cleaned_data["goals"], indicator=indicator, by=request.user
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The indicator was saved."))
+            return redirect(_version_url("indicator_list", area, version))
+    title = _("Edit %(indicator)s") % {"indicator": indicator} if indicator else _("New indicator")
+    back = _version_url("indicator_list", area, version)
+    return render(
+        request, "isek/form.html", {"area": area, "form": form, "title": title, "version": version, "back": back}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_ISEK)
+def indicator_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+    return _indicator_form(request, area, None)
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_ISEK)
+def indicator_edit(request: HttpRequest, area: Quartier, indicator_pk: int) -> HttpResponse:
+    return _indicator_form(request, area, get_indicator_for(area, indicator_pk))
+
+
+@require_POST
+@area_view(permissions.CHANGE_ISEK)
+def indicator_value(request: HttpRequest, area: Quartier, indicator_pk: int) -> HttpResponse:
+    indicator = get_indicator_for(area, indicator_pk)
+    form = IndicatorValueForm(request.POST)
+    if form.is_valid():
+        try:
+            indicator_value_set(indicator=indicator, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, f"{indicator.name}: " + " ".join(error.messages))
+        else:
+            messages.success(request, _("The value was recorded."))
+    else:
+        messages.error(
+            request, f"{indicator.name}: " + " ".join(str(e) for errors in form.errors.values() for e in errors)
+        )
+    return redirect(_version_url("indicator_list", area, indicator.version) + f"#indikator-{indicator.pk}")
+
+
+urlpatterns = [
+    path("isek/", isek_home, name="isek_home"),
+    path("isek/fassungen/neu/", version_new, name="version_new"),
+    path("isek/fassungen/<int:version_pk>/beschliessen/", version_adopt_view, name="version_adopt"),
+    path("isek/fassungen/<int:version_pk>/fortschreiben/", version_continue_view, name="version_continue"),
+    path("isek/vergleich/", version_compare, name="version_compare"),
+    path("isek/ziele/neu/", goal_new, name="goal_new"),
+    path("isek/ziele/<int:goal_pk>/", goal_edit, name="goal_edit"),
+    path("isek/ziele/<int:goal_pk>/loeschen/", goal_delete_view, name="goal_delete"),
+    path("isek/massnahmen/", measure_list, name="measure_list"),
+    path("isek/massnahmen/neu/", measure_new, name="measure_new"),
+    path("isek/massnahmen/<int:measure_pk>/", measure_page, name="measure_page"),
+    path("isek/massnahmen/<int:measure_pk>/bearbeiten/", measure_edit, name="measure_edit"),
+    path("isek/massnahmen/<int:measure_pk>/finanzen/", measure_finances, name="measure_finances"),
+    path("isek/massnahmen/<int:measure_pk>/sachstand/", progress_note_new, name="progress_note_new"),
+    path("isek/massnahmen/<int:measure_pk>/meilensteine/", milestone_new, name="milestone_new"),
+    path("isek/massnahmen/<int:measure_pk>/ausgaben/", spending_new, name="spending_new"),
+    path("isek/meilensteine/<int:milestone_pk>/", milestone_toggle, name="milestone_toggle"),
+    path("isek/zeitplan/", timeline, name="isek_timeline"),
+    path("isek/finanzen/", financing_overview, name="isek_financing"),
+    path("isek/indikatoren/", indicator_list, name="indicator_list"),
+    path("isek/indikatoren/neu/", indicator_new, name="indicator_new"),
+    path("isek/indikatoren/<int:indicator_pk>/", indicator_edit, name="indicator_edit"),
+    path("isek/indikatoren/<int:indicator_pk>/werte/", indicator_value, name="indicator_value"),
+]

@@ -1,0 +1,385 @@
+"""The ISEK's pages: what each role sees and may do, refused input with its German message and nothing
+saved, the exports, and query counts that do not grow with the data."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from isek.models import Financing, Goal, Indicator, Measure, PlannedCost, ProgressNote, Spending, Version
+from isek.services import version_adopt
+from quartier.models import FieldOfAction, Quartier, User
+from tests.conftest import count_queries
+from tests.isek.fixtures import Grow
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["isek_home", "measure_list", "isek_timeline", "isek_financing", "indicator_list", "version_compare"]
+
+
+def url(name: str, area: Quartier, *args: object, query: str = "") -> str:
+    return reverse(name, args=[area.slug, *args]) + (f"?{query}" if query else "")
+
+
+def login(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+def test_every_page_shows_the_draft_to_every_role(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    for user in role_users.values():
+        login(client, user)
+        for name in PAGES:
+            response = client.get(url(name, area))
+            assert response.status_code == 200, (name, user)
+        page = client.get(url("measure_page", area, isek.measures.first().pk))
+        assert page.status_code == 200
+        assert "Planung läuft." in page.content.decode()
+
+
+def test_the_home_page_shows_the_goal_tree_with_the_measures_serving_each_goal(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    html = login(client, role_users["koordination"]).get(url("isek_home", area)).content.decode()
+    assert "Ein lebendiger Kiez für alle" in html
+    assert "Treffpunkte" in html and "Grün am Kanal" in html
+    served = sorted(Measure.objects.filter(goals__title="Treffpunkte").values_list("number", flat=True))
+    assert served and all(f">{number}</a>" in html for number in served)
+    # Koordination reads only: no way to change anything.
+    assert "Ziel hinzufügen" not in html and "bearbeiten" not in html
+
+
+def test_measures_are_filtered_sorted_and_exported(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    login(client, role_users["planung"])
+    social = client.get(url("measure_list", area, query="art=nicht_investiv")).content.decode()
+    assert "M-2" in social and "M-4" in social and "M-1<" not in social and "M-3<" not in social
+    by_number_desc = client.get(url("measure_list", area, query="sortierung=-nummer")).content.decode()
+    assert by_number_desc.index(">M-4<") < by_number_desc.index(">M-1<")
+    assert 'aria-sort="descending"' in by_number_desc
+    nothing = client.get(url("measure_list", area, query="q=gibtesnicht")).content.decode()
+    assert "Keine Maßnahme passt." in nothing
+
+    exported = client.get(url("measure_list", area, query="art=investiv&export=csv"))
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Nr.", "Titel"]
+    assert [row[0] for row in rows[1:]] == ["M-1", "M-3"]
+    assert rows[1][-1] == "90000,00"  # three years of 30,000 €
+    workbook = load_workbook(io.BytesIO(client.get(url("measure_list", area, query="export=xlsx")).content))
+    assert workbook.active.max_row == 5
+
+
+def test_a_bad_sort_or_filter_is_ignored(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    response = login(client, role_users["planung"]).get(
+        url("measure_list", area, query="sortierung=DROP&status=kaputt&handlungsfeld=x&fassung=abc")
+    )
+    assert response.status_code == 200
+    assert "4 Maßnahmen" in response.content.decode()
+
+
+def test_planung_adds_a_measure_and_a_wrong_one_is_refused_with_nothing_saved(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    login(client, role_users["planung"])
+    field = FieldOfAction.objects.order_by("position").first()
+    goal = Goal.objects.get(title="Treffpunkte")
+    data = {
+        "fassung": isek.pk, "number": "Ö-9", "title": "Uferweg", "kind": "investiv", "responsible_role": "planung",
+        "status": "idee", "priority": "1", "start": "2027-03-01", "end": "2026-12-31", "fields_of_action": [field.pk],
+        "goals": [goal.pk],
+    }  # fmt: skip
+    refused = client.post(url("measure_new", area), data)
+    assert refused.status_code == 200
+    assert "Das Ende kann nicht vor dem Beginn liegen." in refused.content.decode()
+    taken = client.post(url("measure_new", area), {**data, "end": "2028-12-31", "number": "M-1"})
+    assert "Eine andere Maßnahme dieser Fassung hat die Nummer M-1." in taken.content.decode()
+    other_goal = Goal.objects.create(version=Version.objects.create(quartier=area, label="Alt"), title="x")
+    foreign = client.post(url("measure_new", area), {**data, "end": "2028-12-31", "goals": [other_goal.pk]})
+    assert foreign.status_code == 200 and "Bitte eine gültige Auswahl treffen." in foreign.content.decode()
+    assert not Measure.objects.filter(number="Ö-9").exists()
+
+    saved = client.post(url("measure_new", area), {**data, "end": "2028-12-31"})
+    measure = Measure.objects.get(version=isek, number="Ö-9")
+    assert saved.status_code == 302 and saved["Location"] == url("measure_page", area, measure.pk)
+    assert list(measure.goals.all()) == [goal] and measure.end == datetime.date(2028, 12, 31)
+
+
+def test_the_office_writes_only_its_own_non_investive_measures(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    login(client, role_users["gwa"])
+    investive = isek.measures.get(number="M-1")
+    own = isek.measures.get(number="M-2")
+    assert client.get(url("measure_edit", area, investive.pk)).status_code == 403
+    page = client.get(url("measure_page", area, investive.pk)).content.decode()
+    assert url("measure_edit", area, investive.pk) not in page
+    assert url("progress_note_new", area, investive.pk) in page  # but notes progress on any measure
+
+    form = client.get(url("measure_edit", area, own.pk)).content.decode()
+    assert 'value="investiv"' not in form  # the office cannot choose an investive measure
+    moved = client.post(
+        url("measure_edit", area, own.pk),
+        {"number": "M-2", "title": "Neu", "kind": "investiv", "responsible_role": "gwa", "status": "idee",
+         "priority": "2"},
+    )  # fmt: skip
+    assert moved.status_code == 200 and "Bitte eine gültige Auswahl treffen." in moved.content.decode()
+    own.refresh_from_db()
+    assert own.kind == "nicht_investiv" and own.title == "Maßnahme M-2"
+    changed = client.post(
+        url("measure_edit", area, own.pk),
+        {"number": "M-2", "title": "Nachbarschaftscafé", "kind": "nicht_investiv", "responsible_role": "gwa",
+         "status": "umsetzung", "priority": "2"},
+    )  # fmt: skip
+    assert changed.status_code == 302
+    own.refresh_from_db()
+    assert own.title == "Nachbarschaftscafé" and own.status == "umsetzung"
+
+    note = client.post(url("progress_note_new", area, investive.pk), {"date": "2026-01-10", "text": "Baustart"})
+    assert note.status_code == 302 and investive.progress_notes.filter(text="Baustart").exists()
+    milestone = client.post(url("milestone_new", area, investive.pk), {"date": "2026-01-10", "title": "x"})
+    assert milestone.status_code == 403
+    assert client.get(url("measure_finances", area, own.pk)).status_code == 403
+
+
+def test_refused_notes_milestones_and_spendings_say_why_and_save_nothing(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    login(client, role_users["steuerung"])
+    measure = isek.measures.get(number="M-1")
+    before = (ProgressNote.objects.count(), Spending.objects.count(), measure.milestones.count())
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    cases = [
+        (url("progress_note_new", area, measure.pk), {"date": "2026-01-10", "text": "   "}, "Dieses Feld ist zwingend"),
+        (url("progress_note_new", area, measure.pk), {"date": tomorrow, "text": "x"}, "nicht in der Zukunft"),
+        (url("milestone_new", area, measure.pk), {"date": "kein Datum", "title": "x"}, "gültiges Datum"),
+        (url("spending_new", area, measure.pk), {"date": "2026-01-10", "amount": "-5", "source": "bund"}, "mehr als 0"),
+        (url("spending_new", area, measure.pk), {"date": "2026-01-10", "amount": "0", "source": "bund"}, "mehr als 0"),
+        (url("spending_new", area, measure.pk), {"date": "2026-01-10", "amount": "1,005", "source": "bund"}, "zwei"),
+        (url("spending_new", area, measure.pk), {"date": tomorrow, "amount": "5", "source": "bund"}, "Zukunft"),
+        (url("spending_new", area, measure.pk), {"date": "2026-01-10", "amount": "5", "source": "bank"}, "Auswahl"),
+    ]
+    for target, data, message in cases:
+        response = client.post(target, data)
+        assert response.status_code == 200, data
+        assert message in response.content.decode(), (data, message)
+    assert (ProgressNote.objects.count(), Spending.objects.count(), measure.milestones.count()) == before
+
+    spent = client.post(
+        url("spending_new", area, measure.pk), {"date": "2026-01-10", "amount": "1.234,56", "source": "land"}
+    )
+    assert spent.status_code == 302
+    assert measure.spendings.filter(amount=Decimal("1234.56"), source="land").exists()
+
+
+def _plan_data(rows: list[dict[str, str]]) -> dict[str, str]:
+    data = {"jahr-TOTAL_FORMS": str(len(rows)), "jahr-INITIAL_FORMS": "0", "jahr-MIN_NUM_FORMS": "0"}
+    data["jahr-MAX_NUM_FORMS"] = "60"
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"jahr-{index}-{key}"] = value
+    return data
+
+
+def test_the_finance_plan_splits_urban_funding_in_thirds_and_refuses_bad_rows(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    login(client, role_users["planung"])
+    measure = isek.measures.get(number="M-1")
+    before = sorted(PlannedCost.objects.filter(measure=measure).values_list("year", "amount"))
+    for rows, message in [
+        ([{"year": "2026", "cost": "-1"}], "nicht negativ"),
+        ([{"year": "2026", "cost": "10,001"}], "zwei Stellen"),
+        ([{"year": "2026", "cost": "10"}, {"year": "2026", "cost": "5"}], "2026 kommt zweimal vor"),
+        ([{"year": "2026", "urban": "300", "bund": "100", "land": "100", "kommune": "50"}], "nicht die Summe"),
+        ([{"year": "1800", "cost": "5"}], "größer oder gleich 1990"),
+    ]:
+        response = client.post(url("measure_finances", area, measure.pk), _plan_data(rows))
+        assert response.status_code == 200
+        assert message in response.content.decode(), (rows, message)
+    assert sorted(PlannedCost.objects.filter(measure=measure).values_list("year", "amount")) == before
+
+    saved = client.post(
+        url("measure_finances", area, measure.pk),
+        _plan_data([{"year": "2026", "cost": "100.000,00", "urban": "100000", "privat": "0"}, {"year": ""}]),
+    )
+    assert saved.status_code == 302
+    assert list(PlannedCost.objects.filter(measure=measure).values_list("year", "amount")) == [
+        (2026, Decimal("100000.00"))
+    ]
+    financing = dict(Financing.objects.filter(measure=measure).values_list("source", "amount"))
+    assert financing == {"bund": Decimal("33333.33"), "land": Decimal("33333.33"), "kommune": Decimal("33333.34")}
+
+
+def test_an_adopted_version_is_read_only_on_every_page(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    version_adopt(version=isek, on=datetime.date(2026, 5, 1), body="Stadtrat", by=role_users["steuerung"])
+    login(client, role_users["steuerung"])
+    measure = isek.measures.get(number="M-1")
+    page = client.get(url("measure_page", area, measure.pk)).content.decode()
+    assert "beschlossen und nur lesbar" in page
+    assert url("measure_edit", area, measure.pk) not in page and url("progress_note_new", area, measure.pk) not in page
+    message = "Eine beschlossene Fassung kann nicht geändert werden"
+    edit = client.post(url("measure_edit", area, measure.pk), {"number": "M-1", "title": "Neu"})
+    assert message in edit.content.decode()
+    note = client.post(url("progress_note_new", area, measure.pk), {"date": "2026-01-10", "text": "Neu"}, follow=True)
+    assert message in note.content.decode()
+    plan = client.post(url("measure_finances", area, measure.pk), _plan_data([{"year": "2026", "cost": "1"}]))
+    assert message in plan.content.decode()
+    goal = client.post(url("goal_new", area), {"fassung": isek.pk, "title": "Neu"})
+    assert message in goal.content.decode()
+    measure.refresh_from_db()
+    assert measure.title == "Maßnahme M-1" and not Goal.objects.filter(title="Neu").exists()
+    assert PlannedCost.objects.filter(measure=measure).count() == 3
+
+    # The update is made from the home page and the work goes on there.
+    made = client.post(url("version_continue", area, isek.pk), {"label": "ISEK 2024, Fortschreibung 2027"})
+    update = Version.objects.get(label="ISEK 2024, Fortschreibung 2027")
+    assert made.status_code == 302 and update.previous == isek and update.measures.count() == 4
+    again = client.post(url("version_continue", area, update.pk), {"label": "noch eine"}, follow=True)
+    assert "Nur eine beschlossene Fassung wird fortgeschrieben" in again.content.decode()
+
+
+def test_adoption_needs_a_date_not_in_the_future_and_a_body(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    login(client, role_users["steuerung"])
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    for data, message in [
+        ({"adopted_on": tomorrow, "adopted_by": "Stadtrat"}, "nicht in der Zukunft"),
+        ({"adopted_on": "2026-05-01", "adopted_by": ""}, "Dieses Feld ist zwingend erforderlich."),
+    ]:
+        response = client.post(url("version_adopt", area, isek.pk), data, follow=True)
+        assert message in response.content.decode()
+    isek.refresh_from_db()
+    assert isek.status == "entwurf"
+    client.post(url("version_adopt", area, isek.pk), {"adopted_on": "2026-05-01", "adopted_by": "Stadtrat"})
+    isek.refresh_from_db()
+    assert isek.status == "beschlossen" and isek.adopted_by == "Stadtrat"
+
+
+def test_a_goal_that_measures_serve_is_not_deleted_and_the_page_names_them(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    login(client, role_users["planung"])
+    goal = Goal.objects.get(title="Treffpunkte")
+    served = sorted(goal.measures.values_list("number", flat=True))
+    response = client.post(url("goal_delete", area, goal.pk), follow=True)
+    assert f"Maßnahmen dienen diesem Ziel, deshalb kann es nicht gelöscht werden: {', '.join(served)}" in (
+        response.content.decode()
+    )
+    assert Goal.objects.filter(pk=goal.pk).exists()
+    lonely = Goal.objects.create(version=isek, parent=goal.parent, title="Ohne Maßnahme")
+    assert client.post(url("goal_delete", area, lonely.pk)).status_code == 302
+    assert not Goal.objects.filter(pk=lonely.pk).exists()
+
+
+def test_a_goal_under_an_overall_goal_needs_a_field_of_action(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    login(client, role_users["planung"])
+    overall = Goal.objects.get(title="Ein lebendiger Kiez für alle")
+    refused = client.post(url("goal_new", area), {"fassung": isek.pk, "title": "Spielplätze", "parent": overall.pk})
+    assert "Ein Ziel unter einem Leitziel gehört zu einem Handlungsfeld." in refused.content.decode()
+    assert not Goal.objects.filter(title="Spielplätze").exists()
+
+
+def test_indicator_values_are_recorded_and_bad_ones_refused(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    login(client, role_users["planung"])
+    indicator = isek.indicators.first()
+    next_year = str(datetime.date.today().year + 1)
+    for data, message in [
+        ({"year": "2019", "value": "5"}, "Werte beginnen im Ausgangsjahr 2020."),
+        ({"year": next_year, "value": "5"}, "noch kommendes Jahr"),
+        ({"year": "2025", "value": "viel"}, "Bitte eine Zahl eingeben."),
+    ]:
+        response = client.post(url("indicator_value", area, indicator.pk), data, follow=True)
+        assert message in response.content.decode(), message
+    assert not indicator.values.filter(year__in=[2019, 2025]).exists()
+    client.post(url("indicator_value", area, indicator.pk), {"year": "2025", "value": "17,5"})
+    assert indicator.values.get(year=2025).value == Decimal("17.50")
+
+    refused = client.post(
+        url("indicator_new", area),
+        {"fassung": isek.pk, "name": "Grün", "unit": "%", "direction": "hoeher", "baseline_year": "2024",
+         "baseline": "3", "target_year": "2020", "target": "5"},
+    )  # fmt: skip
+    assert "Das Zieljahr kann nicht vor dem Ausgangsjahr liegen." in refused.content.decode()
+    assert not Indicator.objects.filter(name="Grün").exists()
+
+
+def test_the_pictures_carry_their_numbers_as_text(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    login(client, role_users["koordination"])
+    timeline = client.get(url("isek_timeline", area)).content.decode()
+    assert timeline.count('class="gantt__bar ') == 4 and "<table" in timeline
+    financing = client.get(url("isek_financing", area)).content.decode()
+    assert 'role="img"' in financing and "360.000,00" in financing  # 4 measures × 3 years × 30,000 €
+    assert "4.802,00" in financing  # spent: 4 × 1,200.50 €
+    indicators = client.get(url("indicator_list", area)).content.decode()
+    assert indicators.count('class="line-chart"') == 2 and "Ausgangswert 2020: 10" in indicators
+
+
+def test_the_comparison_shows_what_the_update_changed(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    from isek.services import version_continue
+
+    version_adopt(version=isek, on=datetime.date(2026, 5, 1), body="Stadtrat", by=role_users["steuerung"])
+    update = version_continue(version=isek, label="Fortschreibung", by=role_users["planung"])
+    update.measures.filter(number="M-1").update(status="abgeschlossen")
+    update.measures.filter(number="M-2").delete()
+    login(client, role_users["koordination"])
+    html = client.get(url("version_compare", area, query=f"alt={isek.pk}&neu={update.pk}")).content.decode()
+    assert "1 Maßnahme entfallen" in html and "Maßnahme M-2" in html
+    assert "abgeschlossen" in html
+
+
+@pytest.mark.parametrize("name", [*PAGES, "measure_page"])
+def test_page_queries_do_not_grow_with_the_data(
+    name: str,
+    client: Client,
+    area: Quartier,
+    isek: Version,
+    grow_isek: Grow,
+    role_users: dict[str, User],
+    assert_constant_queries: Callable[..., int],
+) -> None:
+    login(client, role_users["steuerung"])
+    measure = isek.measures.first()
+    target = url("measure_page", area, measure.pk) if name == "measure_page" else url(name, area)
+
+    def grow() -> None:
+        grow_isek(12)
+        measure.progress_notes.create(date=datetime.date(2025, 10, 1), text="Mehr")
+        measure.milestones.create(date=datetime.date(2027, 1, 1), title="Mehr")
+
+    count = assert_constant_queries(lambda: client.get(target), grow)
+    assert count <= 20, count
+
+
+def test_the_export_reads_the_measures_in_a_fixed_number_of_queries(
+    client: Client, area: Quartier, isek: Version, grow_isek: Grow, role_users: dict[str, User]
+) -> None:
+    login(client, role_users["steuerung"])
+    target = url("measure_list", area, query="export=csv")
+    client.get(target)
+    before = count_queries(lambda: client.get(target))
+    grow_isek(20)
+    assert count_queries(lambda: client.get(target)) == before
