@@ -348,7 +348,14 @@ def measure_list(request: HttpRequest, area: Quartier) -> HttpResponse:
     query = request.GET.copy()
     query.pop("seite", None)
     query.pop("export", None)
-    context.update(form=form, page=page, query=query.urlencode(), headers=_sort_headers(request, sort), sort=sort)
+    context.update(
+        form=form,
+        page=page,
+        query=query.urlencode(),
+        headers=_sort_headers(request, sort),
+        sort=sort,
+        filtered=bool(form.values()),
+    )
     return render_page(request, "isek/measure_list.html", "results", context)
 
 
@@ -429,6 +436,7 @@ def _measure_page(request: HttpRequest, area: Quartier, measure: Measure, **form
         "area": area,
         "measure": measure,
         "version": measure.version,
+        "fassung": f"fassung={measure.version_id}",
         "draft": draft,
         "can_write": writer,
         "can_note": draft and permissions.ADD_PROGRESS_NOTES in perms,
