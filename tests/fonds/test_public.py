@@ -12,7 +12,6 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -67,11 +66,6 @@ def costs(*lines: tuple[str, str], own: str = "", other: str = "", action: str =
             f"line-{number}-amount": amount,
         }
     return data
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit() -> None:
-    cache.clear()  # the rate limit counts per address; each test starts from zero
 
 
 @pytest.fixture
