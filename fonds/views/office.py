@@ -259,6 +259,17 @@ def _targets(application: Application) -> dict[str, list[object]]:
     }
 
 
+def _isek_measures(application: Application) -> list[object]:
+    """The ISEK measures the application serves, each in its newest version (a yearly update copies the
+    links). One query."""
+    from isek.models import Measure
+
+    newest: dict[str, Measure] = {}
+    for measure in Measure.objects.filter(applications=application).order_by("-version__created_at", "-pk"):
+        newest.setdefault(measure.number, measure)
+    return sorted(newest.values(), key=lambda measure: measure.number)
+
+
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
 def application_page(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
@@ -292,6 +303,7 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
         "target_groups": list(application.target_groups.all()),
         "links": list(application.access_links.all()) if can_change else [],
         "candidates": applicant_candidates(application) if can_change and application.applicant_to_review else {},
+        "measures": _isek_measures(application) if permissions.VIEW_ISEK in perms else [],
         "contact_email": (application.person.email if application.person else "")
         or next((link.email for link in application.access_links.all()), ""),
     }

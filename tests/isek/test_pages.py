@@ -383,3 +383,36 @@ def test_the_export_reads_the_measures_in_a_fixed_number_of_queries(
     before = count_queries(lambda: client.get(target))
     grow_isek(20)
     assert count_queries(lambda: client.get(target)) == before
+
+
+def test_a_measure_links_concerns_decisions_and_applications_of_its_area_only(
+    client: Client, area: Quartier, other_area: Quartier, isek: Version, role_users: dict[str, User], aktionsfonds
+) -> None:
+    from django.utils import timezone
+
+    from actors.models import Concern
+    from committees.models import Meeting
+    from tests.fonds.fixtures import make_application
+
+    application = make_application(aktionsfonds)
+    concern = Concern.objects.create(quartier=area, text="Mehr Bänke am Ufer", raised_on="2026-03-01")
+    foreign = Concern.objects.create(quartier=other_area, text="Anderswo", raised_on="2026-03-01")
+    meeting = Meeting.objects.create(committee=aktionsfonds.committee, starts_at=timezone.now(), place="Büro")
+    decision = meeting.items.create(position=1, title="Uferbänke", result="angenommen", yes=5, no=0, abstain=0)
+    meeting.items.create(position=2, title="Offen")  # no decision yet: not offered
+    measure = isek.measures.get(number="M-1")
+    login(client, role_users["planung"])
+    form = client.get(url("measure_edit", area, measure.pk)).content.decode()
+    assert "Uferbänke" in form and ">Offen<" not in form and "Anderswo" not in form
+    data = {
+        "number": "M-1", "title": "Uferweg", "kind": "investiv", "responsible_role": "planung", "status": "idee",
+        "priority": "2", "concerns": [concern.pk], "applications": [application.pk], "decisions": [decision.pk],
+    }  # fmt: skip
+    refused = client.post(url("measure_edit", area, measure.pk), {**data, "concerns": [foreign.pk]})
+    assert refused.status_code == 200 and not measure.concerns.exists()
+    assert client.post(url("measure_edit", area, measure.pk), data).status_code == 302
+
+    page = client.get(url("measure_page", area, measure.pk)).content.decode()
+    assert "Mehr Bänke am Ufer" in page and "Uferbänke" in page and application.title in page
+    application_page = client.get(reverse("application_page", args=[area.slug, application.pk])).content.decode()
+    assert "Dient den ISEK-Maßnahmen" in application_page and "M-1 Uferweg" in application_page
