@@ -15,6 +15,7 @@ from django.db import transaction
 from actors.demo import seed_actors
 from committees.demo import seed_committees
 from fonds.demo import seed_funds
+from isek.demo import seed_isek
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
 from quartier.services import role_grant
 
@@ -154,6 +155,7 @@ def seed_demo(*, scale: str = "small") -> dict[str, int]:
             prefix = "jury" if area.slug == MAIN_AREA.slug else f"jury-{area.slug}-"
             seed_committees(area=area, scale=scale, staff=team, rng=rng, account_prefix=prefix)
             seed_funds(area=area, scale=scale, rng=rng)
+            seed_isek(area=area, scale=scale, rng=rng)
     return {"areas": Quartier.objects.count(), "users": User.objects.count()}
 
 

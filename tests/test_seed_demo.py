@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from isek.models import ProgressNote, Version
 from quartier.demo import DEMO_PASSWORD
 from quartier.models import Quartier, Role, RoleAssignment, User
 from quartier.permissions import ROLE_PERMISSIONS, area_permissions
@@ -29,6 +30,11 @@ def test_small_demo_has_the_area_and_every_demo_user(db: None, settings: object)
         assert area_permissions(user, kiez) == ROLE_PERMISSIONS[role]
     multi = RoleAssignment.objects.filter(user__username="multi").values_list("quartier__slug", "role")
     assert set(multi) == {("kiez-am-kanal", "planung"), ("nordstadt", "gwa")}
+    # The ISEK's progress is noted by the demo staff of the area.
+    authors = set(
+        ProgressNote.objects.filter(measure__version__quartier=kiez).values_list("author__username", flat=True)
+    )
+    assert authors == {"steuerung", "planung", "gwa"}
 
 
 def test_seed_is_idempotent(db: None, settings: object) -> None:
@@ -48,6 +54,7 @@ def test_large_demo_has_five_areas_and_the_coordinator_in_each(
 
     from actors import demo as actors_demo
     from fonds import demo as fonds_demo
+    from isek import demo as isek_demo
 
     settings.DEBUG = True  # type: ignore[attr-defined]
     monkeypatch.setitem(
@@ -56,8 +63,14 @@ def test_large_demo_has_five_areas_and_the_coordinator_in_each(
         dataclasses.replace(actors_demo.SIZES["large"], organisations=80, persons=200, contact_notes=300, concerns=60),
     )
     monkeypatch.setitem(fonds_demo.SIZES, "large", fonds_demo.Sizes(history_years=1, per_fund=10))
+    monkeypatch.setitem(isek_demo.SIZES, "large", isek_demo.Sizes(versions=3, measures=40, indicators=5))
     call_command("seed_demo", scale="large")
     assert Quartier.objects.count() == 5
+    # every area has its ISEK: three yearly versions, the newest a draft with 40 measures
+    for area in Quartier.objects.all():
+        newest = Version.objects.filter(quartier=area).first()
+        assert newest.status == Version.Status.DRAFT and newest.measures.count() == 40, area
+        assert Version.objects.filter(quartier=area, status=Version.Status.ADOPTED).count() == 2, area
     assert RoleAssignment.objects.filter(user__username="koordination").count() == 5
 
 
