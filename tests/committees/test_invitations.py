@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import datetime
 import email
-import os
 import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import icalendar
 import pytest
@@ -31,12 +27,11 @@ from committees.models import AgendaItem, Committee, Meeting, Membership
 from committees.services.invitations import meeting_invitations_send, meeting_invite
 from committees.tasks import send_meeting_invitations
 from quartier.celery import app as celery_app
-from quartier.devenv import stop_processes
 from quartier.models import Quartier, User
 from tests.committees.fixtures import NOW
 from tests.factories import UserFactory
+from tests.workers import start_worker, stop_worker
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
 AGENDA = ["Begrüßung", "Antrag Nachbarschaftsfest", "Verschiedenes"]
 
 
@@ -336,48 +331,15 @@ class MailWorker:
 def mail_worker(tmp_path: Path, transactional_db: None) -> Iterator[MailWorker]:
     """A real Celery worker process on its own queue, talking to the test database, that writes the
     emails it sends into a directory (a worker's mails cannot reach this process's outbox)."""
-    from django.db import connection
-
     mail_dir = tmp_path / "mail"
-    queue = f"test-invitations-{uuid.uuid4().hex[:8]}"
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    env = {
-        **os.environ,
-        "DATABASE_URL": urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"])),
-        "CELERY_QUEUE": queue,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "quartier",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname",
-            f"invitations-test-{os.getpid()}@%h",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    worker = start_worker(
+        "invitations",
+        {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(mail_dir)},
     )
-    # This process sends its tasks to the worker's queue.
-    default_queue = celery_app.conf.task_default_queue
-    celery_app.conf.update(task_default_queue=queue)
     try:
-        yield MailWorker(process=process, mail_dir=mail_dir)
+        yield MailWorker(process=worker.process, mail_dir=mail_dir)
     finally:
-        celery_app.conf.update(task_default_queue=default_queue)
-        stop_processes(process, timeout=20)
+        stop_worker(worker)
 
 
 def _mails_in(directory: Path) -> list[Message]:
