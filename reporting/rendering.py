@@ -11,12 +11,16 @@ Nothing is fetched over the network. The HTML's base URL is the directory of the
 :class:`LocalFetcher` gives WeasyPrint files under that directory and ``data:`` URIs, and refuses
 everything else. A resource that cannot be loaded, or a template error, raises: no PDF with a
 missing stylesheet or another font.
+
+Pictures are inline SVG. WeasyPrint styles an inline ``<svg>`` only by a ``<style>`` inside it, so
+:func:`render_pdf` copies the charts' stylesheet ``static/pdf/charts.css`` into each one.
 """
 
 from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +45,9 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 #: The one stylesheet of the PDFs, as a path relative to the static root.
 STYLESHEET = "pdf/pdf.css"
+#: The stylesheet of the pictures, copied into every inline ``<svg>`` (see :func:`style_svgs`).
+SVG_STYLESHEET = "pdf/charts.css"
+_SVG_START = re.compile(r"<svg\b[^>]*>")
 
 
 class PDFRenderingError(Exception):
@@ -88,6 +95,21 @@ class LocalFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
 
+def style_svgs(html: str, root: Path) -> str:
+    """``html`` with the charts' stylesheet in a ``<style>`` at the start of every inline ``<svg>``: WeasyPrint
+    applies the document's stylesheets to HTML only, and to an SVG only the styles inside it."""
+    if "<svg" not in html:
+        return html
+    try:
+        css = (root / SVG_STYLESHEET).read_text(encoding="utf-8")
+    except OSError as error:
+        raise PDFRenderingError(f"The charts' stylesheet {SVG_STYLESHEET} cannot be read: {error}") from error
+    if "<" in css or "&" in css:  # inside an SVG the HTML parser would read them as markup
+        raise PDFRenderingError(f"The charts' stylesheet {SVG_STYLESHEET} must hold no '<' and no '&'.")
+    style = f"<style>{css}</style>"
+    return _SVG_START.sub(lambda tag: tag.group(0) if tag.group(0).endswith("/>") else tag.group(0) + style, html)
+
+
 def render_pdf(
     template_name: str,
     context: dict[str, Any],
@@ -114,6 +136,7 @@ def render_pdf(
             template_name,
             {**context, "pdf_title": title, "pdf_author": author, "pdf_lang": lang, "pdf_area": area},
         )
+    html = style_svgs(html, root)
     fetcher = LocalFetcher(root)
     try:
         document = HTML(string=html, base_url=f"{root.as_uri()}/", url_fetcher=fetcher)

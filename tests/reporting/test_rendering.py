@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from quartier.models import Quartier
-from reporting.rendering import LocalFetcher, PDFRenderingError, RefusedURL, render_pdf, static_root
+from reporting.rendering import LocalFetcher, PDFRenderingError, RefusedURL, render_pdf, static_root, style_svgs
 
 PAGE_OF = "Page %(number)s of %(count)s"
 
@@ -191,3 +191,25 @@ def test_collected_static_files_serve_when_the_source_is_absent(
     template = write(pdf_templates, "collected.html", LONG)
     pdf = render_pdf(template, {"paragraphs": range(2)}, title="Gesammelt", area=area)
     assert set(embedded_fonts(pdf)) <= shipped_fonts()
+
+
+CHART = """{% extends "pdf/base.html" %}{% block content %}<p>Bild</p>
+<svg viewBox="0 0 100 20" width="100" height="20"><rect class="budget-chart__committed" width="50" height="10"/>
+<text x="0" y="18">Ufer</text></svg>{% endblock %}"""
+
+
+def test_inline_svg_is_drawn_with_the_charts_styles_in_the_shipped_font(pdf_templates: Path, area: Quartier) -> None:
+    """WeasyPrint styles an inline SVG only by the styles inside it: render_pdf puts static/pdf/charts.css there."""
+    pdf = render_pdf(write(pdf_templates, "chart.html", CHART), {}, title="Bild", area=area)
+    drawn = PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data()
+    assert b"/Figure" in drawn and b"0.498039 0.721569 0.643137 rg" in drawn  # the fill of .budget-chart__committed
+    names = font_names(pdf)
+    assert names and all(name.startswith("Source-Sans-3") for name in names), names  # the SVG's text, too
+
+
+def test_a_charts_stylesheet_the_html_parser_would_break_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "pdf").mkdir()
+    (tmp_path / "pdf" / "charts.css").write_text("/* an <svg> in a comment */ .a { fill: red; }")
+    with pytest.raises(PDFRenderingError, match="no '<'"):
+        style_svgs('<p>x</p><svg viewBox="0 0 1 1"></svg>', tmp_path)
+    assert style_svgs("<p>no picture</p>", tmp_path) == "<p>no picture</p>"
