@@ -1,0 +1,132 @@
+"""The annual report as a PDF: the year's figures in German, contents with the right page numbers, metadata, the
+draft's mark and charts drawn in the shipped font. Two renders in all: a draft with data, a final of an empty area."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import types
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone, translation
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from committees.models import Committee, Membership
+from quartier.models import Quartier, User
+from reporting.figures import SECTIONS, gather, key_figures
+from reporting.rendering import render_pdf
+from tests.factories import QuartierFactory
+from tests.reporting.dataset import YEAR, Dataset, build
+
+TITLE = f"Jahresbericht {YEAR} – Kiez am Kanal"
+
+
+def de(message: str) -> str:
+    with translation.override("de"):
+        return translation.gettext(message)
+
+
+def german(amount: str) -> str:
+    """``1234.5`` as German text with two places: ``1.234,50``."""
+    return f"{Decimal(amount):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def pages_of(reader: PdfReader) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def drawn(resources: DictionaryObject, fonts: set[str], streams: list[bytes]) -> None:
+    """The fonts of ``resources`` and the content of its forms (XObjects), recursively."""
+    for font in resources.get("/Font", {}).values():
+        fonts.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+    for xobject in resources.get("/XObject", {}).values():
+        xobject = xobject.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            streams.append(xobject.get_data())
+            drawn(xobject.get("/Resources", DictionaryObject()), fonts, streams)
+
+
+def report(**fields: object) -> types.SimpleNamespace:
+    """What the build gives the template of a ``reporting.models.Report``."""
+    defaults = {"year": YEAR, "kind": "final", "version": 1, "intro": "", "outlook": "", "requested_by": None}
+    created_at = timezone.make_aware(datetime.datetime(YEAR + 1, 1, 20, 10))
+    return types.SimpleNamespace(**{**defaults, "created_at": created_at, **fields})
+
+
+def render(area: Quartier, data: types.SimpleNamespace, author: str = "") -> bytes:
+    context = {"sections": gather(area, data.year), "key_figures": key_figures(area, data.year), "report": data}
+    return render_pdf("reporting/annual_report.html", context, title=TITLE, author=author, area=area)
+
+
+@pytest.fixture
+def data(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Membership]) -> Dataset:
+    return build(area, other_area, jury, jurors)
+
+
+def test_the_draft_report_has_the_figures_the_contents_and_the_mark(data: Dataset) -> None:
+    requested_by: User = data.staff
+    pdf = render(
+        data.area,
+        report(kind="entwurf", version=3, requested_by=requested_by, intro="Ein bewegtes Jahr am Kanal.",
+               outlook="Im nächsten Jahr wird der Uferpark gebaut."),
+        author=requested_by.get_display_name(),
+    )  # fmt: skip
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.metadata.title == TITLE and reader.metadata.author == "Gül Weber"
+    assert reader.trailer["/Root"]["/Lang"] == "de"
+    pages = pages_of(reader)
+    text = " ".join(pages)
+
+    # The year's figures, in German format (worked out in test_figures from the same data).
+    figures = key_figures(data.area, YEAR)
+    for amount in ("7534.56", "1300.00", "12500.50", "3900.25"):  # approved, paid, ISEK planned and spent
+        assert Decimal(amount) in figures.values() and german(amount) in text, amount
+    for amount in ("1234.56", "2484.56", "7515.44", "30000.00", "5800.00"):  # a grant, a fund, totals, a field
+        assert german(amount) in text, amount
+    assert "Runder Tisch Ufer" in text and "Bücherschrank" in text and "Planung läuft, Werkstatt im April." in text
+    assert "Ein bewegtes Jahr am Kanal." in text and "Im nächsten Jahr wird der Uferpark gebaut." in text
+    assert "ISEK 2024" in text and "ISEK 2024, Fortschreibung 2026" not in text  # the adopted version, named
+
+    # The contents list every section with the page it begins on.
+    with translation.override("de"):
+        sections = [(number, str(label)) for number, (_key, label) in enumerate(SECTIONS, start=1)]
+    sections.append((9, de("In our own words")))
+    contents = pages[1]
+    starts = []
+    for number, label in sections:
+        heading = rf"(?<!\S){number} {re.escape(label)}(?!\w)"
+        entry = re.search(heading + r" \.+ (\d+)", contents)
+        assert entry, f"{number} {label} is not in the contents: {contents}"
+        page = int(entry.group(1))
+        first = next(index for index, page_text in enumerate(pages[2:], start=3) if re.search(heading, page_text))
+        assert page == first, f"{label}: the contents say page {page}, it begins on page {first}"
+        starts.append(page)
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)  # in order, each on a page of its own
+    assert f" {len(pages)}" in pages[-1]  # "page N of N" in the last footer
+
+    # A draft is marked on every page.
+    assert all(de("Draft").upper() in page.upper() for page in pages)
+
+    # Every picture is drawn (an inline SVG that fails to load would be left out without an error): contacts by
+    # channel and by field, the funds' budgets, financing by source and by year, a line per indicator. Their text
+    # is set in the shipped font like everything else, which it is only with the charts' styles applied.
+    fonts: set[str] = set()
+    streams: list[bytes] = []
+    for page in reader.pages:
+        streams.append(page.get_contents().get_data())
+        drawn(page["/Resources"], fonts, streams)
+    assert sum(stream.count(b"/Figure") for stream in streams) == 2 + 1 + 1 + 1 + 2
+    assert fonts and all(name.startswith("Source-Sans-3") for name in fonts), fonts
+
+
+def test_a_final_report_of_an_empty_area_has_no_mark_and_no_own_words(db: None) -> None:
+    empty = QuartierFactory(slug="leer", name="Leeres Gebiet")
+    pages = pages_of(PdfReader(io.BytesIO(render(empty, report(kind="final")))))
+    text = " ".join(pages)
+    assert de("Draft").upper() not in text.upper()
+    assert de("In our own words") not in text
+    assert re.search(r"(?<!\S)8 " + re.escape(de("Indicators")) + r" \.+ \d+", pages[1])
+    assert de("This area has no ISEK yet.") in text
