@@ -105,6 +105,9 @@ class Quartier(models.Model):
             ("change_isek", _("Write the ISEK: versions, goals, measures, finances and indicators")),
             ("edit_measures", _("Edit measures (without change_isek only the office's non-investive ones)")),
             ("add_progress_notes", _("Note the progress of any measure")),
+            ("view_reports", _("See the area's reports")),
+            ("build_draft_reports", _("Build and download drafts of the annual report")),
+            ("request_final_reports", _("Request and download the final annual report")),
         ]
         constraints = [
             models.CheckConstraint(

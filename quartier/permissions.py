@@ -46,6 +46,9 @@ VIEW_ISEK = "view_isek"
 CHANGE_ISEK = "change_isek"
 EDIT_MEASURES = "edit_measures"
 ADD_PROGRESS_NOTES = "add_progress_notes"
+VIEW_REPORTS = "view_reports"
+BUILD_DRAFT_REPORTS = "build_draft_reports"
+REQUEST_FINAL_REPORTS = "request_final_reports"
 
 #: Every area permission the matrix manages, in the order of the README table.
 AREA_PERMISSIONS: tuple[str, ...] = (
@@ -69,10 +72,16 @@ AREA_PERMISSIONS: tuple[str, ...] = (
     CHANGE_ISEK,
     EDIT_MEASURES,
     ADD_PROGRESS_NOTES,
+    VIEW_REPORTS,
+    BUILD_DRAFT_REPORTS,
+    REQUEST_FINAL_REPORTS,
 )
 
 #: Planung and Steuerung write the whole ISEK: versions, goals, measures, finances and indicators.
 _ISEK_WRITERS = {VIEW_ISEK, CHANGE_ISEK, EDIT_MEASURES, ADD_PROGRESS_NOTES}
+#: Every role builds drafts of the annual report; Steuerung and Koordination request the final one.
+_REPORT_DRAFTS = {VIEW_REPORTS, BUILD_DRAFT_REPORTS}
+_REPORT_FINALS = {*_REPORT_DRAFTS, REQUEST_FINAL_REPORTS}
 _STAFF_ACTORS = {VIEW_ACTORS, CHANGE_ACTORS, VIEW_PERSONS, VIEW_CONTACTS, VIEW_CONCERNS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -89,9 +98,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CHANGE_FUNDS,
             MANAGE_FUND_MONEY,
             *_ISEK_WRITERS,
+            *_REPORT_FINALS,
         }
     ),
-    Role.PLANUNG: frozenset({VIEW_AREA, VIEW_TEAM, *_STAFF_ACTORS, VIEW_COMMITTEES, VIEW_FUNDS, *_ISEK_WRITERS}),
+    Role.PLANUNG: frozenset(
+        {VIEW_AREA, VIEW_TEAM, *_STAFF_ACTORS, VIEW_COMMITTEES, VIEW_FUNDS, *_ISEK_WRITERS, *_REPORT_DRAFTS}
+    ),
     Role.GEMEINWESENARBEIT: frozenset(
         {
             VIEW_AREA,
@@ -109,12 +121,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_ISEK,
             EDIT_MEASURES,
             ADD_PROGRESS_NOTES,
+            *_REPORT_DRAFTS,
         }
     ),
     # The coordinator reads organisations, networks, concerns and the committees' decisions, but no
     # person's data and no note text.
     Role.KOORDINATION: frozenset(
-        {VIEW_AREA, VIEW_TEAM, VIEW_ACTORS, VIEW_CONCERNS, VIEW_COMMITTEES, VIEW_FUNDS, VIEW_ISEK}
+        {VIEW_AREA, VIEW_TEAM, VIEW_ACTORS, VIEW_CONCERNS, VIEW_COMMITTEES, VIEW_FUNDS, VIEW_ISEK, *_REPORT_FINALS}
     ),
 }
 
@@ -134,6 +147,11 @@ def can_edit_measure(perms: frozenset[str], *, kind: str, responsible_role: str)
     if CHANGE_ISEK in perms:
         return True
     return EDIT_MEASURES in perms and kind == "nicht_investiv" and responsible_role == Role.GEMEINWESENARBEIT
+
+
+def can_see_report(perms: frozenset[str], *, kind: str) -> bool:
+    """Final reports are for Steuerung and Koordination; drafts for everyone who builds them."""
+    return (REQUEST_FINAL_REPORTS if kind == "final" else BUILD_DRAFT_REPORTS) in perms
 
 
 def _checker(user: User) -> ObjectPermissionChecker:

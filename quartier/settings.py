@@ -125,6 +125,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15 * 60.0,
         "options": {"expires": 15 * 60},
     },
+    "sweep-reports": {
+        "task": "reporting.tasks.sweep_reports",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
 }
 
 # Users and permissions -----------------------------------------------------
@@ -236,7 +241,10 @@ FONDS_LINK_DAYS = env_int("FONDS_LINK_DAYS", 365)
 FONDS_RATE_LIMIT = env_int("FONDS_RATE_LIMIT", 10)
 # Files one application may have (attachments, receipts' scans and photos together).
 FONDS_MAX_ATTACHMENTS = env_int("FONDS_MAX_ATTACHMENTS", 20)
+# Reports: a build that shows no sign of life for this many seconds is taken over by the next sweep.
+REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 300)
 for _name, _value in (
+    ("REPORT_STALE_SECONDS", REPORT_STALE_SECONDS),
     ("FONDS_LINK_DAYS", FONDS_LINK_DAYS),
     ("FONDS_RATE_LIMIT", FONDS_RATE_LIMIT),
     ("FONDS_MAX_ATTACHMENTS", FONDS_MAX_ATTACHMENTS),

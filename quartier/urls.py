@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from quartier import health, views
 from quartier.decorators import public_view
 from quartier.forms import LoginForm
+from reporting.views import report_overview
 
 admin.site.site_header = _("Quartier administration")
 admin.site.site_title = _("Quartier")
@@ -49,6 +50,7 @@ area_patterns = [
     path("", include("fonds.views.office")),
     path("", include("fonds.views.letters")),
     path("", include("isek.views")),
+    path("", include("reporting.views")),
 ]
 
 urlpatterns = [
@@ -62,6 +64,7 @@ urlpatterns = [
     path("kalender/", include("committees.views.calendar")),
     path("oeffentlich/", include("fonds.views.public")),
     path("antrag/", include("fonds.views.applicant")),
+    path("berichte/uebersicht/", report_overview, name="report_overview"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -84,7 +84,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -365,17 +365,10 @@ class Table:
 
 
 def isek_version(area: Quartier) -> Version | None:
-    """The ISEK version the report reads: the newest adopted one, else the newest version. One query."""
-    return (
-        Version.objects.filter(quartier=area)
-        .order_by(
-            Case(When(status=Version.Status.ADOPTED, then=Value(0)), default=Value(1)),
-            F("adopted_on").desc(nulls_last=True),
-            "-created_at",
-            "-pk",
-        )
-        .first()
-    )
+    """The ISEK version the report reads: the newest one. An adopted version is frozen, so the year's
+    progress notes, milestones, spending and indicator values are recorded in the draft of its yearly update
+    (Fortschreibung) when there is one. One query."""
+    return Version.objects.filter(quartier=area).order_by("-created_at", "-pk").first()
 
 
 def _held_meetings(area: Quartier, span: Span, prefix: str = "") -> Q:

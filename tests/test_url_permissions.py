@@ -21,7 +21,7 @@ from quartier.permissions import ROLE_PERMISSIONS
 from tests.factories import UserFactory
 
 # Views that need a login but no area permission (they only show the user's own areas).
-LOGIN_ONLY = {"home", "area_switch", "my_ballots"}
+LOGIN_ONLY = {"home", "area_switch", "my_ballots", "report_overview"}
 # The Django admin checks is_staff itself; tested in test_admin_is_for_staff_only.
 SKIP_NAMESPACES = {"admin"}
 
@@ -72,6 +72,7 @@ def sample_values(area: Quartier) -> dict[str, str]:
     agenda_item.subject = application  # … and on the meeting's agenda
     agenda_item.save()
     isek = _isek(area)
+    report = _report(area, staff)
     return {
         "slug": area.slug,
         "model": "quartier.quartier",
@@ -92,6 +93,10 @@ def sample_values(area: Quartier) -> dict[str, str]:
         "payment_pk": str(application.payments.get().pk),
         "attachment_pk": str(application.attachments.get().pk),
         **isek,
+        "report_pk": str(report.pk),
+        "year": str(report.year),
+        "table": "kennzahlen",
+        "fmt": "csv",
         "uidb64": "MQ",
         "token": "set-password",
     }
@@ -198,6 +203,24 @@ def _isek(area: Quartier) -> dict[str, str]:
         "milestone_pk": str(measure.milestones.get().pk),
         "indicator_pk": str(indicator.pk),
     }
+
+
+def _report(area: Quartier, user: object) -> object:
+    """A finished draft of the annual report (every role may see drafts) with its file."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from reporting.models import Report
+
+    data = b"%PDF-1.7 Jahresbericht"
+    report = Report(
+        quartier=area, year=2025, kind="entwurf", version=1, status="fertig", requested_by=user,
+        period_start="2025-01-01", period_end="2025-12-31", sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+    )  # fmt: skip
+    report.file.save("bericht.pdf", ContentFile(data), save=False)
+    report.save()
+    return report
 
 
 def sample_url(route: Route, values: dict[str, str]) -> str:

@@ -267,12 +267,13 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
             )  # fmt: skip
 
     older = Version.objects.create(quartier=area, label="ISEK 2020", status="beschlossen", adopted_on=D(2020, 5, 1))
-    version = Version.objects.create(quartier=area, label="ISEK 2024", status="beschlossen", adopted_on=D(2024, 6, 20))
-    draft = Version.objects.create(quartier=area, label="ISEK 2024, Fortschreibung 2026", previous=version)
+    adopted = Version.objects.create(quartier=area, label="ISEK 2024", status="beschlossen", adopted_on=D(2024, 6, 20))
+    # The report reads the newest version: the draft of the yearly update, where the year's work is recorded.
+    version = Version.objects.create(quartier=area, label="ISEK 2024, Fortschreibung 2026", previous=adopted)
     for spec in MEASURE_SPEC:
         add_measure(version, spec, fields)
     # The same measure, differently, in the other versions: the report must not read them.
-    for other in (older, draft):
+    for other in (older, adopted):
         measure = Measure.objects.create(
             version=other, number="M-1", title="Anders", kind="investiv", responsible_role="planung",
             status=Measure.Status.DONE, end=D(2025, 5, 5),
@@ -312,7 +313,7 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
     )  # fmt: skip
     return Dataset(
         area=area, other_area=other_area, fields=fields, staff=staff, organisations=organisations, persons=persons,
-        jury=jury, council=council, funds=funds, version=version, extra={"draft": draft, "steering": steering},
+        jury=jury, council=council, funds=funds, version=version, extra={"adopted": adopted, "steering": steering},
     )  # fmt: skip
 
 

@@ -88,7 +88,7 @@ def test_the_draft_report_has_the_figures_the_contents_and_the_mark(data: Datase
         assert german(amount) in text, amount
     assert "Runder Tisch Ufer" in text and "Bücherschrank" in text and "Planung läuft, Werkstatt im April." in text
     assert "Ein bewegtes Jahr am Kanal." in text and "Im nächsten Jahr wird der Uferpark gebaut." in text
-    assert "ISEK 2024" in text and "ISEK 2024, Fortschreibung 2026" not in text  # the adopted version, named
+    assert "„ISEK 2024, Fortschreibung 2026“" in text  # the version read (the update's draft), named
 
     # The contents list every section with the page it begins on.
     with translation.override("de"):

@@ -1,0 +1,82 @@
+"""Built reports: each build of an area's annual report is one immutable version.
+
+A request is stored first (status "queued") and only then handed to Celery, so a request made while Redis
+or the worker is down is never lost: a periodic sweep hands it over again (``reporting.tasks``). The task
+claims its row with a conditional update, writes the PDF to a temporary file and moves it into place, so a
+build that runs twice or crashes never leaves a half-written file that can be downloaded.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from quartier.models import AreaScoped
+
+
+def report_path(report: Report, filename: str) -> str:
+    return f"berichte/{report.quartier_id}/{report.year}/jahresbericht-{report.year}-v{report.version}.pdf"
+
+
+class Report(AreaScoped):
+    class Kind(models.TextChoices):
+        FINAL = "final", _("Final report")
+        DRAFT = "entwurf", _("Draft")
+
+    class Status(models.TextChoices):
+        QUEUED = "wartend", _("Queued")
+        RUNNING = "laeuft", _("Running")
+        DONE = "fertig", _("Done")
+        FAILED = "fehlgeschlagen", _("Failed")
+
+    IN_FLIGHT = (Status.QUEUED, Status.RUNNING)
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DRAFT)
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.QUEUED)
+    step = models.CharField(_("step"), max_length=40, blank=True)
+    error = models.TextField(_("reason"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    intro = models.TextField(_("introduction"), blank=True)
+    outlook = models.TextField(_("outlook"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.SET_NULL, null=True
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    file = models.FileField(_("file"), upload_to=report_path, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    key_figures = models.JSONField(_("key figures"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["quartier", "-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["quartier", "year", "version"], name="report_version_unique"),
+            # Two requests for the same report at the same moment build it once: only one in flight.
+            models.UniqueConstraint(
+                fields=["quartier", "year", "kind"],
+                condition=Q(status__in=["wartend", "laeuft"]),
+                name="report_one_build_in_flight",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="fertig") | (~Q(file="") & ~Q(sha256="")),
+                name="report_done_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quartier} {self.year} v{self.version}"
+
+    @property
+    def in_flight(self) -> bool:
+        return self.status in self.IN_FLIGHT

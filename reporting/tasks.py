@@ -1,0 +1,106 @@
+"""Background work of the reports: the build of one report, and the sweep that hands over requests the
+queue never got (Redis or the worker was down) and builds whose worker died.
+
+``build_report`` may be delivered twice (the broker redelivers a task whose worker died, and the sweep
+queues again): only the delivery that claims the row builds; the others return at once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import InterfaceError, OperationalError
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reporting.rendering import PDFRenderingError
+from reporting.services import (
+    build,
+    claim,
+    enqueue,
+    fail,
+    release,
+    remove_leftovers,
+    report_title,
+    stale_or_waiting,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Errors that may pass (the database restarting, a connection lost): the build is retried.
+TRANSIENT = (OperationalError, InterfaceError, OSError)
+MAX_RETRIES = 3
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def build_report(self, report_id: int) -> str:
+    report = claim(report_id)
+    if report is None:
+        return "not claimed"
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            build(report)
+        except PDFRenderingError as error:
+            fail(report, _("The PDF could not be made: %(error)s") % {"error": error})
+            return "failed"
+        except TRANSIENT as error:
+            if self.request.retries >= MAX_RETRIES:
+                fail(
+                    report,
+                    _("The build failed several times for a passing error (%(error)s). Please try again later.")
+                    % {"error": type(error).__name__},
+                )
+                return "failed"
+            release(report)
+            raise self.retry(exc=error, countdown=10 * 2**self.request.retries) from error
+        except Exception as error:
+            logger.exception("Report %s failed", report_id)
+            fail(
+                report,
+                _(
+                    "An unexpected error stopped the build (%(error)s). Please try again; "
+                    "if it fails again, tell the administrator."
+                )
+                % {"error": type(error).__name__},
+            )
+            return "failed"
+        notify_requester(report)
+    return "done"
+
+
+def notify_requester(report: object) -> bool:
+    """Email the requester a link to the finished report. A mail server that cannot be reached does not undo
+    the build: the report's page shows it anyway."""
+    user = report.requested_by  # type: ignore[attr-defined]
+    if user is None or not user.email:
+        return False
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "report_page",
+        kwargs={"slug": report.quartier.slug, "report_pk": report.pk},  # type: ignore[attr-defined]
+    )
+    body = render_to_string("reporting/email/report_done.txt", {"report": report, "link": link, "user": user})
+    message = EmailMessage(subject=report_title(report), body=body, to=[user.email])  # type: ignore[arg-type]
+    try:
+        message.send()
+    except OSError:
+        logger.warning("The mail about report %s could not be sent.", report.pk, exc_info=True)  # type: ignore[attr-defined]
+        return False
+    return True
+
+
+@shared_task
+def sweep_reports() -> int:
+    """Queue again what waits too long or whose worker died; run by Celery beat every minute."""
+    import datetime
+
+    now = timezone.now()
+    remove_leftovers(now)
+    pending = stale_or_waiting(now, waiting_for=datetime.timedelta(seconds=30))
+    for report_id in pending:
+        enqueue(report_id)
+    return len(pending)

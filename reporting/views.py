@@ -1,0 +1,236 @@
+"""The reports' pages: the annual reports of an area by year with the request form, one report's progress
+(polled by htmx) and its download, the key figures as JSON and each table of the report as CSV/XLSX; and,
+across the user's areas, the key figures side by side (``/berichte/uebersicht/``)."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from quartier import permissions
+from quartier.decorators import area_view
+from quartier.exports import FORMATS, table_response
+from quartier.models import Quartier
+from quartier.pages import render_page
+from reporting.forms import ReportRequestForm
+from reporting.models import Report
+from reporting.services import report_request
+
+
+def _perms(request: HttpRequest) -> frozenset[str]:
+    return request.area_perms  # type: ignore[attr-defined]
+
+
+def _years(area: Quartier) -> list[int]:
+    this_year = timezone.localdate().year
+    first = min(area.funding_start or this_year, this_year)
+    return list(range(this_year, max(first, 2000) - 1, -1))
+
+
+def _visible_kinds(perms: frozenset[str]) -> list[str]:
+    return [kind for kind in Report.Kind.values if permissions.can_see_report(perms, kind=kind)]
+
+
+@require_GET
+@area_view(permissions.VIEW_REPORTS)
+def report_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+    perms = _perms(request)
+    years = _years(area)
+    wanted = request.GET.get("jahr", "")
+    year = int(wanted) if wanted.isdigit() and int(wanted) in years else years[0]
+    reports = list(
+        Report.objects.filter(quartier=area, year=year, kind__in=_visible_kinds(perms))
+        .select_related("requested_by")
+        .order_by("-version")
+    )
+    last = reports[0] if reports else None
+    form = ReportRequestForm(
+        perms=perms,
+        initial={"year": year, "intro": last.intro if last else "", "outlook": last.outlook if last else ""},
+    )
+    context = {
+        "area": area,
+        "years": years,
+        "year": year,
+        "reports": reports,
+        "form": form,
+        "can_request": permissions.BUILD_DRAFT_REPORTS in perms,
+    }
+    return render(request, "reporting/report_list.html", context)
+
+
+@require_POST
+@area_view(permissions.BUILD_DRAFT_REPORTS)
+def report_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+    perms = _perms(request)
+    form = ReportRequestForm(request.POST, perms=perms)
+    if form.is_valid():
+        try:
+            report, new = report_request(area=area, by=request.user, perms=perms, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if new:
+                messages.success(request, _("The report is requested; this page shows how far it is."))
+            else:
+                messages.info(request, _("This report is being built already; here is how far it is."))
+            return redirect("report_page", slug=area.slug, report_pk=report.pk)
+    year = form.cleaned_data.get("year") if hasattr(form, "cleaned_data") else None
+    context = {
+        "area": area,
+        "years": _years(area),
+        "year": year or _years(area)[0],
+        "reports": [],
+        "form": form,
+        "can_request": True,
+    }
+    return render(request, "reporting/report_list.html", context)
+
+
+def get_report_for(request: HttpRequest, area: Quartier, pk: int) -> Report:
+    report = Report.objects.filter(quartier=area, pk=pk).select_related("requested_by", "quartier").first()
+    if report is None:
+        raise Http404(_("This report does not exist."))
+    if not permissions.can_see_report(_perms(request), kind=report.kind):
+        raise PermissionDenied(_("Your role may not see this report."))
+    return report
+
+
+@require_GET
+@area_view(permissions.VIEW_REPORTS)
+def report_page(request: HttpRequest, area: Quartier, report_pk: int) -> HttpResponse:
+    """The report's state; while it is queued or running, the state part polls itself every 2 seconds."""
+    from reporting.figures import SECTIONS
+
+    report = get_report_for(request, area, report_pk)
+    steps = [*SECTIONS, ("pdf", _("Making the PDF")), ("save", _("Saving"))]
+    keys = [key for key, _label in steps]
+    current = keys.index(report.step) if report.step in keys else -1
+    context = {
+        "area": area,
+        "report": report,
+        "steps": [
+            {"label": label, "done": index < current, "current": index == current}
+            for index, (_key, label) in enumerate(steps)
+        ],
+    }
+    return render_page(request, "reporting/report_page.html", "state", context)
+
+
+@require_GET
+@area_view(permissions.VIEW_REPORTS)
+def report_download(request: HttpRequest, area: Quartier, report_pk: int) -> HttpResponse:
+    """The PDF, only when it is complete: its SHA-256 is checked against the one stored with the build."""
+    report = get_report_for(request, area, report_pk)
+    if report.status != Report.Status.DONE or not report.file:
+        raise Http404(_("This report is not ready yet."))
+    try:
+        with default_storage.open(report.file.name, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError as error:
+        raise Http404(_("The report's file is missing.")) from error
+    if hashlib.sha256(data).hexdigest() != report.sha256:
+        raise Http404(_("The report's file is damaged; please build the report again."))
+    filename = f"jahresbericht-{area.slug}-{report.year}-v{report.version}"
+    if report.kind == Report.Kind.DRAFT:
+        filename += "-entwurf"
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{filename}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _json_value(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _year_of(area: Quartier, year: int) -> int:
+    if year not in _years(area):
+        raise Http404(_("No report for this year."))
+    return year
+
+
+@require_GET
+@area_view(permissions.VIEW_REPORTS)
+def key_figures_json(request: HttpRequest, area: Quartier, year: int) -> HttpResponse:
+    """The year's key figures as JSON (amounts as strings with a decimal point, to keep their cents)."""
+    from reporting.figures import key_figures
+
+    year = _year_of(area, year)
+    figures = {key: _json_value(value) for key, value in key_figures(area, year).items()}
+    body = {"area": area.slug, "year": year, "key_figures": figures}
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'inline; filename="kennzahlen-{area.slug}-{year}.json"'
+    return response
+
+
+@require_GET
+@area_view(permissions.VIEW_REPORTS)
+def report_table(request: HttpRequest, area: Quartier, year: int, table: str, fmt: str) -> HttpResponse:
+    from reporting.figures import report_tables
+
+    year = _year_of(area, year)
+    tables = report_tables(area, year)
+    if table not in tables or fmt not in FORMATS:
+        raise Http404(_("This table does not exist."))
+    chosen = tables[table]
+    return table_response(
+        filename=f"{table}-{area.slug}-{year}", headers=[str(h) for h in chosen.headers], rows=chosen.rows, fmt=fmt
+    )
+
+
+@require_GET
+@login_required
+def report_overview(request: HttpRequest) -> HttpResponse:
+    """The key figures of every area where the user sees reports, side by side (the coordinator's view)."""
+    from reporting.figures import KEY_FIGURE_LABELS, MONEY_KEYS, key_figures
+
+    areas = [
+        area
+        for area in Quartier.objects.order_by("name")
+        if permissions.can(request.user, permissions.VIEW_REPORTS, area)
+    ]
+    if not areas:
+        raise Http404(_("You see the reports of no area."))
+    this_year = timezone.localdate().year
+    wanted = request.GET.get("jahr", "")
+    year = int(wanted) if wanted.isdigit() and 2000 <= int(wanted) <= this_year else this_year
+    columns = [(area, key_figures(area, year)) for area in areas]
+    rows = [
+        {"label": label, "values": [figures.get(key) for _area, figures in columns], "money": key in MONEY_KEYS}
+        for key, label in KEY_FIGURE_LABELS.items()
+    ]
+    context = {"areas": areas, "year": year, "years": list(range(this_year, 2014, -1)), "rows": rows}
+    if request.GET.get("export") in FORMATS:
+        return table_response(
+            filename=f"kennzahlen-{year}",
+            headers=[_("Key figure"), *[area.name for area in areas]],
+            rows=([row["label"], *row["values"]] for row in rows),
+            fmt=request.GET["export"],
+        )
+    return render(request, "reporting/report_overview.html", context)
+
+
+urlpatterns = [
+    path("berichte/", report_list, name="report_list"),
+    path("berichte/anfordern/", report_new, name="report_new"),
+    path("berichte/<int:report_pk>/", report_page, name="report_page"),
+    path("berichte/<int:report_pk>/pdf/", report_download, name="report_download"),
+    path("berichte/<int:year>/kennzahlen.json", key_figures_json, name="key_figures_json"),
+    path("berichte/<int:year>/tabellen/<slug:table>.<str:fmt>", report_table, name="report_table"),
+]

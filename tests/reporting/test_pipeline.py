@@ -1,0 +1,209 @@
+"""The annual report's pipeline: the request (refused cases, versions, one build at a time), the build by a
+real Celery worker on real Redis, a build whose worker died midway, and a request made while Redis is down."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.utils import timezone
+from pypdf import PdfReader
+
+from quartier.celery import app as celery_app
+from quartier.models import Quartier, Role, User
+from quartier.permissions import ROLE_PERMISSIONS
+from reporting.models import Report
+from reporting.services import claim, report_request
+from reporting.tasks import build_report, sweep_reports
+from tests.workers import Worker, start_worker, stop_worker
+
+STEUERUNG = ROLE_PERMISSIONS[Role.STEUERUNG]
+PLANUNG = ROLE_PERMISSIONS[Role.PLANUNG]
+YEAR = 2025
+
+
+def ask(area: Quartier, user: User, *, kind: str = "final", year: int = YEAR, perms: frozenset[str] = STEUERUNG):
+    return report_request(area=area, year=year, kind=kind, intro="Ein gutes Jahr.", outlook="", by=user, perms=perms)
+
+
+@pytest.mark.django_db
+def test_refused_requests_say_why_and_store_nothing(area: Quartier, role_users: dict[str, User]) -> None:
+    user = role_users["planung"]
+    with pytest.raises(PermissionDenied):
+        ask(area, user, kind="final", perms=PLANUNG)
+    with pytest.raises(ValidationError) as future:
+        ask(area, user, kind="entwurf", perms=PLANUNG, year=timezone.localdate().year + 1)
+    assert "year" in future.value.error_dict
+    with pytest.raises(ValidationError):
+        ask(area, user, kind="bunt", perms=PLANUNG)
+    assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_request_while_one_is_in_flight_returns_that_one_and_versions_count_up(
+    area: Quartier, role_users: dict[str, User], django_capture_on_commit_callbacks
+) -> None:
+    user = role_users["steuerung"]
+    with django_capture_on_commit_callbacks() as queued:
+        first, new = ask(area, user)
+    assert new and first.version == 1 and first.status == "wartend" and len(queued) == 1
+    again, new = ask(area, user)
+    assert again == first and not new
+    draft, new = ask(area, user, kind="entwurf")  # a draft is another report
+    assert new and draft.version == 2
+    Report.objects.filter(pk=first.pk).update(status="fehlgeschlagen", error="x")
+    third, new = ask(area, user)
+    assert new and third.version == 3 and third.period_start == datetime.date(YEAR, 1, 1)
+
+
+def test_two_requests_at_the_same_moment_build_once(
+    transactional_db: None, area: Quartier, role_users: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("reporting.services.enqueue", lambda report_id: True)
+    user = role_users["steuerung"]
+    barrier = threading.Barrier(2)
+    results: list[tuple[Report, bool]] = []
+
+    def request() -> None:
+        try:
+            barrier.wait()
+            results.append(ask(area, user))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Report.objects.count() == 1
+    assert sorted(new for _report, new in results) == [False, True]
+    assert {report.pk for report, _new in results} == {Report.objects.get().pk}
+
+
+@pytest.mark.django_db
+def test_only_one_delivery_claims_a_build(area: Quartier, role_users: dict[str, User]) -> None:
+    report, _new = ask(area, role_users["steuerung"])
+    assert claim(report.pk) is not None
+    assert claim(report.pk) is None  # a second delivery of the task: nothing to do
+    assert build_report.apply(args=[report.pk]).get() == "not claimed"
+
+
+# --- Real worker, real Redis -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def report_worker(transactional_db: None, tmp_path: Path, settings: object) -> Iterator[Worker]:
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = str(media)  # type: ignore[attr-defined]
+    settings.REPORT_STALE_SECONDS = 2  # type: ignore[attr-defined]
+    worker = start_worker(
+        "reports",
+        {
+            "MEDIA_ROOT": str(media),
+            "REPORT_STALE_SECONDS": "2",
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        },
+    )
+    try:
+        yield worker
+    finally:
+        stop_worker(worker)
+
+
+def wait_for(report: Report, worker: Worker, status: str = "fertig", seconds: float = 90) -> Report:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        report.refresh_from_db()
+        if report.status == status:
+            return report
+        assert worker.alive(), worker.errors()
+        time.sleep(0.3)
+    raise AssertionError(f"report {report.pk} is {report.status} ({report.step}), not {status}")
+
+
+def test_a_real_worker_builds_the_report_and_mails_the_requester(
+    report_worker: Worker, area: Quartier, role_users: dict[str, User], tmp_path: Path
+) -> None:
+    user = role_users["koordination"]
+    user.email = "koordination@example.org"
+    user.save()
+    report, _new = ask(area, user, perms=ROLE_PERMISSIONS[Role.KOORDINATION])
+    report = wait_for(report, report_worker)
+    path = Path(report.file.path)
+    data = path.read_bytes()
+    import hashlib
+
+    assert hashlib.sha256(data).hexdigest() == report.sha256 and report.size == len(data)
+    reader = PdfReader(path)
+    assert reader.metadata.title.startswith(f"Jahresbericht {YEAR}")
+    assert "Ein gutes Jahr." in "".join(page.extract_text() for page in reader.pages)
+    assert not list(path.parent.glob(".part-*"))
+    mails = list((tmp_path / "mail").glob("*.log"))
+    assert mails and f"/berichte/{report.pk}/" in mails[0].read_text()
+
+
+def test_a_build_whose_worker_died_midway_is_built_again_and_no_partial_file_is_served(
+    report_worker: Worker, area: Quartier, role_users: dict[str, User], client
+) -> None:
+    user = role_users["steuerung"]
+    # A worker took the report, wrote half a PDF and died: no sign of life since.
+    Report.objects.all().delete()
+    report, _new = report_request(area=area, year=YEAR, kind="final", intro="", outlook="", by=user, perms=STEUERUNG)
+    long_ago = timezone.now() - datetime.timedelta(minutes=10)
+    Report.objects.filter(pk=report.pk).update(status="laeuft", step="pdf", heartbeat_at=long_ago, attempts=1)
+    part = Path(report_worker_media()) / "berichte" / str(area.pk) / str(YEAR) / ".part-dead.pdf"
+    part.parent.mkdir(parents=True, exist_ok=True)
+    part.write_bytes(b"%PDF-1.7 half")
+    old = long_ago.timestamp()
+    import os
+
+    os.utime(part, (old, old))
+    client.force_login(user)
+    assert client.get(f"/gebiet/{area.slug}/berichte/{report.pk}/pdf/").status_code == 404
+
+    assert sweep_reports() >= 1  # what the beat runs every minute
+    report = wait_for(report, report_worker)
+    assert report.attempts == 2 and not part.exists()
+    response = client.get(f"/gebiet/{area.slug}/berichte/{report.pk}/pdf/")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+def point_broker_at(url: str) -> None:
+    """Send this process's tasks to ``url`` from now on (dropping the pooled connections and producers)."""
+    celery_app.conf.broker_url = url
+    celery_app.pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def report_worker_media() -> str:
+    from django.conf import settings
+
+    return str(settings.MEDIA_ROOT)
+
+
+def test_a_request_while_redis_is_down_is_kept_and_built_once_it_is_back(
+    report_worker: Worker, area: Quartier, role_users: dict[str, User]
+) -> None:
+    user = role_users["steuerung"]
+    broker = celery_app.conf.broker_url
+    point_broker_at("redis://127.0.0.1:9/0")  # nothing listens there: Redis is "down"
+    try:
+        report, _new = ask(area, user)
+    finally:
+        point_broker_at(broker)
+    report.refresh_from_db()
+    assert report.status == "wartend"  # kept, not lost, and not failed
+    time.sleep(1.5)
+    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert sweep_reports() == 1
+    assert wait_for(report, report_worker).status == "fertig"

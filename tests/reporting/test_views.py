@@ -1,0 +1,133 @@
+"""The reports' pages: who sees which version, the request form's refusals, the progress fragment, the
+download that never hands out a damaged file, the key figures as JSON, the tables and the overview."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from quartier.models import Quartier, Role, User
+from quartier.services import role_grant
+from reporting.models import Report
+from tests.factories import QuartierFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def done_report(area: Quartier, *, kind: str, version: int, data: bytes = b"%PDF-1.7 Bericht") -> Report:
+    report = Report(
+        quartier=area, year=2025, kind=kind, version=version, status="fertig", period_start="2025-01-01",
+        period_end="2025-12-31", sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+    )  # fmt: skip
+    report.file.save(f"v{version}.pdf", ContentFile(data), save=False)
+    report.save()
+    return report
+
+
+def url(name: str, area: Quartier, *args: object) -> str:
+    return reverse(name, args=[area.slug, *args])
+
+
+def test_final_reports_are_for_steuerung_and_koordination_drafts_for_everyone(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    final = done_report(area, kind="final", version=1)
+    draft = done_report(area, kind="entwurf", version=2)
+    for role, sees_final in (("steuerung", True), ("koordination", True), ("planung", False), ("gwa", False)):
+        client.force_login(role_users[role])
+        listing = client.get(url("report_list", area) + "?jahr=2025").content.decode()
+        assert (url("report_download", area, final.pk) in listing) is sees_final, role
+        assert url("report_download", area, draft.pk) in listing, role
+        assert client.get(url("report_download", area, final.pk)).status_code == (200 if sees_final else 403)
+        assert client.get(url("report_download", area, draft.pk)).status_code == 200
+
+
+def test_the_download_is_the_stored_file_and_a_damaged_one_is_refused(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    report = done_report(area, kind="final", version=1)
+    client.force_login(role_users["koordination"])
+    response = client.get(url("report_download", area, report.pk))
+    assert response.content == b"%PDF-1.7 Bericht"
+    assert response["Content-Type"] == "application/pdf" and response["Cache-Control"] == "private, no-store"
+    assert "jahresbericht-kiez-am-kanal-2025-v1.pdf" in response["Content-Disposition"]
+    with open(report.file.path, "wb") as handle:  # the file changed behind our back
+        handle.write(b"%PDF-1.7 Ber")
+    assert client.get(url("report_download", area, report.pk)).status_code == 404
+    running = Report.objects.create(
+        quartier=area, year=2024, kind="final", version=1, status="laeuft", period_start="2024-01-01",
+        period_end="2024-12-31",
+    )  # fmt: skip
+    assert client.get(url("report_download", area, running.pk)).status_code == 404
+
+
+def test_the_request_form_refuses_what_the_role_may_not_and_a_year_to_come(
+    client: Client, area: Quartier, role_users: dict[str, User], django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(role_users["planung"])
+    form = client.get(url("report_list", area)).content.decode()
+    assert 'value="entwurf"' in form and 'value="final"' not in form
+    refused = client.post(url("report_new", area), {"year": "2025", "kind": "final"})
+    assert refused.status_code == 200 and "Bitte eine gültige Auswahl treffen." in refused.content.decode()
+    next_year = str(timezone.localdate().year + 1)
+    future = client.post(url("report_new", area), {"year": next_year, "kind": "entwurf"})
+    assert "Wählen Sie ein Jahr bis zum laufenden." in future.content.decode()
+    assert not Report.objects.exists()
+    with django_capture_on_commit_callbacks():
+        made = client.post(url("report_new", area), {"year": "2025", "kind": "entwurf", "intro": "Hallo"})
+    report = Report.objects.get()
+    assert made.status_code == 302 and made["Location"] == url("report_page", area, report.pk)
+    assert (report.kind, report.intro, report.requested_by) == ("entwurf", "Hallo", role_users["planung"])
+
+
+def test_the_progress_fragment_polls_while_the_report_is_built_and_stops_when_done(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    report = Report.objects.create(
+        quartier=area, year=2025, kind="entwurf", version=1, status="laeuft", step="funds",
+        period_start="2025-01-01", period_end="2025-12-31",
+    )  # fmt: skip
+    client.force_login(role_users["gwa"])
+    fragment = client.get(url("report_page", area, report.pk), headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 2s"' in fragment and 'aria-current="step"' in fragment
+    assert "<html" not in fragment
+    Report.objects.filter(pk=report.pk).update(status="fehlgeschlagen", error="Das PDF konnte nicht erstellt werden.")
+    failed = client.get(url("report_page", area, report.pk), headers={"HX-Request": "true"}).content.decode()
+    assert "every 2s" not in failed and "Das PDF konnte nicht erstellt werden." in failed
+
+
+def test_key_figures_as_json_and_a_table_as_csv(client: Client, area: Quartier, role_users: dict[str, User]) -> None:
+    from reporting.figures import key_figures, report_tables
+
+    client.force_login(role_users["koordination"])
+    response = client.get(url("key_figures_json", area, 2025))
+    body = json.loads(response.content)
+    assert body["year"] == 2025 and body["area"] == "kiez-am-kanal"
+    assert body["key_figures"] == {key: str(value) if not isinstance(value, int) else value
+                                   for key, value in key_figures(area, 2025).items()}  # fmt: skip
+    assert client.get(url("key_figures_json", area, 1999)).status_code == 404
+    name = next(iter(report_tables(area, 2025)))
+    table = client.get(reverse("report_table", args=[area.slug, 2025, name, "csv"]))
+    assert table.status_code == 200 and table["Content-Type"].startswith("text/csv")
+    assert client.get(reverse("report_table", args=[area.slug, 2025, "gibtsnicht", "csv"])).status_code == 404
+    assert client.get(reverse("report_table", args=[area.slug, 2025, name, "pdf"])).status_code == 404
+
+
+def test_the_overview_compares_only_the_users_areas(
+    client: Client, area: Quartier, other_area: Quartier, role_users: dict[str, User]
+) -> None:
+    third = QuartierFactory(slug="hafen", name="Hafen Ost")
+    coordinator = role_users["koordination"]
+    role_grant(user=coordinator, quartier=other_area, role=Role.KOORDINATION, by=None)
+    client.force_login(coordinator)
+    html = client.get(reverse("report_overview") + "?jahr=2025").content.decode()
+    assert "Kiez am Kanal" in html and "Nordstadt" in html and third.name not in html
+    client.force_login(user_with_role(third, Role.GEMEINWESENARBEIT, username="hafen-gwa"))
+    only = client.get(reverse("report_overview")).content.decode()
+    assert "Hafen Ost" in only and "Kiez am Kanal" not in only
