@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages lock check-migrations browser-deps clean
+.PHONY: run test install lint format messages lock check-migrations browser-deps clean bench
 
 run: $(STAMP)
 	$(BIN)/python -m quartier.devenv run
@@ -52,3 +52,7 @@ browser-deps:
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Benchmarks, not timed tests: the large demo in a throwaway database, then each benchmark (benchmarks/README.md).
+bench: $(STAMP)
+	$(BIN)/python -m quartier.devenv exec sh -c '$(BIN)/python manage.py migrate -v0 && DEBUG=1 $(BIN)/python manage.py seed_demo --scale large && $(BIN)/python benchmarks/report_build.py'

@@ -130,19 +130,37 @@ def render_pdf(
     Raises the template's error if it cannot be rendered, and :class:`PDFRenderingError` if a
     resource (stylesheet, font, image) cannot be loaded. Returns the PDF (tagged, fonts embedded).
     """
-    root = static_root()
+    html = render_html(template_name, context, title=title, author=author, lang=lang, area=area)
+    return html_to_pdf(html, name=template_name)
+
+
+def render_html(
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    title: str,
+    author: str = "",
+    lang: str = "de",
+    area: Quartier | None = None,
+) -> str:
+    """The HTML that :func:`render_pdf` gives WeasyPrint (charts already styled)."""
     with translation.override(lang):
         html = render_to_string(
             template_name,
             {**context, "pdf_title": title, "pdf_author": author, "pdf_lang": lang, "pdf_area": area},
         )
-    html = style_svgs(html, root)
+    return style_svgs(html, static_root())
+
+
+def html_to_pdf(html: str, *, name: str = "document") -> bytes:
+    """WeasyPrint alone: ``html`` (from :func:`render_html`) to a tagged PDF with the fonts embedded."""
+    root = static_root()
     fetcher = LocalFetcher(root)
     try:
         document = HTML(string=html, base_url=f"{root.as_uri()}/", url_fetcher=fetcher)
         pdf = document.write_pdf(font_config=FontConfiguration(), pdf_tags=True)
     except FatalURLFetchingError as error:
-        raise PDFRenderingError(f"{template_name}: {error} ({error.__cause__})") from error.__cause__
+        raise PDFRenderingError(f"{name}: {error} ({error.__cause__})") from error.__cause__
     if not pdf:
-        raise PDFRenderingError(f"{template_name} gave an empty PDF.")
+        raise PDFRenderingError(f"{name} gave an empty PDF.")
     return pdf

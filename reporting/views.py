@@ -181,6 +181,17 @@ def key_figures_json(request: HttpRequest, area: Quartier, year: int) -> HttpRes
 
 @require_GET
 @area_view(permissions.VIEW_REPORTS)
+def report_table_list(request: HttpRequest, area: Quartier, year: int) -> HttpResponse:
+    """Every table of the year's report, each to download as CSV or XLSX (the same live data as the PDF)."""
+    from reporting.figures import report_tables
+
+    year = _year_of(area, year)
+    tables = [(slug, table.title, len(table.rows)) for slug, table in report_tables(area, year).items()]
+    return render(request, "reporting/report_tables.html", {"area": area, "year": year, "tables": tables})
+
+
+@require_GET
+@area_view(permissions.VIEW_REPORTS)
 def report_table(request: HttpRequest, area: Quartier, year: int, table: str, fmt: str) -> HttpResponse:
     from reporting.figures import report_tables
 
@@ -232,5 +243,6 @@ urlpatterns = [
     path("berichte/<int:report_pk>/", report_page, name="report_page"),
     path("berichte/<int:report_pk>/pdf/", report_download, name="report_download"),
     path("berichte/<int:year>/kennzahlen.json", key_figures_json, name="key_figures_json"),
+    path("berichte/<int:year>/tabellen/", report_table_list, name="report_table_list"),
     path("berichte/<int:year>/tabellen/<slug:table>.<str:fmt>", report_table, name="report_table"),
 ]

@@ -179,10 +179,13 @@ def test_a_build_whose_worker_died_midway_is_built_again_and_no_partial_file_is_
 
 def point_broker_at(url: str) -> None:
     """Send this process's tasks to ``url`` from now on (dropping the pooled connections and producers)."""
+    from kombu import pools
+
     celery_app.conf.broker_url = url
     celery_app.pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    pools.reset()  # kombu's shared producer pools still hold the closed connection pool
 
 
 def report_worker_media() -> str:
@@ -207,3 +210,59 @@ def test_a_request_while_redis_is_down_is_kept_and_built_once_it_is_back(
     Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=1))
     assert sweep_reports() == 1
     assert wait_for(report, report_worker).status == "fertig"
+
+
+@pytest.mark.django_db
+def test_a_passing_error_is_retried_and_a_lasting_one_fails_with_a_reason_a_person_can_read(
+    area: Quartier, role_users: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    from reporting import services
+    from reporting.rendering import PDFRenderingError
+
+    report, _new = ask(area, role_users["steuerung"])
+    calls: list[int] = []
+
+    def database_gone_once(report: Report) -> Report:
+        calls.append(report.pk)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return services.build(report)
+
+    monkeypatch.setattr("reporting.tasks.build", database_gone_once)
+    monkeypatch.setattr("reporting.tasks.notify_requester", lambda report: True)
+    assert build_report.apply(args=[report.pk]).get() == "done"  # the retry built it
+    report.refresh_from_db()
+    assert report.status == "fertig" and report.attempts == 2 and len(calls) == 2
+
+    again, _new = ask(area, role_users["steuerung"])
+
+    def database_gone(report: Report) -> Report:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("reporting.tasks.build", database_gone)
+    assert build_report.apply(args=[again.pk]).get() == "failed"
+    again.refresh_from_db()
+    assert again.status == "fehlgeschlagen" and again.attempts == 4  # the first try and three retries
+    assert again.error.startswith("Die Erstellung ist mehrmals an einem vorübergehenden Fehler gescheitert")
+
+    third, _new = ask(area, role_users["steuerung"])
+
+    def broken_font(report: Report) -> Report:
+        raise PDFRenderingError("pdf/fonts/SourceSans3-Regular.ttf cannot be loaded")
+
+    monkeypatch.setattr("reporting.tasks.build", broken_font)
+    assert build_report.apply(args=[third.pk]).get() == "failed"
+    third.refresh_from_db()
+    assert third.status == "fehlgeschlagen" and third.attempts == 1 and not third.file
+    assert third.error == "Das PDF konnte nicht erstellt werden: pdf/fonts/SourceSans3-Regular.ttf cannot be loaded"
+
+
+def test_beat_sweeps_the_reports_every_minute() -> None:
+    from django.conf import settings
+
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["reporting.tasks.sweep_reports"] == 60
+    celery_app.loader.import_default_modules()
+    assert "reporting.tasks.sweep_reports" in celery_app.tasks

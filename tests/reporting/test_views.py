@@ -131,3 +131,15 @@ def test_the_overview_compares_only_the_users_areas(
     client.force_login(user_with_role(third, Role.GEMEINWESENARBEIT, username="hafen-gwa"))
     only = client.get(reverse("report_overview")).content.decode()
     assert "Hafen Ost" in only and "Kiez am Kanal" not in only
+
+
+def test_the_tables_page_links_every_table_in_both_formats(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    from reporting.figures import report_tables
+
+    client.force_login(role_users["gwa"])
+    html = client.get(reverse("report_table_list", args=[area.slug, 2025])).content.decode()
+    for slug in report_tables(area, 2025):
+        for fmt in ("csv", "xlsx"):
+            assert reverse("report_table", args=[area.slug, 2025, slug, fmt]) in html
