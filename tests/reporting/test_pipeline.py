@@ -266,3 +266,30 @@ def test_beat_sweeps_the_reports_every_minute() -> None:
     assert schedule["reporting.tasks.sweep_reports"] == 60
     celery_app.loader.import_default_modules()
     assert "reporting.tasks.sweep_reports" in celery_app.tasks
+
+
+def test_a_worker_killed_during_the_build_leaves_nothing_to_download_and_the_next_worker_finishes_it(
+    report_worker: Worker, area: Quartier, role_users: dict[str, User], client, tmp_path: Path
+) -> None:
+    user = role_users["steuerung"]
+    report, _new = ask(area, user)
+    deadline = time.monotonic() + 60
+    while Report.objects.get(pk=report.pk).status != "laeuft":
+        assert time.monotonic() < deadline and report_worker.alive(), report_worker.errors()
+        time.sleep(0.02)
+    report_worker.kill()  # SIGKILL while it gathers or renders: nothing is finished or handed back
+    report.refresh_from_db()
+    assert report.status == "laeuft" and report.attempts == 1 and not report.file
+    client.force_login(user)
+    assert client.get(f"/gebiet/{area.slug}/berichte/{report.pk}/pdf/").status_code == 404
+
+    successor = start_worker("reports-again", {"MEDIA_ROOT": report_worker_media(), "REPORT_STALE_SECONDS": "2"})
+    try:
+        time.sleep(2.1)  # no sign of life for longer than REPORT_STALE_SECONDS
+        assert sweep_reports() == 1
+        report = wait_for(report, successor)
+    finally:
+        stop_worker(successor)
+    assert report.attempts == 2
+    response = client.get(f"/gebiet/{area.slug}/berichte/{report.pk}/pdf/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -143,3 +143,30 @@ def test_the_tables_page_links_every_table_in_both_formats(
     for slug in report_tables(area, 2025):
         for fmt in ("csv", "xlsx"):
             assert reverse("report_table", args=[area.slug, 2025, slug, fmt]) in html
+
+
+@pytest.mark.parametrize("page", ["report_list", "report_page", "report_table_list", "report_overview"])
+def test_report_pages_read_a_fixed_number_of_queries(
+    page: str, client: Client, area: Quartier, role_users: dict[str, User], assert_constant_queries
+) -> None:
+    from actors.models import ContactNote
+
+    staff = role_users["gwa"]
+    report = done_report(area, kind="entwurf", version=1)
+    urls = {
+        "report_list": url("report_list", area) + "?jahr=2025",
+        "report_page": url("report_page", area, report.pk),
+        "report_table_list": reverse("report_table_list", args=[area.slug, 2025]),
+        "report_overview": reverse("report_overview") + "?jahr=2025",
+    }
+    client.force_login(role_users["koordination"])
+
+    def grow() -> None:
+        for version in range(2, 8):
+            done_report(area, kind="entwurf", version=version)
+        for day in range(1, 20):
+            ContactNote.objects.create(
+                quartier=area, date=f"2025-03-{day:02d}", staff=staff, channel="telefon", topic=f"Kontakt {day}"
+            )
+
+    assert_constant_queries(lambda: client.get(urls[page]), grow)
