@@ -2,48 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.test import Client
 
-from quartier.devenv import stop_processes
-
-BASE_DIR = Path(__file__).resolve().parent.parent
+from tests.workers import start_worker, stop_worker
 
 
 @pytest.fixture
-def celery_worker_process() -> Iterator[subprocess.Popen[bytes]]:
+def celery_worker_process(db: None) -> Iterator[subprocess.Popen[bytes]]:
     """A real Celery worker process on the real Redis broker, as `make run` starts it."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "quartier",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "WARNING",
-            "--hostname",
-            f"healthz-test-{os.getpid()}@%h",
-        ],
-        cwd=BASE_DIR,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    worker = start_worker("healthz")
     try:
-        yield process
+        yield worker.process
     finally:
-        stop_processes(process, timeout=20)
+        stop_worker(worker)
 
 
 def test_healthy_without_worker_says_so(client: Client, db: None) -> None:
