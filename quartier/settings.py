@@ -6,6 +6,7 @@ DATABASE_URL and REDIS_URL to embedded servers when they are not set.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "template_partials",
     "guardian",
     "auditlog",
+    "axes",
     "quartier",
     "actors",
     "committees",
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login with its own page
 ]
 
 ROOT_URLCONF = "quartier.urls"
@@ -135,10 +138,29 @@ CELERY_BEAT_SCHEDULE = {
 # Users and permissions -----------------------------------------------------
 AUTH_USER_MODEL = "quartier.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any password is checked
     "quartier.auth.UsernameOrEmailBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user object
+
+# Passwords are hashed with Argon2; hashes of the older PBKDF2 are read and upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one name from one address,
+# that name is locked out from that address for LOGIN_COOLOFF_MINUTES (HTTP 429, a page that says so).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "quartier.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "quartier.net.client_address"
+AXES_VERBOSE = False
 GUARDIAN_RAISE_403 = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -20,6 +20,8 @@ ROLES = list(Role)
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The login throttle counts failures across tests in its table; tests/test_login_throttle.py turns it on.
+    settings.AXES_ENABLED = False
     # No collectstatic in tests: serve the source files (production uses the manifest storage).
     settings.STORAGES = {
         **settings.STORAGES,

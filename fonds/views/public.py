@@ -28,6 +28,7 @@ from fonds.services.public import application_start
 from fonds.views.applicant import applicant_data, step_context
 from quartier.decorators import public_view
 from quartier.models import Quartier
+from quartier.net import client_address
 
 #: The honeypot: a field people never see or reach. Named so that form-filling bots like it.
 HONEYPOT = "homepage"
@@ -68,15 +69,6 @@ def public_funds(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- rate limit ------------------------------------------------------------------------------------------
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address the request came from; behind our reverse proxy the last address it added."""
-    if settings.BEHIND_PROXY:
-        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _rate_key(address: str) -> str:
