@@ -12,9 +12,21 @@ from quartier.models import Quartier, Role, RoleAssignment, User
 from quartier.permissions import ROLE_PERMISSIONS, area_permissions
 
 
-def test_small_demo_has_the_area_and_every_demo_user(db: None, settings: object) -> None:
-    settings.DEBUG = True  # type: ignore[attr-defined]
-    call_command("seed_demo")
+def test_the_small_demo(client: Client, db: None, settings: object) -> None:
+    """Every property of the small demo on one seed (seeding is the slow part): refused with DEBUG off unless
+    forced, the area and its users with their roles, idempotent, and every demo user logs in."""
+    settings.DEBUG = False  # type: ignore[attr-defined]
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+    call_command("seed_demo", force=True)
+    _has_the_area_and_every_demo_user()
+    _seed_is_idempotent()
+    _every_demo_user_logs_in_and_sees_a_dashboard(client)
+    _the_demo_juror_logs_in_and_finds_the_open_ballot(client)
+
+
+def _has_the_area_and_every_demo_user() -> None:
     assert Quartier.objects.filter(slug="kiez-am-kanal").exists()
     names = set(User.objects.values_list("username", flat=True))
     assert {"admin", "steuerung", "planung", "gwa", "koordination", "multi"} <= names
@@ -37,11 +49,9 @@ def test_small_demo_has_the_area_and_every_demo_user(db: None, settings: object)
     assert authors == {"steuerung", "planung", "gwa"}
 
 
-def test_seed_is_idempotent(db: None, settings: object) -> None:
-    settings.DEBUG = True  # type: ignore[attr-defined]
-    call_command("seed_demo")
+def _seed_is_idempotent() -> None:
     counts = (User.objects.count(), Quartier.objects.count(), RoleAssignment.objects.count())
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     assert (User.objects.count(), Quartier.objects.count(), RoleAssignment.objects.count()) == counts
 
 
@@ -74,18 +84,7 @@ def test_large_demo_has_five_areas_and_the_coordinator_in_each(
     assert RoleAssignment.objects.filter(user__username="koordination").count() == 5
 
 
-def test_seed_refuses_with_debug_off_unless_forced(db: None, settings: object) -> None:
-    settings.DEBUG = False  # type: ignore[attr-defined]
-    with pytest.raises(CommandError, match="DEBUG is off"):
-        call_command("seed_demo")
-    assert not User.objects.exists()
-    call_command("seed_demo", force=True)
-    assert User.objects.filter(username="steuerung").exists()
-
-
-def test_every_demo_user_logs_in_and_sees_a_dashboard(client: Client, db: None, settings: object) -> None:
-    settings.DEBUG = True  # type: ignore[attr-defined]
-    call_command("seed_demo")  # once: seeding is the slow part
+def _every_demo_user_logs_in_and_sees_a_dashboard(client: Client) -> None:
     for username in ["admin", "steuerung", "planung", "gwa", "koordination", "multi"]:
         assert client.login(username=username, password=DEMO_PASSWORD), username
         response = client.get("/", follow=True)
@@ -94,9 +93,7 @@ def test_every_demo_user_logs_in_and_sees_a_dashboard(client: Client, db: None, 
         client.logout()
 
 
-def test_demo_juror_logs_in_and_finds_the_open_ballot(client: Client, db: None, settings: object) -> None:
-    settings.DEBUG = True  # type: ignore[attr-defined]
-    call_command("seed_demo")
+def _the_demo_juror_logs_in_and_finds_the_open_ballot(client: Client) -> None:
     assert client.login(username="jury1", password=DEMO_PASSWORD)
     response = client.get("/", follow=True)
     assert response.request["PATH_INFO"] == "/abstimmungen/"
