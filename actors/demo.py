@@ -1026,7 +1026,7 @@ def _set_times(model: type[models.Model], pks: list[int], **columns: list[dateti
     arrays = ", ".join(["%s::bigint[]"] + ["%s::timestamptz[]"] * len(names))
     aliases = ", ".join(["id", *(quote(name) for name in names)])
     sql = (
-        f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} "  # noqa: S608 - names come from the models
+        f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} "  # noqa: S608  # names come from the models  # nosec B608
         f"FROM unnest({arrays}) AS v({aliases}) WHERE t.id = v.id"
     )
     with connection.cursor() as cursor:

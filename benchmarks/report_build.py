@@ -18,7 +18,7 @@ import json
 import os
 import resource
 import statistics
-import subprocess
+import subprocess  # runs this script again, with its own arguments  # nosec B404
 import sys
 import tempfile
 import time
@@ -128,7 +128,7 @@ def measure_weasyprint(html_path: str) -> dict[str, float]:
 
 
 def child(mode: str, slug: str, year: int, html_path: str) -> dict[str, float]:
-    output = subprocess.run(  # noqa: S603 - this script with its own arguments
+    output = subprocess.run(  # noqa: S603  # this script with its own arguments  # nosec B603
         [sys.executable, __file__, "--child", mode, "--quartier", slug, "--year", str(year), "--html", html_path],
         check=True,
         capture_output=True,

@@ -273,7 +273,7 @@ class Ballot(models.Model):
         ordering = ["-deadline"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="geschlossen") | Q(secret_key=""),
+                condition=~Q(status="geschlossen") | Q(secret_key=""),  # a key field, no password  # nosec B106
                 name="ballot_closed_keeps_no_secret_key",
             ),
         ]

@@ -19,7 +19,7 @@ from isek.demo import seed_isek
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
 from quartier.services import role_grant
 
-DEMO_PASSWORD = "quartier-demo"  # noqa: S105 - documented demo password
+DEMO_PASSWORD = "quartier-demo"  # noqa: S105  # documented demo password, refused without DEBUG  # nosec B105
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ def seed_demo(*, scale: str = "small") -> dict[str, int]:
                             role_grant(user=user, quartier=area, role=role, by=None)
         for area in areas.values():
             team = _office_team(area)
-            rng = random.Random(f"quartier-demo-{area.slug}")  # noqa: S311 - demo data, not secrets
+            rng = random.Random(f"quartier-demo-{area.slug}")  # noqa: S311  # demo data  # nosec B311
             seed_actors(area=area, scale=scale, staff=team, rng=rng)
             # The main area's jurors are jury1 … jury7; other areas' juries get accounts of their own.
             prefix = "jury" if area.slug == MAIN_AREA.slug else f"jury-{area.slug}-"

@@ -18,7 +18,7 @@ import logging
 import os
 import shutil
 import socket
-import subprocess
+import subprocess  # starts the local services and the project's own commands  # nosec B404
 import sys
 import time
 from collections.abc import Iterator
@@ -75,7 +75,7 @@ def embedded_postgres() -> Iterator[str]:
     say(f"starting embedded PostgreSQL in {data_dir}")
     server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
     try:
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # a constant  # nosec B608
         if "1 row" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
         info = server.get_postmaster_info()
@@ -100,7 +100,7 @@ def embedded_redis() -> Iterator[str]:
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     say(f"starting embedded Redis on 127.0.0.1:{port} in {data_dir}")
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # the embedded Redis with fixed arguments  # nosec B603
         [
             _redis_binary(),
             "--port",
@@ -164,7 +164,7 @@ def services(*, mode: str) -> Iterator[dict[str, str]]:
 
 
 def _manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], env=env, check=True, cwd=BASE_DIR)
+    subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], env=env, check=True, cwd=BASE_DIR)  # nosec B603
 
 
 def run() -> int:
@@ -174,7 +174,7 @@ def run() -> int:
         _manage(env, "migrate", "--no-input")
         _manage(env, "seed_demo")
         # The worker runs Celery beat inside (-B): closing due ballots and reminders, as in production.
-        worker = subprocess.Popen(
+        worker = subprocess.Popen(  # this project's Celery worker  # nosec B603
             [
                 sys.executable,
                 "-m",
@@ -193,7 +193,7 @@ def run() -> int:
             env=env,
             cwd=BASE_DIR,
         )
-        web = subprocess.Popen(
+        web = subprocess.Popen(  # this project's development server  # nosec B603
             [sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
             env=env,
             cwd=BASE_DIR,
@@ -230,7 +230,8 @@ def main(argv: list[str]) -> int:
                 print(__doc__)
                 return 2
             executable = shutil.which(args[0], path=env.get("PATH")) or args[0]
-            return subprocess.call([executable, *args[1:]], env=env, cwd=BASE_DIR)
+            # The developer's own command line (`make test`, `devenv exec`), run as typed.
+            return subprocess.call([executable, *args[1:]], env=env, cwd=BASE_DIR)  # nosec B603
     print(__doc__)
     return 2
 

@@ -26,7 +26,7 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. With DEBUG off Quartier needs a long random SECRET_KEY "
             "(or SECRET_KEY_FILE); for development set DEBUG=1 or use `make run`."
         )
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105 - DEBUG only
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105  # DEBUG only  # nosec B105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

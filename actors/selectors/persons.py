@@ -163,7 +163,8 @@ class PersonData:
 
 def person_data(area: Quartier, person: Person, *, with_concerns: bool) -> PersonData:
     """Everything held about ``person`` of ``area``, each kind in one query."""
-    assert person.quartier_id == area.pk
+    if person.quartier_id != area.pk:
+        raise ValueError("The person belongs to another area.")
     return PersonData(
         person=person,
         affiliations=list(
