@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "guardian",
     "auditlog",
     "axes",
+    "csp",
     "quartier",
     "actors",
     "committees",
@@ -63,8 +64,26 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login with its own page
 ]
+
+# Content Security Policy (django-csp): scripts, styles, fonts and images only from this site; no inline
+# script or style (htmx's own indicator style is switched off in base.html), no plugins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "quartier.urls"
 WSGI_APPLICATION = "quartier.wsgi.application"

@@ -40,7 +40,8 @@ Fixtures
     Log in through the real login form (axe-checking the form and the page
     the login leads to) and assert the login worked.
 
-Every page a browser test shows must be axe-checked. The harness enforces
+Every page a browser test shows must be axe-checked, and nothing on it may be blocked by the Content
+Security Policy (the harness listens to the console and fails the test otherwise). The harness enforces
 this: it watches each page's main-frame navigations (new documents, and
 ``history.pushState`` URLs such as ``hx-push-url``; a change of the
 ``#fragment`` alone is ignored) and reports, after an otherwise passing test,
@@ -129,9 +130,16 @@ class AxeGuard:
     last_url: dict[object, str] = field(default_factory=dict)
     unchecked: list[str] = field(default_factory=list)
     screenshots: int = 0
+    blocked: list[str] = field(default_factory=list)
 
     def watch(self, page) -> None:
         page.on("framenavigated", lambda frame: self._navigated(page, frame))
+        page.on("console", lambda message: self._console(page, message))
+
+    def _console(self, page, message) -> None:
+        """Anything the Content Security Policy blocked (an inline script or style, a foreign source)."""
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.blocked.append(f"{page.url}: {message.text}")
 
     def _navigated(self, page, frame) -> None:
         if frame != page.main_frame or not frame.url.startswith(("http://", "https://")):
@@ -188,6 +196,8 @@ def _axe_guard(request: pytest.FixtureRequest) -> Iterator[AxeGuard]:
     guard = AxeGuard(test_name=re.sub(r"[^\w.-]+", "_", request.node.name).strip("_"))
     yield guard
     missed = guard.unchecked + list(guard.pending.values())
+    if guard.blocked and request.node.stash.get(_CALL_PASSED, False):
+        pytest.fail("The Content Security Policy blocked:\n" + "\n".join(guard.blocked), pytrace=False)
     if missed and request.node.stash.get(_CALL_PASSED, False):
         pytest.fail(
             "These pages were shown without an axe check (use visit(), navigates() or axe_check()):\n"
