@@ -1,0 +1,119 @@
+"""Property-based fuzzing (hypothesis) of the public endpoints, which anyone on the internet can reach: whatever
+is sent, never a server error, and never a half-saved record. The examples are derived from a fixed seed, so a
+run is repeatable."""
+
+from __future__ import annotations
+
+import string
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from actors.models import Person
+from fonds.models import AccessLink, Application, CostLine, Fund
+from tests.fonds.test_public import PROJECT, WHO, apply_url, start
+
+FUZZ = settings(
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Anything a form field may carry: text with control characters, very long text, numbers, dates written oddly.
+field_values = st.one_of(
+    st.text(max_size=60),
+    st.text(alphabet=string.printable, min_size=200, max_size=3000),
+    st.sampled_from(["", " ", "on", "0", "-1", "1e309", "NaN", "2026-02-30", "31.12.99", "€", "\x00", "' OR 1=1 --"]),
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+)
+tokens = st.text(alphabet=string.ascii_letters + string.digits + "-_.~%", min_size=0, max_size=80)
+APPLICANT_PATHS = ["", "angaben/", "projekt/", "kosten/", "kosten/summe/", "anhaenge/", "pruefen/", "eingereicht/"]
+
+
+@pytest.fixture
+def fund(aktionsfonds: Fund, settings: object) -> Fund:
+    settings.FONDS_RATE_LIMIT = 10_000  # type: ignore[attr-defined]
+    return aktionsfonds
+
+
+def counts() -> tuple[int, int, int, int]:
+    return Person.objects.count(), Application.objects.count(), AccessLink.objects.count(), CostLine.objects.count()
+
+
+@FUZZ
+@given(token=tokens, path=st.sampled_from([*APPLICANT_PATHS, "nachweis/"]), post=st.booleans())
+def test_a_made_up_private_link_is_a_404_never_an_error(
+    client: Client, fund: Fund, token: str, path: str, post: bool
+) -> None:
+    url = f"/antrag/{quote(token, safe='') or 'x'}/{path}"
+    response = client.post(url, {"title": "x"}) if post else client.get(url)
+    assert response.status_code in {404, 405}, (url, response.status_code)
+
+
+@FUZZ
+@given(slug=tokens, token=tokens)
+def test_made_up_areas_and_calendar_links_are_404s(client: Client, fund: Fund, slug: str, token: str) -> None:
+    for url in (
+        f"/oeffentlich/{quote(slug, safe='') or 'x'}/fonds/",
+        f"/oeffentlich/{quote(slug, safe='') or 'x'}/gremien/",
+        f"/kalender/gremium/{quote(token, safe='') or 'x'}.ics",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+@FUZZ
+@given(data=st.dictionaries(st.sampled_from([*sorted(WHO), "website", "extra"]), field_values), valid=st.booleans())
+def test_the_first_step_either_saves_a_whole_draft_or_nothing(
+    client: Client, fund: Fund, data: dict, valid: bool
+) -> None:
+    before = counts()
+    response = client.post(apply_url(fund), {**(WHO if valid else {}), **data})  # some fields changed, or only junk
+    assert response.status_code in {200, 302, 400}, response.status_code
+    event(f"status {response.status_code}")  # --hypothesis-show-statistics shows both paths are taken
+    after = counts()
+    if response.status_code == 302 and "/antrag/" in response["Location"]:
+        # A new person, their draft and its private link, all three or none.
+        assert (after[0] - before[0], after[1] - before[1], after[2] - before[2]) == (1, 1, 1)
+    else:
+        assert after == before
+
+
+@FUZZ
+@given(data=st.dictionaries(st.sampled_from(sorted(PROJECT)), field_values))
+def test_the_project_step_never_saves_part_of_a_refused_form(client: Client, fund: Fund, data: dict) -> None:
+    token, application = start(client, fund, email="fuzz@example.org")
+    fields = ["title", "description", "goals", "place", "start", "end", "expected_participants"]
+    before = [getattr(application, name) for name in fields]
+    response = client.post(f"/antrag/{token}/projekt/", {**PROJECT, **data})
+    assert response.status_code in {200, 302, 400}, response.status_code
+    event(f"status {response.status_code}")
+    application.refresh_from_db()
+    if response.status_code != 302:
+        assert [getattr(application, name) for name in fields] == before
+
+
+@FUZZ
+@given(
+    lines=st.lists(st.tuples(field_values, field_values, field_values), max_size=4),
+    own=field_values,
+    action=st.sampled_from(["save", "add", "remove-0", "remove-9", "bogus"]),
+)
+def test_the_cost_step_keeps_the_saved_plan_when_it_refuses_a_new_one(
+    client: Client, fund: Fund, lines: list, own: str, action: str
+) -> None:
+    token, application = start(client, fund, email="fuzz@example.org")
+    client.post(f"/antrag/{token}/projekt/", PROJECT)
+    data = {"own_contribution": own, "action": action}
+    for number, (category, description, amount) in enumerate(lines):
+        data |= {f"line-{number}-category": category, f"line-{number}-description": description}
+        data[f"line-{number}-amount"] = amount
+    before = list(application.cost_lines.values_list("description", "amount"))
+    response = client.post(f"/antrag/{token}/kosten/", data)
+    assert response.status_code in {200, 302, 400}, response.status_code
+    event(f"status {response.status_code}")
+    if response.status_code != 302:
+        assert list(application.cost_lines.values_list("description", "amount")) == before
