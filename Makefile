@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages lock check-migrations browser-deps clean bench
+.PHONY: run test install lint format messages lock check-migrations browser-deps clean bench backup restore
 
 run: $(STAMP)
 	$(BIN)/python -m quartier.devenv run
@@ -56,3 +56,11 @@ clean:
 # Benchmarks, not timed tests: the large demo in a throwaway database, then each benchmark (benchmarks/README.md).
 bench: $(STAMP)
 	$(BIN)/python -m quartier.devenv exec sh -c '$(BIN)/python manage.py migrate -v0 && DEBUG=1 $(BIN)/python manage.py seed_demo --scale large && $(BIN)/python benchmarks/report_build.py'
+
+# The database and the uploaded files in one tar file (var/backups/), and back: `make restore FILE=…`.
+backup: $(STAMP)
+	$(BIN)/python -m quartier.devenv exec $(BIN)/python manage.py backup $(if $(FILE),-o $(FILE))
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || (echo "make restore FILE=var/backups/quartier-….tar" && exit 2)
+	$(BIN)/python -m quartier.devenv exec $(BIN)/python manage.py restore $(FILE) --yes
