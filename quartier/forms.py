@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from quartier.models import Quartier
@@ -44,3 +45,13 @@ class QuartierProfileForm(forms.ModelForm):
         if start is not None and end is not None and end < start:
             self.add_error("funding_end", _("The funding period cannot end before it starts."))
         return cleaned
+
+
+def attach_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form that was sent: at its field where it names one the form has, else
+    above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
+from quartier.forms import attach_errors
 from quartier.models import Quartier
 from quartier.pages import render_page
 from reporting.forms import ReportRequestForm
@@ -81,8 +82,7 @@ def report_new(request: HttpRequest, area: Quartier) -> HttpResponse:
         try:
             report, new = report_request(area=area, by=request.user, perms=perms, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            attach_errors(form, error)
         else:
             if new:
                 messages.success(request, _("The report is requested; this page shows how far it is."))

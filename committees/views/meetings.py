@@ -29,6 +29,7 @@ from committees.services.meetings import (
 from committees.views.office import can_change, form_page, get_committee_for, save_form
 from quartier import permissions
 from quartier.decorators import area_view
+from quartier.forms import attach_errors
 from quartier.models import Quartier
 
 
@@ -235,11 +236,7 @@ def agenda_minutes(request: HttpRequest, area: Quartier, meeting_pk: int, agenda
             agenda_item_update(item=item, data=form.cleaned_data, by=request.user)
             notice = _("The minutes of “%(title)s” are saved.") % {"title": item.title}
         except ValidationError as refused:
-            if hasattr(refused, "error_dict"):
-                for field, errors in refused.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, refused)
+            attach_errors(form, refused)
     if not form.errors and not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, notice)
         return redirect("meeting_page", slug=area.slug, meeting_pk=meeting.pk)

@@ -46,6 +46,7 @@ from fonds.services.public import applicant_candidates
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
+from quartier.forms import attach_errors
 from quartier.models import Quartier
 from quartier.pages import render_page
 
@@ -153,11 +154,7 @@ def _fund_form(request: HttpRequest, area: Quartier, fund: Fund | None) -> HttpR
                 saved = fund_update(fund=fund, data=form.cleaned_data, criteria=form.criteria_list(), by=request.user)
                 messages.success(request, _("The fund was saved."))
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            attach_errors(form, error)
         else:
             return redirect("fund_page", slug=area.slug, fund_pk=saved.pk)
     if fund is not None and request.method == "POST":
