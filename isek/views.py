@@ -48,6 +48,7 @@ from isek.selectors import (
     versions_of,
 )
 from isek.services import (
+    check_draft,
     finance_plan_save,
     goal_delete,
     goal_save,
@@ -65,6 +66,7 @@ from isek.services import (
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
+from quartier.forms import attach_errors
 from quartier.models import Quartier, Role
 from quartier.pages import render_page
 
@@ -75,13 +77,19 @@ def _perms(request: HttpRequest) -> frozenset[str]:
     return request.area_perms  # type: ignore[attr-defined]
 
 
-def attach_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: at its field where it names one the form has."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+def _save_form(request: HttpRequest, version: Version, form: Form, save: Any) -> tuple[Any, str]:
+    """The version's draft check, then the sent form, then ``save(cleaned_data)`` (a service). Returns what was
+    saved, or None with the refusal of an adopted version ("" when the form itself shows what went wrong)."""
+    try:
+        check_draft(version)
+    except ValidationError as refused:
+        return None, " ".join(refused.messages)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return save(form.cleaned_data), ""
+        except ValidationError as refused:
+            attach_errors(form, refused)
+    return None, ""
 
 
 def _version_context(request: HttpRequest, area: Quartier) -> dict[str, Any]:
@@ -239,16 +247,12 @@ def version_compare(request: HttpRequest, area: Quartier) -> HttpResponse:
 def _goal_form(request: HttpRequest, area: Quartier, goal: Goal | None) -> HttpResponse:
     version = _target_version(request, area) if goal is None else goal.version
     form = GoalForm(request.POST or None, instance=goal, version=version)
-    if version.status != Version.Status.DRAFT:
-        form.add_error(None, _("An adopted version cannot be changed; make an update (Fortschreibung) of it."))
-    elif request.method == "POST" and form.is_valid():
-        try:
-            goal_save(version=version, data=form.cleaned_data, goal=goal, by=request.user)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("The goal was saved."))
-            return redirect(_version_url("isek_home", area, version))
+    saved, refusal = _save_form(
+        request, version, form, lambda data: goal_save(version=version, data=data, goal=goal, by=request.user)
+    )
+    if saved is not None:
+        messages.success(request, _("The goal was saved."))
+        return redirect(_version_url("isek_home", area, version))
     title = _("Edit goal") if goal else _("New goal")
     return render(
         request,
@@ -258,6 +262,7 @@ def _goal_form(request: HttpRequest, area: Quartier, goal: Goal | None) -> HttpR
             "form": form,
             "title": title,
             "version": version,
+            "refusal": refusal,
             "back": _version_url("isek_home", area, version),
             "delete_url": reverse("goal_delete", args=[area.slug, goal.pk]) if goal else "",
         },
@@ -394,26 +399,23 @@ def _measure_form(request: HttpRequest, area: Quartier, measure: Measure | None)
     if measure is None and permissions.CHANGE_ISEK not in perms:
         initial = {"kind": Measure.Kind.SOCIAL, "responsible_role": Role.GEMEINWESENARBEIT}
     form = MeasureForm(request.POST or None, instance=measure, version=version, perms=perms, initial=initial)
-    if version.status != Version.Status.DRAFT:
-        form.add_error(None, _("An adopted version cannot be changed; make an update (Fortschreibung) of it."))
-    elif request.method == "POST" and form.is_valid():
+
+    def save(_cleaned: dict[str, Any]) -> Measure:
         data, links = form.data_and_links()
-        try:
-            saved = measure_save(version=version, data=data, links=links, perms=perms, measure=measure, by=request.user)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("The measure was saved."))
-            return redirect("measure_page", slug=area.slug, measure_pk=saved.pk)
+        return measure_save(version=version, data=data, links=links, perms=perms, measure=measure, by=request.user)
+
+    saved, refusal = _save_form(request, version, form, save)
+    if saved is not None:
+        messages.success(request, _("The measure was saved."))
+        return redirect("measure_page", slug=area.slug, measure_pk=saved.pk)
     back = (
         reverse("measure_page", args=[area.slug, measure.pk])
         if measure
         else _version_url("measure_list", area, version)
     )
     title = _("Edit %(measure)s") % {"measure": measure} if measure else _("New measure")
-    return render(
-        request, "isek/form.html", {"area": area, "form": form, "title": title, "version": version, "back": back}
-    )
+    context = {"area": area, "form": form, "title": title, "version": version, "back": back, "refusal": refusal}
+    return render(request, "isek/form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -461,8 +463,10 @@ def _posted(
     request: HttpRequest, area: Quartier, measure: Measure, name: str, form: Form, save: Any, done: str, anchor: str
 ) -> HttpResponse:
     """Save an inline form of the measure's page, or show the page again with its errors."""
-    if measure.version.status != Version.Status.DRAFT:
-        messages.error(request, _("An adopted version cannot be changed; make an update (Fortschreibung) of it."))
+    try:
+        check_draft(measure.version)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
         return redirect("measure_page", slug=area.slug, measure_pk=measure.pk)
     if form.is_valid():
         try:
@@ -541,18 +545,24 @@ def measure_finances(request: HttpRequest, area: Quartier, measure_pk: int) -> H
             for row in detail["finance_rows"]
         ]
         formset = YearPlanFormSet(initial=initial, prefix="jahr")
-    error = ""
-    if measure.version.status != Version.Status.DRAFT:
-        error = _("An adopted version cannot be changed; make an update (Fortschreibung) of it.")
-    elif request.method == "POST" and formset.is_valid():
-        try:
-            finance_plan_save(measure=measure, years=formset.plans(), by=request.user)
-        except ValidationError as refused:
-            error = " ".join(refused.messages)
-        else:
-            messages.success(request, _("The cost and financing plan was saved."))
-            return redirect(reverse("measure_page", args=[area.slug, measure.pk]) + "#finances")
-    context = {"area": area, "measure": measure, "formset": formset, "error": error, "version": measure.version}
+    error = refusal = ""
+    try:
+        check_draft(measure.version)
+    except ValidationError as refused:
+        refusal = " ".join(refused.messages)
+    else:
+        if request.method == "POST" and formset.is_valid():
+            try:
+                finance_plan_save(measure=measure, years=formset.plans(), by=request.user)
+            except ValidationError as refused:
+                error = " ".join(refused.messages)
+            else:
+                messages.success(request, _("The cost and financing plan was saved."))
+                return redirect(reverse("measure_page", args=[area.slug, measure.pk]) + "#finances")
+    context = {
+        "area": area, "measure": measure, "formset": formset, "error": error, "refusal": refusal,
+        "version": measure.version,
+    }  # fmt: skip
     return render(request, "isek/finances_form.html", context)
 
 
@@ -678,24 +688,19 @@ def get_indicator_for(area: Quartier, pk: int) -> Indicator:
 def _indicator_form(request: HttpRequest, area: Quartier, indicator: Indicator | None) -> HttpResponse:
     version = _target_version(request, area) if indicator is None else indicator.version
     form = IndicatorForm(request.POST or None, instance=indicator, version=version)
-    if version.status != Version.Status.DRAFT:
-        form.add_error(None, _("An adopted version cannot be changed; make an update (Fortschreibung) of it."))
-    elif request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name != "goals"}
-        try:
-            indicator_save(
-                version=version, data=data, goals=form.cleaned_data["goals"], indicator=indicator, by=request.user
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("The indicator was saved."))
-            return redirect(_version_url("indicator_list", area, version))
+
+    def save(cleaned: dict[str, Any]) -> Indicator:
+        data = {name: value for name, value in cleaned.items() if name != "goals"}
+        return indicator_save(version=version, data=data, goals=cleaned["goals"], indicator=indicator, by=request.user)
+
+    saved, refusal = _save_form(request, version, form, save)
+    if saved is not None:
+        messages.success(request, _("The indicator was saved."))
+        return redirect(_version_url("indicator_list", area, version))
     title = _("Edit %(indicator)s") % {"indicator": indicator} if indicator else _("New indicator")
     back = _version_url("indicator_list", area, version)
-    return render(
-        request, "isek/form.html", {"area": area, "form": form, "title": title, "version": version, "back": back}
-    )
+    context = {"area": area, "form": form, "title": title, "version": version, "back": back, "refusal": refusal}
+    return render(request, "isek/form.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -416,3 +416,25 @@ def test_a_measure_links_concerns_decisions_and_applications_of_its_area_only(
     assert "Mehr Bänke am Ufer" in page and "Uferbänke" in page and application.title in page
     application_page = client.get(reverse("application_page", args=[area.slug, application.pk])).content.decode()
     assert "Dient den ISEK-Maßnahmen" in application_page and "M-1 Uferweg" in application_page
+
+
+def test_opening_a_form_of_an_adopted_version_says_it_is_read_only(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    version_adopt(version=isek, on=datetime.date(2026, 5, 1), body="Stadtrat", by=role_users["steuerung"])
+    login(client, role_users["planung"])
+    measure = isek.measures.get(number="M-1")
+    for target in (
+        url("measure_edit", area, measure.pk),
+        url("measure_new", area, query=f"fassung={isek.pk}"),
+        url("goal_edit", area, Goal.objects.filter(version=isek).first().pk),
+        url("goal_new", area, query=f"fassung={isek.pk}"),
+        url("indicator_edit", area, isek.indicators.first().pk),
+        url("indicator_new", area, query=f"fassung={isek.pk}"),
+        url("measure_finances", area, measure.pk),
+    ):
+        response = client.get(target)
+        assert response.status_code == 200, target
+        html = response.content.decode()
+        assert "Eine beschlossene Fassung kann nicht geändert werden" in html, target
+        assert "Speichern</button>" not in html and "Plan speichern</button>" not in html, target  # nothing to send
