@@ -185,6 +185,18 @@ def can(user: User | AnonymousUser, perm: str, area: Quartier) -> bool:
     return perm in area_permissions(user, area)
 
 
+def areas_where(user: User | AnonymousUser, perm: str) -> list[Quartier]:
+    """The areas where ``user`` may use ``perm`` (every area for an active superuser), by name. One query."""
+    if perm not in AREA_PERMISSIONS:
+        raise ValueError(f"Unknown area permission {perm!r}")
+    if not user.is_authenticated or not user.is_active:
+        return []
+    from guardian.shortcuts import get_objects_for_user
+
+    areas = get_objects_for_user(user, f"quartier.{perm}", klass=Quartier, accept_global_perms=False)
+    return list(areas.order_by("name"))
+
+
 #: What a committee member may do on their committee (django-guardian object permission on the committee).
 VOTE = "vote"
 

@@ -211,11 +211,7 @@ def report_overview(request: HttpRequest) -> HttpResponse:
     """The key figures of every area where the user sees reports, side by side (the coordinator's view)."""
     from reporting.figures import KEY_FIGURE_LABELS, MONEY_KEYS, key_figures
 
-    areas = [
-        area
-        for area in Quartier.objects.order_by("name")
-        if permissions.can(request.user, permissions.VIEW_REPORTS, area)
-    ]
+    areas = permissions.areas_where(request.user, permissions.VIEW_REPORTS)
     if not areas:
         raise Http404(_("You see the reports of no area."))
     this_year = timezone.localdate().year

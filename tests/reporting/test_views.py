@@ -170,3 +170,20 @@ def test_report_pages_read_a_fixed_number_of_queries(
             )
 
     assert_constant_queries(lambda: client.get(urls[page]), grow)
+
+
+def test_the_areas_a_user_sees_reports_of_are_read_in_a_fixed_number_of_queries(
+    area: Quartier, other_area: Quartier, role_users: dict[str, User], superuser: User
+) -> None:
+    from quartier.permissions import VIEW_REPORTS, areas_where
+    from tests.conftest import count_queries
+
+    coordinator = role_users["koordination"]
+    areas_where(coordinator, VIEW_REPORTS)  # warm the content-type cache
+    few = count_queries(lambda: areas_where(coordinator, VIEW_REPORTS))
+    for number in range(5):  # areas where the coordinator has no role: never asked about one by one
+        QuartierFactory(slug=f"gebiet-{number}", name=f"Gebiet {number}")
+    assert count_queries(lambda: areas_where(coordinator, VIEW_REPORTS)) == few == 1
+    assert areas_where(coordinator, VIEW_REPORTS) == [area]
+    assert len(areas_where(superuser, VIEW_REPORTS)) == Quartier.objects.count()
+    assert areas_where(role_users["gwa"], VIEW_REPORTS) == [area]
