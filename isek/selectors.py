@@ -200,8 +200,9 @@ def measures_of(version: Version, filters: dict[str, Any], sort: str = "nummer")
     )
 
 
-def measure_detail(measure: Measure) -> dict[str, Any]:
-    """Everything the measure's page shows, in a fixed number of queries."""
+def finance_plan_of(measure: Measure) -> dict[str, Any]:
+    """The measure's planned costs, financing by source and spending, per year and in total (from the
+    prefetched ``planned_costs``, ``financing`` and ``spendings``)."""
     costs = {row.year: row.amount for row in measure.planned_costs.all()}
     financing: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for row in measure.financing.all():
@@ -227,6 +228,11 @@ def measure_detail(measure: Measure) -> dict[str, Any]:
         "financed": sum((row["financed"] for row in rows), ZERO),
         "spent": sum(spent_by_year.values(), ZERO),
     }
+    return {"spendings": spendings, "finance_rows": rows, "finance_totals": totals}
+
+
+def measure_detail(measure: Measure) -> dict[str, Any]:
+    """Everything the measure's page shows, in a fixed number of queries."""
     return {
         "fields": list(measure.fields_of_action.order_by("position")),
         "goals": list(measure.goals.select_related("parent").order_by("position", "pk")),
@@ -238,9 +244,7 @@ def measure_detail(measure: Measure) -> dict[str, Any]:
         ),
         "milestones": list(measure.milestones.all()),
         "notes": list(measure.progress_notes.select_related("author")),
-        "spendings": spendings,
-        "finance_rows": rows,
-        "finance_totals": totals,
+        **finance_plan_of(measure),
     }
 
 

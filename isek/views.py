@@ -38,6 +38,7 @@ from isek.models import Goal, Indicator, Measure, Milestone, Source, Version
 from isek.selectors import (
     SORTS,
     compare,
+    finance_plan_of,
     goal_tree,
     indicators_of,
     measure_detail,
@@ -539,10 +540,9 @@ def measure_finances(request: HttpRequest, area: Quartier, measure_pk: int) -> H
     if request.method == "POST":
         formset = YearPlanFormSet(request.POST, prefix="jahr")
     else:
-        detail = measure_detail(measure)
         initial = [
             {"year": row["year"], "cost": row["cost"], **dict(zip(Source.values, row["sources"], strict=True))}
-            for row in detail["finance_rows"]
+            for row in finance_plan_of(measure)["finance_rows"]
         ]
         formset = YearPlanFormSet(initial=initial, prefix="jahr")
     error = refusal = ""

@@ -438,3 +438,24 @@ def test_opening_a_form_of_an_adopted_version_says_it_is_read_only(
         html = response.content.decode()
         assert "Eine beschlossene Fassung kann nicht geändert werden" in html, target
         assert "Speichern</button>" not in html and "Plan speichern</button>" not in html, target  # nothing to send
+
+
+def test_the_finance_plan_form_reads_a_fixed_number_of_queries(
+    client: Client,
+    area: Quartier,
+    isek: Version,
+    grow_isek: Grow,
+    role_users: dict[str, User],
+    assert_constant_queries: Callable[..., int],
+) -> None:
+    login(client, role_users["planung"])
+    measure = isek.measures.get(number="M-1")
+
+    def grow() -> None:
+        grow_isek(5)
+        for year in (2028, 2029, 2030):
+            PlannedCost.objects.create(measure=measure, year=year, amount=Decimal("100.00"))
+            Financing.objects.create(measure=measure, year=year, source="privat", amount=Decimal("100.00"))
+
+    count = assert_constant_queries(lambda: client.get(url("measure_finances", area, measure.pk)), grow)
+    assert count <= 12, count
