@@ -33,6 +33,7 @@ def test_my_ballots_lists_the_open_ballot_with_what_is_left(client: Client, ball
     assert response.context["open_ballots"] == [ballot]
     assert response.context["open_ballots"][0].done_count == 0
     assert "Umlauf November" in response.content.decode()
+    assert "<title>Meine Abstimmungen · Quartier</title>" in response.content.decode()  # only the title
 
 
 def test_a_juror_is_sent_from_the_start_page_to_their_ballots(
