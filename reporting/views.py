@@ -48,20 +48,29 @@ def _visible_kinds(perms: frozenset[str]) -> list[str]:
 @require_GET
 @area_view(permissions.VIEW_REPORTS)
 def report_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+    return _report_list_page(request, area, request.GET.get("jahr", ""), form=None)
+
+
+def _report_list_page(
+    request: HttpRequest, area: Quartier, wanted: object, form: ReportRequestForm | None
+) -> HttpResponse:
+    """The year's versions and the request form: a new one (filled from the newest version), or the one sent
+    back with what was wrong."""
     perms = _perms(request)
     years = _years(area)
-    wanted = request.GET.get("jahr", "")
+    wanted = str(wanted or "")
     year = int(wanted) if wanted.isdigit() and int(wanted) in years else years[0]
     reports = list(
         Report.objects.filter(quartier=area, year=year, kind__in=_visible_kinds(perms))
         .select_related("requested_by")
         .order_by("-version")
     )
-    last = reports[0] if reports else None
-    form = ReportRequestForm(
-        perms=perms,
-        initial={"year": year, "intro": last.intro if last else "", "outlook": last.outlook if last else ""},
-    )
+    if form is None:
+        last = reports[0] if reports else None
+        form = ReportRequestForm(
+            perms=perms,
+            initial={"year": year, "intro": last.intro if last else "", "outlook": last.outlook if last else ""},
+        )
     context = {
         "area": area,
         "years": years,
@@ -89,16 +98,7 @@ def report_new(request: HttpRequest, area: Quartier) -> HttpResponse:
             else:
                 messages.info(request, _("This report is being built already; here is how far it is."))
             return redirect("report_page", slug=area.slug, report_pk=report.pk)
-    year = form.cleaned_data.get("year") if hasattr(form, "cleaned_data") else None
-    context = {
-        "area": area,
-        "years": _years(area),
-        "year": year or _years(area)[0],
-        "reports": [],
-        "form": form,
-        "can_request": True,
-    }
-    return render(request, "reporting/report_list.html", context)
+    return _report_list_page(request, area, request.POST.get("year"), form=form)
 
 
 def get_report_for(request: HttpRequest, area: Quartier, pk: int) -> Report:

@@ -187,3 +187,16 @@ def test_the_areas_a_user_sees_reports_of_are_read_in_a_fixed_number_of_queries(
     assert areas_where(coordinator, VIEW_REPORTS) == [area]
     assert len(areas_where(superuser, VIEW_REPORTS)) == Quartier.objects.count()
     assert areas_where(role_users["gwa"], VIEW_REPORTS) == [area]
+
+
+def test_a_refused_request_keeps_the_years_versions_and_what_was_typed(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    draft = done_report(area, kind="entwurf", version=1)
+    client.force_login(role_users["planung"])
+    refused = client.post(url("report_new", area), {"year": "2025", "kind": "final", "intro": "Unser Jahr"})
+    html = refused.content.decode()
+    assert refused.status_code == 200 and "Bitte eine gültige Auswahl treffen." in html
+    assert url("report_download", area, draft.pk) in html and "Noch kein Bericht für dieses Jahr." not in html
+    assert "Unser Jahr" in html
+    assert Report.objects.count() == 1
