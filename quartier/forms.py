@@ -55,3 +55,21 @@ def attach_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the authenticator app (or, where offered, a recovery code)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: object, app_only: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if app_only:
+            self.fields["code"].label = _("Six-digit code from your app")
+            self.fields["code"].widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})
+        else:
+            self.fields["code"].help_text = _("The six-digit code from your app, or one of your recovery codes.")

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "quartier",
     "actors",
     "committees",
@@ -60,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "quartier.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -181,6 +185,13 @@ AXES_LOCKOUT_CALLABLE = "quartier.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "quartier.net.client_address"
 AXES_VERBOSE = False
 GUARDIAN_RAISE_403 = False
+# Two-factor login (django-otp, TOTP apps plus one-time recovery codes): anyone may switch it on under
+# "Sicherheit"; with TWO_FACTOR_REQUIRED on, Steuerung and administrators must.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "Quartier")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled with every wrong code in a row
+OTP_STATIC_THROTTLE_FACTOR = 1
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

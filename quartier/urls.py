@@ -18,7 +18,9 @@ account_patterns = [
         public_view(auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)),
         name="login",
     ),
+    path("anmelden/code/", views.two_factor_verify, name="two_factor_verify"),
     path("abmelden/", public_view(auth_views.LogoutView.as_view()), name="logout"),
+    path("sicherheit/", views.two_factor_setup, name="two_factor_setup"),
     path("passwort/vergessen/", public_view(auth_views.PasswordResetView.as_view()), name="password_reset"),
     path(
         "passwort/vergessen/gesendet/",

@@ -6,15 +6,17 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from quartier import permissions
+from quartier import permissions, twofactor
 from quartier.decorators import area_view, public_view
-from quartier.forms import QuartierProfileForm
+from quartier.forms import QuartierProfileForm, TwoFactorCodeForm, attach_errors
 from quartier.models import Quartier, Role
 from quartier.pages import render_page
 from quartier.selectors import area_changes, memberships_of_cached, object_history, roles_of, team_of
@@ -112,3 +114,81 @@ def locked_out(request: HttpRequest, original_response: HttpResponse | None, cre
     """django-axes's answer to a login that is locked out: a page that says so and for how long (429)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of the login: a code from the app, or a recovery code."""
+    if twofactor.is_verified(request) or twofactor.app_device(request.user) is None:
+        return redirect(_safe_next(request))
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            twofactor.check_code_and_login(request, form.cleaned_data["code"])
+        except ValidationError as refused:
+            attach_errors(form, refused)
+        else:
+            return redirect(_safe_next(request))
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator app (again, for a new phone), renew the recovery codes, or switch it off."""
+    user = request.user
+    device = twofactor.app_device(user)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    forms_by_action = {
+        "confirm": TwoFactorCodeForm(request.POST if action == "confirm" else None, app_only=True, prefix="confirm"),
+        "recovery": TwoFactorCodeForm(request.POST if action == "recovery" else None, app_only=True, prefix="recovery"),
+        "disable": TwoFactorCodeForm(request.POST if action == "disable" else None, prefix="disable"),
+    }
+    recovery_codes: list[str] = []
+    if request.method == "POST":
+        form = forms_by_action.get(action)
+        if form is None:
+            messages.error(request, _("Unknown action."))
+            return redirect("two_factor_setup")
+        if device is None and action != "confirm":
+            messages.error(request, _("Two-factor login is not set up for this account."))
+            return redirect("two_factor_setup")
+        if form.is_valid():
+            code = form.cleaned_data["code"]
+            try:
+                if action == "confirm":
+                    recovery_codes = twofactor.app_confirm(request, code)
+                elif action == "recovery":
+                    recovery_codes = twofactor.recovery_codes_renew(user, code)
+                else:
+                    twofactor.two_factor_disable(request, code)
+                    messages.success(request, _("Two-factor login is switched off."))
+                    return redirect("two_factor_setup")
+            except ValidationError as refused:
+                attach_errors(form, refused)
+            else:
+                device = twofactor.app_device(user)
+                forms_by_action = {
+                    key: TwoFactorCodeForm(app_only=key != "disable", prefix=key) for key in forms_by_action
+                }
+    # Right after a set-up or renewal the page shows the recovery codes only; else it offers a (new) set-up.
+    pending = None if recovery_codes else twofactor.pending_app(request)
+    context = {
+        "device": device,
+        "required": twofactor.is_required(user),
+        "recovery_left": twofactor.recovery_codes_left(user),
+        "recovery_codes": recovery_codes,
+        "pending": pending,
+        "qr": pending.qr_data_uri(user) if pending else "",
+        "forms": forms_by_action,
+        "next": _safe_next(request) if request.GET.get("next") or request.POST.get("next") else "",
+    }
+    return render(request, "registration/two_factor_setup.html", context)
