@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "quartier.outage.DatabaseOutageMiddleware",  # a database outage: 503 with a German message, not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -276,8 +277,11 @@ if not SECURE_HSTS_PRELOAD:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"hide_answered_outages": {"()": "quartier.outage.HideAnsweredOutages"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # A database outage is logged once per request by quartier.outage, not as a server error (nor mailed).
+    "loggers": {"django.request": {"filters": ["hide_answered_outages"]}},
 }
 
 # Persons untouched for this many years appear on the data protection review list.
