@@ -134,7 +134,10 @@ def read_table(content: bytes) -> list[list[str]]:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
         except csv.Error:
             dialect = SemicolonDialect
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+        try:
+            rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+        except csv.Error as exc:  # a cell longer than the csv module reads (131,072 characters)
+            raise FileRefused(_("The file cannot be read as a table: one of its cells is too long.")) from exc
     rows = [row for row in rows if any(row)]
     if len(rows) < 2:
         raise FileRefused(_("The file has no rows below its header."))

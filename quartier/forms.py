@@ -73,3 +73,13 @@ class TwoFactorCodeForm(forms.Form):
             self.fields["code"].widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})
         else:
             self.fields["code"].help_text = _("The six-digit code from your app, or one of your recovery codes.")
+
+
+def whole_number(value: object) -> int | None:
+    """``value`` (a key sent in a form or a query string) as a whole number, or None when it is none.
+
+    Only the digits 0-9 and at most 18 of them: ``str.isdigit`` also takes "²" or "①", which ``int()``
+    refuses, as it refuses a number of thousands of digits; both were server errors where a view checked
+    with ``isdigit`` and then looked the key up."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from quartier import permissions, twofactor
 from quartier.decorators import area_view, public_view
-from quartier.forms import QuartierProfileForm, TwoFactorCodeForm, attach_errors
+from quartier.forms import QuartierProfileForm, TwoFactorCodeForm, attach_errors, whole_number
 from quartier.models import Quartier, Role
 from quartier.pages import render_page
 from quartier.selectors import area_changes, memberships_of_cached, object_history, roles_of, team_of
@@ -98,7 +98,8 @@ def object_history_view(request: HttpRequest, area: Quartier, model: str, object
         model_class = apps.get_model(model)
     except (LookupError, ValueError) as exc:
         raise Http404(_("This object does not exist.")) from exc
-    obj = model_class._default_manager.filter(pk=object_pk).first() if object_pk.isdigit() else None
+    pk = whole_number(object_pk)
+    obj = model_class._default_manager.filter(pk=pk).first() if pk is not None else None
     if obj is None or not hasattr(obj, "get_quartier") or obj.get_quartier().pk != area.pk:
         raise Http404(_("This object does not exist."))
     page = Paginator(object_history(obj), 50).get_page(request.GET.get("seite"))
@@ -118,7 +119,10 @@ def locked_out(request: HttpRequest, original_response: HttpResponse | None, cre
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # Only a path: redirect() reads anything else without a slash as the name of a view (``next=0`` was an error).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 

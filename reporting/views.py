@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
-from quartier.forms import attach_errors
+from quartier.forms import attach_errors, whole_number
 from quartier.models import Quartier
 from quartier.pages import render_page
 from reporting.forms import ReportRequestForm
@@ -59,7 +59,8 @@ def _report_list_page(
     perms = _perms(request)
     years = _years(area)
     wanted = str(wanted or "")
-    year = int(wanted) if wanted.isdigit() and int(wanted) in years else years[0]
+    year = whole_number(wanted)
+    year = year if year in years else years[0]
     reports = list(
         Report.objects.filter(quartier=area, year=year, kind__in=_visible_kinds(perms))
         .select_related("requested_by")
@@ -216,7 +217,8 @@ def report_overview(request: HttpRequest) -> HttpResponse:
         raise Http404(_("You see the reports of no area."))
     this_year = timezone.localdate().year
     wanted = request.GET.get("jahr", "")
-    year = int(wanted) if wanted.isdigit() and 2000 <= int(wanted) <= this_year else this_year
+    year = whole_number(wanted)
+    year = year if year is not None and 2000 <= year <= this_year else this_year
     columns = [(area, key_figures(area, year)) for area in areas]
     rows = [
         {"label": label, "values": [figures.get(key) for _area, figures in columns], "money": key in MONEY_KEYS}

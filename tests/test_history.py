@@ -44,6 +44,7 @@ def test_object_of_another_area_is_not_found_through_this_area(
         "quartier.user/1/",  # users belong to no area
         "nix.nada/1/",
         "quartier.quartier/abc/",
+        "quartier.quartier/²/",  # a digit to str.isdigit, not to int(): was a server error
     ):
         assert client.get(f"/gebiet/{area.slug}/verlauf/{path}").status_code == 404, path
 

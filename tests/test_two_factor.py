@@ -359,3 +359,12 @@ def test_no_made_up_code_is_an_error_or_a_login(client: Client, steuerung: User,
     accepted = code.strip() in {code_for(KEY, step) for step in (-1, 0, 1)} and response.status_code == 302
     assert response.status_code == 200 or accepted, response.status_code
     client.post("/konto/abmelden/")
+
+
+@pytest.mark.parametrize("next_url", ["0", "dashboard", "https://example.org/"])
+def test_a_next_address_that_is_not_a_path_here_leads_home(client: Client, steuerung: User, next_url: str) -> None:
+    """redirect() took a "next" without a slash for the name of a view: "?next=0" was a server error."""
+    client.force_login(steuerung)
+    response = client.get(f"{VERIFY}?next={quote(next_url)}")
+    assert response.status_code == 302
+    assert response["Location"] == "/"

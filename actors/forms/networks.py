@@ -170,4 +170,8 @@ MembershipFormSet = inlineformset_factory(
     fields=["organisation", "person", "start", "end"],
     extra=3,
     can_delete=True,
+    # A tampered form count must not make the server build thousands of forms (Django's default is 2,000).
+    max_num=300,
+    absolute_max=300,
+    validate_max=True,
 )

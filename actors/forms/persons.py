@@ -182,6 +182,10 @@ PersonAffiliationFormSet = inlineformset_factory(
     fields=["organisation", "function", "start", "end"],
     extra=1,
     can_delete=True,
+    # A tampered form count must not make the server build thousands of forms (Django's default is 2,000).
+    max_num=50,
+    absolute_max=50,
+    validate_max=True,
 )
 
 

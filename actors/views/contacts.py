@@ -23,6 +23,7 @@ from actors.services.contacts import contact_note_create, contact_note_set_follo
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
+from quartier.forms import whole_number
 from quartier.models import Quartier
 from quartier.pages import render_page
 
@@ -37,9 +38,12 @@ def get_note_for(area: Quartier, pk: int) -> ContactNote:
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
-    """The ``next`` address the form came from, if it is one of ours; ``fallback`` otherwise."""
+    """The ``next`` address the form came from, if it is one of ours; ``fallback`` otherwise.
+
+    Only a path is taken: ``redirect()`` would read anything else without a slash as the name of a view
+    (``next=0`` was a server error)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -210,18 +214,16 @@ def _quick_actor(area: Quartier, data: dict[str, str]) -> tuple[Organisation | N
     organisation_pk = data.get("organisation_pk", "")
     person_pk = data.get("person_pk", "")
     if organisation_pk:
-        organisation = (
-            Organisation.objects.filter(quartier=area, pk=organisation_pk).first()
-            if organisation_pk.isdigit()
-            else None
-        )
+        number = whole_number(organisation_pk)
+        organisation = Organisation.objects.filter(quartier=area, pk=number).first() if number is not None else None
         if organisation is None:
             raise Http404(_("This organisation does not exist."))
         return organisation, None
     if person_pk:
+        number = whole_number(person_pk)
         person = (
-            Person.objects.filter(quartier=area, pk=person_pk, erased_at__isnull=True).first()
-            if person_pk.isdigit()
+            Person.objects.filter(quartier=area, pk=number, erased_at__isnull=True).first()
+            if number is not None
             else None
         )
         if person is None:

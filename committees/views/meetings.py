@@ -29,7 +29,7 @@ from committees.services.meetings import (
 from committees.views.office import can_change, form_page, get_committee_for, save_form
 from quartier import permissions
 from quartier.decorators import area_view
-from quartier.forms import attach_errors
+from quartier.forms import attach_errors, whole_number
 from quartier.models import Quartier
 
 
@@ -264,9 +264,10 @@ def attendance_save(request: HttpRequest, area: Quartier, meeting_pk: int) -> Ht
             number = key.removeprefix("anwesenheit-")
             if number == key:
                 continue
-            if not number.isdigit():
+            member = whole_number(number)
+            if member is None:
                 raise ValidationError(_("This person is not a member of the committee on the day of the meeting."))
-            statuses[int(number)] = status
+            statuses[member] = status
         attendance_record(meeting=meeting, statuses=statuses, by=request.user)
     except ValidationError as refused:
         error = _refused(refused)

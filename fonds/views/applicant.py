@@ -53,6 +53,7 @@ from fonds.services.public import (
     proof_of_use_submit,
 )
 from quartier.decorators import public_view
+from quartier.forms import whole_number
 from quartier.pages import render_page
 
 LinkView = Callable[..., HttpResponse]
@@ -321,8 +322,8 @@ def step_costs(request: HttpRequest, application: Application, token: str) -> Ht
             rows.append({"category": CostLine.Category.MATERIAL, "description": "", "amount": ""})
             focus = len(rows) - 1
             status = _("Cost item %(number)s added.") % {"number": len(rows)}
-        elif action.startswith("remove-") and action[7:].isdigit() and int(action[7:]) < len(rows):
-            rows.pop(int(action[7:]))
+        elif action.startswith("remove-") and (index := whole_number(action[7:])) is not None and index < len(rows):
+            rows.pop(index)
             status = _("Cost item removed.")
         lines = unbound_line_forms(rows) or unbound_line_forms([{}])
         if isinstance(focus, int):  # the new row's first field, so that typing can go on there
@@ -396,9 +397,7 @@ def step_attachments(request: HttpRequest, application: Application, token: str)
         return refused
     form = AttachmentForm()
     if request.method == "POST" and request.POST.get("remove"):
-        attachment = application.attachments.filter(
-            pk=request.POST["remove"] if request.POST["remove"].isdigit() else 0
-        )
+        attachment = application.attachments.filter(pk=whole_number(request.POST["remove"]) or 0)
         if found := attachment.first():
             try:
                 attachment_remove(application=application, attachment=found)
@@ -507,7 +506,8 @@ def status_page(request: HttpRequest, application: Application, token: str) -> H
 
 def _receipt_count(request: HttpRequest) -> int:
     value = request.GET.get("zeilen", "")
-    return min(max(int(value), 1), 50) if value.isdigit() else 3
+    number = whole_number(value)
+    return min(max(number, 1), 50) if number is not None else 3
 
 
 @public_view
@@ -520,8 +520,8 @@ def proof(request: HttpRequest, application: Application, token: str) -> HttpRes
         return redirect("applicant_status", token=token)
     template = "fonds/public/proof.html"
     row = request.GET.get("zeile", "")
-    if request.method == "GET" and request.htmx and row.isdigit() and int(row) < 50:  # type: ignore[attr-defined]
-        index = int(row)
+    index = whole_number(row)
+    if request.method == "GET" and request.htmx and index is not None and index < 50:  # type: ignore[attr-defined]
         receipt = ReceiptForm(prefix=f"receipt-{index}")
         receipt.fields["date"].widget.attrs["autofocus"] = True
         context = {"receipt": receipt, "number": index + 1, "more": index + 1, "token": token}

@@ -425,6 +425,20 @@ def test_follow_up_toggle_without_javascript_goes_back_but_only_to_our_pages(
     assert not jobcenter.follow_up_done
 
 
+@pytest.mark.parametrize("next_url", ["0", "contact_list", ""])
+def test_follow_up_toggle_goes_to_the_note_when_next_is_no_path(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict, next_url: str
+) -> None:
+    """redirect() took a "next" without a slash for the name of a view: "next=0" was a server error."""
+    jobcenter = notes["jobcenter"]
+    client.force_login(role_users["gwa"])
+    url = f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/erledigt/"
+    response = client.post(url, {"erledigt": "1", "next": next_url})
+    assert response.status_code == 302 and response["Location"] == f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/"
+    jobcenter.refresh_from_db()
+    assert jobcenter.follow_up_done
+
+
 def test_toggling_a_note_without_follow_up_changes_nothing(
     client: Client, area: Quartier, role_users: dict[str, User], notes: dict
 ) -> None:
@@ -561,7 +575,7 @@ def test_refused_quick_entry_comes_back_with_errors_and_saves_nothing(
     assert not ContactNote.objects.exists()
 
 
-@pytest.mark.parametrize("actor", ["foreign", "missing", "none", "erased"])
+@pytest.mark.parametrize("actor", ["foreign", "missing", "none", "erased", "odd digit", "odd person"])
 def test_quick_entry_about_anything_but_an_actor_of_this_area_is_not_found(
     client: Client, area: Quartier, role_users: dict[str, User], foreign_org: Organisation, actor: str
 ) -> None:
@@ -571,6 +585,9 @@ def test_quick_entry_about_anything_but_an_actor_of_this_area_is_not_found(
         "missing": {"organisation_pk": "999999"},
         "none": {"organisation_pk": ""},
         "erased": {"organisation_pk": "", "person_pk": erased.pk},
+        # "²" is a digit to str.isdigit, not to int(): these were server errors.
+        "odd digit": {"organisation_pk": "²"},
+        "odd person": {"organisation_pk": "", "person_pk": "9" * 5000},
     }[actor]
     client.force_login(role_users["gwa"])
     response = client.post(

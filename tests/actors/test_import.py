@@ -102,6 +102,12 @@ def test_windows_encoded_csv_with_commas_is_read(office: Client, area: Quartier)
         (b"", "leer.csv", "Die übertragene Datei ist leer."),
         (b"Name;Ort\n", "kopf.csv", "Die Datei hat unter der Kopfzeile keine Zeilen."),
         (b"Ort;PLZ\nBeispielstadt;12345\n", "ohne-name.csv", "In der Kopfzeile fehlt die Spalte „Name“."),
+        # A cell longer than Python's csv module reads was a server error.
+        (
+            b"Name;Ort\n" + b"x" * 140_000 + b";Beispielstadt\n",
+            "lang.csv",
+            "Die Datei lässt sich nicht als Tabelle lesen: Eine ihrer Zellen ist zu lang.",
+        ),
     ],
 )
 def test_unreadable_files_are_refused_with_a_message(

@@ -618,3 +618,14 @@ def test_person_pages_query_count_does_not_grow(
             note.persons.add(ayse, other)
 
     assert_constant_queries(lambda: client.get(path), grow)  # type: ignore[operator]
+
+
+def test_a_tampered_form_count_is_refused_without_building_thousands_of_forms(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    """Django would build up to 2,000 affiliation forms for a forged TOTAL_FORMS (seconds of work each time)."""
+    client.force_login(role_users["steuerung"])
+    response = client.post(f"{base(area)}neu/", {**VALID, "affiliations-TOTAL_FORMS": str(10**20)})
+    assert response.status_code == 200
+    assert "Bitte höchstens 50 Formulare abschicken." in response.content.decode()
+    assert not Person.objects.filter(last_name="Schulz").exists()

@@ -196,6 +196,18 @@ def test_attendance_shows_the_quorum_and_saves_all_or_nothing(
     assert Attendance.objects.filter(meeting=meeting).count() == 4
 
 
+def test_attendance_of_a_made_up_member_is_refused_not_an_error(
+    gwa: Client, area: Quartier, jury: Committee, jurors: list[Membership]
+) -> None:
+    """A member named by "²" (a digit to str.isdigit, not to int()) was a server error (tests/test_fuzz_forms.py)."""
+    meeting = make_meeting(jury, at=timezone.now() - HOUR)
+    url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/anwesenheit/"
+    data = {f"anwesenheit-{jurors[0].pk}": "anwesend", "anwesenheit-²": "anwesend"}
+    response = gwa.post(url, data, headers={"HX-Request": "true"})
+    assert "ist am Tag der Sitzung kein Mitglied des Gremiums" in page_text(response)
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+
+
 def test_minutes_are_recorded_checked_and_approved_at_the_next_meeting(
     gwa: Client, area: Quartier, jury: Committee, jurors: list[Membership]
 ) -> None:

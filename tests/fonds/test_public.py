@@ -804,3 +804,23 @@ def test_the_status_page_needs_the_same_queries_for_a_longer_history(
             client.post(f"/antrag/{token}/pruefen/")
 
     assert assert_constant_queries(lambda: client.get(f"/antrag/{token}/"), grow) <= 8
+
+
+@pytest.mark.parametrize("number", ["²", "9" * 5000])
+def test_a_row_or_file_named_by_odd_digits_is_left_alone_not_an_error(client: Client, fund: Fund, number: str) -> None:
+    """str.isdigit takes "²" and a number of 5,000 digits, int() neither: both were server errors."""
+    token, _application = draft_with_costs(client, fund)
+    lines = costs(("Zelt", "300"), ("Bühne", "200"), action=f"remove-{number}")
+    kept = client.post(f"/antrag/{token}/kosten/", lines, headers={"HX-Request": "true"})
+    assert kept.status_code == 200 and 'value="Zelt"' in kept.content.decode()
+    assert client.post(f"/antrag/{token}/anhaenge/", {"remove": number}).status_code < 500
+
+
+@pytest.mark.parametrize("number", ["²", "9" * 5000])
+def test_receipt_rows_asked_for_by_odd_digits_are_the_usual_ones(
+    client: Client, fund: Fund, staff: dict, number: str
+) -> None:
+    token, application = submitted(client, fund)
+    paid(application, staff)
+    assert client.get(f"/antrag/{token}/nachweis/?zeile={number}", headers={"HX-Request": "true"}).status_code == 200
+    assert 'name="receipt-2-vendor"' in text(client.get(f"/antrag/{token}/nachweis/?zeilen={number}"))

@@ -200,3 +200,17 @@ def test_a_refused_request_keeps_the_years_versions_and_what_was_typed(
     assert url("report_download", area, draft.pk) in html and "Noch kein Bericht für dieses Jahr." not in html
     assert "Unser Jahr" in html
     assert Report.objects.count() == 1
+
+
+@pytest.mark.parametrize("year", ["²", "9" * 5000])
+def test_a_year_of_odd_digits_shows_the_newest_year_not_an_error(
+    client: Client, area: Quartier, role_users: dict[str, User], year: str
+) -> None:
+    """str.isdigit takes "²" and a number of 5,000 digits, int() neither: the list, the refused request and the
+    overview were server errors (found by tests/test_fuzz_forms.py)."""
+    client.force_login(role_users["koordination"])
+    assert client.get(url("report_list", area) + f"?jahr={year}").status_code == 200
+    refused = client.post(url("report_new", area), {"year": year, "kind": "entwurf"})
+    assert refused.status_code == 200 and "Bitte eine ganze Zahl eingeben." in refused.content.decode()
+    assert not Report.objects.exists()
+    assert client.get(reverse("report_overview") + f"?jahr={year}").status_code == 200
