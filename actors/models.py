@@ -63,11 +63,23 @@ class Organisation(AreaScoped):
         indexes = [
             models.Index(fields=["quartier", "name"], name="organisation_area_name"),
             # The same expression as actors.selectors.ORGANISATION_SEARCH_VECTOR, so searches use it.
-            GinIndex(SearchVector("name", "description", config="german"), name="organisation_search"),
+            # Without fastupdate, new rows go straight into the index instead of a pending list that only
+            # a vacuum merges: after a bulk load the pending list made the index too slow for the planner.
+            GinIndex(
+                SearchVector("name", "description", config="german"), name="organisation_search", fastupdate=False
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_kind_display(self) -> str:
+        """What Django's generated method returns, without building a dict of every (translated) choice on each
+        call: lists show it on every row."""
+        try:
+            return str(self.Kind(self.kind).label)
+        except ValueError:
+            return self.kind
 
 
 class Person(AreaScoped):

@@ -213,6 +213,10 @@ class Application(AreaScoped):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
+        indexes = [
+            # The application list's order (fonds.selectors.applications_of): its first page without a sort.
+            models.Index(fields=["quartier", "-created_at", "-id"], name="application_area_created"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
@@ -231,6 +235,14 @@ class Application(AreaScoped):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_status_display(self) -> str:
+        """What Django's generated method returns, without building a dict of every (translated) choice on each
+        call: the application list shows it on every row."""
+        try:
+            return str(Status(self.status).label)
+        except ValueError:
+            return self.status
 
     @property
     def applicant(self) -> Organisation | Person | None:

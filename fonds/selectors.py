@@ -88,7 +88,8 @@ def recorded_of(application: Application) -> Decimal:
 
 def applications_of(area: object, filters: dict[str, object] | None = None) -> QuerySet[Application]:
     """The area's applications for the list, newest first, filtered by fund, status, field of action and a
-    search in title and applicant."""
+    search in title and applicant, with their fund and applicant (the list does not show fields of action:
+    who needs them prefetches them)."""
     from django.db.models import Q
 
     filters = filters or {}
@@ -107,7 +108,7 @@ def applications_of(area: object, filters: dict[str, object] | None = None) -> Q
             | Q(person__last_name__icontains=q)
             | Q(person__first_name__icontains=q)
         )
-    return applications.prefetch_related("fields_of_action").order_by("-created_at", "-pk")
+    return applications.order_by("-created_at", "-pk")
 
 
 def status_counts(fund: Fund) -> list[tuple[str, str, int]]:

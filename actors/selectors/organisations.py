@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet
 
 from actors.models import Affiliation, ContactNote, NetworkMembership, Organisation
-from quartier.models import Quartier
+from quartier.models import FieldOfAction, Quartier
 
 #: The expression the GIN index on organisations is built on; queries must use the same.
 ORGANISATION_SEARCH_VECTOR = SearchVector("name", "description", config="german")
@@ -37,24 +38,30 @@ class OrganisationFilter:
 
 
 def organisations_for(area: Quartier, filters: OrganisationFilter) -> QuerySet[Organisation]:
-    """The area's organisations matching ``filters``, ordered by name, with their fields of action."""
+    """The area's organisations matching ``filters``, ordered by name, each with ``field_of_action_names``: the
+    names of its fields of action in their order (in the same query, for the rows fetched only)."""
     queryset = Organisation.objects.filter(quartier=area)
     query = prefix_query(filters.q)
     if query is not None:
-        queryset = queryset.annotate(search=ORGANISATION_SEARCH_VECTOR).filter(search=query)
+        # alias, not annotate: the vector is only matched (where it pays, by the GIN index), never selected.
+        queryset = queryset.alias(search=ORGANISATION_SEARCH_VECTOR).filter(search=query)
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
+    # No DISTINCT: a many-to-many table holds a pair only once, so joining it for one value cannot repeat
+    # an organisation; network memberships can (one per period), hence a subquery there.
     if filters.field_of_action:
         queryset = queryset.filter(fields_of_action=filters.field_of_action)
     if filters.target_group:
         queryset = queryset.filter(target_groups=filters.target_group)
     if filters.network:
-        queryset = queryset.filter(network_memberships__network=filters.network)
+        members = NetworkMembership.objects.filter(network=filters.network, organisation__isnull=False)
+        queryset = queryset.filter(pk__in=members.values("organisation_id"))
     if filters.inside_area is not None:
         queryset = queryset.filter(inside_area=filters.inside_area)
     if filters.active_only:
         queryset = queryset.filter(active=True)
-    return queryset.distinct().order_by("name", "pk").prefetch_related("fields_of_action")
+    names = FieldOfAction.objects.filter(organisation=OuterRef("pk")).order_by("position", "name").values("name")
+    return queryset.annotate(field_of_action_names=ArraySubquery(names)).order_by("name", "pk")
 
 
 def organisation_detail(area: Quartier, pk: int, *, with_people: bool, with_contacts: bool) -> Organisation | None:

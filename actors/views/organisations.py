@@ -54,7 +54,7 @@ def organisations_export(organisations: object, *, area: Quartier, fmt: str) -> 
         [
             org.name,
             kinds.get(org.kind, org.kind),
-            ", ".join(field.name for field in org.fields_of_action.all()),
+            ", ".join(org.field_of_action_names),
             org.street,
             org.postcode,
             org.city,

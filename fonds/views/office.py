@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -46,12 +46,28 @@ from fonds.services.public import applicant_candidates
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
-from quartier.forms import attach_errors
+from quartier.forms import attach_errors, whole_number
 from quartier.models import Quartier
 from quartier.pages import render_page
 
 PAGE_SIZE = 25
 FORWARDABLE = TRANSITIONS["put_forward"][0]
+
+
+class IdsFirstPaginator(Paginator):
+    """Pages a queryset with joins (``select_related``) by picking the page's ids in a subquery of the same
+    query: the order and the offset are taken on the table alone (an index scan), and the joins are made for
+    the page's rows only instead of for every row before sorting. Same rows, same order, same query count."""
+
+    def page(self, number: int | str) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        rows = rows.filter(pk__in=rows.values("pk")[bottom:top]) if top > bottom else rows[bottom:top]
+        return self._get_page(rows, number, self)
 
 
 def get_fund_for(area: Quartier, pk: int) -> Fund:
@@ -183,8 +199,8 @@ def application_list(request: HttpRequest, area: Quartier) -> HttpResponse:
     applications = applications_of(area, form.values())
     export = request.GET.get("export")
     if export in FORMATS:
-        return _export(applications, area=area, fmt=export)
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("seite"))
+        return _export(applications.prefetch_related("fields_of_action"), area=area, fmt=export)
+    page = IdsFirstPaginator(applications, PAGE_SIZE).get_page(request.GET.get("seite"))
     query = request.GET.copy()
     query.pop("seite", None)
     context = {"area": area, "form": form, "page": page, "query": query.urlencode()}
@@ -339,9 +355,9 @@ def application_step(request: HttpRequest, area: Quartier, application_pk: int) 
             committee_id = application.fund.committee_id
             meeting = ballot = None
             if target.startswith("sitzung-"):
-                meeting = Meeting.objects.filter(committee_id=committee_id, pk=target[8:] or 0).first()
+                meeting = Meeting.objects.filter(committee_id=committee_id, pk=whole_number(target[8:]) or 0).first()
             elif target.startswith("abstimmung-"):
-                ballot = Ballot.objects.filter(committee_id=committee_id, pk=target[11:] or 0).first()
+                ballot = Ballot.objects.filter(committee_id=committee_id, pk=whole_number(target[11:]) or 0).first()
             if target not in {"", "buero"} and meeting is None and ballot is None:
                 raise ValidationError(_("Choose a meeting or a ballot of the fund's committee."))
             application_put_forward(application=application, meeting=meeting, ballot=ballot, by=by)
@@ -360,11 +376,11 @@ def application_step(request: HttpRequest, area: Quartier, application_pk: int) 
             from actors.models import Organisation, Person
             from fonds.services.public import applicant_review
 
-            person_pk, organisation_pk = data.get("person", ""), data.get("organisation", "")
-            person = Person.objects.filter(quartier=area, pk=person_pk).first() if person_pk.isdigit() else None
+            person_pk, organisation_pk = whole_number(data.get("person")), whole_number(data.get("organisation"))
+            person = Person.objects.filter(quartier=area, pk=person_pk).first() if person_pk is not None else None
             organisation = (
                 Organisation.objects.filter(quartier=area, pk=organisation_pk).first()
-                if organisation_pk.isdigit()
+                if organisation_pk is not None
                 else None
             )
             applicant_review(application=application, person=person, organisation=organisation, by=by)
@@ -421,7 +437,9 @@ def access_links(request: HttpRequest, area: Quartier, application_pk: int) -> H
 
     application = get_application_for(area, application_pk)
     if request.POST.get("action") == "revoke":
-        link = AccessLink.objects.filter(application=application, pk=request.POST.get("link") or 0).first()
+        link = AccessLink.objects.filter(
+            application=application, pk=whole_number(request.POST.get("link")) or 0
+        ).first()
         if link is None:
             messages.error(request, _("This link does not exist."))
         else:

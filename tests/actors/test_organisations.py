@@ -81,6 +81,21 @@ def test_filter_by_field_target_group_and_network(
     assert names(client.get(f"{base}?netzwerk={organisations['network'].pk}")) == ["Kita Sonnenschein"]
 
 
+def test_an_organisation_with_two_periods_in_a_network_is_listed_once(
+    client: Client, area: Quartier, role_users: dict[str, User], organisations: dict[str, Organisation]
+) -> None:
+    kita, network = organisations["kita"], organisations["network"]
+    kita.fields_of_action.add(FieldOfAction.objects.exclude(key="bildung").first())
+    NetworkMembership.objects.create(network=network, organisation=kita, start="2020-01-01", end="2021-12-31")
+    client.force_login(role_users["gwa"])
+    response = client.get(f"/gebiet/{area.slug}/organisationen/?netzwerk={network.pk}&q=kita")
+    assert names(response) == ["Kita Sonnenschein"]
+    assert "1 Organisation" in response.content.decode()
+    fields = list(kita.fields_of_action.order_by("position", "name").values_list("name", flat=True))
+    assert response.context["page"].object_list[0].field_of_action_names == fields
+    assert f"<td>{', '.join(fields)}</td>" in response.content.decode()
+
+
 def test_a_network_of_another_area_is_no_filter_here(
     client: Client, area: Quartier, other_area: Quartier, role_users: dict[str, User], organisations: dict
 ) -> None:

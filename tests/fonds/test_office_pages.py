@@ -121,6 +121,21 @@ def test_the_list_filters_and_exports(
     assert "Hoffest" in csv and "Kiezputz" not in csv and "750,00" in csv
 
 
+def test_the_list_pages_newest_first_with_their_applicants(
+    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant
+) -> None:
+    made = [make_application(aktionsfonds, person=applicant, title=f"Antrag {n}") for n in range(30)]
+    client.force_login(staff["gwa"])
+    url = f"/gebiet/{area.slug}/fonds/antraege/"
+    first, second = client.get(url).context["page"], client.get(url, {"seite": "2"}).context["page"]
+    shown = [*first.object_list, *second.object_list]
+    expected = sorted(made, key=lambda application: (application.created_at, application.pk), reverse=True)
+    assert [application.pk for application in shown] == [application.pk for application in expected]
+    assert first.paginator.count == 30 and len(second.object_list) == 5
+    assert all(application.person == applicant for application in shown)
+    assert client.get(url, {"seite": "9"}).context["page"].number == 2
+
+
 def test_files_are_served_only_to_the_area(
     client: Client, area: Quartier, other_area: Quartier, staff: dict, aktionsfonds: Fund, applicant
 ) -> None:
@@ -269,3 +284,26 @@ def test_the_office_decision_takes_amounts_with_a_decimal_comma(
     client.post(step, {"action": "decide", "decision": "approve", "amount": "400,50"})
     application.refresh_from_db()
     assert application.status == Status.APPROVED and application.approved_amount == Decimal("400.50")
+
+
+def test_made_up_keys_in_the_steps_are_refused_not_an_error(
+    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant
+) -> None:
+    """A meeting, person or link named by "²" (a digit to str.isdigit, not to int) or by letters was a server
+    error (found by tests/test_fuzz_forms.py)."""
+    from tests.fonds.test_lifecycle import eligible
+
+    application = eligible(make_application(aktionsfonds, person=applicant), staff)
+    client.force_login(staff["gwa"])
+    page = f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/"
+    for target in ("sitzung-x", "sitzung-²", "abstimmung-9" + "9" * 5000):
+        refused = messages_of(client.post(page + "schritt/", {"action": "put_forward", "target": target}, follow=True))
+        assert refused == ["Wählen Sie eine Sitzung oder eine Abstimmung des Gremiums des Fonds."]
+    step = {"action": "review_applicant", "person": "²", "organisation": "x"}
+    assert messages_of(client.post(page + "schritt/", step, follow=True)) == [
+        "Die antragstellende Person ist schon geprüft."
+    ]
+    refused = messages_of(client.post(page + "links/", {"action": "revoke", "link": "²"}, follow=True))
+    assert refused == ["Diesen Link gibt es nicht."]
+    application.refresh_from_db()
+    assert application.status == Status.ELIGIBLE
