@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from isek import charts
+from isek import charts, display
 from isek.forms import (
     AdoptForm,
     GoalForm,
@@ -38,10 +38,12 @@ from isek.models import Goal, Indicator, Measure, Milestone, Source, Version
 from isek.selectors import (
     SORTS,
     compare,
+    field_names_of,
     finance_plan_of,
     goal_tree,
     indicators_of,
     measure_detail,
+    measure_rows,
     measures_of,
     overview,
     pick_version,
@@ -67,7 +69,7 @@ from isek.services import (
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
-from quartier.forms import attach_errors
+from quartier.forms import attach_errors, whole_number
 from quartier.models import Quartier, Role
 from quartier.pages import render_page
 
@@ -97,10 +99,15 @@ def _version_context(request: HttpRequest, area: Quartier) -> dict[str, Any]:
     """The area's versions and the one chosen (404 if the area has none yet is not used: pages say so)."""
     versions = versions_of(area)
     version = pick_version(versions, request.GET.get("fassung"))
+    statuses = {key: str(label) for key, label in Version.Status.choices}
     return {
         "area": area,
         "versions": versions,
         "version": version,
+        "version_options": [
+            {"pk": v.pk, "label": v.label, "status": statuses.get(v.status, v.status), "selected": v == version}
+            for v in versions
+        ],
         "can_change": permissions.CHANGE_ISEK in _perms(request),
         "can_edit_measures": permissions.EDIT_MEASURES in _perms(request),
         "fassung": f"fassung={version.pk}" if version else "",
@@ -176,9 +183,9 @@ def get_version_for(area: Quartier, pk: int) -> Version:
 
 def _target_version(request: HttpRequest, area: Quartier) -> Version:
     """The version a new goal, measure or indicator goes into: ``fassung`` or else the newest one."""
-    wanted = request.POST.get("fassung") or request.GET.get("fassung") or ""
-    if wanted.isdigit():
-        return get_version_for(area, int(wanted))
+    wanted = whole_number(request.POST.get("fassung") or request.GET.get("fassung"))
+    if wanted is not None:
+        return get_version_for(area, wanted)
     version = Version.objects.filter(quartier=area).order_by("-created_at", "-pk").first()
     if version is None:
         raise Http404(_("This area has no ISEK version yet."))
@@ -346,11 +353,10 @@ def measure_list(request: HttpRequest, area: Quartier) -> HttpResponse:
         sort = "nummer"
     if version is None:
         return render(request, "isek/measure_list.html", {**context, "form": form})
-    measures = measures_of(version, form.values(), sort)
     export = request.GET.get("export")
     if export in FORMATS:
-        return _measure_export(measures, version=version, area=area, fmt=export)
-    page = Paginator(measures, PAGE_SIZE).get_page(request.GET.get("seite"))
+        return _measure_export(measures_of(version, form.values(), sort), version=version, area=area, fmt=export)
+    page = Paginator(measure_rows(version, form.values(), sort), PAGE_SIZE).get_page(request.GET.get("seite"))
     query = request.GET.copy()
     query.pop("seite", None)
     query.pop("export", None)
@@ -361,8 +367,37 @@ def measure_list(request: HttpRequest, area: Quartier) -> HttpResponse:
         headers=_sort_headers(request, sort),
         sort=sort,
         filtered=bool(form.values()),
+        rows=_measure_table(list(page.object_list), area),
     )
     return render_page(request, "isek/measure_list.html", "results", context)
+
+
+def _measure_table(measures: list[dict[str, Any]], area: Quartier) -> list[dict[str, str | None]]:
+    """The cells of the measures table, as text (``measure_rows`` and their fields of action, one query)."""
+    fields = field_names_of([measure["pk"] for measure in measures])
+    kinds = {key: str(label) for key, label in Measure.Kind.choices}
+    roles = {key: str(label) for key, label in Measure._meta.get_field("responsible_role").choices}
+    statuses = {key: str(label) for key, label in Measure.Status.choices}
+    money = display.money_formatter()
+    measure_url = display.url_maker("measure_page", area.slug)
+    return [
+        {
+            "number": measure["number"],
+            "url": measure_url(measure["pk"]),
+            "title": measure["title"],
+            "lead": None if measure["lead_organisation_id"] is None else measure["lead_organisation__name"],
+            "fields": ", ".join(fields[measure["pk"]]) or "–",
+            "kind": kinds.get(measure["kind"], measure["kind"]),
+            "responsible": roles.get(measure["responsible_role"], measure["responsible_role"]),
+            "status": measure["status"],
+            "status_label": statuses.get(measure["status"], measure["status"]),
+            "start": display.month(measure["start"]),
+            "end": display.month(measure["end"]),
+            "planned": money(measure["planned"]),
+            "priority": str(measure["priority"]),
+        }
+        for measure in measures
+    ]
 
 
 def _measure_export(measures: Any, *, version: Version, area: Quartier, fmt: str) -> HttpResponse:
@@ -649,9 +684,21 @@ def financing_overview(request: HttpRequest, area: Quartier) -> HttpResponse:
         return table_response(
             filename=f"finanzierung-{area.slug}-{version.pk}", headers=headers, rows=table, fmt=export
         )
+    money = display.money_formatter()
+
+    def shown(row: dict[str, Any]) -> dict[str, Any]:
+        """The row's amounts as the page writes them; those of the sources as table cells."""
+        return {
+            "cost": money(row["cost"]),
+            "planned_cells": display.number_cells([money(amount) for amount in row["planned"]]),
+            "planned_total": money(row["planned_total"]),
+            "spent_cells": display.number_cells([money(amount) for amount in row["spent"]]),
+            "spent_total": money(row["spent_total"]),
+        }
+
     context.update(
-        rows=rows,
-        totals=totals,
+        rows=[{"year": row["year"], **shown(row)} for row in rows],
+        totals=shown(totals),
         sources=Source.choices,
         chart=charts.stacked_bars(years, sources, data.financing, data.spent, data.costs),
     )

@@ -90,6 +90,20 @@ def test_a_bad_sort_or_filter_is_ignored(
     assert "4 Maßnahmen" in response.content.decode()
 
 
+@pytest.mark.parametrize("fassung", ["²", "9" * 5000])
+def test_a_version_named_by_odd_digits_is_the_newest_one_not_an_error(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User], fassung: str
+) -> None:
+    """str.isdigit takes "²" and a number of 5,000 digits, int() neither: the pages and the forms that choose the
+    version by ``fassung`` were server errors (found by tests/test_fuzz_forms.py)."""
+    login(client, role_users["planung"])
+    for name in PAGES:
+        assert client.get(url(name, area, query=f"fassung={fassung}")).status_code == 200, name
+    response = client.post(url("goal_new", area), {"fassung": fassung, "title": "Saubere Ufer"})
+    assert response.status_code == 302
+    assert isek.goals.filter(title="Saubere Ufer").exists()
+
+
 def test_planung_adds_a_measure_and_a_wrong_one_is_refused_with_nothing_saved(
     client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
 ) -> None:

@@ -1,0 +1,54 @@
+"""Values of the ISEK's long tables made ready for the templates once per request, as the template filters would
+show them: the measures table and the financing overview have hundreds of cells, and a filter or a method call
+per cell (``floatformat``, ``date``, ``get_FOO_display``, ``{% url %}``) costs more than the rest of the page."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.formats import get_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+CENT = Decimal("0.01")
+NO_DATE = "–"
+
+
+def money_formatter() -> Callable[[Decimal], str]:
+    """A function that writes an amount exactly as ``{{ amount|floatformat:"2g" }}`` does in the active language
+    (rounded half up to cents, with thousands separators), at a fraction of its cost."""
+    grouping = get_format("NUMBER_GROUPING")
+    if grouping != 3:  # a grouping Python's format cannot write: the filter itself
+        return lambda amount: str(floatformat(amount, "2g"))
+    separators = str.maketrans({",": get_format("THOUSAND_SEPARATOR"), ".": get_format("DECIMAL_SEPARATOR")})
+
+    def money(amount: Decimal) -> str:
+        rounded = Decimal(amount).quantize(CENT, ROUND_HALF_UP)
+        if not rounded:
+            rounded = abs(rounded)  # no "-0,00"
+        return f"{rounded:,.2f}".translate(separators)
+
+    return money
+
+
+def month(day: datetime.date | None) -> str:
+    """``{{ day|date:"m/Y"|default:"–" }}``."""
+    return f"{day.month:02d}/{day.year:04d}" if day else NO_DATE
+
+
+def url_maker(name: str, *args: object) -> Callable[[int], str]:
+    """A function from a primary key to the URL ``name`` with ``args`` and that key, the last argument, as
+    ``{% url name *args pk %}`` makes it; ``reverse`` runs once, not once a row."""
+    marker = 918273645
+    head, tail = reverse(name, args=[*args, marker]).rsplit(str(marker), 1)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def number_cells(texts: list[str]) -> SafeString:
+    """``{% for text in texts %}<td class="num">{{ text }}</td>{% endfor %}``, for the financing table's runs of
+    one cell per source: a loop in the template costs ten times as much."""
+    return mark_safe("".join(f'<td class="num">{escape(text)}</td>' for text in texts))  # noqa: S308  # escaped
