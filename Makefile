@@ -9,8 +9,10 @@ STAMP := $(VENV)/.installed
 run: $(STAMP)
 	$(BIN)/python -m quartier.devenv run
 
+# Two pytest processes (pytest-xdist); PYTEST_WORKERS=0 runs the suite in one.
+PYTEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m quartier.devenv test $(PYTEST_ARGS)
+	$(BIN)/python -m quartier.devenv test -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 install: $(STAMP)
 
@@ -53,9 +55,25 @@ browser-deps:
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
 
-# Benchmarks, not timed tests: the large demo in a throwaway database, then each benchmark (benchmarks/README.md).
+# Benchmarks, not timed tests (benchmarks/README.md): embedded servers of their own under var/bench (thrown away
+# first), the large demo in one database and the small demo in a second, then every benchmark; fails if any fails.
+# The load tool is Debian's wrk.
 bench: $(STAMP)
-	$(BIN)/python -m quartier.devenv exec sh -c '$(BIN)/python manage.py migrate -v0 && DEBUG=1 $(BIN)/python manage.py seed_demo --scale large && $(BIN)/python benchmarks/report_build.py'
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	rm -rf var/bench
+	QUARTIER_VAR_DIR=$(CURDIR)/var/bench $(BIN)/python -m quartier.devenv exec sh -c '\
+		set -e; \
+		$(BIN)/python manage.py migrate -v0; \
+		DEBUG=1 $(BIN)/python manage.py seed_demo --scale large; \
+		SMALL_URL=$$($(BIN)/python benchmarks/queries.py --create-database quartier_bench_small); \
+		DATABASE_URL=$$SMALL_URL $(BIN)/python manage.py migrate -v0; \
+		DATABASE_URL=$$SMALL_URL DEBUG=1 $(BIN)/python manage.py seed_demo; \
+		set +e; status=0; \
+		$(BIN)/python benchmarks/report_build.py || status=1; \
+		$(BIN)/python benchmarks/queries.py --small "$$SMALL_URL" --large "$$DATABASE_URL" || status=1; \
+		$(BIN)/python benchmarks/pages.py || status=1; \
+		$(BIN)/python benchmarks/voting.py || status=1; \
+		exit $$status'
 
 # The database and the uploaded files in one tar file (var/backups/), and back: `make restore FILE=…`.
 backup: $(STAMP)
