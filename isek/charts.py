@@ -121,7 +121,7 @@ class Segment:
 
 def _rects(segments: list[Segment], css: str) -> SafeString:
     """The segments as SVG ``<rect>`` elements of the classes ``source source--<key>`` and ``css``."""
-    return mark_safe(  # noqa: S308  # numbers and the escaped key only
+    return mark_safe(  # noqa: S308  # numbers and the escaped key only  # nosec B308, B703
         "".join(
             f'<rect class="source source--{escape(s.key)}{css}" x="{s.x}" y="{s.y}" width="{s.width}"'
             f' height="{s.height}"/>'
