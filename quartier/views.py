@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,6 +17,7 @@ from quartier import permissions, twofactor
 from quartier.decorators import area_view, public_view
 from quartier.forms import QuartierProfileForm, TwoFactorCodeForm, attach_errors, whole_number
 from quartier.models import Quartier, Role
+from quartier.net import safe_next
 from quartier.pages import render_page
 from quartier.selectors import area_changes, memberships_of_cached, object_history, roles_of, team_of
 from quartier.services import quartier_update
@@ -118,13 +118,7 @@ def locked_out(request: HttpRequest, original_response: HttpResponse | None, cre
 
 
 def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    # Only a path: redirect() reads anything else without a slash as the name of a view (``next=0`` was an error).
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 @require_http_methods(["GET", "POST"])
@@ -193,6 +187,6 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "pending": pending,
         "qr": pending.qr_data_uri(user) if pending else "",
         "forms": forms_by_action,
-        "next": _safe_next(request) if request.GET.get("next") or request.POST.get("next") else "",
+        "next": safe_next(request, ""),
     }
     return render(request, "registration/two_factor_setup.html", context)

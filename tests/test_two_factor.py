@@ -368,3 +368,21 @@ def test_a_next_address_that_is_not_a_path_here_leads_home(client: Client, steue
     response = client.get(f"{VERIFY}?next={quote(next_url)}")
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_the_two_factor_pages_cost_the_same_with_more_users_and_codes(
+    client: Client, steuerung: User, assert_constant_queries: object
+) -> None:
+    """The set-up page and the code page read the user's own devices only, in a fixed number of queries."""
+    with_app(steuerung)
+
+    def grow() -> None:
+        for _ in range(5):
+            with_app(UserFactory())
+        device = StaticDevice.objects.get(user=steuerung)
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=StaticToken.random_token()) for _ in range(8))
+
+    password_login(client, steuerung)
+    assert_constant_queries(lambda: client.get(VERIFY), grow)  # type: ignore[operator]
+    assert client.post(VERIFY, {"code": code_for(KEY)}).status_code == 302
+    assert_constant_queries(lambda: client.get(SETUP), grow)  # type: ignore[operator]

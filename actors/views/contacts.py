@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,6 +24,7 @@ from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
 from quartier.forms import whole_number
 from quartier.models import Quartier
+from quartier.net import safe_next
 from quartier.pages import render_page
 
 PAGE_SIZE = 25
@@ -35,19 +35,6 @@ def get_note_for(area: Quartier, pk: int) -> ContactNote:
     if note is None:
         raise Http404(_("This contact note does not exist."))
     return note
-
-
-def safe_next(request: HttpRequest, fallback: str) -> str:
-    """The ``next`` address the form came from, if it is one of ours; ``fallback`` otherwise.
-
-    Only a path is taken: ``redirect()`` would read anything else without a slash as the name of a view
-    (``next=0`` was a server error)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 @require_GET
