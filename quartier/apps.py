@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +10,9 @@ class QuartierConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.db.backends.signals import connection_created
 
-        from quartier import models
+        from quartier import models, pagecache
         from quartier.services import sync_all_role_permissions
 
         auditlog.register(models.Quartier)
@@ -24,4 +26,8 @@ class QuartierConfig(AppConfig):
             if sender.name == self.name:
                 sync_all_role_permissions(using=kwargs.get("using", "default"))
 
+        # Every write moves the page cache's generation, from any process that writes through Django.
+        connection_created.connect(pagecache.install, dispatch_uid="quartier_page_cache_writes")
+        for connection in connections.all(initialized_only=True):
+            pagecache.install(connection)
         post_migrate.connect(_sync, dispatch_uid="quartier_sync_role_permissions", weak=False)

@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.db import connections
 
+from quartier import pagecache
+
 DUMP = "database.dump"
 MEDIA = "media"
 
@@ -88,6 +90,7 @@ def restore(source: Path) -> None:
             check=True,
             capture_output=True,
         )  # fmt: skip
+        pagecache.move_generation()  # pg_restore wrote past Django: no page kept from before is valid
         media = Path(settings.MEDIA_ROOT)
         restored = Path(work) / MEDIA
         if media.exists():

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "quartier.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "quartier.pagecache.PageCacheMiddleware",  # after the session, the user, the second factor and messages
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -130,6 +131,10 @@ CACHES = {
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "quartier"),
     }
 }
+
+# A signed-in person's area pages are kept in Redis until a write or the clock may change them
+# (quartier/pagecache.py); this long at most. 0 switches the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False

@@ -65,6 +65,13 @@ def is_verified(request: HttpRequest) -> bool:
     return request.session.get(SESSION_KEY, {}).get("state") == "verified"
 
 
+def session_is_open(request: HttpRequest) -> bool:
+    """The signed-in session owes no second factor: verified, or found exempt under the current setting.
+    (A session in neither state goes through ``TwoFactorMiddleware.process_view`` to find out.)"""
+    state = request.session.get(SESSION_KEY)
+    return state == {"state": "verified"} or state == {"state": "exempt", "required": settings.TWO_FACTOR_REQUIRED}
+
+
 @receiver(user_logged_in)
 def _forget_check_on_login(sender: object, request: HttpRequest | None, user: User, **kwargs: object) -> None:
     """A new login is checked afresh (the session keeps its data when the same user logs in again)."""
@@ -87,10 +94,7 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated:
             return None
-        state = request.session.get(SESSION_KEY)
-        if state == {"state": "verified"}:
-            return None
-        if state == {"state": "exempt", "required": settings.TWO_FACTOR_REQUIRED}:
+        if session_is_open(request):
             return None
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             target, allowed = "two_factor_verify", VERIFY_PAGES

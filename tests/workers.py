@@ -42,6 +42,7 @@ class Worker:
 
 
 def start_worker(name: str, env: dict[str, str] | None = None, *, queue: str | None = None) -> Worker:
+    from django.conf import settings
     from django.db import connection
 
     queue = queue or f"test-{name}-{uuid.uuid4().hex[:8]}"
@@ -68,6 +69,9 @@ def start_worker(name: str, env: dict[str, str] | None = None, *, queue: str | N
             **os.environ,
             "DATABASE_URL": urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"])),
             "CELERY_QUEUE": queue,
+            # The test's own cache keys (tests/conftest.py): the worker's writes must move the same page
+            # cache generation as the test's, as all processes of an installation share one.
+            "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
             **(env or {}),
         },
         stdout=subprocess.DEVNULL,

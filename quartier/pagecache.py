@@ -1,0 +1,229 @@
+"""A signed-in person's pages, kept in Redis until anything they show may have changed.
+
+An area page costs 25–70 ms to build (its queries and its templates); opened again while nothing changed,
+it is answered from Redis for about the price of loading the session and the user. What a page shows
+depends on:
+
+- the data in PostgreSQL. Every statement that writes (INSERT, UPDATE, DELETE, TRUNCATE, …; only the
+  session table is left out) moves one counter in Redis, the *generation*, and pages are kept under the
+  generation that was current before they were built. The counter moves once straight after the
+  statement, so that the same transaction sees its own writes, and once more after the commit, so that a
+  page built in between from the old data is never found again. This catches the ORM, bulk updates, raw
+  SQL, Celery tasks and management commands alike, since all of them write through Django's connection;
+  a restore (``make restore``) moves it too. Any request other than GET moves it as well, whatever it
+  wrote (an upload's preview lives only in Redis).
+- the person and their browser: the key holds the session cookie and the CSRF cookie (the page's forms
+  carry a token made from the latter), the host and scheme, the path with its query string, the htmx
+  headers and today's date.
+- the clock: a page that changes at a known moment (a ballot's deadline, a meeting's start) says so with
+  ``changes_at``, and is not served after it. Nothing is kept longer than ``PAGE_CACHE_SECONDS``.
+
+Only area pages and committee members' pages are kept (the views that carry a required permission),
+only a 200 HTML answer to GET, and never one that showed or left a message, set a cookie, changed the
+session or asked not to be stored. An answer is served only to a signed-in session that has given its
+second factor where it owes one; the view's own permission check was passed when the page was built,
+and any change to roles, memberships or the user is a write, which moves the generation.
+
+If Redis cannot be reached, pages are built as usual and nothing is kept.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+HTMX_HEADERS = (
+    "HX-Request",
+    "HX-Target",
+    "HX-Trigger",
+    "HX-Trigger-Name",
+    "HX-Boosted",
+    "HX-History-Restore-Request",
+    "HX-Current-URL",
+    "HX-Prompt",
+)
+READ_STATEMENTS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET ", "SHOW", "EXPLAIN", "BEGIN", "COMMIT")
+UNWATCHED_TABLES = ('"django_session"',)
+_STATE = "_quartier_page_cache"
+_UNTIL = "_quartier_page_changes_at"
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def move_generation() -> None:
+    """Make every kept page unreachable."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # the counter is not there (a fresh or emptied Redis)
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.incr(GENERATION_KEY)
+    except Exception:  # Redis away: pages are not served while it is (see ``_generation``)
+        logger.warning("Redis cannot be reached: the page cache could not be cleared.")
+
+
+def _generation() -> int | None:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def is_write(sql: str) -> bool:
+    head = sql.lstrip()[:10].upper()
+    if head.startswith(READ_STATEMENTS):
+        return False
+    return not any(table in sql for table in UNWATCHED_TABLES)
+
+
+def _after_commit() -> None:
+    move_generation()
+
+
+def watch_writes(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    """A database execute wrapper: move the generation after a statement that writes, and after its
+    transaction commits."""
+    result = execute(sql, params, many, context)
+    if enabled() and isinstance(sql, str) and is_write(sql):
+        move_generation()
+        connection: BaseDatabaseWrapper = context["connection"]
+        if connection.in_atomic_block and not any(entry[1] is _after_commit for entry in connection.run_on_commit):
+            transaction.on_commit(_after_commit, using=connection.alias)
+    return result
+
+
+def install(connection: BaseDatabaseWrapper, **kwargs: object) -> None:
+    """``connection_created`` receiver: watch every connection's statements (once per connection)."""
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
+
+
+def changes_at(request: HttpRequest, moment: datetime.datetime | None) -> None:
+    """The page being built looks different from ``moment`` on (if that is still to come)."""
+    if moment is None:
+        return
+    until = getattr(request, _UNTIL, None)
+    if until is None or moment < until:
+        setattr(request, _UNTIL, moment)
+
+
+def _cacheable_view(view_func: object) -> bool:
+    if getattr(view_func, "page_cache_exempt", False):
+        return False
+    return hasattr(view_func, "required_permission") or hasattr(view_func, "required_committee_permission")
+
+
+def never_kept(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark an area view whose page depends on more than the database (it is always built)."""
+    view.page_cache_exempt = True  # type: ignore[attr-defined]
+    return view
+
+
+def _key(request: HttpRequest, generation: int) -> str:
+    parts = [
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        request.scheme or "",
+        request.get_host(),
+        request.get_full_path(),
+        timezone.localdate().isoformat(),
+        *(request.headers.get(name, "") for name in HTMX_HEADERS),
+    ]
+    digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+    return f"pagecache:{generation}:{digest}"
+
+
+def _session_open(request: HttpRequest) -> bool:
+    from quartier.twofactor import session_is_open
+
+    return (
+        request.user.is_authenticated
+        and bool(request.COOKIES.get(settings.CSRF_COOKIE_NAME))
+        and not request.session.modified
+        and session_is_open(request)
+        and not len(request._messages)  # type: ignore[attr-defined]
+    )
+
+
+class PageCacheMiddleware:
+    """Serve a kept page in ``process_view`` (after the two-factor check); keep a fresh one on the way out.
+
+    Sits after the session, authentication, two-factor and message middleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not enabled():
+            return response
+        if request.method not in {"GET", "HEAD", "OPTIONS", "TRACE"}:
+            move_generation()
+            return response
+        state = getattr(request, _STATE, None)
+        if state is not None and self._keepable(request, response):
+            self._keep(request, response, key=state)
+        return response
+
+    def process_view(self, request: HttpRequest, view_func: object, *args: object) -> HttpResponse | None:
+        if not enabled() or request.method != "GET" or not _cacheable_view(view_func):
+            return None
+        if not _session_open(request):
+            return None
+        try:
+            generation = _generation()
+            if generation is None:
+                return None
+            key = _key(request, generation)
+            kept = cache.get(key)
+        except Exception:
+            logger.warning("Redis cannot be reached: the page is built without the page cache.")
+            return None
+        if kept is not None and (kept["until"] is None or timezone.now() < kept["until"]):
+            response = HttpResponse(kept["content"], status=200)
+            for name, value in kept["headers"]:
+                response[name] = value
+            return response
+        setattr(request, _STATE, key)
+        return None
+
+    @staticmethod
+    def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return False
+        if "no-store" in response.get("Cache-Control", "") or request.session.modified:
+            return False
+        messages = getattr(request, "_messages", None)
+        return not (messages is not None and (messages.used or messages.added_new))
+
+    @staticmethod
+    def _keep(request: HttpRequest, response: HttpResponse, key: str) -> None:
+        until = getattr(request, _UNTIL, None)
+        seconds = settings.PAGE_CACHE_SECONDS
+        if until is not None:
+            left = (until - timezone.now()).total_seconds()
+            if left <= 1:
+                return
+            seconds = min(seconds, int(left))
+        kept = {"content": response.content, "headers": list(response.items()), "until": until}
+        try:
+            cache.set(key, kept, timeout=seconds)
+        except Exception:
+            logger.warning("Redis cannot be reached: the page was not kept.")
