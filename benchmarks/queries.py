@@ -8,7 +8,9 @@ Give two databases, one with ``seed_demo`` and one with ``seed_demo --scale larg
 Each database is counted in a fresh Python process (the same settings as ``pages.py``: DEBUG off, with the
 Django test client). Every page is requested once by a user whose role sees all of it, logged in through a
 session created directly in the database (removed at the end), and then counted on a second request, so that
-the first request's one-time writes (the session's last area, its two-factor state) are not counted. The
+the first request's one-time writes (the session's last area, its two-factor state) are not counted. The page
+cache is off: the count is what building the page costs (a page served from the cache costs two queries, for
+the session and the user). The
 objects (an organisation, a meeting, a measure …) are chosen by the same rule in both databases: the one with
 the most related rows. Exit status 1 if any page differs, or does not answer 200.
 """
@@ -118,12 +120,15 @@ def count(slug: str, search: str) -> dict[str, dict[str, object]]:
     counts: dict[str, dict[str, object]] = {}
     # The test client serves no static files: the plain storage needs no collected manifest.
     storages = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    with sessions_for([page.user for page in pages if page.user]) as cookies, override_settings(STORAGES=storages):
+    # What building a page costs: the page cache is off (a kept page costs the session and the user).
+    off = override_settings(STORAGES=storages, PAGE_CACHE_SECONDS=0)
+    with sessions_for([page.user for page in pages if page.user]) as cookies, off:
         for page in pages:
             client = Client()
             if page.user is not None:
-                name, value = cookies[page.user.pk].split("=", 1)
-                client.cookies[name] = value
+                for part in cookies[page.user.pk].split("; "):
+                    name, value = part.split("=", 1)
+                    client.cookies[name] = value
             client.get(page.path)
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(page.path)

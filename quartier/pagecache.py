@@ -15,6 +15,9 @@ depends on:
 - the person and their browser: the key holds the session cookie and the CSRF cookie (the page's forms
   carry a token made from the latter), the host and scheme, the path with its query string, the htmx
   headers and today's date.
+- the code: kept pages are found only by the release that built them (a hash of the project's code,
+  templates, static files, translations and pinned libraries), so a deploy never serves a page that
+  links to static files of the release before.
 - the clock: a page that changes at a known moment (a ballot's deadline, a meeting's start) says so with
   ``changes_at``, and is not served after it. Nothing is kept longer than ``PAGE_CACHE_SECONDS``.
 
@@ -30,9 +33,11 @@ If Redis cannot be reached, pages are built as usual and nothing is kept.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -55,6 +60,8 @@ HTMX_HEADERS = (
     "HX-Current-URL",
     "HX-Prompt",
 )
+RELEASE_PARTS = ("quartier", "actors", "committees", "fonds", "isek", "reporting", "templates", "static", "locale")
+RELEASE_SUFFIXES = {".py", ".html", ".txt", ".js", ".css", ".svg", ".mo", ".lock"}
 READ_STATEMENTS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET ", "SHOW", "EXPLAIN", "BEGIN", "COMMIT")
 UNWATCHED_TABLES = ('"django_session"',)
 _STATE = "_quartier_page_cache"
@@ -85,10 +92,26 @@ def _generation() -> int | None:
 
 
 def is_write(sql: str) -> bool:
+    """Whether ``sql`` may change data (when unsure: yes)."""
     head = sql.lstrip()[:10].upper()
-    if head.startswith(READ_STATEMENTS):
+    if head.startswith(READ_STATEMENTS) and ";" not in sql.strip().rstrip(";"):
         return False
     return not any(table in sql for table in UNWATCHED_TABLES)
+
+
+@functools.cache
+def release() -> str:
+    """A short hash of everything that shapes a page besides the data: the project's files and its lock."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    files = [root / "requirements.lock"]
+    for part in RELEASE_PARTS:
+        files += sorted(path for path in (root / part).rglob("*") if path.suffix in RELEASE_SUFFIXES)
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _after_commit() -> None:
@@ -145,7 +168,7 @@ def _key(request: HttpRequest, generation: int) -> str:
         *(request.headers.get(name, "") for name in HTMX_HEADERS),
     ]
     digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()
-    return f"pagecache:{generation}:{digest}"
+    return f"pagecache:{release()}:{generation}:{digest}"
 
 
 def _session_open(request: HttpRequest) -> bool:

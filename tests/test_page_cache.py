@@ -234,3 +234,37 @@ def test_moving_the_generation_starts_a_fresh_counter_in_an_emptied_redis(db: No
     cache.delete(pagecache.GENERATION_KEY)
     pagecache.move_generation()
     assert pagecache._generation() == 2
+
+
+@pytest.mark.parametrize(
+    ("sql", "writes"),
+    [
+        ('SELECT "quartier_quartier"."id" FROM "quartier_quartier"', False),
+        ("  select 1 for update", False),
+        ("SAVEPOINT s1", False),
+        ('INSERT INTO "fonds_application" ("title") VALUES (%s)', True),
+        ("with moved as (update quartier_quartier set name = 'x' returning id) select * from moved", True),
+        ("SELECT 1; DELETE FROM quartier_quartier", True),
+        ("/* a comment */ SELECT 1", True),  # not sure: counted as a write
+        ('UPDATE "django_session" SET "session_data" = %s', False),  # sessions: the key holds them
+    ],
+)
+def test_what_counts_as_a_write(sql: str, writes: bool) -> None:
+    assert pagecache.is_write(sql) is writes
+
+
+def test_a_new_release_finds_none_of_the_pages_kept_by_the_one_before(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "base.html"
+    template.write_text("<title>Quartier</title>")
+    settings.BASE_DIR = tmp_path
+    pagecache.release.cache_clear()
+    try:
+        before = pagecache.release()
+        pagecache.release.cache_clear()
+        assert pagecache.release() == before  # the same files: the same release
+        template.write_text("<title>Quartier 2</title>")
+        pagecache.release.cache_clear()
+        assert pagecache.release() != before
+    finally:
+        pagecache.release.cache_clear()
