@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
@@ -30,7 +31,7 @@ class AdoptForm(forms.Form):
 
     def clean_adopted_on(self) -> datetime.date:
         value = self.cleaned_data["adopted_on"]
-        if value > datetime.date.today():
+        if value > timezone.localdate():
             raise ValidationError(_("A version cannot be adopted in the future."))
         return value
 
@@ -222,7 +223,7 @@ class SpendingForm(forms.Form):
 
     def clean_date(self) -> datetime.date:
         value = self.cleaned_data["date"]
-        if value > datetime.date.today():
+        if value > timezone.localdate():
             raise ValidationError(_("Money spent cannot be dated in the future."))
         return value
 

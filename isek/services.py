@@ -15,6 +15,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from isek.models import (
@@ -302,7 +303,7 @@ def progress_note_add(*, measure: Measure, date: datetime.date, text: str, by: U
     _locked_draft(measure.version_id)
     if not text.strip():
         raise ValidationError({"text": _("Write what the measure's progress is.")}, code="empty")
-    if date > datetime.date.today():
+    if date > timezone.localdate():
         raise ValidationError({"date": _("A progress note cannot be dated in the future.")}, code="future")
     with acting_as(by):
         return ProgressNote.objects.create(measure=measure, date=date, text=text.strip(), author=by)
@@ -389,7 +390,7 @@ def spending_add(
         raise ValidationError({"amount": _("Record a spending of more than 0 €.")}, code="zero")
     if source not in Source.values:
         raise ValidationError({"source": _("Unknown source of financing.")}, code="source")
-    if date > datetime.date.today():
+    if date > timezone.localdate():
         raise ValidationError({"date": _("Money spent cannot be dated in the future.")}, code="future")
     with acting_as(by):
         return Spending.objects.create(measure=measure, date=date, amount=amount, source=source, note=note.strip())
@@ -434,7 +435,7 @@ def indicator_value_set(*, indicator: Indicator, year: int, value: Decimal, by: 
             {"year": _("Values start in the baseline year %(year)s.") % {"year": indicator.baseline_year}},
             code="before_baseline",
         )
-    if year > datetime.date.today().year:
+    if year > timezone.localdate().year:
         raise ValidationError({"year": _("A value cannot be recorded for a year still to come.")}, code="future")
     if value != value.quantize(CENT):
         raise ValidationError({"value": _("Give the value with at most two decimal places.")}, code="decimals")

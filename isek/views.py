@@ -7,7 +7,6 @@ update when there is one). Who may write what is decided in ``quartier.permissio
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -148,8 +148,8 @@ def isek_home(request: HttpRequest, area: Quartier) -> HttpResponse:
     version = context["version"]
     if version is not None:
         context["tree"] = goal_tree(version)
-        context["adopt_form"] = AdoptForm(initial={"adopted_on": datetime.date.today()})
-        label = _("%(label)s, update %(year)s") % {"label": version.label, "year": datetime.date.today().year}
+        context["adopt_form"] = AdoptForm(initial={"adopted_on": timezone.localdate()})
+        label = _("%(label)s, update %(year)s") % {"label": version.label, "year": timezone.localdate().year}
         context["continue_form"] = VersionForm(initial={"label": label})
         context["draft_exists"] = any(v.status == Version.Status.DRAFT for v in context["versions"])
     return render(request, "isek/home.html", context)
@@ -634,7 +634,7 @@ def timeline(request: HttpRequest, area: Quartier) -> HttpResponse:
                 )
                 for field, measures in groups
             ],
-            today=datetime.date.today(),
+            today=timezone.localdate(),
         )
         context["statuses"] = Measure.Status.choices
     return render_page(request, "isek/timeline.html", "results", context)
@@ -721,7 +721,7 @@ def indicator_list(request: HttpRequest, area: Quartier) -> HttpResponse:
                 target=(indicator.target_year, indicator.target),
             )
         context["indicators"] = indicators
-        context["value_form"] = IndicatorValueForm(initial={"year": datetime.date.today().year - 1})
+        context["value_form"] = IndicatorValueForm(initial={"year": timezone.localdate().year - 1})
     return render(request, "isek/indicators.html", context)
 
 

@@ -30,4 +30,5 @@ class QuartierConfig(AppConfig):
         connection_created.connect(pagecache.install, dispatch_uid="quartier_page_cache_writes")
         for connection in connections.all(initialized_only=True):
             pagecache.install(connection)
+        pagecache.release()  # now, before a deploy can change the files under this process
         post_migrate.connect(_sync, dispatch_uid="quartier_sync_role_permissions", weak=False)

@@ -83,6 +83,7 @@ def restore(source: Path) -> None:
             raise ValueError(f"{source} is not a backup of this project: it holds no {DUMP}.")
         archive.extractall(work, filter="data")  # refuses absolute paths, links out of the directory
         connections.close_all()
+        pagecache.move_generation(strict=True)  # refuse to restore where kept pages could not be dropped
         subprocess.run(  # noqa: S603  # the PostgreSQL client, arguments built here  # nosec B603
             [_program("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
              "--single-transaction", f"--dbname={_libpq_env()['PGDATABASE']}", str(Path(work) / DUMP)],

@@ -15,6 +15,7 @@ from quartier.models import Quartier
 from quartier.permissions import AREA_PERMISSIONS, VOTE, area_permissions, is_committee_member
 
 AreaView = Callable[..., HttpResponse]
+LAST_AREA = "quartier_last_area"  # the session remembers the area last opened, for the start page
 
 
 def get_area_for(request: HttpRequest, slug: str, perm: str) -> tuple[Quartier, frozenset[str]]:
@@ -52,8 +53,8 @@ def area_view(perm: str) -> Callable[[AreaView], AreaView]:
             area, perms = get_area_for(request, slug, perm)
             request.area = area  # type: ignore[attr-defined]
             request.area_perms = perms  # type: ignore[attr-defined]
-            if request.session.get("quartier_last_area") != area.slug:
-                request.session["quartier_last_area"] = area.slug
+            if request.session.get(LAST_AREA) != area.slug:
+                request.session[LAST_AREA] = area.slug
             return view(request, area, *args, **kwargs)
 
         wrapped.required_permission = perm  # type: ignore[attr-defined]

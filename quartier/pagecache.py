@@ -35,7 +35,9 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import json
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,8 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+from quartier.decorators import LAST_AREA
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +66,11 @@ HTMX_HEADERS = (
 )
 RELEASE_PARTS = ("quartier", "actors", "committees", "fonds", "isek", "reporting", "templates", "static", "locale")
 RELEASE_SUFFIXES = {".py", ".html", ".txt", ".js", ".css", ".svg", ".mo", ".lock"}
-READ_STATEMENTS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET ", "SHOW", "EXPLAIN", "BEGIN", "COMMIT")
-UNWATCHED_TABLES = ('"django_session"',)
+READ_STATEMENTS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET ", "SHOW", "BEGIN", "COMMIT")
+# The session table's own writes: the key holds the session, and a session's content is checked live.
+SESSION_WRITES = ('INSERT INTO "django_session"', 'UPDATE "django_session"', 'DELETE FROM "django_session"')
 _STATE = "_quartier_page_cache"
+_GENERATION = "_quartier_page_generation"
 _UNTIL = "_quartier_page_changes_at"
 
 
@@ -72,38 +78,82 @@ def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
 
-def move_generation() -> None:
-    """Make every kept page unreachable."""
+# A move this process could not make (Redis away): made first when Redis answers again; until then this
+# process serves no kept page. (Another process that wrote nothing learns of it at its own next write.)
+_missed_move = False
+# Whether this process read the generation since it last moved it: only then can a transaction still open
+# here have a page built from its own reads (otherwise its commit moving the generation is enough).
+_read_since_move = True
+
+
+def _move() -> None:
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # the counter is not there (a fresh or emptied Redis)
-        cache.add(GENERATION_KEY, 1, timeout=None)
+    except ValueError:  # no counter (a fresh or emptied Redis): start from the clock, never an old number
+        cache.add(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
         cache.incr(GENERATION_KEY)
-    except Exception:  # Redis away: pages are not served while it is (see ``_generation``)
-        logger.warning("Redis cannot be reached: the page cache could not be cleared.")
+
+
+def move_generation(*, strict: bool = False) -> None:
+    """Make every kept page unreachable. With Redis away this is remembered (or, ``strict``, raised)."""
+    global _missed_move, _read_since_move
+    try:
+        _move()
+    except Exception:
+        if strict:
+            raise
+        _missed_move = True
+        logger.warning("Redis cannot be reached: the page cache could not be cleared; it is, once Redis is back.")
+    else:
+        _missed_move = _read_since_move = False
 
 
 def _generation() -> int | None:
+    """The current generation; raises if Redis is away, None while a missed move cannot be made."""
+    global _read_since_move
+    _read_since_move = True
+    if _missed_move:
+        move_generation()
+        if _missed_move:
+            return None
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.add(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
         value = cache.get(GENERATION_KEY)
     return value
 
 
-def is_write(sql: str) -> bool:
+def is_write(sql: object) -> bool:
     """Whether ``sql`` may change data (when unsure: yes)."""
-    head = sql.lstrip()[:10].upper()
-    if head.startswith(READ_STATEMENTS) and ";" not in sql.strip().rstrip(";"):
+    if not isinstance(sql, str):  # composed SQL objects: not looked into
+        return True
+    statement = sql.lstrip()
+    if statement.startswith(SESSION_WRITES):
         return False
-    return not any(table in sql for table in UNWATCHED_TABLES)
+    head = statement[:10].upper()
+    return not (head.startswith(READ_STATEMENTS) and ";" not in statement.rstrip().rstrip(";"))
+
+
+def _settings_values() -> str:
+    """The settings that are plain values, as JSON (objects such as paths are left out: they are not stable
+    between processes, and they come from the code anyway)."""
+    values = {}
+    for name in sorted(dir(settings)):
+        if name.isupper():
+            try:
+                values[name] = json.dumps(getattr(settings, name), sort_keys=True)
+            except (TypeError, ValueError):
+                continue
+    return json.dumps(values, sort_keys=True)
 
 
 @functools.cache
 def release() -> str:
-    """A short hash of everything that shapes a page besides the data: the project's files and its lock."""
+    """A short hash of everything that shapes a page besides the data: the project's files, its lock and its
+    settings. Worked out when the process starts (``QuartierConfig.ready``), before a deploy can change the
+    files under a running process."""
     root = Path(settings.BASE_DIR)
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(_settings_values().encode())
     files = [root / "requirements.lock"]
     for part in RELEASE_PARTS:
         files += sorted(path for path in (root / part).rglob("*") if path.suffix in RELEASE_SUFFIXES)
@@ -119,14 +169,20 @@ def _after_commit() -> None:
 
 
 def watch_writes(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-    """A database execute wrapper: move the generation after a statement that writes, and after its
-    transaction commits."""
+    """A database execute wrapper: move the generation after a statement that writes (outside a transaction:
+    it is committed), and when its transaction commits. Inside a transaction it moves at once too if this
+    process read the generation meanwhile, so that the transaction never finds a page older than its own
+    writes (a test runs in one transaction that never commits)."""
     result = execute(sql, params, many, context)
-    if enabled() and isinstance(sql, str) and is_write(sql):
-        move_generation()
+    if enabled() and is_write(sql):
         connection: BaseDatabaseWrapper = context["connection"]
-        if connection.in_atomic_block and not any(entry[1] is _after_commit for entry in connection.run_on_commit):
-            transaction.on_commit(_after_commit, using=connection.alias)
+        if not connection.in_atomic_block:
+            move_generation()
+            return result
+        if _read_since_move:
+            move_generation()
+        if not any(entry[1] is _after_commit for entry in connection.run_on_commit):
+            transaction.on_commit(_after_commit, using=connection.alias, robust=True)
     return result
 
 
@@ -171,12 +227,16 @@ def _key(request: HttpRequest, generation: int) -> str:
     return f"pagecache:{release()}:{generation}:{digest}"
 
 
+def _has_cookies(request: HttpRequest) -> bool:
+    """A session, and the CSRF cookie the page's forms were made for (without it, the page is built)."""
+    return bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME) and request.COOKIES.get(settings.CSRF_COOKIE_NAME))
+
+
 def _session_open(request: HttpRequest) -> bool:
     from quartier.twofactor import session_is_open
 
     return (
         request.user.is_authenticated
-        and bool(request.COOKIES.get(settings.CSRF_COOKIE_NAME))
         and not request.session.modified
         and session_is_open(request)
         and not len(request._messages)  # type: ignore[attr-defined]
@@ -192,6 +252,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if enabled() and request.method == "GET" and _has_cookies(request):
+            # Before anything of the request is loaded (the user, the area, the permissions): a page built
+            # from what a write changed meanwhile is then kept under a generation already left behind.
+            try:
+                setattr(request, _GENERATION, _generation())
+            except Exception:
+                logger.warning("Redis cannot be reached: the page is built without the page cache.")
         response = self.get_response(request)
         if not enabled():
             return response
@@ -206,12 +273,10 @@ class PageCacheMiddleware:
     def process_view(self, request: HttpRequest, view_func: object, *args: object) -> HttpResponse | None:
         if not enabled() or request.method != "GET" or not _cacheable_view(view_func):
             return None
-        if not _session_open(request):
+        generation = getattr(request, _GENERATION, None)
+        if generation is None or not _session_open(request):
             return None
         try:
-            generation = _generation()
-            if generation is None:
-                return None
             key = _key(request, generation)
             kept = cache.get(key)
         except Exception:
@@ -221,6 +286,8 @@ class PageCacheMiddleware:
             response = HttpResponse(kept["content"], status=200)
             for name, value in kept["headers"]:
                 response[name] = value
+            if kept["area"] and request.session.get(LAST_AREA) != kept["area"]:
+                request.session[LAST_AREA] = kept["area"]  # as the area decorator does
             return response
         setattr(request, _STATE, key)
         return None
@@ -245,7 +312,13 @@ class PageCacheMiddleware:
             if left <= 1:
                 return
             seconds = min(seconds, int(left))
-        kept = {"content": response.content, "headers": list(response.items()), "until": until}
+        area = getattr(request, "area", None)
+        kept = {
+            "content": response.content,
+            "headers": list(response.items()),
+            "until": until,
+            "area": area.slug if area is not None else None,
+        }
         try:
             cache.set(key, kept, timeout=seconds)
         except Exception:

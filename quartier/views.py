@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quartier import permissions, twofactor
-from quartier.decorators import area_view, public_view
+from quartier.decorators import LAST_AREA, area_view, public_view
 from quartier.forms import QuartierProfileForm, TwoFactorCodeForm, attach_errors, whole_number
 from quartier.models import Quartier, Role
 from quartier.net import safe_next
@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("my_ballots")  # a juror or council member: no area role, only their committees
     if len(memberships) == 1:
         return redirect(memberships[0].area)
-    last = request.session.get("quartier_last_area")
+    last = request.session.get(LAST_AREA)
     for membership in memberships:
         if membership.area.slug == last:
             return redirect(membership.area)
