@@ -202,15 +202,8 @@ def changes_at(request: HttpRequest, moment: datetime.datetime | None) -> None:
 
 
 def _cacheable_view(view_func: object) -> bool:
-    if getattr(view_func, "page_cache_exempt", False):
-        return False
+    """An area page or a committee member's page (the decorators in ``quartier.decorators`` mark them)."""
     return hasattr(view_func, "required_permission") or hasattr(view_func, "required_committee_permission")
-
-
-def never_kept(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Mark an area view whose page depends on more than the database (it is always built)."""
-    view.page_cache_exempt = True  # type: ignore[attr-defined]
-    return view
 
 
 def _key(request: HttpRequest, generation: int) -> str:
