@@ -135,8 +135,9 @@ CACHES = {
 }
 
 # A signed-in person's area pages are kept in Redis until a write or the clock may change them
-# (quartier/pagecache.py); this long at most. 0 switches the page cache off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# (quartier/pagecache.py); this long at most. 0 switches the page cache off, as DEBUG does by default: under
+# `make run` an edited template shows at once (the cache knows a release only by the files at start-up).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False
