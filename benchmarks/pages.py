@@ -15,6 +15,11 @@ the end). Each URL must first answer 200 to one plain GET; then wrk (Debian's ``
 ``--duration`` seconds after a short warm-up, with ``wrk_report.lua``, which counts every response outside 2xx
 (any one fails the run) and prints requests/s and p50/p95 latency. Goal: each page ≥ 15 % of the reference's
 throughput and a p95 ≤ 10 × the reference's p95. Exit status 1 if a run fails or a page misses the goal.
+
+Every page is measured in two modes (``--modes``), each on a gunicorn of its own: ``kept``, the page cache on as
+in production (a page opened again while nothing changed; held to the goal), and ``built``, with
+``PAGE_CACHE_SECONDS=0`` (every request builds its page; for information). Each session also carries a CSRF
+cookie, as a browser does after its first page: without one, a page is never served from the cache.
 """
 
 from __future__ import annotations

@@ -6,18 +6,19 @@ depends on:
 
 - the data in PostgreSQL. Every statement that writes (INSERT, UPDATE, DELETE, TRUNCATE, …; only the
   session table is left out) moves one counter in Redis, the *generation*, and pages are kept under the
-  generation that was current before they were built. The counter moves once straight after the
-  statement, so that the same transaction sees its own writes, and once more after the commit, so that a
-  page built in between from the old data is never found again. This catches the ORM, bulk updates, raw
+  generation read when their request began, before the user was loaded. The counter moves when the
+  statement's transaction commits (outside a transaction: straight after the statement), so a page built
+  meanwhile from the old data is never found again; inside a transaction it also moves at once if this
+  process read the generation since it last moved it (``watch_writes``). This catches the ORM, bulk updates, raw
   SQL, Celery tasks and management commands alike, since all of them write through Django's connection;
-  a restore (``make restore``) moves it too. Any request other than GET moves it as well, whatever it
-  wrote (an upload's preview lives only in Redis).
+  a restore (``make restore``) moves it too. Any request that may change something (all but GET, HEAD,
+  OPTIONS and TRACE) moves it as well, whatever it wrote (an upload's preview lives only in Redis).
 - the person and their browser: the key holds the session cookie and the CSRF cookie (the page's forms
   carry a token made from the latter), the host and scheme, the path with its query string, the htmx
   headers and today's date.
 - the code: kept pages are found only by the release that built them (a hash of the project's code,
-  templates, static files, translations and pinned libraries), so a deploy never serves a page that
-  links to static files of the release before.
+  templates, static files, translations, pinned libraries and plain settings, taken at start-up), so a
+  deploy never serves a page that links to static files of the release before.
 - the clock: a page that changes at a known moment (a ballot's deadline, a meeting's start) says so with
   ``changes_at``, and is not served after it. Nothing is kept longer than ``PAGE_CACHE_SECONDS``.
 
@@ -27,7 +28,8 @@ session or asked not to be stored. An answer is served only to a signed-in sessi
 second factor where it owes one; the view's own permission check was passed when the page was built,
 and any change to roles, memberships or the user is a write, which moves the generation.
 
-If Redis cannot be reached, pages are built as usual and nothing is kept.
+If Redis cannot be reached, pages are built as usual and nothing is kept; a move missed meanwhile is made
+before this process serves a kept page again.
 """
 
 from __future__ import annotations
