@@ -16,10 +16,8 @@ the end). Each URL must first answer 200 to one plain GET; then wrk (Debian's ``
 (any one fails the run) and prints requests/s and p50/p95 latency. Goal: each page ≥ 15 % of the reference's
 throughput and a p95 ≤ 10 × the reference's p95. Exit status 1 if a run fails or a page misses the goal.
 
-Every page is measured in two modes (``--modes``), each on a gunicorn of its own: ``kept``, the page cache on as
-in production (a page opened again while nothing changed; held to the goal), and ``built``, with
-``PAGE_CACHE_SECONDS=0`` (every request builds its page; for information). Each session also carries a CSRF
-cookie, as a browser does after its first page: without one, a page is never served from the cache.
+Every request builds its page: nothing keeps a rendered page. Each session also carries a CSRF cookie, as a
+browser does after its first page.
 """
 
 from __future__ import annotations
@@ -342,14 +340,6 @@ def milliseconds(microseconds: float) -> str:
     return f"{microseconds / 1000:.1f} ms"
 
 
-MODES = {
-    # The page cache on, as in production: a page opened again while nothing changed (what wrk does).
-    "kept": {},
-    # The page cache off: every request builds its page, as the first view after a change does.
-    "built": {"PAGE_CACHE_SECONDS": "0"},
-}
-
-
 def measure(
     env: dict[str, str], pages: list[Page], cookies: dict[int, str], args: argparse.Namespace
 ) -> tuple[dict[str, dict[str, float]], list[str]]:
@@ -384,8 +374,8 @@ def measure(
     return results, broken
 
 
-def report(pages: list[Page], results: dict[str, dict[str, float]], *, held: bool) -> list[str]:
-    """Print the table; return the pages that missed the goal (none if the goal is not ``held``)."""
+def report(pages: list[Page], results: dict[str, dict[str, float]]) -> list[str]:
+    """Print the table; return the pages that missed the goal."""
     reference = results[pages[0].name]
     print("| page | requests/s | p50 | p95 | throughput / reference | p95 / reference | goal |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
@@ -399,7 +389,7 @@ def report(pages: list[Page], results: dict[str, dict[str, float]], *, held: boo
             reasons.append(f"throughput < {MIN_THROUGHPUT_SHARE:.0%}")
         if factor > MAX_P95_FACTOR:
             reasons.append(f"p95 > {MAX_P95_FACTOR} ×")
-        if not page.goal or not held:
+        if not page.goal:
             verdict = "(information)" + (f": {', '.join(reasons)}" if reasons and page.goal else "")
         elif reasons:
             verdict = "missed: " + ", ".join(reasons)
@@ -424,16 +414,7 @@ def main() -> None:
     parser.add_argument("--area", help="area slug (default: the busiest)")
     parser.add_argument("--search", default="verein", help="search term of the actor list")
     parser.add_argument("--no-analyze", action="store_true", help="do not refresh the planner statistics first")
-    parser.add_argument(
-        "--modes",
-        default="kept,built",
-        help="comma-separated: kept (page cache on; held to the goal), built (page cache off; for information)",
-    )
     args = parser.parse_args()
-    modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
-    unknown = [mode for mode in modes if mode not in MODES]
-    if unknown or not modes:
-        parser.error(f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODES)}")
     env = setup()
     if not args.no_analyze:
         analyze()
@@ -442,22 +423,10 @@ def main() -> None:
     users = [page.user for page in pages if page.user is not None]
     print(f"Area {slug}; {args.workers} gunicorn workers; wrk {args.threads} threads, {args.connections} connections,")
     print(f"{args.duration} s per page after {args.warmup} s warm-up.", flush=True)
-    measured: dict[str, dict[str, dict[str, float]]] = {}
-    broken: list[str] = []
     with sessions_for(users) as cookies:
-        for mode in modes:
-            print(f"Pages {mode} (PAGE_CACHE_SECONDS={MODES[mode].get('PAGE_CACHE_SECONDS', 'default')}):", flush=True)
-            results, failed = measure({**env, **MODES[mode]}, pages, cookies, args)
-            measured[mode] = results
-            broken += [f"{mode}: {failure}" for failure in failed]
-    missed: list[str] = []
-    for mode in modes:
-        # The goal is held by the pages as production serves them; with one mode only, by that one.
-        held = mode == "kept" or len(modes) == 1
-        print()
-        print(f"### {mode}" + ("" if held else " (for information)"))
-        print()
-        missed += [f"{page} ({mode})" for page in report(pages, measured[mode], held=held)]
+        results, broken = measure(env, pages, cookies, args)
+    print()
+    missed = report(pages, results)
     print(f"Goal: ≥ {MIN_THROUGHPUT_SHARE:.0%} of the reference's throughput and p95 ≤ {MAX_P95_FACTOR} × its p95.")
     if broken:
         print("Failed runs:\n  " + "\n  ".join(broken))

@@ -120,9 +120,8 @@ def count(slug: str, search: str) -> dict[str, dict[str, object]]:
     counts: dict[str, dict[str, object]] = {}
     # The test client serves no static files: the plain storage needs no collected manifest.
     storages = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    # What building a page costs: the page cache is off (a kept page costs the session and the user).
-    off = override_settings(STORAGES=storages, PAGE_CACHE_SECONDS=0)
-    with sessions_for([page.user for page in pages if page.user]) as cookies, off:
+    plain = override_settings(STORAGES=storages)
+    with sessions_for([page.user for page in pages if page.user]) as cookies, plain:
         for page in pages:
             client = Client()
             if page.user is not None:

@@ -19,8 +19,6 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.db import connections
 
-from quartier import pagecache
-
 DUMP = "database.dump"
 MEDIA = "media"
 
@@ -83,7 +81,6 @@ def restore(source: Path) -> None:
             raise ValueError(f"{source} is not a backup of this project: it holds no {DUMP}.")
         archive.extractall(work, filter="data")  # refuses absolute paths, links out of the directory
         connections.close_all()
-        pagecache.move_generation(strict=True)  # refuse to restore where kept pages could not be dropped
         subprocess.run(  # noqa: S603  # the PostgreSQL client, arguments built here  # nosec B603
             [_program("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
              "--single-transaction", f"--dbname={_libpq_env()['PGDATABASE']}", str(Path(work) / DUMP)],
@@ -91,7 +88,6 @@ def restore(source: Path) -> None:
             check=True,
             capture_output=True,
         )  # fmt: skip
-        pagecache.move_generation()  # pg_restore wrote past Django: no page kept from before is valid
         media = Path(settings.MEDIA_ROOT)
         restored = Path(work) / MEDIA
         if media.exists():

@@ -66,7 +66,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "quartier.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "quartier.pagecache.PageCacheMiddleware",  # after the session, the user, the second factor and messages
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -129,15 +128,10 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "quartier"),
-        # A Redis that hangs must not hold up every page and every write (the page cache asks it each time).
+        # A Redis that hangs must not hold up a page (the public form's rate limit and the import ask it).
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
-
-# A signed-in person's area pages are kept in Redis until a write or the clock may change them
-# (quartier/pagecache.py); this long at most. 0 switches the page cache off, as DEBUG does by default: under
-# `make run` an edited template shows at once (the cache knows a release only by the files at start-up).
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False

