@@ -35,6 +35,14 @@ PERSON_FIELDS = (
 )
 
 
+def refuse_erased(person: Person | None, *, field: str | None = None) -> None:
+    """Nothing new is ever linked to a person whose data was erased: every service that links a person to a
+    record (a network, a committee, an application) calls this; ``field`` names the form field to blame."""
+    if person is not None and person.erased_at is not None:
+        message = _("This person's data was erased; choose another person.")
+        raise ValidationError({field: message} if field else message, code="erased")
+
+
 @dataclass(frozen=True)
 class AffiliationRow:
     """One affiliation as the person should have it; ``pk`` names an existing one to change."""

@@ -941,3 +941,37 @@ def test_data_page_with_everything_query_count_does_not_grow(
             Client().force_login(account)
 
     assert_constant_queries(lambda: client.get(url(area, ayse, suffix)), grow)  # type: ignore[operator]
+
+
+def test_nothing_new_is_ever_linked_to_an_erased_person(
+    client: Client,
+    area: Quartier,
+    role_users: dict[str, User],
+    ayse: Person,
+    jury: Committee,
+    aktionsfonds: Fund,
+) -> None:
+    """Erasure is final: no network, committee or application takes the erased record again, whatever the
+    form offers or a forged id says."""
+    from actors.selectors.networks import member_choices
+    from actors.services.networks import MemberRow, network_create
+    from committees.services.committees import membership_create
+    from fonds.services.public import applicant_review
+
+    gwa = role_users["gwa"]
+    person_erase(person=ayse, by=gwa)
+    erased = Person.objects.get(pk=ayse.pk)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        network_create(area=area, data={"name": "Neu"}, members=[MemberRow(person=erased)], by=gwa)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        membership_create(committee=jury, data={"person": erased, "member_type": "bewohner"}, by=gwa)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        make_application(aktionsfonds, person=erased)
+    newcomer = Person.objects.create(quartier=area, last_name="Neu")
+    application = make_application(aktionsfonds, person=newcomer)
+    Application.objects.filter(pk=application.pk).update(applicant_to_review=True)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        applicant_review(application=application, person=erased, organisation=None, by=gwa)
+    assert erased.pk not in dict(member_choices(area)[1])
+    assert not Network.objects.filter(name="Neu").exists() and not Membership.objects.filter(person=erased).exists()
+    assert Application.objects.filter(person=erased).count() == 0
