@@ -141,13 +141,14 @@ def export_affiliations(subject: Subject, rows: QuerySet[Any]) -> Section:
 
 def erase_affiliations(subject: Subject, erasing: Erasing, rows: QuerySet[Any]) -> None:
     """Delete the links; an organisation that gives the person's own email or phone as its own loses them
-    (the public form makes a group's organisation with the applicant's address)."""
-    person = subject.person
+    (the public form makes a group's organisation with the applicant's address), in its audit entries too."""
+    email, phone = erasing.original["email"], erasing.original["phone"]
     organisations = Organisation.objects.filter(pk__in=rows.values("organisation_id"))
-    if person.email:
-        organisations.filter(email__iexact=person.email).update(email="")
-    if person.phone:
-        organisations.filter(phone=person.phone).update(phone="")
+    erasing.scrub_audit(Organisation, organisations.values_list("pk", flat=True))
+    if email:
+        organisations.filter(email__iexact=email).update(email="")
+    if phone:
+        organisations.filter(phone=phone).update(phone="")
     rows.delete()
 
 

@@ -262,7 +262,12 @@ class Erasing:
         self.by = by
         self.now = now
         self.today = timezone.localdate(now)
-        self.redact = Redactor(subject.person)
+        person = subject.person
+        #: The person's name and contact data as they were before the erasure began.
+        self.original = {
+            name: getattr(person, name) for name in ("first_name", "last_name", "email", "phone", "address")
+        }
+        self.redact = Redactor(person)
         #: model label → the ids of its rows about the person, as they were before the erasure began
         self.touched: dict[str, set[object]] = {}
 
@@ -445,9 +450,9 @@ def register(registration: Registration) -> Registration:
 def _discover() -> None:
     global _discovered
     if not _discovered:
-        _discovered = True
         autodiscover_modules("personal_data")
         import_module("quartier.personal_data_accounts")
+        _discovered = True
 
 
 def registrations() -> list[Registration]:

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from quartier.audit import audit_transition
 from quartier.personal_data import (
     ACCOUNT,
     ERASED_NAME,
@@ -90,6 +91,8 @@ def _accounts_erase(subject: Subject, erasing: Erasing, rows: QuerySet[Any]) -> 
         user.groups.clear()
         user.user_permissions.clear()
     erasing.scrub_audit(ACCOUNT, [user.pk for user in users], blank=ACCOUNT_ERASED_FIELDS, name=ERASED_NAME)
+    for user in users:
+        audit_transition(obj=user, transition="erase", from_state="active", to_state="erased", by=erasing.by)
 
 
 register(

@@ -443,6 +443,10 @@ def everything(
     applications finished, so she can be erased), and a juror beside her whose data must never show."""
     today = timezone.localdate()
     kita = Organisation.objects.get(quartier=area, name="Kita Sonnenschein")
+    group = Organisation.objects.create(  # as the public form makes it: with the applicant's own address
+        quartier=area, name="Hofinitiative", kind="initiative", email="ayse.demir@example.org", phone="030 1234"
+    )
+    Affiliation.objects.create(person=ayse, organisation=group, function="Kontakt für einen Antrag")
     account = UserFactory(username=ACCOUNT_NAME, email="ayse.demir@example.org", display_name="Ayşe Demir")
     membership = Membership.objects.create(
         committee=jury, person=ayse, user=account, member_type="bewohner", start=datetime.date(2025, 1, 1)
@@ -730,6 +734,10 @@ def test_erasure_switches_the_voting_account_off(
     assert not AccessFailureLog.objects.exists()
     assert not Client().login(username=ACCOUNT_NAME, password=PASSWORD)
     assert AdminLogEntry.objects.get().object_repr == "Gelöschte Person"
+    erased = LogEntry.objects.get_for_object(account).get(additional_data__transition="erase")
+    assert erased.actor == role_users["gwa"] and erased.object_repr == "Gelöschte Person"
+    group = Organisation.objects.get(name="Hofinitiative")
+    assert (group.email, group.phone) == ("", "")
 
 
 def test_erasure_ends_memberships_today_and_keeps_votes_and_attendance(
@@ -975,3 +983,26 @@ def test_nothing_new_is_ever_linked_to_an_erased_person(
     assert erased.pk not in dict(member_choices(area)[1])
     assert not Network.objects.filter(name="Neu").exists() and not Membership.objects.filter(person=erased).exists()
     assert Application.objects.filter(person=erased).count() == 0
+
+
+def test_erase_page_query_count_does_not_grow(
+    client: Client,
+    area: Quartier,
+    role_users: dict[str, User],
+    ayse: Person,
+    everything: dict[str, object],
+    aktionsfonds: Fund,
+    assert_constant_queries: object,
+) -> None:
+    client.force_login(role_users["gwa"])
+    account: User = everything["account"]  # type: ignore[assignment]
+
+    def grow() -> None:
+        for number in range(3):
+            council = Committee.objects.create(quartier=area, name=f"Rat {number}", kind=Committee.Kind.OTHER)
+            Membership.objects.create(committee=council, person=ayse, member_type="bewohner", user=account)
+            application = make_application(aktionsfonds, person=ayse, title=f"Projekt {number}")
+            Application.objects.filter(pk=application.pk).update(status=Status.PAID)  # refused: still running
+            Client().force_login(account)
+
+    assert_constant_queries(lambda: client.get(url(area, ayse, "loeschen/")), grow)  # type: ignore[operator]
