@@ -90,7 +90,7 @@ class MembershipForm(forms.ModelForm):
         organisations, persons = choices
         organisation, person = self.fields["organisation"], self.fields["person"]
         organisation.queryset = Organisation.objects.filter(quartier=area)
-        person.queryset = Person.objects.filter(quartier=area)
+        person.queryset = Person.objects.filter(quartier=area, erased_at__isnull=True)
         if self.instance.pk:
             # An existing member stays who it is (the page shows the name); to replace it, delete the row and add
             # another. This also keeps the form small: no list of every organisation and person per member.

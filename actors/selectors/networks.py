@@ -152,7 +152,7 @@ def member_choices(area: Quartier) -> tuple[list[tuple[int, str]], list[tuple[in
     organisations = list(Organisation.objects.filter(quartier=area).order_by("name", "pk").values_list("pk", "name"))
     persons = [
         (pk, f"{first} {last}".strip())
-        for pk, first, last in Person.objects.filter(quartier=area)
+        for pk, first, last in Person.objects.filter(quartier=area, erased_at__isnull=True)
         .order_by("last_name", "first_name", "pk")
         .values_list("pk", "first_name", "last_name")
     ]

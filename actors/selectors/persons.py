@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from auditlog.models import LogEntry
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import BooleanField, Case, Exists, Field, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
-from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 
-from actors.models import Affiliation, Concern, ContactNote, NetworkMembership, Person
+from actors.models import Affiliation, ContactNote, NetworkMembership, Person
 from actors.selectors.organisations import prefix_query
 from quartier.models import Quartier
+from quartier.personal_data import Section, Subject, sections
 
 #: The search expression for persons: German (stemmed) and simple (every word as written), because German
 #: stop words begin many names ("dem" of "Demir", "die" of "Dietrich") and the German configuration drops
@@ -108,96 +106,35 @@ def person_detail(area: Quartier, pk: int) -> Person | None:
 
 
 @dataclass(frozen=True)
-class AuditChange:
-    """One field's change in an audit entry, readable: ``old`` and ``new`` are ``None`` when empty."""
-
-    field: str
-    label: str
-    old: str | None
-    new: str | None
-
-
-#: Bookkeeping fields the audit trail records but a person does not need to read.
-_AUDIT_SKIPPED = {"id", "quartier", "created_at", "updated_at"}
-
-
-def _audit_value(field: Field, value: object) -> str | None:
-    if value is None or value in ("None", ""):
-        return None
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(field, BooleanField):
-        return str(_("yes") if value in (True, "True") else _("no"))
-    return str(value)
-
-
-def audit_changes(entry: LogEntry) -> list[AuditChange]:
-    """The changes an audit entry of a person records, for people: their own fields only, labelled."""
-    changes = []
-    for name, values in (entry.changes_dict or {}).items():
-        try:
-            field = Person._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue  # a transition's "status", or a field that no longer exists
-        if not field.concrete or name in _AUDIT_SKIPPED:
-            continue  # reverse relations: auditlog notes them without content
-        old, new = [*values, None, None][:2] if isinstance(values, list) else (None, None)
-        old, new = _audit_value(field, old), _audit_value(field, new)
-        if old is None and new is None:
-            continue  # an empty field recorded at creation
-        changes.append(AuditChange(field=name, label=capfirst(str(field.verbose_name)), old=old, new=new))
-    return changes
-
-
-@dataclass(frozen=True)
 class PersonData:
-    """Everything the area holds about one person (the GDPR access request)."""
+    """Everything the area holds about one person (the GDPR access request), kind by kind: one section per
+    kind of personal data in the registry (``quartier.personal_data``), each read in a fixed number of queries.
+    Sections the reader's role does not show have ``rows is None``."""
 
     person: Person
-    affiliations: list[Affiliation]
-    memberships: list[NetworkMembership]
-    contact_notes: list[ContactNote]
-    concerns: list[Concern] | None
-    audit_entries: list[LogEntry]
+    sections: list[Section]
+
+    @property
+    def shown(self) -> list[Section]:
+        return [section for section in self.sections if section.rows is not None]
+
+    @property
+    def hidden(self) -> list[Section]:
+        return [section for section in self.sections if section.rows is None]
+
+    def json(self, *, area: Quartier) -> dict[str, object]:
+        """Everything as plain data (the JSON download): one key per kind, ``null`` where the role hides it."""
+        return {
+            "exported_at": timezone.localtime(),
+            "area": area.name,
+            **{section.key: section.json() for section in self.sections},
+        }
 
 
-def person_data(area: Quartier, person: Person, *, with_concerns: bool) -> PersonData:
-    """Everything held about ``person`` of ``area``, each kind in one query."""
-    if person.quartier_id != area.pk:
-        raise ValueError("The person belongs to another area.")
-    return PersonData(
-        person=person,
-        affiliations=list(
-            Affiliation.objects.filter(person=person).select_related("organisation").order_by("organisation__name")
-        ),
-        memberships=list(
-            NetworkMembership.objects.filter(person=person).select_related("network").order_by("network__name")
-        ),
-        contact_notes=list(
-            ContactNote.objects.filter(quartier=area, persons=person)
-            .select_related("staff")
-            .prefetch_related("organisations")
-            .order_by("-date", "-pk")
-        ),
-        concerns=list(
-            Concern.objects.filter(quartier=area, raised_by_person=person)
-            .select_related("field_of_action")
-            .order_by("-raised_on", "-pk")
-        )
-        if with_concerns
-        else None,
-        audit_entries=_with_changes(
-            LogEntry.objects.get_for_object(person).select_related("actor").order_by("-timestamp", "-pk")
-        ),
-    )
-
-
-def _with_changes(entries: QuerySet[LogEntry]) -> list[LogEntry]:
-    """The entries, each with ``person_changes`` (see ``audit_changes``)."""
-    result = list(entries)
-    for entry in result:
-        entry.person_changes = audit_changes(entry)  # type: ignore[attr-defined]
-    return result
+def person_data(area: Quartier, person: Person, *, perms: Collection[str]) -> PersonData:
+    """Everything held about ``person`` of ``area``, as a reader holding ``perms`` in the area may see it."""
+    subject = Subject(person=person, area=area, perms=perms)
+    return PersonData(person=person, sections=sections(subject))
 
 
 def review_cutoff(years: int, *, today: datetime.date | None = None) -> datetime.date:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Network, NetworkMembership, Organisation, Person
+from actors.services.persons import refuse_erased
 from quartier.audit import acting_as
 from quartier.models import Quartier, User, periods_overlap
 
@@ -55,6 +56,7 @@ def _check_members(area: Quartier, rows: Sequence[MemberRow]) -> None:
         member = row.organisation or row.person
         if member is not None and member.quartier_id != area.pk:
             raise ValidationError(FOREIGN)
+        refuse_erased(row.person)
     if overlapping_rows(rows):
         raise ValidationError(DOUBLE_MEMBER)
 

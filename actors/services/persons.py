@@ -7,15 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from auditlog.context import disable_auditlog
-from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actors.models import Affiliation, NetworkMembership, Organisation, Person
+from actors.models import Affiliation, Organisation, Person
 from quartier.audit import acting_as, audit_transition
 from quartier.models import Quartier, User
+from quartier.personal_data import ErasureLine, Subject, erase, erasure_plan, refusals
 
 PERSON_FIELDS = (
     "first_name",
@@ -33,25 +33,14 @@ PERSON_FIELDS = (
     "consent_how",
     "interest_reason",
 )
-#: What an erased person is called from then on (stored, so it is the same in every language).
-ERASED_NAME = "Gelöschte Person"
 
-#: The values an erasure leaves in the personal fields. Earlier audit entries lose their values of these fields;
-#: ``is_resident`` and ``is_key_person`` stay, as figures about the area that no longer point to anyone.
-ERASED_VALUES: dict[str, object] = {
-    "first_name": "",
-    "last_name": ERASED_NAME,
-    "email": "",
-    "phone": "",
-    "address": "",
-    "languages": "",
-    "key_person_note": "",
-    "legal_basis": Person.LegalBasis.NONE,
-    "consent_date": None,
-    "consent_scope": "",
-    "consent_how": "",
-    "interest_reason": "",
-}
+
+def refuse_erased(person: Person | None, *, field: str | None = None) -> None:
+    """Nothing new is ever linked to a person whose data was erased: every service that links a person to a
+    record (a network, a committee, an application) calls this; ``field`` names the form field to blame."""
+    if person is not None and person.erased_at is not None:
+        message = _("This person's data was erased; choose another person.")
+        raise ValidationError({field: message} if field else message, code="erased")
 
 
 @dataclass(frozen=True)
@@ -139,57 +128,32 @@ def person_update(
     return person
 
 
-def _scrub(values: object) -> object:
-    """An audit value list ``[old, new]`` (or any value) with the personal content removed."""
-    if isinstance(values, list):
-        return [None for _value in values]
-    return None
-
-
-def scrub_audit_entries(person: Person) -> int:
-    """Remove the personal values from every earlier audit entry of ``person``; the number of entries.
-
-    The entries keep when, who and which fields changed, so the trail still shows that work was done.
-    """
-    entries = list(LogEntry.objects.get_for_object(person))
-    for entry in entries:
-        entry.object_repr = ERASED_NAME
-        if isinstance(entry.changes, dict):
-            entry.changes = {
-                field: (_scrub(values) if field in ERASED_VALUES else values) for field, values in entry.changes.items()
-            }
-        entry.changes_text = ""
-        if isinstance(entry.serialized_data, dict):
-            fields = entry.serialized_data.get("fields")
-            if isinstance(fields, dict):
-                entry.serialized_data = {
-                    **entry.serialized_data,
-                    "fields": {name: (None if name in ERASED_VALUES else value) for name, value in fields.items()},
-                }
-            else:
-                entry.serialized_data = None
-    LogEntry.objects.bulk_update(entries, ["object_repr", "changes", "changes_text", "serialized_data"])
-    return len(entries)
-
-
 @transaction.atomic
-def person_erase(*, person: Person, by: User) -> Person:
-    """Erase a person's personal data (GDPR Art. 17) and record that it was done.
+def person_erase(*, person: Person, by: User, now: datetime.datetime | None = None) -> Person:
+    """Erase a person's personal data (GDPR Art. 17) and record that it was done; all or nothing.
 
-    The record stays, anonymised, so contact notes and concerns keep counting; affiliations and network
-    memberships are personal and are deleted. Earlier audit entries lose the personal values they held,
-    and the erasure itself is recorded without any.
+    Every model of the personal-data registry (``quartier.personal_data``) does its part: the record stays,
+    anonymised, so contact notes, concerns, committee work and applications keep counting; affiliations and
+    network memberships are deleted; committee memberships end today; the voting account is switched off;
+    applications keep the money (§ 147 AO) and lose the person's name in their texts; private links are
+    revoked; earlier audit entries lose the personal values they held, and the erasure itself is recorded
+    without any. Refused (nothing changed) while a registry says it cannot be done yet, e.g. while an
+    application is running or the account holds a staff role.
     """
-    locked = Person.objects.select_for_update().get(pk=person.pk)
+    locked = Person.objects.select_for_update().select_related("quartier").get(pk=person.pk)
     if locked.erased_at is not None:
         raise ValidationError(_("This person's data was erased already."), code="erased")
-    for field, value in ERASED_VALUES.items():
-        setattr(locked, field, value)
-    locked.erased_at = timezone.now()
+    subject = Subject(person=locked, area=locked.quartier)
+    reasons = refusals(subject)
+    if reasons:
+        raise ValidationError(reasons, code="refused")
     with disable_auditlog():
-        locked.save()
-        Affiliation.objects.filter(person=locked).delete()
-        NetworkMembership.objects.filter(person=locked).delete()
-    scrub_audit_entries(locked)
+        erase(subject, by=by, now=now or timezone.now())
     audit_transition(obj=locked, transition="erase", from_state="active", to_state="erased", by=by)
     return locked
+
+
+def person_erasure_plan(*, person: Person) -> tuple[list[ErasureLine], list[str]]:
+    """What erasing ``person`` would do, kind by kind, and why it cannot be done yet (if so)."""
+    subject = Subject(person=person, area=person.quartier)
+    return erasure_plan(subject), refusals(subject)

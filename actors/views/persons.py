@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actors.forms.persons import EraseForm, PersonAffiliationFormSet, PersonFilterForm, PersonForm
 from actors.models import Person
 from actors.selectors.persons import (
-    PersonData,
     person_data,
     person_detail,
     person_in_area,
@@ -26,7 +25,7 @@ from actors.selectors.persons import (
     persons_for_review,
     review_cutoff,
 )
-from actors.services.persons import person_create, person_erase, person_update
+from actors.services.persons import person_create, person_erase, person_erasure_plan, person_update
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
@@ -236,83 +235,6 @@ def person_edit(request: HttpRequest, area: Quartier, person_pk: int) -> HttpRes
 # --- GDPR: access, erasure, review ------------------------------------------------------------------------
 
 
-def person_data_json(data: PersonData, *, area: Quartier, with_note_text: bool) -> dict[str, object]:
-    """Everything held about a person as plain data (the JSON download)."""
-    person = data.person
-    return {
-        "exported_at": timezone.localtime(),
-        "area": area.name,
-        "person": {
-            "id": person.pk,
-            "first_name": person.first_name,
-            "last_name": person.last_name,
-            "email": person.email,
-            "phone": person.phone,
-            "address": person.address,
-            "is_resident": person.is_resident,
-            "languages": person.languages,
-            "is_key_person": person.is_key_person,
-            "key_person_note": person.key_person_note,
-            "legal_basis": person.legal_basis,
-            "legal_basis_label": person.get_legal_basis_display(),
-            "consent_date": person.consent_date,
-            "consent_scope": person.consent_scope,
-            "consent_how": person.consent_how,
-            "interest_reason": person.interest_reason,
-            "created_at": person.created_at,
-            "updated_at": person.updated_at,
-        },
-        "affiliations": [
-            {
-                "organisation": affiliation.organisation.name,
-                "function": affiliation.function,
-                "start": affiliation.start,
-                "end": affiliation.end,
-            }
-            for affiliation in data.affiliations
-        ],
-        "network_memberships": [
-            {"network": membership.network.name, "start": membership.start, "end": membership.end}
-            for membership in data.memberships
-        ],
-        "contact_notes": [
-            {
-                "date": note.date,
-                "channel": note.get_channel_display(),
-                "staff": note.staff.get_display_name(),
-                "topic": note.topic,
-                "organisations": [organisation.name for organisation in note.organisations.all()],
-                **({"text": note.text} if with_note_text else {}),
-            }
-            for note in data.contact_notes
-        ],
-        "concerns": None
-        if data.concerns is None
-        else [
-            {
-                "raised_on": concern.raised_on,
-                "text": concern.text,
-                "place": concern.place,
-                "field_of_action": concern.field_of_action.name if concern.field_of_action else None,
-                "status": concern.get_status_display(),
-                "forwarded_to": concern.forwarded_to,
-                "answer": concern.answer,
-            }
-            for concern in data.concerns
-        ],
-        "audit_entries": [
-            {
-                "timestamp": entry.timestamp,
-                "actor": entry.actor.get_display_name() if entry.actor else None,
-                "action": entry.get_action_display(),
-                "transition": (entry.additional_data or {}).get("transition"),
-                "changes": {change.field: [change.old, change.new] for change in entry.person_changes},
-            }
-            for entry in data.audit_entries
-        ],
-    }
-
-
 @require_GET
 @area_view(permissions.VIEW_PERSONS)
 def person_data_page(request: HttpRequest, area: Quartier, person_pk: int) -> HttpResponse:
@@ -321,25 +243,13 @@ def person_data_page(request: HttpRequest, area: Quartier, person_pk: int) -> Ht
     except PersonErased as erased:
         return erased_page(request, area, erased.person)
     perms = _perms(request)
-    data = person_data(area, person, with_concerns=permissions.VIEW_CONCERNS in perms)
-    with_note_text = permissions.VIEW_CONTACTS in perms
+    data = person_data(area, person, perms=perms)
     if request.GET.get("format") == "json":
-        content = json.dumps(
-            person_data_json(data, area=area, with_note_text=with_note_text),
-            cls=DjangoJSONEncoder,
-            ensure_ascii=False,
-            indent=2,
-        )
+        content = json.dumps(data.json(area=area), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="person-{person.pk}-daten.json"'
         return response
-    context = {
-        "area": area,
-        "person": person,
-        "data": data,
-        "can_read_notes": with_note_text,
-        "can_change": permissions.CHANGE_ACTORS in perms,
-    }
+    context = {"area": area, "person": person, "data": data, "can_change": permissions.CHANGE_ACTORS in perms}
     return render(request, "actors/person_data.html", context)
 
 
@@ -359,13 +269,9 @@ def person_erase_page(request: HttpRequest, area: Quartier, person_pk: int) -> H
         else:
             messages.success(request, _("The person's data was erased."))
             return redirect("person_list", slug=area.slug)
-    counts = {
-        "contact_notes": person.contact_notes.count(),
-        "concerns": person.concerns.count(),
-        "affiliations": person.affiliation_set.count(),
-        "memberships": person.network_memberships.count(),
-    }
-    return render(request, "actors/person_erase.html", {"area": area, "person": person, "form": form, **counts})
+    plan, refusals = person_erasure_plan(person=person)
+    context = {"area": area, "person": person, "form": form, "plan": plan, "refusals": refusals}
+    return render(request, "actors/person_erase.html", context)
 
 
 @require_GET

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from actors.services.persons import refuse_erased
 from committees.models import Committee, Membership
 from committees.services.members import sync_member_permissions
 from quartier.audit import acting_as
@@ -40,6 +41,8 @@ def _check_membership(membership: Membership) -> None:
     committee = membership.committee
     if membership.person.quartier_id != committee.quartier_id:
         raise ValidationError({"person": _("This person belongs to another area.")})
+    if membership.pk is None:
+        refuse_erased(membership.person, field="person")
     deputy_of = membership.deputy_of
     if deputy_of is not None:
         if membership.pk is not None and deputy_of.pk == membership.pk:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from actors.services.persons import refuse_erased
 from fonds.models import Application, CostLine, EligibilityCheck, Fund, Receipt, Status, StatusChange
 from fonds.selectors import ZERO, bound_of, paid_of
 from quartier.audit import acting_as, audit_transition
@@ -161,6 +162,7 @@ def _check_applicant(application: Application) -> None:
     for applicant in (application.organisation, application.person):
         if applicant is not None and applicant.quartier_id != area:
             raise ValidationError(_("The applicant belongs to another area."), code="foreign_applicant")
+    refuse_erased(application.person)
 
 
 @transaction.atomic

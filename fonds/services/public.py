@@ -30,6 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from actors.models import Affiliation, Organisation, Person
+from actors.services.persons import refuse_erased
 from fonds.models import AccessLink, Application, Attachment, Fund, Receipt, Status
 from fonds.selectors import ZERO
 from fonds.services.applications import (
@@ -513,6 +514,7 @@ def applicant_review(
     for chosen in (person, organisation):
         if chosen is not None and chosen.quartier_id != application.quartier_id:
             raise ValidationError(_("The applicant belongs to another area."), code="foreign_applicant")
+    refuse_erased(person)
     replaced: list[object] = []
     if person is not None and person != application.person:
         replaced.append(application.person)

@@ -5,18 +5,58 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.contrib.admin.models import CHANGE
+from django.contrib.admin.models import LogEntry as AdminLogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm
 
 from actors.models import Affiliation, Concern, ContactNote, Network, NetworkMembership, Organisation, Person
 from actors.services.persons import AffiliationRow, person_create, person_erase, person_update
-from quartier.models import FieldOfAction, Quartier, User
-from tests.factories import UserFactory
+from committees.models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    BallotItem,
+    Committee,
+    ConflictFlag,
+    Meeting,
+    Membership,
+    Participation,
+    SecretVote,
+    Vote,
+)
+from fonds.models import (
+    AccessLink,
+    Application,
+    Attachment,
+    EligibilityCheck,
+    Fund,
+    Payment,
+    Receipt,
+    Status,
+    StatusChange,
+)
+from quartier.models import FieldOfAction, Quartier, Role, User
+from quartier.services import role_grant
+from tests.factories import PASSWORD, UserFactory
+from tests.fonds.fixtures import make_application
 
 PERSONAL = ("Ayşe", "Demir", "ayse@example.org", "030 1234", "Uferstraße 3", "Türkisch", "Elternbeirat", "Flyer")
 
@@ -96,7 +136,8 @@ def test_data_page_shows_everything_held(
         "Schaukel defekt",
     ):
         assert expected in html, expected
-    assert html.count('class="log__action"') == 2  # created, then the email changed
+    audit = html.split('id="audit_entries-heading"')[1]
+    assert audit.count("<tr>") == 3  # the header, created, then the email changed
     assert 'href="?format=json"' in html
 
 
@@ -379,3 +420,589 @@ def test_review_list_query_count_does_not_grow(
             _note(area, person, role_users["gwa"], datetime.date(2019, 1, 1))
 
     assert_constant_queries(lambda: client.get(f"/gebiet/{area.slug}/personen/pruefen/"), grow)  # type: ignore[operator]
+
+
+# --- everything the registry knows: committees, funds, the account ------------------------------------------
+
+NOW = timezone.now()
+#: What the account and the person's other records hold; none of it may be left anywhere after the erasure.
+ACCOUNT_NAME = "ayse.konto"
+EVERYWHERE = (*PERSONAL, "ayse.demir@example.org", ACCOUNT_NAME, "192.0.2.7")
+
+
+@pytest.fixture
+def everything(
+    area: Quartier,
+    role_users: dict[str, User],
+    ayse: Person,
+    jury: Committee,
+    aktionsfonds: Fund,
+    staff: dict[str, User],
+) -> dict[str, object]:
+    """Ayşe with a row in every model of the personal-data registry that she can have one in (all her
+    applications finished, so she can be erased), and a juror beside her whose data must never show."""
+    today = timezone.localdate()
+    kita = Organisation.objects.get(quartier=area, name="Kita Sonnenschein")
+    group = Organisation.objects.create(  # as the public form makes it: with the applicant's own address
+        quartier=area, name="Hofinitiative", kind="initiative", email="ayse.demir@example.org", phone="030 1234"
+    )
+    Affiliation.objects.create(person=ayse, organisation=group, function="Kontakt für einen Antrag")
+    account = UserFactory(username=ACCOUNT_NAME, email="ayse.demir@example.org", display_name="Ayşe Demir")
+    membership = Membership.objects.create(
+        committee=jury, person=ayse, user=account, member_type="bewohner", start=datetime.date(2025, 1, 1)
+    )
+    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.QUARTIERSRAT)
+    future = Membership.objects.create(
+        committee=council, person=ayse, member_type="bewohner", start=today + datetime.timedelta(days=30)
+    )
+    bernd = Person.objects.create(quartier=area, first_name="Bernd", last_name="Berger", is_resident=True)
+    bernds = Membership.objects.create(committee=jury, person=bernd, user=UserFactory(), member_type="bewohner")
+
+    own = make_application(aktionsfonds, person=ayse, title="Hoffest von Ayşe Demir")
+    Application.objects.filter(pk=own.pk).update(
+        status=Status.CLOSED,
+        description="Ayşe Demir lädt in die Uferstraße 3 ein.",
+        place="Hof Uferstraße 3",
+        proof_report="Bericht von Ayşe, Tel. 030 1234",
+        approved_amount=Decimal("750.00"),
+        settled_amount=Decimal("690.00"),
+    )
+    own.cost_lines.filter(position=1).update(description="Honorar Ayşe Demir")
+    contact = make_application(aktionsfonds, person=ayse, organisation=kita, title="Laternenumzug")
+    Application.objects.filter(pk=contact.pk).update(status=Status.REJECTED)
+    EligibilityCheck.objects.create(
+        application=own, criterion=aktionsfonds.criteria.first(), met=True, note="Frau Demir wohnt im Gebiet"
+    )
+    StatusChange.objects.create(
+        application=own, from_status="eingereicht", to_status="in_pruefung", at=NOW, note="Rückfrage an Ayşe Demir"
+    )
+    Payment.objects.create(
+        application=own,
+        amount=Decimal("750.00"),
+        paid_on=datetime.date(2026, 5, 4),
+        method="ueberweisung",
+        recorded_by=staff["gwa"],
+        recorded_at=NOW,
+        released_by=staff["steuerung"],
+        released_at=NOW,
+    )
+    receipt = Receipt.objects.create(
+        application=own, date=datetime.date(2026, 5, 20), vendor="Ayşe Demir (Eigenbeleg)", amount=Decimal("690.00")
+    )
+    own.attachments.create(
+        file=ContentFile(b"%PDF-1.4 Angebot", name="a.pdf"), name="Angebot Demir.pdf", content_type="application/pdf",
+        size=16,
+    )  # fmt: skip
+    own.attachments.create(
+        file=ContentFile(b"%PDF-1.4 Beleg", name="b.pdf"), name="Beleg.pdf", content_type="application/pdf", size=14,
+        kind=Attachment.Kind.RECEIPT, receipt=receipt,
+    )  # fmt: skip
+    photo = own.attachments.create(
+        file=ContentFile(b"\xff\xd8\xff photo", name="c.jpg"), name="Fest bei Ayşe.jpg", content_type="image/jpeg",
+        size=9, kind=Attachment.Kind.PHOTO,
+    )  # fmt: skip
+    AccessLink.objects.create(
+        application=own, token_hash="a" * 64, email="ayse.demir@example.org", expires_at=NOW + datetime.timedelta(1)
+    )
+
+    application_type = ContentType.objects.get_for_model(Application)
+    meeting = Meeting.objects.create(
+        committee=jury, starts_at=NOW - datetime.timedelta(days=30), place="Stadtteilbüro", status="durchgefuehrt"
+    )
+    Attendance.objects.create(meeting=meeting, membership=membership, status="anwesend")
+    AgendaItem.objects.create(
+        meeting=meeting,
+        position=1,
+        title="Hoffest von Ayşe Demir",
+        minutes="Frau Demir stellt das Hoffest vor.",
+        decision="Angenommen.",
+        result="angenommen",
+        content_type=application_type,
+        object_id=own.pk,
+    )
+    other_item = AgendaItem.objects.create(
+        meeting=meeting, position=2, title="Verschiedenes", minutes="Ayşe Demir berichtet vom Spielplatz."
+    )
+    named = Ballot.objects.create(
+        committee=jury, title="Umlauf Mai", deadline=NOW - datetime.timedelta(days=1), status="geschlossen"
+    )
+    item = BallotItem.objects.create(
+        ballot=named, position=1, title="Hoffest Ayşe Demir", content_type=application_type, object_id=own.pk
+    )
+    Vote.objects.create(item=item, membership=membership, choice="ja")
+    Vote.objects.create(item=item, membership=bernds, choice="enthaltung")
+    Participation.objects.create(item=item, membership=membership, kind="voted")
+    ConflictFlag.objects.create(
+        item=item, membership=membership, reason="Sie sind mit Kita Sonnenschein verbunden.", status="dismissed"
+    )
+    secret = Ballot.objects.create(
+        committee=jury,
+        title="Geheime Wahl",
+        deadline=NOW - datetime.timedelta(days=2),
+        status="geschlossen",
+        secret=True,
+    )
+    secret_item = BallotItem.objects.create(ballot=secret, position=1, title="Sprecherin")
+    SecretVote.objects.create(item=secret_item, choice="nein")
+    Participation.objects.create(item=secret_item, membership=membership, kind="voted")
+
+    assign_perm("committees.vote", account, jury)
+    TOTPDevice.objects.create(user=account, name="Telefon", confirmed=True)
+    recovery = StaticDevice.objects.create(user=account, name="Wiederherstellung", confirmed=True)
+    StaticToken.objects.create(device=recovery, token="abcd2345")
+    logged_in = Client()
+    logged_in.force_login(account)
+    login = {"ip_address": "192.0.2.7", "user_agent": "Firefox", "http_accept": "*/*", "path_info": "/konto/"}
+    AccessAttempt.objects.create(username="Ayse.Konto", get_data="", post_data="", failures_since_start=1, **login)
+    AccessFailureLog.objects.create(username="AYSE.DEMIR@example.org", **login)
+    AccessLog.objects.create(username=ACCOUNT_NAME, **login)
+    AdminLogEntry.objects.create(
+        user=UserFactory(is_superuser=True, is_staff=True),
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(account.pk),
+        object_repr=str(account),
+        action_flag=CHANGE,
+        change_message="[]",
+    )
+    return {
+        "account": account,
+        "membership": membership,
+        "future": future,
+        "bernds": bernds,
+        "own": own,
+        "contact": contact,
+        "photo": photo,
+        "other_item": other_item,
+        "logged_in": logged_in,
+    }
+
+
+def test_access_export_holds_every_kind_of_data_the_registry_knows(
+    client: Client, area: Quartier, role_users: dict[str, User], ayse: Person, everything: dict[str, object]
+) -> None:
+    from quartier.personal_data import Subject, registrations
+
+    role_grant(user=everything["account"], quartier=area, role=Role.KOORDINATION, by=None)  # type: ignore[arg-type]
+    client.force_login(role_users["steuerung"])
+    data = json.loads(client.get(url(area, ayse, "daten/?format=json")).content)
+    subject = Subject(person=ayse, area=area)
+    exported = [registration for registration in registrations() if registration.export is not None]
+    assert len(exported) >= 25
+    for registration in exported:
+        key = registration.section(subject).key  # type: ignore[union-attr]
+        assert data.get(key), (
+            f"{registration.model}: “{key}” is missing or empty in the export; give Ayşe a row of it in the "
+            "`everything` fixture of tests/actors/test_gdpr.py"
+        )
+    assert len({registration.section(subject).key for registration in exported}) == len(exported)  # type: ignore[union-attr]
+
+
+def test_access_export_holds_committee_work_applications_and_account(
+    client: Client, area: Quartier, role_users: dict[str, User], ayse: Person, everything: dict[str, object]
+) -> None:
+    client.force_login(role_users["gwa"])
+    response = client.get(url(area, ayse, "daten/?format=json"))
+    data = json.loads(response.content)
+    [membership, future] = sorted(data["committee_memberships"], key=lambda row: row["committee"])
+    assert membership["committee"] == "Aktionsfondsjury Kiez am Kanal" and membership["start"] == "2025-01-01"
+    assert membership["end"] is None and membership["account"] == ACCOUNT_NAME and membership["voting"] is True
+    assert future["committee"] == "Quartiersrat"
+    assert [row["status"] for row in data["attendances"]] == ["anwesend"]
+    assert data["votes"] == [
+        {
+            "committee": "Aktionsfondsjury Kiez am Kanal",
+            "ballot": "Umlauf Mai",
+            "item": "Hoffest Ayşe Demir",
+            "choice": "Ja",
+            "cast_at": data["votes"][0]["cast_at"],
+        }
+    ]
+    secret = [row for row in data["ballot_participations"] if row["secret"]]
+    assert secret == [
+        {
+            "committee": "Aktionsfondsjury Kiez am Kanal",
+            "ballot": "Geheime Wahl",
+            "secret": True,
+            "item": "Sprecherin",
+            "kind": "abgestimmt",
+        }
+    ]  # that she took part, never how
+    assert data["conflict_declarations"][0]["reason"] == "Sie sind mit Kita Sonnenschein verbunden."
+    applications = {row["title"]: row for row in data["applications"]}
+    assert applications["Hoffest von Ayşe Demir"]["status"] == "geprüft und abgeschlossen"
+    assert applications["Hoffest von Ayşe Demir"]["approved_amount"] == "750.00"
+    assert applications["Hoffest von Ayşe Demir"]["role"] == "Antragsteller*in"
+    assert applications["Laternenumzug"]["role"] == "Ansprechperson von Kita Sonnenschein"
+    assert [row["amount"] for row in data["application_payments"]] == ["750.00"]
+    assert [row["vendor"] for row in data["application_receipts"]] == ["Ayşe Demir (Eigenbeleg)"]
+    assert data["access_links"][0]["email"] == "ayse.demir@example.org"
+    assert "token_hash" not in data["access_links"][0] and "a" * 64 not in response.content.decode()
+    [account] = data["accounts"]
+    assert (account["username"], account["email"], account["is_active"]) == (
+        ACCOUNT_NAME,
+        "ayse.demir@example.org",
+        True,
+    )
+    assert "last_login" in account and data["roles"] == []
+    assert [row["object"] for row in data["object_permissions"]] == ["Aktionsfondsjury Kiez am Kanal"]
+    assert data["authenticator_apps"] == [{"name": "Telefon", "confirmed": True}]
+    assert len(data["sessions"]) == 1
+    assert {row["ip_address"] for row in data["login_failures"] + data["logins"]} == {"192.0.2.7"}
+    assert {entry["record"].split(":")[0] for entry in data["audit_entries"]} >= {
+        "Person",
+        "Mitgliedschaft",
+        "Benutzer*in",
+        "Antrag",
+    }
+
+
+def test_access_export_shows_no_other_persons_data(
+    client: Client, area: Quartier, role_users: dict[str, User], ayse: Person, everything: dict[str, object]
+) -> None:
+    client.force_login(role_users["steuerung"])
+    for suffix in ("daten/", "daten/?format=json"):
+        content = client.get(url(area, ayse, suffix)).content.decode()
+        assert "Berger" not in content and "Bernd" not in content, suffix
+        assert "Enthaltung" not in content  # Bernd's vote
+        assert "Nein" not in content  # the secret vote
+        assert "abcd2345" not in content  # a recovery code
+
+
+def test_data_page_lists_every_kind_and_what_the_role_hides(
+    client: Client, area: Quartier, ayse: Person, everything: dict[str, object]
+) -> None:
+    reader = UserFactory(username="nur-personen")
+    for perm in ("view_area", "view_persons"):
+        assign_perm(f"quartier.{perm}", reader, area)
+    client.force_login(reader)
+    html = client.get(url(area, ayse, "daten/")).content.decode()
+    assert "Ihre Rolle zeigt nicht:" in html and "Förderanträge" in html and "Ausschussmitgliedschaften" in html
+    assert "Hoffest" not in html and "Umlauf Mai" not in html
+    data = json.loads(client.get(url(area, ayse, "daten/?format=json")).content)
+    assert data["applications"] is None and data["votes"] is None and data["accounts"]
+
+
+# --- erasure of everything ------------------------------------------------------------------------------------
+
+
+def everything_stored() -> str:
+    """Every row of every table, as text."""
+    return "\n".join(
+        serializers.serialize("json", model._default_manager.all(), ensure_ascii=False) for model in apps.get_models()
+    )
+
+
+def test_erasure_leaves_no_personal_value_in_any_table(
+    client: Client,
+    area: Quartier,
+    role_users: dict[str, User],
+    ayse: Person,
+    everything: dict[str, object],
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    before = everything_stored().casefold()
+    assert all(value.casefold() in before for value in EVERYWHERE)
+    client.force_login(role_users["gwa"])
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = client.post(url(area, ayse, "loeschen/"), {"confirm": "on"})
+    assert response.status_code == 302
+    after = everything_stored().casefold()
+    left = [value for value in EVERYWHERE if value.casefold() in after]
+    assert not left, left
+    assert "berger" in after  # the other juror is untouched
+
+
+def test_erasure_switches_the_voting_account_off(
+    client: Client, area: Quartier, role_users: dict[str, User], ayse: Person, everything: dict[str, object]
+) -> None:
+    account: User = everything["account"]  # type: ignore[assignment]
+    logged_in: Client = everything["logged_in"]  # type: ignore[assignment]
+    assert logged_in.get("/abstimmungen/")["Location"].startswith("/konto/anmelden/code/")  # asks for the 2nd factor
+    person_erase(person=ayse, by=role_users["gwa"])
+    account.refresh_from_db()
+    assert not account.is_active and not account.has_usable_password()
+    assert (account.username, account.email, account.display_name) == (
+        f"geloescht-{account.pk}",
+        "",
+        "Gelöschte Person",
+    )
+    assert not Session.objects.exists()  # the staff's test client has not logged in yet
+    assert logged_in.get("/abstimmungen/")["Location"].startswith("/konto/anmelden/?")  # the session ended
+    assert not UserObjectPermission.objects.filter(user=account).exists()
+    assert not TOTPDevice.objects.filter(user=account).exists() and not StaticDevice.objects.exists()
+    assert not AccessAttempt.objects.exists() and not AccessLog.objects.exists()
+    assert not AccessFailureLog.objects.exists()
+    assert not Client().login(username=ACCOUNT_NAME, password=PASSWORD)
+    assert AdminLogEntry.objects.get().object_repr == "Gelöschte Person"
+    erased = LogEntry.objects.get_for_object(account).get(additional_data__transition="erase")
+    assert erased.actor == role_users["gwa"] and erased.object_repr == "Gelöschte Person"
+    group = Organisation.objects.get(name="Hofinitiative")
+    assert (group.email, group.phone) == ("", "")
+
+
+def test_erasure_ends_memberships_today_and_keeps_votes_and_attendance(
+    area: Quartier, role_users: dict[str, User], ayse: Person, everything: dict[str, object]
+) -> None:
+    person_erase(person=ayse, by=role_users["gwa"])
+    membership: Membership = everything["membership"]  # type: ignore[assignment]
+    membership.refresh_from_db()
+    assert membership.end == timezone.localdate() and membership.person_id == ayse.pk
+    assert not Membership.objects.filter(pk=everything["future"].pk).exists()  # type: ignore[attr-defined]
+    assert Vote.objects.get(membership=membership).choice == "ja"
+    assert Attendance.objects.filter(membership=membership, status="anwesend").count() == 1
+    assert Participation.objects.filter(membership=membership).count() == 2
+    assert (
+        str(Vote.objects.get(membership=membership).membership) == "Gelöschte Person · Aktionsfondsjury Kiez am Kanal"
+    )
+    everything["other_item"].refresh_from_db()  # type: ignore[attr-defined]
+    assert everything["other_item"].minutes == "Gelöschte Person berichtet vom Spielplatz."  # type: ignore[attr-defined]
+    assert Membership.objects.get(pk=everything["bernds"].pk).end is None  # type: ignore[attr-defined]
+    ended = LogEntry.objects.get(additional_data__transition="end_on_erasure")
+    assert ended.actor == role_users["gwa"] and ended.changes_dict["end"][1] == str(timezone.localdate())
+
+
+def test_erasure_keeps_the_financial_records_and_anonymises_the_applications(
+    area: Quartier,
+    role_users: dict[str, User],
+    ayse: Person,
+    everything: dict[str, object],
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    photo: Attachment = everything["photo"]  # type: ignore[assignment]
+    photo_path = photo.file.path
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        person_erase(person=ayse, by=role_users["gwa"])
+    own = Application.objects.get(pk=everything["own"].pk)  # type: ignore[attr-defined]
+    assert own.person_id == ayse.pk and own.status == Status.CLOSED
+    assert (own.approved_amount, own.settled_amount, own.total_costs) == (
+        Decimal("750.00"),
+        Decimal("690.00"),
+        Decimal("750.00"),
+    )
+    assert own.title == "Hoffest von Gelöschte Person"
+    assert own.description == "Gelöschte Person lädt in die [gelöscht] ein."
+    assert own.proof_report == "Bericht von Gelöschte Person, Tel. [gelöscht]"
+    assert [line.description for line in own.cost_lines.all()] == ["Honorar Gelöschte Person", "Posten 2"]
+    assert Payment.objects.get(application=own).amount == Decimal("750.00")
+    assert Receipt.objects.get(application=own).vendor == "Gelöschte Person (Eigenbeleg)"
+    assert sorted(own.attachments.values_list("name", "kind")) == [
+        ("Angebot Gelöschte Person.pdf", "dokument"),
+        ("Beleg.pdf", "beleg"),
+    ]
+    assert all(attachment.file.storage.exists(attachment.file.name) for attachment in own.attachments.all())
+    assert not os.path.exists(photo_path)
+    link = AccessLink.objects.get(application=own)
+    assert link.revoked_at is not None and link.email == ""
+    assert Application.objects.get(pk=everything["contact"].pk).organisation.name == "Kita Sonnenschein"  # type: ignore[attr-defined,union-attr]
+
+
+def test_erasure_is_refused_while_an_application_is_running(
+    client: Client, area: Quartier, role_users: dict[str, User], ayse: Person, everything: dict[str, object]
+) -> None:
+    Application.objects.filter(pk=everything["contact"].pk).update(status=Status.PAID)  # type: ignore[attr-defined]
+    client.force_login(role_users["gwa"])
+    page = client.get(url(area, ayse, "loeschen/")).content.decode()
+    assert "Laternenumzug" in page and "ausgezahlt" in page
+    response = client.post(url(area, ayse, "loeschen/"), {"confirm": "on"})
+    assert response.status_code == 200 and "Ziehen Sie ihn zurück" in response.content.decode()
+    assert_nothing_erased(ayse, everything)
+
+
+def test_erasure_is_refused_while_the_account_holds_a_staff_role(
+    client: Client, area: Quartier, role_users: dict[str, User], ayse: Person, everything: dict[str, object]
+) -> None:
+    role_grant(user=everything["account"], quartier=area, role=Role.PLANUNG, by=None)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="Rolle"):
+        person_erase(person=ayse, by=role_users["gwa"])
+    assert_nothing_erased(ayse, everything)
+
+
+def test_erasure_is_refused_while_the_account_is_bound_to_another_members_seat(
+    area: Quartier, role_users: dict[str, User], ayse: Person, everything: dict[str, object]
+) -> None:
+    Membership.objects.filter(pk=everything["bernds"].pk).update(user=everything["account"])  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError, match="Mitgliedschaft"):
+        person_erase(person=ayse, by=role_users["gwa"])
+    assert_nothing_erased(ayse, everything)
+
+
+def test_erasure_is_all_or_nothing(
+    area: Quartier,
+    role_users: dict[str, User],
+    ayse: Person,
+    everything: dict[str, object],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The last step fails: everything before it is undone."""
+    from quartier import personal_data
+
+    [audit] = personal_data.registrations_of("auditlog.LogEntry")
+
+    def fail(*args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(personal_data._registry, "auditlog.LogEntry", [replace(audit, erase=fail)])
+    with pytest.raises(RuntimeError):
+        person_erase(person=ayse, by=role_users["gwa"])
+    assert_nothing_erased(ayse, everything)
+
+
+def sessions_of(user: User) -> list[Session]:
+    return [session for session in Session.objects.all() if session.get_decoded().get("_auth_user_id") == str(user.pk)]
+
+
+def assert_nothing_erased(ayse: Person, everything: dict[str, object]) -> None:
+    person = Person.objects.get(pk=ayse.pk)
+    assert person.erased_at is None and person.last_name == "Demir"
+    account = User.objects.get(pk=everything["account"].pk)  # type: ignore[attr-defined]
+    assert account.is_active and account.username == ACCOUNT_NAME and account.has_usable_password()
+    assert Membership.objects.get(pk=everything["membership"].pk).end is None  # type: ignore[attr-defined]
+    assert Membership.objects.filter(pk=everything["future"].pk).exists()  # type: ignore[attr-defined]
+    assert Application.objects.get(pk=everything["own"].pk).title == "Hoffest von Ayşe Demir"  # type: ignore[attr-defined]
+    assert AccessLink.objects.get().revoked_at is None
+    assert len(sessions_of(account)) == 1 and TOTPDevice.objects.count() == 1
+    assert not LogEntry.objects.filter(additional_data__transition="erase").exists()
+
+
+def test_erase_page_says_what_is_kept_and_why(
+    client: Client, area: Quartier, role_users: dict[str, User], ayse: Person, everything: dict[str, object]
+) -> None:
+    client.force_login(role_users["planung"])
+    html = client.get(url(area, ayse, "loeschen/")).content.decode()
+    assert "§ 147 AO" in html  # why the applications and payments stay
+    assert "Ausschussmitgliedschaften" in html and "endet heute" in html.lower()
+    assert "Benannte Stimmen" in html and "Gelöschte Person" in html
+    assert 'class="error-summary"' not in html  # nothing stands in the way
+
+
+@pytest.mark.parametrize("suffix", ["daten/", "daten/?format=json", "loeschen/"])
+def test_another_area_and_anonymous_visitors_get_nothing(
+    client: Client, area: Quartier, outsider: User, ayse: Person, everything: dict[str, object], suffix: str
+) -> None:
+    response = client.get(url(area, ayse, suffix))
+    assert response.status_code == 302 and "/konto/anmelden/" in response["Location"]
+    client.force_login(outsider)
+    assert client.get(url(area, ayse, suffix)).status_code == 404
+    assert client.post(url(area, ayse, "loeschen/"), {"confirm": "on"}).status_code == 404
+    client.logout()
+    assert client.post(url(area, ayse, "loeschen/"), {"confirm": "on"}).status_code == 302
+    assert_nothing_erased(ayse, everything)
+
+
+def test_coordination_sees_no_persons_data(
+    client: Client, area: Quartier, role_users: dict[str, User], ayse: Person, everything: dict[str, object]
+) -> None:
+    client.force_login(role_users["koordination"])
+    for suffix in ("daten/", "daten/?format=json", "loeschen/"):
+        assert client.get(url(area, ayse, suffix)).status_code == 403, suffix
+    assert client.post(url(area, ayse, "loeschen/"), {"confirm": "on"}).status_code == 403
+    assert_nothing_erased(ayse, everything)
+
+
+@pytest.mark.parametrize("suffix", ["daten/", "daten/?format=json"])
+def test_data_page_with_everything_query_count_does_not_grow(
+    client: Client,
+    area: Quartier,
+    role_users: dict[str, User],
+    ayse: Person,
+    everything: dict[str, object],
+    jury: Committee,
+    aktionsfonds: Fund,
+    staff: dict[str, User],
+    suffix: str,
+    assert_constant_queries: object,
+) -> None:
+    client.force_login(role_users["steuerung"])
+    membership: Membership = everything["membership"]  # type: ignore[assignment]
+    account: User = everything["account"]  # type: ignore[assignment]
+
+    def grow() -> None:
+        for number in range(3):
+            council = Committee.objects.create(quartier=area, name=f"Rat {number}", kind=Committee.Kind.OTHER)
+            seat = Membership.objects.create(committee=council, person=ayse, member_type="bewohner", user=account)
+            assign_perm("committees.vote", account, council)
+            meeting = Meeting.objects.create(committee=council, starts_at=NOW)
+            Attendance.objects.create(meeting=meeting, membership=seat, status="entschuldigt")
+            application = make_application(aktionsfonds, person=ayse, title=f"Projekt {number}")
+            AgendaItem.objects.create(meeting=meeting, position=1, title="Antrag", subject=application)
+            ballot = Ballot.objects.create(committee=jury, title=f"Umlauf {number}", deadline=NOW)
+            item = BallotItem.objects.create(ballot=ballot, position=1, title="Antrag", subject=application)
+            Vote.objects.create(item=item, membership=membership, choice="nein")
+            Participation.objects.create(item=item, membership=membership, kind="voted")
+            ConflictFlag.objects.create(item=item, membership=membership, reason="Nachbarin")
+            EligibilityCheck.objects.create(application=application, criterion=aktionsfonds.criteria.first(), met=True)
+            StatusChange.objects.create(application=application, from_status="", to_status="entwurf", at=NOW)
+            Payment.objects.create(
+                application=application, amount=Decimal("1.00"), paid_on=NOW.date(), method="bar",
+                recorded_by=staff["gwa"], recorded_at=NOW,
+            )  # fmt: skip
+            Receipt.objects.create(application=application, date=NOW.date(), vendor="Baumarkt", amount=Decimal("1"))
+            application.attachments.create(
+                file=ContentFile(b"%PDF", name="x.pdf"), name="x.pdf", content_type="application/pdf", size=4
+            )
+            AccessLink.objects.create(
+                application=application, token_hash=f"{number}" * 64, email="a@example.org", expires_at=NOW
+            )
+            AccessLog.objects.create(
+                username=ACCOUNT_NAME, ip_address="192.0.2.8", user_agent="x", http_accept="*/*", path_info="/"
+            )
+            Client().force_login(account)
+
+    assert_constant_queries(lambda: client.get(url(area, ayse, suffix)), grow)  # type: ignore[operator]
+
+
+def test_nothing_new_is_ever_linked_to_an_erased_person(
+    client: Client,
+    area: Quartier,
+    role_users: dict[str, User],
+    ayse: Person,
+    jury: Committee,
+    aktionsfonds: Fund,
+) -> None:
+    """Erasure is final: no network, committee or application takes the erased record again, whatever the
+    form offers or a forged id says."""
+    from actors.selectors.networks import member_choices
+    from actors.services.networks import MemberRow, network_create
+    from committees.services.committees import membership_create
+    from fonds.services.public import applicant_review
+
+    gwa = role_users["gwa"]
+    person_erase(person=ayse, by=gwa)
+    erased = Person.objects.get(pk=ayse.pk)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        network_create(area=area, data={"name": "Neu"}, members=[MemberRow(person=erased)], by=gwa)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        membership_create(committee=jury, data={"person": erased, "member_type": "bewohner"}, by=gwa)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        make_application(aktionsfonds, person=erased)
+    newcomer = Person.objects.create(quartier=area, last_name="Neu")
+    application = make_application(aktionsfonds, person=newcomer)
+    Application.objects.filter(pk=application.pk).update(applicant_to_review=True)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        applicant_review(application=application, person=erased, organisation=None, by=gwa)
+    assert erased.pk not in dict(member_choices(area)[1])
+    assert not Network.objects.filter(name="Neu").exists() and not Membership.objects.filter(person=erased).exists()
+    assert Application.objects.filter(person=erased).count() == 0
+
+
+def test_erase_page_query_count_does_not_grow(
+    client: Client,
+    area: Quartier,
+    role_users: dict[str, User],
+    ayse: Person,
+    everything: dict[str, object],
+    aktionsfonds: Fund,
+    assert_constant_queries: object,
+) -> None:
+    client.force_login(role_users["gwa"])
+    account: User = everything["account"]  # type: ignore[assignment]
+
+    def grow() -> None:
+        for number in range(3):
+            council = Committee.objects.create(quartier=area, name=f"Rat {number}", kind=Committee.Kind.OTHER)
+            Membership.objects.create(committee=council, person=ayse, member_type="bewohner", user=account)
+            application = make_application(aktionsfonds, person=ayse, title=f"Projekt {number}")
+            Application.objects.filter(pk=application.pk).update(status=Status.PAID)  # refused: still running
+            Client().force_login(account)
+
+    assert_constant_queries(lambda: client.get(url(area, ayse, "loeschen/")), grow)  # type: ignore[operator]
