@@ -9,7 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from committees.models import Ballot, BallotItem, ConflictFlag, Membership, Participation, SecretVote, Vote
-from committees.services.ballots import voter_tag_of
+from committees.secrecy import Unreadable
+from committees.services.ballots import ballot_keys
 from quartier.models import User, running_on
 from quartier.permissions import committee_member_ids
 
@@ -66,16 +67,7 @@ def item_states(ballot: Ballot, membership: Membership | None) -> list[ItemState
     )
     flags = {flag.item_id: flag for flag in ConflictFlag.objects.filter(item__ballot=ballot, membership=membership)}
     if ballot.secret:
-        if ballot.secret_key:
-            tags = {voter_tag_of(ballot, membership, item): item.pk for item in items}
-            choices = {
-                tags[tag]: choice
-                for tag, choice in SecretVote.objects.filter(item__ballot=ballot, voter_tag__in=tags).values_list(
-                    "voter_tag", "choice"
-                )
-            }
-        else:
-            choices = {}
+        choices = _own_secret_choices(ballot, membership, items)
     else:
         choices = dict(Vote.objects.filter(item__ballot=ballot, membership=membership).values_list("item_id", "choice"))
     return [
@@ -87,6 +79,25 @@ def item_states(ballot: Ballot, membership: Membership | None) -> list[ItemState
         )
         for item in items
     ]
+
+
+def _own_secret_choices(ballot: Ballot, membership: Membership, items: list[BallotItem]) -> dict[int, str]:
+    """The member's own sealed votes of an open secret ballot, unsealed for their page only (one query). A closed
+    ballot has no salt, and nobody can tell any more who voted how."""
+    if ballot.status != Ballot.Status.OPEN or not ballot.secret_salt:
+        return {}
+    keys = ballot_keys(ballot)
+    wanted = {key.tag(membership.pk, item.pk): (key, item.pk) for key in reversed(keys) for item in items}
+    choices: dict[int, str] = {}
+    for tag, sealed in SecretVote.objects.filter(item__ballot=ballot, voter_tag__in=wanted).values_list(
+        "voter_tag", "sealed"
+    ):
+        key, item_id = wanted[tag]
+        try:
+            choices[item_id] = key.unseal(sealed, item_id=item_id, tag=tag)
+        except Unreadable:
+            continue  # a tampered seal: shown as not voted; voting again replaces it
+    return choices
 
 
 def committees_of_area(area: object, on: datetime.date | None = None) -> QuerySet:

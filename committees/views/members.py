@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from committees.models import Ballot, Choice
@@ -57,12 +58,14 @@ def _ballot_context(request: HttpRequest, ballot: Ballot) -> dict[str, object]:
     }
 
 
+@never_cache  # the member's own secret vote: kept by no browser or proxy
 @require_GET
 @member_view
 def ballot_page(request: HttpRequest, ballot: Ballot) -> HttpResponse:
     return render(request, "committees/ballot.html", _ballot_context(request, ballot))
 
 
+@never_cache
 @require_POST
 @member_view
 def item_action(request: HttpRequest, ballot: Ballot, item_pk: int) -> HttpResponse:
