@@ -409,3 +409,33 @@ class ConflictFlag(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class CalendarLink(models.Model):
+    """A person's own address of a committee's calendar feed (calendar programs cannot log in). Only the SHA-256
+    of its long random token is stored. A member's link belongs to their membership and works while the term runs
+    and the account is still the membership's; a link of office staff (no membership) works while they may see
+    the area's committees. Asking for a new link replaces the old one, which stops at once."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="calendar_links")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_links")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"], condition=Q(membership__isnull=False), name="calendarlink_one_per_membership"
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "user"], condition=Q(membership__isnull=True), name="calendarlink_one_per_staff"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} · {self.user}"

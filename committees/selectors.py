@@ -5,10 +5,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from committees.models import Ballot, BallotItem, ConflictFlag, Membership, Participation, SecretVote, Vote
+from committees.models import (
+    Ballot,
+    BallotItem,
+    CalendarLink,
+    ConflictFlag,
+    Membership,
+    Participation,
+    SecretVote,
+    Vote,
+)
 from committees.secrecy import Unreadable
 from committees.services.ballots import ballot_keys
 from quartier.models import User, running_on
@@ -303,4 +312,26 @@ def meetings_of_member(user: User, on: datetime.date | None = None) -> list:
         .select_related("committee")
         .prefetch_related(Prefetch("items", queryset=AgendaItem.objects.order_by("position")))
         .order_by("starts_at")[:20]
+    )
+
+
+def calendar_memberships(user: User, on: datetime.date | None = None) -> list[Membership]:
+    """The user's running memberships, each with ``link_since``: when their calendar link was made (None without
+    one). One query."""
+    on = on or timezone.localdate()
+    return list(
+        Membership.objects.filter(user=user)
+        .filter(running_on(on))
+        .select_related("committee")
+        .annotate(link_since=Max("calendar_links__created_at", filter=Q(calendar_links__user=user)))
+        .order_by("committee__name", "pk")
+    )
+
+
+def staff_calendar_link_since(committee_id: int, user: User) -> datetime.datetime | None:
+    """When ``user`` made their own (staff) calendar link of the committee, or None. One query."""
+    return (
+        CalendarLink.objects.filter(committee_id=committee_id, user=user, membership__isnull=True)
+        .values_list("created_at", flat=True)
+        .first()
     )
