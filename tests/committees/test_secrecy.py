@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import re
 import subprocess
+from collections.abc import Callable
 
 import pytest
 from auditlog.models import LogEntry
@@ -250,6 +252,45 @@ def test_the_audit_log_of_a_secret_ballot_holds_no_salt_and_no_vote(jury: Commit
     assert logged and not any(salt in text for text in logged)
     assert not any("enthaltung" in text for text in logged)
     assert not LogEntry.objects.filter(content_type__model__in=["secretvote", "vote", "participation"]).exists()
+
+
+def test_voting_and_closing_a_secret_ballot_send_no_task_or_mail_and_log_no_choice_beside_a_voter(
+    jury: Committee,
+    jurors: list[Membership],
+    caplog: pytest.LogCaptureFixture,
+    django_capture_on_commit_callbacks: Callable,
+) -> None:
+    """Neither a Celery task's arguments, a mail nor a log line (SQL included) carries a secret choice with its
+    voter: while open only sealed values go to the database, and closing writes plain choices without tags."""
+    from unittest import mock
+
+    from celery.app.task import Task
+    from django.core import mail
+    from django.db import connection
+
+    ballot = open_ballot(jury)
+    item = ballot.items.get()
+    connection.force_debug_cursor = True  # every SQL statement with its parameters goes to the log
+    try:
+        with (
+            caplog.at_level(logging.DEBUG),
+            caplog.at_level(logging.DEBUG, logger="django.db.backends"),
+            mock.patch.object(Task, "apply_async") as sent,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            for member in jurors:
+                vote(member, item, "enthaltung")
+            vote(jurors[0], item, "enthaltung")
+            while_open = [record.getMessage() for record in caplog.records]
+            caplog.clear()
+            ballot_close(ballot=ballot, by=None, now=NOW)  # everyone has voted
+            closing = [record.getMessage() for record in caplog.records]
+    finally:
+        connection.force_debug_cursor = False
+    assert while_open and not [line for line in while_open if "enthaltung" in line]
+    assert any("enthaltung" in line for line in closing)  # the plain choices written anew …
+    assert not [line for line in closing if "enthaltung" in line and HEX64.search(line)]  # … without any tag
+    assert not sent.called and mail.outbox == []
 
 
 def test_the_members_page_with_their_secret_vote_is_never_stored_by_a_browser_or_proxy(
