@@ -344,7 +344,7 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
         _hand_over(item, by)
     ballot.status = Ballot.Status.CLOSED
     ballot.closed_at = now
-    ballot.secret_salt = ""  # without the salt the keys cannot be derived again
+    ballot.secret_salt = ""  # without the salt the keys cannot be derived again; no password  # nosec B105
     ballot.save(update_fields=["status", "closed_at", "secret_salt"])
     audit_transition(obj=ballot, transition="ballot_close", from_state="offen", to_state="geschlossen", by=by)
     return ballot
