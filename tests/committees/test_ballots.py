@@ -65,9 +65,12 @@ def test_the_database_allows_one_vote_per_member_and_item(jury: Committee, juror
         )
 
 
+@pytest.mark.parametrize("secret", [False, True])
 @pytest.mark.django_db(transaction=True)
-def test_two_parallel_submissions_of_the_same_vote_store_one(area: object, jury: Committee, jurors: list) -> None:
-    item = open_ballot(jury).items.first()
+def test_two_parallel_submissions_of_the_same_vote_store_one(
+    area: object, jury: Committee, jurors: list, secret: bool
+) -> None:
+    item = open_ballot(jury, secret=secret).items.first()
     member = jurors[0]
     errors: list[BaseException] = []
     barrier = threading.Barrier(2)
@@ -87,7 +90,8 @@ def test_two_parallel_submissions_of_the_same_vote_store_one(area: object, jury:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert Vote.objects.filter(item=item, membership=member).count() == 1
+    stored = SecretVote.objects.filter(item=item) if secret else Vote.objects.filter(item=item, membership=member)
+    assert stored.count() == 1
     assert Participation.objects.filter(item=item, membership=member).count() == 1
 
 
