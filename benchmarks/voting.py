@@ -333,19 +333,22 @@ def juror_thread(
 def stored_votes(setup: Setup) -> tuple[dict[tuple[int, int], list[str]], dict[tuple[int, int], int]]:
     """(membership position, item id) -> the stored choices, and -> the number of participation rows."""
     from committees.models import Participation, SecretVote, Vote
-    from committees.services.ballots import voter_tag_of
+    from committees.services.ballots import ballot_keys
 
     setup.ballot.refresh_from_db()
     position = {membership.pk: index for index, membership in enumerate(setup.memberships)}
     votes: dict[tuple[int, int], list[str]] = {}
-    if setup.ballot.secret:
+    if setup.ballot.secret:  # still open: the sealed votes, found and unsealed with the server's key
+        key = ballot_keys(setup.ballot)[0]
         tags = {
-            voter_tag_of(setup.ballot, membership, item): (index, item.pk)
+            key.tag(membership.pk, item.pk): (index, item.pk)
             for index, membership in enumerate(setup.memberships)
             for item in setup.items
         }
-        for tag, choice in SecretVote.objects.filter(item__ballot=setup.ballot).values_list("voter_tag", "choice"):
-            votes.setdefault(tags[tag], []).append(choice)
+        rows = SecretVote.objects.filter(item__ballot=setup.ballot).values_list("voter_tag", "sealed")
+        for tag, sealed in rows:
+            index, item_id = tags[tag]
+            votes.setdefault((index, item_id), []).append(key.unseal(sealed, item_id=item_id, tag=tag))
     else:
         for membership_id, item_id, choice in Vote.objects.filter(item__ballot=setup.ballot).values_list(
             "membership_id", "item_id", "choice"

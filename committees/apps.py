@@ -25,5 +25,5 @@ class CommitteesConfig(AppConfig):
             models.BallotItem,
         ):
             auditlog.register(model, exclude_fields=reverse_relations(model))
-        # The key of an open secret ballot stays out of the log as well.
-        auditlog.register(models.Ballot, exclude_fields=["secret_key", *reverse_relations(models.Ballot)])
+        # The salt of an open secret ballot stays out of the log as well (with SECRET_KEY it finds the votes).
+        auditlog.register(models.Ballot, exclude_fields=["secret_salt", *reverse_relations(models.Ballot)])

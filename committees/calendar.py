@@ -1,29 +1,35 @@
-"""Calendar entries (ICS, RFC 5545) of committee meetings: the invitation's attachment and a feed per committee.
+"""Calendar entries (ICS, RFC 5545) of committee meetings: the invitation's attachment and the feed of a committee.
 
 Times are written in UTC, so no calendar needs a time zone definition. A meeting keeps its UID for
 life; its SEQUENCE (``Meeting.sequence``) rises whenever an invited meeting changes, so calendars
-replace the entry they already hold instead of adding a second one.
+replace the entry they already hold instead of adding a second one. A meeting stored at the edge of
+the calendar (year 1, year 9999) still gives a valid entry: its end stops at the last moment there is.
 
-The feed's address carries a signed token of the committee instead of a login: calendar programs
-cannot log in. The token is stable (it names the committee and nothing else), so the address a
-member subscribed to keeps working; changing ``SECRET_KEY`` revokes every feed address.
+The feed's address carries a personal token instead of a login (calendar programs cannot log in):
+``CalendarLink`` stores only its SHA-256. Whether the link still works is decided at each request:
+a member's while their term runs (by the clock) and the account is still the membership's, office
+staff's while their role lets them see the committees; a new link replaces the old one at once.
 """
 
 from __future__ import annotations
 
 import datetime
+import hmac
+import re
 from collections.abc import Iterable
 from email.utils import parseaddr
 
 import icalendar
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from committees.models import Committee, Meeting
+from committees.models import CalendarLink, Committee, Meeting
+from committees.services.calendar_links import token_hash
+from quartier import permissions
 
-FEED_SALT = "committees.calendar.feed"
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+END_OF_TIME = datetime.datetime.max.replace(microsecond=0, tzinfo=datetime.UTC)
 PRODID = "-//Quartier//Gremien//DE"
 # The statuses of meetings that will take place or did (a planned one may still move).
 CONFIRMED = {Meeting.Status.INVITED, Meeting.Status.HELD, Meeting.Status.APPROVED}
@@ -54,13 +60,15 @@ def _organizer() -> icalendar.vCalAddress:
 def meeting_event(meeting: Meeting, *, stamp: datetime.datetime | None = None) -> icalendar.Event:
     """The calendar entry of one meeting. Reads ``meeting.committee`` and ``meeting.items``."""
     start = meeting.starts_at.astimezone(datetime.UTC).replace(microsecond=0)  # ICS knows whole seconds
+    duration = datetime.timedelta(minutes=meeting.duration_minutes)
+    end = start + duration if start <= END_OF_TIME - duration else END_OF_TIME  # no overflow in year 9999
     description = agenda_text(meeting)
     if meeting.online_link:
         description = f"{description}\n\n{meeting.online_link}".strip()
     event = icalendar.Event.new(
         uid=meeting_uid(meeting),
         start=start,
-        end=start + datetime.timedelta(minutes=meeting.duration_minutes),
+        end=end,
         stamp=(stamp or timezone.now()).astimezone(datetime.UTC).replace(microsecond=0),
         sequence=meeting.sequence,
         summary=meeting.committee.name,
@@ -103,22 +111,32 @@ def committee_feed(committee: Committee, meetings: Iterable[Meeting]) -> bytes:
     return calendar.to_ical()
 
 
-def feed_token(committee: Committee) -> str:
-    """The signed token in the address of ``committee``'s feed."""
-    return signing.Signer(salt=FEED_SALT).sign(str(committee.pk))
-
-
-def committee_from_token(token: str) -> Committee | None:
-    """The committee a feed token names, or None for a forged, damaged or stale token."""
-    try:
-        value = signing.Signer(salt=FEED_SALT).unsign(token)
-    except signing.BadSignature:
+def committee_for_feed_token(token: str, now: datetime.datetime | None = None) -> Committee | None:
+    """The committee whose feed the personal link ``token`` opens, or None for a forged, replaced or stale link:
+    the member's term has ended (or not begun), the account is no longer the membership's or is switched off,
+    or the staff member's role no longer lets them see the area's committees."""
+    if not TOKEN.fullmatch(token):
         return None
-    if not value.isdigit():
+    digest = token_hash(token)
+    link = (
+        CalendarLink.objects.select_related("committee__quartier", "membership", "user")
+        .filter(token_hash=digest)
+        .first()
+    )
+    if link is None or not hmac.compare_digest(link.token_hash, digest) or not link.user.is_active:
         return None
-    return Committee.objects.filter(pk=int(value)).first()
+    if link.membership is not None:
+        on = timezone.localdate(now or timezone.now())
+        membership = link.membership
+        started = membership.start is None or membership.start <= on
+        running = started and (membership.end is None or on <= membership.end)
+        if not running or membership.user_id != link.user_id or membership.committee_id != link.committee_id:
+            return None
+    elif not permissions.can(link.user, permissions.VIEW_COMMITTEES, link.committee.quartier):
+        return None
+    return link.committee
 
 
-def feed_path(committee: Committee) -> str:
-    """The path of ``committee``'s feed (for the subscription link on the committee page)."""
-    return reverse("committee_calendar", kwargs={"token": feed_token(committee)})
+def feed_path(token: str) -> str:
+    """The path of the feed that the personal link ``token`` opens."""
+    return reverse("committee_calendar", kwargs={"feed_token": token})

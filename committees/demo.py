@@ -50,7 +50,7 @@ from committees.models import (
     Vote,
 )
 from committees.rules import Tally, decide, has_quorum
-from committees.services.ballots import ballot_close, ballot_open, conflict_declare, vote_cast
+from committees.services.ballots import ballot_close, ballot_open, conflict_declare, sealed_vote, vote_cast
 from committees.services.members import sync_member_permissions
 from quartier.models import Quartier, User
 
@@ -1063,7 +1063,7 @@ class _Seeder:
                     vote_cast(item=item, membership=member, choice=choice, by=member.user, now=at)
                     continue
                 if secret:
-                    secret_votes.append(SecretVote(item=item, choice=choice))
+                    secret_votes.append(sealed_vote(ballot, item, member, choice))
                 else:
                     votes.append(Vote(item=item, membership=member, choice=choice))
                 participations.append(Participation(item=item, membership=member, kind=Participation.Kind.VOTED))

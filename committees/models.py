@@ -2,14 +2,17 @@
 
 A ballot's votes are stored in one of two ways. A named ballot keeps ``Vote``
 rows (member, item, choice). A secret ballot keeps ``SecretVote`` rows that
-carry no member at all: while the ballot is open, a row is found again for a
-change of mind through ``voter_tag``, an HMAC of the member with a random key
-of the ballot; closing the ballot destroys that key and clears every tag, so
-afterwards nothing links a vote to its voter; closing also writes the secret
-votes anew in an order of their choices, so neither row numbers nor the order
-of participations can be matched against them. ``Participation`` records that a
-member took part in an item (for "who has voted", never "how"), so nobody can
-vote twice either way.
+carry no member at all. While the ballot is open a row holds its choice sealed
+(``sealed``, AES-GCM) and a ``voter_tag`` that finds it again for a change of
+mind: an HMAC of the member and the item. The keys of both are derived from the
+server's ``SECRET_KEY`` and a random salt of the ballot (``secret_salt``) and
+never stored (``committees/secrecy.py``), so a copy of the database alone links
+no vote to its voter, and the order of the rows tells nothing either. Closing
+the ballot unseals and counts the votes, writes them anew as plain choices
+without tags in the order of their choices, and wipes the salt: afterwards
+nothing links a vote to its voter. ``Participation`` records that a member took
+part in an item (for "who has voted", never "how"), so nobody can vote twice
+either way.
 """
 
 from __future__ import annotations
@@ -264,8 +267,8 @@ class Ballot(models.Model):
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
-    # Random key of an open secret ballot; destroyed on closing (see the module docstring).
-    secret_key = models.CharField(max_length=64, blank=True, editable=False)
+    # Random salt of an open secret ballot (hex); its keys come from it and SECRET_KEY, and closing wipes it.
+    secret_salt = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ballot")
@@ -273,8 +276,12 @@ class Ballot(models.Model):
         ordering = ["-deadline"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="geschlossen") | Q(secret_key=""),  # a key field, no password  # nosec B106
-                name="ballot_closed_keeps_no_secret_key",
+                condition=~Q(status="geschlossen") | Q(secret_salt=""),  # a salt, no password  # nosec B106
+                name="ballot_closed_keeps_no_salt",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offen", secret=True) | ~Q(secret_salt=""),  # a salt, no password  # nosec B106
+                name="ballot_open_secret_has_salt",
             ),
         ]
 
@@ -337,16 +344,26 @@ class Vote(models.Model):
 
 
 class SecretVote(models.Model):
-    """A vote in a secret ballot: no member, only a tag that closing the ballot clears."""
+    """A vote in a secret ballot: no member. While the ballot is open, a tag and the sealed choice; once it is
+    closed, the plain choice alone (see the module docstring)."""
 
     item = models.ForeignKey(BallotItem, on_delete=models.CASCADE, related_name="secret_votes")
-    choice = models.CharField(_("vote"), max_length=12, choices=Choice.choices)
+    choice = models.CharField(_("vote"), max_length=12, choices=Choice.choices, blank=True)
     voter_tag = models.CharField(max_length=64, null=True, blank=True)
+    sealed = models.CharField(max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("secret vote")
         verbose_name_plural = _("secret votes")
-        constraints = [models.UniqueConstraint(fields=["item", "voter_tag"], name="secretvote_one_per_tag")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "voter_tag"], name="secretvote_one_per_tag"),
+            # Never a readable choice next to the tag that finds its voter: sealed and tagged, or plain and untagged.
+            models.CheckConstraint(
+                condition=(Q(voter_tag__isnull=False, choice="") & ~Q(sealed=""))
+                | Q(voter_tag__isnull=True, sealed="", choice__in=Choice.values),
+                name="secretvote_sealed_while_tagged",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_choice_display()
@@ -394,3 +411,33 @@ class ConflictFlag(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class CalendarLink(models.Model):
+    """A person's own address of a committee's calendar feed (calendar programs cannot log in). Only the SHA-256
+    of its long random token is stored. A member's link belongs to their membership and works while the term runs
+    and the account is still the membership's; a link of office staff (no membership) works while they may see
+    the area's committees. Asking for a new link replaces the old one, which stops at once."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="calendar_links")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_links")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"], condition=Q(membership__isnull=False), name="calendarlink_one_per_membership"
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "user"], condition=Q(membership__isnull=True), name="calendarlink_one_per_staff"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} · {self.user}"

@@ -5,11 +5,21 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from committees.models import Ballot, BallotItem, ConflictFlag, Membership, Participation, SecretVote, Vote
-from committees.services.ballots import voter_tag_of
+from committees.models import (
+    Ballot,
+    BallotItem,
+    CalendarLink,
+    ConflictFlag,
+    Membership,
+    Participation,
+    SecretVote,
+    Vote,
+)
+from committees.secrecy import Unreadable
+from committees.services.ballots import ballot_keys
 from quartier.models import User, running_on
 from quartier.permissions import committee_member_ids
 
@@ -66,16 +76,7 @@ def item_states(ballot: Ballot, membership: Membership | None) -> list[ItemState
     )
     flags = {flag.item_id: flag for flag in ConflictFlag.objects.filter(item__ballot=ballot, membership=membership)}
     if ballot.secret:
-        if ballot.secret_key:
-            tags = {voter_tag_of(ballot, membership, item): item.pk for item in items}
-            choices = {
-                tags[tag]: choice
-                for tag, choice in SecretVote.objects.filter(item__ballot=ballot, voter_tag__in=tags).values_list(
-                    "voter_tag", "choice"
-                )
-            }
-        else:
-            choices = {}
+        choices = _own_secret_choices(ballot, membership, items)
     else:
         choices = dict(Vote.objects.filter(item__ballot=ballot, membership=membership).values_list("item_id", "choice"))
     return [
@@ -87,6 +88,25 @@ def item_states(ballot: Ballot, membership: Membership | None) -> list[ItemState
         )
         for item in items
     ]
+
+
+def _own_secret_choices(ballot: Ballot, membership: Membership, items: list[BallotItem]) -> dict[int, str]:
+    """The member's own sealed votes of an open secret ballot, unsealed for their page only (one query). A closed
+    ballot has no salt, and nobody can tell any more who voted how."""
+    if ballot.status != Ballot.Status.OPEN or not ballot.secret_salt:
+        return {}
+    keys = ballot_keys(ballot)
+    wanted = {key.tag(membership.pk, item.pk): (key, item.pk) for key in reversed(keys) for item in items}
+    choices: dict[int, str] = {}
+    for tag, sealed in SecretVote.objects.filter(item__ballot=ballot, voter_tag__in=wanted).values_list(
+        "voter_tag", "sealed"
+    ):
+        key, item_id = wanted[tag]
+        try:
+            choices[item_id] = key.unseal(sealed, item_id=item_id, tag=tag)
+        except Unreadable:
+            continue  # a tampered seal: shown as not voted; voting again replaces it
+    return choices
 
 
 def committees_of_area(area: object, on: datetime.date | None = None) -> QuerySet:
@@ -292,4 +312,26 @@ def meetings_of_member(user: User, on: datetime.date | None = None) -> list:
         .select_related("committee")
         .prefetch_related(Prefetch("items", queryset=AgendaItem.objects.order_by("position")))
         .order_by("starts_at")[:20]
+    )
+
+
+def calendar_memberships(user: User, on: datetime.date | None = None) -> list[Membership]:
+    """The user's running memberships, each with ``link_since``: when their calendar link was made (None without
+    one). One query."""
+    on = on or timezone.localdate()
+    return list(
+        Membership.objects.filter(user=user)
+        .filter(running_on(on))
+        .select_related("committee")
+        .annotate(link_since=Max("calendar_links__created_at", filter=Q(calendar_links__user=user)))
+        .order_by("committee__name", "pk")
+    )
+
+
+def staff_calendar_link_since(committee_id: int, user: User) -> datetime.datetime | None:
+    """When ``user`` made their own (staff) calendar link of the committee, or None. One query."""
+    return (
+        CalendarLink.objects.filter(committee_id=committee_id, user=user, membership__isnull=True)
+        .values_list("created_at", flat=True)
+        .first()
     )

@@ -109,6 +109,33 @@ def meeting_member_view(view: AreaView) -> AreaView:
     return wrapped
 
 
+def own_membership_view(view: AreaView) -> AreaView:
+    """Wrap a committee member's view ``view(request, membership, **kwargs)`` reached with ``membership_pk``: 404
+    unless the membership's account is the user's and its term runs today (nobody acts in another's name)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, membership_pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        from django.utils import timezone
+
+        from committees.models import Membership
+        from quartier.models import running_on
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = (
+            Membership.objects.filter(pk=membership_pk, user=request.user)
+            .filter(running_on(timezone.localdate()))
+            .select_related("committee")
+            .first()
+        )
+        if membership is None or not request.user.is_active:
+            raise Http404(_("This membership does not exist."))
+        return view(request, membership, *args, **kwargs)
+
+    wrapped.required_committee_permission = VOTE  # type: ignore[attr-defined]
+    return wrapped
+
+
 def public_view(view: AreaView) -> AreaView:
     """Mark a view that anyone may open (login, health check, …) for the URL walker."""
     view.public = True  # type: ignore[attr-defined]

@@ -27,6 +27,9 @@ if not SECRET_KEY:
             "(or SECRET_KEY_FILE); for development set DEBUG=1 or use `make run`."
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105  # DEBUG only  # nosec B105
+# Earlier keys, comma-separated, while SECRET_KEY is being rotated: sessions, signed links and the votes of secret
+# ballots opened under an earlier key keep working (committees/secrecy.py).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -365,3 +365,20 @@ def test_unreadable_secret_key_file_stops_start_up(tmp_path: Path) -> None:
     assert result.returncode != 0, _output(result)
     assert "SECRET_KEY_FILE" in result.stderr
     assert str(missing) in result.stderr
+
+
+def test_secret_key_fallbacks_are_read_for_a_rotation(tmp_path: Path) -> None:
+    """The earlier keys while SECRET_KEY is rotated (open secret ballots need them: committees/secrecy.py)."""
+    old, older = _secret_key(), _secret_key()
+    code = "from django.conf import settings; print('|'.join(settings.SECRET_KEY_FALLBACKS))"
+    env = _django_env(DEBUG="0", SECRET_KEY=_secret_key(), SECRET_KEY_FALLBACKS=f"{old}, {older}")
+    result = _run([sys.executable, "-c", code], env)
+    assert result.returncode == 0, _output(result)
+    assert result.stdout.strip() == f"{old}|{older}"
+    key_file = tmp_path / "fallbacks"
+    key_file.write_text(f"{old}\n", encoding="utf-8")
+    result = _run(
+        [sys.executable, "-c", code],
+        _django_env(DEBUG="0", SECRET_KEY=_secret_key(), SECRET_KEY_FALLBACKS_FILE=str(key_file)),
+    )
+    assert result.stdout.strip() == old, _output(result)

@@ -518,6 +518,16 @@ def _vote_as_sent(values: Values, payload: dict[str, Any]) -> None:
         assert vote.choice == payload["choice"]
 
 
+def _one_calendar_link(values: Values, payload: dict[str, Any]) -> None:
+    """A new calendar link replaces the holder's old one: one link each, never two."""
+    from django.db.models import Count
+
+    from committees.models import CalendarLink
+
+    counts = CalendarLink.objects.values("committee", "user", "membership").annotate(n=Count("pk"))
+    assert all(row["n"] == 1 for row in counts), list(counts)
+
+
 def _proof_whole(values: Values, payload: dict[str, Any]) -> None:
     """An accepted proof of use is handed in with its receipts, each valid."""
     from fonds.models import Application, Status
@@ -595,6 +605,8 @@ TARGETS: list[Target] = [
     T("ballot_item_new", page="ballot_office", prepare=_draft_ballot, check=_ballot_positions),
     T("ballot_item_remove", page="ballot_office", prepare=_draft_ballot, check=_ballot_positions),
     T("ballot_item_action", role="juror", page="ballot_page", check=_vote_as_sent),
+    T("member_calendar_link", role="juror", page="my_ballots", check=_one_calendar_link),
+    T("committee_calendar_link", page="committee_page", check=_one_calendar_link),
     # funds
     T("fund_new", creates="fonds.Fund"),
     T("fund_edit"),

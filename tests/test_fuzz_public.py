@@ -60,7 +60,8 @@ def test_made_up_areas_and_calendar_links_are_404s(client: Client, fund: Fund, s
     for url in (
         f"/oeffentlich/{quote(slug, safe='') or 'x'}/fonds/",
         f"/oeffentlich/{quote(slug, safe='') or 'x'}/gremien/",
-        f"/kalender/gremium/{quote(token, safe='') or 'x'}.ics",
+        f"/kalender/{quote(token, safe='') or 'x'}.ics",
+        f"/kalender/gremium/{quote(token, safe='') or 'x'}.ics",  # the old committee-wide address
     ):
         assert client.get(url).status_code == 404, url
 

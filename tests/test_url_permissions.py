@@ -99,7 +99,16 @@ def sample_values(area: Quartier) -> dict[str, str]:
         "fmt": "csv",
         "uidb64": "MQ",
         "token": "set-password",
+        "feed_token": _feed_token(ballot.committee),
     }
+
+
+def _feed_token(committee: object) -> str:
+    """The juror's personal link to the calendar feed of their committee (a real one: the feed answers 200)."""
+    from committees.services.calendar_links import calendar_link_renew
+
+    membership = committee.memberships.get()  # type: ignore[attr-defined]
+    return calendar_link_renew(committee=committee, membership=membership, by=membership.user)
 
 
 def _open_ballot(area: Quartier, person: object) -> object:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
-import secrets
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,8 +23,11 @@ from committees.models import (
     Vote,
 )
 from committees.rules import Tally, decide
+from committees.secrecy import BallotKeys, Unreadable, keys_of, new_salt, unseal_any
 from quartier.audit import acting_as, audit_transition
 from quartier.models import User, running_on
+
+logger = logging.getLogger(__name__)
 
 
 def active_voting_members(ballot: Ballot, on: datetime.date) -> list[Membership]:
@@ -38,10 +39,35 @@ def active_voting_members(ballot: Ballot, on: datetime.date) -> list[Membership]
     )
 
 
+def ballot_keys(ballot: Ballot) -> list[BallotKeys]:
+    """The keys of an open secret ballot: under ``SECRET_KEY`` first, then under each fallback."""
+    return keys_of(ballot.pk, ballot.secret_salt)
+
+
 def voter_tag_of(ballot: Ballot, membership: Membership, item: BallotItem) -> str:
-    """The tag that finds a member's secret vote again while the ballot is open (HMAC with its key)."""
-    message = f"{membership.pk}:{item.pk}".encode()
-    return hmac.new(bytes.fromhex(ballot.secret_key), message, hashlib.sha256).hexdigest()
+    """The tag under which ``membership``'s secret vote on ``item`` is stored now (``SECRET_KEY``)."""
+    return ballot_keys(ballot)[0].tag(membership.pk, item.pk)
+
+
+def voter_tags_of(keys: list[BallotKeys], membership: Membership, item: BallotItem) -> list[str]:
+    """The tags under which the vote may be stored: the current one first, then those of the fallback keys."""
+    return [key.tag(membership.pk, item.pk) for key in keys]
+
+
+def _unreadable(ballot: Ballot) -> ValidationError:
+    logger.error(
+        "Secret votes of ballot %s cannot be unsealed: SECRET_KEY changed while it was open (put the old key "
+        "into SECRET_KEY_FALLBACKS), or a vote was altered",
+        ballot.pk,
+    )
+    return ValidationError(
+        _(
+            "Some secret votes of this ballot cannot be read: the server's SECRET_KEY changed while it was open "
+            "(put the previous key into SECRET_KEY_FALLBACKS, then close it again), or a vote was altered in the "
+            "database."
+        ),
+        code="unreadable",
+    )
 
 
 def _locked_open_ballot(ballot_id: int, now: datetime.datetime) -> Ballot:
@@ -142,8 +168,8 @@ def ballot_open(*, ballot: Ballot, by: User, now: datetime.datetime | None = Non
     ballot.status = Ballot.Status.OPEN
     ballot.opened_at = now
     if ballot.secret:
-        ballot.secret_key = secrets.token_hex(32)
-    ballot.save(update_fields=["status", "opened_at", "secret_key"])
+        ballot.secret_salt = new_salt()
+    ballot.save(update_fields=["status", "opened_at", "secret_salt"])
     flag_conflicts(ballot=ballot, items=items, on=timezone.localdate(now))
     audit_transition(obj=ballot, transition="ballot_open", from_state="entwurf", to_state="offen", by=by)
     return ballot
@@ -195,13 +221,40 @@ def vote_cast(
             _("First confirm or dismiss the possible conflict of interest for this item."), code="conflict_open"
         )
     if ballot.secret:
-        SecretVote.objects.update_or_create(
-            item=item, voter_tag=voter_tag_of(ballot, membership, item), defaults={"choice": choice}
-        )
+        _seal_vote(ballot, item, membership, choice, voted_before=participation is not None)
     else:
         Vote.objects.update_or_create(item=item, membership=membership, defaults={"choice": choice})
     if participation is None:
         Participation.objects.create(item=item, membership=membership, kind=Participation.Kind.VOTED)
+
+
+def sealed_vote(ballot: Ballot, item: BallotItem, membership: Membership, choice: str) -> SecretVote:
+    """An unsaved secret vote of ``membership`` on ``item`` of an open secret ballot, tagged and sealed as
+    ``vote_cast`` stores it (for the demo's bulk seeding; everything else votes through ``vote_cast``)."""
+    key = ballot_keys(ballot)[0]
+    tag = key.tag(membership.pk, item.pk)
+    return SecretVote(item=item, voter_tag=tag, sealed=key.seal(choice, item_id=item.pk, tag=tag))
+
+
+def _seal_vote(ballot: Ballot, item: BallotItem, membership: Membership, choice: str, *, voted_before: bool) -> None:
+    """Store the member's secret vote sealed, under the current key; a change of mind finds the row through the
+    tag under any key and rewrites it (under the ballot's lock, so there is never a second row)."""
+    keys = ballot_keys(ballot)
+    tags = voter_tags_of(keys, membership, item)
+    row = SecretVote.objects.filter(item=item, voter_tag__in=tags).first()
+    if row is None and voted_before:
+        # The vote is there but no key finds it: a second row would count the member twice.
+        logger.error("A secret vote on item %s cannot be found: SECRET_KEY changed without a fallback", item.pk)
+        raise ValidationError(
+            _("Your earlier vote on this item can no longer be found, so it cannot be changed. Tell the office."),
+            code="vote_not_found",
+        )
+    sealed = keys[0].seal(choice, item_id=item.pk, tag=tags[0])
+    if row is None:
+        SecretVote.objects.create(item=item, voter_tag=tags[0], sealed=sealed)
+    else:
+        row.voter_tag, row.sealed = tags[0], sealed
+        row.save(update_fields=["voter_tag", "sealed"])
 
 
 @transaction.atomic
@@ -214,7 +267,8 @@ def conflict_declare(
     if membership.committee_id != ballot.committee_id or membership.user_id != by.pk:
         raise PermissionDenied(_("You are not a member of this committee."))
     if ballot.secret:
-        SecretVote.objects.filter(item=item, voter_tag=voter_tag_of(ballot, membership, item)).delete()
+        tags = voter_tags_of(ballot_keys(ballot), membership, item)
+        SecretVote.objects.filter(item=item, voter_tag__in=tags).delete()
     else:
         Vote.objects.filter(item=item, membership=membership).delete()
     Participation.objects.update_or_create(
@@ -279,27 +333,38 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
             code="not_everyone",
         )
     eligible = len(active_voting_members(ballot, on))
+    keys = ballot_keys(ballot) if ballot.secret else []
     for item in ballot.items.all():
+        if ballot.secret:
+            _unseal_without_tags(ballot, item, keys)
         tally = tally_item(item, eligible=eligible, secret=ballot.secret)
         item.yes, item.no, item.abstain, item.recusals = tally.yes, tally.no, tally.abstain, tally.recused
         item.result = decide(ballot.committee, tally)
         item.save(update_fields=["yes", "no", "abstain", "recusals", "result"])
-        if ballot.secret:
-            _rewrite_without_tags(item)
         _hand_over(item, by)
     ballot.status = Ballot.Status.CLOSED
     ballot.closed_at = now
-    ballot.secret_key = ""  # the closed ballot forgets its key; no password  # nosec B105
-    ballot.save(update_fields=["status", "closed_at", "secret_key"])
+    ballot.secret_salt = ""  # without the salt the keys cannot be derived again; no password  # nosec B105
+    ballot.save(update_fields=["status", "closed_at", "secret_salt"])
     audit_transition(obj=ballot, transition="ballot_close", from_state="offen", to_state="geschlossen", by=by)
     return ballot
 
 
-def _rewrite_without_tags(item: BallotItem) -> None:
-    """Write the item's secret votes anew, ordered by choice and without tags: nothing left to match."""
-    choices = sorted(SecretVote.objects.filter(item=item).values_list("choice", flat=True))
+def _unseal_without_tags(ballot: Ballot, item: BallotItem, keys: list[BallotKeys]) -> None:
+    """Unseal the item's secret votes and write them anew as plain choices, ordered by choice and without tags:
+    nothing left to match. Refuses (and changes nothing) when a vote cannot be unsealed."""
+    choices = []
+    for choice, tag, sealed in SecretVote.objects.filter(item=item).values_list("choice", "voter_tag", "sealed"):
+        if sealed:
+            try:
+                choice = unseal_any(keys, sealed, item_id=item.pk, tag=tag)
+            except Unreadable:
+                raise _unreadable(ballot) from None
+        if choice not in Choice.values:
+            raise _unreadable(ballot)
+        choices.append(choice)
     SecretVote.objects.filter(item=item).delete()
-    SecretVote.objects.bulk_create([SecretVote(item=item, choice=choice, voter_tag=None) for choice in choices])
+    SecretVote.objects.bulk_create([SecretVote(item=item, choice=choice) for choice in sorted(choices)])
 
 
 def _hand_over(item: BallotItem, by: User | None) -> None:

@@ -1,4 +1,4 @@
-"""Calendar feeds (ICS) of committees' meetings."""
+"""Calendar feeds (ICS) of committees' meetings, opened by a personal link."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from committees.calendar import committee_feed, committee_from_token
+from committees.calendar import committee_feed, committee_for_feed_token
 from committees.models import Meeting
 from quartier.decorators import public_view
 
@@ -20,10 +20,10 @@ FEED_PAST = datetime.timedelta(days=365)
 
 @public_view
 @require_GET
-def committee_feed_view(request: HttpRequest, token: str) -> HttpResponse:
-    """A committee's meetings as a calendar to subscribe to. The signed token is the only key:
+def committee_feed_view(request: HttpRequest, feed_token: str) -> HttpResponse:
+    """A committee's meetings as a calendar to subscribe to. The personal link's token is the only key:
     calendar programs cannot log in."""
-    committee = committee_from_token(token)
+    committee = committee_for_feed_token(feed_token)
     if committee is None:
         raise Http404(_("This calendar does not exist."))
     meetings = list(
@@ -35,8 +35,9 @@ def committee_feed_view(request: HttpRequest, token: str) -> HttpResponse:
         meeting.committee = committee
     response = HttpResponse(committee_feed(committee, meetings), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="calendar.ics"'
-    response["Cache-Control"] = "private, max-age=900"
+    # Asked again each time: a replaced or expired link stops at once, also for a cache on the way.
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 
-urlpatterns = [path("gremium/<str:token>.ics", committee_feed_view, name="committee_calendar")]
+urlpatterns = [path("<str:feed_token>.ics", committee_feed_view, name="committee_calendar")]

@@ -11,24 +11,50 @@ from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from committees.models import Ballot, Choice
-from committees.selectors import ballots_of_member, item_states, meetings_of_member, membership_of
+from committees.calendar import feed_path
+from committees.models import Ballot, Choice, Membership
+from committees.selectors import (
+    ballots_of_member,
+    calendar_memberships,
+    item_states,
+    meetings_of_member,
+    membership_of,
+)
 from committees.services.ballots import conflict_declare, conflict_dismiss, vote_cast
-from quartier.decorators import member_view
+from committees.services.calendar_links import calendar_link_renew
+from quartier.decorators import member_view, own_membership_view
+
+
+def _my_ballots_context(request: HttpRequest) -> dict[str, object]:
+    ballots = list(ballots_of_member(request.user))
+    return {
+        "open_ballots": [ballot for ballot in ballots if ballot.status == Ballot.Status.OPEN],
+        "closed_ballots": [ballot for ballot in ballots if ballot.status == Ballot.Status.CLOSED],
+        "meetings": meetings_of_member(request.user),
+        "application_type": _application_type(),
+        "calendar_memberships": calendar_memberships(request.user),
+    }
 
 
 @require_GET
 @login_required
 def my_ballots(request: HttpRequest) -> HttpResponse:
-    ballots = list(ballots_of_member(request.user))
-    context = {
-        "open_ballots": [ballot for ballot in ballots if ballot.status == Ballot.Status.OPEN],
-        "closed_ballots": [ballot for ballot in ballots if ballot.status == Ballot.Status.CLOSED],
-        "meetings": meetings_of_member(request.user),
-        "application_type": _application_type(),
-    }
+    return render(request, "committees/my_ballots.html", _my_ballots_context(request))
+
+
+@never_cache  # the new link is shown once and kept nowhere
+@require_POST
+@own_membership_view
+def member_calendar_link(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """A new personal calendar link for the member's committee; the old one stops at once."""
+    token = calendar_link_renew(committee=membership.committee, membership=membership, by=request.user)
+    context = _my_ballots_context(request)
+    context["new_link"] = {"membership": membership.pk, "url": request.build_absolute_uri(feed_path(token))}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "committees/my_ballots.html#calendar", context)
     return render(request, "committees/my_ballots.html", context)
 
 
@@ -57,12 +83,14 @@ def _ballot_context(request: HttpRequest, ballot: Ballot) -> dict[str, object]:
     }
 
 
+@never_cache  # the member's own secret vote: kept by no browser or proxy
 @require_GET
 @member_view
 def ballot_page(request: HttpRequest, ballot: Ballot) -> HttpResponse:
     return render(request, "committees/ballot.html", _ballot_context(request, ballot))
 
 
+@never_cache
 @require_POST
 @member_view
 def item_action(request: HttpRequest, ballot: Ballot, item_pk: int) -> HttpResponse:
@@ -116,4 +144,5 @@ urlpatterns = [
     path("", my_ballots, name="my_ballots"),
     path("<int:ballot_pk>/", ballot_page, name="ballot_page"),
     path("<int:ballot_pk>/punkte/<int:item_pk>/", item_action, name="ballot_item_action"),
+    path("kalender/<int:membership_pk>/", member_calendar_link, name="member_calendar_link"),
 ]

@@ -14,12 +14,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.forms import CommitteeForm, MembershipForm
 from committees.models import Committee, Membership
 from committees.rules import Composition
-from committees.selectors import committee_detail, committees_of_area
+from committees.selectors import committee_detail, committees_of_area, staff_calendar_link_since
 from committees.services.committees import committee_create, committee_update, membership_create, membership_update
 from quartier import permissions
 from quartier.decorators import area_view
@@ -83,11 +84,7 @@ def committee_list(request: HttpRequest, area: Quartier) -> HttpResponse:
     return render(request, "committees/committee_list.html", context)
 
 
-@require_GET
-@area_view(permissions.VIEW_COMMITTEES)
-def committee_page(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpResponse:
-    from committees.calendar import feed_path
-
+def _committee_page_context(request: HttpRequest, area: Quartier, committee_pk: int) -> dict[str, object]:
     detail = committee_detail(committee_pk, area)
     if detail is None:
         raise Http404(_("This committee does not exist."))
@@ -97,10 +94,33 @@ def committee_page(request: HttpRequest, area: Quartier, committee_pk: int) -> H
             "area": area,
             "composition": composition_of(committee),
             "can_change": can_change(request),
-            "feed_url": request.build_absolute_uri(feed_path(committee)),
+            "calendar_link_since": staff_calendar_link_since(committee.pk, request.user),  # type: ignore[attr-defined]
         }
     )
-    return render(request, "committees/committee_detail.html", detail)
+    return detail
+
+
+@require_GET
+@area_view(permissions.VIEW_COMMITTEES)
+def committee_page(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpResponse:
+    return render(request, "committees/committee_detail.html", _committee_page_context(request, area, committee_pk))
+
+
+@never_cache  # the new link is shown once and kept nowhere
+@require_POST
+@area_view(permissions.VIEW_COMMITTEES)
+def committee_calendar_link(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpResponse:
+    """A new personal calendar link of the staff member to the committee's meetings; their old one stops at once."""
+    from committees.calendar import feed_path
+    from committees.services.calendar_links import calendar_link_renew
+
+    committee = get_committee_for(area, committee_pk)
+    token = calendar_link_renew(committee=committee, by=request.user)  # type: ignore[arg-type]
+    context = _committee_page_context(request, area, committee.pk)
+    context["new_feed_url"] = request.build_absolute_uri(feed_path(token))
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "committees/committee_detail.html#calendar", context)
+    return render(request, "committees/committee_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -228,6 +248,7 @@ urlpatterns = [
     path("gremien/neu/", committee_new, name="committee_new"),
     path("gremien/<int:committee_pk>/", committee_page, name="committee_page"),
     path("gremien/<int:committee_pk>/bearbeiten/", committee_edit, name="committee_edit"),
+    path("gremien/<int:committee_pk>/kalender/", committee_calendar_link, name="committee_calendar_link"),
     path("gremien/<int:committee_pk>/mitglieder/neu/", membership_new, name="membership_new"),
     path("gremien/<int:committee_pk>/mitglieder/<int:membership_pk>/", membership_edit, name="membership_edit"),
     path(

@@ -31,3 +31,20 @@ def test_public_committee_page_needs_no_login(phone_page, visit, area, jury, jur
     visit(phone_page, f"/oeffentlich/{area.slug}/gremien/")
     expect(phone_page.get_by_role("heading", level=1)).to_contain_text(area.name)
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_office_makes_its_own_calendar_link_on_the_committee_page(page, visit, browser_login, axe_check, area, jury):
+    import re
+
+    from committees.calendar import committee_for_feed_token
+    from tests.browser.fixtures import german
+
+    office = user_with_role(area, Role.KOORDINATION, username="koordination-user")
+    browser_login(page, office)
+    visit(page, f"/gebiet/{area.slug}/gremien/{jury.pk}/")
+    page.locator("#calendar").get_by_role("button", name=german("Make my calendar link")).click()
+    field = page.locator("#feed-url")
+    expect(field).to_be_visible()
+    token = re.search(r"/kalender/([A-Za-z0-9_-]+)\.ics$", field.input_value())[1]
+    assert committee_for_feed_token(token) == jury
+    axe_check(page)

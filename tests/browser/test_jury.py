@@ -94,3 +94,26 @@ def test_juror_votes_with_the_keyboard_alone(page, visit, browser_login, axe_che
     )
     axe_check(page)
     assert Vote.objects.get(item=fest, membership=members[1]).choice == "enthaltung"
+
+
+def test_juror_makes_a_calendar_link_and_a_new_one_on_a_phone(phone_page, browser_login, axe_check, jury_ballot):
+    """The link appears in place (htmx), is shown once, and a new one replaces it."""
+    import re
+
+    from committees.calendar import committee_for_feed_token
+
+    ballot, members = jury_ballot
+    page = phone_page
+    browser_login(page, members[0].user)  # lands on "My ballots"
+    calendar = page.locator("#calendar")
+    calendar.get_by_role("button", name=german("Make my calendar link")).click()
+    field = page.locator(f"#feed-url-{members[0].pk}")
+    expect(field).to_be_visible()
+    first = re.search(r"/kalender/([A-Za-z0-9_-]+)\.ics$", field.input_value())[1]
+    assert committee_for_feed_token(first) == ballot.committee
+    axe_check(page)
+    page.locator("#calendar").get_by_role("button", name=german("Make a new link (the old one stops working)")).click()
+    expect(field).not_to_have_value(re.compile(first))
+    second = re.search(r"/kalender/([A-Za-z0-9_-]+)\.ics$", field.input_value())[1]
+    assert committee_for_feed_token(first) is None and committee_for_feed_token(second) == ballot.committee
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -1,24 +1,16 @@
-"""Calendar entries of meetings (ICS) and the signed calendar feed of each committee."""
+"""Calendar entries of meetings (ICS) and the feed of a committee."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
 import icalendar
 import pytest
-from django.core import signing
 from django.test import Client
 
-from committees.calendar import (
-    committee_feed,
-    committee_from_token,
-    feed_path,
-    feed_token,
-    invitation_ics,
-    meeting_event,
-)
-from committees.models import AgendaItem, Committee, Meeting
+from committees.calendar import committee_feed, feed_path, invitation_ics, meeting_event
+from committees.models import AgendaItem, Committee, Meeting, Membership
+from committees.services.calendar_links import calendar_link_renew
 from quartier.models import Quartier
 from tests.committees.fixtures import NOW
 
@@ -113,32 +105,7 @@ def test_feed_is_published_with_the_committees_name(jury: Committee, meeting: Me
     }
 
 
-# Tokens ----------------------------------------------------------------------------------------
-
-
-def test_token_names_its_committee_and_is_stable(jury: Committee) -> None:
-    assert feed_token(jury) == feed_token(jury)
-    assert committee_from_token(feed_token(jury)) == jury
-    assert feed_path(jury) == f"/kalender/gremium/{feed_token(jury)}.ics"
-
-
-@pytest.mark.parametrize(
-    "forge",
-    [
-        lambda committee: "set-password",
-        lambda committee: f"{committee.pk}",
-        lambda committee: f"{committee.pk}:not-a-signature",
-        lambda committee: feed_token(committee).replace(f"{committee.pk}:", f"{committee.pk + 1}:", 1),
-        lambda committee: signing.Signer().sign(str(committee.pk)),  # signed, but for another purpose
-        lambda committee: signing.Signer(salt="committees.calendar.feed").sign("abc"),
-    ],
-    ids=["garbage", "bare-pk", "bad-signature", "other-pk", "other-salt", "not-a-pk"],
-)
-def test_forged_tokens_name_no_committee(jury: Committee, forge: Callable[[Committee], str]) -> None:
-    assert committee_from_token(forge(jury)) is None
-
-
-# The feed view ---------------------------------------------------------------------------------
+# The feed view (personal links: tests/committees/test_calendar_links.py) --------------------------------------
 
 
 @pytest.fixture
@@ -146,19 +113,26 @@ def other_committee(area: Quartier) -> Committee:
     return Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.QUARTIERSRAT)
 
 
+@pytest.fixture
+def jury_feed(jurors: list[Membership]) -> str:
+    """The feed path of the first juror's personal link."""
+    member = jurors[0]
+    return feed_path(calendar_link_renew(committee=member.committee, membership=member, by=member.user))
+
+
 def _events(response: object) -> list[icalendar.Event]:
     return icalendar.Calendar.from_ical(response.content).events  # type: ignore[attr-defined]
 
 
 def test_feed_needs_no_login_and_lists_last_year_and_the_future(
-    client: Client, jury: Committee, other_committee: Committee
+    client: Client, jury: Committee, other_committee: Committee, jury_feed: str
 ) -> None:
     recent = make_meeting(jury, NOW - datetime.timedelta(days=300), place="Hof", status=Meeting.Status.APPROVED)
     coming = make_meeting(jury, NOW + datetime.timedelta(days=400), place="Hof")
     make_meeting(jury, NOW - datetime.timedelta(days=400), place="Hof")  # too old
     make_meeting(other_committee, NOW + datetime.timedelta(days=3), place="Rathaus")  # another committee
 
-    response = client.get(feed_path(jury))
+    response = client.get(jury_feed)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -169,61 +143,17 @@ def test_feed_needs_no_login_and_lists_last_year_and_the_future(
     assert icalendar.Calendar.from_ical(response.content)["X-WR-CALNAME"] == jury.name
 
 
-def test_feed_of_a_committee_without_meetings_is_an_empty_calendar(client: Client, jury: Committee) -> None:
-    response = client.get(feed_path(jury))
+def test_feed_of_a_committee_without_meetings_is_an_empty_calendar(client: Client, jury_feed: str) -> None:
+    response = client.get(jury_feed)
     assert response.status_code == 200
     assert _events(response) == []
 
 
-def test_each_token_opens_only_its_own_committees_feed(
-    client: Client, jury: Committee, other_committee: Committee
-) -> None:
-    make_meeting(jury, NOW + datetime.timedelta(days=3), place="Hof")
-    council = make_meeting(other_committee, NOW + datetime.timedelta(days=3), place="Rathaus")
-    response = client.get(feed_path(other_committee))
-    assert [event["UID"] for event in _events(response)] == [f"meeting-{council.pk}@quartier"]
-
-
-@pytest.mark.parametrize(
-    "token",
-    ["set-password", "1:abc", "x" * 300],
-    ids=["garbage", "bad-signature", "long"],
-)
-def test_forged_token_is_404(client: Client, jury: Committee, token: str) -> None:
-    assert client.get(f"/kalender/gremium/{token}.ics").status_code == 404
-
-
-def test_token_of_another_committee_pk_or_salt_is_404(client: Client, jury: Committee) -> None:
-    tampered = feed_token(jury).replace(f"{jury.pk}:", f"{jury.pk + 1}:", 1)
-    assert client.get(f"/kalender/gremium/{tampered}.ics").status_code == 404
-    other_salt = signing.Signer().sign(str(jury.pk))
-    assert client.get(f"/kalender/gremium/{other_salt}.ics").status_code == 404
-
-
-def test_token_of_a_deleted_committee_is_404(client: Client, jury: Committee) -> None:
-    path = feed_path(jury)
+def test_a_link_of_a_deleted_committee_is_404(client: Client, jury: Committee, jury_feed: str) -> None:
+    Membership.objects.filter(committee=jury).delete()
     jury.delete()
-    assert client.get(path).status_code == 404
+    assert client.get(jury_feed).status_code == 404
 
 
-def test_feed_only_answers_get(client: Client, jury: Committee) -> None:
-    assert client.post(feed_path(jury)).status_code == 405
-
-
-def test_feed_query_count_does_not_grow_with_meetings(
-    client: Client, jury: Committee, assert_constant_queries: Callable[..., int]
-) -> None:
-    make_meeting(jury, NOW + datetime.timedelta(days=1), place="Hof", items=3)
-    path = feed_path(jury)
-
-    def grow() -> None:
-        for day in range(2, 11):
-            make_meeting(jury, NOW + datetime.timedelta(days=day), place="Hof", items=4)
-
-    def request() -> None:
-        response = client.get(path)
-        assert response.status_code == 200
-
-    queries = assert_constant_queries(request, grow)
-    assert queries == 3  # the committee, its meetings, their agenda items
-    assert len(_events(client.get(path))) == 10
+def test_feed_only_answers_get(client: Client, jury_feed: str) -> None:
+    assert client.post(jury_feed).status_code == 405

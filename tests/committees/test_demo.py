@@ -138,7 +138,7 @@ def test_one_open_ballot_where_jury1_has_not_voted(area: Quartier, seeded: objec
     assert ballot.items.count() == 4
     assert now + datetime.timedelta(days=9) < ballot.deadline < now + datetime.timedelta(days=11)
     assert ballot.opened_at < now
-    assert ballot.secret_key == ""  # a named ballot
+    assert ballot.secret_salt == ""  # a named ballot
     assert all(" – " in title and title.endswith(" €") for title in ballot.items.values_list("title", flat=True))
     jury1 = Membership.objects.get(user__username="jury1", committee=ballot.committee)
     participations = Participation.objects.filter(item__ballot=ballot)
@@ -151,7 +151,7 @@ def test_one_open_ballot_where_jury1_has_not_voted(area: Quartier, seeded: objec
 
 def check_closed(ballot: Ballot) -> None:
     """The stored results are the ones the rules give for the stored votes."""
-    assert ballot.closed_at == ballot.deadline and ballot.secret_key == ""
+    assert ballot.closed_at == ballot.deadline and ballot.secret_salt == ""
     assert ballot.opened_at < ballot.deadline
     eligible = len(active_voting_members(ballot, timezone.localdate(ballot.deadline)))
     assert eligible == 7

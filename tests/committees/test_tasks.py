@@ -171,7 +171,7 @@ def test_closes_overdue_ballots_with_their_results_and_leaves_the_others(
     results = list(overdue.items.order_by("position").values_list("yes", "no", "abstain", "result"))
     assert results == [(5, 1, 0, Result.ADOPTED), (5, 1, 0, Result.ADOPTED)]  # 5 of 7 members: a majority
     secret.refresh_from_db()
-    assert secret.status == Ballot.Status.CLOSED and secret.secret_key == ""
+    assert secret.status == Ballot.Status.CLOSED and secret.secret_salt == ""
     assert secret.items.get().result == Result.NO_QUORUM  # 2 took part, the jury needs 4
     running.refresh_from_db()
     assert running.status == Ballot.Status.OPEN
