@@ -423,3 +423,34 @@ register(
         position=160,
     )
 )
+
+
+# --- calendar links ------------------------------------------------------------------------------------------
+
+
+def export_calendar_links(subject: Subject, rows: QuerySet[Any]) -> Section:
+    links = rows.select_related("committee").order_by("committee__name", "pk")
+    return Section(
+        key="calendar_links",
+        title=_("Calendar links"),
+        columns=(
+            Column("committee", _("Committee")),
+            Column("created_at", _("Made"), Kind.DATETIME),
+        ),
+        rows=[{"committee": link.committee.name, "created_at": link.created_at} for link in links],
+        note=_("Only a fingerprint of each link is kept; the link itself cannot be shown again."),
+    )
+
+
+register(
+    Registration(
+        model="committees.CalendarLink",
+        fields=("user", "membership"),
+        label=_("calendar links"),
+        holds=_("that the person made a link to a committee's calendar, and when (only its fingerprint)"),
+        erasure=Erasure.DELETE,
+        export=export_calendar_links,
+        perm=permissions.VIEW_COMMITTEES,
+        position=170,
+    )
+)

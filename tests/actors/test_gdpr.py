@@ -34,6 +34,7 @@ from committees.models import (
     Attendance,
     Ballot,
     BallotItem,
+    CalendarLink,
     Committee,
     ConflictFlag,
     Meeting,
@@ -545,6 +546,7 @@ def everything(
     secret_item = BallotItem.objects.create(ballot=secret, position=1, title="Sprecherin")
     SecretVote.objects.create(item=secret_item, choice="nein")
     Participation.objects.create(item=secret_item, membership=membership, kind="voted")
+    CalendarLink.objects.create(committee=jury, user=account, membership=membership, token_hash="c" * 64)
 
     assign_perm("committees.vote", account, jury)
     TOTPDevice.objects.create(user=account, name="Telefon", confirmed=True)
