@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fonds.models import Fund, Payment, Status
 from quartier.models import FieldOfAction
+from quartier.text import SingleLineField
 
 
 class FundForm(forms.ModelForm):
@@ -32,6 +33,7 @@ class FundForm(forms.ModelForm):
             "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"name": SingleLineField}  # one line: it is part of the applicants' mail subjects
 
     def __init__(self, *args: object, area: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
