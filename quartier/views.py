@@ -54,7 +54,7 @@ def area_switch(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, area: Quartier) -> HttpResponse:
     from django.utils import timezone
 
-    from actors.selectors.contacts import follow_ups_due_for
+    from actors.selectors.contacts import follow_ups_due_for, follow_ups_without_reader
 
     perms = request.area_perms  # type: ignore[attr-defined]
     context = {
@@ -68,6 +68,8 @@ def dashboard(request: HttpRequest, area: Quartier) -> HttpResponse:
         "follow_ups": follow_ups_due_for(area, request.user, today=timezone.localdate())
         if permissions.VIEW_CONTACTS in perms
         else None,
+        # Follow-ups whose assignee can no longer read them, for the office to give to someone else.
+        "orphaned_follow_ups": follow_ups_without_reader(area) if permissions.CHANGE_CONTACTS in perms else [],
     }
     return render(request, "quartier/dashboard.html", context)
 

@@ -15,10 +15,15 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actors.forms.contacts import ContactFilterForm, ContactNoteForm, QuickContactForm
+from actors.forms.contacts import ContactFilterForm, ContactNoteForm, QuickContactForm, cannot_read_notice
 from actors.models import ContactNote, Organisation, Person
 from actors.selectors.contacts import contact_note_detail, contact_notes_for, recent_contacts_for
-from actors.services.contacts import contact_note_create, contact_note_set_follow_up_done, contact_note_update
+from actors.services.contacts import (
+    can_take_follow_up,
+    contact_note_create,
+    contact_note_set_follow_up_done,
+    contact_note_update,
+)
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
@@ -98,9 +103,13 @@ def contact_page(request: HttpRequest, area: Quartier, note_pk: int) -> HttpResp
     note = contact_note_detail(area, note_pk, with_persons=permissions.VIEW_PERSONS in perms)
     if note is None:
         raise Http404(_("This contact note does not exist."))
+    open_follow_up = note.follow_up_assignee is not None and not note.follow_up_done
     context = {
         "area": area,
         "note": note,
+        "assignee_cannot_read": cannot_read_notice(note.follow_up_assignee)
+        if open_follow_up and not can_take_follow_up(note.follow_up_assignee, area)
+        else "",
         "can_change": permissions.CHANGE_CONTACTS in perms,
         "can_see_people": permissions.VIEW_PERSONS in perms,
         "today": timezone.localdate(),
