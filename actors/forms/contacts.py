@@ -9,18 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import ContactNote, Organisation, Person
 from actors.selectors.contacts import ContactFilter, follow_up_assignees, note_authors
 from actors.services.contacts import NOTE_FIELDS, can_take_follow_up, contact_note_check
+from quartier import dates
 from quartier.models import FieldOfAction, Quartier, User
 
 MULTIPLE_HELP = _("Hold the Ctrl key (on a Mac: Cmd) to choose several.")
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker; its value is always ISO, whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, str] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+DateInput = dates.DateInput  # the browser's date picker (other forms import it from here)
 
 
 def cannot_read_notice(user: User) -> str:
@@ -45,8 +40,8 @@ class ContactFilterForm(forms.Form):
     mitarbeit = StaffChoiceField(
         label=_("Staff member"), queryset=User.objects.none(), required=False, empty_label=_("all")
     )
-    von = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    bis = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    von = dates.DateField(label=_("From"), required=False)
+    bis = dates.DateField(label=_("Until"), required=False)
     offen = forms.BooleanField(label=_("Only open follow-ups"), required=False)
 
     def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
@@ -100,6 +95,7 @@ class _CheckedByService:
 class ContactNoteForm(_CheckedByService, forms.ModelForm):
     class Meta:
         model = ContactNote
+        formfield_callback = dates.formfield
         fields = [
             "date",
             "staff",
@@ -178,6 +174,7 @@ class QuickContactForm(_CheckedByService, forms.ModelForm):
 
     class Meta:
         model = ContactNote
+        formfield_callback = dates.formfield
         fields = ["date", "channel", "topic", "text"]
         widgets = {"date": DateInput, "text": forms.Textarea(attrs={"rows": 3})}
 

@@ -50,7 +50,9 @@ def contact_list(request: HttpRequest, area: Quartier) -> HttpResponse:
     form = ContactFilterForm(request.GET or None, area=area)
     notes = contact_notes_for(area, form.to_filter(), with_persons=with_persons)
     export = request.GET.get("export")
-    if export in FORMATS:
+    # A filter that is not valid (a date out of range) is left out of the list, which says so; an export is
+    # refused rather than holding more than was asked for.
+    if export in FORMATS and not form.errors:
         return contacts_export(notes, area=area, fmt=export, with_persons=with_persons)
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("seite"))
     query = request.GET.copy()
@@ -64,7 +66,8 @@ def contact_list(request: HttpRequest, area: Quartier) -> HttpResponse:
         "can_see_people": with_persons,
         "today": timezone.localdate(),
     }
-    return render_page(request, "actors/contact_list.html", "results", context)
+    status = 400 if export in FORMATS else 200
+    return render_page(request, "actors/contact_list.html", "results", context, status=status)
 
 
 def contacts_export(notes: Iterable[ContactNote], *, area: Quartier, fmt: str, with_persons: bool) -> HttpResponse:

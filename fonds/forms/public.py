@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import TargetGroup
 from fonds.models import CostLine
 from fonds.uploads import ACCEPT, ACCEPT_IMAGES, CheckedFile, check_upload
+from quartier import dates
 from quartier.models import FieldOfAction
 from quartier.text import SingleLineField
 
@@ -131,8 +132,8 @@ class ProjectForm(forms.Form):
         required=False,
     )
     place = SingleLineField(label=_("Where does it take place?"), max_length=200, required=False)
-    start = forms.DateField(label=_("start"), required=False, widget=DATE, input_formats=DATE_FORMATS)
-    end = forms.DateField(label=_("end"), required=False, widget=DATE, input_formats=DATE_FORMATS)
+    start = dates.DateField(label=_("start"), required=False, widget=DATE, input_formats=DATE_FORMATS)
+    end = dates.DateField(label=_("end"), required=False, widget=DATE, input_formats=DATE_FORMATS)
     expected_participants = forms.IntegerField(
         label=_("How many people do you expect?"),
         required=False,
@@ -268,7 +269,7 @@ class PhotosField(forms.FileField):
 
 
 class ReceiptForm(forms.Form):
-    date = forms.DateField(
+    date = dates.DateField(
         label=_("date"),
         widget=DATE,
         input_formats=DATE_FORMATS,
