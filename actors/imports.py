@@ -196,14 +196,17 @@ def read_table(content: bytes) -> list[list[str]]:
         raise FileRefused(_("The file is empty."))
     lines = _xlsx_lines(content) if sniff(content) == "xlsx" else _csv_lines(content)
     rows: list[list[str]] = []
-    for number, row in enumerate(lines, start=1):
-        if number > MAX_LINES:
-            raise FileRefused(_("The file has more than %(max)s lines (empty ones counted).") % {"max": MAX_LINES})
-        if not any(row):
-            continue
-        if len(rows) > MAX_ROWS:  # the header and MAX_ROWS rows are read; this is one more
-            raise FileRefused(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
-        rows.append(row)
+    try:
+        for number, row in enumerate(lines, start=1):
+            if number > MAX_LINES:
+                raise FileRefused(_("The file has more than %(max)s lines (empty ones counted).") % {"max": MAX_LINES})
+            if not any(row):
+                continue
+            if len(rows) > MAX_ROWS:  # the header and MAX_ROWS rows are read; this is one more
+                raise FileRefused(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+            rows.append(row)
+    finally:
+        lines.close()  # the workbook is closed at once, also when the file is refused half-way
     if len(rows) < 2:
         raise FileRefused(_("The file has no rows below its header."))
     return rows
