@@ -141,6 +141,7 @@ def test_many_accounts_tried_from_one_address_lock_that_address(client: Client, 
         login(client, victim.username, "falsch")
     locked = login(client, victims[4].username, PASSWORD)
     assert locked.status_code == 429
+    assert "zu oft ein falsches Passwort eingegeben, für dieses Konto oder für mehrere" in locked.content.decode()
     assert "_auth_user_id" not in client.session
     assert login(Client(), victims[4].username, PASSWORD, address="198.51.100.9").status_code == 302
 
