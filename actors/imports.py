@@ -6,6 +6,7 @@ with the same rules as the forms; a row is imported whole or not at all.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -23,6 +24,13 @@ from quartier.models import Quartier
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+#: Lines read at most, the empty ones counted: a sheet with one cell far down is mostly empty lines.
+MAX_LINES = 10 * MAX_ROWS
+#: Columns read at most; the importers know about ten.
+MAX_COLUMNS = 100
+#: An XLSX file's parts unpacked, at most: a table of MAX_ROWS rows of text is a few megabytes.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+CHUNK = 64 * 1024
 
 TRUE_WORDS = {"ja", "yes", "x", "1", "true", "wahr", "j"}
 FALSE_WORDS = {"nein", "no", "0", "false", "falsch", "n", ""}
@@ -103,46 +111,104 @@ def sniff(content: bytes) -> str:
     return "csv"
 
 
-def _decode(content: bytes) -> str:
+def _encoding(content: bytes) -> str:
+    """The file's encoding (UTF-8, else Windows' cp1252), judged over the whole file piece by piece, so the
+    file is never held as text at once."""
     for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return content.decode(encoding)
+            for start in range(0, len(content), CHUNK):
+                decoder.decode(content[start : start + CHUNK])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise FileRefused(_("The file's characters cannot be read. Please save it as UTF-8."))
 
 
+def _trimmed(cells: list[str]) -> list[str]:
+    """The cells without the empty ones at the end of the line."""
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def _csv_lines(content: bytes) -> Iterator[list[str]]:
+    """The CSV file's lines as cells, read one by one."""
+    text = io.TextIOWrapper(io.BytesIO(content), encoding=_encoding(content), newline="")
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text.read(4096), delimiters=";,\t")
+    except csv.Error:
+        dialect = SemicolonDialect
+    text.seek(0)
+    try:
+        for line in csv.reader(text, dialect):
+            yield _trimmed([cell.strip() for cell in line[:MAX_COLUMNS]])
+    except csv.Error as exc:  # a cell longer than the csv module reads (131,072 characters)
+        raise FileRefused(_("The file cannot be read as a table: one of its cells is too long.")) from exc
+
+
+def _xlsx_lines(content: bytes) -> Iterator[list[str]]:
+    """The first sheet's lines as cells, read by openpyxl in its streaming (read-only) mode.
+
+    Before anything is parsed, the zip directory says how large the parts are unpacked: a file of a few
+    hundred kilobytes can unpack to a sheet of a million rows, and openpyxl reads its shared strings whole.
+    The directory cannot understate it: Python's zip reader stops at the sizes it states."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileRefused(
+            _(
+                "The XLSX file is too large unpacked (more than %(max)s MB). Please save only the table, "
+                "with at most %(rows)s rows."
+            )
+            % {"max": MAX_UNPACKED_BYTES // (1024 * 1024), "rows": MAX_ROWS}
+        )
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for broken files
+        raise FileRefused(_("The XLSX file cannot be read.")) from exc
+    try:
+        # Every row is filled up to the widest one; at most MAX_COLUMNS columns are read.
+        lines = workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        while True:
+            try:
+                row = next(lines)
+            except StopIteration:
+                return
+            except Exception as exc:  # a broken part, or a date cell out of any range (OverflowError)
+                raise FileRefused(_("The XLSX file cannot be read.")) from exc
+            yield _trimmed(["" if cell is None else str(cell).strip() for cell in row])
+    finally:
+        workbook.close()
+
+
 def read_table(content: bytes) -> list[list[str]]:
-    """All rows of the file as text cells, the header first."""
+    """The file's rows as text cells, the header first, empty lines left out.
+
+    The file is read line by line and refused as soon as it has more than ``MAX_ROWS`` rows below its
+    header, or more than ``MAX_LINES`` lines with the empty ones: never read whole."""
     if len(content) > MAX_BYTES:
         raise FileRefused(_("The file is larger than 5 MB."))
     if not content.strip():
         raise FileRefused(_("The file is empty."))
-    if sniff(content) == "xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # openpyxl raises many kinds for broken files
-            raise FileRefused(_("The XLSX file cannot be read.")) from exc
-        rows = [
-            ["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True)
-        ]
-    else:
-        text = _decode(content)
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-        except csv.Error:
-            dialect = SemicolonDialect
-        try:
-            rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-        except csv.Error as exc:  # a cell longer than the csv module reads (131,072 characters)
-            raise FileRefused(_("The file cannot be read as a table: one of its cells is too long.")) from exc
-    rows = [row for row in rows if any(row)]
+    lines = _xlsx_lines(content) if sniff(content) == "xlsx" else _csv_lines(content)
+    rows: list[list[str]] = []
+    try:
+        for number, row in enumerate(lines, start=1):
+            if number > MAX_LINES:
+                raise FileRefused(_("The file has more than %(max)s lines (empty ones counted).") % {"max": MAX_LINES})
+            if not any(row):
+                continue
+            if len(rows) > MAX_ROWS:  # the header and MAX_ROWS rows are read; this is one more
+                raise FileRefused(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+            rows.append(row)
+    finally:
+        lines.close()  # the workbook is closed at once, also when the file is refused half-way
     if len(rows) < 2:
         raise FileRefused(_("The file has no rows below its header."))
-    if len(rows) - 1 > MAX_ROWS:
-        raise FileRefused(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
     return rows
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Person
 from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership
+from quartier import dates
 from quartier.models import User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -30,6 +31,7 @@ class CommitteeForm(forms.ModelForm):
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
+        formfield_callback = dates.formfield
         fields = ["person", "member_type", "voting", "deputy_of", "user", "start", "end"]
         widgets = {"start": DATE, "end": DATE}
         help_texts = {
@@ -54,7 +56,7 @@ class MembershipForm(forms.ModelForm):
 
 
 class MeetingForm(forms.ModelForm):
-    starts_at = forms.DateTimeField(label=_("date and time"), widget=DATETIME, input_formats=DATETIME_FORMATS)
+    starts_at = dates.DateTimeField(label=_("date and time"), widget=DATETIME, input_formats=DATETIME_FORMATS)
     online_link = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
 
     class Meta:
@@ -89,7 +91,7 @@ class AttendanceForm(forms.Form):
 
 
 class BallotForm(forms.ModelForm):
-    deadline = forms.DateTimeField(label=_("deadline"), widget=DATETIME, input_formats=DATETIME_FORMATS)
+    deadline = dates.DateTimeField(label=_("deadline"), widget=DATETIME, input_formats=DATETIME_FORMATS)
 
     class Meta:
         model = Ballot

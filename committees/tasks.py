@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from committees.models import Ballot, Meeting, Participation
 from committees.services.ballots import active_voting_members, ballot_close
 from committees.services.invitations import AUTOMATIC, address_of, meeting_invitations_send, send_each
+from quartier.mail import mail_subject
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def _reminder_messages(ballot: Ballot, now: datetime.datetime) -> list[EmailMess
                 "link": link,
             },
         )
-        messages.append(EmailMessage(subject=subject, body=body, to=[address], headers=AUTOMATIC))
+        messages.append(EmailMessage(subject=mail_subject(subject), body=body, to=[address], headers=AUTOMATIC))
     return messages
 
 

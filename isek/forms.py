@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from fonds.forms.public import DATE, DATE_FORMATS, EuroField
 from isek.models import Goal, Indicator, Measure, Source, Version
 from isek.services import YearPlan, split_urban_funding
+from quartier import dates
 from quartier.models import FieldOfAction, Role
 from quartier.permissions import CHANGE_ISEK
 
@@ -26,7 +27,7 @@ class VersionForm(forms.Form):
 
 
 class AdoptForm(forms.Form):
-    adopted_on = forms.DateField(label=_("Adopted on"), widget=DATE, input_formats=DATE_FORMATS)
+    adopted_on = dates.DateField(label=_("Adopted on"), widget=DATE, input_formats=DATE_FORMATS)
     adopted_by = forms.CharField(label=_("Adopted by (body)"), max_length=200)
 
     def clean_adopted_on(self) -> datetime.date:
@@ -57,8 +58,8 @@ class GoalForm(forms.ModelForm):
 
 
 class MeasureForm(forms.ModelForm):
-    start = forms.DateField(label=_("start"), required=False, widget=DATE, input_formats=DATE_FORMATS)
-    end = forms.DateField(label=_("end"), required=False, widget=DATE, input_formats=DATE_FORMATS)
+    start = dates.DateField(label=_("start"), required=False, widget=DATE, input_formats=DATE_FORMATS)
+    end = dates.DateField(label=_("end"), required=False, widget=DATE, input_formats=DATE_FORMATS)
 
     class Meta:
         model = Measure
@@ -206,17 +207,17 @@ class MeasureFilterForm(forms.Form):
 
 
 class ProgressNoteForm(forms.Form):
-    date = forms.DateField(label=_("date"), widget=DATE, input_formats=DATE_FORMATS, initial=datetime.date.today)
+    date = dates.DateField(label=_("date"), widget=DATE, input_formats=DATE_FORMATS, initial=datetime.date.today)
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
 class MilestoneForm(forms.Form):
-    date = forms.DateField(label=_("date"), widget=DATE, input_formats=DATE_FORMATS)
+    date = dates.DateField(label=_("date"), widget=DATE, input_formats=DATE_FORMATS)
     title = forms.CharField(label=_("Milestone"), max_length=200)
 
 
 class SpendingForm(forms.Form):
-    date = forms.DateField(label=_("date"), widget=DATE, input_formats=DATE_FORMATS, initial=datetime.date.today)
+    date = dates.DateField(label=_("date"), widget=DATE, input_formats=DATE_FORMATS, initial=datetime.date.today)
     amount = EuroField(label=_("Amount (€)"), positive=True)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -6,15 +6,18 @@ object permissions always follow the role matrix.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from quartier import services
+from quartier import dates, services
+from quartier.forms import whole_number
 from quartier.models import FieldOfAction, Quartier, RoleAssignment, User
 
 
@@ -84,3 +87,45 @@ class QuartierAdmin(RoleServiceMixin, admin.ModelAdmin):
 @admin.register(FieldOfAction)
 class FieldOfActionAdmin(admin.ModelAdmin):
     list_display = ("name", "key", "position", "cross_cutting")
+
+
+# --- dates in the admin: the same sane range as everywhere (quartier.dates) -----------------------------------------
+
+
+def keep_admin_dates_in_range(site: admin.AdminSite) -> None:
+    """Give every model admin of ``site`` (the project's and other packages', with their inlines) the ranged date
+    fields of ``quartier.dates``, and answer a date hierarchy's year, month or day out of range with 404: Django
+    computes the next year or day from it, which overflows at the year 9999 (a server error in the audit log)."""
+    for model_admin in site._registry.values():
+        _use_ranged_dates(model_admin.formfield_overrides)
+        for inline in model_admin.inlines:
+            inline.formfield_overrides = {**inline.formfield_overrides, **dates.ADMIN_OVERRIDES}
+        if model_admin.date_hierarchy and not getattr(model_admin.changelist_view, "checks_date_range", False):
+            model_admin.changelist_view = _date_hierarchy_in_range(  # type: ignore[method-assign]
+                model_admin.changelist_view, model_admin.date_hierarchy
+            )
+
+
+def _use_ranged_dates(overrides: dict[type, dict[str, Any]]) -> None:
+    for db_field, override in dates.ADMIN_OVERRIDES.items():
+        overrides.setdefault(db_field, {}).update(override)
+
+
+def _date_hierarchy_in_range(view: Callable[..., HttpResponse], field: str) -> Callable[..., HttpResponse]:
+    ends = {
+        "year": (dates.EVENTS.first.year, dates.EVENTS.last.year),
+        "month": (1, 12),
+        "day": (1, 31),
+    }
+
+    @wraps(view)
+    def changelist_view(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        for part, (low, high) in ends.items():
+            for value in request.GET.getlist(f"{field}__{part}"):
+                number = whole_number(value)
+                if number is None or not low <= number <= high:
+                    raise Http404(_("There is nothing for this date."))
+        return view(request, extra_context)
+
+    changelist_view.checks_date_range = True  # type: ignore[attr-defined]
+    return changelist_view

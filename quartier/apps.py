@@ -25,3 +25,10 @@ class QuartierConfig(AppConfig):
                 sync_all_role_permissions(using=kwargs.get("using", "default"))
 
         post_migrate.connect(_sync, dispatch_uid="quartier_sync_role_permissions", weak=False)
+
+        # django.contrib.admin, first among the apps, has registered every app's admin by now.
+        from django.contrib import admin
+
+        from quartier.admin import keep_admin_dates_in_range
+
+        keep_admin_dates_in_range(admin.site)

@@ -13,9 +13,33 @@ from collections.abc import Iterator
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.apps import apps
 from django.db.models import Model
 
 from quartier.models import User
+
+#: The project's own apps: only their models have history pages.
+PROJECT_APPS = frozenset({"quartier", "actors", "committees", "fonds", "isek", "reporting"})
+
+
+def history_models() -> list[type[Model]]:
+    """The models whose objects have a history page: the project's own models registered with the audit log
+    that belong to an area (``get_quartier``). Django's models, other packages' and unaudited ones do not."""
+    return [
+        model
+        for model in auditlog.get_models()
+        if model._meta.app_label in PROJECT_APPS and hasattr(model, "get_quartier")
+    ]
+
+
+def history_model(label: str) -> type[Model] | None:
+    """The model named ``label`` (``app.model``, any case) if it has history pages, else ``None``."""
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+    return model if model in history_models() else None
 
 
 @contextlib.contextmanager

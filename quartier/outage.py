@@ -1,4 +1,8 @@
-"""When the database cannot be reached: a clear German answer (HTTP 503) instead of a server error.
+"""When the database or Redis cannot be reached: a clear German answer (HTTP 503) instead of a server error.
+
+Redis holds the cache that the public application form's rate limit and the import's checked rows are kept
+in; a Redis that is stopped or does not answer (``socket_timeout`` in the settings) is answered the same way,
+with a message that does not name the database.
 
 A restart or outage of PostgreSQL turns the next query into ``OperationalError`` or ``InterfaceError``.
 Wherever a request meets it, the visitor gets 503 with ``Retry-After`` and a message that says what
@@ -25,6 +29,7 @@ import logging
 import sys
 from collections.abc import Callable
 
+import redis.exceptions
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
@@ -36,6 +41,9 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+#: Redis stopped, unreachable or not answering in time (redis-py, under Django's cache and Celery's broker).
+CACHE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+OUTAGE_ERRORS = DATABASE_ERRORS + CACHE_ERRORS
 RETRY_AFTER_SECONDS = 5
 _MARK = "_quartier_database_error"
 _ANSWERED = "_quartier_outage_answered"
@@ -43,14 +51,22 @@ _ANSWERED = "_quartier_outage_answered"
 
 @receiver(got_request_exception, dispatch_uid="quartier.outage")
 def _mark_database_error(sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
-    """Sent while Django handles an exception that became a 500: remember it if the database was away."""
+    """Sent while Django handles an exception that became a 500: remember it if the database or Redis was away."""
     error = sys.exc_info()[1]
-    if request is not None and isinstance(error, DATABASE_ERRORS):
+    if request is not None and isinstance(error, OUTAGE_ERRORS):
         setattr(request, _MARK, error)
 
 
-def outage_message(request: HttpRequest) -> str:
-    if request.method in {"GET", "HEAD", "OPTIONS"}:
+def outage_message(request: HttpRequest, error: BaseException | None = None) -> str:
+    reading = request.method in {"GET", "HEAD", "OPTIONS"}
+    if isinstance(error, CACHE_ERRORS):
+        if reading:
+            return _("Part of the system cannot be reached just now. Please try again in a moment.")
+        return _(
+            "Part of the system cannot be reached just now: what you just sent may not have been saved. "
+            "Please try again in a moment."
+        )
+    if reading:
         return _("The database cannot be reached just now. Please try again in a moment.")
     return _(
         "The database cannot be reached just now: what you just sent may not have been saved. "
@@ -58,12 +74,12 @@ def outage_message(request: HttpRequest) -> str:
     )
 
 
-def outage_response(request: HttpRequest) -> HttpResponse:
+def outage_response(request: HttpRequest, error: BaseException | None = None) -> HttpResponse:
     """The 503: for htmx the notice alone, placed at the end of the request's target; else a page."""
     htmx = getattr(request, "htmx", None)  # absent if the error came before django-htmx's middleware
     is_htmx = bool(htmx) if htmx is not None else request.headers.get("HX-Request") == "true"
     context = {
-        "message": outage_message(request),
+        "message": outage_message(request, error),
         "reload_url": request.get_full_path() if request.method == "GET" else "",
     }
     setattr(request, _ANSWERED, True)
@@ -95,14 +111,14 @@ class HideAnsweredOutages(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, DATABASE_ERRORS):
+        if isinstance(error, OUTAGE_ERRORS):
             return False
         request = getattr(record, "request", None)
         return not getattr(request, _ANSWERED, False)
 
 
 class DatabaseOutageMiddleware:
-    """Answer a request that found the database unreachable with 503 and a German message."""
+    """Answer a request that found the database or Redis unreachable with 503 and a German message."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -111,12 +127,24 @@ class DatabaseOutageMiddleware:
         response = self.get_response(request)
         error = getattr(request, _MARK, None)
         if error is not None and response.status_code >= 500:
-            logger.warning("Database unreachable, answered %s %s with 503: %s", request.method, request.path, error)
-            return _with_security_headers(request, outage_response(request))
+            logger.warning(
+                "%s unreachable, answered %s %s with 503: %s", _what(error), request.method, request.path, error
+            )
+            return _with_security_headers(request, outage_response(request, error))
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, DATABASE_ERRORS):
+        if not isinstance(exception, OUTAGE_ERRORS):
             return None
-        logger.error("Database unreachable, answered %s %s with 503", request.method, request.path, exc_info=exception)
-        return outage_response(request)
+        logger.error(
+            "%s unreachable, answered %s %s with 503",
+            _what(exception),
+            request.method,
+            request.path,
+            exc_info=exception,
+        )
+        return outage_response(request, exception)
+
+
+def _what(error: BaseException) -> str:
+    return "Redis" if isinstance(error, CACHE_ERRORS) else "Database"

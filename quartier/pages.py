@@ -7,9 +7,11 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 
-def render_page(request: HttpRequest, template: str, partial: str, context: dict[str, object]) -> HttpResponse:
+def render_page(
+    request: HttpRequest, template: str, partial: str, context: dict[str, object], *, status: int = 200
+) -> HttpResponse:
     """The whole page, or only its named partial for an htmx request (from the same template)."""
     name = f"{template}#{partial}" if request.htmx else template  # type: ignore[attr-defined]
-    response = render(request, name, context)
+    response = render(request, name, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from guardian.core import ObjectPermissionChecker
 
 from quartier.models import Quartier, Role, User
@@ -183,6 +184,18 @@ def can(user: User | AnonymousUser, perm: str, area: Quartier) -> bool:
     if perm not in AREA_PERMISSIONS:
         raise ValueError(f"Unknown area permission {perm!r}")
     return perm in area_permissions(user, area)
+
+
+def users_with(perm: str, area: Quartier) -> QuerySet[User]:
+    """The active users who hold ``perm`` in ``area`` through a role there (by the matrix): for instance who may
+    be given a contact note's follow-up (``view_contacts``). Administrators without a role there are not
+    included: they are not the office's staff."""
+    if perm not in AREA_PERMISSIONS:
+        raise ValueError(f"Unknown area permission {perm!r}")
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+    return User.objects.filter(
+        is_active=True, role_assignments__quartier=area, role_assignments__role__in=roles
+    ).distinct()
 
 
 def areas_where(user: User | AnonymousUser, perm: str) -> list[Quartier]:

@@ -180,10 +180,15 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
 
-# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one name from one address,
-# that name is locked out from that address for LOGIN_COOLOFF_MINUTES (HTTP 429, a page that says so).
+# Login throttling (django-axes, quartier/auth.py): after LOGIN_FAILURE_LIMIT failed logins for one account
+# from one address, whatever spelling of its name or email address was typed, that account is locked out
+# from that address for LOGIN_COOLOFF_MINUTES (HTTP 429, a page that says so); after
+# LOGIN_ADDRESS_FAILURE_LIMIT failed logins for any accounts from one address, that address is.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_HANDLER = "quartier.auth.LoginThrottle"
+AXES_USERNAME_CALLABLE = "quartier.auth.login_account_key"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True

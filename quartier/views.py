@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import copy
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quartier import permissions, twofactor
+from quartier.audit import history_model
 from quartier.decorators import LAST_AREA, area_view, public_view
 from quartier.forms import QuartierProfileForm, TwoFactorCodeForm, attach_errors, whole_number
 from quartier.models import Quartier, Role
@@ -54,7 +54,7 @@ def area_switch(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, area: Quartier) -> HttpResponse:
     from django.utils import timezone
 
-    from actors.selectors.contacts import follow_ups_due_for
+    from actors.selectors.contacts import follow_ups_due_for, follow_ups_without_reader
 
     perms = request.area_perms  # type: ignore[attr-defined]
     context = {
@@ -68,6 +68,8 @@ def dashboard(request: HttpRequest, area: Quartier) -> HttpResponse:
         "follow_ups": follow_ups_due_for(area, request.user, today=timezone.localdate())
         if permissions.VIEW_CONTACTS in perms
         else None,
+        # Follow-ups whose assignee can no longer read them, for the office to give to someone else.
+        "orphaned_follow_ups": follow_ups_without_reader(area) if permissions.CHANGE_CONTACTS in perms else [],
     }
     return render(request, "quartier/dashboard.html", context)
 
@@ -93,14 +95,12 @@ def area_history(request: HttpRequest, area: Quartier) -> HttpResponse:
 @require_GET
 @area_view(permissions.VIEW_AUDIT)
 def object_history_view(request: HttpRequest, area: Quartier, model: str, object_pk: str) -> HttpResponse:
-    """The history of one object of the area; the object must belong to the area."""
-    try:
-        model_class = apps.get_model(model)
-    except (LookupError, ValueError) as exc:
-        raise Http404(_("This object does not exist.")) from exc
+    """The history of one object of the area: only of the project's own audited models (``history_model``),
+    and the object must belong to the area."""
+    model_class = history_model(model)
     pk = whole_number(object_pk)
-    obj = model_class._default_manager.filter(pk=pk).first() if pk is not None else None
-    if obj is None or not hasattr(obj, "get_quartier") or obj.get_quartier().pk != area.pk:
+    obj = model_class._default_manager.filter(pk=pk).first() if model_class is not None and pk is not None else None
+    if obj is None or obj.get_quartier().pk != area.pk:
         raise Http404(_("This object does not exist."))
     page = Paginator(object_history(obj), 50).get_page(request.GET.get("seite"))
     return render_page(request, "quartier/history.html", "entries", {"area": area, "page": page, "subject": obj})

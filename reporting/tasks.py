@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from quartier.mail import mail_subject
 from reporting.rendering import PDFRenderingError
 from reporting.services import (
     build,
@@ -84,7 +85,7 @@ def notify_requester(report: object) -> bool:
         kwargs={"slug": report.quartier.slug, "report_pk": report.pk},  # type: ignore[attr-defined]
     )
     body = render_to_string("reporting/email/report_done.txt", {"report": report, "link": link, "user": user})
-    message = EmailMessage(subject=report_title(report), body=body, to=[user.email])  # type: ignore[arg-type]
+    message = EmailMessage(subject=mail_subject(report_title(report)), body=body, to=[user.email])  # type: ignore[arg-type]
     try:
         message.send()
     except OSError:

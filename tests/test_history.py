@@ -80,3 +80,78 @@ def test_object_history_query_count_does_not_grow(
         lambda: client.get(f"/gebiet/{area.slug}/verlauf/quartier.quartier/{area.pk}/"),
         lambda: add_changes(area, role_users["gwa"], 20),
     )
+
+
+# --- only the project's own audited models have a history page (issue #15, finding 14) ---------------------------
+
+
+def test_history_of_anything_but_the_projects_audited_models_is_not_found(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    """Django's own models, other packages' models and the project's models that are not audited answer 404,
+    never a server error."""
+    from axes.models import AccessAttempt
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.sessions.models import Session
+    from guardian.models import UserObjectPermission
+
+    from actors.models import TargetGroup
+
+    client.force_login(role_users["steuerung"])
+    steuerung = role_users["steuerung"]
+    grant = UserObjectPermission.objects.filter(user=steuerung).first()
+    assert grant is not None
+    group = Group.objects.create(name="Gruppe")
+    attempt = AccessAttempt.objects.create(
+        username="x", ip_address="203.0.113.7", user_agent="", failures_since_start=1
+    )
+    for path in (
+        f"auth.user/{steuerung.pk}/",  # swapped out for quartier.user: was a server error
+        f"auth.group/{group.pk}/",
+        f"auth.permission/{Permission.objects.first().pk}/",
+        f"contenttypes.contenttype/{ContentType.objects.first().pk}/",
+        f"guardian.userobjectpermission/{grant.pk}/",
+        f"axes.accessattempt/{attempt.pk}/",
+        f"sessions.session/{Session.objects.first().pk}/",
+        f"auditlog.logentry/{1}/",
+        f"actors.targetgroup/{TargetGroup.objects.first().pk}/",  # the project's, but not audited
+        f"quartier.user/{steuerung.pk}/",  # audited, but belongs to no area
+        "quartier.nichtda/1/",
+        "quartier/1/",
+        "auth.user.x/1/",
+    ):
+        response = client.get(f"/gebiet/{area.slug}/verlauf/{path}")
+        assert response.status_code == 404, path
+
+
+def test_history_of_an_audited_model_of_another_area_is_not_found(
+    client: Client, area: Quartier, other_area: Quartier, role_users: dict[str, User]
+) -> None:
+    from actors.models import Organisation
+
+    foreign = Organisation.objects.create(quartier=other_area, name="Anderswo e. V.")
+    own = Organisation.objects.create(quartier=area, name="Hier e. V.")
+    client.force_login(role_users["steuerung"])
+    assert client.get(f"/gebiet/{area.slug}/verlauf/actors.organisation/{foreign.pk}/").status_code == 404
+    response = client.get(f"/gebiet/{area.slug}/verlauf/actors.organisation/{own.pk}/")
+    assert response.status_code == 200 and "Hier e. V." in response.content.decode()
+
+
+def test_every_audited_model_of_the_project_can_name_its_area() -> None:
+    """The history page finds an object's area through ``get_quartier``; an audited model without it would have
+    no history page, so the registry and the page must agree."""
+    from quartier.audit import history_models
+
+    models = history_models()
+    assert {model._meta.label_lower for model in models} >= {
+        "quartier.quartier",
+        "quartier.roleassignment",
+        "actors.organisation",
+        "actors.contactnote",
+        "committees.meeting",
+        "fonds.application",
+        "isek.measure",
+    }
+    assert "quartier.user" not in {model._meta.label_lower for model in models}
+    assert all(hasattr(model, "get_quartier") for model in models)

@@ -77,3 +77,93 @@ def test_passwords_are_hashed_with_argon2_by_the_production_settings() -> None:
         encoded = make_password("geheim-und-lang")
         assert encoded.startswith("argon2$") and check_password("geheim-und-lang", encoded)
     assert django_settings.PASSWORD_HASHERS != production.PASSWORD_HASHERS  # the tests use a fast hasher
+
+
+# --- the lockout counts accounts, not spellings (issue #15, finding 7) -------------------------------------------
+
+
+def test_every_spelling_of_a_locked_out_account_is_locked_out_too(client: Client) -> None:
+    """Failures count for the account the name or address would log in to: after three wrong passwords typed
+    in any mix of spellings, no spelling gets another guess, the right password included."""
+    UserFactory(username="planung", email="Planung@Example.org")
+    assert login(client, "planung", "falsch").status_code == 200
+    assert login(client, "Planung", "falsch").status_code == 200
+    assert login(client, "planung@example.org", "falsch").status_code == 429  # the third failure locks
+    for spelling in (
+        "planung",
+        "Planung",
+        "PLANUNG",
+        " planung ",
+        "pLaNuNg",
+        "planung@example.org",
+        "PLANUNG@EXAMPLE.ORG",
+    ):
+        refused = login(client, spelling, PASSWORD)
+        assert refused.status_code == 429, spelling
+        assert "Zu viele fehlgeschlagene Anmeldungen" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_case_variant_with_the_right_password_cannot_bypass_the_lockout(client: Client) -> None:
+    UserFactory(username="planung")
+    for _ in range(3):
+        login(client, "planung", "falsch")
+    assert login(client, "pLaNuNg", PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_unknown_name_is_counted_under_its_case_folded_form(client: Client) -> None:
+    login(client, "Niemand", "falsch")
+    login(client, "NIEMAND", "falsch")
+    assert login(client, "niemand", "falsch").status_code == 429
+    from axes.models import AccessAttempt
+
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"niemand"}
+
+
+def test_a_successful_login_by_email_forgets_the_failures_of_every_spelling(client: Client) -> None:
+    UserFactory(username="planung", email="planung@example.org")
+    login(client, "PLANUNG", "falsch")
+    login(client, "Planung", "falsch")
+    assert login(client, "planung@example.org", PASSWORD).status_code == 302
+    client.logout()
+    login(client, "planung", "falsch")
+    login(client, "planung", "falsch")
+    assert login(client, "Planung", PASSWORD).status_code == 302  # counting started again at the success
+
+
+def test_many_accounts_tried_from_one_address_lock_that_address(client: Client, settings: object) -> None:
+    """Password spraying: one wrong guess for each of many accounts. The address as a whole has a limit of
+    its own; other addresses are not affected, and a success there does not reset it."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 4  # type: ignore[attr-defined]
+    victims = [UserFactory(username=f"konto{n}") for n in range(5)]
+    for victim in victims[:4]:
+        login(client, victim.username, "falsch")
+    locked = login(client, victims[4].username, PASSWORD)
+    assert locked.status_code == 429
+    assert "zu oft ein falsches Passwort eingegeben, für dieses Konto oder für mehrere" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert login(Client(), victims[4].username, PASSWORD, address="198.51.100.9").status_code == 302
+
+
+def test_an_own_login_from_the_address_does_not_reset_the_guesses_at_other_accounts(
+    client: Client, settings: object
+) -> None:
+    """An attacker with an account of their own cannot log in between guesses to start the count again."""
+    settings.AXES_FAILURE_LIMIT = 3  # type: ignore[attr-defined]
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 100  # type: ignore[attr-defined]
+    UserFactory(username="opfer")
+    UserFactory(username="angreifer")
+    login(client, "opfer", "falsch")
+    login(client, "opfer", "falsch")
+    assert login(Client(), "angreifer", PASSWORD).status_code == 302
+    assert login(client, "Opfer", "falsch").status_code == 429
+    assert login(client, "opfer", PASSWORD).status_code == 429
+
+
+def test_the_django_admin_login_counts_the_same_way(client: Client) -> None:
+    UserFactory(username="chefin", is_staff=True, is_superuser=True)
+    for spelling in ("chefin", "Chefin", "CHEFIN"):
+        client.post("/admin/login/", {"username": spelling, "password": "falsch"}, REMOTE_ADDR="203.0.113.7")
+    response = client.post("/admin/login/", {"username": "cHeFiN", "password": PASSWORD}, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 429

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from committees.models import Ballot, Committee, Membership, Vote
 from committees.services.ballots import ballot_open
 from committees.services.members import sync_member_permissions
+from fonds.models import Application, Fund
 from tests.committees.fixtures import NOW, make_ballot
 from tests.factories import UserFactory
 
@@ -115,6 +116,67 @@ def test_an_answered_outage_is_one_log_line_not_a_server_error(
     assert [(record.name, record.getMessage()) for record in caplog.records] == [
         ("django.request", "Internal Server Error: /kaputt/")
     ]
+
+
+# --- Redis away (issue #15, finding 15) ---------------------------------------------------------------------------
+
+CACHE_GONE = (
+    "Ein Teil des Systems ist gerade nicht erreichbar: Was Sie eben abgeschickt haben, wurde möglicherweise nicht "
+    "gespeichert. Bitte versuchen Sie es in einem Moment noch einmal."
+)
+
+
+@pytest.fixture
+def redis_away(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every call of the cache's Redis client fails as it does when Redis is stopped."""
+    import redis
+    from django.core.cache.backends.redis import RedisCacheClient
+
+    def refused(self: object, *args: object, **kwargs: object) -> None:
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(RedisCacheClient, "get_client", refused)
+
+
+def test_the_public_form_with_redis_away_is_the_german_503_page_and_saves_nothing(
+    aktionsfonds: Fund, redis_away: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The rate limit of the public application form asks Redis first."""
+    fund = aktionsfonds
+    form = {
+        "last_name": "Yıldız",
+        "email": "aylin@example.org",
+        "age_confirmed": "on",
+    }
+    url = f"/oeffentlich/{fund.quartier.slug}/fonds/{fund.pk}/antrag/"
+    response = Client(raise_request_exception=False).post(url, form)
+    html = assert_outage(response)
+    assert '<html lang="de">' in html and CACHE_GONE in html
+    assert "ConnectionError" not in html and "6379" not in html
+    assert not Application.objects.exists()
+    assert [record.name for record in caplog.records if record.levelname in {"ERROR", "WARNING"}] == ["quartier.outage"]
+
+
+def test_the_import_with_redis_away_is_the_german_503_page_and_imports_nothing(
+    db: None, redis_away: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import keeps the checked rows in Redis between the preview and the confirmation: both steps."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from actors.models import Organisation
+    from quartier.models import Role
+    from tests.factories import QuartierFactory, user_with_role
+
+    area = QuartierFactory(slug="kiez")
+    client = Client(raise_request_exception=False)
+    client.force_login(user_with_role(area, Role.GEMEINWESENARBEIT))
+    upload = SimpleUploadedFile("liste.csv", b"Name;PLZ\nKita Sonnenschein;12345\n")
+    response = client.post("/gebiet/kiez/import/", {"kind": "organisations", "file": upload})
+    assert CACHE_GONE in assert_outage(response)
+    response = client.post("/gebiet/kiez/import/bestaetigen/", {"token": "a" * 32}, headers={"HX-Request": "true"})
+    assert CACHE_GONE in assert_outage(response)
+    assert response["HX-Reswap"] == "beforeend"
+    assert not Organisation.objects.exists()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from actors.forms.contacts import DateInput
 from actors.models import Concern, Organisation, Person
 from actors.selectors.concerns import ConcernFilter
 from actors.services.concerns import CONCERN_FIELDS, CONCERN_TRANSITIONS, concern_check
+from quartier import dates
 from quartier.models import FieldOfAction, Quartier
 
 
@@ -36,6 +37,7 @@ class ConcernFilterForm(forms.Form):
 class ConcernForm(forms.ModelForm):
     class Meta:
         model = Concern
+        formfield_callback = dates.formfield
         fields = list(CONCERN_FIELDS)
         widgets = {"text": forms.Textarea(attrs={"rows": 6}), "raised_on": DateInput}
         help_texts = {

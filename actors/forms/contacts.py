@@ -7,20 +7,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import ContactNote, Organisation, Person
-from actors.selectors.contacts import ContactFilter, note_authors
-from actors.services.contacts import NOTE_FIELDS, contact_note_check
+from actors.selectors.contacts import ContactFilter, follow_up_assignees, note_authors
+from actors.services.contacts import NOTE_FIELDS, can_take_follow_up, contact_note_check
+from quartier import dates
 from quartier.models import FieldOfAction, Quartier, User
 
 MULTIPLE_HELP = _("Hold the Ctrl key (on a Mac: Cmd) to choose several.")
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker; its value is always ISO, whatever the language."""
+DateInput = dates.DateInput  # the browser's date picker (other forms import it from here)
 
-    input_type = "date"
 
-    def __init__(self, attrs: dict[str, str] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+def cannot_read_notice(user: User) -> str:
+    return _("%(name)s can no longer read contact notes in this area: please give the follow-up to someone else.") % {
+        "name": user.get_display_name()
+    }
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -39,8 +40,8 @@ class ContactFilterForm(forms.Form):
     mitarbeit = StaffChoiceField(
         label=_("Staff member"), queryset=User.objects.none(), required=False, empty_label=_("all")
     )
-    von = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    bis = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    von = dates.DateField(label=_("From"), required=False)
+    bis = dates.DateField(label=_("Until"), required=False)
     offen = forms.BooleanField(label=_("Only open follow-ups"), required=False)
 
     def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
@@ -94,6 +95,7 @@ class _CheckedByService:
 class ContactNoteForm(_CheckedByService, forms.ModelForm):
     class Meta:
         model = ContactNote
+        formfield_callback = dates.formfield
         fields = [
             "date",
             "staff",
@@ -133,12 +135,21 @@ class ContactNoteForm(_CheckedByService, forms.ModelForm):
             .distinct()
             .order_by("display_name", "username")
         )
+        # Only who can read the note; the present assignee stays choosable even if they have lost the right, so
+        # the rest of the note can be corrected, and the field says so.
         self.fields["follow_up_assignee"].queryset = (
-            User.objects.filter(works_here | Q(pk=note.follow_up_assignee_id or 0))
+            User.objects.filter(
+                Q(pk__in=follow_up_assignees(area).values("pk")) | Q(pk=note.follow_up_assignee_id or 0)
+            )
             .distinct()
             .order_by("display_name", "username")
         )
         self.fields["follow_up_assignee"].empty_label = _("nobody")
+        self.assignee_cannot_read: User | None = None
+        open_follow_up = note.pk and note.follow_up_assignee_id and not note.follow_up_done
+        if open_follow_up and not can_take_follow_up(note.follow_up_assignee, area):
+            self.assignee_cannot_read = note.follow_up_assignee
+            self.fields["follow_up_assignee"].help_text = cannot_read_notice(note.follow_up_assignee)
         self.fields["organisations"].queryset = Organisation.objects.filter(quartier=area).order_by("name")
         if with_persons:
             current = note.persons.values("pk") if note.pk else Person.objects.none()
@@ -163,6 +174,7 @@ class QuickContactForm(_CheckedByService, forms.ModelForm):
 
     class Meta:
         model = ContactNote
+        formfield_callback = dates.formfield
         fields = ["date", "channel", "topic", "text"]
         widgets = {"date": DateInput, "text": forms.Textarea(attrs={"rows": 3})}
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import Network, NetworkMembership, Organisation, Person
 from actors.selectors.networks import NetworkFilter, member_choices
 from actors.services.networks import DOUBLE_MEMBER, MemberRow, overlapping_rows
+from quartier import dates
 from quartier.models import FieldOfAction, Quartier
 
 # The same words as the database constraints use (actors.models), shown at the field that needs changing.
@@ -74,6 +75,8 @@ class MembershipForm(forms.ModelForm):
     class Meta:
         model = NetworkMembership
         fields = ["organisation", "person", "start", "end"]
+        # A membership may have begun long before the office: the wider, historical range.
+        field_classes = {"start": dates.HistoryDateField, "end": dates.HistoryDateField}
         widgets = {
             "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import Affiliation, Organisation, Person
 from actors.selectors.persons import PersonFilter
 from actors.services.persons import AffiliationRow
+from quartier import dates
 from quartier.models import Quartier
 
 
@@ -57,6 +58,7 @@ class PersonFilterForm(forms.Form):
 
 class PersonForm(forms.ModelForm):
     class Meta:
+        formfield_callback = dates.formfield
         model = Person
         fields = [
             "first_name",
@@ -125,6 +127,8 @@ class AffiliationForm(forms.ModelForm):
         model = Affiliation
         fields = ["organisation", "function", "start", "end"]
         widgets = {"start": _date_input(), "end": _date_input()}
+        # An affiliation may have begun long before the office: the wider, historical range.
+        field_classes = {"start": dates.HistoryDateField, "end": dates.HistoryDateField}
 
     def __init__(self, *args: object, area: Quartier, organisations: list[Organisation], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

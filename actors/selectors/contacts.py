@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from actors.models import ContactNote, Organisation, Person
 from actors.selectors.organisations import prefix_query
+from quartier import permissions
 from quartier.models import Quartier, User
 
 #: Notes are searched on their topic and text with the German configuration.
@@ -32,8 +33,35 @@ class ContactFilter:
     open_follow_ups: bool = False
 
 
+def follow_up_assignees(area: Quartier) -> QuerySet[User]:
+    """Who may be given a follow-up in ``area``: the active users who can read its contact notes."""
+    return permissions.users_with(permissions.VIEW_CONTACTS, area).order_by("display_name", "username")
+
+
+def follow_ups_without_reader(area: Quartier) -> list[ContactNote]:
+    """The open follow-ups of ``area`` whose assignee can no longer read them (their role changed or ended, or
+    their account was switched off), soonest first, at most ``FOLLOW_UP_LIMIT``. The office's dashboard
+    shows them so they are given to someone else rather than lost. One query."""
+    readers = permissions.users_with(permissions.VIEW_CONTACTS, area).values("pk")
+    return list(
+        ContactNote.objects.filter(quartier=area, follow_up_due__isnull=False, follow_up_done=False)
+        .exclude(follow_up_assignee__in=readers)
+        .select_related("follow_up_assignee")
+        .only(
+            "pk",
+            "topic",
+            "follow_up_due",
+            "follow_up_assignee__display_name",
+            "follow_up_assignee__first_name",
+            "follow_up_assignee__last_name",
+            "follow_up_assignee__username",
+        )
+        .order_by("follow_up_due", "pk")[:FOLLOW_UP_LIMIT]
+    )
+
+
 def area_staff(area: Quartier) -> QuerySet[User]:
-    """The active users who hold a role in ``area``: who may write notes there and be given follow-ups."""
+    """The active users who hold a role in ``area``: who may write notes there."""
     return (
         User.objects.filter(role_assignments__quartier=area, is_active=True)
         .distinct()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import ContactNote, Organisation, Person
+from quartier import permissions
 from quartier.audit import acting_as
 from quartier.models import Quartier, RoleAssignment, User
 
@@ -29,6 +30,12 @@ NOTE_FIELDS = (
 def works_in(user: User | None, area: Quartier) -> bool:
     """Does ``user`` hold a role in ``area`` (and may still log in)?"""
     return user is not None and user.is_active and RoleAssignment.objects.filter(user=user, quartier=area).exists()
+
+
+def can_take_follow_up(user: User | None, area: Quartier) -> bool:
+    """May ``user`` be given a follow-up of a note in ``area``? Only who can read the note (``view_contacts``
+    there): a follow-up given to anyone else is lost, since they cannot open it."""
+    return user is not None and permissions.users_with(permissions.VIEW_CONTACTS, area).filter(pk=user.pk).exists()
 
 
 def contact_note_check(
@@ -58,8 +65,14 @@ def contact_note_check(
         refuse("follow_up_assignee", _("Say who does the follow-up."))
     if assignee is not None and not due:
         refuse("follow_up_due", _("Say by when the follow-up is due."))
-    if assignee is not None and changed & {"follow_up_assignee"} and not works_in(assignee, area):  # type: ignore[arg-type]
-        refuse("follow_up_assignee", _("Choose someone who works in this area."))
+    # Checked whenever the follow-up is given or its date moved; a note whose assignee has since lost the right
+    # can still be corrected otherwise (the office's dashboard lists such follow-ups).
+    if (
+        assignee is not None
+        and changed & {"follow_up_assignee", "follow_up_due"}
+        and not can_take_follow_up(assignee, area)  # type: ignore[arg-type]
+    ):
+        refuse("follow_up_assignee", _("Choose someone who can read contact notes in this area."))
     if isinstance(due, datetime.date) and isinstance(date, datetime.date) and due < date:
         refuse("follow_up_due", _("The follow-up cannot be due before the contact."))
     foreign = {

@@ -15,10 +15,15 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actors.forms.contacts import ContactFilterForm, ContactNoteForm, QuickContactForm
+from actors.forms.contacts import ContactFilterForm, ContactNoteForm, QuickContactForm, cannot_read_notice
 from actors.models import ContactNote, Organisation, Person
 from actors.selectors.contacts import contact_note_detail, contact_notes_for, recent_contacts_for
-from actors.services.contacts import contact_note_create, contact_note_set_follow_up_done, contact_note_update
+from actors.services.contacts import (
+    can_take_follow_up,
+    contact_note_create,
+    contact_note_set_follow_up_done,
+    contact_note_update,
+)
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
@@ -45,7 +50,9 @@ def contact_list(request: HttpRequest, area: Quartier) -> HttpResponse:
     form = ContactFilterForm(request.GET or None, area=area)
     notes = contact_notes_for(area, form.to_filter(), with_persons=with_persons)
     export = request.GET.get("export")
-    if export in FORMATS:
+    # A filter that is not valid (a date out of range) is left out of the list, which says so; an export is
+    # refused rather than holding more than was asked for.
+    if export in FORMATS and not form.errors:
         return contacts_export(notes, area=area, fmt=export, with_persons=with_persons)
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("seite"))
     query = request.GET.copy()
@@ -59,7 +66,8 @@ def contact_list(request: HttpRequest, area: Quartier) -> HttpResponse:
         "can_see_people": with_persons,
         "today": timezone.localdate(),
     }
-    return render_page(request, "actors/contact_list.html", "results", context)
+    status = 400 if export in FORMATS else 200
+    return render_page(request, "actors/contact_list.html", "results", context, status=status)
 
 
 def contacts_export(notes: Iterable[ContactNote], *, area: Quartier, fmt: str, with_persons: bool) -> HttpResponse:
@@ -98,9 +106,13 @@ def contact_page(request: HttpRequest, area: Quartier, note_pk: int) -> HttpResp
     note = contact_note_detail(area, note_pk, with_persons=permissions.VIEW_PERSONS in perms)
     if note is None:
         raise Http404(_("This contact note does not exist."))
+    open_follow_up = note.follow_up_assignee is not None and not note.follow_up_done
     context = {
         "area": area,
         "note": note,
+        "assignee_cannot_read": cannot_read_notice(note.follow_up_assignee)
+        if open_follow_up and not can_take_follow_up(note.follow_up_assignee, area)
+        else "",
         "can_change": permissions.CHANGE_CONTACTS in perms,
         "can_see_people": permissions.VIEW_PERSONS in perms,
         "today": timezone.localdate(),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from committees.calendar import invitation_ics
 from committees.models import Meeting, Membership
 from quartier.audit import audit_transition
+from quartier.mail import mail_subject
 from quartier.models import User, running_on
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def invitation_message(meeting: Meeting, membership: Membership, address: str) -
             "updated": updated,
         },
     )
-    message = EmailMessage(subject=subject, body=body, to=[address], headers=AUTOMATIC)
+    message = EmailMessage(subject=mail_subject(subject), body=body, to=[address], headers=AUTOMATIC)
     message.attach(_calendar_part(meeting, address))
     return message
 

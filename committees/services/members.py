@@ -22,6 +22,7 @@ from guardian.models import UserObjectPermission
 
 from committees.models import Committee, Membership
 from quartier.audit import acting_as
+from quartier.mail import mail_subject
 from quartier.models import User, running_on
 
 
@@ -87,7 +88,7 @@ def member_account_create(*, membership: Membership, email: str, by: object) -> 
     context = {"user": user, "committee": membership.committee, "link": link}
     transaction.on_commit(
         lambda: send_mail(
-            _("Your account for the ballots of %(committee)s") % {"committee": membership.committee.name},
+            mail_subject(_("Your account for the ballots of %(committee)s") % {"committee": membership.committee.name}),
             render_to_string("committees/email/member_account.txt", context),
             None,
             [email],

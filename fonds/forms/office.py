@@ -6,7 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fonds.models import Fund, Payment, Status
+from quartier import dates
 from quartier.models import FieldOfAction
+from quartier.text import SingleLineField
 
 
 class FundForm(forms.ModelForm):
@@ -32,6 +34,7 @@ class FundForm(forms.ModelForm):
             "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"name": SingleLineField}  # one line: it is part of the applicants' mail subjects
 
     def __init__(self, *args: object, area: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -94,12 +97,13 @@ class DecisionForm(forms.Form):
 class PaymentForm(forms.ModelForm):
     class Meta:
         model = Payment
+        formfield_callback = dates.formfield
         fields = ["amount", "paid_on", "method"]
         widgets = {"paid_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class RoundForm(forms.Form):
-    deadline = forms.DateTimeField(
+    deadline = dates.DateTimeField(
         label=_("Submission deadline"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],

@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import TargetGroup
 from fonds.models import CostLine
 from fonds.uploads import ACCEPT, ACCEPT_IMAGES, CheckedFile, check_upload
+from quartier import dates
 from quartier.models import FieldOfAction
+from quartier.text import SingleLineField
 
 MAX_ROWS = 50
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
@@ -68,13 +70,13 @@ class EuroField(forms.DecimalField):
 class ApplicantForm(forms.Form):
     """Step 1: who applies. A new person (and organisation) is made from it; nobody is looked up."""
 
-    first_name = forms.CharField(label=_("first name"), max_length=100, required=False)
-    last_name = forms.CharField(
+    first_name = SingleLineField(label=_("first name"), max_length=100, required=False)
+    last_name = SingleLineField(
         label=_("last name"),
         max_length=100,
         error_messages={"required": _("Please enter your last name.")},
     )
-    organisation = forms.CharField(
+    organisation = SingleLineField(
         label=_("Initiative, association or organisation"),
         max_length=200,
         required=False,
@@ -89,7 +91,7 @@ class ApplicantForm(forms.Form):
             "invalid": _("Please enter a valid email address, for example name@example.org."),
         },
     )
-    phone = forms.CharField(
+    phone = SingleLineField(
         label=_("Phone (optional)"),
         max_length=50,
         required=False,
@@ -113,7 +115,7 @@ class ApplicantForm(forms.Form):
 class ProjectForm(forms.Form):
     """Step 2: the project."""
 
-    title = forms.CharField(
+    title = SingleLineField(
         label=_("Title of your project"),
         max_length=200,
         help_text=_("A short name, for example “Summer party in the courtyard”."),
@@ -129,9 +131,9 @@ class ProjectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    place = forms.CharField(label=_("Where does it take place?"), max_length=200, required=False)
-    start = forms.DateField(label=_("start"), required=False, widget=DATE, input_formats=DATE_FORMATS)
-    end = forms.DateField(label=_("end"), required=False, widget=DATE, input_formats=DATE_FORMATS)
+    place = SingleLineField(label=_("Where does it take place?"), max_length=200, required=False)
+    start = dates.DateField(label=_("start"), required=False, widget=DATE, input_formats=DATE_FORMATS)
+    end = dates.DateField(label=_("end"), required=False, widget=DATE, input_formats=DATE_FORMATS)
     expected_participants = forms.IntegerField(
         label=_("How many people do you expect?"),
         required=False,
@@ -168,7 +170,7 @@ class ProjectForm(forms.Form):
 
 class CostLineForm(forms.Form):
     category = forms.ChoiceField(label=_("Kind of cost"), choices=CostLine.Category.choices)
-    description = forms.CharField(
+    description = SingleLineField(
         label=_("What for?"),
         max_length=200,
         error_messages={"required": _("Say what this amount is for.")},
@@ -267,13 +269,13 @@ class PhotosField(forms.FileField):
 
 
 class ReceiptForm(forms.Form):
-    date = forms.DateField(
+    date = dates.DateField(
         label=_("date"),
         widget=DATE,
         input_formats=DATE_FORMATS,
         error_messages={"required": _("Enter the date of the receipt.")},
     )
-    vendor = forms.CharField(
+    vendor = SingleLineField(
         label=_("Shop or company"),
         max_length=200,
         error_messages={"required": _("Enter where you paid.")},

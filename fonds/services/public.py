@@ -44,7 +44,9 @@ from fonds.services.applications import (
 )
 from fonds.uploads import CheckedFile
 from quartier.audit import acting_as
+from quartier.mail import mail_subject
 from quartier.models import User
+from quartier.text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +139,7 @@ def _send_after_commit(*, subject: str, template: str, context: dict[str, object
 
     def send() -> None:
         try:
-            EmailMessage(subject=subject, body=body, to=[to], headers=AUTOMATIC).send()
+            EmailMessage(subject=mail_subject(subject), body=body, to=[to], headers=AUTOMATIC).send()
         except Exception:  # the draft is saved; the applicant still has the link in the address bar
             logger.exception("Could not send %r to the applicant", subject)
 
@@ -191,10 +193,10 @@ def _check_applicant_editable(application: Application) -> None:
 def _new_person(fund: Fund, data: ApplicantData, now: datetime.datetime) -> Person:
     person = Person(
         quartier_id=fund.quartier_id,
-        first_name=data.first_name.strip(),
-        last_name=data.last_name.strip(),
+        first_name=one_line(data.first_name),
+        last_name=one_line(data.last_name),
         email=data.email.strip(),
-        phone=data.phone.strip(),
+        phone=one_line(data.phone),
         is_resident=data.is_resident,
         legal_basis=Person.LegalBasis.LEGITIMATE_INTEREST,
         interest_reason=_("Applied to %(fund)s through the public form on %(date)s.")
@@ -207,7 +209,7 @@ def _new_person(fund: Fund, data: ApplicantData, now: datetime.datetime) -> Pers
 
 def _new_organisation(fund: Fund, name: str, person: Person) -> Organisation:
     organisation = Organisation(
-        quartier_id=fund.quartier_id, name=name.strip(), kind=Organisation.Kind.INITIATIVE, email=person.email
+        quartier_id=fund.quartier_id, name=one_line(name), kind=Organisation.Kind.INITIATIVE, email=person.email
     )
     organisation.full_clean()
     organisation.save()
@@ -255,16 +257,16 @@ def applicant_update(*, application: Application, applicant: ApplicantData) -> A
             code="reviewed",
         )
     person = application.person
-    person.first_name = applicant.first_name.strip()
-    person.last_name = applicant.last_name.strip()
+    person.first_name = one_line(applicant.first_name)
+    person.last_name = one_line(applicant.last_name)
     person.email = applicant.email.strip()
-    person.phone = applicant.phone.strip()
+    person.phone = one_line(applicant.phone)
     person.is_resident = applicant.is_resident
     person.full_clean()
     person.save()
     organisation = application.organisation
     dropped = None
-    name = applicant.organisation.strip()
+    name = one_line(applicant.organisation)
     if name and organisation is None:
         organisation = _new_organisation(application.fund, name, person)
     elif name and organisation is not None:
@@ -322,6 +324,8 @@ def application_edit(
     cost plan is replaced, and it must meet the fund's rules."""
     application = lock_application(application)
     _check_applicant_editable(application)
+    if "title" in data:  # one line: it becomes the subject of mails
+        data = {**data, "title": one_line(str(data["title"]))}
     if lines is not None:
         summary = cost_summary(
             application=application,

@@ -746,3 +746,131 @@ def test_a_colleague_in_another_area_cannot_take_a_follow_up_here(
             by=role_users["gwa"],
         )
     assert list(refused.value.message_dict) == ["follow_up_assignee"]
+
+
+# --- follow-ups go only to people who can read them (issue #15, finding 19) ---------------------------------------
+
+CANNOT_READ = "Wählen Sie jemanden, der in diesem Gebiet Kontaktnotizen lesen darf."
+
+
+def follow_up_data(assignee: User, **changes: object) -> dict[str, object]:
+    return {
+        "date": TODAY,
+        "channel": "email",
+        "topic": "Rückruf",
+        "follow_up_due": TODAY + DAY,
+        "follow_up_assignee": assignee,
+        **changes,
+    }
+
+
+def test_a_follow_up_cannot_be_given_to_the_coordinator_who_cannot_read_the_note(
+    area: Quartier, role_users: dict[str, User]
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        contact_note_create(area=area, data=follow_up_data(role_users["koordination"]), by=role_users["gwa"])
+    assert refused.value.message_dict == {"follow_up_assignee": [CANNOT_READ]}
+    assert not ContactNote.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["steuerung", "planung", "gwa"])
+def test_a_follow_up_can_be_given_to_every_role_that_reads_contact_notes(
+    area: Quartier, role_users: dict[str, User], role: str
+) -> None:
+    created = contact_note_create(area=area, data=follow_up_data(role_users[role]), by=role_users["gwa"])
+    assert created.follow_up_assignee == role_users[role]
+
+
+def test_a_follow_up_cannot_be_moved_to_someone_who_cannot_read_it(area: Quartier, role_users: dict[str, User]) -> None:
+    gwa = role_users["gwa"]
+    existing = note(area, gwa, "Rückruf", follow_up_due=TODAY, follow_up_assignee=gwa)
+    inactive = user_with_role(area, Role.GEMEINWESENARBEIT, is_active=False)
+    for assignee in (role_users["koordination"], inactive, UserFactory()):
+        with pytest.raises(ValidationError) as refused:
+            contact_note_update(note=existing, data={"follow_up_assignee": assignee}, by=gwa)
+        assert list(refused.value.message_dict) == ["follow_up_assignee"]
+    existing.refresh_from_db()
+    assert existing.follow_up_assignee == gwa
+
+
+def test_the_form_offers_only_people_who_can_read_the_note_and_refuses_a_forged_one(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    client.force_login(role_users["gwa"])
+    page = client.get(f"/gebiet/{area.slug}/kontakte/neu/")
+    offered = {user.pk for user in page.context["form"].fields["follow_up_assignee"].queryset}
+    assert offered == {role_users[role].pk for role in ("steuerung", "planung", "gwa")}
+    response = client.post(
+        f"/gebiet/{area.slug}/kontakte/neu/",
+        {
+            "date": TODAY.isoformat(),
+            "staff": role_users["gwa"].pk,
+            "channel": "telefon",
+            "topic": "Rückruf",
+            "text": "",
+            "follow_up_due": (TODAY + DAY).isoformat(),
+            "follow_up_assignee": role_users["koordination"].pk,  # not offered: sent anyway
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["follow_up_assignee"]
+    assert not ContactNote.objects.exists()
+
+
+def test_a_follow_up_whose_assignee_lost_the_right_is_not_lost(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    """The assignee's role changes to Koordination: the open follow-up shows on the office's dashboard as
+    without anyone to do it, the note and its form say so, and it can be given to someone else."""
+    from quartier.models import RoleAssignment
+    from quartier.services import role_grant, role_revoke
+
+    gwa, steuerung = role_users["gwa"], role_users["steuerung"]
+    leaving = user_with_role(area, Role.PLANUNG, display_name="Paula Planerin")
+    orphan = note(area, gwa, "Spielplatz klären", follow_up_due=TODAY + 30 * DAY, follow_up_assignee=leaving)
+    note(area, gwa, "Erledigt", follow_up_due=TODAY, follow_up_assignee=leaving, follow_up_done=True)
+    role_revoke(assignment=RoleAssignment.objects.get(user=leaving, quartier=area), by=steuerung)
+    role_grant(user=leaving, quartier=area, role=Role.KOORDINATION, by=steuerung)
+
+    client.force_login(gwa)
+    html = client.get(f"/gebiet/{area.slug}/").content.decode()
+    assert 'id="orphaned-follow-ups-heading"' in html
+    section = html[html.index('id="orphaned-follow-ups-heading"') :]
+    assert "Spielplatz klären" in section and "Paula Planerin" in section
+    assert f'href="/gebiet/{area.slug}/kontakte/{orphan.pk}/bearbeiten/"' in section
+    assert "Erledigt" not in section
+
+    detail = client.get(f"/gebiet/{area.slug}/kontakte/{orphan.pk}/").content.decode()
+    assert "Paula Planerin darf in diesem Gebiet keine Kontaktnotizen mehr lesen" in detail
+    form = client.get(f"/gebiet/{area.slug}/kontakte/{orphan.pk}/bearbeiten/").content.decode()
+    assert "Paula Planerin darf in diesem Gebiet keine Kontaktnotizen mehr lesen" in form
+
+    contact_note_update(note=orphan, data={"follow_up_assignee": steuerung}, by=gwa)
+    html = client.get(f"/gebiet/{area.slug}/").content.decode()
+    assert 'id="orphaned-follow-ups-heading"' not in html
+
+
+def test_only_the_office_sees_follow_ups_without_anyone_to_do_them(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    gone = user_with_role(area, Role.PLANUNG, is_active=False)
+    note(area, role_users["gwa"], "Verwaist", follow_up_due=TODAY, follow_up_assignee=gone)
+    for role in ("planung", "koordination"):
+        client.force_login(role_users[role])
+        assert "Verwaist" not in client.get(f"/gebiet/{area.slug}/").content.decode(), role
+
+
+def test_the_follow_ups_nobody_can_do_keep_the_dashboards_query_count(
+    client: Client, area: Quartier, role_users: dict[str, User], assert_constant_queries: object
+) -> None:
+    client.force_login(role_users["gwa"])
+
+    def grow() -> None:
+        for number in range(15):
+            gone = user_with_role(area, Role.PLANUNG, is_active=False, display_name=f"Ehemals {number}")
+            note(area, role_users["gwa"], f"Verwaist {number}", follow_up_due=TODAY, follow_up_assignee=gone)
+
+    assert_constant_queries(lambda: client.get(f"/gebiet/{area.slug}/"), grow)  # type: ignore[operator]
+    html = client.get(f"/gebiet/{area.slug}/").content.decode()
+    section = html[html.index('id="orphaned-follow-ups-heading"') :]
+    assert section.count("/bearbeiten/") == 10

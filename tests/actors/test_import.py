@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 
@@ -163,3 +164,169 @@ def test_import_pages_query_count_does_not_grow(
         lambda: office.get(f"/gebiet/{area.slug}/import/"),
         lambda: [Organisation.objects.create(quartier=area, name=f"Org {n}") for n in range(20)],
     )
+
+
+# --- the import reads lazily (issue #15, finding 12) --------------------------------------------------------------
+
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+import zipfile  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+
+from actors.imports import MAX_ROWS, FileRefused, read_table  # noqa: E402
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def handmade_xlsx(rows: Callable[[], Iterator[str]], *, header: str = "Name") -> bytes:
+    """A minimal XLSX whose sheet is written row by row into the zip: a million rows without holding them."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+            'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{RELATIONS}"><Relationship Id="rId1" Type="{OFFICE}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{MAIN}" xmlns:r="{OFFICE}"><sheets><sheet name="Tabelle1" sheetId="1" r:id="rId1"/>'
+            "</sheets></workbook>",
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{RELATIONS}"><Relationship Id="rId1" Type="{OFFICE}/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(f'<worksheet xmlns="{MAIN}"><sheetData>'.encode())
+            sheet.write(f'<row r="1"><c r="A1" t="inlineStr"><is><t>{header}</t></is></c></row>'.encode())
+            chunk: list[str] = []
+            for row in rows():
+                chunk.append(row)
+                if len(chunk) == 10_000:
+                    sheet.write("".join(chunk).encode())
+                    chunk = []
+            sheet.write("".join(chunk).encode())
+            sheet.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+def named_rows(count: int, *, numbered: bool = True) -> Callable[[], Iterator[str]]:
+    """``count`` rows of one name each; without their optional row and cell references they compress to little."""
+
+    def rows() -> Iterator[str]:
+        for number in range(2, count + 2):
+            if numbered:
+                yield f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>V{number}</t></is></c></row>'
+            else:
+                yield '<row><c t="inlineStr"><is><t>Verein</t></is></c></row>'
+
+    return rows
+
+
+def refused_within_bounds(content: bytes, *, seconds: float, megabytes: int) -> str:
+    """``read_table`` refuses ``content`` quickly and without much memory; returns its message."""
+    tracemalloc.start()
+    began = time.perf_counter()
+    try:
+        with pytest.raises(FileRefused) as refused:
+            read_table(content)
+        elapsed = time.perf_counter() - began
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert elapsed < seconds, f"took {elapsed:.1f} s"
+    assert peak < megabytes * 1024 * 1024, f"peak {peak / 1024 / 1024:.1f} MB"
+    return str(refused.value)
+
+
+def test_a_million_row_xlsx_small_on_disk_is_refused_from_its_zip_directory(office: Client, area: Quartier) -> None:
+    content = handmade_xlsx(named_rows(1_000_000, numbered=False))
+    assert len(content) < 5 * 1024 * 1024  # it passes the size limit of the upload
+    message = refused_within_bounds(content, seconds=2, megabytes=10)
+    assert "ausgepackt" in message
+    response = upload(office, area, content, name="riesig.xlsx")
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Organisation.objects.exists()
+
+
+def test_an_xlsx_over_the_row_limit_is_refused_after_reading_one_row_more_than_the_limit() -> None:
+    """Small enough unpacked to be opened: read in openpyxl's streaming mode, it stops after the limit."""
+    content = handmade_xlsx(named_rows(100_000))
+    message = refused_within_bounds(content, seconds=10, megabytes=40)
+    assert message == f"Die Datei hat mehr als {MAX_ROWS} Zeilen."
+
+
+def test_an_xlsx_of_a_million_empty_rows_is_refused_without_walking_them_all() -> None:
+    """One cell far down the sheet: openpyxl yields every empty row above it."""
+
+    def far_down() -> Iterator[str]:
+        yield '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>unten</t></is></c></row>'
+
+    message = refused_within_bounds(handmade_xlsx(far_down), seconds=10, megabytes=40)
+    assert "leere mitgezählt" in message
+
+
+def test_an_xlsx_with_a_cell_in_the_last_column_does_not_widen_every_row() -> None:
+    """Each row is read to its hundredth column at most (the importers know ten); the rest is left out."""
+
+    def wide() -> Iterator[str]:
+        yield '<row r="2"><c r="A2" t="inlineStr"><is><t>Kita</t></is></c></row>'
+        yield (
+            '<row r="3"><c r="B3" t="inlineStr"><is><t>Hort</t></is></c>'
+            '<c r="XFD3" t="inlineStr"><is><t>x</t></is></c></row>'
+        )
+
+    assert read_table(handmade_xlsx(wide)) == [["Name"], ["Kita"], ["", "Hort"]]
+
+
+def test_an_xlsx_with_date_cells_at_and_beyond_the_ends_of_time_is_read_as_text() -> None:
+    """A number formatted as a date far beyond the year 9999 is shown as an error value, the year 9999 as
+    text: the import has no date columns, and neither is a server error."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "Gegründet"])
+    sheet.append(["Kita", 99_999_999])
+    sheet.append(["Hort", datetime.datetime(9999, 12, 31)])
+    sheet.append(["Schule", datetime.datetime(1, 1, 1)])
+    sheet["B2"].number_format = "DD.MM.YYYY"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = read_table(buffer.getvalue())
+    assert table[1] == ["Kita", "#VALUE!"] and table[2][0] == "Hort" and table[3][0] == "Schule"
+
+
+def test_a_csv_over_the_row_limit_is_refused_reading_line_by_line() -> None:
+    content = b"Name\n" + b"".join(b"V%d\n" % number for number in range(600_000))
+    assert len(content) < 5 * 1024 * 1024
+    message = refused_within_bounds(content, seconds=3, megabytes=10)
+    assert message == f"Die Datei hat mehr als {MAX_ROWS} Zeilen."
+
+
+def test_a_csv_of_empty_lines_is_refused_reading_line_by_line() -> None:
+    content = b"Name;Ort\n" + b";\n" * 2_000_000
+    message = refused_within_bounds(content, seconds=3, megabytes=10)
+    assert "leere mitgezählt" in message
+
+
+def test_a_table_at_the_row_limit_is_read_whole() -> None:
+    content = b"Name\n" + b"".join(b"V%d\n" % number for number in range(MAX_ROWS))
+    assert len(read_table(content)) == MAX_ROWS + 1
+    assert len(read_table(handmade_xlsx(named_rows(MAX_ROWS)))) == MAX_ROWS + 1
+
+
+def test_a_windows_encoded_csv_found_late_is_still_read() -> None:
+    """The encoding is judged over the whole file without decoding it at once: a cp1252 letter far down counts."""
+    content = ("Name\n" + "Verein\n" * 3000 + "Bäckerei Özdemir\n").encode("cp1252")
+    assert read_table(content)[-1] == ["Bäckerei Özdemir"]

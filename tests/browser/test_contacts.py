@@ -118,3 +118,44 @@ def test_follow_up_is_ticked_off_in_the_list(page, visit, browser_login, axe_che
     axe_check(page)
     note.refresh_from_db()
     assert note.follow_up_done
+
+
+def test_a_follow_up_nobody_can_do_is_given_to_someone_else_from_the_dashboard(
+    page, visit, navigates, browser_login, axe_check, area, office
+):
+    """The assignee became Koordination: the office finds the follow-up on its dashboard, the form says why,
+    and it is given to a colleague who can read it (a coordinator is not offered)."""
+    from quartier.models import RoleAssignment
+    from quartier.services import role_grant, role_revoke
+
+    leaving = user_with_role(area, Role.PLANUNG, username="planung-user", display_name="Paula Planerin")
+    colleague = user_with_role(area, Role.STEUERUNG, username="steuerung-user", display_name="Sven Steuer")
+    note = ContactNote.objects.create(
+        quartier=area,
+        date=TODAY,
+        staff=office,
+        channel="telefon",
+        topic="Spielplatz klären",
+        follow_up_due=TODAY + datetime.timedelta(days=3),
+        follow_up_assignee=leaving,
+    )
+    role_revoke(assignment=RoleAssignment.objects.get(user=leaving, quartier=area), by=None)
+    role_grant(user=leaving, quartier=area, role=Role.KOORDINATION, by=None)
+
+    browser_login(page, office)
+    visit(page, f"/gebiet/{area.slug}/")
+    section = page.locator("section", has=page.get_by_role("heading", name="Wiedervorlagen ohne Zuständige"))
+    expect(section).to_contain_text("war für Paula Planerin")
+    axe_check(page)
+    with navigates(page):
+        section.get_by_role("link", name="Spielplatz klären").click()
+    assignee = page.get_by_label(label("follow_up_assignee"))
+    expect(page.get_by_text("Paula Planerin darf in diesem Gebiet keine Kontaktnotizen mehr lesen")).to_be_visible()
+    axe_check(page)
+    assignee.select_option(label="Sven Steuer")
+    with navigates(page):
+        page.get_by_role("button", name=german("Save")).click()
+    note.refresh_from_db()
+    assert note.follow_up_assignee == colleague
+    visit(page, f"/gebiet/{area.slug}/")
+    expect(page.get_by_role("heading", name="Wiedervorlagen ohne Zuständige")).to_have_count(0)

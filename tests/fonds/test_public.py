@@ -582,6 +582,46 @@ def test_the_whole_application_is_handed_in_and_confirmed_with_the_link(
     assert "wir haben Ihren Antrag „Hoffest am Kanal“ an Aktionsfonds 2026 erhalten." in message.body
 
 
+def test_line_breaks_typed_in_the_title_are_folded_and_the_confirmation_is_sent(
+    client: Client, fund: Fund, django_capture_on_commit_callbacks: Callable
+) -> None:
+    """The title is a single line: a line break sent in it (not possible in the browser's field, but in a
+    request) is kept as a space, so the confirmation mail's subject can be built."""
+    token, application = draft_with_costs(client, fund)
+    response = client.post(f"/antrag/{token}/projekt/", {**PROJECT, "title": "Hoffest\r\nam  Kanal\n"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.title == "Hoffest am Kanal"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/antrag/{token}/pruefen/").status_code == 302
+    assert [message.subject for message in mail.outbox][-1] == "Ihr Antrag „Hoffest am Kanal“ ist eingegangen"
+
+
+def test_a_title_stored_with_a_line_break_still_gets_its_confirmation_mail(
+    client: Client, fund: Fund, django_capture_on_commit_callbacks: Callable
+) -> None:
+    """A title that holds a line break from elsewhere (older data, another path) no longer loses the mail."""
+    token, application = draft_with_costs(client, fund)
+    Application.objects.filter(pk=application.pk).update(title="Hoffest\nam Kanal")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/antrag/{token}/pruefen/").status_code == 302
+    assert [message.subject for message in mail.outbox] == ["Ihr Antrag „Hoffest am Kanal“ ist eingegangen"]
+    message = mail.outbox[0].message()
+    assert "\n" not in message["Subject"]
+
+
+def test_line_breaks_in_the_applicants_names_are_folded_in_the_first_step(
+    client: Client, fund: Fund, django_capture_on_commit_callbacks: Callable
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        _token, application = start(client, fund, organisation="Hof-\r\ninitiative", last_name="Yıl\ndız")
+    assert application.organisation.name == "Hof- initiative"
+    assert application.person.last_name == "Yıl dız"
+    assert "\n" not in application.title
+    assert len(mail.outbox) == 1
+
+
 def test_an_incomplete_draft_cannot_be_handed_in(client: Client, fund: Fund) -> None:
     token, application = start(client, fund)
     response = client.post(f"/antrag/{token}/pruefen/")
