@@ -87,7 +87,6 @@ def create(area_slug: str, *, jurors: int, items: int, secret: bool) -> Setup:
     from actors.models import Person
     from committees.models import Committee, Membership
     from committees.services.ballots import ballot_create, ballot_item_add, ballot_open
-    from committees.services.members import sync_member_permissions
     from quartier.models import Quartier, Role, User
 
     area = Quartier.objects.get(slug=area_slug)
@@ -122,7 +121,6 @@ def create(area_slug: str, *, jurors: int, items: int, secret: bool) -> Setup:
             )
             for person, user in zip(persons, users, strict=True)
         )
-        sync_member_permissions(committee=committee)
         ballot = ballot_create(
             committee=committee,
             data={

@@ -51,7 +51,6 @@ from committees.models import (
 )
 from committees.rules import Tally, decide, has_quorum
 from committees.services.ballots import ballot_close, ballot_open, conflict_declare, vote_cast
-from committees.services.members import sync_member_permissions
 from quartier.models import Quartier, User
 
 MT = Membership.MemberType
@@ -1095,7 +1094,7 @@ class _Seeder:
         vote_cast(item=items[0], membership=jurors[4], choice=Choice.YES, by=jurors[4].user, now=at)
         self.ballot_times[ballot.pk] = (opened, None)
 
-    # Finish: timestamps the services stamped with the real time, and the jurors' permission
+    # Finish: timestamps the services stamped with the real time
 
     def finish(self) -> None:
         votes = Vote.objects.filter(item__ballot__committee=self.jury).values_list("pk", "item_id", "membership_id")
@@ -1112,5 +1111,3 @@ class _Seeder:
             if at is not None:
                 stamps.append((pk, at))
         _set_times(LogEntry, [pk for pk, _at in stamps], timestamp=[at for _pk, at in stamps])
-        sync_member_permissions(committee=self.jury, on=self.today)
-        sync_member_permissions(committee=self.council, on=self.today)

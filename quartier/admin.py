@@ -1,7 +1,9 @@
 """The Django admin, for administrators only: areas, users and their roles.
 
-Role assignments are written through ``quartier.services`` so the stored
-object permissions always follow the role matrix.
+Role assignments are written through ``quartier.services`` so every grant
+and revocation is audited with who made it and checked by the same rules as
+anywhere else. Permissions follow the roles at request time; nothing is
+copied.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 
 from committees.models import Ballot, Committee, Membership, Vote
 from committees.services.ballots import ballot_open
-from committees.services.members import sync_member_permissions
 from tests.committees.fixtures import NOW, make_ballot
 from tests.factories import UserFactory
 
@@ -119,7 +118,6 @@ def test_an_answered_outage_is_one_log_line_not_a_server_error(
 
 @pytest.fixture
 def ballot(jury: Committee, jurors: list[Membership]) -> Ballot:
-    sync_member_permissions(committee=jury)
     return ballot_open(ballot=make_ballot(jury, items=2), by=UserFactory(), now=NOW)
 
 

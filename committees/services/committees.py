@@ -1,4 +1,5 @@
-"""Writes for committees and their members. A member's account gets the ballot permission at once."""
+"""Writes for committees and their members. A member's account may vote while the membership runs (read at
+request time, see ``quartier.permissions``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, Membership
-from committees.services.members import sync_member_permissions
 from quartier.audit import acting_as
 from quartier.models import Quartier, User, periods_overlap
 
@@ -56,19 +56,18 @@ def _check_membership(membership: Membership) -> None:
 
 @transaction.atomic
 def membership_create(*, committee: Committee, data: dict[str, object], by: User) -> Membership:
-    """A new member of ``committee``; their account, if any, may vote in its ballots from now on."""
+    """A new member of ``committee``."""
     membership = Membership(committee=committee, **{name: data[name] for name in MEMBERSHIP_FIELDS if name in data})
     membership.full_clean()
     _check_membership(membership)
     with acting_as(by):
         membership.save()
-    sync_member_permissions(committee=committee)
     return membership
 
 
 @transaction.atomic
 def membership_update(*, membership: Membership, data: dict[str, object], by: User) -> Membership:
-    """Change a member (e.g. end their term); the ballot permission follows the account and the term."""
+    """Change a member (e.g. end their term); access to the ballots follows the term by itself."""
     for name in MEMBERSHIP_FIELDS:
         if name in data:
             setattr(membership, name, data[name])
@@ -76,5 +75,4 @@ def membership_update(*, membership: Membership, data: dict[str, object], by: Us
     _check_membership(membership)
     with acting_as(by):
         membership.save()
-    sync_member_permissions(committee=membership.committee)
     return membership

@@ -1,55 +1,23 @@
-"""Committee members' accounts: the object permission that lets them see and vote in their committee."""
+"""Committee members' accounts for online voting. Access follows the running memberships of the account at
+request time (``quartier.permissions.committee_member_ids``): nothing is copied here."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from guardian.models import UserObjectPermission
 
-from committees.models import Committee, Membership
+from committees.models import Membership
 from quartier.audit import acting_as
-from quartier.models import User, running_on
-
-
-@transaction.atomic
-def sync_member_permissions(*, committee: Committee, on: datetime.date | None = None) -> None:
-    """Give every account of a running membership the member permission on ``committee``; take it
-    from everyone else."""
-    on = on or timezone.localdate()
-    wanted = set(
-        Membership.objects.filter(committee=committee, user__isnull=False)
-        .filter(running_on(on))
-        .values_list("user_id", flat=True)
-    )
-    content_type = ContentType.objects.get_for_model(Committee)
-    permission = Permission.objects.get(content_type=content_type, codename="vote")
-    held = UserObjectPermission.objects.filter(
-        content_type=content_type, object_pk=str(committee.pk), permission=permission
-    )
-    held.exclude(user_id__in=wanted).delete()
-    have = set(held.values_list("user_id", flat=True))
-    UserObjectPermission.objects.bulk_create(
-        [
-            UserObjectPermission(
-                user_id=user_id, content_type=content_type, object_pk=str(committee.pk), permission=permission
-            )
-            for user_id in sorted(wanted - have)
-        ]
-    )
+from quartier.models import User
 
 
 @transaction.atomic
@@ -76,7 +44,6 @@ def member_account_create(*, membership: Membership, email: str, by: object) -> 
         user.save()
         membership.user = user
         membership.save(update_fields=["user"])
-    sync_member_permissions(committee=membership.committee)
     link = settings.SITE_URL.rstrip("/") + reverse(
         "password_reset_confirm",
         kwargs={

@@ -11,12 +11,11 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
 from actors.models import Affiliation, Concern, ContactNote, Network, NetworkMembership, Organisation, Person
 from actors.services.persons import AffiliationRow, person_create, person_erase, person_update
 from quartier.models import FieldOfAction, Quartier, User
-from tests.factories import UserFactory
+from tests.factories import user_with_permissions
 
 PERSONAL = ("Ayşe", "Demir", "ayse@example.org", "030 1234", "Uferstraße 3", "Türkisch", "Elternbeirat", "Flyer")
 
@@ -124,10 +123,10 @@ def test_json_download_holds_the_same(
     assert data["audit_entries"][0]["actor"] == role_users["planung"].get_display_name()
 
 
-def test_note_text_needs_the_permission_to_read_notes(client: Client, area: Quartier, ayse: Person) -> None:
-    reader = UserFactory(username="nur-personen")
-    for perm in ("view_area", "view_persons"):
-        assign_perm(f"quartier.{perm}", reader, area)
+def test_note_text_needs_the_permission_to_read_notes(
+    client: Client, area: Quartier, ayse: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = user_with_permissions(area, {"view_area", "view_persons"}, monkeypatch, username="nur-personen")
     client.force_login(reader)
     html = client.get(url(area, ayse, "daten/")).content.decode()
     assert "Spielplatz" in html and "Vertraulicher Vermerk" not in html

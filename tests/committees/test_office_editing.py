@@ -10,7 +10,6 @@ import datetime
 import pytest
 from django.test import Client
 from django.utils import timezone
-from guardian.models import UserObjectPermission
 
 from actors.models import Person
 from committees.models import AgendaItem, Attendance, Ballot, Committee, Meeting, Membership
@@ -93,7 +92,7 @@ def test_adding_a_member_with_an_account_lets_them_vote_and_ending_the_term_take
     edit = f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/{membership.pk}/"
     yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     assert gwa.post(edit, {**data, "end": yesterday}).status_code == 302
-    assert not UserObjectPermission.objects.filter(user=account, object_pk=str(jury.pk)).exists()
+    assert not is_committee_member(User.objects.get(pk=account.pk), jury.pk)
 
 
 def test_member_refusals(gwa: Client, area: Quartier, other_area: Quartier, jury: Committee, jurors: list) -> None:
