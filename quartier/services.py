@@ -13,9 +13,13 @@ from quartier.permissions import forget_cached_permissions
 
 @transaction.atomic
 def role_grant(*, user: User, quartier: Quartier, role: str, by: User | None) -> RoleAssignment:
-    """Give ``user`` the ``role`` in ``quartier``. Granting a role twice is refused."""
+    """Give ``user`` the ``role`` in ``quartier``. Granting a role twice is refused, and so is any role for an
+    account that votes as a committee member (staff need an account of their own)."""
+    from committees.services.members import check_staff_account
+
     if role not in Role.values:
         raise ValidationError(_("Unknown role."), code="invalid_role")
+    check_staff_account(user=user, lock=True)
     try:
         with transaction.atomic(), acting_as(by):
             assignment = RoleAssignment.objects.create(user=user, quartier=quartier, role=role)

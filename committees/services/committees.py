@@ -8,11 +8,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, Membership
+from committees.services.members import check_account_binding, lock_committee
 from quartier.audit import acting_as
 from quartier.models import Quartier, User, periods_overlap
 
 COMMITTEE_FIELDS = ("name", "kind", "quorum_members", "quorum_share", "majority_rule", "resident_share", "term_years")
-MEMBERSHIP_FIELDS = ("person", "user", "member_type", "voting", "deputy_of", "start", "end")
+#: What the office sets on a membership. Never its voting account: that is bound only by invitation and removed
+#: through ``committees.services.members``, under the one rule there.
+MEMBERSHIP_FIELDS = ("person", "member_type", "voting", "deputy_of", "start", "end")
 
 
 @transaction.atomic
@@ -73,6 +76,11 @@ def membership_update(*, membership: Membership, data: dict[str, object], by: Us
             setattr(membership, name, data[name])
     membership.full_clean()
     _check_membership(membership)
+    # A bound account stays with its person: the person of such a membership does not change. Under the lock a
+    # binding takes, with the account as stored now (this service never writes it).
+    lock_committee(membership.committee_id)
+    membership.refresh_from_db(fields=["user"])
+    check_account_binding(membership=membership, user=membership.user)
     with acting_as(by):
-        membership.save()
+        membership.save(update_fields=list(MEMBERSHIP_FIELDS))
     return membership

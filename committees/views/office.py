@@ -162,14 +162,11 @@ def _membership_form(
         if request.method == "POST":
             membership.refresh_from_db()
         title = _("Edit the membership of %(name)s") % {"name": membership.person}
-        account = (
-            None
-            if membership.user_id
-            else {
-                "url": reverse("membership_account", args=[area.slug, committee.pk, membership.pk]),
-                "email": membership.person.email,
-            }
-        )
+        account = {
+            "url": reverse("membership_account", args=[area.slug, committee.pk, membership.pk]),
+            "email": membership.person.email,
+            "user": membership.user,
+        }
         back = reverse("committee_page", args=[area.slug, committee.pk])
         return form_page(request, area, form, title=title, back=back, account=account)
     else:
@@ -198,29 +195,40 @@ def membership_edit(request: HttpRequest, area: Quartier, committee_pk: int, mem
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
 def membership_account(request: HttpRequest, area: Quartier, committee_pk: int, membership_pk: int) -> HttpResponse:
-    """Make the member an account for online voting; they get an email to set their password."""
-    from committees.services.members import member_account_create
+    """The member's voting account: make it by invitation (they get an email to set their password; the account
+    the same person already votes with is used if there is one), or remove it (``action=remove``)."""
+    from committees.services.members import member_account_create, membership_account_remove
 
     committee = get_committee_for(area, committee_pk)
     membership = Membership.objects.filter(committee=committee, pk=membership_pk).select_related("person").first()
     if membership is None:
         raise Http404(_("This member does not exist."))
+    back = redirect("membership_edit", slug=area.slug, committee_pk=committee.pk, membership_pk=membership.pk)
+    if request.POST.get("action") == "remove":
+        try:
+            membership_account_remove(membership=membership, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The account was removed from the membership; the member was told by email."))
+        return back
     address = request.POST.get("email", "").strip()
     try:
         validate_email(address)
     except ValidationError:
         messages.error(request, _("Enter the member's email address, e.g. name@example.org."))
+        return back
+    try:
+        user = member_account_create(membership=membership, email=address, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return back
+    if not user.committee_memberships.exclude(pk=membership.pk).exists():
+        notice = _("The account “%(username)s” was made; %(email)s gets a link to set the password.")
     else:
-        try:
-            user = member_account_create(membership=membership, email=address, by=request.user)
-            messages.success(
-                request,
-                _("The account “%(username)s” was made; %(email)s gets a link to set the password.")
-                % {"username": user.username, "email": address},
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    return redirect("membership_edit", slug=area.slug, committee_pk=committee.pk, membership_pk=membership.pk)
+        notice = _("The member already votes with the account “%(username)s”; it now also votes here.")
+    messages.success(request, notice % {"username": user.username, "email": address})
+    return back
 
 
 urlpatterns = [
