@@ -13,6 +13,7 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,6 +35,37 @@ def composition_of(committee: object) -> Composition:
     )
 
 
+def _percent(value: Decimal) -> str:
+    """47.1 -> "47,1", 51.00 -> "51": the German way, without trailing zeros."""
+    value = Decimal(value).normalize()
+    exponent = int(value.as_tuple().exponent)
+    if exponent >= 0:
+        return str(int(value))
+    return number_format(value, decimal_pos=-exponent)
+
+
+def composition_warning(composition: Composition) -> str:
+    """What a committee that breaks its composition rule must be told, with the numbers; "" when it meets the
+    rule (or has no voting members to count)."""
+    if not composition.voting_members or composition.meets_rule:
+        return ""
+    return _(
+        "The share of residents is now %(share)s %% (%(residents)s of %(voting)s voting members); "
+        "%(required)s %% are needed."
+    ) % {
+        "share": _percent(composition.resident_share),
+        "residents": composition.residents,
+        "voting": composition.voting_members,
+        "required": _percent(composition.required_share),
+    }
+
+
+def composition_warning_now(area: Quartier, committee: Committee) -> str:
+    """The warning for ``committee`` as it is composed today, after an edit. One query."""
+    counted = committees_of_area(area).filter(pk=committee.pk).first()
+    return composition_warning(composition_of(counted)) if counted is not None else ""
+
+
 def get_committee_for(area: Quartier, pk: int) -> Committee:
     committee = Committee.objects.filter(quartier=area, pk=pk).first()
     if committee is None:
@@ -46,9 +78,15 @@ def can_change(request: HttpRequest) -> bool:
 
 
 def save_form(
-    request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str, object]], Model], notice: str
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, object]], Model],
+    notice: str,
+    check: Callable[[Model], str] | None = None,
 ) -> Model | None:
-    """Validate ``form`` and hand its data to ``save`` (a service); a refusal lands on the form."""
+    """Validate ``form`` and hand its data to ``save`` (a service); a refusal lands on the form. ``check`` says
+    what is wrong after a save that is kept all the same (a broken composition rule): then the notice is a
+    warning with that added."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
@@ -56,7 +94,11 @@ def save_form(
     except ValidationError as error:
         form.add_error(None, error)
         return None
-    messages.success(request, notice)
+    problem = check(saved) if check is not None else ""
+    if problem:
+        messages.warning(request, f"{notice} {problem}")
+    else:
+        messages.success(request, notice)
     return saved
 
 
@@ -79,7 +121,12 @@ def form_page(
 @area_view(permissions.VIEW_COMMITTEES)
 def committee_list(request: HttpRequest, area: Quartier) -> HttpResponse:
     committees = [(committee, composition_of(committee)) for committee in committees_of_area(area)]
-    context = {"area": area, "committees": committees, "can_change": can_change(request)}
+    warnings = [
+        (committee, composition_warning(composition))
+        for committee, composition in committees
+        if composition_warning(composition)
+    ]
+    context = {"area": area, "committees": committees, "warnings": warnings, "can_change": can_change(request)}
     return render(request, "committees/committee_list.html", context)
 
 
@@ -92,10 +139,12 @@ def committee_page(request: HttpRequest, area: Quartier, committee_pk: int) -> H
     if detail is None:
         raise Http404(_("This committee does not exist."))
     committee = detail["committee"]
+    composition = composition_of(committee)
     detail.update(
         {
             "area": area,
-            "composition": composition_of(committee),
+            "composition": composition,
+            "composition_warning": composition_warning(composition),
             "can_change": can_change(request),
             "feed_url": request.build_absolute_uri(feed_path(committee)),
         }
@@ -128,6 +177,7 @@ def committee_edit(request: HttpRequest, area: Quartier, committee_pk: int) -> H
         form,
         lambda data: committee_update(committee=committee, data=data, by=request.user),
         _("The committee was saved."),
+        check=lambda saved: composition_warning_now(area, committee),
     )
     if saved is not None:
         return redirect("committee_page", slug=area.slug, committee_pk=committee.pk)
@@ -148,6 +198,7 @@ def _membership_form(
             form,
             lambda data: membership_update(membership=membership, data=data, by=request.user),
             _("The member was saved."),
+            check=lambda saved: composition_warning_now(area, committee),
         )
     else:
         saved = save_form(
@@ -155,6 +206,7 @@ def _membership_form(
             form,
             lambda data: membership_create(committee=committee, data=data, by=request.user),
             _("The member was added."),
+            check=lambda saved: composition_warning_now(area, committee),
         )
     if saved is not None:
         return redirect("committee_page", slug=area.slug, committee_pk=committee.pk)
