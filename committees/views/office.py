@@ -121,11 +121,8 @@ def form_page(
 @area_view(permissions.VIEW_COMMITTEES)
 def committee_list(request: HttpRequest, area: Quartier) -> HttpResponse:
     committees = [(committee, composition_of(committee)) for committee in committees_of_area(area)]
-    warnings = [
-        (committee, composition_warning(composition))
-        for committee, composition in committees
-        if composition_warning(composition)
-    ]
+    warnings = [(committee, composition_warning(composition)) for committee, composition in committees]
+    warnings = [(committee, warning) for committee, warning in warnings if warning]
     context = {"area": area, "committees": committees, "warnings": warnings, "can_change": can_change(request)}
     return render(request, "committees/committee_list.html", context)
 
@@ -238,7 +235,9 @@ def membership_new(request: HttpRequest, area: Quartier, committee_pk: int) -> H
 @area_view(permissions.CHANGE_COMMITTEES)
 def membership_edit(request: HttpRequest, area: Quartier, committee_pk: int, membership_pk: int) -> HttpResponse:
     committee = get_committee_for(area, committee_pk)
-    membership = Membership.objects.filter(committee=committee, pk=membership_pk).select_related("person").first()
+    membership = (
+        Membership.objects.filter(committee=committee, pk=membership_pk).select_related("person", "user").first()
+    )
     if membership is None:
         raise Http404(_("This member does not exist."))
     return _membership_form(request, area, committee, membership)

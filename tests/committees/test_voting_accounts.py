@@ -393,3 +393,24 @@ def test_a_bound_account_is_not_deleted_in_the_admin(client: Client, superuser: 
     assert User.objects.filter(pk=account.pk).exists()
     jurors[0].refresh_from_db()
     assert jurors[0].user_id == account.pk
+
+
+@pytest.mark.parametrize("with_account", [True, False], ids=["account", "no account"])
+def test_the_member_page_query_count_does_not_grow(
+    gwa: Client,
+    area: Quartier,
+    jury: Committee,
+    jurors: list[Membership],
+    with_account: bool,
+    assert_constant_queries: Callable[..., int],
+) -> None:
+    membership = jurors[0] if with_account else newcomer(jury)
+    added = iter(range(100))
+
+    def grow() -> None:
+        for _ in range(4):
+            number = next(added)
+            person = Person.objects.create(quartier=area, first_name="Neu", last_name=f"{number}")
+            Membership.objects.create(committee=jury, person=person, member_type="bewohner", user=UserFactory())
+
+    assert_constant_queries(lambda: gwa.get(edit_url(membership)), grow)
