@@ -87,7 +87,7 @@ def create(area_slug: str, *, jurors: int, items: int, secret: bool) -> Setup:
     from actors.models import Person
     from committees.models import Committee, Membership
     from committees.services.ballots import ballot_create, ballot_item_add, ballot_open
-    from committees.services.members import sync_member_permissions
+    from committees.services.members import check_account_binding
     from quartier.models import Quartier, Role, User
 
     area = Quartier.objects.get(slug=area_slug)
@@ -112,7 +112,7 @@ def create(area_slug: str, *, jurors: int, items: int, secret: bool) -> Setup:
         persons = Person.objects.bulk_create(
             Person(quartier=area, first_name="Juror", last_name=name, is_resident=True) for name in usernames
         )
-        memberships = Membership.objects.bulk_create(
+        memberships = [
             Membership(
                 committee=committee,
                 person=person,
@@ -121,8 +121,10 @@ def create(area_slug: str, *, jurors: int, items: int, secret: bool) -> Setup:
                 start=today - datetime.timedelta(days=1),
             )
             for person, user in zip(persons, users, strict=True)
-        )
-        sync_member_permissions(committee=committee)
+        ]
+        for membership in memberships:  # each juror's own new account, bound by the office's rule
+            check_account_binding(membership=membership, user=membership.user)
+        memberships = Membership.objects.bulk_create(memberships)
         ballot = ballot_create(
             committee=committee,
             data={

@@ -4,7 +4,9 @@
 persons and organisations; ``quartier.demo.seed_demo`` calls it inside
 ``disable_auditlog()``. Members are drawn from the area's persons (residents for
 the resident seats), serve two-year terms and may be re-elected; the jurors of
-the running term log in as ``jury1`` … ``jury7``.
+the running term log in as ``jury1`` … ``jury7``, accounts bound by the same rule
+as the office's (``committees.services.members.check_account_binding``): a
+staff or administrator's account, or another person's, is refused.
 
 Meetings, agenda items and attendance are written with ``bulk_create``; their
 vote counts come from the members present and their results from
@@ -51,7 +53,7 @@ from committees.models import (
 )
 from committees.rules import Tally, decide, has_quorum
 from committees.services.ballots import ballot_close, ballot_open, conflict_declare, sealed_vote, vote_cast
-from committees.services.members import sync_member_permissions
+from committees.services.members import check_account_binding
 from quartier.models import Quartier, User
 
 MT = Membership.MemberType
@@ -685,6 +687,9 @@ class _Seeder:
                         )
                         deputies.append((deputy, seated[seat]))
                         term.members.append(deputy)
+        for membership in principals:  # the jurors' accounts are bound by the one rule, as the office binds them
+            if membership.user is not None:
+                check_account_binding(membership=membership, user=membership.user)
         Membership.objects.bulk_create(principals, batch_size=BATCH)
         for deputy, principal in deputies:
             deputy.deputy_of = principal
@@ -1095,7 +1100,7 @@ class _Seeder:
         vote_cast(item=items[0], membership=jurors[4], choice=Choice.YES, by=jurors[4].user, now=at)
         self.ballot_times[ballot.pk] = (opened, None)
 
-    # Finish: timestamps the services stamped with the real time, and the jurors' permission
+    # Finish: timestamps the services stamped with the real time
 
     def finish(self) -> None:
         votes = Vote.objects.filter(item__ballot__committee=self.jury).values_list("pk", "item_id", "membership_id")
@@ -1112,5 +1117,3 @@ class _Seeder:
             if at is not None:
                 stamps.append((pk, at))
         _set_times(LogEntry, [pk for pk, _at in stamps], timestamp=[at for _pk, at in stamps])
-        sync_member_permissions(committee=self.jury, on=self.today)
-        sync_member_permissions(committee=self.council, on=self.today)

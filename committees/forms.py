@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import Person
 from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership
 from quartier import dates
-from quartier.models import User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -29,15 +28,15 @@ class CommitteeForm(forms.ModelForm):
 
 
 class MembershipForm(forms.ModelForm):
+    """A member's seat. Never their voting account: it is made for the member by invitation (the account card
+    beside this form), never picked, so the form has no such field and takes none that is posted."""
+
     class Meta:
         model = Membership
         formfield_callback = dates.formfield
-        fields = ["person", "member_type", "voting", "deputy_of", "user", "start", "end"]
+        fields = ["person", "member_type", "voting", "deputy_of", "start", "end"]
         widgets = {"start": DATE, "end": DATE}
-        help_texts = {
-            "user": _("The account the member uses to vote online. Leave empty for members who vote only in meetings."),
-            "deputy_of": _("Only for deputies: the member they stand in for."),
-        }
+        help_texts = {"deputy_of": _("Only for deputies: the member they stand in for.")}
 
     def __init__(self, *args: object, committee: Committee, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -49,10 +48,6 @@ class MembershipForm(forms.ModelForm):
             deputies = deputies.exclude(pk=self.instance.pk)
         self.fields["deputy_of"].queryset = deputies.order_by("person__last_name", "person__first_name", "pk")
         self.fields["deputy_of"].label_from_instance = lambda membership: str(membership.person)
-        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("username")
-        self.fields["user"].label_from_instance = lambda user: (
-            f"{user.get_full_name() or user.username} ({user.username})"
-        )
 
 
 class MeetingForm(forms.ModelForm):

@@ -100,10 +100,12 @@ class Membership(Period):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="committee_memberships"
     )
+    # The member's own account, bound and removed only through committees.services.members; an account that
+    # is bound is not deleted (the binding would change unseen, perhaps while a ballot is open).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account for online voting"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="committee_memberships",

@@ -1,7 +1,9 @@
 """The Django admin, for administrators only: areas, users and their roles.
 
-Role assignments are written through ``quartier.services`` so the stored
-object permissions always follow the role matrix.
+Role assignments are written through ``quartier.services`` so every grant
+and revocation is audited with who made it and checked by the same rules as
+anywhere else. Permissions follow the roles at request time; nothing is
+copied.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +25,45 @@ from quartier.forms import whole_number
 from quartier.models import FieldOfAction, Quartier, RoleAssignment, User
 
 
+def _refuse_bound_account(user: User | None) -> None:
+    """A committee member's voting account never becomes staff (``committees.services.members``)."""
+    from committees.services.members import check_staff_account
+
+    if isinstance(user, User) and user.pk is not None:
+        check_staff_account(user=user, lock=True)
+
+
+class UserForm(UserChangeForm):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("is_staff") or cleaned.get("is_superuser"):
+            try:
+                _refuse_bound_account(self.instance)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class RoleFormSet(BaseInlineFormSet):
+    """Refuses a role for a committee member's voting account before anything is saved."""
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            if self._should_delete_form(form) or form.instance.pk or not form.has_changed():
+                continue
+            data = getattr(form, "cleaned_data", None) or {}
+            user = data.get("user") or (self.instance if isinstance(self.instance, User) else None)
+            try:
+                _refuse_bound_account(user)
+            except ValidationError as error:
+                form.add_error(None, error)
+                raise ValidationError(error.messages) from error
+
+
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
+    formset = RoleFormSet
     extra = 1
     readonly_fields = ("created_at",)
 
@@ -65,6 +106,7 @@ class RoleServiceMixin:
 
 @admin.register(User)
 class UserAdmin(RoleServiceMixin, DjangoUserAdmin):
+    form = UserForm
     inlines = [UserRoleInline]
     list_display = ("username", "display_name", "email", "is_active", "is_superuser")
     search_fields = ("username", "display_name", "email", "first_name", "last_name")

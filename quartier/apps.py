@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,20 +10,11 @@ class QuartierConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from quartier import models
-        from quartier.services import sync_all_role_permissions
 
         auditlog.register(models.Quartier)
         auditlog.register(models.RoleAssignment)
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
         auditlog.register(models.FieldOfAction)
-
-        def _sync(sender: AppConfig, **kwargs: object) -> None:
-            # The role -> permission matrix lives in code; after every migrate
-            # the stored object permissions are brought in line with it.
-            if sender.name == self.name:
-                sync_all_role_permissions(using=kwargs.get("using", "default"))
-
-        post_migrate.connect(_sync, dispatch_uid="quartier_sync_role_permissions", weak=False)
 
         # django.contrib.admin, first among the apps, has registered every app's admin by now.
         from django.contrib import admin

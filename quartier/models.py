@@ -62,8 +62,8 @@ class Quartier(models.Model):
     """An area in the programme with its neighbourhood office.
 
     The custom permissions below are the capabilities a role grants on one
-    area; ``quartier.permissions.ROLE_PERMISSIONS`` maps roles to them and
-    django-guardian stores them per user and area.
+    area; ``quartier.permissions.ROLE_PERMISSIONS`` maps roles to them, read
+    from the user's ``RoleAssignment`` rows at every request (nothing stored).
     """
 
     name = models.CharField(_("name"), max_length=200)

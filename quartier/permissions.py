@@ -2,15 +2,19 @@
 
 ``ROLE_PERMISSIONS`` is the role -> permission matrix (the README shows it as
 a table). Permissions are capabilities on one area, declared on
-``Quartier.Meta.permissions`` and stored per user and area as django-guardian
-object permissions (kept in line with this matrix by
-``quartier.services.sync_role_permissions``). Committee roles will add
-object permissions on committees through the same guardian tables.
+``Quartier.Meta.permissions``. They are derived at the moment of the request
+from the ``RoleAssignment`` rows of the user through this matrix (one query,
+remembered on the user object, i.e. for one request): nothing is copied, so a
+role granted, revoked or changed in any way (the services, the admin, a
+queryset update, raw SQL, a restore) counts at the next request.
 
-Committee members (jurors, Quartiersrat) hold one object permission,
-``committees.vote``, on their committee (kept in line with their memberships
-by ``committees.services.members.sync_member_permissions``); they hold no area
-role and see nothing else of the office.
+Committee members (jurors, Quartiersrat) see and vote in their committee while
+one of their memberships with their account runs (its term, from its start to
+its end, by the local date of the request, Europe/Berlin); they hold no area
+role and see nothing else of the office. This too is read from the
+``Membership`` rows at request time, so a term opens and closes by the clock.
+django-guardian stays installed for grants that are truly per object; none of
+the above is stored there.
 
 Every view asks through :func:`can` / :func:`is_committee_member`, or the
 ``area_view`` / ``member_view`` decorators in ``quartier.decorators``; nothing
@@ -23,9 +27,10 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
-from guardian.core import ObjectPermissionChecker
+from django.utils import timezone
 
-from quartier.models import Quartier, Role, User
+from quartier.models import Quartier, Role, User, running_on
+from quartier.selectors import memberships_of_cached
 
 VIEW_AREA = "view_area"
 CHANGE_AREA = "change_area"
@@ -155,17 +160,23 @@ def can_see_report(perms: frozenset[str], *, kind: str) -> bool:
     return (REQUEST_FINAL_REPORTS if kind == "final" else BUILD_DRAFT_REPORTS) in perms
 
 
-def _checker(user: User) -> ObjectPermissionChecker:
-    """One guardian checker per user object, so a request asks the database once per area."""
-    checker = getattr(user, "_quartier_perm_checker", None)
-    if checker is None:
-        checker = ObjectPermissionChecker(user)
-        user._quartier_perm_checker = checker  # type: ignore[union-attr]
-    return checker
+def _role_permissions(user: User) -> dict[int, frozenset[str]]:
+    """The user's permissions per area id, from their roles. Read with the areas the user works in
+    (``memberships_of_cached``: one query per user object, that is, per request, shared with the area switcher)."""
+    cached = getattr(user, "_quartier_area_perms", None)
+    if cached is None:
+        cached = {
+            membership.area.pk: permissions_for_roles(membership.roles)
+            for membership in memberships_of_cached(user)
+            if membership.roles
+        }
+        user._quartier_area_perms = cached  # type: ignore[union-attr]
+    return cached
 
 
 def forget_cached_permissions(user: User) -> None:
-    for cached in ("_quartier_perm_checker", "_quartier_committee_ids"):
+    """Forget what was read about the user's roles and memberships (after a service changed them)."""
+    for cached in ("_quartier_area_perms", "_quartier_committee_ids", "_quartier_memberships"):
         if hasattr(user, cached):
             delattr(user, cached)
 
@@ -176,7 +187,7 @@ def area_permissions(user: User | AnonymousUser, area: Quartier) -> frozenset[st
         return frozenset()
     if user.is_superuser:
         return frozenset(AREA_PERMISSIONS)
-    return frozenset(_checker(user).get_perms(area))  # type: ignore[arg-type]
+    return _role_permissions(user).get(area.pk, frozenset())  # type: ignore[arg-type]
 
 
 def can(user: User | AnonymousUser, perm: str, area: Quartier) -> bool:
@@ -199,34 +210,38 @@ def users_with(perm: str, area: Quartier) -> QuerySet[User]:
 
 
 def areas_where(user: User | AnonymousUser, perm: str) -> list[Quartier]:
-    """The areas where ``user`` may use ``perm`` (every area for an active superuser), by name. One query."""
+    """The areas where ``user`` may use ``perm`` (every area for an active superuser), by name. One query per
+    user object, shared with :func:`area_permissions`."""
     if perm not in AREA_PERMISSIONS:
         raise ValueError(f"Unknown area permission {perm!r}")
     if not user.is_authenticated or not user.is_active:
         return []
-    from guardian.shortcuts import get_objects_for_user
+    memberships = memberships_of_cached(user)  # type: ignore[arg-type]
+    if user.is_superuser:
+        return [membership.area for membership in memberships]
+    return [membership.area for membership in memberships if perm in permissions_for_roles(membership.roles)]
 
-    areas = get_objects_for_user(user, f"quartier.{perm}", klass=Quartier, accept_global_perms=False)
-    return list(areas.order_by("name"))
 
-
-#: What a committee member may do on their committee (django-guardian object permission on the committee).
+#: What the member views require (``required_committee_permission``, read by the URL walker): a running
+#: membership of the committee with the user's account.
 VOTE = "vote"
 
 
 def committee_member_ids(user: User | AnonymousUser) -> list[int]:
-    """The committees on which ``user`` holds the member permission; one query per user object."""
+    """The committees in which ``user`` holds a membership that runs today (Europe/Berlin); one query per user
+    object. Derived from the ``Membership`` rows at every request: a term starts and ends by the clock."""
     if not user.is_authenticated or not user.is_active:
         return []
     cached = getattr(user, "_quartier_committee_ids", None)
     if cached is None:
-        from guardian.shortcuts import get_objects_for_user
+        from committees.models import Membership
 
-        from committees.models import Committee
-
-        cached = list(
-            get_objects_for_user(user, f"committees.{VOTE}", klass=Committee, with_superuser=False).values_list(
-                "pk", flat=True
+        cached = sorted(
+            set(
+                Membership.objects.filter(user=user)
+                .filter(running_on(timezone.localdate()))
+                .order_by()
+                .values_list("committee_id", flat=True)
             )
         )
         user._quartier_committee_ids = cached  # type: ignore[union-attr]

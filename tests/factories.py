@@ -39,6 +39,15 @@ class QuartierFactory(factory.django.DjangoModelFactory):
     opening_hours = "Di 10–13 Uhr"
 
 
+def user_with_permissions(area: Quartier, perms: set[str], monkeypatch: object, **kwargs: object) -> User:
+    """A new user holding exactly ``perms`` in ``area``, a set no real role holds: permissions follow roles
+    only, so the test gives Koordination that set for its duration (``monkeypatch``) and grants it."""
+    from quartier.permissions import ROLE_PERMISSIONS
+
+    monkeypatch.setitem(ROLE_PERMISSIONS, Role.KOORDINATION, frozenset(perms))  # type: ignore[attr-defined]
+    return user_with_role(area, Role.KOORDINATION, **kwargs)
+
+
 def user_with_role(area: Quartier, role: str | Role, **kwargs: object) -> User:
     """A new user holding ``role`` in ``area`` (granted through the service, as in production)."""
     user = UserFactory(**kwargs)

@@ -154,7 +154,6 @@ def prepare() -> dict[str, object]:
     from actors.models import Person
     from committees.models import Committee, Membership
     from committees.services.ballots import ballot_open
-    from committees.services.members import sync_member_permissions
     from quartier.models import User
     from tests.committees.fixtures import make_ballot
     from tests.factories import PASSWORD, QuartierFactory, UserFactory
@@ -179,7 +178,6 @@ def prepare() -> dict[str, object]:
         )
         memberships[user.username] = membership.pk
     User.objects.filter(username__in=memberships).update(password=make_password(PASSWORD))
-    sync_member_permissions(committee=jury)
     ballot = ballot_open(ballot=make_ballot(jury, items=ITEMS), by=None)
     items = list(ballot.items.order_by("position").values_list("pk", "title"))
     return {

@@ -419,6 +419,24 @@ def _member_without_account(area: Quartier, values: Values) -> None:
     values["membership_pk"] = str(membership.pk)
 
 
+def _member_of_a_committee_without_ballots(with_account: bool) -> Callable[[Quartier, Values], None]:
+    """A member of another committee, one without an open ballot (the sample committee has one, so there every
+    change of a voting account is refused): without an account (the invitation) or with one (its removal)."""
+
+    def prepare(area: Quartier, values: Values) -> None:
+        from actors.models import Person
+        from committees.models import Committee, Membership
+
+        committee = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
+        person = Person.objects.create(quartier=area, first_name="Mira", last_name="Stern", email="mira@example.org")
+        account = UserFactory(username="mira", email="mira@example.org") if with_account else None
+        membership = Membership.objects.create(committee=committee, person=person, user=account, member_type="bewohner")
+        values["committee_pk"] = str(committee.pk)
+        values["membership_pk"] = str(membership.pk)
+
+    return prepare
+
+
 def _follow_up(area: Quartier, values: Values) -> None:
     from actors.models import ContactNote
 
@@ -589,6 +607,18 @@ TARGETS: list[Target] = [
     T("membership_new", prepare=_another_person, creates="committees.Membership"),
     T("membership_edit"),
     T("membership_account", page="membership_edit", prepare=_member_without_account),
+    T(
+        "membership_account",
+        page="membership_edit",
+        prepare=_member_of_a_committee_without_ballots(with_account=False),
+        variant="invite",
+    ),
+    T(
+        "membership_account",
+        page="membership_edit",
+        prepare=_member_of_a_committee_without_ballots(with_account=True),
+        variant="remove",
+    ),
     T("meeting_new", creates="committees.Meeting"),
     T("meeting_edit"),
     T("meeting_action", page="meeting_page"),

@@ -16,7 +16,6 @@ from django.test import Client
 
 from committees.models import Ballot, Committee, Membership
 from committees.services.ballots import ballot_open, vote_cast
-from committees.services.members import sync_member_permissions
 from quartier.models import Quartier, User
 from tests.committees.fixtures import NOW, make_ballot
 from tests.factories import UserFactory
@@ -39,7 +38,6 @@ def test_the_page_cache_module_is_gone() -> None:
 def test_no_page_of_a_juror_or_of_the_office_is_kept_in_redis(
     client: Client, area: Quartier, role_users: dict[str, User], jury: Committee, jurors: list[Membership]
 ) -> None:
-    sync_member_permissions(committee=jury)
     ballot = ballot_open(ballot=make_ballot(jury, secret=True, items=1), by=UserFactory(), now=NOW)
     item = ballot.items.get()
     vote_cast(item=item, membership=jurors[0], choice="ja", by=jurors[0].user)

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 
 from committees.models import Ballot, Committee, Membership, Vote
 from committees.services.ballots import ballot_open
-from committees.services.members import sync_member_permissions
 from fonds.models import Application, Fund
 from tests.committees.fixtures import NOW, make_ballot
 from tests.factories import UserFactory
@@ -181,7 +180,6 @@ def test_the_import_with_redis_away_is_the_german_503_page_and_imports_nothing(
 
 @pytest.fixture
 def ballot(jury: Committee, jurors: list[Membership]) -> Ballot:
-    sync_member_permissions(committee=jury)
     return ballot_open(ballot=make_ballot(jury, items=2), by=UserFactory(), now=NOW)
 
 

@@ -119,13 +119,11 @@ def _open_ballot(area: Quartier, person: object) -> object:
 
     from committees.models import Ballot, Committee, Membership
     from committees.services.ballots import ballot_open
-    from committees.services.members import sync_member_permissions
 
     jury = Committee.objects.create(quartier=area, name="Jury", kind=Committee.Kind.AKTIONSFONDSJURY)
     Membership.objects.create(
         committee=jury, person=person, user=User.objects.get(username="juror"), member_type="bewohner"
     )
-    sync_member_permissions(committee=jury)
     ballot = Ballot.objects.create(committee=jury, title="Umlauf", deadline=timezone.now() + datetime.timedelta(days=7))
     ballot.items.create(position=1, title="Nachbarschaftsfest")
     return ballot_open(ballot=ballot, by=None)

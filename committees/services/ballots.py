@@ -24,6 +24,7 @@ from committees.models import (
 )
 from committees.rules import Tally, decide
 from committees.secrecy import BallotKeys, Unreadable, keys_of, new_salt, unseal_any
+from committees.services.members import lock_committee
 from quartier.audit import acting_as, audit_transition
 from quartier.models import User, running_on
 
@@ -157,6 +158,7 @@ def ballot_item_delete(*, item: BallotItem, by: User) -> None:
 def ballot_open(*, ballot: Ballot, by: User, now: datetime.datetime | None = None) -> Ballot:
     """Open a drafted ballot for voting; flag possible conflicts of interest."""
     now = now or timezone.now()
+    lock_committee(ballot.committee_id)  # the lock a voting account's binding takes: none changes as this opens
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if ballot.status != Ballot.Status.DRAFT:
         raise ValidationError(_("Only a draft ballot can be opened."), code="not_draft")

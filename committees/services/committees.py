@@ -1,4 +1,5 @@
-"""Writes for committees and their members. A member's account gets the ballot permission at once."""
+"""Writes for committees and their members. A member's account may vote while the membership runs (read at
+request time, see ``quartier.permissions``)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from django.utils.translation import gettext as _
 
 from actors.services.persons import refuse_erased
 from committees.models import Committee, Membership
-from committees.services.members import sync_member_permissions
+from committees.services.members import check_account_binding, lock_committee
 from quartier.audit import acting_as
 from quartier.models import Quartier, User, periods_overlap
 
 COMMITTEE_FIELDS = ("name", "kind", "quorum_members", "quorum_share", "majority_rule", "resident_share", "term_years")
-MEMBERSHIP_FIELDS = ("person", "user", "member_type", "voting", "deputy_of", "start", "end")
+#: What the office sets on a membership. Never its voting account: that is bound only by invitation and removed
+#: through ``committees.services.members``, under the one rule there.
+MEMBERSHIP_FIELDS = ("person", "member_type", "voting", "deputy_of", "start", "end")
 
 
 @transaction.atomic
@@ -59,25 +62,28 @@ def _check_membership(membership: Membership) -> None:
 
 @transaction.atomic
 def membership_create(*, committee: Committee, data: dict[str, object], by: User) -> Membership:
-    """A new member of ``committee``; their account, if any, may vote in its ballots from now on."""
+    """A new member of ``committee``."""
     membership = Membership(committee=committee, **{name: data[name] for name in MEMBERSHIP_FIELDS if name in data})
     membership.full_clean()
     _check_membership(membership)
     with acting_as(by):
         membership.save()
-    sync_member_permissions(committee=committee)
     return membership
 
 
 @transaction.atomic
 def membership_update(*, membership: Membership, data: dict[str, object], by: User) -> Membership:
-    """Change a member (e.g. end their term); the ballot permission follows the account and the term."""
+    """Change a member (e.g. end their term); access to the ballots follows the term by itself."""
     for name in MEMBERSHIP_FIELDS:
         if name in data:
             setattr(membership, name, data[name])
     membership.full_clean()
     _check_membership(membership)
+    # A bound account stays with its person: the person of such a membership does not change. Under the lock a
+    # binding takes, with the account as stored now (this service never writes it).
+    lock_committee(membership.committee_id)
+    membership.refresh_from_db(fields=["user"])
+    check_account_binding(membership=membership, user=membership.user)
     with acting_as(by):
-        membership.save()
-    sync_member_permissions(committee=membership.committee)
+        membership.save(update_fields=list(MEMBERSHIP_FIELDS))
     return membership

@@ -1,69 +1,193 @@
-"""Committee members' accounts: the object permission that lets them see and vote in their committee."""
+"""Committee members' accounts for online voting.
+
+A voting account belongs to the member. The office never picks one: the invitation
+(:func:`member_account_create`) makes an account for the member, or binds the one the same person already
+votes with in another membership, and :func:`membership_account_remove` takes it away. Whether a binding may
+change is decided in one place, :func:`check_account_binding`, which every path calls (these services, the
+membership services, the demo, the voting benchmark); its other direction, that a bound account never
+becomes staff, is :func:`check_staff_account` (``quartier.services.role_grant``, the admin).
+
+A binding changes under the committee's row lock, the same lock ``ballot_open`` takes, so a ballot can never
+open between the check and the write. Every change is audited (auditlog on ``Membership``, with the office's
+user as actor) and mailed to the member after commit.
+
+Access itself follows the running memberships of the account at request time
+(``quartier.permissions.committee_member_ids``): nothing is copied here.
+"""
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from guardian.models import UserObjectPermission
 
-from committees.models import Committee, Membership
+from committees.models import Ballot, Committee, Membership
 from quartier.audit import acting_as
 from quartier.mail import mail_subject
-from quartier.models import User, running_on
+from quartier.models import RoleAssignment, User
+
+
+def lock_committee(committee_id: int) -> None:
+    """Take the committee's row lock (inside a transaction): voting accounts change and ballots open under it."""
+    list(Committee.objects.select_for_update().filter(pk=committee_id).values_list("pk", flat=True))
+
+
+def _lock_user(user_id: int) -> None:
+    """Take the account's row lock: a binding and a staff role granted at once never both pass their checks."""
+    list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
+
+
+def check_account_binding(*, membership: Membership, user: User | None, person_id: int | None = None) -> None:
+    """The one rule for a membership's voting account: may ``membership`` (saved or not) have ``user`` (None: no
+    account) for the person ``person_id`` (default: the membership's)? Raises a ``ValidationError`` with the
+    reason; changes nothing.
+
+    - While an account is bound, the membership's person cannot change: the account would pass to someone else.
+    - While a ballot of the committee is open, the binding cannot change (bind, rebind, remove).
+    - Never bound: a deactivated account, an administrator's (``is_staff``/``is_superuser``), an account
+      holding a staff role in any area, an account bound to a membership of another person.
+    """
+    stored_user_id = stored_person_id = None
+    if membership.pk is not None:
+        stored = Membership.objects.filter(pk=membership.pk).values_list("user_id", "person_id").first()
+        if stored is not None:
+            stored_user_id, stored_person_id = stored
+    person_id = membership.person_id if person_id is None else person_id
+    if stored_user_id is not None and person_id != stored_person_id:
+        raise ValidationError(
+            {
+                "person": _(
+                    "While the member has a voting account, the person cannot change: the account would pass to "
+                    "someone else. Remove the account first."
+                )
+            },
+            code="person_bound",
+        )
+    unchanged = stored_user_id is None if user is None else user.pk is not None and user.pk == stored_user_id
+    if unchanged:
+        return
+    if Ballot.objects.filter(committee_id=membership.committee_id, status=Ballot.Status.OPEN).exists():
+        raise ValidationError(
+            _("While a ballot of this committee is open, no member's voting account can change."), code="ballot_open"
+        )
+    if user is None:
+        return
+    if not user.is_active:
+        raise ValidationError(_("This account is deactivated."), code="inactive")
+    if user.is_staff or user.is_superuser:
+        raise ValidationError(
+            _("This is an administrator's account; it cannot vote as a committee member."), code="admin"
+        )
+    if user.pk is None:
+        return  # an account being made for the member: no role, no other membership yet
+    if RoleAssignment.objects.filter(user_id=user.pk).exists():
+        raise ValidationError(
+            _("This account holds a staff role; it cannot vote as a committee member."), code="staff_role"
+        )
+    if Membership.objects.filter(user_id=user.pk).exclude(person_id=person_id).exists():
+        raise ValidationError(_("This account belongs to another member."), code="other_person")
+
+
+def check_staff_account(*, user: User, lock: bool = False) -> None:
+    """The other direction: an account bound to a committee membership never gets a staff role nor becomes an
+    administrator; staff need an account of their own. With ``lock``, the account's row is locked first (inside
+    a transaction), as a binding does."""
+    if lock and user.pk is not None:
+        _lock_user(user.pk)
+    if user.pk is not None and Membership.objects.filter(user_id=user.pk).exists():
+        raise ValidationError(
+            _("This account votes as a committee member; staff need an account of their own."), code="bound"
+        )
+
+
+def _bind(*, membership: Membership, user: User | None, by: User | None) -> tuple[Membership, User | None]:
+    """Change the binding under the committee's lock after the rule; return the membership and the account it
+    had before."""
+    lock_committee(membership.committee_id)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("person", "committee__quartier", "user")
+        .get(pk=membership.pk)
+    )
+    if user is not None and user.pk is not None:
+        _lock_user(user.pk)
+        user.refresh_from_db(fields=["is_active", "is_staff", "is_superuser"])
+    previous = membership.user
+    check_account_binding(membership=membership, user=user)
+    membership.user = user
+    with acting_as(by):
+        membership.save(update_fields=["user"])
+    return membership, previous
+
+
+def _mail_member(*, membership: Membership, account: User, bound: bool, link: str = "") -> None:
+    """Tell the member, at the account's address and the person's (if different), after commit."""
+    recipients: list[str] = []
+    for address in (account.email, membership.person.email):
+        if address and address.lower() not in {known.lower() for known in recipients}:
+            recipients.append(address)
+    if not recipients:
+        return
+    committee = membership.committee
+    context = {"user": account, "person": membership.person, "committee": committee, "bound": bound, "link": link}
+    with translation.override(settings.LANGUAGE_CODE):
+        if bound:
+            subject = _("Your account for the ballots of %(committee)s") % {"committee": committee.name}
+        else:
+            subject = _("Your account no longer votes in %(committee)s") % {"committee": committee.name}
+        body = render_to_string("committees/email/member_account.txt", context)
+    transaction.on_commit(lambda: send_mail(mail_subject(subject), body, None, recipients))
+
+
+def _password_link(user: User) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+def _own_account(membership: Membership) -> User | None:
+    """The active account the member's person already votes with through another membership, if any."""
+    return (
+        User.objects.filter(is_active=True, committee_memberships__person_id=membership.person_id)
+        .exclude(committee_memberships__pk=membership.pk)
+        .order_by("-committee_memberships__pk")
+        .first()
+    )
 
 
 @transaction.atomic
-def sync_member_permissions(*, committee: Committee, on: datetime.date | None = None) -> None:
-    """Give every account of a running membership the member permission on ``committee``; take it
-    from everyone else."""
-    on = on or timezone.localdate()
-    wanted = set(
-        Membership.objects.filter(committee=committee, user__isnull=False)
-        .filter(running_on(on))
-        .values_list("user_id", flat=True)
-    )
-    content_type = ContentType.objects.get_for_model(Committee)
-    permission = Permission.objects.get(content_type=content_type, codename="vote")
-    held = UserObjectPermission.objects.filter(
-        content_type=content_type, object_pk=str(committee.pk), permission=permission
-    )
-    held.exclude(user_id__in=wanted).delete()
-    have = set(held.values_list("user_id", flat=True))
-    UserObjectPermission.objects.bulk_create(
-        [
-            UserObjectPermission(
-                user_id=user_id, content_type=content_type, object_pk=str(committee.pk), permission=permission
-            )
-            for user_id in sorted(wanted - have)
-        ]
-    )
+def member_account_create(*, membership: Membership, email: str, by: User | None) -> User:
+    """The invitation: give a member an account for online voting and mail them a link to set their password.
 
-
-@transaction.atomic
-def member_account_create(*, membership: Membership, email: str, by: object) -> object:
-    """Give a member an account for online voting and send them a link to set their password.
-
-    The account holds no area role: it only sees the member's committees."""
+    When the person already votes with an account in another membership (another committee, an earlier term),
+    that account is bound instead: it is the same person's, and nobody gets a second one. The account holds no
+    area role: it only sees the member's committees."""
     email = email.strip()
     if membership.user_id is not None:
         raise ValidationError(_("This member already has an account."), code="has_account")
+    own = _own_account(membership)
+    if own is not None:
+        membership, _previous = _bind(membership=membership, user=own, by=by)
+        link = "" if own.has_usable_password() else _password_link(own)
+        _mail_member(membership=membership, account=own, bound=True, link=link)
+        return own
     if User.objects.annotate(address=Lower("email")).filter(address=email.lower()).exists():
         raise ValidationError(
-            _("An account with this address exists already; choose it in the member's form."), code="taken"
+            _("An account with this address exists already and belongs to someone else; use another address."),
+            code="taken",
         )
     base = email.split("@")[0].lower() or "mitglied"
     username, number = base, 1
@@ -73,25 +197,24 @@ def member_account_create(*, membership: Membership, email: str, by: object) -> 
     user = User(username=username, email=email, display_name=str(membership.person))
     user.set_unusable_password()
     user.full_clean()
-    with acting_as(by):  # type: ignore[arg-type]
+    # The rule first (an open ballot refuses), under the committee's lock, before the account exists.
+    lock_committee(membership.committee_id)
+    check_account_binding(membership=membership, user=user)
+    with acting_as(by):
         user.save()
-        membership.user = user
-        membership.save(update_fields=["user"])
-    sync_member_permissions(committee=membership.committee)
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    context = {"user": user, "committee": membership.committee, "link": link}
-    transaction.on_commit(
-        lambda: send_mail(
-            mail_subject(_("Your account for the ballots of %(committee)s") % {"committee": membership.committee.name}),
-            render_to_string("committees/email/member_account.txt", context),
-            None,
-            [email],
-        )
-    )
+    membership, _previous = _bind(membership=membership, user=user, by=by)
+    _mail_member(membership=membership, account=user, bound=True, link=_password_link(user))
     return user
+
+
+@transaction.atomic
+def membership_account_remove(*, membership: Membership, by: User | None) -> Membership:
+    """Take the voting account from a membership (the member lost access); the account itself stays, and any
+    other membership of the same person keeps it."""
+    if membership.user_id is None:
+        raise ValidationError(_("This member has no account."), code="no_account")
+    membership, previous = _bind(membership=membership, user=None, by=by)
+    if previous is None:
+        raise ValidationError(_("This member has no account."), code="no_account")
+    _mail_member(membership=membership, account=previous, bound=False)
+    return membership

@@ -13,6 +13,7 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,6 +36,37 @@ def composition_of(committee: object) -> Composition:
     )
 
 
+def _percent(value: Decimal) -> str:
+    """47.1 -> "47,1", 51.00 -> "51": the German way, without trailing zeros."""
+    value = Decimal(value).normalize()
+    exponent = int(value.as_tuple().exponent)
+    if exponent >= 0:
+        return str(int(value))
+    return number_format(value, decimal_pos=-exponent)
+
+
+def composition_warning(composition: Composition) -> str:
+    """What a committee that breaks its composition rule must be told, with the numbers; "" when it meets the
+    rule (or has no voting members to count)."""
+    if not composition.voting_members or composition.meets_rule:
+        return ""
+    return _(
+        "The share of residents is now %(share)s %% (%(residents)s of %(voting)s voting members); "
+        "%(required)s %% are needed."
+    ) % {
+        "share": _percent(composition.resident_share),
+        "residents": composition.residents,
+        "voting": composition.voting_members,
+        "required": _percent(composition.required_share),
+    }
+
+
+def composition_warning_now(area: Quartier, committee: Committee) -> str:
+    """The warning for ``committee`` as it is composed today, after an edit. One query."""
+    counted = committees_of_area(area).filter(pk=committee.pk).first()
+    return composition_warning(composition_of(counted)) if counted is not None else ""
+
+
 def get_committee_for(area: Quartier, pk: int) -> Committee:
     committee = Committee.objects.filter(quartier=area, pk=pk).first()
     if committee is None:
@@ -47,9 +79,15 @@ def can_change(request: HttpRequest) -> bool:
 
 
 def save_form(
-    request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str, object]], Model], notice: str
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, object]], Model],
+    notice: str,
+    check: Callable[[Model], str] | None = None,
 ) -> Model | None:
-    """Validate ``form`` and hand its data to ``save`` (a service); a refusal lands on the form."""
+    """Validate ``form`` and hand its data to ``save`` (a service); a refusal lands on the form. ``check`` says
+    what is wrong after a save that is kept all the same (a broken composition rule): then the notice is a
+    warning with that added."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
@@ -57,7 +95,11 @@ def save_form(
     except ValidationError as error:
         form.add_error(None, error)
         return None
-    messages.success(request, notice)
+    problem = check(saved) if check is not None else ""
+    if problem:
+        messages.warning(request, f"{notice} {problem}")
+    else:
+        messages.success(request, notice)
     return saved
 
 
@@ -80,7 +122,9 @@ def form_page(
 @area_view(permissions.VIEW_COMMITTEES)
 def committee_list(request: HttpRequest, area: Quartier) -> HttpResponse:
     committees = [(committee, composition_of(committee)) for committee in committees_of_area(area)]
-    context = {"area": area, "committees": committees, "can_change": can_change(request)}
+    warnings = [(committee, composition_warning(composition)) for committee, composition in committees]
+    warnings = [(committee, warning) for committee, warning in warnings if warning]
+    context = {"area": area, "committees": committees, "warnings": warnings, "can_change": can_change(request)}
     return render(request, "committees/committee_list.html", context)
 
 
@@ -89,10 +133,12 @@ def _committee_page_context(request: HttpRequest, area: Quartier, committee_pk: 
     if detail is None:
         raise Http404(_("This committee does not exist."))
     committee = detail["committee"]
+    composition = composition_of(committee)
     detail.update(
         {
             "area": area,
-            "composition": composition_of(committee),
+            "composition": composition,
+            "composition_warning": composition_warning(composition),
             "can_change": can_change(request),
             "calendar_link_since": staff_calendar_link_since(committee.pk, request.user),  # type: ignore[attr-defined]
         }
@@ -148,6 +194,7 @@ def committee_edit(request: HttpRequest, area: Quartier, committee_pk: int) -> H
         form,
         lambda data: committee_update(committee=committee, data=data, by=request.user),
         _("The committee was saved."),
+        check=lambda saved: composition_warning_now(area, committee),
     )
     if saved is not None:
         return redirect("committee_page", slug=area.slug, committee_pk=committee.pk)
@@ -168,6 +215,7 @@ def _membership_form(
             form,
             lambda data: membership_update(membership=membership, data=data, by=request.user),
             _("The member was saved."),
+            check=lambda saved: composition_warning_now(area, committee),
         )
     else:
         saved = save_form(
@@ -175,6 +223,7 @@ def _membership_form(
             form,
             lambda data: membership_create(committee=committee, data=data, by=request.user),
             _("The member was added."),
+            check=lambda saved: composition_warning_now(area, committee),
         )
     if saved is not None:
         return redirect("committee_page", slug=area.slug, committee_pk=committee.pk)
@@ -182,14 +231,11 @@ def _membership_form(
         if request.method == "POST":
             membership.refresh_from_db()
         title = _("Edit the membership of %(name)s") % {"name": membership.person}
-        account = (
-            None
-            if membership.user_id
-            else {
-                "url": reverse("membership_account", args=[area.slug, committee.pk, membership.pk]),
-                "email": membership.person.email,
-            }
-        )
+        account = {
+            "url": reverse("membership_account", args=[area.slug, committee.pk, membership.pk]),
+            "email": membership.person.email,
+            "user": membership.user,
+        }
         back = reverse("committee_page", args=[area.slug, committee.pk])
         return form_page(request, area, form, title=title, back=back, account=account)
     else:
@@ -209,7 +255,9 @@ def membership_new(request: HttpRequest, area: Quartier, committee_pk: int) -> H
 @area_view(permissions.CHANGE_COMMITTEES)
 def membership_edit(request: HttpRequest, area: Quartier, committee_pk: int, membership_pk: int) -> HttpResponse:
     committee = get_committee_for(area, committee_pk)
-    membership = Membership.objects.filter(committee=committee, pk=membership_pk).select_related("person").first()
+    membership = (
+        Membership.objects.filter(committee=committee, pk=membership_pk).select_related("person", "user").first()
+    )
     if membership is None:
         raise Http404(_("This member does not exist."))
     return _membership_form(request, area, committee, membership)
@@ -218,29 +266,40 @@ def membership_edit(request: HttpRequest, area: Quartier, committee_pk: int, mem
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
 def membership_account(request: HttpRequest, area: Quartier, committee_pk: int, membership_pk: int) -> HttpResponse:
-    """Make the member an account for online voting; they get an email to set their password."""
-    from committees.services.members import member_account_create
+    """The member's voting account: make it by invitation (they get an email to set their password; the account
+    the same person already votes with is used if there is one), or remove it (``action=remove``)."""
+    from committees.services.members import member_account_create, membership_account_remove
 
     committee = get_committee_for(area, committee_pk)
     membership = Membership.objects.filter(committee=committee, pk=membership_pk).select_related("person").first()
     if membership is None:
         raise Http404(_("This member does not exist."))
+    back = redirect("membership_edit", slug=area.slug, committee_pk=committee.pk, membership_pk=membership.pk)
+    if request.POST.get("action") == "remove":
+        try:
+            membership_account_remove(membership=membership, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The account was removed from the membership; the member was told by email."))
+        return back
     address = request.POST.get("email", "").strip()
     try:
         validate_email(address)
     except ValidationError:
         messages.error(request, _("Enter the member's email address, e.g. name@example.org."))
+        return back
+    try:
+        user = member_account_create(membership=membership, email=address, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return back
+    if not user.committee_memberships.exclude(pk=membership.pk).exists():
+        notice = _("The account “%(username)s” was made; %(email)s gets a link to set the password.")
     else:
-        try:
-            user = member_account_create(membership=membership, email=address, by=request.user)
-            messages.success(
-                request,
-                _("The account “%(username)s” was made; %(email)s gets a link to set the password.")
-                % {"username": user.username, "email": address},
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    return redirect("membership_edit", slug=area.slug, committee_pk=committee.pk, membership_pk=membership.pk)
+        notice = _("The member already votes with the account “%(username)s”; it now also votes here.")
+    messages.success(request, notice % {"username": user.username, "email": address})
+    return back
 
 
 urlpatterns = [

@@ -56,7 +56,7 @@ from fonds.models import (
 )
 from quartier.models import FieldOfAction, Quartier, Role, User
 from quartier.services import role_grant
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, user_with_permissions
 from tests.fonds.fixtures import make_application
 
 PERSONAL = ("Ayşe", "Demir", "ayse@example.org", "030 1234", "Uferstraße 3", "Türkisch", "Elternbeirat", "Flyer")
@@ -166,10 +166,10 @@ def test_json_download_holds_the_same(
     assert data["audit_entries"][0]["actor"] == role_users["planung"].get_display_name()
 
 
-def test_note_text_needs_the_permission_to_read_notes(client: Client, area: Quartier, ayse: Person) -> None:
-    reader = UserFactory(username="nur-personen")
-    for perm in ("view_area", "view_persons"):
-        assign_perm(f"quartier.{perm}", reader, area)
+def test_note_text_needs_the_permission_to_read_notes(
+    client: Client, area: Quartier, ayse: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = user_with_permissions(area, {"view_area", "view_persons"}, monkeypatch, username="nur-personen")
     client.force_login(reader)
     html = client.get(url(area, ayse, "daten/")).content.decode()
     assert "Spielplatz" in html and "Vertraulicher Vermerk" not in html
@@ -671,11 +671,9 @@ def test_access_export_shows_no_other_persons_data(
 
 
 def test_data_page_lists_every_kind_and_what_the_role_hides(
-    client: Client, area: Quartier, ayse: Person, everything: dict[str, object]
+    client: Client, area: Quartier, ayse: Person, everything: dict[str, object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reader = UserFactory(username="nur-personen")
-    for perm in ("view_area", "view_persons"):
-        assign_perm(f"quartier.{perm}", reader, area)
+    reader = user_with_permissions(area, {"view_area", "view_persons"}, monkeypatch, username="nur-personen")
     client.force_login(reader)
     html = client.get(url(area, ayse, "daten/")).content.decode()
     assert "Ihre Rolle zeigt nicht:" in html and "Förderanträge" in html and "Ausschussmitgliedschaften" in html

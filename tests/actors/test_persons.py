@@ -12,14 +12,13 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 from openpyxl import load_workbook
 
 from actors.models import Affiliation, ContactNote, Network, NetworkMembership, Organisation, Person
 from actors.services.persons import AffiliationRow, person_create, person_erase, person_update
 from actors.views.persons import vcard_escape, vcard_fold
 from quartier.models import Quartier, User
-from tests.factories import UserFactory
+from tests.factories import user_with_permissions
 
 
 def make(area: Quartier, first: str, last: str, **kwargs: object) -> Person:
@@ -219,11 +218,9 @@ def test_page_shows_contact_data_affiliations_networks_and_contacts(
 
 
 def test_page_hides_note_text_without_the_permission_to_read_notes(
-    client: Client, area: Quartier, role_users: dict[str, User], persons: dict
+    client: Client, area: Quartier, role_users: dict[str, User], persons: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reader = UserFactory(username="nur-personen")
-    for perm in ("view_area", "view_persons"):
-        assign_perm(f"quartier.{perm}", reader, area)
+    reader = user_with_permissions(area, {"view_area", "view_persons"}, monkeypatch, username="nur-personen")
     note = ContactNote.objects.create(
         quartier=area, date="2026-11-02", staff=role_users["gwa"], channel="telefon", topic="Sommerfest", text="Geheim"
     )

@@ -48,3 +48,27 @@ def test_office_makes_its_own_calendar_link_on_the_committee_page(page, visit, b
     token = re.search(r"/kalender/([A-Za-z0-9_-]+)\.ics$", field.input_value())[1]
     assert committee_for_feed_token(token) == jury
     axe_check(page)
+
+
+def test_a_broken_composition_and_a_members_account_in_the_browser(
+    page, visit, navigates, browser_login, area, jury, jurors
+):
+    """The warning of a broken composition rule on the committee page and the list, and a member's account card
+    (issue #15, findings 18 and 1): seen, readable, and the account removed with one click."""
+    from actors.models import Person
+    from committees.models import Membership
+
+    person = Person.objects.create(quartier=area, first_name="Ute", last_name="Amt")
+    Membership.objects.create(committee=jury, person=person, member_type="verwaltung")  # 7 of 8 residents
+    office = user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-user")
+    browser_login(page, office)
+    visit(page, f"/gebiet/{area.slug}/gremien/{jury.pk}/")
+    expect(page.locator(".message--warning")).to_contain_text("87,5 % (7 von 8 stimmberechtigten Mitgliedern)")
+    visit(page, f"/gebiet/{area.slug}/gremien/")
+    expect(page.locator(".message--warning")).to_contain_text(jury.name)
+    visit(page, f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/{jurors[0].pk}/")
+    expect(page.get_by_role("combobox", name="Konto")).to_have_count(0)  # no account is ever picked
+    with navigates(page):
+        page.get_by_role("button", name="Konto von dieser Mitgliedschaft entfernen").click()
+    expect(page.get_by_role("status")).to_contain_text("Das Konto wurde von der Mitgliedschaft entfernt")
+    expect(page.get_by_label("E-Mail-Adresse des Mitglieds")).to_be_visible()

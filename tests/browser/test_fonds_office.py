@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from committees.models import Ballot
 from committees.services.ballots import vote_cast
-from committees.services.members import sync_member_permissions
 from fonds.models import Application, Status
 from fonds.services.applications import application_submit
 from tests.fonds.fixtures import make_application
@@ -21,7 +20,6 @@ pytestmark = pytest.mark.browser
 def test_an_application_is_checked_voted_on_and_approved(
     page, new_page, visit, navigates, axe_check, browser_login, area, aktionsfonds, applicant, jurors, staff
 ) -> None:
-    sync_member_permissions(committee=aktionsfonds.committee)
     application = make_application(aktionsfonds, person=applicant, costs=("800.00", "250.00"))
     application_submit(application=application, by=None)
     ballot = Ballot.objects.create(

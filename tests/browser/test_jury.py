@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 from actors.models import Person
 from committees.models import Ballot, Committee, Membership, Participation, Vote
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
-from committees.services.members import sync_member_permissions
 from tests.browser.fixtures import german
 from tests.factories import UserFactory
 
@@ -33,7 +32,6 @@ def jury_ballot(area):
                 committee=jury, person=person, user=UserFactory(username=f"jury{number}"), member_type="bewohner"
             )
         )
-    sync_member_permissions(committee=jury)
     ballot = Ballot.objects.create(
         committee=jury, title="Aktionsfonds November", deadline=timezone.now() + datetime.timedelta(days=5)
     )

@@ -131,6 +131,32 @@ def test_existing_jury_accounts_are_reused(area: Quartier, staff: list[User], ac
     assert Membership.objects.filter(user=existing, committee__quartier=area).count() == 1
 
 
+@pytest.mark.parametrize("kind", ["staff role", "administrator", "another person's"])
+def test_the_demo_binds_no_account_the_rule_refuses(
+    area: Quartier, other_area: Quartier, staff: list[User], actors: None, kind: str
+) -> None:
+    """The demo binds the jurors' accounts through the same rule as the office (finding 1 of issue #15)."""
+    from django.core.exceptions import ValidationError
+
+    from actors.models import Person
+    from quartier.models import Role
+    from tests.factories import user_with_role
+
+    if kind == "staff role":
+        existing = user_with_role(other_area, Role.PLANUNG, username="jury3")
+    elif kind == "administrator":
+        existing = UserFactory(username="jury3", is_staff=True)
+    else:
+        existing = UserFactory(username="jury3")
+        elsewhere = Committee.objects.create(quartier=other_area, name="Jury Nordstadt", kind="jury")
+        person = Person.objects.create(quartier=other_area, first_name="Ada", last_name="Nord", is_resident=True)
+        Membership.objects.create(committee=elsewhere, person=person, user=existing, member_type="bewohner")
+    with pytest.raises(ValidationError):
+        seed_committees(area=area, scale="small", staff=staff, rng=rng(7))
+    assert not Committee.objects.filter(quartier=area).exists()
+    assert not Membership.objects.filter(user=existing, committee__quartier=area).exists()
+
+
 def test_one_open_ballot_where_jury1_has_not_voted(area: Quartier, seeded: object) -> None:
     ballot = Ballot.objects.get(committee__quartier=area, status=Ballot.Status.OPEN)
     now = timezone.now()

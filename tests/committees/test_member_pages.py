@@ -9,7 +9,6 @@ from django.test import Client
 
 from committees.models import Ballot, Committee, Membership, Participation, Vote
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
-from committees.services.members import sync_member_permissions
 from quartier.models import User
 from tests.committees.fixtures import NOW, make_ballot
 from tests.factories import UserFactory
@@ -17,7 +16,6 @@ from tests.factories import UserFactory
 
 @pytest.fixture
 def ballot(jury: Committee, jurors: list[Membership]) -> Ballot:
-    sync_member_permissions(committee=jury)
     return ballot_open(ballot=make_ballot(jury, items=2), by=UserFactory(), now=NOW)
 
 
@@ -112,7 +110,6 @@ def test_nobody_else_sees_or_uses_a_committee_ballot(
             user=UserFactory(),
             member_type="bewohner",
         )
-        sync_member_permissions(committee=council)
         user = member.user
     else:
         user = UserFactory()
@@ -128,7 +125,6 @@ def test_nobody_else_sees_or_uses_a_committee_ballot(
 
 
 def test_a_draft_ballot_is_not_shown_to_members(client: Client, jury: Committee, juror: Membership) -> None:
-    sync_member_permissions(committee=jury)
     draft = make_ballot(jury)
     assert client.get(f"/abstimmungen/{draft.pk}/").status_code == 404
 
@@ -139,7 +135,6 @@ def test_a_membership_that_ended_loses_access(
     juror.end = datetime.date(2020, 1, 1)
     juror.start = datetime.date(2018, 1, 1)
     juror.save()
-    sync_member_permissions(committee=jury)
     assert client.get(f"/abstimmungen/{ballot.pk}/").status_code == 404
 
 

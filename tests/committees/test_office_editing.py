@@ -10,7 +10,6 @@ import datetime
 import pytest
 from django.test import Client
 from django.utils import timezone
-from guardian.models import UserObjectPermission
 
 from actors.models import Person
 from committees.models import AgendaItem, Attendance, Ballot, Committee, Meeting, Membership
@@ -83,17 +82,22 @@ def test_a_refused_committee_says_why_and_saves_nothing(
 def test_adding_a_member_with_an_account_lets_them_vote_and_ending_the_term_takes_it_away(
     gwa: Client, area: Quartier, jury: Committee
 ) -> None:
-    person = Person.objects.create(quartier=area, first_name="Lena", last_name="Kaya", is_resident=True)
-    account = UserFactory(username="lena")
+    person = Person.objects.create(
+        quartier=area, first_name="Lena", last_name="Kaya", is_resident=True, email="lena@example.org"
+    )
     url = f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/neu/"
-    data = {"person": person.pk, "member_type": "bewohner", "voting": "on", "user": account.pk, "start": "2026-01-01"}
+    data = {"person": person.pk, "member_type": "bewohner", "voting": "on", "start": "2026-01-01"}
     assert gwa.post(url, data).status_code == 302
     membership = Membership.objects.get(committee=jury, person=person)
-    assert is_committee_member(account, jury.pk)
     edit = f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/{membership.pk}/"
+    assert gwa.post(edit + "konto/", {"email": "lena@example.org"}).status_code == 302
+    account = User.objects.get(email="lena@example.org")
+    assert is_committee_member(account, jury.pk)
     yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     assert gwa.post(edit, {**data, "end": yesterday}).status_code == 302
-    assert not UserObjectPermission.objects.filter(user=account, object_pk=str(jury.pk)).exists()
+    assert not is_committee_member(User.objects.get(pk=account.pk), jury.pk)
+    membership.refresh_from_db()
+    assert membership.user == account  # the term ended; the account stays the member's
 
 
 def test_member_refusals(gwa: Client, area: Quartier, other_area: Quartier, jury: Committee, jurors: list) -> None:

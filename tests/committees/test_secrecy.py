@@ -296,9 +296,6 @@ def test_voting_and_closing_a_secret_ballot_send_no_task_or_mail_and_log_no_choi
 def test_the_members_page_with_their_secret_vote_is_never_stored_by_a_browser_or_proxy(
     client: Client, jury: Committee, jurors: list[Membership]
 ) -> None:
-    from committees.services.members import sync_member_permissions
-
-    sync_member_permissions(committee=jury)
     ballot = open_ballot(jury)
     item = ballot.items.get()
     vote(jurors[0], item, "ja")

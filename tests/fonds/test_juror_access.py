@@ -9,7 +9,6 @@ from django.test import Client
 
 from committees.models import Ballot, Committee
 from committees.services.ballots import ballot_open
-from committees.services.members import sync_member_permissions
 from fonds.models import Attachment
 from fonds.services.applications import application_put_forward
 from tests.committees.fixtures import NOW
@@ -34,7 +33,6 @@ def test_a_juror_reads_the_application_without_the_applicants_contact_data(
 ) -> None:
     applicant.email, applicant.phone = "aylin@example.org", "0151 2345678"
     applicant.save()
-    sync_member_permissions(committee=aktionsfonds.committee)
     application = make_application(aktionsfonds, person=applicant, costs=("800.00", "250.00"))
     application.attachments.create(
         file=ContentFile(b"%PDF-1.4 Angebot", name="a.pdf"), name="Angebot Zelt.pdf", content_type="application/pdf",
@@ -67,7 +65,6 @@ def test_nobody_else_reads_it_through_a_ballot(
     jurors,
     staff,
 ) -> None:
-    sync_member_permissions(committee=aktionsfonds.committee)
     on_ballot = make_application(aktionsfonds, person=applicant, costs=("800.00",))
     elsewhere = make_application(aktionsfonds, person=applicant, costs=("700.00",), title="Anderes")
     ballot = ballot_with(aktionsfonds, on_ballot, staff)
@@ -88,7 +85,6 @@ def test_the_juror_page_query_count_does_not_grow(
     staff,
     assert_constant_queries,
 ) -> None:
-    sync_member_permissions(committee=aktionsfonds.committee)
     application = make_application(aktionsfonds, person=applicant, costs=("800.00",))
     ballot = ballot_with(aktionsfonds, application, staff)
     client.force_login(jurors[0].user)
@@ -112,7 +108,6 @@ def test_members_see_their_meetings_and_read_the_applications_on_the_agenda(
 
     from committees.models import Meeting
 
-    sync_member_permissions(committee=aktionsfonds.committee)
     application = eligible(make_application(aktionsfonds, person=applicant, costs=("900.00",)), staff)
     meeting = Meeting.objects.create(
         committee=aktionsfonds.committee, starts_at=timezone.now() + datetime.timedelta(days=5), place="Büro"
