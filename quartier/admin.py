@@ -34,6 +34,9 @@ def _refuse_bound_account(user: User | None) -> None:
 
 
 class UserForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        formfield_callback = dates.formfield
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("is_staff") or cleaned.get("is_superuser"):

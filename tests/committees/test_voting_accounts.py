@@ -20,6 +20,7 @@ from django.test import Client
 
 from actors.models import Person
 from committees.models import Ballot, Committee, Membership, SecretVote, Vote
+from committees.selectors import item_states
 from committees.services.ballots import ballot_open, vote_cast, voter_tag_of
 from committees.services.committees import membership_update
 from committees.services.members import (
@@ -100,7 +101,9 @@ def test_staff_cannot_rebind_a_jurors_account_to_vote_in_their_name(
     # The member's vote is untouched.
     if secret:
         [stored] = SecretVote.objects.filter(item=item)
-        assert stored.choice == "ja" and stored.voter_tag == voter_tag_of(ballot, victim, item)
+        assert stored.voter_tag == voter_tag_of(ballot, victim, item)
+        [state] = item_states(Ballot.objects.get(pk=ballot.pk), victim)  # unsealed for the member alone
+        assert state.my_choice == "ja"
     else:
         assert [vote.choice for vote in Vote.objects.filter(item=item)] == ["ja"]
     assert not Membership.objects.filter(user=own).exists()
