@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, Membership
+from committees.services.conflicts import conflicts_refresh
 from committees.services.members import sync_member_permissions
 from quartier.audit import acting_as
 from quartier.models import Quartier, User, periods_overlap
@@ -63,6 +64,7 @@ def membership_create(*, committee: Committee, data: dict[str, object], by: User
     with acting_as(by):
         membership.save()
     sync_member_permissions(committee=committee)
+    conflicts_refresh(committees=[committee.pk])
     return membership
 
 
@@ -77,4 +79,5 @@ def membership_update(*, membership: Membership, data: dict[str, object], by: Us
     with acting_as(by):
         membership.save()
     sync_member_permissions(committee=membership.committee)
+    conflicts_refresh(committees=[membership.committee_id])
     return membership
