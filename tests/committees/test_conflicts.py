@@ -534,3 +534,69 @@ def test_a_flag_points_at_exactly_one_item(aktionsfonds: Fund, staff: dict, juro
         ConflictFlag.objects.create(item=ballot_item, agenda_item=agenda_item, membership=jurors[1], reason="x")
     with pytest.raises(IntegrityError), transaction.atomic():
         ConflictFlag.objects.create(membership=jurors[1], reason="x")
+
+
+def test_addresses_are_compared_folded() -> None:
+    from committees.services.conflicts import AddressKey, address_key, same_address
+
+    assert address_key("Kanalstraße 12\n10999 Berlin") == AddressKey("kanalstr12", "10999")
+    assert address_key("Kanal Str. 12a") == AddressKey("kanalstr12a", "")
+    assert address_key("10999 Berlin") is None  # no street, no match
+    assert address_key("") is None
+    assert same_address(address_key("Kanalstr. 12"), address_key("Kanalstraße 12, 10999 Berlin"))
+    assert not same_address(address_key("Strandweg 1"), address_key("Strandstraße 1"))
+    assert not same_address(None, None)
+
+
+@pytest.mark.parametrize("secret", [False, True])
+def test_an_unanswered_flag_withdraws_even_a_secret_vote_at_the_close(
+    area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership], role_users: dict, secret: bool
+) -> None:
+    applicant = Person.objects.create(quartier=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
+    ballot = draft_ballot(aktionsfonds.committee)
+    Ballot.objects.filter(pk=ballot.pk).update(secret=secret)
+    application = eligible(make_application(aktionsfonds, person=applicant), staff)
+    application_put_forward(application=application, ballot=ballot, by=staff["gwa"])
+    ballot = ballot_open(ballot=ballot, by=staff["gwa"], now=NOW)
+    item = ballot.items.get()
+    for member, choice in zip(jurors[:5], ["ja", "ja", "ja", "ja", "nein"], strict=True):
+        vote_cast(item=item, membership=member, choice=choice, by=member.user, now=NOW)
+    person_update(person=jurors[0].person, data={"address": "Hofweg 1, 10999 Berlin"}, by=role_users["gwa"])
+    ballot_close(ballot=ballot, by=None, now=LATER)
+    item.refresh_from_db()
+    assert (item.yes, item.no, item.recusals) == (3, 1, 1)
+    assert item.result == Result.REJECTED  # 3 of the 6 not recused is not more than half
+    assert item.result_reason == "abgelehnt: 3 Ja, nötig sind 4 von 6 Mitgliedern (1 befangen)"
+    application.refresh_from_db()
+    assert application.status == "abgelehnt"
+
+
+def test_the_meeting_page_and_the_minutes_keep_a_constant_number_of_queries_with_conflicts(
+    client: Client,
+    area: Quartier,
+    aktionsfonds: Fund,
+    staff: dict,
+    jurors: list[Membership],
+    role_users: dict[str, User],
+    assert_constant_queries: object,
+) -> None:
+    item = meeting_with_application(aktionsfonds, staff, person=jurors[0].person)
+    meeting = item.meeting
+    begin(meeting, jurors)
+    client.force_login(role_users["gwa"])
+    added = iter(range(100))
+
+    def grow() -> None:
+        for _ in range(3):
+            number = next(added)
+            extra = meeting.items.create(position=10 + number, title=f"Punkt {number}")
+            for member in jurors[1:3]:
+                ConflictFlag.objects.create(agenda_item=extra, membership=member, reason="In der Sitzung erklärt.",
+                                            status=CONFIRMED)  # fmt: skip
+            ConflictFlag.objects.create(agenda_item=extra, membership=jurors[3], reason="Hinweis")
+
+    assert_constant_queries(lambda: client.get(f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/"), grow)  # type: ignore[operator]
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
+    assert_constant_queries(  # type: ignore[operator]
+        lambda: client.get(f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/protokoll.pdf"), grow
+    )

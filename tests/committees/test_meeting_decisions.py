@@ -301,3 +301,37 @@ def test_the_service_refuses_decisions_before_the_meeting_has_begun(
         agenda_item_update(item=item, data={"deferred": True}, by=role_users["gwa"])
     item.refresh_from_db()
     assert item.result == ""
+
+
+def test_ballot_and_meeting_results_say_why_alike_on_every_page(
+    client: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
+) -> None:
+    from committees.services.ballots import ballot_close, ballot_open, vote_cast
+    from committees.services.members import sync_member_permissions
+    from tests.committees.fixtures import NOW, make_ballot
+    from tests.committees.test_minutes_pdf import pdf_text
+
+    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=role_users["gwa"], now=NOW)
+    ballot_item = ballot.items.get()
+    for member, choice in zip(jurors[:4], ["ja", "ja", "ja", "nein"], strict=True):
+        vote_cast(item=ballot_item, membership=member, choice=choice, by=member.user, now=NOW)
+    ballot_close(ballot=ballot, by=None, now=NOW + datetime.timedelta(days=3))
+    meeting = held_meeting(jury, jurors[:5])
+    item = meeting.items.get()
+    agenda_item_update(item=item, data={"yes": 3, "no": 1, "abstain": 1}, by=role_users["gwa"])
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.APPROVED)
+    reason = "abgelehnt: 3 Ja, nötig sind 4 von 7 Mitgliedern"
+
+    public = client.get(f"/oeffentlich/{area.slug}/gremien/").content.decode()
+    assert public.count(reason) == 2  # the circular resolution and the meeting's decision
+    client.force_login(role_users["koordination"])
+    assert reason in client.get(f"/gebiet/{area.slug}/gremien/abstimmungen/{ballot.pk}/").content.decode()
+    assert reason in client.get(f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/").content.decode()
+    later = Meeting.objects.create(committee=jury, starts_at=timezone.now() + 96 * HOUR, place="Büro")
+    text = pdf_text(client.get(f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/protokoll.pdf").content)
+    assert reason in text
+    text = pdf_text(client.get(f"/gebiet/{area.slug}/gremien/sitzungen/{later.pk}/protokoll.pdf").content)
+    assert reason in text  # the ballot as a circular resolution of the next meeting
+    sync_member_permissions(committee=jury)
+    client.force_login(jurors[0].user)
+    assert reason in client.get(f"/abstimmungen/{ballot.pk}/").content.decode()
