@@ -425,8 +425,8 @@ class ConflictFlag(models.Model):
             ),
         ]
 
-    def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.membership.committee.quartier_id}
-
     def __str__(self) -> str:
         return self.reason
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.membership.committee.quartier_id}
