@@ -191,10 +191,11 @@ def conflict_declare(
     if membership.committee_id != ballot.committee_id or membership.user_id != by.pk:
         raise PermissionDenied(_("You are not a member of this committee."))
     _recuse(ballot, item, membership)
-    ConflictFlag.objects.update_or_create(
+    ConflictFlag.objects.update_or_create(  # a flagged conflict keeps the reasons it was flagged for
         item=item,
         membership=membership,
-        defaults={"status": ConflictFlag.Status.CONFIRMED, "reason": _("Declared by the member.")},
+        defaults={"status": ConflictFlag.Status.CONFIRMED},
+        create_defaults={"status": ConflictFlag.Status.CONFIRMED, "reason": _("Declared by the member.")},
     )
 
 

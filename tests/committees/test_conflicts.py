@@ -600,3 +600,13 @@ def test_the_meeting_page_and_the_minutes_keep_a_constant_number_of_queries_with
     assert_constant_queries(  # type: ignore[operator]
         lambda: client.get(f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/protokoll.pdf"), grow
     )
+
+
+def test_confirming_a_flag_keeps_its_reason(aktionsfonds: Fund, staff: dict, jurors: list[Membership]) -> None:
+    item = on_ballot(make_application(aktionsfonds, person=jurors[0].person), staff)
+    conflict_declare(item=item, membership=jurors[0], by=jurors[0].user, now=NOW)
+    conflict_declare(item=item, membership=jurors[1], by=jurors[1].user, now=NOW)
+    assert flags(item=item) == [
+        (jurors[0].pk, CONFIRMED, "Sie sind die antragstellende Person."),
+        (jurors[1].pk, CONFIRMED, "Vom Mitglied erklärt."),
+    ]

@@ -335,3 +335,24 @@ def test_ballot_and_meeting_results_say_why_alike_on_every_page(
     sync_member_permissions(committee=jury)
     client.force_login(jurors[0].user)
     assert reason in client.get(f"/abstimmungen/{ballot.pk}/").content.decode()
+
+
+def test_the_migration_keeps_the_basis_of_ballots_closed_before_it(jury: Committee, jurors: list[Membership]) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from committees.models import BallotItem
+    from committees.services.ballots import ballot_close, ballot_open, vote_cast
+    from tests.committees.fixtures import NOW, make_ballot
+
+    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=None, now=NOW)
+    for member in jurors[:5]:
+        vote_cast(item=ballot.items.get(), membership=member, choice="ja", by=member.user, now=NOW)
+    ballot_close(ballot=ballot, by=None, now=NOW + datetime.timedelta(days=3))
+    BallotItem.objects.update(basis=None)  # as a ballot closed before the basis was kept
+    assert BallotItem.objects.get().result_reason == ""
+    import_module("committees.migrations.0003_decision_basis_and_meeting_conflicts").keep_the_basis_of_closed_ballots(
+        apps, None
+    )
+    assert BallotItem.objects.get().result_reason == "angenommen: 5 Ja, nötig sind 4 von 7 Mitgliedern"
