@@ -23,6 +23,7 @@ class CommitteesConfig(AppConfig):
             models.AgendaItem,
             models.Attendance,
             models.BallotItem,
+            models.ConflictFlag,  # who recorded a recusal in a meeting, or declared one
         ):
             auditlog.register(model, exclude_fields=reverse_relations(model))
         # The salt of an open secret ballot stays out of the log as well (with SECRET_KEY it finds the votes).

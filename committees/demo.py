@@ -9,8 +9,11 @@ as the office's (``committees.services.members.check_account_binding``): a
 staff or administrator's account, or another person's, is refused.
 
 Meetings, agenda items and attendance are written with ``bulk_create``; their
-vote counts come from the members present and their results from
-``committees.rules.decide``, so minutes and rules agree. Online ballots go
+vote counts come from the members present, recusals are rows per member and
+item (confirmed ``ConflictFlag``s, as the office records them), and results
+and their basis come from ``committees.rules.explain`` over the same tally the
+meeting service builds, so minutes and rules agree; a meeting without quorum
+votes on nothing (its items are deferred, the one outcome chosen by hand). Online ballots go
 through the real services (``ballot_open``, ``vote_cast``, ``conflict_declare``,
 ``ballot_close``) wherever the voter has an account; earlier terms' jurors have
 none, so their votes are written as the service would write them and the ballot
@@ -51,8 +54,9 @@ from committees.models import (
     SecretVote,
     Vote,
 )
-from committees.rules import Tally, decide, has_quorum
+from committees.rules import Rules, Tally, basis_of, explain, has_quorum, vote_holders
 from committees.services.ballots import ballot_close, ballot_open, conflict_declare, sealed_vote, vote_cast
+from committees.services.conflicts import Applicant, conflict_reasons
 from committees.services.members import check_account_binding
 from quartier.models import Quartier, User
 
@@ -372,7 +376,9 @@ def committee_counts(area: Quartier) -> dict[str, int]:
         "votes": Vote.objects.filter(item__ballot__committee__in=committees).count(),
         "secret_votes": SecretVote.objects.filter(item__ballot__committee__in=committees).count(),
         "participations": Participation.objects.filter(item__ballot__committee__in=committees).count(),
-        "conflict_flags": ConflictFlag.objects.filter(item__ballot__committee__in=committees).count(),
+        "conflict_flags": ConflictFlag.objects.filter(
+            Q(item__ballot__committee__in=committees) | Q(agenda_item__meeting__committee__in=committees)
+        ).count(),
     }
 
 
@@ -730,14 +736,29 @@ class _Seeder:
         support: float,
         organisation: Organisation | None = None,
     ) -> str:
-        """Vote on ``item`` with the ``voters`` present; members of the applying organisation are recused."""
+        """Vote on ``item`` with the ``voters`` present; members of the applying organisation are recused (the
+        finder's reason), now and then another member declares a conflict in the meeting. The recusals are
+        rows, the result and its basis come from the rules."""
         rng = self.rng
-        recused = [
-            member
-            for member in voters
-            if (organisation is not None and organisation.pk in self.orgs_of.get(member.person_id, set()))
-            or rng.random() < 0.02
-        ]
+        applicant = (
+            Applicant(organisation_id=organisation.pk, organisation_name=organisation.name) if organisation else None
+        )
+        recused: list[tuple[Membership, str]] = []
+        for member in voters:
+            reasons = (
+                conflict_reasons(
+                    person_id=member.person_id,
+                    address=None,
+                    organisation_ids=self.orgs_of.get(member.person_id, set()),
+                    applicant=applicant,
+                )
+                if applicant
+                else []
+            )
+            if reasons:
+                recused.append((member, "\n".join(reasons)))
+            elif rng.random() < 0.02:
+                recused.append((member, gettext("Declared in the meeting.")))
         yes = no = abstain = 0
         for _member in range(len(voters) - len(recused)):
             draw = rng.random()
@@ -747,10 +768,15 @@ class _Seeder:
                 yes += 1
             else:
                 no += 1
-        tally = Tally(yes=yes, no=no, abstain=abstain, recused=len(recused), eligible=eligible)
+        tally = Tally.in_meeting(
+            yes=yes, no=no, abstain=abstain, recused=len(recused), eligible=eligible, present=len(voters)
+        )
+        rules = Rules.of(committee)
         item.yes, item.no, item.abstain, item.recusals = yes, no, abstain, len(recused)
-        item.result = decide(committee, tally)
-        for member in recused:
+        item.result = explain(rules, tally).result
+        item.basis = basis_of(rules, tally)
+        self.recusal_rows += [(item, member, reason) for member, reason in recused]
+        for member, _reason in recused:
             person = self.persons[member.person_id]
             item.minutes += f" {person} erklärt sich für befangen und nimmt an Beratung und Abstimmung nicht teil."
         item.minutes = item.minutes.strip()
@@ -760,6 +786,7 @@ class _Seeder:
         self.meeting_rows: list[Meeting] = []
         self.item_rows: list[AgendaItem] = []
         self.attendance_rows: list[Attendance] = []
+        self.recusal_rows: list[tuple[AgendaItem, Membership, str]] = []
         for key, committee in (("council", self.council), ("jury", self.jury)):
             previous: Meeting | None = None
             granted: dict[int, int] = {}  # year -> euros granted by the jury at meetings
@@ -770,6 +797,13 @@ class _Seeder:
         Meeting.objects.bulk_create(self.meeting_rows, batch_size=BATCH)
         AgendaItem.objects.bulk_create(self.item_rows, batch_size=BATCH)
         Attendance.objects.bulk_create(self.attendance_rows, batch_size=BATCH)
+        ConflictFlag.objects.bulk_create(
+            [
+                ConflictFlag(agenda_item=item, membership=member, reason=reason, status=ConflictFlag.Status.CONFIRMED)
+                for item, member, reason in self.recusal_rows
+            ],
+            batch_size=BATCH,
+        )
 
     def _last_meeting(self, committee: Committee) -> Meeting | None:
         held = [meeting for meeting in self.meeting_rows if meeting.committee is committee]
@@ -807,13 +841,10 @@ class _Seeder:
             Attendance(meeting=meeting, membership=member, status=status[member.pk]) for member in term.members
         ]
         present = [member for member in term.members if status[member.pk] == PRESENT]
-        voters = [
-            member
-            for member in present
-            if member.voting or (member.deputy_of_id is not None and status[member.deputy_of_id] != PRESENT)
-        ]
+        holders = vote_holders(term.members, {member.pk for member in present})
+        voters = [member for member in present if member.pk in holders]
         eligible = len(term.voting)
-        quorate = has_quorum(committee, Tally(yes=len(voters), no=0, abstain=0, recused=0, eligible=eligible))
+        quorate = has_quorum(committee, Tally.in_meeting(eligible=eligible, present=len(voters)))
         items: list[AgendaItem] = []
 
         def add(title: str, description: str = "", minutes: str = "") -> AgendaItem:
@@ -850,8 +881,8 @@ class _Seeder:
         def decided(
             item: AgendaItem, support: float, adopted: str, rejected: str, org: Organisation | None = None
         ) -> str:
-            if not quorate:
-                item.result = Result.NO_QUORUM
+            if not quorate:  # nothing is voted on: deferred, the one outcome chosen by hand
+                item.result = Result.DEFERRED
                 item.decision = NO_QUORUM_DECISION
                 return item.result
             result = self._vote_item(committee, item, voters, eligible, support, org)

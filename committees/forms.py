@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Person
-from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership
+from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership, Result
 from quartier import dates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -68,16 +68,33 @@ class AgendaItemForm(forms.ModelForm):
 
 
 class MinutesForm(forms.ModelForm):
-    """The minutes of one agenda item: what was said and what was decided."""
+    """The minutes of one agenda item: what was said, and the counts of the vote. The result is computed from
+    the counts by the committee's rules; only "deferred" is chosen by hand. Recusals are recorded per member."""
+
+    deferred = forms.BooleanField(
+        label=_("Deferred / not voted on"),
+        required=False,
+        help_text=_("Tick this when the committee did not vote on the item; leave the counts empty then."),
+    )
 
     class Meta:
         model = AgendaItem
-        fields = ["minutes", "decision", "yes", "no", "abstain", "recusals", "result"]
+        fields = ["minutes", "decision", "yes", "no", "abstain"]
         widgets = {
             "minutes": forms.Textarea(attrs={"rows": 4}),
             "decision": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {"decision": _("The wording of the resolution, if the committee voted.")}
+        help_texts = {
+            "decision": _("The wording of the resolution, if the committee voted."),
+            "abstain": _(
+                "The result follows from the counts, the voting members present and the committee's rules. "
+                "Record recusals above, member by member."
+            ),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deferred"].initial = self.instance.result == Result.DEFERRED
 
 
 class AttendanceForm(forms.Form):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership
+from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, ConflictFlag, Meeting, Membership
 from committees.rules import Tally, has_quorum
 from committees.selectors import previous_meeting
 from quartier.models import Quartier, running_on
@@ -34,7 +34,7 @@ class Minutes:
     present: list[Attendee] = field(default_factory=list)  # voting ones first
     excused: list[Attendee] = field(default_factory=list)
     absent: list[Attendee] = field(default_factory=list)
-    items: list[AgendaItem] = field(default_factory=list)  # in order
+    items: list[AgendaItem] = field(default_factory=list)  # in order, each with ``recused_names``
     circular: list[BallotItem] = field(default_factory=list)  # items of ballots closed since the previous meeting
 
     @property
@@ -74,9 +74,9 @@ class Minutes:
 
 
 def meeting_quorum(committee: Committee, *, present: int, eligible: int) -> bool:
-    """The committee's quorum rule applied to a meeting: ``present`` voting members take part out of
-    ``eligible`` (its voting members on the day)."""
-    return has_quorum(committee, Tally(yes=present, no=0, abstain=0, recused=0, eligible=eligible))
+    """The committee's quorum rule applied to a meeting: ``present`` votes present (voting members and
+    deputies standing in) out of ``eligible`` (its voting members on the day)."""
+    return has_quorum(committee, Tally.in_meeting(eligible=eligible, present=present))
 
 
 def meeting_of_area(area: Quartier, meeting_pk: int) -> Meeting | None:
@@ -97,6 +97,7 @@ ITEM_FIELDS = (
     "abstain",
     "recusals",
     "result",
+    "basis",
     "ballot__title",
     "ballot__closed_at",
     "ballot__secret",
@@ -158,10 +159,26 @@ def _attendees(meeting: Meeting) -> tuple[list[Attendee], list[Attendee], list[A
     return present, excused, absent
 
 
+def _with_recusals(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda items in order, each with the names of the members recorded as recused from it. Two queries."""
+    items = list(meeting.items.order_by("position"))
+    recused: dict[int, list[str]] = {}
+    for flag in (
+        ConflictFlag.objects.filter(agenda_item__meeting=meeting, status=ConflictFlag.Status.CONFIRMED)
+        .select_related("membership__person")
+        .order_by("membership__person__last_name", "membership__person__first_name", "pk")
+    ):
+        recused.setdefault(flag.agenda_item_id, []).append(str(flag.membership.person))
+    for item in items:
+        item.recused_names = recused.get(item.pk, [])
+    return items
+
+
 def minutes_of(meeting: Meeting) -> Minutes:
     """Everything the minutes of ``meeting`` show: the committee, the meeting, who attended, the quorum,
-    the agenda items with minutes and decisions, the circular resolutions since the previous meeting and
-    the approval. Five queries (fetch ``meeting`` with ``meeting_of_area`` for its committee and approval)."""
+    the agenda items with minutes, decisions and recusals, the circular resolutions since the previous
+    meeting and the approval. Six queries (fetch ``meeting`` with ``meeting_of_area`` for its committee and
+    approval)."""
     committee = meeting.committee
     on = timezone.localdate(meeting.starts_at)
     eligible = Membership.objects.filter(committee_id=committee.pk, voting=True).filter(running_on(on)).count()
@@ -175,6 +192,6 @@ def minutes_of(meeting: Meeting) -> Minutes:
         present=present,
         excused=excused,
         absent=absent,
-        items=list(meeting.items.order_by("position")),
+        items=_with_recusals(meeting),
         circular=circular_resolutions(meeting, previous),
     )

@@ -150,6 +150,39 @@ class LinkedObject(models.Model):
         abstract = True
 
 
+class Result(models.TextChoices):
+    ADOPTED = "angenommen", _("Adopted")
+    REJECTED = "abgelehnt", _("Rejected")
+    DEFERRED = "vertagt", _("Deferred")
+    NO_QUORUM = "nicht_beschlussfaehig", _("No quorum")
+
+
+class DecidedItem(models.Model):
+    """The decision of an agenda or ballot item: counts, result and the basis it was computed on."""
+
+    yes = models.PositiveSmallIntegerField(_("yes"), null=True, blank=True)
+    no = models.PositiveSmallIntegerField(_("no"), null=True, blank=True)
+    abstain = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)
+    # Counted from the recorded recusals, never typed.
+    recusals = models.PositiveSmallIntegerField(_("recusals"), null=True, blank=True)
+    # Computed by committees.rules from the counts, never chosen (only "deferred" is chosen by hand).
+    result = models.CharField(_("result"), max_length=25, choices=Result.choices, blank=True)
+    # What the result was computed on: the committee's rules then, its voting members and (in a meeting) the
+    # votes present (committees.rules.basis_of). Empty for results recorded before it was kept.
+    basis = models.JSONField(_("basis of the decision"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def result_reason(self) -> str:
+        """Why the result is what it is, with the numbers ("abgelehnt: 3 Ja, nötig sind 4 von 7 Mitgliedern")."""
+        from committees.rules import stored_decision
+
+        decision = stored_decision(self)
+        return decision.reason if decision else ""
+
+
 class Meeting(models.Model):
     class Status(models.TextChoices):
         PLANNED = "geplant", _("Planned")
@@ -194,25 +227,13 @@ class Meeting(models.Model):
         return {"quartier_id": self.committee.quartier_id}
 
 
-class Result(models.TextChoices):
-    ADOPTED = "angenommen", _("Adopted")
-    REJECTED = "abgelehnt", _("Rejected")
-    DEFERRED = "vertagt", _("Deferred")
-    NO_QUORUM = "nicht_beschlussfaehig", _("No quorum")
-
-
-class AgendaItem(LinkedObject):
+class AgendaItem(LinkedObject, DecidedItem):
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
     decision = models.TextField(_("decision"), blank=True)
-    yes = models.PositiveSmallIntegerField(_("yes"), null=True, blank=True)
-    no = models.PositiveSmallIntegerField(_("no"), null=True, blank=True)
-    abstain = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)
-    recusals = models.PositiveSmallIntegerField(_("recusals"), null=True, blank=True)
-    result = models.CharField(_("result"), max_length=25, choices=Result.choices, blank=True)
 
     class Meta:
         verbose_name = _("agenda item")
@@ -297,17 +318,13 @@ class Ballot(models.Model):
         return {"quartier_id": self.committee.quartier_id}
 
 
-class BallotItem(LinkedObject):
+class BallotItem(LinkedObject, DecidedItem):
+    """An item of a ballot. Its decision (``DecidedItem``) is written once, when the ballot closes."""
+
     ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    # Written once, when the ballot closes; never changed afterwards.
-    yes = models.PositiveSmallIntegerField(_("yes"), null=True, blank=True)
-    no = models.PositiveSmallIntegerField(_("no"), null=True, blank=True)
-    abstain = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)
-    recusals = models.PositiveSmallIntegerField(_("recusals"), null=True, blank=True)
-    result = models.CharField(_("result"), max_length=25, choices=Result.choices, blank=True)
 
     class Meta:
         verbose_name = _("ballot item")
@@ -393,26 +410,45 @@ class Participation(models.Model):
 
 
 class ConflictFlag(models.Model):
-    """A possible conflict of interest of a member for an item, flagged automatically; the member
-    confirms it (and is then recused) or dismisses it before voting on the item."""
+    """A conflict of interest of a member for one item: of a ballot (``item``) or of a meeting's agenda
+    (``agenda_item``), exactly one of them.
+
+    Flagged by ``committees.services.conflicts`` (the reasons in ``reason``, one a line), or declared. On a
+    ballot the member confirms a flag (and is recused) or dismisses it before voting; in a meeting the office
+    records it: confirmed is the member's recusal from the item (left the room, did not vote), dismissed that
+    they took part. Confirmed flags are never undone by a recomputation."""
 
     class Status(models.TextChoices):
         FLAGGED = "flagged", _("To be confirmed")
         CONFIRMED = "confirmed", _("Confirmed")
         DISMISSED = "dismissed", _("Dismissed")
 
-    item = models.ForeignKey(BallotItem, on_delete=models.CASCADE, related_name="conflict_flags")
+    item = models.ForeignKey(BallotItem, on_delete=models.CASCADE, related_name="conflict_flags", null=True, blank=True)
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="conflict_flags", null=True, blank=True
+    )
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="conflict_flags")
-    reason = models.CharField(_("reason"), max_length=300)
+    reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.FLAGGED)
 
     class Meta:
         verbose_name = _("conflict flag")
         verbose_name_plural = _("conflict flags")
-        constraints = [models.UniqueConstraint(fields=["item", "membership"], name="conflictflag_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "membership"], name="conflictflag_unique"),
+            models.UniqueConstraint(fields=["agenda_item", "membership"], name="conflictflag_agenda_unique"),
+            models.CheckConstraint(
+                condition=Q(item__isnull=False, agenda_item__isnull=True)
+                | Q(item__isnull=True, agenda_item__isnull=False),
+                name="conflictflag_one_item",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reason
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.membership.committee.quartier_id}
 
 
 class CalendarLink(models.Model):

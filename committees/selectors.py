@@ -197,13 +197,33 @@ def public_decisions(area: object, limit: int = 50) -> dict[str, object]:
         AgendaItem.objects.filter(meeting__committee__quartier=area, meeting__status=Meeting.Status.APPROVED)
         .exclude(result="")
         .select_related("meeting__committee")
-        .only("title", "result", "yes", "no", "abstain", "meeting__starts_at", "meeting__committee__name")
+        .only(
+            "title",
+            "result",
+            "yes",
+            "no",
+            "abstain",
+            "recusals",
+            "basis",
+            "meeting__starts_at",
+            "meeting__committee__name",
+        )
         .order_by("-meeting__starts_at", "position")[:limit]
     )
     ballot_decisions = list(
         BallotItem.objects.filter(ballot__committee__quartier=area, ballot__status=Ballot.Status.CLOSED)
         .select_related("ballot__committee")
-        .only("title", "result", "yes", "no", "abstain", "ballot__closed_at", "ballot__committee__name")
+        .only(
+            "title",
+            "result",
+            "yes",
+            "no",
+            "abstain",
+            "recusals",
+            "basis",
+            "ballot__closed_at",
+            "ballot__committee__name",
+        )
         .order_by("-ballot__closed_at", "position")[:limit]
     )
     return {
@@ -227,14 +247,36 @@ def previous_meeting(meeting: object) -> object | None:
 
 
 @dataclass
+class ItemConflict:
+    """A conflict flag of a member on an agenda item, as the meeting page shows it."""
+
+    flag: ConflictFlag
+    name: str
+    holds_vote: bool  # present and holding a vote: the office records whether they were recused
+
+    @property
+    def reason(self) -> str:
+        return " ".join(self.flag.reason.splitlines())
+
+    @property
+    def recused(self) -> bool:
+        return self.flag.status == ConflictFlag.Status.CONFIRMED
+
+    @property
+    def open(self) -> bool:
+        return self.flag.status == ConflictFlag.Status.FLAGGED
+
+
+@dataclass
 class MeetingPage:
     meeting: object
-    items: list
+    items: list  # each with ``conflicts`` (list of ItemConflict) and ``recused_names`` (list of str)
     members: list[tuple[Membership, str]]  # each running member and their attendance ("" when not taken)
     present_voting: int
     voting_members: int
     quorum: bool
     previous: object | None
+    vote_holders: list[Membership]  # the members present holding a vote, by name
 
     @property
     def attendance_taken(self) -> bool:
@@ -242,10 +284,10 @@ class MeetingPage:
 
 
 def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
-    """A meeting of ``area`` with its agenda, the members on its day with their attendance, and the
-    quorum as attendance stands. Six queries, whatever the size."""
+    """A meeting of ``area`` with its agenda and each item's conflicts and recusals, the members on its day
+    with their attendance, and the quorum as attendance stands. Seven queries, whatever the size."""
     from committees.models import Attendance, Meeting
-    from committees.rules import Tally, has_quorum, voting_present
+    from committees.rules import Tally, has_quorum, vote_holders
 
     meeting = (
         Meeting.objects.filter(pk=meeting_id, committee__quartier=area)
@@ -263,17 +305,31 @@ def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
     )
     attendance = dict(Attendance.objects.filter(meeting=meeting).values_list("membership_id", "status"))
     voting = [member for member in members if member.voting]
-    present = voting_present(members, {pk for pk, status in attendance.items() if status == Attendance.Status.PRESENT})
-    tally = Tally(yes=present, no=0, abstain=0, recused=0, eligible=len(voting))
+    holders = vote_holders(members, {pk for pk, status in attendance.items() if status == Attendance.Status.PRESENT})
+    tally = Tally.in_meeting(eligible=len(voting), present=len(holders))
     previous = previous_meeting(meeting)
+    items = list(meeting.items.all())
+    conflicts: dict[int, list[ItemConflict]] = {}
+    for flag in (
+        ConflictFlag.objects.filter(agenda_item__meeting=meeting)
+        .select_related("membership__person")
+        .order_by("membership__person__last_name", "membership__person__first_name", "pk")
+    ):
+        conflicts.setdefault(flag.agenda_item_id, []).append(
+            ItemConflict(flag=flag, name=str(flag.membership.person), holds_vote=flag.membership_id in holders)
+        )
+    for item in items:
+        item.conflicts = conflicts.get(item.pk, [])
+        item.recused_names = [entry.name for entry in item.conflicts if entry.recused and entry.holds_vote]
     return MeetingPage(
         meeting=meeting,
-        items=list(meeting.items.all()),
+        items=items,
         members=[(member, attendance.get(member.pk, "")) for member in members],
-        present_voting=present,
+        present_voting=len(holders),
         voting_members=len(voting),
-        quorum=present > 0 and has_quorum(meeting.committee, tally),
+        quorum=bool(holders) and has_quorum(meeting.committee, tally),
         previous=previous,
+        vote_holders=[member for member in members if member.pk in holders],
     )
 
 

@@ -46,6 +46,7 @@ from actors.demo import PLACES, STREETS, _set_times
 from actors.models import Affiliation, Concern, Organisation, Person, TargetGroup
 from committees.demo import ACTION_IDEAS, PROJECTS, _sentence
 from committees.models import AgendaItem, Ballot, BallotItem, Committee, Meeting, Result
+from committees.services.conflicts import conflicts_refresh
 from fonds.models import (
     Application,
     CostLine,
@@ -1442,6 +1443,7 @@ class _Seeder:
         with transaction.atomic():
             move(lock_application(application), "put_forward", by=self.worker, now=at, note=where)
             type(item).objects.filter(pk=item.pk).update(content_type=self.content_type, object_id=application.pk)
+            conflicts_refresh(applications=[application.pk], today=timezone.localdate(at, self.tz))
         item.content_type, item.object_id = self.content_type, application.pk
 
     # Finish: timestamps the services stamped with the real time

@@ -248,10 +248,6 @@ class Application(AreaScoped):
     def applicant(self) -> Organisation | Person | None:
         return self.organisation or self.person
 
-    def conflict_organisation_ids(self) -> list[int]:
-        """The organisations whose members have a conflict of interest in this application (committees)."""
-        return [self.organisation_id] if self.organisation_id else []
-
     def apply_committee_decision(self, *, result: str, source: object, by: object) -> None:
         """A committee's decision on this application (a closed ballot item or recorded minutes)."""
         from fonds.services.applications import application_take_committee_decision

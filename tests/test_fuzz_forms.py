@@ -385,6 +385,15 @@ def _meeting_begun(area: Quartier, values: Values) -> None:
     meeting.items.create(position=2, title="Verschiedenes")
 
 
+def _member_present(area: Quartier, values: Values) -> None:
+    """The sample meeting has begun and the jury's member is present: the office may record a recusal."""
+    from committees.models import Attendance, Meeting
+
+    _meeting_begun(area, values)
+    meeting = Meeting.objects.get(pk=values["meeting_pk"])
+    Attendance.objects.create(meeting=meeting, membership_id=values["membership_pk"], status="anwesend")
+
+
 def _second_agenda_item(area: Quartier, values: Values) -> None:
     from committees.models import AgendaItem
 
@@ -626,6 +635,7 @@ TARGETS: list[Target] = [
     T("meeting_attendance", page="meeting_page", prepare=_meeting_begun),
     T("agenda_add", page="meeting_page", check=_agenda_positions),
     T("agenda_minutes", page="meeting_page", prepare=_meeting_begun),
+    T("agenda_recusal", page="meeting_page", prepare=_member_present),
     T("agenda_move", page="meeting_page", prepare=_second_agenda_item, check=_agenda_positions),
     T("agenda_delete", page="meeting_page", prepare=_second_agenda_item, check=_agenda_positions),
     T("ballot_new", creates="committees.Ballot"),

@@ -125,7 +125,15 @@ def person_update(
         person.save()
     if affiliations is not None:
         _set_affiliations(person, affiliations)
+    _refresh_conflicts(person)
     return person
+
+
+def _refresh_conflicts(person: Person) -> None:
+    """A person's address and affiliations decide conflicts of interest in committees (as member or applicant)."""
+    from committees.services.conflicts import conflicts_refresh
+
+    conflicts_refresh(persons=[person.pk])
 
 
 @transaction.atomic
@@ -150,6 +158,7 @@ def person_erase(*, person: Person, by: User, now: datetime.datetime | None = No
     with disable_auditlog():
         erase(subject, by=by, now=now or timezone.now())
     audit_transition(obj=locked, transition="erase", from_state="active", to_state="erased", by=by)
+    _refresh_conflicts(locked)
     return locked
 
 

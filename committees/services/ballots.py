@@ -7,7 +7,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,8 +22,9 @@ from committees.models import (
     SecretVote,
     Vote,
 )
-from committees.rules import Tally, decide
+from committees.rules import Rules, Tally, basis_of, explain
 from committees.secrecy import BallotKeys, Unreadable, keys_of, new_salt, unseal_any
+from committees.services.conflicts import conflicts_refresh
 from committees.services.members import lock_committee
 from quartier.audit import acting_as, audit_transition
 from quartier.models import User, running_on
@@ -126,9 +127,11 @@ def ballot_update(*, ballot: Ballot, data: dict[str, object], by: User, now: dat
         if name in data:
             setattr(ballot, name, data[name])
     ballot.full_clean()
-    _check_deadline(ballot, now or timezone.now())
+    now = now or timezone.now()
+    _check_deadline(ballot, now)
     with acting_as(by):
         ballot.save()
+    conflicts_refresh(ballots=[ballot.pk], today=timezone.localdate(now))  # the deadline sets who may vote
     return ballot
 
 
@@ -172,35 +175,9 @@ def ballot_open(*, ballot: Ballot, by: User, now: datetime.datetime | None = Non
     if ballot.secret:
         ballot.secret_salt = new_salt()
     ballot.save(update_fields=["status", "opened_at", "secret_salt"])
-    flag_conflicts(ballot=ballot, items=items, on=timezone.localdate(now))
+    conflicts_refresh(ballots=[ballot.pk], today=timezone.localdate(now))
     audit_transition(obj=ballot, transition="ballot_open", from_state="entwurf", to_state="offen", by=by)
     return ballot
-
-
-def flag_conflicts(*, ballot: Ballot, items: list[BallotItem], on: datetime.date) -> None:
-    """Flag members affiliated with an organisation an item is about (e.g. the applicant)."""
-    from actors.models import Affiliation
-
-    members = active_voting_members(ballot, on)
-    person_ids = {member.person_id: member for member in members}
-    for item in items:
-        subject = item.subject
-        organisation_ids = (
-            set(subject.conflict_organisation_ids()) if hasattr(subject, "conflict_organisation_ids") else set()
-        )
-        if not organisation_ids:
-            continue
-        affiliations = (
-            Affiliation.objects.filter(person_id__in=person_ids, organisation_id__in=organisation_ids)
-            .filter(Q(end__isnull=True) | Q(end__gte=on))
-            .select_related("organisation")
-        )
-        for affiliation in affiliations:
-            ConflictFlag.objects.get_or_create(
-                item=item,
-                membership=person_ids[affiliation.person_id],
-                defaults={"reason": _("You are affiliated with %(name)s.") % {"name": affiliation.organisation.name}},
-            )
 
 
 @transaction.atomic
@@ -268,6 +245,17 @@ def conflict_declare(
     ballot = _locked_open_ballot(item.ballot_id, now)
     if membership.committee_id != ballot.committee_id or membership.user_id != by.pk:
         raise PermissionDenied(_("You are not a member of this committee."))
+    _recuse(ballot, item, membership)
+    ConflictFlag.objects.update_or_create(  # a flagged conflict keeps the reasons it was flagged for
+        item=item,
+        membership=membership,
+        defaults={"status": ConflictFlag.Status.CONFIRMED},
+        create_defaults={"status": ConflictFlag.Status.CONFIRMED, "reason": _("Declared by the member.")},
+    )
+
+
+def _recuse(ballot: Ballot, item: BallotItem, membership: Membership) -> None:
+    """Take ``membership`` out of ``item``: any vote withdrawn, the participation a recusal."""
     if ballot.secret:
         tags = voter_tags_of(ballot_keys(ballot), membership, item)
         SecretVote.objects.filter(item=item, voter_tag__in=tags).delete()
@@ -275,11 +263,6 @@ def conflict_declare(
         Vote.objects.filter(item=item, membership=membership).delete()
     Participation.objects.update_or_create(
         item=item, membership=membership, defaults={"kind": Participation.Kind.RECUSED}
-    )
-    ConflictFlag.objects.update_or_create(
-        item=item,
-        membership=membership,
-        defaults={"status": ConflictFlag.Status.CONFIRMED, "reason": _("Declared by the member.")},
     )
 
 
@@ -304,7 +287,7 @@ def tally_item(item: BallotItem, *, eligible: int, secret: bool) -> Tally:
     source = SecretVote.objects.filter(item=item) if secret else Vote.objects.filter(item=item)
     counts = dict(source.values_list("choice").annotate(n=Count("pk")).values_list("choice", "n"))
     recused = Participation.objects.filter(item=item, kind=Participation.Kind.RECUSED).count()
-    return Tally(
+    return Tally.online(
         yes=counts.get(Choice.YES, 0),
         no=counts.get(Choice.NO, 0),
         abstain=counts.get(Choice.ABSTAIN, 0),
@@ -322,8 +305,11 @@ def everyone_has_voted(ballot: Ballot, on: datetime.date) -> bool:
 
 @transaction.atomic
 def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | None = None) -> Ballot:
-    """Close an open ballot at its deadline (or earlier, once every voting member has taken part),
-    compute each item's result from the stored votes and make it final."""
+    """Close an open ballot at its deadline (or earlier, once every voting member has taken part and every
+    conflict flag is answered), compute each item's result from the stored votes and make it final.
+
+    A conflict flag still unanswered at the close counts as a recusal: the member's vote, if they voted
+    before the flag appeared, is withdrawn, and they are out of the pool."""
     now = now or timezone.now()
     ballot = Ballot.objects.select_for_update().select_related("committee").get(pk=ballot.pk)
     if ballot.status != Ballot.Status.OPEN:
@@ -334,15 +320,32 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
             _("Before the deadline a ballot can only be closed once every voting member has voted."),
             code="not_everyone",
         )
+    unanswered = list(
+        ConflictFlag.objects.filter(item__ballot=ballot, status=ConflictFlag.Status.FLAGGED).select_related(
+            "item", "membership"
+        )
+    )
+    if unanswered and now < ballot.deadline:
+        raise ValidationError(
+            _(
+                "A possible conflict of interest is still unanswered; before the deadline the ballot can only be "
+                "closed once every one is answered."
+            ),
+            code="conflict_open",
+        )
+    for flag in unanswered:  # not dismissed before the close: a recusal, the vote (if any) not counted
+        _recuse(ballot, flag.item, flag.membership)
     eligible = len(active_voting_members(ballot, on))
     keys = ballot_keys(ballot) if ballot.secret else []
+    rules = Rules.of(ballot.committee)
     for item in ballot.items.all():
         if ballot.secret:
             _unseal_without_tags(ballot, item, keys)
         tally = tally_item(item, eligible=eligible, secret=ballot.secret)
         item.yes, item.no, item.abstain, item.recusals = tally.yes, tally.no, tally.abstain, tally.recused
-        item.result = decide(ballot.committee, tally)
-        item.save(update_fields=["yes", "no", "abstain", "recusals", "result"])
+        item.result = explain(rules, tally).result
+        item.basis = basis_of(rules, tally)
+        item.save(update_fields=["yes", "no", "abstain", "recusals", "result", "basis"])
         _hand_over(item, by)
     ballot.status = Ballot.Status.CLOSED
     ballot.closed_at = now

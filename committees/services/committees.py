@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from actors.services.persons import refuse_erased
 from committees.models import Committee, Membership
+from committees.services.conflicts import conflicts_refresh
 from committees.services.members import check_account_binding, lock_committee
 from quartier.audit import acting_as
 from quartier.models import Quartier, User, periods_overlap
@@ -68,6 +69,7 @@ def membership_create(*, committee: Committee, data: dict[str, object], by: User
     _check_membership(membership)
     with acting_as(by):
         membership.save()
+    conflicts_refresh(committees=[committee.pk])
     return membership
 
 
@@ -86,4 +88,5 @@ def membership_update(*, membership: Membership, data: dict[str, object], by: Us
     check_account_binding(membership=membership, user=membership.user)
     with acting_as(by):
         membership.save(update_fields=list(MEMBERSHIP_FIELDS))
+    conflicts_refresh(committees=[membership.committee_id])
     return membership

@@ -7,6 +7,7 @@ the meeting changes afterwards.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,8 +15,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import AgendaItem, Attendance, Committee, Meeting, Membership, Result
-from committees.rules import voting_present
+from committees.models import AgendaItem, Attendance, Committee, ConflictFlag, Meeting, Membership, Result
+from committees.rules import Rules, Tally, basis_of, explain, vote_holders
+from committees.services.conflicts import conflicts_refresh
 from quartier.audit import acting_as, audit_transition
 from quartier.models import User, running_on
 
@@ -23,7 +25,8 @@ MEETING_FIELDS = ("starts_at", "duration_minutes", "place", "online_link")
 # What invited members must hear about again (a new calendar revision).
 CALENDAR_FIELDS = ("starts_at", "duration_minutes", "place", "online_link")
 ITEM_FIELDS = ("title", "description")
-MINUTES_FIELDS = ("minutes", "decision", "yes", "no", "abstain", "recusals", "result")
+# What the office writes in the minutes; the result and the recusals are never among them.
+MINUTES_FIELDS = ("minutes", "decision", "yes", "no", "abstain")
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -64,6 +67,7 @@ def meeting_update(*, meeting: Meeting, data: dict[str, object], by: User) -> Me
         meeting.sequence += 1
     with acting_as(by):
         meeting.save()
+    conflicts_refresh(meetings=[meeting.pk])  # the day sets who is a member
     return meeting
 
 
@@ -118,58 +122,195 @@ def agenda_item_add(*, meeting: Meeting, data: dict[str, object], by: User) -> A
     return item
 
 
-def _present_voting(meeting: Meeting) -> int:
-    """The votes present at the meeting: voting members, and deputies standing in for absent ones."""
+@dataclass(frozen=True)
+class MeetingVotes:
+    """Who holds a vote at a meeting as its attendance stands."""
+
+    eligible: int  # the committee's voting members on the day
+    holders: frozenset[int]  # memberships present that hold a vote (deputies standing in included)
+    attendance_taken: bool
+
+    @property
+    def present(self) -> int:
+        return len(self.holders)
+
+
+def meeting_votes(meeting: Meeting) -> MeetingVotes:
+    """The votes present at ``meeting``: voting members, and deputies standing in for absent ones. Two queries."""
     day = timezone.localdate(meeting.starts_at)
-    members = list(Membership.objects.filter(running_on(day), committee_id=meeting.committee_id))
-    present = set(
-        Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT).values_list(
-            "membership_id", flat=True
+    members = list(
+        Membership.objects.filter(running_on(day), committee_id=meeting.committee_id).only(
+            "pk", "voting", "deputy_of_id", "start", "end"
         )
     )
-    return voting_present(members, present)
+    statuses = dict(Attendance.objects.filter(meeting=meeting).values_list("membership_id", "status"))
+    present = {pk for pk, status in statuses.items() if status == Attendance.Status.PRESENT}
+    return MeetingVotes(
+        eligible=sum(1 for member in members if member.voting),
+        holders=frozenset(vote_holders(members, present)),
+        attendance_taken=bool(statuses),
+    )
+
+
+def _recused(item: AgendaItem, votes: MeetingVotes) -> set[int]:
+    """The members recorded as recused from ``item`` who hold a vote at the meeting."""
+    confirmed = ConflictFlag.objects.filter(agenda_item=item, status=ConflictFlag.Status.CONFIRMED)
+    return set(confirmed.values_list("membership_id", flat=True)) & votes.holders
+
+
+def _decide(item: AgendaItem, meeting: Meeting, votes: MeetingVotes, recused: set[int]) -> None:
+    """Compute the result of ``item`` from its counts under the committee's rules (``committees.rules``), with
+    the recorded recusals out of the pool; keep the basis. Refuses counts the members present cannot give."""
+    if not votes.attendance_taken:
+        raise ValidationError(
+            {"yes": _("Record the attendance first: the result depends on the voting members present.")}
+        )
+    tally = Tally.in_meeting(
+        yes=item.yes or 0,
+        no=item.no or 0,
+        abstain=item.abstain or 0,
+        recused=len(recused),
+        eligible=votes.eligible,
+        present=votes.present,
+    )
+    if tally.taking_part > tally.may_vote:
+        if recused:
+            text = _("The votes (%(total)s) exceed the voting members present and not recused (%(present)s).")
+        else:
+            text = _("The votes (%(total)s) exceed the voting members present (%(present)s).")
+        raise ValidationError({"yes": text % {"total": tally.taking_part, "present": tally.may_vote}})
+    rules = Rules.of(meeting.committee)
+    item.result = explain(rules, tally).result
+    item.recusals = len(recused)
+    item.basis = basis_of(rules, tally)
+
+
+def _clear(item: AgendaItem, result: str = "") -> None:
+    item.result, item.recusals, item.basis = result, None, None
+
+
+def _check_taken_over(item: AgendaItem, before: str) -> None:
+    """A result handed to the object the item is about (an application takes it over by itself) stays: only
+    the counts may be corrected, as long as the result remains."""
+    if not before or item.result == before or item.content_type_id is None:
+        return
+    if hasattr(item.subject, "apply_committee_decision"):
+        raise ValidationError(
+            _(
+                "The application has already taken over this decision (%(result)s); it can no longer be changed "
+                "here. Ask Steuerung to correct the application."
+            )
+            % {"result": Result(before).label}
+        )
+
+
+def _hand_over(item: AgendaItem, by: User) -> None:
+    """The decision goes to the object the item is about (a fund application takes it if it waits for one)."""
+    if item.result and item.content_type_id is not None:
+        subject = item.subject
+        if hasattr(subject, "apply_committee_decision"):
+            subject.apply_committee_decision(result=item.result, source=item, by=by)
 
 
 @transaction.atomic
 def agenda_item_update(
     *, item: AgendaItem, data: dict[str, object], by: User, now: datetime.datetime | None = None
 ) -> AgendaItem:
-    """Change an item's title and description, or record its minutes and decision."""
+    """Change an item's title and description, or record its minutes and decision.
+
+    The office gives the yes, no and abstain counts; the result is computed by the committee's rules from
+    them, the voting members present and the recusals recorded for the item (``agenda_recusal_record``). The
+    only outcome chosen by hand is ``deferred`` (not voted on). ``result`` and ``recusals`` in ``data`` are
+    ignored: no form can force a result."""
     now = now or timezone.now()
     meeting = _locked(item.meeting)
     _check_open(meeting)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk, meeting=meeting)
+    item.meeting = meeting
+    before = item.result
     for name in (*ITEM_FIELDS, *MINUTES_FIELDS):
         if name in data:
             setattr(item, name, data[name])
     item.full_clean()
-    counts = [item.yes, item.no, item.abstain, item.recusals]
-    recorded = any(value is not None for value in counts) or item.result or item.decision
-    if recorded and meeting.starts_at > now:
+    deferred = bool(data["deferred"]) if "deferred" in data else item.result == Result.DEFERRED
+    counts = [value for value in (item.yes, item.no, item.abstain) if value is not None]
+    if (counts or deferred or item.decision) and meeting.starts_at > now:
         raise ValidationError(_("A decision can only be recorded once the meeting has begun."), "not_begun")
-    votes = [value for value in (item.yes, item.no, item.abstain) if value is not None]
-    if votes and not item.result:
-        raise ValidationError({"result": _("Give the result of the vote.")})
-    if item.result in {Result.ADOPTED, Result.REJECTED} and len(votes) < 3:
-        raise ValidationError({"yes": _("Give the yes, no and abstain counts of the vote.")})
-    if item.result == Result.ADOPTED and item.yes is not None and item.no is not None and item.yes <= item.no:
-        raise ValidationError({"result": _("With no more yes than no votes, the motion is not adopted.")})
-    total = sum(value for value in counts if value is not None)
-    present = _present_voting(meeting)
-    if total and total > present:
-        raise ValidationError(
-            {
-                "yes": _("The votes and recusals (%(total)s) exceed the voting members present (%(present)s).")
-                % {"total": total, "present": present}
-            }
+    if deferred:
+        if counts:
+            raise ValidationError(
+                {"deferred": _("A deferred item has no votes: remove the counts, or untick “deferred”.")}
+            )
+        _clear(item, Result.DEFERRED)
+    elif counts:
+        if len(counts) < 3:
+            raise ValidationError({"yes": _("Give the yes, no and abstain counts of the vote.")})
+        votes = meeting_votes(meeting)
+        unanswered = list(
+            ConflictFlag.objects.filter(
+                agenda_item=item, status=ConflictFlag.Status.FLAGGED, membership_id__in=votes.holders
+            ).select_related("membership__person")
         )
+        if unanswered:
+            names = ", ".join(sorted(str(flag.membership.person) for flag in unanswered))
+            raise ValidationError(
+                {
+                    "yes": _(
+                        "First record whether %(names)s was recused from this item: a possible conflict of "
+                        "interest is flagged."
+                    )
+                    % {"names": names}
+                }
+            )
+        _decide(item, meeting, votes, _recused(item, votes))
+    else:
+        _clear(item)
+    _check_taken_over(item, before)
     with acting_as(by):
         item.save()
-    if item.result and item.content_type_id is not None:
-        # The decision goes to the object the item is about (a fund application takes it if it waits for one).
-        subject = item.subject
-        if hasattr(subject, "apply_committee_decision"):
-            subject.apply_committee_decision(result=item.result, source=item, by=by)
+    _hand_over(item, by)
     return item
+
+
+@transaction.atomic
+def agenda_recusal_record(
+    *, item: AgendaItem, membership: Membership, recused: bool, by: User, now: datetime.datetime | None = None
+) -> ConflictFlag | None:
+    """Record that ``membership`` was recused from ``item`` (left the room, did not vote), or that they took
+    part after all. A recusal is stored per member and item (a confirmed ``ConflictFlag``); a flagged member
+    who took part keeps the flag, dismissed. A recorded result is computed again."""
+    now = now or timezone.now()
+    meeting = _locked(item.meeting)
+    _check_open(meeting)
+    if meeting.starts_at > now:
+        raise ValidationError(_("Recusals can be recorded once the meeting has begun."), "not_begun")
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk, meeting=meeting)
+    item.meeting = meeting
+    votes = meeting_votes(meeting)
+    if membership.committee_id != meeting.committee_id or membership.pk not in votes.holders:
+        raise ValidationError(
+            _("Only a voting member present at the meeting (or a deputy standing in) can be recused from an item."),
+            "not_present",
+        )
+    flag = ConflictFlag.objects.filter(agenda_item=item, membership=membership).first()
+    with acting_as(by):
+        if recused:
+            if flag is None:
+                flag = ConflictFlag(agenda_item=item, membership=membership, reason=_("Declared in the meeting."))
+            flag.status = ConflictFlag.Status.CONFIRMED
+            flag.save()
+        elif flag is not None and flag.reason == _("Declared in the meeting."):
+            flag.delete()
+            flag = None
+        elif flag is not None:
+            flag.status = ConflictFlag.Status.DISMISSED
+            flag.save()
+        if item.yes is not None and item.result != Result.DEFERRED:
+            before = item.result
+            _decide(item, meeting, votes, _recused(item, votes))
+            _check_taken_over(item, before)
+            item.save(update_fields=["result", "recusals", "basis"])
+    return flag
 
 
 @transaction.atomic
@@ -227,3 +368,32 @@ def attendance_record(*, meeting: Meeting, statuses: dict[int, str], by: User) -
             elif row.status != status:
                 row.status = status
                 row.save(update_fields=["status"])
+        _decide_again(meeting)
+
+
+def _decide_again(meeting: Meeting) -> None:
+    """After the attendance changed: every item decided by its counts is computed again. Counts that the
+    members now present cannot give, or a result an application has taken over, refuse the change."""
+    items = list(meeting.items.filter(yes__isnull=False).exclude(result__in=["", Result.DEFERRED]))
+    if not items:
+        return
+    votes = meeting_votes(meeting)
+    recused: dict[int, set[int]] = {}
+    for item_id, membership_id in ConflictFlag.objects.filter(
+        agenda_item__in=items, status=ConflictFlag.Status.CONFIRMED
+    ).values_list("agenda_item_id", "membership_id"):
+        recused.setdefault(item_id, set()).add(membership_id)
+    changed = []
+    for item in items:
+        before = (item.result, item.recusals, item.basis)
+        try:
+            _decide(item, meeting, votes, recused.get(item.pk, set()) & votes.holders)
+            _check_taken_over(item, before[0])
+        except ValidationError as refused:
+            raise ValidationError(
+                _("%(title)s: %(refusal)s Correct the counts of this item first.")
+                % {"title": item.title, "refusal": " ".join(refused.messages)}
+            ) from refused
+        if (item.result, item.recusals, item.basis) != before:
+            changed.append(item)
+    AgendaItem.objects.bulk_update(changed, ["result", "recusals", "basis"])

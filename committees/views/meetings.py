@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.forms import AgendaItemForm, MeetingForm, MinutesForm
-from committees.models import AgendaItem, Attendance, Meeting
+from committees.models import AgendaItem, Attendance, Meeting, Membership
 from committees.selectors import MeetingPage, meeting_page, previous_meeting
 from committees.services.meetings import (
     agenda_item_add,
     agenda_item_delete,
     agenda_item_move,
     agenda_item_update,
+    agenda_recusal_record,
     attendance_record,
     meeting_create,
     meeting_mark_held,
@@ -243,13 +244,67 @@ def agenda_minutes(request: HttpRequest, area: Quartier, meeting_pk: int, agenda
     # A refusal shows in the form's error summary; when the form is not shown (an approved meeting, one
     # that has not begun), the refusal of the whole item shows at the item.
     error = " ".join(str(message) for message in form.non_field_errors())
+    return _agenda_item(request, area, meeting, item, notice=notice, error=error, form=form)
+
+
+def _agenda_item(
+    request: HttpRequest,
+    area: Quartier,
+    meeting: Meeting,
+    item: AgendaItem,
+    *,
+    notice: str,
+    error: str,
+    form: MinutesForm | None = None,
+) -> HttpResponse:
+    """One item of the agenda for htmx, as it is saved now (the form as sent, when it was refused; a refusal
+    that is not the form's shows at the item)."""
     page = _page_or_404(area, meeting.pk)
     state = next(entry for entry in page.items if entry.pk == item.pk)
-    shown = form if form.errors else MinutesForm(instance=state, prefix=f"item-{item.pk}")
+    shown = form if form is not None and form.errors else MinutesForm(instance=state, prefix=f"item-{item.pk}")
     context = _context(
-        request, area, page, notice=notice, error=error, item=state, minutes_form=shown, open_item=item.pk
-    )
+        request, area, page, notice=notice, error=error, item=state, minutes_form=shown, open_item=item.pk,
+        error_at_item=form is None,
+    )  # fmt: skip
     return render(request, "committees/meeting.html#agenda-item", context)
+
+
+@require_POST
+@area_view(permissions.CHANGE_COMMITTEES)
+def agenda_recusal(request: HttpRequest, area: Quartier, meeting_pk: int, agenda_item_pk: int) -> HttpResponse:
+    """Record that a member present was recused from an item (``action=recused``) or took part (``voted``)."""
+    meeting = get_meeting_for(area, meeting_pk)
+    item = get_item_for(meeting, agenda_item_pk)
+    action = request.POST.get("action", "")
+    number = whole_number(request.POST.get("membership"))
+    membership = (
+        Membership.objects.filter(pk=number, committee_id=meeting.committee_id).select_related("person").first()
+        if number is not None
+        else None
+    )
+    notice = error = ""
+    try:
+        if action not in {"recused", "voted"}:
+            raise ValidationError(_("Unknown action."))
+        if membership is None:
+            raise ValidationError(
+                _("Only a voting member present at the meeting (or a deputy standing in) can be recused from an item.")
+            )
+        agenda_recusal_record(item=item, membership=membership, recused=action == "recused", by=request.user)
+        names = {"name": str(membership.person), "title": item.title}
+        if action == "recused":
+            notice = _("%(name)s is recorded as recused from “%(title)s”.") % names
+        else:
+            notice = _("%(name)s is recorded as taking part in the vote on “%(title)s”.") % names
+    except ValidationError as refused:
+        error = _refused(refused)
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, notice)
+        return redirect(reverse("meeting_page", args=[area.slug, meeting.pk]) + f"#agenda-item-{item.pk}")
+    return _agenda_item(request, area, meeting, item, notice=notice, error=error)
 
 
 @require_POST
@@ -292,6 +347,11 @@ urlpatterns = [
         "gremien/sitzungen/<int:meeting_pk>/tagesordnung/<int:agenda_item_pk>/",
         agenda_minutes,
         name="agenda_minutes",
+    ),
+    path(
+        "gremien/sitzungen/<int:meeting_pk>/tagesordnung/<int:agenda_item_pk>/befangenheit/",
+        agenda_recusal,
+        name="agenda_recusal",
     ),
     path(
         "gremien/sitzungen/<int:meeting_pk>/tagesordnung/<int:agenda_item_pk>/verschieben/",

@@ -210,7 +210,15 @@ def application_update(
             _save_lines(application, lines)
         else:
             _recompute(application)
+    _refresh_conflicts(application)
     return application
+
+
+def _refresh_conflicts(application: Application) -> None:
+    """Who applies decides the conflicts of interest on the committee items about the application."""
+    from committees.services.conflicts import conflicts_refresh
+
+    conflicts_refresh(applications=[application.pk])
 
 
 def check_complete(application: Application) -> None:
@@ -341,7 +349,9 @@ def application_put_forward(
             % {"limit": euro(fund.office_limit or ZERO)},
             code="committee_decides",
         )
-    return move(application, "put_forward", by=by, now=now)
+    moved = move(application, "put_forward", by=by, now=now)
+    _refresh_conflicts(application)
+    return moved
 
 
 def office_decides(application: Application) -> bool:

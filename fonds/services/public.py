@@ -543,4 +543,7 @@ def applicant_review(
                     record.delete()
             except ProtectedError:
                 logger.info("Kept %r: it is used elsewhere", record)
+    from committees.services.conflicts import conflicts_refresh
+
+    conflicts_refresh(applications=[application.pk])
     return application

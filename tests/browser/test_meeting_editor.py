@@ -40,20 +40,27 @@ def test_the_office_runs_a_meeting(request, visit, axe_check, browser_login, are
     page.get_by_role("button", name="„Antrag Sommerfest“ nach oben schieben").click()
     expect(page.locator(".agenda__item h3")).to_have_text(["1. Antrag Sommerfest", "2. Begrüßung"])
 
-    # Attendance: four of seven present makes the jury quorate (quorum: 4 members).
-    for member in jurors[:4]:
+    # Attendance: five of seven present makes the jury quorate (quorum: 4 members).
+    for member in jurors[:5]:
         page.get_by_role("group", name=str(member.person)).get_by_label("anwesend").check()
     expect(page.locator("#quorum")).to_contain_text("Beschlussfähig")
-    expect(page.locator("#quorum")).to_contain_text("4 von 7")
+    expect(page.locator("#quorum")).to_contain_text("5 von 7")
 
-    # The minutes of the item, with a refused count first.
+    # One juror declares a conflict and leaves the room: the office records the recusal, member by member.
     item = meeting.items.get(title="Antrag Sommerfest")
+    page.reload()
     editor = page.locator(f"#agenda-item-{item.pk}")
-    editor.get_by_text("Protokoll und Beschluss festhalten").click()
+    editor.get_by_label("Befangen bei diesem Punkt").select_option(label=str(jurors[4].person))
+    editor.get_by_role("button", name="Befangenheit bei „Antrag Sommerfest“ festhalten").click()
+    editor = page.locator(f"#agenda-item-{item.pk}")
+    expect(editor).to_contain_text(f"Befangen und nicht abgestimmt: {jurors[4].person}")
+
+    # The counts (the editor stays open), a refused one first; the result is computed by the rule, never chosen.
+    expect(editor.locator("details.minutes-editor")).to_have_attribute("open", "")
     editor.get_by_label("Ja").fill("5")
     editor.get_by_label("Nein", exact=True).fill("0")
     editor.get_by_label("Enthaltungen").fill("0")
-    editor.get_by_label("Ergebnis").select_option("angenommen")
+    expect(editor.get_by_label("Ergebnis")).to_have_count(0)
     editor.get_by_role("button", name="Protokoll zu „Antrag Sommerfest“ speichern").click()
     editor = page.locator(f"#agenda-item-{item.pk}")
     expect(editor.locator(".error-summary")).to_be_visible()
@@ -63,10 +70,10 @@ def test_the_office_runs_a_meeting(request, visit, axe_check, browser_login, are
     editor.get_by_role("button", name="Protokoll zu „Antrag Sommerfest“ speichern").click()
     editor = page.locator(f"#agenda-item-{item.pk}")
     expect(editor.get_by_role("status")).to_contain_text("ist gespeichert")
-    expect(editor.locator(".result")).to_contain_text("angenommen")
+    expect(editor.locator(".result")).to_contain_text("abgelehnt: 3 Ja, nötig sind 4 von 6 Mitgliedern (1 befangen)")
     axe_check(page)
     item.refresh_from_db()
-    assert (item.yes, item.no, item.abstain, item.result) == (3, 1, 0, "angenommen")
+    assert (item.yes, item.no, item.abstain, item.recusals, item.result) == (3, 1, 0, 1, "abgelehnt")
 
 
 def test_the_office_drafts_and_opens_a_ballot(page, visit, navigates, browser_login, area, jury, jurors) -> None:

@@ -146,20 +146,18 @@ def test_a_recused_member_cannot_vote_and_a_declared_conflict_withdraws_the_vote
     assert Participation.objects.get().kind == Participation.Kind.RECUSED
 
 
-def test_affiliation_with_the_subject_flags_a_conflict_to_confirm_or_dismiss(
-    area: object, jury: Committee, jurors: list[Membership]
+def test_affiliation_with_the_applicant_flags_a_conflict_to_confirm_or_dismiss(
+    area: object, jury: Committee, jurors: list[Membership], aktionsfonds: object
 ) -> None:
+    from tests.fonds.fixtures import make_application
+
     club = Organisation.objects.create(quartier=jury.quartier, name="Kanalkinder e. V.")
     jurors[0].person.affiliation_set.create(organisation=club, function="Kassenwart")
     ballot = make_ballot(jury, items=1)
     item = ballot.items.get()
-    item.subject = club  # an organisation's own ideas: it "applies" itself in this test
+    item.subject = make_application(aktionsfonds, organisation=club)  # type: ignore[arg-type]
     item.save()
-    Organisation.conflict_organisation_ids = lambda self: [self.pk]  # type: ignore[attr-defined]
-    try:
-        ballot_open(ballot=ballot, by=UserFactory(), now=NOW)
-    finally:
-        del Organisation.conflict_organisation_ids  # type: ignore[attr-defined]
+    ballot_open(ballot=ballot, by=UserFactory(), now=NOW)
     flag = ConflictFlag.objects.get()
     assert flag.membership == jurors[0] and "Kanalkinder" in flag.reason
     with pytest.raises(ValidationError, match="Hinweis auf Befangenheit"):

@@ -283,4 +283,5 @@ def test_query_count_does_not_grow_with_items_attendance_and_ballots(
 
     assert_constant_queries(lambda: client.get(url(area, held)), grow)
     queries = assert_constant_queries(lambda: minutes_of(meeting_of_area(area, held.pk)), grow)
-    assert queries == 6  # the meeting, voting members, attendance, previous meeting, agenda, circular resolutions
+    # the meeting, voting members, attendance, previous meeting, agenda, recusals, circular resolutions
+    assert queries == 7

@@ -228,23 +228,23 @@ def test_minutes_are_recorded_checked_and_approved_at_the_next_meeting(
         return {prefix + name: value for name, value in fields.items()}
 
     refused = [
-        (minutes(yes="4", no="2", abstain="1", result="angenommen"), "übersteigen die anwesenden stimmberechtigten"),
-        (minutes(yes="2", no="2", abstain="1", result="angenommen"), "nicht mehr Ja- als Nein-Stimmen"),
-        (minutes(yes="3", no="1", abstain="1"), "Geben Sie das Ergebnis der Abstimmung an."),
-        (minutes(result="abgelehnt"), "Geben Sie die Ja-, Nein- und Enthaltungsstimmen an."),
-        (minutes(yes="-1", no="1", abstain="0", result="abgelehnt"), "größer oder gleich 0"),
+        (minutes(yes="4", no="2", abstain="1"), "übersteigen die anwesenden stimmberechtigten"),
+        (minutes(yes="3", no="1"), "Geben Sie die Ja-, Nein- und Enthaltungsstimmen an."),
+        (minutes(yes="3", no="1", abstain="0", deferred="on"), "Ein vertagter Punkt hat keine Stimmen"),
+        (minutes(yes="-1", no="1", abstain="0"), "größer oder gleich 0"),
     ]
     for data, message in refused:
         response = gwa.post(url, data, headers=htmx)
         assert message in page_text(response), data
     item.refresh_from_db()
     assert item.result == "" and item.yes is None
-    data = minutes(minutes="Vorgestellt von Frau Kaya.", decision="Die Jury fördert das Fest.", yes="3", no="1",
-                   abstain="1", result="angenommen")  # fmt: skip
+    data = minutes(minutes="Vorgestellt von Frau Kaya.", decision="Die Jury fördert das Fest.", yes="4", no="1",
+                   abstain="0", result="abgelehnt")  # fmt: skip
     response = gwa.post(url, data, headers=htmx)
     assert "Das Protokoll zu „Punkt 1“ ist gespeichert." in page_text(response)
+    assert "angenommen: 4 Ja, nötig sind 4 von 7 Mitgliedern" in page_text(response)
     item.refresh_from_db()
-    assert (item.yes, item.no, item.abstain, item.result) == (3, 1, 1, "angenommen")
+    assert (item.yes, item.no, item.abstain, item.result) == (4, 1, 0, "angenommen")  # computed, not as sent
 
     action = f"/gebiet/{area.slug}/gremien/sitzungen/{second.pk}/status/"
     response = gwa.post(action, {"action": "approve_previous"}, follow=True)
@@ -268,7 +268,7 @@ def test_meeting_state_refusals(gwa: Client, area: Quartier, jury: Committee) ->
     assert "Eine Sitzung kann erst als durchgeführt gelten, wenn sie begonnen hat." in messages_of(response)
     item = future.items.get(position=1)
     response = gwa.post(
-        f"{base}tagesordnung/{item.pk}/", {f"item-{item.pk}-result": "vertagt"}, headers={"HX-Request": "true"}
+        f"{base}tagesordnung/{item.pk}/", {f"item-{item.pk}-deferred": "on"}, headers={"HX-Request": "true"}
     )
     assert "Ein Beschluss kann erst festgehalten werden, wenn die Sitzung begonnen hat." in page_text(response)
     future.refresh_from_db()
@@ -437,7 +437,10 @@ def test_the_meeting_page_lists_the_circular_resolutions_since_the_previous_meet
     ballot_close(ballot=ballot, by=None, now=NOW)
     html = page_text(gwa.get(f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/"))
     assert "Umlaufbeschlüsse seit der letzten Sitzung" in html
-    assert "Antrag 1 – <strong>angenommen</strong> (Ja 7, Nein 0, Enthaltungen 0, Befangenheiten 0)" in html
+    assert (
+        "Antrag 1 – <strong>angenommen: 7 Ja, nötig sind 4 von 7 Mitgliedern</strong> "
+        "(Ja 7, Nein 0, Enthaltungen 0, Befangenheiten 0)"
+    ) in html
 
 
 def test_a_deputy_standing_in_counts_towards_the_quorum_and_the_votes(
@@ -457,11 +460,10 @@ def test_a_deputy_standing_in_counts_towards_the_quorum_and_the_votes(
                         headers={"HX-Request": "true"})  # fmt: skip
     assert "Beschlussfähig" in page_text(response) and "4 von 7" in page_text(response)
     item = meeting.items.get(position=1)
-    data = {f"item-{item.pk}-yes": "4", f"item-{item.pk}-no": "0", f"item-{item.pk}-abstain": "0",
-            f"item-{item.pk}-result": "angenommen"}  # fmt: skip
+    data = {f"item-{item.pk}-yes": "4", f"item-{item.pk}-no": "0", f"item-{item.pk}-abstain": "0"}
     gwa.post(f"{url}tagesordnung/{item.pk}/", data, headers={"HX-Request": "true"})
     item.refresh_from_db()
-    assert item.yes == 4
+    assert (item.yes, item.result) == (4, "angenommen")
 
 
 def test_the_office_makes_a_member_an_account_for_online_voting(

@@ -75,3 +75,79 @@ def test_a_present_deputy_holds_the_vote_of_an_absent_member_only() -> None:
     assert voting_present(members, {2, 3}) == 2  # the deputy stands in
     assert voting_present(members, {2, 3, 4}) == 2  # two deputies, one vote
     assert voting_present(members, {5}) == 0  # an advisory member holds no vote
+
+
+# Why a result is what it is (issue #15, finding 2): one explanation for meetings and ballots alike.
+
+
+def german(func: object, *args: object) -> object:
+    from django.utils import translation
+
+    with translation.override("de"):
+        return func(*args)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("rule", "tally", "result", "reason"),
+    [
+        ("members", Tally.online(yes=3, no=1, abstain=0, recused=0, eligible=7), Result.REJECTED,
+         "abgelehnt: 3 Ja, nötig sind 4 von 7 Mitgliedern"),
+        ("members", Tally.in_meeting(yes=4, no=0, abstain=0, recused=1, eligible=7, present=5), Result.ADOPTED,
+         "angenommen: 4 Ja, nötig sind 4 von 6 Mitgliedern (1 befangen)"),
+        ("members", Tally.online(yes=1, no=0, abstain=0, recused=0, eligible=1), Result.ADOPTED,
+         "angenommen: 1 Ja, nötig sind 1 von 1 Mitglied"),
+        ("cast", Tally.online(yes=3, no=3, abstain=1, recused=0, eligible=7), Result.REJECTED,
+         "abgelehnt: 3 Ja zu 3 Nein, nötig sind mehr Ja- als Nein-Stimmen"),
+        ("two_thirds", Tally.online(yes=0, no=0, abstain=5, recused=0, eligible=7), Result.REJECTED,
+         "abgelehnt: 0 Ja zu 0 Nein, nötig sind zwei Drittel der Ja- und Nein-Stimmen (1)"),
+        ("two_thirds", Tally.online(yes=6, no=3, abstain=0, recused=0, eligible=9), Result.ADOPTED,
+         "angenommen: 6 Ja zu 3 Nein, nötig sind zwei Drittel der Ja- und Nein-Stimmen (6)"),
+    ],
+)  # fmt: skip
+def test_the_explanation_names_the_numbers_of_the_rule(rule: str, tally: Tally, result: str, reason: str) -> None:
+    from committees.rules import explain
+
+    decision = german(explain, committee(rule, quorum_members=1), tally)
+    assert (decision.result, decision.reason) == (result, reason)  # type: ignore[attr-defined]
+    assert decide(committee(rule, quorum_members=1), tally) == result
+
+
+def test_quorum_counts_those_taking_part_online_and_those_present_in_a_meeting() -> None:
+    from committees.rules import explain, quorum_needed
+
+    jury = committee("members", quorum_members=4)
+    online = Tally.online(yes=3, no=0, abstain=0, recused=0, eligible=7)  # 3 took part
+    meeting = Tally.in_meeting(yes=3, no=0, abstain=0, recused=0, eligible=7, present=5)  # 5 there, 2 silent
+    assert (online.counted_for_quorum, meeting.counted_for_quorum) == (3, 5)
+    assert not has_quorum(jury, online) and has_quorum(jury, meeting)
+    assert german(explain, jury, online).reason == (  # type: ignore[attr-defined]
+        "nicht beschlussfähig: 3 stimmberechtigte Mitglieder haben teilgenommen, nötig sind 4"
+    )
+    recused = Tally.in_meeting(yes=2, no=0, abstain=0, recused=2, eligible=7, present=5)
+    assert recused.counted_for_quorum == 3 and not has_quorum(jury, recused)
+    assert german(explain, jury, recused).reason == (  # type: ignore[attr-defined]
+        "nicht beschlussfähig: 3 stimmberechtigte Mitglieder anwesend und nicht befangen, nötig sind 4"
+    )
+    # A share is taken of the pool without the recused, rounded up; a number and a share: the larger.
+    both = committee("cast", quorum_members=4, quorum_share="50")
+    assert quorum_needed(both, Tally.in_meeting(eligible=17, present=9)) == 9
+    assert quorum_needed(both, Tally.in_meeting(recused=2, eligible=17, present=9)) == 8
+    assert quorum_needed(both, Tally.in_meeting(eligible=5, present=5)) == 4
+
+
+def test_a_stored_result_explains_itself_from_its_own_basis_only() -> None:
+    from types import SimpleNamespace
+
+    from committees.rules import Rules, basis_of, stored_decision
+
+    jury = committee("members", quorum_members=4)
+    tally = Tally.in_meeting(yes=3, no=1, abstain=0, recused=0, eligible=7, present=4)
+    basis = basis_of(Rules.of(jury), tally)
+    item = SimpleNamespace(result=Result.REJECTED, yes=3, no=1, abstain=0, recusals=0, basis=basis)
+    assert german(stored_decision, item).reason == "abgelehnt: 3 Ja, nötig sind 4 von 7 Mitgliedern"  # type: ignore[attr-defined]
+    forced = SimpleNamespace(result=Result.ADOPTED, yes=3, no=1, abstain=0, recusals=0, basis=basis)
+    assert stored_decision(forced) is None  # a result the basis does not give is never explained as if it did
+    legacy = SimpleNamespace(result=Result.ADOPTED, yes=3, no=1, abstain=0, recusals=0, basis=None)
+    assert stored_decision(legacy) is None
+    deferred = SimpleNamespace(result=Result.DEFERRED, yes=None, no=None, abstain=None, recusals=None, basis=None)
+    assert german(stored_decision, deferred).reason == "vertagt: nicht abgestimmt"  # type: ignore[attr-defined]
