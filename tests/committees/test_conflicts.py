@@ -375,13 +375,11 @@ def test_the_juror_page_says_that_a_flag_after_voting_needs_an_answer(
     client: Client, area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership],
     role_users: dict[str, User],
 ) -> None:  # fmt: skip
-    from committees.services.members import sync_member_permissions
 
     applicant = Person.objects.create(quartier=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
     item = on_ballot(make_application(aktionsfonds, person=applicant), staff)
     vote_cast(item=item, membership=jurors[0], choice="nein", by=jurors[0].user, now=NOW)
     person_update(person=jurors[0].person, data={"address": "Hofweg 1, 10999 Berlin"}, by=role_users["gwa"])
-    sync_member_permissions(committee=aktionsfonds.committee)
     client.force_login(jurors[0].user)
     html = client.get(f"/abstimmungen/{item.ballot_id}/").content.decode()
     assert "Sie wohnen unter der Anschrift der antragstellenden Person (Nachbarin)." in html

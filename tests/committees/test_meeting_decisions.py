@@ -307,7 +307,6 @@ def test_ballot_and_meeting_results_say_why_alike_on_every_page(
     client: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
 ) -> None:
     from committees.services.ballots import ballot_close, ballot_open, vote_cast
-    from committees.services.members import sync_member_permissions
     from tests.committees.fixtures import NOW, make_ballot
     from tests.committees.test_minutes_pdf import pdf_text
 
@@ -332,7 +331,6 @@ def test_ballot_and_meeting_results_say_why_alike_on_every_page(
     assert reason in text
     text = pdf_text(client.get(f"/gebiet/{area.slug}/gremien/sitzungen/{later.pk}/protokoll.pdf").content)
     assert reason in text  # the ballot as a circular resolution of the next meeting
-    sync_member_permissions(committee=jury)
     client.force_login(jurors[0].user)
     assert reason in client.get(f"/abstimmungen/{ballot.pk}/").content.decode()
 
