@@ -95,13 +95,14 @@ def test_history_of_anything_but_the_projects_audited_models_is_not_found(
     from django.contrib.contenttypes.models import ContentType
     from django.contrib.sessions.models import Session
     from guardian.models import UserObjectPermission
+    from guardian.shortcuts import assign_perm
 
     from actors.models import TargetGroup
 
     client.force_login(role_users["steuerung"])
     steuerung = role_users["steuerung"]
-    grant = UserObjectPermission.objects.filter(user=steuerung).first()
-    assert grant is not None
+    grant = assign_perm("quartier.view_area", steuerung, area)  # a per-object grant (roles make none)
+    assert isinstance(grant, UserObjectPermission)
     group = Group.objects.create(name="Gruppe")
     attempt = AccessAttempt.objects.create(
         username="x", ip_address="203.0.113.7", user_agent="", failures_since_start=1
