@@ -54,10 +54,11 @@ from fonds.models import (
     Fund,
     Payment,
     Receipt,
+    Repayment,
     Status,
     StatusChange,
 )
-from fonds.selectors import bound_of
+from fonds.selectors import fund_totals
 from fonds.services.applications import (
     TRANSITIONS,
     Line,
@@ -67,7 +68,6 @@ from fonds.services.applications import (
     application_decide,
     application_put_forward,
     application_query,
-    application_repaid,
     application_review,
     application_settle,
     application_submit,
@@ -78,7 +78,7 @@ from fonds.services.applications import (
     lock_application,
     move,
 )
-from fonds.services.payments import payment_record, payment_release
+from fonds.services.payments import payment_record, payment_release, repayment_record
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
 
 S = Status
@@ -534,6 +534,7 @@ def fund_counts(area: Quartier) -> dict[str, int]:
         "eligibility_checks": EligibilityCheck.objects.filter(application__fund__in=funds).count(),
         "status_changes": StatusChange.objects.filter(application__fund__in=funds).count(),
         "payments": Payment.objects.filter(application__fund__in=funds).count(),
+        "repayments": Repayment.objects.filter(application__fund__in=funds).count(),
         "receipts": Receipt.objects.filter(application__fund__in=funds).count(),
     }
 
@@ -1420,7 +1421,14 @@ class _Seeder:
             elif step == "settle":
                 application_settle(application=application, by=worker, now=at)
             elif step == "repaid":
-                application_repaid(application=application, by=steering, now=at)
+                owed = Application.objects.values_list("reclaim_amount", flat=True).get(pk=application.pk)
+                repayment_record(
+                    application=application,
+                    amount=owed,
+                    received_on=timezone.localdate(at, self.tz),
+                    by=steering,
+                    now=at,
+                )
             elif step == "withdraw":
                 application_withdraw(application=application, by=None, note=plan.note, now=at)
         application.refresh_from_db()
@@ -1496,7 +1504,7 @@ class _Bulk:
 
     def fund(self, fund: Fund, key: str, count: int, mix: dict[str, int]) -> None:
         seeder, rng = self.seeder, self.rng
-        remaining = fund.budget - bound_of(fund.pk) if fund.year == seeder.year else fund.budget
+        remaining = fund_totals(fund).free if fund.year == seeder.year else fund.budget
         if fund.year == seeder.year:
             reserve = self.reserved(fund)
             remaining -= reserve
@@ -1642,6 +1650,7 @@ class _Bulk:
         changes: list[StatusChange] = []
         transitions: list[tuple[Application, str, str, str, datetime.datetime, User | None]] = []
         payments: list[Payment] = []
+        repayments: list[Repayment] = []
         receipts: list[Receipt] = []
         fields_rows = []
         group_rows = []
@@ -1736,6 +1745,16 @@ class _Bulk:
                         note = gettext("%(amount)s € to pay back.") % {"amount": euro(paid - spent)}
                 elif step == "repaid":
                     by = steering
+                    repayments.append(
+                        Repayment(
+                            application=application,
+                            amount=paid - spent,
+                            received_on=timezone.localdate(at, seeder.tz),
+                            recorded_by=steering,
+                            recorded_at=at,
+                        )
+                    )
+                    note = gettext("%(amount)s € paid back.") % {"amount": euro(paid - spent)}
                 elif step == "withdraw":
                     note = plan.note
                 sources, to_status = TRANSITIONS[transition]
@@ -1784,6 +1803,7 @@ class _Bulk:
         StatusChange.objects.bulk_create(changes, batch_size=BATCH)
         LogEntry.objects.bulk_create(entries, batch_size=BATCH)
         Payment.objects.bulk_create(payments, batch_size=BATCH)
+        Repayment.objects.bulk_create(repayments, batch_size=BATCH)
         Receipt.objects.bulk_create(receipts, batch_size=BATCH)
         FieldLink.objects.bulk_create(fields_rows, batch_size=BATCH)
         GroupLink.objects.bulk_create(group_rows, batch_size=BATCH)

@@ -2,9 +2,10 @@
 
 Money is ``Decimal`` with two places. What an application asks for is computed
 from its cost plan minus own and other money (``requested``), never typed.
-What a fund has bound is the sum of its applications' ``bound_amount``: the
-approved amount from approval on, and what was finally spent once an
-application is settled (see ``fonds.selectors.fund_totals``).
+A fund's money is written down once, in ``fonds.selectors`` (``FundTotals``):
+budget = free + bound and not paid + paid − repaid, no part ever negative.
+Money paid out is a released ``Payment``; money that comes back after a
+reclaim is a ``Repayment``, possibly in parts.
 """
 
 from __future__ import annotations
@@ -363,6 +364,33 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} € · {self.paid_on}"
+
+    def get_quartier(self) -> Quartier:
+        return self.application.quartier
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.application.quartier_id}
+
+
+class Repayment(models.Model):
+    """Money the applicant paid back after a reclaim: the whole amount or a part of it, recorded by the office."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="repayments")
+    amount = models.DecimalField(_("amount (€)"), **MONEY, validators=POSITIVE)
+    received_on = models.DateField(_("received on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_repayments"
+    )
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        verbose_name = _("repayment")
+        verbose_name_plural = _("repayments")
+        ordering = ["application", "received_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} € · {self.received_on}"
 
     def get_quartier(self) -> Quartier:
         return self.application.quartier

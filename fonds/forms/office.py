@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fonds.models import Fund, Payment, Status
+from fonds.models import Fund, Payment, Repayment, Status
 from quartier.models import FieldOfAction
 
 
@@ -95,7 +95,16 @@ class PaymentForm(forms.ModelForm):
     class Meta:
         model = Payment
         fields = ["amount", "paid_on", "method"]
+        localized_fields = ["amount"]  # a decimal comma, as the office writes amounts
         widgets = {"paid_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class RepaymentForm(forms.ModelForm):
+    class Meta:
+        model = Repayment
+        fields = ["amount", "received_on"]
+        localized_fields = ["amount"]
+        widgets = {"received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class RoundForm(forms.Form):

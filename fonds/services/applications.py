@@ -3,8 +3,9 @@
 Entwurf → eingereicht → in Prüfung → Rückfrage (back to the applicant, resumable)
 → förderfähig / nicht förderfähig → zur Entscheidung → bewilligt / bewilligt mit
 Auflagen / abgelehnt / zurückgestellt → Mittel gebunden → ausgezahlt → Verwendungs-
-nachweis eingereicht → geprüft und abgeschlossen, or Rückforderung. Zurückgezogen
-from any open state before a payment.
+nachweis eingereicht → geprüft und abgeschlossen, or Rückforderung, which is closed
+once the money has come back (``fonds.services.payments.repayment_record``).
+Zurückgezogen from any open state before a payment.
 
 Every transition locks the application's row, checks the state it starts from
 (``TRANSITIONS``) and records who and when (``StatusChange`` and the audit trail).
@@ -26,7 +27,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from fonds.models import Application, CostLine, EligibilityCheck, Fund, Receipt, Status, StatusChange
-from fonds.selectors import ZERO, bound_of, paid_of
+from fonds.selectors import ZERO, fund_totals, paid_of
 from quartier.audit import acting_as, audit_transition
 from quartier.models import User
 
@@ -373,7 +374,7 @@ def _approve(
         raise ValidationError(
             _("The fund grants at most %(cap)s € per application.") % {"cap": euro(fund.cap)}, code="over_cap"
         )
-    remaining = fund.budget - bound_of(fund.pk, exclude=application.pk)
+    remaining = fund_totals(fund).free  # the application binds nothing yet: it is up for decision
     if amount > remaining:
         raise ValidationError(
             _("Only %(remaining)s € of the fund remain; %(amount)s € cannot be approved.")
@@ -527,9 +528,17 @@ def application_submit_proof(
 
 @transaction.atomic
 def application_settle(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
-    """Compare the receipts with what was paid: closed when they cover it, else a reclaim of the difference."""
+    """Compare the receipts with what was paid: closed when they cover it, else a reclaim of the difference.
+    What was approved and not paid is free again either way."""
     now = now or timezone.now()
     application = lock_application(application)
+    waiting = application.payments.filter(released_at__isnull=True).first()
+    if waiting is not None:
+        raise ValidationError(
+            _("A payment of %(amount)s € waits for its release; release it before settling.")
+            % {"amount": euro(waiting.amount)},
+            code="payment_waiting",
+        )
     paid = paid_of(application)
     spent = sum((receipt.amount for receipt in application.receipts.all()), ZERO)
     if spent >= paid:
@@ -540,11 +549,6 @@ def application_settle(*, application: Application, by: User, now: datetime.date
     application.reclaim_amount = paid - spent
     note = _("%(amount)s € to pay back.") % {"amount": euro(application.reclaim_amount)}
     return move(application, "reclaim", by=by, now=now, note=note, update_fields=["settled_amount", "reclaim_amount"])
-
-
-@transaction.atomic
-def application_repaid(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
-    return move(lock_application(application), "repaid", by=by, now=now or timezone.now())
 
 
 @transaction.atomic

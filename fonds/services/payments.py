@@ -1,4 +1,5 @@
-"""Payments, with four eyes: one staff member records a payment, another one holding Steuerung releases it."""
+"""Money out and back: payments, with four eyes (one staff member records a payment, another one holding Steuerung
+releases it), and the repayments after a reclaim."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from fonds.models import Application, Payment, Status
-from fonds.selectors import recorded_of
+from fonds.models import Application, Payment, Repayment, Status, StatusChange
+from fonds.selectors import recorded_of, repaid_of
 from fonds.services.applications import euro, lock_application, move
 from quartier import permissions
 from quartier.audit import acting_as
@@ -67,5 +69,60 @@ def payment_release(*, payment: Payment, by: User, now: datetime.datetime | None
         payment.save(update_fields=["released_by", "released_at"])
     application = lock_application(payment.application)
     note = _("%(amount)s € released.") % {"amount": euro(payment.amount)}
-    move(application, "pay", by=by, now=now, note=note)
+    if application.status == Status.PROOF_SUBMITTED:
+        # Recorded before the applicant handed in the proof of use: paid, and the application stays where it is.
+        StatusChange.objects.create(
+            application=application, from_status=application.status, to_status=application.status, at=now, by=by,
+            note=note,
+        )  # fmt: skip
+    else:
+        move(application, "pay", by=by, now=now, note=note)
     return payment
+
+
+@transaction.atomic
+def repayment_record(
+    *,
+    application: Application,
+    amount: Decimal,
+    received_on: datetime.date,
+    by: User,
+    now: datetime.datetime | None = None,
+) -> Repayment:
+    """Money the applicant paid back after a reclaim, the whole amount or a part; once all of it has come back,
+    the application is closed. Never more than is still to be paid back; never dated before the first payment
+    or in the future."""
+    now = now or timezone.now()
+    application = lock_application(application)
+    if application.status != Status.RECLAIM or not application.reclaim_amount:
+        raise ValidationError(_("Money is paid back only after a reclaim."), code="no_reclaim")
+    left = application.reclaim_amount - repaid_of(application)
+    if amount > left:
+        raise ValidationError(
+            _("Only %(left)s € are still to be paid back.") % {"left": euro(left)}, code="over_reclaim"
+        )
+    first = application.payments.filter(released_at__isnull=False).order_by("paid_on").first()
+    if received_on > timezone.localdate(now):
+        raise ValidationError(_("Money cannot have come back on a day still to come."), code="future")
+    if first is not None and received_on < first.paid_on:
+        raise ValidationError(
+            _("Money cannot have come back before it was paid out on %(date)s.")
+            % {"date": date_format(first.paid_on, "SHORT_DATE_FORMAT")},
+            code="before_payment",
+        )
+    repayment = Repayment(
+        application=application, amount=amount, received_on=received_on, recorded_by=by, recorded_at=now
+    )
+    repayment.full_clean()
+    with acting_as(by):
+        repayment.save()
+    note = _("%(amount)s € paid back.") % {"amount": euro(amount)}
+    if amount == left:
+        move(application, "repaid", by=by, now=now, note=note)
+    else:
+        rest = _("%(left)s € are still to be paid back.") % {"left": euro(left - amount)}
+        StatusChange.objects.create(
+            application=application, from_status=application.status, to_status=application.status, at=now, by=by,
+            note=f"{note} {rest}",
+        )  # fmt: skip
+    return repayment

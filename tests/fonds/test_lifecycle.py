@@ -14,7 +14,7 @@ from actors.models import Affiliation, Organisation, Person
 from committees.models import Ballot, ConflictFlag, Result
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
 from fonds.models import Application, Fund, Payment, Status, StatusChange
-from fonds.selectors import fund_totals, funds_with_totals
+from fonds.selectors import FundTotals, fund_totals, funds_with_totals
 from fonds.services.applications import (
     TRANSITIONS,
     application_assess,
@@ -22,7 +22,6 @@ from fonds.services.applications import (
     application_decide,
     application_put_forward,
     application_query,
-    application_repaid,
     application_review,
     application_settle,
     application_submit,
@@ -31,7 +30,7 @@ from fonds.services.applications import (
     lock_application,
     move,
 )
-from fonds.services.payments import payment_record, payment_release
+from fonds.services.payments import payment_record, payment_release, repayment_record
 from quartier.models import Role
 from tests.committees.fixtures import NOW
 from tests.factories import UserFactory, user_with_role
@@ -143,7 +142,9 @@ def test_an_application_goes_from_draft_to_closed(aktionsfonds: Fund, applicant:
     ]  # fmt: skip
     assert all(change.at for change in application.status_changes.all())
     totals = fund_totals(aktionsfonds)
-    assert (totals.bound, totals.paid, totals.remaining) == (Decimal("450.00"), Decimal("450.00"), Decimal("9550.00"))
+    assert (totals.committed, totals.paid, totals.repaid, totals.free) == (
+        Decimal("0.00"), Decimal("450.00"), Decimal("0.00"), Decimal("9550.00"),
+    )  # fmt: skip
 
 
 def test_receipts_below_the_payment_mean_a_reclaim(aktionsfonds: Fund, applicant: Person, staff: dict) -> None:
@@ -160,9 +161,10 @@ def test_receipts_below_the_payment_mean_a_reclaim(aktionsfonds: Fund, applicant
     application_settle(application=application, by=staff["gwa"])
     application.refresh_from_db()
     assert application.status == Status.RECLAIM and application.reclaim_amount == Decimal("90.00")
-    assert fund_totals(aktionsfonds).bound == Decimal("310.00")  # the unspent 90 € return to the fund
-    application_repaid(application=application, by=staff["gwa"])
+    assert fund_totals(aktionsfonds).free == Decimal("9600.00")  # the unspent 90 € are not back yet
+    repayment_record(application=application, amount=Decimal("90.00"), received_on=TODAY, by=staff["gwa"])
     assert lock_application(application).status == Status.CLOSED
+    assert fund_totals(aktionsfonds).free == Decimal("9690.00")  # now they are
 
 
 ALL_STATES = [status.value for status in Status]
@@ -300,7 +302,7 @@ def test_an_approval_is_refused_above_the_cap_the_request_and_what_remains(
     )  # fmt: skip
     assert approved_part.status == Status.APPROVED_WITH_CONDITIONS
     aktionsfonds.refresh_from_db()
-    assert fund_totals(aktionsfonds).remaining == Decimal("0.00")
+    assert fund_totals(aktionsfonds).free == Decimal("0.00")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -337,7 +339,7 @@ def test_two_approvals_at_the_same_moment_never_overcommit_the_fund(area, jury, 
     assert errors == []
     assert refusals == ["over_budget"]
     assert Application.objects.filter(status=Status.APPROVED).count() == 1
-    assert funds_with_totals(Fund.objects.filter(pk=fund.pk)).get().bound == Decimal("600.00")
+    assert FundTotals.of(funds_with_totals(Fund.objects.filter(pk=fund.pk)).get()).bound == Decimal("600.00")
 
 
 def test_payments_need_four_eyes_and_steuerung(aktionsfonds: Fund, applicant: Person, staff: dict) -> None:
