@@ -77,6 +77,7 @@ from fonds.services.applications import (
     euro,
     lock_application,
     move,
+    receipts_decide,
 )
 from fonds.services.payments import payment_record, payment_release, repayment_record
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
@@ -414,6 +415,13 @@ REPORTS = [
     "Angebot von Familien aus den Häusern in der Nachbarschaft.",
     "Alles lief gut: {n} Teilnehmende, viele davon zum ersten Mal bei einer Aktion im Kiez. Die Gruppe trifft sich "
     "weiter.",
+]
+#: Why the office did not accept a receipt (a reclaim's extra receipt: see ``_Seeder.unproven``).
+DISALLOWED = [
+    "Pfand und alkoholische Getränke sind nicht förderfähig.",
+    "Der Beleg ist nach dem Ende des Projekts ausgestellt.",
+    "Der Beleg nennt weder Datum noch Leistung.",
+    "Honorare sind in diesem Fonds nicht förderfähig.",
 ]
 VENDORS = [
     "Baumarkt am Nordring",
@@ -916,6 +924,21 @@ class _Seeder:
             receipts.append((day, rng.choice(VENDORS), amount))
         return receipts
 
+    def unproven(self, plan: _Plan, paid: Decimal, bought: list[tuple[datetime.date, str, Decimal]]) -> list:
+        """For about half of the reclaims: one more receipt, which the office does not accept (so part of the
+        reclaim comes from it). Chosen by the title, so that the random sequence of the demo stays as it was."""
+        if plan.target not in (S.RECLAIM, "closed_repaid") or len(plan.title) % 2:
+            return []
+        gap = paid - sum((amount for _day, _vendor, amount in bought), Decimal("0"))
+        amount = (gap / 2).quantize(CENT, ROUND_HALF_UP)
+        if amount <= 0:
+            return []
+        day = bought[-1][0] if bought else plan.end or timezone.localdate(plan.times[-1], self.tz)
+        return [(day, "Getränkemarkt am Kanal", amount)]
+
+    def disallowed(self, plan: _Plan) -> str:
+        return DISALLOWED[len(plan.title) % len(DISALLOWED)]
+
     # Timelines
 
     def timeline(
@@ -1410,15 +1433,23 @@ class _Seeder:
                     title=plan.title, n=plan.participants or 30, street=self.rng.choice(STREETS)
                 )
                 participants = max(1, int((plan.participants or 30) * self.rng.uniform(0.7, 1.3)))
+                bought = self.receipts(plan, paid)
+                unproven = self.unproven(plan, paid, bought)
                 application_submit_proof(
                     application=application,
-                    receipts=self.receipts(plan, paid),
+                    receipts=bought + unproven,
                     report=report,
                     participants=participants,
                     by=None,
                     now=at,
                 )
             elif step == "settle":
+                rejected = self.disallowed(plan)
+                decisions = {
+                    receipt.pk: (receipt.vendor != "Getränkemarkt am Kanal", rejected)
+                    for receipt in Receipt.objects.filter(application=application)
+                }
+                receipts_decide(application=application, decisions=decisions, by=worker, now=at)
                 application_settle(application=application, by=worker, now=at)
             elif step == "repaid":
                 owed = Application.objects.values_list("reclaim_amount", flat=True).get(pk=application.pk)
@@ -1726,16 +1757,22 @@ class _Bulk:
                     note = gettext("%(amount)s € released.") % {"amount": euro(amount)}
                 elif step == "proof":
                     bought = seeder.receipts(plan, paid)
-                    receipts += [
+                    handed_in = [
                         Receipt(application=application, date=day, vendor=vendor, amount=amount)
-                        for day, vendor, amount in bought
+                        for day, vendor, amount in bought + seeder.unproven(plan, paid, bought)
                     ]
+                    receipts += handed_in
                     spent = sum((amount for _day, _vendor, amount in bought), Decimal("0"))
                     application.proof_report = rng.choice(REPORTS).format(
                         title=plan.title, n=plan.participants or 30, street=rng.choice(STREETS)
                     )
                     application.actual_participants = max(1, int((plan.participants or 30) * rng.uniform(0.7, 1.3)))
                 elif step == "settle":
+                    for receipt in handed_in:  # every receipt checked, the unproven one not accepted
+                        unproven = receipt.vendor == "Getränkemarkt am Kanal"
+                        receipt.decision = Receipt.Decision.DISALLOWED if unproven else Receipt.Decision.ACCEPTED
+                        receipt.decision_reason = seeder.disallowed(plan) if unproven else ""
+                        receipt.decided_by, receipt.decided_at = worker, at
                     if spent >= paid:
                         transition = "settle"
                         application.settled_amount, application.reclaim_amount = paid, None

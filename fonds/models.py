@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from actors.models import Concern, Organisation, Person, TargetGroup
 from quartier.models import AreaScoped, FieldOfAction, Quartier
@@ -400,21 +401,56 @@ class Repayment(models.Model):
 
 
 class Receipt(models.Model):
-    """A receipt of the proof of use."""
+    """A receipt of the proof of use, which the office accepts or, with a reason, disallows: the settlement counts
+    the accepted ones (``fonds.services.applications.application_settle``)."""
+
+    class Decision(models.TextChoices):
+        OPEN = "offen", pgettext_lazy("receipt", "Not yet checked")
+        ACCEPTED = "anerkannt", pgettext_lazy("receipt", "Accepted")
+        DISALLOWED = "nicht_anerkannt", pgettext_lazy("receipt", "Not accepted")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="receipts")
     date = models.DateField(_("date"))
     vendor = models.CharField(_("vendor"), max_length=200)
     amount = models.DecimalField(_("amount (€)"), **MONEY, validators=POSITIVE)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, default=Decision.OPEN)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decided_receipts",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("receipt")
         verbose_name_plural = _("receipts")
         ordering = ["application", "date", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(decision="nicht_anerkannt") | ~Q(decision_reason=""),
+                name="receipt_disallowed_with_reason",
+                violation_error_message=_("Give the reason why the receipt is not accepted."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="offen", decided_at__isnull=True, decided_by__isnull=True)
+                | (~Q(decision="offen") & Q(decided_at__isnull=False)),
+                name="receipt_decided_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.vendor}: {self.amount} €"
+
+    def get_quartier(self) -> Quartier:
+        return self.application.quartier
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.application.quartier_id}
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -489,10 +489,12 @@ def _proof_handed_in(area: Quartier, values: Values) -> None:
 def _reclaimed(area: Quartier, values: Values) -> None:
     """… its proof of use covers less than was paid: part of the money is reclaimed."""
     from fonds.models import Application
-    from fonds.services.applications import application_settle
+    from fonds.services.applications import application_settle, receipts_decide
 
     _proof_handed_in(area, values)
-    application_settle(application=Application.objects.get(pk=values["application_pk"]), by=None)
+    application = Application.objects.get(pk=values["application_pk"])
+    receipts_decide(application=application, decisions={application.receipts.get().pk: (True, "")}, by=None)
+    application_settle(application=application, by=None)
 
 
 def _adopted_version(area: Quartier, values: Values) -> None:
@@ -640,6 +642,7 @@ TARGETS: list[Target] = [
     T("payment_new", page="application_page"),
     T("payment_release", page="application_page"),
     T("repayment_new", page="application_page", prepare=_reclaimed),
+    T("receipts_decide", page="application_page", prepare=_proof_handed_in),
     T("application_links", page="application_page"),
     # ISEK
     T("version_new", creates="isek.Version"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +107,28 @@ class RepaymentForm(forms.ModelForm):
         fields = ["amount", "received_on"]
         localized_fields = ["amount"]
         widgets = {"received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+def receipt_decisions(data: Mapping[str, str]) -> dict[int, tuple[bool, str]]:
+    """The decisions on receipts a form sends: ``entscheidung-<receipt id>`` ("anerkannt" or "nicht_anerkannt")
+    and ``grund-<receipt id>`` (the reason for a receipt not accepted). Receipts without a decision are left out;
+    a made-up id or decision refuses the form."""
+    from django.core.exceptions import ValidationError
+
+    from fonds.models import Receipt
+    from quartier.forms import whole_number
+
+    decisions: dict[int, tuple[bool, str]] = {}
+    for key, value in data.items():
+        if not key.startswith("entscheidung-") or not value:
+            continue
+        pk = whole_number(key.removeprefix("entscheidung-"))
+        if pk is None:
+            raise ValidationError(_("This receipt belongs to another application."), code="foreign_receipt")
+        if value not in {Receipt.Decision.ACCEPTED, Receipt.Decision.DISALLOWED}:
+            raise ValidationError(_("Choose whether the receipt is accepted or not."), code="unknown_decision")
+        decisions[pk] = (value == Receipt.Decision.ACCEPTED, str(data.get(f"grund-{key[13:]}", ""))[:2000])
+    return decisions
 
 
 class RoundForm(forms.Form):

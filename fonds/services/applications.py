@@ -16,7 +16,7 @@ together bind more than the budget.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fonds.models import Application, CostLine, EligibilityCheck, Fund, Receipt, Status, StatusChange
 from fonds.selectors import ZERO, fund_totals, paid_of
@@ -526,10 +527,63 @@ def application_submit_proof(
     return move(application, "submit_proof", by=by, now=now, update_fields=["proof_report", "actual_participants"])
 
 
+#: The proof of use is checked receipt by receipt while it is handed in and not yet settled.
+CHECKING = frozenset({Status.PROOF_SUBMITTED})
+
+
+@transaction.atomic
+def receipts_decide(
+    *,
+    application: Application,
+    decisions: Mapping[int, tuple[bool, str]],
+    by: User,
+    now: datetime.datetime | None = None,
+) -> list[Receipt]:
+    """Accept receipts of ``application``'s proof of use, or disallow them with a reason: ``decisions`` maps a
+    receipt's id to (accepted, reason). All or nothing: a receipt of another application, a disallowance
+    without a reason or an application whose proof of use is not (or no longer) being checked refuses every one.
+    A decision can change until the proof of use is settled."""
+    now = now or timezone.now()
+    application = lock_application(application)
+    if application.status not in CHECKING:
+        if application.status in {Status.CLOSED, Status.RECLAIM}:
+            message = _("The proof of use has been settled; the decisions on its receipts can no longer change.")
+        else:
+            message = _("Receipts are checked once the proof of use has been handed in.")
+        raise ValidationError(message, code="not_checking")
+    if not decisions:
+        raise ValidationError(_("Choose for at least one receipt whether it is accepted."), code="no_decision")
+    receipts = {receipt.pk: receipt for receipt in application.receipts.select_for_update().filter(pk__in=decisions)}
+    if set(decisions) - set(receipts):
+        raise ValidationError(_("This receipt belongs to another application."), code="foreign_receipt")
+    errors = []
+    for receipt in sorted(receipts.values(), key=lambda receipt: (receipt.date, receipt.pk)):
+        accepted, reason = decisions[receipt.pk]
+        reason = reason.strip()
+        if not accepted and not reason:
+            errors.append(
+                _("Give the reason why the receipt from %(vendor)s of %(amount)s € is not accepted.")
+                % {"vendor": receipt.vendor, "amount": euro(receipt.amount)}
+            )
+            continue
+        receipt.decision = Receipt.Decision.ACCEPTED if accepted else Receipt.Decision.DISALLOWED
+        receipt.decision_reason = "" if accepted else reason
+        receipt.decided_by = by
+        receipt.decided_at = now
+    if errors:
+        raise ValidationError(errors, code="no_reason")
+    with acting_as(by):
+        for receipt in receipts.values():
+            receipt.full_clean()
+            receipt.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+    return list(receipts.values())
+
+
 @transaction.atomic
 def application_settle(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
-    """Compare the receipts with what was paid: closed when they cover it, else a reclaim of the difference.
-    What was approved and not paid is free again either way."""
+    """Compare the accepted receipts with what was paid: closed when they cover it, else a reclaim of the
+    difference (never typed). Every receipt must be decided first. What was approved and not paid is free again
+    either way."""
     now = now or timezone.now()
     application = lock_application(application)
     waiting = application.payments.filter(released_at__isnull=True).first()
@@ -539,8 +593,17 @@ def application_settle(*, application: Application, by: User, now: datetime.date
             % {"amount": euro(waiting.amount)},
             code="payment_waiting",
         )
+    receipts = list(application.receipts.all())
+    undecided = sum(1 for receipt in receipts if receipt.decision == Receipt.Decision.OPEN)
+    if undecided:
+        message = ngettext(
+            "Decide on every receipt first: %(count)s is not yet checked.",
+            "Decide on every receipt first: %(count)s are not yet checked.",
+            undecided,
+        )
+        raise ValidationError(message % {"count": undecided}, code="undecided")
     paid = paid_of(application)
-    spent = sum((receipt.amount for receipt in application.receipts.all()), ZERO)
+    spent = sum((receipt.amount for receipt in receipts if receipt.decision == Receipt.Decision.ACCEPTED), ZERO)
     if spent >= paid:
         application.settled_amount = paid
         application.reclaim_amount = None

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fonds.files import attachment_response
@@ -25,8 +26,10 @@ from fonds.forms.office import (
     QueryForm,
     RepaymentForm,
     RoundForm,
+    receipt_decisions,
 )
-from fonds.models import Application, Attachment, Fund, Payment, Status
+from fonds.letters import has_reclaim
+from fonds.models import Application, Attachment, Fund, Payment, Receipt, Status
 from fonds.selectors import (
     FundTotals,
     application_money,
@@ -48,6 +51,7 @@ from fonds.services.applications import (
     application_settle,
     application_withdraw,
     office_decides,
+    receipts_decide,
 )
 from fonds.services.funds import fund_create, fund_update, round_add
 from fonds.services.payments import payment_record, payment_release, repayment_record
@@ -295,6 +299,7 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
     perms = _perms(request)
     checks = {check.criterion_id: check for check in application.checks.all()}
     payments = list(application.payments.select_related("recorded_by", "released_by"))
+    receipts = list(application.receipts.select_related("decided_by").prefetch_related("attachments"))
     can_change = permissions.CHANGE_FUNDS in perms
     context = {
         "area": area,
@@ -305,7 +310,10 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
         "payments": payments,
         "money": application_money(application),
         "repayments": list(application.repayments.select_related("recorded_by")),
-        "receipts": list(application.receipts.all()),
+        "receipts": receipts,
+        "proof": _proof_summary(receipts),
+        "checking": application.status == Status.PROOF_SUBMITTED,
+        "reclaim_letter": has_reclaim(application),
         "attachments": list(application.attachments.all()),
         "where": _where_decided(application),
         "targets": _targets(application)
@@ -401,6 +409,42 @@ def application_step(request: HttpRequest, area: Quartier, application_pk: int) 
             request, _("Done: the application is now “%(status)s”.") % {"status": application.get_status_display()}
         )
     return redirect("application_page", slug=area.slug, application_pk=application.pk)
+
+
+def _proof_summary(receipts: list[Receipt]) -> dict[str, object]:
+    """The receipts' total, what is accepted and not accepted so far, and how many are not yet checked."""
+
+    def total(decision: str | None) -> Decimal:
+        return sum((r.amount for r in receipts if decision is None or r.decision == decision), Decimal("0.00"))
+
+    return {
+        "total": total(None),
+        "accepted": total(Receipt.Decision.ACCEPTED),
+        "disallowed": total(Receipt.Decision.DISALLOWED),
+        "open": sum(1 for receipt in receipts if receipt.decision == Receipt.Decision.OPEN),
+    }
+
+
+@require_POST
+@area_view(permissions.CHANGE_FUNDS)
+def receipts_decide_view(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+    """Accept receipts of the proof of use, or disallow them with a reason; a refusal saves none of them."""
+    application = get_application_for(area, application_pk)
+    try:
+        decided = receipts_decide(application=application, decisions=receipt_decisions(request.POST), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The decision on %(count)s receipt is saved.",
+                "The decisions on %(count)s receipts are saved.",
+                len(decided),
+            )
+            % {"count": len(decided)},
+        )
+    return redirect(reverse("application_page", args=[area.slug, application.pk]) + "#proof")
 
 
 @require_POST
@@ -499,6 +543,7 @@ urlpatterns = [
     path("fonds/antraege/<int:application_pk>/zahlungen/", payment_new, name="payment_new"),
     path("fonds/zahlungen/<int:payment_pk>/freigeben/", payment_release_view, name="payment_release"),
     path("fonds/antraege/<int:application_pk>/rueckzahlungen/", repayment_new, name="repayment_new"),
+    path("fonds/antraege/<int:application_pk>/belege/", receipts_decide_view, name="receipts_decide"),
     path("fonds/antraege/<int:application_pk>/links/", access_links, name="application_links"),
     path("fonds/dateien/<int:attachment_pk>/", attachment_download, name="attachment_download"),
 ]

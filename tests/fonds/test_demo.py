@@ -19,7 +19,7 @@ from committees.demo import seed_committees
 from committees.models import AgendaItem, Ballot, BallotItem, Choice, Committee, Membership, Result
 from committees.services.ballots import ballot_close, vote_cast
 from fonds.demo import SIZES, Sizes, _staff, fund_counts, seed_funds
-from fonds.models import Application, Fund, Payment, Status, StatusChange
+from fonds.models import Application, Fund, Payment, Receipt, Status, StatusChange
 from fonds.selectors import fund_totals, year_totals
 from fonds.services.applications import TRANSITIONS
 from quartier import permissions
@@ -95,8 +95,12 @@ def check_funds(area: Quartier) -> None:
                 assert payment.recorded_at <= payment.released_at
         paid = sum(payment.amount for payment in payments if payment.released_at)
         repaid = sum(repayment.amount for repayment in application.repayments.all())
+        receipts = list(application.receipts.all())
+        if application.status in {Status.CLOSED, Status.RECLAIM}:
+            assert all(receipt.decision != Receipt.Decision.OPEN for receipt in receipts), application
+            assert all(r.decision_reason for r in receipts if r.decision == Receipt.Decision.DISALLOWED)
         if application.status == Status.CLOSED:
-            spent = sum(receipt.amount for receipt in application.receipts.all())
+            spent = sum(receipt.amount for receipt in receipts if receipt.decision == Receipt.Decision.ACCEPTED)
             assert application.settled_amount == min(spent, paid)
             assert paid - repaid == application.settled_amount  # a reclaim is closed once its money is back
         if application.status == Status.RECLAIM:

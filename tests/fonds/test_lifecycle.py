@@ -29,6 +29,7 @@ from fonds.services.applications import (
     application_withdraw,
     lock_application,
     move,
+    receipts_decide,
 )
 from fonds.services.payments import payment_record, payment_release, repayment_record
 from quartier.models import Role
@@ -54,6 +55,11 @@ def approved(application: Application, staff: dict, amount: str | None = None) -
         amount=Decimal(amount) if amount else None,
         by=staff["steuerung"],
     )
+
+
+def accept_every_receipt(application: Application, staff: dict) -> None:
+    decisions = {receipt.pk: (True, "") for receipt in application.receipts.all()}
+    receipts_decide(application=application, decisions=decisions, by=staff["gwa"])
 
 
 def test_the_requested_amount_is_computed_from_the_cost_plan(aktionsfonds: Fund, applicant: Person) -> None:
@@ -132,6 +138,7 @@ def test_an_application_goes_from_draft_to_closed(aktionsfonds: Fund, applicant:
         participants=80,
         by=None,
     )
+    accept_every_receipt(application, staff)
     application_settle(application=application, by=staff["gwa"])
     application.refresh_from_db()
     assert application.status == Status.CLOSED and application.settled_amount == Decimal("450.00")
@@ -158,6 +165,7 @@ def test_receipts_below_the_payment_mean_a_reclaim(aktionsfonds: Fund, applicant
         application=application, receipts=[(TODAY, "Copyshop", Decimal("310.00"))], report="Flyer", participants=None,
         by=None,
     )  # fmt: skip
+    accept_every_receipt(application, staff)
     application_settle(application=application, by=staff["gwa"])
     application.refresh_from_db()
     assert application.status == Status.RECLAIM and application.reclaim_amount == Decimal("90.00")
