@@ -924,6 +924,16 @@ class _Seeder:
             receipts.append((day, rng.choice(VENDORS), amount))
         return receipts
 
+    def payment_day(self, plan: _Plan, recorded: datetime.datetime, approved_at: datetime.datetime) -> datetime.date:
+        """The day a payment is dated: the day it was recorded, within the application's period (from the approval,
+        or the project's start if earlier, to the project's end: ``fonds.services.payments.payment_period``)."""
+        day = timezone.localdate(recorded, self.tz)
+        approved_on = timezone.localdate(approved_at, self.tz)
+        end = plan.end or plan.start
+        if end is not None:
+            day = min(day, end)
+        return max(day, min(approved_on, plan.start) if plan.start else approved_on)
+
     def unproven(self, plan: _Plan, paid: Decimal, bought: list[tuple[datetime.date, str, Decimal]]) -> list:
         """For about half of the reclaims: one more receipt, which the office does not accept (so part of the
         reclaim comes from it). Chosen by the title, so that the random sequence of the demo stays as it was."""
@@ -1369,6 +1379,7 @@ class _Seeder:
             Application.objects.filter(pk=application.pk).update(applicant_to_review=True)
         paid = Decimal("0")
         installments = iter(plan.installments)
+        approved_at = plan.times[-1]
         decider = worker if self.rng.random() < 0.7 else steering
         for step, at, before in zip(plan.steps, plan.times[1:], plan.times[:-1], strict=True):
             if step in ("submit", "resubmit"):
@@ -1398,6 +1409,7 @@ class _Seeder:
                 else:
                     application_put_forward(application=application, by=worker, now=at)
             elif step == "decide":
+                approved_at = at
                 if plan.item is not None:
                     application_take_committee_decision(
                         application=application, result=plan.item.result, source=plan.item, by=worker, now=at
@@ -1420,7 +1432,7 @@ class _Seeder:
                 payment = payment_record(
                     application=application,
                     amount=amount,
-                    paid_on=timezone.localdate(recorded, self.tz),
+                    paid_on=self.payment_day(plan, recorded, approved_at),
                     method=method,
                     by=worker,
                     now=recorded,
@@ -1742,7 +1754,7 @@ class _Bulk:
                         Payment(
                             application=application,
                             amount=amount,
-                            paid_on=timezone.localdate(recorded, seeder.tz),
+                            paid_on=seeder.payment_day(plan, recorded, application.decided_at or recorded),
                             method=method,
                             recorded_by=worker,
                             recorded_at=recorded,

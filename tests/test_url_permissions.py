@@ -143,6 +143,7 @@ def _approved_application(area: Quartier, person: object, committee: object) -> 
     from decimal import Decimal
 
     from django.core.files.base import ContentFile
+    from django.utils import timezone
 
     from fonds.models import Fund
     from fonds.services.applications import (
@@ -176,7 +177,7 @@ def _approved_application(area: Quartier, person: object, committee: object) -> 
     application_put_forward(application=application, by=staff)
     application_decide(application=application, decision="approve", by=staff)
     application_commit(application=application, by=staff)
-    payment_record(application=application, amount=Decimal("100"), paid_on="2026-11-24", method="bar", by=staff)
+    payment_record(application=application, amount=Decimal("100"), paid_on=timezone.localdate(), method="bar", by=staff)
     application.attachments.create(
         file=ContentFile(b"%PDF-1.4 Angebot", name="angebot.pdf"), name="Angebot.pdf", content_type="application/pdf",
         size=16,

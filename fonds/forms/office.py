@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from fonds.models import Fund, Payment, Repayment, Status
@@ -99,6 +101,25 @@ class PaymentForm(forms.ModelForm):
         fields = ["amount", "paid_on", "method"]
         localized_fields = ["amount"]  # a decimal comma, as the office writes amounts
         widgets = {"paid_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: object, period: tuple[date | None, date] | None = None, **kwargs: object) -> None:
+        """``period``: the days the payment may be dated (``fonds.services.payments.payment_period``), shown
+        beside the field; the service checks them."""
+        super().__init__(*args, **kwargs)
+        if period is not None:
+            first, last = period
+            widget = self.fields["paid_on"].widget
+            widget.attrs["max"] = last.isoformat()
+            if first is not None:
+                widget.attrs["min"] = first.isoformat()
+                self.fields["paid_on"].help_text = _("From %(first)s to %(last)s.") % {
+                    "first": date_format(first, "SHORT_DATE_FORMAT"),
+                    "last": date_format(last, "SHORT_DATE_FORMAT"),
+                }
+            else:
+                self.fields["paid_on"].help_text = _("Until %(last)s.") % {
+                    "last": date_format(last, "SHORT_DATE_FORMAT")
+                }
 
 
 class RepaymentForm(forms.ModelForm):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,39 @@ from quartier.audit import acting_as
 from quartier.models import User
 
 
+def payment_period(application: Application, today: datetime.date) -> tuple[datetime.date | None, datetime.date]:
+    """The days a payment of ``application`` may be dated: from its approval (an advance for costs that fall due
+    before the project) or the project's start, whichever is earlier, to the project's end (its start for a
+    one-day project), and never more than ``FONDS_PAYMENT_FUTURE_DAYS`` days after ``today``."""
+    approved_on = timezone.localdate(application.decided_at) if application.decided_at else None
+    first = min((day for day in (approved_on, application.start) if day is not None), default=None)
+    ahead = today + datetime.timedelta(days=settings.FONDS_PAYMENT_FUTURE_DAYS)
+    end = application.end or application.start
+    return first, min(end, ahead) if end is not None else ahead
+
+
+def check_payment_date(application: Application, paid_on: datetime.date, today: datetime.date) -> None:
+    """Refuse a payment date outside ``payment_period`` with a message that names the limit."""
+    first, last = payment_period(application, today)
+    end = application.end or application.start
+    if (first is not None and paid_on < first) or (end is not None and paid_on > end):
+        raise ValidationError(
+            _("The payment date must lie within the application's period: from %(first)s to %(last)s.")
+            % {"first": _day(first) if first else "–", "last": _day(end) if end else "–"},
+            code="outside_period",
+        )
+    if paid_on > last:
+        raise ValidationError(
+            _("The payment date may lie at most %(days)s days ahead, that is until %(date)s.")
+            % {"days": settings.FONDS_PAYMENT_FUTURE_DAYS, "date": _day(last)},
+            code="too_far_ahead",
+        )
+
+
+def _day(day: datetime.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -30,11 +64,15 @@ def payment_record(
     by: User,
     now: datetime.datetime | None = None,
 ) -> Payment:
-    """Record a payment of a committed application; it counts as paid once someone else releases it."""
+    """Record a payment of a committed application; it counts as paid once someone else releases it. Its date
+    lies within the application's period (``payment_period``); it never exceeds what is approved and not yet
+    recorded: the application's row is locked, so two payments at the same moment are checked one after the
+    other."""
     now = now or timezone.now()
     application = lock_application(application)
     if application.status not in {Status.COMMITTED, Status.PAID}:
         raise ValidationError(_("Payments are made once the funds are committed."), code="not_committed")
+    check_payment_date(application, paid_on, timezone.localdate(now))
     left = (application.approved_amount or Decimal("0")) - recorded_of(application)
     if amount > left:
         raise ValidationError(
@@ -106,8 +144,7 @@ def repayment_record(
         raise ValidationError(_("Money cannot have come back on a day still to come."), code="future")
     if first is not None and received_on < first.paid_on:
         raise ValidationError(
-            _("Money cannot have come back before it was paid out on %(date)s.")
-            % {"date": date_format(first.paid_on, "SHORT_DATE_FORMAT")},
+            _("Money cannot have come back before it was paid out on %(date)s.") % {"date": _day(first.paid_on)},
             code="before_payment",
         )
     repayment = Repayment(

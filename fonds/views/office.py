@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -54,7 +55,7 @@ from fonds.services.applications import (
     receipts_decide,
 )
 from fonds.services.funds import fund_create, fund_update, round_add
-from fonds.services.payments import payment_record, payment_release, repayment_record
+from fonds.services.payments import payment_period, payment_record, payment_release, repayment_record
 from fonds.services.public import applicant_candidates
 from quartier import permissions
 from quartier.decorators import area_view
@@ -325,7 +326,7 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
         "withdrawable": application.status in TRANSITIONS["withdraw"][0] and not payments,
         "query_form": QueryForm(),
         "decision_form": DecisionForm(),
-        "payment_form": PaymentForm(),
+        "payment_form": PaymentForm(period=payment_period(application, timezone.localdate())),
         "repayment_form": RepaymentForm(),
         "fields_of_action": list(application.fields_of_action.all()),
         "target_groups": list(application.target_groups.all()),

@@ -22,6 +22,7 @@ from fonds.demo import SIZES, Sizes, _staff, fund_counts, seed_funds
 from fonds.models import Application, Fund, Payment, Receipt, Status, StatusChange
 from fonds.selectors import fund_totals, year_totals
 from fonds.services.applications import TRANSITIONS
+from fonds.services.payments import payment_period
 from quartier import permissions
 from quartier.models import Quartier, Role, User
 from tests.factories import user_with_role
@@ -89,6 +90,8 @@ def check_funds(area: Quartier) -> None:
             assert application.approved_amount is not None
             assert sum(payment.amount for payment in payments) <= application.approved_amount
         for payment in payments:
+            first, _last = payment_period(application, timezone.localdate(payment.recorded_at))
+            assert first <= payment.paid_on <= (application.end or application.start or payment.paid_on), payment
             if payment.released_by_id is not None:
                 assert payment.released_by_id != payment.recorded_by_id
                 assert permissions.can(payment.released_by, permissions.MANAGE_FUND_MONEY, area)

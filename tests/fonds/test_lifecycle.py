@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from actors.models import Affiliation, Organisation, Person
 from committees.models import Ballot, ConflictFlag, Result
@@ -128,7 +129,11 @@ def test_an_application_goes_from_draft_to_closed(aktionsfonds: Fund, applicant:
     application_decide(application=application, decision="approve", by=staff["steuerung"])
     application_commit(application=application, by=staff["steuerung"])
     payment = payment_record(
-        application=application, amount=Decimal("450.00"), paid_on=TODAY, method="ueberweisung", by=staff["gwa"]
+        application=application,
+        amount=Decimal("450.00"),
+        paid_on=timezone.localdate(),
+        method="ueberweisung",
+        by=staff["gwa"],
     )
     payment_release(payment=payment, by=staff["steuerung"])
     application_submit_proof(
@@ -158,7 +163,7 @@ def test_receipts_below_the_payment_mean_a_reclaim(aktionsfonds: Fund, applicant
     application = approved(make_application(aktionsfonds, person=applicant, costs=("400.00",)), staff)
     application_commit(application=application, by=staff["steuerung"])
     payment = payment_record(
-        application=application, amount=Decimal("400.00"), paid_on=TODAY, method="bar", by=staff["gwa"]
+        application=application, amount=Decimal("400.00"), paid_on=timezone.localdate(), method="bar", by=staff["gwa"]
     )
     payment_release(payment=payment, by=staff["steuerung"])
     application_submit_proof(
@@ -170,7 +175,9 @@ def test_receipts_below_the_payment_mean_a_reclaim(aktionsfonds: Fund, applicant
     application.refresh_from_db()
     assert application.status == Status.RECLAIM and application.reclaim_amount == Decimal("90.00")
     assert fund_totals(aktionsfonds).free == Decimal("9600.00")  # the unspent 90 € are not back yet
-    repayment_record(application=application, amount=Decimal("90.00"), received_on=TODAY, by=staff["gwa"])
+    repayment_record(
+        application=application, amount=Decimal("90.00"), received_on=timezone.localdate(), by=staff["gwa"]
+    )
     assert lock_application(application).status == Status.CLOSED
     assert fund_totals(aktionsfonds).free == Decimal("9690.00")  # now they are
 
@@ -353,12 +360,24 @@ def test_two_approvals_at_the_same_moment_never_overcommit_the_fund(area, jury, 
 def test_payments_need_four_eyes_and_steuerung(aktionsfonds: Fund, applicant: Person, staff: dict) -> None:
     application = approved(make_application(aktionsfonds, person=applicant, costs=("400.00",)), staff)
     with pytest.raises(ValidationError, match="Zahlungen werden geleistet, sobald die Mittel gebunden sind"):
-        payment_record(application=application, amount=Decimal("1"), paid_on=TODAY, method="bar", by=staff["gwa"])
+        payment_record(
+            application=application, amount=Decimal("1"), paid_on=timezone.localdate(), method="bar", by=staff["gwa"]
+        )
     application_commit(application=application, by=staff["steuerung"])
     with pytest.raises(ValidationError, match="Noch 400,00 € sind offen"):
-        payment_record(application=application, amount=Decimal("400.01"), paid_on=TODAY, method="bar", by=staff["gwa"])
+        payment_record(
+            application=application,
+            amount=Decimal("400.01"),
+            paid_on=timezone.localdate(),
+            method="bar",
+            by=staff["gwa"],
+        )
     payment = payment_record(
-        application=application, amount=Decimal("250.00"), paid_on=TODAY, method="bar", by=staff["steuerung"]
+        application=application,
+        amount=Decimal("250.00"),
+        paid_on=timezone.localdate(),
+        method="bar",
+        by=staff["steuerung"],
     )
     with pytest.raises(ValidationError, match="Vier-Augen-Prinzip"):
         payment_release(payment=payment, by=staff["steuerung"])
@@ -378,7 +397,9 @@ def test_withdrawal_is_possible_until_a_payment(aktionsfonds: Fund, applicant: P
     assert application_withdraw(application=draft, by=None).status == Status.WITHDRAWN
     application = approved(make_application(aktionsfonds, person=applicant, costs=("400.00",)), staff)
     application_commit(application=application, by=staff["steuerung"])
-    payment_record(application=application, amount=Decimal("100"), paid_on=TODAY, method="bar", by=staff["gwa"])
+    payment_record(
+        application=application, amount=Decimal("100"), paid_on=timezone.localdate(), method="bar", by=staff["gwa"]
+    )
     with pytest.raises(ValidationError, match="kann nicht mehr zurückgezogen werden"):
         application_withdraw(application=application, by=None)
     assert lock_application(application).status == Status.COMMITTED
@@ -388,7 +409,7 @@ def test_the_proof_of_use_needs_receipts_and_a_report(aktionsfonds: Fund, applic
     application = approved(make_application(aktionsfonds, person=applicant, costs=("400.00",)), staff)
     application_commit(application=application, by=staff["steuerung"])
     payment = payment_record(
-        application=application, amount=Decimal("400"), paid_on=TODAY, method="bar", by=staff["gwa"]
+        application=application, amount=Decimal("400"), paid_on=timezone.localdate(), method="bar", by=staff["gwa"]
     )
     payment_release(payment=payment, by=UserFactory(is_superuser=True))
     with pytest.raises(ValidationError, match="Fügen Sie mindestens einen Beleg hinzu"):
