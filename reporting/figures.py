@@ -730,8 +730,9 @@ def _applicant_kind(application: Application) -> str | Promise:
 
 
 def funds_section(area: Quartier, year: int) -> dict[str, Any]:
-    """The year's funds with budget, committed, paid and remaining; their approved applications; the approved
-    money by field of action. Four queries (three when nothing was approved)."""
+    """The year's funds with budget, committed and not yet paid, paid, paid back and remaining (the one definition
+    of a fund's money, ``fonds.selectors.FundTotals``); their approved applications; the approved money by field of
+    action. Four queries (three when nothing was approved)."""
     funds = list(funds_with_totals(Fund.objects.filter(quartier=area, year=year)).order_by("name", "pk"))
     counts = {
         row["fund"]: row
@@ -805,9 +806,7 @@ def funds_section(area: Quartier, year: int) -> dict[str, Any]:
         "applications": applications,
         "by_field": field_totals,
         # The chart's "committed" is all the fund's applications take from the budget, what is paid included.
-        "chart": charts.budget_bars(
-            [(fund.name, m.budget, m.bound, m.out) for fund, m in ((fund, money[fund.pk]) for fund in funds)]
-        ),
+        "chart": charts.budget_bars([(f.name, money[f.pk].budget, money[f.pk].bound, money[f.pk].out) for f in funds]),
     }
 
 
@@ -1070,7 +1069,7 @@ def report_tables(area: Quartier, year: int, *, sections: dict[str, dict[str, An
                 _("Fund"),
                 _("Kind"),
                 _("Budget (€)"),
-                _("Committed (€)"),
+                _("Committed, not yet paid (€)"),
                 _("Paid (€)"),
                 _("Paid back (€)"),
                 _("Remaining (€)"),
