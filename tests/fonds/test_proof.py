@@ -245,3 +245,20 @@ def test_the_page_of_a_proof_of_use_needs_the_same_queries_for_more_receipts(
 
     url = f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/"
     assert_constant_queries(lambda: client.get(url), grow)  # type: ignore[operator]
+
+
+def test_the_applicants_status_page_of_a_reclaim_needs_the_same_queries_for_more_repayments(
+    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant: object, assert_constant_queries: object
+) -> None:
+    application = reclaim_with_letter(aktionsfonds, applicant, staff)
+    token = access_link_create(application=application, email="aylin@example.org")
+
+    def grow() -> None:
+        for _ in range(3):
+            repayment_record(
+                application=application, amount=Decimal("10"), received_on=timezone.localdate(), by=staff["gwa"]
+            )
+
+    count = assert_constant_queries(lambda: client.get(f"/antrag/{token}/"), grow)  # type: ignore[operator]
+    assert count <= 9
+    assert "noch 120,00 € offen" in client.get(f"/antrag/{token}/").content.decode()
