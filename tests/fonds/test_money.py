@@ -40,7 +40,7 @@ from fonds.services.payments import payment_record, payment_release, repayment_r
 from quartier.models import Quartier, Role
 from tests.factories import user_with_role
 from tests.fonds.fixtures import make_application
-from tests.fonds.test_lifecycle import approved, eligible
+from tests.fonds.test_lifecycle import accept_every_receipt, approved, eligible
 
 
 def legend(html: str) -> dict[str, Decimal]:
@@ -75,6 +75,7 @@ def reclaimed(fund: Fund, applicant: object, staff: dict, *, paid: str, spent: s
         participants=None,
         by=None,
     )
+    accept_every_receipt(application, staff)
     return application_settle(application=application, by=staff["gwa"])
 
 
@@ -173,6 +174,7 @@ def test_settling_waits_for_a_payment_recorded_before_the_proof_of_use(
     payment_release(payment=waiting, by=staff["steuerung"])
     application.refresh_from_db()
     assert application.status == Status.PROOF_SUBMITTED
+    accept_every_receipt(application, staff)
     application_settle(application=application, by=staff["gwa"])
     application.refresh_from_db()
     assert application.status == Status.CLOSED and application.settled_amount == Decimal("400.00")
