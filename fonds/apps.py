@@ -11,6 +11,6 @@ class FondsConfig(AppConfig):
 
         from fonds import models
 
-        for model in (models.Fund, models.Application, models.Payment):
+        for model in (models.Fund, models.Application, models.Payment, models.Repayment, models.Receipt):
             reverse = [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
             auditlog.register(model, exclude_fields=reverse)

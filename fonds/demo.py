@@ -55,10 +55,11 @@ from fonds.models import (
     Fund,
     Payment,
     Receipt,
+    Repayment,
     Status,
     StatusChange,
 )
-from fonds.selectors import bound_of
+from fonds.selectors import fund_totals
 from fonds.services.applications import (
     TRANSITIONS,
     Line,
@@ -68,7 +69,6 @@ from fonds.services.applications import (
     application_decide,
     application_put_forward,
     application_query,
-    application_repaid,
     application_review,
     application_settle,
     application_submit,
@@ -78,8 +78,9 @@ from fonds.services.applications import (
     euro,
     lock_application,
     move,
+    receipts_decide,
 )
-from fonds.services.payments import payment_record, payment_release
+from fonds.services.payments import payment_record, payment_release, repayment_record
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
 
 S = Status
@@ -416,6 +417,13 @@ REPORTS = [
     "Alles lief gut: {n} Teilnehmende, viele davon zum ersten Mal bei einer Aktion im Kiez. Die Gruppe trifft sich "
     "weiter.",
 ]
+#: Why the office did not accept a receipt (a reclaim's extra receipt: see ``_Seeder.unproven``).
+DISALLOWED = [
+    "Pfand und alkoholische Getränke sind nicht förderfähig.",
+    "Der Beleg ist nach dem Ende des Projekts ausgestellt.",
+    "Der Beleg nennt weder Datum noch Leistung.",
+    "Honorare sind in diesem Fonds nicht förderfähig.",
+]
 VENDORS = [
     "Baumarkt am Nordring",
     "Getränke Hoffmann",
@@ -535,6 +543,7 @@ def fund_counts(area: Quartier) -> dict[str, int]:
         "eligibility_checks": EligibilityCheck.objects.filter(application__fund__in=funds).count(),
         "status_changes": StatusChange.objects.filter(application__fund__in=funds).count(),
         "payments": Payment.objects.filter(application__fund__in=funds).count(),
+        "repayments": Repayment.objects.filter(application__fund__in=funds).count(),
         "receipts": Receipt.objects.filter(application__fund__in=funds).count(),
     }
 
@@ -915,6 +924,31 @@ class _Seeder:
             day = start + datetime.timedelta(days=rng.randint(-10, max(0, (end - start).days)))
             receipts.append((day, rng.choice(VENDORS), amount))
         return receipts
+
+    def payment_day(self, plan: _Plan, recorded: datetime.datetime, approved_at: datetime.datetime) -> datetime.date:
+        """The day a payment is dated: the day it was recorded, within the application's period (from the approval,
+        or the project's start if earlier, to the project's end: ``fonds.services.payments.payment_period``)."""
+        day = timezone.localdate(recorded, self.tz)
+        approved_on = timezone.localdate(approved_at, self.tz)
+        end = plan.end or plan.start
+        if end is not None:
+            day = min(day, end)
+        return max(day, min(approved_on, plan.start) if plan.start else approved_on)
+
+    def unproven(self, plan: _Plan, paid: Decimal, bought: list[tuple[datetime.date, str, Decimal]]) -> list:
+        """For about half of the reclaims: one more receipt, which the office does not accept (so part of the
+        reclaim comes from it). Chosen by the title, so that the random sequence of the demo stays as it was."""
+        if plan.target not in (S.RECLAIM, "closed_repaid") or len(plan.title) % 2:
+            return []
+        gap = paid - sum((amount for _day, _vendor, amount in bought), Decimal("0"))
+        amount = (gap / 2).quantize(CENT, ROUND_HALF_UP)
+        if amount <= 0:
+            return []
+        day = bought[-1][0] if bought else plan.end or timezone.localdate(plan.times[-1], self.tz)
+        return [(day, "Getränkemarkt am Kanal", amount)]
+
+    def disallowed(self, plan: _Plan) -> str:
+        return DISALLOWED[len(plan.title) % len(DISALLOWED)]
 
     # Timelines
 
@@ -1346,6 +1380,7 @@ class _Seeder:
             Application.objects.filter(pk=application.pk).update(applicant_to_review=True)
         paid = Decimal("0")
         installments = iter(plan.installments)
+        approved_at = plan.times[-1]
         decider = worker if self.rng.random() < 0.7 else steering
         for step, at, before in zip(plan.steps, plan.times[1:], plan.times[:-1], strict=True):
             if step in ("submit", "resubmit"):
@@ -1375,6 +1410,7 @@ class _Seeder:
                 else:
                     application_put_forward(application=application, by=worker, now=at)
             elif step == "decide":
+                approved_at = at
                 if plan.item is not None:
                     application_take_committee_decision(
                         application=application, result=plan.item.result, source=plan.item, by=worker, now=at
@@ -1397,7 +1433,7 @@ class _Seeder:
                 payment = payment_record(
                     application=application,
                     amount=amount,
-                    paid_on=timezone.localdate(recorded, self.tz),
+                    paid_on=self.payment_day(plan, recorded, approved_at),
                     method=method,
                     by=worker,
                     now=recorded,
@@ -1410,18 +1446,33 @@ class _Seeder:
                     title=plan.title, n=plan.participants or 30, street=self.rng.choice(STREETS)
                 )
                 participants = max(1, int((plan.participants or 30) * self.rng.uniform(0.7, 1.3)))
+                bought = self.receipts(plan, paid)
+                unproven = self.unproven(plan, paid, bought)
                 application_submit_proof(
                     application=application,
-                    receipts=self.receipts(plan, paid),
+                    receipts=bought + unproven,
                     report=report,
                     participants=participants,
                     by=None,
                     now=at,
                 )
             elif step == "settle":
+                rejected = self.disallowed(plan)
+                decisions = {
+                    receipt.pk: (receipt.vendor != "Getränkemarkt am Kanal", rejected)
+                    for receipt in Receipt.objects.filter(application=application)
+                }
+                receipts_decide(application=application, decisions=decisions, by=worker, now=at)
                 application_settle(application=application, by=worker, now=at)
             elif step == "repaid":
-                application_repaid(application=application, by=steering, now=at)
+                owed = Application.objects.values_list("reclaim_amount", flat=True).get(pk=application.pk)
+                repayment_record(
+                    application=application,
+                    amount=owed,
+                    received_on=timezone.localdate(at, self.tz),
+                    by=steering,
+                    now=at,
+                )
             elif step == "withdraw":
                 application_withdraw(application=application, by=None, note=plan.note, now=at)
         application.refresh_from_db()
@@ -1498,7 +1549,7 @@ class _Bulk:
 
     def fund(self, fund: Fund, key: str, count: int, mix: dict[str, int]) -> None:
         seeder, rng = self.seeder, self.rng
-        remaining = fund.budget - bound_of(fund.pk) if fund.year == seeder.year else fund.budget
+        remaining = fund_totals(fund).free if fund.year == seeder.year else fund.budget
         if fund.year == seeder.year:
             reserve = self.reserved(fund)
             remaining -= reserve
@@ -1644,6 +1695,7 @@ class _Bulk:
         changes: list[StatusChange] = []
         transitions: list[tuple[Application, str, str, str, datetime.datetime, User | None]] = []
         payments: list[Payment] = []
+        repayments: list[Repayment] = []
         receipts: list[Receipt] = []
         fields_rows = []
         group_rows = []
@@ -1704,7 +1756,7 @@ class _Bulk:
                         Payment(
                             application=application,
                             amount=amount,
-                            paid_on=timezone.localdate(recorded, seeder.tz),
+                            paid_on=seeder.payment_day(plan, recorded, application.decided_at or recorded),
                             method=method,
                             recorded_by=worker,
                             recorded_at=recorded,
@@ -1719,16 +1771,22 @@ class _Bulk:
                     note = gettext("%(amount)s € released.") % {"amount": euro(amount)}
                 elif step == "proof":
                     bought = seeder.receipts(plan, paid)
-                    receipts += [
+                    handed_in = [
                         Receipt(application=application, date=day, vendor=vendor, amount=amount)
-                        for day, vendor, amount in bought
+                        for day, vendor, amount in bought + seeder.unproven(plan, paid, bought)
                     ]
+                    receipts += handed_in
                     spent = sum((amount for _day, _vendor, amount in bought), Decimal("0"))
                     application.proof_report = rng.choice(REPORTS).format(
                         title=plan.title, n=plan.participants or 30, street=rng.choice(STREETS)
                     )
                     application.actual_participants = max(1, int((plan.participants or 30) * rng.uniform(0.7, 1.3)))
                 elif step == "settle":
+                    for receipt in handed_in:  # every receipt checked, the unproven one not accepted
+                        unproven = receipt.vendor == "Getränkemarkt am Kanal"
+                        receipt.decision = Receipt.Decision.DISALLOWED if unproven else Receipt.Decision.ACCEPTED
+                        receipt.decision_reason = seeder.disallowed(plan) if unproven else ""
+                        receipt.decided_by, receipt.decided_at = worker, at
                     if spent >= paid:
                         transition = "settle"
                         application.settled_amount, application.reclaim_amount = paid, None
@@ -1738,6 +1796,16 @@ class _Bulk:
                         note = gettext("%(amount)s € to pay back.") % {"amount": euro(paid - spent)}
                 elif step == "repaid":
                     by = steering
+                    repayments.append(
+                        Repayment(
+                            application=application,
+                            amount=paid - spent,
+                            received_on=timezone.localdate(at, seeder.tz),
+                            recorded_by=steering,
+                            recorded_at=at,
+                        )
+                    )
+                    note = gettext("%(amount)s € paid back.") % {"amount": euro(paid - spent)}
                 elif step == "withdraw":
                     note = plan.note
                 sources, to_status = TRANSITIONS[transition]
@@ -1786,6 +1854,7 @@ class _Bulk:
         StatusChange.objects.bulk_create(changes, batch_size=BATCH)
         LogEntry.objects.bulk_create(entries, batch_size=BATCH)
         Payment.objects.bulk_create(payments, batch_size=BATCH)
+        Repayment.objects.bulk_create(repayments, batch_size=BATCH)
         Receipt.objects.bulk_create(receipts, batch_size=BATCH)
         FieldLink.objects.bulk_create(fields_rows, batch_size=BATCH)
         GroupLink.objects.bulk_create(group_rows, batch_size=BATCH)

@@ -1,4 +1,5 @@
-"""The decision letter of an application as a PDF: the approval letter (Bewilligungsschreiben) or the rejection.
+"""The letters of an application as PDFs: the decision letter, approval (Bewilligungsschreiben) or rejection, and
+the reclaim letter (Rückforderung) after the proof of use.
 
 An approval letter states the approved amount, the conditions (Auflagen), the fund, who decided and when, and
 the applicant's duties: spend the money only on the purpose, report changes, name the funding, and hand in the
@@ -8,6 +9,12 @@ address or a person with theirs, and carry the area's letterhead (``reporting.re
 
 Who decided is read from the committee item the application was decided on (a closed ballot or a meeting's
 agenda) when there is one with a matching result; otherwise the office decided within its amount tier.
+
+The reclaim letter exists once the settlement of the proof of use reclaimed money (``application_settle``): it
+lists what was paid, each receipt with the office's decision (and the reason for each one not accepted), the
+accepted total and the amount to pay back, due ``RECLAIM_WEEKS`` weeks after the reclaim. It is dated on the day
+of the reclaim, so that every copy (the office's, the applicant's download) is the same letter. Legal texts stay
+German: both letters are rendered in German whoever downloads them.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from fonds.models import Application, CostLine, Status
+from fonds.models import Application, CostLine, Payment, Receipt, Status
 from quartier.models import Quartier
 from reporting.rendering import render_pdf
 
@@ -41,6 +48,8 @@ APPROVED_STATES = frozenset(
 DECIDED_STATES = APPROVED_STATES | {Status.REJECTED}
 #: The proof of use is due this many weeks after the project's end.
 PROOF_WEEKS = 8
+#: Money reclaimed is due this many weeks after the reclaim.
+RECLAIM_WEEKS = 4
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,7 @@ class Letter:
         return self.application.approved_amount
 
 
-def application_of_area(area: Quartier, application_pk: int) -> Application | None:
+def application_of_area(area: Quartier | int, application_pk: int) -> Application | None:
     """The application ``application_pk`` if it belongs to ``area``, with what its letter needs. One query."""
     return (
         Application.objects.filter(pk=application_pk, quartier=area)
@@ -210,6 +219,80 @@ def letter_pdf(
             "area": area,
             "proof_weeks": PROOF_WEEKS,
         },
+        title=title,
+        author=author,
+        lang=lang,
+        area=area,
+    )
+
+
+# --- the reclaim letter ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReclaimLetter:
+    application: Application
+    recipient: list[str]
+    salutation_name: str
+    date: datetime.date  # the day of the reclaim
+    due: datetime.date
+    payments: list[Payment]  # released
+    receipts: list[Receipt]
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((payment.amount for payment in self.payments), Decimal("0"))
+
+    @property
+    def accepted(self) -> Decimal:
+        return sum((r.amount for r in self.receipts if r.decision == Receipt.Decision.ACCEPTED), Decimal("0"))
+
+    @property
+    def disallowed(self) -> Decimal:
+        return sum((r.amount for r in self.receipts if r.decision == Receipt.Decision.DISALLOWED), Decimal("0"))
+
+    @property
+    def amount(self) -> Decimal:
+        return self.application.reclaim_amount or Decimal("0")
+
+
+def has_reclaim(application: Application) -> bool:
+    """Did the settlement of the proof of use reclaim money (paid back by now or not)?"""
+    return application.status in {Status.RECLAIM, Status.CLOSED} and bool(application.reclaim_amount)
+
+
+def reclaim_letter_of(application: Application, *, with_address: bool = True) -> ReclaimLetter:
+    """Everything the reclaim letter of ``application`` shows (fetch it with ``application_of_area``). Three
+    queries. Raises ``ValueError`` for an application without a reclaim."""
+    if not has_reclaim(application):
+        raise ValueError(f"Application {application.pk} has no reclaim ({application.status}).")
+    reclaimed = (
+        application.status_changes.filter(to_status=Status.RECLAIM).order_by("at", "pk").values_list("at", flat=True)
+    ).first()
+    day = timezone.localdate(reclaimed) if reclaimed else timezone.localdate(application.updated_at)
+    recipient, greet = recipient_of(application, with_address=with_address)
+    return ReclaimLetter(
+        application=application,
+        recipient=recipient,
+        salutation_name=greet,
+        date=day,
+        due=day + datetime.timedelta(weeks=RECLAIM_WEEKS),
+        payments=list(application.payments.filter(released_at__isnull=False).order_by("paid_on", "pk")),
+        receipts=list(application.receipts.order_by("date", "pk")),
+    )
+
+
+def reclaim_letter_pdf(application: Application, *, with_address: bool = True, lang: str = "de") -> bytes:
+    """The reclaim letter of ``application`` as a PDF in ``lang`` with its area's letterhead; ``with_address``
+    as for ``letter_pdf``. Raises ``ValueError`` for an application without a reclaim."""
+    area = application.quartier
+    with translation.override(lang):
+        letter = reclaim_letter_of(application, with_address=with_address)
+        title = _("Reclaim: %(title)s") % {"title": application.title}
+        author = _("Neighbourhood management %(name)s") % {"name": area.name}
+    return render_pdf(
+        "fonds/reclaim_letter_pdf.html",
+        {"letter": letter, "application": application, "fund": application.fund, "area": area},
         title=title,
         author=author,
         lang=lang,

@@ -2,9 +2,10 @@
 
 Money is ``Decimal`` with two places. What an application asks for is computed
 from its cost plan minus own and other money (``requested``), never typed.
-What a fund has bound is the sum of its applications' ``bound_amount``: the
-approved amount from approval on, and what was finally spent once an
-application is settled (see ``fonds.selectors.fund_totals``).
+A fund's money is written down once, in ``fonds.selectors`` (``FundTotals``):
+budget = free + bound and not paid + paid − repaid, no part ever negative.
+Money paid out is a released ``Payment``; money that comes back after a
+reclaim is a ``Repayment``, possibly in parts.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from actors.models import Concern, Organisation, Person, TargetGroup
 from quartier.models import AreaScoped, FieldOfAction, Quartier
@@ -367,22 +369,84 @@ class Payment(models.Model):
         return {"quartier_id": self.application.quartier_id}
 
 
+class Repayment(models.Model):
+    """Money the applicant paid back after a reclaim: the whole amount or a part of it, recorded by the office."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="repayments")
+    amount = models.DecimalField(_("amount (€)"), **MONEY, validators=POSITIVE)
+    received_on = models.DateField(_("received on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_repayments"
+    )
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        verbose_name = _("repayment")
+        verbose_name_plural = _("repayments")
+        ordering = ["application", "received_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} € · {self.received_on}"
+
+    def get_quartier(self) -> Quartier:
+        return self.application.quartier
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.application.quartier_id}
+
+
 class Receipt(models.Model):
-    """A receipt of the proof of use."""
+    """A receipt of the proof of use, which the office accepts or, with a reason, disallows: the settlement counts
+    the accepted ones (``fonds.services.applications.application_settle``)."""
+
+    class Decision(models.TextChoices):
+        OPEN = "offen", pgettext_lazy("receipt", "Not yet checked")
+        ACCEPTED = "anerkannt", pgettext_lazy("receipt", "Accepted")
+        DISALLOWED = "nicht_anerkannt", pgettext_lazy("receipt", "Not accepted")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="receipts")
     date = models.DateField(_("date"))
     vendor = models.CharField(_("vendor"), max_length=200)
     amount = models.DecimalField(_("amount (€)"), **MONEY, validators=POSITIVE)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, default=Decision.OPEN)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decided_receipts",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("receipt")
         verbose_name_plural = _("receipts")
         ordering = ["application", "date", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(decision="nicht_anerkannt") | ~Q(decision_reason=""),
+                name="receipt_disallowed_with_reason",
+                violation_error_message=_("Give the reason why the receipt is not accepted."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="offen", decided_at__isnull=True, decided_by__isnull=True)
+                | (~Q(decision="offen") & Q(decided_at__isnull=False)),
+                name="receipt_decided_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.vendor}: {self.amount} €"
+
+    def get_quartier(self) -> Quartier:
+        return self.application.quartier
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"quartier_id": self.application.quartier_id}
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -1,81 +1,188 @@
-"""Reads of the funds module: what a fund has bound, paid and has left."""
+"""Reads of the funds module: a fund's money, written down once, and the lists of applications.
+
+The money of a fund (and of a year's funds, and of one application) is defined here and nowhere else
+(``money_of`` and ``FundTotals``); every page, the approval's budget check, the budget's floor, the public
+funds page and the annual report read it from here:
+
+- **bound, not paid** (``committed``): the approved amounts of approvals not yet settled (approved, committed,
+  paid, proof of use handed in) minus the payments released on them;
+- **paid**: the payments released;
+- **repaid**: the money paid back after a reclaim (``Repayment``, whole or in parts);
+- **free**: the budget minus the rest.
+
+budget = free + bound and not paid + paid − repaid, and no part is ever negative (``FundTotals.broken_rules``).
+A settled application binds what was paid and not paid back: money reclaimed is free again only once it has
+come back. A withdrawn or rejected application binds nothing.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    Expression,
+    F,
+    Model,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
-from fonds.models import BINDING, Application, Fund, Payment, Status
+from fonds.models import BINDING, Application, Fund, Payment, Repayment, Status
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
+#: States in which an approval binds its approved amount, paid or not, until the proof of use is settled.
+UNSETTLED = (
+    Status.APPROVED,
+    Status.APPROVED_WITH_CONDITIONS,
+    Status.COMMITTED,
+    Status.PAID,
+    Status.PROOF_SUBMITTED,
+)
 
-def bound_amount() -> Case:
-    """What one application binds: its approved amount, and once it is settled what it finally spent."""
-    return Case(
-        When(status__in=[Status.CLOSED, Status.RECLAIM], then=F("settled_amount")),
-        When(status__in=BINDING, then=F("approved_amount")),
-        default=Value(ZERO),
-        output_field=MONEY_FIELD,
-    )
+
+def _total(rows: QuerySet, group: str, field: str) -> Coalesce:
+    """The sum of ``field`` over ``rows`` (correlated with the outer query), 0 without rows."""
+    total = rows.order_by().values(group).annotate(total=Sum(field)).values("total")
+    return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def money_of(path: str) -> dict[str, Expression]:
+    """The money of each row of an outer query, as annotations ``money_committed``, ``money_paid``,
+    ``money_repaid`` and ``money_reclaim_open``. ``path`` leads from an application to the outer row: ``"fund"``
+    for funds, ``"pk"`` for applications. The one definition of the funds' money (see the module's docstring)."""
+    own = {path: OuterRef("pk")}
+    through = f"application__{path}"
+    released = Payment.objects.filter(**{through: OuterRef("pk")}, released_at__isnull=False)
+    repayments = Repayment.objects.filter(**{through: OuterRef("pk")})
+    approved = _total(Application.objects.filter(**own, status__in=UNSETTLED), path, "approved_amount")
+    paid_unsettled = _total(released.filter(application__status__in=UNSETTLED), through, "amount")
+    reclaimed = _total(Application.objects.filter(**own, status=Status.RECLAIM), path, "reclaim_amount")
+    repaid_of_reclaims = _total(repayments.filter(application__status=Status.RECLAIM), through, "amount")
+    return {
+        "money_committed": approved - paid_unsettled,
+        "money_paid": _total(released, through, "amount"),
+        "money_repaid": _total(repayments, through, "amount"),
+        "money_reclaim_open": reclaimed - repaid_of_reclaims,
+    }
 
 
 @dataclass(frozen=True)
-class FundTotals:
-    budget: Decimal
-    bound: Decimal  # approved (paid or not), or spent once settled
-    paid: Decimal  # released payments
+class Money:
+    """The money of an application, or of all applications of a fund or a year."""
+
+    committed: Decimal  # bound, not yet paid
+    paid: Decimal  # payments released
+    repaid: Decimal  # paid back after a reclaim
+    reclaim_open: Decimal  # reclaimed and not yet paid back (a part of paid − repaid)
 
     @property
-    def remaining(self) -> Decimal:
+    def out(self) -> Decimal:
+        """Paid and not paid back."""
+        return self.paid - self.repaid
+
+    @property
+    def bound(self) -> Decimal:
+        """What the applications take from the budget: bound and not paid, plus paid and not paid back."""
+        return self.committed + self.paid - self.repaid
+
+    @classmethod
+    def of(cls, row: Model) -> Money:
+        """The money of ``row``, annotated with ``money_of``."""
+        return cls(**{name: getattr(row, f"money_{name}") for name in ("committed", "paid", "repaid", "reclaim_open")})
+
+
+@dataclass(frozen=True)
+class FundTotals(Money):
+    """The money of a fund, or of the funds of a year (their sum)."""
+
+    budget: Decimal
+
+    @property
+    def free(self) -> Decimal:
+        """What the budget has left to approve."""
         return self.budget - self.bound
 
-    @property
-    def committed_unpaid(self) -> Decimal:
-        return max(self.bound - self.paid, ZERO)
+    def broken_rules(self) -> list[str]:
+        """The money's rules that do not hold (none, as long as every write goes through the services)."""
+        rules = {
+            "budget = free + bound and not paid + paid − repaid": self.budget
+            == self.free + self.committed + self.paid - self.repaid,
+            "free ≥ 0": self.free >= 0,
+            "bound and not paid ≥ 0": self.committed >= 0,
+            "paid ≥ 0": self.paid >= 0,
+            "repaid ≥ 0": self.repaid >= 0,
+            "paid − repaid ≥ 0": self.out >= 0,
+            "0 ≤ reclaimed and not yet back ≤ paid − repaid": ZERO <= self.reclaim_open <= self.out,
+        }
+        return [rule for rule, holds in rules.items() if not holds]
 
+    def __add__(self, other: FundTotals) -> FundTotals:
+        return FundTotals(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
 
-def bound_of(fund_id: int, *, exclude: int | None = None) -> Decimal:
-    """The money the fund's applications bind (without application ``exclude``)."""
-    applications = Application.objects.filter(fund_id=fund_id)
-    if exclude is not None:
-        applications = applications.exclude(pk=exclude)
-    total = applications.aggregate(total=Coalesce(Sum(bound_amount()), Value(ZERO), output_field=MONEY_FIELD))
-    return total["total"]
+    @classmethod
+    def of(cls, row: Model) -> FundTotals:  # type: ignore[override]
+        """The totals of a fund annotated with ``money_of("fund")`` (see ``funds_with_totals``)."""
+        return cls(budget=row.budget, **vars(Money.of(row)))  # type: ignore[attr-defined]
 
-
-def fund_totals(fund: Fund) -> FundTotals:
-    paid = Payment.objects.filter(application__fund=fund, released_at__isnull=False).aggregate(
-        total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY_FIELD)
-    )["total"]
-    return FundTotals(budget=fund.budget, bound=bound_of(fund.pk), paid=paid)
+    @classmethod
+    def sum(cls, totals: Iterable[FundTotals]) -> FundTotals:
+        result = cls(committed=ZERO, paid=ZERO, repaid=ZERO, reclaim_open=ZERO, budget=ZERO)
+        for each in totals:
+            result = result + each
+        return result
 
 
 def funds_with_totals(queryset: QuerySet[Fund]) -> QuerySet[Fund]:
-    """Funds annotated with ``bound`` and ``paid`` (one query for any number of funds)."""
-    bound = (
-        Application.objects.filter(fund=OuterRef("pk"))
-        .values("fund")
-        .annotate(total=Sum(bound_amount()))
-        .values("total")
+    """Funds annotated with their money (``money_of``; ``FundTotals.of(fund)`` reads it): one query for any
+    number of funds."""
+    return queryset.annotate(**money_of("fund"))
+
+
+def fund_totals(fund: Fund) -> FundTotals:
+    """The money of ``fund``, with the budget ``fund`` has in hand (a service checks a changed budget). One query."""
+    row = funds_with_totals(Fund.objects.filter(pk=fund.pk)).get()
+    return FundTotals(budget=fund.budget, **vars(Money.of(row)))
+
+
+def year_totals(area: object, year: int) -> FundTotals:
+    """The money of the funds of ``area`` in ``year``: the sum of each fund's. One query."""
+    return FundTotals.sum(
+        FundTotals.of(fund) for fund in funds_with_totals(Fund.objects.filter(quartier=area, year=year))
     )
-    paid = (
-        Payment.objects.filter(application__fund=OuterRef("pk"), released_at__isnull=False)
-        .values("application__fund")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return queryset.annotate(
-        bound=Coalesce(Subquery(bound, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD),
-        paid=Coalesce(Subquery(paid, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD),
-    )
+
+
+def totals_by_year(funds: Iterable[Fund]) -> dict[int, FundTotals]:
+    """The sums of funds annotated by ``funds_with_totals``, per year."""
+    years: dict[int, list[FundTotals]] = {}
+    for fund in funds:
+        years.setdefault(fund.year, []).append(FundTotals.of(fund))
+    return {year: FundTotals.sum(totals) for year, totals in years.items()}
+
+
+def application_money(application: Application) -> Money:
+    """The money of one application. One query."""
+    return Money.of(Application.objects.filter(pk=application.pk).annotate(**money_of("pk")).get())
+
+
+def approved_binding() -> Case:
+    """The approved amount of an application that binds money, 0 for any other (what was approved, as the
+    figures by field of action count it; what an application takes from the budget is ``Money.bound``)."""
+    return Case(When(status__in=BINDING, then=F("approved_amount")), default=Value(ZERO), output_field=MONEY_FIELD)
 
 
 def paid_of(application: Application) -> Decimal:
+    """Payments released."""
     return application.payments.filter(released_at__isnull=False).aggregate(
         total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY_FIELD)
     )["total"]
@@ -84,6 +191,13 @@ def paid_of(application: Application) -> Decimal:
 def recorded_of(application: Application) -> Decimal:
     """Payments recorded, released or not."""
     return application.payments.aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY_FIELD))["total"]
+
+
+def repaid_of(application: Application) -> Decimal:
+    """Money paid back."""
+    return application.repayments.aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY_FIELD))[
+        "total"
+    ]
 
 
 def applications_of(area: object, filters: dict[str, object] | None = None) -> QuerySet[Application]:
@@ -127,7 +241,7 @@ def bound_by_field_of_action(fund: Fund) -> list[tuple[str, Decimal, int]]:
     rows = (
         Application.objects.filter(fund=fund, status__in=BINDING)
         .values("fields_of_action__name")
-        .annotate(total=Sum(bound_amount()), n=Count("pk"))
+        .annotate(total=Sum(approved_binding()), n=Count("pk"))
         .order_by("fields_of_action__name")
     )
     return [(row["fields_of_action__name"] or "", row["total"] or ZERO, row["n"]) for row in rows]

@@ -307,6 +307,10 @@ FONDS_LINK_DAYS = env_int("FONDS_LINK_DAYS", 365)
 FONDS_RATE_LIMIT = env_int("FONDS_RATE_LIMIT", 10)
 # Files one application may have (attachments, receipts' scans and photos together).
 FONDS_MAX_ATTACHMENTS = env_int("FONDS_MAX_ATTACHMENTS", 20)
+# How many days ahead a payment may be dated (a transfer ordered for a later day); 0: none ahead.
+FONDS_PAYMENT_FUTURE_DAYS = env_int("FONDS_PAYMENT_FUTURE_DAYS", 14)
+if FONDS_PAYMENT_FUTURE_DAYS < 0:
+    raise ImproperlyConfigured(f"FONDS_PAYMENT_FUTURE_DAYS must be 0 or more, not {FONDS_PAYMENT_FUTURE_DAYS}.")
 # Reports: a build that shows no sign of life for this many seconds is taken over by the next sweep.
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 300)
 for _name, _value in (

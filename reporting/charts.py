@@ -155,8 +155,8 @@ def budget_bars(
     gap: float = 12,
 ) -> BudgetChart:
     """One bar per fund ``(label, budget, committed, paid)``: paid, committed but not yet paid, and what is left
-    of the budget, on one scale for all funds (so their sizes compare). Committed is what the fund's applications
-    bind (``fonds.selectors.bound_amount``); paid counts in it."""
+    of the budget, on one scale for all funds (so their sizes compare). Committed is all the fund's applications
+    take from the budget (``fonds.selectors.Money.bound``); paid (and not paid back) counts in it."""
     right = width - 8
     top_value = max((max(budget, committed, paid) for _label, budget, committed, paid in funds), default=ZERO)
     scale = (right - label_width) / float(top_value) if top_value > 0 else 0.0

@@ -103,8 +103,8 @@ from actors.models import (
 from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Meeting, Result
 from committees.rules import Composition
 from committees.selectors import committees_of_area
-from fonds.models import BINDING, Application, Fund, Payment
-from fonds.selectors import MONEY_FIELD, funds_with_totals
+from fonds.models import BINDING, Application, Fund
+from fonds.selectors import MONEY_FIELD, FundTotals, funds_with_totals, year_totals
 from isek import charts as isek_charts
 from isek.models import Measure, Milestone, PlannedCost, ProgressNote, Source, Spending, Version
 from isek.selectors import indicators_of, overview
@@ -287,9 +287,10 @@ class FundRow:
     name: str
     kind: str | Promise
     budget: Decimal
-    committed: Decimal  # what its applications bind (fonds.selectors.bound_amount)
+    committed: Decimal  # approved and not yet paid (fonds.selectors.FundTotals, as every sum of a fund's money)
     paid: Decimal  # released payments
-    remaining: Decimal  # budget - committed
+    repaid: Decimal  # paid back after a reclaim
+    remaining: Decimal  # budget − committed − paid + repaid
     received: int  # applications submitted
     approved: int  # applications that bind money
 
@@ -424,7 +425,8 @@ def key_figures(area: Quartier, year: int) -> dict[str, int | Decimal]:
     - ``applications_approved``: applications to the year's funds that bind money (approved, committed, paid,
       settled or reclaimed; not rejected or withdrawn);
     - ``amount_approved``: the approved amounts of those applications (€);
-    - ``amount_paid``: the released payments to applications of the year's funds, whatever their date (€);
+    - ``amount_paid``: the released payments to applications of the year's funds, whatever their date (€; the
+      year's ``fonds.selectors.FundTotals``);
     - ``measures_running``: measures in progress in the ISEK version (``isek_version``);
     - ``measures_completed``: its completed measures whose end lies in the year;
     - ``isek_planned``: the version's planned cost of the year (€);
@@ -441,7 +443,6 @@ def key_figures(area: Quartier, year: int) -> dict[str, int | Decimal]:
         approved=Count("pk", filter=Q(status__in=BINDING)),
         amount=Coalesce(Sum("approved_amount", filter=Q(status__in=BINDING)), Value(ZERO), output_field=MONEY_FIELD),
     )
-    paid = Payment.objects.filter(application__quartier=area, application__fund__year=year, released_at__isnull=False)
     figures: dict[str, int | Decimal] = {
         "contacts": ContactNote.objects.filter(span.dates("date"), quartier=area).count(),
         "concerns_raised": concerns["raised"],
@@ -451,7 +452,7 @@ def key_figures(area: Quartier, year: int) -> dict[str, int | Decimal]:
         "applications_received": applications["received"],
         "applications_approved": applications["approved"],
         "amount_approved": applications["amount"],
-        "amount_paid": _sum(paid, "amount"),
+        "amount_paid": year_totals(area, year).paid,
         "measures_running": 0,
         "measures_completed": 0,
         "isek_planned": ZERO,
@@ -729,8 +730,9 @@ def _applicant_kind(application: Application) -> str | Promise:
 
 
 def funds_section(area: Quartier, year: int) -> dict[str, Any]:
-    """The year's funds with budget, committed, paid and remaining; their approved applications; the approved
-    money by field of action. Four queries (three when nothing was approved)."""
+    """The year's funds with budget, committed and not yet paid, paid, paid back and remaining (the one definition
+    of a fund's money, ``fonds.selectors.FundTotals``); their approved applications; the approved money by field of
+    action. Four queries (three when nothing was approved)."""
     funds = list(funds_with_totals(Fund.objects.filter(quartier=area, year=year)).order_by("name", "pk"))
     counts = {
         row["fund"]: row
@@ -742,28 +744,30 @@ def funds_section(area: Quartier, year: int) -> dict[str, Any]:
             approved=Count("pk", filter=Q(status__in=BINDING)),
         )
     }
+
+    def row_of(name: str, kind: str | Promise, money: FundTotals, received: int, approved: int) -> FundRow:
+        return FundRow(
+            name=name, kind=kind, budget=money.budget, committed=money.committed, paid=money.paid,
+            repaid=money.repaid, remaining=money.free, received=received, approved=approved,
+        )  # fmt: skip
+
+    money = {fund.pk: FundTotals.of(fund) for fund in funds}
     rows = [
-        FundRow(
-            name=fund.name,
-            kind=fund.get_kind_display(),
-            budget=fund.budget,
-            committed=fund.bound,  # type: ignore[attr-defined]
-            paid=fund.paid,  # type: ignore[attr-defined]
-            remaining=fund.budget - fund.bound,  # type: ignore[attr-defined]
-            received=counts.get(fund.pk, {}).get("received", 0),
-            approved=counts.get(fund.pk, {}).get("approved", 0),
+        row_of(
+            fund.name,
+            fund.get_kind_display(),
+            money[fund.pk],
+            counts.get(fund.pk, {}).get("received", 0),
+            counts.get(fund.pk, {}).get("approved", 0),
         )
         for fund in funds
     ]
-    totals = FundRow(
-        name="",
-        kind="",
-        budget=sum((row.budget for row in rows), ZERO),
-        committed=sum((row.committed for row in rows), ZERO),
-        paid=sum((row.paid for row in rows), ZERO),
-        remaining=sum((row.remaining for row in rows), ZERO),
-        received=sum(row.received for row in rows),
-        approved=sum(row.approved for row in rows),
+    totals = row_of(
+        "",
+        "",
+        FundTotals.sum(money.values()),
+        sum(row.received for row in rows),
+        sum(row.approved for row in rows),
     )
     approved = (
         Application.objects.filter(quartier=area, fund__year=year, status__in=BINDING)
@@ -801,7 +805,8 @@ def funds_section(area: Quartier, year: int) -> dict[str, Any]:
         "totals": totals,
         "applications": applications,
         "by_field": field_totals,
-        "chart": charts.budget_bars([(row.name, row.budget, row.committed, row.paid) for row in rows]),
+        # The chart's "committed" is all the fund's applications take from the budget, what is paid included.
+        "chart": charts.budget_bars([(f.name, money[f.pk].budget, money[f.pk].bound, money[f.pk].out) for f in funds]),
     }
 
 
@@ -1064,14 +1069,25 @@ def report_tables(area: Quartier, year: int, *, sections: dict[str, dict[str, An
                 _("Fund"),
                 _("Kind"),
                 _("Budget (€)"),
-                _("Committed (€)"),
+                _("Committed, not yet paid (€)"),
                 _("Paid (€)"),
+                _("Paid back (€)"),
                 _("Remaining (€)"),
                 _("Applications received"),
                 _("Applications approved"),
             ],
             [
-                [row.name, row.kind, row.budget, row.committed, row.paid, row.remaining, row.received, row.approved]
+                [
+                    row.name,
+                    row.kind,
+                    row.budget,
+                    row.committed,
+                    row.paid,
+                    row.repaid,
+                    row.remaining,
+                    row.received,
+                    row.approved,
+                ]
                 for row in funds["funds"]
             ],
         ),

@@ -513,6 +513,17 @@ def _proof_handed_in(area: Quartier, values: Values) -> None:
     )  # fmt: skip
 
 
+def _reclaimed(area: Quartier, values: Values) -> None:
+    """… its proof of use covers less than was paid: part of the money is reclaimed."""
+    from fonds.models import Application
+    from fonds.services.applications import application_settle, receipts_decide
+
+    _proof_handed_in(area, values)
+    application = Application.objects.get(pk=values["application_pk"])
+    receipts_decide(application=application, decisions={application.receipts.get().pk: (True, "")}, by=None)
+    application_settle(application=application, by=None)
+
+
 def _adopted_version(area: Quartier, values: Values) -> None:
     from isek.models import Version
     from isek.services import version_adopt
@@ -587,7 +598,7 @@ BACK_OFF = frozenset({"otp_totp_totpdevice", "otp_static_staticdevice"})
 LINK_USED = frozenset({"fonds_accesslink"})  # every visit through a private link notes when it was last used
 # Every step of an application, whatever its state, and made-up choices of where it is decided.
 STEPS = {
-    "action": ["review", "query", "eligible", "ineligible", "put_forward", "decide", "commit", "settle", "repaid",
+    "action": ["review", "query", "eligible", "ineligible", "put_forward", "decide", "commit", "settle",
                "review_applicant", "withdraw"],
     "target": ["buero", "sitzung-", "sitzung-x", "abstimmung-²", "abstimmung-0"],
     "person": ["0", "²"],
@@ -682,6 +693,8 @@ TARGETS: list[Target] = [
     ),
     T("payment_new", page="application_page"),
     T("payment_release", page="application_page"),
+    T("repayment_new", page="application_page", prepare=_reclaimed),
+    T("receipts_decide", page="application_page", prepare=_proof_handed_in),
     T("application_links", page="application_page"),
     # ISEK
     T("version_new", creates="isek.Version"),

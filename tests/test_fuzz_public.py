@@ -45,7 +45,7 @@ def counts() -> tuple[int, int, int, int]:
 
 
 @FUZZ
-@given(token=tokens, path=st.sampled_from([*APPLICANT_PATHS, "nachweis/"]), post=st.booleans())
+@given(token=tokens, path=st.sampled_from([*APPLICANT_PATHS, "nachweis/", "rueckforderung.pdf"]), post=st.booleans())
 def test_a_made_up_private_link_is_a_404_never_an_error(
     client: Client, fund: Fund, token: str, path: str, post: bool
 ) -> None:

@@ -92,6 +92,7 @@ def sample_values(area: Quartier) -> dict[str, str]:
         "application_pk": str(application.pk),
         "payment_pk": str(application.payments.get().pk),
         "attachment_pk": str(application.attachments.get().pk),
+        "reclaimed_pk": str(_reclaimed_application(application).pk),
         **isek,
         "report_pk": str(report.pk),
         "year": str(report.year),
@@ -149,6 +150,7 @@ def _approved_application(area: Quartier, person: object, committee: object) -> 
     from decimal import Decimal
 
     from django.core.files.base import ContentFile
+    from django.utils import timezone
 
     from fonds.models import Fund
     from fonds.services.applications import (
@@ -182,12 +184,58 @@ def _approved_application(area: Quartier, person: object, committee: object) -> 
     application_put_forward(application=application, by=staff)
     application_decide(application=application, decision="approve", by=staff)
     application_commit(application=application, by=staff)
-    payment_record(application=application, amount=Decimal("100"), paid_on="2026-11-24", method="bar", by=staff)
+    payment_record(application=application, amount=Decimal("100"), paid_on=timezone.localdate(), method="bar", by=staff)
     application.attachments.create(
         file=ContentFile(b"%PDF-1.4 Angebot", name="angebot.pdf"), name="Angebot.pdf", content_type="application/pdf",
         size=16,
     )  # fmt: skip
     return application
+
+
+def _reclaimed_application(approved: object) -> object:
+    """Another application of the sample fund whose proof of use left 20 € to pay back (for its reclaim letter)."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from fonds.services.applications import (
+        Line,
+        application_assess,
+        application_commit,
+        application_create,
+        application_decide,
+        application_put_forward,
+        application_review,
+        application_settle,
+        application_submit,
+        application_submit_proof,
+        receipts_decide,
+    )
+    from fonds.services.payments import payment_record, payment_release
+
+    fund, staff = approved.fund, User.objects.get(username="sample-fonds")  # type: ignore[attr-defined]
+    releaser = UserFactory(username="sample-fonds-2", is_superuser=True)
+    application = application_create(
+        fund=fund,
+        data={"title": "Lesecafé", "person": approved.person},  # type: ignore[attr-defined]
+        lines=[Line(category="sachkosten", description="Bücher", amount=Decimal("100"))],
+        by=None,
+    )
+    application_submit(application=application, by=None)
+    application_review(application=application, by=staff)
+    checks = {criterion.pk: (True, "") for criterion in fund.criteria.all()}
+    application_assess(application=application, checks=checks, eligible=True, by=staff)
+    application_put_forward(application=application, by=staff)
+    application_decide(application=application, decision="approve", by=staff)
+    application_commit(application=application, by=staff)
+    today = timezone.localdate()
+    payment = payment_record(application=application, amount=Decimal("100"), paid_on=today, method="bar", by=staff)
+    payment_release(payment=payment, by=releaser)
+    receipt = (today - datetime.timedelta(days=1), "Buchhandlung", Decimal("80"))
+    application_submit_proof(application=application, receipts=[receipt], report="Lesen", participants=9, by=None)
+    receipts_decide(application=application, decisions={application.receipts.get().pk: (True, "")}, by=staff)
+    return application_settle(application=application, by=staff)
 
 
 def _isek(area: Quartier) -> dict[str, str]:

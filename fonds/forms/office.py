@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from fonds.models import Fund, Payment, Status
+from fonds.models import Fund, Payment, Repayment, Status
 from quartier import dates
 from quartier.models import FieldOfAction
 from quartier.text import SingleLineField
@@ -99,7 +103,58 @@ class PaymentForm(forms.ModelForm):
         model = Payment
         formfield_callback = dates.formfield
         fields = ["amount", "paid_on", "method"]
+        localized_fields = ["amount"]  # a decimal comma, as the office writes amounts
         widgets = {"paid_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: object, period: tuple[date | None, date] | None = None, **kwargs: object) -> None:
+        """``period``: the days the payment may be dated (``fonds.services.payments.payment_period``), shown
+        beside the field; the service checks them."""
+        super().__init__(*args, **kwargs)
+        if period is not None:
+            first, last = period
+            widget = self.fields["paid_on"].widget
+            widget.attrs["max"] = last.isoformat()
+            if first is not None:
+                widget.attrs["min"] = first.isoformat()
+                self.fields["paid_on"].help_text = _("From %(first)s to %(last)s.") % {
+                    "first": date_format(first, "SHORT_DATE_FORMAT"),
+                    "last": date_format(last, "SHORT_DATE_FORMAT"),
+                }
+            else:
+                self.fields["paid_on"].help_text = _("Until %(last)s.") % {
+                    "last": date_format(last, "SHORT_DATE_FORMAT")
+                }
+
+
+class RepaymentForm(forms.ModelForm):
+    class Meta:
+        model = Repayment
+        formfield_callback = dates.formfield
+        fields = ["amount", "received_on"]
+        localized_fields = ["amount"]
+        widgets = {"received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+def receipt_decisions(data: Mapping[str, str]) -> dict[int, tuple[bool, str]]:
+    """The decisions on receipts a form sends: ``entscheidung-<receipt id>`` ("anerkannt" or "nicht_anerkannt")
+    and ``grund-<receipt id>`` (the reason for a receipt not accepted). Receipts without a decision are left out;
+    a made-up id or decision refuses the form."""
+    from django.core.exceptions import ValidationError
+
+    from fonds.models import Receipt
+    from quartier.forms import whole_number
+
+    decisions: dict[int, tuple[bool, str]] = {}
+    for key, value in data.items():
+        if not key.startswith("entscheidung-") or not value:
+            continue
+        pk = whole_number(key.removeprefix("entscheidung-"))
+        if pk is None:
+            raise ValidationError(_("This receipt belongs to another application."), code="foreign_receipt")
+        if value not in {Receipt.Decision.ACCEPTED, Receipt.Decision.DISALLOWED}:
+            raise ValidationError(_("Choose whether the receipt is accepted or not."), code="unknown_decision")
+        decisions[pk] = (value == Receipt.Decision.ACCEPTED, str(data.get(f"grund-{key[13:]}", ""))[:2000])
+    return decisions
 
 
 class RoundForm(forms.Form):

@@ -3,8 +3,9 @@
 Entwurf → eingereicht → in Prüfung → Rückfrage (back to the applicant, resumable)
 → förderfähig / nicht förderfähig → zur Entscheidung → bewilligt / bewilligt mit
 Auflagen / abgelehnt / zurückgestellt → Mittel gebunden → ausgezahlt → Verwendungs-
-nachweis eingereicht → geprüft und abgeschlossen, or Rückforderung. Zurückgezogen
-from any open state before a payment.
+nachweis eingereicht → geprüft und abgeschlossen, or Rückforderung, which is closed
+once the money has come back (``fonds.services.payments.repayment_record``).
+Zurückgezogen from any open state before a payment.
 
 Every transition locks the application's row, checks the state it starts from
 (``TRANSITIONS``) and records who and when (``StatusChange`` and the audit trail).
@@ -15,7 +16,7 @@ together bind more than the budget.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,10 +25,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from actors.services.persons import refuse_erased
 from fonds.models import Application, CostLine, EligibilityCheck, Fund, Receipt, Status, StatusChange
-from fonds.selectors import ZERO, bound_of, paid_of
+from fonds.selectors import ZERO, fund_totals, paid_of
 from quartier.audit import acting_as, audit_transition
 from quartier.models import User
 
@@ -385,7 +387,7 @@ def _approve(
         raise ValidationError(
             _("The fund grants at most %(cap)s € per application.") % {"cap": euro(fund.cap)}, code="over_cap"
         )
-    remaining = fund.budget - bound_of(fund.pk, exclude=application.pk)
+    remaining = fund_totals(fund).free  # the application binds nothing yet: it is up for decision
     if amount > remaining:
         raise ValidationError(
             _("Only %(remaining)s € of the fund remain; %(amount)s € cannot be approved.")
@@ -537,13 +539,83 @@ def application_submit_proof(
     return move(application, "submit_proof", by=by, now=now, update_fields=["proof_report", "actual_participants"])
 
 
+#: The proof of use is checked receipt by receipt while it is handed in and not yet settled.
+CHECKING = frozenset({Status.PROOF_SUBMITTED})
+
+
 @transaction.atomic
-def application_settle(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
-    """Compare the receipts with what was paid: closed when they cover it, else a reclaim of the difference."""
+def receipts_decide(
+    *,
+    application: Application,
+    decisions: Mapping[int, tuple[bool, str]],
+    by: User,
+    now: datetime.datetime | None = None,
+) -> list[Receipt]:
+    """Accept receipts of ``application``'s proof of use, or disallow them with a reason: ``decisions`` maps a
+    receipt's id to (accepted, reason). All or nothing: a receipt of another application, a disallowance
+    without a reason or an application whose proof of use is not (or no longer) being checked refuses every one.
+    A decision can change until the proof of use is settled."""
     now = now or timezone.now()
     application = lock_application(application)
+    if application.status not in CHECKING:
+        if application.status in {Status.CLOSED, Status.RECLAIM}:
+            message = _("The proof of use has been settled; the decisions on its receipts can no longer change.")
+        else:
+            message = _("Receipts are checked once the proof of use has been handed in.")
+        raise ValidationError(message, code="not_checking")
+    if not decisions:
+        raise ValidationError(_("Choose for at least one receipt whether it is accepted."), code="no_decision")
+    receipts = {receipt.pk: receipt for receipt in application.receipts.select_for_update().filter(pk__in=decisions)}
+    if set(decisions) - set(receipts):
+        raise ValidationError(_("This receipt belongs to another application."), code="foreign_receipt")
+    errors = []
+    for receipt in sorted(receipts.values(), key=lambda receipt: (receipt.date, receipt.pk)):
+        accepted, reason = decisions[receipt.pk]
+        reason = reason.strip()
+        if not accepted and not reason:
+            errors.append(
+                _("Give the reason why the receipt from %(vendor)s of %(amount)s € is not accepted.")
+                % {"vendor": receipt.vendor, "amount": euro(receipt.amount)}
+            )
+            continue
+        receipt.decision = Receipt.Decision.ACCEPTED if accepted else Receipt.Decision.DISALLOWED
+        receipt.decision_reason = "" if accepted else reason
+        receipt.decided_by = by
+        receipt.decided_at = now
+    if errors:
+        raise ValidationError(errors, code="no_reason")
+    with acting_as(by):
+        for receipt in receipts.values():
+            receipt.full_clean()
+            receipt.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+    return list(receipts.values())
+
+
+@transaction.atomic
+def application_settle(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
+    """Compare the accepted receipts with what was paid: closed when they cover it, else a reclaim of the
+    difference (never typed). Every receipt must be decided first. What was approved and not paid is free again
+    either way."""
+    now = now or timezone.now()
+    application = lock_application(application)
+    waiting = application.payments.filter(released_at__isnull=True).first()
+    if waiting is not None:
+        raise ValidationError(
+            _("A payment of %(amount)s € waits for its release; release it before settling.")
+            % {"amount": euro(waiting.amount)},
+            code="payment_waiting",
+        )
+    receipts = list(application.receipts.all())
+    undecided = sum(1 for receipt in receipts if receipt.decision == Receipt.Decision.OPEN)
+    if undecided:
+        message = ngettext(
+            "Decide on every receipt first: %(count)s is not yet checked.",
+            "Decide on every receipt first: %(count)s are not yet checked.",
+            undecided,
+        )
+        raise ValidationError(message % {"count": undecided}, code="undecided")
     paid = paid_of(application)
-    spent = sum((receipt.amount for receipt in application.receipts.all()), ZERO)
+    spent = sum((receipt.amount for receipt in receipts if receipt.decision == Receipt.Decision.ACCEPTED), ZERO)
     if spent >= paid:
         application.settled_amount = paid
         application.reclaim_amount = None
@@ -552,11 +624,6 @@ def application_settle(*, application: Application, by: User, now: datetime.date
     application.reclaim_amount = paid - spent
     note = _("%(amount)s € to pay back.") % {"amount": euro(application.reclaim_amount)}
     return move(application, "reclaim", by=by, now=now, note=note, update_fields=["settled_amount", "reclaim_amount"])
-
-
-@transaction.atomic
-def application_repaid(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
-    return move(lock_application(application), "repaid", by=by, now=now or timezone.now())
 
 
 @transaction.atomic

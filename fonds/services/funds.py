@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fonds.models import EligibilityCriterion, Fund, Round
-from fonds.selectors import bound_of
+from fonds.selectors import fund_totals
 from fonds.services.applications import euro
 from quartier.audit import acting_as
 from quartier.models import Quartier, User
@@ -79,7 +79,7 @@ def fund_update(*, fund: Fund, data: dict[str, object], criteria: Sequence[str],
             setattr(fund, name, data[name])
     fund.full_clean()
     _check(fund)
-    bound = bound_of(fund.pk)
+    bound = fund_totals(fund).bound
     if fund.budget < bound:
         raise ValidationError(
             {

@@ -36,8 +36,9 @@ from fonds.forms.public import (
     receipt_forms,
     unbound_line_forms,
 )
+from fonds.letters import application_of_area, has_reclaim, reclaim_letter_pdf
 from fonds.models import Application, Attachment, CostLine, Status, StatusChange
-from fonds.selectors import ZERO
+from fonds.selectors import ZERO, repaid_of
 from fonds.services.applications import Line
 from fonds.services.public import (
     APPLICANT_EDITABLE,
@@ -482,6 +483,21 @@ def timeline(application: Application, changes: list[StatusChange]) -> list[dict
 @public_view
 @require_http_methods(["GET"])
 @link_page
+def reclaim_letter(request: HttpRequest, application: Application, token: str) -> HttpResponse:
+    """The reclaim letter, for the applicant to download from their status page; a 404 page before there is a
+    reclaim."""
+    if not has_reclaim(application):
+        context = {"application": application, "token": token}
+        return render(request, "fonds/public/no_letter.html", context, status=404)
+    application = application_of_area(application.quartier_id, application.pk)  # with what the letter needs
+    response = HttpResponse(reclaim_letter_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="rueckforderung-{application.pk}.pdf"'
+    return response
+
+
+@public_view
+@require_http_methods(["GET"])
+@link_page
 def status_page(request: HttpRequest, application: Application, token: str) -> HttpResponse:
     changes = list(application.status_changes.order_by("at", "pk"))
     question = next((c.note for c in reversed(changes) if c.to_status == Status.QUERY), "")
@@ -497,6 +513,10 @@ def status_page(request: HttpRequest, application: Application, token: str) -> H
         "proof_due": application.status == Status.PAID,
         "decided": application.status
         in {Status.APPROVED, Status.APPROVED_WITH_CONDITIONS, Status.COMMITTED, Status.PAID, Status.PROOF_SUBMITTED},
+        "reclaim": has_reclaim(application),
+        "reclaim_open": application.reclaim_amount - repaid_of(application)
+        if application.status == Status.RECLAIM and application.reclaim_amount
+        else None,
     }
     return render(request, "fonds/public/status.html", context)
 
@@ -579,4 +599,5 @@ urlpatterns = [
     path("<str:token>/pruefen/", step_check, name="applicant_step_check"),
     path("<str:token>/eingereicht/", submitted, name="applicant_submitted"),
     path("<str:token>/nachweis/", proof, name="applicant_proof"),
+    path("<str:token>/rueckforderung.pdf", reclaim_letter, name="applicant_reclaim_letter"),
 ]

@@ -13,19 +13,33 @@ from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fonds.files import attachment_response
-from fonds.forms.office import ApplicationFilterForm, DecisionForm, FundForm, PaymentForm, QueryForm, RoundForm
-from fonds.models import Application, Attachment, Fund, Payment, Status
+from fonds.forms.office import (
+    ApplicationFilterForm,
+    DecisionForm,
+    FundForm,
+    PaymentForm,
+    QueryForm,
+    RepaymentForm,
+    RoundForm,
+    receipt_decisions,
+)
+from fonds.letters import has_reclaim
+from fonds.models import Application, Attachment, Fund, Payment, Receipt, Status
 from fonds.selectors import (
+    FundTotals,
+    application_money,
     applications_of,
     bound_by_field_of_action,
     fund_totals,
     funds_with_totals,
-    paid_of,
     status_counts,
+    totals_by_year,
 )
 from fonds.services.applications import (
     TRANSITIONS,
@@ -34,14 +48,14 @@ from fonds.services.applications import (
     application_decide,
     application_put_forward,
     application_query,
-    application_repaid,
     application_review,
     application_settle,
     application_withdraw,
     office_decides,
+    receipts_decide,
 )
 from fonds.services.funds import fund_create, fund_update, round_add
-from fonds.services.payments import payment_record, payment_release
+from fonds.services.payments import payment_period, payment_record, payment_release, repayment_record
 from fonds.services.public import applicant_candidates
 from quartier import permissions
 from quartier.decorators import area_view
@@ -97,10 +111,11 @@ def _perms(request: HttpRequest) -> frozenset[str]:
 def fund_list(request: HttpRequest, area: Quartier) -> HttpResponse:
     funds = list(funds_with_totals(Fund.objects.filter(quartier=area).select_related("committee")))
     for fund in funds:
-        fund.remaining = fund.budget - fund.bound  # type: ignore[attr-defined]
+        fund.totals = FundTotals.of(fund)  # type: ignore[attr-defined]
+    years = totals_by_year(funds)
     context = {
         "area": area,
-        "funds": funds,
+        "years": [(year, [fund for fund in funds if fund.year == year], totals) for year, totals in years.items()],
         "can_manage_money": permissions.MANAGE_FUND_MONEY in _perms(request),
     }
     return render(request, "fonds/fund_list.html", context)
@@ -143,20 +158,15 @@ def round_new(request: HttpRequest, area: Quartier, fund_pk: int) -> HttpRespons
     return redirect(reverse("fund_page", args=[area.slug, fund.pk]) + "#rounds")
 
 
-def _shares(totals: object) -> dict[str, Decimal]:
-    """Paid, committed but unpaid, and remaining as percentages of the budget, for the budget bar."""
-    budget = totals.budget  # type: ignore[attr-defined]
-    if not budget:
+def _shares(totals: FundTotals) -> dict[str, Decimal]:
+    """Paid and not paid back, bound and not paid, and free as percentages of the budget, for the budget bar."""
+    if not totals.budget:
         return {"paid": Decimal(0), "committed": Decimal(0), "remaining": Decimal(0)}
 
     def share(amount: Decimal) -> Decimal:
-        return (max(amount, Decimal(0)) * 100 / budget).quantize(Decimal("0.1"))
+        return (max(amount, Decimal(0)) * 100 / totals.budget).quantize(Decimal("0.1"))
 
-    return {
-        "paid": share(totals.paid),  # type: ignore[attr-defined]
-        "committed": share(totals.committed_unpaid),  # type: ignore[attr-defined]
-        "remaining": share(totals.remaining),  # type: ignore[attr-defined]
-    }
+    return {"paid": share(totals.out), "committed": share(totals.committed), "remaining": share(totals.free)}
 
 
 def _fund_form(request: HttpRequest, area: Quartier, fund: Fund | None) -> HttpResponse:
@@ -290,6 +300,7 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
     perms = _perms(request)
     checks = {check.criterion_id: check for check in application.checks.all()}
     payments = list(application.payments.select_related("recorded_by", "released_by"))
+    receipts = list(application.receipts.select_related("decided_by").prefetch_related("attachments"))
     can_change = permissions.CHANGE_FUNDS in perms
     context = {
         "area": area,
@@ -298,8 +309,12 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
         "criteria": [(criterion, checks.get(criterion.pk)) for criterion in application.fund.criteria.all()],
         "history": list(application.status_changes.select_related("by")),
         "payments": payments,
-        "paid": paid_of(application),
-        "receipts": list(application.receipts.all()),
+        "money": application_money(application),
+        "repayments": list(application.repayments.select_related("recorded_by")),
+        "receipts": receipts,
+        "proof": _proof_summary(receipts),
+        "checking": application.status == Status.PROOF_SUBMITTED,
+        "reclaim_letter": has_reclaim(application),
         "attachments": list(application.attachments.all()),
         "where": _where_decided(application),
         "targets": _targets(application)
@@ -311,7 +326,8 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
         "withdrawable": application.status in TRANSITIONS["withdraw"][0] and not payments,
         "query_form": QueryForm(),
         "decision_form": DecisionForm(),
-        "payment_form": PaymentForm(),
+        "payment_form": PaymentForm(period=payment_period(application, timezone.localdate())),
+        "repayment_form": RepaymentForm(),
         "fields_of_action": list(application.fields_of_action.all()),
         "target_groups": list(application.target_groups.all()),
         "links": list(application.access_links.all()) if can_change else [],
@@ -370,8 +386,6 @@ def application_step(request: HttpRequest, area: Quartier, application_pk: int) 
             application_commit(application=application, by=by)
         elif action == "settle":
             application_settle(application=application, by=by)
-        elif action == "repaid":
-            application_repaid(application=application, by=by)
         elif action == "review_applicant":
             from actors.models import Organisation, Person
             from fonds.services.public import applicant_review
@@ -398,6 +412,42 @@ def application_step(request: HttpRequest, area: Quartier, application_pk: int) 
     return redirect("application_page", slug=area.slug, application_pk=application.pk)
 
 
+def _proof_summary(receipts: list[Receipt]) -> dict[str, object]:
+    """The receipts' total, what is accepted and not accepted so far, and how many are not yet checked."""
+
+    def total(decision: str | None) -> Decimal:
+        return sum((r.amount for r in receipts if decision is None or r.decision == decision), Decimal("0.00"))
+
+    return {
+        "total": total(None),
+        "accepted": total(Receipt.Decision.ACCEPTED),
+        "disallowed": total(Receipt.Decision.DISALLOWED),
+        "open": sum(1 for receipt in receipts if receipt.decision == Receipt.Decision.OPEN),
+    }
+
+
+@require_POST
+@area_view(permissions.CHANGE_FUNDS)
+def receipts_decide_view(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+    """Accept receipts of the proof of use, or disallow them with a reason; a refusal saves none of them."""
+    application = get_application_for(area, application_pk)
+    try:
+        decided = receipts_decide(application=application, decisions=receipt_decisions(request.POST), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The decision on %(count)s receipt is saved.",
+                "The decisions on %(count)s receipts are saved.",
+                len(decided),
+            )
+            % {"count": len(decided)},
+        )
+    return redirect(reverse("application_page", args=[area.slug, application.pk]) + "#proof")
+
+
 @require_POST
 @area_view(permissions.CHANGE_FUNDS)
 def payment_new(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
@@ -409,6 +459,23 @@ def payment_new(request: HttpRequest, area: Quartier, application_pk: int) -> Ht
         try:
             payment_record(application=application, by=request.user, **form.cleaned_data)
             messages.success(request, _("The payment is recorded. Someone else holding Steuerung releases it."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(reverse("application_page", args=[area.slug, application.pk]) + "#payments")
+
+
+@require_POST
+@area_view(permissions.CHANGE_FUNDS)
+def repayment_new(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+    """Money the applicant paid back after a reclaim, whole or in part."""
+    application = get_application_for(area, application_pk)
+    form = RepaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    else:
+        try:
+            repayment_record(application=application, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The repayment is recorded."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect(reverse("application_page", args=[area.slug, application.pk]) + "#payments")
@@ -476,6 +543,8 @@ urlpatterns = [
     path("fonds/antraege/<int:application_pk>/schritt/", application_step, name="application_step"),
     path("fonds/antraege/<int:application_pk>/zahlungen/", payment_new, name="payment_new"),
     path("fonds/zahlungen/<int:payment_pk>/freigeben/", payment_release_view, name="payment_release"),
+    path("fonds/antraege/<int:application_pk>/rueckzahlungen/", repayment_new, name="repayment_new"),
+    path("fonds/antraege/<int:application_pk>/belege/", receipts_decide_view, name="receipts_decide"),
     path("fonds/antraege/<int:application_pk>/links/", access_links, name="application_links"),
     path("fonds/dateien/<int:attachment_pk>/", attachment_download, name="attachment_download"),
 ]

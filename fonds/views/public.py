@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from fonds.forms.public import ApplicantForm
 from fonds.models import Fund, Round
-from fonds.selectors import ZERO, funds_with_totals
+from fonds.selectors import FundTotals, funds_with_totals
 from fonds.services.public import application_start
 from fonds.views.applicant import applicant_data, step_context
 from quartier.decorators import public_view
@@ -63,7 +63,7 @@ def public_funds(request: HttpRequest, slug: str) -> HttpResponse:
     area = _area(slug)
     funds = list(open_funds(area))
     for fund in funds:
-        fund.remaining = max(fund.budget - fund.bound, ZERO)  # type: ignore[attr-defined]
+        fund.remaining = FundTotals.of(fund).free  # type: ignore[attr-defined]
         fund.next_round = fund.upcoming_rounds[0] if fund.upcoming_rounds else None  # type: ignore[attr-defined]
     return render(request, "fonds/public/funds.html", {"area": area, "funds": funds})
 

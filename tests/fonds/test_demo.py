@@ -19,9 +19,10 @@ from committees.demo import seed_committees
 from committees.models import AgendaItem, Ballot, BallotItem, Choice, Committee, Membership, Result
 from committees.services.ballots import ballot_close, vote_cast
 from fonds.demo import SIZES, Sizes, _staff, fund_counts, seed_funds
-from fonds.models import Application, Fund, Payment, Status, StatusChange
-from fonds.selectors import fund_totals
+from fonds.models import Application, Fund, Payment, Receipt, Status, StatusChange
+from fonds.selectors import fund_totals, year_totals
 from fonds.services.applications import TRANSITIONS
+from fonds.services.payments import payment_period
 from quartier import permissions
 from quartier.models import Quartier, Role, User
 from tests.factories import user_with_role
@@ -59,9 +60,13 @@ def check_funds(area: Quartier) -> None:
     """The rules the services keep, for every fund of ``area``."""
     for fund in Fund.objects.filter(quartier=area):
         totals = fund_totals(fund)
-        assert totals.bound <= fund.budget, f"{fund}: {totals.bound} bound of {fund.budget}"
+        assert totals.broken_rules() == [], f"{fund}: {totals}"
+    for year in set(Fund.objects.filter(quartier=area).values_list("year", flat=True)):
+        assert year_totals(area, year).broken_rules() == [], year
     applications = Application.objects.filter(quartier=area)
-    for application in applications.prefetch_related("status_changes", "payments", "cost_lines", "receipts"):
+    for application in applications.prefetch_related(
+        "status_changes", "payments", "cost_lines", "receipts", "repayments"
+    ):
         # Every status change is recorded, in order, each one a transition of the lifecycle.
         status = Status.DRAFT
         previous = None
@@ -85,16 +90,25 @@ def check_funds(area: Quartier) -> None:
             assert application.approved_amount is not None
             assert sum(payment.amount for payment in payments) <= application.approved_amount
         for payment in payments:
+            first, _last = payment_period(application, timezone.localdate(payment.recorded_at))
+            assert first <= payment.paid_on <= (application.end or application.start or payment.paid_on), payment
             if payment.released_by_id is not None:
                 assert payment.released_by_id != payment.recorded_by_id
                 assert permissions.can(payment.released_by, permissions.MANAGE_FUND_MONEY, area)
                 assert payment.recorded_at <= payment.released_at
+        paid = sum(payment.amount for payment in payments if payment.released_at)
+        repaid = sum(repayment.amount for repayment in application.repayments.all())
+        receipts = list(application.receipts.all())
+        if application.status in {Status.CLOSED, Status.RECLAIM}:
+            assert all(receipt.decision != Receipt.Decision.OPEN for receipt in receipts), application
+            assert all(r.decision_reason for r in receipts if r.decision == Receipt.Decision.DISALLOWED)
         if application.status == Status.CLOSED:
-            spent = sum(receipt.amount for receipt in application.receipts.all())
-            paid = sum(payment.amount for payment in payments if payment.released_at)
+            spent = sum(receipt.amount for receipt in receipts if receipt.decision == Receipt.Decision.ACCEPTED)
             assert application.settled_amount == min(spent, paid)
+            assert paid - repaid == application.settled_amount  # a reclaim is closed once its money is back
         if application.status == Status.RECLAIM:
             assert application.reclaim_amount and application.reclaim_amount > 0
+            assert repaid < application.reclaim_amount
 
 
 def test_small_seed_has_the_three_funds_with_their_applications(area: Quartier, seeded: dict[str, int]) -> None:
@@ -127,7 +141,7 @@ def test_the_aktionsfonds_has_every_state(area: Quartier, seeded: object) -> Non
 def test_every_fund_keeps_its_budget_and_every_application_its_history(area: Quartier, seeded: object) -> None:
     check_funds(area)
     for fund in Fund.objects.filter(quartier=area):
-        assert fund_totals(fund).remaining >= 0
+        assert fund_totals(fund).free >= 0
     # Verfügungsfonds: at least half of the costs from own or other money.
     for application in Application.objects.filter(fund__kind=Fund.Kind.VERFUEGUNGSFONDS):
         assert (application.own_contribution + application.other_funding) * 2 >= application.total_costs

@@ -9,12 +9,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from actors.models import Affiliation, Organisation, Person
 from committees.models import Ballot, ConflictFlag, Result
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
 from fonds.models import Application, Fund, Payment, Status, StatusChange
-from fonds.selectors import fund_totals, funds_with_totals
+from fonds.selectors import FundTotals, fund_totals, funds_with_totals
 from fonds.services.applications import (
     TRANSITIONS,
     application_assess,
@@ -22,7 +23,6 @@ from fonds.services.applications import (
     application_decide,
     application_put_forward,
     application_query,
-    application_repaid,
     application_review,
     application_settle,
     application_submit,
@@ -30,8 +30,9 @@ from fonds.services.applications import (
     application_withdraw,
     lock_application,
     move,
+    receipts_decide,
 )
-from fonds.services.payments import payment_record, payment_release
+from fonds.services.payments import payment_record, payment_release, repayment_record
 from quartier.models import Role
 from tests.committees.fixtures import NOW
 from tests.factories import UserFactory, user_with_role
@@ -55,6 +56,11 @@ def approved(application: Application, staff: dict, amount: str | None = None) -
         amount=Decimal(amount) if amount else None,
         by=staff["steuerung"],
     )
+
+
+def accept_every_receipt(application: Application, staff: dict) -> None:
+    decisions = {receipt.pk: (True, "") for receipt in application.receipts.all()}
+    receipts_decide(application=application, decisions=decisions, by=staff["gwa"])
 
 
 def test_the_requested_amount_is_computed_from_the_cost_plan(aktionsfonds: Fund, applicant: Person) -> None:
@@ -123,7 +129,11 @@ def test_an_application_goes_from_draft_to_closed(aktionsfonds: Fund, applicant:
     application_decide(application=application, decision="approve", by=staff["steuerung"])
     application_commit(application=application, by=staff["steuerung"])
     payment = payment_record(
-        application=application, amount=Decimal("450.00"), paid_on=TODAY, method="ueberweisung", by=staff["gwa"]
+        application=application,
+        amount=Decimal("450.00"),
+        paid_on=timezone.localdate(),
+        method="ueberweisung",
+        by=staff["gwa"],
     )
     payment_release(payment=payment, by=staff["steuerung"])
     application_submit_proof(
@@ -133,6 +143,7 @@ def test_an_application_goes_from_draft_to_closed(aktionsfonds: Fund, applicant:
         participants=80,
         by=None,
     )
+    accept_every_receipt(application, staff)
     application_settle(application=application, by=staff["gwa"])
     application.refresh_from_db()
     assert application.status == Status.CLOSED and application.settled_amount == Decimal("450.00")
@@ -143,26 +154,32 @@ def test_an_application_goes_from_draft_to_closed(aktionsfonds: Fund, applicant:
     ]  # fmt: skip
     assert all(change.at for change in application.status_changes.all())
     totals = fund_totals(aktionsfonds)
-    assert (totals.bound, totals.paid, totals.remaining) == (Decimal("450.00"), Decimal("450.00"), Decimal("9550.00"))
+    assert (totals.committed, totals.paid, totals.repaid, totals.free) == (
+        Decimal("0.00"), Decimal("450.00"), Decimal("0.00"), Decimal("9550.00"),
+    )  # fmt: skip
 
 
 def test_receipts_below_the_payment_mean_a_reclaim(aktionsfonds: Fund, applicant: Person, staff: dict) -> None:
     application = approved(make_application(aktionsfonds, person=applicant, costs=("400.00",)), staff)
     application_commit(application=application, by=staff["steuerung"])
     payment = payment_record(
-        application=application, amount=Decimal("400.00"), paid_on=TODAY, method="bar", by=staff["gwa"]
+        application=application, amount=Decimal("400.00"), paid_on=timezone.localdate(), method="bar", by=staff["gwa"]
     )
     payment_release(payment=payment, by=staff["steuerung"])
     application_submit_proof(
         application=application, receipts=[(TODAY, "Copyshop", Decimal("310.00"))], report="Flyer", participants=None,
         by=None,
     )  # fmt: skip
+    accept_every_receipt(application, staff)
     application_settle(application=application, by=staff["gwa"])
     application.refresh_from_db()
     assert application.status == Status.RECLAIM and application.reclaim_amount == Decimal("90.00")
-    assert fund_totals(aktionsfonds).bound == Decimal("310.00")  # the unspent 90 € return to the fund
-    application_repaid(application=application, by=staff["gwa"])
+    assert fund_totals(aktionsfonds).free == Decimal("9600.00")  # the unspent 90 € are not back yet
+    repayment_record(
+        application=application, amount=Decimal("90.00"), received_on=timezone.localdate(), by=staff["gwa"]
+    )
     assert lock_application(application).status == Status.CLOSED
+    assert fund_totals(aktionsfonds).free == Decimal("9690.00")  # now they are
 
 
 ALL_STATES = [status.value for status in Status]
@@ -300,7 +317,7 @@ def test_an_approval_is_refused_above_the_cap_the_request_and_what_remains(
     )  # fmt: skip
     assert approved_part.status == Status.APPROVED_WITH_CONDITIONS
     aktionsfonds.refresh_from_db()
-    assert fund_totals(aktionsfonds).remaining == Decimal("0.00")
+    assert fund_totals(aktionsfonds).free == Decimal("0.00")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -337,18 +354,30 @@ def test_two_approvals_at_the_same_moment_never_overcommit_the_fund(area, jury, 
     assert errors == []
     assert refusals == ["over_budget"]
     assert Application.objects.filter(status=Status.APPROVED).count() == 1
-    assert funds_with_totals(Fund.objects.filter(pk=fund.pk)).get().bound == Decimal("600.00")
+    assert FundTotals.of(funds_with_totals(Fund.objects.filter(pk=fund.pk)).get()).bound == Decimal("600.00")
 
 
 def test_payments_need_four_eyes_and_steuerung(aktionsfonds: Fund, applicant: Person, staff: dict) -> None:
     application = approved(make_application(aktionsfonds, person=applicant, costs=("400.00",)), staff)
     with pytest.raises(ValidationError, match="Zahlungen werden geleistet, sobald die Mittel gebunden sind"):
-        payment_record(application=application, amount=Decimal("1"), paid_on=TODAY, method="bar", by=staff["gwa"])
+        payment_record(
+            application=application, amount=Decimal("1"), paid_on=timezone.localdate(), method="bar", by=staff["gwa"]
+        )
     application_commit(application=application, by=staff["steuerung"])
     with pytest.raises(ValidationError, match="Noch 400,00 € sind offen"):
-        payment_record(application=application, amount=Decimal("400.01"), paid_on=TODAY, method="bar", by=staff["gwa"])
+        payment_record(
+            application=application,
+            amount=Decimal("400.01"),
+            paid_on=timezone.localdate(),
+            method="bar",
+            by=staff["gwa"],
+        )
     payment = payment_record(
-        application=application, amount=Decimal("250.00"), paid_on=TODAY, method="bar", by=staff["steuerung"]
+        application=application,
+        amount=Decimal("250.00"),
+        paid_on=timezone.localdate(),
+        method="bar",
+        by=staff["steuerung"],
     )
     with pytest.raises(ValidationError, match="Vier-Augen-Prinzip"):
         payment_release(payment=payment, by=staff["steuerung"])
@@ -368,7 +397,9 @@ def test_withdrawal_is_possible_until_a_payment(aktionsfonds: Fund, applicant: P
     assert application_withdraw(application=draft, by=None).status == Status.WITHDRAWN
     application = approved(make_application(aktionsfonds, person=applicant, costs=("400.00",)), staff)
     application_commit(application=application, by=staff["steuerung"])
-    payment_record(application=application, amount=Decimal("100"), paid_on=TODAY, method="bar", by=staff["gwa"])
+    payment_record(
+        application=application, amount=Decimal("100"), paid_on=timezone.localdate(), method="bar", by=staff["gwa"]
+    )
     with pytest.raises(ValidationError, match="kann nicht mehr zurückgezogen werden"):
         application_withdraw(application=application, by=None)
     assert lock_application(application).status == Status.COMMITTED
@@ -378,7 +409,7 @@ def test_the_proof_of_use_needs_receipts_and_a_report(aktionsfonds: Fund, applic
     application = approved(make_application(aktionsfonds, person=applicant, costs=("400.00",)), staff)
     application_commit(application=application, by=staff["steuerung"])
     payment = payment_record(
-        application=application, amount=Decimal("400"), paid_on=TODAY, method="bar", by=staff["gwa"]
+        application=application, amount=Decimal("400"), paid_on=timezone.localdate(), method="bar", by=staff["gwa"]
     )
     payment_release(payment=payment, by=UserFactory(is_superuser=True))
     with pytest.raises(ValidationError, match="Fügen Sie mindestens einen Beleg hinzu"):

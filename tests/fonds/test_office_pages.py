@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 
 from committees.models import Ballot
 from fonds.models import Application, Fund, Payment, Status
@@ -16,6 +17,8 @@ from tests.committees.fixtures import NOW
 from tests.factories import user_with_role
 from tests.fonds.fixtures import make_application
 from tests.fonds.test_lifecycle import approved, eligible
+
+TODAY = timezone.localdate().isoformat()  # a payment lies within the approved application's period
 
 
 def messages_of(response: object) -> list[str]:
@@ -92,11 +95,11 @@ def test_payments_are_recorded_and_released_by_two_people(
     application_commit(application=application, by=staff["steuerung"])
     client.force_login(staff["steuerung"])
     url = f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/zahlungen/"
-    refused = messages_of(client.post(url, {"amount": "500", "paid_on": "2026-11-24", "method": "bar"}, follow=True))
+    refused = messages_of(client.post(url, {"amount": "500", "paid_on": TODAY, "method": "bar"}, follow=True))
     assert any("Noch 400,00 € sind offen" in message for message in refused)
-    refused = messages_of(client.post(url, {"amount": "viel", "paid_on": "2026-11-24", "method": "bar"}, follow=True))
+    refused = messages_of(client.post(url, {"amount": "viel", "paid_on": TODAY, "method": "bar"}, follow=True))
     assert any("Bitte eine Zahl eingeben" in message for message in refused)
-    client.post(url, {"amount": "400", "paid_on": "2026-11-24", "method": "ueberweisung"})
+    client.post(url, {"amount": "400", "paid_on": TODAY, "method": "ueberweisung"})
     payment = Payment.objects.get()
     page = client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/").content.decode()
     assert "Freigabe durch eine andere Person der Steuerung" in page
@@ -177,7 +180,7 @@ def test_fund_pages_query_count_does_not_grow(
         from fonds.services.payments import payment_record
 
         payment_record(
-            application=application, amount=Decimal("10"), paid_on="2026-11-24", method="bar", by=staff["gwa"]
+            application=application, amount=Decimal("10"), paid_on=timezone.localdate(), method="bar", by=staff["gwa"]
         )
         application.attachments.create(file=ContentFile(b"%PDF", name="a.pdf"), name="a.pdf", content_type="x", size=4)
 

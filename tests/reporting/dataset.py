@@ -25,7 +25,7 @@ from actors.models import (
     Person,
 )
 from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership, Result
-from fonds.models import Application, Fund, Payment
+from fonds.models import Application, Fund, Payment, Repayment
 from isek.models import (
     Financing,
     Indicator,
@@ -265,6 +265,13 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
                 recorded_by=staff, recorded_at=at(paid_on), released_by=steering if released else None,
                 released_at=at(paid_on) if released else None,
             )  # fmt: skip
+        if status == Application.Status.CLOSED and settled:  # what its receipts did not cover has come back
+            paid = sum(Decimal(amount) for amount, _paid_on, released in payments if released)
+            if paid > Decimal(settled):
+                Repayment.objects.create(
+                    application=application, amount=paid - Decimal(settled), received_on=D(2026, 2, 1),
+                    recorded_by=staff, recorded_at=at(D(2026, 2, 1)),
+                )  # fmt: skip
 
     older = Version.objects.create(quartier=area, label="ISEK 2020", status="beschlossen", adopted_on=D(2020, 5, 1))
     adopted = Version.objects.create(quartier=area, label="ISEK 2024", status="beschlossen", adopted_on=D(2024, 6, 20))

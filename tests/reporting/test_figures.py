@@ -21,6 +21,7 @@ from actors.models import (
 )
 from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership, Result
 from fonds.models import BINDING, Application, Fund, Payment
+from fonds.selectors import year_totals
 from isek.models import Measure, Version
 from quartier.exports import table_response
 from quartier.models import Quartier
@@ -192,13 +193,20 @@ def test_contacts_networks_and_committees_sections(data: Dataset) -> None:
 def test_funds_isek_and_indicators_sections(data: Dataset) -> None:
     area, (first, second) = data.area, data.fields
     funds = gather_section("funds", area, YEAR)
-    assert [(row.name, row.budget, row.committed, row.paid, row.remaining, row.received, row.approved)
+    assert [(row.name, row.budget, row.committed, row.paid, row.repaid, row.remaining, row.received, row.approved)
             for row in funds["funds"]] == [
-        # committed: 500 approved + 750 settled (of 800 approved) + 1,234.56 approved; paid: released only
-        ("Aktionsfonds", Decimal("10000.00"), Decimal("2484.56"), Decimal("1300.00"), Decimal("7515.44"), 4, 3),
-        ("Projektfonds", Decimal("20000.00"), Decimal("5000.00"), Decimal("0.00"), Decimal("15000.00"), 2, 1),
+        # committed: approved and not yet paid (1,234.56; the 500 are paid); paid: released only (500 + 800);
+        # paid back: 50 of the 800 (750 settled); remaining = 10,000 − 1,234.56 − 1,300 + 50
+        ("Aktionsfonds", Decimal("10000.00"), Decimal("1234.56"), Decimal("1300.00"), Decimal("50.00"),
+         Decimal("7515.44"), 4, 3),
+        ("Projektfonds", Decimal("20000.00"), Decimal("5000.00"), Decimal("0.00"), Decimal("0.00"), Decimal("15000.00"),
+         2, 1),
     ]  # fmt: skip
     assert (funds["totals"].budget, funds["totals"].received, funds["totals"].approved) == (Decimal("30000"), 6, 4)
+    assert (funds["totals"].committed, funds["totals"].paid, funds["totals"].repaid, funds["totals"].remaining) == (
+        Decimal("6234.56"), Decimal("1300.00"), Decimal("50.00"), Decimal("22515.44"),
+    )  # fmt: skip
+    assert funds["totals"].remaining == year_totals(area, YEAR).free  # one definition of the money
     rows = {row.amount: row for row in funds["applications"]}
     assert sum(rows) == key_figures(area, YEAR)["amount_approved"]
     assert (str(rows[Decimal("500.00")].applicant_kind), rows[Decimal("500.00")].fields) == (
