@@ -304,6 +304,41 @@ register(
 )
 
 
+def export_repayments(subject: Subject, rows: QuerySet[Any]) -> Section:
+    def build() -> list[dict[str, Any]]:
+        return [
+            {
+                "application": repayment.application.title,
+                "amount": repayment.amount,
+                "received_on": repayment.received_on,
+            }
+            for repayment in rows.select_related("application").order_by("application_id", "received_on", "pk")
+        ]
+
+    columns = (
+        Column("application", _("Application")),
+        Column("amount", _("Amount"), Kind.MONEY),
+        Column("received_on", _("Received on"), Kind.DATE),
+    )
+    return _section(subject, "application_repayments", _("Money paid back"), columns, build)
+
+
+register(
+    Registration(
+        model="fonds.Repayment",
+        fields=("application",),
+        label=_("money paid back"),
+        holds=_("the money the applicant paid back after a reclaim, and when"),
+        erasure=Erasure.KEEP,
+        keep_years=FINANCIAL_YEARS,
+        because=FINANCIAL_BECAUSE,
+        export=export_repayments,
+        perm=permissions.VIEW_FUNDS,
+        position=245,
+    )
+)
+
+
 def export_receipts(subject: Subject, rows: QuerySet[Any]) -> Section:
     def build() -> list[dict[str, Any]]:
         return [
@@ -312,6 +347,8 @@ def export_receipts(subject: Subject, rows: QuerySet[Any]) -> Section:
                 "date": receipt.date,
                 "vendor": receipt.vendor,
                 "amount": receipt.amount,
+                "decision": receipt.get_decision_display(),
+                "decision_reason": receipt.decision_reason,
             }
             for receipt in rows.select_related("application").order_by("application_id", "date", "pk")
         ]
@@ -321,6 +358,8 @@ def export_receipts(subject: Subject, rows: QuerySet[Any]) -> Section:
         Column("date", _("Date"), Kind.DATE),
         Column("vendor", _("Vendor")),
         Column("amount", _("Amount"), Kind.MONEY),
+        Column("decision", _("Checked")),
+        Column("decision_reason", _("Reason")),
     )
     return _section(subject, "application_receipts", _("Receipts"), columns, build)
 
@@ -335,7 +374,7 @@ register(
         keep_years=FINANCIAL_YEARS,
         because=FINANCIAL_BECAUSE,
         export=export_receipts,
-        erase=_redact("vendor"),
+        erase=_redact("vendor", "decision_reason"),
         perm=permissions.VIEW_FUNDS,
         position=250,
     )
@@ -442,13 +481,18 @@ register(
 
 # --- staff references ---------------------------------------------------------------------------------------
 
-for _model, _fields in (("fonds.StatusChange", ("by",)), ("fonds.Payment", ("recorded_by", "released_by"))):
+for _model, _fields in (
+    ("fonds.StatusChange", ("by",)),
+    ("fonds.Payment", ("recorded_by", "released_by")),
+    ("fonds.Repayment", ("recorded_by",)),
+    ("fonds.Receipt", ("decided_by",)),
+):
     register(
         Registration(
             model=_model,
             fields=_fields,
             label=_("work records of staff"),
-            holds=_("which staff member took a step or recorded and released a payment"),
+            holds=_("which staff member took a step, recorded or released a payment or a repayment, checked a receipt"),
             erasure=Erasure.NONE,
             because=_("A staff member's work record; the accounts of persons the office serves hold no role."),
             not_exported_because=_("It names staff, not the person."),

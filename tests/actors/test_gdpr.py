@@ -51,6 +51,7 @@ from fonds.models import (
     Fund,
     Payment,
     Receipt,
+    Repayment,
     Status,
     StatusChange,
 )
@@ -487,8 +488,14 @@ def everything(
         released_at=NOW,
     )
     receipt = Receipt.objects.create(
-        application=own, date=datetime.date(2026, 5, 20), vendor="Ayşe Demir (Eigenbeleg)", amount=Decimal("690.00")
-    )
+        application=own, date=datetime.date(2026, 5, 20), vendor="Ayşe Demir (Eigenbeleg)", amount=Decimal("690.00"),
+        decision="nicht_anerkannt", decision_reason="Eigenbeleg von Ayşe Demir ohne Unterschrift",
+        decided_by=staff["gwa"], decided_at=NOW,
+    )  # fmt: skip
+    Repayment.objects.create(
+        application=own, amount=Decimal("60.00"), received_on=datetime.date(2026, 6, 1), recorded_by=staff["gwa"],
+        recorded_at=NOW,
+    )  # fmt: skip
     own.attachments.create(
         file=ContentFile(b"%PDF-1.4 Angebot", name="a.pdf"), name="Angebot Demir.pdf", content_type="application/pdf",
         size=16,
