@@ -51,7 +51,7 @@ def test_a_payment_is_dated_within_the_applications_period_and_not_too_far_ahead
     assert f'min="{today.isoformat()}"' in page and f'max="{(today + 14 * DAY).isoformat()}"' in page
     for paid_on, message in [
         (today - DAY, f"Das Zahlungsdatum muss im Zeitraum des Antrags liegen: vom {first} bis zum {last}."),
-        (datetime.date(1, 1, 1), f"Das Zahlungsdatum muss im Zeitraum des Antrags liegen: vom {first} bis zum {last}."),
+        (datetime.date(1, 1, 1), "Bitte geben Sie ein Datum zwischen dem 01.01.1990 und dem 31.12.2100 an."),
         (today + 15 * DAY, f"Das Zahlungsdatum darf höchstens 14 Tage in der Zukunft liegen, also bis zum {ahead}."),
     ]:
         data = {"amount": "100", "paid_on": paid_on.isoformat(), "method": "bar"}
