@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import ContactNote, Organisation, Person
+from actors.services.persons import refuse_erased
 from quartier import permissions
 from quartier.audit import acting_as
 from quartier.models import Quartier, RoleAssignment, User
@@ -112,6 +113,7 @@ def contact_note_create(*, area: Quartier, data: Mapping[str, object], by: User)
     """A new note in ``area`` from cleaned form data; the staff member is ``by`` unless ``data`` names one."""
     values = {"staff": by, **data}
     contact_note_check(area=area, values=values, changed=values.keys(), by=by)
+    refuse_erased(*(values.get("persons") or ()), field="persons")  # type: ignore[arg-type]
     note = ContactNote(quartier=area)
     _apply(note, values)
     note.full_clean()
@@ -126,6 +128,10 @@ def contact_note_update(*, note: ContactNote, data: Mapping[str, object], by: Us
     """Change a note; ``data`` holds only the changed, cleaned values."""
     area = note.quartier
     contact_note_check(area=area, values={**_values(note), **data}, changed=data.keys(), by=by)
+    if "persons" in data:  # a person erased since keeps being named by the notes about them, but is not added
+        named = set(note.persons.values_list("pk", flat=True))
+        added = [person for person in data["persons"] or () if person.pk not in named]  # type: ignore[attr-defined]
+        refuse_erased(*added, field="persons")
     _apply(note, data)
     note.full_clean()
     with acting_as(by):

@@ -1007,3 +1007,64 @@ def test_erase_page_query_count_does_not_grow(
             Client().force_login(account)
 
     assert_constant_queries(lambda: client.get(url(area, ayse, "loeschen/")), grow)  # type: ignore[operator]
+
+
+def test_nothing_is_linked_to_a_person_erased_while_the_form_was_open(
+    area: Quartier, role_users: dict[str, User], ayse: Person, jury: Committee, aktionsfonds: Fund
+) -> None:
+    """The form loaded the person before the erasure was committed: the services ask the database (and wait
+    for an erasure that is running), not the copy the form holds."""
+    from actors.services.networks import MemberRow, network_create
+    from committees.services.committees import membership_create
+    from fonds.services.public import applicant_review
+
+    gwa = role_users["gwa"]
+    loaded = Person.objects.get(pk=ayse.pk)  # as the form found it
+    person_erase(person=ayse, by=gwa)
+    assert loaded.erased_at is None
+    with pytest.raises(ValidationError, match="gelöscht"):
+        network_create(area=area, data={"name": "Neu"}, members=[MemberRow(person=loaded)], by=gwa)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        membership_create(committee=jury, data={"person": loaded, "member_type": "bewohner"}, by=gwa)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        make_application(aktionsfonds, person=loaded)
+    newcomer = Person.objects.create(quartier=area, last_name="Neu")
+    application = make_application(aktionsfonds, person=newcomer)
+    Application.objects.filter(pk=application.pk).update(applicant_to_review=True)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        applicant_review(application=application, person=loaded, organisation=None, by=gwa)
+    assert not Membership.objects.filter(person=ayse).exists() and not Network.objects.filter(name="Neu").exists()
+    assert list(Application.objects.filter(person=ayse)) == []
+
+
+def test_no_contact_note_or_concern_is_linked_to_an_erased_person(
+    area: Quartier, role_users: dict[str, User], ayse: Person
+) -> None:
+    """The forms offer no erased person, and the services refuse one too (a forged id, or an erasure committed
+    while the form was open)."""
+    from actors.services.concerns import concern_create, concern_update
+    from actors.services.contacts import contact_note_create, contact_note_update
+
+    gwa = role_users["gwa"]
+    loaded = Person.objects.get(pk=ayse.pk)
+    other = Person.objects.create(quartier=area, last_name="Berger")
+    note = contact_note_create(
+        area=area, data={"date": datetime.date(2026, 3, 3), "channel": "telefon", "topic": "Hof"}, by=gwa
+    )
+    concern = concern_create(area=area, data={"text": "Laterne", "raised_on": datetime.date(2026, 3, 3)}, by=gwa)
+    person_erase(person=ayse, by=gwa)
+    note_data = {"date": datetime.date(2026, 3, 3), "channel": "telefon", "topic": "Hof", "persons": [loaded]}
+    with pytest.raises(ValidationError, match="gelöscht"):
+        contact_note_create(area=area, data=note_data, by=gwa)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        contact_note_update(note=note, data={"persons": [other, loaded]}, by=gwa)
+    concern_data = {"text": "Bank", "raised_on": datetime.date(2026, 3, 3), "raised_by_person": loaded}
+    with pytest.raises(ValidationError, match="gelöscht"):
+        concern_create(area=area, data=concern_data, by=gwa)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        concern_update(concern=concern, data={"raised_by_person": loaded}, by=gwa)
+    assert not note.persons.exists() and Concern.objects.filter(raised_by_person=ayse).count() == 1  # the old one
+    # A note that named her before the erasure can still be corrected.
+    earlier = ContactNote.objects.get(topic="Spielplatz")
+    contact_note_update(note=earlier, data={"topic": "Spielplatz Ufer", "persons": [loaded, other]}, by=gwa)
+    assert set(earlier.persons.all()) == {ayse, other}
