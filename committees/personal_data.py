@@ -64,14 +64,40 @@ def export_memberships(subject: Subject, rows: QuerySet[Any]) -> Section:
 
 
 def refuse_memberships(subject: Subject, rows: QuerySet[Any]) -> list[str]:
-    """An account bound to someone else's membership as well is not the person's alone to erase."""
+    """An account bound to someone else's membership as well is not the person's alone to erase. While a
+    committee the person sits in has an open ballot, the erasure (which ends the membership) waits: it would
+    change who may vote while the person's vote stays counted."""
+    from django.utils import formats, timezone
+
+    from committees.models import Ballot
+    from quartier.models import running_on
+
+    running = rows.filter(running_on(timezone.localdate()))
+    open_ballots = (
+        Ballot.objects.filter(committee__memberships__in=running, status=Ballot.Status.OPEN)
+        .select_related("committee")
+        .distinct()
+        .order_by("deadline", "pk")
+    )
+    reasons = [
+        _(
+            "%(committee)s has an open ballot “%(ballot)s” until %(deadline)s: the erasure ends the membership, "
+            "which would change who may vote. Erase after the ballot is closed."
+        )
+        % {
+            "committee": ballot.committee.name,
+            "ballot": ballot.title,
+            "deadline": formats.date_format(timezone.localtime(ballot.deadline), "SHORT_DATETIME_FORMAT"),
+        }
+        for ballot in open_ballots
+    ]
     shared = (
         Membership.objects.filter(user_id__in=subject.ids(ACCOUNT))
         .exclude(person=subject.person)
         .select_related("user", "committee")
         .order_by("pk")
     )
-    return [
+    return reasons + [
         _(
             "The account %(username)s is also bound to another person's membership in %(committee)s: "
             "bind that membership to its own member's account first."

@@ -1068,3 +1068,30 @@ def test_no_contact_note_or_concern_is_linked_to_an_erased_person(
     earlier = ContactNote.objects.get(topic="Spielplatz")
     contact_note_update(note=earlier, data={"topic": "Spielplatz Ufer", "persons": [loaded, other]}, by=gwa)
     assert set(earlier.persons.all()) == {ayse, other}
+
+
+def test_erasure_waits_for_the_open_ballots_of_the_persons_committees(
+    client: Client, area: Quartier, role_users: dict[str, User], jury: Committee, jurors: list[Membership]
+) -> None:
+    """The erasure ends the membership today: during an open ballot that would change who may vote (a majority
+    of all members is counted on the members at the close) while the member's vote stays counted. Refused with
+    the ballot and its deadline until it is closed; a member of another committee is erased at once."""
+    from committees.services.ballots import ballot_close, ballot_open, vote_cast
+    from tests.committees.fixtures import NOW, make_ballot
+
+    gwa = role_users["gwa"]
+    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=gwa, now=NOW)
+    juror = jurors[0]
+    vote_cast(item=ballot.items.get(), membership=juror, choice="ja", by=juror.user, now=NOW)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="Umlauf November"):
+        person_erase(person=juror.person, by=gwa)
+    client.force_login(gwa)
+    page = client.get(url(area, juror.person, "loeschen/")).content.decode()
+    assert "offene Abstimmung „Umlauf November“" in page
+    assert client.post(url(area, juror.person, "loeschen/"), {"confirm": "on"}).status_code == 200
+    assert Person.objects.get(pk=juror.person.pk).erased_at is None
+    assert Membership.objects.get(pk=juror.pk).end is None
+
+    ballot_close(ballot=ballot, by=gwa, now=ballot.deadline)
+    person_erase(person=juror.person, by=gwa)
+    assert Person.objects.get(pk=juror.person.pk).erased_at is not None
