@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -220,7 +221,7 @@ def _export(applications: object, *, area: Quartier, fmt: str) -> HttpResponse:
             application.total_costs,
             application.requested,
             application.approved_amount,
-            application.submitted_at.date() if application.submitted_at else None,
+            timezone.localdate(application.submitted_at) if application.submitted_at else None,
         ]
         for application in applications  # type: ignore[attr-defined]
     )
