@@ -24,7 +24,7 @@ from axes.helpers import get_failure_limit
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import HttpRequest
 
 from quartier.models import User
@@ -34,12 +34,19 @@ KEY_LENGTH = 255
 
 
 def account_for_login(login: str) -> User | None:
-    """The one account whose username or email address is ``login`` (any case), or ``None``."""
+    """The one account whose username is ``login`` (any case), else the one whose email address is, or ``None``.
+
+    A username wins over another account's email address that reads the same; two accounts that match the same
+    way (which the database's constraints leave possible only for letters whose cases do not pair up, such as
+    ``ı`` and ``i``) log in to neither."""
     login = login.strip()
     if not login:
         return None
-    candidates = list(User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login))[:2])
-    return candidates[0] if len(candidates) == 1 else None
+    for field in ("username", "email"):
+        candidates = list(User.objects.filter(**{f"{field}__iexact": login})[:2])
+        if candidates:
+            return candidates[0] if len(candidates) == 1 else None
+    return None
 
 
 class UsernameOrEmailBackend(ModelBackend):
