@@ -414,6 +414,8 @@ class XlsxReader:
             raise FileRefused(_("The file cannot be read as a table: one of its cells is too long.")) from None
         except (_Unreadable, pyexpat.ExpatError, zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error) as exc:
             raise FileRefused(_("The XLSX file cannot be read.")) from exc
+        except (RuntimeError, NotImplementedError) as exc:  # a part that is encrypted, or packed in an unknown way
+            raise FileRefused(_("The XLSX file cannot be read.")) from exc
 
     def _read_whole(self, archive: zipfile.ZipFile, name: str, handler: _Handler, limit: int | None = None) -> None:
         for _piece in self._feed(archive, name, handler, limit=limit):

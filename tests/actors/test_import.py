@@ -521,3 +521,16 @@ def test_an_xlsx_cell_longer_than_excel_allows_is_refused() -> None:
     content = handmade_xlsx(lambda: iter([f'<row r="2"><c t="inlineStr"><is><t>{"x" * 40_000}</t></is></c></row>']))
     message = refused_within_bounds(content, seconds=2, megabytes=10)
     assert message == "Die Datei lässt sich nicht als Tabelle lesen: Eine ihrer Zellen ist zu lang."
+
+
+def test_an_xlsx_with_an_encrypted_part_is_refused_with_a_message() -> None:
+    """A zip entry marked as encrypted makes Python's zip reader ask for a password (RuntimeError)."""
+    content = bytearray(workbook_bytes(["Name"], ["Kita"]))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(content)))
+    sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+    content[sheet.header_offset + 6] |= 0x1  # the local header's flags: "encrypted"
+    directory = bytes(content).index(b"xl/worksheets/sheet1.xml", archive.start_dir) - 46
+    content[directory + 8] |= 0x1  # and the central directory's
+    buffer = io.BytesIO(bytes(content))
+    with pytest.raises(FileRefused, match="kann nicht gelesen werden"):
+        read_table(buffer.getvalue())
