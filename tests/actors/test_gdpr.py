@@ -1095,3 +1095,41 @@ def test_erasure_waits_for_the_open_ballots_of_the_persons_committees(
     ballot_close(ballot=ballot, by=gwa, now=ballot.deadline)
     person_erase(person=juror.person, by=gwa)
     assert Person.objects.get(pk=juror.person.pk).erased_at is not None
+
+
+def test_erasure_cuts_the_person_out_of_the_committees_records_but_leaves_other_peoples_names(
+    area: Quartier, role_users: dict[str, User], ayse: Person, jury: Committee, aktionsfonds: Fund
+) -> None:
+    """The minutes and items of the area's committees lose her full name and contact data wherever they are
+    written out, also in items not linked to her application (the demo's "Antrag von …"); her son Emre Demir
+    and another Ayşe keep theirs (only records about her lose her first or last name alone)."""
+    emre = Person.objects.create(quartier=area, first_name="Emre", last_name="Demir")
+    Membership.objects.create(committee=jury, person=ayse, member_type="bewohner", start=datetime.date(2025, 1, 1))
+    Membership.objects.create(committee=jury, person=emre, member_type="bewohner")
+    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.QUARTIERSRAT)
+    make_application(aktionsfonds, person=ayse, title="Hoffest")
+    Application.objects.filter(person=ayse).update(status=Status.WITHDRAWN)
+    meeting = Meeting.objects.create(committee=jury, starts_at=NOW - datetime.timedelta(days=3), status="durchgefuehrt")
+    minutes = AgendaItem.objects.create(
+        meeting=meeting,
+        position=1,
+        title="Bericht",
+        minutes="Emre Demir berichtet; Ayşe Demir (ayse.demir@example.org) fragt nach; Ayşe Yılmaz stimmt zu.",
+    )
+    unlinked = AgendaItem.objects.create(
+        meeting=meeting, position=2, title="Hoffest – 750 €", description="Antrag von Ayşe Demir, Uferstraße 3."
+    )
+    ballot = Ballot.objects.create(committee=jury, title="Umlauf", deadline=NOW - datetime.timedelta(days=1))
+    item = BallotItem.objects.create(ballot=ballot, position=1, title="Fest", description="Antrag von Ayşe Demir.")
+    elsewhere = Meeting.objects.create(committee=council, starts_at=NOW, status="durchgefuehrt")
+    unrelated = AgendaItem.objects.create(meeting=elsewhere, position=1, title="Frau Ayşe Demir", minutes="-")
+
+    person_erase(person=ayse, by=role_users["gwa"])
+    minutes.refresh_from_db()
+    assert minutes.minutes == "Emre Demir berichtet; Gelöschte Person ([gelöscht]) fragt nach; Ayşe Yılmaz stimmt zu."
+    unlinked.refresh_from_db()
+    assert unlinked.description == "Antrag von Gelöschte Person, [gelöscht]."
+    item.refresh_from_db()
+    assert item.description == "Antrag von Gelöschte Person."
+    unrelated.refresh_from_db()
+    assert unrelated.title == "Frau Gelöschte Person"  # a committee she has nothing to do with, too
