@@ -1133,3 +1133,14 @@ def test_erasure_cuts_the_person_out_of_the_committees_records_but_leaves_other_
     assert item.description == "Antrag von Gelöschte Person."
     unrelated.refresh_from_db()
     assert unrelated.title == "Frau Gelöschte Person"  # a committee she has nothing to do with, too
+
+
+@pytest.mark.parametrize("flags", [{"is_staff": True}, {"is_superuser": True}])
+def test_erasure_is_refused_while_the_account_administers_the_site(
+    area: Quartier, role_users: dict[str, User], ayse: Person, everything: dict[str, object], flags: dict[str, bool]
+) -> None:
+    """An administrator who also sits in a committee: their account is not switched off with the person."""
+    User.objects.filter(pk=everything["account"].pk).update(**flags)  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError, match="verwaltet die Website"):
+        person_erase(person=ayse, by=role_users["gwa"])
+    assert_nothing_erased(ayse, everything)
