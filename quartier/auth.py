@@ -98,6 +98,13 @@ def login_account_key(request: HttpRequest | None, credentials: dict | None) -> 
     return None if typed is None else _login_account(request, typed)[0]
 
 
+def login_failures_forget(user: User) -> int:
+    """Clear the failed logins counted for ``user``'s account from every address (its password is new); the
+    number of records removed."""
+    deleted, _per_model = AccessAttempt.objects.filter(username=user.username.casefold()[:KEY_LENGTH]).delete()
+    return deleted
+
+
 def _failures(**where: object) -> int:
     return AccessAttempt.objects.filter(**where).aggregate(total=Sum("failures_since_start"))["total"] or 0
 

@@ -202,3 +202,25 @@ def test_guesses_at_one_account_from_many_addresses_lock_it_except_where_it_logg
     text = locked.content.decode()
     assert "Für dieses Konto wurde von mehreren Verbindungen aus zu oft ein falsches Passwort" in text
     assert login(Client(), "steuerung", PASSWORD, address=office).status_code == 302
+
+
+def test_a_new_password_set_by_the_reset_link_opens_the_locked_out_account(client: Client) -> None:
+    """The lockout page sends whoever forgot their password to the reset: with the new password set by the
+    mailed link, the login works at once (the guesses were at the old password); other accounts' counts stay."""
+    import re
+
+    from axes.models import AccessAttempt
+    from django.core import mail
+
+    UserFactory(username="planung", email="planung@example.org")
+    UserFactory(username="andere")
+    login(client, "andere", "falsch")
+    for _ in range(3):
+        login(client, "planung", "falsch")
+    assert login(client, "planung", PASSWORD).status_code == 429
+    client.post("/konto/passwort/vergessen/", {"email": "planung@example.org"})
+    path = re.search(r"(/konto/passwort/neu/[^\s]+/)", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    new = {"new_password1": "Ein-neues-Passwort-2026", "new_password2": "Ein-neues-Passwort-2026"}
+    assert client.post(client.get(path).url, new).status_code == 302
+    assert login(client, "planung", "Ein-neues-Passwort-2026").status_code == 302
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["andere"]
