@@ -9,7 +9,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import posixpath
+import pyexpat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -149,11 +152,11 @@ def _csv_lines(content: bytes) -> Iterator[list[str]]:
 
 
 def _xlsx_lines(content: bytes) -> Iterator[list[str]]:
-    """The first sheet's lines as cells, read by openpyxl in its streaming (read-only) mode.
+    """The first worksheet's lines as cells, read piece by piece (``XlsxReader``).
 
     Before anything is parsed, the zip directory says how large the parts are unpacked: a file of a few
-    hundred kilobytes can unpack to a sheet of a million rows, and openpyxl reads its shared strings whole.
-    The directory cannot understate it: Python's zip reader stops at the sizes it states."""
+    hundred kilobytes can unpack to a sheet of a million rows. The directory cannot understate it: Python's
+    zip reader stops at the sizes it states."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         unpacked = sum(member.file_size for member in archive.infolist())
     if unpacked > MAX_UNPACKED_BYTES:
@@ -164,25 +167,284 @@ def _xlsx_lines(content: bytes) -> Iterator[list[str]]:
             )
             % {"max": MAX_UNPACKED_BYTES // (1024 * 1024), "rows": MAX_ROWS}
         )
-    from openpyxl import load_workbook
+    return XlsxReader(content).lines()
 
+
+# --- XLSX, read by hand --------------------------------------------------------------------------------------
+
+#: The workbook and its list of parts are read to find the first worksheet; a real one has a few kilobytes.
+MAX_INDEX_BYTES = 1024 * 1024
+#: Excel's own limit of the text in one cell.
+MAX_CELL_CHARS = 32_767
+#: Shared strings kept at most: more than the rows and columns that are read can use.
+MAX_SHARED_STRINGS = MAX_ROWS * MAX_COLUMNS
+_WORKBOOK = "xl/workbook.xml"
+_WORKBOOK_PARTS = "xl/_rels/workbook.xml.rels"
+
+
+class _Unreadable(Exception):
+    """The XLSX file breaks a rule of the reader: refused as unreadable."""
+
+
+class _CellTooLong(Exception):
+    pass
+
+
+def _local(name: str) -> str:
+    """An element's or attribute's name without its namespace (expat gives ``"namespace name"``)."""
+    return name.rpartition(" ")[2]
+
+
+def _number(text: str) -> str:
+    """A number cell as openpyxl shows it: a whole number without, a fraction with a decimal point."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise FileRefused(_("The XLSX file cannot be read.")) from exc
-    try:
-        # Every row is filled up to the widest one; at most MAX_COLUMNS columns are read.
-        lines = workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
-        while True:
+        return str(float(text) if any(mark in text for mark in ".eE") else int(text))
+    except ValueError:
+        return text
+
+
+def _column(reference: str) -> int | None:
+    """The column index (0 for A) of a cell reference such as ``AB12``."""
+    letters = reference.rstrip("0123456789")
+    if not letters or not letters.isascii() or not letters.isalpha():
+        return None
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+class _Handler:
+    """Receives one part's elements and text from expat; ``done`` once it has what it needs."""
+
+    done = False
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        pass
+
+    def end(self, name: str) -> None:
+        pass
+
+    def text(self, data: str) -> None:
+        pass
+
+
+class _Parts(_Handler):
+    """A list of relationships: id → (type, part name)."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, tuple[str, str]] = {}
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if _local(name) == "Relationship" and attributes.get("TargetMode") != "External":
+            target = attributes.get("Target", "")
+            part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            self.found[attributes.get("Id", "")] = (attributes.get("Type", ""), posixpath.normpath(part))
+
+    def of_type(self, kind: str) -> list[str]:
+        return [part for type_, part in self.found.values() if type_.endswith(f"/{kind}")]
+
+
+class _Sheets(_Handler):
+    """The workbook's sheets in their order, by relationship id; what follows them (names, links) is not read."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if _local(name) == "sheet":
+            self.ids.extend(value for key, value in attributes.items() if " " in key and _local(key) == "id")
+
+    def end(self, name: str) -> None:
+        if _local(name) == "sheets":
+            self.done = True
+
+
+class _Text(_Handler):
+    """Collects the text of ``t`` elements (not of phonetic guides, ``rPh``) up to ``MAX_CELL_CHARS``."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.in_text = False
+        self.in_value = False
+        self.phonetic = 0
+
+    def collect(self, data: str) -> None:
+        self.length += len(data)
+        if self.length > MAX_CELL_CHARS:
+            raise _CellTooLong
+        self.parts.append(data)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts, self.length = [], 0
+        return text
+
+    def text(self, data: str) -> None:
+        if self.in_value or (self.in_text and not self.phonetic):
+            self.collect(data)
+
+
+class _SharedStrings(_Text):
+    def __init__(self) -> None:
+        super().__init__()
+        self.strings: list[str] = []
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        local = _local(name)
+        if local == "t":
+            self.in_text = True
+        elif local == "rPh":
+            self.phonetic += 1
+
+    def end(self, name: str) -> None:
+        local = _local(name)
+        if local == "t":
+            self.in_text = False
+        elif local == "rPh":
+            self.phonetic -= 1
+        elif local == "si":
+            if len(self.strings) >= MAX_SHARED_STRINGS:
+                raise _Unreadable("too many shared strings")
+            self.strings.append(self.take())
+
+
+class _Rows(_Text):
+    """A worksheet's rows: ``pending`` holds (row number, cells) of the rows read so far and not yet taken."""
+
+    def __init__(self, strings: list[str]) -> None:
+        super().__init__()
+        self.strings = strings
+        self.pending: list[tuple[int, list[str]]] = []
+        self.number = 0
+        self.cells: dict[int, str] = {}
+        self.column = -1
+        self.kind = "n"
+        self.in_cell = False
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        local = _local(name)
+        if local == "row":
+            given = attributes.get("r", "")
+            self.number = int(given) if given.isascii() and given.isdigit() and len(given) <= 9 else self.number + 1
+            self.cells, self.column = {}, -1
+        elif local == "c":
+            column = _column(attributes.get("r", ""))
+            self.column = column if column is not None else self.column + 1
+            self.kind = attributes.get("t", "n")
+            self.in_cell = True
+            self.take()
+        elif self.in_cell and local == "v":
+            self.in_value = True
+        elif self.in_cell and local == "t":
+            self.in_text = True
+        elif local == "rPh":
+            self.phonetic += 1
+
+    def end(self, name: str) -> None:
+        local = _local(name)
+        if local == "v":
+            self.in_value = False
+        elif local == "t":
+            self.in_text = False
+        elif local == "rPh":
+            self.phonetic -= 1
+        elif local == "c":
+            self.in_cell = False
+            value = self._value(self.take())
+            if value and self.column < MAX_COLUMNS:
+                self.cells[self.column] = value
+        elif local == "row":
+            line = [""] * (max(self.cells) + 1 if self.cells else 0)
+            for column, value in self.cells.items():
+                line[column] = value
+            self.pending.append((self.number, line))
+
+    def _value(self, text: str) -> str:
+        if self.kind == "s":
             try:
-                row = next(lines)
-            except StopIteration:
+                return self.strings[int(text)].strip()
+            except (ValueError, IndexError):
+                raise _Unreadable("a shared string that does not exist") from None
+        if self.kind == "b":
+            return "True" if text.strip() == "1" else "False"
+        if self.kind in {"inlineStr", "str", "e", "d"}:
+            return text.strip()
+        return _number(text.strip()) if text.strip() else ""
+
+
+class XlsxReader:
+    """The text of an XLSX file's first worksheet, line by line: only the workbook, its list of parts, the
+    shared strings and that sheet are read, each piece by piece with expat, and nothing else in the file
+    (formats, charts, names, other sheets), which could be made to cost any amount of memory or time.
+
+    Cells are read as their text: numbers as openpyxl shows them, truth values as ``True``/``False``, a formula
+    by its last result; a date is the number Excel stores (the import has no date columns). A part with a
+    document type (entities) is refused, as Excel never writes one."""
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+
+    def lines(self) -> Iterator[list[str]]:
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.content)) as archive:
+                parts = _Parts()
+                self._read_whole(archive, _WORKBOOK_PARTS, parts, limit=MAX_INDEX_BYTES)
+                sheets = _Sheets()
+                self._read_whole(archive, _WORKBOOK, sheets, limit=MAX_INDEX_BYTES)
+                worksheets = set(parts.of_type("worksheet"))
+                found = [parts.found[key][1] for key in sheets.ids if parts.found.get(key, ("", ""))[1] in worksheets]
+                if not found:
+                    raise FileRefused(_("The XLSX file holds no worksheet."))
+                strings = _SharedStrings()
+                for name in parts.of_type("sharedStrings")[:1]:
+                    self._read_whole(archive, name, strings)
+                rows = _Rows(strings.strings)
+                expected = 1
+                for _piece in self._feed(archive, found[0], rows):
+                    for number, line in rows.pending:
+                        while expected < number:  # the empty rows the sheet leaves out
+                            yield []
+                            expected += 1
+                        yield line
+                        expected = max(expected, number) + 1
+                    rows.pending = []
+        except _CellTooLong:
+            raise FileRefused(_("The file cannot be read as a table: one of its cells is too long.")) from None
+        except (_Unreadable, pyexpat.ExpatError, zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error) as exc:
+            raise FileRefused(_("The XLSX file cannot be read.")) from exc
+        except (RuntimeError, NotImplementedError) as exc:  # a part that is encrypted, or packed in an unknown way
+            raise FileRefused(_("The XLSX file cannot be read.")) from exc
+
+    def _read_whole(self, archive: zipfile.ZipFile, name: str, handler: _Handler, limit: int | None = None) -> None:
+        for _piece in self._feed(archive, name, handler, limit=limit):
+            if handler.done:
                 return
-            except Exception as exc:  # a broken part, or a date cell out of any range (OverflowError)
-                raise FileRefused(_("The XLSX file cannot be read.")) from exc
-            yield _trimmed(["" if cell is None else str(cell).strip() for cell in row])
-    finally:
-        workbook.close()
+
+    @staticmethod
+    def _feed(archive: zipfile.ZipFile, name: str, handler: _Handler, limit: int | None = None) -> Iterator[None]:
+        """Give part ``name`` to ``handler`` piece by piece, pausing after each piece."""
+        parser = pyexpat.ParserCreate(namespace_separator=" ")
+        parser.buffer_text = True
+        parser.StartElementHandler = handler.start
+        parser.EndElementHandler = handler.end
+        parser.CharacterDataHandler = handler.text
+        parser.StartDoctypeDeclHandler = _refuse_document_type
+        read = 0
+        with archive.open(name) as part:
+            while chunk := part.read(CHUNK):
+                read += len(chunk)
+                if limit is not None and read > limit:
+                    raise _Unreadable(f"{name} is larger than {limit} bytes")
+                parser.Parse(chunk, False)
+                yield
+        parser.Parse(b"", True)
+        yield
+
+
+def _refuse_document_type(*args: object) -> None:
+    raise _Unreadable("a document type (entities)")
 
 
 def read_table(content: bytes) -> list[list[str]]:

@@ -241,10 +241,12 @@ class ContactNote(AreaScoped):
     fields_of_action = models.ManyToManyField(FieldOfAction, verbose_name=_("fields of action"), blank=True)
     text = models.TextField(_("note"), blank=True)
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    # Protected like ``staff``: a follow-up must have someone to do it (the constraint below), so an account that
+    # owes one is switched off, not deleted, and the office's dashboard offers its open follow-ups to others.
     follow_up_assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("follow-up by"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

@@ -141,10 +141,13 @@ def export_affiliations(subject: Subject, rows: QuerySet[Any]) -> Section:
 
 def erase_affiliations(subject: Subject, erasing: Erasing, rows: QuerySet[Any]) -> None:
     """Delete the links; an organisation that gives the person's own email or phone as its own loses them
-    (the public form makes a group's organisation with the applicant's address), in its audit entries too."""
+    (the public form makes a group's organisation with the applicant's address), in its audit entries too. Its
+    description, and its audit entries, lose the person's full name and contact data; the names of other people
+    in them stay."""
     email, phone = erasing.original["email"], erasing.original["phone"]
     organisations = Organisation.objects.filter(pk__in=rows.values("organisation_id"))
-    erasing.scrub_audit(Organisation, organisations.values_list("pk", flat=True))
+    erasing.scrub_audit(Organisation, organisations.values_list("pk", flat=True), mentions_only=True)
+    erasing.redact_fields(organisations, ["description"], mentions_only=True)
     if email:
         organisations.filter(email__iexact=email).update(email="")
     if phone:

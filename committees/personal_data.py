@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import AgendaItem, BallotItem, Membership
+from committees.models import AgendaItem, BallotItem, Committee, Membership
 from quartier import permissions
 from quartier.personal_data import (
     ACCOUNT,
@@ -64,14 +64,40 @@ def export_memberships(subject: Subject, rows: QuerySet[Any]) -> Section:
 
 
 def refuse_memberships(subject: Subject, rows: QuerySet[Any]) -> list[str]:
-    """An account bound to someone else's membership as well is not the person's alone to erase."""
+    """An account bound to someone else's membership as well is not the person's alone to erase. While a
+    committee the person sits in has an open ballot, the erasure (which ends the membership) waits: it would
+    change who may vote while the person's vote stays counted."""
+    from django.utils import formats, timezone
+
+    from committees.models import Ballot
+    from quartier.models import running_on
+
+    running = rows.filter(running_on(timezone.localdate()))
+    open_ballots = (
+        Ballot.objects.filter(committee__memberships__in=running, status=Ballot.Status.OPEN)
+        .select_related("committee")
+        .distinct()
+        .order_by("deadline", "pk")
+    )
+    reasons = [
+        _(
+            "%(committee)s has an open ballot “%(ballot)s” until %(deadline)s: the erasure ends the membership, "
+            "which would change who may vote. Erase after the ballot is closed."
+        )
+        % {
+            "committee": ballot.committee.name,
+            "ballot": ballot.title,
+            "deadline": formats.date_format(timezone.localtime(ballot.deadline), "SHORT_DATETIME_FORMAT"),
+        }
+        for ballot in open_ballots
+    ]
     shared = (
         Membership.objects.filter(user_id__in=subject.ids(ACCOUNT))
         .exclude(person=subject.person)
         .select_related("user", "committee")
         .order_by("pk")
     )
-    return [
+    return reasons + [
         _(
             "The account %(username)s is also bound to another person's membership in %(committee)s: "
             "bind that membership to its own member's account first."
@@ -82,10 +108,8 @@ def refuse_memberships(subject: Subject, rows: QuerySet[Any]) -> list[str]:
 
 
 def erase_memberships(subject: Subject, erasing: Erasing, rows: QuerySet[Any]) -> None:
-    """Memberships end today (kept: the minutes stay true); one that has not begun yet is deleted. The
-    person's name, address, email and phone are cut out of the minutes of their committees' meetings."""
+    """Memberships end today (kept: the minutes stay true); one that has not begun yet is deleted."""
     today = erasing.today
-    ids = list(rows.values_list("pk", flat=True))
     ended = list(
         rows.filter(Q(start__isnull=True) | Q(start__lte=today)).filter(Q(end__isnull=True) | Q(end__gt=today))
     )
@@ -99,11 +123,7 @@ def erase_memberships(subject: Subject, erasing: Erasing, rows: QuerySet[Any]) -
             additional_data={**membership.get_additional_data(), "transition": "end_on_erasure"},
         )
     Membership.objects.filter(pk__in=[membership.pk for membership in ended]).update(end=today)
-    rows.filter(start__gt=today).delete()
-    items = AgendaItem.objects.filter(meeting__committee__memberships__in=ids).distinct()
-    minutes = AgendaItem.objects.filter(pk__in=items.values("pk"))
-    erasing.scrub_audit(AgendaItem, minutes.values_list("pk", flat=True))  # earlier versions of the minutes
-    erasing.redact_fields(minutes, ["minutes", "decision"])
+    rows.filter(start__gt=today).delete()  # the minutes lose the person's name with the agenda items
 
 
 register(
@@ -354,8 +374,25 @@ def export_agenda_items(subject: Subject, rows: QuerySet[Any]) -> Section:
     )
 
 
+def _area_committees(subject: Subject) -> QuerySet[Any]:
+    """The committees of the person's area: their records may name the person (an item "Antrag von …" that is
+    not linked to the application, the minutes of a meeting they spoke at)."""
+    return Committee.objects.filter(quartier=subject.area).values("pk")
+
+
+AGENDA_TEXTS = ["title", "description", "minutes", "decision"]
+
+
 def erase_agenda_items(subject: Subject, erasing: Erasing, rows: QuerySet[Any]) -> None:
-    erasing.redact_fields(rows, ["title", "description", "minutes", "decision"])
+    """The items about the person's applications lose their name, address, email and phone; every other item
+    of the area's committees (minutes, decisions, items not linked to an application) loses their full name and
+    contact data wherever it is written out, the earlier versions in the audit trail too."""
+    erasing.redact_fields(rows, AGENDA_TEXTS)
+    others = AgendaItem.objects.filter(meeting__committee__in=_area_committees(subject)).exclude(
+        pk__in=rows.values("pk")
+    )
+    erasing.scrub_audit(AgendaItem, others.values_list("pk", flat=True), mentions_only=True)
+    erasing.redact_fields(others, AGENDA_TEXTS, mentions_only=True)
 
 
 register(
@@ -366,7 +403,10 @@ register(
         holds=_("the item's title and text, the minutes and the decision"),
         erasure=Erasure.ANONYMISE,
         keep_years=RECORD_YEARS,
-        because=_("The minutes are the record of the decision on public money; the person's name is cut out."),
+        because=_(
+            "The minutes are the record of the decision on public money; the person's name is cut out, and their "
+            "full name and contact data from every other item of the area's committees."
+        ),
         export=export_agenda_items,
         erase=erase_agenda_items,
         rows=_linked(AgendaItem),
@@ -404,7 +444,14 @@ def export_ballot_items(subject: Subject, rows: QuerySet[Any]) -> Section:
 
 
 def erase_ballot_items(subject: Subject, erasing: Erasing, rows: QuerySet[Any]) -> None:
+    """As for agenda items: the items about the person's applications, then every other item of the area's
+    ballots for their full name and contact data."""
     erasing.redact_fields(rows, ["title", "description"])
+    others = BallotItem.objects.filter(ballot__committee__in=_area_committees(subject)).exclude(
+        pk__in=rows.values("pk")
+    )
+    erasing.scrub_audit(BallotItem, others.values_list("pk", flat=True), mentions_only=True)
+    erasing.redact_fields(others, ["title", "description"], mentions_only=True)
 
 
 register(
@@ -415,7 +462,10 @@ register(
         holds=_("the item's title and text"),
         erasure=Erasure.ANONYMISE,
         keep_years=RECORD_YEARS,
-        because=_("The ballot is the record of the decision on public money; the person's name is cut out."),
+        because=_(
+            "The ballot is the record of the decision on public money; the person's name is cut out, and their "
+            "full name and contact data from every other item of the area's ballots."
+        ),
         export=export_ballot_items,
         erase=erase_ballot_items,
         rows=_linked(BallotItem),

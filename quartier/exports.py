@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMATS = ("csv", "xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -28,6 +29,13 @@ def _cell(value: object) -> object:
     return value
 
 
+def _xlsx_cell(value: object) -> object:
+    """As ``_cell``, without the control characters a worksheet cannot hold (a form or the import may have taken
+    them; openpyxl refuses them, which made the whole download a server error)."""
+    value = _cell(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _csv_cell(value: object) -> object:
     """As ``_cell``; amounts with a decimal comma, as German spreadsheets read them from a CSV file."""
     value = _cell(value)
@@ -44,9 +52,9 @@ def table_response(
     if fmt == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
-        sheet.append(list(headers))
+        sheet.append([_xlsx_cell(header) for header in headers])
         for row in rows:
-            sheet.append([_cell(value) for value in row])
+            sheet.append([_xlsx_cell(value) for value in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,19 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Username/email address or password is wrong. Please try again."),
         "inactive": _("This account is deactivated."),
     }
+
+
+class NewPasswordForm(SetPasswordForm):
+    """The new password set through a mailed link: it also clears the login throttle's count of the account,
+    which the lockout page sends there (the guesses were at the old password)."""
+
+    def save(self, commit: bool = True):  # type: ignore[no-untyped-def]
+        from quartier.auth import login_failures_forget
+
+        user = super().save(commit=commit)
+        if commit:
+            login_failures_forget(user)
+        return user
 
 
 class QuartierProfileForm(forms.ModelForm):

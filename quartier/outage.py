@@ -1,8 +1,9 @@
 """When the database or Redis cannot be reached: a clear German answer (HTTP 503) instead of a server error.
 
 Redis holds the cache that the public application form's rate limit and the import's checked rows are kept
-in; a Redis that is stopped or does not answer (``socket_timeout`` in the settings) is answered the same way,
-with a message that does not name the database.
+in, and Celery's queue (the meeting invitations are handed to it after the commit); a Redis that is stopped or
+does not answer (``socket_timeout`` in the settings) is answered the same way, with a message that does not name
+the database. Celery's client (kombu) reports it as its own ``OperationalError``.
 
 A restart or outage of PostgreSQL turns the next query into ``OperationalError`` or ``InterfaceError``.
 Wherever a request meets it, the visitor gets 503 with ``Retry-After`` and a message that says what
@@ -29,6 +30,7 @@ import logging
 import sys
 from collections.abc import Callable
 
+import kombu.exceptions
 import redis.exceptions
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
@@ -41,8 +43,8 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
-#: Redis stopped, unreachable or not answering in time (redis-py, under Django's cache and Celery's broker).
-CACHE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+#: Redis stopped, unreachable or not answering in time: redis-py under Django's cache, kombu under Celery's queue.
+CACHE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, kombu.exceptions.OperationalError)
 OUTAGE_ERRORS = DATABASE_ERRORS + CACHE_ERRORS
 RETRY_AFTER_SECONDS = 5
 _MARK = "_quartier_database_error"

@@ -223,11 +223,20 @@ class Subject:
 
 
 class Redactor:
-    """Cuts a person's name, address, email address and phone number out of a text (whole words, any case)."""
+    """Cuts a person's name, address, email address and phone number out of a text (whole words, any case).
 
-    def __init__(self, person: Person) -> None:
+    In the person's own records (their notes, concerns, applications) the first or the last name alone is cut
+    too. ``mentions_only`` is for records that are not theirs and name others as well (the minutes of their
+    committees): only the full name in any order and the contact data are cut, so that their son Emre Demir or
+    another Ayşe keep their names."""
+
+    def __init__(self, person: Person, *, mentions_only: bool = False) -> None:
         contact = [person.email, person.phone, *person.address.splitlines()]
-        names = [f"{person.first_name} {person.last_name}", person.last_name, person.first_name]
+        first, last = person.first_name.strip(), person.last_name.strip()
+        if mentions_only and first:
+            names = [f"{first} {last}", f"{last}, {first}", f"{last} {first}"]
+        else:
+            names = [f"{first} {last}", last, first]
         values: dict[str, tuple[str, str]] = {}  # contact data first: an email address may hold the name
         for value, replacement in [*((item, REDACTED) for item in contact), *((name, ERASED_NAME) for name in names)]:
             value = " ".join(value.split())
@@ -268,15 +277,21 @@ class Erasing:
             name: getattr(person, name) for name in ("first_name", "last_name", "email", "phone", "address")
         }
         self.redact = Redactor(person)
+        #: For records that are not the person's own and name others too (see ``Redactor``).
+        self.redact_mentions = Redactor(person, mentions_only=True)
         #: model label → the ids of its rows about the person, as they were before the erasure began
         self.touched: dict[str, set[object]] = {}
 
-    def redact_fields(self, rows: Iterable[models.Model], fields: Sequence[str]) -> list[models.Model]:
-        """Cut the person out of ``fields`` of ``rows``; save the changed rows; return them."""
+    def redact_fields(
+        self, rows: Iterable[models.Model], fields: Sequence[str], *, mentions_only: bool = False
+    ) -> list[models.Model]:
+        """Cut the person out of ``fields`` of ``rows`` (only their full name and contact data with
+        ``mentions_only``); save the changed rows; return them."""
+        redact = self.redact_mentions if mentions_only else self.redact
         changed = []
         for row in rows:
             before = [getattr(row, name) for name in fields]
-            after = [self._fit(row, name, value) for name, value in zip(fields, before, strict=True)]
+            after = [self._fit(row, name, value, redact) for name, value in zip(fields, before, strict=True)]
             if before != after:
                 for name, value in zip(fields, after, strict=True):
                     setattr(row, name, value)
@@ -285,10 +300,10 @@ class Erasing:
             type(changed[0])._default_manager.bulk_update(changed, list(fields))
         return changed
 
-    def _fit(self, row: models.Model, name: str, value: object) -> object:
+    def _fit(self, row: models.Model, name: str, value: object, redact: Redactor) -> object:
         if not isinstance(value, str):
             return value
-        redacted = self.redact(value)
+        redacted = redact(value)
         limit = getattr(row._meta.get_field(name), "max_length", None)
         return redacted[:limit] if limit else redacted
 
@@ -299,12 +314,15 @@ class Erasing:
         *,
         blank: Collection[str] = (),
         name: str | None = None,
+        mentions_only: bool = False,
     ) -> int:
-        """Cut the person out of every audit entry of ``model``'s rows ``pks``; the number of entries.
+        """Cut the person out of every audit entry of ``model``'s rows ``pks``; the number of entries changed.
 
         The values of the fields in ``blank`` are removed altogether (and with them ``changes_text``);
-        ``name`` replaces the entries' ``object_repr``. The entries keep when, who and which fields changed.
+        ``name`` replaces the entries' ``object_repr``; ``mentions_only`` as for ``redact_fields``. The entries
+        keep when, who and which fields changed.
         """
+        redact = self.redact_mentions if mentions_only else self.redact
         from auditlog.models import LogEntry
         from django.contrib.contenttypes.models import ContentType
 
@@ -315,27 +333,31 @@ class Erasing:
         entries = list(
             LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_pk__in=keys)
         )
+        changed = []
         for entry in entries:
-            entry.object_repr = name if name is not None else self.redact(entry.object_repr)
+            before = (entry.object_repr, entry.changes, entry.changes_text, entry.serialized_data)
+            entry.object_repr = name if name is not None else redact(entry.object_repr)
             if isinstance(entry.changes, dict):
                 entry.changes = {
-                    key: (_blanked(values) if key in blank else self.redact.value(values))
+                    key: (_blanked(values) if key in blank else redact.value(values))
                     for key, values in entry.changes.items()
                 }
-            entry.changes_text = "" if blank else self.redact(entry.changes_text or "")
+            entry.changes_text = "" if blank else redact(entry.changes_text or "")
             if isinstance(entry.serialized_data, dict):
                 fields = entry.serialized_data.get("fields")
                 if isinstance(fields, dict):
                     entry.serialized_data = {
                         **entry.serialized_data,
                         "fields": {
-                            key: (None if key in blank else self.redact.value(value)) for key, value in fields.items()
+                            key: (None if key in blank else redact.value(value)) for key, value in fields.items()
                         },
                     }
                 else:
                     entry.serialized_data = None
-        LogEntry.objects.bulk_update(entries, ["object_repr", "changes", "changes_text", "serialized_data"])
-        return len(entries)
+            if (entry.object_repr, entry.changes, entry.changes_text, entry.serialized_data) != before:
+                changed.append(entry)
+        LogEntry.objects.bulk_update(changed, ["object_repr", "changes", "changes_text", "serialized_data"])
+        return len(changed)
 
     def delete_files_on_commit(self, files: Iterable[Any]) -> None:
         """Delete stored files once the erasure is committed (a rollback keeps them)."""

@@ -183,9 +183,12 @@ PASSWORD_HASHERS = [
 # Login throttling (django-axes, quartier/auth.py): after LOGIN_FAILURE_LIMIT failed logins for one account
 # from one address, whatever spelling of its name or email address was typed, that account is locked out
 # from that address for LOGIN_COOLOFF_MINUTES (HTTP 429, a page that says so); after
-# LOGIN_ADDRESS_FAILURE_LIMIT failed logins for any accounts from one address, that address is.
+# LOGIN_ADDRESS_FAILURE_LIMIT failed logins for any accounts from one address, that address is; after
+# LOGIN_ACCOUNT_FAILURE_LIMIT failed logins for one account from any addresses, that account is, except from the
+# addresses it has logged in from before. An IPv6 client counts by its /64 network (quartier.net).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_HANDLER = "quartier.auth.LoginThrottle"
 AXES_USERNAME_CALLABLE = "quartier.auth.login_account_key"

@@ -7,14 +7,19 @@ that does it, so such text can go into a mail subject, a PDF heading or a CSV ce
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
 
 
 def one_line(text: str) -> str:
-    """``text`` with every run of whitespace (``\\r``, ``\\n``, ``\\u2028``, tabs, …) as one space, trimmed."""
-    return " ".join(str(text).split())
+    """``text`` with every run of whitespace (``\\r``, ``\\n``, ``\\u2028``, tabs, …) as one space, trimmed, and
+    without control characters (a bell or an escape pasted in, which no title means)."""
+    kept = "".join(
+        character for character in str(text) if character.isspace() or unicodedata.category(character) != "Cc"
+    )
+    return " ".join(kept.split())
 
 
 class SingleLineField(forms.CharField):

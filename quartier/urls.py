@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quartier import health, views
 from quartier.decorators import public_view
-from quartier.forms import LoginForm
+from quartier.forms import LoginForm, NewPasswordForm
 from reporting.views import report_overview
 
 admin.site.site_header = _("Quartier administration")
@@ -29,7 +29,7 @@ account_patterns = [
     ),
     path(
         "passwort/neu/<uidb64>/<token>/",
-        public_view(auth_views.PasswordResetConfirmView.as_view()),
+        public_view(auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm)),
         name="password_reset_confirm",
     ),
     path(

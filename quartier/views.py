@@ -114,7 +114,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def locked_out(request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None) -> HttpResponse:
     """django-axes's answer to a login that is locked out: a page that says so and for how long (429)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+    context = {"cooloff_minutes": minutes, "whole_account": getattr(request, "login_lockout", "") == "account"}
+    return render(request, "registration/locked_out.html", context, status=429)
 
 
 def _safe_next(request: HttpRequest) -> str:

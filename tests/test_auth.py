@@ -55,6 +55,17 @@ def test_two_accounts_with_the_same_email_cannot_exist(db: None) -> None:
         UserFactory(username="b", email="SAME@example.org")
 
 
+def test_a_user_name_that_is_another_accounts_email_address_logs_in_to_the_named_account(
+    client: Client, db: None
+) -> None:
+    """Nothing stops an administrator from giving one account a user name that is another's email address: the
+    name typed was then both and logged in to neither. The user name wins; the other logs in by its own name."""
+    named = UserFactory(username="anna@example.org", email="")
+    UserFactory(username="anna-b", email="Anna@Example.org")
+    response = client.post("/konto/anmelden/", {"username": "ANNA@example.org", "password": PASSWORD})
+    assert response.status_code == 302 and int(client.session["_auth_user_id"]) == named.pk
+
+
 def test_logout_needs_post_and_ends_the_session(client: Client, gwa: User) -> None:
     client.force_login(gwa)
     assert client.get("/konto/abmelden/").status_code == 405

@@ -167,3 +167,60 @@ def test_the_django_admin_login_counts_the_same_way(client: Client) -> None:
         client.post("/admin/login/", {"username": spelling, "password": "falsch"}, REMOTE_ADDR="203.0.113.7")
     response = client.post("/admin/login/", {"username": "cHeFiN", "password": PASSWORD}, REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 429
+
+
+# --- guesses spread over many addresses (attack on finding 7) ------------------------------------------------------
+
+
+def test_an_ipv6_client_is_counted_by_its_network_not_by_each_of_its_addresses(client: Client) -> None:
+    """A home connection gets a /64 network of IPv6 addresses and may use any of them: each new address got
+    another round of guesses."""
+    UserFactory(username="planung")
+    for host in (1, 2, 3):
+        login(Client(), "planung", "falsch", address=f"2001:db8:1:2::{host}")
+    assert login(Client(), "planung", PASSWORD, address="2001:db8:1:2:ffff:ffff:ffff:ffff").status_code == 429
+    assert login(Client(), "planung", PASSWORD, address="2001:db8:1:3::1").status_code == 302  # another network
+
+
+def test_guesses_at_one_account_from_many_addresses_lock_it_except_where_it_logged_in_before(
+    client: Client, settings: object
+) -> None:
+    """Two guesses from each of many addresses (a botnet): the account as a whole has a limit of its own. The
+    addresses it has logged in from before are not locked by guesses from elsewhere, so nobody locks the office
+    out of its own account."""
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 6  # type: ignore[attr-defined]
+    UserFactory(username="steuerung")
+    office = "198.51.100.20"
+    assert login(Client(), "steuerung", PASSWORD, address=office).status_code == 302
+    spellings = ("steuerung", "STEUERUNG", "Steuerung")
+    for number in range(5):
+        guess = login(Client(), spellings[number % 3], "falsch", address=f"203.0.113.{number + 1}")
+        assert guess.status_code == 200
+    assert login(Client(), "steuerung", "falsch", address="203.0.113.6").status_code == 429  # the sixth locks
+    locked = login(Client(), "Steuerung", PASSWORD, address="203.0.113.99")
+    assert locked.status_code == 429
+    text = locked.content.decode()
+    assert "Für dieses Konto wurde von mehreren Verbindungen aus zu oft ein falsches Passwort" in text
+    assert login(Client(), "steuerung", PASSWORD, address=office).status_code == 302
+
+
+def test_a_new_password_set_by_the_reset_link_opens_the_locked_out_account(client: Client) -> None:
+    """The lockout page sends whoever forgot their password to the reset: with the new password set by the
+    mailed link, the login works at once (the guesses were at the old password); other accounts' counts stay."""
+    import re
+
+    from axes.models import AccessAttempt
+    from django.core import mail
+
+    UserFactory(username="planung", email="planung@example.org")
+    UserFactory(username="andere")
+    login(client, "andere", "falsch")
+    for _ in range(3):
+        login(client, "planung", "falsch")
+    assert login(client, "planung", PASSWORD).status_code == 429
+    client.post("/konto/passwort/vergessen/", {"email": "planung@example.org"})
+    path = re.search(r"(/konto/passwort/neu/[^\s]+/)", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    new = {"new_password1": "Ein-neues-Passwort-2026", "new_password2": "Ein-neues-Passwort-2026"}
+    assert client.post(client.get(path).url, new).status_code == 302
+    assert login(client, "planung", "Ein-neues-Passwort-2026").status_code == 302
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["andere"]

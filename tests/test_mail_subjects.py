@@ -34,6 +34,7 @@ MAIL_CALLS = {"EmailMessage", "EmailMultiAlternatives", "send_mail", "send_mass_
         ("Hoffest\u2028am\u2029Kanal\x85!", "Hoffest am Kanal !"),
         ("Hoffest\x0b\x0cam Kanal", "Hoffest am Kanal"),
         ("Schon gut", "Schon gut"),
+        ("\x01 Hof\x07fest\x1b am\x7f Kanal\x01", "Hoffest am Kanal"),  # control characters are left out
     ],
 )
 def test_a_mail_subject_holds_every_line_break_and_run_of_whitespace_as_one_space(typed: str, subject: str) -> None:

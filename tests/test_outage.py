@@ -246,3 +246,36 @@ def test_the_juror_sees_the_notice_beside_the_item_and_can_vote_once_the_databas
     expect(card.get_by_role("status")).to_have_text("Ihre Stimme zu „Antrag 1“ ist gespeichert.")
     expect(page.locator(".outage-notice")).to_have_count(0)
     assert Vote.objects.get(item=item, membership=jurors[0]).choice == "ja"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invitation_with_the_task_queue_away_is_the_german_503_page_and_can_be_sent_again(
+    jury: Committee, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The invitation is handed to Celery after the commit; with Redis (its broker) away, kombu raises its own
+    ``OperationalError``, which was a server error. The meeting stays invited, so sending again works."""
+    import datetime
+
+    import kombu.exceptions
+
+    from committees.models import AgendaItem, Meeting
+    from committees.tasks import send_meeting_invitations
+    from quartier.models import Role
+    from tests.factories import user_with_role
+
+    def broker_away(*args: object, **kwargs: object) -> None:
+        raise kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    meeting = Meeting.objects.create(committee=jury, starts_at=NOW + datetime.timedelta(days=7), place="Büro")
+    AgendaItem.objects.create(meeting=meeting, position=1, title="Begrüßung")
+    client = Client(raise_request_exception=False)
+    client.force_login(user_with_role(jury.quartier, Role.GEMEINWESENARBEIT))
+    url = f"/gebiet/{jury.quartier.slug}/gremien/sitzungen/{meeting.pk}/status/"
+    monkeypatch.setattr(send_meeting_invitations, "delay", broker_away)
+    html = assert_outage(client.post(url, {"action": "invite"}))
+    assert CACHE_GONE in html and "6379" not in html
+    assert [record.name for record in caplog.records if record.levelname in {"ERROR", "WARNING"}] == ["quartier.outage"]
+    sent: list[int] = []
+    monkeypatch.setattr(send_meeting_invitations, "delay", sent.append)
+    assert client.post(url, {"action": "invite"}).status_code == 302
+    assert sent == [meeting.pk] and Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.INVITED

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import Concern, ConcernStatusChange
+from actors.services.persons import refuse_erased
 from quartier.audit import acting_as, audit_transition
 from quartier.models import Quartier, User
 
@@ -82,6 +83,7 @@ def concern_check(*, area: Quartier, values: Mapping[str, object]) -> None:
 def concern_create(*, area: Quartier, data: Mapping[str, object], by: User) -> Concern:
     """A new concern in ``area`` (status "new") from cleaned form data; nobody raising it means anonymous."""
     concern_check(area=area, values=data)
+    refuse_erased(data.get("raised_by_person"), field="raised_by_person")  # type: ignore[arg-type]
     concern = Concern(quartier=area, **{field: data[field] for field in CONCERN_FIELDS if field in data})
     concern.full_clean()
     with acting_as(by):
@@ -93,6 +95,9 @@ def concern_create(*, area: Quartier, data: Mapping[str, object], by: User) -> C
 def concern_update(*, concern: Concern, data: Mapping[str, object], by: User) -> Concern:
     """Change what a concern says; ``data`` holds only the changed, cleaned values. The status stays."""
     concern_check(area=concern.quartier, values={field: data[field] for field in CONCERN_FIELDS if field in data})
+    person = data.get("raised_by_person")
+    if person is not None and person.pk != concern.raised_by_person_id:  # type: ignore[attr-defined]
+        refuse_erased(person, field="raised_by_person")  # type: ignore[arg-type]
     for field in CONCERN_FIELDS:
         if field in data:
             setattr(concern, field, data[field])

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import ContactNote, Organisation, Person
+from actors.services.persons import refuse_erased
 from quartier import permissions
 from quartier.audit import acting_as
 from quartier.models import Quartier, RoleAssignment, User
@@ -65,11 +66,12 @@ def contact_note_check(
         refuse("follow_up_assignee", _("Say who does the follow-up."))
     if assignee is not None and not due:
         refuse("follow_up_due", _("Say by when the follow-up is due."))
-    # Checked whenever the follow-up is given or its date moved; a note whose assignee has since lost the right
-    # can still be corrected otherwise (the office's dashboard lists such follow-ups).
+    # Checked whenever the follow-up is given, its date moved or it is opened again; a note whose assignee has since
+    # lost the right can still be corrected otherwise (the office's dashboard lists such follow-ups).
+    opened_again = "follow_up_done" in changed and not values.get("follow_up_done")
     if (
         assignee is not None
-        and changed & {"follow_up_assignee", "follow_up_due"}
+        and (changed & {"follow_up_assignee", "follow_up_due"} or opened_again)
         and not can_take_follow_up(assignee, area)  # type: ignore[arg-type]
     ):
         refuse("follow_up_assignee", _("Choose someone who can read contact notes in this area."))
@@ -85,6 +87,10 @@ def contact_note_check(
             refuse(field, message)
     if errors:
         raise ValidationError(errors)
+
+
+def _values(note: ContactNote) -> dict[str, object]:
+    return {field: getattr(note, field) for field in NOTE_FIELDS}
 
 
 def _apply(note: ContactNote, data: Mapping[str, object]) -> None:
@@ -107,6 +113,7 @@ def contact_note_create(*, area: Quartier, data: Mapping[str, object], by: User)
     """A new note in ``area`` from cleaned form data; the staff member is ``by`` unless ``data`` names one."""
     values = {"staff": by, **data}
     contact_note_check(area=area, values=values, changed=values.keys(), by=by)
+    refuse_erased(*(values.get("persons") or ()), field="persons")  # type: ignore[arg-type]
     note = ContactNote(quartier=area)
     _apply(note, values)
     note.full_clean()
@@ -120,8 +127,11 @@ def contact_note_create(*, area: Quartier, data: Mapping[str, object], by: User)
 def contact_note_update(*, note: ContactNote, data: Mapping[str, object], by: User) -> ContactNote:
     """Change a note; ``data`` holds only the changed, cleaned values."""
     area = note.quartier
-    current: dict[str, object] = {field: getattr(note, field) for field in NOTE_FIELDS}
-    contact_note_check(area=area, values={**current, **data}, changed=data.keys(), by=by)
+    contact_note_check(area=area, values={**_values(note), **data}, changed=data.keys(), by=by)
+    if "persons" in data:  # a person erased since keeps being named by the notes about them, but is not added
+        named = set(note.persons.values_list("pk", flat=True))
+        added = [person for person in data["persons"] or () if person.pk not in named]  # type: ignore[attr-defined]
+        refuse_erased(*added, field="persons")
     _apply(note, data)
     note.full_clean()
     with acting_as(by):
@@ -136,6 +146,10 @@ def contact_note_set_follow_up_done(*, note: ContactNote, done: bool, by: User) 
     locked = ContactNote.objects.select_for_update().get(pk=note.pk)
     if locked.follow_up_due is None:
         raise ValidationError(_("This note has no follow-up."), code="no_follow_up")
+    if locked.follow_up_done and not done:  # open again: for its assignee, who must still be able to read it
+        contact_note_check(
+            area=locked.quartier, values={**_values(locked), "follow_up_done": False}, changed={"follow_up_done"}
+        )
     if locked.follow_up_done != done:
         locked.follow_up_done = done
         with acting_as(by):

@@ -56,7 +56,7 @@ def _check_members(area: Quartier, rows: Sequence[MemberRow]) -> None:
         member = row.organisation or row.person
         if member is not None and member.quartier_id != area.pk:
             raise ValidationError(FOREIGN)
-        refuse_erased(row.person)
+    refuse_erased(*(row.person for row in rows))
     if overlapping_rows(rows):
         raise ValidationError(DOUBLE_MEMBER)
 

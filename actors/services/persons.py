@@ -35,10 +35,18 @@ PERSON_FIELDS = (
 )
 
 
-def refuse_erased(person: Person | None, *, field: str | None = None) -> None:
-    """Nothing new is ever linked to a person whose data was erased: every service that links a person to a
-    record (a network, a committee, an application) calls this; ``field`` names the form field to blame."""
-    if person is not None and person.erased_at is not None:
+def refuse_erased(*persons: Person | None, field: str | None = None) -> None:
+    """Nothing new is ever linked to a person whose data was erased: every service that links persons to a
+    record (a network, a committee, an application) calls this, inside its transaction; ``field`` names the form
+    field to blame.
+
+    The persons' rows are read afresh and locked (an erasure that is running is waited for): the objects handed
+    in were loaded with the form, perhaps before an erasure was committed, and the link holds until the commit."""
+    ids = sorted({person.pk for person in persons if person is not None})
+    if not ids:
+        return
+    rows = Person.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+    if any(erased_at is not None for erased_at in rows.values_list("erased_at", flat=True)):
         message = _("This person's data was erased; choose another person.")
         raise ValidationError({field: message} if field else message, code="erased")
 

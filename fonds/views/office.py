@@ -230,7 +230,7 @@ def _export(applications: object, *, area: Quartier, fmt: str) -> HttpResponse:
             application.total_costs,
             application.requested,
             application.approved_amount,
-            application.submitted_at.date() if application.submitted_at else None,
+            timezone.localdate(application.submitted_at) if application.submitted_at else None,
         ]
         for application in applications  # type: ignore[attr-defined]
     )

@@ -874,3 +874,47 @@ def test_the_follow_ups_nobody_can_do_keep_the_dashboards_query_count(
     html = client.get(f"/gebiet/{area.slug}/").content.decode()
     section = html[html.index('id="orphaned-follow-ups-heading"') :]
     assert section.count("/bearbeiten/") == 10
+
+
+def test_deleting_an_account_that_owes_follow_ups_is_refused_in_the_admin_not_a_server_error(
+    client: Client, area: Quartier, role_users: dict[str, User], superuser: User
+) -> None:
+    """The follow-up must have someone to do it (a database constraint): deleting its assignee was an
+    IntegrityError. The admin names the notes that hold the account; switch it off instead, and the office's
+    dashboard shows its open follow-ups to give to someone else."""
+    leaving = role_users["planung"]
+    open_one = note(area, role_users["gwa"], "Rückruf Kita", follow_up_due=TODAY, follow_up_assignee=leaving)
+    client.force_login(superuser)
+    page = client.get(f"/admin/quartier/user/{leaving.pk}/delete/")
+    assert page.status_code == 200 and "Rückruf Kita" in page.content.decode()
+    response = client.post(f"/admin/quartier/user/{leaving.pk}/delete/", {"post": "yes"})
+    assert response.status_code in {200, 403}
+    bulk = client.post(
+        "/admin/quartier/user/", {"action": "delete_selected", "_selected_action": [leaving.pk], "post": "yes"}
+    )
+    assert bulk.status_code in {200, 302, 403}
+    assert User.objects.filter(pk=leaving.pk).exists()
+    open_one.refresh_from_db()
+    assert open_one.follow_up_assignee == leaving
+
+
+def test_a_follow_up_is_not_opened_again_for_someone_who_can_no_longer_read_it(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    """Opening a done follow-up again gives it to its assignee once more: only if they can still read it."""
+    gwa = role_users["gwa"]
+    gone = user_with_role(area, Role.PLANUNG, is_active=False)
+    done = note(area, gwa, "Erledigt", follow_up_due=TODAY, follow_up_assignee=gone, follow_up_done=True)
+    with pytest.raises(ValidationError, match="Kontaktnotizen lesen"):
+        contact_note_set_follow_up_done(note=done, done=False, by=gwa)
+    with pytest.raises(ValidationError) as refused:
+        contact_note_update(note=done, data={"follow_up_done": False}, by=gwa)
+    assert list(refused.value.message_dict) == ["follow_up_assignee"]
+    client.force_login(gwa)
+    response = client.post(f"/gebiet/{area.slug}/kontakte/{done.pk}/erledigt/", {"erledigt": "0"})
+    assert response.status_code == 302
+    done.refresh_from_db()
+    assert done.follow_up_done
+    contact_note_update(note=done, data={"follow_up_done": False, "follow_up_assignee": gwa}, by=gwa)
+    done.refresh_from_db()
+    assert not done.follow_up_done and done.follow_up_assignee == gwa

@@ -1014,3 +1014,140 @@ def test_erase_page_query_count_does_not_grow(
             Client().force_login(account)
 
     assert_constant_queries(lambda: client.get(url(area, ayse, "loeschen/")), grow)  # type: ignore[operator]
+
+
+def test_nothing_is_linked_to_a_person_erased_while_the_form_was_open(
+    area: Quartier, role_users: dict[str, User], ayse: Person, jury: Committee, aktionsfonds: Fund
+) -> None:
+    """The form loaded the person before the erasure was committed: the services ask the database (and wait
+    for an erasure that is running), not the copy the form holds."""
+    from actors.services.networks import MemberRow, network_create
+    from committees.services.committees import membership_create
+    from fonds.services.public import applicant_review
+
+    gwa = role_users["gwa"]
+    loaded = Person.objects.get(pk=ayse.pk)  # as the form found it
+    person_erase(person=ayse, by=gwa)
+    assert loaded.erased_at is None
+    with pytest.raises(ValidationError, match="gelöscht"):
+        network_create(area=area, data={"name": "Neu"}, members=[MemberRow(person=loaded)], by=gwa)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        membership_create(committee=jury, data={"person": loaded, "member_type": "bewohner"}, by=gwa)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        make_application(aktionsfonds, person=loaded)
+    newcomer = Person.objects.create(quartier=area, last_name="Neu")
+    application = make_application(aktionsfonds, person=newcomer)
+    Application.objects.filter(pk=application.pk).update(applicant_to_review=True)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        applicant_review(application=application, person=loaded, organisation=None, by=gwa)
+    assert not Membership.objects.filter(person=ayse).exists() and not Network.objects.filter(name="Neu").exists()
+    assert list(Application.objects.filter(person=ayse)) == []
+
+
+def test_no_contact_note_or_concern_is_linked_to_an_erased_person(
+    area: Quartier, role_users: dict[str, User], ayse: Person
+) -> None:
+    """The forms offer no erased person, and the services refuse one too (a forged id, or an erasure committed
+    while the form was open)."""
+    from actors.services.concerns import concern_create, concern_update
+    from actors.services.contacts import contact_note_create, contact_note_update
+
+    gwa = role_users["gwa"]
+    loaded = Person.objects.get(pk=ayse.pk)
+    other = Person.objects.create(quartier=area, last_name="Berger")
+    note = contact_note_create(
+        area=area, data={"date": datetime.date(2026, 3, 3), "channel": "telefon", "topic": "Hof"}, by=gwa
+    )
+    concern = concern_create(area=area, data={"text": "Laterne", "raised_on": datetime.date(2026, 3, 3)}, by=gwa)
+    person_erase(person=ayse, by=gwa)
+    note_data = {"date": datetime.date(2026, 3, 3), "channel": "telefon", "topic": "Hof", "persons": [loaded]}
+    with pytest.raises(ValidationError, match="gelöscht"):
+        contact_note_create(area=area, data=note_data, by=gwa)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        contact_note_update(note=note, data={"persons": [other, loaded]}, by=gwa)
+    concern_data = {"text": "Bank", "raised_on": datetime.date(2026, 3, 3), "raised_by_person": loaded}
+    with pytest.raises(ValidationError, match="gelöscht"):
+        concern_create(area=area, data=concern_data, by=gwa)
+    with pytest.raises(ValidationError, match="gelöscht"):
+        concern_update(concern=concern, data={"raised_by_person": loaded}, by=gwa)
+    assert not note.persons.exists() and Concern.objects.filter(raised_by_person=ayse).count() == 1  # the old one
+    # A note that named her before the erasure can still be corrected.
+    earlier = ContactNote.objects.get(topic="Spielplatz")
+    contact_note_update(note=earlier, data={"topic": "Spielplatz Ufer", "persons": [loaded, other]}, by=gwa)
+    assert set(earlier.persons.all()) == {ayse, other}
+
+
+def test_erasure_waits_for_the_open_ballots_of_the_persons_committees(
+    client: Client, area: Quartier, role_users: dict[str, User], jury: Committee, jurors: list[Membership]
+) -> None:
+    """The erasure ends the membership today: during an open ballot that would change who may vote (a majority
+    of all members is counted on the members at the close) while the member's vote stays counted. Refused with
+    the ballot and its deadline until it is closed; a member of another committee is erased at once."""
+    from committees.services.ballots import ballot_close, ballot_open, vote_cast
+    from tests.committees.fixtures import NOW, make_ballot
+
+    gwa = role_users["gwa"]
+    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=gwa, now=NOW)
+    juror = jurors[0]
+    vote_cast(item=ballot.items.get(), membership=juror, choice="ja", by=juror.user, now=NOW)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="Umlauf November"):
+        person_erase(person=juror.person, by=gwa)
+    client.force_login(gwa)
+    page = client.get(url(area, juror.person, "loeschen/")).content.decode()
+    assert "offene Abstimmung „Umlauf November“" in page
+    assert client.post(url(area, juror.person, "loeschen/"), {"confirm": "on"}).status_code == 200
+    assert Person.objects.get(pk=juror.person.pk).erased_at is None
+    assert Membership.objects.get(pk=juror.pk).end is None
+
+    ballot_close(ballot=ballot, by=gwa, now=ballot.deadline)
+    person_erase(person=juror.person, by=gwa)
+    assert Person.objects.get(pk=juror.person.pk).erased_at is not None
+
+
+def test_erasure_cuts_the_person_out_of_the_committees_records_but_leaves_other_peoples_names(
+    area: Quartier, role_users: dict[str, User], ayse: Person, jury: Committee, aktionsfonds: Fund
+) -> None:
+    """The minutes and items of the area's committees lose her full name and contact data wherever they are
+    written out, also in items not linked to her application (the demo's "Antrag von …"); her son Emre Demir
+    and another Ayşe keep theirs (only records about her lose her first or last name alone)."""
+    emre = Person.objects.create(quartier=area, first_name="Emre", last_name="Demir")
+    Membership.objects.create(committee=jury, person=ayse, member_type="bewohner", start=datetime.date(2025, 1, 1))
+    Membership.objects.create(committee=jury, person=emre, member_type="bewohner")
+    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.QUARTIERSRAT)
+    make_application(aktionsfonds, person=ayse, title="Hoffest")
+    Application.objects.filter(person=ayse).update(status=Status.WITHDRAWN)
+    meeting = Meeting.objects.create(committee=jury, starts_at=NOW - datetime.timedelta(days=3), status="durchgefuehrt")
+    minutes = AgendaItem.objects.create(
+        meeting=meeting,
+        position=1,
+        title="Bericht",
+        minutes="Emre Demir berichtet; Ayşe Demir (ayse.demir@example.org) fragt nach; Ayşe Yılmaz stimmt zu.",
+    )
+    unlinked = AgendaItem.objects.create(
+        meeting=meeting, position=2, title="Hoffest – 750 €", description="Antrag von Ayşe Demir, Uferstraße 3."
+    )
+    ballot = Ballot.objects.create(committee=jury, title="Umlauf", deadline=NOW - datetime.timedelta(days=1))
+    item = BallotItem.objects.create(ballot=ballot, position=1, title="Fest", description="Antrag von Ayşe Demir.")
+    elsewhere = Meeting.objects.create(committee=council, starts_at=NOW, status="durchgefuehrt")
+    unrelated = AgendaItem.objects.create(meeting=elsewhere, position=1, title="Frau Ayşe Demir", minutes="-")
+
+    person_erase(person=ayse, by=role_users["gwa"])
+    minutes.refresh_from_db()
+    assert minutes.minutes == "Emre Demir berichtet; Gelöschte Person ([gelöscht]) fragt nach; Ayşe Yılmaz stimmt zu."
+    unlinked.refresh_from_db()
+    assert unlinked.description == "Antrag von Gelöschte Person, [gelöscht]."
+    item.refresh_from_db()
+    assert item.description == "Antrag von Gelöschte Person."
+    unrelated.refresh_from_db()
+    assert unrelated.title == "Frau Gelöschte Person"  # a committee she has nothing to do with, too
+
+
+@pytest.mark.parametrize("flags", [{"is_staff": True}, {"is_superuser": True}])
+def test_erasure_is_refused_while_the_account_administers_the_site(
+    area: Quartier, role_users: dict[str, User], ayse: Person, everything: dict[str, object], flags: dict[str, bool]
+) -> None:
+    """An administrator who also sits in a committee: their account is not switched off with the person."""
+    User.objects.filter(pk=everything["account"].pk).update(**flags)  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError, match="verwaltet die Website"):
+        person_erase(person=ayse, by=role_users["gwa"])
+    assert_nothing_erased(ayse, everything)

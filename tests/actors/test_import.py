@@ -292,8 +292,8 @@ def test_an_xlsx_with_a_cell_in_the_last_column_does_not_widen_every_row() -> No
 
 
 def test_an_xlsx_with_date_cells_at_and_beyond_the_ends_of_time_is_read_as_text() -> None:
-    """A number formatted as a date far beyond the year 9999 is shown as an error value, the year 9999 as
-    text: the import has no date columns, and neither is a server error."""
+    """A date cell is read as the number Excel stores, whatever its format says, far beyond the year 9999 too:
+    the import has no date columns, and neither is a server error."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["Name", "Gegründet"])
@@ -304,7 +304,7 @@ def test_an_xlsx_with_date_cells_at_and_beyond_the_ends_of_time_is_read_as_text(
     buffer = io.BytesIO()
     workbook.save(buffer)
     table = read_table(buffer.getvalue())
-    assert table[1] == ["Kita", "#VALUE!"] and table[2][0] == "Hort" and table[3][0] == "Schule"
+    assert table[1] == ["Kita", "99999999"] and table[2] == ["Hort", "2958465"] and table[3][0] == "Schule"
 
 
 def test_a_csv_over_the_row_limit_is_refused_reading_line_by_line() -> None:
@@ -330,3 +330,207 @@ def test_a_windows_encoded_csv_found_late_is_still_read() -> None:
     """The encoding is judged over the whole file without decoding it at once: a cp1252 letter far down counts."""
     content = ("Name\n" + "Verein\n" * 3000 + "Bäckerei Özdemir\n").encode("cp1252")
     assert read_table(content)[-1] == ["Bäckerei Özdemir"]
+
+
+# --- only the first worksheet and its strings are read (attack on finding 12) -----------------------------------
+
+
+def workbook_bytes(*rows: list[object]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def rewritten(content: bytes, parts: dict[str, bytes]) -> bytes:
+    """The XLSX file ``content`` with ``parts`` (name → content) replaced or added."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in source.namelist():
+            archive.writestr(name, parts.get(name, source.read(name)))
+        for name, data in parts.items():
+            if name not in source.namelist():
+                archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def read_within_bounds(content: bytes, *, seconds: float, megabytes: int) -> list[list[str]]:
+    tracemalloc.start()
+    began = time.perf_counter()
+    try:
+        table = read_table(content)
+        elapsed = time.perf_counter() - began
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert elapsed < seconds, f"took {elapsed:.1f} s"
+    assert peak < megabytes * 1024 * 1024, f"peak {peak / 1024 / 1024:.1f} MB"
+    return table
+
+
+def test_an_xlsx_whose_styles_unpack_to_a_million_formats_is_read_without_them() -> None:
+    """A few kilobytes on disk, a few megabytes of cell formats unpacked: openpyxl built every one of them
+    (26 kB took 1.5 GB and 40 s). The import reads no formats."""
+    formats = 100_000
+    content = workbook_bytes(["Name", "PLZ"], ["Kita", "12345"])
+    styles = zipfile.ZipFile(io.BytesIO(content)).read("xl/styles.xml")
+    styles = re.sub(rb'<cellXfs count="1">', f'<cellXfs count="{formats + 1}">{"<xf/>" * formats}'.encode(), styles)
+    content = rewritten(content, {"xl/styles.xml": styles})
+    assert len(content) < 50_000
+    assert read_within_bounds(content, seconds=2, megabytes=10) == [["Name", "PLZ"], ["Kita", "12345"]]
+
+
+def test_an_xlsx_with_a_hundred_thousand_defined_names_is_read_without_them() -> None:
+    content = workbook_bytes(["Name"], ["Kita"])
+    workbook = zipfile.ZipFile(io.BytesIO(content)).read("xl/workbook.xml")
+    names = "".join(f'<definedName name="n{n}">Sheet!$A$1</definedName>' for n in range(50_000))
+    workbook = workbook.replace(b"</sheets>", f"</sheets><definedNames>{names}</definedNames>".encode())
+    content = rewritten(content, {"xl/workbook.xml": workbook})
+    assert read_within_bounds(content, seconds=2, megabytes=10) == [["Name"], ["Kita"]]
+
+
+def test_the_reader_opens_only_the_workbook_its_first_worksheet_and_the_shared_strings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Charts, drawings, pivot caches, comments, styles and other sheets are never opened: each could be made
+    to cost any amount of memory or time, and the import needs none of them."""
+    workbook = Workbook()
+    workbook.active.append(["Name"])
+    workbook.active.append(["Kita"])
+    workbook.create_sheet("Zweites Blatt").append(["nicht gelesen"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    opened: list[str] = []
+    real_open = zipfile.ZipFile.open
+
+    def recording_open(self: zipfile.ZipFile, name: object, *args: object, **kwargs: object) -> object:
+        opened.append(name if isinstance(name, str) else name.filename)  # type: ignore[attr-defined]
+        return real_open(self, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", recording_open)
+    assert read_table(buffer.getvalue()) == [["Name"], ["Kita"]]
+    assert set(opened) <= {
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/sharedStrings.xml",
+        "xl/worksheets/sheet1.xml",
+    }, opened
+
+
+def test_an_xlsx_without_a_worksheet_is_refused_with_a_message(office: Client, area: Quartier) -> None:
+    """Only a chart sheet, or no sheet at all: was a server error (IndexError)."""
+    content = workbook_bytes(["Name"], ["Kita"])
+    workbook = zipfile.ZipFile(io.BytesIO(content)).read("xl/workbook.xml")
+    empty = rewritten(content, {"xl/workbook.xml": re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", workbook)})
+    response = upload(office, area, empty, name="leer.xlsx")
+    assert response.status_code == 200
+    assert "Die XLSX-Datei enthält kein Tabellenblatt." in response.content.decode()
+    assert not Organisation.objects.exists()
+
+
+def test_an_xlsx_whose_first_sheet_is_a_chart_reads_the_first_worksheet() -> None:
+    content = handmade_xlsx(named_rows(2))
+    workbook = (
+        f'<workbook xmlns="{MAIN}" xmlns:r="{OFFICE}"><sheets><sheet name="Diagramm" sheetId="2" r:id="rId2"/>'
+        '<sheet name="Tabelle1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ).encode()
+    relations = (
+        f'<Relationships xmlns="{RELATIONS}"><Relationship Id="rId1" Type="{OFFICE}/worksheet" '
+        f'Target="/xl/worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{OFFICE}/chartsheet" '
+        'Target="chartsheets/sheet1.xml"/></Relationships>'
+    ).encode()
+    content = rewritten(content, {"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": relations})
+    assert read_table(content) == [["Name"], ["V2"], ["V3"]]
+
+
+LAUGHS = (
+    '<!DOCTYPE x [<!ENTITY l0 "ha">' + "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10)) + "]>"
+)
+
+
+@pytest.mark.parametrize(
+    ("part", "text"),
+    [
+        ("xl/sharedStrings.xml", f'{LAUGHS}<sst xmlns="{MAIN}"><si><t>&l9;</t></si></sst>'),
+        (
+            "xl/worksheets/sheet1.xml",
+            f'{LAUGHS}<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&l9;</t></is>'
+            "</c></row></sheetData></worksheet>",
+        ),
+        (
+            "xl/workbook.xml",
+            f'{LAUGHS}<workbook xmlns="{MAIN}" xmlns:r="{OFFICE}"><sheets><sheet name="&l9;" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>',
+        ),
+    ],
+)
+def test_an_xlsx_with_entities_in_a_part_is_refused_before_they_are_expanded(part: str, text: str) -> None:
+    """A document type with entities that expand to billions of characters ("billion laughs"): Excel never
+    writes one."""
+    relations = (
+        f'<Relationships xmlns="{RELATIONS}"><Relationship Id="rId1" Type="{OFFICE}/worksheet" '
+        f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{OFFICE}/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>'
+    ).encode()
+    content = handmade_xlsx(named_rows(2))
+    content = rewritten(content, {"xl/_rels/workbook.xml.rels": relations, part: text.encode()})
+    if part != "xl/sharedStrings.xml":
+        content = rewritten(content, {"xl/sharedStrings.xml": f'<sst xmlns="{MAIN}"/>'.encode()})
+    message = refused_within_bounds(content, seconds=2, megabytes=10)
+    assert message == "Die XLSX-Datei kann nicht gelesen werden."
+
+
+def test_xlsx_cells_of_every_kind_are_read_as_text() -> None:
+    """Shared and inline strings (rich text without its phonetic guide), numbers, truth values, error values and
+    formulas with their last result; a formula without one is empty."""
+    content = handmade_xlsx(named_rows(0))
+    strings = (
+        f'<sst xmlns="{MAIN}"><si><t xml:space="preserve"> Kita Sonnenschein </t></si>'
+        "<si><r><t>Bäckerei </t></r><r><rPr><b/></rPr><t>Özdemir</t></r><rPh><t>ｵｽﾞﾃﾞﾐﾙ</t></rPh></si></sst>"
+    ).encode()
+    sheet = (
+        f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+        '<c r="C1"><v>12345</v></c><c r="D1"><v>1.5</v></c><c r="E1" t="b"><v>1</v></c>'
+        '<c r="F1" t="e"><v>#N/A</v></c><c r="G1" t="str"><f>A1&amp;"!"</f><v>Kita!</v></c>'
+        '<c r="H1"><f>1+1</f></c><c r="I1" t="inlineStr"><is><r><t>in</t></r><r><t>line</t></r></is></c>'
+        "</row></sheetData></worksheet>"
+    ).encode()
+    relations = (
+        f'<Relationships xmlns="{RELATIONS}"><Relationship Id="rId1" Type="{OFFICE}/worksheet" '
+        f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{OFFICE}/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>'
+    ).encode()
+    content = rewritten(
+        content,
+        {"xl/sharedStrings.xml": strings, "xl/worksheets/sheet1.xml": sheet, "xl/_rels/workbook.xml.rels": relations},
+    )
+    lines = list(_first_lines(content))
+    assert lines[0] == ["Kita Sonnenschein", "Bäckerei Özdemir", "12345", "1.5", "True", "#N/A", "Kita!", "", "inline"]
+
+
+def _first_lines(content: bytes) -> Iterator[list[str]]:
+    from actors.imports import _xlsx_lines
+
+    return _xlsx_lines(content)
+
+
+def test_an_xlsx_cell_longer_than_excel_allows_is_refused() -> None:
+    content = handmade_xlsx(lambda: iter([f'<row r="2"><c t="inlineStr"><is><t>{"x" * 40_000}</t></is></c></row>']))
+    message = refused_within_bounds(content, seconds=2, megabytes=10)
+    assert message == "Die Datei lässt sich nicht als Tabelle lesen: Eine ihrer Zellen ist zu lang."
+
+
+def test_an_xlsx_with_an_encrypted_part_is_refused_with_a_message() -> None:
+    """A zip entry marked as encrypted makes Python's zip reader ask for a password (RuntimeError)."""
+    content = bytearray(workbook_bytes(["Name"], ["Kita"]))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(content)))
+    sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+    content[sheet.header_offset + 6] |= 0x1  # the local header's flags: "encrypted"
+    directory = bytes(content).index(b"xl/worksheets/sheet1.xml", archive.start_dir) - 46
+    content[directory + 8] |= 0x1  # and the central directory's
+    buffer = io.BytesIO(bytes(content))
+    with pytest.raises(FileRefused, match="kann nicht gelesen werden"):
+        read_table(buffer.getvalue())

@@ -626,3 +626,17 @@ def test_a_tampered_form_count_is_refused_without_building_thousands_of_forms(
     assert response.status_code == 200
     assert "Bitte höchstens 50 Formulare abschicken." in response.content.decode()
     assert not Person.objects.filter(last_name="Schulz").exists()
+
+
+def test_xlsx_export_leaves_out_control_characters_a_worksheet_cannot_hold(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    """A control character typed or pasted into a name (the forms and the import take them) made the XLSX
+    export a server error; the CSV keeps the text as it is."""
+    make(area, "Ay\x01lin", "Yıl\x1bdız", address="Ufer\x0bstraße 3")
+    client.force_login(role_users["gwa"])
+    response = client.get(f"{base(area)}?export=xlsx")
+    assert response.status_code == 200
+    values = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
+    assert values[1][:2] == ["Yıldız", "Aylin"]
+    assert "Yıl\x1bdız" in client.get(f"{base(area)}?export=csv").content.decode("utf-8-sig")

@@ -124,6 +124,20 @@ def test_the_list_filters_and_exports(
     assert "Hoffest" in csv and "Kiezputz" not in csv and "750,00" in csv
 
 
+def test_the_export_gives_the_day_of_submission_in_berlin_not_in_utc(
+    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant
+) -> None:
+    """Submitted at half past midnight in Berlin: that is the day before in UTC, as the database keeps it."""
+    import datetime
+
+    submitted = make_application(aktionsfonds, person=applicant, title="Kiezputz")
+    after_midnight = datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)  # 2 March, 00:30 in Berlin
+    Application.objects.filter(pk=submitted.pk).update(status=Status.SUBMITTED, submitted_at=after_midnight)
+    client.force_login(staff["gwa"])
+    csv = client.get(f"/gebiet/{area.slug}/fonds/antraege/", {"export": "csv"}).content.decode("utf-8-sig")
+    assert "2026-03-02" in csv and "2026-03-01" not in csv
+
+
 def test_the_list_pages_newest_first_with_their_applicants(
     client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant
 ) -> None:

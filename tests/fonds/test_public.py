@@ -864,3 +864,12 @@ def test_receipt_rows_asked_for_by_odd_digits_are_the_usual_ones(
     paid(application, staff)
     assert client.get(f"/antrag/{token}/nachweis/?zeile={number}", headers={"HX-Request": "true"}).status_code == 200
     assert 'name="receipt-2-vendor"' in text(client.get(f"/antrag/{token}/nachweis/?zeilen={number}"))
+
+
+def test_the_limit_counts_an_ipv6_client_by_its_network(fund: Fund, settings) -> None:
+    """A connection's /64 network holds more addresses than anyone could use up: one limit for all of them."""
+    settings.FONDS_RATE_LIMIT = 2
+    assert Client(REMOTE_ADDR="2001:db8:5:6::1").post(apply_url(fund), WHO).status_code == 302
+    assert Client(REMOTE_ADDR="2001:db8:5:6::2").post(apply_url(fund), WHO).status_code == 302
+    assert Client(REMOTE_ADDR="2001:db8:5:6:abcd::3").post(apply_url(fund), WHO).status_code == 429
+    assert Client(REMOTE_ADDR="2001:db8:5:7::1").post(apply_url(fund), WHO).status_code == 302
