@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import math
 import random
-import time
 
 import pytest
 
@@ -107,11 +106,10 @@ def test_long_names_are_shortened_in_the_label_only() -> None:
     assert label_for(name).endswith("…") and len(label_for(name)) <= 28
 
 
-def test_view_box_uses_dots_and_is_fast_for_a_large_area() -> None:
+def test_view_box_uses_dots_for_a_large_area() -> None:
+    """(Its speed is not timed here: speed goals live in the benchmarks.)"""
     nets, memberships = sample(20, 1000)
-    started = time.perf_counter()
     picture = layout(nets, memberships)
-    assert time.perf_counter() - started < 1.0
     assert "," not in picture.view_box
 
 
