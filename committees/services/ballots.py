@@ -7,7 +7,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,25 @@ def active_voting_members(ballot: Ballot, on: datetime.date) -> list[Membership]
         .filter(running_on(on))
         .select_related("person")
     )
+
+
+def same_voter(membership: Membership, prefix: str = "membership__") -> Q:
+    """The memberships of ``membership``'s person in the same committee, reached through ``prefix``: their terms
+    (a renewal is a second membership of the same person). Together they are one voter, with one vote per item."""
+    return Q(**{f"{prefix}committee_id": membership.committee_id, f"{prefix}person_id": membership.person_id})
+
+
+def seat_of(item: BallotItem, membership: Membership) -> Membership:
+    """The membership under which ``membership``'s person takes part in ``item``: the one of their terms that
+    already took part in it (a ballot that runs across a renewal), else ``membership``. Voting, recusing and
+    closing act on it, so a person never takes part twice in one item, whichever term they act in."""
+    taken = (
+        Participation.objects.filter(same_voter(membership), item=item)
+        .select_related("membership__person")
+        .order_by("pk")
+        .first()
+    )
+    return taken.membership if taken is not None else membership
 
 
 def ballot_keys(ballot: Ballot) -> list[BallotKeys]:
@@ -191,20 +210,20 @@ def vote_cast(
         raise ValidationError(_("Choose yes, no or abstain."), code="invalid_choice")
     ballot = _locked_open_ballot(item.ballot_id, now)
     _check_voter(ballot, membership, by, now)
-    participation = Participation.objects.filter(item=item, membership=membership).first()
+    seat = seat_of(item, membership)  # a vote cast in an earlier term is the one this changes
+    participation = Participation.objects.filter(item=item, membership=seat).first()
     if participation and participation.kind == Participation.Kind.RECUSED:
         raise ValidationError(_("You declared a conflict of interest for this item."), code="recused")
-    flag = ConflictFlag.objects.filter(item=item, membership=membership).first()
-    if flag and flag.status == ConflictFlag.Status.FLAGGED:
+    if ConflictFlag.objects.filter(same_voter(membership), item=item, status=ConflictFlag.Status.FLAGGED).exists():
         raise ValidationError(
             _("First confirm or dismiss the possible conflict of interest for this item."), code="conflict_open"
         )
     if ballot.secret:
-        _seal_vote(ballot, item, membership, choice, voted_before=participation is not None)
+        _seal_vote(ballot, item, seat, choice, voted_before=participation is not None)
     else:
-        Vote.objects.update_or_create(item=item, membership=membership, defaults={"choice": choice})
+        Vote.objects.update_or_create(item=item, membership=seat, defaults={"choice": choice})
     if participation is None:
-        Participation.objects.create(item=item, membership=membership, kind=Participation.Kind.VOTED)
+        Participation.objects.create(item=item, membership=seat, kind=Participation.Kind.VOTED)
 
 
 def sealed_vote(ballot: Ballot, item: BallotItem, membership: Membership, choice: str) -> SecretVote:
@@ -245,12 +264,17 @@ def conflict_declare(
     ballot = _locked_open_ballot(item.ballot_id, now)
     if membership.committee_id != ballot.committee_id or membership.user_id != by.pk:
         raise PermissionDenied(_("You are not a member of this committee."))
-    _recuse(ballot, item, membership)
+    seat = seat_of(item, membership)
+    _recuse(ballot, item, seat)
     ConflictFlag.objects.update_or_create(  # a flagged conflict keeps the reasons it was flagged for
         item=item,
-        membership=membership,
+        membership=seat,
         defaults={"status": ConflictFlag.Status.CONFIRMED},
         create_defaults={"status": ConflictFlag.Status.CONFIRMED, "reason": _("Declared by the member.")},
+    )
+    # The same person's flags in their other terms are answered with it.
+    ConflictFlag.objects.filter(same_voter(membership), item=item, status=ConflictFlag.Status.FLAGGED).update(
+        status=ConflictFlag.Status.CONFIRMED
     )
 
 
@@ -275,9 +299,9 @@ def conflict_dismiss(
     _locked_open_ballot(item.ballot_id, now)
     if membership.user_id != by.pk:
         raise PermissionDenied(_("You are not a member of this committee."))
-    updated = ConflictFlag.objects.filter(item=item, membership=membership, status=ConflictFlag.Status.FLAGGED).update(
-        status=ConflictFlag.Status.DISMISSED
-    )
+    updated = ConflictFlag.objects.filter(  # the same person's flags in each of their terms
+        same_voter(membership), item=item, status=ConflictFlag.Status.FLAGGED
+    ).update(status=ConflictFlag.Status.DISMISSED)
     if not updated:
         raise ValidationError(_("There is no open conflict flag for this item."), code="no_flag")
 
@@ -297,9 +321,10 @@ def tally_item(item: BallotItem, *, eligible: int, secret: bool) -> Tally:
 
 
 def everyone_has_voted(ballot: Ballot, on: datetime.date) -> bool:
-    members = {member.pk for member in active_voting_members(ballot, on)}
+    """Has every voting member taken part in every item (in any of their terms, see ``seat_of``)?"""
+    members = {member.person_id for member in active_voting_members(ballot, on)}
     items = list(ballot.items.values_list("pk", flat=True))
-    done = set(Participation.objects.filter(item__ballot=ballot).values_list("item_id", "membership_id"))
+    done = set(Participation.objects.filter(item__ballot=ballot).values_list("item_id", "membership__person_id"))
     return all((item, member) in done for item in items for member in members)
 
 
@@ -334,7 +359,7 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
             code="conflict_open",
         )
     for flag in unanswered:  # not dismissed before the close: a recusal, the vote (if any) not counted
-        _recuse(ballot, flag.item, flag.membership)
+        _recuse(ballot, flag.item, seat_of(flag.item, flag.membership))
     eligible = len(active_voting_members(ballot, on))
     keys = ballot_keys(ballot) if ballot.secret else []
     rules = Rules.of(ballot.committee)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
@@ -158,3 +158,81 @@ def test_nothing_is_copied_into_object_permissions_when_a_member_gets_an_account
     today = timezone.localdate()
     membership = _member(jury, area, staff["gwa"], start=today, end=today + 10 * DAY)
     assert not UserObjectPermission.objects.filter(user=membership.user).exists()
+
+
+@pytest.mark.parametrize("secret", [False, True], ids=["named", "secret"])
+def test_a_member_whose_term_is_renewed_while_a_ballot_runs_votes_once(
+    client: Client,
+    clock: Callable[[datetime.date], datetime.datetime],
+    area: Quartier,
+    jury: Committee,
+    staff: dict[str, User],
+    secret: bool,
+) -> None:
+    """A renewal is a second membership of the same person, bound to the same account (the invitation uses the
+    account the person already votes with). A ballot that runs across the change of term sees one voter: what
+    the member voted in the old term is the vote they change in the new one, never a second vote."""
+    from committees.models import SecretVote
+    from committees.services.ballots import ballot_close
+
+    today = timezone.localdate()
+    old = _member(jury, area, staff["gwa"], start=today - 100 * DAY, end=today + 2 * DAY)
+    new = membership_create(
+        committee=jury, data={"person": old.person, "member_type": "bewohner", "voting": True,
+                              "start": today + 3 * DAY, "end": today + 700 * DAY}, by=staff["gwa"],
+    )  # fmt: skip
+    member_account_create(membership=new, email="derya@example.org", by=staff["gwa"])
+    new.refresh_from_db()
+    assert new.user_id == old.user_id
+    ballot = ballot_open(ballot=make_ballot(jury, items=1, hours=10 * 24, secret=secret), by=staff["gwa"])
+    item = ballot.items.get()
+    url = f"/abstimmungen/{ballot.pk}/punkte/{item.pk}/"
+    client.force_login(old.user)
+
+    clock(today + 2 * DAY)  # the last day of the old term
+    assert client.post(url, {"action": "vote", "choice": "ja"}).status_code == 302
+    clock(today + 3 * DAY)  # the first day of the new one
+    page = client.get(f"/abstimmungen/{ballot.pk}/")
+    assert [state.my_choice for state in page.context["states"]] == ["ja"]  # the vote of the old term is theirs
+    assert client.post(url, {"action": "vote", "choice": "nein"}).status_code == 302  # a change of mind
+    page = client.get(f"/abstimmungen/{ballot.pk}/")
+    assert [state.my_choice for state in page.context["states"]] == ["nein"]
+
+    stored = SecretVote.objects.filter(item=item) if secret else Vote.objects.filter(item=item)
+    assert stored.count() == 1
+    client.force_login(staff["gwa"])
+    office = client.get(f"/gebiet/{area.slug}/gremien/abstimmungen/{ballot.pk}/")
+    assert [(member.pk, done) for member, done in office.context["progress"].voters] == [(new.pk, 1)]
+    ballot_close(ballot=ballot, by=None, now=clock(today + 4 * DAY))  # early: every voting member has voted
+    item.refresh_from_db()
+    assert (item.yes, item.no, item.abstain) == (0, 1, 0)
+
+
+def test_a_conflict_declared_in_the_renewed_term_withdraws_the_vote_of_the_old_one(
+    clock: Callable[[datetime.date], datetime.datetime], area: Quartier, jury: Committee, staff: dict[str, User]
+) -> None:
+    from committees.models import Participation
+    from committees.selectors import item_states
+    from committees.services.ballots import ballot_close, conflict_declare
+
+    today = timezone.localdate()
+    old = _member(jury, area, staff["gwa"], start=today - 100 * DAY, end=today + 2 * DAY)
+    new = membership_create(
+        committee=jury, data={"person": old.person, "member_type": "bewohner", "voting": True,
+                              "start": today + 3 * DAY, "end": today + 700 * DAY}, by=staff["gwa"],
+    )  # fmt: skip
+    member_account_create(membership=new, email="derya@example.org", by=staff["gwa"])
+    new.refresh_from_db()
+    ballot = ballot_open(ballot=make_ballot(jury, items=1, hours=10 * 24, secret=True), by=staff["gwa"])
+    item = ballot.items.get()
+    vote_cast(item=item, membership=old, choice="ja", by=old.user, now=clock(today + 2 * DAY))
+
+    conflict_declare(item=item, membership=new, by=new.user, now=clock(today + 3 * DAY))
+    [state] = item_states(ballot, new)
+    assert state.recused and state.my_choice is None
+    with pytest.raises(ValidationError, match="befangen"):
+        vote_cast(item=item, membership=new, choice="nein", by=new.user)
+    assert list(Participation.objects.filter(item=item).values_list("membership_id", "kind")) == [(old.pk, "recused")]
+    ballot_close(ballot=ballot, by=None, now=ballot.deadline)
+    item.refresh_from_db()
+    assert (item.yes, item.no, item.abstain, item.recusals) == (0, 0, 0, 1)
