@@ -55,6 +55,15 @@ def _check_membership(membership: Membership) -> None:
             raise ValidationError({"deputy_of": _("The deputy must stand in for a member of the same committee.")})
         if deputy_of.person_id == membership.person_id:
             raise ValidationError({"deputy_of": _("A member cannot be their own deputy.")})
+        if membership.voting:  # else they would vote beside the member they stand in for, online and in meetings
+            raise ValidationError(
+                {
+                    "voting": _(
+                        "A deputy does not vote in their own right: untick “voting member”. In a meeting they "
+                        "hold the vote of the member they stand in for while that member is absent."
+                    )
+                }
+            )
     running = Membership.objects.filter(committee=committee, person=membership.person).exclude(pk=membership.pk)
     for other in running:
         if periods_overlap(other, membership):
