@@ -354,3 +354,68 @@ def test_the_migration_keeps_the_basis_of_ballots_closed_before_it(jury: Committ
         apps, None
     )
     assert BallotItem.objects.get().result_reason == "angenommen: 5 Ja, nötig sind 4 von 7 Mitgliedern"
+
+
+def test_an_item_whose_decision_an_application_took_over_cannot_be_removed(
+    gwa: Client, area: Quartier, aktionsfonds: Fund, applicant: Person, staff: dict, jurors: list[Membership]
+) -> None:
+    """A meeting that has begun but is not yet marked held still lets the office remove agenda items: the
+    decision the application took over went with it, and the minutes no longer showed why it was approved."""
+    application, meeting = application_on_meeting(aktionsfonds, applicant, staff)
+    assert meeting.status == Meeting.Status.PLANNED
+    for member in jurors[:5]:
+        Attendance.objects.create(meeting=meeting, membership=member, status=PRESENT)
+    item = meeting.items.get()
+    post_minutes(gwa, area, item, yes="4", no="1", abstain="0")
+    application.refresh_from_db()
+    assert application.status == Status.APPROVED
+    url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/tagesordnung/{item.pk}/entfernen/"
+    html = gwa.post(url, {"confirm": "yes"}, headers={"HX-Request": "true"}).content.decode()
+    assert "Ein Punkt mit einem festgehaltenen Beschluss bleibt im Protokoll" in html
+    item.refresh_from_db()
+    assert (item.yes, item.result) == (4, Result.ADOPTED)
+
+
+def test_an_item_with_a_recorded_decision_is_removed_only_after_its_counts_are_cleared(
+    gwa: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
+) -> None:
+    from committees.services.meetings import agenda_item_delete
+
+    meeting = held_meeting(jury, jurors[:5], items=2)
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.INVITED)
+    first, second = meeting.items.order_by("position")
+    post_minutes(gwa, area, first, yes="4", no="1", abstain="0")
+    with pytest.raises(ValidationError, match="festgehaltenen Beschluss"):
+        agenda_item_delete(item=first, by=role_users["gwa"])
+    agenda_item_delete(item=second, by=role_users["gwa"])  # nothing recorded: it may go
+    post_minutes(gwa, area, first)  # the counts cleared, no decision left
+    agenda_item_delete(item=first, by=role_users["gwa"])
+    assert not meeting.items.exists()
+
+
+def test_the_day_of_a_meeting_with_recorded_minutes_cannot_move(
+    gwa: Client, area: Quartier, aktionsfonds: Fund, applicant: Person, staff: dict, jurors: list[Membership]
+) -> None:
+    """Attendance and decisions count the members whose term runs on the meeting's day: moving the day
+    afterwards (or into the future, before the meeting "began") would leave them computed for another one."""
+    from committees.services.meetings import meeting_update
+
+    _application, meeting = application_on_meeting(aktionsfonds, applicant, staff)
+    for member in jurors[:5]:
+        Attendance.objects.create(meeting=meeting, membership=member, status=PRESENT)
+    post_minutes(gwa, area, meeting.items.get(), yes="4", no="1", abstain="0")
+    url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/bearbeiten/"
+    for moved in (meeting.starts_at + datetime.timedelta(days=3), meeting.starts_at - datetime.timedelta(days=40)):
+        data = {"starts_at": timezone.localtime(moved).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": "120",
+                "place": "Büro"}  # fmt: skip
+        response = gwa.post(url, data)
+        assert response.status_code == 200, moved
+        assert "Anwesenheit und Beschlüsse dieser Sitzung sind für ihren Tag festgehalten" in response.content.decode()
+    with pytest.raises(ValidationError):
+        meeting_update(meeting=meeting, data={"starts_at": meeting.starts_at + HOUR * 2}, by=staff["gwa"])
+    stored = Meeting.objects.get(pk=meeting.pk)
+    assert stored.starts_at == meeting.starts_at
+    earlier = meeting.starts_at - datetime.timedelta(minutes=30)  # the same day, still begun: a correction
+    if timezone.localdate(earlier) == timezone.localdate(meeting.starts_at):
+        meeting_update(meeting=meeting, data={"starts_at": earlier, "place": "Nachbarschaftshaus"}, by=staff["gwa"])
+        assert Meeting.objects.get(pk=meeting.pk).place == "Nachbarschaftshaus"
