@@ -156,14 +156,20 @@ def conflicts_refresh(
     organisations: Iterable[int] = (),
     ballots: Iterable[int] = (),
     meetings: Iterable[int] = (),
+    new_agenda_items: Iterable[int] = (),
     today: datetime.date | None = None,
 ) -> None:
     """Recompute the conflict flags of the open items about applications that a change of these objects can
     touch (ids): a committee's memberships, an application, a person (as member or applicant: affiliations
-    and address), an organisation (its address), a ballot or a meeting (its items, deadline or date)."""
+    and address), an organisation (its address), a ballot or a meeting (its items, deadline or date).
+
+    ``new_agenda_items`` were just put on an agenda: their flags are found once even when the meeting has
+    begun (and is not yet held), for the meeting's day; later changes leave them as they are, like every flag
+    of a meeting that has begun."""
     from fonds.models import Application
 
     today = today or timezone.localdate()
+    new_agenda_items = list(new_agenda_items)
     committee_ids, application_ids = set(committees), set(applications)
     persons, organisations = list(persons), list(organisations)
     if persons or organisations:
@@ -175,7 +181,7 @@ def conflicts_refresh(
     if persons:
         committee_ids |= set(Membership.objects.filter(person_id__in=persons).values_list("committee_id", flat=True))
     ballots, meetings = list(ballots), list(meetings)
-    if not (committee_ids or application_ids or ballots or meetings):
+    if not (committee_ids or application_ids or ballots or meetings or new_agenda_items):
         return
     about_applications = Q(content_type=_application_type(), object_id__isnull=False)
     ballot_items = list(
@@ -187,10 +193,11 @@ def conflicts_refresh(
     )
     agenda_items = list(
         AgendaItem.objects.filter(
-            Q(meeting_id__in=meetings) | Q(meeting__committee_id__in=committee_ids) | Q(object_id__in=application_ids),
+            (Q(meeting_id__in=meetings) | Q(meeting__committee_id__in=committee_ids) | Q(object_id__in=application_ids))
+            & Q(meeting__starts_at__gt=timezone.now())
+            | Q(pk__in=new_agenda_items),
             about_applications,
             meeting__status__in=OPEN_MEETINGS,
-            meeting__starts_at__gt=timezone.now(),
         ).select_related("meeting")
     )
     if ballot_items or agenda_items:

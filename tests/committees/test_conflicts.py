@@ -430,6 +430,25 @@ def test_a_deputy_who_may_stand_in_is_flagged_in_a_meeting(
     assert flagged_members(agenda_item=item) == [deputy.pk]
 
 
+def test_an_application_put_on_a_meeting_that_has_begun_is_flagged_all_the_same(
+    gwa: Client, area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership]
+) -> None:
+    """A meeting that has begun (not yet marked held) still takes applications. Flags were computed only for
+    meetings still to come, so the applicant juror voted on their own application and no recusal was asked."""
+    meeting = Meeting.objects.create(committee=aktionsfonds.committee, starts_at=timezone.now() - HOUR, place="Büro")
+    begin(meeting, jurors[:6])
+    application = eligible(make_application(aktionsfonds, person=jurors[0].person), staff)
+    application_put_forward(application=application, meeting=meeting, by=staff["gwa"])
+    item = meeting.items.get()
+    assert flags(agenda_item=item) == [(jurors[0].pk, FLAGGED, "Sie sind die antragstellende Person.")]
+    url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/tagesordnung/{item.pk}/"
+    counts = {f"item-{item.pk}-yes": "5", f"item-{item.pk}-no": "1", f"item-{item.pk}-abstain": "0"}
+    html = gwa.post(url, counts, headers={"HX-Request": "true"}).content.decode()
+    assert "Halten Sie zuerst fest, ob Juror Nummer 1 befangen war" in html
+    item.refresh_from_db()
+    assert item.result == ""
+
+
 def test_the_office_records_recusals_and_the_tally_takes_them_from_the_rows(
     gwa: Client, area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership]
 ) -> None:
