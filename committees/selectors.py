@@ -351,12 +351,12 @@ def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
 def ballot_office_page(ballot_id: int, area: object, on: datetime.date | None = None) -> BallotProgress | None:
     """A ballot of ``area`` for the office: its items and, for every voting member, how many items they
     have done (never how they voted). Four queries."""
-    from committees.services.ballots import active_voting_members
+    from committees.services.ballots import active_voting_members, counting_day
 
     ballot = Ballot.objects.filter(pk=ballot_id, committee__quartier=area).select_related("committee").first()
     if ballot is None:
         return None
-    on = on or timezone.localdate(min(timezone.now(), ballot.deadline))
+    on = on or counting_day(ballot, timezone.now())
     items = list(ballot.items.all())
     done = dict(  # by person: a term renewed while the ballot runs is one voter
         Participation.objects.filter(item__ballot=ballot)

@@ -41,6 +41,15 @@ def active_voting_members(ballot: Ballot, on: datetime.date) -> list[Membership]
     )
 
 
+def counting_day(ballot: Ballot, now: datetime.datetime) -> datetime.date:
+    """The day whose voting members count for ``ballot`` at ``now`` (Europe/Berlin): today while it runs, else
+    the last day a vote could be cast. A deadline at midnight ends the day before: the members whose term starts
+    then never could vote."""
+    if now < ballot.deadline:
+        return timezone.localdate(now)
+    return timezone.localdate(ballot.deadline - datetime.timedelta(microseconds=1))
+
+
 def same_voter(membership: Membership, prefix: str = "membership__") -> Q:
     """The memberships of ``membership``'s person in the same committee, reached through ``prefix``: their terms
     (a renewal is a second membership of the same person). Together they are one voter, with one vote per item."""
@@ -339,7 +348,7 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
     ballot = Ballot.objects.select_for_update().select_related("committee").get(pk=ballot.pk)
     if ballot.status != Ballot.Status.OPEN:
         raise ValidationError(_("Only an open ballot can be closed."), code="not_open")
-    on = timezone.localdate(min(now, ballot.deadline))
+    on = counting_day(ballot, now)
     if now < ballot.deadline and not everyone_has_voted(ballot, on):
         raise ValidationError(
             _("Before the deadline a ballot can only be closed once every voting member has voted."),

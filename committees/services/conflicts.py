@@ -222,7 +222,7 @@ class _Slot:
 
 
 def _slot_of_ballot(ballot: Ballot, today: datetime.date) -> _Slot:
-    deadline = timezone.localdate(ballot.deadline)
+    deadline = timezone.localdate(ballot.deadline - datetime.timedelta(microseconds=1))  # midnight: the day before
     first = min(today, deadline)  # an open ballot past its deadline keeps its flags until it is closed
     return _Slot(committee_id=ballot.committee_id, first=first, last=deadline, in_meeting=False)
 

@@ -236,3 +236,33 @@ def test_a_conflict_declared_in_the_renewed_term_withdraws_the_vote_of_the_old_o
     ballot_close(ballot=ballot, by=None, now=ballot.deadline)
     item.refresh_from_db()
     assert (item.yes, item.no, item.abstain, item.recusals) == (0, 0, 0, 1)
+
+
+def test_a_ballot_ending_at_midnight_counts_the_members_of_its_last_day_not_of_the_next(
+    clock: Callable[[datetime.date], datetime.datetime],
+    area: Quartier,
+    jury: Committee,
+    jurors: list[Membership],
+    staff: dict[str, User],
+) -> None:
+    """A deadline at 0:00 (Europe/Berlin) ends the day before: the members whose term starts that midnight never
+    could vote, so they must not raise what a majority of all members needs (4 of 7, not 5 of 9)."""
+    from committees.services.ballots import ballot_close
+
+    today = timezone.localdate()
+    midnight = datetime.datetime.combine(today + 5 * DAY, datetime.time(0), tzinfo=timezone.get_current_timezone())
+    for number in (8, 9):
+        person = Person.objects.create(quartier=area, first_name="Neu", last_name=f"Nummer {number}")
+        Membership.objects.create(committee=jury, person=person, member_type="bewohner", start=today + 5 * DAY)
+    ballot = make_ballot(jury, items=1)
+    ballot.deadline = midnight
+    ballot.save()
+    ballot = ballot_open(ballot=ballot, by=staff["gwa"])
+    item = ballot.items.get()
+    at = clock(today + 4 * DAY)
+    for juror in jurors[:4]:
+        vote_cast(item=item, membership=juror, choice="ja", by=juror.user, now=at)
+    ballot_close(ballot=ballot, by=None, now=midnight)
+    item.refresh_from_db()
+    assert (item.result, item.basis["eligible"]) == ("angenommen", 7)
+    assert item.result_reason == "angenommen: 4 Ja, nötig sind 4 von 7 Mitgliedern"
