@@ -419,3 +419,23 @@ def test_the_day_of_a_meeting_with_recorded_minutes_cannot_move(
     if timezone.localdate(earlier) == timezone.localdate(meeting.starts_at):
         meeting_update(meeting=meeting, data={"starts_at": earlier, "place": "Nachbarschaftshaus"}, by=staff["gwa"])
         assert Meeting.objects.get(pk=meeting.pk).place == "Nachbarschaftshaus"
+
+
+def test_an_attendance_change_cannot_turn_a_decision_an_application_took_over(
+    gwa: Client, area: Quartier, aktionsfonds: Fund, applicant: Person, staff: dict, jurors: list[Membership]
+) -> None:
+    application, meeting = application_on_meeting(aktionsfonds, applicant, staff)
+    for member in jurors[:4]:
+        Attendance.objects.create(meeting=meeting, membership=member, status=PRESENT)
+    item = meeting.items.get()
+    post_minutes(gwa, area, item, yes="3", no="0", abstain="0")
+    application.refresh_from_db()
+    assert application.status == Status.REJECTED  # 3 of 7, 4 needed
+    url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/anwesenheit/"
+    # Three present would be no quorum: the result would turn after the application took it over.
+    html = gwa.post(url, {f"anwesenheit-{jurors[3].pk}": "entschuldigt"}, headers={"HX-Request": "true"})
+    assert "Der Antrag hat diesen Beschluss schon übernommen" in html.content.decode()
+    assert Attendance.objects.get(meeting=meeting, membership=jurors[3]).status == PRESENT
+    item.refresh_from_db()
+    application.refresh_from_db()
+    assert (item.result, application.status) == (Result.REJECTED, Status.REJECTED)
