@@ -439,3 +439,35 @@ def test_an_attendance_change_cannot_turn_a_decision_an_application_took_over(
     item.refresh_from_db()
     application.refresh_from_db()
     assert (item.result, application.status) == (Result.REJECTED, Status.REJECTED)
+
+
+def test_the_rules_of_a_committee_cannot_change_while_one_of_its_ballots_is_open(
+    gwa: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
+) -> None:
+    """Seeing who has voted, the office could switch "majority of all members" to "of the votes cast" before
+    the close and turn the result; the rules a ballot is decided by are the ones it was opened under."""
+    from committees.models import Ballot
+    from committees.services.ballots import ballot_close, ballot_open, vote_cast
+    from committees.services.committees import committee_update
+    from tests.committees.fixtures import NOW, make_ballot
+
+    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=role_users["gwa"], now=NOW)
+    item = ballot.items.get()
+    for juror, choice in zip(jurors[:4], ["ja", "ja", "ja", "nein"], strict=True):
+        vote_cast(item=item, membership=juror, choice=choice, by=juror.user, now=NOW)
+    url = f"/gebiet/{area.slug}/gremien/{jury.pk}/bearbeiten/"
+    data = {"name": jury.name, "kind": jury.kind, "majority_rule": "cast", "quorum_members": "4",
+            "resident_share": "100", "term_years": "2"}  # fmt: skip
+    response = gwa.post(url, data)
+    assert response.status_code == 200
+    assert "Solange eine Abstimmung dieses Gremiums läuft, bleiben seine Regeln" in response.content.decode()
+    with pytest.raises(ValidationError):
+        committee_update(committee=jury, data={"quorum_members": 2}, by=role_users["gwa"])
+    jury.refresh_from_db()
+    assert (jury.majority_rule, jury.quorum_members) == ("members", 4)
+    assert gwa.post(url, {**data, "majority_rule": "members", "name": "Jury"}).status_code == 302  # the rest may
+    ballot_close(ballot=ballot, by=None, now=ballot.deadline)
+    item.refresh_from_db()
+    assert item.result == Result.REJECTED  # 3 yes, 4 of 7 needed
+    assert Ballot.objects.get(pk=ballot.pk).status == Ballot.Status.CLOSED
+    assert gwa.post(url, data).status_code == 302  # closed: the rules may change again
