@@ -315,11 +315,16 @@ def conflict_dismiss(
         raise ValidationError(_("There is no open conflict flag for this item."), code="no_flag")
 
 
-def tally_item(item: BallotItem, *, eligible: int, secret: bool) -> Tally:
-    """Count the stored votes of one item."""
+def tally_item(item: BallotItem, *, eligible: int, secret: bool, persons: set[int] | None = None) -> Tally:
+    """Count the stored votes of one item. A recusal takes one from the pool of the ``eligible`` voting members
+    only when it is one of theirs (``persons``: their person ids; None: every recusal), not when the member's
+    term had ended by the close."""
     source = SecretVote.objects.filter(item=item) if secret else Vote.objects.filter(item=item)
     counts = dict(source.values_list("choice").annotate(n=Count("pk")).values_list("choice", "n"))
-    recused = Participation.objects.filter(item=item, kind=Participation.Kind.RECUSED).count()
+    recusals = Participation.objects.filter(item=item, kind=Participation.Kind.RECUSED)
+    if persons is not None:
+        recusals = recusals.filter(membership__person_id__in=persons)
+    recused = recusals.count()
     return Tally.online(
         yes=counts.get(Choice.YES, 0),
         no=counts.get(Choice.NO, 0),
@@ -349,6 +354,8 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
     if ballot.status != Ballot.Status.OPEN:
         raise ValidationError(_("Only an open ballot can be closed."), code="not_open")
     on = counting_day(ballot, now)
+    voters = active_voting_members(ballot, on)
+    persons = {member.person_id for member in voters}
     if now < ballot.deadline and not everyone_has_voted(ballot, on):
         raise ValidationError(
             _("Before the deadline a ballot can only be closed once every voting member has voted."),
@@ -359,7 +366,8 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
             "item", "membership"
         )
     )
-    if unanswered and now < ballot.deadline:
+    # Only a voting member can still answer; a flag of a member whose term has ended is a recusal at the close.
+    if any(flag.membership.person_id in persons for flag in unanswered) and now < ballot.deadline:
         raise ValidationError(
             _(
                 "A possible conflict of interest is still unanswered; before the deadline the ballot can only be "
@@ -369,13 +377,13 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
         )
     for flag in unanswered:  # not dismissed before the close: a recusal, the vote (if any) not counted
         _recuse(ballot, flag.item, seat_of(flag.item, flag.membership))
-    eligible = len(active_voting_members(ballot, on))
+    eligible = len(voters)
     keys = ballot_keys(ballot) if ballot.secret else []
     rules = Rules.of(ballot.committee)
     for item in ballot.items.all():
         if ballot.secret:
             _unseal_without_tags(ballot, item, keys)
-        tally = tally_item(item, eligible=eligible, secret=ballot.secret)
+        tally = tally_item(item, eligible=eligible, secret=ballot.secret, persons=persons)
         item.yes, item.no, item.abstain, item.recusals = tally.yes, tally.no, tally.abstain, tally.recused
         item.result = explain(rules, tally).result
         item.basis = basis_of(rules, tally)

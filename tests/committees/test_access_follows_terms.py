@@ -266,3 +266,29 @@ def test_a_ballot_ending_at_midnight_counts_the_members_of_its_last_day_not_of_t
     item.refresh_from_db()
     assert (item.result, item.basis["eligible"]) == ("angenommen", 7)
     assert item.result_reason == "angenommen: 4 Ja, nötig sind 4 von 7 Mitgliedern"
+
+
+def test_a_term_ends_at_midnight_in_berlin_not_in_utc(
+    client: Client, monkeypatch: pytest.MonkeyPatch, area: Quartier, jury: Committee, staff: dict[str, User]
+) -> None:
+    """At 0:30 in Berlin it is still the previous day in UTC: the term that ended yesterday has ended, for the
+    pages and for the service alike; at 23:59 of its last day it still runs."""
+    today = timezone.localdate()
+    membership = _member(jury, area, staff["gwa"], start=today - 10 * DAY, end=today + 1 * DAY)
+    ballot = ballot_open(ballot=make_ballot(jury, items=2, hours=10 * 24), by=staff["gwa"])
+    first, second = ballot.items.order_by("position")
+    berlin = timezone.get_current_timezone()
+    last_minute = datetime.datetime.combine(today + DAY, datetime.time(23, 59), tzinfo=berlin)
+    after_midnight = datetime.datetime.combine(today + 2 * DAY, datetime.time(0, 30), tzinfo=berlin)
+    assert after_midnight.astimezone(datetime.UTC).date() == today + DAY  # still the last day in UTC
+    client.force_login(membership.user)
+    monkeypatch.setattr(timezone, "now", lambda: last_minute)
+    url = f"/abstimmungen/{ballot.pk}/punkte/{first.pk}/"
+    assert client.post(url, {"action": "vote", "choice": "ja"}).status_code == 302
+    monkeypatch.setattr(timezone, "now", lambda: after_midnight)
+    assert client.get(f"/abstimmungen/{ballot.pk}/").status_code == 404
+    url = f"/abstimmungen/{ballot.pk}/punkte/{second.pk}/"
+    assert client.post(url, {"action": "vote", "choice": "ja"}).status_code == 404
+    with pytest.raises(PermissionDenied):
+        vote_cast(item=second, membership=membership, choice="ja", by=membership.user)
+    assert list(Vote.objects.values_list("item_id", flat=True)) == [first.pk]

@@ -38,6 +38,7 @@ from fonds.models import Application, Fund
 from fonds.services.applications import application_put_forward, application_update
 from quartier.models import Quartier, User
 from tests.committees.fixtures import NOW
+from tests.factories import UserFactory
 from tests.fonds.fixtures import make_application
 from tests.fonds.test_lifecycle import eligible
 
@@ -627,3 +628,35 @@ def test_confirming_a_flag_keeps_its_reason(aktionsfonds: Fund, staff: dict, jur
         (jurors[0].pk, CONFIRMED, "Sie sind die antragstellende Person."),
         (jurors[1].pk, CONFIRMED, "Vom Mitglied erklärt."),
     ]
+
+
+def test_a_flagged_member_whose_term_ended_neither_shrinks_the_pool_nor_holds_up_the_close(
+    monkeypatch: pytest.MonkeyPatch, area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership]
+) -> None:
+    """A member flagged on an item whose term ends before the close can no longer answer: their recusal at the
+    close took one from the pool of the members who count (eight; 5 needed, not 4), and before the deadline
+    their open flag kept the ballot from closing although everyone who may vote had voted."""
+    today = timezone.localdate()
+    leaving = Membership.objects.create(
+        committee=aktionsfonds.committee, member_type="bewohner", end=today,
+        person=Person.objects.create(quartier=area, first_name="Geht", last_name="Bald", is_resident=True),
+    )  # fmt: skip
+    staying = Membership.objects.create(
+        committee=aktionsfonds.committee, member_type="bewohner",
+        person=Person.objects.create(quartier=area, first_name="Bleibt", last_name="Da", is_resident=True),
+        user=UserFactory(username="bleibt"),
+    )  # fmt: skip
+    item = on_ballot(make_application(aktionsfonds, person=leaving.person), staff, open_=False)
+    ballot = Ballot.objects.get(pk=item.ballot_id)
+    ballot.deadline = timezone.now() + datetime.timedelta(days=5)
+    ballot.save()
+    ballot_open(ballot=ballot, by=staff["gwa"])
+    assert flagged_members(item=item) == [leaving.pk]
+    later = timezone.now() + datetime.timedelta(days=2)  # the leaving member's term has ended
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    for member in [*jurors, staying]:
+        vote_cast(item=item, membership=member, choice="ja" if member in jurors[:4] else "nein", by=member.user)
+    ballot_close(ballot=ballot, by=None)  # early: everyone who may vote has voted
+    item.refresh_from_db()
+    assert (item.yes, item.no, item.result) == (4, 4, Result.REJECTED)
+    assert item.result_reason == "abgelehnt: 4 Ja, nötig sind 5 von 8 Mitgliedern"
