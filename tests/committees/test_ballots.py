@@ -236,3 +236,23 @@ def test_a_member_cannot_be_their_own_deputy(jurors: list[Membership]) -> None:
     member.deputy_of = member
     with pytest.raises(IntegrityError), transaction.atomic():
         member.save()
+
+
+def test_the_data_page_shows_how_a_member_voted_only_once_the_ballot_is_closed(
+    client: object, area: object, jury: Committee, jurors: list[Membership], role_users: dict
+) -> None:
+    """The office follows who has voted, never how; while a named ballot is open, the person's data page (open
+    to Planung too) showed each vote as it came in, and could change with every change of mind."""
+    import json
+
+    ballot = open_ballot(jury, items=1)
+    item = ballot.items.get()
+    vote(jurors[0], item, "nein")
+    client.force_login(role_users["planung"])  # type: ignore[attr-defined]
+    url = f"/gebiet/{area.slug}/personen/{jurors[0].person_id}/daten/?format=json"  # type: ignore[attr-defined]
+    data = json.loads(client.get(url).content)  # type: ignore[attr-defined]
+    assert not data["votes"]
+    assert [row["kind"] for row in data["ballot_participations"]] == ["abgestimmt"]  # taking part is shown
+    ballot_close(ballot=ballot, by=None, now=ballot.deadline)
+    data = json.loads(client.get(url).content)  # type: ignore[attr-defined]
+    assert [row["choice"] for row in data["votes"]] == ["Nein"]
