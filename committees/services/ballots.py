@@ -271,8 +271,7 @@ def conflict_declare(
     """The member declares (or confirms a flagged) conflict of interest: excluded from the item, any vote withdrawn."""
     now = now or timezone.now()
     ballot = _locked_open_ballot(item.ballot_id, now)
-    if membership.committee_id != ballot.committee_id or membership.user_id != by.pk:
-        raise PermissionDenied(_("You are not a member of this committee."))
+    _check_voter(ballot, membership, by, now)  # only who may vote is recused: a recusal leaves the pool
     seat = seat_of(item, membership)
     _recuse(ballot, item, seat)
     ConflictFlag.objects.update_or_create(  # a flagged conflict keeps the reasons it was flagged for
@@ -305,9 +304,8 @@ def conflict_dismiss(
 ) -> None:
     """The member dismisses a flagged conflict and may then vote on the item."""
     now = now or timezone.now()
-    _locked_open_ballot(item.ballot_id, now)
-    if membership.user_id != by.pk:
-        raise PermissionDenied(_("You are not a member of this committee."))
+    ballot = _locked_open_ballot(item.ballot_id, now)
+    _check_voter(ballot, membership, by, now)
     updated = ConflictFlag.objects.filter(  # the same person's flags in each of their terms
         same_voter(membership), item=item, status=ConflictFlag.Status.FLAGGED
     ).update(status=ConflictFlag.Status.DISMISSED)
