@@ -471,3 +471,29 @@ def test_the_rules_of_a_committee_cannot_change_while_one_of_its_ballots_is_open
     assert item.result == Result.REJECTED  # 3 yes, 4 of 7 needed
     assert Ballot.objects.get(pk=ballot.pk).status == Ballot.Status.CLOSED
     assert gwa.post(url, data).status_code == 302  # closed: the rules may change again
+
+
+def test_without_any_voting_member_taking_part_nothing_is_decided_even_without_a_quorum_rule(
+    gwa: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    """A committee with no quorum rule: nobody came, the office typed 0, 0, 0 and the item was "abgelehnt"
+    (an application on it rejected) while the page said the meeting had no quorum; a ballot nobody voted in
+    closed as rejected too."""
+    from committees.services.ballots import ballot_close, ballot_open
+    from tests.committees.fixtures import NOW, make_ballot
+
+    beirat = Committee.objects.create(quartier=area, name="Stadtteilbeirat", kind="beirat", majority_rule="cast")
+    for n in range(3):
+        person = Person.objects.create(quartier=area, last_name=f"Beirat {n}")
+        Membership.objects.create(committee=beirat, person=person, member_type="bewohner")
+    meeting = held_meeting(beirat, [])  # everyone excused
+    item = meeting.items.get()
+    page = gwa.get(f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/").content.decode()
+    assert "Nicht beschlussfähig" in page
+    html = post_minutes(gwa, area, item, yes="0", no="0", abstain="0")
+    item.refresh_from_db()
+    assert item.result == Result.NO_QUORUM
+    assert "nicht beschlussfähig: 0 stimmberechtigte Mitglieder anwesend, nötig sind 1" in html
+    ballot = ballot_open(ballot=make_ballot(beirat, items=1), by=role_users["gwa"], now=NOW)
+    ballot_close(ballot=ballot, by=None, now=ballot.deadline)
+    assert ballot.items.get().result == Result.NO_QUORUM
