@@ -401,24 +401,27 @@ def test_the_day_of_a_meeting_with_recorded_minutes_cannot_move(
     from committees.services.meetings import meeting_update
 
     _application, meeting = application_on_meeting(aktionsfonds, applicant, staff)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    noon = datetime.datetime.combine(yesterday, datetime.time(12), tzinfo=timezone.get_current_timezone())
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=noon)
+    meeting.refresh_from_db()
     for member in jurors[:5]:
         Attendance.objects.create(meeting=meeting, membership=member, status=PRESENT)
     post_minutes(gwa, area, meeting.items.get(), yes="4", no="1", abstain="0")
     url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/bearbeiten/"
-    for moved in (meeting.starts_at + datetime.timedelta(days=3), meeting.starts_at - datetime.timedelta(days=40)):
+    for moved in (noon + datetime.timedelta(days=3), noon - datetime.timedelta(days=40)):
         data = {"starts_at": timezone.localtime(moved).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": "120",
                 "place": "Büro"}  # fmt: skip
         response = gwa.post(url, data)
         assert response.status_code == 200, moved
         assert "Anwesenheit und Beschlüsse dieser Sitzung sind für ihren Tag festgehalten" in response.content.decode()
-    with pytest.raises(ValidationError):
-        meeting_update(meeting=meeting, data={"starts_at": meeting.starts_at + HOUR * 2}, by=staff["gwa"])
+    with pytest.raises(ValidationError):  # past midnight: another day
+        meeting_update(meeting=meeting, data={"starts_at": noon + HOUR * 13}, by=staff["gwa"])
+    assert Meeting.objects.get(pk=meeting.pk).starts_at == noon
+    earlier = noon - datetime.timedelta(minutes=30)  # the same day, still begun: a correction
+    meeting_update(meeting=meeting, data={"starts_at": earlier, "place": "Nachbarschaftshaus"}, by=staff["gwa"])
     stored = Meeting.objects.get(pk=meeting.pk)
-    assert stored.starts_at == meeting.starts_at
-    earlier = meeting.starts_at - datetime.timedelta(minutes=30)  # the same day, still begun: a correction
-    if timezone.localdate(earlier) == timezone.localdate(meeting.starts_at):
-        meeting_update(meeting=meeting, data={"starts_at": earlier, "place": "Nachbarschaftshaus"}, by=staff["gwa"])
-        assert Meeting.objects.get(pk=meeting.pk).place == "Nachbarschaftshaus"
+    assert (stored.starts_at, stored.place) == (earlier, "Nachbarschaftshaus")
 
 
 def test_an_attendance_change_cannot_turn_a_decision_an_application_took_over(
