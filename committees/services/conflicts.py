@@ -46,6 +46,8 @@ STREET = re.compile(r"stra(?:ss|ß)e")  # after casefold() "ß" is "ss" already;
 HAS_DIGIT = re.compile(r"\d")
 HAS_LETTER = re.compile(r"[^\W\d_]")
 NOT_WORD = re.compile(r"[\W_]+")
+# A street line: a word of two letters or more, then the house number at the end ("kanalstr. 12", "hofweg 3 a").
+STREET_LINE = re.compile(r"[^\W\d_]{2,}[^\d]*\d+\s*[^\W\d_]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -57,23 +59,25 @@ class AddressKey:
 def address_key(text: str) -> AddressKey | None:
     """An address folded for comparison: case, whitespace, punctuation and "Straße"/"Str." do not matter.
 
-    The street line is the last part (lines, or parts between commas) before the postcode that has both
-    letters and a number; an address without a house number, or an empty one, has no key and matches
-    nothing."""
+    The street line is the last part (lines, or parts between commas) before the postcode that names a street
+    and ends with its house number ("Kanalstr. 12", "Am Ufer 3 a"), so a floor or flat beside it ("3. OG",
+    "2. Etage links") is not taken for it; without such a part, the last one with both letters and a number.
+    An address without a house number, or an empty one, has no key and matches nothing."""
     text = STREET.sub("str", text.casefold())
     postcode = ""
-    street = ""
+    street = fallback = ""
     for part in re.split(r"[\n\r,;]+", text):
         found = POSTCODE.search(part)
         if found:
             postcode = found.group(1)
-            before = part[: found.start()]
-            if HAS_DIGIT.search(before) and HAS_LETTER.search(before):
-                street = before
-            break
+            part = part[: found.start()]
         if HAS_DIGIT.search(part) and HAS_LETTER.search(part):
-            street = part
-    street = NOT_WORD.sub("", street)
+            fallback = part
+            if STREET_LINE.search(part):
+                street = part
+        if found:
+            break
+    street = NOT_WORD.sub("", street or fallback)
     return AddressKey(street=street, postcode=postcode) if street else None
 
 

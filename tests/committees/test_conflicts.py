@@ -660,3 +660,21 @@ def test_a_flagged_member_whose_term_ended_neither_shrinks_the_pool_nor_holds_up
     item.refresh_from_db()
     assert (item.yes, item.no, item.result) == (4, 4, Result.REJECTED)
     assert item.result_reason == "abgelehnt: 4 Ja, nötig sind 5 von 8 Mitgliedern"
+
+
+@pytest.mark.parametrize(
+    ("member", "applicant"),
+    [
+        ("Kanalstraße 12, 3. OG, 10999 Berlin", "Kanalstr. 12, 10999 Berlin"),
+        ("Kanalstraße 12\n2. Etage links\n10999 Berlin", "Kanalstraße 12\n10999 Berlin"),
+        ("Wohnung 5\nKanalstraße 12\n10999 Berlin", "Kanalstraße 12, 10999 Berlin"),
+    ],
+)
+def test_a_floor_or_flat_beside_the_street_does_not_hide_the_same_address(member: str, applicant: str) -> None:
+    """The street line was the last part with letters and a number: "3. OG" after it became the street, so
+    a member in the applicant's house was not flagged (and two houses with a "3. OG" matched)."""
+    from committees.services.conflicts import address_key, same_address
+
+    assert same_address(address_key(member), address_key(applicant))
+    assert address_key(member).street == "kanalstr12"  # type: ignore[union-attr]
+    assert not same_address(address_key("Hofweg 5, 3. OG, 10999 Berlin"), address_key(member))
