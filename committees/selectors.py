@@ -202,8 +202,9 @@ def public_decisions(area: object, limit: int = 50) -> dict[str, object]:
 
     committees = list(Committee.objects.filter(quartier=area).order_by("name").only("pk", "name", "kind"))
     meetings = list(
-        Meeting.objects.filter(committee__quartier=area)
-        .exclude(status=Meeting.Status.PLANNED)
+        Meeting.objects.filter(
+            committee__quartier=area, status__in=[Meeting.Status.HELD, Meeting.Status.APPROVED]
+        )  # held: an invited meeting may still lie ahead
         .select_related("committee")
         .only("starts_at", "status", "committee__name")
         .order_by("-starts_at")[:limit]
