@@ -72,6 +72,8 @@ def _check_membership(membership: Membership) -> None:
             raise ValidationError({"deputy_of": _("The deputy must stand in for a member of the same committee.")})
         if deputy_of.person_id == membership.person_id:
             raise ValidationError({"deputy_of": _("A member cannot be their own deputy.")})
+        if not deputy_of.voting:  # a deputy or an advisory member holds no vote to stand in for
+            raise ValidationError({"deputy_of": _("A deputy stands in for a voting member.")})
         if membership.voting:  # else they would vote beside the member they stand in for, online and in meetings
             raise ValidationError(
                 {

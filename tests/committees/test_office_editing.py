@@ -21,6 +21,7 @@ from tests.factories import UserFactory
 
 HOUR = datetime.timedelta(hours=1)
 DEPUTY_VOTES = "Eine Stellvertretung stimmt nicht aus eigenem Recht ab"
+STANDS_IN_FOR_VOTING = "Eine Stellvertretung vertritt ein stimmberechtigtes Mitglied."
 
 
 def local(moment: datetime.datetime) -> str:
@@ -495,6 +496,11 @@ def test_a_deputy_never_votes_in_their_own_right(
         membership_update(membership=deputy, data={"voting": True}, by=role_users["gwa"])
     deputy.refresh_from_db()
     assert not deputy.voting
+    # Nor does a deputy stand in for someone without a vote (a deputy, an advisory member): they never would.
+    other = Person.objects.create(quartier=area, first_name="Otto", last_name="Zweitvertretung", is_resident=True)
+    response = gwa.post(url, {"person": other.pk, "member_type": "bewohner", "deputy_of": deputy.pk})
+    assert response.status_code == 200 and STANDS_IN_FOR_VOTING in page_text(response)
+    assert not Membership.objects.filter(person=other).exists()
 
 
 def test_the_office_makes_a_member_an_account_for_online_voting(
