@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, ConflictFlag, Meeting, Membership
-from committees.rules import Tally, has_quorum
+from committees.rules import Tally, has_quorum, vote_holders
 from committees.selectors import previous_meeting
 from quartier.models import Quartier, running_on
 
@@ -122,49 +122,41 @@ def circular_resolutions(meeting: Meeting, previous: Meeting | None) -> list[Bal
     )
 
 
-def _attendees(meeting: Meeting) -> tuple[list[Attendee], list[Attendee], list[Attendee]]:
-    """Present (voting members first), excused and absent, each by last name. A deputy who is present
-    votes in place of a voting member who is not (one deputy per member)."""
-    attendances = list(
-        Attendance.objects.filter(meeting=meeting)
-        .select_related("membership__person", "membership__deputy_of__person")
-        .order_by("membership__person__last_name", "membership__person__first_name", "pk")
-    )
-    status_of = {attendance.membership_id: attendance.status for attendance in attendances}
+def _attendees(
+    attendances: list[Attendance], holders: set[int]
+) -> tuple[list[Attendee], list[Attendee], list[Attendee]]:
+    """Present (those holding a vote first), excused and absent, each by last name. Who holds a vote is what the
+    results were computed on (``committees.rules.vote_holders``): the voting members present, and a deputy
+    standing in for a voting member who is not (one deputy per member)."""
     present: list[Attendee] = []
     excused: list[Attendee] = []
     absent: list[Attendee] = []
-    stood_in: set[int] = set()
     for attendance in attendances:
         membership: Membership = attendance.membership
-        principal = membership.deputy_of
         name = str(membership.person)
         if attendance.status != Attendance.Status.PRESENT:
             (excused if attendance.status == Attendance.Status.EXCUSED else absent).append(
                 Attendee(name=name, voting=membership.voting)
             )
+        elif membership.pk not in holders:
+            present.append(Attendee(name=name, voting=False))
         elif membership.voting:
             present.append(Attendee(name=name, voting=True))
-        elif (
-            principal is not None
-            and principal.voting
-            and principal.pk not in stood_in
-            and status_of.get(principal.pk) != Attendance.Status.PRESENT
-        ):
-            stood_in.add(principal.pk)
-            present.append(Attendee(name=name, voting=True, stands_in_for=str(principal.person)))
         else:
-            present.append(Attendee(name=name, voting=False))
+            present.append(Attendee(name=name, voting=True, stands_in_for=str(membership.deputy_of.person)))
     present.sort(key=lambda attendee: not attendee.voting)  # stable: names stay in order
     return present, excused, absent
 
 
-def _with_recusals(meeting: Meeting) -> list[AgendaItem]:
-    """The agenda items in order, each with the names of the members recorded as recused from it. Two queries."""
+def _with_recusals(meeting: Meeting, holders: set[int]) -> list[AgendaItem]:
+    """The agenda items in order, each with the names of the members recorded as recused from it who hold a vote
+    at the meeting (the recusals its results count). Two queries."""
     items = list(meeting.items.order_by("position"))
     recused: dict[int, list[str]] = {}
     for flag in (
-        ConflictFlag.objects.filter(agenda_item__meeting=meeting, status=ConflictFlag.Status.CONFIRMED)
+        ConflictFlag.objects.filter(
+            agenda_item__meeting=meeting, status=ConflictFlag.Status.CONFIRMED, membership_id__in=holders
+        )
         .select_related("membership__person")
         .order_by("membership__person__last_name", "membership__person__first_name", "pk")
     ):
@@ -181,17 +173,28 @@ def minutes_of(meeting: Meeting) -> Minutes:
     approval)."""
     committee = meeting.committee
     on = timezone.localdate(meeting.starts_at)
-    eligible = Membership.objects.filter(committee_id=committee.pk, voting=True).filter(running_on(on)).count()
-    present, excused, absent = _attendees(meeting)
+    members = list(
+        Membership.objects.filter(committee_id=committee.pk).filter(running_on(on)).only("pk", "voting", "deputy_of_id")
+    )
+    attendances = list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("membership__person", "membership__deputy_of__person")
+        .order_by("membership__person__last_name", "membership__person__first_name", "pk")
+    )
+    present_ids = {
+        attendance.membership_id for attendance in attendances if attendance.status == Attendance.Status.PRESENT
+    }
+    holders = vote_holders(members, present_ids)
+    present, excused, absent = _attendees(attendances, holders)
     previous = previous_meeting(meeting)
     return Minutes(
         committee=committee,
         meeting=meeting,
         previous=previous,
-        eligible=eligible,
+        eligible=sum(1 for member in members if member.voting),
         present=present,
         excused=excused,
         absent=absent,
-        items=_with_recusals(meeting),
+        items=_with_recusals(meeting, holders),
         circular=circular_resolutions(meeting, previous),
     )

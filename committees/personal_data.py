@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import AgendaItem, BallotItem, Committee, Membership
+from committees.models import AgendaItem, Ballot, BallotItem, Committee, Membership
 from quartier import permissions
 from quartier.personal_data import (
     ACCOUNT,
@@ -199,7 +199,13 @@ def _item_of(row: Any) -> tuple[str | None, str | None]:
 
 def export_votes(subject: Subject, rows: QuerySet[Any]) -> Section:
     title = _("Named votes")
-    votes = rows.select_related("item__ballot__committee").order_by("-item__ballot__deadline", "item__position")
+    # Of closed ballots only: while a ballot is open, the office sees who has voted, never how (the member
+    # sees their own vote on their ballot page).
+    votes = (
+        rows.filter(item__ballot__status=Ballot.Status.CLOSED)
+        .select_related("item__ballot__committee")
+        .order_by("-item__ballot__deadline", "item__position")
+    )
     result = []
     for vote in votes:
         ballot, item = _item_of(vote)
@@ -223,7 +229,10 @@ def export_votes(subject: Subject, rows: QuerySet[Any]) -> Section:
             Column("cast_at", _("Cast"), Kind.DATETIME),
         ),
         rows=result,
-        note=_("Secret ballots keep no link between a vote and its voter; only taking part is listed below."),
+        note=_(
+            "Secret ballots keep no link between a vote and its voter; only taking part is listed below. A vote "
+            "in a ballot still open is listed once the ballot has closed."
+        ),
     )
 
 

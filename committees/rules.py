@@ -94,11 +94,12 @@ class Tally:
 
 def quorum_needed(rules: RuleHolder, tally: Tally) -> int:
     """How many must count towards the quorum (``Tally.counted_for_quorum``): the committee's number, and its
-    share of the pool rounded up, whichever is more."""
+    share of the pool rounded up, whichever is more, and at least one: without any voting member taking part
+    (online) or present (in a meeting) nothing is decided, whatever the committee's rules say."""
     needed = rules.quorum_members or 0
     if rules.quorum_share is not None:
         needed = max(needed, math.ceil(Decimal(rules.quorum_share) * tally.voting_pool / 100))
-    return needed
+    return max(needed, 1)
 
 
 def has_quorum(rules: RuleHolder, tally: Tally) -> bool:

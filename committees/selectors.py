@@ -19,7 +19,7 @@ from committees.models import (
     Vote,
 )
 from committees.secrecy import Unreadable
-from committees.services.ballots import ballot_keys
+from committees.services.ballots import ballot_keys, same_voter
 from quartier.models import User, running_on
 from quartier.permissions import committee_member_ids
 
@@ -67,18 +67,28 @@ class ItemState:
 
 
 def item_states(ballot: Ballot, membership: Membership | None) -> list[ItemState]:
-    """Each item of ``ballot`` with the member's vote, recusal and open conflict flag. Four queries."""
+    """Each item of ``ballot`` with the member's vote, recusal and open conflict flag, in whichever of the
+    person's terms they took part (``committees.services.ballots.seat_of``). Four queries."""
     items = list(ballot.items.all())
     if membership is None:
         return [ItemState(item=item, my_choice=None, recused=False, flag=None) for item in items]
-    participations = dict(
-        Participation.objects.filter(item__ballot=ballot, membership=membership).values_list("item_id", "kind")
-    )
-    flags = {flag.item_id: flag for flag in ConflictFlag.objects.filter(item__ballot=ballot, membership=membership)}
+    voter = same_voter(membership)
+    seats: dict[int, int] = {}  # item -> the membership (term) that took part in it
+    participations: dict[int, str] = {}
+    for item_id, kind, seat in Participation.objects.filter(voter, item__ballot=ballot).values_list(
+        "item_id", "kind", "membership_id"
+    ):
+        participations[item_id], seats[item_id] = kind, seat
+    flags: dict[int, ConflictFlag] = {}
+    for flag in sorted(  # an open flag first: it is what the member must answer
+        ConflictFlag.objects.filter(voter, item__ballot=ballot),
+        key=lambda flag: (flag.status != ConflictFlag.Status.FLAGGED, flag.pk),
+    ):
+        flags.setdefault(flag.item_id, flag)
     if ballot.secret:
-        choices = _own_secret_choices(ballot, membership, items)
+        choices = _own_secret_choices(ballot, membership, items, seats)
     else:
-        choices = dict(Vote.objects.filter(item__ballot=ballot, membership=membership).values_list("item_id", "choice"))
+        choices = dict(Vote.objects.filter(voter, item__ballot=ballot).values_list("item_id", "choice"))
     return [
         ItemState(
             item=item,
@@ -90,13 +100,18 @@ def item_states(ballot: Ballot, membership: Membership | None) -> list[ItemState
     ]
 
 
-def _own_secret_choices(ballot: Ballot, membership: Membership, items: list[BallotItem]) -> dict[int, str]:
-    """The member's own sealed votes of an open secret ballot, unsealed for their page only (one query). A closed
-    ballot has no salt, and nobody can tell any more who voted how."""
+def _own_secret_choices(
+    ballot: Ballot, membership: Membership, items: list[BallotItem], seats: dict[int, int]
+) -> dict[int, str]:
+    """The member's own sealed votes of an open secret ballot (each item's under the term it was cast in,
+    ``seats``), unsealed for their page only (one query). A closed ballot has no salt, and nobody can tell any
+    more who voted how."""
     if ballot.status != Ballot.Status.OPEN or not ballot.secret_salt:
         return {}
     keys = ballot_keys(ballot)
-    wanted = {key.tag(membership.pk, item.pk): (key, item.pk) for key in reversed(keys) for item in items}
+    wanted = {
+        key.tag(seats.get(item.pk, membership.pk), item.pk): (key, item.pk) for key in reversed(keys) for item in items
+    }
     choices: dict[int, str] = {}
     for tag, sealed in SecretVote.objects.filter(item__ballot=ballot, voter_tag__in=wanted).values_list(
         "voter_tag", "sealed"
@@ -154,10 +169,10 @@ def committee_detail(committee_id: int, area: object, on: datetime.date | None =
         .order_by("-deadline")[:10]
     )
     open_ids = [ballot.pk for ballot in ballots if ballot.status == Ballot.Status.OPEN]
-    done = {
-        (ballot_id, membership_id): count
-        for ballot_id, membership_id, count in Participation.objects.filter(item__ballot_id__in=open_ids)
-        .values_list("item__ballot_id", "membership_id")
+    done = {  # by person: a term renewed while a ballot runs is one voter (committees.services.ballots.seat_of)
+        (ballot_id, person_id): count
+        for ballot_id, person_id, count in Participation.objects.filter(item__ballot_id__in=open_ids)
+        .values_list("item__ballot_id", "membership__person_id")
         .annotate(count=Count("pk"))
     }
     voting = [member for member in members if member.voting]
@@ -165,7 +180,7 @@ def committee_detail(committee_id: int, area: object, on: datetime.date | None =
         BallotProgress(
             ballot=ballot,
             items=ballot.item_count,
-            voters=[(member, done.get((ballot.pk, member.pk), 0)) for member in voting],
+            voters=[(member, done.get((ballot.pk, member.person_id), 0)) for member in voting],
         )
         for ballot in ballots
         if ballot.status == Ballot.Status.OPEN
@@ -187,8 +202,9 @@ def public_decisions(area: object, limit: int = 50) -> dict[str, object]:
 
     committees = list(Committee.objects.filter(quartier=area).order_by("name").only("pk", "name", "kind"))
     meetings = list(
-        Meeting.objects.filter(committee__quartier=area)
-        .exclude(status=Meeting.Status.PLANNED)
+        Meeting.objects.filter(
+            committee__quartier=area, status__in=[Meeting.Status.HELD, Meeting.Status.APPROVED]
+        )  # held: an invited meeting may still lie ahead
         .select_related("committee")
         .only("starts_at", "status", "committee__name")
         .order_by("-starts_at")[:limit]
@@ -336,20 +352,20 @@ def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
 def ballot_office_page(ballot_id: int, area: object, on: datetime.date | None = None) -> BallotProgress | None:
     """A ballot of ``area`` for the office: its items and, for every voting member, how many items they
     have done (never how they voted). Four queries."""
-    from committees.services.ballots import active_voting_members
+    from committees.services.ballots import active_voting_members, counting_day
 
     ballot = Ballot.objects.filter(pk=ballot_id, committee__quartier=area).select_related("committee").first()
     if ballot is None:
         return None
-    on = on or timezone.localdate(min(timezone.now(), ballot.deadline))
+    on = on or counting_day(ballot, timezone.now())
     items = list(ballot.items.all())
-    done = dict(
+    done = dict(  # by person: a term renewed while the ballot runs is one voter
         Participation.objects.filter(item__ballot=ballot)
-        .values_list("membership_id")
+        .values_list("membership__person_id")
         .annotate(count=Count("pk"))
-        .values_list("membership_id", "count")
+        .values_list("membership__person_id", "count")
     )
-    voters = [(member, done.get(member.pk, 0)) for member in active_voting_members(ballot, on)]
+    voters = [(member, done.get(member.person_id, 0)) for member in active_voting_members(ballot, on)]
     voters.sort(key=lambda entry: (entry[0].person.last_name, entry[0].person.first_name, entry[0].pk))
     ballot.item_list = items  # type: ignore[attr-defined]
     return BallotProgress(ballot=ballot, items=len(items), voters=voters)

@@ -52,11 +52,11 @@ def _reminder_messages(ballot: Ballot, now: datetime.datetime) -> list[EmailMess
     """A reminder to each voting member with an account and an address who has not yet taken part in
     every item of ``ballot``."""
     items = ballot.items.count()
-    done = dict(
+    done = dict(  # by person: a term renewed while the ballot runs is one voter (ballots.seat_of)
         Participation.objects.filter(item__ballot=ballot)
-        .values_list("membership_id")
+        .values_list("membership__person_id")
         .annotate(count=Count("pk"))
-        .values_list("membership_id", "count")
+        .values_list("membership__person_id", "count")
     )
     link = absolute_url(reverse("ballot_page", kwargs={"ballot_pk": ballot.pk}))
     subject = _("Reminder: “%(title)s” ends on %(deadline)s") % {
@@ -65,7 +65,7 @@ def _reminder_messages(ballot: Ballot, now: datetime.datetime) -> list[EmailMess
     }
     messages = []
     for membership in active_voting_members(ballot, timezone.localdate(now)):
-        if done.get(membership.pk, 0) >= items or membership.user_id is None:
+        if done.get(membership.person_id, 0) >= items or membership.user_id is None:
             continue  # finished, or cannot vote online at all
         address = address_of(membership)
         if not address:
@@ -77,7 +77,7 @@ def _reminder_messages(ballot: Ballot, now: datetime.datetime) -> list[EmailMess
                 "committee": ballot.committee.name,
                 "area": ballot.committee.quartier,
                 "ballot": ballot,
-                "done": done.get(membership.pk, 0),
+                "done": done.get(membership.person_id, 0),
                 "total": items,
                 "link": link,
             },

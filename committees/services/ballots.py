@@ -7,7 +7,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,34 @@ def active_voting_members(ballot: Ballot, on: datetime.date) -> list[Membership]
         .filter(running_on(on))
         .select_related("person")
     )
+
+
+def counting_day(ballot: Ballot, now: datetime.datetime) -> datetime.date:
+    """The day whose voting members count for ``ballot`` at ``now`` (Europe/Berlin): today while it runs, else
+    the last day a vote could be cast. A deadline at midnight ends the day before: the members whose term starts
+    then never could vote."""
+    if now < ballot.deadline:
+        return timezone.localdate(now)
+    return timezone.localdate(ballot.deadline - datetime.timedelta(microseconds=1))
+
+
+def same_voter(membership: Membership, prefix: str = "membership__") -> Q:
+    """The memberships of ``membership``'s person in the same committee, reached through ``prefix``: their terms
+    (a renewal is a second membership of the same person). Together they are one voter, with one vote per item."""
+    return Q(**{f"{prefix}committee_id": membership.committee_id, f"{prefix}person_id": membership.person_id})
+
+
+def seat_of(item: BallotItem, membership: Membership) -> Membership:
+    """The membership under which ``membership``'s person takes part in ``item``: the one of their terms that
+    already took part in it (a ballot that runs across a renewal), else ``membership``. Voting, recusing and
+    closing act on it, so a person never takes part twice in one item, whichever term they act in."""
+    taken = (
+        Participation.objects.filter(same_voter(membership), item=item)
+        .select_related("membership__person")
+        .order_by("pk")
+        .first()
+    )
+    return taken.membership if taken is not None else membership
 
 
 def ballot_keys(ballot: Ballot) -> list[BallotKeys]:
@@ -191,20 +219,20 @@ def vote_cast(
         raise ValidationError(_("Choose yes, no or abstain."), code="invalid_choice")
     ballot = _locked_open_ballot(item.ballot_id, now)
     _check_voter(ballot, membership, by, now)
-    participation = Participation.objects.filter(item=item, membership=membership).first()
+    seat = seat_of(item, membership)  # a vote cast in an earlier term is the one this changes
+    participation = Participation.objects.filter(item=item, membership=seat).first()
     if participation and participation.kind == Participation.Kind.RECUSED:
         raise ValidationError(_("You declared a conflict of interest for this item."), code="recused")
-    flag = ConflictFlag.objects.filter(item=item, membership=membership).first()
-    if flag and flag.status == ConflictFlag.Status.FLAGGED:
+    if ConflictFlag.objects.filter(same_voter(membership), item=item, status=ConflictFlag.Status.FLAGGED).exists():
         raise ValidationError(
             _("First confirm or dismiss the possible conflict of interest for this item."), code="conflict_open"
         )
     if ballot.secret:
-        _seal_vote(ballot, item, membership, choice, voted_before=participation is not None)
+        _seal_vote(ballot, item, seat, choice, voted_before=participation is not None)
     else:
-        Vote.objects.update_or_create(item=item, membership=membership, defaults={"choice": choice})
+        Vote.objects.update_or_create(item=item, membership=seat, defaults={"choice": choice})
     if participation is None:
-        Participation.objects.create(item=item, membership=membership, kind=Participation.Kind.VOTED)
+        Participation.objects.create(item=item, membership=seat, kind=Participation.Kind.VOTED)
 
 
 def sealed_vote(ballot: Ballot, item: BallotItem, membership: Membership, choice: str) -> SecretVote:
@@ -243,14 +271,18 @@ def conflict_declare(
     """The member declares (or confirms a flagged) conflict of interest: excluded from the item, any vote withdrawn."""
     now = now or timezone.now()
     ballot = _locked_open_ballot(item.ballot_id, now)
-    if membership.committee_id != ballot.committee_id or membership.user_id != by.pk:
-        raise PermissionDenied(_("You are not a member of this committee."))
-    _recuse(ballot, item, membership)
+    _check_voter(ballot, membership, by, now)  # only who may vote is recused: a recusal leaves the pool
+    seat = seat_of(item, membership)
+    _recuse(ballot, item, seat)
     ConflictFlag.objects.update_or_create(  # a flagged conflict keeps the reasons it was flagged for
         item=item,
-        membership=membership,
+        membership=seat,
         defaults={"status": ConflictFlag.Status.CONFIRMED},
         create_defaults={"status": ConflictFlag.Status.CONFIRMED, "reason": _("Declared by the member.")},
+    )
+    # The same person's flags in their other terms are answered with it.
+    ConflictFlag.objects.filter(same_voter(membership), item=item, status=ConflictFlag.Status.FLAGGED).update(
+        status=ConflictFlag.Status.CONFIRMED
     )
 
 
@@ -272,21 +304,25 @@ def conflict_dismiss(
 ) -> None:
     """The member dismisses a flagged conflict and may then vote on the item."""
     now = now or timezone.now()
-    _locked_open_ballot(item.ballot_id, now)
-    if membership.user_id != by.pk:
-        raise PermissionDenied(_("You are not a member of this committee."))
-    updated = ConflictFlag.objects.filter(item=item, membership=membership, status=ConflictFlag.Status.FLAGGED).update(
-        status=ConflictFlag.Status.DISMISSED
-    )
+    ballot = _locked_open_ballot(item.ballot_id, now)
+    _check_voter(ballot, membership, by, now)
+    updated = ConflictFlag.objects.filter(  # the same person's flags in each of their terms
+        same_voter(membership), item=item, status=ConflictFlag.Status.FLAGGED
+    ).update(status=ConflictFlag.Status.DISMISSED)
     if not updated:
         raise ValidationError(_("There is no open conflict flag for this item."), code="no_flag")
 
 
-def tally_item(item: BallotItem, *, eligible: int, secret: bool) -> Tally:
-    """Count the stored votes of one item."""
+def tally_item(item: BallotItem, *, eligible: int, secret: bool, persons: set[int] | None = None) -> Tally:
+    """Count the stored votes of one item. A recusal takes one from the pool of the ``eligible`` voting members
+    only when it is one of theirs (``persons``: their person ids; None: every recusal), not when the member's
+    term had ended by the close."""
     source = SecretVote.objects.filter(item=item) if secret else Vote.objects.filter(item=item)
     counts = dict(source.values_list("choice").annotate(n=Count("pk")).values_list("choice", "n"))
-    recused = Participation.objects.filter(item=item, kind=Participation.Kind.RECUSED).count()
+    recusals = Participation.objects.filter(item=item, kind=Participation.Kind.RECUSED)
+    if persons is not None:
+        recusals = recusals.filter(membership__person_id__in=persons)
+    recused = recusals.count()
     return Tally.online(
         yes=counts.get(Choice.YES, 0),
         no=counts.get(Choice.NO, 0),
@@ -297,9 +333,10 @@ def tally_item(item: BallotItem, *, eligible: int, secret: bool) -> Tally:
 
 
 def everyone_has_voted(ballot: Ballot, on: datetime.date) -> bool:
-    members = {member.pk for member in active_voting_members(ballot, on)}
+    """Has every voting member taken part in every item (in any of their terms, see ``seat_of``)?"""
+    members = {member.person_id for member in active_voting_members(ballot, on)}
     items = list(ballot.items.values_list("pk", flat=True))
-    done = set(Participation.objects.filter(item__ballot=ballot).values_list("item_id", "membership_id"))
+    done = set(Participation.objects.filter(item__ballot=ballot).values_list("item_id", "membership__person_id"))
     return all((item, member) in done for item in items for member in members)
 
 
@@ -314,7 +351,9 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
     ballot = Ballot.objects.select_for_update().select_related("committee").get(pk=ballot.pk)
     if ballot.status != Ballot.Status.OPEN:
         raise ValidationError(_("Only an open ballot can be closed."), code="not_open")
-    on = timezone.localdate(min(now, ballot.deadline))
+    on = counting_day(ballot, now)
+    voters = active_voting_members(ballot, on)
+    persons = {member.person_id for member in voters}
     if now < ballot.deadline and not everyone_has_voted(ballot, on):
         raise ValidationError(
             _("Before the deadline a ballot can only be closed once every voting member has voted."),
@@ -325,7 +364,8 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
             "item", "membership"
         )
     )
-    if unanswered and now < ballot.deadline:
+    # Only a voting member can still answer; a flag of a member whose term has ended is a recusal at the close.
+    if any(flag.membership.person_id in persons for flag in unanswered) and now < ballot.deadline:
         raise ValidationError(
             _(
                 "A possible conflict of interest is still unanswered; before the deadline the ballot can only be "
@@ -334,14 +374,14 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
             code="conflict_open",
         )
     for flag in unanswered:  # not dismissed before the close: a recusal, the vote (if any) not counted
-        _recuse(ballot, flag.item, flag.membership)
-    eligible = len(active_voting_members(ballot, on))
+        _recuse(ballot, flag.item, seat_of(flag.item, flag.membership))
+    eligible = len(voters)
     keys = ballot_keys(ballot) if ballot.secret else []
     rules = Rules.of(ballot.committee)
     for item in ballot.items.all():
         if ballot.secret:
             _unseal_without_tags(ballot, item, keys)
-        tally = tally_item(item, eligible=eligible, secret=ballot.secret)
+        tally = tally_item(item, eligible=eligible, secret=ballot.secret, persons=persons)
         item.yes, item.no, item.abstain, item.recusals = tally.yes, tally.no, tally.abstain, tally.recused
         item.result = explain(rules, tally).result
         item.basis = basis_of(rules, tally)

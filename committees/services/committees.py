@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from actors.services.persons import refuse_erased
-from committees.models import Committee, Membership
+from committees.models import Ballot, Committee, Membership
 from committees.services.conflicts import conflicts_refresh
 from committees.services.members import check_account_binding, lock_committee
 from quartier.audit import acting_as
@@ -29,11 +29,28 @@ def committee_create(*, area: Quartier, data: dict[str, object], by: User) -> Co
     return committee
 
 
+#: What a decision is computed by (``committees.rules.Rules``): fixed while a ballot of the committee is open.
+DECISION_RULES = ("quorum_members", "quorum_share", "majority_rule")
+
+
 @transaction.atomic
 def committee_update(*, committee: Committee, data: dict[str, object], by: User) -> Committee:
+    """Change a committee. Its decision rules stay as they are while one of its ballots is open: the office sees
+    who has voted and could otherwise choose the rule that turns the result."""
+    lock_committee(committee.pk)  # the lock ballot_open takes
+    stored = Committee.objects.filter(pk=committee.pk).values(*DECISION_RULES).first() or {}
     for name in COMMITTEE_FIELDS:
         if name in data:
             setattr(committee, name, data[name])
+    changed = [name for name in DECISION_RULES if stored and getattr(committee, name) != stored[name]]
+    if changed and Ballot.objects.filter(committee_id=committee.pk, status=Ballot.Status.OPEN).exists():
+        raise ValidationError(
+            _(
+                "While a ballot of this committee is open, its rules for quorum and majority stay as they are; "
+                "change them after it has closed."
+            ),
+            code="ballot_open",
+        )
     committee.full_clean()
     with acting_as(by):
         committee.save()
@@ -55,6 +72,17 @@ def _check_membership(membership: Membership) -> None:
             raise ValidationError({"deputy_of": _("The deputy must stand in for a member of the same committee.")})
         if deputy_of.person_id == membership.person_id:
             raise ValidationError({"deputy_of": _("A member cannot be their own deputy.")})
+        if not deputy_of.voting:  # a deputy or an advisory member holds no vote to stand in for
+            raise ValidationError({"deputy_of": _("A deputy stands in for a voting member.")})
+        if membership.voting:  # else they would vote beside the member they stand in for, online and in meetings
+            raise ValidationError(
+                {
+                    "voting": _(
+                        "A deputy does not vote in their own right: untick “voting member”. In a meeting they "
+                        "hold the vote of the member they stand in for while that member is absent."
+                    )
+                }
+            )
     running = Membership.objects.filter(committee=committee, person=membership.person).exclude(pk=membership.pk)
     for other in running:
         if periods_overlap(other, membership):

@@ -46,6 +46,8 @@ STREET = re.compile(r"stra(?:ss|ß)e")  # after casefold() "ß" is "ss" already;
 HAS_DIGIT = re.compile(r"\d")
 HAS_LETTER = re.compile(r"[^\W\d_]")
 NOT_WORD = re.compile(r"[\W_]+")
+# A street line: a word of two letters or more, then the house number at the end ("kanalstr. 12", "hofweg 3 a").
+STREET_LINE = re.compile(r"[^\W\d_]{2,}[^\d]*\d+\s*[^\W\d_]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -57,23 +59,25 @@ class AddressKey:
 def address_key(text: str) -> AddressKey | None:
     """An address folded for comparison: case, whitespace, punctuation and "Straße"/"Str." do not matter.
 
-    The street line is the last part (lines, or parts between commas) before the postcode that has both
-    letters and a number; an address without a house number, or an empty one, has no key and matches
-    nothing."""
+    The street line is the last part (lines, or parts between commas) before the postcode that names a street
+    and ends with its house number ("Kanalstr. 12", "Am Ufer 3 a"), so a floor or flat beside it ("3. OG",
+    "2. Etage links") is not taken for it; without such a part, the last one with both letters and a number.
+    An address without a house number, or an empty one, has no key and matches nothing."""
     text = STREET.sub("str", text.casefold())
     postcode = ""
-    street = ""
+    street = fallback = ""
     for part in re.split(r"[\n\r,;]+", text):
         found = POSTCODE.search(part)
         if found:
             postcode = found.group(1)
-            before = part[: found.start()]
-            if HAS_DIGIT.search(before) and HAS_LETTER.search(before):
-                street = before
-            break
+            part = part[: found.start()]
         if HAS_DIGIT.search(part) and HAS_LETTER.search(part):
-            street = part
-    street = NOT_WORD.sub("", street)
+            fallback = part
+            if STREET_LINE.search(part):
+                street = part
+        if found:
+            break
+    street = NOT_WORD.sub("", street or fallback)
     return AddressKey(street=street, postcode=postcode) if street else None
 
 
@@ -156,14 +160,20 @@ def conflicts_refresh(
     organisations: Iterable[int] = (),
     ballots: Iterable[int] = (),
     meetings: Iterable[int] = (),
+    new_agenda_items: Iterable[int] = (),
     today: datetime.date | None = None,
 ) -> None:
     """Recompute the conflict flags of the open items about applications that a change of these objects can
     touch (ids): a committee's memberships, an application, a person (as member or applicant: affiliations
-    and address), an organisation (its address), a ballot or a meeting (its items, deadline or date)."""
+    and address), an organisation (its address), a ballot or a meeting (its items, deadline or date).
+
+    ``new_agenda_items`` were just put on an agenda: their flags are found once even when the meeting has
+    begun (and is not yet held), for the meeting's day; later changes leave them as they are, like every flag
+    of a meeting that has begun."""
     from fonds.models import Application
 
     today = today or timezone.localdate()
+    new_agenda_items = list(new_agenda_items)
     committee_ids, application_ids = set(committees), set(applications)
     persons, organisations = list(persons), list(organisations)
     if persons or organisations:
@@ -175,7 +185,7 @@ def conflicts_refresh(
     if persons:
         committee_ids |= set(Membership.objects.filter(person_id__in=persons).values_list("committee_id", flat=True))
     ballots, meetings = list(ballots), list(meetings)
-    if not (committee_ids or application_ids or ballots or meetings):
+    if not (committee_ids or application_ids or ballots or meetings or new_agenda_items):
         return
     about_applications = Q(content_type=_application_type(), object_id__isnull=False)
     ballot_items = list(
@@ -187,10 +197,11 @@ def conflicts_refresh(
     )
     agenda_items = list(
         AgendaItem.objects.filter(
-            Q(meeting_id__in=meetings) | Q(meeting__committee_id__in=committee_ids) | Q(object_id__in=application_ids),
+            (Q(meeting_id__in=meetings) | Q(meeting__committee_id__in=committee_ids) | Q(object_id__in=application_ids))
+            & Q(meeting__starts_at__gt=timezone.now())
+            | Q(pk__in=new_agenda_items),
             about_applications,
             meeting__status__in=OPEN_MEETINGS,
-            meeting__starts_at__gt=timezone.now(),
         ).select_related("meeting")
     )
     if ballot_items or agenda_items:
@@ -215,7 +226,7 @@ class _Slot:
 
 
 def _slot_of_ballot(ballot: Ballot, today: datetime.date) -> _Slot:
-    deadline = timezone.localdate(ballot.deadline)
+    deadline = timezone.localdate(ballot.deadline - datetime.timedelta(microseconds=1))  # midnight: the day before
     first = min(today, deadline)  # an open ballot past its deadline keeps its flags until it is closed
     return _Slot(committee_id=ballot.committee_id, first=first, last=deadline, in_meeting=False)
 

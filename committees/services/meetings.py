@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,12 +53,40 @@ def meeting_create(*, committee: Committee, data: dict[str, object], by: User) -
     return meeting
 
 
+def _minutes_recorded(meeting: Meeting) -> bool:
+    """Is anything recorded for the meeting's day: attendance, or an item's counts or result?"""
+    return (
+        Attendance.objects.filter(meeting=meeting).exists()
+        or meeting.items.filter(Q(yes__isnull=False) | ~Q(result="")).exists()
+    )
+
+
 @transaction.atomic
-def meeting_update(*, meeting: Meeting, data: dict[str, object], by: User) -> Meeting:
-    """Change date, duration or place. An invited meeting's calendar entry gets a new revision."""
+def meeting_update(
+    *, meeting: Meeting, data: dict[str, object], by: User, now: datetime.datetime | None = None
+) -> Meeting:
+    """Change date, duration or place. An invited meeting's calendar entry gets a new revision. Once attendance
+    or a decision is recorded, the meeting stays on its day and in the past: both count the members whose term
+    runs on that day, and a decision needs a meeting that has begun."""
+    now = now or timezone.now()
     meeting = _locked(meeting)
     _check_open(meeting)
     changed = [name for name in MEETING_FIELDS if name in data and getattr(meeting, name) != data[name]]
+    if "starts_at" in changed and _minutes_recorded(meeting):
+        moved = data["starts_at"]
+        if (
+            not isinstance(moved, datetime.datetime)
+            or timezone.localdate(moved) != timezone.localdate(meeting.starts_at)
+            or moved > now
+        ):
+            raise ValidationError(
+                {
+                    "starts_at": _(
+                        "Attendance and decisions of this meeting are recorded for its day; it can no longer move "
+                        "to another day or into the future."
+                    )
+                }
+            )
     for name in changed:
         setattr(meeting, name, data[name])
     meeting.full_clean()
@@ -332,9 +360,21 @@ def agenda_item_move(*, item: AgendaItem, up: bool, by: User) -> None:
 
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
+    """Remove an item from the agenda of a meeting not yet held. An item with a recorded decision stays (a
+    meeting that has begun may still be "planned" or "invited"): its counts are cleared first, which a decision
+    an application has taken over refuses (``_check_taken_over``)."""
     meeting = _locked(item.meeting)
     if meeting.status not in {Meeting.Status.PLANNED, Meeting.Status.INVITED}:
         raise ValidationError(_("Items of a held meeting stay in its minutes."), "held")
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk, meeting=meeting)
+    if item.result or item.yes is not None:
+        raise ValidationError(
+            _(
+                "An item with a recorded decision stays in the minutes. Clear its counts first; a decision an "
+                "application has taken over stays for good."
+            ),
+            "decided",
+        )
     with acting_as(by):
         item.delete()
         for position, later in enumerate(meeting.items.order_by("position"), start=1):

@@ -47,9 +47,16 @@ def _percent(value: Decimal) -> str:
 
 def composition_warning(composition: Composition) -> str:
     """What a committee that breaks its composition rule must be told, with the numbers; "" when it meets the
-    rule (or has no voting members to count)."""
-    if not composition.voting_members or composition.meets_rule:
+    rule. A committee without voting members today meets none (``Composition.meets_rule``): it can decide
+    nothing, and says so like its tag does."""
+    if composition.meets_rule:
         return ""
+    if not composition.voting_members:
+        if not composition.required_share:
+            return _("The committee has no voting members today.")
+        return _("The committee has no voting members today; %(required)s %% of them must be residents.") % {
+            "required": _percent(composition.required_share)
+        }
     return _(
         "The share of residents is now %(share)s %% (%(residents)s of %(voting)s voting members); "
         "%(required)s %% are needed."

@@ -318,6 +318,7 @@ def application_put_forward(
     """Put the application before its deciding committee, on a meeting's agenda or an online ballot, or
     (up to the fund's office limit, or for a fund without committee) before the office."""
     from committees.models import AgendaItem, Ballot, BallotItem, Meeting
+    from committees.services.conflicts import conflicts_refresh
 
     now = now or timezone.now()
     application = lock_application(application)
@@ -327,6 +328,7 @@ def application_put_forward(
         "amount": euro(application.requested),
         "total": euro(application.total_costs),
     }
+    new_agenda_items: list[int] = []
     if ballot is not None or meeting is not None:
         target = ballot or meeting
         if fund.committee_id is None or target.committee_id != fund.committee_id:  # type: ignore[attr-defined]
@@ -342,9 +344,10 @@ def application_put_forward(
             if meeting.status not in {Meeting.Status.PLANNED, Meeting.Status.INVITED}:  # type: ignore[attr-defined]
                 raise ValidationError(_("This meeting has already taken place."), code="meeting_held")
             position = (meeting.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1  # type: ignore[attr-defined]
-            AgendaItem.objects.create(
+            item = AgendaItem.objects.create(
                 meeting=meeting, position=position, title=application.title, description=summary, subject=application
             )
+            new_agenda_items.append(item.pk)
     elif not office_decides(application):
         raise ValidationError(
             _("Above %(limit)s € the committee decides: put the application on a meeting or a ballot.")
@@ -352,7 +355,8 @@ def application_put_forward(
             code="committee_decides",
         )
     moved = move(application, "put_forward", by=by, now=now)
-    _refresh_conflicts(application)
+    # A meeting that has begun gets the new item's flags too (committees.services.conflicts).
+    conflicts_refresh(applications=[application.pk], new_agenda_items=new_agenda_items)
     return moved
 
 

@@ -236,3 +236,44 @@ def test_a_member_cannot_be_their_own_deputy(jurors: list[Membership]) -> None:
     member.deputy_of = member
     with pytest.raises(IntegrityError), transaction.atomic():
         member.save()
+
+
+def test_the_data_page_shows_how_a_member_voted_only_once_the_ballot_is_closed(
+    client: object, area: object, jury: Committee, jurors: list[Membership], role_users: dict
+) -> None:
+    """The office follows who has voted, never how; while a named ballot is open, the person's data page (open
+    to Planung too) showed each vote as it came in, and could change with every change of mind."""
+    import json
+
+    ballot = open_ballot(jury, items=1)
+    item = ballot.items.get()
+    vote(jurors[0], item, "nein")
+    client.force_login(role_users["planung"])  # type: ignore[attr-defined]
+    url = f"/gebiet/{area.slug}/personen/{jurors[0].person_id}/daten/?format=json"  # type: ignore[attr-defined]
+    data = json.loads(client.get(url).content)  # type: ignore[attr-defined]
+    assert not data["votes"]
+    assert [row["kind"] for row in data["ballot_participations"]] == ["abgestimmt"]  # taking part is shown
+    ballot_close(ballot=ballot, by=None, now=ballot.deadline)
+    data = json.loads(client.get(url).content)  # type: ignore[attr-defined]
+    assert [row["choice"] for row in data["votes"]] == ["Nein"]
+
+
+def test_an_advisory_member_cannot_recuse_themselves_from_the_pool(
+    client: object, area: object, jury: Committee, jurors: list[Membership]
+) -> None:
+    """Only voting members vote, so only they can be recused: an advisory member's posted "recuse" stored a
+    recusal, which took one from the pool a majority of all members is counted from."""
+    from actors.models import Person
+
+    person = Person.objects.create(quartier=jury.quartier, first_name="Bera", last_name="Tend")
+    advisory = Membership.objects.create(
+        committee=jury, person=person, member_type="verwaltung", voting=False, user=UserFactory(username="bera")
+    )
+    ballot = open_ballot(jury, items=1)
+    item = ballot.items.get()
+    client.force_login(advisory.user)  # type: ignore[attr-defined]
+    response = client.post(f"/abstimmungen/{ballot.pk}/punkte/{item.pk}/", {"action": "recuse"}, follow=True)  # type: ignore[attr-defined]
+    assert "Beratende Mitglieder stimmen nicht ab." in response.content.decode()
+    with pytest.raises(PermissionDenied):
+        conflict_declare(item=item, membership=advisory, by=advisory.user, now=NOW)
+    assert not Participation.objects.exists() and not ConflictFlag.objects.exists()

@@ -150,3 +150,31 @@ def test_the_page_and_the_list_show_a_broken_rule_until_it_is_fixed_also_when_a_
     Membership.objects.create(committee=council, person=person, member_type="bewohner")
     assert "message--warning" not in client.get(page).content.decode()
     assert warning("50", 8, 16, "51") not in client.get(listing).content.decode()
+
+
+@pytest.mark.parametrize("change", ["end", "voting"])
+def test_a_committee_left_without_voting_members_warns_like_its_tag_says(
+    gwa: Client, area: Quartier, change: str
+) -> None:
+    """The last voting member's term ends, or they become advisory: the committee can decide nothing and meets
+    no share of residents. The tag said "does not meet the rule" while the save was a plain success and the
+    list's warnings left it out."""
+    jury = Committee.objects.create(quartier=area, name="Jury", kind="jury", resident_share=100)
+    person = Person.objects.create(quartier=area, first_name="Letzte", last_name="Jurorin", is_resident=True)
+    member = Membership.objects.create(committee=jury, person=person, member_type="bewohner")
+    if change == "end":
+        response = edit(gwa, member, end=(timezone.localdate() - DAY).isoformat())
+    else:
+        response = edit(gwa, member, voting=None)
+    expected = "Das Gremium hat heute keine stimmberechtigten Mitglieder; nötig sind 100 % Bewohner*innen unter ihnen."
+    assert notices(response) == [(constants.WARNING, f"{SAVED} {expected}")]
+    listed = gwa.get(f"/gebiet/{area.slug}/gremien/").content.decode()
+    assert expected in listed and "erfüllt die Regel nicht" in listed
+
+
+def test_an_empty_committee_without_a_resident_rule_still_says_it_has_no_voting_members(
+    gwa: Client, area: Quartier
+) -> None:
+    Committee.objects.create(quartier=area, name="Lenkungsgruppe", kind="lenkung", resident_share=0)
+    listed = gwa.get(f"/gebiet/{area.slug}/gremien/").content.decode()
+    assert "Das Gremium hat heute keine stimmberechtigten Mitglieder." in listed

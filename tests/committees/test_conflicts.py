@@ -38,6 +38,7 @@ from fonds.models import Application, Fund
 from fonds.services.applications import application_put_forward, application_update
 from quartier.models import Quartier, User
 from tests.committees.fixtures import NOW
+from tests.factories import UserFactory
 from tests.fonds.fixtures import make_application
 from tests.fonds.test_lifecycle import eligible
 
@@ -431,6 +432,25 @@ def test_a_deputy_who_may_stand_in_is_flagged_in_a_meeting(
     assert flagged_members(agenda_item=item) == [deputy.pk]
 
 
+def test_an_application_put_on_a_meeting_that_has_begun_is_flagged_all_the_same(
+    gwa: Client, area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership]
+) -> None:
+    """A meeting that has begun (not yet marked held) still takes applications. Flags were computed only for
+    meetings still to come, so the applicant juror voted on their own application and no recusal was asked."""
+    meeting = Meeting.objects.create(committee=aktionsfonds.committee, starts_at=timezone.now() - HOUR, place="Büro")
+    begin(meeting, jurors[:6])
+    application = eligible(make_application(aktionsfonds, person=jurors[0].person), staff)
+    application_put_forward(application=application, meeting=meeting, by=staff["gwa"])
+    item = meeting.items.get()
+    assert flags(agenda_item=item) == [(jurors[0].pk, FLAGGED, "Sie sind die antragstellende Person.")]
+    url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/tagesordnung/{item.pk}/"
+    counts = {f"item-{item.pk}-yes": "5", f"item-{item.pk}-no": "1", f"item-{item.pk}-abstain": "0"}
+    html = gwa.post(url, counts, headers={"HX-Request": "true"}).content.decode()
+    assert "Halten Sie zuerst fest, ob Juror Nummer 1 befangen war" in html
+    item.refresh_from_db()
+    assert item.result == ""
+
+
 def test_the_office_records_recusals_and_the_tally_takes_them_from_the_rows(
     gwa: Client, area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership]
 ) -> None:
@@ -609,3 +629,53 @@ def test_confirming_a_flag_keeps_its_reason(aktionsfonds: Fund, staff: dict, jur
         (jurors[0].pk, CONFIRMED, "Sie sind die antragstellende Person."),
         (jurors[1].pk, CONFIRMED, "Vom Mitglied erklärt."),
     ]
+
+
+def test_a_flagged_member_whose_term_ended_neither_shrinks_the_pool_nor_holds_up_the_close(
+    monkeypatch: pytest.MonkeyPatch, area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership]
+) -> None:
+    """A member flagged on an item whose term ends before the close can no longer answer: their recusal at the
+    close took one from the pool of the members who count (eight; 5 needed, not 4), and before the deadline
+    their open flag kept the ballot from closing although everyone who may vote had voted."""
+    today = timezone.localdate()
+    leaving = Membership.objects.create(
+        committee=aktionsfonds.committee, member_type="bewohner", end=today,
+        person=Person.objects.create(quartier=area, first_name="Geht", last_name="Bald", is_resident=True),
+    )  # fmt: skip
+    staying = Membership.objects.create(
+        committee=aktionsfonds.committee, member_type="bewohner",
+        person=Person.objects.create(quartier=area, first_name="Bleibt", last_name="Da", is_resident=True),
+        user=UserFactory(username="bleibt"),
+    )  # fmt: skip
+    item = on_ballot(make_application(aktionsfonds, person=leaving.person), staff, open_=False)
+    ballot = Ballot.objects.get(pk=item.ballot_id)
+    ballot.deadline = timezone.now() + datetime.timedelta(days=5)
+    ballot.save()
+    ballot_open(ballot=ballot, by=staff["gwa"])
+    assert flagged_members(item=item) == [leaving.pk]
+    later = timezone.now() + datetime.timedelta(days=2)  # the leaving member's term has ended
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    for member in [*jurors, staying]:
+        vote_cast(item=item, membership=member, choice="ja" if member in jurors[:4] else "nein", by=member.user)
+    ballot_close(ballot=ballot, by=None)  # early: everyone who may vote has voted
+    item.refresh_from_db()
+    assert (item.yes, item.no, item.result) == (4, 4, Result.REJECTED)
+    assert item.result_reason == "abgelehnt: 4 Ja, nötig sind 5 von 8 Mitgliedern"
+
+
+@pytest.mark.parametrize(
+    ("member", "applicant"),
+    [
+        ("Kanalstraße 12, 3. OG, 10999 Berlin", "Kanalstr. 12, 10999 Berlin"),
+        ("Kanalstraße 12\n2. Etage links\n10999 Berlin", "Kanalstraße 12\n10999 Berlin"),
+        ("Wohnung 5\nKanalstraße 12\n10999 Berlin", "Kanalstraße 12, 10999 Berlin"),
+    ],
+)
+def test_a_floor_or_flat_beside_the_street_does_not_hide_the_same_address(member: str, applicant: str) -> None:
+    """The street line was the last part with letters and a number: "3. OG" after it became the street, so
+    a member in the applicant's house was not flagged (and two houses with a "3. OG" matched)."""
+    from committees.services.conflicts import address_key, same_address
+
+    assert same_address(address_key(member), address_key(applicant))
+    assert address_key(member).street == "kanalstr12"  # type: ignore[union-attr]
+    assert not same_address(address_key("Hofweg 5, 3. OG, 10999 Berlin"), address_key(member))

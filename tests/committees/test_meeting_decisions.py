@@ -354,3 +354,149 @@ def test_the_migration_keeps_the_basis_of_ballots_closed_before_it(jury: Committ
         apps, None
     )
     assert BallotItem.objects.get().result_reason == "angenommen: 5 Ja, nötig sind 4 von 7 Mitgliedern"
+
+
+def test_an_item_whose_decision_an_application_took_over_cannot_be_removed(
+    gwa: Client, area: Quartier, aktionsfonds: Fund, applicant: Person, staff: dict, jurors: list[Membership]
+) -> None:
+    """A meeting that has begun but is not yet marked held still lets the office remove agenda items: the
+    decision the application took over went with it, and the minutes no longer showed why it was approved."""
+    application, meeting = application_on_meeting(aktionsfonds, applicant, staff)
+    assert meeting.status == Meeting.Status.PLANNED
+    for member in jurors[:5]:
+        Attendance.objects.create(meeting=meeting, membership=member, status=PRESENT)
+    item = meeting.items.get()
+    post_minutes(gwa, area, item, yes="4", no="1", abstain="0")
+    application.refresh_from_db()
+    assert application.status == Status.APPROVED
+    url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/tagesordnung/{item.pk}/entfernen/"
+    html = gwa.post(url, {"confirm": "yes"}, headers={"HX-Request": "true"}).content.decode()
+    assert "Ein Punkt mit einem festgehaltenen Beschluss bleibt im Protokoll" in html
+    item.refresh_from_db()
+    assert (item.yes, item.result) == (4, Result.ADOPTED)
+
+
+def test_an_item_with_a_recorded_decision_is_removed_only_after_its_counts_are_cleared(
+    gwa: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
+) -> None:
+    from committees.services.meetings import agenda_item_delete
+
+    meeting = held_meeting(jury, jurors[:5], items=2)
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.INVITED)
+    first, second = meeting.items.order_by("position")
+    post_minutes(gwa, area, first, yes="4", no="1", abstain="0")
+    with pytest.raises(ValidationError, match="festgehaltenen Beschluss"):
+        agenda_item_delete(item=first, by=role_users["gwa"])
+    agenda_item_delete(item=second, by=role_users["gwa"])  # nothing recorded: it may go
+    post_minutes(gwa, area, first)  # the counts cleared, no decision left
+    agenda_item_delete(item=first, by=role_users["gwa"])
+    assert not meeting.items.exists()
+
+
+def test_the_day_of_a_meeting_with_recorded_minutes_cannot_move(
+    gwa: Client, area: Quartier, aktionsfonds: Fund, applicant: Person, staff: dict, jurors: list[Membership]
+) -> None:
+    """Attendance and decisions count the members whose term runs on the meeting's day: moving the day
+    afterwards (or into the future, before the meeting "began") would leave them computed for another one."""
+    from committees.services.meetings import meeting_update
+
+    _application, meeting = application_on_meeting(aktionsfonds, applicant, staff)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    noon = datetime.datetime.combine(yesterday, datetime.time(12), tzinfo=timezone.get_current_timezone())
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=noon)
+    meeting.refresh_from_db()
+    for member in jurors[:5]:
+        Attendance.objects.create(meeting=meeting, membership=member, status=PRESENT)
+    post_minutes(gwa, area, meeting.items.get(), yes="4", no="1", abstain="0")
+    url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/bearbeiten/"
+    for moved in (noon + datetime.timedelta(days=3), noon - datetime.timedelta(days=40)):
+        data = {"starts_at": timezone.localtime(moved).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": "120",
+                "place": "Büro"}  # fmt: skip
+        response = gwa.post(url, data)
+        assert response.status_code == 200, moved
+        assert "Anwesenheit und Beschlüsse dieser Sitzung sind für ihren Tag festgehalten" in response.content.decode()
+    with pytest.raises(ValidationError):  # past midnight: another day
+        meeting_update(meeting=meeting, data={"starts_at": noon + HOUR * 13}, by=staff["gwa"])
+    assert Meeting.objects.get(pk=meeting.pk).starts_at == noon
+    earlier = noon - datetime.timedelta(minutes=30)  # the same day, still begun: a correction
+    meeting_update(meeting=meeting, data={"starts_at": earlier, "place": "Nachbarschaftshaus"}, by=staff["gwa"])
+    stored = Meeting.objects.get(pk=meeting.pk)
+    assert (stored.starts_at, stored.place) == (earlier, "Nachbarschaftshaus")
+
+
+def test_an_attendance_change_cannot_turn_a_decision_an_application_took_over(
+    gwa: Client, area: Quartier, aktionsfonds: Fund, applicant: Person, staff: dict, jurors: list[Membership]
+) -> None:
+    application, meeting = application_on_meeting(aktionsfonds, applicant, staff)
+    for member in jurors[:4]:
+        Attendance.objects.create(meeting=meeting, membership=member, status=PRESENT)
+    item = meeting.items.get()
+    post_minutes(gwa, area, item, yes="3", no="0", abstain="0")
+    application.refresh_from_db()
+    assert application.status == Status.REJECTED  # 3 of 7, 4 needed
+    url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/anwesenheit/"
+    # Three present would be no quorum: the result would turn after the application took it over.
+    html = gwa.post(url, {f"anwesenheit-{jurors[3].pk}": "entschuldigt"}, headers={"HX-Request": "true"})
+    assert "Der Antrag hat diesen Beschluss schon übernommen" in html.content.decode()
+    assert Attendance.objects.get(meeting=meeting, membership=jurors[3]).status == PRESENT
+    item.refresh_from_db()
+    application.refresh_from_db()
+    assert (item.result, application.status) == (Result.REJECTED, Status.REJECTED)
+
+
+def test_the_rules_of_a_committee_cannot_change_while_one_of_its_ballots_is_open(
+    gwa: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
+) -> None:
+    """Seeing who has voted, the office could switch "majority of all members" to "of the votes cast" before
+    the close and turn the result; the rules a ballot is decided by are the ones it was opened under."""
+    from committees.models import Ballot
+    from committees.services.ballots import ballot_close, ballot_open, vote_cast
+    from committees.services.committees import committee_update
+    from tests.committees.fixtures import NOW, make_ballot
+
+    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=role_users["gwa"], now=NOW)
+    item = ballot.items.get()
+    for juror, choice in zip(jurors[:4], ["ja", "ja", "ja", "nein"], strict=True):
+        vote_cast(item=item, membership=juror, choice=choice, by=juror.user, now=NOW)
+    url = f"/gebiet/{area.slug}/gremien/{jury.pk}/bearbeiten/"
+    data = {"name": jury.name, "kind": jury.kind, "majority_rule": "cast", "quorum_members": "4",
+            "resident_share": "100", "term_years": "2"}  # fmt: skip
+    response = gwa.post(url, data)
+    assert response.status_code == 200
+    assert "Solange eine Abstimmung dieses Gremiums läuft, bleiben seine Regeln" in response.content.decode()
+    with pytest.raises(ValidationError):
+        committee_update(committee=jury, data={"quorum_members": 2}, by=role_users["gwa"])
+    jury.refresh_from_db()
+    assert (jury.majority_rule, jury.quorum_members) == ("members", 4)
+    assert gwa.post(url, {**data, "majority_rule": "members", "name": "Jury"}).status_code == 302  # the rest may
+    ballot_close(ballot=ballot, by=None, now=ballot.deadline)
+    item.refresh_from_db()
+    assert item.result == Result.REJECTED  # 3 yes, 4 of 7 needed
+    assert Ballot.objects.get(pk=ballot.pk).status == Ballot.Status.CLOSED
+    assert gwa.post(url, data).status_code == 302  # closed: the rules may change again
+
+
+def test_without_any_voting_member_taking_part_nothing_is_decided_even_without_a_quorum_rule(
+    gwa: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    """A committee with no quorum rule: nobody came, the office typed 0, 0, 0 and the item was "abgelehnt"
+    (an application on it rejected) while the page said the meeting had no quorum; a ballot nobody voted in
+    closed as rejected too."""
+    from committees.services.ballots import ballot_close, ballot_open
+    from tests.committees.fixtures import NOW, make_ballot
+
+    beirat = Committee.objects.create(quartier=area, name="Stadtteilbeirat", kind="beirat", majority_rule="cast")
+    for n in range(3):
+        person = Person.objects.create(quartier=area, last_name=f"Beirat {n}")
+        Membership.objects.create(committee=beirat, person=person, member_type="bewohner")
+    meeting = held_meeting(beirat, [])  # everyone excused
+    item = meeting.items.get()
+    page = gwa.get(f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/").content.decode()
+    assert "Nicht beschlussfähig" in page
+    html = post_minutes(gwa, area, item, yes="0", no="0", abstain="0")
+    item.refresh_from_db()
+    assert item.result == Result.NO_QUORUM
+    assert "nicht beschlussfähig: 0 stimmberechtigte Mitglieder anwesend, nötig sind 1" in html
+    ballot = ballot_open(ballot=make_ballot(beirat, items=1), by=role_users["gwa"], now=NOW)
+    ballot_close(ballot=ballot, by=None, now=ballot.deadline)
+    assert ballot.items.get().result == Result.NO_QUORUM

@@ -285,3 +285,58 @@ def test_query_count_does_not_grow_with_items_attendance_and_ballots(
     queries = assert_constant_queries(lambda: minutes_of(meeting_of_area(area, held.pk)), grow)
     # the meeting, voting members, attendance, previous meeting, agenda, recusals, circular resolutions
     assert queries == 7
+
+
+def test_the_minutes_name_as_recused_only_the_members_the_result_counted_as_recused(
+    client: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
+) -> None:
+    """A member recorded as recused who is then recorded as absent holds no vote: the result no longer counts
+    them, and the page does not name them. The PDF named them all the same, beside "Befangenheiten 0"."""
+    from committees.services.meetings import agenda_item_update, agenda_recusal_record, attendance_record
+
+    gwa = role_users["gwa"]
+    meeting = meeting_of(jury, timezone.now() - DAY)
+    item = meeting.items.create(position=1, title="Bank am Ufer")
+    attend(meeting, jurors[:6], PRESENT)
+    agenda_recusal_record(item=item, membership=jurors[5], recused=True, by=gwa)
+    agenda_item_update(item=item, data={"yes": 4, "no": 1, "abstain": 0}, by=gwa)
+    attendance_record(meeting=meeting, statuses={jurors[5].pk: EXCUSED}, by=gwa)
+    item.refresh_from_db()
+    assert (item.recusals, item.result) == (0, Result.ADOPTED)
+    client.force_login(gwa)
+    page = client.get(f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/").content.decode()
+    assert "Befangen und nicht abgestimmt" not in page
+    text = pdf_text(client.get(url(area, meeting)).content)
+    assert "Befangen und nicht abgestimmt: Juror Nummer 6" not in text
+
+
+def test_the_minutes_name_as_voting_the_members_the_result_counted(
+    jury: Committee, jurors: list[Membership], area: Quartier, role_users: dict[str, User]
+) -> None:
+    """The minutes chose the deputy standing in by name, the result by the first made (``rules.vote_holders``), and
+    let a deputy stand in for a member whose term had ended, whom the result did not count."""
+    from committees.services.meetings import meeting_votes
+
+    meeting = meeting_of(jury, NOW - 2 * DAY)
+    day = timezone.localdate(meeting.starts_at)
+
+    def deputy(first: str, last: str, of: Membership) -> Membership:
+        person = Person.objects.create(quartier=area, first_name=first, last_name=last)
+        return Membership.objects.create(
+            committee=jury, person=person, member_type="bewohner", voting=False, deputy_of=of
+        )
+
+    zora = deputy("Zora", "Zuerst", jurors[0])  # made first: she stands in
+    aaron = deputy("Aaron", "Alpha", jurors[0])  # first by name
+    Membership.objects.filter(pk=jurors[1].pk).update(end=day - DAY)  # this member's term has ended
+    ben = deputy("Ben", "Bleibt", jurors[1])
+    attend(meeting, [zora, aaron, ben, *jurors[2:5]], PRESENT)
+    attend(meeting, [jurors[0]], EXCUSED)
+    holders = meeting_votes(meeting).holders
+    assert holders == {zora.pk, *(member.pk for member in jurors[2:5])}
+    minutes = minutes_of(meeting_of_area(area, meeting.pk))
+    assert [(a.name, a.stands_in_for) for a in minutes.present_voting] == [
+        ("Juror Nummer 3", ""), ("Juror Nummer 4", ""), ("Juror Nummer 5", ""), ("Zora Zuerst", "Juror Nummer 1"),
+    ]  # fmt: skip
+    assert [a.name for a in minutes.present_advisory] == ["Aaron Alpha", "Ben Bleibt"]
+    assert minutes.eligible == 6 and len(minutes.present_voting) == len(holders)

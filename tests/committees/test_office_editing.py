@@ -20,6 +20,8 @@ from tests.committees.fixtures import NOW, make_ballot
 from tests.factories import UserFactory
 
 HOUR = datetime.timedelta(hours=1)
+DEPUTY_VOTES = "Eine Stellvertretung stimmt nicht aus eigenem Recht ab"
+STANDS_IN_FOR_VOTING = "Eine Stellvertretung vertritt ein stimmberechtigtes Mitglied."
 
 
 def local(moment: datetime.datetime) -> str:
@@ -464,6 +466,41 @@ def test_a_deputy_standing_in_counts_towards_the_quorum_and_the_votes(
     gwa.post(f"{url}tagesordnung/{item.pk}/", data, headers={"HX-Request": "true"})
     item.refresh_from_db()
     assert (item.yes, item.result) == (4, "angenommen")
+
+
+def test_a_deputy_never_votes_in_their_own_right(
+    gwa: Client, area: Quartier, role_users: dict[str, User], jury: Committee, jurors: list[Membership]
+) -> None:
+    """The member form ticks "voting" by default: a deputy saved so would vote beside the member they stand in
+    for, online and in a meeting, and raise the number a majority of all members needs."""
+    from django.core.exceptions import ValidationError
+
+    from committees.services.committees import membership_create, membership_update
+
+    person = Person.objects.create(quartier=area, first_name="Vera", last_name="Vertretung", is_resident=True)
+    url = f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/neu/"
+    data = {"person": person.pk, "member_type": "bewohner", "voting": "on", "deputy_of": jurors[0].pk}
+    response = gwa.post(url, data)
+    assert response.status_code == 200 and DEPUTY_VOTES in page_text(response)
+    assert not Membership.objects.filter(person=person).exists()
+    with pytest.raises(ValidationError, match="Stellvertretung"):
+        membership_create(committee=jury, data={**data, "person": person, "deputy_of": jurors[0], "voting": True},
+                          by=role_users["gwa"])  # fmt: skip
+    assert gwa.post(url, {**data, "voting": ""}).status_code == 302
+    deputy = Membership.objects.get(person=person)
+    assert not deputy.voting and deputy.deputy_of == jurors[0]
+    edit = f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/{deputy.pk}/"
+    response = gwa.post(edit, data)
+    assert response.status_code == 200 and DEPUTY_VOTES in page_text(response)
+    with pytest.raises(ValidationError, match="Stellvertretung"):
+        membership_update(membership=deputy, data={"voting": True}, by=role_users["gwa"])
+    deputy.refresh_from_db()
+    assert not deputy.voting
+    # Nor does a deputy stand in for someone without a vote (a deputy, an advisory member): they never would.
+    other = Person.objects.create(quartier=area, first_name="Otto", last_name="Zweitvertretung", is_resident=True)
+    response = gwa.post(url, {"person": other.pk, "member_type": "bewohner", "deputy_of": deputy.pk})
+    assert response.status_code == 200 and STANDS_IN_FOR_VOTING in page_text(response)
+    assert not Membership.objects.filter(person=other).exists()
 
 
 def test_the_office_makes_a_member_an_account_for_online_voting(

@@ -58,3 +58,12 @@ def test_public_page_query_count_does_not_grow(
             AgendaItem.objects.create(meeting=meeting, position=1, title=f"Punkt {number}", result="vertagt")
 
     assert_constant_queries(lambda: client.get(f"/oeffentlich/{area.slug}/gremien/"), grow)  # type: ignore[operator]
+
+
+def test_a_meeting_only_invited_to_is_not_listed_as_held(client: Client, area: Quartier, jury: Committee) -> None:
+    days = datetime.timedelta(days=9)
+    Meeting.objects.create(committee=jury, starts_at=timezone.now() + days, status="eingeladen")
+    Meeting.objects.create(committee=jury, starts_at=timezone.now() - days, status="durchgefuehrt")
+    response = client.get(f"/oeffentlich/{area.slug}/gremien/")
+    held = [meeting.status for meeting in response.context["meetings"]]
+    assert held == ["durchgefuehrt"]
