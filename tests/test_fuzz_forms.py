@@ -419,6 +419,13 @@ def _another_person(area: Quartier, values: Values) -> None:
     Person.objects.create(quartier=area, first_name="Jonas", last_name="Keller")
 
 
+def _member_with_an_address(area: Quartier, values: Values) -> None:
+    """The sample person is a juror with an account: with an address recorded, a change of it is told to both."""
+    from actors.models import Person
+
+    Person.objects.filter(pk=values["person_pk"]).update(email="ayse.demir@example.org")
+
+
 def _member_without_account(area: Quartier, values: Values) -> None:
     from actors.models import Person
     from committees.models import Membership
@@ -610,6 +617,7 @@ TARGETS: list[Target] = [
     T("organisation_edit"),
     T("person_new", creates="actors.Person"),
     T("person_edit"),
+    T("person_edit", prepare=_member_with_an_address, variant="member"),
     T("person_erase"),
     T("network_new", creates="actors.Network"),
     T("network_edit"),

@@ -1,4 +1,5 @@
-"""Writes for persons: create and change them with their affiliations, and erase them (GDPR)."""
+"""Writes for persons: create and change them with their affiliations (a committee member hears of a change of
+their e-mail address at both addresses), and erase them (GDPR)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from auditlog.context import disable_auditlog
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from actors.models import Affiliation, Organisation, Person
 from quartier.audit import acting_as, audit_transition
+from quartier.mail import AUTOMATIC, mail_subject, send_after_commit
 from quartier.models import Quartier, User
 from quartier.personal_data import ErasureLine, Subject, erase, erasure_plan, refusals
 
@@ -124,6 +129,7 @@ def person_update(
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.erased_at is not None:
         raise ValidationError(_("This person's data was erased; the record cannot be changed."), code="erased")
+    old_email = locked.email
     for field in PERSON_FIELDS:
         if field in data:
             setattr(person, field, data[field])
@@ -134,7 +140,33 @@ def person_update(
     if affiliations is not None:
         _set_affiliations(person, affiliations)
     _refresh_conflicts(person)
+    person_email_change_tell(person=person, old=old_email)
     return person
+
+
+def person_email_change_tell(*, person: Person, old: str) -> None:
+    """Tell a committee member that their e-mail address was changed, at the old address and the new one, each in
+    a mail of its own once the transaction is committed (nothing for a change that is rolled back).
+
+    The invitation to vote online goes to the address recorded here (``committees.services.members``): an
+    address changed behind the person's back would take their vote with it, so the person must notice. Told for
+    every person who is or was a member of a committee (a past member may be added again and invited): called by
+    every write that changes a person's address (:func:`person_update`, the applicant's step of the public form).
+    Neither mail names the other address. A change of case only is no change."""
+    new = person.email.strip()
+    old = old.strip()
+    if old.lower() == new.lower() or not person.committee_memberships.exists():
+        return
+    area = Quartier.objects.get(pk=person.quartier_id)
+    context = {"person": person, "area": area, "today": timezone.localdate()}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Your email address at the neighbourhood office %(area)s was changed") % {"area": area.name}
+        body = render_to_string("actors/email/address_changed.txt", context)
+    send_after_commit(
+        EmailMessage(subject=mail_subject(subject), body=body, to=[address], headers=AUTOMATIC)
+        for address in (old, new)
+        if address
+    )
 
 
 def _refresh_conflicts(person: Person) -> None:

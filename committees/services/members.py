@@ -1,11 +1,12 @@
 """Committee members' accounts for online voting.
 
-A voting account belongs to the member. The office never picks one: the invitation
-(:func:`member_account_create`) makes an account for the member, or binds the one the same person already
-votes with in another membership, and :func:`membership_account_remove` takes it away. Whether a binding may
-change is decided in one place, :func:`check_account_binding`, which every path calls (these services, the
-membership services, the demo, the voting benchmark); its other direction, that a bound account never
-becomes staff, is :func:`check_staff_account` (``quartier.services.role_grant``, the admin).
+A voting account belongs to the member. The office never picks one, nor the address it is sent to: the
+invitation (:func:`member_account_create`) makes an account for the member at the address recorded in the
+person's data, or binds the one the same person already votes with in another membership, and
+:func:`membership_account_remove` takes it away. Whether a binding may change is decided in one place,
+:func:`check_account_binding`, which every path calls (these services, the membership services, the demo, the
+voting benchmark); its other direction, that a bound account never becomes staff, is
+:func:`check_staff_account` (``quartier.services.role_grant``, the admin).
 
 A binding changes under the committee's row lock, the same lock ``ballot_open`` takes, so a ballot can never
 open between the check and the write. Every change is audited (auditlog on ``Membership``, with the office's
@@ -20,7 +21,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Ballot, Committee, Membership
 from quartier.audit import acting_as
-from quartier.mail import mail_subject
+from quartier.mail import AUTOMATIC, mail_subject, send_after_commit
 from quartier.models import RoleAssignment, User
 
 
@@ -130,22 +131,35 @@ def _bind(*, membership: Membership, user: User | None, by: User | None) -> tupl
 
 
 def _mail_member(*, membership: Membership, account: User, bound: bool, link: str = "") -> None:
-    """Tell the member, at the account's address and the person's (if different), after commit."""
-    recipients: list[str] = []
-    for address in (account.email, membership.person.email):
-        if address and address.lower() not in {known.lower() for known in recipients}:
-            recipients.append(address)
-    if not recipients:
+    """Tell the member after commit, one mail per address: at the address recorded in the person's data, with the
+    link to set the password if there is one, and at the account's address (if different) without the link. The
+    link goes nowhere else: an account's address may be one the office typed before the invitation took it from
+    the person's data."""
+    person_address = membership.person.email.strip()
+    account_address = account.email.strip()
+    mails = [(person_address, link)] if person_address else []
+    if account_address and account_address.lower() != person_address.lower():
+        mails.append((account_address, ""))
+    if not mails:
         return
     committee = membership.committee
-    context = {"user": account, "person": membership.person, "committee": committee, "bound": bound, "link": link}
     with translation.override(settings.LANGUAGE_CODE):
         if bound:
             subject = _("Your account for the ballots of %(committee)s") % {"committee": committee.name}
         else:
             subject = _("Your account no longer votes in %(committee)s") % {"committee": committee.name}
-        body = render_to_string("committees/email/member_account.txt", context)
-    transaction.on_commit(lambda: send_mail(mail_subject(subject), body, None, recipients))
+        messages = []
+        for address, with_link in mails:
+            context = {
+                "user": account,
+                "person": membership.person,
+                "committee": committee,
+                "bound": bound,
+                "link": with_link,
+            }
+            body = render_to_string("committees/email/member_account.txt", context)
+            messages.append(EmailMessage(subject=mail_subject(subject), body=body, to=[address], headers=AUTOMATIC))
+    send_after_commit(messages)
 
 
 def _password_link(user: User) -> str:
@@ -168,16 +182,39 @@ def _own_account(membership: Membership) -> User | None:
     )
 
 
+def invitation_address(membership: Membership) -> str:
+    """Where the invitation goes: the e-mail address recorded in the member's person data, and nowhere else."""
+    return membership.person.email.strip()
+
+
 @transaction.atomic
-def member_account_create(*, membership: Membership, email: str, by: User | None) -> User:
+def member_account_create(*, membership: Membership, by: User | None) -> User:
     """The invitation: give a member an account for online voting and mail them a link to set their password.
+
+    The link goes to the address recorded in the member's person data (:func:`invitation_address`), never to one
+    the office types: whoever gets the link votes. Without a recorded address, or with one another account holds,
+    nothing is made and the office is told to record the member's own address in the person's data (a change of
+    it is told to the old address as well, ``actors.services.persons``).
 
     When the person already votes with an account in another membership (another committee, an earlier term),
     that account is bound instead: it is the same person's, and nobody gets a second one. The account holds no
     area role: it only sees the member's committees."""
-    email = email.strip()
+    # Under the committee's lock from the start: two invitations at once never both find the member without one.
+    lock_committee(membership.committee_id)
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("person").get(pk=membership.pk)
+    email = invitation_address(membership)
+    name = {"name": str(membership.person)}
     if membership.user_id is not None:
         raise ValidationError(_("This member already has an account."), code="has_account")
+    if not email:
+        raise ValidationError(
+            _(
+                "No email address is recorded for %(name)s. The invitation goes only to the address in the "
+                "person's data. Record the member's address in their person data, then make the account."
+            )
+            % name,
+            code="no_address",
+        )
     own = _own_account(membership)
     if own is not None:
         membership, _previous = _bind(membership=membership, user=own, by=by)
@@ -186,7 +223,11 @@ def member_account_create(*, membership: Membership, email: str, by: User | None
         return own
     if User.objects.annotate(address=Lower("email")).filter(address=email.lower()).exists():
         raise ValidationError(
-            _("An account with this address exists already and belongs to someone else; use another address."),
+            _(
+                "The email address of %(name)s (%(email)s) already belongs to another account. Each account needs "
+                "an address of its own. Record one of the member's own in their person data, then make the account."
+            )
+            % {**name, "email": email},
             code="taken",
         )
     base = email.split("@")[0].lower() or "mitglied"
@@ -198,7 +239,6 @@ def member_account_create(*, membership: Membership, email: str, by: User | None
     user.set_unusable_password()
     user.full_clean()
     # The rule first (an open ballot refuses), under the committee's lock, before the account exists.
-    lock_committee(membership.committee_id)
     check_account_binding(membership=membership, user=user)
     with acting_as(by):
         user.save()

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from committees.models import Committee, Membership
 from committees.rules import Composition
 from committees.selectors import committee_detail, committees_of_area, staff_calendar_link_since
 from committees.services.committees import committee_create, committee_update, membership_create, membership_update
+from committees.services.members import invitation_address
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.models import Quartier
@@ -240,7 +240,8 @@ def _membership_form(
         title = _("Edit the membership of %(name)s") % {"name": membership.person}
         account = {
             "url": reverse("membership_account", args=[area.slug, committee.pk, membership.pk]),
-            "email": membership.person.email,
+            "email": invitation_address(membership),
+            "person_url": reverse("person_edit", args=[area.slug, membership.person_id]),
             "user": membership.user,
         }
         back = reverse("committee_page", args=[area.slug, committee.pk])
@@ -273,8 +274,9 @@ def membership_edit(request: HttpRequest, area: Quartier, committee_pk: int, mem
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
 def membership_account(request: HttpRequest, area: Quartier, committee_pk: int, membership_pk: int) -> HttpResponse:
-    """The member's voting account: make it by invitation (they get an email to set their password; the account
-    the same person already votes with is used if there is one), or remove it (``action=remove``)."""
+    """The member's voting account: make it by invitation (they get an email to set their password at the address
+    recorded in their person data, never one typed here; the account the same person already votes with is used
+    if there is one), or remove it (``action=remove``)."""
     from committees.services.members import member_account_create, membership_account_remove
 
     committee = get_committee_for(area, committee_pk)
@@ -290,14 +292,8 @@ def membership_account(request: HttpRequest, area: Quartier, committee_pk: int, 
         else:
             messages.success(request, _("The account was removed from the membership; the member was told by email."))
         return back
-    address = request.POST.get("email", "").strip()
-    try:
-        validate_email(address)
-    except ValidationError:
-        messages.error(request, _("Enter the member's email address, e.g. name@example.org."))
-        return back
-    try:
-        user = member_account_create(membership=membership, email=address, by=request.user)
+    try:  # the address is the one in the person's data; a posted one is never read
+        user = member_account_create(membership=membership, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return back
@@ -305,7 +301,7 @@ def membership_account(request: HttpRequest, area: Quartier, committee_pk: int, 
         notice = _("The account “%(username)s” was made; %(email)s gets a link to set the password.")
     else:
         notice = _("The member already votes with the account “%(username)s”; it now also votes here.")
-    messages.success(request, notice % {"username": user.username, "email": address})
+    messages.success(request, notice % {"username": user.username, "email": user.email})
     return back
 
 

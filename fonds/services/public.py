@@ -30,7 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from actors.models import Affiliation, Organisation, Person
-from actors.services.persons import refuse_erased
+from actors.services.persons import person_email_change_tell, refuse_erased
 from fonds.models import AccessLink, Application, Attachment, Fund, Receipt, Status
 from fonds.selectors import ZERO
 from fonds.services.applications import (
@@ -257,6 +257,7 @@ def applicant_update(*, application: Application, applicant: ApplicantData) -> A
             code="reviewed",
         )
     person = application.person
+    old_email = Person.objects.select_for_update().values_list("email", flat=True).get(pk=person.pk)
     person.first_name = one_line(applicant.first_name)
     person.last_name = one_line(applicant.last_name)
     person.email = applicant.email.strip()
@@ -264,6 +265,9 @@ def applicant_update(*, application: Application, applicant: ApplicantData) -> A
     person.is_resident = applicant.is_resident
     person.full_clean()
     person.save()
+    # The office may have made the applicant a committee member meanwhile, and can send a private link to any
+    # address it types: a change of address is told as on the office's person form.
+    person_email_change_tell(person=person, old=old_email)
     organisation = application.organisation
     dropped = None
     name = one_line(applicant.organisation)

@@ -54,7 +54,8 @@ def test_a_broken_composition_and_a_members_account_in_the_browser(
     page, visit, navigates, browser_login, area, jury, jurors
 ):
     """The warning of a broken composition rule on the committee page and the list, and a member's account card
-    (issue #15, findings 18 and 1): seen, readable, and the account removed with one click."""
+    (issue #15, findings 18 and 1): seen, readable, the account removed with one click, and a new one made by
+    invitation at the address recorded in the person's data, reached from the card."""
     from actors.models import Person
     from committees.models import Membership
 
@@ -71,4 +72,20 @@ def test_a_broken_composition_and_a_members_account_in_the_browser(
     with navigates(page):
         page.get_by_role("button", name="Konto von dieser Mitgliedschaft entfernen").click()
     expect(page.get_by_role("status")).to_contain_text("Das Konto wurde von der Mitgliedschaft entfernt")
-    expect(page.get_by_label("E-Mail-Adresse des Mitglieds")).to_be_visible()
+    # The juror has no address in the person data: the card says so and leads there; there is nothing to type.
+    card = page.locator("section.card", has=page.locator("#account-heading"))
+    expect(card).to_contain_text("Für das Mitglied ist keine E-Mail-Adresse hinterlegt.")
+    expect(card.get_by_role("button", name="Konto anlegen")).to_have_count(0)
+    expect(card.get_by_role("textbox")).to_have_count(0)
+    with navigates(page):
+        card.get_by_role("link", name="Adresse in den Personendaten eintragen").click()
+    page.get_by_label("E-Mail-Adresse").fill("juror.eins@example.org")
+    with navigates(page):
+        page.get_by_role("button", name="Speichern").click()
+    visit(page, f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/{jurors[0].pk}/")
+    expect(card).to_contain_text("Die Einladung geht an juror.eins@example.org")
+    with navigates(page):
+        card.get_by_role("button", name="Konto anlegen").click()
+    expect(page.get_by_role("status")).to_contain_text("juror.eins@example.org bekommt einen Link")
+    jurors[0].refresh_from_db()
+    assert jurors[0].user.email == "juror.eins@example.org"

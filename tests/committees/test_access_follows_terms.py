@@ -43,12 +43,14 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime.date], datetime
 def _member(jury: Committee, area: Quartier, by: User, *, start: datetime.date, end: datetime.date) -> Membership:
     """A new voting resident of ``jury`` for ``start``–``end``, with an account made by invitation (the office's
     way): the services run once, now, and never again."""
-    person = Person.objects.create(quartier=area, first_name="Derya", last_name="Neu", is_resident=True)
+    person = Person.objects.create(
+        quartier=area, first_name="Derya", last_name="Neu", is_resident=True, email="derya@example.org"
+    )
     membership = membership_create(
         committee=jury, data={"person": person, "member_type": "bewohner", "voting": True, "start": start, "end": end},
         by=by,
     )  # fmt: skip
-    member_account_create(membership=membership, email="derya@example.org", by=by)
+    member_account_create(membership=membership, by=by)
     membership.refresh_from_db()
     return membership
 
@@ -181,7 +183,7 @@ def test_a_member_whose_term_is_renewed_while_a_ballot_runs_votes_once(
         committee=jury, data={"person": old.person, "member_type": "bewohner", "voting": True,
                               "start": today + 3 * DAY, "end": today + 700 * DAY}, by=staff["gwa"],
     )  # fmt: skip
-    member_account_create(membership=new, email="derya@example.org", by=staff["gwa"])
+    member_account_create(membership=new, by=staff["gwa"])
     new.refresh_from_db()
     assert new.user_id == old.user_id
     ballot = ballot_open(ballot=make_ballot(jury, items=1, hours=10 * 24, secret=secret), by=staff["gwa"])
@@ -224,7 +226,7 @@ def test_a_conflict_declared_in_the_renewed_term_withdraws_the_vote_of_the_old_o
         committee=jury, data={"person": old.person, "member_type": "bewohner", "voting": True,
                               "start": today + 3 * DAY, "end": today + 700 * DAY}, by=staff["gwa"],
     )  # fmt: skip
-    member_account_create(membership=new, email="derya@example.org", by=staff["gwa"])
+    member_account_create(membership=new, by=staff["gwa"])
     new.refresh_from_db()
     ballot = ballot_open(ballot=make_ballot(jury, items=1, hours=10 * 24, secret=True), by=staff["gwa"])
     item = ballot.items.get()
