@@ -249,12 +249,22 @@ def member_account_create(*, membership: Membership, by: User | None) -> User:
 
 @transaction.atomic
 def membership_account_remove(*, membership: Membership, by: User | None) -> Membership:
-    """Take the voting account from a membership (the member lost access); the account itself stays, and any
-    other membership of the same person keeps it."""
+    """Take the voting account from a membership (the member lost access). Any other membership of the same
+    person keeps the account; an account left without any membership is switched off and frees its address, so
+    a new invitation can reach the member at it (and the lost account can no longer log in)."""
     if membership.user_id is None:
         raise ValidationError(_("This member has no account."), code="no_account")
     membership, previous = _bind(membership=membership, user=None, by=by)
     if previous is None:
         raise ValidationError(_("This member has no account."), code="no_account")
-    _mail_member(membership=membership, account=previous, bound=False)
+    unused = not Membership.objects.filter(user=previous).exists()
+    switch_off = unused and not previous.is_staff and not RoleAssignment.objects.filter(user=previous).exists()
+    if switch_off:
+        previous.is_active = False
+        previous.set_unusable_password()
+    _mail_member(membership=membership, account=previous, bound=False)  # to the address it still has
+    if switch_off:
+        previous.email = ""
+        with acting_as(by):
+            previous.save(update_fields=["is_active", "password", "email"])
     return membership

@@ -330,3 +330,45 @@ def test_two_invitations_at_once_make_one_account() -> None:
     assert waited, "the second invitation did not wait for the first"
     assert outcome == {"first": outcome["first"], "refused": ["Dieses Mitglied hat schon ein Konto."]}
     assert User.objects.filter(email="mehmet@example.org").count() == 1
+
+
+# A member who lost access: the account is removed and the member invited again
+
+
+def test_a_member_whose_account_was_removed_is_invited_again_to_a_new_account(
+    gwa: Client, jury: Committee, mailoutbox: list, commit: Callable[[], object]
+) -> None:
+    """The removed account is switched off and frees the address (it votes nowhere else and holds no role), so
+    the new invitation reaches the member; the old account can no longer log in."""
+    membership = member(jury)
+    with commit():  # type: ignore[attr-defined]
+        gwa.post(account_url(membership))
+        membership.refresh_from_db()
+        lost = membership.user
+        gwa.post(account_url(membership), {"action": "remove"})
+        again = gwa.post(account_url(membership), follow=True)
+    membership.refresh_from_db()
+    lost.refresh_from_db()
+    assert membership.user is not None and membership.user != lost
+    assert membership.user.email == "mehmet@example.org" and membership.user.is_active
+    assert not lost.is_active and not lost.has_usable_password() and lost.email == ""
+    assert any("mehmet@example.org" in message for message in messages_of(again))
+    assert "/konto/passwort/neu/" in mailoutbox[-1].body and mailoutbox[-1].to == ["mehmet@example.org"]
+    assert any("Das Konto ist abgeschaltet" in mail.body for mail in mailoutbox)  # the removal's mail says so
+
+
+def test_an_account_removed_from_one_membership_keeps_voting_in_the_others(
+    gwa: Client, area: Quartier, jury: Committee, commit: Callable[[], object]
+) -> None:
+    membership = member(jury)
+    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.QUARTIERSRAT)
+    other = Membership.objects.create(committee=council, person=membership.person, member_type="bewohner")
+    with commit():  # type: ignore[attr-defined]
+        gwa.post(account_url(membership))
+        gwa.post(account_url(other))
+        membership.refresh_from_db()
+        gwa.post(account_url(membership), {"action": "remove"})
+    other.refresh_from_db()
+    membership.refresh_from_db()
+    assert membership.user is None and other.user is not None
+    assert other.user.is_active and other.user.email == "mehmet@example.org"
