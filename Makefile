@@ -16,10 +16,11 @@ test: $(STAMP)
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+# The dev lock: the runtime lock (what the production image installs) and the development tools on top.
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	touch $(STAMP)
 
 lint: $(STAMP)
@@ -39,14 +40,26 @@ messages: $(STAMP)
 		$(BIN)/python manage.py makemessages --locale de --no-obsolete --ignore '.venv/*' --ignore 'var/*'
 	$(BIN)/python -m quartier.devenv compilemessages
 
-# Re-pin every package after changing pyproject.toml.
+# Re-pin after changing pyproject.toml, in a throw-away venv: requirements.lock gets the runtime dependencies and
+# everything they need (all the production image installs), requirements-dev.lock `-r requirements.lock` and the dev
+# group resolved on top of exactly those pins. Versions pinned already are kept; `make lock UPGRADE=1` pins every
+# package anew at its newest fitting version.
+LOCK_VENV := .venv-lock
+LOCK_DEPS = $(PYTHON) -c "import sys, tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+	print('\n'.join(p['optional-dependencies'][sys.argv[1]] if sys.argv[1:] else p['dependencies']))"
 lock:
-	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet --upgrade pip
-	.venv-lock/bin/pip install --quiet $$($(PYTHON) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print(' '.join(repr(d) for d in p['dependencies'] + p['optional-dependencies']['dev']))")
-	(echo "# Exact versions of every package, installed by 'make install'. Refresh with 'make lock'."; \
-	 .venv-lock/bin/pip freeze --exclude-editable) > requirements.lock
-	rm -rf .venv-lock
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --upgrade pip
+	$(if $(UPGRADE),touch $(LOCK_VENV)/pinned.txt,grep -sh '==' requirements.lock requirements-dev.lock > $(LOCK_VENV)/pinned.txt || true)
+	$(LOCK_DEPS) > $(LOCK_VENV)/runtime.in && $(LOCK_DEPS) dev > $(LOCK_VENV)/dev.in
+	$(LOCK_VENV)/bin/pip install --quiet -c $(LOCK_VENV)/pinned.txt -r $(LOCK_VENV)/runtime.in
+	(echo "# Exact versions of the runtime packages: what the production image installs. Refresh with 'make lock'."; \
+	 $(LOCK_VENV)/bin/pip freeze --exclude-editable) > requirements.lock
+	$(LOCK_VENV)/bin/pip install --quiet -c $(LOCK_VENV)/pinned.txt -c requirements.lock -r $(LOCK_VENV)/dev.in
+	$(LOCK_VENV)/bin/pip freeze --exclude-editable | grep -vxF -f requirements.lock > $(LOCK_VENV)/dev.txt
+	(echo "# The runtime packages and exact versions of the development tools, installed by 'make install'."; \
+	 echo "# Refresh with 'make lock'."; echo "-r requirements.lock"; cat $(LOCK_VENV)/dev.txt) > requirements-dev.lock
+	rm -rf $(LOCK_VENV)
 
 # Debian's Chromium for the browser tests (never a browser download).
 browser-deps:
