@@ -1,8 +1,8 @@
 """Backup and restore: the database (``pg_dump`` in its custom format) and the uploaded files (``MEDIA_ROOT``)
 in one tar file, and back.
 
-The PostgreSQL client programs are those shipped with the embedded server (``pgserver``), which are at least
-as new as the server they talk to; the machine's own are used when those are missing. Passwords and the
+The PostgreSQL client programs are those shipped with the embedded server (``pgserver``, a dev package), which
+are at least as new as the server they talk to; the machine's own are used when those are missing. Passwords and the
 host come from ``DATABASE_URL`` through the environment, never on a command line.
 """
 
@@ -24,11 +24,14 @@ MEDIA = "media"
 
 
 def _program(name: str) -> str:
-    import pgserver
-
-    bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / name
-    if bundled.exists():
-        return str(bundled)
+    try:
+        import pgserver  # a dev package (the embedded server): the production image has none
+    except ImportError:
+        pass
+    else:
+        bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / name
+        if bundled.exists():
+            return str(bundled)
     found = shutil.which(name)
     if found is None:
         raise RuntimeError(f"{name} is missing; install postgresql-client.")

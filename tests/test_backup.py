@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tarfile
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 
 from fonds.models import Application, Attachment, Fund
+from quartier.backup import _program
 from quartier.models import Quartier
 from tests.fonds.fixtures import make_application
 
@@ -51,3 +53,17 @@ def test_restore_refuses_without_yes_a_missing_file_and_a_foreign_tar(db: None, 
         call_command("restore", str(foreign))
     with pytest.raises(CommandError, match="not a backup of this project"):
         call_command("restore", str(foreign), yes=True)
+
+
+def test_client_programs_are_the_machines_without_the_embedded_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The production image has no pgserver (a dev package): the machine's PostgreSQL client is used, or asked for."""
+    monkeypatch.setitem(sys.modules, "pgserver", None)  # `import pgserver` raises ImportError
+    pg_dump = tmp_path / "pg_dump"
+    pg_dump.write_text("#!/bin/sh\n", encoding="utf-8")
+    pg_dump.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert _program("pg_dump") == str(pg_dump)
+    with pytest.raises(RuntimeError, match="pg_restore is missing; install postgresql-client"):
+        _program("pg_restore")
