@@ -36,13 +36,14 @@ RUN groupadd --system --gid 10001 quartier \
 
 WORKDIR /app
 
-# Dependencies first, so code changes do not reinstall them.
+# The runtime lock only (the dev lock's test tools and embedded servers stay out),
+# first, so code changes do not reinstall it.
 COPY requirements.lock ./
 RUN pip install -r requirements.lock
 
 COPY . .
 
-# Translations (no gettext needed), static files (settings need these three
+# Translations (no gettext and no dev package needed), static files (settings need these three
 # variables to import; nothing connects to them here), byte code, and the
 # directory for uploads, which a named volume on /data/media inherits.
 RUN chmod 0755 docker/entrypoint.sh docker/healthcheck.py \
