@@ -26,6 +26,7 @@ from committees.rules import Rules, Tally, basis_of, explain
 from committees.secrecy import BallotKeys, Unreadable, keys_of, new_salt, unseal_any
 from committees.services.conflicts import conflicts_refresh
 from committees.services.members import lock_committee
+from committees.signals import decision_tell
 from quartier.audit import acting_as, audit_transition
 from quartier.models import User, running_on
 
@@ -413,7 +414,5 @@ def _unseal_without_tags(ballot: Ballot, item: BallotItem, keys: list[BallotKeys
 
 
 def _hand_over(item: BallotItem, by: User | None) -> None:
-    """Give the decision to the object the item is about (fund applications will take it)."""
-    subject = item.subject
-    if subject is not None and hasattr(subject, "apply_committee_decision"):
-        subject.apply_committee_decision(result=item.result, source=item, by=by)
+    """Tell the app of the object the item is about of the decision (fund applications will take it)."""
+    decision_tell(subject=item.subject, result=item.result, source=item, by=by)
