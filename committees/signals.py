@@ -1,5 +1,6 @@
 """What committees tell other apps. Committees do not know what their agenda and ballot items are about; an
-app whose objects are decided on connects a receiver for its model (``sender``) and acts on the decision."""
+app whose objects are decided on connects a receiver for its model (``sender=``, never for every sender: that
+would make every object take decisions, ``takes_decisions``) and acts on the decision."""
 
 from __future__ import annotations
 
