@@ -335,7 +335,7 @@ def juror_thread(
 def stored_votes(setup: Setup) -> tuple[dict[tuple[int, int], list[str]], dict[tuple[int, int], int]]:
     """(membership position, item id) -> the stored choices, and -> the number of participation rows."""
     from committees.models import Participation, SecretVote, Vote
-    from committees.services.ballots import ballot_keys
+    from committees.voters import ballot_keys
 
     setup.ballot.refresh_from_db()
     position = {membership.pk: index for index, membership in enumerate(setup.memberships)}

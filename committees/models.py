@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Person
+from committees.rules import MajorityRule, Result, stored_decision
 from quartier.models import AreaScoped, Period, Quartier
 
 
@@ -38,10 +39,7 @@ class Committee(AreaScoped):
         STEUERUNGSRUNDE = "steuerung", _("Steering round")
         OTHER = "other", _("Other")
 
-    class MajorityRule(models.TextChoices):
-        VOTES_CAST = "cast", _("Majority of the votes cast")
-        ALL_MEMBERS = "members", _("Majority of all voting members")
-        TWO_THIRDS = "two_thirds", _("Two thirds of the votes cast")
+    MajorityRule = MajorityRule  # defined with the rules (committees.rules), which need no database
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -150,13 +148,6 @@ class LinkedObject(models.Model):
         abstract = True
 
 
-class Result(models.TextChoices):
-    ADOPTED = "angenommen", _("Adopted")
-    REJECTED = "abgelehnt", _("Rejected")
-    DEFERRED = "vertagt", _("Deferred")
-    NO_QUORUM = "nicht_beschlussfaehig", _("No quorum")
-
-
 class DecidedItem(models.Model):
     """The decision of an agenda or ballot item: counts, result and the basis it was computed on."""
 
@@ -177,8 +168,6 @@ class DecidedItem(models.Model):
     @property
     def result_reason(self) -> str:
         """Why the result is what it is, with the numbers ("abgelehnt: 3 Ja, nötig sind 4 von 7 Mitgliedern")."""
-        from committees.rules import stored_decision
-
         decision = stored_decision(self)
         return decision.reason if decision else ""
 

@@ -7,12 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from auditlog.models import LogEntry
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import AgendaItem, Ballot, BallotItem, Committee, Membership
 from quartier import permissions
+from quartier.models import running_on
 from quartier.personal_data import (
     ACCOUNT,
     Column,
@@ -67,11 +70,6 @@ def refuse_memberships(subject: Subject, rows: QuerySet[Any]) -> list[str]:
     """An account bound to someone else's membership as well is not the person's alone to erase. While a
     committee the person sits in has an open ballot, the erasure (which ends the membership) waits: it would
     change who may vote while the person's vote stays counted."""
-    from django.utils import formats, timezone
-
-    from committees.models import Ballot
-    from quartier.models import running_on
-
     running = rows.filter(running_on(timezone.localdate()))
     open_ballots = (
         Ballot.objects.filter(committee__memberships__in=running, status=Ballot.Status.OPEN)
@@ -346,8 +344,6 @@ register(
 
 def _linked(model: type[Any]) -> Any:
     def rows(subject: Subject) -> QuerySet[Any]:
-        from django.apps import apps
-
         content_type = ContentType.objects.get_for_model(apps.get_model(APPLICATION))
         return model.objects.filter(content_type=content_type, object_id__in=subject.ids(APPLICATION))
 

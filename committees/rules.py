@@ -15,10 +15,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
+from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from committees.models import Committee, Result
+
+class MajorityRule(models.TextChoices):
+    """How many yes votes a decision needs (``Committee.majority_rule``)."""
+
+    VOTES_CAST = "cast", gettext_lazy("Majority of the votes cast")
+    ALL_MEMBERS = "members", gettext_lazy("Majority of all voting members")
+    TWO_THIRDS = "two_thirds", gettext_lazy("Two thirds of the votes cast")
+
+
+class Result(models.TextChoices):
+    """What came of an agenda or ballot item."""
+
+    ADOPTED = "angenommen", gettext_lazy("Adopted")
+    REJECTED = "abgelehnt", gettext_lazy("Rejected")
+    DEFERRED = "vertagt", gettext_lazy("Deferred")
+    NO_QUORUM = "nicht_beschlussfaehig", gettext_lazy("No quorum")
 
 
 class RuleHolder(Protocol):
@@ -110,9 +126,9 @@ def has_quorum(rules: RuleHolder, tally: Tally) -> bool:
 def yes_needed(rules: RuleHolder, tally: Tally) -> int:
     """The yes votes the majority rule asks for, given the no votes and the pool."""
     rule = rules.majority_rule
-    if rule == Committee.MajorityRule.ALL_MEMBERS:
+    if rule == MajorityRule.ALL_MEMBERS:
         return tally.voting_pool // 2 + 1
-    if rule == Committee.MajorityRule.TWO_THIRDS:
+    if rule == MajorityRule.TWO_THIRDS:
         return max(1, math.ceil(Decimal(2 * (tally.yes + tally.no)) / 3))
     return tally.no + 1
 
@@ -159,10 +175,10 @@ def explain(rules: RuleHolder, tally: Tally) -> Decision:
         return Decision(Result.NO_QUORUM, text % {"result": _label(Result.NO_QUORUM), "count": count, "needed": needed})
     rule = rules.majority_rule
     needed = yes_needed(rules, tally)
-    if rule == Committee.MajorityRule.TWO_THIRDS:
+    if rule == MajorityRule.TWO_THIRDS:
         adopted = tally.yes >= needed
         text = _("%(result)s: %(yes)s yes to %(no)s no, two thirds of the yes and no votes needed (%(needed)s)")
-    elif rule == Committee.MajorityRule.ALL_MEMBERS:
+    elif rule == MajorityRule.ALL_MEMBERS:
         adopted = tally.yes >= needed
         text = ngettext(
             "%(result)s: %(yes)s yes, %(needed)s of %(pool)s member needed",
@@ -175,7 +191,7 @@ def explain(rules: RuleHolder, tally: Tally) -> Decision:
     result = Result.ADOPTED if adopted else Result.REJECTED
     values = {"result": _label(result), "yes": tally.yes, "no": tally.no, "needed": needed, "pool": tally.voting_pool}
     reason = text % values
-    if rule == Committee.MajorityRule.ALL_MEMBERS:
+    if rule == MajorityRule.ALL_MEMBERS:
         reason += _recused(tally)
     return Decision(result, reason)
 

@@ -5,21 +5,26 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from committees.models import (
+    AgendaItem,
+    Attendance,
     Ballot,
     BallotItem,
     CalendarLink,
+    Committee,
     ConflictFlag,
+    Meeting,
     Membership,
     Participation,
     SecretVote,
     Vote,
 )
+from committees.rules import Tally, has_quorum, vote_holders
 from committees.secrecy import Unreadable
-from committees.services.ballots import ballot_keys, same_voter
+from committees.voters import active_voting_members, ballot_keys, counting_day, same_voter
 from quartier.models import User, running_on
 from quartier.permissions import committee_member_ids
 
@@ -126,8 +131,6 @@ def _own_secret_choices(
 
 def committees_of_area(area: object, on: datetime.date | None = None) -> QuerySet:
     """The area's committees with their running voting members, residents among them and open ballots."""
-    from committees.models import Committee
-
     on = on or timezone.localdate()
     voting = running_on(on, prefix="memberships__") & Q(memberships__voting=True)
     return (
@@ -150,8 +153,6 @@ class BallotProgress:
 
 def committee_detail(committee_id: int, area: object, on: datetime.date | None = None) -> dict[str, object] | None:
     """Everything the committee page shows, in a fixed number of queries."""
-    from committees.models import Committee, Meeting
-
     on = on or timezone.localdate()
     committee = committees_of_area(area, on).filter(pk=committee_id).first()
     if committee is None:
@@ -198,8 +199,6 @@ def committee_detail(committee_id: int, area: object, on: datetime.date | None =
 def public_decisions(area: object, limit: int = 50) -> dict[str, object]:
     """What anyone may see of an area's committees: names, meetings held, and decisions with their
     results. No names of members, no votes of anybody."""
-    from committees.models import AgendaItem, Committee, Meeting
-
     committees = list(Committee.objects.filter(quartier=area).order_by("name").only("pk", "name", "kind"))
     meetings = list(
         Meeting.objects.filter(
@@ -253,8 +252,6 @@ def public_decisions(area: object, limit: int = 50) -> dict[str, object]:
 def previous_meeting(meeting: object) -> object | None:
     """The committee's meeting before ``meeting``: whose minutes it approves, and since whose start the
     circular resolutions count."""
-    from committees.models import Meeting
-
     return (
         Meeting.objects.filter(committee_id=meeting.committee_id, starts_at__lt=meeting.starts_at)  # type: ignore[attr-defined]
         .order_by("-starts_at")
@@ -302,9 +299,6 @@ class MeetingPage:
 def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
     """A meeting of ``area`` with its agenda and each item's conflicts and recusals, the members on its day
     with their attendance, and the quorum as attendance stands. Seven queries, whatever the size."""
-    from committees.models import Attendance, Meeting
-    from committees.rules import Tally, has_quorum, vote_holders
-
     meeting = (
         Meeting.objects.filter(pk=meeting_id, committee__quartier=area)
         .select_related("committee", "approved_in")
@@ -352,8 +346,6 @@ def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
 def ballot_office_page(ballot_id: int, area: object, on: datetime.date | None = None) -> BallotProgress | None:
     """A ballot of ``area`` for the office: its items and, for every voting member, how many items they
     have done (never how they voted). Four queries."""
-    from committees.services.ballots import active_voting_members, counting_day
-
     ballot = Ballot.objects.filter(pk=ballot_id, committee__quartier=area).select_related("committee").first()
     if ballot is None:
         return None
@@ -373,10 +365,6 @@ def ballot_office_page(ballot_id: int, area: object, on: datetime.date | None = 
 
 def meetings_of_member(user: User, on: datetime.date | None = None) -> list:
     """Coming meetings of the user's committees (and those of the last four weeks), with their agenda."""
-    from django.db.models import Prefetch
-
-    from committees.models import AgendaItem, Meeting
-
     on = on or timezone.localdate()
     since = timezone.now() - datetime.timedelta(days=28)
     return list(

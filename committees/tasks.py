@@ -23,8 +23,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from committees.models import Ballot, Meeting, Participation
-from committees.services.ballots import active_voting_members, ballot_close
+from committees.services.ballots import ballot_close
 from committees.services.invitations import AUTOMATIC, address_of, meeting_invitations_send, send_each
+from committees.voters import active_voting_members
 from quartier.mail import mail_subject
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ class FondsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from fonds import models
+        from fonds import models, receivers  # noqa: F401  (connects the receivers)
 
         for model in (models.Fund, models.Application, models.Payment, models.Repayment, models.Receipt):
             reverse = [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]

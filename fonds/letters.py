@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from committees.models import AgendaItem, Ballot, BallotItem, Meeting, Result
 from fonds.models import Application, CostLine, Payment, Receipt, Status
 from quartier.models import Quartier
 from reporting.rendering import render_pdf
@@ -95,8 +96,6 @@ def has_decision(application: Application) -> bool:
 def decision_of(application: Application) -> Decision:
     """Who decided on ``application`` and when: its committee if an item of the committee's closed ballot or
     held meeting about it carries the matching result, else the office. At most two queries."""
-    from committees.models import AgendaItem, Ballot, BallotItem, Meeting, Result
-
     fund = application.fund
     decided_on = timezone.localdate(application.decided_at) if application.decided_at else None
     office = Decision(

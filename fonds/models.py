@@ -250,12 +250,6 @@ class Application(AreaScoped):
     def applicant(self) -> Organisation | Person | None:
         return self.organisation or self.person
 
-    def apply_committee_decision(self, *, result: str, source: object, by: object) -> None:
-        """A committee's decision on this application (a closed ballot item or recorded minutes)."""
-        from fonds.services.applications import application_take_committee_decision
-
-        application_take_committee_decision(application=self, result=result, source=source, by=by)
-
 
 class CostLine(models.Model):
     class Category(models.TextChoices):

@@ -14,7 +14,10 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from actors.models import Concern, Organisation
+from committees.models import AgendaItem
 from fonds.forms.public import DATE, DATE_FORMATS, EuroField
+from fonds.models import Application
 from isek.models import Goal, Indicator, Measure, Source, Version
 from isek.services import YearPlan, split_urban_funding
 from quartier import dates
@@ -79,10 +82,6 @@ class MeasureForm(forms.ModelForm):
 
     def __init__(self, *args: Any, version: Version, perms: frozenset[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from actors.models import Concern, Organisation
-        from committees.models import AgendaItem
-        from fonds.models import Application
-
         area = version.quartier_id
         organisations = Organisation.objects.filter(quartier_id=area).order_by("name")
         self.fields["lead_organisation"].queryset = organisations

@@ -33,6 +33,7 @@ from isek.models import (
 )
 from quartier.audit import acting_as, audit_transition
 from quartier.models import Quartier, User
+from quartier.permissions import can_edit_measure
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -263,8 +264,6 @@ def measure_save(
     """Add or change a measure with its links. Refused: an adopted version, a measure out of the writer's reach
     (as stored or as it would be saved), an end before the start, a number used twice, links to another area or
     version."""
-    from quartier.permissions import can_edit_measure
-
     _locked_draft(version.pk)
     if measure is not None and measure.pk:
         stored = Measure.objects.select_for_update().get(pk=measure.pk)

@@ -20,6 +20,7 @@ from django.forms import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from committees.services.members import check_staff_account
 from quartier import dates, services
 from quartier.forms import whole_number
 from quartier.models import FieldOfAction, Quartier, RoleAssignment, User
@@ -27,8 +28,6 @@ from quartier.models import FieldOfAction, Quartier, RoleAssignment, User
 
 def _refuse_bound_account(user: User | None) -> None:
     """A committee member's voting account never becomes staff (``committees.services.members``)."""
-    from committees.services.members import check_staff_account
-
     if isinstance(user, User) and user.pk is not None:
         check_staff_account(user=user, lock=True)
 

@@ -9,9 +9,11 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quartier.models import Quartier
+from committees.models import Ballot, Meeting, Membership
+from quartier.models import Quartier, running_on
 from quartier.permissions import AREA_PERMISSIONS, VOTE, area_permissions, is_committee_member
 
 AreaView = Callable[..., HttpResponse]
@@ -72,8 +74,6 @@ def member_view(view: AreaView) -> AreaView:
 
     @wraps(view)
     def wrapped(request: HttpRequest, ballot_pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        from committees.models import Ballot
-
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         ballot = (
@@ -96,8 +96,6 @@ def meeting_member_view(view: AreaView) -> AreaView:
 
     @wraps(view)
     def wrapped(request: HttpRequest, meeting_pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        from committees.models import Meeting
-
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         meeting = Meeting.objects.select_related("committee").filter(pk=meeting_pk).first()
@@ -115,11 +113,6 @@ def own_membership_view(view: AreaView) -> AreaView:
 
     @wraps(view)
     def wrapped(request: HttpRequest, membership_pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        from django.utils import timezone
-
-        from committees.models import Membership
-        from quartier.models import running_on
-
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         membership = (

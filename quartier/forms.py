@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from quartier.auth import login_failures_forget
 from quartier.models import Quartier
 
 
@@ -25,8 +26,6 @@ class NewPasswordForm(SetPasswordForm):
     which the lockout page sends there (the guesses were at the old password)."""
 
     def save(self, commit: bool = True):  # type: ignore[no-untyped-def]
-        from quartier.auth import login_failures_forget
-
         user = super().save(commit=commit)
         if commit:
             login_failures_forget(user)

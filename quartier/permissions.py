@@ -29,6 +29,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from committees.models import Membership
 from quartier.models import Quartier, Role, User, running_on
 from quartier.selectors import memberships_of_cached
 
@@ -234,8 +235,6 @@ def committee_member_ids(user: User | AnonymousUser) -> list[int]:
         return []
     cached = getattr(user, "_quartier_committee_ids", None)
     if cached is None:
-        from committees.models import Membership
-
         cached = sorted(
             set(
                 Membership.objects.filter(user=user)

@@ -46,18 +46,23 @@ from decimal import Decimal
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from auditlog.models import LogEntry
 from django.apps import apps
-from django.core.exceptions import ImproperlyConfigured
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from quartier.models import User
 
 if TYPE_CHECKING:
     from actors.models import Person
-    from quartier.models import Quartier, User
+    from quartier.models import Quartier
 
 #: What an erased person (and their account) is called from then on; stored, so it is the same in every language.
 ERASED_NAME = "Gelöschte Person"
@@ -203,8 +208,6 @@ class Subject:
     def accounts(self) -> list[User]:
         """The person's own login accounts, as they were when first asked for."""
         if not hasattr(self, "_accounts"):
-            from quartier.models import User
-
             self._accounts = list(User.objects.filter(pk__in=self.ids(ACCOUNT)).order_by("pk"))
         return self._accounts
 
@@ -323,9 +326,6 @@ class Erasing:
         keep when, who and which fields changed.
         """
         redact = self.redact_mentions if mentions_only else self.redact
-        from auditlog.models import LogEntry
-        from django.contrib.contenttypes.models import ContentType
-
         model = apps.get_model(model) if isinstance(model, str) else model
         keys = [str(pk) for pk in pks]
         if not keys:
@@ -593,9 +593,6 @@ def _audit_value(model_field: models.Field[Any, Any], value: object) -> str | No
 def audit_changes(changes: dict[str, Any] | None, model: type[models.Model] | None) -> dict[str, tuple[str, ...]]:
     """The changes of an audit entry of ``model`` for people: its own plain fields only, as
     ``{field name: (label, old, new)}``; relations and empty values left out."""
-    from django.core.exceptions import FieldDoesNotExist
-    from django.utils.text import capfirst
-
     result: dict[str, tuple[str, ...]] = {}
     if model is None:
         return result

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from committees.services.members import check_staff_account
 from quartier.audit import acting_as
 from quartier.models import Quartier, Role, RoleAssignment, User
 from quartier.permissions import forget_cached_permissions
@@ -15,8 +16,6 @@ from quartier.permissions import forget_cached_permissions
 def role_grant(*, user: User, quartier: Quartier, role: str, by: User | None) -> RoleAssignment:
     """Give ``user`` the ``role`` in ``quartier``. Granting a role twice is refused, and so is any role for an
     account that votes as a committee member (staff need an account of their own)."""
-    from committees.services.members import check_staff_account
-
     if role not in Role.values:
         raise ValidationError(_("Unknown role."), code="invalid_role")
     check_staff_account(user=user, lock=True)

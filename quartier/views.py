@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from actors.selectors.contacts import follow_ups_due_for, follow_ups_without_reader
 from quartier import permissions, twofactor
 from quartier.audit import history_model
 from quartier.decorators import LAST_AREA, area_view, public_view
@@ -52,10 +54,6 @@ def area_switch(request: HttpRequest) -> HttpResponse:
 @require_GET
 @area_view(permissions.VIEW_AREA)
 def dashboard(request: HttpRequest, area: Quartier) -> HttpResponse:
-    from django.utils import timezone
-
-    from actors.selectors.contacts import follow_ups_due_for, follow_ups_without_reader
-
     perms = request.area_perms  # type: ignore[attr-defined]
     context = {
         "area": area,

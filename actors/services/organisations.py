@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from actors.models import Organisation
+from committees.services.conflicts import conflicts_refresh
 from quartier.audit import acting_as
 from quartier.models import Quartier, User
 
@@ -48,7 +49,5 @@ def organisation_update(*, organisation: Organisation, data: dict[str, object], 
         organisation.fields_of_action.set(data["fields_of_action"])
     if "target_groups" in data:
         organisation.target_groups.set(data["target_groups"])
-    from committees.services.conflicts import conflicts_refresh
-
     conflicts_refresh(organisations=[organisation.pk])  # its address decides conflicts of interest
     return organisation

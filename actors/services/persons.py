@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from actors.models import Affiliation, Organisation, Person
+from committees.services.conflicts import conflicts_refresh
 from quartier.audit import acting_as, audit_transition
 from quartier.mail import AUTOMATIC, mail_subject, send_after_commit
 from quartier.models import Quartier, User
@@ -171,8 +172,6 @@ def person_email_change_tell(*, person: Person, old: str) -> None:
 
 def _refresh_conflicts(person: Person) -> None:
     """A person's address and affiliations decide conflicts of interest in committees (as member or applicant)."""
-    from committees.services.conflicts import conflicts_refresh
-
     conflicts_refresh(persons=[person.pk])
 
 

@@ -7,7 +7,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,37 +23,15 @@ from committees.models import (
     Vote,
 )
 from committees.rules import Rules, Tally, basis_of, explain
-from committees.secrecy import BallotKeys, Unreadable, keys_of, new_salt, unseal_any
+from committees.secrecy import BallotKeys, Unreadable, new_salt, unseal_any
 from committees.services.conflicts import conflicts_refresh
 from committees.services.members import lock_committee
+from committees.signals import decision_tell
+from committees.voters import active_voting_members, ballot_keys, counting_day, same_voter
 from quartier.audit import acting_as, audit_transition
-from quartier.models import User, running_on
+from quartier.models import User
 
 logger = logging.getLogger(__name__)
-
-
-def active_voting_members(ballot: Ballot, on: datetime.date) -> list[Membership]:
-    """The committee's voting members on ``on`` (terms that have started and not ended)."""
-    return list(
-        Membership.objects.filter(committee_id=ballot.committee_id, voting=True)
-        .filter(running_on(on))
-        .select_related("person")
-    )
-
-
-def counting_day(ballot: Ballot, now: datetime.datetime) -> datetime.date:
-    """The day whose voting members count for ``ballot`` at ``now`` (Europe/Berlin): today while it runs, else
-    the last day a vote could be cast. A deadline at midnight ends the day before: the members whose term starts
-    then never could vote."""
-    if now < ballot.deadline:
-        return timezone.localdate(now)
-    return timezone.localdate(ballot.deadline - datetime.timedelta(microseconds=1))
-
-
-def same_voter(membership: Membership, prefix: str = "membership__") -> Q:
-    """The memberships of ``membership``'s person in the same committee, reached through ``prefix``: their terms
-    (a renewal is a second membership of the same person). Together they are one voter, with one vote per item."""
-    return Q(**{f"{prefix}committee_id": membership.committee_id, f"{prefix}person_id": membership.person_id})
 
 
 def seat_of(item: BallotItem, membership: Membership) -> Membership:
@@ -67,11 +45,6 @@ def seat_of(item: BallotItem, membership: Membership) -> Membership:
         .first()
     )
     return taken.membership if taken is not None else membership
-
-
-def ballot_keys(ballot: Ballot) -> list[BallotKeys]:
-    """The keys of an open secret ballot: under ``SECRET_KEY`` first, then under each fallback."""
-    return keys_of(ballot.pk, ballot.secret_salt)
 
 
 def voter_tag_of(ballot: Ballot, membership: Membership, item: BallotItem) -> str:
@@ -413,7 +386,5 @@ def _unseal_without_tags(ballot: Ballot, item: BallotItem, keys: list[BallotKeys
 
 
 def _hand_over(item: BallotItem, by: User | None) -> None:
-    """Give the decision to the object the item is about (fund applications will take it)."""
-    subject = item.subject
-    if subject is not None and hasattr(subject, "apply_committee_decision"):
-        subject.apply_committee_decision(result=item.result, source=item, by=by)
+    """Tell the app of the object the item is about of the decision (fund applications will take it)."""
+    decision_tell(subject=item.subject, result=item.result, source=item, by=by)

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from actors.models import Affiliation
 from committees.models import AgendaItem, Ballot, BallotItem, ConflictFlag, Meeting, Membership
+from fonds.models import Application
 
 #: Items whose flags still follow changes.
 OPEN_BALLOTS = (Ballot.Status.DRAFT, Ballot.Status.OPEN)
@@ -147,8 +148,6 @@ def conflict_reasons(
 
 
 def _application_type() -> ContentType:
-    from fonds.models import Application
-
     return ContentType.objects.get_for_model(Application)
 
 
@@ -170,8 +169,6 @@ def conflicts_refresh(
     ``new_agenda_items`` were just put on an agenda: their flags are found once even when the meeting has
     begun (and is not yet held), for the meeting's day; later changes leave them as they are, like every flag
     of a meeting that has begun."""
-    from fonds.models import Application
-
     today = today or timezone.localdate()
     new_agenda_items = list(new_agenda_items)
     committee_ids, application_ids = set(committees), set(applications)
@@ -245,8 +242,6 @@ def _may_vote(member: Membership, slot: _Slot) -> bool:
 
 def _refresh(ballot_items: list[BallotItem], agenda_items: list[AgendaItem], today: datetime.date) -> None:
     """Bring the flags of these items in line with the finder. A fixed number of queries."""
-    from fonds.models import Application
-
     slots: dict[tuple[str, int], _Slot] = {}
     for item in ballot_items:
         slots[("ballot", item.pk)] = _slot_of_ballot(item.ballot, today)

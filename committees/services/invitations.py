@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
+from collections.abc import Callable
 from email.mime.text import MIMEText
 
 from django.core.exceptions import ValidationError
@@ -48,14 +49,16 @@ def invitees(meeting: Meeting) -> list[Membership]:
 
 
 @transaction.atomic
-def meeting_invite(*, meeting: Meeting, by: User | None, now: datetime.datetime | None = None) -> list[Membership]:
-    """Invite the members to ``meeting``: mark it invited and send the invitations by email once the
-    transaction is committed. An invited meeting may be sent again, after it has changed.
+def meeting_invite(
+    *, meeting: Meeting, by: User | None, send: Callable[[int], object], now: datetime.datetime | None = None
+) -> list[Membership]:
+    """Invite the members to ``meeting``: mark it invited and, once the transaction is committed, hand the
+    meeting's id to ``send``, which queues the emails (``committees.tasks.send_meeting_invitations.delay``:
+    the task calls this module, so it is passed in rather than imported). An invited meeting may be sent
+    again, after it has changed.
 
     Returns the members without an email address, who are to be invited by letter.
     """
-    from committees.tasks import send_meeting_invitations
-
     now = now or timezone.now()
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status not in {Meeting.Status.PLANNED, Meeting.Status.INVITED}:
@@ -70,7 +73,7 @@ def meeting_invite(*, meeting: Meeting, by: User | None, now: datetime.datetime 
     meeting.save(update_fields=["status", "invited_at"])
     audit_transition(obj=meeting, transition="meeting_invite", from_state=before, to_state=meeting.status, by=by)
     meeting_id = meeting.pk
-    transaction.on_commit(lambda: send_meeting_invitations.delay(meeting_id))
+    transaction.on_commit(lambda: send(meeting_id))
     return [member for member in invitees(meeting) if not address_of(member)]
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from committees.models import AgendaItem, Attendance, Committee, ConflictFlag, Meeting, Membership, Result
 from committees.rules import Rules, Tally, basis_of, explain, vote_holders
 from committees.services.conflicts import conflicts_refresh
+from committees.signals import decision_tell, takes_decisions
 from quartier.audit import acting_as, audit_transition
 from quartier.models import User, running_on
 
@@ -222,7 +223,7 @@ def _check_taken_over(item: AgendaItem, before: str) -> None:
     the counts may be corrected, as long as the result remains."""
     if not before or item.result == before or item.content_type_id is None:
         return
-    if hasattr(item.subject, "apply_committee_decision"):
+    if takes_decisions(item.subject):
         raise ValidationError(
             _(
                 "The application has already taken over this decision (%(result)s); it can no longer be changed "
@@ -235,9 +236,7 @@ def _check_taken_over(item: AgendaItem, before: str) -> None:
 def _hand_over(item: AgendaItem, by: User) -> None:
     """The decision goes to the object the item is about (a fund application takes it if it waits for one)."""
     if item.result and item.content_type_id is not None:
-        subject = item.subject
-        if hasattr(subject, "apply_committee_decision"):
-            subject.apply_committee_decision(result=item.result, source=item, by=by)
+        decision_tell(subject=item.subject, result=item.result, source=item, by=by)
 
 
 @transaction.atomic

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.forms import AgendaItemForm, MeetingForm, MinutesForm
+from committees.minutes import circular_resolutions
 from committees.models import AgendaItem, Attendance, Meeting, Membership
 from committees.selectors import MeetingPage, meeting_page, previous_meeting
+from committees.services.invitations import meeting_invite
 from committees.services.meetings import (
     agenda_item_add,
     agenda_item_delete,
@@ -27,6 +29,7 @@ from committees.services.meetings import (
     meeting_update,
     minutes_approve,
 )
+from committees.tasks import send_meeting_invitations
 from committees.views.office import can_change, form_page, get_committee_for, save_form
 from quartier import permissions
 from quartier.decorators import area_view
@@ -89,8 +92,6 @@ def _page_or_404(area: Quartier, meeting_pk: int) -> MeetingPage:
 @require_GET
 @area_view(permissions.VIEW_COMMITTEES)
 def meeting_detail(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
-    from committees.minutes import circular_resolutions
-
     page = _page_or_404(area, meeting_pk)
     resolutions = circular_resolutions(page.meeting, page.previous)  # type: ignore[arg-type]
     return render(request, "committees/meeting.html", _context(request, area, page, resolutions=resolutions))
@@ -135,13 +136,11 @@ def meeting_edit(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpR
 @area_view(permissions.CHANGE_COMMITTEES)
 def meeting_action(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
     """Send the invitation, mark the meeting as held, or approve the previous meeting's minutes here."""
-    from committees.services.invitations import meeting_invite
-
     meeting = get_meeting_for(area, meeting_pk)
     action = request.POST.get("action", "")
     try:
         if action == "invite":
-            unreachable = meeting_invite(meeting=meeting, by=request.user)
+            unreachable = meeting_invite(meeting=meeting, by=request.user, send=send_meeting_invitations.delay)
             messages.success(request, _("The invitation is being sent to the members."))
             if unreachable:
                 names = ", ".join(str(member.person) for member in unreachable)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +26,7 @@ from committees.selectors import (
 )
 from committees.services.ballots import conflict_declare, conflict_dismiss, vote_cast
 from committees.services.calendar_links import calendar_link_renew
+from fonds.models import Application
 from quartier.decorators import member_view, own_membership_view
 
 
@@ -60,10 +62,6 @@ def member_calendar_link(request: HttpRequest, membership: Membership) -> HttpRe
 
 def _application_type() -> int:
     """The content type of fund applications: items about one link to its details for the members."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from fonds.models import Application
-
     return ContentType.objects.get_for_model(Application).pk
 
 

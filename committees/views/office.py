@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from committees.calendar import feed_path
 from committees.forms import CommitteeForm, MembershipForm
 from committees.models import Committee, Membership
 from committees.rules import Composition
 from committees.selectors import committee_detail, committees_of_area, staff_calendar_link_since
+from committees.services.calendar_links import calendar_link_renew
 from committees.services.committees import committee_create, committee_update, membership_create, membership_update
-from committees.services.members import invitation_address
+from committees.services.members import invitation_address, member_account_create, membership_account_remove
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.models import Quartier
@@ -164,9 +166,6 @@ def committee_page(request: HttpRequest, area: Quartier, committee_pk: int) -> H
 @area_view(permissions.VIEW_COMMITTEES)
 def committee_calendar_link(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpResponse:
     """A new personal calendar link of the staff member to the committee's meetings; their old one stops at once."""
-    from committees.calendar import feed_path
-    from committees.services.calendar_links import calendar_link_renew
-
     committee = get_committee_for(area, committee_pk)
     token = calendar_link_renew(committee=committee, by=request.user)  # type: ignore[arg-type]
     context = _committee_page_context(request, area, committee.pk)
@@ -277,8 +276,6 @@ def membership_account(request: HttpRequest, area: Quartier, committee_pk: int, 
     """The member's voting account: make it by invitation (they get an email to set their password at the address
     recorded in their person data, never one typed here; the account the same person already votes with is used
     if there is one), or remove it (``action=remove``)."""
-    from committees.services.members import member_account_create, membership_account_remove
-
     committee = get_committee_for(area, committee_pk)
     membership = Membership.objects.filter(committee=committee, pk=membership_pk).select_related("person").first()
     if membership is None:

@@ -6,11 +6,14 @@ from collections.abc import Mapping
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from fonds.models import Fund, Payment, Repayment, Status
+from committees.models import Committee, Meeting
+from fonds.models import Fund, Payment, Receipt, Repayment, Status
 from quartier import dates
+from quartier.forms import whole_number
 from quartier.models import FieldOfAction
 from quartier.text import SingleLineField
 
@@ -42,8 +45,6 @@ class FundForm(forms.ModelForm):
 
     def __init__(self, *args: object, area: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        from committees.models import Committee
-
         self.fields["committee"].queryset = Committee.objects.filter(quartier=area).order_by("name")
         if self.instance.pk and not self.is_bound:
             self.initial["criteria"] = "\n".join(self.instance.criteria.values_list("text", flat=True))
@@ -139,11 +140,6 @@ def receipt_decisions(data: Mapping[str, str]) -> dict[int, tuple[bool, str]]:
     """The decisions on receipts a form sends: ``entscheidung-<receipt id>`` ("anerkannt" or "nicht_anerkannt")
     and ``grund-<receipt id>`` (the reason for a receipt not accepted). Receipts without a decision are left out;
     a made-up id or decision refuses the form."""
-    from django.core.exceptions import ValidationError
-
-    from fonds.models import Receipt
-    from quartier.forms import whole_number
-
     decisions: dict[int, tuple[bool, str]] = {}
     for key, value in data.items():
         if not key.startswith("entscheidung-") or not value:
@@ -169,8 +165,6 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args: object, fund: Fund, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        from committees.models import Meeting
-
         self.fields["meeting"].queryset = (
             Meeting.objects.filter(
                 committee_id=fund.committee_id, status__in=[Meeting.Status.PLANNED, Meeting.Status.INVITED]

@@ -23,11 +23,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from actors.services.persons import refuse_erased
+from committees.models import AgendaItem, Ballot, BallotItem, Meeting, Result
+from committees.services.conflicts import conflicts_refresh
 from fonds.models import Application, CostLine, EligibilityCheck, Fund, Receipt, Status, StatusChange
 from fonds.selectors import ZERO, fund_totals, paid_of
 from quartier.audit import acting_as, audit_transition
@@ -218,8 +220,6 @@ def application_update(
 
 def _refresh_conflicts(application: Application) -> None:
     """Who applies decides the conflicts of interest on the committee items about the application."""
-    from committees.services.conflicts import conflicts_refresh
-
     conflicts_refresh(applications=[application.pk])
 
 
@@ -317,9 +317,6 @@ def application_put_forward(
 ) -> Application:
     """Put the application before its deciding committee, on a meeting's agenda or an online ballot, or
     (up to the fund's office limit, or for a fund without committee) before the office."""
-    from committees.models import AgendaItem, Ballot, BallotItem, Meeting
-    from committees.services.conflicts import conflicts_refresh
-
     now = now or timezone.now()
     application = lock_application(application)
     fund = application.fund
@@ -462,8 +459,6 @@ def _decide(
 
 def decision_source_label(source: object) -> str:
     """Where a committee decided: "online ballot “…”" or "meeting of 24.11.2026"."""
-    from django.utils.formats import date_format
-
     ballot = getattr(source, "ballot", None)
     if ballot is not None:
         return _("online ballot “%(title)s”") % {"title": ballot.title}
@@ -480,8 +475,6 @@ def application_take_committee_decision(
     """A committee decided (a ballot closed, or minutes recorded a result): adopted → approved with the
     requested amount, rejected → rejected, deferred or without quorum → deferred. Runs inside the caller's
     transaction; an approval the budget cannot carry leaves the application for decision, with a note."""
-    from committees.models import Result
-
     now = now or timezone.now()
     with transaction.atomic():
         application = lock_application(application)

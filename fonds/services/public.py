@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import ProtectedError, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from actors.models import Affiliation, Organisation, Person
 from actors.services.persons import person_email_change_tell, refuse_erased
+from committees.services.conflicts import conflicts_refresh
 from fonds.models import AccessLink, Application, Attachment, Fund, Receipt, Status
 from fonds.selectors import ZERO
 from fonds.services.applications import (
@@ -479,8 +481,6 @@ def proof_of_use_submit(
 def applicant_candidates(application: Application) -> dict[str, list[object]]:
     """Existing persons and organisations of the area the new applicant may be: same last name or email,
     similar organisation name."""
-    from django.db.models import Q
-
     person, organisation = application.person, application.organisation
     persons: list[object] = []
     organisations: list[object] = []
@@ -510,8 +510,6 @@ def applicant_review(
     """The office checks an applicant entered through the public form: keep the new records (``None``), or
     point the application to an existing person or organisation of the area. A replaced new record that
     nothing else uses is deleted, so no duplicate stays behind."""
-    from django.db.models import ProtectedError
-
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("person", "organisation")
@@ -547,7 +545,5 @@ def applicant_review(
                     record.delete()
             except ProtectedError:
                 logger.info("Kept %r: it is used elsewhere", record)
-    from committees.services.conflicts import conflicts_refresh
-
     conflicts_refresh(applications=[application.pk])
     return application

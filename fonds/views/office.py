@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actors.models import Organisation, Person
+from committees.models import AgendaItem, Ballot, BallotItem, Meeting
 from fonds.files import attachment_response
 from fonds.forms.office import (
     ApplicationFilterForm,
@@ -30,7 +32,7 @@ from fonds.forms.office import (
     receipt_decisions,
 )
 from fonds.letters import has_reclaim
-from fonds.models import Application, Attachment, Fund, Payment, Receipt, Status
+from fonds.models import AccessLink, Application, Attachment, Fund, Payment, Receipt, Status
 from fonds.selectors import (
     FundTotals,
     application_money,
@@ -56,7 +58,8 @@ from fonds.services.applications import (
 )
 from fonds.services.funds import fund_create, fund_update, round_add
 from fonds.services.payments import payment_period, payment_record, payment_release, repayment_record
-from fonds.services.public import applicant_candidates
+from fonds.services.public import access_link_revoke, access_link_send, applicant_candidates, applicant_review
+from isek.models import Measure
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
@@ -251,8 +254,6 @@ def _export(applications: object, *, area: Quartier, fmt: str) -> HttpResponse:
 
 def _where_decided(application: Application) -> list[object]:
     """The meeting agenda items and ballot items that are about this application."""
-    from committees.models import AgendaItem, BallotItem
-
     content_type = ContentType.objects.get_for_model(Application)
     agenda = AgendaItem.objects.filter(content_type=content_type, object_id=application.pk).select_related(
         "meeting__committee"
@@ -265,8 +266,6 @@ def _where_decided(application: Application) -> list[object]:
 
 def _targets(application: Application) -> dict[str, list[object]]:
     """Where the application can be put before its committee: coming meetings and drafted ballots."""
-    from committees.models import Ballot, Meeting
-
     committee_id = application.fund.committee_id
     if committee_id is None:
         return {"meetings": [], "ballots": []}
@@ -285,8 +284,6 @@ def _targets(application: Application) -> dict[str, list[object]]:
 def _isek_measures(application: Application) -> list[object]:
     """The ISEK measures the application serves, each in its newest version (a yearly update copies the
     links). One query."""
-    from isek.models import Measure
-
     newest: dict[str, Measure] = {}
     for measure in Measure.objects.filter(applications=application).order_by("-version__created_at", "-pk"):
         newest.setdefault(measure.number, measure)
@@ -343,8 +340,6 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
 @area_view(permissions.CHANGE_FUNDS)
 def application_step(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
     """One step of the application's lifecycle, named by ``action``; a refusal is shown, nothing changes."""
-    from committees.models import Ballot, Meeting
-
     application = get_application_for(area, application_pk)
     data = request.POST
     action = data.get("action", "")
@@ -387,9 +382,6 @@ def application_step(request: HttpRequest, area: Quartier, application_pk: int) 
         elif action == "settle":
             application_settle(application=application, by=by)
         elif action == "review_applicant":
-            from actors.models import Organisation, Person
-            from fonds.services.public import applicant_review
-
             person_pk, organisation_pk = whole_number(data.get("person")), whole_number(data.get("organisation"))
             person = Person.objects.filter(quartier=area, pk=person_pk).first() if person_pk is not None else None
             organisation = (
@@ -499,9 +491,6 @@ def payment_release_view(request: HttpRequest, area: Quartier, payment_pk: int) 
 @area_view(permissions.CHANGE_FUNDS)
 def access_links(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
     """Revoke one of the applicant's private links, or send them a new one."""
-    from fonds.models import AccessLink
-    from fonds.services.public import access_link_revoke, access_link_send
-
     application = get_application_for(area, application_pk)
     if request.POST.get("action") == "revoke":
         link = AccessLink.objects.filter(

@@ -25,7 +25,8 @@ from committees.models import (
     Vote,
 )
 from committees.rules import Composition, Tally, decide, explain, vote_holders
-from committees.services.ballots import active_voting_members, tally_item
+from committees.services.ballots import tally_item
+from committees.voters import active_voting_members
 from quartier.models import Quartier, User
 from quartier.permissions import is_committee_member
 from tests.factories import QuartierFactory, UserFactory

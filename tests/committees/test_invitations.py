@@ -77,7 +77,7 @@ def invite(
     meeting: Meeting, by: User, capture: Callable[..., object], now: datetime.datetime | None = None
 ) -> list[Membership]:
     with capture(execute=True):
-        return meeting_invite(meeting=meeting, by=by, now=now or NOW)
+        return meeting_invite(meeting=meeting, by=by, send=send_meeting_invitations.delay, now=now or NOW)
 
 
 def calendar_part(message: mail.EmailMessage) -> Message:
@@ -266,7 +266,7 @@ def test_refused_invitation_changes_nothing_and_sends_nothing(
     status = meeting.status
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(ValidationError) as refused:
-        meeting_invite(meeting=meeting, by=office, now=NOW)
+        meeting_invite(meeting=meeting, by=office, send=send_meeting_invitations.delay, now=NOW)
 
     assert refused.value.code == code
     assert refused.value.messages == [gettext(msgid)]
@@ -357,7 +357,7 @@ def test_a_real_worker_sends_the_invitations(
     meeting = make_meeting(jury, days=3)
 
     # No test transaction here: meeting_invite commits, and its on-commit hook really queues the task.
-    meeting_invite(meeting=meeting, by=office)
+    meeting_invite(meeting=meeting, by=office, send=send_meeting_invitations.delay)
 
     deadline = time.monotonic() + 60
     messages = _mails_in(mail_worker.mail_dir)

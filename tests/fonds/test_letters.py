@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from actors.models import Organisation, Person
 from committees.models import AgendaItem, Ballot, Choice, Committee, Meeting, Membership, Result
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
+from committees.signals import decision_tell
 from fonds.letters import DECIDED_STATES, PROOF_WEEKS, letter_pdf, proof_due
 from fonds.models import Application, CostLine, Fund, Status
 from fonds.services.applications import (
@@ -196,7 +197,7 @@ def test_a_meeting_decision_names_the_meeting_and_quotes_the_minutes(
         result=Result.REJECTED, decision="Die Jury lehnt den Antrag ab: Der Hof ist zu klein."
     )
     item.refresh_from_db()
-    application.apply_committee_decision(result=item.result, source=item, by=staff["gwa"])
+    decision_tell(subject=application, result=item.result, source=item, by=staff["gwa"])
     application.refresh_from_db()
     assert application.status == Status.REJECTED
     client.force_login(staff["gwa"])
