@@ -17,7 +17,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +29,9 @@ from django.utils.translation import gettext as _
 
 from quartier import permissions
 from quartier.models import Quartier, User
+from reporting.figures import KeyFigures, ReportFigures, gather
 from reporting.models import Report, report_path
+from reporting.rendering import render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +122,16 @@ def _step(report: Report, step: str) -> None:
     Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING).update(step=step, heartbeat_at=timezone.now())
 
 
-def report_context(report: Report, sections: dict[str, Any], key_figures: dict[str, Any]) -> dict[str, Any]:
-    return {"report": report, "sections": sections, "key_figures": key_figures}
+class ReportContext(TypedDict):
+    """What the template ``reporting/annual_report.html`` gets."""
+
+    report: Report
+    sections: ReportFigures
+    key_figures: KeyFigures
+
+
+def report_context(report: Report, sections: ReportFigures) -> ReportContext:
+    return {"report": report, "sections": sections, "key_figures": sections.key_figures}
 
 
 def report_title(report: Report) -> str:
@@ -145,27 +155,24 @@ def _write_atomically(name: str, data: bytes) -> None:
         raise
 
 
-def render_report(report: Report, *, step: Callable[[str], None] = lambda key: None) -> tuple[bytes, dict[str, Any]]:
-    """The PDF of ``report`` from the live data, and the key figures it shows; ``step`` hears each step."""
-    from reporting.figures import SECTIONS, gather_section, key_figures
-    from reporting.rendering import render_pdf
+def _quiet(step: str) -> None:
+    """Hears nothing of the steps."""
 
+
+def render_report(report: Report, *, step: Callable[[str], None] = _quiet) -> tuple[bytes, KeyFigures]:
+    """The PDF of ``report`` from the live data, and the key figures it shows; ``step`` hears each step."""
     area = report.quartier
-    sections: dict[str, Any] = {}
-    for key, _label in SECTIONS:
-        step(key)
-        sections[key] = gather_section(key, area, report.year)
-    figures = key_figures(area, report.year)
+    sections = gather(area, report.year, step=step)
     step("pdf")
     author = report.requested_by.get_display_name() if report.requested_by else ""
     pdf = render_pdf(
         "reporting/annual_report.html",
-        report_context(report, sections, figures),
+        report_context(report, sections),
         title=report_title(report),
         author=author,
         area=area,
     )
-    return pdf, figures
+    return pdf, sections.key_figures
 
 
 def build(report: Report) -> Report:
@@ -180,7 +187,7 @@ def build(report: Report) -> Report:
         file=name,
         sha256=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf),
-        key_figures={key: str(value) for key, value in figures.items()},
+        key_figures={key: str(value) for key, value in figures.as_dict().items()},
         finished_at=timezone.now(),
     )
     report.refresh_from_db()
