@@ -1,11 +1,12 @@
 """Requests for reports and their build, step by step.
 
-``report_request`` stores the request and, once the transaction commits, hands it to Celery; when Redis
-or the worker cannot be reached the request simply stays queued and the periodic sweep
-(``reporting.tasks.sweep_reports``) hands it over later. ``build`` does the work of one build: it claims the
-row with a conditional update (so a second delivery of the same task does nothing), gathers each section
-(the row's ``step`` shows where it is), renders the PDF, writes it to a temporary file next to its final
-place and moves it there, and only then marks the report done.
+``report_request`` stores the request; whoever made it hands it to Celery once the transaction commits
+(``reporting.tasks.enqueue``: the view does), and when Redis or the worker cannot be reached the request simply
+stays queued and the periodic sweep (``reporting.tasks.sweep_reports``) hands it over later. ``build`` does the
+work of one build: it claims the row with a conditional update (so a second delivery of the same task does
+nothing), gathers each section (the row's ``step`` shows where it is), renders the PDF, writes it to a temporary
+file next to its final place and moves it there, and only then marks the report done. This module never imports
+the tasks: they call it.
 """
 
 from __future__ import annotations
@@ -41,23 +42,11 @@ def stale_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
 
 
-def enqueue(report_id: int) -> bool:
-    """Hand the build to Celery; False (and the request stays queued for the sweep) if the broker cannot be
-    reached."""
-    from reporting.tasks import build_report
-
-    try:
-        build_report.apply_async(args=[report_id], retry=False)
-    except Exception:
-        logger.warning("Report %s stays queued: the task queue cannot be reached.", report_id, exc_info=True)
-        return False
-    return True
-
-
 def report_request(
     *, area: Quartier, year: int, kind: str, intro: str, outlook: str, by: User, perms: frozenset[str]
 ) -> tuple[Report, bool]:
     """Store a request for the annual report of ``area`` and ``year``; returns the report and whether it is new.
+    The caller hands a new one to Celery once the transaction commits (``reporting.tasks.enqueue``).
 
     A build of the same report (area, year, kind) already queued or running is returned instead of a second
     one. Refused: a year still to come, a year before 2000, a kind the role may not request."""
@@ -87,7 +76,6 @@ def report_request(
                 period_start=datetime.date(year, 1, 1),
                 period_end=min(datetime.date(year, 12, 31), today),
             )
-            transaction.on_commit(lambda: enqueue(report.pk))
     except IntegrityError:  # the same request at the same moment from elsewhere: use that one
         running = Report.objects.filter(quartier=area, year=year, kind=kind, status__in=Report.IN_FLIGHT).first()
         if running is None:

@@ -7,11 +7,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -31,6 +33,7 @@ from reporting.figures import KEY_FIGURE_LABELS, MONEY_KEYS, SECTIONS, gather, k
 from reporting.forms import ReportRequestForm
 from reporting.models import Report
 from reporting.services import report_request
+from reporting.tasks import enqueue
 
 
 def _perms(request: HttpRequest) -> frozenset[str]:
@@ -97,6 +100,7 @@ def report_new(request: HttpRequest, area: Quartier) -> HttpResponse:
             attach_errors(form, error)
         else:
             if new:
+                transaction.on_commit(partial(enqueue, report.pk))
                 messages.success(request, _("The report is requested; this page shows how far it is."))
             else:
                 messages.info(request, _("This report is being built already; here is how far it is."))
