@@ -84,22 +84,24 @@ def measure_total(slug: str, year: int, html_path: str) -> dict[str, float]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reporting.figures import SECTIONS, gather_section, key_figures
+    from reporting.figures import gather
     from reporting.rendering import html_to_pdf, render_html
     from reporting.services import report_context, report_title
 
     report = _report(slug, year)
     started = time.perf_counter()
-    queries: dict[str, int] = {}
-    sections = {}
-    for key, _label in SECTIONS:
-        with CaptureQueriesContext(connection) as captured:
-            sections[key] = gather_section(key, report.quartier, year)
-        queries[key] = len(captured.captured_queries)
-    figures = key_figures(report.quartier, year)
+    begun: dict[str, int] = {}  # the number of queries made before each section
+
+    def step(key: str) -> None:
+        begun[key] = len(captured)
+
+    with CaptureQueriesContext(connection) as captured:
+        sections = gather(report.quartier, year, step=step)
+    ends = [*list(begun.values())[1:], len(captured)]
+    queries = {key: end - start for (key, start), end in zip(begun.items(), ends, strict=True)}
     gathered = time.perf_counter()
     html = render_html(
-        "reporting/annual_report.html", report_context(report, sections, figures), title=report_title(report),
+        "reporting/annual_report.html", report_context(report, sections), title=report_title(report),
         area=report.quartier,
     )  # fmt: skip
     pdf = html_to_pdf(html)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -112,7 +113,7 @@ def style_svgs(html: str, root: Path) -> str:
 
 def render_pdf(
     template_name: str,
-    context: dict[str, Any],
+    context: Mapping[str, object],
     *,
     title: str,
     author: str = "",
@@ -136,7 +137,7 @@ def render_pdf(
 
 def render_html(
     template_name: str,
-    context: dict[str, Any],
+    context: Mapping[str, object],
     *,
     title: str,
     author: str = "",

@@ -1,11 +1,12 @@
 """Requests for reports and their build, step by step.
 
-``report_request`` stores the request and, once the transaction commits, hands it to Celery; when Redis
-or the worker cannot be reached the request simply stays queued and the periodic sweep
-(``reporting.tasks.sweep_reports``) hands it over later. ``build`` does the work of one build: it claims the
-row with a conditional update (so a second delivery of the same task does nothing), gathers each section
-(the row's ``step`` shows where it is), renders the PDF, writes it to a temporary file next to its final
-place and moves it there, and only then marks the report done.
+``report_request`` stores the request; whoever made it hands it to Celery once the transaction commits
+(``reporting.tasks.enqueue``: the view does), and when Redis or the worker cannot be reached the request simply
+stays queued and the periodic sweep (``reporting.tasks.sweep_reports``) hands it over later. ``build`` does the
+work of one build: it claims the row with a conditional update (so a second delivery of the same task does
+nothing), gathers each section (the row's ``step`` shows where it is), renders the PDF, writes it to a temporary
+file next to its final place and moves it there, and only then marks the report done. This module never imports
+the tasks: they call it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +30,9 @@ from django.utils.translation import gettext as _
 
 from quartier import permissions
 from quartier.models import Quartier, User
+from reporting.figures import KeyFigures, ReportFigures, gather
 from reporting.models import Report, report_path
+from reporting.rendering import render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -39,23 +42,11 @@ def stale_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
 
 
-def enqueue(report_id: int) -> bool:
-    """Hand the build to Celery; False (and the request stays queued for the sweep) if the broker cannot be
-    reached."""
-    from reporting.tasks import build_report
-
-    try:
-        build_report.apply_async(args=[report_id], retry=False)
-    except Exception:
-        logger.warning("Report %s stays queued: the task queue cannot be reached.", report_id, exc_info=True)
-        return False
-    return True
-
-
 def report_request(
     *, area: Quartier, year: int, kind: str, intro: str, outlook: str, by: User, perms: frozenset[str]
 ) -> tuple[Report, bool]:
     """Store a request for the annual report of ``area`` and ``year``; returns the report and whether it is new.
+    The caller hands a new one to Celery once the transaction commits (``reporting.tasks.enqueue``).
 
     A build of the same report (area, year, kind) already queued or running is returned instead of a second
     one. Refused: a year still to come, a year before 2000, a kind the role may not request."""
@@ -85,7 +76,6 @@ def report_request(
                 period_start=datetime.date(year, 1, 1),
                 period_end=min(datetime.date(year, 12, 31), today),
             )
-            transaction.on_commit(lambda: enqueue(report.pk))
     except IntegrityError:  # the same request at the same moment from elsewhere: use that one
         running = Report.objects.filter(quartier=area, year=year, kind=kind, status__in=Report.IN_FLIGHT).first()
         if running is None:
@@ -120,8 +110,16 @@ def _step(report: Report, step: str) -> None:
     Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING).update(step=step, heartbeat_at=timezone.now())
 
 
-def report_context(report: Report, sections: dict[str, Any], key_figures: dict[str, Any]) -> dict[str, Any]:
-    return {"report": report, "sections": sections, "key_figures": key_figures}
+class ReportContext(TypedDict):
+    """What the template ``reporting/annual_report.html`` gets."""
+
+    report: Report
+    sections: ReportFigures
+    key_figures: KeyFigures
+
+
+def report_context(report: Report, sections: ReportFigures) -> ReportContext:
+    return {"report": report, "sections": sections, "key_figures": sections.key_figures}
 
 
 def report_title(report: Report) -> str:
@@ -145,27 +143,24 @@ def _write_atomically(name: str, data: bytes) -> None:
         raise
 
 
-def render_report(report: Report, *, step: Callable[[str], None] = lambda key: None) -> tuple[bytes, dict[str, Any]]:
-    """The PDF of ``report`` from the live data, and the key figures it shows; ``step`` hears each step."""
-    from reporting.figures import SECTIONS, gather_section, key_figures
-    from reporting.rendering import render_pdf
+def _quiet(step: str) -> None:
+    """Hears nothing of the steps."""
 
+
+def render_report(report: Report, *, step: Callable[[str], None] = _quiet) -> tuple[bytes, KeyFigures]:
+    """The PDF of ``report`` from the live data, and the key figures it shows; ``step`` hears each step."""
     area = report.quartier
-    sections: dict[str, Any] = {}
-    for key, _label in SECTIONS:
-        step(key)
-        sections[key] = gather_section(key, area, report.year)
-    figures = key_figures(area, report.year)
+    sections = gather(area, report.year, step=step)
     step("pdf")
     author = report.requested_by.get_display_name() if report.requested_by else ""
     pdf = render_pdf(
         "reporting/annual_report.html",
-        report_context(report, sections, figures),
+        report_context(report, sections),
         title=report_title(report),
         author=author,
         area=area,
     )
-    return pdf, figures
+    return pdf, sections.key_figures
 
 
 def build(report: Report) -> Report:
@@ -180,7 +175,7 @@ def build(report: Report) -> Report:
         file=name,
         sha256=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf),
-        key_figures={key: str(value) for key, value in figures.items()},
+        key_figures={key: str(value) for key, value in figures.as_dict().items()},
         finished_at=timezone.now(),
     )
     report.refresh_from_db()

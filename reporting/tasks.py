@@ -1,5 +1,6 @@
 """Background work of the reports: the build of one report, and the sweep that hands over requests the
-queue never got (Redis or the worker was down) and builds whose worker died.
+queue never got (Redis or the worker was down) and builds whose worker died. ``enqueue`` hands a build to
+Celery. The tasks are thin: they call ``reporting.services``, which never imports this module.
 
 ``build_report`` may be delivered twice (the broker redelivers a task whose worker died, and the sweep
 queues again): only the delivery that claims the row builds; the others return at once.
@@ -7,9 +8,10 @@ queues again): only the delivery that claims the row builds; the others return a
 
 from __future__ import annotations
 
+import datetime
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import InterfaceError, OperationalError
@@ -19,11 +21,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from quartier.mail import mail_subject
+from reporting.models import Report
 from reporting.rendering import PDFRenderingError
 from reporting.services import (
     build,
     claim,
-    enqueue,
     fail,
     release,
     remove_leftovers,
@@ -39,7 +41,7 @@ MAX_RETRIES = 3
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
-def build_report(self, report_id: int) -> str:
+def build_report(self: Task, report_id: int) -> str:
     report = claim(report_id)
     if report is None:
         return "not claimed"
@@ -74,22 +76,32 @@ def build_report(self, report_id: int) -> str:
     return "done"
 
 
-def notify_requester(report: object) -> bool:
+def notify_requester(report: Report) -> bool:
     """Email the requester a link to the finished report. A mail server that cannot be reached does not undo
     the build: the report's page shows it anyway."""
-    user = report.requested_by  # type: ignore[attr-defined]
+    user = report.requested_by
     if user is None or not user.email:
         return False
     link = settings.SITE_URL.rstrip("/") + reverse(
-        "report_page",
-        kwargs={"slug": report.quartier.slug, "report_pk": report.pk},  # type: ignore[attr-defined]
+        "report_page", kwargs={"slug": report.quartier.slug, "report_pk": report.pk}
     )
     body = render_to_string("reporting/email/report_done.txt", {"report": report, "link": link, "user": user})
-    message = EmailMessage(subject=mail_subject(report_title(report)), body=body, to=[user.email])  # type: ignore[arg-type]
+    message = EmailMessage(subject=mail_subject(report_title(report)), body=body, to=[user.email])
     try:
         message.send()
     except OSError:
-        logger.warning("The mail about report %s could not be sent.", report.pk, exc_info=True)  # type: ignore[attr-defined]
+        logger.warning("The mail about report %s could not be sent.", report.pk, exc_info=True)
+        return False
+    return True
+
+
+def enqueue(report_id: int) -> bool:
+    """Hand the build to Celery; False (and the request stays queued for the sweep) if the broker cannot be
+    reached. Call it after the request's transaction has committed (``transaction.on_commit``)."""
+    try:
+        build_report.apply_async(args=[report_id], retry=False)
+    except Exception:
+        logger.warning("Report %s stays queued: the task queue cannot be reached.", report_id, exc_info=True)
         return False
     return True
 
@@ -97,8 +109,6 @@ def notify_requester(report: object) -> bool:
 @shared_task
 def sweep_reports() -> int:
     """Queue again what waits too long or whose worker died; run by Celery beat every minute."""
-    import datetime
-
     now = timezone.now()
     remove_leftovers(now)
     pending = stale_or_waiting(now, waiting_for=datetime.timedelta(seconds=30))

@@ -5,17 +5,20 @@ across the user's areas, the key figures side by side (``/berichte/uebersicht/``
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -26,9 +29,11 @@ from quartier.exports import FORMATS, table_response
 from quartier.forms import attach_errors, whole_number
 from quartier.models import Quartier
 from quartier.pages import render_page
+from reporting.figures import KEY_FIGURE_LABELS, MONEY_KEYS, SECTIONS, gather, key_figures
 from reporting.forms import ReportRequestForm
 from reporting.models import Report
 from reporting.services import report_request
+from reporting.tasks import enqueue
 
 
 def _perms(request: HttpRequest) -> frozenset[str]:
@@ -95,6 +100,7 @@ def report_new(request: HttpRequest, area: Quartier) -> HttpResponse:
             attach_errors(form, error)
         else:
             if new:
+                transaction.on_commit(partial(enqueue, report.pk))
                 messages.success(request, _("The report is requested; this page shows how far it is."))
             else:
                 messages.info(request, _("This report is being built already; here is how far it is."))
@@ -115,8 +121,6 @@ def get_report_for(request: HttpRequest, area: Quartier, pk: int) -> Report:
 @area_view(permissions.VIEW_REPORTS)
 def report_page(request: HttpRequest, area: Quartier, report_pk: int) -> HttpResponse:
     """The report's state; while it is queued or running, the state part polls itself every 2 seconds."""
-    from reporting.figures import SECTIONS
-
     report = get_report_for(request, area, report_pk)
     steps = [*SECTIONS, ("pdf", _("Making the PDF")), ("save", _("Saving"))]
     keys = [key for key, _label in steps]
@@ -156,10 +160,6 @@ def report_download(request: HttpRequest, area: Quartier, report_pk: int) -> Htt
     return response
 
 
-def _json_value(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
-
-
 def _year_of(area: Quartier, year: int) -> int:
     if year not in _years(area):
         raise Http404(_("No report for this year."))
@@ -170,11 +170,8 @@ def _year_of(area: Quartier, year: int) -> int:
 @area_view(permissions.VIEW_REPORTS)
 def key_figures_json(request: HttpRequest, area: Quartier, year: int) -> HttpResponse:
     """The year's key figures as JSON (amounts as strings with a decimal point, to keep their cents)."""
-    from reporting.figures import key_figures
-
     year = _year_of(area, year)
-    figures = {key: _json_value(value) for key, value in key_figures(area, year).items()}
-    body = {"area": area.slug, "year": year, "key_figures": figures}
+    body = {"area": area.slug, "year": year, "key_figures": key_figures(area, year).as_json()}
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'inline; filename="kennzahlen-{area.slug}-{year}.json"'
     return response
@@ -184,20 +181,16 @@ def key_figures_json(request: HttpRequest, area: Quartier, year: int) -> HttpRes
 @area_view(permissions.VIEW_REPORTS)
 def report_table_list(request: HttpRequest, area: Quartier, year: int) -> HttpResponse:
     """Every table of the year's report, each to download as CSV or XLSX (the same live data as the PDF)."""
-    from reporting.figures import report_tables
-
     year = _year_of(area, year)
-    tables = [(slug, table.title, len(table.rows)) for slug, table in report_tables(area, year).items()]
+    tables = [(slug, table.title, len(table.rows)) for slug, table in gather(area, year).tables().items()]
     return render(request, "reporting/report_tables.html", {"area": area, "year": year, "tables": tables})
 
 
 @require_GET
 @area_view(permissions.VIEW_REPORTS)
 def report_table(request: HttpRequest, area: Quartier, year: int, table: str, fmt: str) -> HttpResponse:
-    from reporting.figures import report_tables
-
     year = _year_of(area, year)
-    tables = report_tables(area, year)
+    tables = gather(area, year).tables()
     if table not in tables or fmt not in FORMATS:
         raise Http404(_("This table does not exist."))
     chosen = tables[table]
@@ -206,12 +199,19 @@ def report_table(request: HttpRequest, area: Quartier, year: int, table: str, fm
     )
 
 
+@dataclass(frozen=True, slots=True)
+class OverviewRow:
+    """A key figure of every area in the overview."""
+
+    label: str | Promise
+    values: tuple[int | Decimal, ...]  # per area, in the order of the columns
+    money: bool
+
+
 @require_GET
 @login_required
 def report_overview(request: HttpRequest) -> HttpResponse:
     """The key figures of every area where the user sees reports, side by side (the coordinator's view)."""
-    from reporting.figures import KEY_FIGURE_LABELS, MONEY_KEYS, key_figures
-
     areas = permissions.areas_where(request.user, permissions.VIEW_REPORTS)
     if not areas:
         raise Http404(_("You see the reports of no area."))
@@ -219,9 +219,9 @@ def report_overview(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("jahr", "")
     year = whole_number(wanted)
     year = year if year is not None and 2000 <= year <= this_year else this_year
-    columns = [(area, key_figures(area, year)) for area in areas]
+    columns = [key_figures(area, year).as_dict() for area in areas]
     rows = [
-        {"label": label, "values": [figures.get(key) for _area, figures in columns], "money": key in MONEY_KEYS}
+        OverviewRow(label, tuple(figures[key] for figures in columns), key in MONEY_KEYS)
         for key, label in KEY_FIGURE_LABELS.items()
     ]
     context = {"areas": areas, "year": year, "years": list(range(this_year, 2014, -1)), "rows": rows}
@@ -229,7 +229,7 @@ def report_overview(request: HttpRequest) -> HttpResponse:
         return table_response(
             filename=f"kennzahlen-{year}",
             headers=[_("Key figure"), *[area.name for area in areas]],
-            rows=([row["label"], *row["values"]] for row in rows),
+            rows=([row.label, *row.values] for row in rows),
             fmt=request.GET["export"],
         )
     return render(request, "reporting/report_overview.html", context)

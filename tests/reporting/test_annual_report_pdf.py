@@ -57,7 +57,8 @@ def report(**fields: object) -> types.SimpleNamespace:
 
 
 def render(area: Quartier, data: types.SimpleNamespace, author: str = "") -> bytes:
-    context = {"sections": gather(area, data.year), "key_figures": key_figures(area, data.year), "report": data}
+    sections = gather(area, data.year)
+    context = {"sections": sections, "key_figures": sections.key_figures, "report": data}
     return render_pdf("reporting/annual_report.html", context, title=TITLE, author=author, area=area)
 
 
@@ -83,7 +84,7 @@ def test_the_draft_report_has_the_figures_the_contents_and_the_mark(data: Datase
     # The year's figures, in German format (worked out in test_figures from the same data).
     figures = key_figures(data.area, YEAR)
     for amount in ("7534.56", "1300.00", "12500.50", "3900.25"):  # approved, paid, ISEK planned and spent
-        assert Decimal(amount) in figures.values() and german(amount) in text, amount
+        assert Decimal(amount) in figures.as_dict().values() and german(amount) in text, amount
     # a grant and a fund's committed money, paid back, remaining, the totals, a field of action
     for amount in ("1234.56", "50.00", "7515.44", "30000.00", "5800.00"):
         assert german(amount) in text, amount

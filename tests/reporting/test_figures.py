@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -25,8 +26,18 @@ from fonds.selectors import year_totals
 from isek.models import Measure, Version
 from quartier.exports import table_response
 from quartier.models import Quartier
-from reporting import figures
-from reporting.figures import KEY_FIGURE_LABELS, MONEY_KEYS, SECTIONS, gather, gather_section, key_figures
+from reporting.figures import (
+    KEY_FIGURE_LABELS,
+    MONEY_KEYS,
+    SECTIONS,
+    WITHOUT_FIELD,
+    KeyFigures,
+    ReportFigures,
+    gather,
+    gather_section,
+    key_figures,
+)
+from reporting.selectors import HELD
 from tests.conftest import count_queries
 from tests.isek.fixtures import add_indicators, add_measures
 from tests.reporting.dataset import (
@@ -85,9 +96,7 @@ def expected_key_figures() -> dict[str, int | Decimal]:
         for _raised, status, changes, _to in CONCERN_SPEC
         if status == ConcernStatus.DONE and any(to == ConcernStatus.DONE and in_year(when) for to, when in changes)
     )
-    held = [
-        (start, items) for start, status, _att, items in JURY_MEETING_SPEC if status in figures.HELD and in_year(start)
-    ]
+    held = [(start, items) for start, status, _att, items in JURY_MEETING_SPEC if status in HELD and in_year(start)]
     decided = (Result.ADOPTED, Result.REJECTED)
     decisions = sum(1 for _start, items in held for _t, result, *_votes in items if result in decided)
     decisions += sum(1 for closed, result, _votes in BALLOT_SPEC if in_year(closed) and result in decided)
@@ -125,10 +134,12 @@ def test_key_figures_count_the_year_of_the_area_only(data: Dataset) -> None:
         "amount_paid": Decimal("1300.00"), "measures_running": 2, "measures_completed": 1,
         "isek_planned": Decimal("12500.50"), "isek_spent": Decimal("3900.25"),
     }  # fmt: skip
-    assert key_figures(data.area, YEAR) == expected
-    assert list(key_figures(data.area, YEAR)) == list(KEY_FIGURE_LABELS)
-    assert all(isinstance(key_figures(data.area, YEAR)[key], Decimal) for key in MONEY_KEYS)
-    nothing = key_figures(data.area, 2019)
+    figures = key_figures(data.area, YEAR)
+    assert figures == KeyFigures(**expected)
+    assert list(figures.as_dict()) == list(KEY_FIGURE_LABELS)
+    assert all(isinstance(getattr(figures, key), Decimal) for key in MONEY_KEYS)
+    assert figures.as_json()["amount_approved"] == "7534.56" and figures.as_json()["contacts"] == 4
+    nothing = key_figures(data.area, 2019).as_dict()
     assert {key: value for key, value in nothing.items() if value} == {"measures_running": 2}  # a state, not dated
 
 
@@ -136,41 +147,41 @@ def test_contacts_networks_and_committees_sections(data: Dataset) -> None:
     area, (first, second) = data.area, data.fields
     contacts = gather_section("contacts", area, YEAR)
     notes = [spec for spec in CONTACT_SPEC if in_year(spec[0])]
-    assert {row.key: row.count for row in contacts["by_channel"]} == {
+    assert {row.key: row.count for row in contacts.by_channel} == {
         "buero": 3, "telefon": 1, "email": 0, "vor_ort": 0, "veranstaltung": 0
     }  # fmt: skip
-    assert [(str(row.label), row.count) for row in contacts["by_field"]] == [
+    assert [(str(row.label), row.count) for row in contacts.by_field] == [
         (first.name, sum(1 for spec in notes if 0 in spec[2])),
         (second.name, sum(1 for spec in notes if 1 in spec[2])),
-        (str(figures.WITHOUT_FIELD), sum(1 for spec in notes if not spec[2])),
+        (str(WITHOUT_FIELD), sum(1 for spec in notes if not spec[2])),
     ]
-    assert contacts["notes"] == len(notes)
-    assert contacts["persons"] == len({i for spec in notes for i in spec[3]})
-    assert contacts["organisations"] == len({i for spec in notes for i in spec[4]})
+    assert contacts.notes == len(notes)
+    assert contacts.persons == len({i for spec in notes for i in spec[3]})
+    assert contacts.organisations == len({i for spec in notes for i in spec[4]})
     raised = [spec for spec in CONCERN_SPEC if in_year(spec[0])]
-    assert {row.key: row.count for row in contacts["concerns_by_status"] if row.count} == {
+    assert {row.key: row.count for row in contacts.concerns_by_status if row.count} == {
         ConcernStatus.DONE: 2, ConcernStatus.IN_PROGRESS: 1, ConcernStatus.FORWARDED: 1, ConcernStatus.NOT_FEASIBLE: 1
     }  # fmt: skip
-    assert [(row.label, row.count) for row in contacts["forwarded"]] == [("Grünamt", 2), ("Bauamt", 1)]
-    assert contacts["concerns_raised"] == len(raised) and contacts["concerns_forwarded"] == 3
+    assert [(row.label, row.count) for row in contacts.forwarded] == [("Grünamt", 2), ("Bauamt", 1)]
+    assert contacts.concerns_raised == len(raised) and contacts.concerns_forwarded == 3
 
     networks = gather_section("networks", area, YEAR)
-    assert [(row.name, row.organisations, row.persons, row.joined, row.new) for row in networks["networks"]] == [
+    assert [(row.name, row.organisations, row.persons, row.joined, row.new) for row in networks.networks] == [
         ("Runder Tisch Ufer", 1, 1, 1, True)
     ]
-    assert networks["networks"][0].fields == [first.name] and networks["networks"][0].lead == "Kanalverein"
-    assert (networks["active"], networks["organisations"], networks["persons"]) == (1, 1, 1)
+    assert networks.networks[0].fields == (first.name,) and networks.networks[0].lead == "Kanalverein"
+    assert (networks.active, networks.organisations, networks.persons) == (1, 1, 1)
     new_organisations = [spec for spec in ORGANISATION_SPEC if in_year(spec[2])]
-    assert networks["new_organisations"] == len(new_organisations) == 2
-    assert [(row.key, row.count) for row in networks["new_organisations_by_kind"]] == [("verein", 2)]
+    assert networks.new_organisations == len(new_organisations) == 2
+    assert [(row.key, row.count) for row in networks.new_organisations_by_kind] == [("verein", 2)]
     new_persons = [spec for spec in PERSON_SPEC if in_year(spec[2])]
-    assert networks["new_persons"] == len(new_persons)  # the jurors came in 2026
-    assert networks["new_residents"] == sum(1 for spec in new_persons if spec[1])
+    assert networks.new_persons == len(new_persons)  # the jurors came in 2026
+    assert networks.new_residents == sum(1 for spec in new_persons if spec[1])
 
     committees = gather_section("committees", area, YEAR)
-    jury, council = committees["committees"]  # by name
+    jury, council = committees.committees  # by name
     assert (jury.name, jury.meetings, jury.meetings_with_attendance) == ("Aktionsfondsjury Kiez am Kanal", 2, 2)
-    attendance = [a for start, status, a, _i in JURY_MEETING_SPEC if status in figures.HELD and in_year(start)]
+    attendance = [a for start, status, a, _i in JURY_MEETING_SPEC if status in HELD and in_year(start)]
     present = sum(a.count(Attendance.Status.PRESENT) for a in attendance)
     assert (jury.present, jury.recorded) == (present, sum(len(a) for a in attendance)) == (9, 14)
     assert jury.attendance_rate == Decimal("64.3") and jury.present_per_meeting == Decimal("4.5")
@@ -179,22 +190,22 @@ def test_contacts_networks_and_committees_sections(data: Dataset) -> None:
     # On 31 December: a resident and an institution (the second resident left in June): 50 % of the 51 % needed.
     assert (council.voting_members, council.residents, council.resident_share) == (2, 1, Decimal("50.0"))
     assert council.required_share == Decimal("51.00") and council.meets_rule is False
-    assert committees["on"] == D(YEAR, 12, 31) and committees["meetings"] == 3
-    assert [(row.date, row.title, row.circular, row.result) for row in committees["decisions"]] == [
+    assert committees.on == D(YEAR, 12, 31) and committees.meetings == 3
+    assert [(row.date, row.title, row.circular, row.result) for row in committees.decisions] == [
         (D(2025, 3, 10), "Grillabend", False, Result.REJECTED),
         (D(2025, 3, 10), "Hoffest", False, Result.ADOPTED),
         (D(2025, 5, 5), "Antrag 05.05.2025", True, Result.ADOPTED),
         (D(2025, 9, 10), "Bücherschrank", False, Result.ADOPTED),
         (D(2025, 12, 31), "Antrag 31.12.2025", True, Result.REJECTED),
     ]
-    assert (committees["adopted"], committees["rejected"]) == (3, 2)
+    assert (committees.adopted, committees.rejected) == (3, 2)
 
 
 def test_funds_isek_and_indicators_sections(data: Dataset) -> None:
     area, (first, second) = data.area, data.fields
     funds = gather_section("funds", area, YEAR)
     assert [(row.name, row.budget, row.committed, row.paid, row.repaid, row.remaining, row.received, row.approved)
-            for row in funds["funds"]] == [
+            for row in funds.funds] == [
         # committed: approved and not yet paid (1,234.56; the 500 are paid); paid: released only (500 + 800);
         # paid back: 50 of the 800 (750 settled); remaining = 10,000 − 1,234.56 − 1,300 + 50
         ("Aktionsfonds", Decimal("10000.00"), Decimal("1234.56"), Decimal("1300.00"), Decimal("50.00"),
@@ -202,55 +213,55 @@ def test_funds_isek_and_indicators_sections(data: Dataset) -> None:
         ("Projektfonds", Decimal("20000.00"), Decimal("5000.00"), Decimal("0.00"), Decimal("0.00"), Decimal("15000.00"),
          2, 1),
     ]  # fmt: skip
-    assert (funds["totals"].budget, funds["totals"].received, funds["totals"].approved) == (Decimal("30000"), 6, 4)
-    assert (funds["totals"].committed, funds["totals"].paid, funds["totals"].repaid, funds["totals"].remaining) == (
+    assert (funds.totals.budget, funds.totals.received, funds.totals.approved) == (Decimal("30000"), 6, 4)
+    assert (funds.totals.committed, funds.totals.paid, funds.totals.repaid, funds.totals.remaining) == (
         Decimal("6234.56"), Decimal("1300.00"), Decimal("50.00"), Decimal("22515.44"),
     )  # fmt: skip
-    assert funds["totals"].remaining == year_totals(area, YEAR).free  # one definition of the money
-    rows = {row.amount: row for row in funds["applications"]}
-    assert sum(rows) == key_figures(area, YEAR)["amount_approved"]
+    assert funds.totals.remaining == year_totals(area, YEAR).free  # one definition of the money
+    rows = {row.amount: row for row in funds.applications}
+    assert sum(rows) == key_figures(area, YEAR).amount_approved
     assert (str(rows[Decimal("500.00")].applicant_kind), rows[Decimal("500.00")].fields) == (
         gettext("Private person"),
-        [first.name],
+        (first.name,),
     )
     assert str(rows[Decimal("800.00")].applicant_kind) == gettext("Resident")
     assert str(rows[Decimal("1234.56")].applicant_kind) == str(Organisation.Kind.VEREIN.label)
-    assert [(str(row.label), row.count, row.amount) for row in funds["by_field"]] == [
+    assert [(str(row.label), row.count, row.amount) for row in funds.by_field] == [
         (first.name, 2, Decimal("1300.00")),  # 500 + 800
         (second.name, 2, Decimal("5800.00")),  # 800 + 5,000: an application in two fields counts in both
-        (str(figures.WITHOUT_FIELD), 1, Decimal("1234.56")),
+        (str(WITHOUT_FIELD), 1, Decimal("1234.56")),
     ]
-    assert [row.over for row in funds["chart"].rows] == [False, False]
+    assert [row.over for row in funds.chart.rows] == [False, False]
 
     isek = gather_section("isek", area, YEAR)
     # The newest version, the update's draft: the year's notes, spending and values are recorded in it.
-    assert isek["version"] == data.version and isek["adopted"] is False
+    assert isek.version == data.version and isek.adopted is False
     running, done = Measure.Status.RUNNING, Measure.Status.DONE
-    assert {row.key: row.count for row in isek["by_status"] if row.count} == {running: 2, done: 2}
-    keys = [key for key, _label in isek["statuses"]]
-    assert [(str(row.label), dict(zip(keys, row.counts, strict=True)), row.total) for row in isek["matrix"]] == [
+    assert {row.key: row.count for row in isek.by_status if row.count} == {running: 2, done: 2}
+    keys = [key for key, _label in isek.statuses]
+    assert [(str(row.label), dict(zip(keys, row.counts, strict=True)), row.total) for row in isek.matrix] == [
         (first.name, {**dict.fromkeys(keys, 0), running: 1, done: 1}, 2),
         (second.name, {**dict.fromkeys(keys, 0), running: 1, done: 1}, 2),
-        (str(figures.WITHOUT_FIELD), {**dict.fromkeys(keys, 0), done: 1}, 1),
+        (str(WITHOUT_FIELD), {**dict.fromkeys(keys, 0), done: 1}, 1),
     ]
-    assert [measure.number for measure in isek["completed"]] == ["M-2"]
-    assert [(m.measure.number, m.date) for m in isek["milestones"]] == [("M-1", D(2025, 5, 1))]
-    assert [(n.measure.number, n.text) for n in isek["notes"]] == [("M-1", "Planung läuft, Werkstatt im April.")]
-    sources = {row.key: (row.planned, row.spent) for row in isek["sources"] if row.planned or row.spent}
+    assert [measure.number for measure in isek.completed] == ["M-2"]
+    assert [(m.measure.number, m.date) for m in isek.milestones] == [("M-1", D(2025, 5, 1))]
+    assert [(n.measure.number, n.text) for n in isek.notes] == [("M-1", "Planung läuft, Werkstatt im April.")]
+    sources = {row.key: (row.planned, row.spent) for row in isek.sources if row.planned or row.spent}
     assert sources == {
         "bund": (Decimal("6000.00"), Decimal("1500.25")),
         "land": (Decimal("4000.00"), Decimal("2400.00")),
         "kommune": (Decimal("2500.50"), Decimal("0.00")),
     }
-    assert (isek["planned"], isek["financed"], isek["spent"]) == (
+    assert (isek.planned, isek.financed, isek.spent) == (
         Decimal("12500.50"), Decimal("12500.50"), Decimal("3900.25")
     )  # fmt: skip
-    assert [(row.year, row.cost) for row in isek["years"]][:2] == [
+    assert [(row.year, row.cost) for row in isek.years][:2] == [
         (2024, Decimal("5000.00")),
         (2025, Decimal("12500.50")),
     ]
 
-    indicators = gather_section("indicators", area, YEAR)["indicators"]
+    indicators = gather_section("indicators", area, YEAR).indicators
     by_name = {row.name: row for row in indicators}
     (name, baseline, target, values), (other_name, other_baseline, other_target, _other) = INDICATOR_SPEC
     green = by_name[name]
@@ -265,29 +276,31 @@ def test_funds_isek_and_indicators_sections(data: Dataset) -> None:
 
     # Another area has only a draft: it is read, and the section says it is a draft.
     other = gather(data.other_area, YEAR)
-    assert other["isek"]["version"].label == "ISEK Nordstadt (Entwurf)" and other["isek"]["adopted"] is False
-    assert other["isek"]["running"] == 1 and other["funds"]["totals"].approved == 1
+    assert other.isek.version.label == "ISEK Nordstadt (Entwurf)" and other.isek.adopted is False
+    assert other.isek.running == 1 and other.funds.totals.approved == 1
 
 
 def test_without_any_data_every_section_is_empty_not_broken(area: Quartier) -> None:
     sections = gather(area, YEAR)
-    assert list(sections) == [key for key, _label in SECTIONS]
-    assert sections["isek"]["version"] is None and sections["indicators"]["indicators"] == []
-    assert sections["funds"]["funds"] == [] and sections["committees"]["decisions"] == []
-    assert set(figures.report_tables(area, YEAR, sections=sections)) >= {"kennzahlen", "fonds", "beschluesse"}
+    assert [field.name for field in dataclasses.fields(ReportFigures)] == [key for key, _label in SECTIONS]
+    assert sections.isek.version is None and sections.indicators.indicators == ()
+    assert sections.funds.funds == () and sections.committees.decisions == ()
+    tables = sections.tables()
+    assert set(tables) >= {"kennzahlen", "fonds", "beschluesse"} and "indikatoren" not in tables  # no ISEK
     with pytest.raises(ValueError, match="No section"):
         gather_section("outlook", area, YEAR)
 
 
 def test_report_tables_download_with_the_numbers_of_the_report(data: Dataset) -> None:
     sections = gather(data.area, YEAR)
-    tables = figures.report_tables(data.area, YEAR, sections=sections)
+    tables = sections.tables()
+    assert {"massnahmen-status", "finanzierung-jahre", "indikatoren"} <= set(tables)  # the area has an ISEK
     for slug, table in tables.items():
         assert slugify(slug) == slug
         assert all(len(row) == len(table.headers) for row in table.rows), slug
-    assert len(tables["bewilligungen"].rows) == key_figures(data.area, YEAR)["applications_approved"]
-    assert [row[1] for row in tables["kennzahlen"].rows] == list(key_figures(data.area, YEAR).values())
-    assert {row[0] for row in tables["beschluesse"].rows} == {row.date for row in sections["committees"]["decisions"]}
+    assert len(tables["bewilligungen"].rows) == key_figures(data.area, YEAR).applications_approved
+    assert [row[1] for row in tables["kennzahlen"].rows] == list(key_figures(data.area, YEAR).as_dict().values())
+    assert {row[0] for row in tables["beschluesse"].rows} == {row.date for row in sections.committees.decisions}
     response = table_response(filename="fonds", headers=tables["fonds"].headers, rows=tables["fonds"].rows, fmt="csv")
     assert "Aktionsfonds;" in response.content.decode() and "7515,44" in response.content.decode()
 
@@ -348,5 +361,8 @@ def test_each_section_takes_a_fixed_number_of_queries(data: Dataset) -> None:
     after = all_sections()
     assert before == after == QUERIES, f"{before} with little data, {after} with more"
     assert count_queries(lambda: key_figures(area, YEAR)) == 11
-    assert gather_section("networks", area, YEAR)["active"] == 4  # the data did grow
+    steps: list[str] = []
+    assert count_queries(lambda: gather(area, YEAR, step=steps.append)) == sum(QUERIES.values())  # the whole build
+    assert steps == [key for key, _label in SECTIONS]
+    assert gather_section("networks", area, YEAR).active == 4  # the data did grow
     assert Version.objects.filter(quartier=area).count() == 3

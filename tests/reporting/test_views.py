@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from quartier.models import Quartier, Role, User
 from quartier.services import role_grant
+from reporting.figures import gather, key_figures
 from reporting.models import Report
 from tests.factories import QuartierFactory, user_with_role
 
@@ -79,8 +80,12 @@ def test_the_request_form_refuses_what_the_role_may_not_and_a_year_to_come(
     future = client.post(url("report_new", area), {"year": next_year, "kind": "entwurf"})
     assert "Wählen Sie ein Jahr bis zum laufenden." in future.content.decode()
     assert not Report.objects.exists()
-    with django_capture_on_commit_callbacks():
+    with django_capture_on_commit_callbacks() as queued:
         made = client.post(url("report_new", area), {"year": "2025", "kind": "entwurf", "intro": "Hallo"})
+    assert len(queued) == 1  # handed to Celery once the request is stored
+    with django_capture_on_commit_callbacks() as queued_again:
+        again = client.post(url("report_new", area), {"year": "2025", "kind": "entwurf", "intro": "Hallo"})
+    assert again["Location"] == made["Location"] and not queued_again  # the build in flight, not a second one
     report = Report.objects.get()
     assert made.status_code == 302 and made["Location"] == url("report_page", area, report.pk)
     assert (report.kind, report.intro, report.requested_by) == ("entwurf", "Hallo", role_users["planung"])
@@ -103,16 +108,14 @@ def test_the_progress_fragment_polls_while_the_report_is_built_and_stops_when_do
 
 
 def test_key_figures_as_json_and_a_table_as_csv(client: Client, area: Quartier, role_users: dict[str, User]) -> None:
-    from reporting.figures import key_figures, report_tables
-
     client.force_login(role_users["koordination"])
     response = client.get(url("key_figures_json", area, 2025))
     body = json.loads(response.content)
     assert body["year"] == 2025 and body["area"] == "kiez-am-kanal"
     assert body["key_figures"] == {key: str(value) if not isinstance(value, int) else value
-                                   for key, value in key_figures(area, 2025).items()}  # fmt: skip
+                                   for key, value in key_figures(area, 2025).as_dict().items()}  # fmt: skip
     assert client.get(url("key_figures_json", area, 1999)).status_code == 404
-    name = next(iter(report_tables(area, 2025)))
+    name = next(iter(gather(area, 2025).tables()))
     table = client.get(reverse("report_table", args=[area.slug, 2025, name, "csv"]))
     assert table.status_code == 200 and table["Content-Type"].startswith("text/csv")
     assert client.get(reverse("report_table", args=[area.slug, 2025, "gibtsnicht", "csv"])).status_code == 404
@@ -136,11 +139,9 @@ def test_the_overview_compares_only_the_users_areas(
 def test_the_tables_page_links_every_table_in_both_formats(
     client: Client, area: Quartier, role_users: dict[str, User]
 ) -> None:
-    from reporting.figures import report_tables
-
     client.force_login(role_users["gwa"])
     html = client.get(reverse("report_table_list", args=[area.slug, 2025])).content.decode()
-    for slug in report_tables(area, 2025):
+    for slug in gather(area, 2025).tables():
         for fmt in ("csv", "xlsx"):
             assert reverse("report_table", args=[area.slug, 2025, slug, fmt]) in html
 
