@@ -20,21 +20,59 @@ class AreaMembership:
         return [Role(role).label for role in self.roles]
 
 
+@dataclass
+class Access:
+    """What a user may reach, read at request time: the areas they work in with their roles there (every area
+    for a superuser), and the committees in which a membership with their account runs today."""
+
+    memberships: list[AreaMembership]
+    committee_ids: list[int]
+
+
+def access_of(user: User) -> Access:
+    """The user's areas with their roles, and their running committee memberships (Europe/Berlin date): one
+    query, derived from the ``RoleAssignment`` and ``Membership`` rows as they are now (nothing is copied)."""
+    if not user.is_authenticated:
+        return Access(memberships=[], committee_ids=[])
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from committees.models import Membership
+    from quartier.models import running_on
+
+    assignments = RoleAssignment.objects.filter(quartier=OuterRef("pk"), user=user)
+    committees = Membership.objects.filter(committee__quartier=OuterRef("pk"), user=user).filter(
+        running_on(timezone.localdate())
+    )
+    areas = Quartier.objects.annotate(
+        my_roles=ArraySubquery(assignments.order_by("role").values("role")),
+        my_committees=ArraySubquery(committees.order_by("committee_id").values("committee_id")),
+    )
+    if not user.is_superuser:
+        areas = areas.filter(Exists(assignments) | Exists(committees))
+    memberships = []
+    committee_ids: set[int] = set()
+    for area in areas.order_by("name", "pk"):
+        committee_ids.update(area.my_committees)
+        if area.my_roles or user.is_superuser:
+            memberships.append(AreaMembership(area=area, roles=list(area.my_roles)))
+    # Committees count only for an active account (a switched-off account keeps its memberships' rows).
+    return Access(memberships=memberships, committee_ids=sorted(committee_ids) if user.is_active else [])
+
+
+def access_of_cached(user: User) -> Access:
+    """``access_of`` once per user object (that is: once per request)."""
+    cached = getattr(user, "_quartier_access", None)
+    if cached is None:
+        cached = access_of(user)
+        user._quartier_access = cached  # type: ignore[union-attr]
+    return cached
+
+
 def memberships_of(user: User) -> list[AreaMembership]:
     """The areas ``user`` works in, with their roles there; every area for a superuser. One query."""
-    if not user.is_authenticated:
-        return []
-    if user.is_superuser:
-        own: dict[int, list[str]] = {}
-        for assignment in RoleAssignment.objects.filter(user=user).only("quartier_id", "role"):
-            own.setdefault(assignment.quartier_id, []).append(assignment.role)
-        return [AreaMembership(area=area, roles=own.get(area.pk, [])) for area in Quartier.objects.all()]
-    memberships: dict[int, AreaMembership] = {}
-    assignments = RoleAssignment.objects.filter(user=user).select_related("quartier").order_by("quartier__name", "role")
-    for assignment in assignments:
-        membership = memberships.setdefault(assignment.quartier_id, AreaMembership(area=assignment.quartier))
-        membership.roles.append(assignment.role)
-    return list(memberships.values())
+    return access_of(user).memberships
 
 
 def roles_of(user: User, area: Quartier) -> list[str]:
@@ -45,12 +83,8 @@ def roles_of(user: User, area: Quartier) -> list[str]:
 
 
 def memberships_of_cached(user: User) -> list[AreaMembership]:
-    """``memberships_of`` once per user object (that is: once per request)."""
-    cached = getattr(user, "_quartier_memberships", None)
-    if cached is None:
-        cached = memberships_of(user)
-        user._quartier_memberships = cached  # type: ignore[union-attr]
-    return cached
+    """``memberships_of`` once per user object (that is: once per request), read with the committees."""
+    return access_of_cached(user).memberships
 
 
 def team_of(area: Quartier) -> dict[str, list[User]]:
