@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from fonds.models import Fund, Payment, Repayment, Status
 from quartier import dates
+from quartier.forms import OneQueryChoiceField, QuickFilterForm, ReferenceChoiceField
 from quartier.models import FieldOfAction
+from quartier.reference import fields_of_action
 from quartier.text import SingleLineField
 
 
@@ -52,14 +54,14 @@ class FundForm(forms.ModelForm):
         return [line.strip() for line in self.cleaned_data.get("criteria", "").splitlines() if line.strip()]
 
 
-class ApplicationFilterForm(forms.Form):
+class ApplicationFilterForm(QuickFilterForm):
     """The search and filters above the application list (GET; German parameter names)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    fonds = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none(), required=False, empty_label=_("all"))
+    fonds = OneQueryChoiceField(label=_("Fund"), queryset=Fund.objects.none(), required=False, empty_label=_("all"))
     status = forms.ChoiceField(label=_("Status"), required=False)
-    handlungsfeld = forms.ModelChoiceField(
-        label=_("Field of action"), queryset=FieldOfAction.objects.all(), required=False, empty_label=_("all")
+    handlungsfeld = ReferenceChoiceField(
+        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
     )
 
     def __init__(self, *args: object, area: object, **kwargs: object) -> None:
