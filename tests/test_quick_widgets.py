@@ -134,7 +134,9 @@ def test_a_filter_by_a_field_of_action_takes_it_from_the_reference_list(area: Qu
 
 
 @pytest.mark.django_db
-def test_the_staff_filter_of_the_contact_notes_lists_the_area_staff(area: Quartier, role_users: dict[str, User]) -> None:
+def test_the_staff_filter_of_the_contact_notes_lists_the_area_staff(
+    area: Quartier, role_users: dict[str, User]
+) -> None:
     outsider = UserFactory()
     html = str(ContactFilterForm(None, area=area)["mitarbeit"])
     assert all(f'value="{user.pk}"' in html for user in role_users.values())
