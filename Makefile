@@ -84,6 +84,7 @@ bench: $(STAMP)
 		set +e; status=0; \
 		$(BIN)/python benchmarks/report_build.py || status=1; \
 		$(BIN)/python benchmarks/queries.py --small "$$SMALL_URL" --large "$$DATABASE_URL" || status=1; \
+		$(BIN)/python benchmarks/page_cost.py || status=1; \
 		$(BIN)/python benchmarks/pages.py || status=1; \
 		$(BIN)/python benchmarks/voting.py || status=1; \
 		exit $$status'

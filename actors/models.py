@@ -259,6 +259,8 @@ class ContactNote(AreaScoped):
         ordering = ["-date", "-pk"]
         indexes = [
             models.Index(fields=["quartier", "-date"], name="contactnote_area_date"),
+            # Who wrote notes in an area (the list's staff filter), without reading every note.
+            models.Index(fields=["quartier", "staff"], name="contactnote_area_staff"),
             GinIndex(SearchVector("topic", "text", config="german"), name="contactnote_search"),
         ]
         constraints = [

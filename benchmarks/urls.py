@@ -1,8 +1,10 @@
-"""The project's URLs plus ``bench/hallo/``: a hello-world view, the reference the pages are compared with.
+"""The project's URLs plus two reference views the pages are compared with: ``bench/hallo/`` (hello world) and
+``bench/hallo-angemeldet/`` (hello world for a signed-in user: the session and the user loaded, nothing else).
 
-Only the benchmark servers (``benchmarks.settings``) use this URLconf; the product never serves the reference.
+Only the benchmark servers (``benchmarks.settings``) use this URLconf; the product never serves the references.
 """
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -16,4 +18,17 @@ def hallo(request: HttpRequest) -> HttpResponse:
     return HttpResponse("Hallo")
 
 
-urlpatterns = [path("bench/hallo/", hallo, name="bench_hallo"), *project_urlpatterns]
+@public_view
+def hallo_signed_in(request: HttpRequest) -> HttpResponse:
+    """The cheapest page of a signed-in user: the session and the user loaded (two queries), nothing else; what
+    every page of the project costs at least. Anonymous visitors are sent to the login, as by any page."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return HttpResponse(f"Hallo {request.user.pk}")
+
+
+urlpatterns = [
+    path("bench/hallo/", hallo, name="bench_hallo"),
+    path("bench/hallo-angemeldet/", hallo_signed_in, name="bench_hallo_signed_in"),
+    *project_urlpatterns,
+]

@@ -9,9 +9,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Concern, Organisation
@@ -21,8 +18,10 @@ from fonds.models import Application
 from isek.models import Goal, Indicator, Measure, Source, Version
 from isek.services import YearPlan, split_urban_funding
 from quartier import dates
+from quartier.forms import QuickFilterForm, QuickSelect, ReferenceChoiceField
 from quartier.models import FieldOfAction, Role
 from quartier.permissions import CHANGE_ISEK
+from quartier.reference import fields_of_action
 
 
 class VersionForm(forms.Form):
@@ -126,63 +125,12 @@ class MeasureForm(forms.ModelForm):
         """The service checks the number (with a message that names it)."""
 
 
-def _attributes(attrs: dict[str, Any]) -> str:
-    """``django/forms/widgets/attrs.html``: `` name="value"``, `` name`` for True, nothing for False."""
-    return "".join(
-        f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{escape(str(value))}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class QuickSelect(forms.Select):
-    """A ``Select`` that writes the markup of Django's ``select.html`` and ``select_option.html`` itself
-    (tests/isek/test_display.py compares the two), without rendering a template and two includes per option:
-    so written, the four filters above the measures were a sixth of the measures page's time. The form renderer
-    is not used."""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(name)}"{_attributes(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(localize(group_name))}">')
-            parts.extend(
-                f'\n  <option value="{escape(str(option["value"]))}"{_attributes(option["attrs"])}>'
-                f"{conditional_escape(localize(option['label']))}</option>\n"  # the template ends in a newline
-                for option in options
-            )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308  # every value escaped above  # nosec B308, B703
-
-
-class _ChoicesInOneQuery(forms.models.ModelChoiceIterator):
-    """The choices read by a plain query: ``ModelChoiceIterator`` reads them through a server-side cursor
-    (DECLARE, FETCH and CLOSE, three round trips to the database for six fields of action)."""
-
-    def __iter__(self) -> Any:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
-class _FieldOfActionChoiceField(forms.ModelChoiceField):
-    iterator = _ChoicesInOneQuery
-
-
-class MeasureFilterForm(forms.Form):
+class MeasureFilterForm(QuickFilterForm):
     """The search and filters above the measures (GET; German parameter names)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    handlungsfeld = _FieldOfActionChoiceField(
-        label=_("Field of action"),
-        queryset=FieldOfAction.objects.all(),
-        required=False,
-        empty_label=_("all"),
-        widget=QuickSelect,
+    handlungsfeld = ReferenceChoiceField(
+        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("all")), *Measure.Status.choices], widget=QuickSelect

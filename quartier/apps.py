@@ -16,6 +16,10 @@ class QuartierConfig(AppConfig):
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
         auditlog.register(models.FieldOfAction)
 
+        from quartier import reference
+
+        reference.connect()
+
         # django.contrib.admin, first among the apps, has registered every app's admin by now.
         from django.contrib import admin
 

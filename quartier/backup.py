@@ -99,3 +99,6 @@ def restore(source: Path) -> None:
             shutil.copytree(restored, media)
         else:
             media.mkdir(parents=True, exist_ok=True)
+    from quartier.reference import reference_changed
+
+    reference_changed()  # the restored fields of action and target groups, not those cached before

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from committees.models import Ballot, Meeting, Membership
 from quartier.models import Quartier, running_on
 from quartier.permissions import AREA_PERMISSIONS, VOTE, area_permissions, is_committee_member
+from quartier.selectors import memberships_of_cached
 
 AreaView = Callable[..., HttpResponse]
 LAST_AREA = "quartier_last_area"  # the session remembers the area last opened, for the start page
@@ -27,7 +28,9 @@ def get_area_for(request: HttpRequest, slug: str, perm: str) -> tuple[Quartier, 
     outsiders learn nothing about other areas), 403 where they hold a role
     but not this permission.
     """
-    area = Quartier.objects.filter(slug=slug).first()
+    # The user's areas are read with their roles in one query (every area for a superuser): an area that is not
+    # among them does not exist for them.
+    area = next((m.area for m in memberships_of_cached(request.user) if m.area.slug == slug), None)
     if area is None:
         raise Http404(_("This area does not exist."))
     perms = area_permissions(request.user, area)

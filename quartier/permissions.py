@@ -27,11 +27,9 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from committees.models import Membership
-from quartier.models import Quartier, Role, User, running_on
-from quartier.selectors import memberships_of_cached
+from quartier.models import Quartier, Role, User
+from quartier.selectors import access_of_cached, memberships_of_cached
 
 VIEW_AREA = "view_area"
 CHANGE_AREA = "change_area"
@@ -177,7 +175,7 @@ def _role_permissions(user: User) -> dict[int, frozenset[str]]:
 
 def forget_cached_permissions(user: User) -> None:
     """Forget what was read about the user's roles and memberships (after a service changed them)."""
-    for cached in ("_quartier_area_perms", "_quartier_committee_ids", "_quartier_memberships"):
+    for cached in ("_quartier_area_perms", "_quartier_access"):
         if hasattr(user, cached):
             delattr(user, cached)
 
@@ -229,22 +227,12 @@ VOTE = "vote"
 
 
 def committee_member_ids(user: User | AnonymousUser) -> list[int]:
-    """The committees in which ``user`` holds a membership that runs today (Europe/Berlin); one query per user
-    object. Derived from the ``Membership`` rows at every request: a term starts and ends by the clock."""
+    """The committees in which ``user`` holds a membership that runs today (Europe/Berlin); read with the
+    user's areas in one query per user object (``access_of_cached``). Derived from the ``Membership`` rows at
+    every request: a term starts and ends by the clock."""
     if not user.is_authenticated or not user.is_active:
         return []
-    cached = getattr(user, "_quartier_committee_ids", None)
-    if cached is None:
-        cached = sorted(
-            set(
-                Membership.objects.filter(user=user)
-                .filter(running_on(timezone.localdate()))
-                .order_by()
-                .values_list("committee_id", flat=True)
-            )
-        )
-        user._quartier_committee_ids = cached  # type: ignore[union-attr]
-    return cached
+    return access_of_cached(user).committee_ids  # type: ignore[arg-type]
 
 
 def is_committee_member(user: User | AnonymousUser, committee_id: int) -> bool:

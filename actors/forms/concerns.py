@@ -11,15 +11,17 @@ from actors.models import Concern, Organisation, Person
 from actors.selectors.concerns import ConcernFilter
 from actors.services.concerns import CONCERN_FIELDS, CONCERN_TRANSITIONS, concern_check
 from quartier import dates
+from quartier.forms import QuickFilterForm, ReferenceChoiceField
 from quartier.models import FieldOfAction, Quartier
+from quartier.reference import fields_of_action
 
 
-class ConcernFilterForm(forms.Form):
+class ConcernFilterForm(QuickFilterForm):
     """The search and filter above the concerns board (a GET form; German parameter names)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    handlungsfeld = forms.ModelChoiceField(
-        label=_("Field of action"), queryset=FieldOfAction.objects.all(), required=False, empty_label=_("all")
+    handlungsfeld = ReferenceChoiceField(
+        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
     )
 
     def to_filter(self) -> ConcernFilter:

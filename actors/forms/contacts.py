@@ -10,7 +10,9 @@ from actors.models import ContactNote, Organisation, Person
 from actors.selectors.contacts import ContactFilter, follow_up_assignees, note_authors
 from actors.services.contacts import NOTE_FIELDS, can_take_follow_up, contact_note_check
 from quartier import dates
+from quartier.forms import OneQueryChoiceField, QuickFilterForm, ReferenceChoiceField
 from quartier.models import FieldOfAction, Quartier, User
+from quartier.reference import fields_of_action
 
 MULTIPLE_HELP = _("Hold the Ctrl key (on a Mac: Cmd) to choose several.")
 
@@ -24,18 +26,18 @@ def cannot_read_notice(user: User) -> str:
     }
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(OneQueryChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_display_name()
 
 
-class ContactFilterForm(forms.Form):
+class ContactFilterForm(QuickFilterForm):
     """The search and filters above the contact note list (a GET form; German parameter names)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     kanal = forms.ChoiceField(label=_("Channel"), required=False)
-    handlungsfeld = forms.ModelChoiceField(
-        label=_("Field of action"), queryset=FieldOfAction.objects.all(), required=False, empty_label=_("all")
+    handlungsfeld = ReferenceChoiceField(
+        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
     )
     mitarbeit = StaffChoiceField(
         label=_("Staff member"), queryset=User.objects.none(), required=False, empty_label=_("all")

@@ -8,20 +8,22 @@ from actors.models import Network, NetworkMembership, Organisation, Person
 from actors.selectors.networks import NetworkFilter, member_choices
 from actors.services.networks import DOUBLE_MEMBER, MemberRow, overlapping_rows
 from quartier import dates
+from quartier.forms import QuickFilterForm, ReferenceChoiceField
 from quartier.models import FieldOfAction, Quartier
+from quartier.reference import fields_of_action
 
 # The same words as the database constraints use (actors.models), shown at the field that needs changing.
 ONE_MEMBER = _("A member is either an organisation or a person.")
 END_BEFORE_START = _("The end cannot be before the start.")
 
 
-class NetworkFilterForm(forms.Form):
+class NetworkFilterForm(QuickFilterForm):
     """The search and filters above the network list (a GET form; German parameter names)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     art = forms.ChoiceField(label=_("Kind"), required=False)
-    handlungsfeld = forms.ModelChoiceField(
-        label=_("Field of action"), queryset=FieldOfAction.objects.all(), required=False, empty_label=_("all")
+    handlungsfeld = ReferenceChoiceField(
+        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -41,11 +43,11 @@ class NetworkFilterForm(forms.Form):
         )
 
 
-class PictureFilterForm(forms.Form):
+class PictureFilterForm(QuickFilterForm):
     """The one filter of the network picture."""
 
-    handlungsfeld = forms.ModelChoiceField(
-        label=_("Field of action"), queryset=FieldOfAction.objects.all(), required=False, empty_label=_("all")
+    handlungsfeld = ReferenceChoiceField(
+        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
     )
 
     def field_of_action(self) -> FieldOfAction | None:

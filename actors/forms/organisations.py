@@ -5,21 +5,23 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Network, Organisation, TargetGroup
 from actors.selectors.organisations import OrganisationFilter, organisations_named_like
+from quartier.forms import OneQueryChoiceField, QuickFilterForm, ReferenceChoiceField
 from quartier.models import FieldOfAction, Quartier
+from quartier.reference import fields_of_action, target_groups
 
 
-class OrganisationFilterForm(forms.Form):
+class OrganisationFilterForm(QuickFilterForm):
     """The search and filters above the organisation list (a GET form; German parameter names)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     art = forms.ChoiceField(label=_("Kind"), required=False)
-    handlungsfeld = forms.ModelChoiceField(
-        label=_("Field of action"), queryset=FieldOfAction.objects.all(), required=False, empty_label=_("all")
+    handlungsfeld = ReferenceChoiceField(
+        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
     )
-    zielgruppe = forms.ModelChoiceField(
-        label=_("Target group"), queryset=TargetGroup.objects.all(), required=False, empty_label=_("all")
+    zielgruppe = ReferenceChoiceField(
+        reference=target_groups, label=_("Target group"), queryset=TargetGroup.objects.all()
     )
-    netzwerk = forms.ModelChoiceField(
+    netzwerk = OneQueryChoiceField(
         label=_("Network"), queryset=Network.objects.none(), required=False, empty_label=_("all")
     )
     lage = forms.ChoiceField(

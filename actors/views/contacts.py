@@ -48,12 +48,14 @@ def contact_list(request: HttpRequest, area: Quartier) -> HttpResponse:
     perms = request.area_perms  # type: ignore[attr-defined]
     with_persons = permissions.VIEW_PERSONS in perms
     form = ContactFilterForm(request.GET or None, area=area)
-    notes = contact_notes_for(area, form.to_filter(), with_persons=with_persons)
+    filters = form.to_filter()
     export = request.GET.get("export")
     # A filter that is not valid (a date out of range) is left out of the list, which says so; an export is
     # refused rather than holding more than was asked for.
     if export in FORMATS and not form.errors:
+        notes = contact_notes_for(area, filters, with_persons=with_persons)
         return contacts_export(notes, area=area, fmt=export, with_persons=with_persons)
+    notes = contact_notes_for(area, filters, with_persons=with_persons, for_list=True)
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("seite"))
     query = request.GET.copy()
     query.pop("seite", None)
@@ -201,7 +203,7 @@ def contact_follow_up_done(request: HttpRequest, area: Quartier, note_pk: int) -
         "today": timezone.localdate(),
     }
     if request.htmx:  # type: ignore[attr-defined]
-        response = render(request, "actors/contacts/follow_up.html", context)
+        response = render(request, "actors/contact_list.html#follow_up", context)
     else:
         response = render(request, "actors/contact_follow_up.html", context)
     patch_vary_headers(response, ["HX-Request"])

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Committee, Meeting
 from fonds.models import Fund, Payment, Receipt, Repayment, Status
 from quartier import dates
-from quartier.forms import whole_number
+from quartier.forms import OneQueryChoiceField, QuickFilterForm, ReferenceChoiceField, whole_number
 from quartier.models import FieldOfAction
+from quartier.reference import fields_of_action
 from quartier.text import SingleLineField
 
 
@@ -53,14 +54,14 @@ class FundForm(forms.ModelForm):
         return [line.strip() for line in self.cleaned_data.get("criteria", "").splitlines() if line.strip()]
 
 
-class ApplicationFilterForm(forms.Form):
+class ApplicationFilterForm(QuickFilterForm):
     """The search and filters above the application list (GET; German parameter names)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    fonds = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none(), required=False, empty_label=_("all"))
+    fonds = OneQueryChoiceField(label=_("Fund"), queryset=Fund.objects.none(), required=False, empty_label=_("all"))
     status = forms.ChoiceField(label=_("Status"), required=False)
-    handlungsfeld = forms.ModelChoiceField(
-        label=_("Field of action"), queryset=FieldOfAction.objects.all(), required=False, empty_label=_("all")
+    handlungsfeld = ReferenceChoiceField(
+        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
     )
 
     def __init__(self, *args: object, area: object, **kwargs: object) -> None:

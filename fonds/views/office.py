@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.core.validators import validate_email
+from django.db.models import OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -35,11 +37,12 @@ from fonds.letters import has_reclaim
 from fonds.models import AccessLink, Application, Attachment, Fund, Payment, Receipt, Status
 from fonds.selectors import (
     FundTotals,
-    application_money,
+    Money,
     applications_of,
     bound_by_field_of_action,
     fund_totals,
     funds_with_totals,
+    money_of,
     status_counts,
     totals_by_year,
 )
@@ -66,9 +69,26 @@ from quartier.exports import FORMATS, table_response
 from quartier.forms import attach_errors, whole_number
 from quartier.models import Quartier
 from quartier.pages import render_page
+from quartier.reference import fields_of_action, target_groups
 
 PAGE_SIZE = 25
 FORWARDABLE = TRANSITIONS["put_forward"][0]
+
+
+#: The columns the application list shows (its applicant as the organisation's name or the person's).
+LIST_COLUMNS = (
+    "title",
+    "applicant_to_review",
+    "status",
+    "requested",
+    "approved_amount",
+    "created_at",
+    "fund__name",
+    "fund__year",
+    "organisation__name",
+    "person__first_name",
+    "person__last_name",
+)
 
 
 class IdsFirstPaginator(Paginator):
@@ -213,7 +233,8 @@ def application_list(request: HttpRequest, area: Quartier) -> HttpResponse:
     export = request.GET.get("export")
     if export in FORMATS:
         return _export(applications.prefetch_related("fields_of_action"), area=area, fmt=export)
-    page = IdsFirstPaginator(applications, PAGE_SIZE).get_page(request.GET.get("seite"))
+    shown = applications.only(*LIST_COLUMNS)
+    page = IdsFirstPaginator(shown, PAGE_SIZE).get_page(request.GET.get("seite"))
     query = request.GET.copy()
     query.pop("seite", None)
     context = {"area": area, "form": form, "page": page, "query": query.urlencode()}
@@ -290,29 +311,66 @@ def _isek_measures(application: Application) -> list[object]:
     return sorted(newest.values(), key=lambda measure: measure.number)
 
 
+def _application_for_page(area: Quartier, pk: int) -> Application:
+    """The application as ``get_application_for`` reads it, in the same query with its money (``money_*``) and
+    the ids of its fields of action and target groups (``field_ids``, ``group_ids``)."""
+    field_ids = Application.fields_of_action.through.objects.filter(application=OuterRef("pk"))
+    group_ids = Application.target_groups.through.objects.filter(application=OuterRef("pk"))
+    application = (
+        Application.objects.filter(quartier=area, pk=pk)
+        .select_related("fund__committee", "person", "organisation", "concern")
+        .annotate(
+            **money_of("pk"),
+            field_ids=ArraySubquery(field_ids.values("fieldofaction_id")),
+            group_ids=ArraySubquery(group_ids.values("targetgroup_id")),
+        )
+        .first()
+    )
+    if application is None:
+        raise Http404(_("This application does not exist."))
+    return application
+
+
+def _with_scans(receipts: list[Receipt], attachments: list[Attachment]) -> list[Receipt]:
+    """Give each receipt its scans (``receipt.attachments.all()``) from the application's files, read once."""
+    for receipt in receipts:
+        # As prefetch_related stores what it read: the manager's queryset (lazy, no query) with its rows.
+        scans = receipt.attachments.get_queryset()  # type: ignore[attr-defined]
+        scans._result_cache = [attachment for attachment in attachments if attachment.receipt_id == receipt.pk]
+        scans._prefetch_done = True
+        receipt._prefetched_objects_cache = {"attachments": scans}  # type: ignore[attr-defined]
+    return receipts
+
+
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
 def application_page(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
-    application = get_application_for(area, application_pk)
+    application = _application_for_page(area, application_pk)
     perms = _perms(request)
-    checks = {check.criterion_id: check for check in application.checks.all()}
-    payments = list(application.payments.select_related("recorded_by", "released_by"))
-    receipts = list(application.receipts.select_related("decided_by").prefetch_related("attachments"))
     can_change = permissions.CHANGE_FUNDS in perms
+    payments = list(application.payments.select_related("recorded_by", "released_by"))
+    attachments = list(application.attachments.all())
+    receipts = _with_scans(list(application.receipts.select_related("decided_by")), attachments)
+    links = list(application.access_links.all()) if can_change else []
+    criteria = []
+    if can_change and application.status == Status.IN_REVIEW:  # the checklist is shown for the review only
+        checks = {check.criterion_id: check for check in application.checks.all()}
+        criteria = [(criterion, checks.get(criterion.pk)) for criterion in application.fund.criteria.all()]
+    field_ids, group_ids = set(application.field_ids), set(application.group_ids)  # type: ignore[attr-defined]
     context = {
         "area": area,
         "application": application,
         "lines": list(application.cost_lines.all()),
-        "criteria": [(criterion, checks.get(criterion.pk)) for criterion in application.fund.criteria.all()],
+        "criteria": criteria,
         "history": list(application.status_changes.select_related("by")),
         "payments": payments,
-        "money": application_money(application),
-        "repayments": list(application.repayments.select_related("recorded_by")),
+        "money": Money.of(application),
+        "repayments": list(application.repayments.select_related("recorded_by")) if application.approved_amount else [],
         "receipts": receipts,
         "proof": _proof_summary(receipts),
         "checking": application.status == Status.PROOF_SUBMITTED,
         "reclaim_letter": has_reclaim(application),
-        "attachments": list(application.attachments.all()),
+        "attachments": attachments,
         "where": _where_decided(application),
         "targets": _targets(application)
         if can_change and application.status in {"foerderfaehig", "zurueckgestellt"}
@@ -325,13 +383,13 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
         "decision_form": DecisionForm(),
         "payment_form": PaymentForm(period=payment_period(application, timezone.localdate())),
         "repayment_form": RepaymentForm(),
-        "fields_of_action": list(application.fields_of_action.all()),
-        "target_groups": list(application.target_groups.all()),
-        "links": list(application.access_links.all()) if can_change else [],
+        "fields_of_action": [field for field in fields_of_action() if field.pk in field_ids],
+        "target_groups": [group for group in target_groups() if group.pk in group_ids],
+        "links": links,
         "candidates": applicant_candidates(application) if can_change and application.applicant_to_review else {},
         "measures": _isek_measures(application) if permissions.VIEW_ISEK in perms else [],
         "contact_email": (application.person.email if application.person else "")
-        or next((link.email for link in application.access_links.all()), ""),
+        or next((link.email for link in (links if can_change else application.access_links.all())), ""),
     }
     return render(request, "fonds/application_detail.html", context)
 

@@ -157,5 +157,8 @@ def test_member_pages_query_count_does_not_grow(
             position = next(added)
             ballot.items.create(position=position, title=f"Nachtrag {position}")
 
-    for url in ("/abstimmungen/", f"/abstimmungen/{ballot.pk}/"):
+    counts = [
         assert_constant_queries(lambda url=url: client.get(url), grow)  # type: ignore[operator]
+        for url in ("/abstimmungen/", f"/abstimmungen/{ballot.pk}/")
+    ]
+    assert counts == [6, 9], counts  # my ballots, the ballot page

@@ -1,0 +1,97 @@
+"""Reference data every area shares, cached under a version: the fields of action and the target groups.
+
+Their lists stand in the filter bars of many pages and change only when an administrator edits them. They are
+read from the cache (Redis) under a version token kept there as well; every write of them bumps the version
+(``reference_changed``: on each save and delete of a row, after a migration and after a restore), so the next
+page reads them afresh from the database. The version lives at most ``VERSION_SECONDS``: a write that bypasses
+the ORM's signals (a bulk insert, SQL by hand) shows after that long at the latest. Nothing personal and
+nothing per user is kept here: only these two public lists.
+
+Within a process the lists of the current version are also remembered, so a page asks Redis for one key.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "reference:version"
+VERSION_SECONDS = 300
+
+_remembered: dict[tuple[str, str], dict[str, list[Any]]] = {}
+
+
+def _load() -> dict[str, list[Any]]:
+    from actors.models import TargetGroup
+    from quartier.models import FieldOfAction
+
+    return {
+        "fields_of_action": list(FieldOfAction.objects.order_by("position", "name")),
+        "target_groups": list(TargetGroup.objects.order_by("position", "name")),
+    }
+
+
+def _lists() -> dict[str, list[Any]]:
+    try:
+        return _cached_lists()
+    except RedisError:
+        logger.warning("Redis does not answer: the reference data is read from the database")
+        return _load()
+
+
+def _cached_lists() -> dict[str, list[Any]]:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = secrets.token_hex(8)
+        if not cache.add(VERSION_KEY, version, VERSION_SECONDS):
+            version = cache.get(VERSION_KEY) or version
+    # The cache's key prefix is part of what is remembered: each test runs under a prefix of its own.
+    remembered_key = (cache.make_key(VERSION_KEY), version)
+    lists = _remembered.get(remembered_key)
+    if lists is None:
+        data_key = f"reference:{version}"
+        lists = cache.get(data_key)
+        if lists is None:
+            lists = _load()
+            cache.set(data_key, lists, VERSION_SECONDS)
+        _remembered.clear()
+        _remembered[remembered_key] = lists
+    return lists
+
+
+def fields_of_action() -> list[Any]:
+    """Every field of action, in their order (``FieldOfAction`` rows)."""
+    return _lists()["fields_of_action"]
+
+
+def target_groups() -> list[Any]:
+    """Every target group, in their order (``TargetGroup`` rows)."""
+    return _lists()["target_groups"]
+
+
+def reference_changed(**_kwargs: object) -> None:
+    """A field of action or a target group was written: the next page reads them afresh. (Without Redis there
+    is nothing to bump: the version ends by itself, see ``VERSION_SECONDS``.)"""
+    try:
+        cache.set(VERSION_KEY, secrets.token_hex(8), VERSION_SECONDS)
+    except RedisError:
+        logger.warning("Redis does not answer: the reference data's version was not bumped")
+
+
+def connect() -> None:
+    """Bump the version on every save and delete of the reference data, and after each migration."""
+    from django.db.models.signals import post_delete, post_migrate, post_save
+
+    from actors.models import TargetGroup
+    from quartier.models import FieldOfAction
+
+    for model in (FieldOfAction, TargetGroup):
+        post_save.connect(reference_changed, sender=model, dispatch_uid=f"reference-save-{model.__name__}")
+        post_delete.connect(reference_changed, sender=model, dispatch_uid=f"reference-delete-{model.__name__}")
+    post_migrate.connect(reference_changed, dispatch_uid="reference-migrate")

@@ -1,0 +1,143 @@
+"""The filter bars above the lists are written without templates (quartier.forms.QuickFilterForm): the same
+HTML, character for character, as Django's widget templates write; their fields of action and target groups
+come from the cached reference data (quartier.reference), which every write of those lists renews."""
+
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from actors.forms.concerns import ConcernFilterForm
+from actors.forms.contacts import ContactFilterForm
+from actors.forms.networks import NetworkFilterForm, PictureFilterForm
+from actors.forms.organisations import OrganisationFilterForm
+from actors.models import Network, TargetGroup
+from fonds.forms.office import ApplicationFilterForm
+from isek.forms import MeasureFilterForm
+from quartier import reference
+from quartier.forms import QuickInputMixin, QuickSelect, quick_widget
+from quartier.models import FieldOfAction, Quartier, User
+from tests.factories import UserFactory
+
+
+def django_html(bound: forms.BoundField) -> str:
+    """The field as Django's own widget templates write it."""
+    widget = bound.field.widget
+    quick = type(widget)
+    if quick is QuickSelect:
+        widget.__class__ = forms.Select
+    elif issubclass(quick, QuickInputMixin):
+        widget.__class__ = quick.__bases__[1]
+    try:
+        return str(bound)
+    finally:
+        widget.__class__ = quick
+
+
+def filter_forms(area: Quartier, data: dict[str, str] | None) -> list[forms.Form]:
+    return [
+        OrganisationFilterForm(data, area=area),
+        ContactFilterForm(data, area=area),
+        NetworkFilterForm(data),
+        PictureFilterForm(data),
+        ConcernFilterForm(data),
+        ApplicationFilterForm(data, area=area),
+        MeasureFilterForm(data),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"q": 'Verein "Kanal" & <Co>'},
+        {"handlungsfeld": "first", "zielgruppe": "first", "inaktive": "on", "offen": "on", "von": "2025-02-01"},
+        {"handlungsfeld": "4711", "zielgruppe": "x", "von": "kein Datum", "bis": "2025-13-01", "art": "<b>"},
+        {"netzwerk": "first", "mitarbeit": "first", "lage": "innen", "status": "eingereicht", "kanal": "telefon"},
+    ],
+)
+def test_the_filter_bars_are_written_as_django_writes_them(
+    area: Quartier, role_users: dict[str, User], data: dict[str, str] | None
+) -> None:
+    Network.objects.create(quartier=area, name='Runder Tisch "Süd" & Co', kind=Network.Kind.choices[0][0])
+    firsts = {
+        "handlungsfeld": FieldOfAction.objects.first(),
+        "zielgruppe": TargetGroup.objects.first(),
+        "netzwerk": Network.objects.filter(quartier=area).first(),
+        "mitarbeit": role_users["gwa"],
+    }
+    if data:
+        data = {name: str(firsts[name].pk) if value == "first" else value for name, value in data.items()}
+    written = 0
+    for form in filter_forms(area, data):
+        for bound in form:
+            assert str(bound) == django_html(bound), (type(form).__name__, bound.name)
+            written += type(bound.field.widget) is not forms.Select
+    assert written > 20  # the quick widgets were the ones compared
+
+
+def test_only_widgets_written_alike_are_made_quick() -> None:
+    assert type(quick_widget(forms.Select())) is QuickSelect
+    assert isinstance(quick_widget(forms.CheckboxInput()), QuickInputMixin)
+    assert isinstance(quick_widget(forms.DateInput()), QuickInputMixin)
+    for other in (forms.SelectMultiple(), forms.RadioSelect(), forms.Textarea(), forms.CheckboxSelectMultiple()):
+        assert type(quick_widget(other)) is type(other)
+
+
+def test_a_quick_input_escapes_and_writes_attributes_as_django_does() -> None:
+    attrs = {"id": "id_x", "required": True, "disabled": False, "data-x": '"quoted" & <b>'}
+    for widget_class in (forms.TextInput, forms.DateInput, forms.CheckboxInput, forms.NumberInput):
+        for value in (None, "", 'a "b" <c>', True, False, 12):
+            expected = widget_class(attrs=attrs).render("x<", value)
+            assert quick_widget(widget_class(attrs=attrs)).render("x<", value) == expected
+
+
+@pytest.mark.django_db
+def test_the_reference_lists_are_read_once_and_then_from_the_cache() -> None:
+    fields = list(FieldOfAction.objects.order_by("position", "name"))
+    groups = list(TargetGroup.objects.order_by("position", "name"))
+    assert reference.fields_of_action() == fields
+    with CaptureQueriesContext(connection) as captured:
+        assert reference.fields_of_action() == fields
+        assert reference.target_groups() == groups
+    assert captured.captured_queries == []
+
+
+@pytest.mark.django_db
+def test_every_write_of_the_reference_lists_shows_at_the_next_read() -> None:
+    reference.fields_of_action()
+    reference.target_groups()
+    field = FieldOfAction.objects.order_by("position").first()
+    field.name = "Zusammenhalt im Quartier"
+    field.save()
+    assert "Zusammenhalt im Quartier" in [f.name for f in reference.fields_of_action()]
+    group = TargetGroup.objects.create(name="Großeltern", position=99)
+    assert reference.target_groups()[-1] == group
+    group.delete()
+    assert "Großeltern" not in [g.name for g in reference.target_groups()]
+
+
+@pytest.mark.django_db
+def test_a_filter_by_a_field_of_action_takes_it_from_the_reference_list(area: Quartier) -> None:
+    field = FieldOfAction.objects.order_by("-position").first()
+    reference.fields_of_action()
+    with CaptureQueriesContext(connection) as captured:
+        form = MeasureFilterForm({"handlungsfeld": str(field.pk)})
+        assert form.is_valid()
+        assert form.cleaned_data["handlungsfeld"] == field
+        assert not MeasureFilterForm({"handlungsfeld": "0"}).is_valid()
+        assert not MeasureFilterForm({"handlungsfeld": "x"}).is_valid()
+    assert captured.captured_queries == []
+
+
+@pytest.mark.django_db
+def test_the_staff_filter_of_the_contact_notes_lists_the_area_staff(
+    area: Quartier, role_users: dict[str, User]
+) -> None:
+    outsider = UserFactory()
+    html = str(ContactFilterForm(None, area=area)["mitarbeit"])
+    assert all(f'value="{user.pk}"' in html for user in role_users.values())
+    assert f'value="{outsider.pk}"' not in html
