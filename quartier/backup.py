@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.db import connections
 
+from quartier.reference import reference_changed
+
 DUMP = "database.dump"
 MEDIA = "media"
 
@@ -99,6 +101,4 @@ def restore(source: Path) -> None:
             shutil.copytree(restored, media)
         else:
             media.mkdir(parents=True, exist_ok=True)
-    from quartier.reference import reference_changed
-
     reference_changed()  # the restored fields of action and target groups, not those cached before

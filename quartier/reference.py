@@ -17,7 +17,11 @@ import secrets
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_migrate, post_save
 from redis.exceptions import RedisError
+
+from actors.models import TargetGroup
+from quartier.models import FieldOfAction
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +32,6 @@ _remembered: dict[tuple[str, str], dict[str, list[Any]]] = {}
 
 
 def _load() -> dict[str, list[Any]]:
-    from actors.models import TargetGroup
-    from quartier.models import FieldOfAction
-
     return {
         "fields_of_action": list(FieldOfAction.objects.order_by("position", "name")),
         "target_groups": list(TargetGroup.objects.order_by("position", "name")),
@@ -86,11 +87,6 @@ def reference_changed(**_kwargs: object) -> None:
 
 def connect() -> None:
     """Bump the version on every save and delete of the reference data, and after each migration."""
-    from django.db.models.signals import post_delete, post_migrate, post_save
-
-    from actors.models import TargetGroup
-    from quartier.models import FieldOfAction
-
     for model in (FieldOfAction, TargetGroup):
         post_save.connect(reference_changed, sender=model, dispatch_uid=f"reference-save-{model.__name__}")
         post_delete.connect(reference_changed, sender=model, dispatch_uid=f"reference-delete-{model.__name__}")

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 
+from committees.models import Committee, Membership
 from quartier.models import Quartier, Role, RoleAssignment, User
 
 
@@ -34,10 +36,6 @@ def access_of(user: User) -> Access:
     query, derived from the ``RoleAssignment`` and ``Membership`` rows as they are now (nothing is copied)."""
     if not user.is_authenticated:
         return Access(memberships=[], committee_ids=[])
-    from django.utils import timezone
-
-    from committees.models import Committee, Membership
-
     # Plain SQL: this query runs on every page, and building it through the ORM (two correlated subqueries,
     # two EXISTS) cost more than running it.
     sql = f"""
