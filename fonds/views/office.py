@@ -44,7 +44,7 @@ from fonds.selectors import (
     totals_by_year,
 )
 from fonds.services.applications import (
-    TRANSITIONS,
+    APPLICATION,
     application_assess,
     application_commit,
     application_decide,
@@ -68,7 +68,7 @@ from quartier.models import Quartier
 from quartier.pages import render_page
 
 PAGE_SIZE = 25
-FORWARDABLE = TRANSITIONS["put_forward"][0]
+FORWARDABLE = APPLICATION.sources("put_forward")
 
 
 class IdsFirstPaginator(Paginator):
@@ -320,7 +320,7 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
         "office_decides": office_decides(application),
         "can_change": can_change,
         "can_manage_money": permissions.MANAGE_FUND_MONEY in perms,
-        "withdrawable": application.status in TRANSITIONS["withdraw"][0] and not payments,
+        "withdrawable": APPLICATION.can(application, "withdraw") and not payments,
         "query_form": QueryForm(),
         "decision_form": DecisionForm(),
         "payment_form": PaymentForm(period=payment_period(application, timezone.localdate())),
