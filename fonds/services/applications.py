@@ -30,8 +30,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from actors.services.persons import refuse_erased
-from committees.models import AgendaItem, Ballot, BallotItem, Meeting, Result
+from committees.models import AgendaItem, BallotItem, Result
+from committees.services.ballots import BALLOT
 from committees.services.conflicts import conflicts_refresh
+from committees.services.meetings import MEETING
 from fonds.models import Application, CostLine, EligibilityCheck, Fund, Receipt, Status, StatusChange
 from fonds.selectors import ZERO, fund_totals, paid_of
 from quartier.audit import acting_as
@@ -358,14 +360,14 @@ def application_put_forward(
         if fund.committee_id is None or target.committee_id != fund.committee_id:  # type: ignore[attr-defined]
             raise ValidationError(_("The fund's own committee decides on its applications."), code="committee")
         if ballot is not None:
-            if ballot.status != Ballot.Status.DRAFT:  # type: ignore[attr-defined]
+            if not BALLOT.can(ballot, "open"):  # type: ignore[arg-type]
                 raise ValidationError(_("An opened ballot can no longer be changed."), code="not_draft")
             position = (ballot.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1  # type: ignore[attr-defined]
             BallotItem.objects.create(
                 ballot=ballot, position=position, title=application.title, description=summary, subject=application
             )
         else:
-            if meeting.status not in {Meeting.Status.PLANNED, Meeting.Status.INVITED}:  # type: ignore[attr-defined]
+            if not MEETING.can(meeting, "hold"):  # type: ignore[arg-type]
                 raise ValidationError(_("This meeting has already taken place."), code="meeting_held")
             position = (meeting.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1  # type: ignore[attr-defined]
             item = AgendaItem.objects.create(
