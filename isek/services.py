@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from isek.models import (
     Financing,
@@ -31,12 +32,27 @@ from isek.models import (
     Spending,
     Version,
 )
-from quartier.audit import acting_as, audit_transition
+from quartier.audit import acting_as
 from quartier.models import Quartier, User
 from quartier.permissions import can_edit_measure
+from quartier.transitions import Move, StateMachine
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+
+
+#: A version's one step: adopted, and from then on read only.
+VERSION = StateMachine(
+    model=Version,
+    moves={
+        "adopt": Move(
+            sources=frozenset({Version.Status.DRAFT}),
+            target=Version.Status.ADOPTED,
+            label=pgettext_lazy("step", "adopt"),
+            refusal=gettext_lazy("An adopted version cannot be changed; make an update (Fortschreibung) of it."),
+        ),
+    },
+)
 
 
 def check_draft(version: Version) -> None:
@@ -58,16 +74,11 @@ def version_create(*, area: Quartier, label: str, by: User) -> Version:
 @transaction.atomic
 def version_adopt(*, version: Version, on: datetime.date, body: str, by: User) -> Version:
     """The version is adopted (e.g. by the city council); from now on it is read only."""
-    version = Version.objects.select_for_update().get(pk=version.pk)
-    check_draft(version)
+    version = VERSION.lock(version)
+    VERSION.check(version, "adopt")
     if not body.strip():
         raise ValidationError(_("Name the body that adopted the version."), code="no_body")
-    version.status = Version.Status.ADOPTED
-    version.adopted_on = on
-    version.adopted_by = body.strip()
-    version.save(update_fields=["status", "adopted_on", "adopted_by", "updated_at"])
-    audit_transition(obj=version, transition="adopt", from_state="entwurf", to_state="beschlossen", by=by)
-    return version
+    return VERSION.apply(version, "adopt", by=by, adopted_on=on, adopted_by=body.strip())
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 Creates, changes and deletes of registered models are recorded by auditlog
 itself (with the request's user as actor through its middleware). Services
 add two things here: ``acting_as`` names the actor outside a request (commands,
-Celery tasks), and ``audit_transition`` records a state transition by name.
+Celery tasks), and ``audit_transition`` records a state transition by name (and its German label).
 """
 
 from __future__ import annotations
@@ -61,9 +61,14 @@ def acting_as(user: User | None) -> Iterator[None]:
             auditlog_value.set(previous)
 
 
-def audit_transition(*, obj: Model, transition: str, from_state: str, to_state: str, by: User | None) -> LogEntry:
-    """Record that ``obj`` went from ``from_state`` to ``to_state`` through ``transition``."""
+def audit_transition(
+    *, obj: Model, transition: str, from_state: str, to_state: str, by: User | None, label: str = ""
+) -> LogEntry:
+    """Record that ``obj`` went from ``from_state`` to ``to_state`` through ``transition``; ``label`` names the
+    step for the history pages, in the project's language (``quartier.transitions`` gives it)."""
     extra = obj.get_additional_data() if hasattr(obj, "get_additional_data") else {}
+    if label:
+        extra = {**(extra or {}), "step": label}
     return LogEntry.objects.log_create(
         obj,
         force_log=True,

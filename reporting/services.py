@@ -27,14 +27,31 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from quartier import permissions
 from quartier.models import Quartier, User
+from quartier.transitions import Move, StateMachine
 from reporting.figures import KeyFigures, ReportFigures, gather
 from reporting.models import Report, report_path
 from reporting.rendering import render_pdf
 
 logger = logging.getLogger(__name__)
+
+R = Report.Status
+
+#: A build's steps, each a conditional update of the row (``StateMachine.update``): claimed (queued, or running
+#: with a dead worker), done, failed, or given back to the queue before a retry. Not audited: the row is the record.
+REPORT = StateMachine(
+    model=Report,
+    moves={
+        "claim": Move(sources=frozenset({R.QUEUED, R.RUNNING}), target=R.RUNNING, label=pgettext_lazy("step", "build")),
+        "finish": Move(sources=frozenset({R.RUNNING}), target=R.DONE, label=pgettext_lazy("step", "finish")),
+        "fail": Move(sources=frozenset({R.RUNNING}), target=R.FAILED, label=pgettext_lazy("step", "fail")),
+        "release": Move(sources=frozenset({R.RUNNING}), target=R.QUEUED, label=pgettext_lazy("step", "queue again")),
+    },
+    audited=False,
+)
 
 
 def stale_after() -> datetime.timedelta:
@@ -88,17 +105,14 @@ def claim(report_id: int, *, now: datetime.datetime | None = None) -> Report | N
     """Take the report for building: a queued one, or a running one whose worker has died. None when
     another build has it or it is finished."""
     now = now or timezone.now()
-    claimed = (
-        Report.objects.filter(pk=report_id)
-        .filter(Q(status=Report.Status.QUEUED) | Q(status=Report.Status.RUNNING, heartbeat_at__lt=now - stale_after()))
-        .update(
-            status=Report.Status.RUNNING,
-            started_at=now,
-            heartbeat_at=now,
-            attempts=F("attempts") + 1,
-            step="",
-            error="",
-        )
+    claimed = REPORT.update(
+        Report.objects.filter(pk=report_id).filter(Q(status=R.QUEUED) | Q(heartbeat_at__lt=now - stale_after())),
+        "claim",
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        step="",
+        error="",
     )
     if not claimed:
         return None
@@ -169,8 +183,9 @@ def build(report: Report) -> Report:
     _step(report, "save")
     name = report_path(report, "")
     _write_atomically(name, pdf)
-    done = Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING).update(
-        status=Report.Status.DONE,
+    done = REPORT.update(
+        Report.objects.filter(pk=report.pk),
+        "finish",
         step="",
         file=name,
         sha256=hashlib.sha256(pdf).hexdigest(),
@@ -185,14 +200,12 @@ def build(report: Report) -> Report:
 
 
 def fail(report: Report, reason: str) -> None:
-    Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING).update(
-        status=Report.Status.FAILED, error=reason, finished_at=timezone.now()
-    )
+    REPORT.update(Report.objects.filter(pk=report.pk), "fail", error=reason, finished_at=timezone.now())
 
 
 def release(report: Report) -> None:
     """Give a claimed report back to the queue (before a retry)."""
-    Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING).update(status=Report.Status.QUEUED)
+    REPORT.update(Report.objects.filter(pk=report.pk), "release")
 
 
 def stale_or_waiting(now: datetime.datetime, *, waiting_for: datetime.timedelta) -> list[int]:

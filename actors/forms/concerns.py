@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.forms.contacts import DateInput
 from actors.models import Concern, Organisation, Person
 from actors.selectors.concerns import ConcernFilter
-from actors.services.concerns import CONCERN_FIELDS, CONCERN_TRANSITIONS, concern_check
+from actors.services.concerns import CONCERN, CONCERN_FIELDS, concern_check
 from quartier import dates
 from quartier.forms import QuickFilterForm, ReferenceChoiceField
 from quartier.models import FieldOfAction, Quartier
@@ -100,8 +100,7 @@ class ConcernStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.concern = concern
         labels = dict(Concern.Status.choices)
-        allowed = CONCERN_TRANSITIONS.get(concern.status, frozenset())
         self.fields["to_status"].choices = [
             ("", _("choose")),
-            *[(status, labels[status]) for status in Concern.Status.values if status in allowed],
+            *[(status, labels[status]) for status in CONCERN.targets(concern)],
         ]

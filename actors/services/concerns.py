@@ -8,23 +8,48 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from actors.models import Concern, ConcernStatusChange
 from actors.services.persons import refuse_erased
-from quartier.audit import acting_as, audit_transition
+from quartier.audit import acting_as
 from quartier.models import Quartier, User
+from quartier.transitions import INVALID_TRANSITION, Move, StateMachine
 
 S = Concern.Status
 
-#: Which status a concern may go to from which. Done and not feasible may be reopened.
-CONCERN_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.NEW: frozenset({S.FORWARDED, S.IN_PROGRESS, S.DONE, S.NOT_FEASIBLE}),
-    S.FORWARDED: frozenset({S.IN_PROGRESS, S.DONE, S.NOT_FEASIBLE}),
-    S.IN_PROGRESS: frozenset({S.FORWARDED, S.DONE, S.NOT_FEASIBLE}),
-    S.DONE: frozenset({S.IN_PROGRESS}),
-    S.NOT_FEASIBLE: frozenset({S.IN_PROGRESS}),
-}
+
+def _record(
+    obj: Concern, *, from_state: str, to_state: str, by: User | None, note: str, now: datetime.datetime
+) -> None:
+    ConcernStatusChange.objects.create(concern=obj, from_status=from_state, to_status=to_state, note=note, by=by)
+
+
+def _move(sources: set[str], target: str, label: str | Promise) -> Move:
+    """A step to ``target``, named in the audit trail by the state it leads to (``concern_erledigt``)."""
+    return Move(sources=frozenset(sources), target=target, label=label, audit=f"concern_{target}")
+
+
+#: A concern's steps. Done and not feasible may be reopened.
+CONCERN = StateMachine(
+    model=Concern,
+    moves={
+        "forward": _move({S.NEW, S.IN_PROGRESS}, S.FORWARDED, pgettext_lazy("step", "forward to the administration")),
+        "take_up": _move({S.NEW, S.FORWARDED}, S.IN_PROGRESS, pgettext_lazy("step", "take up")),
+        "reopen": _move({S.DONE, S.NOT_FEASIBLE}, S.IN_PROGRESS, pgettext_lazy("step", "reopen")),
+        "complete": _move({S.NEW, S.FORWARDED, S.IN_PROGRESS}, S.DONE, pgettext_lazy("step", "mark as done")),
+        "refuse": _move(
+            {S.NEW, S.FORWARDED, S.IN_PROGRESS}, S.NOT_FEASIBLE, pgettext_lazy("step", "mark as not feasible")
+        ),
+    },
+    refusal=gettext_lazy("The concern is “%(status)s”; “%(move)s” is not possible."),
+    record=_record,
+)
+
+#: Which status a concern may go to from which, as ``CONCERN`` declares it.
+CONCERN_TRANSITIONS: dict[str, frozenset[str]] = {status: frozenset(CONCERN.targets(status)) for status in S.values}
 
 
 @transaction.atomic
@@ -36,27 +61,24 @@ def concern_set_status(
     Forwarding names the administrative unit; "not feasible" needs a reason.
     The row is locked so two people cannot move the same concern at once.
     """
-    locked = Concern.objects.select_for_update().get(pk=concern.pk)
-    if to_status not in CONCERN_TRANSITIONS.get(locked.status, frozenset()):
+    locked = CONCERN.lock(concern)
+    move = CONCERN.move_to(locked, to_status)
+    if move is None:
         raise ValidationError(
             _("A concern cannot go from “%(from)s” to “%(to)s”.")
             % {"from": S(locked.status).label, "to": S(to_status).label if to_status in S.values else to_status},
-            code="invalid_transition",
+            code=INVALID_TRANSITION,
         )
     if to_status == S.FORWARDED and not (forwarded_to or locked.forwarded_to).strip():
         raise ValidationError(_("Say which administrative unit the concern goes to."), code="forwarded_to_missing")
     if to_status == S.NOT_FEASIBLE and not note.strip():
         raise ValidationError(_("Say why the concern cannot be carried out."), code="reason_missing")
-    from_status = locked.status
-    locked.status = to_status
+    fields: dict[str, object] = {}
     if forwarded_to:
-        locked.forwarded_to = forwarded_to.strip()
+        fields["forwarded_to"] = forwarded_to.strip()
     if answer:
-        locked.answer = answer.strip()
-    locked.save(update_fields=["status", "forwarded_to", "answer", "updated_at"])
-    ConcernStatusChange.objects.create(concern=locked, from_status=from_status, to_status=to_status, note=note, by=by)
-    audit_transition(obj=locked, transition=f"concern_{to_status}", from_state=from_status, to_state=to_status, by=by)
-    return locked
+        fields["answer"] = answer.strip()
+    return CONCERN.apply(locked, move, by=by, note=note, **fields)
 
 
 #: What the concern form edits; the status, the unit it went to and the answer move only through ``concern_set_status``.

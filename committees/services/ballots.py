@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from committees.models import (
     Ballot,
@@ -24,14 +25,37 @@ from committees.models import (
 )
 from committees.rules import Rules, Tally, basis_of, explain
 from committees.secrecy import BallotKeys, Unreadable, new_salt, unseal_any
-from committees.services.conflicts import conflicts_refresh
+from committees.services.conflicts import CONFLICT_FLAG, conflicts_refresh
 from committees.services.members import lock_committee
 from committees.signals import decision_tell
 from committees.voters import active_voting_members, ballot_keys, counting_day, same_voter
-from quartier.audit import acting_as, audit_transition
+from quartier.audit import acting_as
 from quartier.models import User
+from quartier.transitions import Move, StateMachine
 
 logger = logging.getLogger(__name__)
+
+#: A ballot's steps: opened for voting, closed with its results.
+BALLOT = StateMachine(
+    model=Ballot,
+    moves={
+        "open": Move(
+            sources=frozenset({Ballot.Status.DRAFT}),
+            target=Ballot.Status.OPEN,
+            label=pgettext_lazy("step", "open the ballot"),
+            refusal=gettext_lazy("Only a draft ballot can be opened."),
+            audit="ballot_open",
+        ),
+        "close": Move(
+            sources=frozenset({Ballot.Status.OPEN}),
+            target=Ballot.Status.CLOSED,
+            label=pgettext_lazy("step", "close the ballot"),
+            refusal=gettext_lazy("Only an open ballot can be closed."),
+            audit="ballot_close",
+        ),
+    },
+    lock_related=("committee",),
+)
 
 
 def seat_of(item: BallotItem, membership: Membership) -> Membership:
@@ -163,21 +187,16 @@ def ballot_open(*, ballot: Ballot, by: User, now: datetime.datetime | None = Non
     """Open a drafted ballot for voting; flag possible conflicts of interest."""
     now = now or timezone.now()
     lock_committee(ballot.committee_id)  # the lock a voting account's binding takes: none changes as this opens
-    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
-    if ballot.status != Ballot.Status.DRAFT:
-        raise ValidationError(_("Only a draft ballot can be opened."), code="not_draft")
+    ballot = BALLOT.lock(ballot)
+    BALLOT.check(ballot, "open")
     if ballot.deadline <= now:
         raise ValidationError(_("The deadline must lie in the future."), code="deadline_past")
     items = list(ballot.items.all())
     if not items:
         raise ValidationError(_("A ballot needs at least one item."), code="no_items")
-    ballot.status = Ballot.Status.OPEN
-    ballot.opened_at = now
-    if ballot.secret:
-        ballot.secret_salt = new_salt()
-    ballot.save(update_fields=["status", "opened_at", "secret_salt"])
+    salt = new_salt() if ballot.secret else ballot.secret_salt
+    BALLOT.apply(ballot, "open", by=by, now=now, opened_at=now, secret_salt=salt)
     conflicts_refresh(ballots=[ballot.pk], today=timezone.localdate(now))
-    audit_transition(obj=ballot, transition="ballot_open", from_state="entwurf", to_state="offen", by=by)
     return ballot
 
 
@@ -247,15 +266,16 @@ def conflict_declare(
     _check_voter(ballot, membership, by, now)  # only who may vote is recused: a recusal leaves the pool
     seat = seat_of(item, membership)
     _recuse(ballot, item, seat)
-    ConflictFlag.objects.update_or_create(  # a flagged conflict keeps the reasons it was flagged for
-        item=item,
-        membership=seat,
-        defaults={"status": ConflictFlag.Status.CONFIRMED},
-        create_defaults={"status": ConflictFlag.Status.CONFIRMED, "reason": _("Declared by the member.")},
-    )
-    # The same person's flags in their other terms are answered with it.
-    ConflictFlag.objects.filter(same_voter(membership), item=item, status=ConflictFlag.Status.FLAGGED).update(
-        status=ConflictFlag.Status.CONFIRMED
+    flag = ConflictFlag.objects.select_for_update().filter(item=item, membership=seat).first()
+    if flag is None:
+        ConflictFlag.objects.create(
+            item=item, membership=seat, status=ConflictFlag.Status.CONFIRMED, reason=_("Declared by the member.")
+        )
+    elif CONFLICT_FLAG.can(flag, "confirm"):  # a flagged conflict keeps the reasons it was flagged for
+        CONFLICT_FLAG.apply(flag, "confirm", by=by, now=now)
+    # The same person's unanswered flags in their other terms are answered with it.
+    CONFLICT_FLAG.update(
+        ConflictFlag.objects.filter(same_voter(membership), item=item, status=ConflictFlag.Status.FLAGGED), "confirm"
     )
 
 
@@ -279,9 +299,8 @@ def conflict_dismiss(
     now = now or timezone.now()
     ballot = _locked_open_ballot(item.ballot_id, now)
     _check_voter(ballot, membership, by, now)
-    updated = ConflictFlag.objects.filter(  # the same person's flags in each of their terms
-        same_voter(membership), item=item, status=ConflictFlag.Status.FLAGGED
-    ).update(status=ConflictFlag.Status.DISMISSED)
+    # The same person's unanswered flags in each of their terms.
+    updated = CONFLICT_FLAG.update(ConflictFlag.objects.filter(same_voter(membership), item=item), "dismiss")
     if not updated:
         raise ValidationError(_("There is no open conflict flag for this item."), code="no_flag")
 
@@ -321,9 +340,8 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
     A conflict flag still unanswered at the close counts as a recusal: the member's vote, if they voted
     before the flag appeared, is withdrawn, and they are out of the pool."""
     now = now or timezone.now()
-    ballot = Ballot.objects.select_for_update().select_related("committee").get(pk=ballot.pk)
-    if ballot.status != Ballot.Status.OPEN:
-        raise ValidationError(_("Only an open ballot can be closed."), code="not_open")
+    ballot = BALLOT.lock(ballot)
+    BALLOT.check(ballot, "close")
     on = counting_day(ballot, now)
     voters = active_voting_members(ballot, on)
     persons = {member.person_id for member in voters}
@@ -360,12 +378,8 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
         item.basis = basis_of(rules, tally)
         item.save(update_fields=["yes", "no", "abstain", "recusals", "result", "basis"])
         _hand_over(item, by)
-    ballot.status = Ballot.Status.CLOSED
-    ballot.closed_at = now
-    ballot.secret_salt = ""  # without the salt the keys cannot be derived again; no password  # nosec B105
-    ballot.save(update_fields=["status", "closed_at", "secret_salt"])
-    audit_transition(obj=ballot, transition="ballot_close", from_state="offen", to_state="geschlossen", by=by)
-    return ballot
+    # Without the salt the keys cannot be derived again; no password.
+    return BALLOT.apply(ballot, "close", by=by, now=now, closed_at=now, secret_salt="")  # nosec B106
 
 
 def _unseal_without_tags(ballot: Ballot, item: BallotItem, keys: list[BallotKeys]) -> None:

@@ -31,10 +31,38 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from actors.models import Affiliation
 from committees.models import AgendaItem, Ballot, BallotItem, ConflictFlag, Meeting, Membership
 from fonds.models import Application
+from quartier.transitions import Move, StateMachine
+
+F = ConflictFlag.Status
+
+#: A flag's answers: confirmed (a recusal) or dismissed by the member or the office, asked again when a dismissed
+#: flag gains a new reason, and in a meeting a recusal the office takes back (the member took part after all).
+CONFLICT_FLAG = StateMachine(
+    model=ConflictFlag,
+    moves={
+        "confirm": Move(
+            sources=frozenset({F.FLAGGED, F.DISMISSED}),
+            target=F.CONFIRMED,
+            label=pgettext_lazy("step", "confirm the conflict of interest"),
+        ),
+        "dismiss": Move(
+            sources=frozenset({F.FLAGGED}), target=F.DISMISSED, label=pgettext_lazy("step", "dismiss the conflict")
+        ),
+        "took_part": Move(
+            sources=frozenset({F.CONFIRMED}),
+            target=F.DISMISSED,
+            label=pgettext_lazy("step", "record that the member took part after all"),
+        ),
+        "ask_again": Move(
+            sources=frozenset({F.DISMISSED}), target=F.FLAGGED, label=pgettext_lazy("step", "ask again: a new reason")
+        ),
+    },
+)
 
 #: Items whose flags still follow changes.
 OPEN_BALLOTS = (Ballot.Status.DRAFT, Ballot.Status.OPEN)
@@ -310,7 +338,8 @@ def _sync(
             flag.reason = reason
             changed.append(flag)
         elif flag.status == ConflictFlag.Status.DISMISSED and set(reason.split("\n")) - set(flag.reason.split("\n")):
-            flag.reason, flag.status = reason, ConflictFlag.Status.FLAGGED  # a new reason: asked again
+            flag.reason = reason
+            CONFLICT_FLAG.assign(flag, "ask_again")  # a new reason: asked again
             changed.append(flag)
     stale = [
         flag.pk for key, flag in existing.items() if key not in wanted and flag.status != ConflictFlag.Status.CONFIRMED

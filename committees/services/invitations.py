@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from committees.calendar import invitation_ics
 from committees.models import Meeting, Membership
-from quartier.audit import audit_transition
+from committees.services.meetings import MEETING
 from quartier.mail import mail_subject
 from quartier.models import User, running_on
 
@@ -60,18 +60,13 @@ def meeting_invite(
     Returns the members without an email address, who are to be invited by letter.
     """
     now = now or timezone.now()
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status not in {Meeting.Status.PLANNED, Meeting.Status.INVITED}:
-        raise ValidationError(_("A meeting that has been held cannot be sent as an invitation."), code="held")
+    meeting = MEETING.lock(meeting)
+    MEETING.check(meeting, "invite")
     if meeting.starts_at <= now:
         raise ValidationError(_("A meeting in the past cannot be sent as an invitation."), code="past")
     if not meeting.items.exists():
         raise ValidationError(_("Add at least one agenda item before sending the invitation."), code="no_agenda")
-    before = meeting.status
-    meeting.status = Meeting.Status.INVITED
-    meeting.invited_at = now
-    meeting.save(update_fields=["status", "invited_at"])
-    audit_transition(obj=meeting, transition="meeting_invite", from_state=before, to_state=meeting.status, by=by)
+    MEETING.apply(meeting, "invite", by=by, now=now, invited_at=now)
     meeting_id = meeting.pk
     transaction.on_commit(lambda: send(meeting_id))
     return [member for member in invitees(meeting) if not address_of(member)]

@@ -14,13 +14,15 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from committees.models import AgendaItem, Attendance, Committee, ConflictFlag, Meeting, Membership, Result
 from committees.rules import Rules, Tally, basis_of, explain, vote_holders
-from committees.services.conflicts import conflicts_refresh
+from committees.services.conflicts import CONFLICT_FLAG, conflicts_refresh
 from committees.signals import decision_tell, takes_decisions
-from quartier.audit import acting_as, audit_transition
+from quartier.audit import acting_as
 from quartier.models import User, running_on
+from quartier.transitions import Move, StateMachine
 
 MEETING_FIELDS = ("starts_at", "duration_minutes", "place", "online_link")
 # What invited members must hear about again (a new calendar revision).
@@ -30,8 +32,41 @@ ITEM_FIELDS = ("title", "description")
 MINUTES_FIELDS = ("minutes", "decision", "yes", "no", "abstain")
 
 
+S = Meeting.Status
+
+#: A meeting's steps: invited (again, after a change), held, its minutes approved at a later meeting.
+MEETING = StateMachine(
+    model=Meeting,
+    moves={
+        "invite": Move(
+            sources=frozenset({S.PLANNED, S.INVITED}),
+            target=S.INVITED,
+            label=pgettext_lazy("step", "send the invitation"),
+            refusal=gettext_lazy("A meeting that has been held cannot be sent as an invitation."),
+            audit="meeting_invite",
+        ),
+        "hold": Move(
+            sources=frozenset({S.PLANNED, S.INVITED}),
+            target=S.HELD,
+            label=pgettext_lazy("step", "mark as held"),
+            refusal=gettext_lazy("Only a planned or invited meeting can be marked as held."),
+            audit="meeting_held",
+        ),
+        "approve_minutes": Move(
+            sources=frozenset({S.HELD}),
+            target=S.APPROVED,
+            label=pgettext_lazy("step", "approve the minutes"),
+            refusal=gettext_lazy("Only the minutes of a held meeting can be approved."),
+            refusal_from={S.APPROVED: gettext_lazy("These minutes are already approved.")},
+            audit="minutes_approve",
+        ),
+    },
+    lock_related=("committee",),
+)
+
+
 def _locked(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+    return MEETING.lock(meeting)
 
 
 def _check_open(meeting: Meeting) -> None:
@@ -104,15 +139,10 @@ def meeting_update(
 def meeting_mark_held(*, meeting: Meeting, by: User, now: datetime.datetime | None = None) -> Meeting:
     now = now or timezone.now()
     meeting = _locked(meeting)
-    if meeting.status not in {Meeting.Status.PLANNED, Meeting.Status.INVITED}:
-        raise ValidationError(_("Only a planned or invited meeting can be marked as held."), "not_planned")
+    MEETING.check(meeting, "hold")
     if meeting.starts_at > now:
         raise ValidationError(_("A meeting can only be marked as held once it has begun."), "not_begun")
-    before = meeting.status
-    meeting.status = Meeting.Status.HELD
-    meeting.save(update_fields=["status"])
-    audit_transition(obj=meeting, transition="meeting_held", from_state=before, to_state=meeting.status, by=by)
-    return meeting
+    return MEETING.apply(meeting, "hold", by=by, now=now)
 
 
 @transaction.atomic
@@ -126,17 +156,7 @@ def minutes_approve(*, meeting: Meeting, at: Meeting, by: User, now: datetime.da
         raise ValidationError(
             _("Minutes can only be approved once the approving meeting has begun."), "approving_not_begun"
         )
-    if meeting.status == Meeting.Status.APPROVED:
-        raise ValidationError(_("These minutes are already approved."), "already_approved")
-    if meeting.status != Meeting.Status.HELD:
-        raise ValidationError(_("Only the minutes of a held meeting can be approved."), "not_held")
-    meeting.status = Meeting.Status.APPROVED
-    meeting.approved_in = at
-    meeting.save(update_fields=["status", "approved_in"])
-    audit_transition(
-        obj=meeting, transition="minutes_approve", from_state=Meeting.Status.HELD, to_state=meeting.status, by=by
-    )
-    return meeting
+    return MEETING.apply(meeting, "approve_minutes", by=by, now=now, approved_in=at)
 
 
 @transaction.atomic
@@ -323,15 +343,21 @@ def agenda_recusal_record(
     with acting_as(by):
         if recused:
             if flag is None:
-                flag = ConflictFlag(agenda_item=item, membership=membership, reason=_("Declared in the meeting."))
-            flag.status = ConflictFlag.Status.CONFIRMED
-            flag.save()
+                flag = ConflictFlag.objects.create(
+                    agenda_item=item,
+                    membership=membership,
+                    status=ConflictFlag.Status.CONFIRMED,
+                    reason=_("Declared in the meeting."),
+                )
+            elif CONFLICT_FLAG.can(flag, "confirm"):
+                CONFLICT_FLAG.apply(flag, "confirm", by=by, now=now)
         elif flag is not None and flag.reason == _("Declared in the meeting."):
             flag.delete()
             flag = None
         elif flag is not None:
-            flag.status = ConflictFlag.Status.DISMISSED
-            flag.save()
+            took_part = CONFLICT_FLAG.move_to(flag, ConflictFlag.Status.DISMISSED)  # flagged, or recused before
+            if took_part is not None:
+                CONFLICT_FLAG.apply(flag, took_part, by=by, now=now)
         if item.yes is not None and item.result != Result.DEFERRED:
             before = item.result
             _decide(item, meeting, votes, _recused(item, votes))
@@ -363,7 +389,7 @@ def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
     meeting that has begun may still be "planned" or "invited"): its counts are cleared first, which a decision
     an application has taken over refuses (``_check_taken_over``)."""
     meeting = _locked(item.meeting)
-    if meeting.status not in {Meeting.Status.PLANNED, Meeting.Status.INVITED}:
+    if not MEETING.can(meeting, "hold"):  # held already
         raise ValidationError(_("Items of a held meeting stay in its minutes."), "held")
     item = AgendaItem.objects.select_for_update().get(pk=item.pk, meeting=meeting)
     if item.result or item.yes is not None:

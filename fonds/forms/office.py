@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, Meeting
+from committees.services.meetings import MEETING
 from fonds.models import Fund, Payment, Receipt, Repayment, Status
 from quartier import dates
 from quartier.forms import OneQueryChoiceField, QuickFilterForm, ReferenceChoiceField, whole_number
@@ -167,9 +168,7 @@ class RoundForm(forms.Form):
     def __init__(self, *args: object, fund: Fund, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = (
-            Meeting.objects.filter(
-                committee_id=fund.committee_id, status__in=[Meeting.Status.PLANNED, Meeting.Status.INVITED]
-            )
+            Meeting.objects.filter(committee_id=fund.committee_id, status__in=MEETING.sources("hold"))
             .select_related("committee")
             .order_by("starts_at")
         )

@@ -8,7 +8,8 @@ once the money has come back (``fonds.services.payments.repayment_record``).
 Zurückgezogen from any open state before a payment.
 
 Every transition locks the application's row, checks the state it starts from
-(``TRANSITIONS``) and records who and when (``StatusChange`` and the audit trail).
+(``APPLICATION``, a ``quartier.transitions.StateMachine``) and records who and when
+(``StatusChange`` and the audit trail).
 An approval also locks the fund's row, so two approvals at the same moment cannot
 together bind more than the budget.
 """
@@ -24,53 +25,86 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from actors.services.persons import refuse_erased
-from committees.models import AgendaItem, Ballot, BallotItem, Meeting, Result
+from committees.models import AgendaItem, BallotItem, Result
+from committees.services.ballots import BALLOT
 from committees.services.conflicts import conflicts_refresh
+from committees.services.meetings import MEETING
 from fonds.models import Application, CostLine, EligibilityCheck, Fund, Receipt, Status, StatusChange
 from fonds.selectors import ZERO, fund_totals, paid_of
-from quartier.audit import acting_as, audit_transition
+from quartier.audit import acting_as
 from quartier.models import User
+from quartier.transitions import Move, StateMachine
 
-#: transition → (the states it may start from, the state it leads to)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "submit": (frozenset({Status.DRAFT}), Status.SUBMITTED),
-    "resubmit": (frozenset({Status.QUERY}), Status.SUBMITTED),
-    "review": (frozenset({Status.SUBMITTED}), Status.IN_REVIEW),
-    "query": (frozenset({Status.IN_REVIEW}), Status.QUERY),
-    "assess_eligible": (frozenset({Status.IN_REVIEW}), Status.ELIGIBLE),
-    "assess_ineligible": (frozenset({Status.IN_REVIEW}), Status.INELIGIBLE),
-    "put_forward": (frozenset({Status.ELIGIBLE, Status.DEFERRED}), Status.FOR_DECISION),
-    "approve": (frozenset({Status.FOR_DECISION}), Status.APPROVED),
-    "approve_with_conditions": (frozenset({Status.FOR_DECISION}), Status.APPROVED_WITH_CONDITIONS),
-    "reject": (frozenset({Status.FOR_DECISION}), Status.REJECTED),
-    "defer": (frozenset({Status.FOR_DECISION}), Status.DEFERRED),
-    "commit": (frozenset({Status.APPROVED, Status.APPROVED_WITH_CONDITIONS}), Status.COMMITTED),
-    "pay": (frozenset({Status.COMMITTED, Status.PAID}), Status.PAID),
-    "submit_proof": (frozenset({Status.PAID}), Status.PROOF_SUBMITTED),
-    "settle": (frozenset({Status.PROOF_SUBMITTED}), Status.CLOSED),
-    "reclaim": (frozenset({Status.PROOF_SUBMITTED}), Status.RECLAIM),
-    "repaid": (frozenset({Status.RECLAIM}), Status.CLOSED),
-    "withdraw": (
-        frozenset(
-            {
-                Status.DRAFT,
-                Status.SUBMITTED,
-                Status.IN_REVIEW,
-                Status.QUERY,
-                Status.ELIGIBLE,
-                Status.FOR_DECISION,
-                Status.DEFERRED,
-                Status.APPROVED,
-                Status.APPROVED_WITH_CONDITIONS,
-                Status.COMMITTED,
-            }
+OPEN_BEFORE_PAYMENT = frozenset(
+    {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        Status.QUERY,
+        Status.ELIGIBLE,
+        Status.FOR_DECISION,
+        Status.DEFERRED,
+        Status.APPROVED,
+        Status.APPROVED_WITH_CONDITIONS,
+        Status.COMMITTED,
+    }
+)
+
+
+def _record(
+    obj: Application, *, from_state: str, to_state: str, by: User | None, note: str, now: datetime.datetime
+) -> None:
+    StatusChange.objects.create(application=obj, from_status=from_state, to_status=to_state, at=now, by=by, note=note)
+
+
+def _move(sources: set[str], target: str, label: str | Promise) -> Move:
+    return Move(sources=frozenset(sources), target=target, label=label)
+
+
+#: An application's lifecycle: each step, the states it may start from and the state it leads to.
+APPLICATION = StateMachine(
+    model=Application,
+    moves={
+        "submit": _move({Status.DRAFT}, Status.SUBMITTED, pgettext_lazy("step", "submit")),
+        "resubmit": _move({Status.QUERY}, Status.SUBMITTED, pgettext_lazy("step", "hand in again")),
+        "review": _move({Status.SUBMITTED}, Status.IN_REVIEW, pgettext_lazy("step", "start the review")),
+        "query": _move({Status.IN_REVIEW}, Status.QUERY, pgettext_lazy("step", "ask the applicant")),
+        "assess_eligible": _move({Status.IN_REVIEW}, Status.ELIGIBLE, pgettext_lazy("step", "find eligible")),
+        "assess_ineligible": _move({Status.IN_REVIEW}, Status.INELIGIBLE, pgettext_lazy("step", "find not eligible")),
+        "put_forward": _move(
+            {Status.ELIGIBLE, Status.DEFERRED}, Status.FOR_DECISION, pgettext_lazy("step", "put forward for decision")
         ),
-        Status.WITHDRAWN,
-    ),
+        "approve": _move({Status.FOR_DECISION}, Status.APPROVED, pgettext_lazy("step", "approve")),
+        "approve_with_conditions": _move(
+            {Status.FOR_DECISION}, Status.APPROVED_WITH_CONDITIONS, pgettext_lazy("step", "approve with conditions")
+        ),
+        "reject": _move({Status.FOR_DECISION}, Status.REJECTED, pgettext_lazy("step", "reject")),
+        "defer": _move({Status.FOR_DECISION}, Status.DEFERRED, pgettext_lazy("step", "defer")),
+        "commit": _move(
+            {Status.APPROVED, Status.APPROVED_WITH_CONDITIONS},
+            Status.COMMITTED,
+            pgettext_lazy("step", "bind the funds"),
+        ),
+        "pay": _move({Status.COMMITTED, Status.PAID}, Status.PAID, pgettext_lazy("step", "record a payment")),
+        "submit_proof": _move({Status.PAID}, Status.PROOF_SUBMITTED, pgettext_lazy("step", "hand in the proof of use")),
+        "settle": _move({Status.PROOF_SUBMITTED}, Status.CLOSED, pgettext_lazy("step", "check and close")),
+        "reclaim": _move({Status.PROOF_SUBMITTED}, Status.RECLAIM, pgettext_lazy("step", "reclaim money")),
+        "repaid": _move({Status.RECLAIM}, Status.CLOSED, pgettext_lazy("step", "close after the repayment")),
+        "withdraw": _move(OPEN_BEFORE_PAYMENT, Status.WITHDRAWN, pgettext_lazy("step", "withdraw")),
+    },
+    refusal=gettext_lazy("This step is not possible while the application is “%(status)s” (step: %(move)s)."),
+    record=_record,
+    lock_related=("fund",),
+)
+
+#: transition → (the states it may start from, the state it leads to), as ``APPLICATION`` declares them.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    name: (move.sources, move.target) for name, move in APPLICATION.moves.items()
 }
 
 #: States in which the applicant or the office may still change the application's content.
@@ -107,7 +141,7 @@ class Line:
 
 
 def lock_application(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
+    return APPLICATION.lock(application)
 
 
 def move(
@@ -119,21 +153,16 @@ def move(
     note: str = "",
     update_fields: Sequence[str] = (),
 ) -> Application:
-    """Check that ``transition`` may start from the (locked) application's state; move it and record it."""
-    sources, target = TRANSITIONS[transition]
-    if application.status not in sources:
-        raise ValidationError(
-            _("This step is not possible while the application is “%(status)s”.")
-            % {"status": application.get_status_display()},
-            code="wrong_state",
-        )
-    before = application.status
-    application.status = target
-    with acting_as(by):
-        application.save(update_fields=["status", "updated_at", *update_fields])
-    StatusChange.objects.create(application=application, from_status=before, to_status=target, at=now, by=by, note=note)
-    audit_transition(obj=application, transition=transition, from_state=before, to_state=target, by=by)
-    return application
+    """Make ``transition`` on the (locked) application through ``APPLICATION``, saving ``update_fields`` set on
+    it before."""
+    return APPLICATION.apply(
+        application,
+        transition,
+        by=by,
+        now=now,
+        note=note,
+        **{name: getattr(application, name) for name in update_fields},
+    )
 
 
 def _recompute(application: Application) -> None:
@@ -331,14 +360,14 @@ def application_put_forward(
         if fund.committee_id is None or target.committee_id != fund.committee_id:  # type: ignore[attr-defined]
             raise ValidationError(_("The fund's own committee decides on its applications."), code="committee")
         if ballot is not None:
-            if ballot.status != Ballot.Status.DRAFT:  # type: ignore[attr-defined]
+            if not BALLOT.can(ballot, "open"):  # type: ignore[arg-type]
                 raise ValidationError(_("An opened ballot can no longer be changed."), code="not_draft")
             position = (ballot.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1  # type: ignore[attr-defined]
             BallotItem.objects.create(
                 ballot=ballot, position=position, title=application.title, description=summary, subject=application
             )
         else:
-            if meeting.status not in {Meeting.Status.PLANNED, Meeting.Status.INVITED}:  # type: ignore[attr-defined]
+            if not MEETING.can(meeting, "hold"):  # type: ignore[arg-type]
                 raise ValidationError(_("This meeting has already taken place."), code="meeting_held")
             position = (meeting.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1  # type: ignore[attr-defined]
             item = AgendaItem.objects.create(

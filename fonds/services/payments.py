@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from fonds.models import Application, Payment, Repayment, Status, StatusChange
 from fonds.selectors import recorded_of, repaid_of
-from fonds.services.applications import euro, lock_application, move
+from fonds.services.applications import APPLICATION, euro, lock_application, move
 from quartier import permissions
 from quartier.audit import acting_as
 from quartier.models import User
@@ -70,7 +70,7 @@ def payment_record(
     other."""
     now = now or timezone.now()
     application = lock_application(application)
-    if application.status not in {Status.COMMITTED, Status.PAID}:
+    if not APPLICATION.can(application, "pay"):
         raise ValidationError(_("Payments are made once the funds are committed."), code="not_committed")
     check_payment_date(application, paid_on, timezone.localdate(now))
     left = (application.approved_amount or Decimal("0")) - recorded_of(application)
@@ -132,7 +132,7 @@ def repayment_record(
     or in the future."""
     now = now or timezone.now()
     application = lock_application(application)
-    if application.status != Status.RECLAIM or not application.reclaim_amount:
+    if not APPLICATION.can(application, "repaid") or not application.reclaim_amount:
         raise ValidationError(_("Money is paid back only after a reclaim."), code="no_reclaim")
     left = application.reclaim_amount - repaid_of(application)
     if amount > left:

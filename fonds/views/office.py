@@ -47,7 +47,7 @@ from fonds.selectors import (
     totals_by_year,
 )
 from fonds.services.applications import (
-    TRANSITIONS,
+    APPLICATION,
     application_assess,
     application_commit,
     application_decide,
@@ -72,7 +72,7 @@ from quartier.pages import render_page
 from quartier.reference import fields_of_action, target_groups
 
 PAGE_SIZE = 25
-FORWARDABLE = TRANSITIONS["put_forward"][0]
+FORWARDABLE = APPLICATION.sources("put_forward")
 
 
 #: The columns the application list shows (its applicant as the organisation's name or the person's).
@@ -378,7 +378,7 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
         "office_decides": office_decides(application),
         "can_change": can_change,
         "can_manage_money": permissions.MANAGE_FUND_MONEY in perms,
-        "withdrawable": application.status in TRANSITIONS["withdraw"][0] and not payments,
+        "withdrawable": APPLICATION.can(application, "withdraw") and not payments,
         "query_form": QueryForm(),
         "decision_form": DecisionForm(),
         "payment_form": PaymentForm(period=payment_period(application, timezone.localdate())),

@@ -241,12 +241,12 @@ def test_reinviting_an_invited_meeting_sends_the_new_revision(
         ),
         (
             lambda committee: make_meeting(committee, status=Meeting.Status.HELD),
-            "held",
+            "invalid_transition",
             "A meeting that has been held cannot be sent as an invitation.",
         ),
         (
             lambda committee: make_meeting(committee, status=Meeting.Status.APPROVED),
-            "held",
+            "invalid_transition",
             "A meeting that has been held cannot be sent as an invitation.",
         ),
     ],
