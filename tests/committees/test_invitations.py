@@ -51,11 +51,18 @@ def office(area: Quartier) -> User:
     return UserFactory(username="gwa-office")
 
 
-def make_meeting(committee: Committee, *, days: float = 7, items: list[str] | None = None, **fields: object) -> Meeting:
+def make_meeting(
+    committee: Committee,
+    *,
+    days: float = 7,
+    items: list[str] | None = None,
+    now: datetime.datetime | None = None,
+    **fields: object,
+) -> Meeting:
+    """A meeting ``days`` after ``now`` (the clock when not given)."""
     fields.setdefault("place", "Stadtteilbüro, Uferstraße 12")
-    meeting = Meeting.objects.create(
-        committee=committee, starts_at=timezone.now() + datetime.timedelta(days=days), **fields
-    )
+    starts_at = (now or timezone.now()) + datetime.timedelta(days=days)
+    meeting = Meeting.objects.create(committee=committee, starts_at=starts_at, **fields)
     for position, title in enumerate(AGENDA if items is None else items, start=1):
         AgendaItem.objects.create(meeting=meeting, position=position, title=title)
     return meeting
@@ -228,27 +235,27 @@ def test_reinviting_an_invited_meeting_sends_the_new_revision(
     ("setup", "code", "msgid"),
     [
         (
-            lambda committee: make_meeting(committee, days=-1),
+            lambda committee, now: make_meeting(committee, now=now, days=-1),
             "past",
             "A meeting in the past cannot be sent as an invitation.",
         ),
         (
-            lambda committee: make_meeting(committee, days=0),
+            lambda committee, now: make_meeting(committee, now=now, days=0),
             "past",
             "A meeting in the past cannot be sent as an invitation.",
         ),
         (
-            lambda committee: make_meeting(committee, items=[]),
+            lambda committee, now: make_meeting(committee, now=now, items=[]),
             "no_agenda",
             "Add at least one agenda item before sending the invitation.",
         ),
         (
-            lambda committee: make_meeting(committee, status=Meeting.Status.HELD),
+            lambda committee, now: make_meeting(committee, now=now, status=Meeting.Status.HELD),
             "held",
             "A meeting that has been held cannot be sent as an invitation.",
         ),
         (
-            lambda committee: make_meeting(committee, status=Meeting.Status.APPROVED),
+            lambda committee, now: make_meeting(committee, now=now, status=Meeting.Status.APPROVED),
             "held",
             "A meeting that has been held cannot be sent as an invitation.",
         ),
@@ -261,12 +268,12 @@ def test_refused_invitation_changes_nothing_and_sends_nothing(
     office: User,
     eager_celery: None,
     django_capture_on_commit_callbacks: Callable,
-    setup: Callable[[Committee], Meeting],
+    setup: Callable[[Committee, datetime.datetime], Meeting],
     code: str,
     msgid: str,
     now: datetime.datetime,
 ) -> None:
-    meeting = setup(jury)
+    meeting = setup(jury, now)
     status = meeting.status
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(ValidationError) as refused:
