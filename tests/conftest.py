@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Callable
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from quartier.models import Quartier, Role, User
 from tests.factories import QuartierFactory, UserFactory, user_with_role
@@ -50,6 +52,19 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
 def _media_root(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Uploaded files of a test go to a directory of its own, never to ./var/media."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def now() -> datetime.datetime:
+    """The moment the test starts. Read when the test runs, never when its module is imported: a run that crosses
+    midnight would otherwise send "yesterday" where the test means today (tests/test_no_clock_at_import.py)."""
+    return timezone.now()
+
+
+@pytest.fixture
+def today(now: datetime.datetime) -> datetime.date:
+    """The day of ``now`` in the project's time zone (Europe/Berlin)."""
+    return timezone.localdate(now)
 
 
 @pytest.fixture

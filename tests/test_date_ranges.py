@@ -20,7 +20,7 @@ import pytest
 from django import forms
 from django.contrib import admin
 from django.test import Client, RequestFactory
-from django.utils import timezone, translation
+from django.utils import translation
 
 from actors.models import ContactNote, Organisation, Person
 from committees.models import Committee, Meeting
@@ -29,7 +29,6 @@ from quartier.models import Quartier, User
 
 PROJECT_APPS = ("quartier", "actors", "committees", "fonds", "isek", "reporting")
 DATE_FIELDS = (forms.DateField, forms.DateTimeField, forms.SplitDateTimeField)
-TODAY = timezone.localdate()
 
 
 def project_form_classes() -> Iterator[type[forms.BaseForm]]:
@@ -166,9 +165,9 @@ def test_a_meeting_in_year_1_or_9999_is_refused_and_not_saved(
 
 @pytest.mark.parametrize("year", [1, 9999])
 def test_the_contact_list_filtered_by_year_1_or_9999_says_so_and_leaves_the_filter_out(
-    client: Client, area: Quartier, role_users: dict[str, User], year: int
+    client: Client, area: Quartier, role_users: dict[str, User], year: int, today: datetime.date
 ) -> None:
-    ContactNote.objects.create(quartier=area, staff=role_users["gwa"], topic="Rückruf", date=TODAY, channel="email")
+    ContactNote.objects.create(quartier=area, staff=role_users["gwa"], topic="Rückruf", date=today, channel="email")
     client.force_login(role_users["gwa"])
     for parameter in ("von", "bis"):
         url = f"/gebiet/{area.slug}/kontakte/?{parameter}={year:04d}-01-01"

@@ -181,9 +181,9 @@ def forms_posting_to(html: str, page: str, url: str) -> Form:
 # --- what hypothesis sends -------------------------------------------------------------------------------------
 
 WORDS = st.text(alphabet=string.ascii_letters + "äöüßÄÖÜ -", min_size=1, max_size=30).filter(str.strip)
-TODAY = datetime.date.today()
 DAYS = st.dates(datetime.date(2019, 1, 1), datetime.date(2031, 12, 31))
-SOON = st.dates(TODAY - datetime.timedelta(days=30), TODAY + datetime.timedelta(days=400))  # deadlines, meetings
+# Deadlines and meetings: days from 30 before to 400 after today, today read when the example is drawn.
+SOON = st.integers(-30, 400).map(lambda days: timezone.localdate() + datetime.timedelta(days=days))
 AMOUNTS = st.sampled_from(["0", "12,50", "100", "400", "1.234,56", "99,99"])
 CSV = "name;art;plz;im gebiet\nKiezladen;verein;12345;ja\n"
 PDF = b"%PDF-1.4\n%fuzz\n"

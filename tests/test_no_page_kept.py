@@ -7,6 +7,7 @@ wrote to Redis.
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 
 import pytest
@@ -17,7 +18,7 @@ from django.test import Client
 from committees.models import Ballot, Committee, Membership
 from committees.services.ballots import ballot_open, vote_cast
 from quartier.models import Quartier, User
-from tests.committees.fixtures import NOW, make_ballot
+from tests.committees.fixtures import make_ballot
 from tests.factories import UserFactory
 
 
@@ -36,9 +37,14 @@ def test_the_page_cache_module_is_gone() -> None:
 
 @pytest.mark.django_db
 def test_no_page_of_a_juror_or_of_the_office_is_kept_in_redis(
-    client: Client, area: Quartier, role_users: dict[str, User], jury: Committee, jurors: list[Membership]
+    client: Client,
+    area: Quartier,
+    role_users: dict[str, User],
+    jury: Committee,
+    jurors: list[Membership],
+    now: datetime.datetime,
 ) -> None:
-    ballot = ballot_open(ballot=make_ballot(jury, secret=True, items=1), by=UserFactory(), now=NOW)
+    ballot = ballot_open(ballot=make_ballot(jury, secret=True, items=1), by=UserFactory(), now=now)
     item = ballot.items.get()
     vote_cast(item=item, membership=jurors[0], choice="ja", by=jurors[0].user)
     client.force_login(jurors[0].user)

@@ -5,6 +5,8 @@ The restart of a real PostgreSQL while jurors vote is in tests/test_fault_postgr
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import OperationalError, ProgrammingError
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from committees.models import Ballot, Committee, Membership, Vote
 from committees.services.ballots import ballot_open
 from fonds.models import Application, Fund
-from tests.committees.fixtures import NOW, make_ballot
+from tests.committees.fixtures import make_ballot
 from tests.factories import UserFactory
 
 ANY_MOMENT = "Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es in einem Moment noch einmal."
@@ -179,8 +181,8 @@ def test_the_import_with_redis_away_is_the_german_503_page_and_imports_nothing(
 
 
 @pytest.fixture
-def ballot(jury: Committee, jurors: list[Membership]) -> Ballot:
-    return ballot_open(ballot=make_ballot(jury, items=2), by=UserFactory(), now=NOW)
+def ballot(jury: Committee, jurors: list[Membership], now: datetime.datetime) -> Ballot:
+    return ballot_open(ballot=make_ballot(jury, items=2), by=UserFactory(), now=now)
 
 
 @pytest.fixture
@@ -250,7 +252,7 @@ def test_the_juror_sees_the_notice_beside_the_item_and_can_vote_once_the_databas
 
 @pytest.mark.django_db(transaction=True)
 def test_an_invitation_with_the_task_queue_away_is_the_german_503_page_and_can_be_sent_again(
-    jury: Committee, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    jury: Committee, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, now: datetime.datetime
 ) -> None:
     """The invitation is handed to Celery after the commit; with Redis (its broker) away, kombu raises its own
     ``OperationalError``, which was a server error. The meeting stays invited, so sending again works."""
@@ -266,7 +268,7 @@ def test_an_invitation_with_the_task_queue_away_is_the_german_503_page_and_can_b
     def broker_away(*args: object, **kwargs: object) -> None:
         raise kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    meeting = Meeting.objects.create(committee=jury, starts_at=NOW + datetime.timedelta(days=7), place="Büro")
+    meeting = Meeting.objects.create(committee=jury, starts_at=now + datetime.timedelta(days=7), place="Büro")
     AgendaItem.objects.create(meeting=meeting, position=1, title="Begrüßung")
     client = Client(raise_request_exception=False)
     client.force_login(user_with_role(jury.quartier, Role.GEMEINWESENARBEIT))

@@ -44,7 +44,6 @@ from tests.factories import user_with_role
 from tests.fonds.fixtures import make_application
 
 ROOT = Path(__file__).resolve().parent.parent
-NOW = timezone.now()
 
 
 def _import_services() -> None:
@@ -110,14 +109,18 @@ def _concern(area: Quartier) -> Concern:
 def _meeting(area: Quartier) -> Meeting:
     """A meeting that began two days ago, with one item, and a later one that has begun too (``at``)."""
     committee = _committee(area)
-    meeting = Meeting.objects.create(committee=committee, starts_at=NOW - datetime.timedelta(days=2), place="Büro")
+    meeting = Meeting.objects.create(
+        committee=committee, starts_at=timezone.now() - datetime.timedelta(days=2), place="Büro"
+    )
     AgendaItem.objects.create(meeting=meeting, position=1, title="Hoffest")
-    Meeting.objects.create(committee=committee, starts_at=NOW - datetime.timedelta(days=1), place="Büro")
+    Meeting.objects.create(committee=committee, starts_at=timezone.now() - datetime.timedelta(days=1), place="Büro")
     return meeting
 
 
 def _ballot(area: Quartier) -> Ballot:
-    ballot = Ballot.objects.create(committee=_committee(area), title="Umlauf", deadline=NOW + datetime.timedelta(2))
+    ballot = Ballot.objects.create(
+        committee=_committee(area), title="Umlauf", deadline=timezone.now() + datetime.timedelta(2)
+    )
     BallotItem.objects.create(ballot=ballot, position=1, title="Hoffest")
     return ballot
 

@@ -17,12 +17,11 @@ from actors.models import Concern, ConcernStatusChange, Organisation, Person
 from actors.services.concerns import concern_create, concern_set_status, concern_update
 from quartier.models import FieldOfAction, Quartier, User
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
 def make(area: Quartier, text: str, **kwargs: object) -> Concern:
-    kwargs.setdefault("raised_on", TODAY)
+    kwargs.setdefault("raised_on", timezone.localdate())
     return Concern.objects.create(quartier=area, text=text, **kwargs)
 
 
@@ -32,7 +31,9 @@ def resident(area: Quartier) -> Person:
 
 
 @pytest.fixture
-def concerns(area: Quartier, other_area: Quartier, role_users: dict[str, User], resident: Person) -> dict:
+def concerns(
+    area: Quartier, other_area: Quartier, role_users: dict[str, User], resident: Person, today: datetime.date
+) -> dict:
     gwa = role_users["gwa"]
     umwelt = FieldOfAction.objects.filter(key__in=["umwelt", "wohnumfeld"]).first() or FieldOfAction.objects.first()
     bildung = FieldOfAction.objects.get(key="bildung")
@@ -40,7 +41,7 @@ def concerns(area: Quartier, other_area: Quartier, role_users: dict[str, User], 
     laternen = make(
         area,
         "Laternen am Kanalweg sind dunkel.",
-        raised_on=TODAY - 3 * DAY,
+        raised_on=today - 3 * DAY,
         raised_by_person=resident,
         field_of_action=umwelt,
     )
@@ -48,7 +49,7 @@ def concerns(area: Quartier, other_area: Quartier, role_users: dict[str, User], 
     hausaufgaben = make(
         area,
         "Hausaufgabenhilfe für Grundschulkinder fehlt.",
-        raised_on=TODAY - 10 * DAY,
+        raised_on=today - 10 * DAY,
         field_of_action=bildung,
         raised_by_organisation=Organisation.objects.create(quartier=area, name="Grundschule am Kanal"),
     )
@@ -67,24 +68,26 @@ def board(response: object) -> dict[str, list[str]]:
 # --- services ------------------------------------------------------------------------------
 
 
-def test_create_records_an_anonymous_concern_as_new(area: Quartier, role_users: dict[str, User]) -> None:
-    concern = concern_create(area=area, data={"text": "Mehr Bänke", "raised_on": TODAY}, by=role_users["gwa"])
+def test_create_records_an_anonymous_concern_as_new(
+    area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    concern = concern_create(area=area, data={"text": "Mehr Bänke", "raised_on": today}, by=role_users["gwa"])
     assert concern.status == "neu" and concern.raised_by_person is None and concern.quartier == area
     assert LogEntry.objects.get_for_object(concern).get().actor == role_users["gwa"]
 
 
 @pytest.mark.parametrize("what", ["future", "foreign_person", "foreign_organisation"])
 def test_create_refuses_and_saves_nothing(
-    area: Quartier, other_area: Quartier, role_users: dict[str, User], what: str
+    area: Quartier, other_area: Quartier, role_users: dict[str, User], what: str, today: datetime.date
 ) -> None:
-    data: dict[str, object] = {"text": "Mehr Bänke", "raised_on": TODAY}
+    data: dict[str, object] = {"text": "Mehr Bänke", "raised_on": today}
     field = {
         "future": "raised_on",
         "foreign_person": "raised_by_person",
         "foreign_organisation": "raised_by_organisation",
     }[what]
     if what == "future":
-        data["raised_on"] = TODAY + DAY
+        data["raised_on"] = today + DAY
     elif what == "foreign_person":
         data["raised_by_person"] = Person.objects.create(quartier=other_area, last_name="Fremd")
     else:
@@ -161,12 +164,12 @@ def test_board_htmx_returns_only_the_board(
 
 
 def test_board_column_shows_the_newest_and_says_how_many_more(
-    client: Client, area: Quartier, role_users: dict[str, User]
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
 ) -> None:
     from actors.selectors.concerns import ConcernFilter, concern_board
 
     for number in range(5):
-        make(area, f"Anliegen {number}", raised_on=TODAY - number * DAY)
+        make(area, f"Anliegen {number}", raised_on=today - number * DAY)
     columns = concern_board(area, ConcernFilter(), per_column=3)
     assert [concern.text for concern in columns[0].cards] == ["Anliegen 0", "Anliegen 1", "Anliegen 2"]
     assert columns[0].count == 5 and columns[0].more == 2
@@ -225,13 +228,13 @@ def test_anonymous_concern_says_so(client: Client, area: Quartier, role_users: d
 
 
 def test_concern_of_another_area_is_not_found(
-    client: Client, area: Quartier, other_area: Quartier, role_users: dict[str, User]
+    client: Client, area: Quartier, other_area: Quartier, role_users: dict[str, User], today: datetime.date
 ) -> None:
     foreign = make(other_area, "Fremd")
     client.force_login(role_users["gwa"])
     base = f"/gebiet/{area.slug}/anliegen/{foreign.pk}"
     assert client.get(f"{base}/").status_code == 404
-    assert client.post(f"{base}/bearbeiten/", {"text": "x", "raised_on": TODAY.isoformat()}).status_code == 404
+    assert client.post(f"{base}/bearbeiten/", {"text": "x", "raised_on": today.isoformat()}).status_code == 404
     assert client.post(f"{base}/status/", {"to_status": "erledigt"}).status_code == 404
     foreign.refresh_from_db()
     assert foreign.text == "Fremd" and foreign.status == "neu"
@@ -247,7 +250,7 @@ def test_outsider_finds_nothing(client: Client, area: Quartier, outsider: User, 
 
 
 def test_office_records_a_concern(
-    client: Client, area: Quartier, role_users: dict[str, User], resident: Person
+    client: Client, area: Quartier, role_users: dict[str, User], resident: Person, today: datetime.date
 ) -> None:
     client.force_login(role_users["gwa"])
     bildung = FieldOfAction.objects.get(key="bildung").pk
@@ -255,7 +258,7 @@ def test_office_records_a_concern(
         f"/gebiet/{area.slug}/anliegen/neu/",
         {
             "text": "Ein Bücherschrank am Platz",
-            "raised_on": TODAY.isoformat(),
+            "raised_on": today.isoformat(),
             "field_of_action": bildung,
             "raised_by_person": resident.pk,
             "place": "Kanalplatz",
@@ -266,17 +269,19 @@ def test_office_records_a_concern(
     assert concern.raised_by_person == resident and concern.status == "neu"
 
 
-def test_new_concern_form_defaults_to_today(client: Client, area: Quartier, role_users: dict[str, User]) -> None:
+def test_new_concern_form_defaults_to_today(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
     client.force_login(role_users["gwa"])
     html = client.get(f"/gebiet/{area.slug}/anliegen/neu/").content.decode()
-    assert f'value="{TODAY.isoformat()}"' in html and 'type="date"' in html
+    assert f'value="{today.isoformat()}"' in html and 'type="date"' in html
 
 
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
         ({"text": ""}, "text", "Dieses Feld ist zwingend erforderlich."),
-        ({"raised_on": (TODAY + DAY).isoformat()}, "raised_on", None),
+        ({"raised_on": 1}, "raised_on", None),  # a day offset from today: tomorrow
         ({"raised_by_person": "foreign_person"}, "raised_by_person", "Bitte eine gültige Auswahl treffen."),
         ({"raised_by_organisation": "foreign_org"}, "raised_by_organisation", "Bitte eine gültige Auswahl treffen."),
         ({"raised_by_person": "erased"}, "raised_by_person", "Bitte eine gültige Auswahl treffen."),
@@ -290,6 +295,7 @@ def test_refused_concern_shows_the_error_and_saves_nothing(
     changes: dict,
     field: str,
     message: str | None,
+    today: datetime.date,
 ) -> None:
     lookup = {
         "foreign_person": Person.objects.create(quartier=other_area, last_name="Fremd").pk,
@@ -297,8 +303,9 @@ def test_refused_concern_shows_the_error_and_saves_nothing(
         "erased": Person.objects.create(quartier=area, last_name="—", erased_at=timezone.now()).pk,
     }
     client.force_login(role_users["gwa"])
-    data = {"text": "Mehr Bänke", "raised_on": TODAY.isoformat()}
-    data.update({key: lookup.get(value, value) for key, value in changes.items()})
+    data = {"text": "Mehr Bänke", "raised_on": today.isoformat()}
+    for key, value in changes.items():
+        data[key] = (today + value * DAY).isoformat() if key == "raised_on" else lookup.get(value, value)
     response = client.post(f"/gebiet/{area.slug}/anliegen/neu/", data)
     assert response.status_code == 200
     html = response.content.decode()
@@ -323,12 +330,12 @@ def test_edit_keeps_the_status(client: Client, area: Quartier, role_users: dict[
 
 @pytest.mark.parametrize("role", ["steuerung", "planung", "koordination"])
 def test_only_the_office_writes_concerns(
-    client: Client, area: Quartier, role_users: dict[str, User], concerns: dict, role: str
+    client: Client, area: Quartier, role_users: dict[str, User], concerns: dict, role: str, today: datetime.date
 ) -> None:
     client.force_login(role_users[role])
     pk = concerns["schaukel"].pk
     base = f"/gebiet/{area.slug}/anliegen"
-    data = {"text": "x", "raised_on": TODAY.isoformat()}
+    data = {"text": "x", "raised_on": today.isoformat()}
     assert client.post(f"{base}/neu/", data).status_code == 403
     assert client.post(f"{base}/{pk}/bearbeiten/", data).status_code == 403
     assert client.post(f"{base}/{pk}/status/", {"to_status": "erledigt"}).status_code == 403

@@ -425,7 +425,6 @@ def test_review_list_query_count_does_not_grow(
 
 # --- everything the registry knows: committees, funds, the account ------------------------------------------
 
-NOW = timezone.now()
 #: What the account and the person's other records hold; none of it may be left anywhere after the erasure.
 ACCOUNT_NAME = "ayse.konto"
 EVERYWHERE = (*PERSONAL, "ayse.demir@example.org", ACCOUNT_NAME, "192.0.2.7")
@@ -439,10 +438,11 @@ def everything(
     jury: Committee,
     aktionsfonds: Fund,
     staff: dict[str, User],
+    now: datetime.datetime,
 ) -> dict[str, object]:
     """Ayşe with a row in every model of the personal-data registry that she can have one in (all her
     applications finished, so she can be erased), and a juror beside her whose data must never show."""
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     kita = Organisation.objects.get(quartier=area, name="Kita Sonnenschein")
     group = Organisation.objects.create(  # as the public form makes it: with the applicant's own address
         quartier=area, name="Hofinitiative", kind="initiative", email="ayse.demir@example.org", phone="030 1234"
@@ -475,7 +475,7 @@ def everything(
         application=own, criterion=aktionsfonds.criteria.first(), met=True, note="Frau Demir wohnt im Gebiet"
     )
     StatusChange.objects.create(
-        application=own, from_status="eingereicht", to_status="in_pruefung", at=NOW, note="Rückfrage an Ayşe Demir"
+        application=own, from_status="eingereicht", to_status="in_pruefung", at=now, note="Rückfrage an Ayşe Demir"
     )
     Payment.objects.create(
         application=own,
@@ -483,18 +483,18 @@ def everything(
         paid_on=datetime.date(2026, 5, 4),
         method="ueberweisung",
         recorded_by=staff["gwa"],
-        recorded_at=NOW,
+        recorded_at=now,
         released_by=staff["steuerung"],
-        released_at=NOW,
+        released_at=now,
     )
     receipt = Receipt.objects.create(
         application=own, date=datetime.date(2026, 5, 20), vendor="Ayşe Demir (Eigenbeleg)", amount=Decimal("690.00"),
         decision="nicht_anerkannt", decision_reason="Eigenbeleg von Ayşe Demir ohne Unterschrift",
-        decided_by=staff["gwa"], decided_at=NOW,
+        decided_by=staff["gwa"], decided_at=now,
     )  # fmt: skip
     Repayment.objects.create(
         application=own, amount=Decimal("60.00"), received_on=datetime.date(2026, 6, 1), recorded_by=staff["gwa"],
-        recorded_at=NOW,
+        recorded_at=now,
     )  # fmt: skip
     own.attachments.create(
         file=ContentFile(b"%PDF-1.4 Angebot", name="a.pdf"), name="Angebot Demir.pdf", content_type="application/pdf",
@@ -509,12 +509,12 @@ def everything(
         size=9, kind=Attachment.Kind.PHOTO,
     )  # fmt: skip
     AccessLink.objects.create(
-        application=own, token_hash="a" * 64, email="ayse.demir@example.org", expires_at=NOW + datetime.timedelta(1)
+        application=own, token_hash="a" * 64, email="ayse.demir@example.org", expires_at=now + datetime.timedelta(1)
     )
 
     application_type = ContentType.objects.get_for_model(Application)
     meeting = Meeting.objects.create(
-        committee=jury, starts_at=NOW - datetime.timedelta(days=30), place="Stadtteilbüro", status="durchgefuehrt"
+        committee=jury, starts_at=now - datetime.timedelta(days=30), place="Stadtteilbüro", status="durchgefuehrt"
     )
     Attendance.objects.create(meeting=meeting, membership=membership, status="anwesend")
     AgendaItem.objects.create(
@@ -531,7 +531,7 @@ def everything(
         meeting=meeting, position=2, title="Verschiedenes", minutes="Ayşe Demir berichtet vom Spielplatz."
     )
     named = Ballot.objects.create(
-        committee=jury, title="Umlauf Mai", deadline=NOW - datetime.timedelta(days=1), status="geschlossen"
+        committee=jury, title="Umlauf Mai", deadline=now - datetime.timedelta(days=1), status="geschlossen"
     )
     item = BallotItem.objects.create(
         ballot=named, position=1, title="Hoffest Ayşe Demir", content_type=application_type, object_id=own.pk
@@ -545,7 +545,7 @@ def everything(
     secret = Ballot.objects.create(
         committee=jury,
         title="Geheime Wahl",
-        deadline=NOW - datetime.timedelta(days=2),
+        deadline=now - datetime.timedelta(days=2),
         status="geschlossen",
         secret=True,
     )
@@ -919,6 +919,7 @@ def test_data_page_with_everything_query_count_does_not_grow(
     staff: dict[str, User],
     suffix: str,
     assert_constant_queries: object,
+    now: datetime.datetime,
 ) -> None:
     client.force_login(role_users["steuerung"])
     membership: Membership = everything["membership"]  # type: ignore[assignment]
@@ -929,27 +930,27 @@ def test_data_page_with_everything_query_count_does_not_grow(
             council = Committee.objects.create(quartier=area, name=f"Rat {number}", kind=Committee.Kind.OTHER)
             seat = Membership.objects.create(committee=council, person=ayse, member_type="bewohner", user=account)
             assign_perm("committees.vote", account, council)
-            meeting = Meeting.objects.create(committee=council, starts_at=NOW)
+            meeting = Meeting.objects.create(committee=council, starts_at=now)
             Attendance.objects.create(meeting=meeting, membership=seat, status="entschuldigt")
             application = make_application(aktionsfonds, person=ayse, title=f"Projekt {number}")
             AgendaItem.objects.create(meeting=meeting, position=1, title="Antrag", subject=application)
-            ballot = Ballot.objects.create(committee=jury, title=f"Umlauf {number}", deadline=NOW)
+            ballot = Ballot.objects.create(committee=jury, title=f"Umlauf {number}", deadline=now)
             item = BallotItem.objects.create(ballot=ballot, position=1, title="Antrag", subject=application)
             Vote.objects.create(item=item, membership=membership, choice="nein")
             Participation.objects.create(item=item, membership=membership, kind="voted")
             ConflictFlag.objects.create(item=item, membership=membership, reason="Nachbarin")
             EligibilityCheck.objects.create(application=application, criterion=aktionsfonds.criteria.first(), met=True)
-            StatusChange.objects.create(application=application, from_status="", to_status="entwurf", at=NOW)
+            StatusChange.objects.create(application=application, from_status="", to_status="entwurf", at=now)
             Payment.objects.create(
-                application=application, amount=Decimal("1.00"), paid_on=NOW.date(), method="bar",
-                recorded_by=staff["gwa"], recorded_at=NOW,
+                application=application, amount=Decimal("1.00"), paid_on=now.date(), method="bar",
+                recorded_by=staff["gwa"], recorded_at=now,
             )  # fmt: skip
-            Receipt.objects.create(application=application, date=NOW.date(), vendor="Baumarkt", amount=Decimal("1"))
+            Receipt.objects.create(application=application, date=now.date(), vendor="Baumarkt", amount=Decimal("1"))
             application.attachments.create(
                 file=ContentFile(b"%PDF", name="x.pdf"), name="x.pdf", content_type="application/pdf", size=4
             )
             AccessLink.objects.create(
-                application=application, token_hash=f"{number}" * 64, email="a@example.org", expires_at=NOW
+                application=application, token_hash=f"{number}" * 64, email="a@example.org", expires_at=now
             )
             AccessLog.objects.create(
                 username=ACCOUNT_NAME, ip_address="192.0.2.8", user_agent="x", http_accept="*/*", path_info="/"
@@ -1078,18 +1079,23 @@ def test_no_contact_note_or_concern_is_linked_to_an_erased_person(
 
 
 def test_erasure_waits_for_the_open_ballots_of_the_persons_committees(
-    client: Client, area: Quartier, role_users: dict[str, User], jury: Committee, jurors: list[Membership]
+    client: Client,
+    area: Quartier,
+    role_users: dict[str, User],
+    jury: Committee,
+    jurors: list[Membership],
+    now: datetime.datetime,
 ) -> None:
     """The erasure ends the membership today: during an open ballot that would change who may vote (a majority
     of all members is counted on the members at the close) while the member's vote stays counted. Refused with
     the ballot and its deadline until it is closed; a member of another committee is erased at once."""
     from committees.services.ballots import ballot_close, ballot_open, vote_cast
-    from tests.committees.fixtures import NOW, make_ballot
+    from tests.committees.fixtures import make_ballot
 
     gwa = role_users["gwa"]
-    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=gwa, now=NOW)
+    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=gwa, now=now)
     juror = jurors[0]
-    vote_cast(item=ballot.items.get(), membership=juror, choice="ja", by=juror.user, now=NOW)  # type: ignore[arg-type]
+    vote_cast(item=ballot.items.get(), membership=juror, choice="ja", by=juror.user, now=now)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="Umlauf November"):
         person_erase(person=juror.person, by=gwa)
     client.force_login(gwa)
@@ -1105,7 +1111,12 @@ def test_erasure_waits_for_the_open_ballots_of_the_persons_committees(
 
 
 def test_erasure_cuts_the_person_out_of_the_committees_records_but_leaves_other_peoples_names(
-    area: Quartier, role_users: dict[str, User], ayse: Person, jury: Committee, aktionsfonds: Fund
+    area: Quartier,
+    role_users: dict[str, User],
+    ayse: Person,
+    jury: Committee,
+    aktionsfonds: Fund,
+    now: datetime.datetime,
 ) -> None:
     """The minutes and items of the area's committees lose her full name and contact data wherever they are
     written out, also in items not linked to her application (the demo's "Antrag von …"); her son Emre Demir
@@ -1116,7 +1127,7 @@ def test_erasure_cuts_the_person_out_of_the_committees_records_but_leaves_other_
     council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.QUARTIERSRAT)
     make_application(aktionsfonds, person=ayse, title="Hoffest")
     Application.objects.filter(person=ayse).update(status=Status.WITHDRAWN)
-    meeting = Meeting.objects.create(committee=jury, starts_at=NOW - datetime.timedelta(days=3), status="durchgefuehrt")
+    meeting = Meeting.objects.create(committee=jury, starts_at=now - datetime.timedelta(days=3), status="durchgefuehrt")
     minutes = AgendaItem.objects.create(
         meeting=meeting,
         position=1,
@@ -1126,9 +1137,9 @@ def test_erasure_cuts_the_person_out_of_the_committees_records_but_leaves_other_
     unlinked = AgendaItem.objects.create(
         meeting=meeting, position=2, title="Hoffest – 750 €", description="Antrag von Ayşe Demir, Uferstraße 3."
     )
-    ballot = Ballot.objects.create(committee=jury, title="Umlauf", deadline=NOW - datetime.timedelta(days=1))
+    ballot = Ballot.objects.create(committee=jury, title="Umlauf", deadline=now - datetime.timedelta(days=1))
     item = BallotItem.objects.create(ballot=ballot, position=1, title="Fest", description="Antrag von Ayşe Demir.")
-    elsewhere = Meeting.objects.create(committee=council, starts_at=NOW, status="durchgefuehrt")
+    elsewhere = Meeting.objects.create(committee=council, starts_at=now, status="durchgefuehrt")
     unrelated = AgendaItem.objects.create(meeting=elsewhere, position=1, title="Frau Ayşe Demir", minutes="-")
 
     person_erase(person=ayse, by=role_users["gwa"])

@@ -12,7 +12,6 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from actors.models import Network, NetworkMembership, Organisation, Person
@@ -21,9 +20,8 @@ from actors.services.networks import DOUBLE_MEMBER, MemberRow, network_create, n
 from quartier.models import FieldOfAction, Quartier, User
 from tests.browser.fixtures import german
 
-TODAY = timezone.localdate()
-LAST_YEAR = TODAY - datetime.timedelta(days=365)
-YESTERDAY = TODAY - datetime.timedelta(days=1)
+DAY = datetime.timedelta(days=1)
+YEAR = datetime.timedelta(days=365)
 
 
 def org(area: Quartier, name: str, **kwargs: object) -> Organisation:
@@ -35,7 +33,7 @@ def field(key: str) -> FieldOfAction:
 
 
 @pytest.fixture
-def data(area: Quartier, other_area: Quartier) -> dict[str, object]:
+def data(area: Quartier, other_area: Quartier, today: datetime.date) -> dict[str, object]:
     kita = org(area, "Kita Sonnenschein")
     schule = org(area, "Astrid-Lindgren-Schule")
     verein = org(area, "Nachbarschaftsverein Kanalkiez")
@@ -50,11 +48,11 @@ def data(area: Quartier, other_area: Quartier) -> dict[str, object]:
         lead_organisation=verein,
     )
     runder_tisch.fields_of_action.add(field("bildung"))
-    NetworkMembership.objects.create(network=runder_tisch, organisation=kita, start=LAST_YEAR)
+    NetworkMembership.objects.create(network=runder_tisch, organisation=kita, start=today - YEAR)
     NetworkMembership.objects.create(network=runder_tisch, organisation=schule)
-    NetworkMembership.objects.create(network=runder_tisch, organisation=verein, start=LAST_YEAR, end=YESTERDAY)
+    NetworkMembership.objects.create(network=runder_tisch, organisation=verein, start=today - YEAR, end=today - DAY)
     NetworkMembership.objects.create(network=runder_tisch, person=ayse)
-    NetworkMembership.objects.create(network=runder_tisch, person=jan, end=YESTERDAY)
+    NetworkMembership.objects.create(network=runder_tisch, person=jan, end=today - DAY)
     ag_gruen = Network.objects.create(quartier=area, name="AG Grün", kind=Network.Kind.ARBEITSGRUPPE)
     ag_gruen.fields_of_action.add(field("oeffentlicher-raum"))
     NetworkMembership.objects.create(network=ag_gruen, organisation=verein)
@@ -84,8 +82,10 @@ def names(response: object) -> list[str]:
 # --- selectors -----------------------------------------------------------------------------------------------
 
 
-def test_networks_for_counts_current_members_and_keeps_to_the_area(area: Quartier, data: dict) -> None:
-    networks = list(networks_for(area, NetworkFilter(), today=TODAY))
+def test_networks_for_counts_current_members_and_keeps_to_the_area(
+    area: Quartier, data: dict, today: datetime.date
+) -> None:
+    networks = list(networks_for(area, NetworkFilter(), today=today))
     assert [network.name for network in networks] == ["AG Grün", "Runder Tisch Kinder"]
     runder_tisch = networks[1]
     assert (runder_tisch.organisation_count, runder_tisch.person_count) == (2, 1)  # the former ones do not count
@@ -103,58 +103,62 @@ def test_networks_for_counts_current_members_and_keeps_to_the_area(area: Quartie
     ],
 )
 def test_networks_for_searches_and_filters(
-    area: Quartier, data: dict, filters: NetworkFilter, expected: list[str]
+    area: Quartier, data: dict, filters: NetworkFilter, expected: list[str], today: datetime.date
 ) -> None:
-    assert [network.name for network in networks_for(area, filters, today=TODAY)] == expected
+    assert [network.name for network in networks_for(area, filters, today=today)] == expected
 
 
-def test_networks_for_filters_by_field_of_action(area: Quartier, data: dict) -> None:
+def test_networks_for_filters_by_field_of_action(area: Quartier, data: dict, today: datetime.date) -> None:
     data["ag_gruen"].fields_of_action.add(field("bildung"))
-    result = networks_for(area, NetworkFilter(field_of_action=field("bildung").pk), today=TODAY)
+    result = networks_for(area, NetworkFilter(field_of_action=field("bildung").pk), today=today)
     assert [(network.name, network.organisation_count) for network in result] == [
         ("AG Grün", 1),
         ("Runder Tisch Kinder", 2),
     ]
 
 
-def test_network_detail_splits_current_and_former_and_hides_persons_when_asked(area: Quartier, data: dict) -> None:
-    page = network_detail(area, data["runder_tisch"].pk, with_persons=True, today=TODAY)
+def test_network_detail_splits_current_and_former_and_hides_persons_when_asked(
+    area: Quartier, data: dict, today: datetime.date
+) -> None:
+    page = network_detail(area, data["runder_tisch"].pk, with_persons=True, today=today)
     assert page is not None
     assert [m.organisation.name for m in page.organisations] == ["Astrid-Lindgren-Schule", "Kita Sonnenschein"]
     assert [m.organisation.name for m in page.former_organisations] == ["Nachbarschaftsverein Kanalkiez"]
     assert [str(m.person) for m in page.persons] == ["Ayşe Demir"]
     assert [str(m.person) for m in page.former_persons] == ["Jan Nowak"]
-    hidden = network_detail(area, data["runder_tisch"].pk, with_persons=False, today=TODAY)
+    hidden = network_detail(area, data["runder_tisch"].pk, with_persons=False, today=today)
     assert hidden is not None and hidden.persons == [] and hidden.former_persons == []
     assert (hidden.person_count, hidden.former_person_count) == (1, 1)
-    assert network_detail(area, data["foreign"].pk, with_persons=True, today=TODAY) is None
+    assert network_detail(area, data["foreign"].pk, with_persons=True, today=today) is None
 
 
-def test_picture_data_has_current_member_organisations_only(area: Quartier, data: dict) -> None:
-    networks = network_picture_data(area, field_of_action=None, today=TODAY)
+def test_picture_data_has_current_member_organisations_only(area: Quartier, data: dict, today: datetime.date) -> None:
+    networks = network_picture_data(area, field_of_action=None, today=today)
     assert [(n.name, [name for _pk, name in n.organisations]) for n in networks] == [
         ("AG Grün", ["Nachbarschaftsverein Kanalkiez"]),
         ("Runder Tisch Kinder", ["Astrid-Lindgren-Schule", "Kita Sonnenschein"]),
     ]
-    filtered = network_picture_data(area, field_of_action=field("oeffentlicher-raum").pk, today=TODAY)
+    filtered = network_picture_data(area, field_of_action=field("oeffentlicher-raum").pk, today=today)
     assert [n.name for n in filtered] == ["AG Grün"]
 
 
 # --- services ------------------------------------------------------------------------------------------------
 
 
-def test_network_create_saves_network_members_and_audit(area: Quartier, data: dict, role_users: dict) -> None:
+def test_network_create_saves_network_members_and_audit(
+    area: Quartier, data: dict, role_users: dict, today: datetime.date
+) -> None:
     gwa = role_users["gwa"]
     network = network_create(
         area=area,
         data={"name": "AG Spielplätze", "kind": "ag", "fields_of_action": [field("bildung")]},
-        members=[MemberRow(organisation=data["kita"], start=TODAY), MemberRow(person=data["ayse"])],
+        members=[MemberRow(organisation=data["kita"], start=today), MemberRow(person=data["ayse"])],
         by=gwa,
     )
     assert network.quartier == area
     assert list(network.fields_of_action.all()) == [field("bildung")]
     assert {(m.organisation_id, m.person_id, m.start) for m in network.members.all()} == {
-        (data["kita"].pk, None, TODAY),
+        (data["kita"].pk, None, today),
         (None, data["ayse"].pk, None),
     }
     entries = LogEntry.objects.get_for_object(network)
@@ -165,14 +169,16 @@ def test_network_create_saves_network_members_and_audit(area: Quartier, data: di
     assert members_entry.additional_data["quartier_id"] == area.pk
 
 
-def test_network_update_changes_adds_and_removes_members(area: Quartier, data: dict, role_users: dict) -> None:
+def test_network_update_changes_adds_and_removes_members(
+    area: Quartier, data: dict, role_users: dict, today: datetime.date
+) -> None:
     network = data["runder_tisch"]
     kita_membership = network.members.get(organisation=data["kita"])
     network_update(
         network=network,
         data={"name": "Runder Tisch Kinder und Jugend"},
         members=[
-            MemberRow(organisation=data["kita"], start=LAST_YEAR, end=TODAY, membership=kita_membership),
+            MemberRow(organisation=data["kita"], start=today - YEAR, end=today, membership=kita_membership),
             MemberRow(person=data["jan"]),
         ],
         by=role_users["planung"],
@@ -181,7 +187,7 @@ def test_network_update_changes_adds_and_removes_members(area: Quartier, data: d
     assert network.name == "Runder Tisch Kinder und Jugend"
     assert network.kind == Network.Kind.RUNDER_TISCH  # not in data: unchanged
     members = list(network.members.order_by("pk"))
-    assert [(m.pk, m.end) for m in members[:1]] == [(kita_membership.pk, TODAY)]
+    assert [(m.pk, m.end) for m in members[:1]] == [(kita_membership.pk, today)]
     assert [(m.organisation, m.person) for m in members] == [(data["kita"], None), (None, data["jan"])]
 
 
@@ -215,18 +221,22 @@ def test_overlapping_rows() -> None:
 @pytest.mark.parametrize(
     "members",
     [
-        pytest.param(lambda d: [MemberRow(organisation=d["kita"]), MemberRow(organisation=d["kita"])], id="double"),
-        pytest.param(lambda d: [MemberRow(organisation=d["foreign_org"])], id="foreign-organisation"),
-        pytest.param(lambda d: [MemberRow(person=d["foreign_person"])], id="foreign-person"),
-        pytest.param(lambda d: [MemberRow(organisation=d["kita"], start=TODAY, end=YESTERDAY)], id="end-before"),
-        pytest.param(lambda d: [MemberRow(organisation=d["kita"], person=d["ayse"])], id="both"),
-        pytest.param(lambda d: [MemberRow(organisation=d["kita"]), MemberRow()], id="neither"),
+        pytest.param(
+            lambda d, today: [MemberRow(organisation=d["kita"]), MemberRow(organisation=d["kita"])], id="double"
+        ),
+        pytest.param(lambda d, today: [MemberRow(organisation=d["foreign_org"])], id="foreign-organisation"),
+        pytest.param(lambda d, today: [MemberRow(person=d["foreign_person"])], id="foreign-person"),
+        pytest.param(
+            lambda d, today: [MemberRow(organisation=d["kita"], start=today, end=today - DAY)], id="end-before"
+        ),
+        pytest.param(lambda d, today: [MemberRow(organisation=d["kita"], person=d["ayse"])], id="both"),
+        pytest.param(lambda d, today: [MemberRow(organisation=d["kita"]), MemberRow()], id="neither"),
     ],
 )
 def test_services_refuse_bad_members_and_save_nothing(
-    area: Quartier, data: dict, role_users: dict, members: object
+    area: Quartier, data: dict, role_users: dict, members: object, today: datetime.date
 ) -> None:
-    rows = members(data)  # type: ignore[operator]
+    rows = members(data, today)  # type: ignore[operator]
     count = NetworkMembership.objects.count()
     with pytest.raises(ValidationError):
         network_create(area=area, data={"name": "AG Neu", "kind": "ag"}, members=rows, by=role_users["gwa"])
@@ -495,18 +505,18 @@ def test_a_new_row_repeating_an_existing_member_is_refused(
 
 
 def test_two_existing_members_moved_to_overlap_show_the_error_at_the_row(
-    client: Client, area: Quartier, role_users: dict, data: dict
+    client: Client, area: Quartier, role_users: dict, data: dict, today: datetime.date
 ) -> None:
     network = data["ag_gruen"]
     first = network.members.get()
     first.end = datetime.date(2020, 12, 31)
     first.save()
-    second = NetworkMembership.objects.create(network=network, organisation=data["verein"], start=TODAY)
+    second = NetworkMembership.objects.create(network=network, organisation=data["verein"], start=today)
     client.force_login(role_users["gwa"])
     post = form_data(
         [
             {"id": first.pk, "network": network.pk, "end": "2030-12-31"},
-            {"id": second.pk, "network": network.pk, "start": TODAY.isoformat()},
+            {"id": second.pk, "network": network.pk, "start": today.isoformat()},
         ],
         initial=2,
         name="AG Grün",
@@ -662,6 +672,7 @@ def test_network_pages_query_count_does_not_grow(
     path: str,
     role: str,
     assert_constant_queries: object,
+    today: datetime.date,
 ) -> None:
     network = data["runder_tisch"]
     client.force_login(role_users[role])
@@ -677,7 +688,7 @@ def test_network_pages_query_count_does_not_grow(
             person = Person.objects.create(quartier=area, last_name=f"Person {number}")
             for target_network in (network, other):
                 NetworkMembership.objects.create(network=target_network, organisation=organisation)
-                NetworkMembership.objects.create(network=target_network, person=person, end=YESTERDAY)
+                NetworkMembership.objects.create(network=target_network, person=person, end=today - DAY)
 
     def request() -> None:
         assert client.get(target).status_code == 200

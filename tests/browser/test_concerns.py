@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from actors.models import Concern
@@ -15,8 +14,6 @@ from tests.factories import user_with_role
 
 pytestmark = pytest.mark.browser
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def office(area):
@@ -24,7 +21,7 @@ def office(area):
 
 
 @pytest.fixture
-def concerns(area):
+def concerns(area, today):
     field = FieldOfAction.objects.first()
     made = {}
     for number, status in enumerate(Concern.Status.values):
@@ -33,7 +30,7 @@ def concerns(area):
             text=f"Anliegen {number}: Die Beleuchtung am Kanalweg zwischen Brücke und Spielplatz fehlt seit Wochen.",
             place="Kanalweg, Höhe Hausnummer 12",
             field_of_action=field,
-            raised_on=TODAY - datetime.timedelta(days=number),
+            raised_on=today - datetime.timedelta(days=number),
             status=status,
             forwarded_to="Straßen- und Grünflächenamt Mitte" if status != "neu" else "",
         )
@@ -65,8 +62,8 @@ def test_board_shows_a_column_per_status_and_fits_the_screen(
         assert round(boxes[0]["y"]) == round(boxes[1]["y"]), "on a desktop the columns stand side by side"
 
 
-def test_board_search_narrows_the_cards(page, visit, browser_login, axe_check, area, office, concerns):
-    Concern.objects.create(quartier=area, text="Der Bolzplatz braucht ein neues Tor.", raised_on=TODAY)
+def test_board_search_narrows_the_cards(page, visit, browser_login, axe_check, area, office, concerns, today):
+    Concern.objects.create(quartier=area, text="Der Bolzplatz braucht ein neues Tor.", raised_on=today)
     browser_login(page, office)
     visit(page, f"/gebiet/{area.slug}/anliegen/")
     cards = page.locator(".board__card")

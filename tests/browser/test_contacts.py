@@ -17,8 +17,6 @@ from tests.factories import user_with_role
 
 pytestmark = pytest.mark.browser
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def office(area):
@@ -26,11 +24,11 @@ def office(area):
 
 
 @pytest.fixture
-def kita(area, office):
+def kita(area, office, today):
     kita = Organisation.objects.create(quartier=area, name="Kita Sonnenschein")
     earlier = ContactNote.objects.create(
         quartier=area,
-        date=TODAY - datetime.timedelta(days=3),
+        date=today - datetime.timedelta(days=3),
         staff=office,
         channel="buero",
         topic="Sommerfest besprochen",
@@ -48,7 +46,7 @@ def quick_entry(page, axe_check, kita: Organisation | Person) -> None:
     card = page.locator("#quick-contact")
     topic = page.get_by_label(label("topic"))
     expect(topic).to_be_visible()  # htmx has loaded the form
-    # Today as the server sees it now (the module's TODAY may be yesterday after midnight).
+    # Today as the server saw it when it made the form.
     expect(page.get_by_label(label("date"))).to_have_value(timezone.localdate().isoformat())
     axe_check(page)
 
@@ -77,10 +75,10 @@ def quick_entry(page, axe_check, kita: Organisation | Person) -> None:
 
 
 @pytest.fixture
-def ayse(area, office):
+def ayse(area, office, today):
     ayse = Person.objects.create(quartier=area, first_name="Ayşe", last_name="Demir")
     earlier = ContactNote.objects.create(
-        quartier=area, date=TODAY - datetime.timedelta(days=3), staff=office, channel="buero", topic="Erstgespräch"
+        quartier=area, date=today - datetime.timedelta(days=3), staff=office, channel="buero", topic="Erstgespräch"
     )
     earlier.persons.add(ayse)
     return ayse
@@ -98,14 +96,14 @@ def test_quick_entry_on_the_organisation_page(page, visit, browser_login, axe_ch
     quick_entry(page, axe_check, kita)
 
 
-def test_follow_up_is_ticked_off_in_the_list(page, visit, browser_login, axe_check, area, office, kita):
+def test_follow_up_is_ticked_off_in_the_list(page, visit, browser_login, axe_check, area, office, kita, today):
     note = ContactNote.objects.create(
         quartier=area,
-        date=TODAY,
+        date=today,
         staff=office,
         channel="telefon",
         topic="Angebot schicken",
-        follow_up_due=TODAY - datetime.timedelta(days=1),
+        follow_up_due=today - datetime.timedelta(days=1),
         follow_up_assignee=office,
     )
     browser_login(page, office)
@@ -121,7 +119,7 @@ def test_follow_up_is_ticked_off_in_the_list(page, visit, browser_login, axe_che
 
 
 def test_a_follow_up_nobody_can_do_is_given_to_someone_else_from_the_dashboard(
-    page, visit, navigates, browser_login, axe_check, area, office
+    page, visit, navigates, browser_login, axe_check, area, office, today
 ):
     """The assignee became Koordination: the office finds the follow-up on its dashboard, the form says why,
     and it is given to a colleague who can read it (a coordinator is not offered)."""
@@ -132,11 +130,11 @@ def test_a_follow_up_nobody_can_do_is_given_to_someone_else_from_the_dashboard(
     colleague = user_with_role(area, Role.STEUERUNG, username="steuerung-user", display_name="Sven Steuer")
     note = ContactNote.objects.create(
         quartier=area,
-        date=TODAY,
+        date=today,
         staff=office,
         channel="telefon",
         topic="Spielplatz klären",
-        follow_up_due=TODAY + datetime.timedelta(days=3),
+        follow_up_due=today + datetime.timedelta(days=3),
         follow_up_assignee=leaving,
     )
     role_revoke(assignment=RoleAssignment.objects.get(user=leaving, quartier=area), by=None)

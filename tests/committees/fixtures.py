@@ -12,8 +12,6 @@ from committees.models import Ballot, BallotItem, Committee, Membership
 from quartier.models import Quartier
 from tests.factories import UserFactory
 
-NOW = timezone.now()
-
 
 @pytest.fixture
 def jury(area: Quartier) -> Committee:
@@ -48,7 +46,10 @@ def jurors(area: Quartier, jury: Committee) -> list[Membership]:
 
 def make_ballot(committee: Committee, *, secret: bool = False, items: int = 2, hours: int = 48) -> Ballot:
     ballot = Ballot.objects.create(
-        committee=committee, title="Umlauf November", deadline=NOW + datetime.timedelta(hours=hours), secret=secret
+        committee=committee,
+        title="Umlauf November",
+        deadline=timezone.now() + datetime.timedelta(hours=hours),
+        secret=secret,
     )
     for position in range(1, items + 1):
         BallotItem.objects.create(ballot=ballot, position=position, title=f"Antrag {position}")

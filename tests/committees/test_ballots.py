@@ -30,19 +30,19 @@ from committees.services.ballots import (
     tally_item,
     vote_cast,
 )
-from tests.committees.fixtures import NOW, make_ballot
+from tests.committees.fixtures import make_ballot
 from tests.factories import UserFactory
 
-LATER = NOW + datetime.timedelta(days=3)
+PAST_DEADLINE = datetime.timedelta(days=3)  # past the deadline of make_ballot (48 hours)
 
 
 def open_ballot(committee: Committee, **kwargs: object) -> Ballot:
     ballot = make_ballot(committee, **kwargs)
-    return ballot_open(ballot=ballot, by=UserFactory(), now=NOW)
+    return ballot_open(ballot=ballot, by=UserFactory())
 
 
 def vote(member: Membership, item: BallotItem, choice: str) -> None:
-    vote_cast(item=item, membership=member, choice=choice, by=member.user, now=NOW)
+    vote_cast(item=item, membership=member, choice=choice, by=member.user)
 
 
 def test_a_member_votes_and_changes_the_vote_until_the_deadline(jury: Committee, jurors: list[Membership]) -> None:
@@ -96,26 +96,30 @@ def test_two_parallel_submissions_of_the_same_vote_store_one(
 
 
 @pytest.mark.parametrize("secret", [False, True])
-def test_votes_after_the_deadline_are_refused(jury: Committee, jurors: list[Membership], secret: bool) -> None:
+def test_votes_after_the_deadline_are_refused(
+    jury: Committee, jurors: list[Membership], secret: bool, now: datetime.datetime
+) -> None:
     item = open_ballot(jury, secret=secret).items.first()
     with pytest.raises(ValidationError, match="Die Frist dieser Abstimmung ist abgelaufen"):
-        vote_cast(item=item, membership=jurors[0], choice="ja", by=jurors[0].user, now=LATER)
+        vote_cast(item=item, membership=jurors[0], choice="ja", by=jurors[0].user, now=now + PAST_DEADLINE)
     assert not Vote.objects.exists() and not SecretVote.objects.exists() and not Participation.objects.exists()
 
 
-def test_a_draft_or_closed_ballot_takes_no_votes(jury: Committee, jurors: list[Membership]) -> None:
+def test_a_draft_or_closed_ballot_takes_no_votes(
+    jury: Committee, jurors: list[Membership], now: datetime.datetime
+) -> None:
     draft = make_ballot(jury)
     with pytest.raises(ValidationError):
         vote(jurors[0], draft.items.first(), "ja")
     ballot = open_ballot(jury, items=1)
-    ballot_close(ballot=ballot, by=None, now=LATER)
+    ballot_close(ballot=ballot, by=None, now=now + PAST_DEADLINE)
     with pytest.raises(ValidationError):
         vote(jurors[0], ballot.items.first(), "ja")
     assert not Vote.objects.exists()
 
 
 def test_a_vote_in_another_committee_or_by_another_account_is_refused(
-    area: object, jury: Committee, jurors: list[Membership]
+    area: object, jury: Committee, jurors: list[Membership], now: datetime.datetime
 ) -> None:
     council = Committee.objects.create(quartier=jury.quartier, name="Quartiersrat", kind="quartiersrat")
     other_item = open_ballot(council).items.first()
@@ -123,7 +127,7 @@ def test_a_vote_in_another_committee_or_by_another_account_is_refused(
         vote(jurors[0], other_item, "ja")
     item = open_ballot(jury).items.first()
     with pytest.raises(PermissionDenied):
-        vote_cast(item=item, membership=jurors[0], choice="ja", by=jurors[1].user, now=NOW)
+        vote_cast(item=item, membership=jurors[0], choice="ja", by=jurors[1].user, now=now)
     advisory = jurors[2]
     advisory.voting = False
     advisory.save()
@@ -135,11 +139,11 @@ def test_a_vote_in_another_committee_or_by_another_account_is_refused(
 
 
 def test_a_recused_member_cannot_vote_and_a_declared_conflict_withdraws_the_vote(
-    jury: Committee, jurors: list[Membership]
+    jury: Committee, jurors: list[Membership], now: datetime.datetime
 ) -> None:
     item = open_ballot(jury).items.first()
     vote(jurors[0], item, "ja")
-    conflict_declare(item=item, membership=jurors[0], by=jurors[0].user, now=NOW)
+    conflict_declare(item=item, membership=jurors[0], by=jurors[0].user, now=now)
     assert not Vote.objects.exists()
     with pytest.raises(ValidationError, match="befangen erklärt"):
         vote(jurors[0], item, "nein")
@@ -147,7 +151,7 @@ def test_a_recused_member_cannot_vote_and_a_declared_conflict_withdraws_the_vote
 
 
 def test_affiliation_with_the_applicant_flags_a_conflict_to_confirm_or_dismiss(
-    area: object, jury: Committee, jurors: list[Membership], aktionsfonds: object
+    area: object, jury: Committee, jurors: list[Membership], aktionsfonds: object, now: datetime.datetime
 ) -> None:
     from tests.fonds.fixtures import make_application
 
@@ -157,19 +161,19 @@ def test_affiliation_with_the_applicant_flags_a_conflict_to_confirm_or_dismiss(
     item = ballot.items.get()
     item.subject = make_application(aktionsfonds, organisation=club)  # type: ignore[arg-type]
     item.save()
-    ballot_open(ballot=ballot, by=UserFactory(), now=NOW)
+    ballot_open(ballot=ballot, by=UserFactory(), now=now)
     flag = ConflictFlag.objects.get()
     assert flag.membership == jurors[0] and "Kanalkinder" in flag.reason
     with pytest.raises(ValidationError, match="Hinweis auf Befangenheit"):
         vote(jurors[0], item, "ja")
-    conflict_dismiss(item=item, membership=jurors[0], by=jurors[0].user, now=NOW)
+    conflict_dismiss(item=item, membership=jurors[0], by=jurors[0].user, now=now)
     vote(jurors[0], item, "ja")
     assert Vote.objects.get().choice == "ja"
 
 
 @pytest.mark.parametrize("secret", [False, True])
 def test_closing_computes_results_from_the_stored_votes(
-    jury: Committee, jurors: list[Membership], secret: bool
+    jury: Committee, jurors: list[Membership], secret: bool, now: datetime.datetime
 ) -> None:
     ballot = open_ballot(jury, secret=secret)
     first, second = ballot.items.order_by("position")
@@ -179,7 +183,7 @@ def test_closing_computes_results_from_the_stored_votes(
         vote(member, second, "ja")
     for member in jurors[3:6]:
         vote(member, second, "nein")
-    ballot_close(ballot=ballot, by=None, now=LATER)
+    ballot_close(ballot=ballot, by=None, now=now + PAST_DEADLINE)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.yes, first.no, first.result) == (5, 0, Result.ADOPTED)
@@ -189,7 +193,9 @@ def test_closing_computes_results_from_the_stored_votes(
         assert recomputed == item.result
 
 
-def test_a_secret_ballot_keeps_no_link_from_a_vote_to_its_voter(jury: Committee, jurors: list[Membership]) -> None:
+def test_a_secret_ballot_keeps_no_link_from_a_vote_to_its_voter(
+    jury: Committee, jurors: list[Membership], now: datetime.datetime
+) -> None:
     ballot = open_ballot(jury, secret=True, items=1)
     item = ballot.items.get()
     vote(jurors[0], item, "nein")
@@ -197,7 +203,7 @@ def test_a_secret_ballot_keeps_no_link_from_a_vote_to_its_voter(jury: Committee,
     vote(jurors[0], item, "ja")  # a change of mind finds the member's own secret vote
     assert SecretVote.objects.count() == 2 and set(SecretVote.objects.values_list("choice", flat=True)) == {""}
     assert not Vote.objects.exists()
-    ballot_close(ballot=ballot, by=None, now=LATER)
+    ballot_close(ballot=ballot, by=None, now=now + PAST_DEADLINE)
     ballot.refresh_from_db()
     assert ballot.secret_salt == ""
     assert list(SecretVote.objects.values_list("voter_tag", "sealed", "choice")) == [(None, "", "ja")] * 2
@@ -206,28 +212,30 @@ def test_a_secret_ballot_keeps_no_link_from_a_vote_to_its_voter(jury: Committee,
     assert Participation.objects.filter(item=item).count() == 2  # who took part, not how
 
 
-def test_closing_early_needs_everyone_and_a_result_is_final(jury: Committee, jurors: list[Membership]) -> None:
+def test_closing_early_needs_everyone_and_a_result_is_final(
+    jury: Committee, jurors: list[Membership], now: datetime.datetime
+) -> None:
     ballot = open_ballot(jury, items=1)
     item = ballot.items.get()
     for member in jurors[:6]:
         vote(member, item, "ja")
     with pytest.raises(ValidationError):
-        ballot_close(ballot=ballot, by=None, now=NOW)
+        ballot_close(ballot=ballot, by=None, now=now)
     vote(jurors[6], item, "nein")
-    ballot_close(ballot=ballot, by=None, now=NOW)
+    ballot_close(ballot=ballot, by=None, now=now)
     with pytest.raises(ValidationError):
-        ballot_close(ballot=ballot, by=None, now=LATER)
+        ballot_close(ballot=ballot, by=None, now=now + PAST_DEADLINE)
     item.refresh_from_db()
     assert (item.yes, item.no, item.result) == (6, 1, Result.ADOPTED)
 
 
-def test_opening_needs_a_future_deadline_and_items(jury: Committee) -> None:
+def test_opening_needs_a_future_deadline_and_items(jury: Committee, now: datetime.datetime) -> None:
     past = make_ballot(jury, hours=-1)
     with pytest.raises(ValidationError, match="Die Frist muss in der Zukunft liegen"):
-        ballot_open(ballot=past, by=UserFactory(), now=NOW)
+        ballot_open(ballot=past, by=UserFactory(), now=now)
     empty = make_ballot(jury, items=0)
     with pytest.raises(ValidationError):
-        ballot_open(ballot=empty, by=UserFactory(), now=NOW)
+        ballot_open(ballot=empty, by=UserFactory(), now=now)
     assert set(Ballot.objects.values_list("status", flat=True)) == {"entwurf"}
 
 
@@ -259,7 +267,7 @@ def test_the_data_page_shows_how_a_member_voted_only_once_the_ballot_is_closed(
 
 
 def test_an_advisory_member_cannot_recuse_themselves_from_the_pool(
-    client: object, area: object, jury: Committee, jurors: list[Membership]
+    client: object, area: object, jury: Committee, jurors: list[Membership], now: datetime.datetime
 ) -> None:
     """Only voting members vote, so only they can be recused: an advisory member's posted "recuse" stored a
     recusal, which took one from the pool a majority of all members is counted from."""
@@ -275,5 +283,5 @@ def test_an_advisory_member_cannot_recuse_themselves_from_the_pool(
     response = client.post(f"/abstimmungen/{ballot.pk}/punkte/{item.pk}/", {"action": "recuse"}, follow=True)  # type: ignore[attr-defined]
     assert "Beratende Mitglieder stimmen nicht ab." in response.content.decode()
     with pytest.raises(PermissionDenied):
-        conflict_declare(item=item, membership=advisory, by=advisory.user, now=NOW)
+        conflict_declare(item=item, membership=advisory, by=advisory.user, now=now)
     assert not Participation.objects.exists() and not ConflictFlag.objects.exists()

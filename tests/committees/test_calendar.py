@@ -12,7 +12,6 @@ from committees.calendar import committee_feed, feed_path, invitation_ics, meeti
 from committees.models import AgendaItem, Committee, Meeting, Membership
 from committees.services.calendar_links import calendar_link_renew
 from quartier.models import Quartier
-from tests.committees.fixtures import NOW
 
 START = datetime.datetime(2026, 12, 1, 18, 30, tzinfo=datetime.UTC)
 
@@ -125,12 +124,12 @@ def _events(response: object) -> list[icalendar.Event]:
 
 
 def test_feed_needs_no_login_and_lists_last_year_and_the_future(
-    client: Client, jury: Committee, other_committee: Committee, jury_feed: str
+    client: Client, jury: Committee, other_committee: Committee, jury_feed: str, now: datetime.datetime
 ) -> None:
-    recent = make_meeting(jury, NOW - datetime.timedelta(days=300), place="Hof", status=Meeting.Status.APPROVED)
-    coming = make_meeting(jury, NOW + datetime.timedelta(days=400), place="Hof")
-    make_meeting(jury, NOW - datetime.timedelta(days=400), place="Hof")  # too old
-    make_meeting(other_committee, NOW + datetime.timedelta(days=3), place="Rathaus")  # another committee
+    recent = make_meeting(jury, now - datetime.timedelta(days=300), place="Hof", status=Meeting.Status.APPROVED)
+    coming = make_meeting(jury, now + datetime.timedelta(days=400), place="Hof")
+    make_meeting(jury, now - datetime.timedelta(days=400), place="Hof")  # too old
+    make_meeting(other_committee, now + datetime.timedelta(days=3), place="Rathaus")  # another committee
 
     response = client.get(jury_feed)
 

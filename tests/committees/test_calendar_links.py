@@ -18,7 +18,6 @@ import icalendar
 import pytest
 from django.core import signing
 from django.test import Client
-from django.utils import timezone
 
 from actors.models import Person
 from committees.calendar import committee_for_feed_token, feed_path
@@ -26,10 +25,8 @@ from committees.models import AgendaItem, CalendarLink, Committee, Meeting, Memb
 from committees.services.calendar_links import calendar_link_renew
 from quartier.models import Quartier, RoleAssignment, User
 from quartier.services import role_revoke
-from tests.committees.fixtures import NOW
 from tests.factories import UserFactory
 
-TODAY = timezone.localdate(NOW)
 FEED = re.compile(r"/kalender/([A-Za-z0-9_-]+)\.ics")
 
 
@@ -63,10 +60,10 @@ def member_link(membership: Membership, now: datetime.datetime | None = None) ->
 
 
 def test_a_members_link_opens_their_committees_feed_without_login(
-    client: Client, jury: Committee, council: Committee, juror: Membership
+    client: Client, jury: Committee, council: Committee, juror: Membership, now: datetime.datetime
 ) -> None:
-    own = meeting(jury, NOW + datetime.timedelta(days=3))
-    meeting(council, NOW + datetime.timedelta(days=3))
+    own = meeting(jury, now + datetime.timedelta(days=3))
+    meeting(council, now + datetime.timedelta(days=3))
     response = client.get(member_link(juror))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -82,27 +79,31 @@ def test_only_the_hash_of_a_token_is_stored(juror: Membership) -> None:
     assert len(token) >= 40
 
 
-def test_a_members_link_stops_when_the_term_ends_by_the_clock(client: Client, juror: Membership) -> None:
-    juror.end = TODAY + datetime.timedelta(days=1)
+def test_a_members_link_stops_when_the_term_ends_by_the_clock(
+    client: Client, juror: Membership, now: datetime.datetime, today: datetime.date
+) -> None:
+    juror.end = today + datetime.timedelta(days=1)
     juror.save()
     path = member_link(juror)
     token = FEED.search(path)[1]
     assert committee_for_feed_token(token) == juror.committee
-    assert committee_for_feed_token(token, now=NOW + datetime.timedelta(days=1)) == juror.committee  # its last day
-    assert committee_for_feed_token(token, now=NOW + datetime.timedelta(days=2)) is None  # nobody edited anything
+    assert committee_for_feed_token(token, now=now + datetime.timedelta(days=1)) == juror.committee  # its last day
+    assert committee_for_feed_token(token, now=now + datetime.timedelta(days=2)) is None  # nobody edited anything
 
 
-def test_a_link_made_during_a_term_that_has_ended_since_is_404(client: Client, juror: Membership) -> None:
-    juror.start, juror.end = TODAY - datetime.timedelta(days=400), TODAY - datetime.timedelta(days=1)
+def test_a_link_made_during_a_term_that_has_ended_since_is_404(
+    client: Client, juror: Membership, now: datetime.datetime, today: datetime.date
+) -> None:
+    juror.start, juror.end = today - datetime.timedelta(days=400), today - datetime.timedelta(days=1)
     juror.save()
-    path = member_link(juror, now=NOW - datetime.timedelta(days=2))  # asked for while the term ran
+    path = member_link(juror, now=now - datetime.timedelta(days=2))  # asked for while the term ran
     assert client.get(path).status_code == 404
 
 
-def test_a_term_that_has_not_begun_gives_no_link(juror: Membership) -> None:
+def test_a_term_that_has_not_begun_gives_no_link(juror: Membership, today: datetime.date) -> None:
     from django.core.exceptions import PermissionDenied
 
-    juror.start = TODAY + datetime.timedelta(days=3)
+    juror.start = today + datetime.timedelta(days=3)
     juror.save()
     with pytest.raises(PermissionDenied):
         calendar_link_renew(committee=juror.committee, membership=juror, by=juror.user)
@@ -142,12 +143,12 @@ def test_a_link_stops_when_the_account_is_switched_off(client: Client, juror: Me
 
 
 def test_each_link_opens_only_its_own_committee(
-    client: Client, area: Quartier, jury: Committee, council: Committee, juror: Membership
+    client: Client, area: Quartier, jury: Committee, council: Committee, juror: Membership, now: datetime.datetime
 ) -> None:
     person = Person.objects.create(quartier=area, first_name="Rat", last_name="Mitglied", is_resident=True)
     councillor = Membership.objects.create(committee=council, person=person, user=UserFactory(), member_type="bewohner")
-    meeting(jury, NOW + datetime.timedelta(days=3))
-    council_meeting = meeting(council, NOW + datetime.timedelta(days=4))
+    meeting(jury, now + datetime.timedelta(days=3))
+    council_meeting = meeting(council, now + datetime.timedelta(days=4))
     assert uids(client.get(member_link(councillor))) == [f"meeting-{council_meeting.pk}@quartier"]
 
 
@@ -155,10 +156,10 @@ def test_each_link_opens_only_its_own_committee(
 
 
 def test_staff_who_see_the_committees_get_a_link_that_stops_with_their_role(
-    client: Client, area: Quartier, jury: Committee, role_users: dict[str, User]
+    client: Client, area: Quartier, jury: Committee, role_users: dict[str, User], now: datetime.datetime
 ) -> None:
     planner = role_users["planung"]
-    own = meeting(jury, NOW + datetime.timedelta(days=3))
+    own = meeting(jury, now + datetime.timedelta(days=3))
     path = feed_path(calendar_link_renew(committee=jury, by=planner))
     assert uids(client.get(path)) == [f"meeting-{own.pk}@quartier"]
     role_revoke(assignment=RoleAssignment.objects.get(user=planner, quartier=area), by=None)
@@ -235,17 +236,17 @@ def test_a_meeting_stored_at_the_end_of_time_is_in_the_feed_not_a_server_error(
 
 
 def test_meetings_stored_in_year_one_do_not_break_the_feed_or_the_invitation(
-    client: Client, jury: Committee, juror: Membership
+    client: Client, jury: Committee, juror: Membership, now: datetime.datetime
 ) -> None:
     from committees.calendar import invitation_ics
 
     ancient = meeting(jury, datetime.datetime(1, 1, 1, tzinfo=datetime.UTC))
     # Midnight of 1 January of year 1 in Berlin lies before year 1 in UTC: PostgreSQL keeps it, Python cannot read it.
-    before_year_one = meeting(jury, NOW)
+    before_year_one = meeting(jury, now)
     Meeting.objects.filter(pk=before_year_one.pk).update(
         starts_at=datetime.datetime(1, 1, 1, tzinfo=ZoneInfo("Europe/Berlin"))
     )
-    coming = meeting(jury, NOW + datetime.timedelta(days=3))
+    coming = meeting(jury, now + datetime.timedelta(days=3))
     far = meeting(jury, datetime.datetime(9999, 12, 31, 23, 0, tzinfo=datetime.UTC))
     response = client.get(member_link(juror))
     assert response.status_code == 200
@@ -259,15 +260,20 @@ def test_meetings_stored_in_year_one_do_not_break_the_feed_or_the_invitation(
 
 
 def test_the_feed_query_count_does_not_grow_with_meetings(
-    client: Client, jury: Committee, juror: Membership, role_users: dict[str, User], assert_constant_queries: Callable
+    client: Client,
+    jury: Committee,
+    juror: Membership,
+    role_users: dict[str, User],
+    assert_constant_queries: Callable,
+    now: datetime.datetime,
 ) -> None:
     member = member_link(juror)
     staff = feed_path(calendar_link_renew(committee=jury, by=role_users["steuerung"]))
-    meeting(jury, NOW + datetime.timedelta(days=1))
+    meeting(jury, now + datetime.timedelta(days=1))
 
     def grow() -> None:
         for day in range(2, 12):
-            meeting(jury, NOW + datetime.timedelta(days=day))
+            meeting(jury, now + datetime.timedelta(days=day))
 
     counts = [assert_constant_queries(lambda path=path: client.get(path), grow) for path in (member, staff)]
     assert counts[0] == 3  # the link with its committee, membership and account; the meetings; their agenda
@@ -302,11 +308,11 @@ def test_a_member_makes_their_link_on_their_ballots_page_and_sees_it_once(
 
 
 def test_nobody_makes_a_link_for_another_members_or_an_ended_membership(
-    client: Client, jurors: list[Membership], role_users: dict[str, User]
+    client: Client, jurors: list[Membership], role_users: dict[str, User], today: datetime.date
 ) -> None:
     client.force_login(jurors[0].user)
     assert client.post(f"/abstimmungen/kalender/{jurors[1].pk}/").status_code == 404
-    jurors[0].end = TODAY - datetime.timedelta(days=1)
+    jurors[0].end = today - datetime.timedelta(days=1)
     jurors[0].save()
     assert client.post(f"/abstimmungen/kalender/{jurors[0].pk}/").status_code == 404
     client.force_login(role_users["gwa"])

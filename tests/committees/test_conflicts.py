@@ -37,13 +37,12 @@ from committees.services.committees import membership_create, membership_update
 from fonds.models import Application, Fund
 from fonds.services.applications import application_put_forward, application_update
 from quartier.models import Quartier, User
-from tests.committees.fixtures import NOW
 from tests.factories import UserFactory
 from tests.fonds.fixtures import make_application
 from tests.fonds.test_lifecycle import eligible
 
 HOUR = datetime.timedelta(hours=1)
-LATER = NOW + datetime.timedelta(days=3)
+PAST_DEADLINE = datetime.timedelta(days=3)  # past the deadline of make_ballot (48 hours)
 FLAGGED, CONFIRMED, DISMISSED = (
     ConflictFlag.Status.FLAGGED,
     ConflictFlag.Status.CONFIRMED,
@@ -52,7 +51,9 @@ FLAGGED, CONFIRMED, DISMISSED = (
 
 
 def draft_ballot(committee: Committee) -> Ballot:
-    return Ballot.objects.create(committee=committee, title="Umlauf", deadline=NOW + datetime.timedelta(hours=48))
+    return Ballot.objects.create(
+        committee=committee, title="Umlauf", deadline=timezone.now() + datetime.timedelta(hours=48)
+    )
 
 
 def on_ballot(application: Application, staff: dict[str, User], *, open_: bool = True) -> BallotItem:
@@ -60,7 +61,7 @@ def on_ballot(application: Application, staff: dict[str, User], *, open_: bool =
     ballot = draft_ballot(application.fund.committee)
     application_put_forward(application=eligible(application, staff), ballot=ballot, by=staff["gwa"])
     if open_:
-        ballot_open(ballot=ballot, by=staff["gwa"], now=NOW)
+        ballot_open(ballot=ballot, by=staff["gwa"])
     return ballot.items.get()
 
 
@@ -293,14 +294,19 @@ def test_erasing_a_members_data_removes_the_flags_its_address_and_affiliations_m
 
 
 def test_a_members_own_declaration_is_never_undone_and_a_dismissal_is_kept(
-    area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership], role_users: dict[str, User]
+    area: Quartier,
+    aktionsfonds: Fund,
+    staff: dict,
+    jurors: list[Membership],
+    role_users: dict[str, User],
+    now: datetime.datetime,
 ) -> None:
     applicant = Person.objects.create(quartier=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
     Person.objects.filter(pk__in=[jurors[0].person_id, jurors[1].person_id]).update(address="Hofweg 1, 10999 Berlin")
     item = on_ballot(make_application(aktionsfonds, person=applicant), staff)
-    conflict_declare(item=item, membership=jurors[0], by=jurors[0].user, now=NOW)
-    conflict_dismiss(item=item, membership=jurors[1], by=jurors[1].user, now=NOW)
-    conflict_declare(item=item, membership=jurors[2], by=jurors[2].user, now=NOW)  # no flag: declared freely
+    conflict_declare(item=item, membership=jurors[0], by=jurors[0].user, now=now)
+    conflict_dismiss(item=item, membership=jurors[1], by=jurors[1].user, now=now)
+    conflict_declare(item=item, membership=jurors[2], by=jurors[2].user, now=now)  # no flag: declared freely
     person_update(person=applicant, data={"address": "Hofweg 9, 10999 Berlin"}, by=role_users["gwa"])
     assert [(member, status) for member, status, _reason in flags(item=item)] == [
         (jurors[0].pk, CONFIRMED),
@@ -309,7 +315,7 @@ def test_a_members_own_declaration_is_never_undone_and_a_dismissal_is_kept(
     # Dismissed, and still applying: the dismissal stands; a new reason asks again.
     person_update(person=applicant, data={"address": "Hofweg 1, 10999 Berlin"}, by=role_users["gwa"])
     assert (jurors[1].pk, FLAGGED) in [(member, status) for member, status, _reason in flags(item=item)]
-    conflict_dismiss(item=item, membership=jurors[1], by=jurors[1].user, now=NOW)
+    conflict_dismiss(item=item, membership=jurors[1], by=jurors[1].user, now=now)
     person_update(person=applicant, data={"phone": "030 123"}, by=role_users["gwa"])
     assert (jurors[1].pk, DISMISSED) in [(member, status) for member, status, _reason in flags(item=item)]
     club = Organisation.objects.create(quartier=area, name="Hof e. V.")
@@ -326,9 +332,11 @@ def test_a_members_own_declaration_is_never_undone_and_a_dismissal_is_kept(
     assert (jurors[1].pk, FLAGGED) in [(member, status) for member, status, _reason in flags(item=item)]
 
 
-def test_a_closed_ballot_keeps_its_flags(aktionsfonds: Fund, staff: dict, jurors: list[Membership], area) -> None:
+def test_a_closed_ballot_keeps_its_flags(
+    aktionsfonds: Fund, staff: dict, jurors: list[Membership], area, now: datetime.datetime
+) -> None:
     item = on_ballot(make_application(aktionsfonds, person=jurors[0].person), staff)
-    ballot_close(ballot=item.ballot, by=None, now=LATER)
+    ballot_close(ballot=item.ballot, by=None, now=now + PAST_DEADLINE)
     Person.objects.filter(pk=jurors[0].person_id).update(first_name="Anders")
     from committees.services.conflicts import conflicts_refresh
 
@@ -342,27 +350,32 @@ def test_a_closed_ballot_keeps_its_flags(aktionsfonds: Fund, staff: dict, jurors
 
 
 def test_a_vote_cast_before_the_flag_counts_only_if_the_member_dismisses_it_before_the_close(
-    area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership], role_users: dict[str, User]
+    area: Quartier,
+    aktionsfonds: Fund,
+    staff: dict,
+    jurors: list[Membership],
+    role_users: dict[str, User],
+    now: datetime.datetime,
 ) -> None:
     applicant = Person.objects.create(quartier=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
     first = on_ballot(make_application(aktionsfonds, person=applicant, title="Erster"), staff, open_=False)
     second_application = eligible(make_application(aktionsfonds, person=applicant, title="Zweiter"), staff)
     application_put_forward(application=second_application, ballot=first.ballot, by=staff["gwa"])
-    ballot = ballot_open(ballot=first.ballot, by=staff["gwa"], now=NOW)
+    ballot = ballot_open(ballot=first.ballot, by=staff["gwa"], now=now)
     first, second = ballot.items.order_by("position")
     for member in jurors:
         for item in (first, second):
-            vote_cast(item=item, membership=member, choice="ja", by=member.user, now=NOW)
+            vote_cast(item=item, membership=member, choice="ja", by=member.user, now=now)
     # Two jurors move in with the applicant after voting.
     for member in jurors[:2]:
         person_update(person=member.person, data={"address": "Hofweg 1\n10999 Berlin"}, by=role_users["gwa"])
     assert flagged_members(item=first) == [jurors[0].pk, jurors[1].pk]
     assert Vote.objects.filter(item=first).count() == 7  # the votes are still there
-    conflict_dismiss(item=first, membership=jurors[0], by=jurors[0].user, now=NOW)
-    conflict_dismiss(item=second, membership=jurors[0], by=jurors[0].user, now=NOW)
+    conflict_dismiss(item=first, membership=jurors[0], by=jurors[0].user, now=now)
+    conflict_dismiss(item=second, membership=jurors[0], by=jurors[0].user, now=now)
     with pytest.raises(ValidationError, match="Hinweis auf Befangenheit"):
-        ballot_close(ballot=ballot, by=None, now=NOW)  # before the deadline: not while a flag is unanswered
-    ballot_close(ballot=ballot, by=None, now=LATER)
+        ballot_close(ballot=ballot, by=None, now=now)  # before the deadline: not while a flag is unanswered
+    ballot_close(ballot=ballot, by=None, now=now + PAST_DEADLINE)
     first.refresh_from_db()
     second.refresh_from_db()
     # jurors[1] never answered: treated as recused, the vote is not counted and the pool is 6.
@@ -375,12 +388,12 @@ def test_a_vote_cast_before_the_flag_counts_only_if_the_member_dismisses_it_befo
 
 def test_the_juror_page_says_that_a_flag_after_voting_needs_an_answer(
     client: Client, area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership],
-    role_users: dict[str, User],
+    role_users: dict[str, User], now: datetime.datetime,
 ) -> None:  # fmt: skip
 
     applicant = Person.objects.create(quartier=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
     item = on_ballot(make_application(aktionsfonds, person=applicant), staff)
-    vote_cast(item=item, membership=jurors[0], choice="nein", by=jurors[0].user, now=NOW)
+    vote_cast(item=item, membership=jurors[0], choice="nein", by=jurors[0].user, now=now)
     person_update(person=jurors[0].person, data={"address": "Hofweg 1, 10999 Berlin"}, by=role_users["gwa"])
     client.force_login(jurors[0].user)
     html = client.get(f"/abstimmungen/{item.ballot_id}/").content.decode()
@@ -569,19 +582,25 @@ def test_addresses_are_compared_folded() -> None:
 
 @pytest.mark.parametrize("secret", [False, True])
 def test_an_unanswered_flag_withdraws_even_a_secret_vote_at_the_close(
-    area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership], role_users: dict, secret: bool
+    area: Quartier,
+    aktionsfonds: Fund,
+    staff: dict,
+    jurors: list[Membership],
+    role_users: dict,
+    secret: bool,
+    now: datetime.datetime,
 ) -> None:
     applicant = Person.objects.create(quartier=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
     ballot = draft_ballot(aktionsfonds.committee)
     Ballot.objects.filter(pk=ballot.pk).update(secret=secret)
     application = eligible(make_application(aktionsfonds, person=applicant), staff)
     application_put_forward(application=application, ballot=ballot, by=staff["gwa"])
-    ballot = ballot_open(ballot=ballot, by=staff["gwa"], now=NOW)
+    ballot = ballot_open(ballot=ballot, by=staff["gwa"], now=now)
     item = ballot.items.get()
     for member, choice in zip(jurors[:5], ["ja", "ja", "ja", "ja", "nein"], strict=True):
-        vote_cast(item=item, membership=member, choice=choice, by=member.user, now=NOW)
+        vote_cast(item=item, membership=member, choice=choice, by=member.user, now=now)
     person_update(person=jurors[0].person, data={"address": "Hofweg 1, 10999 Berlin"}, by=role_users["gwa"])
-    ballot_close(ballot=ballot, by=None, now=LATER)
+    ballot_close(ballot=ballot, by=None, now=now + PAST_DEADLINE)
     item.refresh_from_db()
     assert (item.yes, item.no, item.recusals) == (3, 1, 1)
     assert item.result == Result.REJECTED  # 3 of the 6 not recused is not more than half
@@ -621,10 +640,12 @@ def test_the_meeting_page_and_the_minutes_keep_a_constant_number_of_queries_with
     )
 
 
-def test_confirming_a_flag_keeps_its_reason(aktionsfonds: Fund, staff: dict, jurors: list[Membership]) -> None:
+def test_confirming_a_flag_keeps_its_reason(
+    aktionsfonds: Fund, staff: dict, jurors: list[Membership], now: datetime.datetime
+) -> None:
     item = on_ballot(make_application(aktionsfonds, person=jurors[0].person), staff)
-    conflict_declare(item=item, membership=jurors[0], by=jurors[0].user, now=NOW)
-    conflict_declare(item=item, membership=jurors[1], by=jurors[1].user, now=NOW)
+    conflict_declare(item=item, membership=jurors[0], by=jurors[0].user, now=now)
+    conflict_declare(item=item, membership=jurors[1], by=jurors[1].user, now=now)
     assert flags(item=item) == [
         (jurors[0].pk, CONFIRMED, "Sie sind die antragstellende Person."),
         (jurors[1].pk, CONFIRMED, "Vom Mitglied erklärt."),

@@ -28,7 +28,6 @@ from committees.services.invitations import meeting_invitations_send, meeting_in
 from committees.tasks import send_meeting_invitations
 from quartier.celery import app as celery_app
 from quartier.models import Quartier, User
-from tests.committees.fixtures import NOW
 from tests.factories import UserFactory
 from tests.workers import start_worker, stop_worker
 
@@ -52,9 +51,18 @@ def office(area: Quartier) -> User:
     return UserFactory(username="gwa-office")
 
 
-def make_meeting(committee: Committee, *, days: float = 7, items: list[str] | None = None, **fields: object) -> Meeting:
+def make_meeting(
+    committee: Committee,
+    *,
+    days: float = 7,
+    items: list[str] | None = None,
+    now: datetime.datetime | None = None,
+    **fields: object,
+) -> Meeting:
+    """A meeting ``days`` after ``now`` (the clock when not given)."""
     fields.setdefault("place", "Stadtteilbüro, Uferstraße 12")
-    meeting = Meeting.objects.create(committee=committee, starts_at=NOW + datetime.timedelta(days=days), **fields)
+    starts_at = (now or timezone.now()) + datetime.timedelta(days=days)
+    meeting = Meeting.objects.create(committee=committee, starts_at=starts_at, **fields)
     for position, title in enumerate(AGENDA if items is None else items, start=1):
         AgendaItem.objects.create(meeting=meeting, position=position, title=title)
     return meeting
@@ -77,7 +85,7 @@ def invite(
     meeting: Meeting, by: User, capture: Callable[..., object], now: datetime.datetime | None = None
 ) -> list[Membership]:
     with capture(execute=True):
-        return meeting_invite(meeting=meeting, by=by, send=send_meeting_invitations.delay, now=now or NOW)
+        return meeting_invite(meeting=meeting, by=by, send=send_meeting_invitations.delay, now=now)
 
 
 def calendar_part(message: mail.EmailMessage) -> Message:
@@ -100,6 +108,7 @@ def test_every_running_member_with_an_address_gets_the_invitation(
     office: User,
     eager_celery: None,
     django_capture_on_commit_callbacks: Callable[..., object],
+    now: datetime.datetime,
 ) -> None:
     day = timezone.localdate(meeting.starts_at)
     advisory = member(jury, "Beratend", email="beratend@example.org", voting=False, member_type="verwaltung")
@@ -108,7 +117,7 @@ def test_every_running_member_with_an_address_gets_the_invitation(
     member(jury, "Künftig", email="neu@example.org", start=day + datetime.timedelta(days=1))
     starts_on_the_day = member(jury, "Ab Sitzungstag", email="ab@example.org", start=day)
 
-    without_address = invite(meeting, office, django_capture_on_commit_callbacks)
+    without_address = invite(meeting, office, django_capture_on_commit_callbacks, now=now)
 
     assert without_address == [letter]
     recipients = sorted(address for message in mail.outbox for address in message.to)
@@ -124,7 +133,7 @@ def test_every_running_member_with_an_address_gets_the_invitation(
 
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.INVITED
-    assert meeting.invited_at == NOW
+    assert meeting.invited_at == now
     entry = LogEntry.objects.filter(object_pk=str(meeting.pk), additional_data__transition="meeting_invite").get()
     assert entry.changes_dict == {"status": ["geplant", "eingeladen"]}
     assert entry.actor == office
@@ -189,13 +198,14 @@ def test_reinviting_an_invited_meeting_sends_the_new_revision(
     office: User,
     eager_celery: None,
     django_capture_on_commit_callbacks: Callable,
+    now: datetime.datetime,
 ) -> None:
     invite(meeting, office, django_capture_on_commit_callbacks)
     first_invited_at = Meeting.objects.get(pk=meeting.pk).invited_at
     mail.outbox.clear()
     # The editor moved the invited meeting by an hour: a new revision of the calendar entry.
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=meeting.starts_at + datetime.timedelta(hours=1), sequence=1)
-    later = NOW + datetime.timedelta(hours=2)
+    later = now + datetime.timedelta(hours=2)
 
     invite(meeting, office, django_capture_on_commit_callbacks, now=later)
 
@@ -225,27 +235,27 @@ def test_reinviting_an_invited_meeting_sends_the_new_revision(
     ("setup", "code", "msgid"),
     [
         (
-            lambda committee: make_meeting(committee, days=-1),
+            lambda committee, now: make_meeting(committee, now=now, days=-1),
             "past",
             "A meeting in the past cannot be sent as an invitation.",
         ),
         (
-            lambda committee: make_meeting(committee, days=0),
+            lambda committee, now: make_meeting(committee, now=now, days=0),
             "past",
             "A meeting in the past cannot be sent as an invitation.",
         ),
         (
-            lambda committee: make_meeting(committee, items=[]),
+            lambda committee, now: make_meeting(committee, now=now, items=[]),
             "no_agenda",
             "Add at least one agenda item before sending the invitation.",
         ),
         (
-            lambda committee: make_meeting(committee, status=Meeting.Status.HELD),
+            lambda committee, now: make_meeting(committee, now=now, status=Meeting.Status.HELD),
             "invalid_transition",
             "A meeting that has been held cannot be sent as an invitation.",
         ),
         (
-            lambda committee: make_meeting(committee, status=Meeting.Status.APPROVED),
+            lambda committee, now: make_meeting(committee, now=now, status=Meeting.Status.APPROVED),
             "invalid_transition",
             "A meeting that has been held cannot be sent as an invitation.",
         ),
@@ -258,15 +268,16 @@ def test_refused_invitation_changes_nothing_and_sends_nothing(
     office: User,
     eager_celery: None,
     django_capture_on_commit_callbacks: Callable,
-    setup: Callable[[Committee], Meeting],
+    setup: Callable[[Committee, datetime.datetime], Meeting],
     code: str,
     msgid: str,
+    now: datetime.datetime,
 ) -> None:
-    meeting = setup(jury)
+    meeting = setup(jury, now)
     status = meeting.status
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(ValidationError) as refused:
-        meeting_invite(meeting=meeting, by=office, send=send_meeting_invitations.delay, now=NOW)
+        meeting_invite(meeting=meeting, by=office, send=send_meeting_invitations.delay, now=now)
 
     assert refused.value.code == code
     assert refused.value.messages == [gettext(msgid)]
@@ -282,12 +293,12 @@ def test_refused_invitation_changes_nothing_and_sends_nothing(
 
 
 def test_task_sends_nothing_for_a_meeting_no_longer_invited(
-    jury: Committee, jurors: list[Membership], meeting: Meeting
+    jury: Committee, jurors: list[Membership], meeting: Meeting, now: datetime.datetime
 ) -> None:
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.PLANNED)
     assert send_meeting_invitations(meeting.pk) == 0
     Meeting.objects.filter(pk=meeting.pk).update(
-        status=Meeting.Status.INVITED, starts_at=NOW - datetime.timedelta(hours=1)
+        status=Meeting.Status.INVITED, starts_at=now - datetime.timedelta(hours=1)
     )
     assert send_meeting_invitations(meeting.pk) == 0
     assert send_meeting_invitations(meeting.pk + 1000) == 0  # deleted meanwhile

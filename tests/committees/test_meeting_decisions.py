@@ -304,17 +304,22 @@ def test_the_service_refuses_decisions_before_the_meeting_has_begun(
 
 
 def test_ballot_and_meeting_results_say_why_alike_on_every_page(
-    client: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
+    client: Client,
+    area: Quartier,
+    jury: Committee,
+    jurors: list[Membership],
+    role_users: dict[str, User],
+    now: datetime.datetime,
 ) -> None:
     from committees.services.ballots import ballot_close, ballot_open, vote_cast
-    from tests.committees.fixtures import NOW, make_ballot
+    from tests.committees.fixtures import make_ballot
     from tests.committees.test_minutes_pdf import pdf_text
 
-    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=role_users["gwa"], now=NOW)
+    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=role_users["gwa"], now=now)
     ballot_item = ballot.items.get()
     for member, choice in zip(jurors[:4], ["ja", "ja", "ja", "nein"], strict=True):
-        vote_cast(item=ballot_item, membership=member, choice=choice, by=member.user, now=NOW)
-    ballot_close(ballot=ballot, by=None, now=NOW + datetime.timedelta(days=3))
+        vote_cast(item=ballot_item, membership=member, choice=choice, by=member.user, now=now)
+    ballot_close(ballot=ballot, by=None, now=now + datetime.timedelta(days=3))
     meeting = held_meeting(jury, jurors[:5])
     item = meeting.items.get()
     agenda_item_update(item=item, data={"yes": 3, "no": 1, "abstain": 1}, by=role_users["gwa"])
@@ -335,19 +340,21 @@ def test_ballot_and_meeting_results_say_why_alike_on_every_page(
     assert reason in client.get(f"/abstimmungen/{ballot.pk}/").content.decode()
 
 
-def test_the_migration_keeps_the_basis_of_ballots_closed_before_it(jury: Committee, jurors: list[Membership]) -> None:
+def test_the_migration_keeps_the_basis_of_ballots_closed_before_it(
+    jury: Committee, jurors: list[Membership], now: datetime.datetime
+) -> None:
     from importlib import import_module
 
     from django.apps import apps
 
     from committees.models import BallotItem
     from committees.services.ballots import ballot_close, ballot_open, vote_cast
-    from tests.committees.fixtures import NOW, make_ballot
+    from tests.committees.fixtures import make_ballot
 
-    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=None, now=NOW)
+    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=None, now=now)
     for member in jurors[:5]:
-        vote_cast(item=ballot.items.get(), membership=member, choice="ja", by=member.user, now=NOW)
-    ballot_close(ballot=ballot, by=None, now=NOW + datetime.timedelta(days=3))
+        vote_cast(item=ballot.items.get(), membership=member, choice="ja", by=member.user, now=now)
+    ballot_close(ballot=ballot, by=None, now=now + datetime.timedelta(days=3))
     BallotItem.objects.update(basis=None)  # as a ballot closed before the basis was kept
     assert BallotItem.objects.get().result_reason == ""
     import_module("committees.migrations.0007_decision_basis_and_meeting_conflicts").keep_the_basis_of_closed_ballots(
@@ -445,19 +452,24 @@ def test_an_attendance_change_cannot_turn_a_decision_an_application_took_over(
 
 
 def test_the_rules_of_a_committee_cannot_change_while_one_of_its_ballots_is_open(
-    gwa: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
+    gwa: Client,
+    area: Quartier,
+    jury: Committee,
+    jurors: list[Membership],
+    role_users: dict[str, User],
+    now: datetime.datetime,
 ) -> None:
     """Seeing who has voted, the office could switch "majority of all members" to "of the votes cast" before
     the close and turn the result; the rules a ballot is decided by are the ones it was opened under."""
     from committees.models import Ballot
     from committees.services.ballots import ballot_close, ballot_open, vote_cast
     from committees.services.committees import committee_update
-    from tests.committees.fixtures import NOW, make_ballot
+    from tests.committees.fixtures import make_ballot
 
-    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=role_users["gwa"], now=NOW)
+    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=role_users["gwa"], now=now)
     item = ballot.items.get()
     for juror, choice in zip(jurors[:4], ["ja", "ja", "ja", "nein"], strict=True):
-        vote_cast(item=item, membership=juror, choice=choice, by=juror.user, now=NOW)
+        vote_cast(item=item, membership=juror, choice=choice, by=juror.user, now=now)
     url = f"/gebiet/{area.slug}/gremien/{jury.pk}/bearbeiten/"
     data = {"name": jury.name, "kind": jury.kind, "majority_rule": "cast", "quorum_members": "4",
             "resident_share": "100", "term_years": "2"}  # fmt: skip
@@ -477,13 +489,13 @@ def test_the_rules_of_a_committee_cannot_change_while_one_of_its_ballots_is_open
 
 
 def test_without_any_voting_member_taking_part_nothing_is_decided_even_without_a_quorum_rule(
-    gwa: Client, area: Quartier, role_users: dict[str, User]
+    gwa: Client, area: Quartier, role_users: dict[str, User], now: datetime.datetime
 ) -> None:
     """A committee with no quorum rule: nobody came, the office typed 0, 0, 0 and the item was "abgelehnt"
     (an application on it rejected) while the page said the meeting had no quorum; a ballot nobody voted in
     closed as rejected too."""
     from committees.services.ballots import ballot_close, ballot_open
-    from tests.committees.fixtures import NOW, make_ballot
+    from tests.committees.fixtures import make_ballot
 
     beirat = Committee.objects.create(quartier=area, name="Stadtteilbeirat", kind="beirat", majority_rule="cast")
     for n in range(3):
@@ -497,6 +509,6 @@ def test_without_any_voting_member_taking_part_nothing_is_decided_even_without_a
     item.refresh_from_db()
     assert item.result == Result.NO_QUORUM
     assert "nicht beschlussfähig: 0 stimmberechtigte Mitglieder anwesend, nötig sind 1" in html
-    ballot = ballot_open(ballot=make_ballot(beirat, items=1), by=role_users["gwa"], now=NOW)
+    ballot = ballot_open(ballot=make_ballot(beirat, items=1), by=role_users["gwa"], now=now)
     ballot_close(ballot=ballot, by=None, now=ballot.deadline)
     assert ballot.items.get().result == Result.NO_QUORUM

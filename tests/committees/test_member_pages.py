@@ -10,13 +10,13 @@ from django.test import Client
 from committees.models import Ballot, Committee, Membership, Participation, Vote
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
 from quartier.models import User
-from tests.committees.fixtures import NOW, make_ballot
+from tests.committees.fixtures import make_ballot
 from tests.factories import UserFactory
 
 
 @pytest.fixture
-def ballot(jury: Committee, jurors: list[Membership]) -> Ballot:
-    return ballot_open(ballot=make_ballot(jury, items=2), by=UserFactory(), now=NOW)
+def ballot(jury: Committee, jurors: list[Membership], now: datetime.datetime) -> Ballot:
+    return ballot_open(ballot=make_ballot(jury, items=2), by=UserFactory(), now=now)
 
 
 @pytest.fixture
@@ -76,9 +76,9 @@ def test_a_refused_vote_says_why_and_stores_nothing(client: Client, ballot: Ball
 
 
 def test_an_item_of_another_ballot_is_not_found(
-    client: Client, jury: Committee, ballot: Ballot, juror: Membership
+    client: Client, jury: Committee, ballot: Ballot, juror: Membership, now: datetime.datetime
 ) -> None:
-    other = ballot_open(ballot=make_ballot(jury, items=1), by=UserFactory(), now=NOW)
+    other = ballot_open(ballot=make_ballot(jury, items=1), by=UserFactory(), now=now)
     foreign_item = other.items.get()
     response = client.post(f"/abstimmungen/{ballot.pk}/punkte/{foreign_item.pk}/", {"action": "vote", "choice": "ja"})
     assert response.status_code == 404
@@ -86,12 +86,12 @@ def test_an_item_of_another_ballot_is_not_found(
 
 
 def test_closed_ballot_shows_the_results(
-    client: Client, ballot: Ballot, jurors: list[Membership], juror: Membership
+    client: Client, ballot: Ballot, jurors: list[Membership], juror: Membership, now: datetime.datetime
 ) -> None:
     for member in jurors[:4]:
         for item in ballot.items.all():
-            vote_cast(item=item, membership=member, choice="ja", by=member.user, now=NOW)
-    ballot_close(ballot=ballot, by=None, now=NOW + datetime.timedelta(days=3))
+            vote_cast(item=item, membership=member, choice="ja", by=member.user, now=now)
+    ballot_close(ballot=ballot, by=None, now=now + datetime.timedelta(days=3))
     html = client.get(f"/abstimmungen/{ballot.pk}/").content.decode()
     assert "angenommen" in html and "ja 4" in html.lower()
 
@@ -145,14 +145,15 @@ def test_member_pages_query_count_does_not_grow(
     ballot: Ballot,
     juror: Membership,
     assert_constant_queries: object,
+    now: datetime.datetime,
 ) -> None:
     added = iter(range(3, 100))
 
     def grow() -> None:
         for _ in range(5):
-            extra = ballot_open(ballot=make_ballot(jury, items=3), by=UserFactory(), now=NOW)
+            extra = ballot_open(ballot=make_ballot(jury, items=3), by=UserFactory(), now=now)
             for item in extra.items.all():
-                vote_cast(item=item, membership=juror, choice="ja", by=juror.user, now=NOW)
+                vote_cast(item=item, membership=juror, choice="ja", by=juror.user, now=now)
         for _ in range(6):
             position = next(added)
             ballot.items.create(position=position, title=f"Nachtrag {position}")

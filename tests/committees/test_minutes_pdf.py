@@ -19,7 +19,6 @@ from committees.minutes import circular_resolutions, meeting_of_area, meeting_qu
 from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership, Result
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
 from quartier.models import Quartier, User
-from tests.committees.fixtures import NOW
 
 PRESENT, EXCUSED, ABSENT = Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Status.ABSENT
 DAY = datetime.timedelta(days=1)
@@ -68,10 +67,10 @@ def closed_ballot(
 
 
 @pytest.fixture
-def held(jury: Committee, jurors: list[Membership]) -> Meeting:
+def held(jury: Committee, jurors: list[Membership], now: datetime.datetime) -> Meeting:
     """A held meeting two days ago: five jurors present, one excused, one absent; an advisory member
     present; a welcome and a decided application."""
-    meeting = meeting_of(jury, NOW - 2 * DAY)
+    meeting = meeting_of(jury, now - 2 * DAY)
     advisor = Membership.objects.create(
         committee=jury,
         person=Person.objects.create(quartier=jury.quartier, first_name="Bea", last_name="Beraterin"),
@@ -124,9 +123,14 @@ def test_the_minutes_show_agenda_decisions_with_counts_attendance_and_quorum(
 
 
 def test_without_quorum_the_minutes_say_so(
-    client: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
+    client: Client,
+    area: Quartier,
+    jury: Committee,
+    jurors: list[Membership],
+    role_users: dict[str, User],
+    now: datetime.datetime,
 ) -> None:
-    meeting = meeting_of(jury, NOW - 2 * DAY)
+    meeting = meeting_of(jury, now - 2 * DAY)
     attend(meeting, jurors[:3], PRESENT)  # the jury needs 4
     attend(meeting, jurors[3:], EXCUSED)
     client.force_login(role_users["gwa"])
@@ -136,9 +140,9 @@ def test_without_quorum_the_minutes_say_so(
 
 
 def test_a_deputy_stands_in_for_an_absent_voting_member(
-    jury: Committee, jurors: list[Membership], area: Quartier
+    jury: Committee, jurors: list[Membership], area: Quartier, now: datetime.datetime
 ) -> None:
-    meeting = meeting_of(jury, NOW - 2 * DAY)
+    meeting = meeting_of(jury, now - 2 * DAY)
     deputy = Membership.objects.create(
         committee=jury,
         person=Person.objects.create(quartier=area, first_name="Dora", last_name="Vertreterin"),
@@ -162,17 +166,22 @@ def test_meeting_quorum_applies_the_committee_rule(jury: Committee) -> None:
 
 
 def test_circular_resolutions_are_those_closed_since_the_previous_meeting(
-    client: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
+    client: Client,
+    area: Quartier,
+    jury: Committee,
+    jurors: list[Membership],
+    role_users: dict[str, User],
+    now: datetime.datetime,
 ) -> None:
-    previous = meeting_of(jury, NOW - 30 * DAY)
-    meeting = meeting_of(jury, NOW - 2 * DAY)
-    meeting_of(jury, NOW + 30 * DAY, status=Meeting.Status.PLANNED)  # a later one changes nothing
+    previous = meeting_of(jury, now - 30 * DAY)
+    meeting = meeting_of(jury, now - 2 * DAY)
+    meeting_of(jury, now + 30 * DAY, status=Meeting.Status.PLANNED)  # a later one changes nothing
     yes = dict.fromkeys(jurors[:5], "ja")
-    closed_ballot(jury, "Umlauf Januar", NOW - 40 * DAY, yes)  # before the previous meeting
+    closed_ballot(jury, "Umlauf Januar", now - 40 * DAY, yes)  # before the previous meeting
     closed_ballot(jury, "Umlauf Grenze", previous.starts_at, yes)  # when the previous one began: recorded there
-    closed_ballot(jury, "Umlauf Februar", NOW - 10 * DAY, {**yes, jurors[5]: "nein"})
+    closed_ballot(jury, "Umlauf Februar", now - 10 * DAY, {**yes, jurors[5]: "nein"})
     closed_ballot(jury, "Umlauf Beginn", meeting.starts_at, yes)  # up to this meeting's start: recorded here
-    closed_ballot(jury, "Umlauf März", NOW - DAY, yes)  # after this meeting began
+    closed_ballot(jury, "Umlauf März", now - DAY, yes)  # after this meeting began
     assert [item.ballot.title for item in circular_resolutions(meeting, previous)] == [
         "Umlauf Februar",
         "Umlauf Beginn",
@@ -189,13 +198,19 @@ def test_circular_resolutions_are_those_closed_since_the_previous_meeting(
 
 @pytest.mark.parametrize("secret", [True, False])
 def test_a_ballot_shows_only_its_counts_never_who_voted_how(
-    client: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User], secret: bool
+    client: Client,
+    area: Quartier,
+    jury: Committee,
+    jurors: list[Membership],
+    role_users: dict[str, User],
+    secret: bool,
+    now: datetime.datetime,
 ) -> None:
-    meeting = meeting_of(jury, NOW - 2 * DAY)  # no attendance recorded: no member is named anywhere
+    meeting = meeting_of(jury, now - 2 * DAY)  # no attendance recorded: no member is named anywhere
     closed_ballot(
         jury,
         "Umlauf geheim" if secret else "Umlauf offen",
-        NOW - 10 * DAY,
+        now - 10 * DAY,
         {jurors[0]: "ja", jurors[1]: "ja", jurors[2]: "nein", jurors[3]: "enthaltung"},
         secret=secret,
     )
@@ -210,9 +225,9 @@ def test_a_ballot_shows_only_its_counts_never_who_voted_how(
 
 
 def test_a_planned_meeting_prints_as_a_draft_agenda(
-    client: Client, area: Quartier, jury: Committee, role_users: dict[str, User]
+    client: Client, area: Quartier, jury: Committee, role_users: dict[str, User], now: datetime.datetime
 ) -> None:
-    meeting = meeting_of(jury, NOW + 7 * DAY, status=Meeting.Status.PLANNED)
+    meeting = meeting_of(jury, now + 7 * DAY, status=Meeting.Status.PLANNED)
     AgendaItem.objects.create(meeting=meeting, position=1, title="Begrüßung")
     AgendaItem.objects.create(
         meeting=meeting, position=2, title="Hochbeete für den Hof", description="Antrag von Nachbarn."
@@ -227,9 +242,9 @@ def test_a_planned_meeting_prints_as_a_draft_agenda(
 
 
 def test_approved_minutes_say_where_and_are_no_draft(
-    client: Client, area: Quartier, held: Meeting, jury: Committee, role_users: dict[str, User]
+    client: Client, area: Quartier, held: Meeting, jury: Committee, role_users: dict[str, User], now: datetime.datetime
 ) -> None:
-    approving = meeting_of(jury, NOW + 20 * DAY, status=Meeting.Status.PLANNED)
+    approving = meeting_of(jury, now + 20 * DAY, status=Meeting.Status.PLANNED)
     Meeting.objects.filter(pk=held.pk).update(status=Meeting.Status.APPROVED, approved_in=approving)
     client.force_login(role_users["steuerung"])
     text = pdf_text(client.get(url(area, held)).content)
@@ -239,10 +254,15 @@ def test_approved_minutes_say_where_and_are_no_draft(
 
 
 def test_a_meeting_of_another_area_is_not_found(
-    client: Client, area: Quartier, other_area: Quartier, held: Meeting, role_users: dict[str, User]
+    client: Client,
+    area: Quartier,
+    other_area: Quartier,
+    held: Meeting,
+    role_users: dict[str, User],
+    now: datetime.datetime,
 ) -> None:
     foreign = Committee.objects.create(quartier=other_area, name="Quartiersrat Nordstadt", kind="quartiersrat")
-    foreign_meeting = meeting_of(foreign, NOW - 2 * DAY)
+    foreign_meeting = meeting_of(foreign, now - 2 * DAY)
     client.force_login(role_users["steuerung"])
     assert client.get(url(area, foreign_meeting)).status_code == 404
     assert client.get(f"/gebiet/{area.slug}/gremien/sitzungen/999999/protokoll.pdf").status_code == 404
@@ -257,9 +277,10 @@ def test_query_count_does_not_grow_with_items_attendance_and_ballots(
     jurors: list[Membership],
     role_users: dict[str, User],
     assert_constant_queries: Callable[..., int],
+    now: datetime.datetime,
 ) -> None:
-    previous = meeting_of(jury, NOW - 30 * DAY)
-    closed_ballot(jury, "Umlauf 0", NOW - 20 * DAY, {jurors[0]: "ja"})
+    previous = meeting_of(jury, now - 30 * DAY)
+    closed_ballot(jury, "Umlauf 0", now - 20 * DAY, {jurors[0]: "ja"})
     client.force_login(role_users["planung"])
     added = iter(range(1000))
 
@@ -279,7 +300,7 @@ def test_query_count_does_not_grow_with_items_attendance_and_ballots(
             )
             attend(held, [member], PRESENT)
             attend(previous, [member], EXCUSED)
-            closed_ballot(jury, f"Umlauf {number + 1}", NOW - (19 - number) * DAY, {jurors[1]: "nein"})
+            closed_ballot(jury, f"Umlauf {number + 1}", now - (19 - number) * DAY, {jurors[1]: "nein"})
 
     assert_constant_queries(lambda: client.get(url(area, held)), grow)
     queries = assert_constant_queries(lambda: minutes_of(meeting_of_area(area, held.pk)), grow)
@@ -311,13 +332,13 @@ def test_the_minutes_name_as_recused_only_the_members_the_result_counted_as_recu
 
 
 def test_the_minutes_name_as_voting_the_members_the_result_counted(
-    jury: Committee, jurors: list[Membership], area: Quartier, role_users: dict[str, User]
+    jury: Committee, jurors: list[Membership], area: Quartier, role_users: dict[str, User], now: datetime.datetime
 ) -> None:
     """The minutes chose the deputy standing in by name, the result by the first made (``rules.vote_holders``), and
     let a deputy stand in for a member whose term had ended, whom the result did not count."""
     from committees.services.meetings import meeting_votes
 
-    meeting = meeting_of(jury, NOW - 2 * DAY)
+    meeting = meeting_of(jury, now - 2 * DAY)
     day = timezone.localdate(meeting.starts_at)
 
     def deputy(first: str, last: str, of: Membership) -> Membership:

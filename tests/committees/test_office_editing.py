@@ -16,7 +16,7 @@ from committees.models import AgendaItem, Attendance, Ballot, Committee, Meeting
 from committees.services.ballots import ballot_open, vote_cast
 from quartier.models import Quartier, User
 from quartier.permissions import is_committee_member
-from tests.committees.fixtures import NOW, make_ballot
+from tests.committees.fixtures import make_ballot
 from tests.factories import UserFactory
 
 HOUR = datetime.timedelta(hours=1)
@@ -386,11 +386,16 @@ def test_the_office_drafts_opens_and_closes_a_ballot(
 
 
 def test_ballot_page_shows_who_has_voted_never_how_and_polls_as_a_fragment(
-    client: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
+    client: Client,
+    area: Quartier,
+    jury: Committee,
+    jurors: list[Membership],
+    role_users: dict[str, User],
+    now: datetime.datetime,
 ) -> None:
-    ballot = ballot_open(ballot=make_ballot(jury, items=2, secret=False), by=UserFactory(), now=NOW)
+    ballot = ballot_open(ballot=make_ballot(jury, items=2, secret=False), by=UserFactory(), now=now)
     for item in ballot.items.all():
-        vote_cast(item=item, membership=jurors[0], choice="nein", by=jurors[0].user, now=NOW)
+        vote_cast(item=item, membership=jurors[0], choice="nein", by=jurors[0].user, now=now)
     client.force_login(role_users["koordination"])
     url = f"/gebiet/{area.slug}/gremien/abstimmungen/{ballot.pk}/"
     html = page_text(client.get(url))
@@ -407,15 +412,16 @@ def test_ballot_office_page_query_count_does_not_grow(
     jurors: list[Membership],
     role_users: dict[str, User],
     assert_constant_queries: object,
+    now: datetime.datetime,
 ) -> None:
-    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=UserFactory(), now=NOW)
+    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=UserFactory(), now=now)
     client.force_login(role_users["gwa"])
     added = iter(range(100))
 
     def grow() -> None:
         for member in jurors:
             for item in ballot.items.all():
-                vote_cast(item=item, membership=member, choice="ja", by=member.user, now=NOW)
+                vote_cast(item=item, membership=member, choice="ja", by=member.user, now=now)
         for _ in range(3):
             number = next(added)
             person = Person.objects.create(quartier=area, last_name=f"Neu {number}")
@@ -427,16 +433,16 @@ def test_ballot_office_page_query_count_does_not_grow(
 
 
 def test_the_meeting_page_lists_the_circular_resolutions_since_the_previous_meeting(
-    gwa: Client, area: Quartier, jury: Committee, jurors: list[Membership]
+    gwa: Client, area: Quartier, jury: Committee, jurors: list[Membership], now: datetime.datetime
 ) -> None:
     from committees.services.ballots import ballot_close
 
-    make_meeting(jury, at=NOW - 30 * 24 * HOUR, status=Meeting.Status.HELD)
-    meeting = make_meeting(jury, at=NOW + 24 * HOUR)
-    ballot = ballot_open(ballot=make_ballot(jury, items=1, hours=2), by=UserFactory(), now=NOW)
+    make_meeting(jury, at=now - 30 * 24 * HOUR, status=Meeting.Status.HELD)
+    meeting = make_meeting(jury, at=now + 24 * HOUR)
+    ballot = ballot_open(ballot=make_ballot(jury, items=1, hours=2), by=UserFactory(), now=now)
     for member in jurors:
-        vote_cast(item=ballot.items.get(), membership=member, choice="ja", by=member.user, now=NOW)
-    ballot_close(ballot=ballot, by=None, now=NOW)
+        vote_cast(item=ballot.items.get(), membership=member, choice="ja", by=member.user, now=now)
+    ballot_close(ballot=ballot, by=None, now=now)
     html = page_text(gwa.get(f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/"))
     assert "Umlaufbeschlüsse seit der letzten Sitzung" in html
     assert (

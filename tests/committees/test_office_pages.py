@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -9,7 +11,7 @@ from actors.models import Person
 from committees.models import Committee, Membership
 from committees.services.ballots import ballot_open, vote_cast
 from quartier.models import Quartier, User
-from tests.committees.fixtures import NOW, make_ballot
+from tests.committees.fixtures import make_ballot
 from tests.factories import UserFactory
 
 
@@ -33,11 +35,16 @@ def test_list_shows_each_committee_and_whether_it_meets_its_resident_rule(
 
 
 def test_committee_page_shows_who_has_voted_but_not_how(
-    client: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
+    client: Client,
+    area: Quartier,
+    jury: Committee,
+    jurors: list[Membership],
+    role_users: dict[str, User],
+    now: datetime.datetime,
 ) -> None:
-    ballot = ballot_open(ballot=make_ballot(jury, items=2), by=UserFactory(), now=NOW)
+    ballot = ballot_open(ballot=make_ballot(jury, items=2), by=UserFactory(), now=now)
     for item in ballot.items.all():
-        vote_cast(item=item, membership=jurors[0], choice="nein", by=jurors[0].user, now=NOW)
+        vote_cast(item=item, membership=jurors[0], choice="nein", by=jurors[0].user, now=now)
     client.force_login(role_users["gwa"])
     response = client.get(f"/gebiet/{area.slug}/gremien/{jury.pk}/")
     [progress] = response.context["progress"]
@@ -64,16 +71,17 @@ def test_committee_pages_query_count_does_not_grow(
     role_users: dict[str, User],
     url: str,
     assert_constant_queries: object,
+    now: datetime.datetime,
 ) -> None:
     client.force_login(role_users["planung"])
-    ballot_open(ballot=make_ballot(jury, items=1), by=UserFactory(), now=NOW)  # small data has an open ballot too
+    ballot_open(ballot=make_ballot(jury, items=1), by=UserFactory(), now=now)  # small data has an open ballot too
     added = iter(range(100))
 
     def grow() -> None:
-        ballot = ballot_open(ballot=make_ballot(jury, items=3), by=UserFactory(), now=NOW)
+        ballot = ballot_open(ballot=make_ballot(jury, items=3), by=UserFactory(), now=now)
         for member in jurors[:4]:
             for item in ballot.items.all():
-                vote_cast(item=item, membership=member, choice="ja", by=member.user, now=NOW)
+                vote_cast(item=item, membership=member, choice="ja", by=member.user, now=now)
         for _ in range(3):
             number = next(added)
             Committee.objects.create(quartier=area, name=f"AG {number}", kind="other")

@@ -10,21 +10,21 @@ from django.utils import timezone
 from committees.models import AgendaItem, Committee, Meeting, Membership
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
 from quartier.models import Quartier
-from tests.committees.fixtures import NOW, make_ballot
+from tests.committees.fixtures import make_ballot
 from tests.factories import UserFactory
 
 
 def test_anyone_sees_decisions_but_no_member_and_no_open_item(
-    client: Client, area: Quartier, jury: Committee, jurors: list[Membership]
+    client: Client, area: Quartier, jury: Committee, jurors: list[Membership], now: datetime.datetime
 ) -> None:
-    closed = ballot_open(ballot=make_ballot(jury, items=1), by=UserFactory(), now=NOW)
+    closed = ballot_open(ballot=make_ballot(jury, items=1), by=UserFactory(), now=now)
     item = closed.items.get()
     item.title = "Nachbarschaftsfest am Kanalufer"
     item.save()
     for member in jurors[:5]:
-        vote_cast(item=item, membership=member, choice="ja", by=member.user, now=NOW)
-    ballot_close(ballot=closed, by=None, now=NOW + datetime.timedelta(days=3))
-    still_open = ballot_open(ballot=make_ballot(jury, items=1), by=UserFactory(), now=NOW)
+        vote_cast(item=item, membership=member, choice="ja", by=member.user, now=now)
+    ballot_close(ballot=closed, by=None, now=now + datetime.timedelta(days=3))
+    still_open = ballot_open(ballot=make_ballot(jury, items=1), by=UserFactory(), now=now)
     still_open.items.update(title="Geheimer Entwurf")
     meeting = Meeting.objects.create(
         committee=jury, starts_at=timezone.now() - datetime.timedelta(days=30), status=Meeting.Status.APPROVED
@@ -46,11 +46,16 @@ def test_unknown_area_is_not_found(client: Client, db: None) -> None:
 
 
 def test_public_page_query_count_does_not_grow(
-    client: Client, area: Quartier, jury: Committee, jurors: list[Membership], assert_constant_queries: object
+    client: Client,
+    area: Quartier,
+    jury: Committee,
+    jurors: list[Membership],
+    assert_constant_queries: object,
+    now: datetime.datetime,
 ) -> None:
     def grow() -> None:
-        ballot = ballot_open(ballot=make_ballot(jury, items=3), by=UserFactory(), now=NOW)
-        ballot_close(ballot=ballot, by=None, now=NOW + datetime.timedelta(days=3))
+        ballot = ballot_open(ballot=make_ballot(jury, items=3), by=UserFactory(), now=now)
+        ballot_close(ballot=ballot, by=None, now=now + datetime.timedelta(days=3))
         for number in range(3):
             meeting = Meeting.objects.create(
                 committee=jury, starts_at=timezone.now() - datetime.timedelta(days=number + 1), status="genehmigt"

@@ -27,19 +27,19 @@ from committees.models import Ballot, BallotItem, Choice, Committee, Membership,
 from committees.selectors import item_states
 from committees.services.ballots import ballot_close, ballot_open, conflict_declare, vote_cast
 from quartier.backup import _libpq_env, _program
-from tests.committees.fixtures import NOW, make_ballot
+from tests.committees.fixtures import make_ballot
 from tests.factories import UserFactory
 
-LATER = NOW + datetime.timedelta(days=3)
+PAST_DEADLINE = datetime.timedelta(days=3)  # past the deadline of make_ballot (48 hours)
 HEX64 = re.compile(r"\b[0-9a-f]{64}\b")
 
 
 def open_ballot(committee: Committee, *, items: int = 1) -> Ballot:
-    return ballot_open(ballot=make_ballot(committee, secret=True, items=items), by=UserFactory(), now=NOW)
+    return ballot_open(ballot=make_ballot(committee, secret=True, items=items), by=UserFactory())
 
 
 def vote(member: Membership, item: BallotItem, choice: str) -> None:
-    vote_cast(item=item, membership=member, choice=choice, by=member.user, now=NOW)
+    vote_cast(item=item, membership=member, choice=choice, by=member.user)
 
 
 def pg_dump() -> str:
@@ -84,7 +84,7 @@ def recomputable_tags(dump: str, memberships: list[Membership], items: list[Ball
 
 @pytest.mark.django_db(transaction=True)
 def test_a_database_dump_never_links_a_secret_vote_to_its_voter_while_open_or_after(
-    area: object, jury: Committee, jurors: list[Membership]
+    area: object, jury: Committee, jurors: list[Membership], now: datetime.datetime
 ) -> None:
     ballot = open_ballot(jury, items=2)
     items = list(ballot.items.order_by("position"))
@@ -106,7 +106,7 @@ def test_a_database_dump_never_links_a_secret_vote_to_its_voter_while_open_or_af
     salt = Ballot.objects.get(pk=ballot.pk).secret_salt
     assert salt and salt in dump
 
-    ballot_close(ballot=ballot, by=None, now=LATER)
+    ballot_close(ballot=ballot, by=None, now=now + PAST_DEADLINE)
 
     dump = pg_dump()
     votes = dumped_rows(dump, "committees_secretvote")
@@ -123,7 +123,7 @@ def test_a_database_dump_never_links_a_secret_vote_to_its_voter_while_open_or_af
 
 
 def test_closing_counts_the_sealed_votes_and_forgets_everything_that_linked_them(
-    jury: Committee, jurors: list[Membership]
+    jury: Committee, jurors: list[Membership], now: datetime.datetime
 ) -> None:
     ballot = open_ballot(jury, items=2)
     first, second = ballot.items.order_by("position")
@@ -131,9 +131,9 @@ def test_closing_counts_the_sealed_votes_and_forgets_everything_that_linked_them
         vote(member, first, "ja")
     for member, choice in zip(jurors, ["ja", "ja", "ja", "nein", "nein", "nein", "enthaltung"], strict=True):
         vote(member, second, choice)
-    conflict_declare(item=first, membership=jurors[5], by=jurors[5].user, now=NOW)
+    conflict_declare(item=first, membership=jurors[5], by=jurors[5].user, now=now)
 
-    ballot_close(ballot=ballot, by=None, now=LATER)
+    ballot_close(ballot=ballot, by=None, now=now + PAST_DEADLINE)
 
     ballot.refresh_from_db()
     first.refresh_from_db()
@@ -170,18 +170,22 @@ def test_a_change_of_mind_updates_the_one_sealed_row_and_only_the_voter_sees_it(
     assert [state.my_choice for state in item_states(ballot, None)] == [None]
 
 
-def test_a_recusal_withdraws_the_members_sealed_vote(jury: Committee, jurors: list[Membership]) -> None:
+def test_a_recusal_withdraws_the_members_sealed_vote(
+    jury: Committee, jurors: list[Membership], now: datetime.datetime
+) -> None:
     ballot = open_ballot(jury)
     item = ballot.items.get()
     vote(jurors[0], item, "ja")
     vote(jurors[1], item, "nein")
-    conflict_declare(item=item, membership=jurors[0], by=jurors[0].user, now=NOW)
+    conflict_declare(item=item, membership=jurors[0], by=jurors[0].user, now=now)
     assert SecretVote.objects.count() == 1
     assert [state.my_choice for state in item_states(ballot, jurors[1])] == ["nein"]
     assert Participation.objects.get(membership=jurors[0]).kind == Participation.Kind.RECUSED
 
 
-def test_a_sealed_vote_does_not_open_in_another_row(jury: Committee, jurors: list[Membership]) -> None:
+def test_a_sealed_vote_does_not_open_in_another_row(
+    jury: Committee, jurors: list[Membership], now: datetime.datetime
+) -> None:
     """The seal is bound to its ballot, item and tag: a sealed "ja" copied onto another member's row is refused
     when counting, rather than counted as theirs."""
     ballot = open_ballot(jury)
@@ -191,7 +195,7 @@ def test_a_sealed_vote_does_not_open_in_another_row(jury: Committee, jurors: lis
     first, second = SecretVote.objects.order_by("pk")
     SecretVote.objects.filter(pk=second.pk).update(sealed=first.sealed)
     with pytest.raises(ValidationError, match="lassen sich nicht lesen"):
-        ballot_close(ballot=ballot, by=None, now=LATER)
+        ballot_close(ballot=ballot, by=None, now=now + PAST_DEADLINE)
     assert Ballot.objects.get(pk=ballot.pk).status == Ballot.Status.OPEN
 
 
@@ -199,7 +203,7 @@ def test_a_sealed_vote_does_not_open_in_another_row(jury: Committee, jurors: lis
 
 
 def test_with_the_old_key_among_the_fallbacks_an_open_ballot_goes_on(
-    settings: object, jury: Committee, jurors: list[Membership]
+    settings: object, jury: Committee, jurors: list[Membership], now: datetime.datetime
 ) -> None:
     ballot = open_ballot(jury)
     item = ballot.items.get()
@@ -215,13 +219,13 @@ def test_with_the_old_key_among_the_fallbacks_an_open_ballot_goes_on(
     settings.SECRET_KEY_FALLBACKS = []  # type: ignore[attr-defined]
     assert [state.my_choice for state in item_states(ballot, jurors[0])] == ["ja"]  # re-sealed with the new key
     settings.SECRET_KEY_FALLBACKS = [old]  # type: ignore[attr-defined]
-    ballot_close(ballot=ballot, by=None, now=LATER)
+    ballot_close(ballot=ballot, by=None, now=now + PAST_DEADLINE)
     item.refresh_from_db()
     assert (item.yes, item.no) == (1, 1)
 
 
 def test_without_the_old_key_no_vote_is_counted_twice_and_closing_waits(
-    settings: object, jury: Committee, jurors: list[Membership]
+    settings: object, jury: Committee, jurors: list[Membership], now: datetime.datetime
 ) -> None:
     ballot = open_ballot(jury)
     item = ballot.items.get()
@@ -233,7 +237,7 @@ def test_without_the_old_key_no_vote_is_counted_twice_and_closing_waits(
         vote(jurors[0], item, "ja")
     assert SecretVote.objects.count() == 1
     with pytest.raises(ValidationError, match="SECRET_KEY_FALLBACKS"):
-        ballot_close(ballot=ballot, by=None, now=LATER)
+        ballot_close(ballot=ballot, by=None, now=now + PAST_DEADLINE)
     ballot.refresh_from_db()
     assert ballot.status == Ballot.Status.OPEN and ballot.secret_salt
     assert SecretVote.objects.get().voter_tag is not None
@@ -242,12 +246,14 @@ def test_without_the_old_key_no_vote_is_counted_twice_and_closing_waits(
 # Other copies ----------------------------------------------------------------------------------------------
 
 
-def test_the_audit_log_of_a_secret_ballot_holds_no_salt_and_no_vote(jury: Committee, jurors: list[Membership]) -> None:
+def test_the_audit_log_of_a_secret_ballot_holds_no_salt_and_no_vote(
+    jury: Committee, jurors: list[Membership], now: datetime.datetime
+) -> None:
     ballot = open_ballot(jury)
     item = ballot.items.get()
     vote(jurors[0], item, "enthaltung")
     salt = Ballot.objects.get(pk=ballot.pk).secret_salt
-    ballot_close(ballot=ballot, by=None, now=LATER)
+    ballot_close(ballot=ballot, by=None, now=now + PAST_DEADLINE)
     logged = [str(entry.changes) + str(entry.additional_data) for entry in LogEntry.objects.all()]
     assert logged and not any(salt in text for text in logged)
     assert not any("enthaltung" in text for text in logged)
@@ -259,6 +265,7 @@ def test_voting_and_closing_a_secret_ballot_send_no_task_or_mail_and_log_no_choi
     jurors: list[Membership],
     caplog: pytest.LogCaptureFixture,
     django_capture_on_commit_callbacks: Callable,
+    now: datetime.datetime,
 ) -> None:
     """Neither a Celery task's arguments, a mail nor a log line (SQL included) carries a secret choice with its
     voter: while open only sealed values go to the database, and closing writes plain choices without tags."""
@@ -283,7 +290,7 @@ def test_voting_and_closing_a_secret_ballot_send_no_task_or_mail_and_log_no_choi
             vote(jurors[0], item, "enthaltung")
             while_open = [record.getMessage() for record in caplog.records]
             caplog.clear()
-            ballot_close(ballot=ballot, by=None, now=NOW)  # everyone has voted
+            ballot_close(ballot=ballot, by=None, now=now)  # everyone has voted
             closing = [record.getMessage() for record in caplog.records]
     finally:
         connection.force_debug_cursor = False
@@ -351,7 +358,7 @@ BEFORE = ("committees", "0002_meeting_invitations_minutes_approval_reminders")
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_seals_the_votes_of_ballots_open_at_deploy_time(
-    area: object, jury: Committee, jurors: list[Membership]
+    area: object, jury: Committee, jurors: list[Membership], now: datetime.datetime
 ) -> None:
     """A secret ballot open while the new scheme is deployed: its votes are found through the old stored key,
     tagged and sealed anew, and the old key is gone. Voters can change their minds and closing counts right."""
@@ -369,8 +376,8 @@ def test_the_migration_seals_the_votes_of_ballots_open_at_deploy_time(
         OldParticipation = old.get_model("committees", "Participation")
         key = "ab" * 32
         ballot = OldBallot.objects.create(
-            committee_id=jury.pk, title="Umlauf alt", deadline=LATER, secret=True, status="offen", opened_at=NOW,
-            secret_key=key,
+            committee_id=jury.pk, title="Umlauf alt", deadline=now + PAST_DEADLINE, secret=True, status="offen",
+            opened_at=now, secret_key=key,
         )  # fmt: skip
         item = OldItem.objects.create(ballot=ballot, position=1, title="Antrag 1")
         for member, choice in zip(jurors[:3], ["ja", "nein", "ja"], strict=True):
@@ -378,7 +385,7 @@ def test_the_migration_seals_the_votes_of_ballots_open_at_deploy_time(
             OldVote.objects.create(item=item, choice=choice, voter_tag=tag)
             OldParticipation.objects.create(item=item, membership_id=member.pk, kind="voted")
         closed = OldBallot.objects.create(
-            committee_id=jury.pk, title="Umlauf geschlossen", deadline=NOW, secret=True, status="geschlossen"
+            committee_id=jury.pk, title="Umlauf geschlossen", deadline=now, secret=True, status="geschlossen"
         )
         closed_item = OldItem.objects.create(ballot=closed, position=1, title="Antrag alt", yes=1, no=0)
         OldVote.objects.create(item=closed_item, choice="ja")
@@ -395,7 +402,7 @@ def test_the_migration_seals_the_votes_of_ballots_open_at_deploy_time(
     assert [state.my_choice for state in item_states(ballot, jurors[1])] == ["nein"]
     vote(jurors[1], item, "ja")  # a change of mind finds the converted vote
     assert rows.count() == 3
-    ballot_close(ballot=ballot, by=None, now=LATER)
+    ballot_close(ballot=ballot, by=None, now=now + PAST_DEADLINE)
     item.refresh_from_db()
     assert (item.yes, item.no) == (3, 0)
     assert list(SecretVote.objects.filter(item_id=closed_item.pk).values_list("choice", "voter_tag")) == [("ja", None)]

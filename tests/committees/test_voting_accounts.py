@@ -9,6 +9,7 @@ binding changes. Every change is audited and mailed to the member.
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Callable
 
@@ -31,7 +32,7 @@ from committees.services.members import (
 )
 from quartier.models import Quartier, Role, RoleAssignment, User
 from quartier.services import role_grant
-from tests.committees.fixtures import NOW, make_ballot
+from tests.committees.fixtures import make_ballot
 from tests.factories import UserFactory, user_with_role
 
 OPEN = "Solange eine Abstimmung dieses Gremiums läuft, kann sich das Abstimmungskonto keines Mitglieds ändern."
@@ -79,12 +80,17 @@ def gwa(client: Client, role_users: dict[str, User]) -> Client:
 
 @pytest.mark.parametrize("secret", [False, True], ids=["named", "secret"])
 def test_staff_cannot_rebind_a_jurors_account_to_vote_in_their_name(
-    gwa: Client, role_users: dict[str, User], jury: Committee, jurors: list[Membership], secret: bool
+    gwa: Client,
+    role_users: dict[str, User],
+    jury: Committee,
+    jurors: list[Membership],
+    secret: bool,
+    now: datetime.datetime,
 ) -> None:
-    ballot = ballot_open(ballot=make_ballot(jury, items=1, secret=secret), by=role_users["gwa"], now=NOW)
+    ballot = ballot_open(ballot=make_ballot(jury, items=1, secret=secret), by=role_users["gwa"], now=now)
     item = ballot.items.get()
     victim = jurors[0]
-    vote_cast(item=item, membership=victim, choice="ja", by=victim.user, now=NOW)
+    vote_cast(item=item, membership=victim, choice="ja", by=victim.user, now=now)
     own = role_users["gwa"]
 
     # 1. Set the member's voting account to one's own in the member's form.
@@ -98,7 +104,7 @@ def test_staff_cannot_rebind_a_jurors_account_to_vote_in_their_name(
     # 2. Vote as the member.
     gwa.post(f"/abstimmungen/{ballot.pk}/punkte/{item.pk}/", {"action": "vote", "choice": "nein"})
     with pytest.raises(PermissionDenied):
-        vote_cast(item=item, membership=victim, choice="nein", by=own, now=NOW)
+        vote_cast(item=item, membership=victim, choice="nein", by=own, now=now)
     # The member's vote is untouched.
     if secret:
         [stored] = SecretVote.objects.filter(item=item)
@@ -216,9 +222,10 @@ def test_while_a_ballot_is_open_no_binding_changes(
     jurors: list[Membership],
     mailoutbox: list,
     django_capture_on_commit_callbacks: Callable[..., object],
+    now: datetime.datetime,
 ) -> None:
     membership = newcomer(jury)
-    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=role_users["gwa"], now=NOW)
+    ballot = ballot_open(ballot=make_ballot(jury, items=1), by=role_users["gwa"], now=now)
     users_before = User.objects.count()
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         bind = gwa.post(edit_url(membership) + "konto/", follow=True)

@@ -18,7 +18,6 @@ from committees.services.meetings import agenda_item_update
 from committees.signals import decision_taken, decision_tell, takes_decisions
 from fonds.models import Application, Fund, Status
 from fonds.services.applications import application_put_forward
-from tests.committees.fixtures import NOW
 from tests.fonds.fixtures import make_application
 from tests.fonds.test_lifecycle import eligible
 
@@ -48,16 +47,18 @@ def refusing() -> Iterator[None]:
     decision_taken.disconnect(sender=Application, dispatch_uid="test-refusing")
 
 
-def _on_ballot(fund: Fund, applicant: Person, staff: dict, jurors: list[Membership]) -> tuple[Application, Ballot]:
+def _on_ballot(
+    fund: Fund, applicant: Person, staff: dict, jurors: list[Membership], now: datetime.datetime
+) -> tuple[Application, Ballot]:
     """An application before the jury's open ballot, every juror voting yes."""
     application = eligible(make_application(fund, person=applicant, costs=("800.00",)), staff)
     ballot = Ballot.objects.create(
-        committee=fund.committee, title="Umlauf", deadline=NOW + datetime.timedelta(hours=48)
+        committee=fund.committee, title="Umlauf", deadline=now + datetime.timedelta(hours=48)
     )
     application_put_forward(application=application, ballot=ballot, by=staff["gwa"])
-    ballot_open(ballot=ballot, by=staff["gwa"], now=NOW)
+    ballot_open(ballot=ballot, by=staff["gwa"], now=now)
     for member in jurors:
-        vote_cast(item=ballot.items.get(), membership=member, choice=Choice.YES, by=member.user, now=NOW)
+        vote_cast(item=ballot.items.get(), membership=member, choice=Choice.YES, by=member.user, now=now)
     return application, ballot
 
 
@@ -75,10 +76,15 @@ def _on_agenda(fund: Fund, applicant: Person, staff: dict, jurors: list[Membersh
 
 
 def test_a_closed_ballot_tells_funds_the_decision_and_the_application_takes_it(
-    aktionsfonds: Fund, applicant: Person, staff: dict, jurors: list[Membership], heard: list[dict[str, Any]]
+    aktionsfonds: Fund,
+    applicant: Person,
+    staff: dict,
+    jurors: list[Membership],
+    heard: list[dict[str, Any]],
+    now: datetime.datetime,
 ) -> None:
-    application, ballot = _on_ballot(aktionsfonds, applicant, staff, jurors)
-    ballot_close(ballot=ballot, by=staff["gwa"], now=NOW)
+    application, ballot = _on_ballot(aktionsfonds, applicant, staff, jurors, now)
+    ballot_close(ballot=ballot, by=staff["gwa"], now=now)
     assert heard == [
         {
             "sender": Application,
@@ -107,11 +113,11 @@ def test_recorded_minutes_tell_funds_the_decision(
 
 @pytest.mark.usefixtures("refusing")
 def test_a_refusal_by_a_receiver_undoes_the_closing_of_the_ballot(
-    aktionsfonds: Fund, applicant: Person, staff: dict, jurors: list[Membership]
+    aktionsfonds: Fund, applicant: Person, staff: dict, jurors: list[Membership], now: datetime.datetime
 ) -> None:
-    application, ballot = _on_ballot(aktionsfonds, applicant, staff, jurors)
+    application, ballot = _on_ballot(aktionsfonds, applicant, staff, jurors, now)
     with pytest.raises(ValidationError, match="refused"):
-        ballot_close(ballot=ballot, by=staff["gwa"], now=NOW)
+        ballot_close(ballot=ballot, by=staff["gwa"], now=now)
     ballot.refresh_from_db()
     item = ballot.items.get()
     assert ballot.status == Ballot.Status.OPEN and ballot.closed_at is None

@@ -6,22 +6,24 @@ import datetime
 
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 
 from committees.models import Ballot, Committee
 from committees.services.ballots import ballot_open
 from fonds.models import Attachment
 from fonds.services.applications import application_put_forward
-from tests.committees.fixtures import NOW
 from tests.fonds.fixtures import make_application
 from tests.fonds.test_lifecycle import eligible
 
 
 def ballot_with(aktionsfonds, application, staff) -> Ballot:
     ballot = Ballot.objects.create(
-        committee=aktionsfonds.committee, title="Umlauf Dezember", deadline=NOW + datetime.timedelta(hours=48)
+        committee=aktionsfonds.committee,
+        title="Umlauf Dezember",
+        deadline=timezone.now() + datetime.timedelta(hours=48),
     )
     application_put_forward(application=eligible(application, staff), ballot=ballot, by=staff["gwa"])
-    return ballot_open(ballot=ballot, by=staff["gwa"], now=NOW)
+    return ballot_open(ballot=ballot, by=staff["gwa"])
 
 
 def test_a_juror_reads_the_application_without_the_applicants_contact_data(
@@ -64,6 +66,7 @@ def test_nobody_else_reads_it_through_a_ballot(
     applicant,
     jurors,
     staff,
+    now: datetime.datetime,
 ) -> None:
     on_ballot = make_application(aktionsfonds, person=applicant, costs=("800.00",))
     elsewhere = make_application(aktionsfonds, person=applicant, costs=("700.00",), title="Anderes")
@@ -71,7 +74,7 @@ def test_nobody_else_reads_it_through_a_ballot(
     client.force_login(jurors[0].user)
     assert client.get(f"/abstimmungen/{ballot.pk}/antraege/{elsewhere.pk}/").status_code == 404
     council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
-    other = Ballot.objects.create(committee=council, title="Rat", deadline=NOW, status="offen")
+    other = Ballot.objects.create(committee=council, title="Rat", deadline=now, status="offen")
     assert client.get(f"/abstimmungen/{other.pk}/antraege/{on_ballot.pk}/").status_code == 404
     client.force_login(staff["gwa"])  # staff read applications on the office pages, not as members
     assert client.get(f"/abstimmungen/{ballot.pk}/antraege/{on_ballot.pk}/").status_code == 404

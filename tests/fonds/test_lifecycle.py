@@ -34,7 +34,6 @@ from fonds.services.applications import (
 )
 from fonds.services.payments import payment_record, payment_release, repayment_record
 from quartier.models import Role
-from tests.committees.fixtures import NOW
 from tests.factories import UserFactory, user_with_role
 from tests.fonds.fixtures import make_application
 
@@ -195,12 +194,12 @@ ALL_STATES = [status.value for status in Status]
     ],
 )
 def test_every_transition_refuses_every_state_it_does_not_start_from(
-    aktionsfonds: Fund, applicant: Person, transition: str, state: str
+    aktionsfonds: Fund, applicant: Person, transition: str, state: str, now: datetime.datetime
 ) -> None:
     application = make_application(aktionsfonds, person=applicant)
     Application.objects.filter(pk=application.pk).update(status=state)
     with pytest.raises(ValidationError, match="Dieser Schritt ist nicht möglich, solange der Antrag"):
-        move(lock_application(application), transition, by=None, now=NOW)
+        move(lock_application(application), transition, by=None, now=now)
     assert Application.objects.get(pk=application.pk).status == state
     assert not StatusChange.objects.exists()
 
@@ -223,12 +222,14 @@ def test_eligibility_needs_every_criterion_and_a_refusal_needs_a_reason(
     assert application.status == Status.INELIGIBLE and application.reason == "Honorare"
 
 
-def test_above_the_office_limit_the_committee_decides(aktionsfonds: Fund, applicant: Person, staff: dict) -> None:
+def test_above_the_office_limit_the_committee_decides(
+    aktionsfonds: Fund, applicant: Person, staff: dict, now: datetime.datetime
+) -> None:
     application = eligible(make_application(aktionsfonds, person=applicant, costs=("800.00",)), staff)
     with pytest.raises(ValidationError, match="Über 500,00 € entscheidet das Gremium"):
         application_put_forward(application=application, by=staff["gwa"])
     assert lock_application(application).status == Status.ELIGIBLE
-    ballot = Ballot.objects.create(committee=aktionsfonds.committee, title="Umlauf", deadline=NOW)
+    ballot = Ballot.objects.create(committee=aktionsfonds.committee, title="Umlauf", deadline=now)
     application_put_forward(application=application, ballot=ballot, by=staff["gwa"])
     assert ballot.items.get().subject == application
     with pytest.raises(ValidationError, match="Über diesen Antrag entscheidet das Gremium"):
@@ -237,16 +238,16 @@ def test_above_the_office_limit_the_committee_decides(aktionsfonds: Fund, applic
 
 
 def test_only_the_funds_own_committee_and_an_unopened_ballot_take_an_application(
-    aktionsfonds: Fund, applicant: Person, staff: dict, area
+    aktionsfonds: Fund, applicant: Person, staff: dict, area, now: datetime.datetime
 ) -> None:
     from committees.models import Committee
 
     application = eligible(make_application(aktionsfonds, person=applicant, costs=("800.00",)), staff)
     council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
-    foreign = Ballot.objects.create(committee=council, title="Rat", deadline=NOW)
+    foreign = Ballot.objects.create(committee=council, title="Rat", deadline=now)
     with pytest.raises(ValidationError, match="Über die Anträge eines Fonds entscheidet sein eigenes Gremium"):
         application_put_forward(application=application, ballot=foreign, by=staff["gwa"])
-    opened = Ballot.objects.create(committee=aktionsfonds.committee, title="Offen", deadline=NOW, status="offen")
+    opened = Ballot.objects.create(committee=aktionsfonds.committee, title="Offen", deadline=now, status="offen")
     with pytest.raises(ValidationError, match="Eine geöffnete Abstimmung kann nicht mehr geändert werden"):
         application_put_forward(application=application, ballot=opened, by=staff["gwa"])
     assert not foreign.items.exists() and not opened.items.exists()
@@ -255,17 +256,17 @@ def test_only_the_funds_own_committee_and_an_unopened_ballot_take_an_application
 
 @pytest.mark.parametrize(("choice", "expected"), [("ja", Status.APPROVED), ("nein", Status.REJECTED)])
 def test_the_jurys_ballot_decides_the_application_by_itself(
-    aktionsfonds: Fund, applicant: Person, staff: dict, jurors: list, choice: str, expected: str
+    aktionsfonds: Fund, applicant: Person, staff: dict, jurors: list, choice: str, expected: str, now: datetime.datetime
 ) -> None:
     application = eligible(make_application(aktionsfonds, person=applicant, costs=("800.00", "400.00")), staff)
     ballot = Ballot.objects.create(
-        committee=aktionsfonds.committee, title="Umlauf", deadline=NOW + datetime.timedelta(hours=48)
+        committee=aktionsfonds.committee, title="Umlauf", deadline=now + datetime.timedelta(hours=48)
     )
     application_put_forward(application=application, ballot=ballot, by=staff["gwa"])
-    ballot_open(ballot=ballot, by=staff["gwa"], now=NOW)
+    ballot_open(ballot=ballot, by=staff["gwa"], now=now)
     for member in jurors:
-        vote_cast(item=ballot.items.get(), membership=member, choice=choice, by=member.user, now=NOW)
-    ballot_close(ballot=ballot, by=staff["gwa"], now=NOW)
+        vote_cast(item=ballot.items.get(), membership=member, choice=choice, by=member.user, now=now)
+    ballot_close(ballot=ballot, by=staff["gwa"], now=now)
     application.refresh_from_db()
     assert application.status == expected
     if expected == Status.APPROVED:
@@ -274,12 +275,12 @@ def test_the_jurys_ballot_decides_the_application_by_itself(
 
 
 def test_a_deferred_or_unquorate_decision_defers_the_application(
-    aktionsfonds: Fund, applicant: Person, staff: dict
+    aktionsfonds: Fund, applicant: Person, staff: dict, now: datetime.datetime
 ) -> None:
     from fonds.services.applications import application_take_committee_decision
 
     application = eligible(make_application(aktionsfonds, person=applicant, costs=("800.00",)), staff)
-    ballot = Ballot.objects.create(committee=aktionsfonds.committee, title="Umlauf", deadline=NOW)
+    ballot = Ballot.objects.create(committee=aktionsfonds.committee, title="Umlauf", deadline=now)
     application_put_forward(application=application, ballot=ballot, by=staff["gwa"])
     application_take_committee_decision(
         application=application, result=Result.NO_QUORUM, source=ballot.items.get(), by=None
@@ -287,15 +288,17 @@ def test_a_deferred_or_unquorate_decision_defers_the_application(
     assert lock_application(application).status == Status.DEFERRED
 
 
-def test_a_juror_of_the_applying_organisation_is_flagged(aktionsfonds: Fund, staff: dict, jurors: list, area) -> None:
+def test_a_juror_of_the_applying_organisation_is_flagged(
+    aktionsfonds: Fund, staff: dict, jurors: list, area, now: datetime.datetime
+) -> None:
     club = Organisation.objects.create(quartier=area, name="Kanalkinder e. V.")
     Affiliation.objects.create(person=jurors[2].person, organisation=club)
     application = eligible(make_application(aktionsfonds, organisation=club, costs=("800.00",)), staff)
     ballot = Ballot.objects.create(
-        committee=aktionsfonds.committee, title="Umlauf", deadline=NOW + datetime.timedelta(hours=48)
+        committee=aktionsfonds.committee, title="Umlauf", deadline=now + datetime.timedelta(hours=48)
     )
     application_put_forward(application=application, ballot=ballot, by=staff["gwa"])
-    ballot_open(ballot=ballot, by=staff["gwa"], now=NOW)
+    ballot_open(ballot=ballot, by=staff["gwa"], now=now)
     assert list(ConflictFlag.objects.values_list("membership", flat=True)) == [jurors[2].pk]
 
 

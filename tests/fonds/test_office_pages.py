@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -13,12 +14,9 @@ from committees.models import Ballot
 from fonds.models import Application, Fund, Payment, Status
 from fonds.services.applications import application_commit, application_submit
 from quartier.models import Quartier, Role
-from tests.committees.fixtures import NOW
 from tests.factories import user_with_role
 from tests.fonds.fixtures import make_application
 from tests.fonds.test_lifecycle import approved, eligible
-
-TODAY = timezone.localdate().isoformat()  # a payment lies within the approved application's period
 
 
 def messages_of(response: object) -> list[str]:
@@ -60,7 +58,7 @@ def test_a_budget_never_drops_below_what_is_approved_and_used_criteria_stay(
 
 
 def test_the_office_takes_an_application_through_its_steps(
-    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant
+    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant, now: datetime.datetime
 ) -> None:
     application = make_application(aktionsfonds, person=applicant, costs=("800.00",))
     application_submit(application=application, by=None)
@@ -79,7 +77,7 @@ def test_the_office_takes_an_application_through_its_steps(
     # 800 € is above the office's 500 €: the office cannot decide, the jury's drafted ballot takes it.
     refused = post(action="put_forward", target="buero")
     assert any("Über 500,00 € entscheidet das Gremium" in message for message in refused)
-    ballot = Ballot.objects.create(committee=aktionsfonds.committee, title="Umlauf Dezember", deadline=NOW)
+    ballot = Ballot.objects.create(committee=aktionsfonds.committee, title="Umlauf Dezember", deadline=now)
     page = client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/").content.decode()
     assert "Umlauf Dezember" in page
     post(action="put_forward", target=f"abstimmung-{ballot.pk}")
@@ -93,13 +91,15 @@ def test_payments_are_recorded_and_released_by_two_people(
 ) -> None:
     application = approved(make_application(aktionsfonds, person=applicant, costs=("400.00",)), staff)
     application_commit(application=application, by=staff["steuerung"])
+    # A payment may be dated from the approval day on: the day the server approved it, not the day the run began.
+    paid_on = timezone.localdate(application.decided_at).isoformat()
     client.force_login(staff["steuerung"])
     url = f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/zahlungen/"
-    refused = messages_of(client.post(url, {"amount": "500", "paid_on": TODAY, "method": "bar"}, follow=True))
+    refused = messages_of(client.post(url, {"amount": "500", "paid_on": paid_on, "method": "bar"}, follow=True))
     assert any("Noch 400,00 € sind offen" in message for message in refused)
-    refused = messages_of(client.post(url, {"amount": "viel", "paid_on": TODAY, "method": "bar"}, follow=True))
+    refused = messages_of(client.post(url, {"amount": "viel", "paid_on": paid_on, "method": "bar"}, follow=True))
     assert any("Bitte eine Zahl eingeben" in message for message in refused)
-    client.post(url, {"amount": "400", "paid_on": TODAY, "method": "ueberweisung"})
+    client.post(url, {"amount": "400", "paid_on": paid_on, "method": "ueberweisung"})
     payment = Payment.objects.get()
     page = client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/").content.decode()
     assert "Freigabe durch eine andere Person der Steuerung" in page
