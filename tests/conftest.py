@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from demo.factories import QuartierFactory, UserFactory, user_with_role
 from quartier.models import Quartier, Role, User
-from tests.factories import QuartierFactory, UserFactory, user_with_role
 
 pytest_plugins = ["tests.browser.fixtures", "tests.committees.fixtures", "tests.fonds.fixtures", "tests.isek.fixtures"]
 

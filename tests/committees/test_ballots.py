@@ -30,8 +30,8 @@ from committees.services.ballots import (
     tally_item,
     vote_cast,
 )
+from demo.factories import UserFactory
 from tests.committees.fixtures import NOW, make_ballot
-from tests.factories import UserFactory
 
 LATER = NOW + datetime.timedelta(days=3)
 

@@ -24,10 +24,10 @@ from actors.models import Person
 from committees.calendar import committee_for_feed_token, feed_path
 from committees.models import AgendaItem, CalendarLink, Committee, Meeting, Membership
 from committees.services.calendar_links import calendar_link_renew
+from demo.factories import UserFactory
 from quartier.models import Quartier, RoleAssignment, User
 from quartier.services import role_revoke
 from tests.committees.fixtures import NOW
-from tests.factories import UserFactory
 
 TODAY = timezone.localdate(NOW)
 FEED = re.compile(r"/kalender/([A-Za-z0-9_-]+)\.ics")

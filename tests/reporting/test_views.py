@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.factories import QuartierFactory, user_with_role
 from quartier.models import Quartier, Role, User
 from quartier.services import role_grant
 from reporting.models import Report
-from tests.factories import QuartierFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Demo data for the funds module: an Aktionsfonds, a Projektfonds and a Verfügungsfonds per area and year.
 
-``seed_funds`` fills one area after ``actors.demo.seed_actors`` and ``committees.demo.seed_committees``;
-``quartier.demo.seed_demo`` calls it inside ``disable_auditlog()``.
+``seed_funds`` fills one area after ``demo.actors.seed_actors`` and ``demo.committees.seed_committees``;
+``demo.seed.seed_demo`` calls it inside ``disable_auditlog()``.
 
 The running year's funds (small and large) are filled through the lifecycle services
 (``fonds.services.applications``, ``fonds.services.payments``) with backdated ``now`` values, so every
@@ -35,18 +35,19 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from auditlog.models import LogEntry
-from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from actors.demo import PLACES, STREETS, _set_times
 from actors.models import Affiliation, Concern, Organisation, Person, TargetGroup
-from committees.demo import ACTION_IDEAS, PROJECTS, _sentence
 from committees.models import AgendaItem, Ballot, BallotItem, Committee, Meeting, Result
 from committees.services.conflicts import conflicts_refresh
+from demo.accounts import demo_user
+from demo.actors import PLACES, STREETS
+from demo.committees import ACTION_IDEAS, PROJECTS, sentence
+from demo.db import BATCH, set_times
 from fonds.models import (
     Application,
     CostLine,
@@ -82,10 +83,10 @@ from fonds.services.applications import (
 )
 from fonds.services.payments import payment_record, payment_release, repayment_record
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
+from quartier.services import role_grant
 
 S = Status
 OK = Organisation.Kind
-BATCH = 2000
 CENT = Decimal("0.01")
 
 
@@ -174,7 +175,7 @@ HISTORY_BUDGETS = {"aktion": (10_000, 13_000), "projekt": (90_000, 150_000), "ve
 
 # --- Texts --------------------------------------------------------------------------------------------------------
 
-#: More Aktionsfonds ideas besides the jury's (committees.demo.ACTION_IDEAS): (title, lowest, highest, description)
+#: More Aktionsfonds ideas besides the jury's (demo.committees.ACTION_IDEAS): (title, lowest, highest, description)
 MORE_ACTION_IDEAS: list[tuple[str, int, int, str]] = [
     (
         "Hoffest im Haus {street} {number}",
@@ -519,7 +520,7 @@ def seed_funds(
     committees = {c.kind: c for c in Committee.objects.filter(quartier=area)}
     missing = {spec.committee for spec in FUNDS} - set(committees)
     if missing:
-        raise ValueError("The area needs its committees first: run committees.demo.seed_committees before the funds.")
+        raise ValueError("The area needs its committees first: run demo.committees.seed_committees before the funds.")
     with translation.override("de"), transaction.atomic():
         worker, steering = _staff(area)
         _Seeder(
@@ -551,9 +552,6 @@ def fund_counts(area: Quartier) -> dict[str, int]:
 def _staff(area: Quartier) -> tuple[User, User]:
     """A community worker (else another staff member) who records payments, and a Steuerung user who releases
     them."""
-    from quartier.demo import DEMO_PASSWORD  # imported here: quartier.demo imports this module
-    from quartier.services import role_grant
-
     roles = RoleAssignment.objects.filter(quartier=area).select_related("user").order_by("pk")
     by_role: dict[str, list[User]] = {}
     for assignment in roles:
@@ -561,12 +559,7 @@ def _staff(area: Quartier) -> tuple[User, User]:
     steering = next(iter(by_role.get(Role.STEUERUNG, [])), None)
     if steering is None:
         name = f"steuerung-{area.slug}"
-        steering = User.objects.filter(username__iexact=name).first() or User.objects.create(
-            username=name,
-            display_name=f"Steuerung {area.name}",
-            email=f"{name}@example.org",
-            password=make_password(DEMO_PASSWORD),
-        )
+        steering = demo_user(name, f"Steuerung {area.name}", f"{name}@example.org")
         role_grant(user=steering, quartier=area, role=Role.STEUERUNG, by=None)
     staff = by_role.get(Role.GEMEINWESENARBEIT, []) + by_role.get(Role.STEUERUNG, []) + by_role.get(Role.PLANUNG, [])
     worker = next((user for user in staff if user.pk != steering.pk), None)
@@ -734,7 +727,7 @@ class _Seeder:
         persons = list(Person.objects.filter(quartier=self.area, erased_at__isnull=True).order_by("pk"))
         self.orgs = list(Organisation.objects.filter(quartier=self.area, active=True).order_by("pk"))
         if len(persons) < 20 or not self.orgs:
-            raise ValueError("The area needs its persons first: run actors.demo.seed_actors before the funds.")
+            raise ValueError("The area needs its persons first: run demo.actors.seed_actors before the funds.")
         self.residents = [person for person in persons if person.is_resident] or persons
         self.orgs_by_kind: dict[str, list[Organisation]] = {}
         for org in self.orgs:
@@ -747,7 +740,7 @@ class _Seeder:
                 self.contacts.setdefault(org_id, []).append(by_pk[person_id])
         self.names: dict[str, Person | Organisation] = {}
         for actor in [*persons, *self.orgs]:
-            self.names.setdefault(_sentence(str(actor)), actor)
+            self.names.setdefault(sentence(str(actor)), actor)
         self.fields = {f.key: f for f in FieldOfAction.objects.all()}
         self.groups = {g.name: g for g in TargetGroup.objects.all()}
         self.concerns: dict[int | None, list[Concern]] = {}
@@ -792,7 +785,7 @@ class _Seeder:
         )
         opened = datetime.datetime(year - 1, 12, 1, 10, tzinfo=self.tz)
         pks = [fund.pk for fund in funds.values()]
-        _set_times(Fund, pks, created_at=[opened] * len(pks), updated_at=[opened] * len(pks))
+        set_times(Fund, pks, created_at=[opened] * len(pks), updated_at=[opened] * len(pks))
         return funds
 
     # Content of an application
@@ -1273,7 +1266,7 @@ class _Seeder:
             return None
         title = match.group(1)
         requested = Decimal(match.group(2).replace(".", ""))
-        description = item.description[len(prefix) + len(_sentence(str(actor))) :].strip() or item.description
+        description = item.description[len(prefix) + len(sentence(str(actor))) :].strip() or item.description
         person = actor if isinstance(actor, Person) else None
         org = actor if isinstance(actor, Organisation) else None
         if fund.kind == Fund.Kind.PROJEKTFONDS:
@@ -1501,7 +1494,7 @@ class _Seeder:
 
     def finish(self) -> None:
         pks = list(self.created)
-        _set_times(
+        set_times(
             Application,
             pks,
             created_at=[self.created[pk] for pk in pks],
@@ -1532,7 +1525,7 @@ class _Seeder:
             times = changes.get(object_id, [])
             if index < len(times):
                 stamps.append((pk, times[index]))
-        _set_times(LogEntry, [pk for pk, _at in stamps], timestamp=[at for _pk, at in stamps])
+        set_times(LogEntry, [pk for pk, _at in stamps], timestamp=[at for _pk, at in stamps])
 
 
 # --- The bulk of the large scale ----------------------------------------------------------------------------------

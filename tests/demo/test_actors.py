@@ -10,7 +10,6 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from actors.demo import SIZES, Sizes, _seed, seed_actors
 from actors.models import (
     Affiliation,
     Concern,
@@ -22,9 +21,10 @@ from actors.models import (
     Person,
 )
 from actors.services.concerns import CONCERN_TRANSITIONS
+from demo.actors import SIZES, Sizes, _seed, seed_actors
+from demo.factories import QuartierFactory, UserFactory
 from quartier.models import Quartier, User
 from tests.conftest import count_queries
-from tests.factories import QuartierFactory, UserFactory
 
 
 def rng(seed: int) -> random.Random:

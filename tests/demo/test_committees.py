@@ -10,8 +10,6 @@ from django.db.models import Q
 from django.test import Client
 from django.utils import timezone
 
-from actors.demo import seed_actors
-from committees.demo import SIZES, Sizes, _seed, seed_committees
 from committees.models import (
     AgendaItem,
     Attendance,
@@ -26,9 +24,11 @@ from committees.models import (
 )
 from committees.rules import Composition, Tally, decide, explain, vote_holders
 from committees.services.ballots import active_voting_members, tally_item
+from demo.actors import seed_actors
+from demo.committees import SIZES, Sizes, _seed, seed_committees
+from demo.factories import QuartierFactory, UserFactory
 from quartier.models import Quartier, User
 from quartier.permissions import is_committee_member
-from tests.factories import QuartierFactory, UserFactory
 
 
 def rng(seed: int) -> random.Random:
@@ -140,8 +140,8 @@ def test_the_demo_binds_no_account_the_rule_refuses(
     from django.core.exceptions import ValidationError
 
     from actors.models import Person
+    from demo.factories import user_with_role
     from quartier.models import Role
-    from tests.factories import user_with_role
 
     if kind == "staff role":
         existing = user_with_role(other_area, Role.PLANUNG, username="jury3")

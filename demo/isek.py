@@ -1,7 +1,7 @@
 """Demo data for the ISEK module: versions, goals, measures with their cost and financing plans, indicators.
 
-``seed_isek`` fills one area after ``actors.demo.seed_actors``, ``committees.demo.seed_committees`` and
-``fonds.demo.seed_funds``; ``quartier.demo.seed_demo`` calls it inside ``disable_auditlog()``. It does nothing
+``seed_isek`` fills one area after ``demo.actors.seed_actors``, ``demo.committees.seed_committees`` and
+``demo.fonds.seed_funds``; ``demo.seed.seed_demo`` calls it inside ``disable_auditlog()``. It does nothing
 if the area already has an ISEK.
 
 Small: the adopted "ISEK 2024" (29 measures) and its yearly update "ISEK 2024, Fortschreibung 2026", a draft
@@ -36,9 +36,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from actors.demo import PLACES, SCHOOL_NAMES, STREETS, _set_times
 from actors.models import Concern, Organisation
 from committees.models import AgendaItem, Result
+from demo.actors import PLACES, SCHOOL_NAMES, STREETS
+from demo.db import BATCH, set_times
 from fonds.models import Application
 from isek.models import (
     Financing,
@@ -61,7 +62,6 @@ INV, SOC = Measure.Kind.INVESTIVE, Measure.Kind.SOCIAL
 STEUERUNG, PLANUNG, GWA = Role.STEUERUNG.value, Role.PLANUNG.value, Role.GEMEINWESENARBEIT.value
 OK = Organisation.Kind
 HIGHER, LOWER = Indicator.Direction.HIGHER, Indicator.Direction.LOWER
-BATCH = 2000
 CENT = Decimal("0.01")
 
 
@@ -617,7 +617,7 @@ def seed_isek(
     if Version.objects.filter(quartier=area).exists():
         return isek_counts(area)
     if not Organisation.objects.filter(quartier=area, active=True).exists():
-        raise ValueError("The area needs its organisations first: run actors.demo.seed_actors before the ISEK.")
+        raise ValueError("The area needs its organisations first: run demo.actors.seed_actors before the ISEK.")
     with transaction.atomic():
         seeder = _Seeder(area=area, sizes=SIZES[scale], rng=rng, now=now or timezone.now())
         if scale == "small":
@@ -1025,7 +1025,7 @@ class _Seeder:
         self.edit(draft, plans, indicators, timeline)
         # Dates: made, adopted, last changed
         adopted_at = self.at(ADOPTED_ON, 18)
-        _set_times(
+        set_times(
             Version,
             [adopted.pk, draft.pk],
             created_at=created,
@@ -1037,7 +1037,7 @@ class _Seeder:
             additional_data__transition="adopt",
         )
         pks = list(entries.values_list("pk", flat=True))
-        _set_times(LogEntry, pks, timestamp=[adopted_at] * len(pks))
+        set_times(LogEntry, pks, timestamp=[adopted_at] * len(pks))
 
     def edit(self, draft: Version, plans: list[_Plan], indicators: list[_IndicatorPlan], timeline: _Timeline) -> None:
         """What the office changes in the copy: measures taken out and added, statuses, revised costs, and what
@@ -1107,7 +1107,7 @@ class _Seeder:
             version.previous = versions[k - 1] if k else None
             Version.objects.bulk_create([version])
         adopted_at = [self.at(day, 18) for day in adopted_on]
-        _set_times(
+        set_times(
             Version,
             [version.pk for version in versions],
             created_at=created,

@@ -1,7 +1,7 @@
 """Demo data for the committees module: a Quartiersrat and an Aktionsfondsjury per area.
 
-``seed_committees`` fills one area after ``actors.demo.seed_actors`` has given it
-persons and organisations; ``quartier.demo.seed_demo`` calls it inside
+``seed_committees`` fills one area after ``demo.actors.seed_actors`` has given it
+persons and organisations; ``demo.seed.seed_demo`` calls it inside
 ``disable_auditlog()``. Members are drawn from the area's persons (residents for
 the resident seats), serve two-year terms and may be re-elected; the jurors of
 the running term log in as ``jury1`` … ``jury7``, accounts bound by the same rule
@@ -37,7 +37,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from actors.demo import PLACES, STREETS, _set_times
 from actors.models import Affiliation, Organisation, Person
 from committees.models import (
     AgendaItem,
@@ -58,12 +57,14 @@ from committees.rules import Rules, Tally, basis_of, explain, has_quorum, vote_h
 from committees.services.ballots import ballot_close, ballot_open, conflict_declare, sealed_vote, vote_cast
 from committees.services.conflicts import Applicant, conflict_reasons
 from committees.services.members import check_account_binding
+from demo.accounts import DEMO_PASSWORD, demo_user
+from demo.actors import PLACES, STREETS
+from demo.db import BATCH, set_times
 from quartier.models import Quartier, User
 
 MT = Membership.MemberType
 OK = Organisation.Kind
 PRESENT, EXCUSED, ABSENT = Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Status.ABSENT
-BATCH = 2000
 TERM_YEARS = 2
 JURY_SIZE = 7
 ACTION_FUND_BUDGET = 10_000
@@ -331,7 +332,7 @@ def _euro(amount: int) -> str:
     return f"{amount:,} €".replace(",", ".")
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
     """'Kulturverein Anatolien e. V.' stays, 'Kita Sonnenschein' ends with a full stop."""
     return text if text.endswith(".") else f"{text}."
 
@@ -480,7 +481,7 @@ class _Seeder:
     def load_actors(self) -> None:
         persons = list(Person.objects.filter(quartier=self.area, erased_at__isnull=True).order_by("pk"))
         if len(persons) < 40:
-            raise ValueError("The area needs its persons first: run actors.demo.seed_actors before the committees.")
+            raise ValueError("The area needs its persons first: run demo.actors.seed_actors before the committees.")
         self.persons = {person.pk: person for person in persons}
         self.orgs = list(Organisation.objects.filter(quartier=self.area, active=True).order_by("pk"))
         self.orgs_by_kind: dict[str, list[Organisation]] = {}
@@ -641,21 +642,12 @@ class _Seeder:
         self.accounts = self._accounts(self.plan["jury"][0])
 
     def _accounts(self, jurors: list[Person]) -> list[User]:
-        from quartier.demo import DEMO_PASSWORD  # imported here: quartier.demo imports this module
-
         names = [f"{self.prefix}{number}" for number in range(1, JURY_SIZE + 1)]
-        existing = {user.username.lower(): user for user in User.objects.filter(username__in=names)}
-        password = None
-        accounts = []
-        for name, person in zip(names, jurors, strict=True):
-            user = existing.get(name.lower())
-            if user is None:
-                password = password or make_password(DEMO_PASSWORD)  # hashed once for all seven
-                user = User.objects.create(
-                    username=name, display_name=str(person), email=f"{name}@example.org", password=password
-                )
-            accounts.append(user)
-        return accounts
+        password = make_password(DEMO_PASSWORD)  # hashed once for all seven
+        return [
+            demo_user(name, str(person), f"{name}@example.org", hashed=password)
+            for name, person in zip(names, jurors, strict=True)
+        ]
 
     def members(self) -> None:
         principals: list[Membership] = []
@@ -702,7 +694,7 @@ class _Seeder:
         Membership.objects.bulk_create([deputy for deputy, _principal in deputies], batch_size=BATCH)
         oldest = min(term.start for terms in self.terms.values() for term in terms)
         created = [self._at(oldest - datetime.timedelta(days=30), 10)] * 2
-        _set_times(Committee, [self.council.pk, self.jury.pk], created_at=created, updated_at=created)
+        set_times(Committee, [self.council.pk, self.jury.pk], created_at=created, updated_at=created)
 
     # Meetings
 
@@ -969,7 +961,7 @@ class _Seeder:
         amount = self._amount(low, high)
         item = add(
             f"Projektfonds: {title} – {_euro(amount)}",
-            f"Träger: {_sentence(org.name)} {description}",
+            f"Träger: {sentence(org.name)} {description}",
             f"Eine Vertreterin von {org.name} {rng.choice(PRESENTATIONS)}",
         )
         if rng.random() < 0.07:
@@ -1000,7 +992,7 @@ class _Seeder:
                 (
                     f"{title.format(**words)} – {_euro(amount)}",
                     amount,
-                    f"Antrag von {_sentence(applicant)} {description}",
+                    f"Antrag von {sentence(applicant)} {description}",
                 )
             )
         return ideas
@@ -1024,7 +1016,7 @@ class _Seeder:
         title, low, high, description = rng.choice(PROJECTS)
         org = rng.choice(self.orgs_by_kind.get(OK.TRAEGER) or self.orgs)
         amount = self._amount(low, high)
-        titles.append((f"Projektfonds: {title} – {_euro(amount)}", f"Träger: {_sentence(org.name)} {description}"))
+        titles.append((f"Projektfonds: {title} – {_euro(amount)}", f"Träger: {sentence(org.name)} {description}"))
         topic, topic_description, _adopted, _rejected = COUNCIL_TOPICS[0]
         titles.append((topic.format(**self._words()), topic_description))
         titles.append(("Verschiedenes", ""))
@@ -1136,7 +1128,7 @@ class _Seeder:
     def finish(self) -> None:
         votes = Vote.objects.filter(item__ballot__committee=self.jury).values_list("pk", "item_id", "membership_id")
         stamped = [(pk, self.cast[(item_id, member_id)]) for pk, item_id, member_id in votes]
-        _set_times(Vote, [pk for pk, _at in stamped], cast_at=[at for _pk, at in stamped])
+        set_times(Vote, [pk for pk, _at in stamped], cast_at=[at for _pk, at in stamped])
         entries = LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Ballot),
             object_pk__in=[str(pk) for pk in self.ballot_times],
@@ -1147,4 +1139,4 @@ class _Seeder:
             at = closed if (data or {}).get("transition") == "ballot_close" else opened
             if at is not None:
                 stamps.append((pk, at))
-        _set_times(LogEntry, [pk for pk, _at in stamps], timestamp=[at for _pk, at in stamps])
+        set_times(LogEntry, [pk for pk, _at in stamps], timestamp=[at for _pk, at in stamps])

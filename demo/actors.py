@@ -1,6 +1,6 @@
 """Demo data for the actors module: organisations, persons, networks, contact notes and concerns.
 
-``seed_actors`` fills one area; ``quartier.demo.seed_demo`` calls it inside
+``seed_actors`` fills one area; ``demo.seed.seed_demo`` calls it inside
 ``disable_auditlog()``. Everything is written with ``bulk_create`` (the
 many-to-many tables through ``Model.field.through``), so the number of queries
 does not grow with the amount of data, and every random choice comes from the
@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -31,12 +31,12 @@ from actors.models import (
     Person,
     TargetGroup,
 )
+from demo.db import BATCH, set_times
 from quartier.models import FieldOfAction, Quartier, User
 
 K = Organisation.Kind
 S = Concern.Status
 CH = ContactNote.Channel
-BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -725,7 +725,7 @@ class _Seeder:
                 created.append(self._at(self._date()))
         through_fields.objects.bulk_create(field_rows, batch_size=BATCH)
         through_groups.objects.bulk_create(group_rows, batch_size=BATCH)
-        _set_times(Organisation, [org.pk for org in self.orgs], created_at=created, updated_at=created)
+        set_times(Organisation, [org.pk for org in self.orgs], created_at=created, updated_at=created)
         self.orgs_by_kind: dict[str, list[Organisation]] = {}
         for org in self.orgs:
             self.orgs_by_kind.setdefault(org.kind, []).append(org)
@@ -796,7 +796,7 @@ class _Seeder:
         ]
         Affiliation.objects.bulk_create(affiliations, batch_size=BATCH)
         created = [self._at(person.consent_date or self._date()) for person in self.persons_list]
-        _set_times(Person, [person.pk for person in self.persons_list], created_at=created, updated_at=created)
+        set_times(Person, [person.pk for person in self.persons_list], created_at=created, updated_at=created)
         self.residents = [person for person in self.persons_list if person.is_resident]
         self.people_of: dict[int, list[Person]] = {}
         for affiliation in affiliations:
@@ -859,7 +859,7 @@ class _Seeder:
         through.objects.bulk_create(rows, batch_size=BATCH)
         NetworkMembership.objects.bulk_create(members, batch_size=BATCH)
         created = [self._at(self.start + datetime.timedelta(days=rng.randint(0, 60))) for _ in networks]
-        _set_times(Network, [network.pk for network in networks], created_at=created, updated_at=created)
+        set_times(Network, [network.pk for network in networks], created_at=created, updated_at=created)
 
     # Contact notes
 
@@ -919,7 +919,7 @@ class _Seeder:
         orgs_through.objects.bulk_create(org_rows, batch_size=BATCH)
         fields_through.objects.bulk_create(field_rows, batch_size=BATCH)
         created = [self._at(note.date) for note in notes]
-        _set_times(ContactNote, [note.pk for note in notes], created_at=created, updated_at=created)
+        set_times(ContactNote, [note.pk for note in notes], created_at=created, updated_at=created)
 
     # Concerns
 
@@ -991,14 +991,14 @@ class _Seeder:
             same = changes[index].concern_id == changes[index + 1].concern_id
             if same and stamps[index] >= stamps[index + 1]:
                 stamps[index] = stamps[index + 1] - datetime.timedelta(minutes=5)
-        _set_times(ConcernStatusChange, [change.pk for change in changes], at=stamps)
+        set_times(ConcernStatusChange, [change.pk for change in changes], at=stamps)
         created = [self._at(concern.raised_on) for concern in concerns]
         updated = []
         position = 0
         for concern_created, history in zip(created, histories, strict=True):
             position += len(history)
             updated.append(stamps[position - 1] if history else concern_created)
-        _set_times(Concern, [concern.pk for concern in concerns], created_at=created, updated_at=updated)
+        set_times(Concern, [concern.pk for concern in concerns], created_at=created, updated_at=updated)
 
 
 def _slug(name: str) -> str:
@@ -1014,20 +1014,3 @@ def _admin_name(municipality: str, city: str) -> str:
     if match := re.match(r"Gemeinde\s+([^,]+)", municipality):
         return f"Gemeindeverwaltung {match.group(1).strip()}"
     return f"Stadtverwaltung {city}"
-
-
-def _set_times(model: type[models.Model], pks: list[int], **columns: list[datetime.datetime]) -> None:
-    """Backdate timestamp columns in one statement: bulk_create stamps ``auto_now(_add)`` fields with "now"."""
-    if not pks:
-        return
-    quote = connection.ops.quote_name
-    names = list(columns)
-    assignments = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in names)
-    arrays = ", ".join(["%s::bigint[]"] + ["%s::timestamptz[]"] * len(names))
-    aliases = ", ".join(["id", *(quote(name) for name in names)])
-    sql = (
-        f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} "  # noqa: S608  # names come from the models  # nosec B608
-        f"FROM unnest({arrays}) AS v({aliases}) WHERE t.id = v.id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pks, *columns.values()])
