@@ -42,7 +42,7 @@ from actors.services.contacts import NOTE_FIELDS, contact_note_create
 from actors.services.networks import NETWORK_FIELDS, MemberRow, network_create
 from actors.services.organisations import ORGANISATION_FIELDS, organisation_create
 from actors.services.persons import PERSON_FIELDS, AffiliationRow, person_create
-from demo.db import BATCH, set_times
+from demo.db import BATCH, backdate_log, set_times
 from quartier.models import FieldOfAction, Quartier, User
 
 K = Organisation.Kind
@@ -968,6 +968,8 @@ class _Seeder:
                 batch_size=BATCH,
             )
         set_times(Network, [network.pk for network in networks], created_at=created, updated_at=created)
+        if self.services:  # the members as the audit trail recorded them, when the network was entered
+            backdate_log(Network, {network.pk: [at] for network, at in zip(networks, created, strict=True)})
 
     # Contact notes
 
@@ -1138,6 +1140,11 @@ class _Seeder:
             if same and stamps[index] >= stamps[index + 1]:
                 stamps[index] = stamps[index + 1] - datetime.timedelta(minutes=5)
         set_times(ConcernStatusChange, [change.pk for change in changes], at=stamps)
+        if self.services:  # the audit trail's entries of the steps, at their times
+            steps_at: dict[int, list[datetime.datetime]] = {}
+            for change, at in zip(changes, stamps, strict=True):
+                steps_at.setdefault(change.concern_id, []).append(at)
+            backdate_log(Concern, steps_at)
         created = [self._at(concern.raised_on) for concern in concerns]
         updated = []
         position = 0
