@@ -42,6 +42,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from actors.models import Affiliation, Concern, Organisation, Person, TargetGroup
+from actors.services.persons import person_create
 from committees.models import AgendaItem, Ballot, BallotItem, Committee, Meeting, Result
 from committees.services.conflicts import conflicts_refresh
 from demo.accounts import demo_user
@@ -81,6 +82,7 @@ from fonds.services.applications import (
     move,
     receipts_decide,
 )
+from fonds.services.funds import fund_create
 from fonds.services.payments import payment_record, payment_release, repayment_record
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
 from quartier.services import role_grant
@@ -759,30 +761,38 @@ class _Seeder:
     # Funds
 
     def make_funds(self, year: int, budgets: dict[str, int], *, open_: bool = True) -> dict[str, Fund]:
-        funds = {
-            spec.key: Fund(
-                quartier=self.area,
-                name=spec.name,
-                kind=spec.kind,
-                year=year,
-                budget=Decimal(budgets[spec.key]),
-                committee=self.committees[spec.committee],
-                cap=Decimal(spec.cap) if spec.cap is not None else None,
-                office_limit=Decimal(spec.office_limit) if spec.office_limit is not None else None,
-                co_financing_share=Decimal(spec.share),
-                description=spec.description,
-                open_for_applications=open_,
-            )
+        """The three funds of ``year``: the running year's set up by Steuerung through ``fund_create`` (their
+        applications go through the services too), earlier years' written in bulk."""
+        data = {
+            spec.key: {
+                "name": spec.name,
+                "kind": spec.kind,
+                "year": year,
+                "budget": Decimal(budgets[spec.key]),
+                "committee": self.committees[spec.committee],
+                "cap": Decimal(spec.cap) if spec.cap is not None else None,
+                "office_limit": Decimal(spec.office_limit) if spec.office_limit is not None else None,
+                "co_financing_share": Decimal(spec.share),
+                "description": spec.description,
+                "open_for_applications": open_,
+            }
             for spec in FUNDS
         }
-        Fund.objects.bulk_create(funds.values())
-        EligibilityCriterion.objects.bulk_create(
-            [
-                EligibilityCriterion(fund=funds[spec.key], position=position, text=text)
+        if year == self.year:
+            funds = {
+                spec.key: fund_create(area=self.area, data=data[spec.key], criteria=spec.criteria, by=self.steering)
                 for spec in FUNDS
-                for position, text in enumerate(spec.criteria, start=1)
-            ]
-        )
+            }
+        else:
+            funds = {spec.key: Fund(quartier=self.area, **data[spec.key]) for spec in FUNDS}
+            Fund.objects.bulk_create(funds.values())
+            EligibilityCriterion.objects.bulk_create(
+                [
+                    EligibilityCriterion(fund=funds[spec.key], position=position, text=text)
+                    for spec in FUNDS
+                    for position, text in enumerate(spec.criteria, start=1)
+                ]
+            )
         opened = datetime.datetime(year - 1, 12, 1, 10, tzinfo=self.tz)
         pks = [fund.pk for fund in funds.values()]
         set_times(Fund, pks, created_at=[opened] * len(pks), updated_at=[opened] * len(pks))
@@ -855,18 +865,18 @@ class _Seeder:
         postcode = re.search(r"\b(\d{5})\s+(.+)", self.area.office_address or "")
         town = f"{postcode.group(1)} {postcode.group(2).strip()}" if postcode else "12345 Beispielstadt"
         email = f"{first}.{last}@example.org".lower().replace("ß", "ss")
-        return Person.objects.create(
-            quartier=self.area,
-            first_name=first,
-            last_name=last,
-            email=email,
-            address=f"{street}\n{town}",
-            is_resident=True,
-            legal_basis=Person.LegalBasis.CONSENT,
-            consent_date=timezone.localdate(created, self.tz),
-            consent_scope="Antrag im Aktionsfonds; Kontakt zur Abwicklung der Förderung",
-            consent_how="Online-Antragsformular",
-        )
+        data: dict[str, object] = {
+            "first_name": first,
+            "last_name": last,
+            "email": email,
+            "address": f"{street}\n{town}",
+            "is_resident": True,
+            "legal_basis": Person.LegalBasis.CONSENT,
+            "consent_date": timezone.localdate(created, self.tz),
+            "consent_scope": "Antrag im Aktionsfonds; Kontakt zur Abwicklung der Förderung",
+            "consent_how": "Online-Antragsformular",
+        }
+        return person_create(area=self.area, data=data, by=self.worker)
 
     # Money: installments, spending
 
