@@ -19,9 +19,10 @@ the office records them), and results and their basis come from
 ``committees.rules.explain`` over the same tally the meeting service builds, so
 minutes and rules agree (the small demo checks that the service decides each
 item as planned); a meeting without quorum votes on nothing (its items are
-deferred, the one outcome chosen by hand). Online ballots go
-through the real services (``ballot_open``, ``vote_cast``, ``conflict_declare``,
-``ballot_close``) wherever the voter has an account; earlier terms' jurors have
+deferred, the one outcome chosen by hand). Online ballots go through the
+real services at both scales (``ballot_create``, ``ballot_item_add``,
+``ballot_open``, ``vote_cast``, ``conflict_declare``, ``ballot_close``)
+wherever the voter has an account; earlier terms' jurors have
 none, so their votes are written as the service would write them and the ballot
 is then closed by the service, which computes the results from the stored votes.
 Every random choice comes from the caller's ``random.Random`` and every date
@@ -60,7 +61,15 @@ from committees.models import (
     Vote,
 )
 from committees.rules import Rules, Tally, basis_of, explain, has_quorum, vote_holders
-from committees.services.ballots import ballot_close, ballot_open, conflict_declare, sealed_vote, vote_cast
+from committees.services.ballots import (
+    ballot_close,
+    ballot_create,
+    ballot_item_add,
+    ballot_open,
+    conflict_declare,
+    sealed_vote,
+    vote_cast,
+)
 from committees.services.committees import MEMBERSHIP_FIELDS, committee_create, membership_create
 from committees.services.conflicts import Applicant, conflict_reasons
 from committees.services.meetings import (
@@ -1154,13 +1163,11 @@ class _Seeder:
     def _new_ballot(
         self, opened: datetime.datetime, deadline: datetime.datetime, *, secret: bool, items: int
     ) -> Ballot:
-        ballot = Ballot.objects.create(committee=self.jury, title=self._title(opened), deadline=deadline, secret=secret)
-        BallotItem.objects.bulk_create(
-            [
-                BallotItem(ballot=ballot, position=position, title=title, description=description)
-                for position, (title, _amount, description) in enumerate(self._ideas(items), start=1)
-            ]
-        )
+        """A ballot of the jury drafted and opened through the services at ``opened``."""
+        data = {"title": self._title(opened), "deadline": deadline, "secret": secret}
+        ballot = ballot_create(committee=self.jury, data=data, by=self.clerk, now=opened)
+        for title, _amount, description in self._ideas(items):
+            ballot_item_add(ballot=ballot, data={"title": title, "description": description}, by=self.clerk)
         return ballot_open(ballot=ballot, by=self.rng.choice(self.staff), now=opened)
 
     def _choice(self, support: float) -> str:

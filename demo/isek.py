@@ -1432,6 +1432,11 @@ class _ServiceWriter(_Writer):
         super().__init__(seeder, timeline)
         self.by = by
         self.perms = area_permissions(by, seeder.area)
+        self.planned: dict[int, Measure] = {}  # the measures whose cost plan is written (or replaced), by id()
+
+    def costs(self, measure: Measure, k: int, plan: _Plan) -> None:
+        self.planned.setdefault(id(measure), measure)
+        super().costs(measure, k, plan)
 
     def goals(self, versions: Sequence[Version]) -> dict[int, list[Goal]]:
         fields = FieldOfAction.objects.in_bulk()
@@ -1487,15 +1492,14 @@ class _ServiceWriter(_Writer):
         def of(measure: Measure) -> Measure:
             return saved.get(id(measure), measure)
 
-        years: dict[int, dict[int, YearPlan]] = {}
-        targets: dict[int, Measure] = {}
+        years: dict[int, dict[int, YearPlan]] = {key: {} for key in self.planned}
         for cost in self.costs_:
-            targets[id(cost.measure)] = cost.measure
-            years.setdefault(id(cost.measure), {})[cost.year] = YearPlan(year=cost.year, cost=cost.amount, financing={})
+            years[id(cost.measure)][cost.year] = YearPlan(year=cost.year, cost=cost.amount, financing={})
         for part in self.financing:
             years[id(part.measure)][part.year].financing[part.source] = part.amount
-        for key, plan in years.items():
-            finance_plan_save(measure=of(targets[key]), years=list(plan.values()), by=self.by)
+        for key, measure in self.planned.items():
+            if years[key] or key not in saved:  # a new measure without costs has no plan; a revised one an empty one
+                finance_plan_save(measure=of(measure), years=list(years[key].values()), by=self.by)
         for spending in self.spendings:
             spending_add(
                 measure=of(spending.measure),

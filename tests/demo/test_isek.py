@@ -19,7 +19,7 @@ from django.utils import timezone
 from committees.models import AgendaItem
 from demo.actors import seed_actors
 from demo.committees import seed_committees
-from demo.factories import user_with_role
+from demo.factories import OrganisationFactory, user_with_role
 from demo.fonds import seed_funds
 from demo.isek import SIZES, Sizes, isek_counts, seed_isek
 from isek.models import (
@@ -308,6 +308,11 @@ def test_scales_and_refusals(area: Quartier, other_area: Quartier, actors: None)
     with pytest.raises(ValueError, match="seed_actors"):
         seed_isek(area=other_area, scale="small", rng=rng(1))
     assert isek_counts(other_area)["versions"] == 0 and isek_counts(area)["versions"] == 0
+    # The small ISEK goes through the services, written by the area's staff: an area without any is refused.
+    OrganisationFactory(quartier=other_area)
+    with pytest.raises(ValueError, match="staff"):
+        seed_isek(area=other_area, scale="small", rng=rng(1))
+    assert isek_counts(other_area)["versions"] == 0
     # Without committees and funds the ISEK is still made, without links to them.
     seed_isek(area=area, scale="small", rng=rng(1))
     _adopted, draft = versions(area)
