@@ -7,6 +7,7 @@ DATABASE_URL and REDIS_URL to embedded servers when they are not set.
 from __future__ import annotations
 
 import datetime
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,20 @@ INSTALLED_APPS = [
     "isek",
     "reporting",
 ]
+
+# The demo data and the factories the tests share (the top-level ``demo`` app): for development and tests only.
+# On by default where the app and factory_boy (a development dependency) are there; the production image holds
+# neither (``.dockerignore`` leaves ``demo/`` out), so there it is off.
+DEMO_AVAILABLE = (BASE_DIR / "demo" / "__init__.py").is_file() and importlib.util.find_spec("factory") is not None
+QUARTIER_DEMO = env_bool("QUARTIER_DEMO", DEMO_AVAILABLE)
+if QUARTIER_DEMO:
+    if not DEMO_AVAILABLE:
+        raise ImproperlyConfigured(
+            "QUARTIER_DEMO is on, but the demo app (the demo/ directory) or factory_boy is missing: "
+            "install the development packages (pip install -e '.[dev]') in a checkout of the project, "
+            "or set QUARTIER_DEMO=0."
+        )
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from demo.factories import QuartierFactory, UserFactory, user_with_role
 from quartier.models import Quartier, Role, User
-from tests.factories import QuartierFactory, UserFactory, user_with_role
 
 pytest_plugins = ["tests.browser.fixtures", "tests.committees.fixtures", "tests.fonds.fixtures", "tests.isek.fixtures"]
 

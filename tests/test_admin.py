@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.test import Client
 
+from demo.factories import UserFactory
 from quartier.models import Quartier, RoleAssignment, User
 from quartier.permissions import ROLE_PERMISSIONS, area_permissions
-from tests.factories import UserFactory
 
 
 def user_change_data(user: User, roles: list[dict[str, str]], existing: list[RoleAssignment] = ()) -> dict[str, str]:

@@ -70,7 +70,7 @@ def test_planning_may_not_edit_the_profile(client: Client, area: Quartier, role_
 def test_profile_form_query_count_is_constant(
     client: Client, area: Quartier, role_users: dict[str, User], assert_constant_queries: object
 ) -> None:
-    from tests.factories import user_with_role
+    from demo.factories import user_with_role
 
     client.force_login(role_users["steuerung"])
     assert_constant_queries(  # type: ignore[operator]

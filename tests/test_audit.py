@@ -5,10 +5,10 @@ from __future__ import annotations
 from auditlog.models import LogEntry
 from django.test import Client
 
+from demo.factories import UserFactory
 from quartier.audit import audit_transition
 from quartier.models import Quartier, RoleAssignment, User
 from quartier.services import quartier_update, role_grant, role_revoke
-from tests.factories import UserFactory
 
 
 def test_service_outside_a_request_records_who_acted(area: Quartier, role_users: dict[str, User]) -> None:

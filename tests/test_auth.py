@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from demo.factories import PASSWORD, UserFactory, user_with_role
 from quartier.models import Quartier, Role, User
-from tests.factories import PASSWORD, UserFactory, user_with_role
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from demo.factories import QuartierFactory, UserFactory, user_with_role
 from quartier.models import Quartier, Role, User
 from quartier.services import quartier_update, role_grant
-from tests.factories import QuartierFactory, UserFactory, user_with_role
 
 
 def test_dashboard_shows_the_area_office_and_team(client: Client, area: Quartier, role_users: dict[str, User]) -> None:

@@ -204,7 +204,7 @@ def test_the_audit_logs_date_filter_in_the_admin_refuses_years_out_of_range(
 
 
 def test_the_admin_refuses_a_users_dates_out_of_range(client: Client, area: Quartier, superuser: User) -> None:
-    from tests.factories import UserFactory
+    from demo.factories import UserFactory
     from tests.test_admin import user_change_data
 
     user = UserFactory()

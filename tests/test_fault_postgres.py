@@ -154,9 +154,9 @@ def prepare() -> dict[str, object]:
     from actors.models import Person
     from committees.models import Committee, Membership
     from committees.services.ballots import ballot_open
+    from demo.factories import PASSWORD, QuartierFactory, UserFactory
     from quartier.models import User
     from tests.committees.fixtures import make_ballot
-    from tests.factories import PASSWORD, QuartierFactory, UserFactory
 
     area = QuartierFactory(slug="kiez-am-kanal", name="Kiez am Kanal")
     jury = Committee.objects.create(

@@ -49,8 +49,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from demo.factories import QuartierFactory, UserFactory, user_with_role
 from quartier.models import Quartier, Role, User
-from tests.factories import QuartierFactory, UserFactory, user_with_role
 from tests.test_fuzz_public import field_values
 from tests.test_url_permissions import ROUTES, sample_url, sample_values
 

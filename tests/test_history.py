@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.test import Client
 
+from demo.factories import UserFactory, user_with_role
 from quartier.models import Quartier, RoleAssignment, User
 from quartier.services import quartier_update, role_grant
-from tests.factories import UserFactory, user_with_role
 
 
 def add_changes(area: Quartier, by: User, count: int) -> None:

@@ -7,8 +7,8 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.test import Client
 from django.urls import reverse
 
+from demo.factories import PASSWORD, UserFactory
 from quartier.models import User
-from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from django.test import Client
 
 from committees.models import Ballot, Committee, Membership
 from committees.services.ballots import ballot_open, vote_cast
+from demo.factories import UserFactory
 from quartier.models import Quartier, User
 from tests.committees.fixtures import make_ballot
-from tests.factories import UserFactory
 
 
 def _kept_values() -> list[bytes]:

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from committees.models import Ballot, Committee, Membership, Vote
 from committees.services.ballots import ballot_open
+from demo.factories import UserFactory
 from fonds.models import Application, Fund
 from tests.committees.fixtures import make_ballot
-from tests.factories import UserFactory
 
 ANY_MOMENT = "Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es in einem Moment noch einmal."
 MAYBE_NOT_SAVED = (
@@ -165,8 +165,8 @@ def test_the_import_with_redis_away_is_the_german_503_page_and_imports_nothing(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from actors.models import Organisation
+    from demo.factories import QuartierFactory, user_with_role
     from quartier.models import Role
-    from tests.factories import QuartierFactory, user_with_role
 
     area = QuartierFactory(slug="kiez")
     client = Client(raise_request_exception=False)
@@ -262,8 +262,8 @@ def test_an_invitation_with_the_task_queue_away_is_the_german_503_page_and_can_b
 
     from committees.models import AgendaItem, Meeting
     from committees.tasks import send_meeting_invitations
+    from demo.factories import user_with_role
     from quartier.models import Role
-    from tests.factories import user_with_role
 
     def broker_away(*args: object, **kwargs: object) -> None:
         raise kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")

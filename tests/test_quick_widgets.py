@@ -14,12 +14,12 @@ from actors.forms.contacts import ContactFilterForm
 from actors.forms.networks import NetworkFilterForm, PictureFilterForm
 from actors.forms.organisations import OrganisationFilterForm
 from actors.models import Network, TargetGroup
+from demo.factories import UserFactory
 from fonds.forms.office import ApplicationFilterForm
 from isek.forms import MeasureFilterForm
 from quartier import reference
 from quartier.forms import QuickInputMixin, QuickSelect, quick_widget
 from quartier.models import FieldOfAction, Quartier, User
-from tests.factories import UserFactory
 
 
 def django_html(bound: forms.BoundField) -> str:

@@ -8,11 +8,11 @@ from django.test import Client
 from django.urls import reverse
 from guardian.models import UserObjectPermission
 
+from demo.factories import UserFactory
 from quartier import permissions
 from quartier.models import Quartier, Role, RoleAssignment, User
 from quartier.permissions import AREA_PERMISSIONS, ROLE_PERMISSIONS, area_permissions, can
 from quartier.services import role_grant, role_revoke
-from tests.factories import UserFactory
 
 
 def fresh(user: User) -> User:

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from demo.accounts import DEMO_PASSWORD
 from isek.models import ProgressNote, Version
-from quartier.demo import DEMO_PASSWORD
 from quartier.models import Quartier, Role, RoleAssignment, User
 from quartier.permissions import ROLE_PERMISSIONS, area_permissions
 
@@ -62,9 +62,9 @@ def test_large_demo_has_five_areas_and_the_coordinator_in_each(
     here they are scaled down, so this test is about the areas and users the large demo makes."""
     import dataclasses
 
-    from actors import demo as actors_demo
-    from fonds import demo as fonds_demo
-    from isek import demo as isek_demo
+    from demo import actors as actors_demo
+    from demo import fonds as fonds_demo
+    from demo import isek as isek_demo
 
     settings.DEBUG = True  # type: ignore[attr-defined]
     monkeypatch.setitem(

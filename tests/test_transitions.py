@@ -34,13 +34,13 @@ from committees.models import (
     Meeting,
     Membership,
 )
+from demo.factories import user_with_role
 from fonds.models import Application, Fund, Payment, Receipt, Repayment, StatusChange
 from isek.models import Measure, Version
 from quartier.audit import PROJECT_APPS
 from quartier.models import Quartier, Role, User
 from quartier.transitions import INVALID_TRANSITION, StateMachine, machine_for, machines, transition
 from reporting.models import Report
-from tests.factories import user_with_role
 from tests.fonds.fixtures import make_application
 
 ROOT = Path(__file__).resolve().parent.parent

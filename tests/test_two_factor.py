@@ -15,10 +15,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from demo.factories import PASSWORD, UserFactory
 from quartier import twofactor
 from quartier.models import Quartier, User
 from tests.conftest import count_queries
-from tests.factories import PASSWORD, UserFactory
 
 SETUP = "/konto/sicherheit/"
 VERIFY = "/konto/anmelden/code/"

@@ -16,9 +16,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from demo.factories import UserFactory
 from quartier.models import Quartier, Role, User
 from quartier.permissions import ROLE_PERMISSIONS
-from tests.factories import UserFactory
 
 # Views that need a login but no area permission (they only show the user's own areas).
 LOGIN_ONLY = {"home", "area_switch", "my_ballots", "report_overview", "two_factor_verify", "two_factor_setup"}

@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from actors.models import Concern, ContactNote, Organisation, Person
 from actors.selectors.contacts import follow_ups_due_for
 from actors.services.contacts import contact_note_create, contact_note_set_follow_up_done, contact_note_update
+from demo.factories import UserFactory, user_with_role
 from quartier.models import FieldOfAction, Quartier, Role, User
-from tests.factories import UserFactory, user_with_role
 
 DAY = datetime.timedelta(days=1)
 SECRET = "Vertraulich: Frau K. braucht Hilfe beim Jobcenter"

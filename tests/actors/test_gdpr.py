@@ -43,6 +43,7 @@ from committees.models import (
     SecretVote,
     Vote,
 )
+from demo.factories import PASSWORD, UserFactory, user_with_permissions
 from fonds.models import (
     AccessLink,
     Application,
@@ -56,7 +57,6 @@ from fonds.models import (
     StatusChange,
 )
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
-from tests.factories import PASSWORD, UserFactory, user_with_permissions
 from tests.fonds.fixtures import make_application
 
 PERSONAL = ("Ayşe", "Demir", "ayse@example.org", "030 1234", "Uferstraße 3", "Türkisch", "Elternbeirat", "Flyer")

@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from actors.models import Affiliation, ContactNote, Network, NetworkMembership, Organisation, Person
 from actors.services.persons import AffiliationRow, person_create, person_erase, person_update
 from actors.views.persons import vcard_escape, vcard_fold
+from demo.factories import user_with_permissions
 from quartier.models import Quartier, User
-from tests.factories import user_with_permissions
 
 
 def make(area: Quartier, first: str, last: str, **kwargs: object) -> Person:

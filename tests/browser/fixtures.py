@@ -70,7 +70,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 
-from tests.factories import PASSWORD
+from demo.factories import PASSWORD
 
 # The Playwright sync API runs an event loop in this thread; the ORM calls the
 # tests make (factories) would otherwise raise SynchronousOnlyOperation.

@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from committees.services.ballots import ballot_open
+from demo.factories import UserFactory, user_with_role
 from quartier.models import Role
 from tests.committees.fixtures import make_ballot
-from tests.factories import UserFactory, user_with_role
 
 pytestmark = pytest.mark.browser
 

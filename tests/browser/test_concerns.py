@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from actors.models import Concern
+from demo.factories import user_with_role
 from quartier.models import FieldOfAction, Role
 from tests.browser.fixtures import german
-from tests.factories import user_with_role
 
 pytestmark = pytest.mark.browser
 

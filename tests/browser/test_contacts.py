@@ -11,9 +11,9 @@ from django.utils.text import capfirst
 from playwright.sync_api import expect
 
 from actors.models import ContactNote, Organisation, Person
+from demo.factories import user_with_role
 from quartier.models import Role
 from tests.browser.fixtures import german
-from tests.factories import user_with_role
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from demo.factories import user_with_role
 from quartier.models import Role
 from tests.browser.fixtures import german
-from tests.factories import user_with_role
 
 pytestmark = pytest.mark.browser
 

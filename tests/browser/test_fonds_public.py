@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from demo.factories import user_with_role
 from fonds.models import Application, Attachment, Status
 from fonds.services.applications import (
     application_assess,
@@ -22,7 +23,6 @@ from fonds.services.applications import (
 from fonds.services.payments import payment_record, payment_release
 from quartier.models import Role
 from tests.browser.fixtures import german
-from tests.factories import user_with_role
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from actors.models import Organisation
+from demo.factories import user_with_role
 from quartier.models import Role
 from tests.browser.fixtures import german
-from tests.factories import user_with_role
 
 pytestmark = pytest.mark.browser
 

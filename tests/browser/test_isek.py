@@ -9,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from demo.factories import user_with_role
 from isek.models import Version
 from quartier.models import Role
-from tests.factories import user_with_role
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from actors.models import Person
 from committees.models import Ballot, Committee, Membership, Participation, Vote
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
+from demo.factories import UserFactory
 from tests.browser.fixtures import german
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 

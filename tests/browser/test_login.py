@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from demo.factories import user_with_role
 from quartier.forms import LoginForm
 from quartier.models import Role
 from tests.browser.fixtures import german
-from tests.factories import user_with_role
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from committees.models import Ballot, Meeting
+from demo.factories import user_with_role
 from quartier.models import Role
-from tests.factories import user_with_role
 
 pytestmark = pytest.mark.browser
 

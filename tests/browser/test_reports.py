@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from demo.factories import user_with_role
 from quartier.models import Role
 from reporting.models import Report
-from tests.factories import user_with_role
 from tests.reporting.test_pipeline import report_worker  # noqa: F401 - the worker fixture
 
 pytestmark = pytest.mark.browser

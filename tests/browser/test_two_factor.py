@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from demo.factories import user_with_role
 from quartier.models import Role
-from tests.factories import user_with_role
 from tests.test_two_factor import code_for
 
 pytestmark = pytest.mark.browser

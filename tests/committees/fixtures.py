@@ -7,50 +7,35 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from actors.models import Person
-from committees.models import Ballot, BallotItem, Committee, Membership
+from committees.models import Ballot, Committee, Membership
+from demo.factories import BallotFactory, BallotItemFactory, CommitteeFactory, MembershipFactory, UserFactory
 from quartier.models import Quartier
-from tests.factories import UserFactory
 
 
 @pytest.fixture
 def jury(area: Quartier) -> Committee:
-    return Committee.objects.create(
-        quartier=area,
-        name="Aktionsfondsjury Kiez am Kanal",
-        kind=Committee.Kind.AKTIONSFONDSJURY,
-        majority_rule=Committee.MajorityRule.ALL_MEMBERS,
-        quorum_members=4,
-        resident_share=100,
-    )
+    """The area's Aktionsfondsjury: residents only, a majority of all members, four make the quorum."""
+    return CommitteeFactory(quartier=area)
 
 
 @pytest.fixture
 def jurors(area: Quartier, jury: Committee) -> list[Membership]:
     """Seven voting residents, each with an account."""
-    members = []
-    for number in range(1, 8):
-        person = Person.objects.create(
-            quartier=area, first_name="Juror", last_name=f"Nummer {number}", is_resident=True
+    return [
+        MembershipFactory(
+            committee=jury,
+            person__first_name="Juror",
+            person__last_name=f"Nummer {number}",
+            user=UserFactory(username=f"jury{number}"),
         )
-        members.append(
-            Membership.objects.create(
-                committee=jury,
-                person=person,
-                user=UserFactory(username=f"jury{number}"),
-                member_type=Membership.MemberType.RESIDENT,
-            )
-        )
-    return members
+        for number in range(1, 8)
+    ]
 
 
 def make_ballot(committee: Committee, *, secret: bool = False, items: int = 2, hours: int = 48) -> Ballot:
-    ballot = Ballot.objects.create(
-        committee=committee,
-        title="Umlauf November",
-        deadline=timezone.now() + datetime.timedelta(hours=hours),
-        secret=secret,
+    ballot = BallotFactory(
+        committee=committee, deadline=timezone.now() + datetime.timedelta(hours=hours), secret=secret
     )
     for position in range(1, items + 1):
-        BallotItem.objects.create(ballot=ballot, position=position, title=f"Antrag {position}")
+        BallotItemFactory(ballot=ballot, position=position)
     return ballot

@@ -30,8 +30,8 @@ from committees.services.ballots import (
     tally_item,
     vote_cast,
 )
+from demo.factories import UserFactory
 from tests.committees.fixtures import make_ballot
-from tests.factories import UserFactory
 
 PAST_DEADLINE = datetime.timedelta(days=3)  # past the deadline of make_ballot (48 hours)
 

@@ -23,9 +23,9 @@ from actors.models import Person
 from committees.calendar import committee_for_feed_token, feed_path
 from committees.models import AgendaItem, CalendarLink, Committee, Meeting, Membership
 from committees.services.calendar_links import calendar_link_renew
+from demo.factories import UserFactory
 from quartier.models import Quartier, RoleAssignment, User
 from quartier.services import role_revoke
-from tests.factories import UserFactory
 
 FEED = re.compile(r"/kalender/([A-Za-z0-9_-]+)\.ics")
 

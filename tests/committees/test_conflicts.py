@@ -34,10 +34,10 @@ from committees.models import (
 )
 from committees.services.ballots import ballot_close, ballot_open, conflict_declare, conflict_dismiss, vote_cast
 from committees.services.committees import membership_create, membership_update
+from demo.factories import UserFactory
 from fonds.models import Application, Fund
 from fonds.services.applications import application_put_forward, application_update
 from quartier.models import Quartier, User
-from tests.factories import UserFactory
 from tests.fonds.fixtures import make_application
 from tests.fonds.test_lifecycle import eligible
 

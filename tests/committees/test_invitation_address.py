@@ -23,8 +23,8 @@ from actors.models import Person
 from actors.services.persons import person_update
 from committees.models import Committee, Membership
 from committees.services.members import member_account_create
+from demo.factories import UserFactory
 from quartier.models import Quartier, User
-from tests.factories import UserFactory
 
 DAY = datetime.timedelta(days=1)
 NO_ADDRESS = "Für Mehmet Aydın ist keine E-Mail-Adresse hinterlegt."
@@ -292,7 +292,7 @@ def test_two_invitations_at_once_make_one_account() -> None:
 
     from django.db import connections, transaction
 
-    from tests.factories import QuartierFactory
+    from demo.factories import QuartierFactory
 
     area = QuartierFactory(slug="kiez-am-kanal", name="Kiez am Kanal")
     jury = Committee.objects.create(quartier=area, name="Jury", kind=Committee.Kind.AKTIONSFONDSJURY)

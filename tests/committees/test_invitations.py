@@ -26,9 +26,9 @@ from actors.models import Person
 from committees.models import AgendaItem, Committee, Meeting, Membership
 from committees.services.invitations import meeting_invitations_send, meeting_invite
 from committees.tasks import send_meeting_invitations
+from demo.factories import UserFactory
 from quartier.celery import app as celery_app
 from quartier.models import Quartier, User
-from tests.factories import UserFactory
 from tests.workers import start_worker, stop_worker
 
 AGENDA = ["Begrüßung", "Antrag Nachbarschaftsfest", "Verschiedenes"]

@@ -9,9 +9,9 @@ from django.test import Client
 
 from committees.models import Ballot, Committee, Membership, Participation, Vote
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
+from demo.factories import UserFactory
 from quartier.models import User
 from tests.committees.fixtures import make_ballot
-from tests.factories import UserFactory
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from django.utils import timezone
 from actors.models import Person
 from committees.models import AgendaItem, Attendance, Ballot, Committee, Meeting, Membership
 from committees.services.ballots import ballot_open, vote_cast
+from demo.factories import UserFactory
 from quartier.models import Quartier, User
 from quartier.permissions import is_committee_member
 from tests.committees.fixtures import make_ballot
-from tests.factories import UserFactory
 
 HOUR = datetime.timedelta(hours=1)
 DEPUTY_VOTES = "Eine Stellvertretung stimmt nicht aus eigenem Recht ab"

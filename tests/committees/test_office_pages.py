@@ -10,9 +10,9 @@ from django.test import Client
 from actors.models import Person
 from committees.models import Committee, Membership
 from committees.services.ballots import ballot_open, vote_cast
+from demo.factories import UserFactory
 from quartier.models import Quartier, User
 from tests.committees.fixtures import make_ballot
-from tests.factories import UserFactory
 
 
 def test_list_shows_each_committee_and_whether_it_meets_its_resident_rule(

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from committees.models import AgendaItem, Committee, Meeting, Membership
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
+from demo.factories import UserFactory
 from quartier.models import Quartier
 from tests.committees.fixtures import make_ballot
-from tests.factories import UserFactory
 
 
 def test_anyone_sees_decisions_but_no_member_and_no_open_item(

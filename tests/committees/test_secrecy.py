@@ -26,9 +26,9 @@ from django.test import Client
 from committees.models import Ballot, BallotItem, Choice, Committee, Membership, Participation, Result, SecretVote
 from committees.selectors import item_states
 from committees.services.ballots import ballot_close, ballot_open, conflict_declare, vote_cast
+from demo.factories import UserFactory
 from quartier.backup import _libpq_env, _program
 from tests.committees.fixtures import make_ballot
-from tests.factories import UserFactory
 
 PAST_DEADLINE = datetime.timedelta(days=3)  # past the deadline of make_ballot (48 hours)
 HEX64 = re.compile(r"\b[0-9a-f]{64}\b")

@@ -15,8 +15,8 @@ from actors.models import Person
 from committees.models import Ballot, Committee, Membership, Participation, Result
 from committees.services.ballots import ballot_open, vote_cast
 from committees.tasks import close_due_ballots, remind_ballot_voters
+from demo.factories import UserFactory
 from tests.committees.fixtures import make_ballot
-from tests.factories import UserFactory
 
 
 def open_ballot(committee: Committee, *, hours: float = 24, items: int = 2, secret: bool = False) -> Ballot:

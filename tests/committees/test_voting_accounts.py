@@ -30,10 +30,10 @@ from committees.services.members import (
     member_account_create,
     membership_account_remove,
 )
+from demo.factories import UserFactory, user_with_role
 from quartier.models import Quartier, Role, RoleAssignment, User
 from quartier.services import role_grant
 from tests.committees.fixtures import make_ballot
-from tests.factories import UserFactory, user_with_role
 
 OPEN = "Solange eine Abstimmung dieses Gremiums läuft, kann sich das Abstimmungskonto keines Mitglieds ändern."
 STAFF_ROLE = "Dieses Konto hat eine Rolle im Büro und kann nicht als Gremienmitglied abstimmen."
@@ -248,7 +248,7 @@ def test_while_a_ballot_is_open_no_binding_changes(
 def test_a_ballot_opened_meanwhile_stops_the_binding() -> None:
     """The invitation and the opening of a ballot take the same lock (the committee's row): an invitation that
     starts while a ballot is being opened waits, and then sees the ballot open."""
-    from tests.factories import QuartierFactory
+    from demo.factories import QuartierFactory
 
     area = QuartierFactory(slug="kiez-am-kanal")
     jury = Committee.objects.create(quartier=area, name="Jury", kind=Committee.Kind.AKTIONSFONDSJURY)

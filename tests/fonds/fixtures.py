@@ -8,10 +8,10 @@ import pytest
 
 from actors.models import Organisation, Person
 from committees.models import Committee
+from demo.factories import FundFactory, PersonFactory, user_with_role
 from fonds.models import Application, Fund
 from fonds.services.applications import Line, application_create
 from quartier.models import Quartier, Role, User
-from tests.factories import user_with_role
 
 CRITERIA = [
     "kommt der Nachbarschaft im Gebiet zugute",
@@ -23,19 +23,9 @@ CRITERIA = [
 @pytest.fixture
 def aktionsfonds(area: Quartier, jury: Committee) -> Fund:
     """10,000 € in 2026, at most 1,500 € per application, the office decides up to 500 €, the jury above."""
-    fund = Fund.objects.create(
-        quartier=area,
-        name="Aktionsfonds",
-        kind=Fund.Kind.AKTIONSFONDS,
-        year=2026,
-        budget=Decimal("10000.00"),
-        cap=Decimal("1500.00"),
-        office_limit=Decimal("500.00"),
-        committee=jury,
+    return FundFactory(
+        quartier=area, cap=Decimal("1500.00"), office_limit=Decimal("500.00"), committee=jury, criteria=CRITERIA
     )
-    for position, text in enumerate(CRITERIA, start=1):
-        fund.criteria.create(position=position, text=text)
-    return fund
 
 
 @pytest.fixture
@@ -50,7 +40,7 @@ def staff(area: Quartier) -> dict[str, User]:
 
 @pytest.fixture
 def applicant(area: Quartier) -> Person:
-    return Person.objects.create(quartier=area, first_name="Aylin", last_name="Yıldız", is_resident=True)
+    return PersonFactory(quartier=area, first_name="Aylin", last_name="Yıldız")
 
 
 def make_application(

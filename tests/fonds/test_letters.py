@@ -16,6 +16,7 @@ from actors.models import Organisation, Person
 from committees.models import AgendaItem, Ballot, Choice, Committee, Meeting, Membership, Result
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
 from committees.signals import decision_tell
+from demo.factories import user_with_role
 from fonds.letters import DECIDED_STATES, PROOF_WEEKS, letter_pdf, proof_due
 from fonds.models import Application, CostLine, Fund, Status
 from fonds.services.applications import (
@@ -28,7 +29,6 @@ from fonds.services.applications import (
     application_withdraw,
 )
 from quartier.models import Quartier, Role, User
-from tests.factories import user_with_role
 from tests.fonds.fixtures import make_application
 
 DAY = datetime.timedelta(days=1)

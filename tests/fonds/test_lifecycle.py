@@ -14,6 +14,7 @@ from django.utils import timezone
 from actors.models import Affiliation, Organisation, Person
 from committees.models import Ballot, ConflictFlag, Result
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
+from demo.factories import UserFactory, user_with_role
 from fonds.models import Application, Fund, Payment, Status, StatusChange
 from fonds.selectors import FundTotals, fund_totals, funds_with_totals
 from fonds.services.applications import (
@@ -34,7 +35,6 @@ from fonds.services.applications import (
 )
 from fonds.services.payments import payment_record, payment_release, repayment_record
 from quartier.models import Role
-from tests.factories import UserFactory, user_with_role
 from tests.fonds.fixtures import make_application
 
 TODAY = datetime.date(2026, 11, 24)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from demo.factories import user_with_role
 from fonds.models import Application, Fund, Payment, Receipt, Repayment, Status
 from fonds.selectors import (
     UNSETTLED,
@@ -38,7 +39,6 @@ from fonds.services.applications import (
 from fonds.services.funds import fund_update
 from fonds.services.payments import payment_record, payment_release, repayment_record
 from quartier.models import Quartier, Role
-from tests.factories import user_with_role
 from tests.fonds.fixtures import make_application
 from tests.fonds.test_lifecycle import accept_every_receipt, approved, eligible
 

@@ -11,10 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from committees.models import Ballot
+from demo.factories import user_with_role
 from fonds.models import Application, Fund, Payment, Status
 from fonds.services.applications import application_commit, application_submit
 from quartier.models import Quartier, Role
-from tests.factories import user_with_role
 from tests.fonds.fixtures import make_application
 from tests.fonds.test_lifecycle import approved, eligible
 

@@ -13,11 +13,11 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from demo.factories import user_with_role
 from fonds.models import Application, Fund, Payment, Status
 from fonds.services.applications import application_commit, application_update
 from fonds.services.payments import payment_record
 from quartier.models import Quartier, Role
-from tests.factories import user_with_role
 from tests.fonds.fixtures import make_application
 from tests.fonds.test_lifecycle import approved
 from tests.fonds.test_money import messages_of

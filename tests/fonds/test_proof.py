@@ -13,13 +13,13 @@ from django.test import Client
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from demo.factories import user_with_role
 from fonds.letters import RECLAIM_WEEKS
 from fonds.models import Fund, Receipt, Status
 from fonds.services.applications import application_settle, application_submit_proof, receipts_decide
 from fonds.services.payments import repayment_record
 from fonds.services.public import access_link_create
 from quartier.models import Quartier, Role
-from tests.factories import user_with_role
 from tests.fonds.fixtures import make_application
 from tests.fonds.test_letters import pdf_text
 from tests.fonds.test_lifecycle import approved

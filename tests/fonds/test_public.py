@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from actors.models import Organisation, Person
 from committees.models import Committee, Meeting
+from demo.factories import user_with_role
 from fonds.models import AccessLink, Application, Attachment, CostLine, Fund, Receipt, Round, Status
 from fonds.services.applications import (
     application_assess,
@@ -30,7 +31,6 @@ from fonds.services.applications import (
 from fonds.services.payments import payment_record, payment_release
 from fonds.services.public import access_link_create, access_link_revoke, application_for_token, token_hash
 from quartier.models import Quartier, Role
-from tests.factories import user_with_role
 from tests.fonds.fixtures import make_application
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"

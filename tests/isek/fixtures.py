@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from actors.models import Organisation
+from demo.factories import GoalFactory, IndicatorFactory, MeasureFactory, OrganisationFactory, VersionFactory
 from isek.models import Financing, Goal, Indicator, Measure, PlannedCost, Spending, Version
 from isek.services import split_urban_funding
 from quartier.models import FieldOfAction, Quartier
@@ -21,17 +22,16 @@ def add_measures(version: Version, count: int, *, start: int = 1, prefix: str = 
     milestone and a progress note each; investive and non-investive in turn."""
     fields = list(FieldOfAction.objects.order_by("position")[:3])
     goals = list(Goal.objects.filter(version=version, parent__isnull=False))
-    lead = Organisation.objects.filter(quartier_id=version.quartier_id).first() or Organisation.objects.create(
-        quartier_id=version.quartier_id, name="Nachbarschaftshaus am Kanal"
+    lead = Organisation.objects.filter(quartier_id=version.quartier_id).first() or OrganisationFactory(
+        quartier=version.quartier, name="Nachbarschaftshaus am Kanal"
     )
     statuses = list(Measure.Status.values)
     measures = []
     for index in range(start, start + count):
         investive = index % 2 == 1
-        measure = Measure.objects.create(
+        measure = MeasureFactory(
             version=version,
             number=f"{prefix}-{index}",
-            title=f"Maßnahme {prefix}-{index}",
             kind=Measure.Kind.INVESTIVE if investive else Measure.Kind.SOCIAL,
             responsible_role="planung" if investive else "gwa",
             status=statuses[index % len(statuses)],
@@ -59,10 +59,7 @@ def add_indicators(version: Version, count: int, *, start: int = 1) -> list[Indi
     goal = Goal.objects.filter(version=version).first()
     indicators = []
     for index in range(start, start + count):
-        indicator = Indicator.objects.create(
-            version=version, name=f"Indikator {index}", unit="%", direction="hoeher", field_of_action=field,
-            baseline_year=2020, baseline=Decimal("10"), target_year=2030, target=Decimal("20"),
-        )  # fmt: skip
+        indicator = IndicatorFactory(version=version, name=f"Indikator {index}", field_of_action=field)
         if goal:
             indicator.goals.add(goal)
         for year in (2021, 2022, 2023, 2024):
@@ -75,11 +72,11 @@ def add_indicators(version: Version, count: int, *, start: int = 1) -> list[Indi
 def isek(area: Quartier) -> Version:
     """A draft ISEK of ``area``: an overall goal with two goals of fields of action, four measures (the even
     ones non-investive and the office's) and two indicators."""
-    version = Version.objects.create(quartier=area, label="ISEK 2024, Fortschreibung 2026")
+    version = VersionFactory(quartier=area, label="ISEK 2024, Fortschreibung 2026")
     fields = list(FieldOfAction.objects.order_by("position")[:2])
-    overall = Goal.objects.create(version=version, title="Ein lebendiger Kiez für alle", position=1)
-    Goal.objects.create(version=version, parent=overall, field_of_action=fields[0], title="Treffpunkte", position=1)
-    Goal.objects.create(version=version, parent=overall, field_of_action=fields[1], title="Grün am Kanal", position=2)
+    overall = GoalFactory(version=version, title="Ein lebendiger Kiez für alle", position=1)
+    GoalFactory(version=version, parent=overall, field_of_action=fields[0], title="Treffpunkte", position=1)
+    GoalFactory(version=version, parent=overall, field_of_action=fields[1], title="Grün am Kanal", position=2)
     add_measures(version, 4)
     add_indicators(version, 2)
     return version
@@ -91,10 +88,10 @@ def grow_isek(isek: Version) -> Grow:
     state = {"next": 100}
 
     def grow(n: int) -> None:
-        overall = Goal.objects.create(version=isek, title=f"Leitziel {state['next']}", position=state["next"])
+        overall = GoalFactory(version=isek, title=f"Leitziel {state['next']}", position=state["next"])
         field = FieldOfAction.objects.order_by("position").first()
         for i in range(n):
-            Goal.objects.create(version=isek, parent=overall, field_of_action=field, title=f"Ziel {i}", position=i)
+            GoalFactory(version=isek, parent=overall, field_of_action=field, title=f"Ziel {i}", position=i)
         add_measures(isek, n, start=state["next"], prefix="G")
         add_indicators(isek, n, start=state["next"])
         state["next"] += n

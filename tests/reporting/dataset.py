@@ -25,6 +25,7 @@ from actors.models import (
     Person,
 )
 from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership, Result
+from demo.factories import user_with_role
 from fonds.models import Application, Fund, Payment, Repayment
 from isek.models import (
     Financing,
@@ -38,7 +39,6 @@ from isek.models import (
     Version,
 )
 from quartier.models import FieldOfAction, Quartier, Role, User
-from tests.factories import user_with_role
 from tests.fonds.fixtures import make_application
 
 YEAR = 2025

@@ -15,10 +15,10 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from committees.models import Committee, Membership
+from demo.factories import QuartierFactory
 from quartier.models import Quartier, User
 from reporting.figures import SECTIONS, gather, key_figures
 from reporting.rendering import render_pdf
-from tests.factories import QuartierFactory
 from tests.reporting.dataset import YEAR, Dataset, build
 
 TITLE = f"Jahresbericht {YEAR} – Kiez am Kanal"

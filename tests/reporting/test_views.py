@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.factories import QuartierFactory, user_with_role
 from quartier.models import Quartier, Role, User
 from quartier.services import role_grant
 from reporting.figures import gather, key_figures
 from reporting.models import Report
-from tests.factories import QuartierFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,6 @@ from django.db.models import Q
 from django.test import Client
 from django.utils import timezone
 
-from actors.demo import seed_actors
-from committees.demo import SIZES, Sizes, _seed, seed_committees
 from committees.models import (
     AgendaItem,
     Attendance,
@@ -27,18 +25,29 @@ from committees.models import (
 from committees.rules import Composition, Tally, decide, explain, vote_holders
 from committees.services.ballots import tally_item
 from committees.voters import active_voting_members
-from quartier.models import Quartier, User
+from demo.actors import seed_actors
+from demo.committees import SIZES, Sizes, _seed, seed_committees
+from demo.factories import QuartierFactory, UserFactory
+from quartier.models import Quartier, Role, User
 from quartier.permissions import is_committee_member
-from tests.factories import QuartierFactory, UserFactory
+from quartier.services import role_grant
 
 
 def rng(seed: int) -> random.Random:
     return random.Random(seed)  # noqa: S311 - demo data, not security
 
 
+def office(area: Quartier, staff: list[User]) -> None:
+    """Give ``staff`` the roles of ``area``'s office: the small demo goes through the services."""
+    for user, role in zip(staff, (Role.GEMEINWESENARBEIT, Role.PLANUNG), strict=True):
+        role_grant(user=user, quartier=area, role=role, by=None)
+
+
 @pytest.fixture
-def staff(db: None) -> list[User]:
-    return [UserFactory(username=name) for name in ("gwa", "planung")]
+def staff(area: Quartier) -> list[User]:
+    users = [UserFactory(username=name) for name in ("gwa", "planung")]
+    office(area, users)
+    return users
 
 
 @pytest.fixture
@@ -141,8 +150,8 @@ def test_the_demo_binds_no_account_the_rule_refuses(
     from django.core.exceptions import ValidationError
 
     from actors.models import Person
+    from demo.factories import user_with_role
     from quartier.models import Role
-    from tests.factories import user_with_role
 
     if kind == "staff role":
         existing = user_with_role(other_area, Role.PLANUNG, username="jury3")
@@ -245,6 +254,8 @@ def test_same_seed_gives_the_same_data(staff: list[User]) -> None:
 
     def snapshot() -> tuple[list[tuple[object, ...]], ...]:
         area = QuartierFactory(slug="kiez-am-kanal", name="Kiez am Kanal")
+        if not area.role_assignments.exists():
+            office(area, staff)
         seed_actors(area=area, scale="small", staff=staff, rng=rng(5))
         _seed(area=area, sizes=SIZES["small"], staff=staff, rng=rng(6), now=now)
         result = (
@@ -265,6 +276,50 @@ def test_same_seed_gives_the_same_data(staff: list[User]) -> None:
         return result
 
     assert snapshot() == snapshot()
+
+
+def test_the_services_and_bulk_writes_give_the_same_data(area: Quartier, staff: list[User], actors: None) -> None:
+    """The small demo enters committees, members and meetings through the services, the large one in bulk:
+    from the same random source and moment both write the same rows."""
+    now = timezone.now()
+    twin = QuartierFactory(slug="zwilling", name=area.name)
+    office(twin, staff)
+    seed_actors(area=twin, scale="small", staff=staff, rng=rng(42))
+    _seed(area=area, sizes=SIZES["small"], staff=staff, rng=rng(6), now=now, services=True)
+    _seed(area=twin, sizes=SIZES["small"], staff=staff, rng=rng(6), now=now, account_prefix="zwilling", services=False)
+
+    def rows(of: Quartier) -> tuple[list[tuple[object, ...]], ...]:
+        return (
+            list(
+                Membership.objects.filter(committee__quartier=of)
+                .order_by("pk")
+                .values_list("person__last_name", "member_type", "voting", "deputy_of__person__last_name", "start")
+            ),
+            list(
+                Meeting.objects.filter(committee__quartier=of)
+                .order_by("pk")
+                .values_list("committee__kind", "starts_at", "place", "status")
+            ),
+            list(
+                AgendaItem.objects.filter(meeting__committee__quartier=of)
+                .order_by("pk")
+                .values_list("position", "title", "minutes", "decision", "yes", "no", "abstain", "recusals", "result")
+            ),
+            list(
+                Attendance.objects.filter(meeting__committee__quartier=of)
+                .order_by("meeting_id", "membership_id")
+                .values_list("membership__person__last_name", "status")
+            ),
+            list(
+                ConflictFlag.objects.filter(agenda_item__meeting__committee__quartier=of)
+                .order_by("agenda_item_id", "membership_id")
+                .values_list("agenda_item__title", "membership__person__last_name", "status")
+            ),
+        )
+
+    assert rows(area) == rows(twin)
+    approved = Meeting.objects.filter(committee__quartier=area, status=Meeting.Status.APPROVED)
+    assert approved.exists() and not approved.filter(approved_in=None).exists()  # the service says where
 
 
 def test_large_like_run_over_ten_years(area: Quartier, staff: list[User], actors: None) -> None:

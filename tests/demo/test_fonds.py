@@ -14,18 +14,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from actors.demo import seed_actors
-from committees.demo import seed_committees
 from committees.models import AgendaItem, Ballot, BallotItem, Choice, Committee, Membership, Result
 from committees.services.ballots import ballot_close, vote_cast
-from fonds.demo import SIZES, Sizes, _staff, fund_counts, seed_funds
+from demo.actors import seed_actors
+from demo.committees import seed_committees
+from demo.factories import user_with_role
+from demo.fonds import SIZES, Sizes, _staff, fund_counts, seed_funds
 from fonds.models import Application, Fund, Payment, Receipt, Status, StatusChange
 from fonds.selectors import fund_totals, year_totals
 from fonds.services.applications import TRANSITIONS
 from fonds.services.payments import payment_period
 from quartier import permissions
 from quartier.models import Quartier, Role, User
-from tests.factories import user_with_role
 
 
 def rng(seed: int) -> random.Random:

@@ -1,7 +1,7 @@
 """Demo data for the ISEK module: versions, goals, measures with their cost and financing plans, indicators.
 
-``seed_isek`` fills one area after ``actors.demo.seed_actors``, ``committees.demo.seed_committees`` and
-``fonds.demo.seed_funds``; ``quartier.demo.seed_demo`` calls it inside ``disable_auditlog()``. It does nothing
+``seed_isek`` fills one area after ``demo.actors.seed_actors``, ``demo.committees.seed_committees`` and
+``demo.fonds.seed_funds``; ``demo.seed.seed_demo`` calls it inside ``disable_auditlog()``. It does nothing
 if the area already has an ISEK.
 
 Small: the adopted "ISEK 2024" (29 measures) and its yearly update "ISEK 2024, Fortschreibung 2026", a draft
@@ -36,9 +36,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from actors.demo import PLACES, SCHOOL_NAMES, STREETS, _set_times
 from actors.models import Concern, Organisation
 from committees.models import AgendaItem, Result
+from demo.actors import PLACES, SCHOOL_NAMES, STREETS
+from demo.db import BATCH, backdate_log, set_times
 from fonds.models import Application
 from isek.models import (
     Financing,
@@ -53,15 +54,32 @@ from isek.models import (
     Spending,
     Version,
 )
-from isek.services import split_urban_funding, version_adopt, version_continue, version_create
+from isek.services import (
+    INDICATOR_FIELDS,
+    MEASURE_FIELDS,
+    YearPlan,
+    finance_plan_save,
+    goal_save,
+    indicator_save,
+    indicator_value_set,
+    measure_save,
+    milestone_add,
+    milestone_reached,
+    progress_note_add,
+    spending_add,
+    split_urban_funding,
+    version_adopt,
+    version_continue,
+    version_create,
+)
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
+from quartier.permissions import area_permissions
 
 MS = Measure.Status
 INV, SOC = Measure.Kind.INVESTIVE, Measure.Kind.SOCIAL
 STEUERUNG, PLANUNG, GWA = Role.STEUERUNG.value, Role.PLANUNG.value, Role.GEMEINWESENARBEIT.value
 OK = Organisation.Kind
 HIGHER, LOWER = Indicator.Direction.HIGHER, Indicator.Direction.LOWER
-BATCH = 2000
 CENT = Decimal("0.01")
 
 
@@ -617,7 +635,7 @@ def seed_isek(
     if Version.objects.filter(quartier=area).exists():
         return isek_counts(area)
     if not Organisation.objects.filter(quartier=area, active=True).exists():
-        raise ValueError("The area needs its organisations first: run actors.demo.seed_actors before the ISEK.")
+        raise ValueError("The area needs its organisations first: run demo.actors.seed_actors before the ISEK.")
     with transaction.atomic():
         seeder = _Seeder(area=area, sizes=SIZES[scale], rng=rng, now=now or timezone.now())
         if scale == "small":
@@ -1004,14 +1022,19 @@ class _Seeder:
         return plans
 
     def small(self) -> None:
+        """ISEK 2024 and its Fortschreibung, entered through the ISEK services as the office would: the version,
+        its goals, measures with their links, cost and financing plans, spending, milestones and progress notes,
+        indicators with their values; the adoption; the copy; then the office's changes in the copy."""
         planner, steering = self.planner(), self.staff.get(STEUERUNG) or self.planner()
+        if planner is None or steering is None:
+            raise ValueError("The small ISEK is written by the area's staff: grant the demo users their roles first.")
         created = [self.at(day, 9) for day in SMALL_CREATED]
         timeline = _Timeline(years=list(SMALL_YEARS), as_of=[ADOPTED_ON, self.today])
         plans = self.small_plans(timeline)
         indicators = self.indicator_plans(self.sizes.indicators, BASELINE_YEAR, TARGET_YEAR)
         # ISEK 2024, as adopted
         adopted = version_create(area=self.area, label=SMALL_LABELS[0], by=planner)
-        writer = _Writer(self, timeline)
+        writer = _ServiceWriter(self, timeline, by=planner)
         goals = writer.goals([adopted])[adopted.pk]
         for plan in plans:
             if plan.present(0):
@@ -1022,34 +1045,40 @@ class _Seeder:
         version_adopt(version=adopted, on=ADOPTED_ON, body=self.body, by=steering)
         # The Fortschreibung 2026: the copy, then the office's changes
         draft = version_continue(version=adopted, label=SMALL_LABELS[1], by=planner)
-        self.edit(draft, plans, indicators, timeline)
+        self.edit(draft, plans, indicators, timeline, by=planner)
         # Dates: made, adopted, last changed
         adopted_at = self.at(ADOPTED_ON, 18)
-        _set_times(
-            Version,
-            [adopted.pk, draft.pk],
-            created_at=created,
-            updated_at=[adopted_at, max(created[1], self.now - datetime.timedelta(days=self.rng.randint(1, 20)))],
-        )
+        changed_at = max(created[1], self.now - datetime.timedelta(days=self.rng.randint(1, 20)))
+        set_times(Version, [adopted.pk, draft.pk], created_at=created, updated_at=[adopted_at, changed_at])
         entries = LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Version),
             object_id=adopted.pk,
             additional_data__transition="adopt",
         )
         pks = list(entries.values_list("pk", flat=True))
-        _set_times(LogEntry, pks, timestamp=[adopted_at] * len(pks))
+        set_times(LogEntry, pks, timestamp=[adopted_at] * len(pks))
+        # The cost plans' entries in the measures' history: when each version was written.
+        for version, at in ((adopted, created[0]), (draft, changed_at)):
+            backdate_log(Measure, {pk: [at, at] for pk in version.measures.values_list("pk", flat=True)})
 
-    def edit(self, draft: Version, plans: list[_Plan], indicators: list[_IndicatorPlan], timeline: _Timeline) -> None:
-        """What the office changes in the copy: measures taken out and added, statuses, revised costs, and what
-        happened since the adoption."""
+    def edit(
+        self,
+        draft: Version,
+        plans: list[_Plan],
+        indicators: list[_IndicatorPlan],
+        timeline: _Timeline,
+        *,
+        by: User,
+    ) -> None:
+        """What the office changes in the copy, through the services: measures taken out and added, statuses,
+        revised costs, and what happened since the adoption."""
         since = timeline.as_of[0]
         by_title = {goal.title: goal for goal in draft.goals.filter(parent__isnull=False)}
         goals = [by_title[title] for _key, _parent, title in GOALS]
         measures = {measure.number: measure for measure in draft.measures.order_by("pk")}
+        # No service takes a measure out of a draft (the office marks it dropped): the demo deletes the two.
         Measure.objects.filter(version=draft, number__in=[p.number for p in plans if not p.present(1)]).delete()
-        writer = _Writer(self, timeline)
-        changed = []
-        revised = []
+        writer = _ServiceWriter(self, timeline, by=by)
         for plan in plans:
             if not plan.present(1):
                 continue
@@ -1059,23 +1088,17 @@ class _Seeder:
                 continue
             status = plan.status(1, self.today)
             if measure.status != status:
-                measure.status = status
-                changed.append(measure)
+                measure_save(
+                    version=draft, data={"status": status}, links={}, perms=writer.perms, by=by, measure=measure
+                )
             if plan.costs(1, timeline) != plan.costs(0, timeline):
-                revised.append(measure)
-                writer.costs(measure, 1, plan)
+                writer.costs(measure, 1, plan)  # the plan of every year, in place of the copied one
             writer.records(measure, 1, plan, after=since)
-        Measure.objects.bulk_update(changed, ["status"])
-        PlannedCost.objects.filter(measure__in=revised).delete()
-        Financing.objects.filter(measure__in=revised).delete()
         by_plan = {plan.number: plan for plan in plans}
-        reached = [
-            milestone.pk
-            for milestone in Milestone.objects.filter(measure__version=draft, reached=False).select_related("measure")
-            if milestone.measure.number in by_plan
-            and by_plan[milestone.measure.number].reached(milestone.date, 1, self.today)
-        ]
-        Milestone.objects.filter(pk__in=reached).update(reached=True)
+        for milestone in Milestone.objects.filter(measure__version=draft, reached=False).select_related("measure"):
+            plan = by_plan.get(milestone.measure.number)
+            if plan is not None and plan.reached(milestone.date, 1, self.today):
+                milestone_reached(milestone=milestone, reached=True, by=by)
         copies = {indicator.name: indicator for indicator in draft.indicators.all()}
         for plan in indicators:
             writer.values(copies[plan.name], plan, after=since.year - 1, upto=self.today.year - 1)
@@ -1107,7 +1130,7 @@ class _Seeder:
             version.previous = versions[k - 1] if k else None
             Version.objects.bulk_create([version])
         adopted_at = [self.at(day, 18) for day in adopted_on]
-        _set_times(
+        set_times(
             Version,
             [version.pk for version in versions],
             created_at=created,
@@ -1397,3 +1420,109 @@ class _Writer:
             (Indicator.goals.through, indicator_goals),
         ):
             model.objects.bulk_create(rows, batch_size=BATCH)
+
+
+class _ServiceWriter(_Writer):
+    """Collects the same rows as :class:`_Writer` and writes them through the ISEK services, in the order the
+    office enters them: goals, then each measure with its links, cost and financing plan, spending, milestones
+    and progress notes (by their authors), then each indicator with its goals and values. Rows may hang on
+    measures and indicators saved before (the copy of a version)."""
+
+    def __init__(self, seeder: _Seeder, timeline: _Timeline, *, by: User) -> None:
+        super().__init__(seeder, timeline)
+        self.by = by
+        self.perms = area_permissions(by, seeder.area)
+        self.planned: dict[int, Measure] = {}  # the measures whose cost plan is written (or replaced), by id()
+
+    def costs(self, measure: Measure, k: int, plan: _Plan) -> None:
+        self.planned.setdefault(id(measure), measure)
+        super().costs(measure, k, plan)
+
+    def goals(self, versions: Sequence[Version]) -> dict[int, list[Goal]]:
+        fields = FieldOfAction.objects.in_bulk()
+        goals = {}
+        for version in versions:
+            overall = [
+                goal_save(version=version, data={"title": title, "position": i}, by=self.by)
+                for i, title in enumerate(OVERALL_GOALS, 1)
+            ]
+            positions: dict[int, int] = {}
+            rows = []
+            for key, parent, title in GOALS:
+                positions[parent] = positions.get(parent, 0) + 1
+                data = {
+                    "parent": overall[parent],
+                    "field_of_action": fields[self.seeder.fields[key]],
+                    "position": positions[parent],
+                    "title": title,
+                }
+                rows.append(goal_save(version=version, data=data, by=self.by))
+            goals[version.pk] = rows
+        return goals
+
+    def write(self) -> None:
+        plans = {id(measure): (plan, goals) for measure, plan, goals in self.links}
+        ids = {
+            name: {pk for _measure, plan, _goals in self.links for pk in getattr(plan, name)}
+            for name in ("fields", "partners", "concerns", "applications", "decisions")
+        }
+        objects = {
+            "fields_of_action": FieldOfAction.objects.in_bulk(ids["fields"]),
+            "partners": Organisation.objects.in_bulk(ids["partners"]),
+            "concerns": Concern.objects.in_bulk(ids["concerns"]),
+            "applications": Application.objects.in_bulk(ids["applications"]),
+            "decisions": AgendaItem.objects.select_related("meeting__committee").in_bulk(ids["decisions"]),
+        }
+        saved: dict[int, Measure] = {}
+        for measure in self.measures:
+            plan, goals = plans[id(measure)]
+            links = {
+                "fields_of_action": [objects["fields_of_action"][pk] for pk in plan.fields],
+                "goals": [goals[g] for g in plan.goals],
+                "partners": [objects["partners"][pk] for pk in plan.partners],
+                "concerns": [objects["concerns"][pk] for pk in plan.concerns],
+                "applications": [objects["applications"][pk] for pk in plan.applications],
+                "decisions": [objects["decisions"][pk] for pk in plan.decisions],
+            }
+            data = {name: getattr(measure, name) for name in MEASURE_FIELDS}
+            saved[id(measure)] = measure_save(
+                version=measure.version, data=data, links=links, perms=self.perms, by=self.by
+            )
+
+        def of(measure: Measure) -> Measure:
+            return saved.get(id(measure), measure)
+
+        years: dict[int, dict[int, YearPlan]] = {key: {} for key in self.planned}
+        for cost in self.costs_:
+            years[id(cost.measure)][cost.year] = YearPlan(year=cost.year, cost=cost.amount, financing={})
+        for part in self.financing:
+            years[id(part.measure)][part.year].financing[part.source] = part.amount
+        for key, measure in self.planned.items():
+            if years[key] or key not in saved:  # a new measure without costs has no plan; a revised one an empty one
+                finance_plan_save(measure=of(measure), years=list(years[key].values()), by=self.by)
+        for spending in self.spendings:
+            spending_add(
+                measure=of(spending.measure),
+                date=spending.date,
+                amount=spending.amount,
+                source=spending.source,
+                note=spending.note,
+                by=self.by,
+            )
+        for row in self.milestones:
+            milestone = milestone_add(measure=of(row.measure), date=row.date, title=row.title, by=self.by)
+            if row.reached:
+                milestone_reached(milestone=milestone, reached=True, by=self.by)
+        authors = User.objects.in_bulk({note.author_id for note in self.notes})
+        for note in self.notes:
+            progress_note_add(measure=of(note.measure), date=note.date, text=note.text, by=authors[note.author_id])
+        made: dict[int, Indicator] = {}
+        for indicator, plan, goals in self.indicators:
+            data = {name: getattr(indicator, name) for name in INDICATOR_FIELDS}
+            made[id(indicator)] = indicator_save(
+                version=indicator.version, data=data, goals=[goals[g] for g in plan.goals], by=self.by
+            )
+        for value in self.values_:
+            indicator_value_set(
+                indicator=made.get(id(value.indicator), value.indicator), year=value.year, value=value.value, by=self.by
+            )

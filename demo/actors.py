@@ -1,10 +1,16 @@
 """Demo data for the actors module: organisations, persons, networks, contact notes and concerns.
 
-``seed_actors`` fills one area; ``quartier.demo.seed_demo`` calls it inside
-``disable_auditlog()``. Everything is written with ``bulk_create`` (the
-many-to-many tables through ``Model.field.through``), so the number of queries
-does not grow with the amount of data, and every random choice comes from the
-caller's ``random.Random``: the same seed gives the same data.
+``seed_actors`` fills one area; ``demo.seed.seed_demo`` calls it inside
+``disable_auditlog()``. The small demo is written through the services, as the
+office would enter it (``organisation_create``, ``person_create`` with the
+affiliations, ``network_create`` with the members, ``contact_note_create``,
+``concern_create`` and ``concern_set_status`` for every step of a concern), so
+every row passes their checks. The large demo writes the same kind of rows with
+``bulk_create`` (the many-to-many tables through ``Model.field.through``), so
+the number of queries does not grow with the amount of data. Both draw every
+random choice from the caller's ``random.Random`` in the same order, before
+anything is written: the same seed gives the same data either way, and the
+timestamps are backdated afterwards (``demo.db.set_times``).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -31,12 +37,17 @@ from actors.models import (
     Person,
     TargetGroup,
 )
+from actors.services.concerns import CONCERN_FIELDS, concern_create, concern_set_status
+from actors.services.contacts import NOTE_FIELDS, contact_note_create
+from actors.services.networks import NETWORK_FIELDS, MemberRow, network_create
+from actors.services.organisations import ORGANISATION_FIELDS, organisation_create
+from actors.services.persons import PERSON_FIELDS, AffiliationRow, person_create
+from demo.db import BATCH, backdate_log, set_times
 from quartier.models import FieldOfAction, Quartier, User
 
 K = Organisation.Kind
 S = Concern.Status
 CH = ContactNote.Channel
-BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -547,7 +558,7 @@ def seed_actors(*, area: Quartier, scale: str, staff: list[User], rng: random.Ra
     """
     if scale not in SIZES:
         raise ValueError(f"Unknown scale {scale!r}; use one of {', '.join(SIZES)}.")
-    return _seed(area=area, sizes=SIZES[scale], staff=staff, rng=rng)
+    return _seed(area=area, sizes=SIZES[scale], staff=staff, rng=rng, services=scale == "small")
 
 
 def actor_counts(area: Quartier) -> dict[str, int]:
@@ -570,13 +581,18 @@ def _seed(
     staff: Sequence[User],
     rng: random.Random,
     today: datetime.date | None = None,
+    services: bool = False,
 ) -> dict[str, int]:
+    """The seed of ``seed_actors``; ``services`` writes through the services (each row passes their checks: the
+    staff must work in the area, and who is given a follow-up must read contact notes there), else in bulk."""
     if Organisation.objects.filter(quartier=area).exists():
         return actor_counts(area)
     if not staff:
         raise ValueError("Contact notes and concerns need at least one staff member.")
     with transaction.atomic():
-        _Seeder(area=area, sizes=sizes, staff=list(staff), rng=rng, today=today or timezone.localdate()).run()
+        _Seeder(
+            area=area, sizes=sizes, staff=list(staff), rng=rng, today=today or timezone.localdate(), services=services
+        ).run()
     return actor_counts(area)
 
 
@@ -585,9 +601,17 @@ def _seed(
 
 class _Seeder:
     def __init__(
-        self, *, area: Quartier, sizes: Sizes, staff: list[User], rng: random.Random, today: datetime.date
+        self,
+        *,
+        area: Quartier,
+        sizes: Sizes,
+        staff: list[User],
+        rng: random.Random,
+        today: datetime.date,
+        services: bool,
     ) -> None:
         self.area = area
+        self.services = services
         self.sizes = sizes
         self.staff = staff
         self.rng = rng
@@ -635,6 +659,11 @@ class _Seeder:
 
     def _street(self) -> str:
         return f"{self.rng.choice(STREETS)} {self.rng.randint(1, 120)}"
+
+    def _clerk(self, index: int) -> User:
+        """Who enters the ``index``-th row through a service: the staff in turn (no random draw, so both ways of
+        writing draw the same numbers)."""
+        return self.staff[index % len(self.staff)]
 
     # Organisations
 
@@ -705,27 +734,56 @@ class _Seeder:
                     active=rng.random() < 0.95,
                 )
             )
-        self.orgs = Organisation.objects.bulk_create(orgs, batch_size=BATCH)
-        field_rows, group_rows, created = [], [], []
-        through_fields = Organisation.fields_of_action.through
-        through_groups = Organisation.target_groups.through
-        for org in self.orgs:
+        fields_of: list[list[FieldOfAction]] = []
+        groups_of: list[list[TargetGroup]] = []
+        created = []
+        for org in orgs:
             keys = [rng.choice(ORG_FIELDS[org.kind])]
             if rng.random() < 0.35:
                 keys.append(rng.choice(list(self.fields)))
-            field_rows += [through_fields(organisation=org, fieldofaction=field) for field in self._fields(keys)]
+            fields_of.append(self._fields(keys))
             names = ORG_TARGET_GROUPS[org.kind]
             chosen = rng.sample(names, k=rng.randint(1, min(3, len(names))))
-            groups = [self.groups[name] for name in chosen if name in self.groups]
-            group_rows += [through_groups(organisation=org, targetgroup=group) for group in groups]
+            groups_of.append([self.groups[name] for name in chosen if name in self.groups])
             # Half of them were entered when the office opened, the others over time.
             if rng.random() < 0.5:
                 created.append(self._at(self.start + datetime.timedelta(days=rng.randint(0, 30))))
             else:
                 created.append(self._at(self._date()))
-        through_fields.objects.bulk_create(field_rows, batch_size=BATCH)
-        through_groups.objects.bulk_create(group_rows, batch_size=BATCH)
-        _set_times(Organisation, [org.pk for org in self.orgs], created_at=created, updated_at=created)
+        if self.services:
+            self.orgs = [
+                organisation_create(
+                    area=self.area,
+                    data={
+                        **{name: getattr(org, name) for name in ORGANISATION_FIELDS},
+                        "fields_of_action": fields,
+                        "target_groups": groups,
+                    },
+                    by=self._clerk(index),
+                )
+                for index, (org, fields, groups) in enumerate(zip(orgs, fields_of, groups_of, strict=True))
+            ]
+        else:
+            self.orgs = Organisation.objects.bulk_create(orgs, batch_size=BATCH)
+            through_fields = Organisation.fields_of_action.through
+            through_groups = Organisation.target_groups.through
+            through_fields.objects.bulk_create(
+                [
+                    through_fields(organisation=org, fieldofaction=field)
+                    for org, fields in zip(self.orgs, fields_of, strict=True)
+                    for field in fields
+                ],
+                batch_size=BATCH,
+            )
+            through_groups.objects.bulk_create(
+                [
+                    through_groups(organisation=org, targetgroup=group)
+                    for org, groups in zip(self.orgs, groups_of, strict=True)
+                    for group in groups
+                ],
+                batch_size=BATCH,
+            )
+        set_times(Organisation, [org.pk for org in self.orgs], created_at=created, updated_at=created)
         self.orgs_by_kind: dict[str, list[Organisation]] = {}
         for org in self.orgs:
             self.orgs_by_kind.setdefault(org.kind, []).append(org)
@@ -789,18 +847,36 @@ class _Seeder:
                     else rng.choice(RESIDENT_INTERESTS)
                 )
             persons.append(person)
-        self.persons_list = Person.objects.bulk_create(persons, batch_size=BATCH)
-        affiliations = [
-            Affiliation(person=self.persons_list[index], organisation=org, function=function, start=start, end=end)
-            for index, org, function, start, end in links
-        ]
-        Affiliation.objects.bulk_create(affiliations, batch_size=BATCH)
+        if self.services:
+            rows: dict[int, list[AffiliationRow]] = {}
+            for index, org, function, start, end in links:
+                rows.setdefault(index, []).append(AffiliationRow(org, function, start, end))
+            self.persons_list = [
+                person_create(
+                    area=self.area,
+                    data={name: getattr(person, name) for name in PERSON_FIELDS},
+                    affiliations=rows.get(index, []),
+                    by=self._clerk(index),
+                )
+                for index, person in enumerate(persons)
+            ]
+        else:
+            self.persons_list = Person.objects.bulk_create(persons, batch_size=BATCH)
+            Affiliation.objects.bulk_create(
+                [
+                    Affiliation(
+                        person=self.persons_list[index], organisation=org, function=function, start=start, end=end
+                    )
+                    for index, org, function, start, end in links
+                ],
+                batch_size=BATCH,
+            )
         created = [self._at(person.consent_date or self._date()) for person in self.persons_list]
-        _set_times(Person, [person.pk for person in self.persons_list], created_at=created, updated_at=created)
+        set_times(Person, [person.pk for person in self.persons_list], created_at=created, updated_at=created)
         self.residents = [person for person in self.persons_list if person.is_resident]
         self.people_of: dict[int, list[Person]] = {}
-        for affiliation in affiliations:
-            self.people_of.setdefault(affiliation.organisation_id, []).append(affiliation.person)
+        for index, org, *_period in links:
+            self.people_of.setdefault(org.pk, []).append(self.persons_list[index])
 
     def _period(self, ended: float) -> tuple[datetime.date | None, datetime.date | None]:
         rng = self.rng
@@ -838,28 +914,62 @@ class _Seeder:
             )
             for name, kind, purpose, _keys, rhythm in templates
         ]
-        networks = Network.objects.bulk_create(networks, batch_size=BATCH)
-        through = Network.fields_of_action.through
-        rows = []
-        members: list[NetworkMembership] = []
+        fields_of: list[list[FieldOfAction]] = []
+        members_of: list[list[MemberRow]] = []
         big = len(self.orgs) > 200
         for network, (_name, _kind, _purpose, keys, _rhythm) in zip(networks, templates, strict=True):
             extra = [rng.choice(list(self.fields))] if rng.random() < 0.3 else []
-            rows += [through(network=network, fieldofaction=field) for field in self._fields([*keys, *extra])]
+            fields_of.append(self._fields([*keys, *extra]))
             count = rng.randint(10, 40) if big else rng.randint(4, 12)
             member_orgs = rng.sample(self.orgs, k=min(count, len(self.orgs)))
             if network.lead_organisation is not None and network.lead_organisation not in member_orgs:
                 member_orgs.append(network.lead_organisation)
+            members = []
             for org in member_orgs:
                 start, end = self._period(ended=0.12)
-                members.append(NetworkMembership(network=network, organisation=org, start=start, end=end))
+                members.append(MemberRow(organisation=org, start=start, end=end))
             for person in rng.sample(self.persons_list, k=min(rng.randint(1, 6), len(self.persons_list))):
                 start, end = self._period(ended=0.12)
-                members.append(NetworkMembership(network=network, person=person, start=start, end=end))
-        through.objects.bulk_create(rows, batch_size=BATCH)
-        NetworkMembership.objects.bulk_create(members, batch_size=BATCH)
+                members.append(MemberRow(person=person, start=start, end=end))
+            members_of.append(members)
         created = [self._at(self.start + datetime.timedelta(days=rng.randint(0, 60))) for _ in networks]
-        _set_times(Network, [network.pk for network in networks], created_at=created, updated_at=created)
+        if self.services:
+            networks = [
+                network_create(
+                    area=self.area,
+                    data={
+                        **{name: getattr(network, name) for name in NETWORK_FIELDS},
+                        "fields_of_action": fields,
+                    },
+                    members=members,
+                    by=self._clerk(index),
+                )
+                for index, (network, fields, members) in enumerate(zip(networks, fields_of, members_of, strict=True))
+            ]
+        else:
+            networks = Network.objects.bulk_create(networks, batch_size=BATCH)
+            through = Network.fields_of_action.through
+            through.objects.bulk_create(
+                [
+                    through(network=network, fieldofaction=field)
+                    for network, fields in zip(networks, fields_of, strict=True)
+                    for field in fields
+                ],
+                batch_size=BATCH,
+            )
+            NetworkMembership.objects.bulk_create(
+                [
+                    NetworkMembership(
+                        network=network, organisation=row.organisation, person=row.person, start=row.start, end=row.end
+                    )
+                    for network, members in zip(networks, members_of, strict=True)
+                    for row in members
+                ],
+                batch_size=BATCH,
+            )
+        set_times(Network, [network.pk for network in networks], created_at=created, updated_at=created)
+        if self.services:  # the members as the audit trail recorded them, when the network was entered
+            backdate_log(Network, {network.pk: [at] for network, at in zip(networks, created, strict=True)})
 
     # Contact notes
 
@@ -906,20 +1016,35 @@ class _Seeder:
                 note.follow_up_done = rng.random() < (0.75 if note.follow_up_due < self.today else 0.1)
             notes.append(note)
             attached.append((persons, orgs, self._fields(keys)))
-        notes = ContactNote.objects.bulk_create(notes, batch_size=BATCH)
-        persons_through = ContactNote.persons.through
-        orgs_through = ContactNote.organisations.through
-        fields_through = ContactNote.fields_of_action.through
-        person_rows, org_rows, field_rows = [], [], []
-        for note, (persons, orgs, fields) in zip(notes, attached, strict=True):
-            person_rows += [persons_through(contactnote=note, person=person) for person in persons]
-            org_rows += [orgs_through(contactnote=note, organisation=org) for org in orgs]
-            field_rows += [fields_through(contactnote=note, fieldofaction=field) for field in fields]
-        persons_through.objects.bulk_create(person_rows, batch_size=BATCH)
-        orgs_through.objects.bulk_create(org_rows, batch_size=BATCH)
-        fields_through.objects.bulk_create(field_rows, batch_size=BATCH)
+        if self.services:  # each by its writer, who may give the follow-up to a colleague
+            notes = [
+                contact_note_create(
+                    area=self.area,
+                    data={
+                        **{name: getattr(note, name) for name in NOTE_FIELDS},
+                        "persons": persons,
+                        "organisations": orgs,
+                        "fields_of_action": fields,
+                    },
+                    by=note.staff,
+                )
+                for note, (persons, orgs, fields) in zip(notes, attached, strict=True)
+            ]
+        else:
+            notes = ContactNote.objects.bulk_create(notes, batch_size=BATCH)
+            persons_through = ContactNote.persons.through
+            orgs_through = ContactNote.organisations.through
+            fields_through = ContactNote.fields_of_action.through
+            person_rows, org_rows, field_rows = [], [], []
+            for note, (persons, orgs, fields) in zip(notes, attached, strict=True):
+                person_rows += [persons_through(contactnote=note, person=person) for person in persons]
+                org_rows += [orgs_through(contactnote=note, organisation=org) for org in orgs]
+                field_rows += [fields_through(contactnote=note, fieldofaction=field) for field in fields]
+            persons_through.objects.bulk_create(person_rows, batch_size=BATCH)
+            orgs_through.objects.bulk_create(org_rows, batch_size=BATCH)
+            fields_through.objects.bulk_create(field_rows, batch_size=BATCH)
         created = [self._at(note.date) for note in notes]
-        _set_times(ContactNote, [note.pk for note in notes], created_at=created, updated_at=created)
+        set_times(ContactNote, [note.pk for note in notes], created_at=created, updated_at=created)
 
     # Concerns
 
@@ -937,6 +1062,7 @@ class _Seeder:
         rng = self.rng
         concerns: list[Concern] = []
         histories: list[list[tuple[str, str, str, User, datetime.datetime]]] = []
+        handed: list[list[tuple[str, str]]] = []  # per step: the unit it went to, the answer given (or "")
         open_ones = (S.NEW, S.FORWARDED, S.IN_PROGRESS)
         for index in range(self.sizes.concerns):
             text, place, key, unit = rng.choice(CONCERNS)
@@ -961,44 +1087,71 @@ class _Seeder:
             elif draw < 0.75:
                 concern.raised_by_organisation = rng.choice(self.orgs)
             history = []
+            steps = []
             previous, day = S.NEW, raised_on
             for step in rng.choice(STATUS_PATHS[status]):
                 day = min(day + datetime.timedelta(days=rng.randint(1, 45)), self.today)
+                forwarded_to = answer = ""
                 if step == S.FORWARDED:
-                    concern.forwarded_to = f"{self.admin} – {unit}"
+                    concern.forwarded_to = forwarded_to = f"{self.admin} – {unit}"
                     note = rng.choice(STATUS_NOTES[S.FORWARDED])
                 elif step == S.NOT_FEASIBLE:
                     note = rng.choice(NOT_FEASIBLE_REASONS)
-                    concern.answer = note if concern.forwarded_to else ""
+                    concern.answer = answer = note if concern.forwarded_to else ""
                 else:
                     note = rng.choice(STATUS_NOTES[step])
                     if step == S.DONE and concern.forwarded_to:
-                        concern.answer = rng.choice(CONCERN_ANSWERS)
+                        concern.answer = answer = rng.choice(CONCERN_ANSWERS)
                 history.append((previous, step, note, rng.choice(self.staff), self._at(day)))
+                steps.append((forwarded_to, answer))
                 previous = step
             concerns.append(concern)
             histories.append(history)
-        concerns = Concern.objects.bulk_create(concerns, batch_size=BATCH)
-        changes = [
-            ConcernStatusChange(concern=concern, from_status=old, to_status=new, note=note, by=by)
-            for concern, history in zip(concerns, histories, strict=True)
-            for old, new, note, by, _at in history
-        ]
-        changes = ConcernStatusChange.objects.bulk_create(changes, batch_size=BATCH)
+            handed.append(steps)
+        if self.services:  # recorded as new, then moved step by step as the office moved it
+            recorded = []
+            for index, (concern, history, steps) in enumerate(zip(concerns, histories, handed, strict=True)):
+                saved = concern_create(
+                    area=self.area,
+                    data={name: getattr(concern, name) for name in CONCERN_FIELDS},
+                    by=self._clerk(index),
+                )
+                for (_old, new, note, by, _at), (forwarded_to, answer) in zip(history, steps, strict=True):
+                    saved = concern_set_status(
+                        concern=saved, to_status=new, by=by, note=note, forwarded_to=forwarded_to, answer=answer
+                    )
+                recorded.append(saved)
+            concerns = recorded
+            changes = list(ConcernStatusChange.objects.filter(concern__in=concerns).order_by("concern_id", "pk"))
+        else:
+            concerns = Concern.objects.bulk_create(concerns, batch_size=BATCH)
+            changes = ConcernStatusChange.objects.bulk_create(
+                [
+                    ConcernStatusChange(concern=concern, from_status=old, to_status=new, note=note, by=by)
+                    for concern, history in zip(concerns, histories, strict=True)
+                    for old, new, note, by, _at in history
+                ],
+                batch_size=BATCH,
+            )
         # auto_now_add stamped them all "now": give every step its day, strictly in order (and none in the future).
         stamps = [at for history in histories for *_rest, at in history]
         for index in range(len(stamps) - 2, -1, -1):
             same = changes[index].concern_id == changes[index + 1].concern_id
             if same and stamps[index] >= stamps[index + 1]:
                 stamps[index] = stamps[index + 1] - datetime.timedelta(minutes=5)
-        _set_times(ConcernStatusChange, [change.pk for change in changes], at=stamps)
+        set_times(ConcernStatusChange, [change.pk for change in changes], at=stamps)
+        if self.services:  # the audit trail's entries of the steps, at their times
+            steps_at: dict[int, list[datetime.datetime]] = {}
+            for change, at in zip(changes, stamps, strict=True):
+                steps_at.setdefault(change.concern_id, []).append(at)
+            backdate_log(Concern, steps_at)
         created = [self._at(concern.raised_on) for concern in concerns]
         updated = []
         position = 0
         for concern_created, history in zip(created, histories, strict=True):
             position += len(history)
             updated.append(stamps[position - 1] if history else concern_created)
-        _set_times(Concern, [concern.pk for concern in concerns], created_at=created, updated_at=updated)
+        set_times(Concern, [concern.pk for concern in concerns], created_at=created, updated_at=updated)
 
 
 def _slug(name: str) -> str:
@@ -1014,20 +1167,3 @@ def _admin_name(municipality: str, city: str) -> str:
     if match := re.match(r"Gemeinde\s+([^,]+)", municipality):
         return f"Gemeindeverwaltung {match.group(1).strip()}"
     return f"Stadtverwaltung {city}"
-
-
-def _set_times(model: type[models.Model], pks: list[int], **columns: list[datetime.datetime]) -> None:
-    """Backdate timestamp columns in one statement: bulk_create stamps ``auto_now(_add)`` fields with "now"."""
-    if not pks:
-        return
-    quote = connection.ops.quote_name
-    names = list(columns)
-    assignments = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in names)
-    arrays = ", ".join(["%s::bigint[]"] + ["%s::timestamptz[]"] * len(names))
-    aliases = ", ".join(["id", *(quote(name) for name in names)])
-    sql = (
-        f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} "  # noqa: S608  # names come from the models  # nosec B608
-        f"FROM unnest({arrays}) AS v({aliases}) WHERE t.id = v.id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pks, *columns.values()])

@@ -16,11 +16,12 @@ from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from actors.demo import seed_actors
-from committees.demo import seed_committees
 from committees.models import AgendaItem
-from fonds.demo import seed_funds
-from isek.demo import SIZES, Sizes, isek_counts, seed_isek
+from demo.actors import seed_actors
+from demo.committees import seed_committees
+from demo.factories import OrganisationFactory, user_with_role
+from demo.fonds import seed_funds
+from demo.isek import SIZES, Sizes, isek_counts, seed_isek
 from isek.models import (
     Financing,
     Goal,
@@ -36,7 +37,6 @@ from isek.models import (
 )
 from isek.selectors import compare
 from quartier.models import Quartier, Role, User
-from tests.factories import user_with_role
 
 URBAN = {Source.FEDERAL, Source.STATE, Source.MUNICIPAL}
 MAIN_FIELDS = {
@@ -308,6 +308,11 @@ def test_scales_and_refusals(area: Quartier, other_area: Quartier, actors: None)
     with pytest.raises(ValueError, match="seed_actors"):
         seed_isek(area=other_area, scale="small", rng=rng(1))
     assert isek_counts(other_area)["versions"] == 0 and isek_counts(area)["versions"] == 0
+    # The small ISEK goes through the services, written by the area's staff: an area without any is refused.
+    OrganisationFactory(quartier=other_area)
+    with pytest.raises(ValueError, match="staff"):
+        seed_isek(area=other_area, scale="small", rng=rng(1))
+    assert isek_counts(other_area)["versions"] == 0
     # Without committees and funds the ISEK is still made, without links to them.
     seed_isek(area=area, scale="small", rng=rng(1))
     _adopted, draft = versions(area)

@@ -1,21 +1,28 @@
 """Demo data for the committees module: a Quartiersrat and an Aktionsfondsjury per area.
 
-``seed_committees`` fills one area after ``actors.demo.seed_actors`` has given it
-persons and organisations; ``quartier.demo.seed_demo`` calls it inside
+``seed_committees`` fills one area after ``demo.actors.seed_actors`` has given it
+persons and organisations; ``demo.seed.seed_demo`` calls it inside
 ``disable_auditlog()``. Members are drawn from the area's persons (residents for
 the resident seats), serve two-year terms and may be re-elected; the jurors of
 the running term log in as ``jury1`` … ``jury7``, accounts bound by the same rule
 as the office's (``committees.services.members.check_account_binding``): a
 staff or administrator's account, or another person's, is refused.
 
-Meetings, agenda items and attendance are written with ``bulk_create``; their
-vote counts come from the members present, recusals are rows per member and
-item (confirmed ``ConflictFlag``s, as the office records them), and results
-and their basis come from ``committees.rules.explain`` over the same tally the
-meeting service builds, so minutes and rules agree; a meeting without quorum
-votes on nothing (its items are deferred, the one outcome chosen by hand). Online ballots go
-through the real services (``ballot_open``, ``vote_cast``, ``conflict_declare``,
-``ballot_close``) wherever the voter has an account; earlier terms' jurors have
+The small demo enters committees, members and meetings through the services
+(``committee_create``, ``membership_create``, and for each meeting
+``meeting_create``, ``agenda_item_add``, ``attendance_record``,
+``agenda_recusal_record``, ``agenda_item_update`` with the counts,
+``meeting_mark_held`` and ``minutes_approve``); the large demo writes the same
+rows with ``bulk_create``. Either way the vote counts come from the members
+present, recusals are rows per member and item (confirmed ``ConflictFlag``s, as
+the office records them), and results and their basis come from
+``committees.rules.explain`` over the same tally the meeting service builds, so
+minutes and rules agree (the small demo checks that the service decides each
+item as planned); a meeting without quorum votes on nothing (its items are
+deferred, the one outcome chosen by hand). Online ballots go through the
+real services at both scales (``ballot_create``, ``ballot_item_add``,
+``ballot_open``, ``vote_cast``, ``conflict_declare``, ``ballot_close``)
+wherever the voter has an account; earlier terms' jurors have
 none, so their votes are written as the service would write them and the ballot
 is then closed by the service, which computes the results from the stored votes.
 Every random choice comes from the caller's ``random.Random`` and every date
@@ -37,7 +44,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from actors.demo import PLACES, STREETS, _set_times
 from actors.models import Affiliation, Organisation, Person
 from committees.models import (
     AgendaItem,
@@ -55,15 +61,36 @@ from committees.models import (
     Vote,
 )
 from committees.rules import Rules, Tally, basis_of, explain, has_quorum, vote_holders
-from committees.services.ballots import ballot_close, ballot_open, conflict_declare, sealed_vote, vote_cast
+from committees.services.ballots import (
+    ballot_close,
+    ballot_create,
+    ballot_item_add,
+    ballot_open,
+    conflict_declare,
+    sealed_vote,
+    vote_cast,
+)
+from committees.services.committees import MEMBERSHIP_FIELDS, committee_create, membership_create
 from committees.services.conflicts import Applicant, conflict_reasons
+from committees.services.meetings import (
+    ITEM_FIELDS,
+    agenda_item_add,
+    agenda_item_update,
+    agenda_recusal_record,
+    attendance_record,
+    meeting_create,
+    meeting_mark_held,
+    minutes_approve,
+)
 from committees.services.members import check_account_binding
+from demo.accounts import DEMO_PASSWORD, demo_user
+from demo.actors import PLACES, STREETS
+from demo.db import BATCH, backdate_log, set_times
 from quartier.models import Quartier, User
 
 MT = Membership.MemberType
 OK = Organisation.Kind
 PRESENT, EXCUSED, ABSENT = Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Status.ABSENT
-BATCH = 2000
 TERM_YEARS = 2
 JURY_SIZE = 7
 ACTION_FUND_BUDGET = 10_000
@@ -331,7 +358,7 @@ def _euro(amount: int) -> str:
     return f"{amount:,} €".replace(",", ".")
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
     """'Kulturverein Anatolien e. V.' stays, 'Kita Sonnenschein' ends with a full stop."""
     return text if text.endswith(".") else f"{text}."
 
@@ -360,7 +387,15 @@ def seed_committees(
     """
     if scale not in SIZES:
         raise ValueError(f"Unknown scale {scale!r}; use one of {', '.join(SIZES)}.")
-    return _seed(area=area, sizes=SIZES[scale], staff=staff, rng=rng, now=now, account_prefix=account_prefix)
+    return _seed(
+        area=area,
+        sizes=SIZES[scale],
+        staff=staff,
+        rng=rng,
+        now=now,
+        account_prefix=account_prefix,
+        services=scale == "small",
+    )
 
 
 def committee_counts(area: Quartier) -> dict[str, int]:
@@ -390,14 +425,23 @@ def _seed(
     rng: random.Random,
     now: datetime.datetime | None = None,
     account_prefix: str = "jury",
+    services: bool = False,
 ) -> dict[str, int]:
+    """The seed of ``seed_committees``; ``services`` writes the committees, members and meetings through the
+    services (the small demo), else in bulk. Ballots go through the services either way."""
     if Committee.objects.filter(quartier=area).exists():
         return committee_counts(area)
     if not staff:
         raise ValueError("Ballots are opened and closed by a staff member: pass at least one.")
     with transaction.atomic():
         _Seeder(
-            area=area, sizes=sizes, staff=list(staff), rng=rng, now=now or timezone.now(), prefix=account_prefix
+            area=area,
+            sizes=sizes,
+            staff=list(staff),
+            rng=rng,
+            now=now or timezone.now(),
+            prefix=account_prefix,
+            services=services,
         ).run()
     return committee_counts(area)
 
@@ -426,6 +470,7 @@ class _Seeder:
         rng: random.Random,
         now: datetime.datetime,
         prefix: str,
+        services: bool,
     ) -> None:
         self.area = area
         self.sizes = sizes
@@ -433,6 +478,8 @@ class _Seeder:
         self.rng = rng
         self.now = now
         self.prefix = prefix
+        self.services = services
+        self.clerk = staff[0]  # who enters committees, members and minutes through the services
         self.tz = timezone.get_current_timezone()
         self.today = timezone.localdate(now, self.tz)
         self.vote_times: dict[int, datetime.datetime] = {}  # Vote pk -> when it was cast
@@ -480,7 +527,7 @@ class _Seeder:
     def load_actors(self) -> None:
         persons = list(Person.objects.filter(quartier=self.area, erased_at__isnull=True).order_by("pk"))
         if len(persons) < 40:
-            raise ValueError("The area needs its persons first: run actors.demo.seed_actors before the committees.")
+            raise ValueError("The area needs its persons first: run demo.actors.seed_actors before the committees.")
         self.persons = {person.pk: person for person in persons}
         self.orgs = list(Organisation.objects.filter(quartier=self.area, active=True).order_by("pk"))
         self.orgs_by_kind: dict[str, list[Organisation]] = {}
@@ -536,28 +583,30 @@ class _Seeder:
 
     def committees(self) -> None:
         name = self.area.name
-        self.council, self.jury = Committee.objects.bulk_create(
-            [
-                Committee(
-                    quartier=self.area,
-                    name=f"Quartiersrat {name}",
-                    kind=Committee.Kind.QUARTIERSRAT,
-                    majority_rule=Committee.MajorityRule.VOTES_CAST,
-                    quorum_share=50,
-                    resident_share=51,
-                    term_years=TERM_YEARS,
-                ),
-                Committee(
-                    quartier=self.area,
-                    name=f"Aktionsfondsjury {name}",
-                    kind=Committee.Kind.AKTIONSFONDSJURY,
-                    majority_rule=Committee.MajorityRule.ALL_MEMBERS,
-                    quorum_members=4,
-                    resident_share=100,
-                    term_years=TERM_YEARS,
-                ),
-            ]
-        )
+        rules: list[dict[str, object]] = [
+            {
+                "name": f"Quartiersrat {name}",
+                "kind": Committee.Kind.QUARTIERSRAT,
+                "majority_rule": Committee.MajorityRule.VOTES_CAST,
+                "quorum_share": 50,
+                "resident_share": 51,
+                "term_years": TERM_YEARS,
+            },
+            {
+                "name": f"Aktionsfondsjury {name}",
+                "kind": Committee.Kind.AKTIONSFONDSJURY,
+                "majority_rule": Committee.MajorityRule.ALL_MEMBERS,
+                "quorum_members": 4,
+                "resident_share": 100,
+                "term_years": TERM_YEARS,
+            },
+        ]
+        if self.services:
+            self.council, self.jury = (committee_create(area=self.area, data=data, by=self.clerk) for data in rules)
+        else:
+            self.council, self.jury = Committee.objects.bulk_create(
+                [Committee(quartier=self.area, **data) for data in rules]
+            )
 
     # Schedule: terms, meeting days, ballot periods
 
@@ -641,21 +690,12 @@ class _Seeder:
         self.accounts = self._accounts(self.plan["jury"][0])
 
     def _accounts(self, jurors: list[Person]) -> list[User]:
-        from quartier.demo import DEMO_PASSWORD  # imported here: quartier.demo imports this module
-
         names = [f"{self.prefix}{number}" for number in range(1, JURY_SIZE + 1)]
-        existing = {user.username.lower(): user for user in User.objects.filter(username__in=names)}
-        password = None
-        accounts = []
-        for name, person in zip(names, jurors, strict=True):
-            user = existing.get(name.lower())
-            if user is None:
-                password = password or make_password(DEMO_PASSWORD)  # hashed once for all seven
-                user = User.objects.create(
-                    username=name, display_name=str(person), email=f"{name}@example.org", password=password
-                )
-            accounts.append(user)
-        return accounts
+        password = make_password(DEMO_PASSWORD)  # hashed once for all seven
+        return [
+            demo_user(name, str(person), f"{name}@example.org", hashed=password)
+            for name, person in zip(names, jurors, strict=True)
+        ]
 
     def members(self) -> None:
         principals: list[Membership] = []
@@ -696,13 +736,38 @@ class _Seeder:
         for membership in principals:  # the jurors' accounts are bound by the one rule, as the office binds them
             if membership.user is not None:
                 check_account_binding(membership=membership, user=membership.user)
-        Membership.objects.bulk_create(principals, batch_size=BATCH)
-        for deputy, principal in deputies:
-            deputy.deputy_of = principal
-        Membership.objects.bulk_create([deputy for deputy, _principal in deputies], batch_size=BATCH)
+        if self.services:
+            for membership in principals:
+                self._enter(membership)
+            for deputy, principal in deputies:
+                deputy.deputy_of = principal
+                self._enter(deputy)
+        else:
+            Membership.objects.bulk_create(principals, batch_size=BATCH)
+            for deputy, principal in deputies:
+                deputy.deputy_of = principal
+            Membership.objects.bulk_create([deputy for deputy, _principal in deputies], batch_size=BATCH)
         oldest = min(term.start for terms in self.terms.values() for term in terms)
         created = [self._at(oldest - datetime.timedelta(days=30), 10)] * 2
-        _set_times(Committee, [self.council.pk, self.jury.pk], created_at=created, updated_at=created)
+        set_times(Committee, [self.council.pk, self.jury.pk], created_at=created, updated_at=created)
+
+    def _enter(self, membership: Membership) -> None:
+        """Write ``membership`` through the service as the office enters a member; the planned object (which the
+        terms, meetings and ballots hold) takes its key. A juror's account is bound after the rule, as the office's
+        invitation binds an account (``committees.services.members``): the service would make an account of its
+        own, and the demo's jurors log in as ``jury1`` … ``jury7``."""
+        saved = membership_create(
+            committee=membership.committee,
+            data={name: getattr(membership, name) for name in MEMBERSHIP_FIELDS},
+            by=self.clerk,
+        )
+        if membership.user is not None:
+            check_account_binding(membership=saved, user=membership.user)
+            saved.user = membership.user
+            saved.save(update_fields=["user"])
+        membership.pk = saved.pk
+        membership._state.adding = False
+        membership._state.db = saved._state.db
 
     # Meetings
 
@@ -794,6 +859,9 @@ class _Seeder:
                 meeting = self._past_meeting(key, committee, day, previous, granted)
                 previous = meeting
         self._planned_council_meeting(previous_council=self._last_meeting(self.council))
+        if self.services:
+            self._hold_meetings()
+            return
         Meeting.objects.bulk_create(self.meeting_rows, batch_size=BATCH)
         AgendaItem.objects.bulk_create(self.item_rows, batch_size=BATCH)
         Attendance.objects.bulk_create(self.attendance_rows, batch_size=BATCH)
@@ -804,6 +872,53 @@ class _Seeder:
             ],
             batch_size=BATCH,
         )
+
+    def _hold_meetings(self) -> None:
+        """The planned meetings through the meeting services, in order, as the office keeps them: the meeting and
+        its agenda, then (once it has begun) the attendance, the recusals, each item's minutes with the counts
+        (the service computes the result, which must be the planned one), "held", and the approval of the
+        previous meeting's minutes where its item was adopted. The audit entries take the meetings' times."""
+        items: dict[int, list[AgendaItem]] = {}
+        for item in self.item_rows:
+            items.setdefault(id(item.meeting), []).append(item)
+        attendance: dict[int, dict[int, str]] = {}
+        for row in self.attendance_rows:
+            attendance.setdefault(id(row.meeting), {})[row.membership.pk] = row.status
+        recused: dict[int, list[Membership]] = {}
+        for item, member, _reason in self.recusal_rows:
+            recused.setdefault(id(item), []).append(member)
+        held: dict[int, tuple[Meeting, Meeting]] = {}  # committee pk -> its last meeting: as planned, as saved
+        stamps: dict[int, list[datetime.datetime]] = {}
+        for meeting in self.meeting_rows:
+            data = {"starts_at": meeting.starts_at, "place": meeting.place, "online_link": meeting.online_link}
+            saved = meeting_create(committee=meeting.committee, data=data, by=self.clerk)
+            added = [
+                agenda_item_add(meeting=saved, data={name: getattr(item, name) for name in ITEM_FIELDS}, by=self.clerk)
+                for item in items.get(id(meeting), [])
+            ]
+            if meeting.status == Meeting.Status.PLANNED:
+                continue
+            end = meeting.starts_at + datetime.timedelta(minutes=saved.duration_minutes)
+            attendance_record(meeting=saved, statuses=attendance[id(meeting)], by=self.clerk)
+            for item, row in zip(items[id(meeting)], added, strict=True):
+                for member in recused.get(id(item), []):
+                    agenda_recusal_record(item=row, membership=member, recused=True, by=self.clerk, now=end)
+                minutes: dict[str, object] = {"minutes": item.minutes, "decision": item.decision}
+                if item.result == Result.DEFERRED:
+                    minutes["deferred"] = True
+                elif item.yes is not None:
+                    minutes.update(yes=item.yes, no=item.no, abstain=item.abstain)
+                row = agenda_item_update(item=row, data=minutes, by=self.clerk, now=end)
+                if row.result != item.result:
+                    raise RuntimeError(f"The meeting service decided {row.title!r} otherwise than the demo planned.")
+            meeting_mark_held(meeting=saved, by=self.clerk, now=end)
+            stamps[saved.pk] = [end]
+            planned, previous = held.get(meeting.committee.pk, (None, None))
+            if planned is not None and previous is not None and planned.status == Meeting.Status.APPROVED:
+                minutes_approve(meeting=previous, at=saved, by=self.clerk, now=end)
+                stamps[previous.pk].append(end)
+            held[meeting.committee.pk] = (meeting, saved)
+        backdate_log(Meeting, stamps)
 
     def _last_meeting(self, committee: Committee) -> Meeting | None:
         held = [meeting for meeting in self.meeting_rows if meeting.committee is committee]
@@ -969,7 +1084,7 @@ class _Seeder:
         amount = self._amount(low, high)
         item = add(
             f"Projektfonds: {title} – {_euro(amount)}",
-            f"Träger: {_sentence(org.name)} {description}",
+            f"Träger: {sentence(org.name)} {description}",
             f"Eine Vertreterin von {org.name} {rng.choice(PRESENTATIONS)}",
         )
         if rng.random() < 0.07:
@@ -1000,7 +1115,7 @@ class _Seeder:
                 (
                     f"{title.format(**words)} – {_euro(amount)}",
                     amount,
-                    f"Antrag von {_sentence(applicant)} {description}",
+                    f"Antrag von {sentence(applicant)} {description}",
                 )
             )
         return ideas
@@ -1024,7 +1139,7 @@ class _Seeder:
         title, low, high, description = rng.choice(PROJECTS)
         org = rng.choice(self.orgs_by_kind.get(OK.TRAEGER) or self.orgs)
         amount = self._amount(low, high)
-        titles.append((f"Projektfonds: {title} – {_euro(amount)}", f"Träger: {_sentence(org.name)} {description}"))
+        titles.append((f"Projektfonds: {title} – {_euro(amount)}", f"Träger: {sentence(org.name)} {description}"))
         topic, topic_description, _adopted, _rejected = COUNCIL_TOPICS[0]
         titles.append((topic.format(**self._words()), topic_description))
         titles.append(("Verschiedenes", ""))
@@ -1048,13 +1163,11 @@ class _Seeder:
     def _new_ballot(
         self, opened: datetime.datetime, deadline: datetime.datetime, *, secret: bool, items: int
     ) -> Ballot:
-        ballot = Ballot.objects.create(committee=self.jury, title=self._title(opened), deadline=deadline, secret=secret)
-        BallotItem.objects.bulk_create(
-            [
-                BallotItem(ballot=ballot, position=position, title=title, description=description)
-                for position, (title, _amount, description) in enumerate(self._ideas(items), start=1)
-            ]
-        )
+        """A ballot of the jury drafted and opened through the services at ``opened``."""
+        data = {"title": self._title(opened), "deadline": deadline, "secret": secret}
+        ballot = ballot_create(committee=self.jury, data=data, by=self.clerk, now=opened)
+        for title, _amount, description in self._ideas(items):
+            ballot_item_add(ballot=ballot, data={"title": title, "description": description}, by=self.clerk)
         return ballot_open(ballot=ballot, by=self.rng.choice(self.staff), now=opened)
 
     def _choice(self, support: float) -> str:
@@ -1136,7 +1249,7 @@ class _Seeder:
     def finish(self) -> None:
         votes = Vote.objects.filter(item__ballot__committee=self.jury).values_list("pk", "item_id", "membership_id")
         stamped = [(pk, self.cast[(item_id, member_id)]) for pk, item_id, member_id in votes]
-        _set_times(Vote, [pk for pk, _at in stamped], cast_at=[at for _pk, at in stamped])
+        set_times(Vote, [pk for pk, _at in stamped], cast_at=[at for _pk, at in stamped])
         entries = LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Ballot),
             object_pk__in=[str(pk) for pk in self.ballot_times],
@@ -1147,4 +1260,4 @@ class _Seeder:
             at = closed if (data or {}).get("transition") == "ballot_close" else opened
             if at is not None:
                 stamps.append((pk, at))
-        _set_times(LogEntry, [pk for pk, _at in stamps], timestamp=[at for _pk, at in stamps])
+        set_times(LogEntry, [pk for pk, _at in stamps], timestamp=[at for _pk, at in stamps])

@@ -5,7 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from quartier.demo import DEMO_PASSWORD, seed_demo
+from demo.accounts import DEMO_PASSWORD
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 """Demo data: a fictional area "Kiez am Kanal" and, at large scale, four more.
 
-Idempotent: running it again changes nothing that exists. Each module adds its
-demo data through a ``seed_*`` function called from here.
+Idempotent: running it again changes nothing that exists. Each module of the demo
+adds the data of its domain through a ``seed_*`` function called from here, in
+this order: ``demo.actors``, ``demo.committees``, ``demo.fonds``, ``demo.isek``.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from dataclasses import dataclass
 from auditlog.context import disable_auditlog
 from django.db import transaction
 
-from actors.demo import seed_actors
-from committees.demo import seed_committees
-from fonds.demo import seed_funds
-from isek.demo import seed_isek
+from demo.accounts import demo_user
+from demo.actors import seed_actors
+from demo.committees import seed_committees
+from demo.factories import QuartierFactory
+from demo.fonds import seed_funds
+from demo.isek import seed_isek
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
 from quartier.services import role_grant
-
-DEMO_PASSWORD = "quartier-demo"  # noqa: S105  # documented demo password, refused without DEBUG  # nosec B105
 
 
 @dataclass(frozen=True)
@@ -101,29 +102,16 @@ DEMO_USERS: list[tuple[str, str, str, dict[str, list[str]]]] = [
 
 
 def _area(demo: DemoArea) -> Quartier:
-    area, _created = Quartier.objects.get_or_create(
+    """The demo area ``demo.slug``, made if it does not exist (an existing one stays as it is)."""
+    return QuartierFactory(
         slug=demo.slug,
-        defaults={
-            "name": demo.name,
-            "municipality": demo.municipality,
-            "funding_start": demo.funding_start,
-            "office_address": demo.office_address,
-            "opening_hours": demo.opening_hours,
-            "description": demo.description,
-        },
+        name=demo.name,
+        municipality=demo.municipality,
+        funding_start=demo.funding_start,
+        office_address=demo.office_address,
+        opening_hours=demo.opening_hours,
+        description=demo.description,
     )
-    return area
-
-
-def _user(username: str, display_name: str, email: str, *, superuser: bool = False) -> User:
-    user = User.objects.filter(username__iexact=username).first()
-    if user is None:
-        user = User(
-            username=username, display_name=display_name, email=email, is_superuser=superuser, is_staff=superuser
-        )
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    return user
 
 
 @transaction.atomic
@@ -138,10 +126,10 @@ def seed_demo(*, scale: str = "small") -> dict[str, int]:
         if scale == "large":
             for demo in MORE_AREAS[1:]:
                 areas[demo.slug] = _area(demo)
-        _user("admin", "Administration", "admin@example.org", superuser=True)
+        demo_user("admin", "Administration", "admin@example.org", superuser=True)
         held = set(RoleAssignment.objects.values_list("user__username", "quartier__slug", "role"))
         for username, display_name, email, grants in DEMO_USERS:
-            user = _user(username, display_name, email)
+            user = demo_user(username, display_name, email)
             for slug, roles in grants.items():
                 for area in areas.values() if slug == "*" else [areas[slug]]:
                     for role in roles:
@@ -164,7 +152,7 @@ def _office_team(area: Quartier) -> list[User]:
     staff_roles = [Role.STEUERUNG, Role.PLANUNG, Role.GEMEINWESENARBEIT]
     team = list(User.objects.filter(role_assignments__quartier=area, role_assignments__role__in=staff_roles).distinct())
     if not any(a.role == Role.GEMEINWESENARBEIT for a in RoleAssignment.objects.filter(quartier=area)):
-        worker = _user(f"gwa-{area.slug}", f"Büro {area.name}", f"gwa-{area.slug}@example.org")
+        worker = demo_user(f"gwa-{area.slug}", f"Büro {area.name}", f"gwa-{area.slug}@example.org")
         role_grant(user=worker, quartier=area, role=Role.GEMEINWESENARBEIT, by=None)
         team.append(worker)
     return team

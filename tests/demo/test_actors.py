@@ -1,4 +1,4 @@
-"""Demo data of the actors module: sizes, consistency, idempotency, determinism, bulk writes."""
+"""Demo data of the actors: sizes, consistency, idempotency, determinism, the services (small) and bulk (large)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from actors.demo import SIZES, Sizes, _seed, seed_actors
 from actors.models import (
     Affiliation,
     Concern,
@@ -22,9 +21,10 @@ from actors.models import (
     Person,
 )
 from actors.services.concerns import CONCERN_TRANSITIONS
-from quartier.models import Quartier, User
+from demo.actors import SIZES, Sizes, _seed, seed_actors
+from demo.factories import QuartierFactory, user_with_role
+from quartier.models import Quartier, Role, User
 from tests.conftest import count_queries
-from tests.factories import QuartierFactory, UserFactory
 
 
 def rng(seed: int) -> random.Random:
@@ -32,8 +32,13 @@ def rng(seed: int) -> random.Random:
 
 
 @pytest.fixture
-def staff(db: None) -> list[User]:
-    return [UserFactory(username=name) for name in ("gwa", "planung", "multi")]
+def staff(area: Quartier) -> list[User]:
+    """The office of ``area``: the small demo goes through the services, which give follow-ups only to staff who
+    read contact notes there."""
+    return [
+        user_with_role(area, role, username=name)
+        for name, role in (("gwa", Role.GEMEINWESENARBEIT), ("planung", Role.PLANUNG), ("multi", Role.PLANUNG))
+    ]
 
 
 @pytest.fixture
@@ -157,6 +162,62 @@ def test_same_seed_gives_the_same_data(staff: list[User]) -> None:
         return result
 
     assert snapshot() == snapshot()
+
+
+def test_the_services_and_bulk_writes_give_the_same_data(area: Quartier, staff: list[User]) -> None:
+    """The small demo goes through the services and the large one in bulk: from the same random source both
+    write the same rows (the services accept every one of them)."""
+    sizes = Sizes(organisations=30, persons=60, networks=4, contact_notes=80, concerns=20, years=2)
+    twin = QuartierFactory(slug="zwilling", name=area.name)
+    _seed(area=area, sizes=sizes, staff=staff, rng=rng(5), services=True)
+    _seed(area=twin, sizes=sizes, staff=staff, rng=rng(5), services=False)
+
+    def rows(of: Quartier) -> tuple[list[tuple[object, ...]], ...]:
+        return (
+            list(
+                Organisation.objects.filter(quartier=of)
+                .order_by("pk", "fields_of_action__key")
+                .values_list("name", "kind", "street", "email", "website", "active", "fields_of_action__key")
+            ),
+            list(
+                Person.objects.filter(quartier=of)
+                .order_by("pk")
+                .values_list("first_name", "email", "address", "legal_basis", "consent_date", "interest_reason")
+            ),
+            list(
+                Affiliation.objects.filter(person__quartier=of)
+                .order_by("person_id", "pk")
+                .values_list("person__last_name", "organisation__name", "function", "start", "end")
+            ),
+            list(
+                NetworkMembership.objects.filter(network__quartier=of)
+                .order_by("network_id", "pk")
+                .values_list("network__name", "organisation__name", "person__last_name", "start", "end")
+            ),
+            list(
+                ContactNote.objects.filter(quartier=of)
+                .order_by("pk")
+                .values_list("date", "topic", "text", "staff", "follow_up_due", "follow_up_assignee", "follow_up_done")
+            ),
+            list(
+                ContactNote.persons.through.objects.filter(contactnote__quartier=of)
+                .order_by("contactnote_id", "person_id")
+                .values_list("person__last_name")
+            ),
+            list(
+                Concern.objects.filter(quartier=of)
+                .order_by("pk")
+                .values_list("text", "status", "raised_on", "forwarded_to", "answer", "raised_by_person__last_name")
+            ),
+            list(
+                ConcernStatusChange.objects.filter(concern__quartier=of)
+                .order_by("concern_id", "pk")
+                .values_list("from_status", "to_status", "note", "by")
+            ),
+        )
+
+    assert rows(area) == rows(twin)
+    assert ConcernStatusChange.objects.filter(concern__quartier=area).exists()
 
 
 def test_queries_do_not_grow_with_the_amount(staff: list[User]) -> None:

@@ -1,7 +1,7 @@
 """Demo data for the funds module: an Aktionsfonds, a Projektfonds and a Verfügungsfonds per area and year.
 
-``seed_funds`` fills one area after ``actors.demo.seed_actors`` and ``committees.demo.seed_committees``;
-``quartier.demo.seed_demo`` calls it inside ``disable_auditlog()``.
+``seed_funds`` fills one area after ``demo.actors.seed_actors`` and ``demo.committees.seed_committees``;
+``demo.seed.seed_demo`` calls it inside ``disable_auditlog()``.
 
 The running year's funds (small and large) are filled through the lifecycle services
 (``fonds.services.applications``, ``fonds.services.payments``) with backdated ``now`` values, so every
@@ -35,18 +35,20 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from auditlog.models import LogEntry
-from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from actors.demo import PLACES, STREETS, _set_times
 from actors.models import Affiliation, Concern, Organisation, Person, TargetGroup
-from committees.demo import ACTION_IDEAS, PROJECTS, _sentence
+from actors.services.persons import person_create
 from committees.models import AgendaItem, Ballot, BallotItem, Committee, Meeting, Result
 from committees.services.conflicts import conflicts_refresh
+from demo.accounts import demo_user
+from demo.actors import PLACES, STREETS
+from demo.committees import ACTION_IDEAS, PROJECTS, sentence
+from demo.db import BATCH, set_times
 from fonds.models import (
     Application,
     CostLine,
@@ -80,12 +82,13 @@ from fonds.services.applications import (
     move,
     receipts_decide,
 )
+from fonds.services.funds import fund_create
 from fonds.services.payments import payment_record, payment_release, repayment_record
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
+from quartier.services import role_grant
 
 S = Status
 OK = Organisation.Kind
-BATCH = 2000
 CENT = Decimal("0.01")
 
 
@@ -174,7 +177,7 @@ HISTORY_BUDGETS = {"aktion": (10_000, 13_000), "projekt": (90_000, 150_000), "ve
 
 # --- Texts --------------------------------------------------------------------------------------------------------
 
-#: More Aktionsfonds ideas besides the jury's (committees.demo.ACTION_IDEAS): (title, lowest, highest, description)
+#: More Aktionsfonds ideas besides the jury's (demo.committees.ACTION_IDEAS): (title, lowest, highest, description)
 MORE_ACTION_IDEAS: list[tuple[str, int, int, str]] = [
     (
         "Hoffest im Haus {street} {number}",
@@ -519,7 +522,7 @@ def seed_funds(
     committees = {c.kind: c for c in Committee.objects.filter(quartier=area)}
     missing = {spec.committee for spec in FUNDS} - set(committees)
     if missing:
-        raise ValueError("The area needs its committees first: run committees.demo.seed_committees before the funds.")
+        raise ValueError("The area needs its committees first: run demo.committees.seed_committees before the funds.")
     with translation.override("de"), transaction.atomic():
         worker, steering = _staff(area)
         _Seeder(
@@ -551,9 +554,6 @@ def fund_counts(area: Quartier) -> dict[str, int]:
 def _staff(area: Quartier) -> tuple[User, User]:
     """A community worker (else another staff member) who records payments, and a Steuerung user who releases
     them."""
-    from quartier.demo import DEMO_PASSWORD  # imported here: quartier.demo imports this module
-    from quartier.services import role_grant
-
     roles = RoleAssignment.objects.filter(quartier=area).select_related("user").order_by("pk")
     by_role: dict[str, list[User]] = {}
     for assignment in roles:
@@ -561,12 +561,7 @@ def _staff(area: Quartier) -> tuple[User, User]:
     steering = next(iter(by_role.get(Role.STEUERUNG, [])), None)
     if steering is None:
         name = f"steuerung-{area.slug}"
-        steering = User.objects.filter(username__iexact=name).first() or User.objects.create(
-            username=name,
-            display_name=f"Steuerung {area.name}",
-            email=f"{name}@example.org",
-            password=make_password(DEMO_PASSWORD),
-        )
+        steering = demo_user(name, f"Steuerung {area.name}", f"{name}@example.org")
         role_grant(user=steering, quartier=area, role=Role.STEUERUNG, by=None)
     staff = by_role.get(Role.GEMEINWESENARBEIT, []) + by_role.get(Role.STEUERUNG, []) + by_role.get(Role.PLANUNG, [])
     worker = next((user for user in staff if user.pk != steering.pk), None)
@@ -734,7 +729,7 @@ class _Seeder:
         persons = list(Person.objects.filter(quartier=self.area, erased_at__isnull=True).order_by("pk"))
         self.orgs = list(Organisation.objects.filter(quartier=self.area, active=True).order_by("pk"))
         if len(persons) < 20 or not self.orgs:
-            raise ValueError("The area needs its persons first: run actors.demo.seed_actors before the funds.")
+            raise ValueError("The area needs its persons first: run demo.actors.seed_actors before the funds.")
         self.residents = [person for person in persons if person.is_resident] or persons
         self.orgs_by_kind: dict[str, list[Organisation]] = {}
         for org in self.orgs:
@@ -747,7 +742,7 @@ class _Seeder:
                 self.contacts.setdefault(org_id, []).append(by_pk[person_id])
         self.names: dict[str, Person | Organisation] = {}
         for actor in [*persons, *self.orgs]:
-            self.names.setdefault(_sentence(str(actor)), actor)
+            self.names.setdefault(sentence(str(actor)), actor)
         self.fields = {f.key: f for f in FieldOfAction.objects.all()}
         self.groups = {g.name: g for g in TargetGroup.objects.all()}
         self.concerns: dict[int | None, list[Concern]] = {}
@@ -766,33 +761,41 @@ class _Seeder:
     # Funds
 
     def make_funds(self, year: int, budgets: dict[str, int], *, open_: bool = True) -> dict[str, Fund]:
-        funds = {
-            spec.key: Fund(
-                quartier=self.area,
-                name=spec.name,
-                kind=spec.kind,
-                year=year,
-                budget=Decimal(budgets[spec.key]),
-                committee=self.committees[spec.committee],
-                cap=Decimal(spec.cap) if spec.cap is not None else None,
-                office_limit=Decimal(spec.office_limit) if spec.office_limit is not None else None,
-                co_financing_share=Decimal(spec.share),
-                description=spec.description,
-                open_for_applications=open_,
-            )
+        """The three funds of ``year``: the running year's set up by Steuerung through ``fund_create`` (their
+        applications go through the services too), earlier years' written in bulk."""
+        data = {
+            spec.key: {
+                "name": spec.name,
+                "kind": spec.kind,
+                "year": year,
+                "budget": Decimal(budgets[spec.key]),
+                "committee": self.committees[spec.committee],
+                "cap": Decimal(spec.cap) if spec.cap is not None else None,
+                "office_limit": Decimal(spec.office_limit) if spec.office_limit is not None else None,
+                "co_financing_share": Decimal(spec.share),
+                "description": spec.description,
+                "open_for_applications": open_,
+            }
             for spec in FUNDS
         }
-        Fund.objects.bulk_create(funds.values())
-        EligibilityCriterion.objects.bulk_create(
-            [
-                EligibilityCriterion(fund=funds[spec.key], position=position, text=text)
+        if year == self.year:
+            funds = {
+                spec.key: fund_create(area=self.area, data=data[spec.key], criteria=spec.criteria, by=self.steering)
                 for spec in FUNDS
-                for position, text in enumerate(spec.criteria, start=1)
-            ]
-        )
+            }
+        else:
+            funds = {spec.key: Fund(quartier=self.area, **data[spec.key]) for spec in FUNDS}
+            Fund.objects.bulk_create(funds.values())
+            EligibilityCriterion.objects.bulk_create(
+                [
+                    EligibilityCriterion(fund=funds[spec.key], position=position, text=text)
+                    for spec in FUNDS
+                    for position, text in enumerate(spec.criteria, start=1)
+                ]
+            )
         opened = datetime.datetime(year - 1, 12, 1, 10, tzinfo=self.tz)
         pks = [fund.pk for fund in funds.values()]
-        _set_times(Fund, pks, created_at=[opened] * len(pks), updated_at=[opened] * len(pks))
+        set_times(Fund, pks, created_at=[opened] * len(pks), updated_at=[opened] * len(pks))
         return funds
 
     # Content of an application
@@ -862,18 +865,18 @@ class _Seeder:
         postcode = re.search(r"\b(\d{5})\s+(.+)", self.area.office_address or "")
         town = f"{postcode.group(1)} {postcode.group(2).strip()}" if postcode else "12345 Beispielstadt"
         email = f"{first}.{last}@example.org".lower().replace("ß", "ss")
-        return Person.objects.create(
-            quartier=self.area,
-            first_name=first,
-            last_name=last,
-            email=email,
-            address=f"{street}\n{town}",
-            is_resident=True,
-            legal_basis=Person.LegalBasis.CONSENT,
-            consent_date=timezone.localdate(created, self.tz),
-            consent_scope="Antrag im Aktionsfonds; Kontakt zur Abwicklung der Förderung",
-            consent_how="Online-Antragsformular",
-        )
+        data: dict[str, object] = {
+            "first_name": first,
+            "last_name": last,
+            "email": email,
+            "address": f"{street}\n{town}",
+            "is_resident": True,
+            "legal_basis": Person.LegalBasis.CONSENT,
+            "consent_date": timezone.localdate(created, self.tz),
+            "consent_scope": "Antrag im Aktionsfonds; Kontakt zur Abwicklung der Förderung",
+            "consent_how": "Online-Antragsformular",
+        }
+        return person_create(area=self.area, data=data, by=self.worker)
 
     # Money: installments, spending
 
@@ -1273,7 +1276,7 @@ class _Seeder:
             return None
         title = match.group(1)
         requested = Decimal(match.group(2).replace(".", ""))
-        description = item.description[len(prefix) + len(_sentence(str(actor))) :].strip() or item.description
+        description = item.description[len(prefix) + len(sentence(str(actor))) :].strip() or item.description
         person = actor if isinstance(actor, Person) else None
         org = actor if isinstance(actor, Organisation) else None
         if fund.kind == Fund.Kind.PROJEKTFONDS:
@@ -1501,7 +1504,7 @@ class _Seeder:
 
     def finish(self) -> None:
         pks = list(self.created)
-        _set_times(
+        set_times(
             Application,
             pks,
             created_at=[self.created[pk] for pk in pks],
@@ -1532,7 +1535,7 @@ class _Seeder:
             times = changes.get(object_id, [])
             if index < len(times):
                 stamps.append((pk, times[index]))
-        _set_times(LogEntry, [pk for pk, _at in stamps], timestamp=[at for _pk, at in stamps])
+        set_times(LogEntry, [pk for pk, _at in stamps], timestamp=[at for _pk, at in stamps])
 
 
 # --- The bulk of the large scale ----------------------------------------------------------------------------------
