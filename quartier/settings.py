@@ -63,7 +63,17 @@ INSTALLED_APPS = [
 # The demo data and the factories the tests share (the top-level ``demo`` app): for development and tests only.
 # On by default where the app and factory_boy (a development dependency) are there; the production image holds
 # neither (``.dockerignore`` leaves ``demo/`` out), so there it is off.
-DEMO_AVAILABLE = (BASE_DIR / "demo" / "__init__.py").is_file() and importlib.util.find_spec("factory") is not None
+
+
+def _importable(name: str) -> bool:
+    """Whether ``name`` can be imported; a finder that refuses it (as a stripped image may have) counts as no."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ImportError:
+        return False
+
+
+DEMO_AVAILABLE = (BASE_DIR / "demo" / "__init__.py").is_file() and _importable("factory")
 QUARTIER_DEMO = env_bool("QUARTIER_DEMO", DEMO_AVAILABLE)
 if QUARTIER_DEMO:
     if not DEMO_AVAILABLE:
