@@ -204,14 +204,14 @@ class QuartierProfileForm(forms.ModelForm):
         return cleaned
 
 
-def attach_errors(form: forms.Form, error: ValidationError) -> None:
+def attach_errors(form: forms.Form, error: ValidationError, field: str | None = None) -> None:
     """Show a service's refusal on the form that was sent: each message at its field where the refusal names one
-    the form has, else above the form; the messages keep their codes."""
+    the form has, else at ``field`` (None: above the form); the messages keep their codes."""
     if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else field, errors)
     else:
-        form.add_error(None, error)
+        form.add_error(field, error)
 
 
 def refusal_text(error: ValidationError) -> str:
@@ -240,6 +240,11 @@ class Refusal:
         return self.error is not None
 
     @property
+    def messages(self) -> list[str]:
+        """The refusal's messages; none when there was none."""
+        return self.error.messages if self.error is not None else []
+
+    @property
     def text(self) -> str:
         """The refusal as one line; "" when there was none."""
         return refusal_text(self.error) if self.error is not None else ""
@@ -256,9 +261,10 @@ class Refusal:
         return True
 
 
-def refusal_on(form: forms.Form) -> Refusal:
-    """Show a refusal raised in the block on ``form`` (``attach_errors``)."""
-    return Refusal(lambda error: attach_errors(form, error))
+def refusal_on(form: forms.Form, field: str | None = None) -> Refusal:
+    """Show a refusal raised in the block on ``form`` (``attach_errors``): at the fields it names, the rest at
+    ``field`` or, without one, above the form."""
+    return Refusal(lambda error: attach_errors(form, error, field))
 
 
 def refusal_in_messages(request: HttpRequest, prefix: str = "") -> Refusal:

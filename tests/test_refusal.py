@@ -132,3 +132,23 @@ def test_a_refused_update_shows_its_fields_errors_and_saves_nothing(area: Quarti
     assert form.has_error(NON_FIELD_ERRORS, code="blank")
     area.refresh_from_db()
     assert (area.name, area.slug) == (name, slug)
+
+
+def test_a_refusal_can_be_shown_at_one_field_of_the_form() -> None:
+    form = _sent_form()
+    with refusal_on(form, field="note"):
+        raise ValidationError({"budget": "Over budget.", "name": "Name taken."})
+    assert form.errors == {"note": ["Over budget."], "name": ["Name taken."]}
+    form = _sent_form()
+    with refusal_on(form, field="note"):
+        raise ValidationError("Too large.", code="size")
+    assert form.has_error("note", code="size")
+
+
+def test_a_refusals_messages_are_kept_as_a_list() -> None:
+    with Refusal() as refusal:
+        raise ValidationError({"name": ["One.", "Two."]})
+    assert refusal.messages == ["One.", "Two."]
+    with Refusal() as nothing:
+        pass
+    assert nothing.messages == []
