@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django import forms
 from django.contrib.messages import get_messages
@@ -15,6 +17,8 @@ from quartier.forms import Refusal, refusal_in_messages, refusal_on
 from quartier.models import Quartier, Role, RoleAssignment, User
 from quartier.services import quartier_update, role_grant
 from tests.factories import UserFactory
+
+APPS = ["actors", "committees", "fonds", "isek", "reporting", "quartier"]
 
 
 class NameForm(forms.Form):
@@ -152,3 +156,21 @@ def test_a_refusals_messages_are_kept_as_a_list() -> None:
     with Refusal() as nothing:
         pass
     assert nothing.messages == []
+
+
+# Views that catch a refusal together with a PermissionDenied (shown the same way): not a form's refusal.
+REFUSAL_AND_DENIAL = {"committees/views/members.py", "fonds/views/office.py"}
+
+
+def test_views_show_refusals_through_the_helper_instead_of_their_own_except() -> None:
+    root = Path(__file__).resolve().parent.parent
+    views = [path for app in APPS for path in (root / app).glob("**/views*.py")]
+    views += [path for app in APPS for path in (root / app).glob("**/views/*.py")]
+    copies = {
+        str(path.relative_to(root))
+        for path in views
+        for line in path.read_text().splitlines()
+        if line.strip().startswith(("except ValidationError", "except (ValidationError"))
+    }
+    assert views
+    assert copies <= REFUSAL_AND_DENIAL
