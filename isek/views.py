@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -69,7 +69,7 @@ from isek.services import (
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
-from quartier.forms import attach_errors, whole_number
+from quartier.forms import Refusal, refusal_in_messages, refusal_on, whole_number
 from quartier.models import Quartier, Role
 from quartier.pages import render_page
 
@@ -83,15 +83,13 @@ def _perms(request: HttpRequest) -> frozenset[str]:
 def _save_form(request: HttpRequest, version: Version, form: Form, save: Any) -> tuple[Any, str]:
     """The version's draft check, then the sent form, then ``save(cleaned_data)`` (a service). Returns what was
     saved, or None with the refusal of an adopted version ("" when the form itself shows what went wrong)."""
-    try:
+    with Refusal() as draft:
         check_draft(version)
-    except ValidationError as refused:
-        return None, " ".join(refused.messages)
+    if draft.refused:
+        return None, draft.text
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             return save(form.cleaned_data), ""
-        except ValidationError as refused:
-            attach_errors(form, refused)
     return None, ""
 
 
@@ -160,11 +158,8 @@ def isek_home(request: HttpRequest, area: Quartier) -> HttpResponse:
 def version_new(request: HttpRequest, area: Quartier) -> HttpResponse:
     form = VersionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             version = version_create(area=area, label=form.cleaned_data["label"], by=request.user)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
             messages.success(request, _("The version was created."))
             return redirect(_version_url("isek_home", area, version))
     return render(
@@ -198,14 +193,11 @@ def version_adopt_view(request: HttpRequest, area: Quartier, version_pk: int) ->
     version = get_version_for(area, version_pk)
     form = AdoptForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_in_messages(request):
             version_adopt(
                 version=version, on=form.cleaned_data["adopted_on"], body=form.cleaned_data["adopted_by"],
                 by=request.user,
             )  # fmt: skip
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
             messages.success(request, _("The version is adopted; from now on it is read only."))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -300,13 +292,11 @@ def goal_edit(request: HttpRequest, area: Quartier, goal_pk: int) -> HttpRespons
 @area_view(permissions.CHANGE_ISEK)
 def goal_delete_view(request: HttpRequest, area: Quartier, goal_pk: int) -> HttpResponse:
     goal = get_goal_for(area, goal_pk)
-    try:
+    with refusal_in_messages(request):
         goal_delete(goal=goal, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("goal_edit", slug=area.slug, goal_pk=goal.pk)
-    messages.success(request, _("The goal was deleted."))
-    return redirect(_version_url("isek_home", area, goal.version))
+        messages.success(request, _("The goal was deleted."))
+        return redirect(_version_url("isek_home", area, goal.version))
+    return redirect("goal_edit", slug=area.slug, goal_pk=goal.pk)
 
 
 # --- Measures -----------------------------------------------------------------------------------------------------
@@ -499,17 +489,13 @@ def _posted(
     request: HttpRequest, area: Quartier, measure: Measure, name: str, form: Form, save: Any, done: str, anchor: str
 ) -> HttpResponse:
     """Save an inline form of the measure's page, or show the page again with its errors."""
-    try:
+    with refusal_in_messages(request) as draft:
         check_draft(measure.version)
-    except ValidationError as refused:
-        messages.error(request, " ".join(refused.messages))
+    if draft.refused:
         return redirect("measure_page", slug=area.slug, measure_pk=measure.pk)
     if form.is_valid():
-        try:
+        with refusal_on(form):
             save(form.cleaned_data)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
             messages.success(request, done)
             return redirect(reverse("measure_page", args=[area.slug, measure.pk]) + anchor)
     return _measure_page(request, area, measure, **{name: form})
@@ -549,10 +535,8 @@ def milestone_toggle(request: HttpRequest, area: Quartier, milestone_pk: int) ->
     if milestone is None:
         raise Http404(_("This milestone does not exist."))
     _check_measure_writer(request, milestone.measure)
-    try:
+    with refusal_in_messages(request):
         milestone_reached(milestone=milestone, reached=request.POST.get("reached") == "1", by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect(reverse("measure_page", args=[area.slug, milestone.measure_id]) + "#milestones")
 
 
@@ -580,22 +564,17 @@ def measure_finances(request: HttpRequest, area: Quartier, measure_pk: int) -> H
             for row in finance_plan_of(measure)["finance_rows"]
         ]
         formset = YearPlanFormSet(initial=initial, prefix="jahr")
-    error = refusal = ""
-    try:
+    error = ""
+    with Refusal() as draft:
         check_draft(measure.version)
-    except ValidationError as refused:
-        refusal = " ".join(refused.messages)
-    else:
-        if request.method == "POST" and formset.is_valid():
-            try:
-                finance_plan_save(measure=measure, years=formset.plans(), by=request.user)
-            except ValidationError as refused:
-                error = " ".join(refused.messages)
-            else:
-                messages.success(request, _("The cost and financing plan was saved."))
-                return redirect(reverse("measure_page", args=[area.slug, measure.pk]) + "#finances")
+    if not draft.refused and request.method == "POST" and formset.is_valid():
+        with Refusal() as refusal:
+            finance_plan_save(measure=measure, years=formset.plans(), by=request.user)
+            messages.success(request, _("The cost and financing plan was saved."))
+            return redirect(reverse("measure_page", args=[area.slug, measure.pk]) + "#finances")
+        error = refusal.text
     context = {
-        "area": area, "measure": measure, "formset": formset, "error": error, "refusal": refusal,
+        "area": area, "measure": measure, "formset": formset, "error": error, "refusal": draft.text,
         "version": measure.version,
     }  # fmt: skip
     return render(request, "isek/finances_form.html", context)
@@ -768,11 +747,8 @@ def indicator_value(request: HttpRequest, area: Quartier, indicator_pk: int) -> 
     indicator = get_indicator_for(area, indicator_pk)
     form = IndicatorValueForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_in_messages(request, prefix=f"{indicator.name}: "):
             indicator_value_set(indicator=indicator, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, f"{indicator.name}: " + " ".join(error.messages))
-        else:
             messages.success(request, _("The value was recorded."))
     else:
         messages.error(

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.services.members import check_staff_account
 from quartier import dates, services
-from quartier.forms import whole_number
+from quartier.forms import refusal_on, whole_number
 from quartier.models import FieldOfAction, Quartier, RoleAssignment, User
 
 
@@ -39,10 +39,8 @@ class UserForm(UserChangeForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("is_staff") or cleaned.get("is_superuser"):
-            try:
+            with refusal_on(self):
                 _refuse_bound_account(self.instance)
-            except ValidationError as error:
-                self.add_error(None, error)
         return cleaned
 
 

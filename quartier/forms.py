@@ -4,9 +4,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.http import HttpRequest
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
@@ -202,14 +204,72 @@ class QuartierProfileForm(forms.ModelForm):
         return cleaned
 
 
-def attach_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form that was sent: at its field where it names one the form has, else
-    above the form."""
+def attach_errors(form: forms.Form, error: ValidationError, field: str | None = None) -> None:
+    """Show a service's refusal on the form that was sent: each message at its field where the refusal names one
+    the form has, else at ``field`` (None: above the form); the messages keep their codes."""
     if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else field, errors)
     else:
-        form.add_error(None, error)
+        form.add_error(field, error)
+
+
+def refusal_text(error: ValidationError) -> str:
+    """A refusal's messages as one line, for a notice or an htmx fragment."""
+    return " ".join(error.messages)
+
+
+class Refusal:
+    """A ``with`` block that calls a service: a ``ValidationError`` raised in it (the service's refusal; its
+    transaction has rolled back already) ends the block, is kept in ``error`` and shown by ``show``, and the code
+    after the block runs. Anything else passes. The usual view::
+
+        with refusal_on(form):
+            saved = thing_create(area=area, data=form.cleaned_data, by=request.user)
+            messages.success(request, _("Saved."))
+            return redirect(saved)
+        return render(request, "page.html", {"form": form})
+    """
+
+    def __init__(self, show: Callable[[ValidationError], None] | None = None) -> None:
+        self.show = show
+        self.error: ValidationError | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.error is not None
+
+    @property
+    def messages(self) -> list[str]:
+        """The refusal's messages; none when there was none."""
+        return self.error.messages if self.error is not None else []
+
+    @property
+    def text(self) -> str:
+        """The refusal as one line; "" when there was none."""
+        return refusal_text(self.error) if self.error is not None else ""
+
+    def __enter__(self) -> Refusal:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: Any) -> bool:
+        if not isinstance(error, ValidationError):
+            return False
+        self.error = error
+        if self.show is not None:
+            self.show(error)
+        return True
+
+
+def refusal_on(form: forms.Form, field: str | None = None) -> Refusal:
+    """Show a refusal raised in the block on ``form`` (``attach_errors``): at the fields it names, the rest at
+    ``field`` or, without one, above the form."""
+    return Refusal(lambda error: attach_errors(form, error, field))
+
+
+def refusal_in_messages(request: HttpRequest, prefix: str = "") -> Refusal:
+    """Show a refusal raised in the block as an error notice on the next page (after ``prefix``, if any)."""
+    return Refusal(lambda error: messages.error(request, f"{prefix}{refusal_text(error)}"))
 
 
 class TwoFactorCodeForm(forms.Form):

@@ -5,7 +5,6 @@ import copy
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -17,7 +16,7 @@ from actors.selectors.contacts import follow_ups_due_for, follow_ups_without_rea
 from quartier import permissions, twofactor
 from quartier.audit import history_model
 from quartier.decorators import LAST_AREA, area_view, public_view
-from quartier.forms import QuartierProfileForm, TwoFactorCodeForm, attach_errors, whole_number
+from quartier.forms import QuartierProfileForm, TwoFactorCodeForm, refusal_on, whole_number
 from quartier.models import Quartier, Role
 from quartier.net import safe_next
 from quartier.pages import render_page
@@ -128,11 +127,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request))
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             twofactor.check_code_and_login(request, form.cleaned_data["code"])
-        except ValidationError as refused:
-            attach_errors(form, refused)
-        else:
             return redirect(_safe_next(request))
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
 
@@ -160,7 +156,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             return redirect("two_factor_setup")
         if form.is_valid():
             code = form.cleaned_data["code"]
-            try:
+            with refusal_on(form):
                 if action == "confirm":
                     recovery_codes = twofactor.app_confirm(request, code)
                 elif action == "recovery":
@@ -169,9 +165,6 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                     twofactor.two_factor_disable(request, code)
                     messages.success(request, _("Two-factor login is switched off."))
                     return redirect("two_factor_setup")
-            except ValidationError as refused:
-                attach_errors(form, refused)
-            else:
                 device = twofactor.app_device(user)
                 forms_by_action = {
                     key: TwoFactorCodeForm(app_only=key != "disable", prefix=key) for key in forms_by_action

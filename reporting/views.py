@@ -11,7 +11,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
-from quartier.forms import attach_errors, whole_number
+from quartier.forms import refusal_on, whole_number
 from quartier.models import Quartier
 from quartier.pages import render_page
 from reporting.figures import KEY_FIGURE_LABELS, MONEY_KEYS, SECTIONS, gather, key_figures
@@ -94,11 +94,8 @@ def report_new(request: HttpRequest, area: Quartier) -> HttpResponse:
     perms = _perms(request)
     form = ReportRequestForm(request.POST, perms=perms)
     if form.is_valid():
-        try:
+        with refusal_on(form):
             report, new = report_request(area=area, by=request.user, perms=perms, **form.cleaned_data)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
             if new:
                 transaction.on_commit(partial(enqueue, report.pk))
                 messages.success(request, _("The report is requested; this page shows how far it is."))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -20,6 +19,7 @@ from actors.services.concerns import concern_create, concern_set_status, concern
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
+from quartier.forms import refusal_on
 from quartier.models import Quartier
 from quartier.pages import render_page
 
@@ -122,11 +122,8 @@ def concern_new(request: HttpRequest, area: Quartier) -> HttpResponse:
     with_persons = permissions.VIEW_PERSONS in request.area_perms  # type: ignore[attr-defined]
     form = ConcernForm(request.POST if request.method == "POST" else None, area=area, with_persons=with_persons)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             concern = concern_create(area=area, data=form.cleaned_data, by=request.user)
-        except ValidationError as refused:
-            form.add_error(None, refused)
-        else:
             messages.success(request, _("The concern was recorded."))
             return redirect("concern_page", slug=area.slug, concern_pk=concern.pk)
     return render(request, "actors/concern_form.html", {"area": area, "form": form, "concern": None})
@@ -141,13 +138,10 @@ def concern_edit(request: HttpRequest, area: Quartier, concern_pk: int) -> HttpR
         request.POST if request.method == "POST" else None, instance=concern, area=area, with_persons=with_persons
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             concern_update(
                 concern=concern, data={field: form.cleaned_data[field] for field in form.changed_data}, by=request.user
             )
-        except ValidationError as refused:
-            form.add_error(None, refused)
-        else:
             messages.success(request, _("The concern was saved."))
             return redirect("concern_page", slug=area.slug, concern_pk=concern.pk)
     return render(request, "actors/concern_form.html", {"area": area, "form": form, "concern": concern})
@@ -162,7 +156,7 @@ def concern_status(request: HttpRequest, area: Quartier, concern_pk: int) -> Htt
     form = ConcernStatusForm(request.POST if request.method == "POST" else None, concern=concern)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_on(form):
             concern_set_status(
                 concern=concern,
                 to_status=data["to_status"],
@@ -171,9 +165,6 @@ def concern_status(request: HttpRequest, area: Quartier, concern_pk: int) -> Htt
                 forwarded_to=data["forwarded_to"],
                 answer=data["answer"],
             )
-        except ValidationError as refused:
-            form.add_error(None, refused)
-        else:
             messages.success(
                 request, _("The concern is now “%(status)s”.") % {"status": Concern.Status(data["to_status"]).label}
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,7 +26,7 @@ from actors.services.contacts import (
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
-from quartier.forms import whole_number
+from quartier.forms import Refusal, refusal_on, whole_number
 from quartier.models import Quartier
 from quartier.net import safe_next
 from quartier.pages import render_page
@@ -134,11 +133,8 @@ def contact_new(request: HttpRequest, area: Quartier) -> HttpResponse:
         request.POST if request.method == "POST" else None, area=area, by=request.user, with_persons=with_persons
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             note = contact_note_create(area=area, data=_form_data(form, form.fields), by=request.user)
-        except ValidationError as refused:
-            form.add_error(None, refused)
-        else:
             messages.success(request, _("The contact note was saved."))
             return redirect("contact_page", slug=area.slug, note_pk=note.pk)
     return render(request, "actors/contact_form.html", {"area": area, "form": form, "note": None})
@@ -157,11 +153,8 @@ def contact_edit(request: HttpRequest, area: Quartier, note_pk: int) -> HttpResp
         with_persons=with_persons,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             contact_note_update(note=note, data=_form_data(form, form.changed_data), by=request.user)
-        except ValidationError as refused:
-            form.add_error(None, refused)
-        else:
             messages.success(request, _("The contact note was saved."))
             return redirect("contact_page", slug=area.slug, note_pk=note.pk)
     return render(request, "actors/contact_form.html", {"area": area, "form": form, "note": note})
@@ -180,10 +173,9 @@ def contact_follow_up_done(request: HttpRequest, area: Quartier, note_pk: int) -
         raise Http404(_("This contact note does not exist."))
     error = ""
     if request.method == "POST":
-        try:
+        with Refusal() as refusal:
             contact_note_set_follow_up_done(note=note, done=request.POST.get("erledigt") == "1", by=request.user)
-        except ValidationError as refused:
-            error = " ".join(refused.messages)
+        error = refusal.text
         if not request.htmx:  # type: ignore[attr-defined]
             if error:
                 messages.error(request, error)
@@ -270,11 +262,8 @@ def contact_quick(request: HttpRequest, area: Quartier) -> HttpResponse:
             data["organisations"] = [organisation]
         else:
             data["persons"] = [person]
-        try:
+        with refusal_on(form):
             saved = contact_note_create(area=area, data=data, by=request.user)
-        except ValidationError as refused:
-            form.add_error(None, refused)
-        else:
             if not request.htmx:  # type: ignore[attr-defined]
                 messages.success(request, _("The contact note was saved."))
                 return redirect(next_url)

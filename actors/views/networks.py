@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from actors.services.networks import network_create, network_update
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
+from quartier.forms import refusal_on
 from quartier.models import Quartier
 from quartier.pages import render_page
 
@@ -128,7 +128,7 @@ def _network_form(request: HttpRequest, area: Quartier, network: Network) -> Htt
         ),
     )
     if request.method == "POST" and form.is_valid() and members.is_valid():
-        try:
+        with refusal_on(form):
             if network.pk:
                 network = network_update(
                     network=network, data=form.cleaned_data, members=members.rows(), by=request.user
@@ -137,9 +137,6 @@ def _network_form(request: HttpRequest, area: Quartier, network: Network) -> Htt
             else:
                 network = network_create(area=area, data=form.cleaned_data, members=members.rows(), by=request.user)
                 messages.success(request, _("The network was created."))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             return redirect("network_page", slug=area.slug, network_pk=network.pk)
     context = {"area": area, "form": form, "members": members, "network": network if network.pk else None}
     return render(request, "actors/network_form.html", context)

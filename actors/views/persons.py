@@ -5,7 +5,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,6 +28,7 @@ from actors.services.persons import person_create, person_erase, person_erasure_
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
+from quartier.forms import refusal_on
 from quartier.models import Quartier
 from quartier.pages import render_page
 
@@ -200,7 +200,7 @@ def _person_form(request: HttpRequest, area: Quartier, person: Person | None) ->
     form = PersonForm(data, instance=instance)
     formset = PersonAffiliationFormSet(data, instance=instance, prefix="affiliations", area=area)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
+        with refusal_on(form):
             if person is None:
                 saved = person_create(area=area, data=form.cleaned_data, affiliations=formset.rows(), by=request.user)
                 messages.success(request, _("The person was created."))
@@ -208,9 +208,6 @@ def _person_form(request: HttpRequest, area: Quartier, person: Person | None) ->
                 changed = {field: form.cleaned_data[field] for field in form.changed_data}
                 saved = person_update(person=person, data=changed, affiliations=formset.rows(), by=request.user)
                 messages.success(request, _("The person was saved."))
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
             return redirect("person_page", slug=area.slug, person_pk=saved.pk)
     context = {"area": area, "form": form, "formset": formset, "person": person}
     return render(request, "actors/person_form.html", context)
@@ -262,11 +259,8 @@ def person_erase_page(request: HttpRequest, area: Quartier, person_pk: int) -> H
         return erased_page(request, area, erased.person)
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             person_erase(person=person, by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
             messages.success(request, _("The person's data was erased."))
             return redirect("person_list", slug=area.slug)
     plan, refusals = person_erasure_plan(person=person)

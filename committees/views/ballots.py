@@ -25,6 +25,7 @@ from committees.services.ballots import (
 from committees.views.office import can_change, form_page, get_committee_for, save_form
 from quartier import permissions
 from quartier.decorators import area_view
+from quartier.forms import refusal_in_messages
 from quartier.models import Quartier
 from quartier.pages import render_page
 
@@ -102,11 +103,9 @@ def ballot_item_new(request: HttpRequest, area: Quartier, ballot_pk: int) -> Htt
     if not form.is_valid():
         messages.error(request, _("The item needs a title."))
     else:
-        try:
+        with refusal_in_messages(request):
             item = ballot_item_add(ballot=ballot, data=form.cleaned_data, by=request.user)
             messages.success(request, _("“%(title)s” was added.") % {"title": item.title})
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
     return redirect(reverse("ballot_office", args=[area.slug, ballot.pk]) + "#items")
 
 
@@ -117,11 +116,9 @@ def ballot_item_remove(request: HttpRequest, area: Quartier, ballot_pk: int, ite
     item = ballot.items.filter(pk=item_pk).first()
     if item is None:
         raise Http404(_("This item is not part of the ballot."))
-    try:
+    with refusal_in_messages(request):
         ballot_item_delete(item=item, by=request.user)
         messages.success(request, _("“%(title)s” was removed.") % {"title": item.title})
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect(reverse("ballot_office", args=[area.slug, ballot.pk]) + "#items")
 
 
@@ -131,7 +128,7 @@ def ballot_action(request: HttpRequest, area: Quartier, ballot_pk: int) -> HttpR
     """Open a drafted ballot, or close an open one (at the deadline, or once everyone has voted)."""
     ballot = get_ballot_for(area, ballot_pk)
     action = request.POST.get("action", "")
-    try:
+    with refusal_in_messages(request):
         if action == "open":
             ballot_open(ballot=ballot, by=request.user)
             messages.success(request, _("The ballot is open. The members can vote now."))
@@ -140,8 +137,6 @@ def ballot_action(request: HttpRequest, area: Quartier, ballot_pk: int) -> HttpR
             messages.success(request, _("The ballot is closed and its results are final."))
         else:
             raise ValidationError(_("Unknown action."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("ballot_office", slug=area.slug, ballot_pk=ballot.pk)
 
 

@@ -33,7 +33,7 @@ from committees.tasks import send_meeting_invitations
 from committees.views.office import can_change, form_page, get_committee_for, save_form
 from quartier import permissions
 from quartier.decorators import area_view
-from quartier.forms import attach_errors, whole_number
+from quartier.forms import Refusal, refusal_in_messages, refusal_on, whole_number
 from quartier.models import Quartier
 
 
@@ -50,10 +50,6 @@ def get_item_for(meeting: Meeting, pk: int) -> AgendaItem:
         raise Http404(_("This agenda item does not exist."))
     item.meeting = meeting
     return item
-
-
-def _refused(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _context(request: HttpRequest, area: Quartier, page: MeetingPage, **extra: object) -> dict[str, object]:
@@ -138,7 +134,7 @@ def meeting_action(request: HttpRequest, area: Quartier, meeting_pk: int) -> Htt
     """Send the invitation, mark the meeting as held, or approve the previous meeting's minutes here."""
     meeting = get_meeting_for(area, meeting_pk)
     action = request.POST.get("action", "")
-    try:
+    with refusal_in_messages(request):
         if action == "invite":
             unreachable = meeting_invite(meeting=meeting, by=request.user, send=send_meeting_invitations.delay)
             messages.success(request, _("The invitation is being sent to the members."))
@@ -159,8 +155,6 @@ def meeting_action(request: HttpRequest, area: Quartier, meeting_pk: int) -> Htt
             messages.success(request, _("The minutes of the previous meeting are approved."))
         else:
             raise ValidationError(_("Unknown action."))
-    except ValidationError as error:
-        messages.error(request, _refused(error))
     return redirect("meeting_page", slug=area.slug, meeting_pk=meeting.pk)
 
 
@@ -188,11 +182,10 @@ def agenda_add(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpRes
             return redirect("meeting_page", slug=area.slug, meeting_pk=meeting.pk)
         page = _page_or_404(area, meeting.pk)
         return render(request, "committees/meeting.html#agenda", _context(request, area, page, item_form=form))
-    try:
+    with Refusal() as refusal:
         item = agenda_item_add(meeting=meeting, data=form.cleaned_data, by=request.user)
-    except ValidationError as error:
-        return _agenda(request, area, meeting, error=_refused(error))
-    return _agenda(request, area, meeting, notice=_("“%(title)s” was added to the agenda.") % {"title": item.title})
+        return _agenda(request, area, meeting, notice=_("“%(title)s” was added to the agenda.") % {"title": item.title})
+    return _agenda(request, area, meeting, error=refusal.text)
 
 
 @require_POST
@@ -201,12 +194,11 @@ def agenda_move(request: HttpRequest, area: Quartier, meeting_pk: int, agenda_it
     meeting = get_meeting_for(area, meeting_pk)
     item = get_item_for(meeting, agenda_item_pk)
     up = request.POST.get("direction") != "down"
-    try:
+    with Refusal() as refusal:
         agenda_item_move(item=item, up=up, by=request.user)
-    except ValidationError as error:
-        return _agenda(request, area, meeting, error=_refused(error))
-    notice = _("“%(title)s” moved up.") if up else _("“%(title)s” moved down.")
-    return _agenda(request, area, meeting, notice=notice % {"title": item.title})
+        notice = _("“%(title)s” moved up.") if up else _("“%(title)s” moved down.")
+        return _agenda(request, area, meeting, notice=notice % {"title": item.title})
+    return _agenda(request, area, meeting, error=refusal.text)
 
 
 @require_POST
@@ -216,11 +208,12 @@ def agenda_delete(request: HttpRequest, area: Quartier, meeting_pk: int, agenda_
     item = get_item_for(meeting, agenda_item_pk)
     if request.POST.get("confirm") != "yes":  # the form's button says so; a bare POST removes nothing
         return _agenda(request, area, meeting, error=_("Nothing was removed: please use the Remove button."))
-    try:
+    with Refusal() as refusal:
         agenda_item_delete(item=item, by=request.user)
-    except ValidationError as error:
-        return _agenda(request, area, meeting, error=_refused(error))
-    return _agenda(request, area, meeting, notice=_("“%(title)s” was removed from the agenda.") % {"title": item.title})
+        return _agenda(
+            request, area, meeting, notice=_("“%(title)s” was removed from the agenda.") % {"title": item.title}
+        )
+    return _agenda(request, area, meeting, error=refusal.text)
 
 
 @require_POST
@@ -232,11 +225,9 @@ def agenda_minutes(request: HttpRequest, area: Quartier, meeting_pk: int, agenda
     form = MinutesForm(request.POST, instance=item, prefix=f"item-{item.pk}")
     notice = ""
     if form.is_valid():
-        try:
+        with refusal_on(form):
             agenda_item_update(item=item, data=form.cleaned_data, by=request.user)
             notice = _("The minutes of “%(title)s” are saved.") % {"title": item.title}
-        except ValidationError as refused:
-            attach_errors(form, refused)
     if not form.errors and not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, notice)
         return redirect("meeting_page", slug=area.slug, meeting_pk=meeting.pk)
@@ -281,8 +272,8 @@ def agenda_recusal(request: HttpRequest, area: Quartier, meeting_pk: int, agenda
         if number is not None
         else None
     )
-    notice = error = ""
-    try:
+    notice = ""
+    with Refusal() as refusal:
         if action not in {"recused", "voted"}:
             raise ValidationError(_("Unknown action."))
         if membership is None:
@@ -295,8 +286,7 @@ def agenda_recusal(request: HttpRequest, area: Quartier, meeting_pk: int, agenda
             notice = _("%(name)s is recorded as recused from “%(title)s”.") % names
         else:
             notice = _("%(name)s is recorded as taking part in the vote on “%(title)s”.") % names
-    except ValidationError as refused:
-        error = _refused(refused)
+    error = refusal.text
     if not request.htmx:  # type: ignore[attr-defined]
         if error:
             messages.error(request, error)
@@ -311,9 +301,8 @@ def agenda_recusal(request: HttpRequest, area: Quartier, meeting_pk: int, agenda
 def attendance_save(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
     """Record the attendance the form gives (``anwesenheit-<member>``); answer with the quorum."""
     meeting = get_meeting_for(area, meeting_pk)
-    error = ""
     statuses: dict[int, str] = {}
-    try:
+    with Refusal() as refusal:
         for key, status in request.POST.items():
             number = key.removeprefix("anwesenheit-")
             if number == key:
@@ -323,8 +312,7 @@ def attendance_save(request: HttpRequest, area: Quartier, meeting_pk: int) -> Ht
                 raise ValidationError(_("This person is not a member of the committee on the day of the meeting."))
             statuses[member] = status
         attendance_record(meeting=meeting, statuses=statuses, by=request.user)
-    except ValidationError as refused:
-        error = _refused(refused)
+    error = refusal.text
     if not request.htmx:  # type: ignore[attr-defined]
         if error:
             messages.error(request, error)

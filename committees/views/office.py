@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from committees.services.committees import committee_create, committee_update, m
 from committees.services.members import invitation_address, member_account_create, membership_account_remove
 from quartier import permissions
 from quartier.decorators import area_view
+from quartier.forms import refusal_in_messages, refusal_on
 from quartier.models import Quartier
 
 
@@ -99,17 +99,15 @@ def save_form(
     warning with that added."""
     if request.method != "POST" or not form.is_valid():
         return None
-    try:
+    with refusal_on(form):
         saved = save(form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
-    problem = check(saved) if check is not None else ""
-    if problem:
-        messages.warning(request, f"{notice} {problem}")
-    else:
-        messages.success(request, notice)
-    return saved
+        problem = check(saved) if check is not None else ""
+        if problem:
+            messages.warning(request, f"{notice} {problem}")
+        else:
+            messages.success(request, notice)
+        return saved
+    return None
 
 
 def form_page(
@@ -282,17 +280,13 @@ def membership_account(request: HttpRequest, area: Quartier, committee_pk: int, 
         raise Http404(_("This member does not exist."))
     back = redirect("membership_edit", slug=area.slug, committee_pk=committee.pk, membership_pk=membership.pk)
     if request.POST.get("action") == "remove":
-        try:
+        with refusal_in_messages(request):
             membership_account_remove(membership=membership, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
             messages.success(request, _("The account was removed from the membership; the member was told by email."))
         return back
-    try:  # the address is the one in the person's data; a posted one is never read
+    with refusal_in_messages(request) as refusal:  # the address is the one in the person's data; never a posted one
         user = member_account_create(membership=membership, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if refusal.refused:
         return back
     if not user.committee_memberships.exclude(pk=membership.pk).exists():
         notice = _("The account “%(username)s” was made; %(email)s gets a link to set the password.")

@@ -14,7 +14,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -54,7 +53,7 @@ from fonds.services.public import (
     proof_of_use_submit,
 )
 from quartier.decorators import public_view
-from quartier.forms import whole_number
+from quartier.forms import Refusal, refusal_in_messages, refusal_on, whole_number
 from quartier.pages import render_page
 
 LinkView = Callable[..., HttpResponse]
@@ -214,11 +213,8 @@ def step_applicant(request: HttpRequest, application: Application, token: str) -
     if request.method == "POST" and not locked:
         form = ApplicantForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal_on(form):
                 applicant_update(application=application, applicant=applicant_data(form.cleaned_data))
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
                 return _next(request, token, "applicant")
     else:
         form = ApplicantForm(
@@ -249,11 +245,8 @@ def step_project(request: HttpRequest, application: Application, token: str) -> 
     if request.method == "POST":
         form = ProjectForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal_on(form):
                 application_edit(application=application, data=form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
                 return _next(request, token, "project")
     else:
         started = bool(application.description) or application.status != Status.DRAFT
@@ -348,12 +341,10 @@ def step_costs(request: HttpRequest, application: Application, token: str) -> Ht
         cost_errors: list[str] = []
         if valid:
             lines, _invalid = _lines_of(filled)
-            try:
+            with Refusal() as refusal:
                 application_edit(application=application, data=form.cleaned_data, lines=lines)
-            except ValidationError as error:
-                cost_errors = error.messages
-            else:
                 return _next(request, token, "costs")
+            cost_errors = refusal.messages
         context = _cost_context(
             application,
             token,
@@ -400,21 +391,15 @@ def step_attachments(request: HttpRequest, application: Application, token: str)
     if request.method == "POST" and request.POST.get("remove"):
         attachment = application.attachments.filter(pk=whole_number(request.POST["remove"]) or 0)
         if found := attachment.first():
-            try:
+            with refusal_in_messages(request):
                 attachment_remove(application=application, attachment=found)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
                 messages.success(request, _("The file “%(name)s” was removed.") % {"name": found.name})
         return redirect("applicant_step_attachments", token=token)
     if request.method == "POST":
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with refusal_on(form, field="file"):
                 added = attachment_add(application=application, file=form.cleaned_data["file"])
-            except ValidationError as error:
-                form.add_error("file", error)
-            else:
                 messages.success(request, _("The file “%(name)s” was added.") % {"name": added.name})
                 return redirect("applicant_step_attachments", token=token)
     attachments = application.attachments.filter(kind=Attachment.Kind.DOCUMENT).order_by("uploaded_at", "pk")
@@ -430,12 +415,10 @@ def step_check(request: HttpRequest, application: Application, token: str) -> Ht
         return refused
     errors: list[str] = []
     if request.method == "POST":
-        try:
+        with Refusal() as refusal:
             application_hand_in(application=application, token=token)
-        except ValidationError as error:
-            errors = error.messages
-        else:
             return redirect("applicant_submitted", token=token)
+        errors = refusal.messages
     context = step_context(
         application,
         token,
@@ -555,7 +538,7 @@ def proof(request: HttpRequest, application: Application, token: str) -> HttpRes
         form = ProofForm(request.POST, request.FILES)
         valid = form.is_valid() & all([receipt.is_valid() for receipt in filled])
         if valid:
-            try:
+            with Refusal() as refusal:
                 proof_of_use_submit(
                     application=application,
                     receipts=[ReceiptData(**receipt.cleaned_data) for receipt in filled],
@@ -563,11 +546,9 @@ def proof(request: HttpRequest, application: Application, token: str) -> HttpRes
                     participants=form.cleaned_data["participants"],
                     photos=form.cleaned_data["photos"],
                 )
-            except ValidationError as error:
-                errors = error.messages
-            else:
                 messages.success(request, _("Thank you! Your proof of use has been handed in."))
                 return redirect("applicant_status", token=token)
+            errors = refusal.messages
         # The rows typed so far with their errors, and an empty one; chosen files have to be chosen again.
         following = max((int(receipt.prefix.rsplit("-", 1)[1]) for receipt in filled), default=-1) + 1
         rows = [*filled, ReceiptForm(prefix=f"receipt-{following}")]

@@ -66,7 +66,7 @@ from isek.models import Measure
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
-from quartier.forms import attach_errors, whole_number
+from quartier.forms import refusal_in_messages, refusal_on, whole_number
 from quartier.models import Quartier
 from quartier.pages import render_page
 from quartier.reference import fields_of_action, target_groups
@@ -171,11 +171,9 @@ def round_new(request: HttpRequest, area: Quartier, fund_pk: int) -> HttpRespons
     fund = get_fund_for(area, fund_pk)
     form = RoundForm(request.POST, fund=fund)
     if form.is_valid():
-        try:
+        with refusal_in_messages(request):
             round_add(fund=fund, by=request.user, **form.cleaned_data)
             messages.success(request, _("The round was added."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
     return redirect(reverse("fund_page", args=[area.slug, fund.pk]) + "#rounds")
@@ -195,16 +193,13 @@ def _shares(totals: FundTotals) -> dict[str, Decimal]:
 def _fund_form(request: HttpRequest, area: Quartier, fund: Fund | None) -> HttpResponse:
     form = FundForm(request.POST if request.method == "POST" else None, instance=fund, area=area)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             if fund is None:
                 saved = fund_create(area=area, data=form.cleaned_data, criteria=form.criteria_list(), by=request.user)
                 messages.success(request, _("The fund was created."))
             else:
                 saved = fund_update(fund=fund, data=form.cleaned_data, criteria=form.criteria_list(), by=request.user)
                 messages.success(request, _("The fund was saved."))
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
             return redirect("fund_page", slug=area.slug, fund_pk=saved.pk)
     if fund is not None and request.method == "POST":
         fund.refresh_from_db()
@@ -402,7 +397,7 @@ def application_step(request: HttpRequest, area: Quartier, application_pk: int) 
     data = request.POST
     action = data.get("action", "")
     by = request.user
-    try:
+    with refusal_in_messages(request):
         if action == "review":
             application_review(application=application, by=by)
         elif action == "query":
@@ -452,9 +447,6 @@ def application_step(request: HttpRequest, area: Quartier, application_pk: int) 
             application_withdraw(application=application, note=data.get("note", ""), by=by)
         else:
             raise ValidationError(_("Unknown action."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         application.refresh_from_db()
         messages.success(
             request, _("Done: the application is now “%(status)s”.") % {"status": application.get_status_display()}
@@ -481,11 +473,8 @@ def _proof_summary(receipts: list[Receipt]) -> dict[str, object]:
 def receipts_decide_view(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
     """Accept receipts of the proof of use, or disallow them with a reason; a refusal saves none of them."""
     application = get_application_for(area, application_pk)
-    try:
+    with refusal_in_messages(request):
         decided = receipts_decide(application=application, decisions=receipt_decisions(request.POST), by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(
             request,
             ngettext(
@@ -506,11 +495,9 @@ def payment_new(request: HttpRequest, area: Quartier, application_pk: int) -> Ht
     if not form.is_valid():
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
     else:
-        try:
+        with refusal_in_messages(request):
             payment_record(application=application, by=request.user, **form.cleaned_data)
             messages.success(request, _("The payment is recorded. Someone else holding Steuerung releases it."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
     return redirect(reverse("application_page", args=[area.slug, application.pk]) + "#payments")
 
 
@@ -523,11 +510,9 @@ def repayment_new(request: HttpRequest, area: Quartier, application_pk: int) -> 
     if not form.is_valid():
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
     else:
-        try:
+        with refusal_in_messages(request):
             repayment_record(application=application, by=request.user, **form.cleaned_data)
             messages.success(request, _("The repayment is recorded."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
     return redirect(reverse("application_page", args=[area.slug, application.pk]) + "#payments")
 
 
@@ -561,12 +546,10 @@ def access_links(request: HttpRequest, area: Quartier, application_pk: int) -> H
             messages.success(request, _("The link no longer works."))
     else:
         address = request.POST.get("email", "").strip()
-        try:
+        with refusal_in_messages(request):
             validate_email(address)
             access_link_send(application=application, email=address, by=request.user)
             messages.success(request, _("A new private link was sent to %(email)s.") % {"email": address})
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
     return redirect(reverse("application_page", args=[area.slug, application.pk]) + "#links")
 
 

@@ -12,7 +12,6 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from fonds.selectors import FundTotals, funds_with_totals
 from fonds.services.public import application_start
 from fonds.views.applicant import applicant_data, step_context
 from quartier.decorators import public_view
+from quartier.forms import refusal_on
 from quartier.models import Quartier
 from quartier.net import client_address
 
@@ -122,11 +122,8 @@ def public_apply(request: HttpRequest, slug: str, fund_pk: int) -> HttpResponse:
             return redirect("public_funds", slug=area.slug)
         if form.is_valid():
             rate_count(address)
-            try:
+            with refusal_on(form):
                 _application, token = application_start(fund=fund, applicant=applicant_data(form.cleaned_data))
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
                 messages.success(request, _("Your draft is saved. We have sent you an email with your private link."))
                 return redirect("applicant_step_project", token=token)
         status = 400
