@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from auditlog.models import LogEntry
+from django.db import connection
 from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from committees.models import Committee, Membership
@@ -114,3 +119,64 @@ def area_changes(area: Quartier) -> QuerySet[LogEntry]:
 
 def object_history(obj: Model) -> QuerySet[LogEntry]:
     return LogEntry.objects.get_for_object(obj).select_related("actor", "content_type").order_by("-timestamp", "-pk")
+
+
+def lists_of(**querysets: QuerySet) -> dict[str, list[Model]]:
+    """Read several querysets of model instances (with their ``select_related`` objects) in one query.
+
+    Each queryset becomes a subquery whose rows PostgreSQL hands back as one JSON array, in the queryset's order
+    (aggregating the rows of a sorted subquery keeps their order); every value is turned back into its field's
+    Python type (``Field.to_python``; numbers are read as ``Decimal``), and the instances are built as Django
+    builds them from a row. Meant for a page's several small lists of a few rows each; querysets with
+    ``prefetch_related`` or ``values()`` are not supported."""
+    if not querysets:
+        return {}
+    parts, params, plans = [], [], []
+    for name, queryset in querysets.items():
+        if queryset._prefetch_related_lookups or queryset._iterable_class is not ModelIterable:  # type: ignore[attr-defined]
+            raise ValueError(f"{name}: only plain querysets of model instances can be read together")
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, query_params = compiler.as_sql()
+        columns = ", ".join(f"c{index}" for index in range(len(compiler.select)))
+        sql = f"(SELECT coalesce(json_agg(listed), '[]')::text FROM ({sql}) AS listed({columns}))"  # noqa: S608  # the ORM's own SQL; the values are parameters  # nosec B608
+        parts.append(sql)
+        params.extend(query_params)
+        plans.append((name, queryset, compiler))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        texts = cursor.fetchone()
+    return {
+        name: _instances(queryset, compiler, json.loads(text, parse_float=Decimal))
+        for (name, queryset, compiler), text in zip(plans, texts, strict=True)
+    }
+
+
+def _instances(queryset: QuerySet, compiler: SQLCompiler, rows: list[dict[str, object]]) -> list[Model]:
+    """The model instances of ``rows`` (``{"c0": value, …}`` in the order of ``compiler.select``), built as
+    Django's ``ModelIterable`` builds them from a database row."""
+    select, klass_info, annotation_col_map = compiler.select, compiler.klass_info, compiler.annotation_col_map
+    fields = [getattr(column, "target", None) for column, _sql, _alias in select]
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    init_list = [column.target.attname for column, _sql, _alias in select[start:end]]
+    populators = get_related_populators(klass_info, select, queryset.db)
+    known = [
+        (relation, objects, relation.attname)
+        for relation, objects in queryset._known_related_objects.items()  # type: ignore[attr-defined]
+    ]
+    instances = []
+    for raw in rows:
+        values = [raw[f"c{index}"] for index in range(len(select))]
+        row = [
+            value if value is None or target is None else target.to_python(value)
+            for value, target in zip(values, fields, strict=True)
+        ]
+        instance = klass_info["model"].from_db(queryset.db, init_list, row[start:end])
+        for populator in populators:
+            populator.populate(row, instance)
+        for attr_name, position in (annotation_col_map or {}).items():
+            setattr(instance, attr_name, row[position])
+        for relation, objects, attname in known:  # as the related manager's queryset sets its owner
+            if not relation.is_cached(instance) and getattr(instance, attname) in objects:
+                setattr(instance, relation.name, objects[getattr(instance, attname)])
+        instances.append(instance)
+    return instances

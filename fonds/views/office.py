@@ -11,7 +11,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.core.validators import validate_email
-from django.db.models import OuterRef
+from django.db.models import OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -70,6 +70,7 @@ from quartier.forms import refusal_in_messages, refusal_on, whole_number
 from quartier.models import Quartier
 from quartier.pages import render_page
 from quartier.reference import fields_of_action, target_groups
+from quartier.selectors import lists_of
 
 PAGE_SIZE = 25
 FORWARDABLE = APPLICATION.sources("put_forward")
@@ -268,8 +269,8 @@ def _export(applications: object, *, area: Quartier, fmt: str) -> HttpResponse:
     return table_response(filename=f"antraege-{area.slug}", headers=headers, rows=rows, fmt=fmt)
 
 
-def _where_decided(application: Application) -> list[object]:
-    """The meeting agenda items and ballot items that are about this application."""
+def _where_decided(application: Application) -> dict[str, QuerySet]:
+    """The meeting agenda items and ballot items that are about this application (shown in this order)."""
     content_type = ContentType.objects.get_for_model(Application)
     agenda = AgendaItem.objects.filter(content_type=content_type, object_id=application.pk).select_related(
         "meeting__committee"
@@ -277,7 +278,7 @@ def _where_decided(application: Application) -> list[object]:
     ballots = BallotItem.objects.filter(content_type=content_type, object_id=application.pk).select_related(
         "ballot__committee"
     )
-    return [*agenda, *ballots]
+    return {"agenda": agenda, "ballot_items": ballots}
 
 
 def _targets(application: Application) -> dict[str, list[object]]:
@@ -297,13 +298,18 @@ def _targets(application: Application) -> dict[str, list[object]]:
     }
 
 
-def _isek_measures(application: Application) -> list[object]:
+def _isek_measures(linked: list[Measure]) -> list[Measure]:
     """The ISEK measures the application serves, each in its newest version (a yearly update copies the
-    links). One query."""
+    links), from every measure linked to it (``_linked_measures``)."""
     newest: dict[str, Measure] = {}
-    for measure in Measure.objects.filter(applications=application).order_by("-version__created_at", "-pk"):
+    for measure in linked:
         newest.setdefault(measure.number, measure)
     return sorted(newest.values(), key=lambda measure: measure.number)
+
+
+def _linked_measures(application: Application) -> QuerySet[Measure]:
+    """Every version of every measure linked to the application, the newest first."""
+    return Measure.objects.filter(applications=application).order_by("-version__created_at", "-pk")
 
 
 def _application_for_page(area: Quartier, pk: int) -> Application:
@@ -343,10 +349,25 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
     application = _application_for_page(area, application_pk)
     perms = _perms(request)
     can_change = permissions.CHANGE_FUNDS in perms
-    payments = list(application.payments.select_related("recorded_by", "released_by"))
-    attachments = list(application.attachments.all())
-    receipts = _with_scans(list(application.receipts.select_related("decided_by")), attachments)
-    links = list(application.access_links.all()) if can_change else []
+    # The page's small lists, read together in one query.
+    lists = lists_of(
+        payments=application.payments.select_related("recorded_by", "released_by"),
+        attachments=application.attachments.all(),
+        receipts=application.receipts.select_related("decided_by"),
+        lines=application.cost_lines.all(),
+        history=application.status_changes.select_related("by"),
+        **(
+            {"links": application.access_links.all()}
+            if can_change or not (application.person and application.person.email)
+            else {}
+        ),
+        **({"repayments": application.repayments.select_related("recorded_by")} if application.approved_amount else {}),
+        **_where_decided(application),
+        **({"measures": _linked_measures(application)} if permissions.VIEW_ISEK in perms else {}),
+    )
+    payments, attachments = lists["payments"], lists["attachments"]
+    receipts = _with_scans(lists["receipts"], attachments)
+    links = lists["links"] if can_change else []
     criteria = []
     if can_change and application.status == Status.IN_REVIEW:  # the checklist is shown for the review only
         checks = {check.criterion_id: check for check in application.checks.all()}
@@ -355,18 +376,18 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
     context = {
         "area": area,
         "application": application,
-        "lines": list(application.cost_lines.all()),
+        "lines": lists["lines"],
         "criteria": criteria,
-        "history": list(application.status_changes.select_related("by")),
+        "history": lists["history"],
         "payments": payments,
         "money": Money.of(application),
-        "repayments": list(application.repayments.select_related("recorded_by")) if application.approved_amount else [],
+        "repayments": lists.get("repayments", []),
         "receipts": receipts,
         "proof": _proof_summary(receipts),
         "checking": application.status == Status.PROOF_SUBMITTED,
         "reclaim_letter": has_reclaim(application),
         "attachments": attachments,
-        "where": _where_decided(application),
+        "where": [*lists["agenda"], *lists["ballot_items"]],
         "targets": _targets(application)
         if can_change and application.status in {"foerderfaehig", "zurueckgestellt"}
         else {},
@@ -382,9 +403,9 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
         "target_groups": [group for group in target_groups() if group.pk in group_ids],
         "links": links,
         "candidates": applicant_candidates(application) if can_change and application.applicant_to_review else {},
-        "measures": _isek_measures(application) if permissions.VIEW_ISEK in perms else [],
+        "measures": _isek_measures(lists.get("measures", [])),
         "contact_email": (application.person.email if application.person else "")
-        or next((link.email for link in (links if can_change else application.access_links.all())), ""),
+        or next((link.email for link in lists.get("links", [])), ""),
     }
     return render(request, "fonds/application_detail.html", context)
 

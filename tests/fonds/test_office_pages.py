@@ -171,7 +171,7 @@ def test_files_are_served_only_to_the_area(
 
 
 #: Session, user, the user's areas with roles and committees (one query), then the page's own.
-FUND_PAGE_QUERIES = {"fonds/": 4, "fonds/{fund}/": 10, "fonds/antraege/": 6, "fonds/antraege/{application}/": 14}
+FUND_PAGE_QUERIES = {"fonds/": 4, "fonds/{fund}/": 10, "fonds/antraege/": 6, "fonds/antraege/{application}/": 5}
 
 
 @pytest.mark.parametrize("url", FUND_PAGE_QUERIES)
@@ -329,3 +329,36 @@ def test_made_up_keys_in_the_steps_are_refused_not_an_error(
     assert refused == ["Diesen Link gibt es nicht."]
     application.refresh_from_db()
     assert application.status == Status.ELIGIBLE
+
+
+def test_lists_read_together_equal_the_lists_read_one_by_one(
+    area: Quartier, staff: dict, aktionsfonds: Fund, applicant
+) -> None:
+    from fonds.services.payments import payment_record
+    from quartier.selectors import lists_of
+
+    application = approved(make_application(aktionsfonds, person=applicant, costs=("400.00", "12.50")), staff)
+    application_commit(application=application, by=staff["steuerung"])
+    payment_record(
+        application=application, amount=Decimal("10.05"), paid_on=timezone.localdate(), method="bar", by=staff["gwa"]
+    )
+    querysets = {
+        "payments": lambda: application.payments.select_related("recorded_by", "released_by"),
+        "lines": lambda: application.cost_lines.all(),
+        "history": lambda: application.status_changes.select_related("by"),
+        "empty": lambda: application.repayments.all(),
+    }
+    together = lists_of(**{name: queryset() for name, queryset in querysets.items()})
+    for name, queryset in querysets.items():
+        one_by_one = list(queryset())
+        assert [row.pk for row in together[name]] == [row.pk for row in one_by_one], name
+        for read, expected in zip(together[name], one_by_one, strict=True):
+            for field in expected._meta.concrete_fields:
+                assert getattr(read, field.attname) == getattr(expected, field.attname), (name, field.name)
+    payment = together["payments"][0]
+    assert payment.amount == Decimal("10.05") and str(payment.amount) == "10.05"
+    assert payment.recorded_by == staff["gwa"] and payment.recorded_by.username == staff["gwa"].username
+    assert payment.released_by is None
+    assert payment.application is application  # no query for the owner
+    assert [line.amount for line in together["lines"]] == [Decimal("400.00"), Decimal("12.50")]
+    assert together["empty"] == []
