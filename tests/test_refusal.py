@@ -13,10 +13,10 @@ from django.contrib.sessions.backends.cache import SessionStore
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.test import RequestFactory
 
+from demo.factories import UserFactory
 from quartier.forms import Refusal, refusal_in_messages, refusal_on
 from quartier.models import Quartier, Role, RoleAssignment, User
 from quartier.services import quartier_update, role_grant
-from tests.factories import UserFactory
 
 APPS = ["actors", "committees", "fonds", "isek", "reporting", "quartier"]
 
