@@ -1,0 +1,61 @@
+"""The area navigation: written once (templates/area_base.html), its current entry declared once per URL name
+(quartier/navigation.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from demo.factories import user_with_role
+from quartier.models import Quartier, Role
+from quartier.navigation import section_of
+from tests.test_url_permissions import ROUTES
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+NAV_ENTRIES = set(re.findall(r'nav_section == "([a-z]+)"', (TEMPLATES / "includes/area_nav.html").read_text()))
+
+
+def test_every_area_url_belongs_to_an_entry_of_the_navigation() -> None:
+    area_routes = [route for route in ROUTES if getattr(route.callback, "required_permission", None)]
+    assert len(area_routes) > 50
+    missing = [route.name for route in area_routes if section_of(route.name) not in NAV_ENTRIES]
+    assert missing == [], "add their URL names to quartier/navigation.py"
+
+
+def test_pages_outside_an_area_have_no_current_entry() -> None:
+    assert section_of("home") is None
+    assert section_of("public_funds") is None
+    assert section_of(None) is None
+
+
+def test_only_the_area_base_includes_the_navigation() -> None:
+    including = sorted(
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*.html")
+        if "includes/area_nav.html" in path.read_text()
+    )
+    assert including == ["area_base.html"]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "kwargs", "label"),
+    [
+        ("organisation_list", {}, "Organisationen"),
+        ("contact_list", {}, "Kontaktnotizen"),
+        ("dashboard", {}, "Übersicht"),
+    ],
+)
+def test_the_page_marks_its_entry_and_no_other(
+    client: Client, area: Quartier, url_name: str, kwargs: dict[str, str], label: str
+) -> None:
+    client.force_login(user_with_role(area, Role.GEMEINWESENARBEIT))
+    html = client.get(reverse(url_name, kwargs={"slug": area.slug, **kwargs})).content.decode()
+    nav = html[html.index('<nav class="area-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    current = re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', nav)
+    assert current == [label]
