@@ -55,13 +55,13 @@ def get_item_for(meeting: Meeting, pk: int) -> AgendaItem:
 
 def _context(request: AreaRequest, area: Quartier, page: MeetingPage, **extra: object) -> dict[str, object]:
     meeting = page.meeting
-    editable = can_change(request) and meeting.status != Meeting.Status.APPROVED  # type: ignore[attr-defined]
-    begun = meeting.starts_at <= timezone.now()  # type: ignore[attr-defined]
+    editable = can_change(request) and meeting.status != Meeting.Status.APPROVED
+    begun = meeting.starts_at <= timezone.now()
     previous = page.previous
     can_approve_previous = bool(
         can_change(request) and begun and previous is not None and previous.status == Meeting.Status.HELD
     )
-    planning = meeting.status in {Meeting.Status.PLANNED, Meeting.Status.INVITED}  # type: ignore[attr-defined]
+    planning = meeting.status in {Meeting.Status.PLANNED, Meeting.Status.INVITED}
     return {
         "area": area,
         "page": page,
@@ -90,7 +90,7 @@ def _page_or_404(area: Quartier, meeting_pk: int) -> MeetingPage:
 @area_view(permissions.VIEW_COMMITTEES)
 def meeting_detail(request: AreaRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
     page = _page_or_404(area, meeting_pk)
-    resolutions = circular_resolutions(page.meeting, page.previous)  # type: ignore[arg-type]
+    resolutions = circular_resolutions(page.meeting, page.previous)
     return render(request, "committees/meeting.html", _context(request, area, page, resolutions=resolutions))
 
 
