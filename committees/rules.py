@@ -40,9 +40,12 @@ class Result(models.TextChoices):
 class RuleHolder(Protocol):
     """Anything with a committee's decision rules: a ``Committee`` or the ``Rules`` kept with a decision."""
 
-    majority_rule: str
-    quorum_members: int | None
-    quorum_share: Decimal | None
+    @property
+    def majority_rule(self) -> str: ...
+    @property
+    def quorum_members(self) -> int | None: ...
+    @property
+    def quorum_share(self) -> Decimal | None: ...
 
 
 @dataclass(frozen=True)

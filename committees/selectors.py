@@ -25,7 +25,7 @@ from committees.models import (
 from committees.rules import Tally, has_quorum, vote_holders
 from committees.secrecy import Unreadable
 from committees.voters import active_voting_members, ballot_keys, counting_day, same_voter
-from quartier.models import User, running_on
+from quartier.models import Quartier, User, running_on
 from quartier.permissions import committee_member_ids
 
 
@@ -89,7 +89,8 @@ def item_states(ballot: Ballot, membership: Membership | None) -> list[ItemState
         ConflictFlag.objects.filter(voter, item__ballot=ballot),
         key=lambda flag: (flag.status != ConflictFlag.Status.FLAGGED, flag.pk),
     ):
-        flags.setdefault(flag.item_id, flag)
+        if flag.item_id is not None:  # always: the flags of the ballot's items
+            flags.setdefault(flag.item_id, flag)
     if ballot.secret:
         choices = _own_secret_choices(ballot, membership, items, seats)
     else:
@@ -121,6 +122,8 @@ def _own_secret_choices(
     for tag, sealed in SecretVote.objects.filter(item__ballot=ballot, voter_tag__in=wanted).values_list(
         "voter_tag", "sealed"
     ):
+        if tag is None:  # never: only tags were asked for
+            continue
         key, item_id = wanted[tag]
         try:
             choices[item_id] = key.unseal(sealed, item_id=item_id, tag=tag)
@@ -129,7 +132,7 @@ def _own_secret_choices(
     return choices
 
 
-def committees_of_area(area: object, on: datetime.date | None = None) -> QuerySet:
+def committees_of_area(area: Quartier, on: datetime.date | None = None) -> QuerySet:
     """The area's committees with their running voting members, residents among them and open ballots."""
     on = on or timezone.localdate()
     voting = running_on(on, prefix="memberships__") & Q(memberships__voting=True)
@@ -151,7 +154,7 @@ class BallotProgress:
     voters: list[tuple[Membership, int]]  # each voting member and how many items they have done
 
 
-def committee_detail(committee_id: int, area: object, on: datetime.date | None = None) -> dict[str, object] | None:
+def committee_detail(committee_id: int, area: Quartier, on: datetime.date | None = None) -> dict[str, object] | None:
     """Everything the committee page shows, in a fixed number of queries."""
     on = on or timezone.localdate()
     committee = committees_of_area(area, on).filter(pk=committee_id).first()
@@ -196,7 +199,7 @@ def committee_detail(committee_id: int, area: object, on: datetime.date | None =
     }
 
 
-def public_decisions(area: object, limit: int = 50) -> dict[str, object]:
+def public_decisions(area: Quartier, limit: int = 50) -> dict[str, object]:
     """What anyone may see of an area's committees: names, meetings held, and decisions with their
     results. No names of members, no votes of anybody."""
     committees = list(Committee.objects.filter(quartier=area).order_by("name").only("pk", "name", "kind"))
@@ -249,11 +252,11 @@ def public_decisions(area: object, limit: int = 50) -> dict[str, object]:
     }
 
 
-def previous_meeting(meeting: object) -> object | None:
+def previous_meeting(meeting: Meeting) -> Meeting | None:
     """The committee's meeting before ``meeting``: whose minutes it approves, and since whose start the
     circular resolutions count."""
     return (
-        Meeting.objects.filter(committee_id=meeting.committee_id, starts_at__lt=meeting.starts_at)  # type: ignore[attr-defined]
+        Meeting.objects.filter(committee_id=meeting.committee_id, starts_at__lt=meeting.starts_at)
         .order_by("-starts_at")
         .first()
     )
@@ -282,13 +285,13 @@ class ItemConflict:
 
 @dataclass
 class MeetingPage:
-    meeting: object
+    meeting: Meeting
     items: list  # each with ``conflicts`` (list of ItemConflict) and ``recused_names`` (list of str)
     members: list[tuple[Membership, str]]  # each running member and their attendance ("" when not taken)
     present_voting: int
     voting_members: int
     quorum: bool
-    previous: object | None
+    previous: Meeting | None
     vote_holders: list[Membership]  # the members present holding a vote, by name
 
     @property
@@ -296,7 +299,7 @@ class MeetingPage:
         return any(status for _member, status in self.members)
 
 
-def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
+def meeting_page(meeting_id: int, area: Quartier) -> MeetingPage | None:
     """A meeting of ``area`` with its agenda and each item's conflicts and recusals, the members on its day
     with their attendance, and the quorum as attendance stands. Seven queries, whatever the size."""
     meeting = (
@@ -325,12 +328,17 @@ def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
         .select_related("membership__person")
         .order_by("membership__person__last_name", "membership__person__first_name", "pk")
     ):
+        if flag.agenda_item_id is None:  # never: the flags of the meeting's items
+            continue
         conflicts.setdefault(flag.agenda_item_id, []).append(
             ItemConflict(flag=flag, name=str(flag.membership.person), holds_vote=flag.membership_id in holders)
         )
     for item in items:
-        item.conflicts = conflicts.get(item.pk, [])
-        item.recused_names = [entry.name for entry in item.conflicts if entry.recused and entry.holds_vote]
+        # What the page shows of each item, kept on the row as prefetch_related(to_attr=...) would.
+        item.conflicts = conflicts.get(item.pk, [])  # type: ignore[attr-defined]
+        item.recused_names = [  # type: ignore[attr-defined]
+            entry.name for entry in conflicts.get(item.pk, []) if entry.recused and entry.holds_vote
+        ]
     return MeetingPage(
         meeting=meeting,
         items=items,
@@ -343,7 +351,7 @@ def meeting_page(meeting_id: int, area: object) -> MeetingPage | None:
     )
 
 
-def ballot_office_page(ballot_id: int, area: object, on: datetime.date | None = None) -> BallotProgress | None:
+def ballot_office_page(ballot_id: int, area: Quartier, on: datetime.date | None = None) -> BallotProgress | None:
     """A ballot of ``area`` for the office: its items and, for every voting member, how many items they
     have done (never how they voted). Four queries."""
     ballot = Ballot.objects.filter(pk=ballot_id, committee__quartier=area).select_related("committee").first()

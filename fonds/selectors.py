@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -35,11 +36,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
 
 from fonds.models import BINDING, Application, Fund, Payment, Repayment, Status
+from quartier.models import Quartier
 
 ZERO = Decimal("0.00")
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+MONEY_FIELD: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 #: States in which an approval binds its approved amount, paid or not, until the proof of use is settled.
 UNSETTLED = (
@@ -131,9 +134,9 @@ class FundTotals(Money):
         return FundTotals(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
 
     @classmethod
-    def of(cls, row: Model) -> FundTotals:  # type: ignore[override]
+    def of(cls, row: Model) -> FundTotals:
         """The totals of a fund annotated with ``money_of("fund")`` (see ``funds_with_totals``)."""
-        return cls(budget=row.budget, **vars(Money.of(row)))  # type: ignore[attr-defined]
+        return cls(budget=row.budget, **vars(Money.of(row)))  # type: ignore[attr-defined]  # a Fund's row
 
     @classmethod
     def sum(cls, totals: Iterable[FundTotals]) -> FundTotals:
@@ -155,7 +158,7 @@ def fund_totals(fund: Fund) -> FundTotals:
     return FundTotals(budget=fund.budget, **vars(Money.of(row)))
 
 
-def year_totals(area: object, year: int) -> FundTotals:
+def year_totals(area: Quartier, year: int) -> FundTotals:
     """The money of the funds of ``area`` in ``year``: the sum of each fund's. One query."""
     return FundTotals.sum(
         FundTotals.of(fund) for fund in funds_with_totals(Fund.objects.filter(quartier=area, year=year))
@@ -200,7 +203,7 @@ def repaid_of(application: Application) -> Decimal:
     ]
 
 
-def applications_of(area: object, filters: dict[str, object] | None = None) -> QuerySet[Application]:
+def applications_of(area: Quartier, filters: dict[str, Any] | None = None) -> QuerySet[Application]:
     """The area's applications for the list, newest first, filtered by fund, status, field of action and a
     search in title and applicant, with their fund and applicant (the list does not show fields of action:
     who needs them prefetches them)."""
@@ -225,7 +228,7 @@ def applications_of(area: object, filters: dict[str, object] | None = None) -> Q
     return applications.order_by("-created_at", "-pk")
 
 
-def status_counts(fund: Fund) -> list[tuple[str, str, int]]:
+def status_counts(fund: Fund) -> list[tuple[str, str | Promise, int]]:
     """(status, label, count) of the fund's applications, in lifecycle order, only the states in use."""
     from django.db.models import Count
 

@@ -117,23 +117,24 @@ class Comparison:
 def compare(old: Version, new: Version) -> Comparison:
     """Measures added and removed (by number), and changed statuses and planned costs. Two queries."""
 
-    def measures(version: Version) -> dict[str, Measure]:
+    def measures(version: Version) -> dict[str, tuple[Measure, Decimal]]:
+        """Each measure by its number, with its planned costs."""
         rows = Measure.objects.filter(version=version).annotate(planned=Sum("planned_costs__amount"))
-        return {measure.number: measure for measure in rows.order_by("number")}
+        return {measure.number: (measure, measure.planned or ZERO) for measure in rows.order_by("number")}
 
     before, after = measures(old), measures(new)
     changed: list[Change] = []
-    for number, measure in after.items():
-        previous = before.get(number)
-        if previous is None:
+    for number, (measure, planned) in after.items():
+        if number not in before:
             continue
+        previous, previous_planned = before[number]
         if previous.status != measure.status:
             changed.append(Change(number, measure.title, "status", previous.status, measure.status))
-        if (previous.planned or ZERO) != (measure.planned or ZERO):
-            changed.append(Change(number, measure.title, "costs", previous.planned or ZERO, measure.planned or ZERO))
+        if previous_planned != planned:
+            changed.append(Change(number, measure.title, "costs", previous_planned, planned))
     return Comparison(
-        added=[measure for number, measure in after.items() if number not in before],
-        removed=[measure for number, measure in before.items() if number not in after],
+        added=[measure for number, (measure, _planned) in after.items() if number not in before],
+        removed=[measure for number, (measure, _planned) in before.items() if number not in after],
         changed=changed,
     )
 
@@ -272,7 +273,7 @@ def finance_plan_of(measure: Measure) -> dict[str, Any]:
     for spending in spendings:
         spent_by_year[spending.date.year] += spending.amount
     years = sorted(set(costs) | set(financing) | set(spent_by_year))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "year": year,
             "cost": costs.get(year, ZERO),
@@ -322,7 +323,12 @@ def timeline_rows(version: Version, filters: dict[str, Any]) -> list[tuple[Field
         key = first.pk if first else None
         fields[key] = first
         groups[key].append(measure)
-    order = sorted(groups, key=lambda key: (fields[key] is None, fields[key].position if fields[key] else 0))
+
+    def place(key: int | None) -> tuple[bool, int]:  # the fields of action in their order, measures without last
+        field_of_action = fields[key]
+        return (field_of_action is None, field_of_action.position if field_of_action else 0)
+
+    order = sorted(groups, key=place)
     return [(fields[key], groups[key]) for key in order]
 
 

@@ -92,19 +92,19 @@ def version_continue(*, version: Version, label: str, by: User) -> Version:
     goals: dict[int, Goal] = {}
     # Overall goals first, so every goal of a field of action finds its copied parent.
     for goal in sorted(version.goals.all(), key=lambda goal: (goal.parent_id is not None, goal.position, goal.pk)):
-        copy = Goal.objects.create(
+        goal_copy = Goal.objects.create(
             version=new,
             parent=goals.get(goal.parent_id) if goal.parent_id else None,
             field_of_action_id=goal.field_of_action_id,
             position=goal.position,
             title=goal.title,
         )
-        goals[goal.pk] = copy
+        goals[goal.pk] = goal_copy
     measures = version.measures.prefetch_related(
         "fields_of_action", "goals", "partners", "concerns", "applications", "decisions"
     ).order_by("pk")
     for measure in measures:
-        copy = Measure.objects.create(
+        measure_copy = Measure.objects.create(
             version=new,
             number=measure.number,
             title=measure.title,
@@ -118,27 +118,28 @@ def version_continue(*, version: Version, label: str, by: User) -> Version:
             start=measure.start,
             end=measure.end,
         )
-        copy.fields_of_action.set(measure.fields_of_action.all())
-        copy.goals.set([goals[goal.pk] for goal in measure.goals.all()])
-        copy.partners.set(measure.partners.all())
-        copy.concerns.set(measure.concerns.all())
-        copy.applications.set(measure.applications.all())
-        copy.decisions.set(measure.decisions.all())
-        for model, fields in (
+        measure_copy.fields_of_action.set(measure.fields_of_action.all())
+        measure_copy.goals.set([goals[goal.pk] for goal in measure.goals.all()])
+        measure_copy.partners.set(measure.partners.all())
+        measure_copy.concerns.set(measure.concerns.all())
+        measure_copy.applications.set(measure.applications.all())
+        measure_copy.decisions.set(measure.decisions.all())
+        parts: tuple[tuple[type[Model], tuple[str, ...]], ...] = (
             (Milestone, ("date", "title", "reached")),
             (ProgressNote, ("date", "text", "author_id")),
             (PlannedCost, ("year", "amount")),
             (Financing, ("year", "source", "amount")),
             (Spending, ("date", "amount", "source", "note")),
-        ):
-            model.objects.bulk_create(
+        )
+        for model, fields in parts:
+            model._default_manager.bulk_create(
                 [
-                    model(measure=copy, **{name: getattr(row, name) for name in fields})
-                    for row in model.objects.filter(measure=measure).order_by("pk")
+                    model(measure=measure_copy, **{name: getattr(row, name) for name in fields})
+                    for row in model._default_manager.filter(measure=measure).order_by("pk")
                 ]
             )
     for indicator in version.indicators.prefetch_related("goals", "values").order_by("pk"):
-        copy = Indicator.objects.create(
+        indicator_copy = Indicator.objects.create(
             version=new,
             **{
                 name: getattr(indicator, name)
@@ -155,9 +156,12 @@ def version_continue(*, version: Version, label: str, by: User) -> Version:
                 )
             },
         )
-        copy.goals.set([goals[goal.pk] for goal in indicator.goals.all()])
+        indicator_copy.goals.set([goals[goal.pk] for goal in indicator.goals.all()])
         IndicatorValue.objects.bulk_create(
-            [IndicatorValue(indicator=copy, year=value.year, value=value.value) for value in indicator.values.all()]
+            [
+                IndicatorValue(indicator=indicator_copy, year=value.year, value=value.value)
+                for value in indicator.values.all()
+            ]
         )
     return new
 
@@ -247,7 +251,7 @@ MEASURE_FIELDS = (
 MEASURE_LINKS = ("fields_of_action", "goals", "partners", "concerns", "applications", "decisions")
 
 
-def _check_links(version: Version, links: dict[str, Iterable[Model]]) -> None:
+def _check_links(version: Version, links: dict[str, Iterable[Any]]) -> None:
     area_id = version.quartier_id
     if any(goal.version_id != version.pk for goal in links.get("goals", ())):
         raise ValidationError({"goals": _("Choose goals of this version.")}, code="other_version")
@@ -267,7 +271,7 @@ def measure_save(
     *,
     version: Version,
     data: dict[str, Any],
-    links: dict[str, Iterable[Model]],
+    links: dict[str, Iterable[Any]],
     perms: frozenset[str],
     by: User,
     measure: Measure | None = None,

@@ -70,14 +70,15 @@ from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
 from quartier.forms import Refusal, refusal_in_messages, refusal_on, whole_number
+from quartier.http import AreaRequest
 from quartier.models import Quartier, Role
 from quartier.pages import render_page
 
 PAGE_SIZE = 50
 
 
-def _perms(request: HttpRequest) -> frozenset[str]:
-    return request.area_perms  # type: ignore[attr-defined]
+def _perms(request: AreaRequest) -> frozenset[str]:
+    return request.area_perms
 
 
 def _save_form(request: HttpRequest, version: Version, form: Form, save: Any) -> tuple[Any, str]:
@@ -93,7 +94,7 @@ def _save_form(request: HttpRequest, version: Version, form: Form, save: Any) ->
     return None, ""
 
 
-def _version_context(request: HttpRequest, area: Quartier) -> dict[str, Any]:
+def _version_context(request: AreaRequest, area: Quartier) -> dict[str, Any]:
     """The area's versions and the one chosen (404 if the area has none yet is not used: pages say so)."""
     versions = versions_of(area)
     version = pick_version(versions, request.GET.get("fassung"))
@@ -124,7 +125,7 @@ def get_measure_for(area: Quartier, pk: int) -> Measure:
     return measure
 
 
-def _check_measure_writer(request: HttpRequest, measure: Measure) -> None:
+def _check_measure_writer(request: AreaRequest, measure: Measure) -> None:
     if not permissions.can_edit_measure(_perms(request), kind=measure.kind, responsible_role=measure.responsible_role):
         raise PermissionDenied(_("Your role may not change this measure."))
 
@@ -141,7 +142,7 @@ def _version_url(name: str, area: Quartier, version: Version | None, **query: st
 
 @require_GET
 @area_view(permissions.VIEW_ISEK)
-def isek_home(request: HttpRequest, area: Quartier) -> HttpResponse:
+def isek_home(request: AreaRequest, area: Quartier) -> HttpResponse:
     context = _version_context(request, area)
     version = context["version"]
     if version is not None:
@@ -155,7 +156,7 @@ def isek_home(request: HttpRequest, area: Quartier) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ISEK)
-def version_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+def version_new(request: AreaRequest, area: Quartier) -> HttpResponse:
     form = VersionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form):
@@ -189,7 +190,7 @@ def _target_version(request: HttpRequest, area: Quartier) -> Version:
 
 @require_POST
 @area_view(permissions.CHANGE_ISEK)
-def version_adopt_view(request: HttpRequest, area: Quartier, version_pk: int) -> HttpResponse:
+def version_adopt_view(request: AreaRequest, area: Quartier, version_pk: int) -> HttpResponse:
     version = get_version_for(area, version_pk)
     form = AdoptForm(request.POST)
     if form.is_valid():
@@ -206,7 +207,7 @@ def version_adopt_view(request: HttpRequest, area: Quartier, version_pk: int) ->
 
 @require_POST
 @area_view(permissions.CHANGE_ISEK)
-def version_continue_view(request: HttpRequest, area: Quartier, version_pk: int) -> HttpResponse:
+def version_continue_view(request: AreaRequest, area: Quartier, version_pk: int) -> HttpResponse:
     version = get_version_for(area, version_pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
@@ -222,7 +223,7 @@ def version_continue_view(request: HttpRequest, area: Quartier, version_pk: int)
 
 @require_GET
 @area_view(permissions.VIEW_ISEK)
-def version_compare(request: HttpRequest, area: Quartier) -> HttpResponse:
+def version_compare(request: AreaRequest, area: Quartier) -> HttpResponse:
     versions = versions_of(area)
     new = pick_version(versions, request.GET.get("neu"))
     old = pick_version(versions, request.GET.get("alt")) if request.GET.get("alt") else None
@@ -271,7 +272,7 @@ def _goal_form(request: HttpRequest, area: Quartier, goal: Goal | None) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ISEK)
-def goal_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+def goal_new(request: AreaRequest, area: Quartier) -> HttpResponse:
     return _goal_form(request, area, None)
 
 
@@ -284,13 +285,13 @@ def get_goal_for(area: Quartier, pk: int) -> Goal:
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ISEK)
-def goal_edit(request: HttpRequest, area: Quartier, goal_pk: int) -> HttpResponse:
+def goal_edit(request: AreaRequest, area: Quartier, goal_pk: int) -> HttpResponse:
     return _goal_form(request, area, get_goal_for(area, goal_pk))
 
 
 @require_POST
 @area_view(permissions.CHANGE_ISEK)
-def goal_delete_view(request: HttpRequest, area: Quartier, goal_pk: int) -> HttpResponse:
+def goal_delete_view(request: AreaRequest, area: Quartier, goal_pk: int) -> HttpResponse:
     goal = get_goal_for(area, goal_pk)
     with refusal_in_messages(request):
         goal_delete(goal=goal, by=request.user)
@@ -334,7 +335,7 @@ def _sort_headers(request: HttpRequest, sort: str) -> list[dict[str, str]]:
 
 @require_GET
 @area_view(permissions.VIEW_ISEK)
-def measure_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+def measure_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     context = _version_context(request, area)
     version = context["version"]
     form = MeasureFilterForm(request.GET or None)
@@ -414,7 +415,7 @@ def _measure_export(measures: Any, *, version: Version, area: Quartier, fmt: str
     return table_response(filename=f"massnahmen-{area.slug}-{version.pk}", headers=headers, rows=rows, fmt=fmt)
 
 
-def _measure_form(request: HttpRequest, area: Quartier, measure: Measure | None) -> HttpResponse:
+def _measure_form(request: AreaRequest, area: Quartier, measure: Measure | None) -> HttpResponse:
     perms = _perms(request)
     if measure is None:
         version = _target_version(request, area)
@@ -446,17 +447,17 @@ def _measure_form(request: HttpRequest, area: Quartier, measure: Measure | None)
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.EDIT_MEASURES)
-def measure_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+def measure_new(request: AreaRequest, area: Quartier) -> HttpResponse:
     return _measure_form(request, area, None)
 
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.EDIT_MEASURES)
-def measure_edit(request: HttpRequest, area: Quartier, measure_pk: int) -> HttpResponse:
+def measure_edit(request: AreaRequest, area: Quartier, measure_pk: int) -> HttpResponse:
     return _measure_form(request, area, get_measure_for(area, measure_pk))
 
 
-def _measure_page(request: HttpRequest, area: Quartier, measure: Measure, **forms: Form) -> HttpResponse:
+def _measure_page(request: AreaRequest, area: Quartier, measure: Measure, **forms: Form) -> HttpResponse:
     perms = _perms(request)
     draft = measure.version.status == Version.Status.DRAFT
     writer = draft and permissions.can_edit_measure(perms, kind=measure.kind, responsible_role=measure.responsible_role)
@@ -481,12 +482,12 @@ def _measure_page(request: HttpRequest, area: Quartier, measure: Measure, **form
 
 @require_GET
 @area_view(permissions.VIEW_ISEK)
-def measure_page(request: HttpRequest, area: Quartier, measure_pk: int) -> HttpResponse:
+def measure_page(request: AreaRequest, area: Quartier, measure_pk: int) -> HttpResponse:
     return _measure_page(request, area, get_measure_for(area, measure_pk))
 
 
 def _posted(
-    request: HttpRequest, area: Quartier, measure: Measure, name: str, form: Form, save: Any, done: str, anchor: str
+    request: AreaRequest, area: Quartier, measure: Measure, name: str, form: Form, save: Any, done: str, anchor: str
 ) -> HttpResponse:
     """Save an inline form of the measure's page, or show the page again with its errors."""
     with refusal_in_messages(request) as draft:
@@ -503,7 +504,7 @@ def _posted(
 
 @require_POST
 @area_view(permissions.ADD_PROGRESS_NOTES)
-def progress_note_new(request: HttpRequest, area: Quartier, measure_pk: int) -> HttpResponse:
+def progress_note_new(request: AreaRequest, area: Quartier, measure_pk: int) -> HttpResponse:
     measure = get_measure_for(area, measure_pk)
     return _posted(
         request, area, measure, "note_form", ProgressNoteForm(request.POST),
@@ -514,7 +515,7 @@ def progress_note_new(request: HttpRequest, area: Quartier, measure_pk: int) -> 
 
 @require_POST
 @area_view(permissions.EDIT_MEASURES)
-def milestone_new(request: HttpRequest, area: Quartier, measure_pk: int) -> HttpResponse:
+def milestone_new(request: AreaRequest, area: Quartier, measure_pk: int) -> HttpResponse:
     measure = get_measure_for(area, measure_pk)
     _check_measure_writer(request, measure)
     return _posted(
@@ -526,7 +527,7 @@ def milestone_new(request: HttpRequest, area: Quartier, measure_pk: int) -> Http
 
 @require_POST
 @area_view(permissions.EDIT_MEASURES)
-def milestone_toggle(request: HttpRequest, area: Quartier, milestone_pk: int) -> HttpResponse:
+def milestone_toggle(request: AreaRequest, area: Quartier, milestone_pk: int) -> HttpResponse:
     milestone = (
         Milestone.objects.filter(measure__version__quartier=area, pk=milestone_pk)
         .select_related("measure__version")
@@ -542,7 +543,7 @@ def milestone_toggle(request: HttpRequest, area: Quartier, milestone_pk: int) ->
 
 @require_POST
 @area_view(permissions.CHANGE_ISEK)
-def spending_new(request: HttpRequest, area: Quartier, measure_pk: int) -> HttpResponse:
+def spending_new(request: AreaRequest, area: Quartier, measure_pk: int) -> HttpResponse:
     measure = get_measure_for(area, measure_pk)
     return _posted(
         request, area, measure, "spending_form", SpendingForm(request.POST),
@@ -553,7 +554,7 @@ def spending_new(request: HttpRequest, area: Quartier, measure_pk: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ISEK)
-def measure_finances(request: HttpRequest, area: Quartier, measure_pk: int) -> HttpResponse:
+def measure_finances(request: AreaRequest, area: Quartier, measure_pk: int) -> HttpResponse:
     """The cost and financing plan of a measure: one row per year, saved all at once."""
     measure = get_measure_for(area, measure_pk)
     if request.method == "POST":
@@ -585,7 +586,7 @@ def measure_finances(request: HttpRequest, area: Quartier, measure_pk: int) -> H
 
 @require_GET
 @area_view(permissions.VIEW_ISEK)
-def timeline(request: HttpRequest, area: Quartier) -> HttpResponse:
+def timeline(request: AreaRequest, area: Quartier) -> HttpResponse:
     context = _version_context(request, area)
     version = context["version"]
     form = MeasureFilterForm(request.GET or None)
@@ -621,7 +622,7 @@ def timeline(request: HttpRequest, area: Quartier) -> HttpResponse:
 
 @require_GET
 @area_view(permissions.VIEW_ISEK)
-def financing_overview(request: HttpRequest, area: Quartier) -> HttpResponse:
+def financing_overview(request: AreaRequest, area: Quartier) -> HttpResponse:
     context = _version_context(request, area)
     version = context["version"]
     if version is None:
@@ -686,7 +687,7 @@ def financing_overview(request: HttpRequest, area: Quartier) -> HttpResponse:
 
 @require_GET
 @area_view(permissions.VIEW_ISEK)
-def indicator_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+def indicator_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     context = _version_context(request, area)
     version = context["version"]
     if version is not None:
@@ -731,19 +732,19 @@ def _indicator_form(request: HttpRequest, area: Quartier, indicator: Indicator |
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ISEK)
-def indicator_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+def indicator_new(request: AreaRequest, area: Quartier) -> HttpResponse:
     return _indicator_form(request, area, None)
 
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ISEK)
-def indicator_edit(request: HttpRequest, area: Quartier, indicator_pk: int) -> HttpResponse:
+def indicator_edit(request: AreaRequest, area: Quartier, indicator_pk: int) -> HttpResponse:
     return _indicator_form(request, area, get_indicator_for(area, indicator_pk))
 
 
 @require_POST
 @area_view(permissions.CHANGE_ISEK)
-def indicator_value(request: HttpRequest, area: Quartier, indicator_pk: int) -> HttpResponse:
+def indicator_value(request: AreaRequest, area: Quartier, indicator_pk: int) -> HttpResponse:
     indicator = get_indicator_for(area, indicator_pk)
     form = IndicatorValueForm(request.POST)
     if form.is_valid():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Ballot, Meeting, Membership
+from quartier.http import AreaRequest
 from quartier.models import Quartier, running_on
 from quartier.permissions import AREA_PERMISSIONS, VOTE, area_permissions, is_committee_member
 from quartier.selectors import memberships_of_cached
@@ -56,8 +57,9 @@ def area_view(perm: str) -> Callable[[AreaView], AreaView]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             area, perms = get_area_for(request, slug, perm)
-            request.area = area  # type: ignore[attr-defined]
-            request.area_perms = perms  # type: ignore[attr-defined]
+            area_request = cast(AreaRequest, request)  # the view is typed so: it may rely on what is set here
+            area_request.area = area
+            area_request.area_perms = perms
             if request.session.get(LAST_AREA) != area.slug:
                 request.session[LAST_AREA] = area.slug
             return view(request, area, *args, **kwargs)

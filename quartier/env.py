@@ -8,6 +8,7 @@ come from files (Docker secrets). A bad value stops start-up with
 from __future__ import annotations
 
 import os
+from typing import overload
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -26,6 +27,10 @@ def _raw(name: str) -> str | None:
     return os.environ.get(name)
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     value = _raw(name)
     return default if value is None or value == "" else value

@@ -9,9 +9,13 @@ from decimal import Decimal
 from auditlog.models import LogEntry
 from django.db import connection
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import (  # type: ignore[attr-defined]  # the stubs leave this helper of Django's out
+    ModelIterable,
+    get_related_populators,
+)
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from committees.models import Committee, Membership
 from quartier.models import Quartier, Role, RoleAssignment, User
@@ -23,7 +27,7 @@ class AreaMembership:
     roles: list[str] = field(default_factory=list)
 
     @property
-    def role_labels(self) -> list[str]:
+    def role_labels(self) -> list[str | Promise]:
         return [Role(role).label for role in self.roles]
 
 
@@ -63,9 +67,10 @@ def access_of(user: User) -> Access:
     memberships = []
     committee_ids: set[int] = set()
     for area in Quartier.objects.raw(sql, params):
-        committee_ids.update(area.my_committees)
-        if area.my_roles or user.is_superuser:
-            memberships.append(AreaMembership(area=area, roles=list(area.my_roles)))
+        columns = vars(area)  # the model's fields, and the query's two arrays: my_roles, my_committees
+        committee_ids.update(columns["my_committees"])
+        if columns["my_roles"] or user.is_superuser:
+            memberships.append(AreaMembership(area=area, roles=list(columns["my_roles"])))
     # Committees count only for an active account (a switched-off account keeps its memberships' rows).
     return Access(memberships=memberships, committee_ids=sorted(committee_ids) if user.is_active else [])
 
@@ -75,7 +80,7 @@ def access_of_cached(user: User) -> Access:
     cached = getattr(user, "_quartier_access", None)
     if cached is None:
         cached = access_of(user)
-        user._quartier_access = cached  # type: ignore[union-attr]
+        user._quartier_access = cached  # type: ignore[attr-defined]  # a memo for this request, on its user
     return cached
 
 

@@ -17,6 +17,7 @@ from quartier import permissions, twofactor
 from quartier.audit import history_model
 from quartier.decorators import LAST_AREA, area_view, public_view
 from quartier.forms import QuartierProfileForm, TwoFactorCodeForm, refusal_on, whole_number
+from quartier.http import AreaRequest
 from quartier.models import Quartier, Role
 from quartier.net import safe_next
 from quartier.pages import render_page
@@ -52,8 +53,8 @@ def area_switch(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @area_view(permissions.VIEW_AREA)
-def dashboard(request: HttpRequest, area: Quartier) -> HttpResponse:
-    perms = request.area_perms  # type: ignore[attr-defined]
+def dashboard(request: AreaRequest, area: Quartier) -> HttpResponse:
+    perms = request.area_perms
     context = {
         "area": area,
         "roles": [Role(role).label for role in roles_of(request.user, area)],
@@ -73,7 +74,7 @@ def dashboard(request: HttpRequest, area: Quartier) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_AREA)
-def area_edit(request: HttpRequest, area: Quartier) -> HttpResponse:
+def area_edit(request: AreaRequest, area: Quartier) -> HttpResponse:
     form = QuartierProfileForm(request.POST or None, instance=copy.copy(area))
     if request.method == "POST" and form.is_valid():
         quartier_update(quartier=area, by=request.user, data={f: form.cleaned_data[f] for f in form.changed_data})
@@ -84,14 +85,14 @@ def area_edit(request: HttpRequest, area: Quartier) -> HttpResponse:
 
 @require_GET
 @area_view(permissions.VIEW_AUDIT)
-def area_history(request: HttpRequest, area: Quartier) -> HttpResponse:
+def area_history(request: AreaRequest, area: Quartier) -> HttpResponse:
     page = Paginator(area_changes(area), 50).get_page(request.GET.get("seite"))
     return render_page(request, "quartier/history.html", "entries", {"area": area, "page": page, "subject": None})
 
 
 @require_GET
 @area_view(permissions.VIEW_AUDIT)
-def object_history_view(request: HttpRequest, area: Quartier, model: str, object_pk: str) -> HttpResponse:
+def object_history_view(request: AreaRequest, area: Quartier, model: str, object_pk: str) -> HttpResponse:
     """The history of one object of the area: only of the project's own audited models (``history_model``),
     and the object must belong to the area."""
     model_class = history_model(model)

@@ -335,9 +335,9 @@ def network_data(area: Quartier, span: Span) -> NetworkData:
         networks=[
             ActiveNetwork(
                 network,
-                organisations=network.organisation_count,  # type: ignore[attr-defined]
-                persons=network.person_count,  # type: ignore[attr-defined]
-                joined=network.joined,  # type: ignore[attr-defined]
+                organisations=network.organisation_count,
+                persons=network.person_count,
+                joined=network.joined,
             )
             for network in networks
         ],

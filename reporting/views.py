@@ -27,6 +27,7 @@ from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
 from quartier.forms import refusal_on, whole_number
+from quartier.http import AreaRequest
 from quartier.models import Quartier
 from quartier.pages import render_page
 from reporting.figures import KEY_FIGURE_LABELS, MONEY_KEYS, SECTIONS, gather, key_figures
@@ -36,8 +37,8 @@ from reporting.services import report_request
 from reporting.tasks import enqueue
 
 
-def _perms(request: HttpRequest) -> frozenset[str]:
-    return request.area_perms  # type: ignore[attr-defined]
+def _perms(request: AreaRequest) -> frozenset[str]:
+    return request.area_perms
 
 
 def _years(area: Quartier) -> list[int]:
@@ -52,12 +53,12 @@ def _visible_kinds(perms: frozenset[str]) -> list[str]:
 
 @require_GET
 @area_view(permissions.VIEW_REPORTS)
-def report_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+def report_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     return _report_list_page(request, area, request.GET.get("jahr", ""), form=None)
 
 
 def _report_list_page(
-    request: HttpRequest, area: Quartier, wanted: object, form: ReportRequestForm | None
+    request: AreaRequest, area: Quartier, wanted: object, form: ReportRequestForm | None
 ) -> HttpResponse:
     """The year's versions and the request form: a new one (filled from the newest version), or the one sent
     back with what was wrong."""
@@ -90,7 +91,7 @@ def _report_list_page(
 
 @require_POST
 @area_view(permissions.BUILD_DRAFT_REPORTS)
-def report_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+def report_new(request: AreaRequest, area: Quartier) -> HttpResponse:
     perms = _perms(request)
     form = ReportRequestForm(request.POST, perms=perms)
     if form.is_valid():
@@ -105,7 +106,7 @@ def report_new(request: HttpRequest, area: Quartier) -> HttpResponse:
     return _report_list_page(request, area, request.POST.get("year"), form=form)
 
 
-def get_report_for(request: HttpRequest, area: Quartier, pk: int) -> Report:
+def get_report_for(request: AreaRequest, area: Quartier, pk: int) -> Report:
     report = Report.objects.filter(quartier=area, pk=pk).select_related("requested_by", "quartier").first()
     if report is None:
         raise Http404(_("This report does not exist."))
@@ -116,7 +117,7 @@ def get_report_for(request: HttpRequest, area: Quartier, pk: int) -> Report:
 
 @require_GET
 @area_view(permissions.VIEW_REPORTS)
-def report_page(request: HttpRequest, area: Quartier, report_pk: int) -> HttpResponse:
+def report_page(request: AreaRequest, area: Quartier, report_pk: int) -> HttpResponse:
     """The report's state; while it is queued or running, the state part polls itself every 2 seconds."""
     report = get_report_for(request, area, report_pk)
     steps = [*SECTIONS, ("pdf", _("Making the PDF")), ("save", _("Saving"))]
@@ -135,7 +136,7 @@ def report_page(request: HttpRequest, area: Quartier, report_pk: int) -> HttpRes
 
 @require_GET
 @area_view(permissions.VIEW_REPORTS)
-def report_download(request: HttpRequest, area: Quartier, report_pk: int) -> HttpResponse:
+def report_download(request: AreaRequest, area: Quartier, report_pk: int) -> HttpResponse:
     """The PDF, only when it is complete: its SHA-256 is checked against the one stored with the build."""
     report = get_report_for(request, area, report_pk)
     if report.status != Report.Status.DONE or not report.file:
@@ -165,7 +166,7 @@ def _year_of(area: Quartier, year: int) -> int:
 
 @require_GET
 @area_view(permissions.VIEW_REPORTS)
-def key_figures_json(request: HttpRequest, area: Quartier, year: int) -> HttpResponse:
+def key_figures_json(request: AreaRequest, area: Quartier, year: int) -> HttpResponse:
     """The year's key figures as JSON (amounts as strings with a decimal point, to keep their cents)."""
     year = _year_of(area, year)
     body = {"area": area.slug, "year": year, "key_figures": key_figures(area, year).as_json()}
@@ -176,7 +177,7 @@ def key_figures_json(request: HttpRequest, area: Quartier, year: int) -> HttpRes
 
 @require_GET
 @area_view(permissions.VIEW_REPORTS)
-def report_table_list(request: HttpRequest, area: Quartier, year: int) -> HttpResponse:
+def report_table_list(request: AreaRequest, area: Quartier, year: int) -> HttpResponse:
     """Every table of the year's report, each to download as CSV or XLSX (the same live data as the PDF)."""
     year = _year_of(area, year)
     tables = [(slug, table.title, len(table.rows)) for slug, table in gather(area, year).tables().items()]
@@ -185,7 +186,7 @@ def report_table_list(request: HttpRequest, area: Quartier, year: int) -> HttpRe
 
 @require_GET
 @area_view(permissions.VIEW_REPORTS)
-def report_table(request: HttpRequest, area: Quartier, year: int, table: str, fmt: str) -> HttpResponse:
+def report_table(request: AreaRequest, area: Quartier, year: int, table: str, fmt: str) -> HttpResponse:
     year = _year_of(area, year)
     tables = gather(area, year).tables()
     if table not in tables or fmt not in FORMATS:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchVector
 from django.db.models import Count, F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils.functional import Promise
 
 from actors.models import Concern, ConcernStatusChange
 from actors.selectors.organisations import prefix_query
@@ -28,7 +29,7 @@ class ConcernFilter:
 @dataclass
 class BoardColumn:
     status: str
-    label: str
+    label: str | Promise
     count: int = 0
     cards: list[Concern] = field(default_factory=list)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +25,16 @@ S = Concern.Status
 def _record(
     obj: Concern, *, from_state: str, to_state: str, by: User | None, note: str, now: datetime.datetime
 ) -> None:
+    if by is None:  # never: ``concern_set_status`` asks for the person who takes the step
+        raise ValueError("A concern's step is always taken by someone.")
     ConcernStatusChange.objects.create(concern=obj, from_status=from_state, to_status=to_state, note=note, by=by)
+
+
+class ConcernFields(TypedDict, total=False):
+    """What a step of a concern may set besides its status."""
+
+    forwarded_to: str
+    answer: str
 
 
 def _move(sources: set[str], target: str, label: str | Promise) -> Move:
@@ -73,7 +83,7 @@ def concern_set_status(
         raise ValidationError(_("Say which administrative unit the concern goes to."), code="forwarded_to_missing")
     if to_status == S.NOT_FEASIBLE and not note.strip():
         raise ValidationError(_("Say why the concern cannot be carried out."), code="reason_missing")
-    fields: dict[str, object] = {}
+    fields: ConcernFields = {}
     if forwarded_to:
         fields["forwarded_to"] = forwarded_to.strip()
     if answer:

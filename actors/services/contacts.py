@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -113,7 +114,7 @@ def contact_note_create(*, area: Quartier, data: Mapping[str, object], by: User)
     """A new note in ``area`` from cleaned form data; the staff member is ``by`` unless ``data`` names one."""
     values = {"staff": by, **data}
     contact_note_check(area=area, values=values, changed=values.keys(), by=by)
-    refuse_erased(*(values.get("persons") or ()), field="persons")  # type: ignore[arg-type]
+    refuse_erased(*cast("Iterable[Person]", values.get("persons") or ()), field="persons")  # cleaned form data
     note = ContactNote(quartier=area)
     _apply(note, values)
     note.full_clean()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
@@ -102,7 +103,7 @@ def _save_members(*, network: Network, rows: Sequence[MemberRow], by: User) -> N
 
 
 @transaction.atomic
-def network_create(*, area: Quartier, data: dict[str, object], members: Sequence[MemberRow], by: User) -> Network:
+def network_create(*, area: Quartier, data: dict[str, Any], members: Sequence[MemberRow], by: User) -> Network:
     """A new network in ``area`` from cleaned form data, with its members; any invalid member saves nothing."""
     network = Network(quartier=area, **{name: data[name] for name in NETWORK_FIELDS if name in data})
     _check_lead(area, network)
@@ -115,7 +116,7 @@ def network_create(*, area: Quartier, data: dict[str, object], members: Sequence
 
 
 @transaction.atomic
-def network_update(*, network: Network, data: dict[str, object], members: Sequence[MemberRow], by: User) -> Network:
+def network_update(*, network: Network, data: dict[str, Any], members: Sequence[MemberRow], by: User) -> Network:
     """Change a network and replace its members with ``members``; any invalid member saves nothing."""
     for name in NETWORK_FIELDS:
         if name in data:

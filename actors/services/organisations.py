@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from actors.models import Organisation
@@ -25,7 +27,7 @@ ORGANISATION_FIELDS = (
 
 
 @transaction.atomic
-def organisation_create(*, area: Quartier, data: dict[str, object], by: User) -> Organisation:
+def organisation_create(*, area: Quartier, data: dict[str, Any], by: User) -> Organisation:
     """A new organisation in ``area`` from cleaned form data (fields of action and target groups included)."""
     organisation = Organisation(quartier=area, **{field: data[field] for field in ORGANISATION_FIELDS if field in data})
     organisation.full_clean()
@@ -37,7 +39,7 @@ def organisation_create(*, area: Quartier, data: dict[str, object], by: User) ->
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, data: dict[str, object], by: User) -> Organisation:
+def organisation_update(*, organisation: Organisation, data: dict[str, Any], by: User) -> Organisation:
     """Change an organisation; ``data`` holds only the changed, cleaned form values."""
     for field in ORGANISATION_FIELDS:
         if field in data:

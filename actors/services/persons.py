@@ -164,9 +164,11 @@ def person_email_change_tell(*, person: Person, old: str) -> None:
         subject = _("Your email address at the neighbourhood office %(area)s was changed") % {"area": area.name}
         body = render_to_string("actors/email/address_changed.txt", context)
     send_after_commit(
-        EmailMessage(subject=mail_subject(subject), body=body, to=[address], headers=AUTOMATIC)
-        for address in (old, new)
-        if address
+        [
+            EmailMessage(subject=mail_subject(subject), body=body, to=[address], headers=AUTOMATIC)
+            for address in (old, new)
+            if address
+        ]
     )
 
 

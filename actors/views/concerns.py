@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
 from quartier.forms import refusal_on
+from quartier.http import AreaRequest
 from quartier.models import Quartier
 from quartier.pages import render_page
 
@@ -43,8 +44,8 @@ def raised_by(concern: Concern, *, with_persons: bool) -> str:
 
 @require_GET
 @area_view(permissions.VIEW_CONCERNS)
-def concern_board(request: HttpRequest, area: Quartier) -> HttpResponse:
-    perms = request.area_perms  # type: ignore[attr-defined]
+def concern_board(request: AreaRequest, area: Quartier) -> HttpResponse:
+    perms = request.area_perms
     form = ConcernFilterForm(request.GET or None)
     filters = form.to_filter()
     export = request.GET.get("export")
@@ -92,8 +93,8 @@ def concerns_export(concerns: Iterable[Concern], *, area: Quartier, fmt: str, wi
     return table_response(filename=f"anliegen-{area.slug}", headers=headers, rows=rows, fmt=fmt)
 
 
-def _page_context(request: HttpRequest, area: Quartier, concern: Concern) -> dict[str, object]:
-    perms = request.area_perms  # type: ignore[attr-defined]
+def _page_context(request: AreaRequest, area: Quartier, concern: Concern) -> dict[str, object]:
+    perms = request.area_perms
     return {
         "area": area,
         "concern": concern,
@@ -108,7 +109,7 @@ def _page_context(request: HttpRequest, area: Quartier, concern: Concern) -> dic
 
 @require_GET
 @area_view(permissions.VIEW_CONCERNS)
-def concern_page(request: HttpRequest, area: Quartier, concern_pk: int) -> HttpResponse:
+def concern_page(request: AreaRequest, area: Quartier, concern_pk: int) -> HttpResponse:
     concern = get_concern_for(area, concern_pk)
     context = _page_context(request, area, concern)
     if context["can_change"]:
@@ -118,8 +119,8 @@ def concern_page(request: HttpRequest, area: Quartier, concern_pk: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_CONCERNS)
-def concern_new(request: HttpRequest, area: Quartier) -> HttpResponse:
-    with_persons = permissions.VIEW_PERSONS in request.area_perms  # type: ignore[attr-defined]
+def concern_new(request: AreaRequest, area: Quartier) -> HttpResponse:
+    with_persons = permissions.VIEW_PERSONS in request.area_perms
     form = ConcernForm(request.POST if request.method == "POST" else None, area=area, with_persons=with_persons)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form):
@@ -131,8 +132,8 @@ def concern_new(request: HttpRequest, area: Quartier) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_CONCERNS)
-def concern_edit(request: HttpRequest, area: Quartier, concern_pk: int) -> HttpResponse:
-    with_persons = permissions.VIEW_PERSONS in request.area_perms  # type: ignore[attr-defined]
+def concern_edit(request: AreaRequest, area: Quartier, concern_pk: int) -> HttpResponse:
+    with_persons = permissions.VIEW_PERSONS in request.area_perms
     concern = get_concern_for(area, concern_pk)
     form = ConcernForm(
         request.POST if request.method == "POST" else None, instance=concern, area=area, with_persons=with_persons
@@ -149,7 +150,7 @@ def concern_edit(request: HttpRequest, area: Quartier, concern_pk: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_CONCERNS)
-def concern_status(request: HttpRequest, area: Quartier, concern_pk: int) -> HttpResponse:
+def concern_status(request: AreaRequest, area: Quartier, concern_pk: int) -> HttpResponse:
     """Move the concern on one step. GET shows the form as a page of its own; a refused step comes back
     to it with the reason, and nothing is changed."""
     concern = get_concern_for(area, concern_pk)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
 from quartier.forms import Refusal, refusal_on, whole_number
+from quartier.http import AreaRequest
 from quartier.models import Quartier
 from quartier.net import safe_next
 from quartier.pages import render_page
@@ -43,8 +44,8 @@ def get_note_for(area: Quartier, pk: int) -> ContactNote:
 
 @require_GET
 @area_view(permissions.VIEW_CONTACTS)
-def contact_list(request: HttpRequest, area: Quartier) -> HttpResponse:
-    perms = request.area_perms  # type: ignore[attr-defined]
+def contact_list(request: AreaRequest, area: Quartier) -> HttpResponse:
+    perms = request.area_perms
     with_persons = permissions.VIEW_PERSONS in perms
     form = ContactFilterForm(request.GET or None, area=area)
     filters = form.to_filter()
@@ -102,8 +103,8 @@ def contacts_export(notes: Iterable[ContactNote], *, area: Quartier, fmt: str, w
 
 @require_GET
 @area_view(permissions.VIEW_CONTACTS)
-def contact_page(request: HttpRequest, area: Quartier, note_pk: int) -> HttpResponse:
-    perms = request.area_perms  # type: ignore[attr-defined]
+def contact_page(request: AreaRequest, area: Quartier, note_pk: int) -> HttpResponse:
+    perms = request.area_perms
     note = contact_note_detail(area, note_pk, with_persons=permissions.VIEW_PERSONS in perms)
     if note is None:
         raise Http404(_("This contact note does not exist."))
@@ -127,8 +128,8 @@ def _form_data(form: ContactNoteForm, fields: Iterable[str]) -> dict[str, object
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_CONTACTS)
-def contact_new(request: HttpRequest, area: Quartier) -> HttpResponse:
-    with_persons = permissions.VIEW_PERSONS in request.area_perms  # type: ignore[attr-defined]
+def contact_new(request: AreaRequest, area: Quartier) -> HttpResponse:
+    with_persons = permissions.VIEW_PERSONS in request.area_perms
     form = ContactNoteForm(
         request.POST if request.method == "POST" else None, area=area, by=request.user, with_persons=with_persons
     )
@@ -142,8 +143,8 @@ def contact_new(request: HttpRequest, area: Quartier) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_CONTACTS)
-def contact_edit(request: HttpRequest, area: Quartier, note_pk: int) -> HttpResponse:
-    with_persons = permissions.VIEW_PERSONS in request.area_perms  # type: ignore[attr-defined]
+def contact_edit(request: AreaRequest, area: Quartier, note_pk: int) -> HttpResponse:
+    with_persons = permissions.VIEW_PERSONS in request.area_perms
     note = get_note_for(area, note_pk)
     form = ContactNoteForm(
         request.POST if request.method == "POST" else None,
@@ -162,7 +163,7 @@ def contact_edit(request: HttpRequest, area: Quartier, note_pk: int) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_CONTACTS)
-def contact_follow_up_done(request: HttpRequest, area: Quartier, note_pk: int) -> HttpResponse:
+def contact_follow_up_done(request: AreaRequest, area: Quartier, note_pk: int) -> HttpResponse:
     """Mark the follow-up done (``erledigt=1``) or open again (``erledigt=0``).
 
     htmx gets the follow-up fragment back; without JavaScript the browser goes back where it came from.
@@ -176,7 +177,7 @@ def contact_follow_up_done(request: HttpRequest, area: Quartier, note_pk: int) -
         with Refusal() as refusal:
             contact_note_set_follow_up_done(note=note, done=request.POST.get("erledigt") == "1", by=request.user)
         error = refusal.text
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not request.htmx:
             if error:
                 messages.error(request, error)
             else:
@@ -194,7 +195,7 @@ def contact_follow_up_done(request: HttpRequest, area: Quartier, note_pk: int) -
         "changed": request.method == "POST" and not error,
         "today": timezone.localdate(),
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         response = render(request, "actors/contact_list.html#follow_up", context)
     else:
         response = render(request, "actors/contact_follow_up.html", context)
@@ -239,7 +240,7 @@ def _actor_url(area: Quartier, organisation: Organisation | None, person: Person
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_CONTACTS)
-def contact_quick(request: HttpRequest, area: Quartier) -> HttpResponse:
+def contact_quick(request: AreaRequest, area: Quartier) -> HttpResponse:
     """The quick contact note about one organisation or person, from that actor's page.
 
     POST with htmx answers with the refreshed block of recent contacts and the form (always HTTP 200, so
@@ -250,7 +251,7 @@ def contact_quick(request: HttpRequest, area: Quartier) -> HttpResponse:
     organisation, person = _quick_actor(area, source)  # type: ignore[arg-type]
     if request.method == "POST" and organisation is None and person is None:
         raise Http404(_("A quick note needs an organisation or a person."))
-    if person is not None and permissions.VIEW_PERSONS not in request.area_perms:  # type: ignore[attr-defined]
+    if person is not None and permissions.VIEW_PERSONS not in request.area_perms:
         raise Http404(_("This person does not exist."))
     actor = organisation or person
     next_url = safe_next(request, _actor_url(area, organisation, person))
@@ -264,7 +265,7 @@ def contact_quick(request: HttpRequest, area: Quartier) -> HttpResponse:
             data["persons"] = [person]
         with refusal_on(form):
             saved = contact_note_create(area=area, data=data, by=request.user)
-            if not request.htmx:  # type: ignore[attr-defined]
+            if not request.htmx:
                 messages.success(request, _("The contact note was saved."))
                 return redirect(next_url)
             form = QuickContactForm(area=area, by=request.user)
@@ -278,9 +279,9 @@ def contact_quick(request: HttpRequest, area: Quartier) -> HttpResponse:
         "saved": saved,
     }
     partial = "block" if request.method == "POST" else "form"
-    if partial == "block" or not request.htmx:  # type: ignore[attr-defined]
+    if partial == "block" or not request.htmx:
         context["notes"] = recent_contacts_for(area, organisation=organisation, person=person)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         response = render(request, f"actors/contacts/quick.html#{partial}", context)
     else:
         response = render(request, "actors/contact_quick.html", context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from actors.imports import KIND_LABELS, FileRefused, check_rows, read_table
 from actors.services.imports import actors_import
 from quartier import permissions
 from quartier.decorators import area_view
+from quartier.http import AreaRequest
 from quartier.models import Quartier
 
 PENDING_SECONDS = 60 * 60
@@ -27,7 +28,7 @@ def _pending_key(token: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ACTORS)
-def import_upload(request: HttpRequest, area: Quartier) -> HttpResponse:
+def import_upload(request: AreaRequest, area: Quartier) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
@@ -55,7 +56,7 @@ def import_upload(request: HttpRequest, area: Quartier) -> HttpResponse:
 
 @require_POST
 @area_view(permissions.CHANGE_ACTORS)
-def import_confirm(request: HttpRequest, area: Quartier) -> HttpResponse:
+def import_confirm(request: AreaRequest, area: Quartier) -> HttpResponse:
     form = ImportConfirmForm(request.POST)
     key = _pending_key(form.cleaned_data["token"]) if form.is_valid() else None
     pending = cache.get(key) if key else None

@@ -19,6 +19,7 @@ from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
 from quartier.forms import refusal_on
+from quartier.http import AreaRequest
 from quartier.models import Quartier
 from quartier.pages import render_page
 
@@ -34,7 +35,7 @@ def get_network_for(area: Quartier, pk: int) -> Network:
 
 @require_GET
 @area_view(permissions.VIEW_ACTORS)
-def network_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+def network_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     today = timezone.localdate()
     form = NetworkFilterForm(request.GET or None)
     networks = networks_for(area, form.to_filter(), today=today)
@@ -49,7 +50,7 @@ def network_list(request: HttpRequest, area: Quartier) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "can_change": permissions.CHANGE_ACTORS in request.area_perms,  # type: ignore[attr-defined]
+        "can_change": permissions.CHANGE_ACTORS in request.area_perms,
     }
     return render_page(request, "actors/network_list.html", "results", context)
 
@@ -86,8 +87,8 @@ def networks_export(networks: QuerySet[Network], *, area: Quartier, fmt: str) ->
 
 @require_GET
 @area_view(permissions.VIEW_ACTORS)
-def network_page(request: HttpRequest, area: Quartier, network_pk: int) -> HttpResponse:
-    perms = request.area_perms  # type: ignore[attr-defined]
+def network_page(request: AreaRequest, area: Quartier, network_pk: int) -> HttpResponse:
+    perms = request.area_perms
     can_see_persons = permissions.VIEW_PERSONS in perms
     page = network_detail(area, network_pk, with_persons=can_see_persons, today=timezone.localdate())
     if page is None:
@@ -104,13 +105,13 @@ def network_page(request: HttpRequest, area: Quartier, network_pk: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ACTORS)
-def network_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+def network_new(request: AreaRequest, area: Quartier) -> HttpResponse:
     return _network_form(request, area, Network(quartier=area))
 
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ACTORS)
-def network_edit(request: HttpRequest, area: Quartier, network_pk: int) -> HttpResponse:
+def network_edit(request: AreaRequest, area: Quartier, network_pk: int) -> HttpResponse:
     return _network_form(request, area, get_network_for(area, network_pk))
 
 
@@ -144,7 +145,7 @@ def _network_form(request: HttpRequest, area: Quartier, network: Network) -> Htt
 
 @require_GET
 @area_view(permissions.VIEW_ACTORS)
-def network_picture(request: HttpRequest, area: Quartier) -> HttpResponse:
+def network_picture(request: AreaRequest, area: Quartier) -> HttpResponse:
     form = PictureFilterForm(request.GET or None)
     field_of_action = form.field_of_action()
     networks = network_picture_data(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,6 +14,7 @@ from actors.services.organisations import organisation_create, organisation_upda
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
+from quartier.http import AreaRequest
 from quartier.models import Quartier
 from quartier.pages import render_page
 
@@ -29,7 +30,7 @@ def get_organisation_for(area: Quartier, pk: int) -> Organisation:
 
 @require_GET
 @area_view(permissions.VIEW_ACTORS)
-def organisation_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+def organisation_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None, area=area)
     organisations = organisations_for(area, form.to_filter())
     export = request.GET.get("export")
@@ -43,7 +44,7 @@ def organisation_list(request: HttpRequest, area: Quartier) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "can_change": permissions.CHANGE_ACTORS in request.area_perms,  # type: ignore[attr-defined]
+        "can_change": permissions.CHANGE_ACTORS in request.area_perms,
     }
     return render_page(request, "actors/organisation_list.html", "results", context)
 
@@ -84,8 +85,8 @@ def organisations_export(organisations: object, *, area: Quartier, fmt: str) -> 
 
 @require_GET
 @area_view(permissions.VIEW_ACTORS)
-def organisation_page(request: HttpRequest, area: Quartier, organisation_pk: int) -> HttpResponse:
-    perms = request.area_perms  # type: ignore[attr-defined]
+def organisation_page(request: AreaRequest, area: Quartier, organisation_pk: int) -> HttpResponse:
+    perms = request.area_perms
     organisation = organisation_detail(
         area,
         organisation_pk,
@@ -106,7 +107,7 @@ def organisation_page(request: HttpRequest, area: Quartier, organisation_pk: int
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ACTORS)
-def organisation_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+def organisation_new(request: AreaRequest, area: Quartier) -> HttpResponse:
     form = OrganisationForm(request.POST or None, area=area)
     if request.method == "POST" and form.is_valid():
         organisation = organisation_create(area=area, data=form.cleaned_data, by=request.user)
@@ -117,7 +118,7 @@ def organisation_new(request: HttpRequest, area: Quartier) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ACTORS)
-def organisation_edit(request: HttpRequest, area: Quartier, organisation_pk: int) -> HttpResponse:
+def organisation_edit(request: AreaRequest, area: Quartier, organisation_pk: int) -> HttpResponse:
     organisation = get_organisation_for(area, organisation_pk)
     form = OrganisationForm(request.POST or None, instance=organisation, area=area)
     if request.method == "POST" and form.is_valid():

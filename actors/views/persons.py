@@ -29,6 +29,7 @@ from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
 from quartier.forms import refusal_on
+from quartier.http import AreaRequest
 from quartier.models import Quartier
 from quartier.pages import render_page
 
@@ -56,8 +57,8 @@ def erased_page(request: HttpRequest, area: Quartier, person: Person) -> HttpRes
     return render(request, "actors/person_erased.html", {"area": area, "person": person}, status=410)
 
 
-def _perms(request: HttpRequest) -> frozenset[str]:
-    return request.area_perms  # type: ignore[attr-defined]
+def _perms(request: AreaRequest) -> frozenset[str]:
+    return request.area_perms
 
 
 # --- the list and its exports ------------------------------------------------------------------------------
@@ -65,7 +66,7 @@ def _perms(request: HttpRequest) -> frozenset[str]:
 
 @require_GET
 @area_view(permissions.VIEW_PERSONS)
-def person_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+def person_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     form = PersonFilterForm(request.GET or None, area=area)
     persons = persons_for(area, form.to_filter())
     export = request.GET.get("export")
@@ -178,7 +179,7 @@ def persons_vcards(persons: Iterable[Person], *, area: Quartier) -> HttpResponse
 
 @require_GET
 @area_view(permissions.VIEW_PERSONS)
-def person_page(request: HttpRequest, area: Quartier, person_pk: int) -> HttpResponse:
+def person_page(request: AreaRequest, area: Quartier, person_pk: int) -> HttpResponse:
     person = person_detail(area, person_pk)
     if person is None:
         raise Http404(_("This person does not exist."))
@@ -215,13 +216,13 @@ def _person_form(request: HttpRequest, area: Quartier, person: Person | None) ->
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ACTORS)
-def person_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+def person_new(request: AreaRequest, area: Quartier) -> HttpResponse:
     return _person_form(request, area, None)
 
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ACTORS)
-def person_edit(request: HttpRequest, area: Quartier, person_pk: int) -> HttpResponse:
+def person_edit(request: AreaRequest, area: Quartier, person_pk: int) -> HttpResponse:
     try:
         person = get_person_for(area, person_pk)
     except PersonErased as erased:
@@ -234,7 +235,7 @@ def person_edit(request: HttpRequest, area: Quartier, person_pk: int) -> HttpRes
 
 @require_GET
 @area_view(permissions.VIEW_PERSONS)
-def person_data_page(request: HttpRequest, area: Quartier, person_pk: int) -> HttpResponse:
+def person_data_page(request: AreaRequest, area: Quartier, person_pk: int) -> HttpResponse:
     try:
         person = get_person_for(area, person_pk)
     except PersonErased as erased:
@@ -252,7 +253,7 @@ def person_data_page(request: HttpRequest, area: Quartier, person_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ACTORS)
-def person_erase_page(request: HttpRequest, area: Quartier, person_pk: int) -> HttpResponse:
+def person_erase_page(request: AreaRequest, area: Quartier, person_pk: int) -> HttpResponse:
     try:
         person = get_person_for(area, person_pk)
     except PersonErased as erased:
@@ -270,7 +271,7 @@ def person_erase_page(request: HttpRequest, area: Quartier, person_pk: int) -> H
 
 @require_GET
 @area_view(permissions.CHANGE_ACTORS)
-def person_review(request: HttpRequest, area: Quartier) -> HttpResponse:
+def person_review(request: AreaRequest, area: Quartier) -> HttpResponse:
     years = int(getattr(settings, "GDPR_REVIEW_YEARS", 3))
     cutoff = review_cutoff(years)
     page = Paginator(persons_for_review(area, cutoff=cutoff), PAGE_SIZE).get_page(request.GET.get("seite"))

@@ -365,7 +365,8 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
             code="conflict_open",
         )
     for flag in unanswered:  # not dismissed before the close: a recusal, the vote (if any) not counted
-        _recuse(ballot, flag.item, seat_of(flag.item, flag.membership))
+        if flag.item is not None:  # always: the flags of the ballot's items
+            _recuse(ballot, flag.item, seat_of(flag.item, flag.membership))
     eligible = len(voters)
     keys = ballot_keys(ballot) if ballot.secret else []
     rules = Rules.of(ballot.committee)
@@ -388,6 +389,8 @@ def _unseal_without_tags(ballot: Ballot, item: BallotItem, keys: list[BallotKeys
     choices = []
     for choice, tag, sealed in SecretVote.objects.filter(item=item).values_list("choice", "voter_tag", "sealed"):
         if sealed:
+            if tag is None:  # a sealed vote always has its tag (a check constraint): without it, it cannot be read
+                raise _unreadable(ballot)
             try:
                 choice = unseal_any(keys, sealed, item_id=item.pk, tag=tag)
             except Unreadable:

@@ -132,9 +132,9 @@ class Applicant:
     organisation_address: AddressKey | None = None
 
     @classmethod
-    def of(cls, application: object) -> Applicant:
-        person = application.person  # type: ignore[attr-defined]
-        organisation = application.organisation  # type: ignore[attr-defined]
+    def of(cls, application: Application) -> Applicant:
+        person = application.person
+        organisation = application.organisation
         return cls(
             person_id=person.pk if person else None,
             person_name=str(person) if person else "",
@@ -233,9 +233,9 @@ def conflicts_refresh(
         _refresh(ballot_items, agenda_items, today)
 
 
-def _runs(period: object, first: datetime.date, last: datetime.date) -> bool:
+def _runs(period: Membership | Affiliation, first: datetime.date, last: datetime.date) -> bool:
     """Does ``period`` (a membership or affiliation) run on some day from ``first`` to ``last``?"""
-    start, end = period.start, period.end  # type: ignore[attr-defined]
+    start, end = period.start, period.end
     return (start is None or start <= last) and (end is None or end >= first)
 
 
@@ -271,10 +271,10 @@ def _may_vote(member: Membership, slot: _Slot) -> bool:
 def _refresh(ballot_items: list[BallotItem], agenda_items: list[AgendaItem], today: datetime.date) -> None:
     """Bring the flags of these items in line with the finder. A fixed number of queries."""
     slots: dict[tuple[str, int], _Slot] = {}
-    for item in ballot_items:
-        slots[("ballot", item.pk)] = _slot_of_ballot(item.ballot, today)
-    for item in agenda_items:
-        slots[("agenda", item.pk)] = _slot_of_meeting(item.meeting)
+    for ballot_item in ballot_items:
+        slots[("ballot", ballot_item.pk)] = _slot_of_ballot(ballot_item.ballot, today)
+    for agenda_item in agenda_items:
+        slots[("agenda", agenda_item.pk)] = _slot_of_meeting(agenda_item.meeting)
     subjects = {("ballot", item.pk): item.object_id for item in ballot_items} | {
         ("agenda", item.pk): item.object_id for item in agenda_items
     }
@@ -298,7 +298,8 @@ def _refresh(ballot_items: list[BallotItem], agenda_items: list[AgendaItem], tod
     addresses = {member.person_id: address_key(member.person.address) for member in members}
     wanted: dict[tuple[str, int, int], str] = {}
     for key, slot in slots.items():
-        applicant = applications.get(subjects[key])
+        subject = subjects[key]
+        applicant = applications.get(subject) if subject is not None else None
         if applicant is None:
             continue
         for member in members:

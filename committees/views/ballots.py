@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from committees.views.office import can_change, form_page, get_committee_for, sa
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.forms import refusal_in_messages
+from quartier.http import AreaRequest
 from quartier.models import Quartier
 from quartier.pages import render_page
 
@@ -39,7 +40,7 @@ def get_ballot_for(area: Quartier, pk: int) -> Ballot:
 
 @require_GET
 @area_view(permissions.VIEW_COMMITTEES)
-def ballot_detail(request: HttpRequest, area: Quartier, ballot_pk: int) -> HttpResponse:
+def ballot_detail(request: AreaRequest, area: Quartier, ballot_pk: int) -> HttpResponse:
     progress = ballot_office_page(ballot_pk, area)
     if progress is None:
         raise Http404(_("This ballot does not exist."))
@@ -60,7 +61,7 @@ def ballot_detail(request: HttpRequest, area: Quartier, ballot_pk: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_COMMITTEES)
-def ballot_new(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpResponse:
+def ballot_new(request: AreaRequest, area: Quartier, committee_pk: int) -> HttpResponse:
     committee = get_committee_for(area, committee_pk)
     form = BallotForm(request.POST if request.method == "POST" else None)
     saved = save_form(
@@ -77,7 +78,7 @@ def ballot_new(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_COMMITTEES)
-def ballot_edit(request: HttpRequest, area: Quartier, ballot_pk: int) -> HttpResponse:
+def ballot_edit(request: AreaRequest, area: Quartier, ballot_pk: int) -> HttpResponse:
     ballot = get_ballot_for(area, ballot_pk)
     back = reverse("ballot_office", args=[area.slug, ballot.pk])
     title = _("Edit %(name)s") % {"name": ballot.title}
@@ -97,7 +98,7 @@ def ballot_edit(request: HttpRequest, area: Quartier, ballot_pk: int) -> HttpRes
 
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
-def ballot_item_new(request: HttpRequest, area: Quartier, ballot_pk: int) -> HttpResponse:
+def ballot_item_new(request: AreaRequest, area: Quartier, ballot_pk: int) -> HttpResponse:
     ballot = get_ballot_for(area, ballot_pk)
     form = BallotItemForm(request.POST)
     if not form.is_valid():
@@ -111,7 +112,7 @@ def ballot_item_new(request: HttpRequest, area: Quartier, ballot_pk: int) -> Htt
 
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
-def ballot_item_remove(request: HttpRequest, area: Quartier, ballot_pk: int, item_pk: int) -> HttpResponse:
+def ballot_item_remove(request: AreaRequest, area: Quartier, ballot_pk: int, item_pk: int) -> HttpResponse:
     ballot = get_ballot_for(area, ballot_pk)
     item = ballot.items.filter(pk=item_pk).first()
     if item is None:
@@ -124,7 +125,7 @@ def ballot_item_remove(request: HttpRequest, area: Quartier, ballot_pk: int, ite
 
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
-def ballot_action(request: HttpRequest, area: Quartier, ballot_pk: int) -> HttpResponse:
+def ballot_action(request: AreaRequest, area: Quartier, ballot_pk: int) -> HttpResponse:
     """Open a drafted ballot, or close an open one (at the deadline, or once everyone has voted)."""
     ballot = get_ballot_for(area, ballot_pk)
     action = request.POST.get("action", "")

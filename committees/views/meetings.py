@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from committees.views.office import can_change, form_page, get_committee_for, sa
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.forms import Refusal, refusal_in_messages, refusal_on, whole_number
+from quartier.http import AreaRequest
 from quartier.models import Quartier
 
 
@@ -52,15 +53,15 @@ def get_item_for(meeting: Meeting, pk: int) -> AgendaItem:
     return item
 
 
-def _context(request: HttpRequest, area: Quartier, page: MeetingPage, **extra: object) -> dict[str, object]:
+def _context(request: AreaRequest, area: Quartier, page: MeetingPage, **extra: object) -> dict[str, object]:
     meeting = page.meeting
-    editable = can_change(request) and meeting.status != Meeting.Status.APPROVED  # type: ignore[attr-defined]
-    begun = meeting.starts_at <= timezone.now()  # type: ignore[attr-defined]
+    editable = can_change(request) and meeting.status != Meeting.Status.APPROVED
+    begun = meeting.starts_at <= timezone.now()
     previous = page.previous
     can_approve_previous = bool(
         can_change(request) and begun and previous is not None and previous.status == Meeting.Status.HELD
     )
-    planning = meeting.status in {Meeting.Status.PLANNED, Meeting.Status.INVITED}  # type: ignore[attr-defined]
+    planning = meeting.status in {Meeting.Status.PLANNED, Meeting.Status.INVITED}
     return {
         "area": area,
         "page": page,
@@ -87,15 +88,15 @@ def _page_or_404(area: Quartier, meeting_pk: int) -> MeetingPage:
 
 @require_GET
 @area_view(permissions.VIEW_COMMITTEES)
-def meeting_detail(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
+def meeting_detail(request: AreaRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
     page = _page_or_404(area, meeting_pk)
-    resolutions = circular_resolutions(page.meeting, page.previous)  # type: ignore[arg-type]
+    resolutions = circular_resolutions(page.meeting, page.previous)
     return render(request, "committees/meeting.html", _context(request, area, page, resolutions=resolutions))
 
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_COMMITTEES)
-def meeting_new(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpResponse:
+def meeting_new(request: AreaRequest, area: Quartier, committee_pk: int) -> HttpResponse:
     committee = get_committee_for(area, committee_pk)
     form = MeetingForm(request.POST if request.method == "POST" else None)
     saved = save_form(
@@ -112,7 +113,7 @@ def meeting_new(request: HttpRequest, area: Quartier, committee_pk: int) -> Http
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_COMMITTEES)
-def meeting_edit(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
+def meeting_edit(request: AreaRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
     meeting = get_meeting_for(area, meeting_pk)
     form = MeetingForm(request.POST if request.method == "POST" else None, instance=meeting)
     notice = _("The meeting was saved.")
@@ -130,7 +131,7 @@ def meeting_edit(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpR
 
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
-def meeting_action(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
+def meeting_action(request: AreaRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
     """Send the invitation, mark the meeting as held, or approve the previous meeting's minutes here."""
     meeting = get_meeting_for(area, meeting_pk)
     action = request.POST.get("action", "")
@@ -158,9 +159,9 @@ def meeting_action(request: HttpRequest, area: Quartier, meeting_pk: int) -> Htt
     return redirect("meeting_page", slug=area.slug, meeting_pk=meeting.pk)
 
 
-def _agenda(request: HttpRequest, area: Quartier, meeting: Meeting, **extra: object) -> HttpResponse:
+def _agenda(request: AreaRequest, area: Quartier, meeting: Meeting, **extra: object) -> HttpResponse:
     """The agenda part of the meeting page for htmx, or the whole page after a plain form post."""
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         if extra.get("error"):
             messages.error(request, extra["error"])
         elif extra.get("notice"):
@@ -173,11 +174,11 @@ def _agenda(request: HttpRequest, area: Quartier, meeting: Meeting, **extra: obj
 
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
-def agenda_add(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
+def agenda_add(request: AreaRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
     meeting = get_meeting_for(area, meeting_pk)
     form = AgendaItemForm(request.POST)
     if not form.is_valid():
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not request.htmx:
             messages.error(request, _("The agenda item needs a title."))
             return redirect("meeting_page", slug=area.slug, meeting_pk=meeting.pk)
         page = _page_or_404(area, meeting.pk)
@@ -190,7 +191,7 @@ def agenda_add(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpRes
 
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
-def agenda_move(request: HttpRequest, area: Quartier, meeting_pk: int, agenda_item_pk: int) -> HttpResponse:
+def agenda_move(request: AreaRequest, area: Quartier, meeting_pk: int, agenda_item_pk: int) -> HttpResponse:
     meeting = get_meeting_for(area, meeting_pk)
     item = get_item_for(meeting, agenda_item_pk)
     up = request.POST.get("direction") != "down"
@@ -203,7 +204,7 @@ def agenda_move(request: HttpRequest, area: Quartier, meeting_pk: int, agenda_it
 
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
-def agenda_delete(request: HttpRequest, area: Quartier, meeting_pk: int, agenda_item_pk: int) -> HttpResponse:
+def agenda_delete(request: AreaRequest, area: Quartier, meeting_pk: int, agenda_item_pk: int) -> HttpResponse:
     meeting = get_meeting_for(area, meeting_pk)
     item = get_item_for(meeting, agenda_item_pk)
     if request.POST.get("confirm") != "yes":  # the form's button says so; a bare POST removes nothing
@@ -218,7 +219,7 @@ def agenda_delete(request: HttpRequest, area: Quartier, meeting_pk: int, agenda_
 
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
-def agenda_minutes(request: HttpRequest, area: Quartier, meeting_pk: int, agenda_item_pk: int) -> HttpResponse:
+def agenda_minutes(request: AreaRequest, area: Quartier, meeting_pk: int, agenda_item_pk: int) -> HttpResponse:
     """Save one item's minutes and decision; a refusal shows at the item, nothing is saved."""
     meeting = get_meeting_for(area, meeting_pk)
     item = get_item_for(meeting, agenda_item_pk)
@@ -228,7 +229,7 @@ def agenda_minutes(request: HttpRequest, area: Quartier, meeting_pk: int, agenda
         with refusal_on(form):
             agenda_item_update(item=item, data=form.cleaned_data, by=request.user)
             notice = _("The minutes of “%(title)s” are saved.") % {"title": item.title}
-    if not form.errors and not request.htmx:  # type: ignore[attr-defined]
+    if not form.errors and not request.htmx:
         messages.success(request, notice)
         return redirect("meeting_page", slug=area.slug, meeting_pk=meeting.pk)
     # A refusal shows in the form's error summary; when the form is not shown (an approved meeting, one
@@ -238,7 +239,7 @@ def agenda_minutes(request: HttpRequest, area: Quartier, meeting_pk: int, agenda
 
 
 def _agenda_item(
-    request: HttpRequest,
+    request: AreaRequest,
     area: Quartier,
     meeting: Meeting,
     item: AgendaItem,
@@ -261,7 +262,7 @@ def _agenda_item(
 
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
-def agenda_recusal(request: HttpRequest, area: Quartier, meeting_pk: int, agenda_item_pk: int) -> HttpResponse:
+def agenda_recusal(request: AreaRequest, area: Quartier, meeting_pk: int, agenda_item_pk: int) -> HttpResponse:
     """Record that a member present was recused from an item (``action=recused``) or took part (``voted``)."""
     meeting = get_meeting_for(area, meeting_pk)
     item = get_item_for(meeting, agenda_item_pk)
@@ -287,7 +288,7 @@ def agenda_recusal(request: HttpRequest, area: Quartier, meeting_pk: int, agenda
         else:
             notice = _("%(name)s is recorded as taking part in the vote on “%(title)s”.") % names
     error = refusal.text
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         if error:
             messages.error(request, error)
         else:
@@ -298,7 +299,7 @@ def agenda_recusal(request: HttpRequest, area: Quartier, meeting_pk: int, agenda
 
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
-def attendance_save(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
+def attendance_save(request: AreaRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
     """Record the attendance the form gives (``anwesenheit-<member>``); answer with the quorum."""
     meeting = get_meeting_for(area, meeting_pk)
     statuses: dict[int, str] = {}
@@ -313,7 +314,7 @@ def attendance_save(request: HttpRequest, area: Quartier, meeting_pk: int) -> Ht
             statuses[member] = status
         attendance_record(meeting=meeting, statuses=statuses, by=request.user)
     error = refusal.text
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         if error:
             messages.error(request, error)
         else:

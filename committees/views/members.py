@@ -28,6 +28,7 @@ from committees.services.ballots import conflict_declare, conflict_dismiss, vote
 from committees.services.calendar_links import calendar_link_renew
 from fonds.models import Application
 from quartier.decorators import member_view, own_membership_view
+from quartier.http import HtmxRequest
 
 
 def _my_ballots_context(request: HttpRequest) -> dict[str, object]:
@@ -50,12 +51,12 @@ def my_ballots(request: HttpRequest) -> HttpResponse:
 @never_cache  # the new link is shown once and kept nowhere
 @require_POST
 @own_membership_view
-def member_calendar_link(request: HttpRequest, membership: Membership) -> HttpResponse:
+def member_calendar_link(request: HtmxRequest, membership: Membership) -> HttpResponse:
     """A new personal calendar link for the member's committee; the old one stops at once."""
     token = calendar_link_renew(committee=membership.committee, membership=membership, by=request.user)
     context = _my_ballots_context(request)
     context["new_link"] = {"membership": membership.pk, "url": request.build_absolute_uri(feed_path(token))}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "committees/my_ballots.html#calendar", context)
     return render(request, "committees/my_ballots.html", context)
 
@@ -91,7 +92,7 @@ def ballot_page(request: HttpRequest, ballot: Ballot) -> HttpResponse:
 @never_cache
 @require_POST
 @member_view
-def item_action(request: HttpRequest, ballot: Ballot, item_pk: int) -> HttpResponse:
+def item_action(request: HtmxRequest, ballot: Ballot, item_pk: int) -> HttpResponse:
     """Vote, declare a conflict, or dismiss a conflict flag for one item."""
     item = ballot.items.filter(pk=item_pk).first()
     if item is None:
@@ -116,7 +117,7 @@ def item_action(request: HttpRequest, ballot: Ballot, item_pk: int) -> HttpRespo
     except (ValidationError, PermissionDenied) as refused:
         error = " ".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)
         notice = ""
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         if error:
             messages.error(request, error)
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -14,13 +14,14 @@ from django.views.decorators.http import require_GET
 from committees.minutes import meeting_of_area, minutes_of
 from quartier import permissions
 from quartier.decorators import area_view
+from quartier.http import AreaRequest
 from quartier.models import Quartier
 from reporting.rendering import render_pdf
 
 
 @require_GET
 @area_view(permissions.VIEW_COMMITTEES)
-def meeting_minutes_pdf(request: HttpRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
+def meeting_minutes_pdf(request: AreaRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
     """The minutes of a meeting (of a meeting not yet held: its agenda) as a PDF to read or print."""
     meeting = meeting_of_area(area, meeting_pk)
     if meeting is None:

@@ -27,6 +27,7 @@ from committees.services.members import invitation_address, member_account_creat
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.forms import refusal_in_messages, refusal_on
+from quartier.http import AreaRequest
 from quartier.models import Quartier
 
 
@@ -83,8 +84,8 @@ def get_committee_for(area: Quartier, pk: int) -> Committee:
     return committee
 
 
-def can_change(request: HttpRequest) -> bool:
-    return permissions.CHANGE_COMMITTEES in request.area_perms  # type: ignore[attr-defined]
+def can_change(request: AreaRequest) -> bool:
+    return permissions.CHANGE_COMMITTEES in request.area_perms
 
 
 def save_form(
@@ -127,7 +128,7 @@ def form_page(
 
 @require_GET
 @area_view(permissions.VIEW_COMMITTEES)
-def committee_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+def committee_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     committees = [(committee, composition_of(committee)) for committee in committees_of_area(area)]
     warnings = [(committee, composition_warning(composition)) for committee, composition in committees]
     warnings = [(committee, warning) for committee, warning in warnings if warning]
@@ -135,7 +136,7 @@ def committee_list(request: HttpRequest, area: Quartier) -> HttpResponse:
     return render(request, "committees/committee_list.html", context)
 
 
-def _committee_page_context(request: HttpRequest, area: Quartier, committee_pk: int) -> dict[str, object]:
+def _committee_page_context(request: AreaRequest, area: Quartier, committee_pk: int) -> dict[str, object]:
     detail = committee_detail(committee_pk, area)
     if detail is None:
         raise Http404(_("This committee does not exist."))
@@ -155,27 +156,27 @@ def _committee_page_context(request: HttpRequest, area: Quartier, committee_pk: 
 
 @require_GET
 @area_view(permissions.VIEW_COMMITTEES)
-def committee_page(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpResponse:
+def committee_page(request: AreaRequest, area: Quartier, committee_pk: int) -> HttpResponse:
     return render(request, "committees/committee_detail.html", _committee_page_context(request, area, committee_pk))
 
 
 @never_cache  # the new link is shown once and kept nowhere
 @require_POST
 @area_view(permissions.VIEW_COMMITTEES)
-def committee_calendar_link(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpResponse:
+def committee_calendar_link(request: AreaRequest, area: Quartier, committee_pk: int) -> HttpResponse:
     """A new personal calendar link of the staff member to the committee's meetings; their old one stops at once."""
     committee = get_committee_for(area, committee_pk)
-    token = calendar_link_renew(committee=committee, by=request.user)  # type: ignore[arg-type]
+    token = calendar_link_renew(committee=committee, by=request.user)
     context = _committee_page_context(request, area, committee.pk)
     context["new_feed_url"] = request.build_absolute_uri(feed_path(token))
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "committees/committee_detail.html#calendar", context)
     return render(request, "committees/committee_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_COMMITTEES)
-def committee_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+def committee_new(request: AreaRequest, area: Quartier) -> HttpResponse:
     form = CommitteeForm(request.POST if request.method == "POST" else None)
     saved = save_form(
         request,
@@ -190,7 +191,7 @@ def committee_new(request: HttpRequest, area: Quartier) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_COMMITTEES)
-def committee_edit(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpResponse:
+def committee_edit(request: AreaRequest, area: Quartier, committee_pk: int) -> HttpResponse:
     committee = get_committee_for(area, committee_pk)
     form = CommitteeForm(request.POST if request.method == "POST" else None, instance=committee)
     saved = save_form(
@@ -251,14 +252,14 @@ def _membership_form(
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_COMMITTEES)
-def membership_new(request: HttpRequest, area: Quartier, committee_pk: int) -> HttpResponse:
+def membership_new(request: AreaRequest, area: Quartier, committee_pk: int) -> HttpResponse:
     committee = get_committee_for(area, committee_pk)
     return _membership_form(request, area, committee, Membership(committee=committee))
 
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_COMMITTEES)
-def membership_edit(request: HttpRequest, area: Quartier, committee_pk: int, membership_pk: int) -> HttpResponse:
+def membership_edit(request: AreaRequest, area: Quartier, committee_pk: int, membership_pk: int) -> HttpResponse:
     committee = get_committee_for(area, committee_pk)
     membership = (
         Membership.objects.filter(committee=committee, pk=membership_pk).select_related("person", "user").first()
@@ -270,7 +271,7 @@ def membership_edit(request: HttpRequest, area: Quartier, committee_pk: int, mem
 
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
-def membership_account(request: HttpRequest, area: Quartier, committee_pk: int, membership_pk: int) -> HttpResponse:
+def membership_account(request: AreaRequest, area: Quartier, committee_pk: int, membership_pk: int) -> HttpResponse:
     """The member's voting account: make it by invitation (they get an email to set their password at the address
     recorded in their person data, never one typed here; the account the same person already votes with is used
     if there is one), or remove it (``action=remove``)."""

@@ -17,7 +17,7 @@ together bind more than the budget.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from actors.services.persons import refuse_erased
-from committees.models import AgendaItem, BallotItem, Result
+from committees.models import AgendaItem, Ballot, BallotItem, Meeting, Result
 from committees.services.ballots import BALLOT
 from committees.services.conflicts import conflicts_refresh
 from committees.services.meetings import MEETING
@@ -62,7 +62,7 @@ def _record(
     StatusChange.objects.create(application=obj, from_status=from_state, to_status=to_state, at=now, by=by, note=note)
 
 
-def _move(sources: set[str], target: str, label: str | Promise) -> Move:
+def _move(sources: Iterable[str], target: str, label: str | Promise) -> Move:
     return Move(sources=frozenset(sources), target=target, label=label)
 
 
@@ -342,7 +342,12 @@ def application_assess(
 
 @transaction.atomic
 def application_put_forward(
-    *, application: Application, by: User, ballot: object = None, meeting: object = None, now=None
+    *,
+    application: Application,
+    by: User,
+    ballot: Ballot | None = None,
+    meeting: Meeting | None = None,
+    now: datetime.datetime | None = None,
 ) -> Application:
     """Put the application before its deciding committee, on a meeting's agenda or an online ballot, or
     (up to the fund's office limit, or for a fund without committee) before the office."""
@@ -355,21 +360,21 @@ def application_put_forward(
         "total": euro(application.total_costs),
     }
     new_agenda_items: list[int] = []
-    if ballot is not None or meeting is not None:
-        target = ballot or meeting
-        if fund.committee_id is None or target.committee_id != fund.committee_id:  # type: ignore[attr-defined]
+    target = ballot or meeting
+    if target is not None:
+        if fund.committee_id is None or target.committee_id != fund.committee_id:
             raise ValidationError(_("The fund's own committee decides on its applications."), code="committee")
         if ballot is not None:
-            if not BALLOT.can(ballot, "open"):  # type: ignore[arg-type]
+            if not BALLOT.can(ballot, "open"):
                 raise ValidationError(_("An opened ballot can no longer be changed."), code="not_draft")
-            position = (ballot.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1  # type: ignore[attr-defined]
+            position = (ballot.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
             BallotItem.objects.create(
                 ballot=ballot, position=position, title=application.title, description=summary, subject=application
             )
-        else:
-            if not MEETING.can(meeting, "hold"):  # type: ignore[arg-type]
+        elif meeting is not None:
+            if not MEETING.can(meeting, "hold"):
                 raise ValidationError(_("This meeting has already taken place."), code="meeting_held")
-            position = (meeting.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1  # type: ignore[attr-defined]
+            position = (meeting.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
             item = AgendaItem.objects.create(
                 meeting=meeting, position=position, title=application.title, description=summary, subject=application
             )

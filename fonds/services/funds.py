@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committees.models import Meeting
 from fonds.models import EligibilityCriterion, Fund, Round
 from fonds.selectors import fund_totals
 from fonds.services.applications import euro
@@ -94,14 +95,14 @@ def fund_update(*, fund: Fund, data: dict[str, object], criteria: Sequence[str],
 
 
 @transaction.atomic
-def round_add(*, fund: Fund, deadline: datetime.datetime, meeting: object | None, by: User) -> Round:
+def round_add(*, fund: Fund, deadline: datetime.datetime, meeting: Meeting | None, by: User) -> Round:
     """A submission deadline of ``fund``, optionally tied to the meeting of its committee that decides."""
     if deadline <= timezone.now():
         raise ValidationError({"deadline": _("The submission deadline must lie in the future.")})
     if meeting is not None:
-        if meeting.committee_id != fund.committee_id:  # type: ignore[attr-defined]
+        if meeting.committee_id != fund.committee_id:
             raise ValidationError({"meeting": _("The meeting must be one of the fund's committee.")})
-        if meeting.starts_at <= deadline:  # type: ignore[attr-defined]
+        if meeting.starts_at <= deadline:
             raise ValidationError({"meeting": _("The deciding meeting must come after the submission deadline.")})
     with acting_as(by):
         return Round.objects.create(fund=fund, deadline=deadline, meeting=meeting)

@@ -521,7 +521,7 @@ def applicant_review(
         if chosen is not None and chosen.quartier_id != application.quartier_id:
             raise ValidationError(_("The applicant belongs to another area."), code="foreign_applicant")
     refuse_erased(person)
-    replaced: list[object] = []
+    replaced: list[Person | Organisation | None] = []
     if person is not None and person != application.person:
         replaced.append(application.person)
         application.person = person

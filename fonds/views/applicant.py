@@ -54,6 +54,7 @@ from fonds.services.public import (
 )
 from quartier.decorators import public_view
 from quartier.forms import Refusal, refusal_in_messages, refusal_on, whole_number
+from quartier.http import HtmxRequest
 from quartier.pages import render_page
 
 LinkView = Callable[..., HttpResponse]
@@ -303,7 +304,7 @@ def _cost_context(application: Application, token: str, **extra: object) -> dict
 @public_view
 @require_http_methods(["GET", "POST"])
 @link_page
-def step_costs(request: HttpRequest, application: Application, token: str) -> HttpResponse:
+def step_costs(request: HtmxRequest, application: Application, token: str) -> HttpResponse:
     """The cost plan: rows are added and removed with htmx (or a normal submit), the totals follow as
     they are typed, and only "save" saves."""
     if refused := _not_editable(request, application, token):
@@ -516,7 +517,7 @@ def _receipt_count(request: HttpRequest) -> int:
 @public_view
 @require_http_methods(["GET", "POST"])
 @link_page
-def proof(request: HttpRequest, application: Application, token: str) -> HttpResponse:
+def proof(request: HtmxRequest, application: Application, token: str) -> HttpResponse:
     """The proof of use: receipts (with scans), a short report, how many took part, photos."""
     if application.status != Status.PAID:
         messages.info(request, _("The proof of use can be handed in once the money has been paid out."))
@@ -524,7 +525,7 @@ def proof(request: HttpRequest, application: Application, token: str) -> HttpRes
     template = "fonds/public/proof.html"
     row = request.GET.get("zeile", "")
     index = whole_number(row)
-    if request.method == "GET" and request.htmx and index is not None and index < 50:  # type: ignore[attr-defined]
+    if request.method == "GET" and request.htmx and index is not None and index < 50:
         receipt = ReceiptForm(prefix=f"receipt-{index}")
         receipt.fields["date"].widget.attrs["autofocus"] = True
         context = {"receipt": receipt, "number": index + 1, "more": index + 1, "token": token}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import path
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from fonds.letters import application_of_area, has_decision, has_reclaim, letter_pdf, reclaim_letter_pdf
 from quartier import permissions
 from quartier.decorators import area_view
+from quartier.http import AreaRequest
 from quartier.models import Quartier
 
 
@@ -23,7 +24,7 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
-def application_letter_pdf(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+def application_letter_pdf(request: AreaRequest, area: Quartier, application_pk: int) -> HttpResponse:
     """The approval letter (Bewilligungsschreiben) or the rejection letter of a decided application.
 
     A person's private address appears only for those who may see persons' data."""
@@ -32,13 +33,13 @@ def application_letter_pdf(request: HttpRequest, area: Quartier, application_pk:
         raise Http404(_("This application does not exist."))
     if not has_decision(application):
         raise Http404(_("There is no decision on this application, so there is no letter."))
-    with_address = permissions.VIEW_PERSONS in request.area_perms  # type: ignore[attr-defined]
+    with_address = permissions.VIEW_PERSONS in request.area_perms
     return pdf_response(letter_pdf(application, with_address=with_address), f"bescheid-{application.pk}.pdf")
 
 
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
-def application_reclaim_letter_pdf(request: HttpRequest, area: Quartier, reclaimed_pk: int) -> HttpResponse:
+def application_reclaim_letter_pdf(request: AreaRequest, area: Quartier, reclaimed_pk: int) -> HttpResponse:
     """The reclaim letter of an application whose proof of use left money to pay back; 404 before there is a
     reclaim. A person's private address appears only for those who may see persons' data."""
     application = application_of_area(area, reclaimed_pk)
@@ -46,7 +47,7 @@ def application_reclaim_letter_pdf(request: HttpRequest, area: Quartier, reclaim
         raise Http404(_("This application does not exist."))
     if not has_reclaim(application):
         raise Http404(_("No money is reclaimed from this application, so there is no reclaim letter."))
-    with_address = permissions.VIEW_PERSONS in request.area_perms  # type: ignore[attr-defined]
+    with_address = permissions.VIEW_PERSONS in request.area_perms
     return pdf_response(
         reclaim_letter_pdf(application, with_address=with_address), f"rueckforderung-{application.pk}.pdf"
     )

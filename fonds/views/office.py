@@ -67,6 +67,7 @@ from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
 from quartier.forms import refusal_in_messages, refusal_on, whole_number
+from quartier.http import AreaRequest
 from quartier.models import Quartier
 from quartier.pages import render_page
 from quartier.reference import fields_of_action, target_groups
@@ -126,13 +127,13 @@ def get_application_for(area: Quartier, pk: int) -> Application:
     return application
 
 
-def _perms(request: HttpRequest) -> frozenset[str]:
-    return request.area_perms  # type: ignore[attr-defined]
+def _perms(request: AreaRequest) -> frozenset[str]:
+    return request.area_perms
 
 
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
-def fund_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+def fund_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     funds = list(funds_with_totals(Fund.objects.filter(quartier=area).select_related("committee")))
     for fund in funds:
         fund.totals = FundTotals.of(fund)  # type: ignore[attr-defined]
@@ -147,7 +148,7 @@ def fund_list(request: HttpRequest, area: Quartier) -> HttpResponse:
 
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
-def fund_page(request: HttpRequest, area: Quartier, fund_pk: int) -> HttpResponse:
+def fund_page(request: AreaRequest, area: Quartier, fund_pk: int) -> HttpResponse:
     fund = get_fund_for(area, fund_pk)
     totals = fund_totals(fund)
     context = {
@@ -168,7 +169,7 @@ def fund_page(request: HttpRequest, area: Quartier, fund_pk: int) -> HttpRespons
 
 @require_POST
 @area_view(permissions.CHANGE_FUNDS)
-def round_new(request: HttpRequest, area: Quartier, fund_pk: int) -> HttpResponse:
+def round_new(request: AreaRequest, area: Quartier, fund_pk: int) -> HttpResponse:
     fund = get_fund_for(area, fund_pk)
     form = RoundForm(request.POST, fund=fund)
     if form.is_valid():
@@ -211,19 +212,19 @@ def _fund_form(request: HttpRequest, area: Quartier, fund: Fund | None) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.MANAGE_FUND_MONEY)
-def fund_new(request: HttpRequest, area: Quartier) -> HttpResponse:
+def fund_new(request: AreaRequest, area: Quartier) -> HttpResponse:
     return _fund_form(request, area, None)
 
 
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.MANAGE_FUND_MONEY)
-def fund_edit(request: HttpRequest, area: Quartier, fund_pk: int) -> HttpResponse:
+def fund_edit(request: AreaRequest, area: Quartier, fund_pk: int) -> HttpResponse:
     return _fund_form(request, area, get_fund_for(area, fund_pk))
 
 
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
-def application_list(request: HttpRequest, area: Quartier) -> HttpResponse:
+def application_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     form = ApplicationFilterForm(request.GET or None, area=area)
     applications = applications_of(area, form.values())
     export = request.GET.get("export")
@@ -345,7 +346,7 @@ def _with_scans(receipts: list[Receipt], attachments: list[Attachment]) -> list[
 
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
-def application_page(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+def application_page(request: AreaRequest, area: Quartier, application_pk: int) -> HttpResponse:
     application = _application_for_page(area, application_pk)
     perms = _perms(request)
     can_change = permissions.CHANGE_FUNDS in perms
@@ -412,7 +413,7 @@ def application_page(request: HttpRequest, area: Quartier, application_pk: int) 
 
 @require_POST
 @area_view(permissions.CHANGE_FUNDS)
-def application_step(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+def application_step(request: AreaRequest, area: Quartier, application_pk: int) -> HttpResponse:
     """One step of the application's lifecycle, named by ``action``; a refusal is shown, nothing changes."""
     application = get_application_for(area, application_pk)
     data = request.POST
@@ -491,7 +492,7 @@ def _proof_summary(receipts: list[Receipt]) -> dict[str, object]:
 
 @require_POST
 @area_view(permissions.CHANGE_FUNDS)
-def receipts_decide_view(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+def receipts_decide_view(request: AreaRequest, area: Quartier, application_pk: int) -> HttpResponse:
     """Accept receipts of the proof of use, or disallow them with a reason; a refusal saves none of them."""
     application = get_application_for(area, application_pk)
     with refusal_in_messages(request):
@@ -510,7 +511,7 @@ def receipts_decide_view(request: HttpRequest, area: Quartier, application_pk: i
 
 @require_POST
 @area_view(permissions.CHANGE_FUNDS)
-def payment_new(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+def payment_new(request: AreaRequest, area: Quartier, application_pk: int) -> HttpResponse:
     application = get_application_for(area, application_pk)
     form = PaymentForm(request.POST)
     if not form.is_valid():
@@ -524,7 +525,7 @@ def payment_new(request: HttpRequest, area: Quartier, application_pk: int) -> Ht
 
 @require_POST
 @area_view(permissions.CHANGE_FUNDS)
-def repayment_new(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+def repayment_new(request: AreaRequest, area: Quartier, application_pk: int) -> HttpResponse:
     """Money the applicant paid back after a reclaim, whole or in part."""
     application = get_application_for(area, application_pk)
     form = RepaymentForm(request.POST)
@@ -539,7 +540,7 @@ def repayment_new(request: HttpRequest, area: Quartier, application_pk: int) -> 
 
 @require_POST
 @area_view(permissions.MANAGE_FUND_MONEY)
-def payment_release_view(request: HttpRequest, area: Quartier, payment_pk: int) -> HttpResponse:
+def payment_release_view(request: AreaRequest, area: Quartier, payment_pk: int) -> HttpResponse:
     payment = Payment.objects.filter(application__quartier=area, pk=payment_pk).first()
     if payment is None:
         raise Http404(_("This payment does not exist."))
@@ -553,7 +554,7 @@ def payment_release_view(request: HttpRequest, area: Quartier, payment_pk: int) 
 
 @require_POST
 @area_view(permissions.CHANGE_FUNDS)
-def access_links(request: HttpRequest, area: Quartier, application_pk: int) -> HttpResponse:
+def access_links(request: AreaRequest, area: Quartier, application_pk: int) -> HttpResponse:
     """Revoke one of the applicant's private links, or send them a new one."""
     application = get_application_for(area, application_pk)
     if request.POST.get("action") == "revoke":
@@ -576,7 +577,7 @@ def access_links(request: HttpRequest, area: Quartier, application_pk: int) -> H
 
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
-def attachment_download(request: HttpRequest, area: Quartier, attachment_pk: int) -> HttpResponse:
+def attachment_download(request: AreaRequest, area: Quartier, attachment_pk: int) -> HttpResponse:
     attachment = Attachment.objects.filter(application__quartier=area, pk=attachment_pk).first()
     if attachment is None:
         raise Http404(_("This file does not exist."))
