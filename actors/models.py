@@ -73,14 +73,6 @@ class Organisation(AreaScoped):
     def __str__(self) -> str:
         return self.name
 
-    def get_kind_display(self) -> str:
-        """What Django's generated method returns, without building a dict of every (translated) choice on each
-        call: lists show it on every row."""
-        try:
-            return str(self.Kind(self.kind).label)
-        except ValueError:
-            return self.kind
-
 
 class Person(AreaScoped):
     class LegalBasis(models.TextChoices):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Person
 from committees.rules import MajorityRule, Result, stored_decision
-from quartier.models import AreaScoped, Period, Quartier
+from quartier.models import AreaScoped, ChoiceLabels, Period, Quartier
 
 
 class Committee(AreaScoped):
@@ -148,7 +148,7 @@ class LinkedObject(models.Model):
         abstract = True
 
 
-class DecidedItem(models.Model):
+class DecidedItem(ChoiceLabels, models.Model):
     """The decision of an agenda or ballot item: counts, result and the basis it was computed on."""
 
     yes = models.PositiveSmallIntegerField(_("yes"), null=True, blank=True)
@@ -172,7 +172,7 @@ class DecidedItem(models.Model):
         return decision.reason if decision else ""
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         PLANNED = "geplant", _("Planned")
         INVITED = "eingeladen", _("Invited")
@@ -241,7 +241,7 @@ class AgendaItem(LinkedObject, DecidedItem):
         return {"quartier_id": self.meeting.committee.quartier_id}
 
 
-class Attendance(models.Model):
+class Attendance(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         PRESENT = "anwesend", _("Present")
         EXCUSED = "entschuldigt", _("Excused")
@@ -263,7 +263,7 @@ class Attendance(models.Model):
         return {"quartier_id": self.meeting.committee.quartier_id}
 
 
-class Ballot(models.Model):
+class Ballot(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "entwurf", _("Draft")
         OPEN = "offen", _("Open")
@@ -334,7 +334,7 @@ class Choice(models.TextChoices):
     ABSTAIN = "enthaltung", _("Abstain")
 
 
-class Vote(models.Model):
+class Vote(ChoiceLabels, models.Model):
     """A vote in a named ballot."""
 
     item = models.ForeignKey(BallotItem, on_delete=models.CASCADE, related_name="votes")
@@ -398,7 +398,7 @@ class Participation(models.Model):
         return f"{self.membership} · {self.get_kind_display()}"
 
 
-class ConflictFlag(models.Model):
+class ConflictFlag(ChoiceLabels, models.Model):
     """A conflict of interest of a member for one item: of a ballot (``item``) or of a meeting's agenda
     (``agenda_item``), exactly one of them.
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from actors.models import Concern, Organisation, Person, TargetGroup
-from quartier.models import AreaScoped, FieldOfAction, Quartier
+from quartier.models import AreaScoped, ChoiceLabels, FieldOfAction, Quartier
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"), message=_("An amount cannot be negative."))]
@@ -238,20 +238,12 @@ class Application(AreaScoped):
     def __str__(self) -> str:
         return self.title
 
-    def get_status_display(self) -> str:
-        """What Django's generated method returns, without building a dict of every (translated) choice on each
-        call: the application list shows it on every row."""
-        try:
-            return str(Status(self.status).label)
-        except ValueError:
-            return self.status
-
     @property
     def applicant(self) -> Organisation | Person | None:
         return self.organisation or self.person
 
 
-class CostLine(models.Model):
+class CostLine(ChoiceLabels, models.Model):
     class Category(models.TextChoices):
         MATERIAL = "sachkosten", _("Material")
         FEES = "honorare", _("Fees")
@@ -294,7 +286,7 @@ class EligibilityCheck(models.Model):
         return f"{self.criterion}: {self.met}"
 
 
-class StatusChange(models.Model):
+class StatusChange(ChoiceLabels, models.Model):
     """One step of an application's lifecycle: who moved it from where to where, when, and why."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="status_changes")
@@ -315,7 +307,7 @@ class StatusChange(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
-class Payment(models.Model):
+class Payment(ChoiceLabels, models.Model):
     """A payment to the applicant: recorded by one staff member, released by another holding Steuerung."""
 
     class Method(models.TextChoices):
@@ -390,7 +382,7 @@ class Repayment(models.Model):
         return {"quartier_id": self.application.quartier_id}
 
 
-class Receipt(models.Model):
+class Receipt(ChoiceLabels, models.Model):
     """A receipt of the proof of use, which the office accepts or, with a reason, disallows: the settlement counts
     the accepted ones (``fonds.services.applications.application_settle``)."""
 
@@ -450,7 +442,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"fonds/{instance.application.fund.quartier_id}/{instance.application_id}/{secrets.token_hex(16)}"
 
 
-class Attachment(models.Model):
+class Attachment(ChoiceLabels, models.Model):
     """A file of an application (a quote, a PDF, an image), a receipt's scan or a photo of the proof of use.
 
     Served only through a permission-checked view, never from a public media URL."""

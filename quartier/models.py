@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,9 +11,27 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 YEAR_VALIDATORS = [MinValueValidator(1971), MaxValueValidator(2100)]
+
+
+@functools.cache
+def _choice_labels(field: models.Field) -> dict[object, object]:
+    """The labels of ``field``'s choices by value, as they are declared (lazy: translated when shown)."""
+    return {make_hashable(value): label for value, label in field.flatchoices}
+
+
+class ChoiceLabels:
+    """A model mixin (before ``models.Model`` in the bases): ``get_<field>_display()`` returns what Django's does,
+    without building a dict of every choice on each call, which translates every label to hash it (lists and
+    pages call it on every row). Only the label shown is translated."""
+
+    def _get_FIELD_display(self, field: models.Field) -> str:  # Django's name
+        value = getattr(self, field.attname)
+        return force_str(_choice_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 class Role(models.TextChoices):
@@ -183,7 +202,7 @@ class RoleAssignment(models.Model):
         return {"quartier_id": self.quartier_id}
 
 
-class AreaScoped(models.Model):
+class AreaScoped(ChoiceLabels, models.Model):
     """Belongs to one area; the audit trail and the permission checks find the area through it."""
 
     quartier = models.ForeignKey(Quartier, verbose_name=_("area"), on_delete=models.CASCADE, related_name="+")
@@ -217,7 +236,7 @@ def periods_overlap(first: object, second: object) -> bool:
     return first_start <= second_end and second_start <= first_end
 
 
-class Period(models.Model):
+class Period(ChoiceLabels, models.Model):
     """A membership that may have a start and an end; the end never lies before the start."""
 
     start = models.DateField(_("from"), null=True, blank=True)

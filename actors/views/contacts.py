@@ -23,6 +23,7 @@ from actors.services.contacts import (
     contact_note_set_follow_up_done,
     contact_note_update,
 )
+from actors.views.rows import contact_row
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
@@ -109,15 +110,17 @@ def contact_page(request: AreaRequest, area: Quartier, note_pk: int) -> HttpResp
     if note is None:
         raise Http404(_("This contact note does not exist."))
     open_follow_up = note.follow_up_assignee is not None and not note.follow_up_done
+    today = timezone.localdate()
     context = {
         "area": area,
         "note": note,
+        "row": contact_row(note, area=area, today=today, with_persons=False),
         "assignee_cannot_read": cannot_read_notice(note.follow_up_assignee)
         if open_follow_up and not can_take_follow_up(note.follow_up_assignee, area)
         else "",
         "can_change": permissions.CHANGE_CONTACTS in perms,
         "can_see_people": permissions.VIEW_PERSONS in perms,
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "actors/contact_detail.html", context)
 
@@ -186,14 +189,16 @@ def contact_follow_up_done(request: AreaRequest, area: Quartier, note_pk: int) -
                     _("The follow-up is marked as done.") if note.follow_up_done else _("The follow-up is open again."),
                 )
             return redirect(safe_next(request, reverse("contact_page", args=[area.slug, note.pk])))
+    today = timezone.localdate()
     context = {
         "area": area,
         "note": note,
+        "row": contact_row(note, area=area, today=today, with_persons=False),
         "can_change": True,
         "error": error,
         "next": safe_next(request, ""),
         "changed": request.method == "POST" and not error,
-        "today": timezone.localdate(),
+        "today": today,
     }
     if request.htmx:
         response = render(request, "actors/contact_list.html#follow_up", context)

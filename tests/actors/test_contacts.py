@@ -740,8 +740,8 @@ def grow_notes(area: Quartier, users: dict[str, User], target: ContactNote) -> N
 
 #: Session, user, the user's areas with roles and committees (one query), then the page's own.
 CONTACT_PAGE_QUERIES = {
-    "kontakte/": 8,
-    "kontakte/?q=beratung&offen=on&kanal=telefon": 8,
+    "kontakte/": 6,  # the names of organisations and persons read with the notes
+    "kontakte/?q=beratung&offen=on&kanal=telefon": 6,
     "kontakte/{pk}/": 8,
     "kontakte/neu/": 8,
     "kontakte/{pk}/bearbeiten/": 14,

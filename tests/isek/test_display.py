@@ -103,6 +103,24 @@ def test_the_stacked_bars_are_the_rectangles_the_template_drew(isek: Version) ->
         assert f"{group.planned_svg}|{group.spent_svg}" == old.render(Context({"group": group}))
 
 
+#: What the financing chart's template drew of each group around its bars, before ``BarGroup.svg``.
+OLD_GROUP = """{% load l10n %}{% localize off %}{% if group.cost_y is not None %}<line class="stacked__cost" x1="{{ group.x|add:-40 }}" y1="{{ group.cost_y }}" x2="{{ group.x|add:40 }}" y2="{{ group.cost_y }}"/>{% endif %}|<text class="stacked__year" x="{{ group.x }}" y="{{ chart.bottom|add:18 }}" text-anchor="middle">{{ group.year }}</text>{% endlocalize %}"""  # noqa: E501
+
+
+@pytest.mark.django_db
+def test_a_group_of_stacked_bars_is_what_the_template_drew(isek: Version) -> None:
+    data = overview(isek)
+    years = sorted(data.costs)
+    chart = charts.stacked_bars(years, Source.values, data.financing, data.spent, data.costs)
+    old = Template(OLD_GROUP)
+    assert any(group.cost_y is not None for group in chart.groups)
+    for group in chart.groups:
+        planned, spent, *marks = str(group.svg).split("\n")
+        assert (planned, spent) == (group.planned_svg, group.spent_svg)
+        expected = old.render(Context({"group": group, "chart": chart})).replace("|", "\n").lstrip("\n")
+        assert "\n".join(marks) == expected
+
+
 @pytest.mark.django_db
 def test_the_measures_table_has_the_cells_the_template_made_of_the_models(
     client: Client, area: Quartier, isek: Version, role_users: dict[str, User]

@@ -1,0 +1,128 @@
+"""The rows of the contact notes as the list shows them: every text worked out once in Python, so the template
+only places strings (a row costs a few variable look-ups instead of a translation, two date filters, a choice
+label and two related managers each).
+
+The list's template gets them from ``{% contact_rows page.object_list ... as rows %}`` (``actors_rows`` tags);
+the note's page and the follow-up views build the one row they show with ``contact_row``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.utils.formats import get_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from actors.models import ContactNote
+from quartier.models import Quartier
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One contact note as its row and its follow-up show it."""
+
+    key: str  # the note's id, as text
+    url: str  # the note's page
+    done_url: str  # where its follow-up is marked done or open again
+    date: str  # ISO, for <time datetime>
+    date_shown: str  # the short date of the active language
+    topic: str
+    staff: str
+    channel: str
+    organisations: str  # their names, joined
+    persons: str  # their names, joined; empty where the user may not see people
+    follow_up: str  # "due …, by …", safe (its values escaped); empty without a follow-up
+    state: str  # "done", "overdue", "open" or "" (no follow-up)
+    state_label: str
+    done: bool
+    action: str  # the button: "Mark as done" or "Open again"
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """What every row of one list shares: worked out once per list."""
+
+    notes_url: str
+    short_date: str
+    channels: dict[str, str]
+    states: dict[str, str]
+    due: str
+    nobody: str
+    mark_done: str
+    open_again: str
+
+    @classmethod
+    def of(cls, area: Quartier) -> _Texts:
+        return cls(
+            notes_url=reverse("contact_list", args=[area.slug]),
+            short_date=get_format("SHORT_DATE_FORMAT"),
+            channels={value: str(label) for value, label in ContactNote.Channel.choices},
+            states={"done": _("done"), "overdue": _("overdue"), "open": _("open")},
+            due=_("due %(due)s, by %(who)s"),
+            nobody="–",
+            mark_done=_("Mark as done"),
+            open_again=_("Open again"),
+        )
+
+
+def _names(note: ContactNote, names: str, relation: str) -> list[str]:
+    """The names the list's query read (``organisation_names``), else those of the related rows."""
+    read = getattr(note, names, None)
+    if read is not None:
+        return read
+    return [str(related) for related in getattr(note, relation).all()]
+
+
+def _row(note: ContactNote, texts: _Texts, *, today: datetime.date, with_persons: bool) -> ContactRow:
+    key = str(note.pk)
+    url = f"{texts.notes_url}{key}/"
+    state, follow_up = "", ""
+    if note.follow_up_due:
+        if note.follow_up_done:
+            state = "done"
+        elif note.follow_up_due < today:
+            state = "overdue"
+        else:
+            state = "open"
+        assignee = note.follow_up_assignee
+        who = (assignee.get_display_name() if assignee is not None else "") or texts.nobody
+        due = format_date(note.follow_up_due, texts.short_date)
+        # As {% blocktranslate %} does: the values escaped, the translated sentence as it is.
+        follow_up = mark_safe(texts.due % {"due": escape(due), "who": escape(who)})  # noqa: S308  # escaped  # nosec B308, B703
+    return ContactRow(
+        key=key,
+        url=url,
+        done_url=f"{url}erledigt/",
+        date=note.date.isoformat(),
+        date_shown=format_date(note.date, texts.short_date),
+        topic=note.topic,
+        staff=note.staff.get_display_name(),
+        channel=texts.channels.get(note.channel, note.channel),
+        organisations=", ".join(_names(note, "organisation_names", "organisations")),
+        persons=", ".join(_names(note, "person_names", "persons")) if with_persons else "",
+        follow_up=follow_up,
+        state=state,
+        state_label=texts.states.get(state, ""),
+        done=note.follow_up_done,
+        action=texts.open_again if note.follow_up_done else texts.mark_done,
+    )
+
+
+def contact_rows(
+    notes: Iterable[ContactNote], *, area: Quartier, today: datetime.date, with_persons: bool
+) -> list[ContactRow]:
+    """The rows of ``notes`` (with their staff and assignee read, and the names of their organisations and, where
+    ``with_persons``, persons: ``contact_notes_for(..., for_list=True)``)."""
+    texts = _Texts.of(area)
+    return [_row(note, texts, today=today, with_persons=with_persons) for note in notes]
+
+
+def contact_row(note: ContactNote, *, area: Quartier, today: datetime.date, with_persons: bool) -> ContactRow:
+    """The row of one note (its follow-up, on the note's page and after a change)."""
+    return _row(note, _Texts.of(area), today=today, with_persons=with_persons)
