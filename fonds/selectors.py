@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import (
     Case,
@@ -203,28 +202,10 @@ def repaid_of(application: Application) -> Decimal:
     ]
 
 
-def applications_of(area: Quartier, filters: dict[str, Any] | None = None) -> QuerySet[Application]:
-    """The area's applications for the list, newest first, filtered by fund, status, field of action and a
-    search in title and applicant, with their fund and applicant (the list does not show fields of action:
-    who needs them prefetches them)."""
-    from django.db.models import Q
-
-    filters = filters or {}
+def applications_of(area: Quartier) -> QuerySet[Application]:
+    """The area's applications for the list (``fonds.filters.ApplicationFilterSet`` narrows them), newest first,
+    with their fund and applicant (the list does not show fields of action: who needs them prefetches them)."""
     applications = Application.objects.filter(quartier=area).select_related("fund", "person", "organisation")
-    if filters.get("fonds"):
-        applications = applications.filter(fund=filters["fonds"])
-    if filters.get("status"):
-        applications = applications.filter(status=filters["status"])
-    if filters.get("handlungsfeld"):
-        applications = applications.filter(fields_of_action=filters["handlungsfeld"])
-    if filters.get("q"):
-        q = str(filters["q"])
-        applications = applications.filter(
-            Q(title__icontains=q)
-            | Q(organisation__name__icontains=q)
-            | Q(person__last_name__icontains=q)
-            | Q(person__first_name__icontains=q)
-        )
     return applications.order_by("-created_at", "-pk")
 
 

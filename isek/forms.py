@@ -18,10 +18,8 @@ from fonds.models import Application
 from isek.models import Goal, Indicator, Measure, Source, Version
 from isek.services import YearPlan, split_urban_funding
 from quartier import dates
-from quartier.forms import QuickFilterForm, QuickSelect, ReferenceChoiceField
-from quartier.models import FieldOfAction, Role
+from quartier.models import Role
 from quartier.permissions import CHANGE_ISEK
-from quartier.reference import fields_of_action
 
 
 class VersionForm(forms.Form):
@@ -123,34 +121,6 @@ class MeasureForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         """The service checks the number (with a message that names it)."""
-
-
-class MeasureFilterForm(QuickFilterForm):
-    """The search and filters above the measures (GET; German parameter names)."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    handlungsfeld = ReferenceChoiceField(
-        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("all")), *Measure.Status.choices], widget=QuickSelect
-    )
-    art = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("all")), *Measure.Kind.choices], widget=QuickSelect
-    )
-    zustaendig = forms.ChoiceField(label=_("Responsible"), required=False, widget=QuickSelect)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        roles = Measure._meta.get_field("responsible_role").choices
-        self.fields["zustaendig"].choices = [("", _("all")), *roles]
-
-    def values(self) -> dict[str, Any]:
-        """The valid filters; an invalid one is ignored rather than failing the list."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
 
 
 class ProgressNoteForm(forms.Form):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, F, Lookup, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Lookup, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
 from isek.models import (
@@ -194,22 +194,14 @@ SORTS = {
 }
 
 
-def _matching(version: Version, filters: dict[str, Any], sort: str) -> QuerySet[Measure]:
-    """The version's measures matching ``filters``, with ``planned``, sorted by ``sort``."""
-    measures = Measure.objects.filter(version=version)
-    if filters.get("q"):
-        query = filters["q"]
-        measures = measures.filter(
-            Q(number__icontains=query) | Q(title__icontains=query) | Q(description__icontains=query)
-        )
-    if filters.get("handlungsfeld"):
-        measures = measures.filter(fields_of_action=filters["handlungsfeld"])
-    if filters.get("status"):
-        measures = measures.filter(status=filters["status"])
-    if filters.get("art"):
-        measures = measures.filter(kind=filters["art"])
-    if filters.get("zustaendig"):
-        measures = measures.filter(responsible_role=filters["zustaendig"])
+def measures_in(version: Version) -> QuerySet[Measure]:
+    """The version's measures (``isek.filters.MeasureFilterSet`` narrows them; ``measures_of``,
+    ``measure_rows`` and ``timeline_rows`` read them)."""
+    return Measure.objects.filter(version=version)
+
+
+def _sorted(measures: QuerySet[Measure], sort: str) -> QuerySet[Measure]:
+    """``measures`` with ``planned``, sorted by ``sort``."""
     descending = sort.startswith("-")
     keys = SORTS.get(sort.lstrip("-"), SORTS["nummer"])
     order = [
@@ -223,11 +215,11 @@ def _matching(version: Version, filters: dict[str, Any], sort: str) -> QuerySet[
     return measures.annotate(planned=Coalesce(Subquery(planned.values("total")), ZERO)).order_by(*order)
 
 
-def measures_of(version: Version, filters: dict[str, Any], sort: str = "nummer") -> QuerySet[Measure]:
-    """The version's measures matching ``filters`` (q, handlungsfeld, status, art, zustaendig), with their
-    planned costs in ``planned``, sorted by ``sort`` (a key of ``SORTS``, '-' for descending)."""
+def measures_of(measures: QuerySet[Measure], sort: str = "nummer") -> QuerySet[Measure]:
+    """``measures`` (of ``measures_in``) with their planned costs in ``planned``, sorted by ``sort`` (a key of
+    ``SORTS``, '-' for descending)."""
     return (
-        _matching(version, filters, sort)
+        _sorted(measures, sort)
         .select_related("lead_organisation")
         .prefetch_related(Prefetch("fields_of_action", queryset=FieldOfAction.objects.order_by("position")))
     )
@@ -239,11 +231,11 @@ MEASURE_ROW = (
 )  # fmt: skip
 
 
-def measure_rows(version: Version, filters: dict[str, Any], sort: str = "nummer") -> QuerySet[Measure, dict[str, Any]]:
+def measure_rows(measures: QuerySet[Measure], sort: str = "nummer") -> QuerySet[Measure, dict[str, Any]]:
     """What the measures table shows of ``measures_of``, as dicts (keys ``MEASURE_ROW``) rather than models: the
     table of a large ISEK is read often, and models would be made for nothing. The fields of action come from
     ``field_names_of``."""
-    return _matching(version, filters, sort).values(*MEASURE_ROW)
+    return _sorted(measures, sort).values(*MEASURE_ROW)
 
 
 def field_names_of(measure_ids: list[int]) -> dict[int, list[str]]:
@@ -309,16 +301,15 @@ def measure_detail(measure: Measure) -> dict[str, Any]:
     }
 
 
-def timeline_rows(version: Version, filters: dict[str, Any]) -> list[tuple[FieldOfAction | None, list[Measure]]]:
-    """The measures with dates, grouped by their first field of action (in the fields' order). Two queries."""
-    measures = [
-        measure
-        for measure in measures_of(version, filters, "beginn")
-        if measure.start is not None and measure.end is not None
+def timeline_rows(measures: QuerySet[Measure]) -> list[tuple[FieldOfAction | None, list[Measure]]]:
+    """``measures`` (of ``measures_in``) with dates, grouped by their first field of action (in the fields'
+    order). Two queries."""
+    dated = [
+        measure for measure in measures_of(measures, "beginn") if measure.start is not None and measure.end is not None
     ]
     groups: dict[int | None, list[Measure]] = defaultdict(list)
     fields: dict[int | None, FieldOfAction | None] = {None: None}
-    for measure in measures:
+    for measure in dated:
         first = next(iter(measure.fields_of_action.all()), None)
         key = first.pk if first else None
         fields[key] = first

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from isek import charts, display
+from isek.filters import MeasureFilterSet
 from isek.forms import (
     AdoptForm,
     GoalForm,
     IndicatorForm,
     IndicatorValueForm,
-    MeasureFilterForm,
     MeasureForm,
     MilestoneForm,
     ProgressNoteForm,
@@ -44,6 +43,7 @@ from isek.selectors import (
     indicators_of,
     measure_detail,
     measure_rows,
+    measures_in,
     measures_of,
     overview,
     pick_version,
@@ -71,6 +71,7 @@ from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
 from quartier.forms import Refusal, refusal_in_messages, refusal_on, whole_number
 from quartier.http import AreaRequest
+from quartier.lists import PAGE, list_page
 from quartier.models import Quartier, Role
 from quartier.pages import render_page
 
@@ -302,6 +303,9 @@ def goal_delete_view(request: AreaRequest, area: Quartier, goal_pk: int) -> Http
 
 # --- Measures -----------------------------------------------------------------------------------------------------
 
+#: The query parameter that sorts the measures (a key of ``SORT_LABELS``, "-" before it for descending).
+SORT = "sort"
+
 SORT_LABELS = {
     "nummer": _("No."),
     "titel": _("Title"),
@@ -316,12 +320,12 @@ SORT_LABELS = {
 def _sort_headers(request: HttpRequest, sort: str) -> list[dict[str, str]]:
     """Column headers that sort the list: a second click reverses; ``aria-sort`` tells where it stands."""
     query = request.GET.copy()
-    query.pop("seite", None)
+    query.pop(PAGE, None)
     headers = []
     for key in SORT_LABELS:
         current = sort.lstrip("-") == key
         descending = sort.startswith("-")
-        query["sortierung"] = f"-{key}" if current and not descending else key
+        query[SORT] = f"-{key}" if current and not descending else key
         headers.append(
             {
                 "key": key,
@@ -338,29 +342,26 @@ def _sort_headers(request: HttpRequest, sort: str) -> list[dict[str, str]]:
 def measure_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     context = _version_context(request, area)
     version = context["version"]
-    form = MeasureFilterForm(request.GET or None)
-    sort = request.GET.get("sortierung", "nummer")
+    sort = request.GET.get(SORT, "nummer")
     if sort.lstrip("-") not in SORTS:
         sort = "nummer"
     if version is None:
-        return render(request, "isek/measure_list.html", {**context, "form": form})
-    export = request.GET.get("export")
-    if export in FORMATS:
-        return _measure_export(measures_of(version, form.values(), sort), version=version, area=area, fmt=export)
-    page = Paginator(measure_rows(version, form.values(), sort), PAGE_SIZE).get_page(request.GET.get("seite"))
-    query = request.GET.copy()
-    query.pop("seite", None)
-    query.pop("export", None)
-    context.update(
-        form=form,
-        page=page,
-        query=query.urlencode(),
-        headers=_sort_headers(request, sort),
-        sort=sort,
-        filtered=bool(form.values()),
-        rows=_measure_table(list(page.object_list), area),
+        filterset = MeasureFilterSet(request.GET, queryset=Measure.objects.none())
+        return render(request, "isek/measure_list.html", {**context, "form": filterset.form})
+    filterset = MeasureFilterSet(request.GET, queryset=measures_in(version))
+    return list_page(
+        request,
+        template="isek/measure_list.html",
+        filterset=filterset,
+        shown=lambda measures: measure_rows(measures, sort),
+        export=lambda measures, fmt: _measure_export(measures_of(measures, sort), version=version, area=area, fmt=fmt),
+        page_context=lambda page: {
+            "filtered": filterset.filtered(),
+            "rows": _measure_table(list(page.object_list), area),
+        },
+        context={**context, "headers": _sort_headers(request, sort), "sort": sort},
+        page_size=PAGE_SIZE,
     )
-    return render_page(request, "isek/measure_list.html", "results", context)
 
 
 def _measure_table(measures: list[dict[str, Any]], area: Quartier) -> list[dict[str, str | None]]:
@@ -589,10 +590,12 @@ def measure_finances(request: AreaRequest, area: Quartier, measure_pk: int) -> H
 def timeline(request: AreaRequest, area: Quartier) -> HttpResponse:
     context = _version_context(request, area)
     version = context["version"]
-    form = MeasureFilterForm(request.GET or None)
-    context["form"] = form
+    filterset = MeasureFilterSet(
+        request.GET, queryset=Measure.objects.none() if version is None else measures_in(version)
+    )
+    context["form"] = filterset.form
     if version is not None:
-        groups = timeline_rows(version, form.values())
+        groups = timeline_rows(filterset.qs)
         statuses = dict(Measure.Status.choices)
         context["groups"] = groups
         context["gantt"] = charts.gantt(

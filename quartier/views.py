@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
@@ -18,9 +19,9 @@ from quartier.audit import history_model
 from quartier.decorators import LAST_AREA, area_view, public_view
 from quartier.forms import QuartierProfileForm, TwoFactorCodeForm, refusal_on, whole_number
 from quartier.http import AreaRequest
+from quartier.lists import list_page
 from quartier.models import Quartier, Role
 from quartier.net import safe_next
-from quartier.pages import render_page
 from quartier.selectors import area_changes, memberships_of_cached, object_history, roles_of, team_of
 from quartier.services import quartier_update
 
@@ -86,8 +87,7 @@ def area_edit(request: AreaRequest, area: Quartier) -> HttpResponse:
 @require_GET
 @area_view(permissions.VIEW_AUDIT)
 def area_history(request: AreaRequest, area: Quartier) -> HttpResponse:
-    page = Paginator(area_changes(area), 50).get_page(request.GET.get("seite"))
-    return render_page(request, "quartier/history.html", "entries", {"area": area, "page": page, "subject": None})
+    return _history_page(request, area, area_changes(area), subject=None)
 
 
 @require_GET
@@ -100,8 +100,18 @@ def object_history_view(request: AreaRequest, area: Quartier, model: str, object
     obj = model_class._default_manager.filter(pk=pk).first() if model_class is not None and pk is not None else None
     if obj is None or obj.get_quartier().pk != area.pk:
         raise Http404(_("This object does not exist."))
-    page = Paginator(object_history(obj), 50).get_page(request.GET.get("seite"))
-    return render_page(request, "quartier/history.html", "entries", {"area": area, "page": page, "subject": obj})
+    return _history_page(request, area, object_history(obj), subject=obj)
+
+
+def _history_page(request: HttpRequest, area: Quartier, entries: QuerySet[Any], *, subject: object) -> HttpResponse:
+    return list_page(
+        request,
+        template="quartier/history.html",
+        partial="entries",
+        rows=entries,
+        page_size=50,
+        context={"area": area, "subject": subject},
+    )
 
 
 @public_view

@@ -16,6 +16,7 @@ import inspect
 import pkgutil
 from collections.abc import Iterator
 
+import django_filters
 import pytest
 from django import forms
 from django.contrib import admin
@@ -55,6 +56,22 @@ def project_form_classes() -> Iterator[type[forms.BaseForm]]:
                 yield subclass
 
 
+def filterset_date_fields() -> Iterator[tuple[str, forms.Field]]:
+    """The date fields of the filters above the lists (``*/filters.py``: their form classes are made by
+    django-filter)."""
+    pending = [django_filters.FilterSet]
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            pending.append(subclass)
+            if subclass.__module__.split(".")[0] in PROJECT_APPS:
+                for name, filter_ in subclass.base_filters.items():
+                    # A field of its own: ``filter_.field`` would keep it on the class's filter, and every
+                    # FilterSet made later would copy it (with the choices it had then).
+                    if issubclass(filter_.field_class, DATE_FIELDS):
+                        field = filter_.field_class(label=filter_.label, **filter_.extra)
+                        yield f"{subclass.__module__}.{subclass.__qualname__}.{name}", field
+
+
 def admin_form_classes(superuser: User) -> Iterator[tuple[str, type[forms.BaseForm]]]:
     """The change form of every model in the admin, and of its inlines."""
     request = RequestFactory().get("/admin/")
@@ -78,6 +95,7 @@ def every_date_field(superuser: User) -> list[tuple[str, forms.Field]]:
         for form_class in project_form_classes()
         for name, field in date_fields(form_class)
     ]
+    found += list(filterset_date_fields())
     found += [
         (f"admin {label}.{name}", field)
         for label, form in admin_form_classes(superuser)
@@ -93,7 +111,7 @@ def test_every_date_field_of_every_form_has_the_sane_range(superuser: User) -> N
     for expected in (
         "committees.forms.MeetingForm.starts_at",
         "committees.forms.BallotForm.deadline",
-        "actors.forms.contacts.ContactFilterForm.von",
+        "actors.filters.ContactFilterSet.date_from",
         "actors.forms.contacts.ContactNoteForm.follow_up_due",
         "fonds.forms.public.ProjectForm.start",
         "fonds.forms.public.ReceiptForm.date",
@@ -169,7 +187,7 @@ def test_the_contact_list_filtered_by_year_1_or_9999_says_so_and_leaves_the_filt
 ) -> None:
     ContactNote.objects.create(quartier=area, staff=role_users["gwa"], topic="Rückruf", date=today, channel="email")
     client.force_login(role_users["gwa"])
-    for parameter in ("von", "bis"):
+    for parameter in ("date_from", "date_to"):
         url = f"/gebiet/{area.slug}/kontakte/?{parameter}={year:04d}-01-01"
         page = client.get(url)
         assert page.status_code == 200 and RANGE_MESSAGE in page.content.decode()

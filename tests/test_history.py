@@ -65,7 +65,7 @@ def test_history_pages_through_htmx_with_only_the_fragment(
     client.force_login(role_users["steuerung"])
     full = client.get(f"/gebiet/{area.slug}/verlauf/")
     assert "<html" in full.content.decode() and "Seite 1 von 2" in full.content.decode()
-    fragment = client.get(f"/gebiet/{area.slug}/verlauf/?seite=2", headers={"HX-Request": "true"})
+    fragment = client.get(f"/gebiet/{area.slug}/verlauf/?page=2", headers={"HX-Request": "true"})
     html = fragment.content.decode()
     assert "<html" not in html and "<h1>" not in html
     assert "Seite 2 von 2" in html

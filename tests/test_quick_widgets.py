@@ -9,14 +9,14 @@ from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actors.forms.concerns import ConcernFilterForm
-from actors.forms.contacts import ContactFilterForm
-from actors.forms.networks import NetworkFilterForm, PictureFilterForm
-from actors.forms.organisations import OrganisationFilterForm
-from actors.models import Network, TargetGroup
+from actors.filters import ConcernFilterSet, ContactFilterSet, NetworkFilterSet, OrganisationFilterSet
+from actors.forms.networks import PictureFilterForm
+from actors.models import Concern, ContactNote, Network, Organisation, TargetGroup
 from demo.factories import UserFactory
-from fonds.forms.office import ApplicationFilterForm
-from isek.forms import MeasureFilterForm
+from fonds.filters import ApplicationFilterSet
+from fonds.models import Application
+from isek.filters import MeasureFilterSet
+from isek.models import Measure
 from quartier import reference
 from quartier.forms import QuickInputMixin, QuickSelect, quick_widget
 from quartier.models import FieldOfAction, Quartier, User
@@ -37,14 +37,15 @@ def django_html(bound: forms.BoundField) -> str:
 
 
 def filter_forms(area: Quartier, data: dict[str, str] | None) -> list[forms.Form]:
+    data = data or {}
     return [
-        OrganisationFilterForm(data, area=area),
-        ContactFilterForm(data, area=area),
-        NetworkFilterForm(data),
-        PictureFilterForm(data),
-        ConcernFilterForm(data),
-        ApplicationFilterForm(data, area=area),
-        MeasureFilterForm(data),
+        OrganisationFilterSet(data, queryset=Organisation.objects.none(), area=area).form,
+        ContactFilterSet(data, queryset=ContactNote.objects.none(), area=area).form,
+        NetworkFilterSet(data, queryset=Network.objects.none()).form,
+        PictureFilterForm(data or None),
+        ConcernFilterSet(data, queryset=Concern.objects.none()).form,
+        ApplicationFilterSet(data, queryset=Application.objects.none(), area=area).form,
+        MeasureFilterSet(data, queryset=Measure.objects.none()).form,
     ]
 
 
@@ -54,9 +55,21 @@ def filter_forms(area: Quartier, data: dict[str, str] | None) -> list[forms.Form
     [
         None,
         {"q": 'Verein "Kanal" & <Co>'},
-        {"handlungsfeld": "first", "zielgruppe": "first", "inaktive": "on", "offen": "on", "von": "2025-02-01"},
-        {"handlungsfeld": "4711", "zielgruppe": "x", "von": "kein Datum", "bis": "2025-13-01", "art": "<b>"},
-        {"netzwerk": "first", "mitarbeit": "first", "lage": "innen", "status": "eingereicht", "kanal": "telefon"},
+        {
+            "field_of_action": "first",
+            "target_group": "first",
+            "inactive": "on",
+            "open": "on",
+            "date_from": "2025-02-01",
+        },
+        {
+            "field_of_action": "4711",
+            "target_group": "x",
+            "date_from": "kein Datum",
+            "date_to": "2025-13-01",
+            "kind": "<b>",
+        },
+        {"network": "first", "staff": "first", "location": "inside", "status": "eingereicht", "channel": "telefon"},
     ],
 )
 def test_the_filter_bars_are_written_as_django_writes_them(
@@ -64,10 +77,10 @@ def test_the_filter_bars_are_written_as_django_writes_them(
 ) -> None:
     Network.objects.create(quartier=area, name='Runder Tisch "Süd" & Co', kind=Network.Kind.choices[0][0])
     firsts = {
-        "handlungsfeld": FieldOfAction.objects.first(),
-        "zielgruppe": TargetGroup.objects.first(),
-        "netzwerk": Network.objects.filter(quartier=area).first(),
-        "mitarbeit": role_users["gwa"],
+        "field_of_action": FieldOfAction.objects.first(),
+        "target_group": TargetGroup.objects.first(),
+        "network": Network.objects.filter(quartier=area).first(),
+        "staff": role_users["gwa"],
     }
     if data:
         data = {name: str(firsts[name].pk) if value == "first" else value for name, value in data.items()}
@@ -125,11 +138,11 @@ def test_a_filter_by_a_field_of_action_takes_it_from_the_reference_list(area: Qu
     field = FieldOfAction.objects.order_by("-position").first()
     reference.fields_of_action()
     with CaptureQueriesContext(connection) as captured:
-        form = MeasureFilterForm({"handlungsfeld": str(field.pk)})
+        form = MeasureFilterSet({"field_of_action": str(field.pk)}, queryset=Measure.objects.none()).form
         assert form.is_valid()
-        assert form.cleaned_data["handlungsfeld"] == field
-        assert not MeasureFilterForm({"handlungsfeld": "0"}).is_valid()
-        assert not MeasureFilterForm({"handlungsfeld": "x"}).is_valid()
+        assert form.cleaned_data["field_of_action"] == field
+        assert not MeasureFilterSet({"field_of_action": "0"}, queryset=Measure.objects.none()).form.is_valid()
+        assert not MeasureFilterSet({"field_of_action": "x"}, queryset=Measure.objects.none()).form.is_valid()
     assert captured.captured_queries == []
 
 
@@ -138,6 +151,6 @@ def test_the_staff_filter_of_the_contact_notes_lists_the_area_staff(
     area: Quartier, role_users: dict[str, User]
 ) -> None:
     outsider = UserFactory()
-    html = str(ContactFilterForm(None, area=area)["mitarbeit"])
+    html = str(ContactFilterSet({}, queryset=ContactNote.objects.none(), area=area).form["staff"])
     assert all(f'value="{user.pk}"' in html for user in role_users.values())
     assert f'value="{outsider.pk}"' not in html

@@ -8,32 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.forms.contacts import DateInput
 from actors.models import Concern, Organisation, Person
-from actors.selectors.concerns import ConcernFilter
 from actors.services.concerns import CONCERN, CONCERN_FIELDS, concern_check
 from quartier import dates
-from quartier.forms import QuickFilterForm, ReferenceChoiceField
-from quartier.models import FieldOfAction, Quartier
-from quartier.reference import fields_of_action
-
-
-class ConcernFilterForm(QuickFilterForm):
-    """The search and filter above the concerns board (a GET form; German parameter names)."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    handlungsfeld = ReferenceChoiceField(
-        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
-    )
-
-    def to_filter(self) -> ConcernFilter:
-        """The filter for the valid parameters; an invalid one is ignored rather than failing the board."""
-        if not self.is_bound:
-            return ConcernFilter()
-        self.is_valid()
-        data = self.cleaned_data
-        return ConcernFilter(
-            q=data.get("q", ""),
-            field_of_action=data["handlungsfeld"].pk if data.get("handlungsfeld") else None,
-        )
+from quartier.models import Quartier
 
 
 class ConcernForm(forms.ModelForm):

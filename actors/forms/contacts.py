@@ -7,12 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import ContactNote, Organisation, Person
-from actors.selectors.contacts import ContactFilter, follow_up_assignees, note_authors
+from actors.selectors.contacts import follow_up_assignees
 from actors.services.contacts import NOTE_FIELDS, can_take_follow_up, contact_note_check
 from quartier import dates
-from quartier.forms import OneQueryChoiceField, QuickFilterForm, ReferenceChoiceField
-from quartier.models import FieldOfAction, Quartier, User
-from quartier.reference import fields_of_action
+from quartier.forms import OneQueryChoiceField
+from quartier.models import Quartier, User
 
 MULTIPLE_HELP = _("Hold the Ctrl key (on a Mac: Cmd) to choose several.")
 
@@ -29,43 +28,6 @@ def cannot_read_notice(user: User) -> str:
 class StaffChoiceField(OneQueryChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_display_name()
-
-
-class ContactFilterForm(QuickFilterForm):
-    """The search and filters above the contact note list (a GET form; German parameter names)."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    kanal = forms.ChoiceField(label=_("Channel"), required=False)
-    handlungsfeld = ReferenceChoiceField(
-        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
-    )
-    mitarbeit = StaffChoiceField(
-        label=_("Staff member"), queryset=User.objects.none(), required=False, empty_label=_("all")
-    )
-    von = dates.DateField(label=_("From"), required=False)
-    bis = dates.DateField(label=_("Until"), required=False)
-    offen = forms.BooleanField(label=_("Only open follow-ups"), required=False)
-
-    def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["kanal"].choices = [("", _("all")), *ContactNote.Channel.choices]
-        self.fields["mitarbeit"].queryset = note_authors(area)
-
-    def to_filter(self) -> ContactFilter:
-        """The filter for the valid parameters; an invalid one is ignored rather than failing the list."""
-        if not self.is_bound:
-            return ContactFilter()
-        self.is_valid()
-        data = self.cleaned_data  # holds only the fields that were valid
-        return ContactFilter(
-            q=data.get("q", ""),
-            channel=data.get("kanal", ""),
-            field_of_action=data["handlungsfeld"].pk if data.get("handlungsfeld") else None,
-            staff=data["mitarbeit"].pk if data.get("mitarbeit") else None,
-            date_from=data.get("von"),
-            date_to=data.get("bis"),
-            open_follow_ups=data.get("offen", False),
-        )
 
 
 class _CheckedByService:

@@ -5,7 +5,7 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Network, NetworkMembership, Organisation, Person
-from actors.selectors.networks import NetworkFilter, member_choices
+from actors.selectors.networks import member_choices
 from actors.services.networks import DOUBLE_MEMBER, MemberRow, overlapping_rows
 from quartier import dates
 from quartier.forms import QuickFilterForm, ReferenceChoiceField
@@ -17,43 +17,17 @@ ONE_MEMBER = _("A member is either an organisation or a person.")
 END_BEFORE_START = _("The end cannot be before the start.")
 
 
-class NetworkFilterForm(QuickFilterForm):
-    """The search and filters above the network list (a GET form; German parameter names)."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    art = forms.ChoiceField(label=_("Kind"), required=False)
-    handlungsfeld = ReferenceChoiceField(
-        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
-    )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["art"].choices = [("", _("all")), *Network.Kind.choices]
-
-    def to_filter(self) -> NetworkFilter:
-        """The filter for the valid parameters; an invalid one is ignored rather than failing the list."""
-        if not self.is_bound:
-            return NetworkFilter()
-        self.is_valid()
-        data = self.cleaned_data  # holds only the fields that were valid
-        return NetworkFilter(
-            q=data.get("q", ""),
-            kind=data.get("art", ""),
-            field_of_action=data["handlungsfeld"].pk if data.get("handlungsfeld") else None,
-        )
-
-
 class PictureFilterForm(QuickFilterForm):
     """The one filter of the network picture."""
 
-    handlungsfeld = ReferenceChoiceField(
+    field_of_action = ReferenceChoiceField(
         reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
     )
 
-    def field_of_action(self) -> FieldOfAction | None:
+    def chosen_field_of_action(self) -> FieldOfAction | None:
         if not self.is_bound or not self.is_valid():
             return None
-        return self.cleaned_data["handlungsfeld"]
+        return self.cleaned_data["field_of_action"]
 
 
 class NetworkForm(forms.ModelForm):

@@ -3,55 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Network, Organisation, TargetGroup
-from actors.selectors.organisations import OrganisationFilter, organisations_named_like
-from quartier.forms import OneQueryChoiceField, QuickFilterForm, ReferenceChoiceField
-from quartier.models import FieldOfAction, Quartier
-from quartier.reference import fields_of_action, target_groups
-
-
-class OrganisationFilterForm(QuickFilterForm):
-    """The search and filters above the organisation list (a GET form; German parameter names)."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    art = forms.ChoiceField(label=_("Kind"), required=False)
-    handlungsfeld = ReferenceChoiceField(
-        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
-    )
-    zielgruppe = ReferenceChoiceField(
-        reference=target_groups, label=_("Target group"), queryset=TargetGroup.objects.all()
-    )
-    netzwerk = OneQueryChoiceField(
-        label=_("Network"), queryset=Network.objects.none(), required=False, empty_label=_("all")
-    )
-    lage = forms.ChoiceField(
-        label=_("Location"),
-        required=False,
-        choices=[("", _("all")), ("innen", _("inside the area")), ("aussen", _("outside the area"))],
-    )
-    inaktive = forms.BooleanField(label=_("Include inactive organisations"), required=False)
-
-    def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["art"].choices = [("", _("all")), *Organisation.Kind.choices]
-        self.fields["netzwerk"].queryset = Network.objects.filter(quartier=area).order_by("name")
-
-    def to_filter(self) -> OrganisationFilter:
-        """The filter for the valid parameters; an invalid one is ignored rather than failing the list."""
-        if not self.is_bound:
-            return OrganisationFilter()
-        self.is_valid()
-        data = self.cleaned_data  # holds only the fields that were valid
-        location = data.get("lage", "")
-        return OrganisationFilter(
-            q=data.get("q", ""),
-            kind=data.get("art", ""),
-            field_of_action=data["handlungsfeld"].pk if data.get("handlungsfeld") else None,
-            target_group=data["zielgruppe"].pk if data.get("zielgruppe") else None,
-            network=data["netzwerk"].pk if data.get("netzwerk") else None,
-            inside_area={"innen": True, "aussen": False}.get(location),
-            active_only=not data.get("inaktive", False),
-        )
+from actors.models import Organisation
+from actors.selectors.organisations import organisations_named_like
+from quartier.models import Quartier
 
 
 class OrganisationForm(forms.ModelForm):

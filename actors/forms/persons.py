@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Affiliation, Organisation, Person
-from actors.selectors.persons import PersonFilter
 from actors.services.persons import AffiliationRow
 from quartier import dates
 from quartier.models import Quartier
@@ -14,46 +13,6 @@ from quartier.models import Quartier
 
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class PersonFilterForm(forms.Form):
-    """The search and filters above the person list (a GET form; German parameter names)."""
-
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=200,
-        help_text=_("First name, last name or email address; the beginning of a word is enough."),
-    )
-    wohnort = forms.ChoiceField(
-        label=_("Lives"),
-        required=False,
-        choices=[("", _("all")), ("innen", _("in the area")), ("aussen", _("outside the area"))],
-    )
-    rechtsgrundlage = forms.ChoiceField(label=_("Legal basis"), required=False)
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("all")
-    )
-    schluesselperson = forms.BooleanField(label=_("Key persons only"), required=False)
-
-    def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["rechtsgrundlage"].choices = [("", _("all")), *Person.LegalBasis.choices]
-        self.fields["organisation"].queryset = Organisation.objects.filter(quartier=area).order_by("name")
-
-    def to_filter(self) -> PersonFilter:
-        """The filter for the valid parameters; an invalid one is ignored rather than failing the list."""
-        if not self.is_bound:
-            return PersonFilter()
-        self.is_valid()
-        data = self.cleaned_data  # holds only the fields that were valid
-        return PersonFilter(
-            q=data.get("q", ""),
-            resident={"innen": True, "aussen": False}.get(data.get("wohnort", "")),
-            key_person=data.get("schluesselperson", False),
-            legal_basis=data.get("rechtsgrundlage", ""),
-            organisation=data["organisation"].pk if data.get("organisation") else None,
-        )
 
 
 class PersonForm(forms.ModelForm):

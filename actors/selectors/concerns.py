@@ -10,7 +10,6 @@ from django.db.models.functions import RowNumber
 from django.utils.functional import Promise
 
 from actors.models import Concern, ConcernStatusChange
-from actors.selectors.organisations import prefix_query
 from quartier.models import Quartier
 
 #: Concerns are searched on their text and place with the German configuration.
@@ -18,12 +17,6 @@ CONCERN_SEARCH_VECTOR = SearchVector("text", "place", config="german")
 
 #: How many cards one column of the board shows; the count says how many there are.
 BOARD_CARDS = 50
-
-
-@dataclass(frozen=True)
-class ConcernFilter:
-    q: str = ""
-    field_of_action: int | None = None
 
 
 @dataclass
@@ -38,23 +31,19 @@ class BoardColumn:
         return self.count - len(self.cards)
 
 
-def concerns_for(area: Quartier, filters: ConcernFilter) -> QuerySet[Concern]:
-    """The area's concerns matching ``filters``, newest first, with what the board and the export show."""
+def concerns_for(area: Quartier) -> QuerySet[Concern]:
+    """The area's concerns (``actors.filters.ConcernFilterSet`` narrows them), newest first, with what the board
+    and the export show."""
     queryset = Concern.objects.filter(quartier=area)
-    query = prefix_query(filters.q)
-    if query is not None:
-        queryset = queryset.annotate(search=CONCERN_SEARCH_VECTOR).filter(search=query)
-    if filters.field_of_action:
-        queryset = queryset.filter(field_of_action=filters.field_of_action)
     return queryset.select_related("field_of_action", "raised_by_organisation", "raised_by_person").order_by(
         "-raised_on", "-pk"
     )
 
 
-def concern_board(area: Quartier, filters: ConcernFilter, *, per_column: int = BOARD_CARDS) -> list[BoardColumn]:
-    """One column per status (in the order of ``Concern.Status``) with its count and newest cards. Two queries."""
+def concern_board(matching: QuerySet[Concern], *, per_column: int = BOARD_CARDS) -> list[BoardColumn]:
+    """The concerns ``matching`` (of ``concerns_for``) in one column per status (in the order of
+    ``Concern.Status``) with its count and newest cards. Two queries."""
     columns = {status: BoardColumn(status=status, label=label) for status, label in Concern.Status.choices}
-    matching = concerns_for(area, filters)
     for row in matching.order_by().values("status").annotate(number=Count("pk")):
         columns[row["status"]].count = row["number"]
     ranked = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVector
@@ -11,7 +10,6 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
 from django.db.models.functions import Concat, Trim
 
 from actors.models import ContactNote, Organisation, Person
-from actors.selectors.organisations import prefix_query
 from quartier import permissions
 from quartier.models import Quartier, RoleAssignment, User
 
@@ -22,17 +20,6 @@ CONTACT_SEARCH_VECTOR = SearchVector("topic", "text", config="german")
 FOLLOW_UP_HORIZON = datetime.timedelta(days=7)
 FOLLOW_UP_LIMIT = 10
 RECENT_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class ContactFilter:
-    q: str = ""
-    channel: str = ""
-    field_of_action: int | None = None
-    staff: int | None = None
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
-    open_follow_ups: bool = False
 
 
 def follow_up_assignees(area: Quartier) -> QuerySet[User]:
@@ -95,29 +82,18 @@ PERSON_NAME = Trim(Concat("first_name", Value(" "), "last_name"))
 USER_NAME = ("display_name", "first_name", "last_name", "username")
 
 
-def contact_notes_for(
-    area: Quartier, filters: ContactFilter, *, with_persons: bool, for_list: bool = False
+def contact_notes_for(area: Quartier) -> QuerySet[ContactNote]:
+    """The area's contact notes (``actors.filters.ContactFilterSet`` narrows them), newest first."""
+    return ContactNote.objects.filter(quartier=area).order_by("-date", "-pk")
+
+
+def contact_notes_shown(
+    notes: QuerySet[ContactNote], *, with_persons: bool, for_list: bool = False
 ) -> QuerySet[ContactNote]:
-    """The area's contact notes matching ``filters``, newest first, with their people, organisations and fields
-        (for the export); ``for_list``: only the columns the list shows, with the names of its organisations (and
-    persons) as ``organisation_names`` (``person_names``), without the fields of action."""
-    queryset = ContactNote.objects.filter(quartier=area)
-    query = prefix_query(filters.q)
-    if query is not None:
-        queryset = queryset.alias(search=CONTACT_SEARCH_VECTOR).filter(search=query)
-    if filters.channel:
-        queryset = queryset.filter(channel=filters.channel)
-    if filters.field_of_action:
-        queryset = queryset.filter(fields_of_action=filters.field_of_action)
-    if filters.staff:
-        queryset = queryset.filter(staff=filters.staff)
-    if filters.date_from:
-        queryset = queryset.filter(date__gte=filters.date_from)
-    if filters.date_to:
-        queryset = queryset.filter(date__lte=filters.date_to)
-    if filters.open_follow_ups:
-        queryset = queryset.filter(follow_up_due__isnull=False, follow_up_done=False)
-    queryset = queryset.select_related("staff", "follow_up_assignee").order_by("-date", "-pk")
+    """``notes`` with their people, organisations and fields (for the export); ``for_list``: only the columns
+    the list shows, with the names of its organisations (and persons) as ``organisation_names``
+    (``person_names``), without the fields of action."""
+    queryset = notes.select_related("staff", "follow_up_assignee")
     if for_list:
         # The names the list shows, as arrays in the same query: no prefetch (two more queries and their machinery).
         people = [f"{user}__{name}" for user in ("staff", "follow_up_assignee") for name in USER_NAME]
@@ -131,7 +107,7 @@ def contact_notes_for(
             persons = Person.objects.filter(contact_notes=OuterRef("pk")).order_by("last_name", "first_name")
             queryset = queryset.annotate(person_names=ArraySubquery(persons.values(name=PERSON_NAME)))
         return queryset
-    prefetches = ["fields_of_action", _organisations()]
+    prefetches: list[str | Prefetch] = ["fields_of_action", _organisations()]
     if with_persons:
         prefetches.append(_persons())
     return queryset.prefetch_related(*prefetches)

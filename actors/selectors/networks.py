@@ -9,7 +9,6 @@ from django.contrib.postgres.search import SearchVector
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from actors.models import Network, NetworkMembership, Organisation, Person
-from actors.selectors.organisations import prefix_query
 from quartier.models import Quartier
 
 NETWORK_SEARCH_VECTOR = SearchVector("name", "purpose", config="german")
@@ -23,29 +22,16 @@ def current_members(today: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": today})
 
 
-def _working_in(field_of_action: int) -> QuerySet:
+def working_in(field_of_action: int) -> QuerySet:
     """The ids of the networks working in ``field_of_action`` (a subquery: no duplicate rows from the join)."""
     return Network.fields_of_action.through.objects.filter(fieldofaction_id=field_of_action).values("network_id")
 
 
-@dataclass(frozen=True)
-class NetworkFilter:
-    q: str = ""
-    kind: str = ""
-    field_of_action: int | None = None
-
-
-def networks_for(area: Quartier, filters: NetworkFilter, *, today: datetime.date) -> QuerySet[Network]:
-    """The area's networks matching ``filters``, by name, with ``organisation_count`` and ``person_count`` (current
-    members), their lead organisation and fields of action."""
+def networks_for(area: Quartier, *, today: datetime.date) -> QuerySet[Network]:
+    """The area's networks (``actors.filters.NetworkFilterSet`` narrows them), by name, with
+    ``organisation_count`` and ``person_count`` (current members), their lead organisation and fields of
+    action."""
     queryset = Network.objects.filter(quartier=area)
-    query = prefix_query(filters.q)
-    if query is not None:
-        queryset = queryset.annotate(search=NETWORK_SEARCH_VECTOR).filter(search=query)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.field_of_action:
-        queryset = queryset.filter(pk__in=_working_in(filters.field_of_action))
     current = current_members(today, "members__")
     return (
         queryset.annotate(
@@ -132,7 +118,7 @@ def network_picture_data(area: Quartier, *, field_of_action: int | None, today: 
     organisations. Two queries, whatever the size."""
     networks = Network.objects.filter(quartier=area)
     if field_of_action:
-        networks = networks.filter(pk__in=_working_in(field_of_action))
+        networks = networks.filter(pk__in=working_in(field_of_action))
     rows = list(networks.order_by("name", "pk").values_list("pk", "name", "kind"))
     members: dict[int, list[tuple[int, str]]] = {pk: [] for pk, _name, _kind in rows}
     memberships = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -26,40 +25,12 @@ def prefix_query(text: str) -> SearchQuery | None:
     return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config="german")
 
 
-@dataclass(frozen=True)
-class OrganisationFilter:
-    q: str = ""
-    kind: str = ""
-    field_of_action: int | None = None
-    target_group: int | None = None
-    network: int | None = None
-    inside_area: bool | None = None
-    active_only: bool = True
-
-
-def organisations_for(area: Quartier, filters: OrganisationFilter) -> QuerySet[Organisation]:
-    """The area's organisations matching ``filters``, ordered by name, each with ``field_of_action_names``: the
-    names of its fields of action in their order (in the same query, for the rows fetched only)."""
+def organisations_for(area: Quartier) -> QuerySet[Organisation]:
+    """The area's organisations (``actors.filters.OrganisationFilterSet`` narrows them), ordered by name, each
+    with ``field_of_action_names``: the names of its fields of action in their order (in the same query, for the
+    rows fetched only). No DISTINCT in the filters: a many-to-many table holds a pair only once, so joining it
+    for one value cannot repeat an organisation."""
     queryset = Organisation.objects.filter(quartier=area)
-    query = prefix_query(filters.q)
-    if query is not None:
-        # alias, not annotate: the vector is only matched (where it pays, by the GIN index), never selected.
-        queryset = queryset.alias(search=ORGANISATION_SEARCH_VECTOR).filter(search=query)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    # No DISTINCT: a many-to-many table holds a pair only once, so joining it for one value cannot repeat
-    # an organisation; network memberships can (one per period), hence a subquery there.
-    if filters.field_of_action:
-        queryset = queryset.filter(fields_of_action=filters.field_of_action)
-    if filters.target_group:
-        queryset = queryset.filter(target_groups=filters.target_group)
-    if filters.network:
-        members = NetworkMembership.objects.filter(network=filters.network, organisation__isnull=False)
-        queryset = queryset.filter(pk__in=members.values("organisation_id"))
-    if filters.inside_area is not None:
-        queryset = queryset.filter(inside_area=filters.inside_area)
-    if filters.active_only:
-        queryset = queryset.filter(active=True)
     names = FieldOfAction.objects.filter(organisation=OuterRef("pk")).order_by("position", "name").values("name")
     return queryset.annotate(field_of_action_names=ArraySubquery(names)).order_by("name", "pk")
 

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import BooleanField, Case, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from actors.models import Affiliation, ContactNote, NetworkMembership, Person
@@ -30,15 +30,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 #: How many contact notes the person's page lists.
 RECENT_CONTACTS = 20
-
-
-@dataclass(frozen=True)
-class PersonFilter:
-    q: str = ""
-    resident: bool | None = None
-    key_person: bool = False
-    legal_basis: str = ""
-    organisation: int | None = None
 
 
 def person_query(text: str) -> SearchQuery | None:
@@ -60,23 +51,10 @@ def _affiliations() -> Prefetch:
     )
 
 
-def persons_for(area: Quartier, filters: PersonFilter) -> QuerySet[Person]:
-    """The area's persons (never erased ones) matching ``filters``, by name, with their organisations."""
+def persons_for(area: Quartier) -> QuerySet[Person]:
+    """The area's persons (never erased ones; ``actors.filters.PersonFilterSet`` narrows them), by name, with
+    their organisations."""
     queryset = Person.objects.filter(quartier=area, erased_at__isnull=True)
-    text = filters.q.strip()
-    if "@" in text:  # an email address: its words alone would not find it
-        queryset = queryset.filter(email__istartswith=text)
-    elif (query := person_query(text)) is not None:
-        queryset = queryset.alias(search=PERSON_SEARCH_VECTOR).filter(search=query)
-    if filters.resident is not None:
-        queryset = queryset.filter(is_resident=filters.resident)
-    if filters.key_person:
-        queryset = queryset.filter(is_key_person=True)
-    if filters.legal_basis:
-        queryset = queryset.filter(legal_basis=filters.legal_basis)
-    if filters.organisation:
-        affiliated = Affiliation.objects.filter(person=OuterRef("pk"), organisation=filters.organisation)
-        queryset = queryset.filter(Exists(affiliated))
     return queryset.order_by("last_name", "first_name", "pk").prefetch_related(_affiliations())
 
 

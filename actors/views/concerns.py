@@ -11,7 +11,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actors.forms.concerns import ConcernFilterForm, ConcernForm, ConcernStatusForm
+from actors.filters import ConcernFilterSet
+from actors.forms.concerns import ConcernForm, ConcernStatusForm
 from actors.models import Concern
 from actors.selectors.concerns import concern_board as board_for
 from actors.selectors.concerns import concern_detail, concerns_for
@@ -46,21 +47,17 @@ def raised_by(concern: Concern, *, with_persons: bool) -> str:
 @area_view(permissions.VIEW_CONCERNS)
 def concern_board(request: AreaRequest, area: Quartier) -> HttpResponse:
     perms = request.area_perms
-    form = ConcernFilterForm(request.GET or None)
-    filters = form.to_filter()
+    filterset = ConcernFilterSet(request.GET, queryset=concerns_for(area))
     export = request.GET.get("export")
     if export in FORMATS:
-        return concerns_export(
-            concerns_for(area, filters), area=area, fmt=export, with_persons=permissions.VIEW_PERSONS in perms
-        )
-    columns = board_for(area, filters)
-    query = request.GET.copy()
+        return concerns_export(filterset.qs, area=area, fmt=export, with_persons=permissions.VIEW_PERSONS in perms)
+    columns = board_for(filterset.qs)
     context = {
         "area": area,
-        "form": form,
+        "form": filterset.form,
         "columns": columns,
         "total": sum(column.count for column in columns),
-        "query": query.urlencode(),
+        "query": request.GET.urlencode(),
         "can_change": permissions.CHANGE_CONCERNS in perms,
     }
     return render_page(request, "actors/concern_board.html", "board", context)

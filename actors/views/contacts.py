@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -14,9 +13,15 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actors.forms.contacts import ContactFilterForm, ContactNoteForm, QuickContactForm, cannot_read_notice
+from actors.filters import ContactFilterSet
+from actors.forms.contacts import ContactNoteForm, QuickContactForm, cannot_read_notice
 from actors.models import ContactNote, Organisation, Person
-from actors.selectors.contacts import contact_note_detail, contact_notes_for, recent_contacts_for
+from actors.selectors.contacts import (
+    contact_note_detail,
+    contact_notes_for,
+    contact_notes_shown,
+    recent_contacts_for,
+)
 from actors.services.contacts import (
     can_take_follow_up,
     contact_note_create,
@@ -26,14 +31,12 @@ from actors.services.contacts import (
 from actors.views.rows import contact_row
 from quartier import permissions
 from quartier.decorators import area_view
-from quartier.exports import FORMATS, table_response
+from quartier.exports import table_response
 from quartier.forms import Refusal, refusal_on, whole_number
 from quartier.http import AreaRequest
+from quartier.lists import list_page
 from quartier.models import Quartier
 from quartier.net import safe_next
-from quartier.pages import render_page
-
-PAGE_SIZE = 25
 
 
 def get_note_for(area: Quartier, pk: int) -> ContactNote:
@@ -48,29 +51,21 @@ def get_note_for(area: Quartier, pk: int) -> ContactNote:
 def contact_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     perms = request.area_perms
     with_persons = permissions.VIEW_PERSONS in perms
-    form = ContactFilterForm(request.GET or None, area=area)
-    filters = form.to_filter()
-    export = request.GET.get("export")
-    # A filter that is not valid (a date out of range) is left out of the list, which says so; an export is
-    # refused rather than holding more than was asked for.
-    if export in FORMATS and not form.errors:
-        notes = contact_notes_for(area, filters, with_persons=with_persons)
-        return contacts_export(notes, area=area, fmt=export, with_persons=with_persons)
-    notes = contact_notes_for(area, filters, with_persons=with_persons, for_list=True)
-    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("seite"))
-    query = request.GET.copy()
-    query.pop("seite", None)
-    context = {
-        "area": area,
-        "form": form,
-        "page": page,
-        "query": query.urlencode(),
-        "can_change": permissions.CHANGE_CONTACTS in perms,
-        "can_see_people": with_persons,
-        "today": timezone.localdate(),
-    }
-    status = 400 if export in FORMATS else 200
-    return render_page(request, "actors/contact_list.html", "results", context, status=status)
+    return list_page(
+        request,
+        template="actors/contact_list.html",
+        filterset=ContactFilterSet(request.GET, queryset=contact_notes_for(area), area=area),
+        shown=lambda notes: contact_notes_shown(notes, with_persons=with_persons, for_list=True),
+        export=lambda notes, fmt: contacts_export(
+            contact_notes_shown(notes, with_persons=with_persons), area=area, fmt=fmt, with_persons=with_persons
+        ),
+        context={
+            "area": area,
+            "can_change": permissions.CHANGE_CONTACTS in perms,
+            "can_see_people": with_persons,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def contacts_export(notes: Iterable[ContactNote], *, area: Quartier, fmt: str, with_persons: bool) -> HttpResponse:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,20 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actors.forms.networks import MembershipFormSet, NetworkFilterForm, NetworkForm, PictureFilterForm
+from actors.filters import NetworkFilterSet
+from actors.forms.networks import MembershipFormSet, NetworkForm, PictureFilterForm
 from actors.models import Network, NetworkMembership
 from actors.network_picture import layout
 from actors.selectors.networks import network_detail, network_picture_data, networks_for, with_member_organisations
 from actors.services.networks import network_create, network_update
 from quartier import permissions
 from quartier.decorators import area_view
-from quartier.exports import FORMATS, table_response
+from quartier.exports import table_response
 from quartier.forms import refusal_on
 from quartier.http import AreaRequest
+from quartier.lists import list_page
 from quartier.models import Quartier
 from quartier.pages import render_page
-
-PAGE_SIZE = 25
 
 
 def get_network_for(area: Quartier, pk: int) -> Network:
@@ -37,22 +36,18 @@ def get_network_for(area: Quartier, pk: int) -> Network:
 @area_view(permissions.VIEW_ACTORS)
 def network_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     today = timezone.localdate()
-    form = NetworkFilterForm(request.GET or None)
-    networks = networks_for(area, form.to_filter(), today=today)
-    export = request.GET.get("export")
-    if export in FORMATS:
-        return networks_export(with_member_organisations(networks, today=today), area=area, fmt=export)
-    page = Paginator(networks, PAGE_SIZE).get_page(request.GET.get("seite"))
-    query = request.GET.copy()
-    query.pop("seite", None)
-    context = {
-        "area": area,
-        "form": form,
-        "page": page,
-        "query": query.urlencode(),
-        "can_change": permissions.CHANGE_ACTORS in request.area_perms,
-    }
-    return render_page(request, "actors/network_list.html", "results", context)
+    return list_page(
+        request,
+        template="actors/network_list.html",
+        filterset=NetworkFilterSet(request.GET, queryset=networks_for(area, today=today)),
+        export=lambda networks, fmt: networks_export(
+            with_member_organisations(networks, today=today), area=area, fmt=fmt
+        ),
+        context={
+            "area": area,
+            "can_change": permissions.CHANGE_ACTORS in request.area_perms,
+        },
+    )
 
 
 def networks_export(networks: QuerySet[Network], *, area: Quartier, fmt: str) -> HttpResponse:
@@ -147,7 +142,7 @@ def _network_form(request: HttpRequest, area: Quartier, network: Network) -> Htt
 @area_view(permissions.VIEW_ACTORS)
 def network_picture(request: AreaRequest, area: Quartier) -> HttpResponse:
     form = PictureFilterForm(request.GET or None)
-    field_of_action = form.field_of_action()
+    field_of_action = form.chosen_field_of_action()
     networks = network_picture_data(
         area, field_of_action=field_of_action.pk if field_of_action else None, today=timezone.localdate()
     )

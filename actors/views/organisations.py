@@ -1,24 +1,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actors.forms.organisations import OrganisationFilterForm, OrganisationForm
+from actors.filters import OrganisationFilterSet
+from actors.forms.organisations import OrganisationForm
 from actors.models import Organisation
 from actors.selectors.organisations import organisation_detail, organisations_for
 from actors.services.organisations import organisation_create, organisation_update
 from quartier import permissions
 from quartier.decorators import area_view
-from quartier.exports import FORMATS, table_response
+from quartier.exports import table_response
 from quartier.http import AreaRequest
+from quartier.lists import list_page
 from quartier.models import Quartier
-from quartier.pages import render_page
-
-PAGE_SIZE = 25
 
 
 def get_organisation_for(area: Quartier, pk: int) -> Organisation:
@@ -31,22 +29,16 @@ def get_organisation_for(area: Quartier, pk: int) -> Organisation:
 @require_GET
 @area_view(permissions.VIEW_ACTORS)
 def organisation_list(request: AreaRequest, area: Quartier) -> HttpResponse:
-    form = OrganisationFilterForm(request.GET or None, area=area)
-    organisations = organisations_for(area, form.to_filter())
-    export = request.GET.get("export")
-    if export in FORMATS:
-        return organisations_export(organisations, area=area, fmt=export)
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("seite"))
-    query = request.GET.copy()
-    query.pop("seite", None)
-    context = {
-        "area": area,
-        "form": form,
-        "page": page,
-        "query": query.urlencode(),
-        "can_change": permissions.CHANGE_ACTORS in request.area_perms,
-    }
-    return render_page(request, "actors/organisation_list.html", "results", context)
+    return list_page(
+        request,
+        template="actors/organisation_list.html",
+        filterset=OrganisationFilterSet(request.GET, queryset=organisations_for(area), area=area),
+        export=lambda organisations, fmt: organisations_export(organisations, area=area, fmt=fmt),
+        context={
+            "area": area,
+            "can_change": permissions.CHANGE_ACTORS in request.area_perms,
+        },
+    )
 
 
 def organisations_export(organisations: object, *, area: Quartier, fmt: str) -> HttpResponse:

@@ -5,8 +5,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actors.forms.persons import EraseForm, PersonAffiliationFormSet, PersonFilterForm, PersonForm
+from actors.filters import PersonFilterSet
+from actors.forms.persons import EraseForm, PersonAffiliationFormSet, PersonForm
 from actors.models import Person
 from actors.selectors.persons import (
     person_data,
@@ -30,10 +31,9 @@ from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
 from quartier.forms import refusal_on
 from quartier.http import AreaRequest
+from quartier.lists import list_page
 from quartier.models import Quartier
-from quartier.pages import render_page
 
-PAGE_SIZE = 25
 VCARD = "vcf"
 
 
@@ -67,24 +67,19 @@ def _perms(request: AreaRequest) -> frozenset[str]:
 @require_GET
 @area_view(permissions.VIEW_PERSONS)
 def person_list(request: AreaRequest, area: Quartier) -> HttpResponse:
-    form = PersonFilterForm(request.GET or None, area=area)
-    persons = persons_for(area, form.to_filter())
-    export = request.GET.get("export")
-    if export in FORMATS:
-        return persons_export(persons, area=area, fmt=export)
-    if export == VCARD:
-        return persons_vcards(persons, area=area)
-    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("seite"))
-    query = request.GET.copy()
-    query.pop("seite", None)
-    context = {
-        "area": area,
-        "form": form,
-        "page": page,
-        "query": query.urlencode(),
-        "can_change": permissions.CHANGE_ACTORS in _perms(request),
-    }
-    return render_page(request, "actors/person_list.html", "results", context)
+    def export(persons: QuerySet[Person], fmt: str) -> HttpResponse:
+        if fmt == VCARD:
+            return persons_vcards(persons, area=area)
+        return persons_export(persons, area=area, fmt=fmt)
+
+    return list_page(
+        request,
+        template="actors/person_list.html",
+        filterset=PersonFilterSet(request.GET, queryset=persons_for(area), area=area),
+        export=export,
+        formats=(*FORMATS, VCARD),
+        context={"area": area, "can_change": permissions.CHANGE_ACTORS in _perms(request)},
+    )
 
 
 def _current_organisations(person: Person) -> list[str]:
@@ -274,9 +269,12 @@ def person_erase_page(request: AreaRequest, area: Quartier, person_pk: int) -> H
 def person_review(request: AreaRequest, area: Quartier) -> HttpResponse:
     years = int(getattr(settings, "GDPR_REVIEW_YEARS", 3))
     cutoff = review_cutoff(years)
-    page = Paginator(persons_for_review(area, cutoff=cutoff), PAGE_SIZE).get_page(request.GET.get("seite"))
-    context = {"area": area, "page": page, "years": years, "cutoff": cutoff, "query": ""}
-    return render_page(request, "actors/person_review.html", "results", context)
+    return list_page(
+        request,
+        template="actors/person_review.html",
+        rows=persons_for_review(area, cutoff=cutoff),
+        context={"area": area, "years": years, "cutoff": cutoff},
+    )
 
 
 urlpatterns = [

@@ -118,7 +118,7 @@ def contact_rows(
     notes: Iterable[ContactNote], *, area: Quartier, today: datetime.date, with_persons: bool
 ) -> list[ContactRow]:
     """The rows of ``notes`` (with their staff and assignee read, and the names of their organisations and, where
-    ``with_persons``, persons: ``contact_notes_for(..., for_list=True)``)."""
+    ``with_persons``, persons: ``contact_notes_shown(..., for_list=True)``)."""
     texts = _Texts.of(area)
     return [_row(note, texts, today=today, with_persons=with_persons) for note in notes]
 

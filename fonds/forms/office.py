@@ -12,11 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, Meeting
 from committees.services.meetings import MEETING
-from fonds.models import Fund, Payment, Receipt, Repayment, Status
+from fonds.models import Fund, Payment, Receipt, Repayment
 from quartier import dates
-from quartier.forms import OneQueryChoiceField, QuickFilterForm, ReferenceChoiceField, whole_number
-from quartier.models import FieldOfAction
-from quartier.reference import fields_of_action
+from quartier.forms import whole_number
 from quartier.text import SingleLineField
 
 
@@ -53,29 +51,6 @@ class FundForm(forms.ModelForm):
 
     def criteria_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("criteria", "").splitlines() if line.strip()]
-
-
-class ApplicationFilterForm(QuickFilterForm):
-    """The search and filters above the application list (GET; German parameter names)."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    fonds = OneQueryChoiceField(label=_("Fund"), queryset=Fund.objects.none(), required=False, empty_label=_("all"))
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    handlungsfeld = ReferenceChoiceField(
-        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
-    )
-
-    def __init__(self, *args: object, area: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["fonds"].queryset = Fund.objects.filter(quartier=area).order_by("-year", "name")
-        self.fields["status"].choices = [("", _("all")), *Status.choices]
-
-    def values(self) -> dict[str, object]:
-        """The valid filters; an invalid one is ignored rather than failing the list."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
 
 
 class QueryForm(forms.Form):

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actors.models import Organisation, Person
 from committees.models import AgendaItem, Ballot, BallotItem, Meeting
 from fonds.files import attachment_response
+from fonds.filters import ApplicationFilterSet
 from fonds.forms.office import (
-    ApplicationFilterForm,
     DecisionForm,
     FundForm,
     PaymentForm,
@@ -65,15 +65,14 @@ from fonds.services.public import access_link_revoke, access_link_send, applican
 from isek.models import Measure
 from quartier import permissions
 from quartier.decorators import area_view
-from quartier.exports import FORMATS, table_response
+from quartier.exports import table_response
 from quartier.forms import refusal_in_messages, refusal_on, whole_number
 from quartier.http import AreaRequest
+from quartier.lists import list_page
 from quartier.models import Quartier
-from quartier.pages import render_page
 from quartier.reference import fields_of_action, target_groups
 from quartier.selectors import lists_of
 
-PAGE_SIZE = 25
 FORWARDABLE = APPLICATION.sources("put_forward")
 
 
@@ -225,17 +224,15 @@ def fund_edit(request: AreaRequest, area: Quartier, fund_pk: int) -> HttpRespons
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
 def application_list(request: AreaRequest, area: Quartier) -> HttpResponse:
-    form = ApplicationFilterForm(request.GET or None, area=area)
-    applications = applications_of(area, form.values())
-    export = request.GET.get("export")
-    if export in FORMATS:
-        return _export(applications.prefetch_related("fields_of_action"), area=area, fmt=export)
-    shown = applications.only(*LIST_COLUMNS)
-    page = IdsFirstPaginator(shown, PAGE_SIZE).get_page(request.GET.get("seite"))
-    query = request.GET.copy()
-    query.pop("seite", None)
-    context = {"area": area, "form": form, "page": page, "query": query.urlencode()}
-    return render_page(request, "fonds/application_list.html", "results", context)
+    return list_page(
+        request,
+        template="fonds/application_list.html",
+        filterset=ApplicationFilterSet(request.GET, queryset=applications_of(area), area=area),
+        shown=lambda applications: applications.only(*LIST_COLUMNS),
+        export=lambda applications, fmt: _export(applications.prefetch_related("fields_of_action"), area=area, fmt=fmt),
+        paginator_class=IdsFirstPaginator,
+        context={"area": area},
+    )
 
 
 def _export(applications: object, *, area: Quartier, fmt: str) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from actors.models import Concern, ConcernStatusChange, Organisation, Person
+from actors.selectors.concerns import concern_board, concerns_for
 from actors.services.concerns import concern_create, concern_set_status, concern_update
 from quartier.models import FieldOfAction, Quartier, User
 
@@ -147,10 +148,10 @@ def test_board_filter_by_field_of_action_and_bad_filter_ignored(
 ) -> None:
     client.force_login(role_users["gwa"])
     bildung = FieldOfAction.objects.get(key="bildung").pk
-    response = client.get(f"/gebiet/{area.slug}/anliegen/?handlungsfeld={bildung}")
+    response = client.get(f"/gebiet/{area.slug}/anliegen/?field_of_action={bildung}")
     assert board(response)["erledigt"] == ["Hausaufgabenhilfe für Grundschulkinder fehlt."]
     assert response.context["total"] == 1
-    assert client.get(f"/gebiet/{area.slug}/anliegen/?handlungsfeld=999999").context["total"] == 3
+    assert client.get(f"/gebiet/{area.slug}/anliegen/?field_of_action=999999").context["total"] == 3
 
 
 def test_board_htmx_returns_only_the_board(
@@ -166,11 +167,9 @@ def test_board_htmx_returns_only_the_board(
 def test_board_column_shows_the_newest_and_says_how_many_more(
     client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
 ) -> None:
-    from actors.selectors.concerns import ConcernFilter, concern_board
-
     for number in range(5):
         make(area, f"Anliegen {number}", raised_on=today - number * DAY)
-    columns = concern_board(area, ConcernFilter(), per_column=3)
+    columns = concern_board(concerns_for(area), per_column=3)
     assert [concern.text for concern in columns[0].cards] == ["Anliegen 0", "Anliegen 1", "Anliegen 2"]
     assert columns[0].count == 5 and columns[0].more == 2
 

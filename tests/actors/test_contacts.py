@@ -197,9 +197,9 @@ def test_list_shows_the_notes_of_this_area_newest_first(
         ("q=Beratungen", ["Beratung"]),  # German stemming, in the topic
         ("q=grill+sommer", ["Sommerfest planen"]),
         ("q=%27%3B+drop+table", []),
-        ("kanal=buero", ["Sommerfest planen"]),
-        ("offen=on", ["Beratung"]),
-        ("kanal=brieftaube", ["Sommerfest planen", "Beratung", "Erledigte Nachfrage"]),  # bad filter ignored
+        ("channel=buero", ["Sommerfest planen"]),
+        ("open=on", ["Beratung"]),
+        ("channel=brieftaube", ["Sommerfest planen", "Beratung", "Erledigte Nachfrage"]),  # bad filter ignored
     ],
 )
 def test_search_and_filters(
@@ -210,7 +210,7 @@ def test_search_and_filters(
 
 
 @pytest.mark.parametrize(
-    ("parameter", "expected"), [("von", ["Sommerfest planen", "Beratung"]), ("bis", ["Erledigte Nachfrage"])]
+    ("parameter", "expected"), [("date_from", ["Sommerfest planen", "Beratung"]), ("date_to", ["Erledigte Nachfrage"])]
 )
 def test_filter_by_date(
     client: Client,
@@ -232,8 +232,8 @@ def test_filter_by_field_of_action_and_staff(
     client.force_login(role_users["gwa"])
     base = f"/gebiet/{area.slug}/kontakte/"
     bildung = FieldOfAction.objects.get(key="bildung").pk
-    assert topics(client.get(f"{base}?handlungsfeld={bildung}")) == ["Sommerfest planen"]
-    assert topics(client.get(f"{base}?mitarbeit={role_users['planung'].pk}")) == ["Beratung"]
+    assert topics(client.get(f"{base}?field_of_action={bildung}")) == ["Sommerfest planen"]
+    assert topics(client.get(f"{base}?staff={role_users['planung'].pk}")) == ["Beratung"]
 
 
 def test_htmx_search_returns_only_the_results(
@@ -250,7 +250,7 @@ def test_csv_and_xlsx_export_of_the_filtered_list(
     client: Client, area: Quartier, role_users: dict[str, User], notes: dict
 ) -> None:
     client.force_login(role_users["planung"])
-    response = client.get(f"/gebiet/{area.slug}/kontakte/?offen=on&export=csv")
+    response = client.get(f"/gebiet/{area.slug}/kontakte/?open=on&export=csv")
     assert 'filename="kontakte-kiez-am-kanal.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 2 and rows[1][3] == "Beratung" and SECRET in rows[1]
@@ -464,8 +464,8 @@ def test_follow_up_toggle_without_javascript_goes_back_but_only_to_our_pages(
     jobcenter = notes["jobcenter"]
     client.force_login(role_users["gwa"])
     url = f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/erledigt/"
-    response = client.post(url, {"erledigt": "1", "next": f"/gebiet/{area.slug}/kontakte/?offen=on"})
-    assert response.status_code == 302 and response["Location"] == f"/gebiet/{area.slug}/kontakte/?offen=on"
+    response = client.post(url, {"erledigt": "1", "next": f"/gebiet/{area.slug}/kontakte/?open=on"})
+    assert response.status_code == 302 and response["Location"] == f"/gebiet/{area.slug}/kontakte/?open=on"
     response = client.post(url, {"erledigt": "0", "next": "https://evil.example/"})
     assert response["Location"] == f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/"
     jobcenter.refresh_from_db()
@@ -741,7 +741,7 @@ def grow_notes(area: Quartier, users: dict[str, User], target: ContactNote) -> N
 #: Session, user, the user's areas with roles and committees (one query), then the page's own.
 CONTACT_PAGE_QUERIES = {
     "kontakte/": 6,  # the names of organisations and persons read with the notes
-    "kontakte/?q=beratung&offen=on&kanal=telefon": 6,
+    "kontakte/?q=beratung&open=on&channel=telefon": 6,
     "kontakte/{pk}/": 8,
     "kontakte/neu/": 8,
     "kontakte/{pk}/bearbeiten/": 14,

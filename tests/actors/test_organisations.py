@@ -51,10 +51,10 @@ def test_list_shows_active_organisations_of_this_area_only(
         ("q=Kindertagesst%C3%A4tten", ["Kita Sonnenschein"]),  # German stemming
         ("q=sonnen+kita", ["Kita Sonnenschein"]),
         ("q=%27%3B+drop+table", []),  # odd input is only text
-        ("art=verein", ["Nachbarschaftsverein Kanalkiez"]),
-        ("lage=aussen", ["Nachbarschaftsverein Kanalkiez"]),
-        ("inaktive=on&art=gewerbe", ["Alte Werkstatt"]),
-        ("art=gibt-es-nicht", ["Kita Sonnenschein", "Nachbarschaftsverein Kanalkiez"]),  # bad filter ignored
+        ("kind=verein", ["Nachbarschaftsverein Kanalkiez"]),
+        ("location=outside", ["Nachbarschaftsverein Kanalkiez"]),
+        ("inactive=on&kind=gewerbe", ["Alte Werkstatt"]),
+        ("kind=gibt-es-nicht", ["Kita Sonnenschein", "Nachbarschaftsverein Kanalkiez"]),  # bad filter ignored
     ],
 )
 def test_search_and_filters(
@@ -76,9 +76,9 @@ def test_filter_by_field_target_group_and_network(
     base = f"/gebiet/{area.slug}/organisationen/"
     bildung = FieldOfAction.objects.get(key="bildung").pk
     kinder = TargetGroup.objects.get(name="Kinder").pk
-    assert names(client.get(f"{base}?handlungsfeld={bildung}")) == ["Kita Sonnenschein"]
-    assert names(client.get(f"{base}?zielgruppe={kinder}")) == ["Kita Sonnenschein"]
-    assert names(client.get(f"{base}?netzwerk={organisations['network'].pk}")) == ["Kita Sonnenschein"]
+    assert names(client.get(f"{base}?field_of_action={bildung}")) == ["Kita Sonnenschein"]
+    assert names(client.get(f"{base}?target_group={kinder}")) == ["Kita Sonnenschein"]
+    assert names(client.get(f"{base}?network={organisations['network'].pk}")) == ["Kita Sonnenschein"]
 
 
 def test_an_organisation_with_two_periods_in_a_network_is_listed_once(
@@ -88,7 +88,7 @@ def test_an_organisation_with_two_periods_in_a_network_is_listed_once(
     kita.fields_of_action.add(FieldOfAction.objects.exclude(key="bildung").first())
     NetworkMembership.objects.create(network=network, organisation=kita, start="2020-01-01", end="2021-12-31")
     client.force_login(role_users["gwa"])
-    response = client.get(f"/gebiet/{area.slug}/organisationen/?netzwerk={network.pk}&q=kita")
+    response = client.get(f"/gebiet/{area.slug}/organisationen/?network={network.pk}&q=kita")
     assert names(response) == ["Kita Sonnenschein"]
     assert "1 Organisation" in response.content.decode()
     fields = list(kita.fields_of_action.order_by("position", "name").values_list("name", flat=True))
@@ -101,7 +101,7 @@ def test_a_network_of_another_area_is_no_filter_here(
 ) -> None:
     foreign = Network.objects.create(quartier=other_area, name="Fremd")
     client.force_login(role_users["gwa"])
-    response = client.get(f"/gebiet/{area.slug}/organisationen/?netzwerk={foreign.pk}")
+    response = client.get(f"/gebiet/{area.slug}/organisationen/?network={foreign.pk}")
     assert len(names(response)) == 2  # the invalid choice is ignored, not used
 
 
@@ -120,7 +120,7 @@ def test_csv_export_of_the_filtered_list(
 ) -> None:
     make(area, '=HYPERLINK("http://evil")')
     client.force_login(role_users["planung"])
-    response = client.get(f"/gebiet/{area.slug}/organisationen/?art=kita&export=csv")
+    response = client.get(f"/gebiet/{area.slug}/organisationen/?kind=kita&export=csv")
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="organisationen-kiez-am-kanal.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
@@ -264,7 +264,7 @@ def test_coordinator_may_not_create(client: Client, area: Quartier, role_users: 
 #: Session, user, the user's areas with roles and committees (one query), then the page's own.
 ORGANISATION_PAGE_QUERIES = {
     "/organisationen/": 6,
-    "/organisationen/?q=kita&art=kita": 6,
+    "/organisationen/?q=kita&kind=kita": 6,
     "/organisationen/{pk}/": 9,
 }
 

@@ -82,12 +82,12 @@ def test_list_shows_the_areas_persons_but_no_erased_ones(
         ("q=jonas+m%C3%BCller", ["Müller"]),  # every word must match
         ("q=kita", []),  # organisations are no search field
         ("q=%27%3B+drop+table", []),  # odd input is only text
-        ("wohnort=innen", ["Demir"]),
-        ("wohnort=aussen", ["Kanal", "Müller"]),
-        ("schluesselperson=on", ["Demir"]),
-        ("rechtsgrundlage=interest", ["Müller"]),
-        ("rechtsgrundlage=none", ["Kanal"]),
-        ("rechtsgrundlage=erfunden", ["Demir", "Kanal", "Müller"]),  # bad filter ignored
+        ("residence=inside", ["Demir"]),
+        ("residence=outside", ["Kanal", "Müller"]),
+        ("key_persons=on", ["Demir"]),
+        ("legal_basis=interest", ["Müller"]),
+        ("legal_basis=none", ["Kanal"]),
+        ("legal_basis=erfunden", ["Demir", "Kanal", "Müller"]),  # bad filter ignored
     ],
 )
 def test_search_and_filters(
@@ -120,7 +120,7 @@ def test_list_is_paginated(client: Client, area: Quartier, role_users: dict[str,
     Person.objects.bulk_create([Person(quartier=area, last_name=f"Person {n:02d}") for n in range(30)])
     client.force_login(role_users["gwa"])
     assert len(names(client.get(base(area)))) == 25
-    assert names(client.get(f"{base(area)}?seite=2")) == [f"Person {n}" for n in range(25, 30)]
+    assert names(client.get(f"{base(area)}?page=2")) == [f"Person {n}" for n in range(25, 30)]
 
 
 # --- exports ------------------------------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def test_csv_export_of_the_filtered_list(
 ) -> None:
     make(area, "=cmd", "|calc", legal_basis="none")
     client.force_login(role_users["steuerung"])
-    response = client.get(f"{base(area)}?schluesselperson=on&export=csv")
+    response = client.get(f"{base(area)}?key_persons=on&export=csv")
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="personen-kiez-am-kanal.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
@@ -155,7 +155,7 @@ def test_vcard_export_has_one_card_per_person_of_the_filtered_list(
     client: Client, area: Quartier, role_users: dict[str, User], persons: dict
 ) -> None:
     client.force_login(role_users["planung"])
-    response = client.get(f"{base(area)}?rechtsgrundlage=consent&export=vcf")
+    response = client.get(f"{base(area)}?legal_basis=consent&export=vcf")
     assert response["Content-Type"] == "text/vcard; charset=utf-8"
     assert 'filename="personen-kiez-am-kanal.vcf"' in response["Content-Disposition"]
     text = response.content.decode("utf-8")
@@ -588,7 +588,9 @@ def test_update_of_an_erased_person_is_refused(area: Quartier, role_users: dict[
 # --- query counts ----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["", "?q=dem&wohnort=innen", "?export=vcf", "?export=csv", "{pk}/", "{pk}/bearbeiten/"])
+@pytest.mark.parametrize(
+    "url", ["", "?q=dem&residence=inside", "?export=vcf", "?export=csv", "{pk}/", "{pk}/bearbeiten/"]
+)
 def test_person_pages_query_count_does_not_grow(
     client: Client,
     area: Quartier,

@@ -31,7 +31,7 @@ def test_planning_filters_sorts_and_notes_progress(page, visit, navigates, axe_c
     page.locator("summary", has_text="Filter").click()
     page.get_by_label("Art").select_option("nicht_investiv")
     expect(page.locator(".result-count")).to_contain_text("2 Maßnahmen")
-    expect(page).to_have_url(re.compile(r"art=nicht_investiv"))
+    expect(page).to_have_url(re.compile(r"kind=nicht_investiv"))
     axe_check(page)
 
     # Sort by number, descending: the second click on the heading reverses.

@@ -64,7 +64,7 @@ def test_picture_filters_by_field_of_action_in_place(
     expect(page.locator("#picture-summary")).to_have_text(re.compile(r"^\D*2\D+5\D+7\D*$"))  # networks, orgs, lines
     expect(page.locator("#picture-summary")).to_have_count(1)
     expect(page.locator("#picture-summary > *")).to_have_count(0)  # its text was swapped, not a copy nested in it
-    expect(page).to_have_url(f"{page.url.split('?')[0]}?handlungsfeld={networks['raum'].pk}")
+    expect(page).to_have_url(f"{page.url.split('?')[0]}?field_of_action={networks['raum'].pk}")
     assert "Runder Tisch Kinder" not in table.inner_text()
     axe_check(page)
 

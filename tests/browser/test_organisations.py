@@ -28,7 +28,9 @@ def test_live_search_narrows_the_list_while_typing(page, visit, browser_login, a
     page.get_by_role("searchbox", name=german("Search")).fill("kanal")  # one input event: one request, one URL
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Nachbarschaftsverein Kanalkiez")
-    expect(page).to_have_url(f"{page.url.split('?')[0]}?q=kanal&art=&handlungsfeld=&zielgruppe=&netzwerk=&lage=")
+    expect(page).to_have_url(
+        f"{page.url.split('?')[0]}?q=kanal&kind=&field_of_action=&target_group=&network=&location="
+    )
     axe_check(page)
 
 

@@ -35,7 +35,7 @@ def test_live_search_narrows_the_list_while_typing(page, visit, browser_login, a
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Demir, Ayşe")
     expect(rows.first).to_contain_text("Kita Sonnenschein")
-    expect(page).to_have_url(f"{page.url.split('?')[0]}?q=dem&wohnort=&rechtsgrundlage=&organisation=")
+    expect(page).to_have_url(f"{page.url.split('?')[0]}?q=dem&residence=&legal_basis=&organisation=")
     axe_check(page)
     page.get_by_role("searchbox", name=german("Search")).fill("zzz")
     expect(rows).to_have_count(0)

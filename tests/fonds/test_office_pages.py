@@ -144,13 +144,13 @@ def test_the_list_pages_newest_first_with_their_applicants(
     made = [make_application(aktionsfonds, person=applicant, title=f"Antrag {n}") for n in range(30)]
     client.force_login(staff["gwa"])
     url = f"/gebiet/{area.slug}/fonds/antraege/"
-    first, second = client.get(url).context["page"], client.get(url, {"seite": "2"}).context["page"]
+    first, second = client.get(url).context["page"], client.get(url, {"page": "2"}).context["page"]
     shown = [*first.object_list, *second.object_list]
     expected = sorted(made, key=lambda application: (application.created_at, application.pk), reverse=True)
     assert [application.pk for application in shown] == [application.pk for application in expected]
     assert first.paginator.count == 30 and len(second.object_list) == 5
     assert all(application.person == applicant for application in shown)
-    assert client.get(url, {"seite": "9"}).context["page"].number == 2
+    assert client.get(url, {"page": "9"}).context["page"].number == 2
 
 
 def test_files_are_served_only_to_the_area(

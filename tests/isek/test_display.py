@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 
 from actors.models import Organisation
 from isek import charts, display
-from isek.forms import MeasureFilterForm, QuickSelect
+from isek.filters import MeasureFilterSet
 from isek.models import Measure, Source, Version
-from isek.selectors import measures_of, overview
+from isek.selectors import measures_in, measures_of, overview
+from quartier.forms import QuickSelect
 from quartier.models import FieldOfAction, Quartier, User
 
 # The measures table's rows and the financing chart's bars as the templates wrote them before.
@@ -69,13 +70,18 @@ def test_the_url_maker_makes_what_reverse_makes(area: Quartier) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "query",
-    [{}, {"status": "umsetzung", "art": "investiv", "zustaendig": "gwa"}, {"status": "kaputt"}, {"handlungsfeld": "x"}],
+    [
+        {},
+        {"status": "umsetzung", "kind": "investiv", "responsible": "gwa"},
+        {"status": "kaputt"},
+        {"field_of_action": "x"},
+    ],
 )
 def test_the_filters_are_the_selects_django_writes(query: dict[str, str]) -> None:
     field = FieldOfAction.objects.order_by("position").first()
-    for data in (query, {**query, "handlungsfeld": str(field.pk)}):
-        form = MeasureFilterForm(data or None)
-        for name in ("handlungsfeld", "status", "art", "zustaendig"):
+    for data in (query, {**query, "field_of_action": str(field.pk)}):
+        form = MeasureFilterSet(data, queryset=Measure.objects.none()).form
+        for name in ("field_of_action", "status", "kind", "responsible"):
             bound = form[name]
             quick = str(bound)
             bound.field.widget.__class__ = forms.Select  # the same widget, written by Django's templates
@@ -137,12 +143,12 @@ def test_the_measures_table_has_the_cells_the_template_made_of_the_models(
     )  # fmt: skip
     other.fields_of_action.set(FieldOfAction.objects.order_by("position")[:2])
     client.force_login(role_users["planung"])
-    for query in ("", "?sortierung=-kosten", "?sortierung=titel&art=investiv"):
+    for query in ("", "?sort=-kosten", "?sort=titel&kind=investiv"):
         html = client.get(reverse("measure_list", args=[area.slug]) + query).content.decode()
         tbody = re.search(r"<tbody>\n(.*)</tbody>", html, re.DOTALL).group(1)
-        filters = MeasureFilterForm(dict(part.split("=") for part in query[1:].split("&")) if query else None)
-        sort = dict(part.split("=") for part in query[1:].split("&")).get("sortierung", "nummer") if query else "nummer"
-        measures = list(measures_of(isek, filters.values(), sort))
+        data = dict(part.split("=") for part in query[1:].split("&")) if query else {}
+        filters = MeasureFilterSet(data, queryset=measures_in(isek))
+        measures = list(measures_of(filters.qs, data.get("sort", "nummer")))
         assert len(measures) > 2
         old = Template(OLD_MEASURE_ROWS).render(Context({"measures": measures, "area": area}))
         assert tbody == f"  {old}\n  "

@@ -63,15 +63,15 @@ def test_measures_are_filtered_sorted_and_exported(
     client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
 ) -> None:
     login(client, role_users["planung"])
-    social = client.get(url("measure_list", area, query="art=nicht_investiv")).content.decode()
+    social = client.get(url("measure_list", area, query="kind=nicht_investiv")).content.decode()
     assert "M-2" in social and "M-4" in social and "M-1<" not in social and "M-3<" not in social
-    by_number_desc = client.get(url("measure_list", area, query="sortierung=-nummer")).content.decode()
+    by_number_desc = client.get(url("measure_list", area, query="sort=-nummer")).content.decode()
     assert by_number_desc.index(">M-4<") < by_number_desc.index(">M-1<")
     assert 'aria-sort="descending"' in by_number_desc
     nothing = client.get(url("measure_list", area, query="q=gibtesnicht")).content.decode()
     assert "Keine Maßnahme passt." in nothing
 
-    exported = client.get(url("measure_list", area, query="art=investiv&export=csv"))
+    exported = client.get(url("measure_list", area, query="kind=investiv&export=csv"))
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:2] == ["Nr.", "Titel"]
     assert [row[0] for row in rows[1:]] == ["M-1", "M-3"]
@@ -84,7 +84,7 @@ def test_a_bad_sort_or_filter_is_ignored(
     client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
 ) -> None:
     response = login(client, role_users["planung"]).get(
-        url("measure_list", area, query="sortierung=DROP&status=kaputt&handlungsfeld=x&fassung=abc")
+        url("measure_list", area, query="sort=DROP&status=kaputt&field_of_action=x&fassung=abc")
     )
     assert response.status_code == 200
     assert "4 Maßnahmen" in response.content.decode()

@@ -1,0 +1,159 @@
+"""The filters above the actors' lists (GET parameters in English; labels translated)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from actors.forms.contacts import StaffChoiceField
+from actors.models import Affiliation, ContactNote, Network, NetworkMembership, Organisation, Person, TargetGroup
+from actors.selectors.concerns import CONCERN_SEARCH_VECTOR
+from actors.selectors.contacts import CONTACT_SEARCH_VECTOR, note_authors
+from actors.selectors.networks import NETWORK_SEARCH_VECTOR, working_in
+from actors.selectors.organisations import ORGANISATION_SEARCH_VECTOR, prefix_query
+from actors.selectors.persons import PERSON_SEARCH_VECTOR, person_query
+from quartier.filters import (
+    CheckboxFilter,
+    ChoiceFilter,
+    DateFilter,
+    ListFilterSet,
+    ModelFilter,
+    ReferenceFilter,
+    SearchFilter,
+)
+from quartier.models import FieldOfAction, Quartier, User
+from quartier.reference import fields_of_action, target_groups
+
+#: Where an organisation is or a person lives, as the filters ask it.
+LOCATIONS = [("inside", _("inside the area")), ("outside", _("outside the area"))]
+RESIDENCES = [("inside", _("in the area")), ("outside", _("outside the area"))]
+_INSIDE = {"inside": True, "outside": False}
+
+
+def _search(vector: Any) -> Any:
+    """A filter method: every word of the search as a prefix in ``vector`` (alias: matched, never selected)."""
+
+    def method(self: ListFilterSet, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        query = prefix_query(value)
+        return queryset if query is None else queryset.alias(search=vector).filter(search=query)
+
+    return method
+
+
+def _field_of_action() -> ReferenceFilter:
+    return ReferenceFilter(
+        field_name="fields_of_action",
+        reference=fields_of_action,
+        label=_("Field of action"),
+        queryset=FieldOfAction.objects.all(),
+    )
+
+
+class OrganisationFilterSet(ListFilterSet):
+    q = SearchFilter(method="search")
+    kind = ChoiceFilter(label=_("Kind"), choices=Organisation.Kind.choices)
+    field_of_action = _field_of_action()
+    target_group = ReferenceFilter(
+        field_name="target_groups", reference=target_groups, label=_("Target group"), queryset=TargetGroup.objects.all()
+    )
+    network = ModelFilter(label=_("Network"), method="in_network", queryset=Network.objects.none())
+    location = ChoiceFilter(label=_("Location"), choices=LOCATIONS, method="located")
+    inactive = CheckboxFilter(label=_("Include inactive organisations"), method="with_inactive")
+
+    search = _search(ORGANISATION_SEARCH_VECTOR)
+
+    def __init__(self, data: Any, *, queryset: QuerySet[Organisation], area: Quartier) -> None:
+        super().__init__(data, queryset=queryset)
+        self.filters["network"].queryset = Network.objects.filter(quartier=area).order_by("name")
+
+    def in_network(self, queryset: QuerySet[Organisation], name: str, network: Network) -> QuerySet[Organisation]:
+        # A subquery: memberships can repeat an organisation (one per period).
+        members = NetworkMembership.objects.filter(network=network, organisation__isnull=False)
+        return queryset.filter(pk__in=members.values("organisation_id"))
+
+    def located(self, queryset: QuerySet[Organisation], name: str, value: str) -> QuerySet[Organisation]:
+        return queryset.filter(inside_area=_INSIDE[value])
+
+    def with_inactive(self, queryset: QuerySet[Organisation], name: str, value: bool) -> QuerySet[Organisation]:
+        return queryset if value else queryset.filter(active=True)
+
+
+class PersonFilterSet(ListFilterSet):
+    q = SearchFilter(
+        method="search",
+        help_text=_("First name, last name or email address; the beginning of a word is enough."),
+    )
+    residence = ChoiceFilter(label=_("Lives"), choices=RESIDENCES, method="living")
+    legal_basis = ChoiceFilter(label=_("Legal basis"), choices=Person.LegalBasis.choices)
+    organisation = ModelFilter(label=_("Organisation"), method="affiliated", queryset=Organisation.objects.none())
+    key_persons = CheckboxFilter(label=_("Key persons only"), method="key_persons_only")
+
+    def __init__(self, data: Any, *, queryset: QuerySet[Person], area: Quartier) -> None:
+        super().__init__(data, queryset=queryset)
+        self.filters["organisation"].queryset = Organisation.objects.filter(quartier=area).order_by("name")
+
+    def search(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
+        text = value.strip()
+        if "@" in text:  # an email address: its words alone would not find it
+            return queryset.filter(email__istartswith=text)
+        query = person_query(text)
+        return queryset if query is None else queryset.alias(search=PERSON_SEARCH_VECTOR).filter(search=query)
+
+    def living(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
+        return queryset.filter(is_resident=_INSIDE[value])
+
+    def affiliated(self, queryset: QuerySet[Person], name: str, organisation: Organisation) -> QuerySet[Person]:
+        return queryset.filter(Exists(Affiliation.objects.filter(person=OuterRef("pk"), organisation=organisation)))
+
+    def key_persons_only(self, queryset: QuerySet[Person], name: str, value: bool) -> QuerySet[Person]:
+        return queryset.filter(is_key_person=True) if value else queryset
+
+
+class NetworkFilterSet(ListFilterSet):
+    q = SearchFilter(method="search")
+    kind = ChoiceFilter(label=_("Kind"), choices=Network.Kind.choices)
+    field_of_action = ReferenceFilter(
+        method="working", reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
+    )
+
+    search = _search(NETWORK_SEARCH_VECTOR)
+
+    def working(self, queryset: QuerySet[Network], name: str, field: FieldOfAction) -> QuerySet[Network]:
+        return queryset.filter(pk__in=working_in(field.pk))
+
+
+class StaffFilter(ModelFilter):
+    field_class = StaffChoiceField
+
+
+class ContactFilterSet(ListFilterSet):
+    q = SearchFilter(method="search")
+    channel = ChoiceFilter(label=_("Channel"), choices=ContactNote.Channel.choices)
+    field_of_action = _field_of_action()
+    staff = StaffFilter(label=_("Staff member"), queryset=User.objects.none())
+    date_from = DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
+    open = CheckboxFilter(label=_("Only open follow-ups"), method="open_only")
+
+    search = _search(CONTACT_SEARCH_VECTOR)
+
+    def __init__(self, data: Any, *, queryset: QuerySet[ContactNote], area: Quartier) -> None:
+        super().__init__(data, queryset=queryset)
+        self.filters["staff"].queryset = note_authors(area)
+
+    def open_only(self, queryset: QuerySet[ContactNote], name: str, value: bool) -> QuerySet[ContactNote]:
+        return queryset.filter(follow_up_due__isnull=False, follow_up_done=False) if value else queryset
+
+
+class ConcernFilterSet(ListFilterSet):
+    q = SearchFilter(method="search")
+    field_of_action = ReferenceFilter(
+        field_name="field_of_action",
+        reference=fields_of_action,
+        label=_("Field of action"),
+        queryset=FieldOfAction.objects.all(),
+    )
+
+    search = _search(CONCERN_SEARCH_VECTOR)

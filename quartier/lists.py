@@ -1,0 +1,89 @@
+"""The list page, written once: filter → selector → export → pagination → the whole page or its htmx partial.
+
+Every list view is the same few steps::
+
+    @require_GET
+    @area_view(permissions.VIEW_ACTORS)
+    def organisation_list(request, area):
+        filterset = OrganisationFilterSet(request.GET, queryset=organisations_for(area), area=area)
+        return list_page(
+            request,
+            template="actors/organisation_list.html",
+            filterset=filterset,
+            export=lambda rows, fmt: organisations_export(rows, area=area, fmt=fmt),
+            context={"area": area},
+        )
+
+The selector decides what the user may see (the area, what their role shows); the FilterSet (``*/filters.py``)
+narrows it by the query string; ``list_page`` does the rest. The template gets ``form`` (the filter bar),
+``page`` and ``query`` (the query string without the page, for the page links).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+import django_filters
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from quartier.exports import FORMATS
+from quartier.pages import render_page
+
+#: The query parameters every list understands: the page number and the export format.
+PAGE = "page"
+EXPORT = "export"
+
+#: Rows on one page of a list.
+PAGE_SIZE = 25
+
+
+def query_without(request: HttpRequest, *names: str) -> str:
+    """The request's query string without the parameters ``names`` (for links that set them anew)."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def list_page(
+    request: HttpRequest,
+    *,
+    template: str,
+    context: dict[str, Any],
+    filterset: django_filters.FilterSet | None = None,
+    rows: QuerySet[Any] | None = None,
+    shown: Callable[[Any], Any] | None = None,
+    export: Callable[[Any, str], HttpResponse] | None = None,
+    formats: Collection[str] = FORMATS,
+    page_context: Callable[[Page], dict[str, Any]] | None = None,
+    partial: str = "results",
+    page_size: int = PAGE_SIZE,
+    paginator_class: type[Paginator] = Paginator,
+) -> HttpResponse:
+    """The list page of ``rows`` narrowed by ``filterset`` (give one of the two): with ``?export=<format>`` (one
+    of ``formats``) the download ``export(rows, format)`` makes; otherwise the page ``?page=`` of ``shown(rows)``
+    (the rows the table reads; default: the rows themselves) in ``template``, whole or, for htmx, its
+    ``partial``; ``page_context(page)`` adds what the template needs of the page's rows.
+
+    A filter value that is not valid (a date out of range, an unknown choice) is left out of the list, and the
+    filter bar says why; an export is refused then (400, the page with the message) rather than holding more
+    than was asked for. A page number out of range shows the last page, one that is not a number the first."""
+    if filterset is not None:
+        rows = filterset.qs
+        context = {**context, "form": filterset.form}
+    if rows is None:
+        raise TypeError("list_page needs rows or a filterset")
+    status = 200
+    fmt = request.GET.get(EXPORT)
+    if export is not None and fmt in formats:
+        if filterset is None or not filterset.form.errors:
+            return export(rows, fmt)
+        status = 400
+    page = paginator_class(shown(rows) if shown is not None else rows, page_size).get_page(request.GET.get(PAGE))
+    context = {**context, "page": page, "query": query_without(request, PAGE, EXPORT)}
+    if page_context is not None:
+        context.update(page_context(page))
+    return render_page(request, template, partial, context, status=status)

@@ -1,0 +1,116 @@
+"""The list-page helper (quartier.lists.list_page): filter → selector → export → pagination → whole page or
+htmx partial, the same for every list. Shown on the organisation and contact note lists; each list's own
+filters are tested with the list."""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from openpyxl import load_workbook
+
+from actors.models import ContactNote, Organisation
+from quartier.models import Quartier, User
+
+PROJECT_APPS = ("actors", "committees", "fonds", "isek", "quartier", "reporting")
+
+
+@pytest.fixture
+def many(area: Quartier) -> list[Organisation]:
+    return Organisation.objects.bulk_create(
+        Organisation(quartier=area, name=f"Verein {number:02d}", kind="verein") for number in range(30)
+    )
+
+
+def url(area: Quartier, query: str = "") -> str:
+    return f"/gebiet/{area.slug}/organisationen/{query}"
+
+
+def test_the_list_pages_by_page_with_the_filters_kept_in_the_page_links(
+    client: Client, area: Quartier, role_users: dict[str, User], many: list[Organisation]
+) -> None:
+    client.force_login(role_users["koordination"])
+    response = client.get(url(area, "?kind=verein&page=2"))
+    page = response.context["page"]
+    assert (page.number, len(page.object_list), page.paginator.count) == (2, 5, 30)
+    assert response.context["query"] == "kind=verein"  # without the page
+    assert 'href="?kind=verein&amp;page=1"' in response.content.decode()
+
+
+@pytest.mark.parametrize(("number", "shown"), [("99", 2), ("0", 2), ("zwei", 1), ("", 1), ("-1", 2)])
+def test_a_page_out_of_range_shows_the_last_and_one_that_is_no_number_the_first(
+    client: Client, area: Quartier, role_users: dict[str, User], many: list[Organisation], number: str, shown: int
+) -> None:
+    client.force_login(role_users["koordination"])
+    response = client.get(url(area), {"page": number})
+    assert response.status_code == 200 and response.context["page"].number == shown
+
+
+def test_an_htmx_request_gets_the_results_only_and_a_plain_one_the_whole_page(
+    client: Client, area: Quartier, role_users: dict[str, User], many: list[Organisation]
+) -> None:
+    client.force_login(role_users["koordination"])
+    whole = client.get(url(area, "?q=verein"))
+    partial = client.get(url(area, "?q=verein"), headers={"HX-Request": "true"})
+    assert "<html" in whole.content.decode() and "<html" not in partial.content.decode()
+    assert "Verein 00" in partial.content.decode() and '<form class="filters"' not in partial.content.decode()
+    assert "HX-Request" in whole["Vary"] and "HX-Request" in partial["Vary"]
+
+
+def test_the_export_formats_hold_every_filtered_row_not_one_page(
+    client: Client, area: Quartier, role_users: dict[str, User], many: list[Organisation]
+) -> None:
+    client.force_login(role_users["koordination"])
+    csv_response = client.get(url(area, "?kind=verein&export=csv"))
+    assert csv_response["Content-Type"].startswith("text/csv")
+    assert csv_response["Content-Disposition"] == f'attachment; filename="organisationen-{area.slug}.csv"'
+    assert len(csv_response.content.decode("utf-8-sig").strip().splitlines()) == 31  # the header and 30 rows
+    xlsx_response = client.get(url(area, "?q=verein&export=xlsx"))
+    assert xlsx_response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
+    assert sheet.max_row == 31
+    unknown = client.get(url(area, "?export=pdf"))  # not a format: the page
+    assert unknown.status_code == 200 and unknown["Content-Type"].startswith("text/html")
+
+
+def test_a_bad_filter_value_is_ignored_and_the_bar_says_so_in_german(
+    client: Client, area: Quartier, role_users: dict[str, User], many: list[Organisation]
+) -> None:
+    client.force_login(role_users["koordination"])
+    response = client.get(url(area, "?kind=gibt-es-nicht&network=abc"))
+    assert response.status_code == 200 and response.context["page"].paginator.count == 30
+    html = response.content.decode()
+    assert "Diese Filter wurden nicht angewandt:" in html
+    assert "<li>Art: Bitte eine gültige Auswahl treffen. gibt-es-nicht ist keine gültige Auswahl.</li>" in html
+    assert "<li>Netzwerk: Bitte eine gültige Auswahl treffen." in html
+
+
+def test_an_export_with_a_bad_filter_is_refused_rather_than_holding_more_than_asked(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    ContactNote.objects.create(quartier=area, staff=role_users["gwa"], date=today, topic="Beratung")
+    client.force_login(role_users["gwa"])
+    response = client.get(f"/gebiet/{area.slug}/kontakte/?date_from=kein-Datum&export=csv")
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert "Diese Filter wurden nicht angewandt:" in response.content.decode()
+    assert client.get(f"/gebiet/{area.slug}/kontakte/?date_from={today.isoformat()}&export=csv").status_code == 200
+
+
+def test_no_view_pages_a_list_itself() -> None:
+    """Every list goes through ``list_page``: no view module takes a page of a paginator itself."""
+    root = Path(settings.BASE_DIR)
+    modules = [path for app in PROJECT_APPS for path in (root / app).rglob("*.py") if "views" in path.parts[-2:]]
+    modules += [root / app / "views.py" for app in PROJECT_APPS if (root / app / "views.py").exists()]
+    assert len(modules) > 10
+    pagers = [
+        f"{path.relative_to(root)}:{node.lineno}"
+        for path in modules
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute) and node.attr == "get_page"
+    ]
+    assert pagers == []
