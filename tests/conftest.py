@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.conf import settings as django_settings
+from django.db import connection, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from demo.factories import QuartierFactory, UserFactory, user_with_role
 from quartier.models import Quartier, Role, User
@@ -19,18 +24,45 @@ pytest_plugins = ["tests.browser.fixtures", "tests.committees.fixtures", "tests.
 ROLES = list(Role)
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_isolated(settings: pytest.FixtureRequest) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The login throttle counts failures across tests in its table; tests/test_login_throttle.py turns it on.
-    settings.AXES_ENABLED = False
-    # No collectstatic in tests: serve the source files (production uses the manifest storage).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+def fast_and_isolated_settings() -> dict[str, object]:
+    """The settings every test runs with, computed from the current ones."""
+    return {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # The login throttle counts failures across tests in its table; tests/test_login_throttle.py turns it on.
+        "AXES_ENABLED": False,
+        # No collectstatic in tests: serve the source files (production uses the manifest storage).
+        "STORAGES": {
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # Tests share the machine's Redis; keep their cache keys apart.
+        "CACHES": {"default": {**django_settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"}},
     }
-    # Tests share the machine's Redis; keep their cache keys apart.
-    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"}}
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings: object) -> None:
+    for name, value in fast_and_isolated_settings().items():
+        setattr(settings, name, value)
+
+
+@contextlib.contextmanager
+def kept_for_the_class(django_db_blocker: DjangoDbBlocker, media_root: Path) -> Iterator[None]:
+    """Rows written inside stay for every test of a class and are rolled back after its last test.
+
+    For a class-scoped fixture that seeds what many tests read (seeding is the slow part): it opens an outer
+    transaction, in the tests' settings; each test still runs in a transaction of its own inside it (pytest-django's
+    ``db``), rolled back after the test, so a test that writes leaves the seed as it found it. Only for tests that
+    use ``db``, never ``transactional_db`` (which empties the tables).
+    """
+    with override_settings(**fast_and_isolated_settings(), MEDIA_ROOT=str(media_root)), django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import itertools
 import random
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -15,11 +16,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from committees.models import AgendaItem
 from demo.actors import seed_actors
 from demo.committees import seed_committees
-from demo.factories import OrganisationFactory, user_with_role
+from demo.factories import OrganisationFactory, QuartierFactory, user_with_role
 from demo.fonds import seed_funds
 from demo.isek import SIZES, Sizes, isek_counts, seed_isek
 from isek.models import (
@@ -37,6 +39,8 @@ from isek.models import (
 )
 from isek.selectors import compare
 from quartier.models import Quartier, Role, User
+from tests.conftest import kept_for_the_class
+from tests.demo.seeded_once import Seed, SeededOnce
 
 URBAN = {Source.FEDERAL, Source.STATE, Source.MUNICIPAL}
 MAIN_FIELDS = {
@@ -54,13 +58,17 @@ def rng(seed: int) -> random.Random:
     return random.Random(seed)  # noqa: S311 - demo data, not security
 
 
-@pytest.fixture
-def staff(area: Quartier) -> list[User]:
+def office_of(area: Quartier) -> list[User]:
     return [
         user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa"),
         user_with_role(area, Role.PLANUNG, username="planung"),
         user_with_role(area, Role.STEUERUNG, username="steuerung"),
     ]
+
+
+@pytest.fixture
+def staff(area: Quartier) -> list[User]:
+    return office_of(area)
 
 
 @pytest.fixture
@@ -279,89 +287,109 @@ def test_the_small_seed(area: Quartier, staff: list[User], seeded: dict[str, int
     _seed_is_idempotent(area, seeded)
 
 
-def test_the_same_random_source_and_moment_give_the_same_isek(area: Quartier, actors: None) -> None:
-    now = timezone.now()
+class TestOnTheSmallActors(SeededOnce):
+    """ISEKs seeded in different ways on the small demo of the actors, which is seeded once for these tests
+    (tests/demo/seeded_once.py)."""
 
-    def snapshot() -> list[tuple[object, ...]]:
-        rows = Measure.objects.filter(version__quartier=area).order_by("version__label", "number")
-        return [
-            (m.version.label, m.number, m.title, m.status, m.lead_organisation_id, m.start, m.end,
-             tuple(m.planned_costs.values_list("year", "amount")), tuple(m.spendings.values_list("date", "amount")),
-             tuple(m.partners.values_list("pk", flat=True)))
-            for m in rows
-        ]  # fmt: skip
+    @pytest.fixture(scope="class")
+    @classmethod
+    def seed(
+        cls, django_db_setup: None, django_db_blocker: DjangoDbBlocker, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[Seed]:
+        with kept_for_the_class(django_db_blocker, tmp_path_factory.mktemp("media")):
+            area = QuartierFactory(slug="kiez-am-kanal", name="Kiez am Kanal")
+            staff = office_of(area)
+            seed_actors(area=area, scale="small", staff=staff, rng=rng(42))
+            yield Seed.of(area, staff)
 
-    seed_isek(area=area, scale="small", rng=rng(5), now=now)
-    first = snapshot()
-    adopted, draft = versions(area)
-    draft.delete()
-    adopted.delete()
-    seed_isek(area=area, scale="small", rng=rng(5), now=now)
-    assert snapshot() == first and len(first) == 59
+    @pytest.fixture
+    def actors(self, seed: Seed) -> None:
+        """Seeded with the class."""
 
+    def test_the_same_random_source_and_moment_give_the_same_isek(self, area: Quartier, actors: None) -> None:
+        now = timezone.now()
 
-def test_scales_and_refusals(area: Quartier, other_area: Quartier, actors: None) -> None:
-    assert SIZES["large"] == Sizes(versions=10, measures=300, indicators=40)
-    assert SIZES["small"] == Sizes(versions=2, measures=30, indicators=10)
-    with pytest.raises(ValueError, match="Unknown scale"):
-        seed_isek(area=area, scale="huge", rng=rng(1))
-    with pytest.raises(ValueError, match="seed_actors"):
-        seed_isek(area=other_area, scale="small", rng=rng(1))
-    assert isek_counts(other_area)["versions"] == 0 and isek_counts(area)["versions"] == 0
-    # The small ISEK goes through the services, written by the area's staff: an area without any is refused.
-    OrganisationFactory(quartier=other_area)
-    with pytest.raises(ValueError, match="staff"):
-        seed_isek(area=other_area, scale="small", rng=rng(1))
-    assert isek_counts(other_area)["versions"] == 0
-    # Without committees and funds the ISEK is still made, without links to them.
-    seed_isek(area=area, scale="small", rng=rng(1))
-    _adopted, draft = versions(area)
-    assert draft.measures.count() == 30
-    assert not Measure.objects.filter(version=draft, applications__isnull=False).exists()
+        def snapshot() -> list[tuple[object, ...]]:
+            rows = Measure.objects.filter(version__quartier=area).order_by("version__label", "number")
+            return [
+                (m.version.label, m.number, m.title, m.status, m.lead_organisation_id, m.start, m.end,
+                 tuple(m.planned_costs.values_list("year", "amount")), tuple(m.spendings.values_list("date", "amount")),
+                 tuple(m.partners.values_list("pk", flat=True)))
+                for m in rows
+            ]  # fmt: skip
 
+        seed_isek(area=area, scale="small", rng=rng(5), now=now)
+        first = snapshot()
+        adopted, draft = versions(area)
+        draft.delete()
+        adopted.delete()
+        seed_isek(area=area, scale="small", rng=rng(5), now=now)
+        assert snapshot() == first and len(first) == 59
 
-# --- Large -------------------------------------------------------------------------------------------------------
+    def test_scales_and_refusals(self, area: Quartier, other_area: Quartier, actors: None) -> None:
+        assert SIZES["large"] == Sizes(versions=10, measures=300, indicators=40)
+        assert SIZES["small"] == Sizes(versions=2, measures=30, indicators=10)
+        with pytest.raises(ValueError, match="Unknown scale"):
+            seed_isek(area=area, scale="huge", rng=rng(1))
+        with pytest.raises(ValueError, match="seed_actors"):
+            seed_isek(area=other_area, scale="small", rng=rng(1))
+        assert isek_counts(other_area)["versions"] == 0 and isek_counts(area)["versions"] == 0
+        # The small ISEK goes through the services, written by the area's staff: an area without any is refused.
+        OrganisationFactory(quartier=other_area)
+        with pytest.raises(ValueError, match="staff"):
+            seed_isek(area=other_area, scale="small", rng=rng(1))
+        assert isek_counts(other_area)["versions"] == 0
+        # Without committees and funds the ISEK is still made, without links to them.
+        seed_isek(area=area, scale="small", rng=rng(1))
+        _adopted, draft = versions(area)
+        assert draft.measures.count() == 30
+        assert not Measure.objects.filter(version=draft, applications__isnull=False).exists()
 
+    # --- Large -------------------------------------------------------------------------------------------------------
 
-def test_large_is_ten_yearly_versions_with_300_measures_and_40_indicators(area: Quartier, actors: None) -> None:
-    """The real large sizes on the small actors (about three seconds)."""
-    counts = seed_isek(area=area, scale="large", rng=rng(3))
-    chain = list(Version.objects.filter(quartier=area).order_by("created_at"))
-    assert counts["versions"] == len(chain) == 10
-    year = timezone.localdate().year
-    assert [v.label for v in chain] == [f"ISEK {year - 9}"] + [
-        f"ISEK {year - 9}, Fortschreibung {y}" for y in range(year - 8, year + 1)
-    ]
-    assert [v.previous_id for v in chain] == [None] + [v.pk for v in chain[:-1]]
-    assert [v.status for v in chain] == ["beschlossen"] * 9 + ["entwurf"]
-    adopted_on = [v.adopted_on for v in chain[:-1]]
-    assert [day.year for day in adopted_on] == list(range(year - 9, year))
-    assert Version.objects.filter(quartier=area).first() == chain[-1]  # the newest comes first
-    newest = chain[-1]
-    assert newest.measures.count() == 300 and newest.indicators.count() == 40
-    sizes = [v.measures.count() for v in chain]
-    assert sizes[0] < sizes[-1] and all(v.indicators.count() == 40 for v in chain)
-    assert Goal.objects.filter(version=newest, parent=None).count() == 4
-    statuses = set(newest.measures.values_list("status", flat=True))
-    assert statuses == set(Measure.Status.values)
-    assert all(Measure.objects.filter(version=newest, number__startswith=f"{letter}-").exists() for letter in LETTERS)
-    # Each version adds up and holds only what was recorded by its day.
-    for version in (chain[0], chain[4], newest):
-        money_rules(version)
-    for version in chain[:-1]:
-        assert not Spending.objects.filter(measure__version=version, date__gt=version.adopted_on).exists()
-        assert not ProgressNote.objects.filter(measure__version=version, date__gt=version.adopted_on).exists()
-        last = IndicatorValue.objects.filter(indicator__version=version).order_by("-year").first()
-        assert last.year == version.adopted_on.year - 1
-    # The yearly updates differ: measures come and go, statuses and costs change.
-    comparison = compare(chain[-2], newest)
-    assert comparison.added and comparison.changed
-    assert any(compare(a, b).removed for a, b in itertools.pairwise(chain))
-    entries = LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Version), additional_data__transition="adopt"
-    )
-    assert sorted(timezone.localdate(e.timestamp) for e in entries) == adopted_on
-    # The links of the many-to-many tables are there.
-    assert Measure.fields_of_action.through.objects.filter(measure__version=newest).count() >= 300
-    assert Measure.goals.through.objects.filter(measure__version=newest).count() >= 300
-    assert Indicator.goals.through.objects.filter(indicator__version=newest).count() >= 40
+    def test_large_is_ten_yearly_versions_with_300_measures_and_40_indicators(
+        self, area: Quartier, actors: None
+    ) -> None:
+        """The real large sizes on the small actors (about three seconds)."""
+        counts = seed_isek(area=area, scale="large", rng=rng(3))
+        chain = list(Version.objects.filter(quartier=area).order_by("created_at"))
+        assert counts["versions"] == len(chain) == 10
+        year = timezone.localdate().year
+        assert [v.label for v in chain] == [f"ISEK {year - 9}"] + [
+            f"ISEK {year - 9}, Fortschreibung {y}" for y in range(year - 8, year + 1)
+        ]
+        assert [v.previous_id for v in chain] == [None] + [v.pk for v in chain[:-1]]
+        assert [v.status for v in chain] == ["beschlossen"] * 9 + ["entwurf"]
+        adopted_on = [v.adopted_on for v in chain[:-1]]
+        assert [day.year for day in adopted_on] == list(range(year - 9, year))
+        assert Version.objects.filter(quartier=area).first() == chain[-1]  # the newest comes first
+        newest = chain[-1]
+        assert newest.measures.count() == 300 and newest.indicators.count() == 40
+        sizes = [v.measures.count() for v in chain]
+        assert sizes[0] < sizes[-1] and all(v.indicators.count() == 40 for v in chain)
+        assert Goal.objects.filter(version=newest, parent=None).count() == 4
+        statuses = set(newest.measures.values_list("status", flat=True))
+        assert statuses == set(Measure.Status.values)
+        assert all(
+            Measure.objects.filter(version=newest, number__startswith=f"{letter}-").exists() for letter in LETTERS
+        )
+        # Each version adds up and holds only what was recorded by its day.
+        for version in (chain[0], chain[4], newest):
+            money_rules(version)
+        for version in chain[:-1]:
+            assert not Spending.objects.filter(measure__version=version, date__gt=version.adopted_on).exists()
+            assert not ProgressNote.objects.filter(measure__version=version, date__gt=version.adopted_on).exists()
+            last = IndicatorValue.objects.filter(indicator__version=version).order_by("-year").first()
+            assert last.year == version.adopted_on.year - 1
+        # The yearly updates differ: measures come and go, statuses and costs change.
+        comparison = compare(chain[-2], newest)
+        assert comparison.added and comparison.changed
+        assert any(compare(a, b).removed for a, b in itertools.pairwise(chain))
+        entries = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Version), additional_data__transition="adopt"
+        )
+        assert sorted(timezone.localdate(e.timestamp) for e in entries) == adopted_on
+        # The links of the many-to-many tables are there.
+        assert Measure.fields_of_action.through.objects.filter(measure__version=newest).count() >= 300
+        assert Measure.goals.through.objects.filter(measure__version=newest).count() >= 300
+        assert Indicator.goals.through.objects.filter(indicator__version=newest).count() >= 40

@@ -1,0 +1,43 @@
+"""One seed for a class of tests: seeding the small demo takes seconds, reading it milliseconds.
+
+A test class derives from ``SeededOnce`` and defines the class-scoped fixture ``seed``, which seeds inside
+``kept_for_the_class`` (tests/conftest.py) and yields a ``Seed``. Its tests ask for ``area``, ``staff`` and ``seeded``
+as before; each runs in a transaction of its own, rolled back after it, so a test that writes (seeding again, closing
+a ballot) leaves the seed as the next test expects it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from quartier.models import Quartier, User
+
+
+@dataclass(frozen=True)
+class Seed:
+    area: int
+    staff: list[int]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, area: Quartier, staff: list[User], counts: dict[str, int] | None = None) -> Seed:
+        return cls(area=area.pk, staff=[user.pk for user in staff], counts=dict(counts or {}))
+
+
+class SeededOnce:
+    """Fresh model instances for every test, read from the class's seed."""
+
+    @pytest.fixture
+    def area(self, seed: Seed, db: None) -> Quartier:
+        return Quartier.objects.get(pk=seed.area)
+
+    @pytest.fixture
+    def staff(self, seed: Seed, db: None) -> list[User]:
+        users = User.objects.in_bulk(seed.staff)
+        return [users[pk] for pk in seed.staff]
+
+    @pytest.fixture
+    def seeded(self, seed: Seed) -> dict[str, int]:
+        return dict(seed.counts)
