@@ -9,10 +9,11 @@ STAMP := $(VENV)/.installed
 run: $(STAMP)
 	$(BIN)/python -m quartier.devenv run
 
-# Two pytest processes (pytest-xdist); PYTEST_WORKERS=0 runs the suite in one.
+# Two pytest processes (pytest-xdist); PYTEST_WORKERS=0 runs the suite in one. Tests that share one seed stay on
+# one worker (--dist loadgroup, tests/demo/conftest.py).
 PYTEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m quartier.devenv test -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m quartier.devenv test -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 install: $(STAMP)
 
