@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Affiliation, Organisation, Person
-from actors.services.persons import AffiliationRow
+from actors.services.persons import PERSON_FIELDS, AffiliationRow
 from quartier import dates
 from quartier.models import Quartier
 
@@ -19,22 +19,7 @@ class PersonForm(forms.ModelForm):
     class Meta:
         formfield_callback = dates.formfield
         model = Person
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "address",
-            "is_resident",
-            "languages",
-            "is_key_person",
-            "key_person_note",
-            "legal_basis",
-            "consent_date",
-            "consent_scope",
-            "consent_how",
-            "interest_reason",
-        ]
+        fields = list(PERSON_FIELDS)  # what the service takes, in the order the form shows it
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "key_person_note": forms.Textarea(attrs={"rows": 3}),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Committee, Meeting
 from committees.services.meetings import MEETING
 from fonds.models import Fund, Payment, Receipt, Repayment
+from fonds.services.funds import FUND_FIELDS
 from quartier import dates
 from quartier.forms import whole_number
 from quartier.text import SingleLineField
@@ -28,18 +29,7 @@ class FundForm(forms.ModelForm):
 
     class Meta:
         model = Fund
-        fields = [
-            "name",
-            "kind",
-            "year",
-            "budget",
-            "cap",
-            "co_financing_share",
-            "office_limit",
-            "committee",
-            "open_for_applications",
-            "description",
-        ]
+        fields = list(FUND_FIELDS)  # what the service takes, in the order the form shows it
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"name": SingleLineField}  # one line: it is part of the applicants' mail subjects
 
