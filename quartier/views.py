@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def area_switch(request: HttpRequest) -> HttpResponse:
-    slug = request.GET.get("gebiet", "")
+    slug = request.GET.get("area", "")
     for membership in memberships_of_cached(request.user):
         if membership.area.slug == slug:
             return redirect(membership.area)

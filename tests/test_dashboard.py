@@ -32,7 +32,7 @@ def test_only_steering_sees_recent_changes(client: Client, area: Quartier, role_
 def test_user_of_one_area_never_sees_another(client: Client, area: Quartier, outsider: User) -> None:
     client.force_login(outsider)
     assert client.get(f"/gebiet/{area.slug}/").status_code == 404
-    assert client.get(f"/gebiet/?gebiet={area.slug}").status_code == 404
+    assert client.get(f"/gebiet/?area={area.slug}").status_code == 404
     html = client.get("/", follow=True).content.decode()
     assert area.name not in html
 
@@ -51,16 +51,16 @@ def test_start_page_lists_the_areas_of_a_user_with_several(
     client.force_login(user)
     html = client.get("/").content.decode()
     assert area.name in html and other_area.name in html
-    assert 'name="gebiet"' in html  # the area switcher
+    assert 'name="area"' in html  # the area switcher
 
 
 def test_area_switcher_goes_to_the_chosen_area(client: Client, area: Quartier, other_area: Quartier) -> None:
     user = user_with_role(area, Role.PLANUNG)
     role_grant(user=user, quartier=other_area, role=Role.PLANUNG, by=None)
     client.force_login(user)
-    response = client.get(f"/gebiet/?gebiet={other_area.slug}")
+    response = client.get(f"/gebiet/?area={other_area.slug}")
     assert response.status_code == 302 and response["Location"] == f"/gebiet/{other_area.slug}/"
-    assert client.get("/gebiet/?gebiet=gibt-es-nicht").status_code == 404
+    assert client.get("/gebiet/?area=gibt-es-nicht").status_code == 404
 
 
 def test_user_without_any_area_is_told_to_ask_an_admin(client: Client, db: None) -> None:
