@@ -123,7 +123,7 @@ class Quartier(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("dashboard", kwargs={"slug": self.slug})
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self
 
     def get_additional_data(self) -> dict[str, int]:
@@ -176,7 +176,7 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.quartier}"
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self.quartier
 
     def get_additional_data(self) -> dict[str, int]:
@@ -193,7 +193,7 @@ class AreaScoped(models.Model):
     class Meta:
         abstract = True
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self.quartier
 
     def get_additional_data(self) -> dict[str, int]:

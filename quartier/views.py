@@ -16,12 +16,12 @@ from actors.selectors.contacts import follow_ups_due_for, follow_ups_without_rea
 from quartier import permissions, twofactor
 from quartier.audit import history_model
 from quartier.decorators import LAST_AREA, area_view, public_view
-from quartier.forms import QuartierProfileForm, TwoFactorCodeForm, refusal_on, whole_number
+from quartier.forms import AreaProfileForm, TwoFactorCodeForm, refusal_on, whole_number
 from quartier.models import Quartier, Role
 from quartier.net import safe_next
 from quartier.pages import render_page
 from quartier.selectors import area_changes, memberships_of_cached, object_history, roles_of, team_of
-from quartier.services import quartier_update
+from quartier.services import area_update
 
 
 @require_GET
@@ -74,9 +74,9 @@ def dashboard(request: HttpRequest, area: Quartier) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_AREA)
 def area_edit(request: HttpRequest, area: Quartier) -> HttpResponse:
-    form = QuartierProfileForm(request.POST or None, instance=copy.copy(area))
+    form = AreaProfileForm(request.POST or None, instance=copy.copy(area))
     if request.method == "POST" and form.is_valid():
-        quartier_update(quartier=area, by=request.user, data={f: form.cleaned_data[f] for f in form.changed_data})
+        area_update(area=area, by=request.user, data={f: form.cleaned_data[f] for f in form.changed_data})
         messages.success(request, _("The area's profile was saved."))
         return redirect(area)
     return render(request, "quartier/area_form.html", {"area": area, "form": form})
@@ -97,7 +97,7 @@ def object_history_view(request: HttpRequest, area: Quartier, model: str, object
     model_class = history_model(model)
     pk = whole_number(object_pk)
     obj = model_class._default_manager.filter(pk=pk).first() if model_class is not None and pk is not None else None
-    if obj is None or obj.get_quartier().pk != area.pk:
+    if obj is None or obj.get_area().pk != area.pk:
         raise Http404(_("This object does not exist."))
     page = Paginator(object_history(obj), 50).get_page(request.GET.get("seite"))
     return render_page(request, "quartier/history.html", "entries", {"area": area, "page": page, "subject": obj})

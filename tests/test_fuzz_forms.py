@@ -837,7 +837,7 @@ def check_accepted(setup: Setup, payload: dict[str, Any], newest: int, *, saved:
     if target.creates and saved:
         new = list(apps.get_model(target.creates)._default_manager.filter(pk__gt=newest))
         assert len(new) == 1, f"{len(new)} new {target.creates}"
-        assert new[0].get_quartier().pk == setup.area.pk
+        assert new[0].get_area().pk == setup.area.pk
         new[0].full_clean()
     pattern = ROUTE_BY_NAME[target.route].pattern
     for key, label in URL_OBJECTS.items():

@@ -887,7 +887,7 @@ def test_a_follow_up_whose_assignee_lost_the_right_is_not_lost(
     orphan = note(area, gwa, "Spielplatz klären", follow_up_due=today + 30 * DAY, follow_up_assignee=leaving)
     note(area, gwa, "Erledigt", follow_up_due=today, follow_up_assignee=leaving, follow_up_done=True)
     role_revoke(assignment=RoleAssignment.objects.get(user=leaving, quartier=area), by=steuerung)
-    role_grant(user=leaving, quartier=area, role=Role.KOORDINATION, by=steuerung)
+    role_grant(user=leaving, area=area, role=Role.KOORDINATION, by=steuerung)
 
     client.force_login(gwa)
     html = client.get(f"/gebiet/{area.slug}/").content.decode()

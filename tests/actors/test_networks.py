@@ -42,7 +42,7 @@ def data(area: Quartier, other_area: Quartier, today: datetime.date) -> dict[str
     runder_tisch = Network.objects.create(
         quartier=area,
         name="Runder Tisch Kinder",
-        kind=Network.Kind.RUNDER_TISCH,
+        kind=Network.Kind.ROUND_TABLE,
         purpose="Abstimmung der Angebote für Kinder am Kanal",
         rhythm="Jeden ersten Dienstag",
         lead_organisation=verein,
@@ -53,7 +53,7 @@ def data(area: Quartier, other_area: Quartier, today: datetime.date) -> dict[str
     NetworkMembership.objects.create(network=runder_tisch, organisation=verein, start=today - YEAR, end=today - DAY)
     NetworkMembership.objects.create(network=runder_tisch, person=ayse)
     NetworkMembership.objects.create(network=runder_tisch, person=jan, end=today - DAY)
-    ag_gruen = Network.objects.create(quartier=area, name="AG Grün", kind=Network.Kind.ARBEITSGRUPPE)
+    ag_gruen = Network.objects.create(quartier=area, name="AG Grün", kind=Network.Kind.WORKING_GROUP)
     ag_gruen.fields_of_action.add(field("oeffentlicher-raum"))
     NetworkMembership.objects.create(network=ag_gruen, organisation=verein)
     foreign = Network.objects.create(quartier=other_area, name="Runder Tisch Nordstadt")
@@ -98,7 +98,7 @@ def test_networks_for_counts_current_members_and_keeps_to_the_area(
         (NetworkFilter(q="kinder"), ["Runder Tisch Kinder"]),
         (NetworkFilter(q="angebot kanal"), ["Runder Tisch Kinder"]),  # the purpose, stemmed, every word
         (NetworkFilter(q="tisch"), ["Runder Tisch Kinder"]),  # not the other area's round table
-        (NetworkFilter(kind=Network.Kind.ARBEITSGRUPPE), ["AG Grün"]),
+        (NetworkFilter(kind=Network.Kind.WORKING_GROUP), ["AG Grün"]),
         (NetworkFilter(q="'); drop table"), []),
     ],
 )
@@ -185,7 +185,7 @@ def test_network_update_changes_adds_and_removes_members(
     )
     network.refresh_from_db()
     assert network.name == "Runder Tisch Kinder und Jugend"
-    assert network.kind == Network.Kind.RUNDER_TISCH  # not in data: unchanged
+    assert network.kind == Network.Kind.ROUND_TABLE  # not in data: unchanged
     members = list(network.members.order_by("pk"))
     assert [(m.pk, m.end) for m in members[:1]] == [(kita_membership.pk, today)]
     assert [(m.organisation, m.person) for m in members] == [(data["kita"], None), (None, data["jan"])]

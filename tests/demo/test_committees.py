@@ -40,7 +40,7 @@ def rng(seed: int) -> random.Random:
 def office(area: Quartier, staff: list[User]) -> None:
     """Give ``staff`` the roles of ``area``'s office: the small demo goes through the services."""
     for user, role in zip(staff, (Role.GEMEINWESENARBEIT, Role.PLANUNG), strict=True):
-        role_grant(user=user, quartier=area, role=role, by=None)
+        role_grant(user=user, area=area, role=role, by=None)
 
 
 @pytest.fixture
@@ -69,11 +69,11 @@ def running(committee: Committee, on: datetime.date) -> list[Membership]:
 
 
 def council(area: Quartier) -> Committee:
-    return Committee.objects.get(quartier=area, kind=Committee.Kind.QUARTIERSRAT)
+    return Committee.objects.get(quartier=area, kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
 
 
 def jury(area: Quartier) -> Committee:
-    return Committee.objects.get(quartier=area, kind=Committee.Kind.AKTIONSFONDSJURY)
+    return Committee.objects.get(quartier=area, kind=Committee.Kind.ACTION_FUND_JURY)
 
 
 def test_small_seed_has_the_stated_sizes(area: Quartier, seeded: dict[str, int]) -> None:
@@ -98,7 +98,7 @@ def test_small_seed_has_the_stated_sizes(area: Quartier, seeded: dict[str, int])
     assert AgendaItem.objects.filter(meeting__in=past).exclude(decision="").exists()
 
 
-def test_the_quartiersrat_meets_its_resident_rule(area: Quartier, seeded: object) -> None:
+def test_the_neighbourhood_council_meets_its_resident_rule(area: Quartier, seeded: object) -> None:
     committee = council(area)
     assert (committee.majority_rule, committee.quorum_share, committee.resident_share) == ("cast", 50, 51)
     assert committee.term_years == 2
@@ -342,7 +342,7 @@ def test_large_like_run_over_ten_years(area: Quartier, staff: list[User], actors
     for committee in (council(area), jury(area)):
         for start in committee.memberships.values_list("start", flat=True).distinct():
             term = committee.memberships.filter(start=start, voting=True)
-            assert term.count() == (17 if committee.kind == Committee.Kind.QUARTIERSRAT else 7)
+            assert term.count() == (17 if committee.kind == Committee.Kind.NEIGHBOURHOOD_COUNCIL else 7)
 
 
 def test_scales_and_refusals(area: Quartier, staff: list[User]) -> None:

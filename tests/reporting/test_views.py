@@ -127,7 +127,7 @@ def test_the_overview_compares_only_the_users_areas(
 ) -> None:
     third = QuartierFactory(slug="hafen", name="Hafen Ost")
     coordinator = role_users["koordination"]
-    role_grant(user=coordinator, quartier=other_area, role=Role.KOORDINATION, by=None)
+    role_grant(user=coordinator, area=other_area, role=Role.KOORDINATION, by=None)
     client.force_login(coordinator)
     html = client.get(reverse("report_overview") + "?year=2025").content.decode()
     assert "Kiez am Kanal" in html and "Nordstadt" in html and third.name not in html
