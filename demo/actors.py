@@ -84,7 +84,7 @@ PLACE_WORDS = [
     "Kanal", "Hafen", "Linde", "Mühle", "Schleuse", "Brücke", "Wasserturm", "Nord", "Ost", "Rosengarten", "Brunnen",
     "Uferpark", "Gleisdreieck", "Speicher", "Weidengrund", "Lindenhof",
 ]  # fmt: skip
-KITA_NAMES = [
+DAYCARE_NAMES = [
     "Sonnenschein", "Regenbogen", "Pusteblume", "Kanalkinder", "Zwergenland", "Spatzennest", "Sternschnuppe",
     "Villa Kunterbunt", "Löwenzahn", "Kleine Strolche", "Wirbelwind", "Bullerbü", "Schatzkiste", "Glühwürmchen",
     "Marienkäfer", "Abenteuerland", "Seepferdchen", "Sonnenblume", "Kleeblatt", "Apfelbäumchen", "Flohkiste",
@@ -687,7 +687,7 @@ class _Seeder:
             "city": self.city,
             "admin": self.admin,
             "admin_unit": rng.choice(ADMIN_UNITS),
-            "kita": rng.choice(KITA_NAMES),
+            "kita": rng.choice(DAYCARE_NAMES),
             "school": rng.choice(SCHOOL_NAMES),
             "culture": rng.choice(CULTURES),
             "club": rng.choice(CLUBS),

@@ -33,6 +33,7 @@ from isek.forms import (
     SpendingForm,
     VersionForm,
     YearPlanFormSet,
+    source_field,
 )
 from isek.models import Goal, Indicator, Measure, Milestone, Source, Version
 from isek.selectors import (
@@ -559,8 +560,9 @@ def measure_finances(request: HttpRequest, area: Quartier, measure_pk: int) -> H
     if request.method == "POST":
         formset = YearPlanFormSet(request.POST, prefix="year")
     else:
+        fields = [source_field(source) for source in Source]
         initial = [
-            {"year": row["year"], "cost": row["cost"], **dict(zip(Source.values, row["sources"], strict=True))}
+            {"year": row["year"], "cost": row["cost"], **dict(zip(fields, row["sources"], strict=True))}
             for row in finance_plan_of(measure)["finance_rows"]
         ]
         formset = YearPlanFormSet(initial=initial, prefix="year")
@@ -754,7 +756,7 @@ def indicator_value(request: HttpRequest, area: Quartier, indicator_pk: int) -> 
         messages.error(
             request, f"{indicator.name}: " + " ".join(str(e) for errors in form.errors.values() for e in errors)
         )
-    return redirect(_version_url("indicator_list", area, indicator.version) + f"#indikator-{indicator.pk}")
+    return redirect(_version_url("indicator_list", area, indicator.version) + f"#indicator-{indicator.pk}")
 
 
 urlpatterns = [

@@ -383,15 +383,15 @@ def form_data(rows: list[dict[str, object]], initial: int = 0, **network: object
     data: dict[str, object] = {
         "name": "AG Spielplätze",
         "kind": "ag",
-        "mitglieder-TOTAL_FORMS": str(len(rows)),
-        "mitglieder-INITIAL_FORMS": str(initial),
-        "mitglieder-MIN_NUM_FORMS": "0",
-        "mitglieder-MAX_NUM_FORMS": "1000",
+        "members-TOTAL_FORMS": str(len(rows)),
+        "members-INITIAL_FORMS": str(initial),
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
         **network,
     }
     for index, row in enumerate(rows):
         for key, value in row.items():
-            data[f"mitglieder-{index}-{key}"] = value
+            data[f"members-{index}-{key}"] = value
     return data
 
 

@@ -217,7 +217,7 @@ def test_the_finance_plan_splits_urban_funding_in_thirds_and_refuses_bad_rows(
         ([{"year": "2026", "cost": "-1"}], "nicht negativ"),
         ([{"year": "2026", "cost": "10,001"}], "zwei Stellen"),
         ([{"year": "2026", "cost": "10"}, {"year": "2026", "cost": "5"}], "2026 kommt zweimal vor"),
-        ([{"year": "2026", "urban": "300", "bund": "100", "land": "100", "kommune": "50"}], "nicht die Summe"),
+        ([{"year": "2026", "urban": "300", "federal": "100", "state": "100", "municipal": "50"}], "nicht die Summe"),
         ([{"year": "1800", "cost": "5"}], "größer oder gleich 1990"),
     ]:
         response = client.post(url("measure_finances", area, measure.pk), _plan_data(rows))
@@ -227,7 +227,7 @@ def test_the_finance_plan_splits_urban_funding_in_thirds_and_refuses_bad_rows(
 
     saved = client.post(
         url("measure_finances", area, measure.pk),
-        _plan_data([{"year": "2026", "cost": "100.000,00", "urban": "100000", "privat": "0"}, {"year": ""}]),
+        _plan_data([{"year": "2026", "cost": "100.000,00", "urban": "100000", "private": "0"}, {"year": ""}]),
     )
     assert saved.status_code == 302
     assert list(PlannedCost.objects.filter(measure=measure).values_list("year", "amount")) == [
