@@ -30,20 +30,20 @@ class TargetGroup(models.Model):
 
 class Organisation(AreaScoped):
     class Kind(models.TextChoices):
-        VEREIN = "verein", _("Association")
-        TRAEGER = "traeger", _("Welfare or youth organisation")
-        SCHULE = "schule", _("School")
-        KITA = "kita", _("Day-care centre")
-        WOHNUNG = "wohnung", _("Housing company")
-        VERWALTUNG = "verwaltung", _("Public office")
-        GEWERBE = "gewerbe", _("Business")
+        ASSOCIATION = "verein", _("Association")
+        PROVIDER = "traeger", _("Welfare or youth organisation")
+        SCHOOL = "schule", _("School")
+        DAYCARE = "kita", _("Day-care centre")
+        HOUSING = "wohnung", _("Housing company")
+        PUBLIC_OFFICE = "verwaltung", _("Public office")
+        BUSINESS = "gewerbe", _("Business")
         RELIGION = "religion", _("Religious community")
         INITIATIVE = "initiative", _("Initiative")
-        STADTTEILVEREIN = "stadtteilverein", _("Neighbourhood association")
+        NEIGHBOURHOOD_ASSOCIATION = "stadtteilverein", _("Neighbourhood association")
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.VEREIN)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ASSOCIATION)
     fields_of_action = models.ManyToManyField(FieldOfAction, verbose_name=_("fields of action"), blank=True)
     target_groups = models.ManyToManyField(TargetGroup, verbose_name=_("target groups"), blank=True)
     street = models.CharField(_("street and number"), max_length=200, blank=True)
@@ -143,14 +143,14 @@ class Affiliation(Period):
 
 class Network(AreaScoped):
     class Kind(models.TextChoices):
-        STADTTEILKONFERENZ = "konferenz", _("Neighbourhood conference")
-        RUNDER_TISCH = "runder_tisch", _("Round table")
-        ARBEITSGRUPPE = "ag", _("Working group")
-        TRAEGERVERBUND = "verbund", _("Association of providers")
+        NEIGHBOURHOOD_CONFERENCE = "konferenz", _("Neighbourhood conference")
+        ROUND_TABLE = "runder_tisch", _("Round table")
+        WORKING_GROUP = "ag", _("Working group")
+        PROVIDER_ASSOCIATION = "verbund", _("Association of providers")
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARBEITSGRUPPE)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WORKING_GROUP)
     purpose = models.TextField(_("purpose"), blank=True)
     fields_of_action = models.ManyToManyField(FieldOfAction, verbose_name=_("fields of action"), blank=True)
     rhythm = models.CharField(_("meets"), max_length=120, blank=True)

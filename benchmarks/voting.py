@@ -101,7 +101,7 @@ def create(area_slug: str, *, jurors: int, items: int, secret: bool) -> Setup:
         committee = Committee.objects.create(
             quartier=area,
             name=f"{COMMITTEE_PREFIX}{run}",
-            kind=Committee.Kind.AKTIONSFONDSJURY,
+            kind=Committee.Kind.ACTION_FUND_JURY,
             majority_rule=Committee.MajorityRule.VOTES_CAST,
             resident_share=100,
         )

@@ -32,11 +32,11 @@ from quartier.models import AreaScoped, ChoiceLabels, Period, Quartier
 
 class Committee(AreaScoped):
     class Kind(models.TextChoices):
-        QUARTIERSRAT = "quartiersrat", _("Neighbourhood council")
-        AKTIONSFONDSJURY = "jury", _("Action fund jury")
-        STADTTEILBEIRAT = "beirat", _("District advisory board")
-        LENKUNGSGRUPPE = "lenkung", _("Steering group (administration)")
-        STEUERUNGSRUNDE = "steuerung", _("Steering round")
+        NEIGHBOURHOOD_COUNCIL = "quartiersrat", _("Neighbourhood council")
+        ACTION_FUND_JURY = "jury", _("Action fund jury")
+        ADVISORY_BOARD = "beirat", _("District advisory board")
+        STEERING_GROUP = "lenkung", _("Steering group (administration)")
+        STEERING_ROUND = "steuerung", _("Steering round")
         OTHER = "other", _("Other")
 
     MajorityRule = MajorityRule  # defined with the rules (committees.rules), which need no database
@@ -130,7 +130,7 @@ class Membership(Period):
     def __str__(self) -> str:
         return f"{self.person} · {self.committee}"
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self.committee.quartier
 
     def get_additional_data(self) -> dict[str, int]:
@@ -209,7 +209,7 @@ class Meeting(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return f"{self.committee} · {self.starts_at:%d.%m.%Y}"
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self.committee.quartier
 
     def get_additional_data(self) -> dict[str, int]:
@@ -300,7 +300,7 @@ class Ballot(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self.committee.quartier
 
     def get_additional_data(self) -> dict[str, int]:

@@ -128,10 +128,11 @@ COUNCIL_DEPUTIES = [0, 1, 9]
 REELECTION = {"council": 0.5, "jury": 0.4}
 POOL_KINDS = {
     MT.INSTITUTION: {
-        OK.SCHULE, OK.KITA, OK.TRAEGER, OK.VEREIN, OK.RELIGION, OK.STADTTEILVEREIN, OK.WOHNUNG, OK.INITIATIVE, OK.OTHER,
+        OK.SCHOOL, OK.DAYCARE, OK.PROVIDER, OK.ASSOCIATION, OK.RELIGION, OK.NEIGHBOURHOOD_ASSOCIATION, OK.HOUSING,
+        OK.INITIATIVE, OK.OTHER,
     },
-    MT.BUSINESS: {OK.GEWERBE},
-    MT.ADMINISTRATION: {OK.VERWALTUNG},
+    MT.BUSINESS: {OK.BUSINESS},
+    MT.ADMINISTRATION: {OK.PUBLIC_OFFICE},
 }  # fmt: skip
 
 # --- Texts --------------------------------------------------------------------------------------------------------
@@ -286,7 +287,15 @@ PROJECTS: list[tuple[str, int, int, str]] = [
         "Jugendliche drehen Porträts von Nachbar*innen; Premiere im Sommerkino.",
     ),
 ]
-PROJECT_APPLICANT_KINDS = [OK.TRAEGER, OK.VEREIN, OK.INITIATIVE, OK.SCHULE, OK.STADTTEILVEREIN, OK.OTHER, OK.KITA]
+PROJECT_APPLICANT_KINDS = [
+    OK.PROVIDER,
+    OK.ASSOCIATION,
+    OK.INITIATIVE,
+    OK.SCHOOL,
+    OK.NEIGHBOURHOOD_ASSOCIATION,
+    OK.OTHER,
+    OK.DAYCARE,
+]
 # (title, description, decision if adopted, decision if rejected); no decisions: an item for information
 COUNCIL_TOPICS: list[tuple[str, str, str, str]] = [
     ("Stellungnahme zur Fortschreibung des ISEK {year}", "Entwurf der AG ISEK liegt der Einladung bei.",
@@ -586,7 +595,7 @@ class _Seeder:
         rules: list[dict[str, object]] = [
             {
                 "name": f"Quartiersrat {name}",
-                "kind": Committee.Kind.QUARTIERSRAT,
+                "kind": Committee.Kind.NEIGHBOURHOOD_COUNCIL,
                 "majority_rule": Committee.MajorityRule.VOTES_CAST,
                 "quorum_share": 50,
                 "resident_share": 51,
@@ -594,7 +603,7 @@ class _Seeder:
             },
             {
                 "name": f"Aktionsfondsjury {name}",
-                "kind": Committee.Kind.AKTIONSFONDSJURY,
+                "kind": Committee.Kind.ACTION_FUND_JURY,
                 "majority_rule": Committee.MajorityRule.ALL_MEMBERS,
                 "quorum_members": 4,
                 "resident_share": 100,
@@ -928,7 +937,7 @@ class _Seeder:
         rng = self.rng
         if key == "jury":
             return f"Stadtteilbüro {self.area.name}", ""
-        schools = self.orgs_by_kind.get(OK.SCHULE, [])
+        schools = self.orgs_by_kind.get(OK.SCHOOL, [])
         churches = self.orgs_by_kind.get(OK.RELIGION, [])
         places = [f"Nachbarschaftstreff, {rng.choice(STREETS)} {rng.randint(1, 60)}", f"Stadtteilbüro {self.area.name}"]
         if schools:
@@ -1137,7 +1146,7 @@ class _Seeder:
             )
         titles.append(("Bericht aus dem Stadtteilbüro", ""))
         title, low, high, description = rng.choice(PROJECTS)
-        org = rng.choice(self.orgs_by_kind.get(OK.TRAEGER) or self.orgs)
+        org = rng.choice(self.orgs_by_kind.get(OK.PROVIDER) or self.orgs)
         amount = self._amount(low, high)
         titles.append((f"Projektfonds: {title} – {_euro(amount)}", f"Träger: {sentence(org.name)} {description}"))
         topic, topic_description, _adopted, _rejected = COUNCIL_TOPICS[0]

@@ -75,7 +75,7 @@ def user_with_permissions(area: Quartier, perms: set[str], monkeypatch: object, 
 def user_with_role(area: Quartier, role: str | Role, **kwargs: object) -> User:
     """A new user holding ``role`` in ``area`` (granted through the service, as in production)."""
     user = UserFactory(**kwargs)
-    role_grant(user=user, quartier=area, role=role, by=None)
+    role_grant(user=user, area=area, role=role, by=None)
     return user
 
 
@@ -90,7 +90,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     quartier = factory.SubFactory(QuartierFactory)
     name = factory.Sequence(lambda n: f"Nachbarschaftsverein {n} e. V.")
-    kind = Organisation.Kind.VEREIN
+    kind = Organisation.Kind.ASSOCIATION
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -109,7 +109,7 @@ class NetworkFactory(factory.django.DjangoModelFactory):
 
     quartier = factory.SubFactory(QuartierFactory)
     name = factory.Sequence(lambda n: f"Arbeitsgruppe {n}")
-    kind = Network.Kind.ARBEITSGRUPPE
+    kind = Network.Kind.WORKING_GROUP
 
 
 class ContactNoteFactory(factory.django.DjangoModelFactory):
@@ -143,7 +143,7 @@ class CommitteeFactory(factory.django.DjangoModelFactory):
 
     quartier = factory.SubFactory(QuartierFactory)
     name = factory.LazyAttribute(lambda committee: f"Aktionsfondsjury {committee.quartier.name}")
-    kind = Committee.Kind.AKTIONSFONDSJURY
+    kind = Committee.Kind.ACTION_FUND_JURY
     majority_rule = Committee.MajorityRule.ALL_MEMBERS
     quorum_members = 4
     resident_share = 100
@@ -201,7 +201,7 @@ class FundFactory(factory.django.DjangoModelFactory):
 
     quartier = factory.SubFactory(QuartierFactory)
     name = "Aktionsfonds"
-    kind = Fund.Kind.AKTIONSFONDS
+    kind = Fund.Kind.ACTION_FUND
     year = 2026
     budget = Decimal("10000.00")
 

@@ -120,13 +120,13 @@ class FundSpec:
 FUNDS = [
     FundSpec(
         "aktion",
-        Fund.Kind.AKTIONSFONDS,
+        Fund.Kind.ACTION_FUND,
         "Aktionsfonds",
         10_000,
         1_500,
         500,
         0,
-        Committee.Kind.AKTIONSFONDSJURY,
+        Committee.Kind.ACTION_FUND_JURY,
         "Kleine, schnelle Aktionen von Bewohner*innen für die Nachbarschaft: bis 1.500 € je Antrag, nur Sachkosten. "
         "Bis 500 € entscheidet das Stadtteilbüro, darüber die Aktionsfondsjury.",
         (
@@ -138,13 +138,13 @@ FUNDS = [
     ),
     FundSpec(
         "projekt",
-        Fund.Kind.PROJEKTFONDS,
+        Fund.Kind.PROJECT_FUND,
         "Projektfonds",
         120_000,
         50_000,
         None,
         0,
-        Committee.Kind.QUARTIERSRAT,
+        Committee.Kind.NEIGHBOURHOOD_COUNCIL,
         "Größere Projekte von Trägern im Quartier, über die der Quartiersrat entscheidet.",
         (
             "Projekt im Gebiet und für seine Bewohner*innen",
@@ -155,13 +155,13 @@ FUNDS = [
     ),
     FundSpec(
         "verfuegung",
-        Fund.Kind.VERFUEGUNGSFONDS,
+        Fund.Kind.NEIGHBOURHOOD_FUND,
         "Verfügungsfonds",
         20_000,
         None,
         2_500,
         50,
-        Committee.Kind.QUARTIERSRAT,
+        Committee.Kind.NEIGHBOURHOOD_COUNCIL,
         "Der Verfügungsfonds ergänzt private Mittel: Mindestens die Hälfte der Kosten tragen Antragstellende, "
         "Gewerbe oder Wohnungsunternehmen.",
         (
@@ -221,7 +221,7 @@ SHARED_IDEAS: list[tuple[str, int, int, str, str, tuple[str, ...]]] = [
         5000,
         "Das Fest der Nachbarschaft mit Bühne, Ständen der Vereine und Kinderprogramm.",
         "Wohnungsbaugesellschaft und Gewerbetreibende",
-        (OK.STADTTEILVEREIN, OK.VEREIN),
+        (OK.NEIGHBOURHOOD_ASSOCIATION, OK.ASSOCIATION),
     ),
     (
         "Weihnachtsbeleuchtung {street}",
@@ -229,7 +229,7 @@ SHARED_IDEAS: list[tuple[str, int, int, str, str, tuple[str, ...]]] = [
         5000,
         "Lichterketten für die Geschäftsstraße; die Gewerbetreibenden tragen die Hälfte.",
         "Gewerbetreibende der Straße",
-        (OK.GEWERBE,),
+        (OK.BUSINESS,),
     ),
     (
         "Sonderausgabe der Stadtteilzeitung",
@@ -237,7 +237,7 @@ SHARED_IDEAS: list[tuple[str, int, int, str, str, tuple[str, ...]]] = [
         3500,
         "Eine Ausgabe zum Jubiläum des Quartiersmanagements, verteilt an alle Haushalte.",
         "Anzeigen lokaler Geschäfte",
-        (OK.OTHER, OK.STADTTEILVEREIN, OK.VEREIN),
+        (OK.OTHER, OK.NEIGHBOURHOOD_ASSOCIATION, OK.ASSOCIATION),
     ),
     (
         "Fassadenbegrünung im Hof {street} {number}",
@@ -245,7 +245,7 @@ SHARED_IDEAS: list[tuple[str, int, int, str, str, tuple[str, ...]]] = [
         4800,
         "Rankhilfen und Kletterpflanzen für zwei Brandwände; die Hausverwaltung beteiligt sich.",
         "Hausverwaltung",
-        (OK.WOHNUNG, OK.INITIATIVE),
+        (OK.HOUSING, OK.INITIATIVE),
     ),
     (
         "Schaufenstergalerie in leeren Läden",
@@ -253,7 +253,7 @@ SHARED_IDEAS: list[tuple[str, int, int, str, str, tuple[str, ...]]] = [
         3000,
         "Künstler*innen aus dem Kiez stellen in leerstehenden Läden aus; Eröffnung mit Musik.",
         "Eigentümer*innen der Läden",
-        (OK.GEWERBE, OK.VEREIN),
+        (OK.BUSINESS, OK.ASSOCIATION),
     ),
     (
         "Sitzbänke vor den Geschäften am Markt",
@@ -261,7 +261,7 @@ SHARED_IDEAS: list[tuple[str, int, int, str, str, tuple[str, ...]]] = [
         5000,
         "Sechs Bänke, aufgestellt und gepflegt von den Geschäften.",
         "Gewerbestammtisch",
-        (OK.GEWERBE,),
+        (OK.BUSINESS,),
     ),
     (
         "Mieter*innenfest der Genossenschaft",
@@ -269,7 +269,7 @@ SHARED_IDEAS: list[tuple[str, int, int, str, str, tuple[str, ...]]] = [
         4000,
         "Fest für alle Häuser der Genossenschaft, offen für die Nachbarschaft.",
         "Wohnungsgenossenschaft",
-        (OK.WOHNUNG, OK.INITIATIVE),
+        (OK.HOUSING, OK.INITIATIVE),
     ),
     (
         "Lastenrad zum Ausleihen",
@@ -277,7 +277,7 @@ SHARED_IDEAS: list[tuple[str, int, int, str, str, tuple[str, ...]]] = [
         5000,
         "Ein Lastenrad für die Nachbarschaft, Ausleihe über den Kiezladen.",
         "Kiezladen und Spenden",
-        (OK.INITIATIVE, OK.VEREIN),
+        (OK.INITIATIVE, OK.ASSOCIATION),
     ),
     (
         "Hitzeschutz-Aktion mit Sonnensegeln und Wasserspendern",
@@ -285,7 +285,7 @@ SHARED_IDEAS: list[tuple[str, int, int, str, str, tuple[str, ...]]] = [
         3500,
         "Sonnensegel, Wasserspender und Infomaterial für heiße Tage im Hof der Seniorenwohnanlage.",
         "Wohnungsbaugesellschaft",
-        (OK.WOHNUNG, OK.TRAEGER),
+        (OK.HOUSING, OK.PROVIDER),
     ),
 ]
 #: Cost lines by theme: the first theme whose words occur in the title gives the lines.
@@ -562,7 +562,7 @@ def _staff(area: Quartier) -> tuple[User, User]:
     if steering is None:
         name = f"steuerung-{area.slug}"
         steering = demo_user(name, f"Steuerung {area.name}", f"{name}@example.org")
-        role_grant(user=steering, quartier=area, role=Role.STEUERUNG, by=None)
+        role_grant(user=steering, area=area, role=Role.STEUERUNG, by=None)
     staff = by_role.get(Role.GEMEINWESENARBEIT, []) + by_role.get(Role.STEUERUNG, []) + by_role.get(Role.PLANUNG, [])
     worker = next((user for user in staff if user.pk != steering.pk), None)
     if worker is None:
@@ -835,7 +835,7 @@ class _Seeder:
         plan.participants = plan.participants or rng.randint(2, 12) * 10
         plan.volunteering = rng.choice(VOLUNTEERING).format(n=rng.randint(3, 20))
         plan.fields, plan.groups = self.theme(plan.title)
-        if plan.fund.kind == Fund.Kind.AKTIONSFONDS and rng.random() < 0.15:
+        if plan.fund.kind == Fund.Kind.ACTION_FUND and rng.random() < 0.15:
             candidates = self.concerns.get(self.fields[plan.fields[0]].pk if plan.fields[0] in self.fields else None)
             if candidates:
                 plan.concern = rng.choice(candidates)
@@ -853,7 +853,7 @@ class _Seeder:
         rng = self.rng
         if rng.random() < 0.6:
             return rng.choice(self.residents), None
-        org = rng.choice(self.orgs_by_kind.get(OK.INITIATIVE) or self.orgs_by_kind.get(OK.VEREIN) or self.orgs)
+        org = rng.choice(self.orgs_by_kind.get(OK.INITIATIVE) or self.orgs_by_kind.get(OK.ASSOCIATION) or self.orgs)
         return self.contact(org), org
 
     def contact(self, org: Organisation) -> Person | None:
@@ -887,7 +887,7 @@ class _Seeder:
         if target not in (S.PAID, S.PROOF_SUBMITTED, S.CLOSED, S.RECLAIM, "closed_repaid"):
             return
         parts = 1 if amount < 800 or rng.random() < 0.5 else rng.choice((2, 2, 3))
-        if plan.fund.kind == Fund.Kind.PROJEKTFONDS:
+        if plan.fund.kind == Fund.Kind.PROJECT_FUND:
             parts = rng.choice((2, 3))
         installments = []
         left = amount
@@ -971,7 +971,7 @@ class _Seeder:
         offsets = [0.0]
         start = end = None
         duration = rng.choice((0, 0, 0, 1, 2, rng.randint(14, 90)))
-        if plan.fund.kind == Fund.Kind.PROJEKTFONDS:
+        if plan.fund.kind == Fund.Kind.PROJECT_FUND:
             duration = rng.randint(120, 300)
         for step in plan.steps:
             last = offsets[-1]
@@ -1050,7 +1050,7 @@ class _Seeder:
         """About 25 applications, one or more in every state. Jury decisions of this year on Aktionsfonds ideas
         (meetings, the closed ballot) become the applications they decided, as far as the budget and the targets
         allow; two items of the open ballot are applications for decision."""
-        jury = self.committees[Committee.Kind.AKTIONSFONDSJURY]
+        jury = self.committees[Committee.Kind.ACTION_FUND_JURY]
         targets = list(ACTION_TARGETS)
         plans: list[_Plan] = []
         budget = fund.budget
@@ -1134,7 +1134,7 @@ class _Seeder:
     def plan_project(self, fund: Fund) -> list[_Plan]:
         """Six applications: the Quartiersrat's decisions on projects this year, the project on its planned
         meeting's agenda, and applications still being checked."""
-        council = self.committees[Committee.Kind.QUARTIERSRAT]
+        council = self.committees[Committee.Kind.NEIGHBOURHOOD_COUNCIL]
         plans: list[_Plan] = []
         planned = (
             AgendaItem.objects.filter(
@@ -1198,7 +1198,15 @@ class _Seeder:
         return plans
 
     def project_org(self) -> Organisation:
-        kinds = [OK.TRAEGER, OK.VEREIN, OK.INITIATIVE, OK.SCHULE, OK.STADTTEILVEREIN, OK.OTHER, OK.KITA]
+        kinds = [
+            OK.PROVIDER,
+            OK.ASSOCIATION,
+            OK.INITIATIVE,
+            OK.SCHOOL,
+            OK.NEIGHBOURHOOD_ASSOCIATION,
+            OK.OTHER,
+            OK.DAYCARE,
+        ]
         return self.rng.choice([org for kind in kinds for org in self.orgs_by_kind.get(kind, [])] or self.orgs)
 
     def plan_shared(self, fund: Fund, targets: Sequence[str] = SHARED_TARGETS) -> list[_Plan]:
@@ -1279,7 +1287,7 @@ class _Seeder:
         description = item.description[len(prefix) + len(sentence(str(actor))) :].strip() or item.description
         person = actor if isinstance(actor, Person) else None
         org = actor if isinstance(actor, Organisation) else None
-        if fund.kind == Fund.Kind.PROJEKTFONDS:
+        if fund.kind == Fund.Kind.PROJECT_FUND:
             own = self._euros(int(requested) // 20, int(requested) // 10, 50)
             lines = self.lines_for(title, requested + own, PROJECT_COSTS)
         else:
@@ -1306,7 +1314,7 @@ class _Seeder:
         self.content(plan)
         kind = plan.fund.kind
         if target == S.INELIGIBLE:
-            pool = {Fund.Kind.AKTIONSFONDS: INELIGIBLE, Fund.Kind.PROJEKTFONDS: PROJECT_INELIGIBLE}.get(
+            pool = {Fund.Kind.ACTION_FUND: INELIGIBLE, Fund.Kind.PROJECT_FUND: PROJECT_INELIGIBLE}.get(
                 kind, SHARED_INELIGIBLE
             )
             plan.unmet, plan.reason = rng.choice(pool)
@@ -1620,7 +1628,7 @@ class _Bulk:
         target = plan.target
         kind = plan.fund.kind
         if target == S.INELIGIBLE:
-            pool = {Fund.Kind.AKTIONSFONDS: INELIGIBLE, Fund.Kind.PROJEKTFONDS: PROJECT_INELIGIBLE}.get(
+            pool = {Fund.Kind.ACTION_FUND: INELIGIBLE, Fund.Kind.PROJECT_FUND: PROJECT_INELIGIBLE}.get(
                 kind, SHARED_INELIGIBLE
             )
             plan.unmet, plan.reason = rng.choice(pool)

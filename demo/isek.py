@@ -173,14 +173,14 @@ MEASURES: list[MeasureSpec] = [
         "sind die Ergebnisse der Planungswerkstatt 2021; der zweite Bauabschnitt folgt nach der Sanierung der "
         "Spundwand.",
         "Uferstraße zwischen Schleusenbrücke und Hafenbecken", (2022, 3), (2027, 10), 2_400_000,
-        (MS.RUNNING, MS.RUNNING), (5, 6), (OK.VERWALTUNG, "Grünflächenamt"), factor="1.12",
+        (MS.RUNNING, MS.RUNNING), (5, 6), (OK.PUBLIC_OFFICE, "Grünflächenamt"), factor="1.12",
         words=("Kanalweg", "Laternen"),
     ),
     MeasureSpec(
         "Ö-2", (_OR,), INV, PLANUNG, "Neugestaltung des Brunnenplatzes",
         "Der Platz ist entsiegelt, der Brunnen saniert; Bänke, Schattenbäume und ein Wasserspiel für Kinder laden "
         "zum Bleiben ein, und der Wochenmarkt hat wieder Platz.",
-        "Brunnenplatz", (2020, 4), (2023, 9), 850_000, (MS.DONE, MS.DONE), (5,), (OK.VERWALTUNG, "Grünflächenamt"),
+        "Brunnenplatz", (2020, 4), (2023, 9), 850_000, (MS.DONE, MS.DONE), (5,), (OK.PUBLIC_OFFICE, "Grünflächenamt"),
         words=("Sitzbänke",),
     ),
     MeasureSpec(
@@ -188,28 +188,28 @@ MEASURES: list[MeasureSpec] = [
         "Asphalt wird durch Grün, Sand und wasserdurchlässige Beläge ersetzt; nachmittags ist der Hof für die "
         "Nachbarschaft geöffnet. Die Schüler*innen haben in einer Projektwoche mitgeplant.",
         "Schulhof der Grundschule, Schulstraße", (2027, 6), (2028, 9), 620_000, (MS.IDEA, MS.PREPARING), (6, 7),
-        (OK.SCHULE, ""), mix=((_P, 30),), factor="1.08", words=("Schatten",),
+        (OK.SCHOOL, ""), mix=((_P, 30),), factor="1.08", words=("Schatten",),
     ),
     MeasureSpec(
         "Ö-4", (_OR, _GB), INV, PLANUNG, "Sanierung und Erweiterung des Spielplatzes am Lindenplatz",
         "Neue Kletterlandschaft, Wasserspiel und Sitzplätze für Eltern; Kinder aus zwei Kitas haben die Geräte "
         "ausgesucht.",
         "Lindenplatz", (2025, 3), (2026, 10), 380_000, (MS.PREPARING, MS.DONE), (7,),
-        (OK.VERWALTUNG, "Grünflächenamt"), words=("Spielplatz", "Spielplätze", "Sonnensegel"),
+        (OK.PUBLIC_OFFICE, "Grünflächenamt"), words=("Spielplatz", "Spielplätze", "Sonnensegel"),
     ),
     MeasureSpec(
         "Ö-5", (_OR, _KL), INV, PLANUNG, "Hofbegrünungsprogramm für die Gründerzeithöfe",
         "Zuschüsse für Eigentümer*innen, die Höfe entsiegeln, Fassaden begrünen oder Regenwasser versickern lassen; "
         "die Hälfte tragen die Eigentümer*innen. Das Stadtteilbüro berät und bringt Hausgemeinschaften zusammen.",
         "Blöcke zwischen Weberstraße und Kanalweg", (2021, 5), (2029, 12), 400_000, (MS.RUNNING, MS.RUNNING), (6,),
-        (OK.WOHNUNG, ""), mix=((_PR, 50),),
+        (OK.HOUSING, ""), mix=((_PR, 50),),
         words=("Baumscheiben", "Hochbeete", "begrünung", "Gießpatenschaft", "Pflanzkübel"),
     ),
     MeasureSpec(
         "Ö-6", (_OR,), INV, PLANUNG, "Fuß- und Radwegbrücke am Speicher",
         "Eine neue Brücke verbindet die Siedlung Nord mit dem Uferpark und verkürzt den Schulweg um zehn Minuten.",
         "Kanal auf Höhe der Speicherstraße", (2028, 3), (2030, 6), 3_200_000, (MS.PREPARING, MS.DEFERRED), (5,),
-        (OK.VERWALTUNG, "Stadtplanungsamt|Grünflächenamt"), mix=((_P, 40),),
+        (OK.PUBLIC_OFFICE, "Stadtplanungsamt|Grünflächenamt"), mix=((_P, 40),),
         note="Zurückgestellt: Das Wasserstraßen- und Schifffahrtsamt verlangt eine höhere Durchfahrt; die Kosten "
         "werden neu geschätzt, die Förderung aus dem Radverkehrsprogramm wird erneut beantragt.",
     ),
@@ -217,27 +217,27 @@ MEASURES: list[MeasureSpec] = [
         "Ö-7", (_OR,), INV, PLANUNG, "Beleuchtung der Bahnunterführung am Gleisweg",
         "Helle, sparsame Leuchten und eine Wandgestaltung mit Jugendlichen gegen den Angstraum unter den Gleisen.",
         "Unterführung Gleisweg", (2024, 9), (2025, 6), 190_000, (MS.PREPARING, None), (5,),
-        (OK.VERWALTUNG, "Grünflächenamt"), words=("Unterführung", "Beleuchtung", "Graffiti"),
+        (OK.PUBLIC_OFFICE, "Grünflächenamt"), words=("Unterführung", "Beleuchtung", "Graffiti"),
     ),
     MeasureSpec(
         "Ö-8", (_OR, _KL, _GB), INV, PLANUNG, "Trinkbrunnen und Schattenplätze gegen die Hitze",
         "Drei Trinkbrunnen und Sonnensegel an den Orten, an denen sich im Sommer Ältere und Familien aufhalten; "
         "Ergebnis der Hitzeschutzaktion 2025.",
         "Brunnenplatz, Lindenplatz und Uferpromenade", (2027, 4), (2028, 8), 210_000, (None, MS.PREPARING), (6, 8),
-        (OK.VERWALTUNG, "Grünflächenamt"), words=("Trinkbrunnen", "Hitzeschutz"),
+        (OK.PUBLIC_OFFICE, "Grünflächenamt"), words=("Trinkbrunnen", "Hitzeschutz"),
     ),
     MeasureSpec(
         "B-1", (_BI, _BV), SOC, GWA, "Bildungsverbund Kiez am Kanal",
         "Kitas, Grundschulen, Bibliothek und Jugendhilfe stimmen sich ab: gemeinsame Fortbildungen, gute Übergänge "
         "von der Kita in die Schule und ein Bildungsfest im Herbst. Koordination mit einer halben Stelle beim Träger.",
         "Kitas und Schulen im Gebiet", (2021, 1), (2030, 12), 270_000, (MS.RUNNING, MS.RUNNING), (3,),
-        (OK.TRAEGER, "Bildung im Kiez|Familienzentrum"),
+        (OK.PROVIDER, "Bildung im Kiez|Familienzentrum"),
     ),
     MeasureSpec(
         "B-2", (_BI,), INV, PLANUNG, "Umbau der Stadtteilbibliothek zum offenen Lernort",
         "Lernplätze, ein Makerspace und ein Café im Erdgeschoss; längere Öffnungszeiten mit Ehrenamtlichen.",
         "Stadtteilbibliothek, Kanalweg", (2027, 2), (2028, 12), 1_100_000, (MS.IDEA, MS.PREPARING), (3, 4),
-        (OK.VERWALTUNG, "Bibliothek|Weiterbildung"), mix=((_P, 25),), factor="1.15",
+        (OK.PUBLIC_OFFICE, "Bibliothek|Weiterbildung"), mix=((_P, 25),), factor="1.15",
     ),
     MeasureSpec(
         "B-3", (_BI,), SOC, GWA, "Lernpatenschaften und Hausaufgabenhilfe",
@@ -250,7 +250,7 @@ MEASURES: list[MeasureSpec] = [
         "B-4", (_BI,), INV, PLANUNG, "Kita-Erweiterung am Kanalweg: 40 neue Plätze",
         "Ein Anbau in Holzbauweise mit zwei Gruppenräumen, Bewegungsraum und Garten; der Träger übernimmt einen "
         "Teil der Ausstattung.",
-        "Kanalweg 31", (2024, 3), (2026, 8), 1_900_000, (MS.RUNNING, MS.DONE), (4,), (OK.KITA, ""),
+        "Kanalweg 31", (2024, 3), (2026, 8), 1_900_000, (MS.RUNNING, MS.DONE), (4,), (OK.DAYCARE, ""),
         mix=((_P, 40), (_T, 10)), words=("Kitaplätze",),
     ),
     MeasureSpec(
@@ -258,20 +258,20 @@ MEASURES: list[MeasureSpec] = [
         "Ein offenes Frühstück für Eltern, mehrsprachig moderiert, mit Themen wie Schulanmeldung, Medien und "
         "Gesundheit.",
         "Grundschule und Kitas am Kanal", (2020, 9), (2024, 7), 48_000, (MS.RUNNING, MS.DONE), (4, 1),
-        (OK.TRAEGER, "Familienzentrum"), words=("Spielenachmittage", "Eltern"),
+        (OK.PROVIDER, "Familienzentrum"), words=("Spielenachmittage", "Eltern"),
     ),
     MeasureSpec(
         "B-6", (_BI,), SOC, GWA, "Ausbildungslotsen für Jugendliche",
         "Lots*innen begleiten Jugendliche ab Klasse 8 zu Praktika und Ausbildungsplätzen bei Betrieben im Quartier.",
         "Jugendclub und Integrierte Sekundarschule", (2028, 1), (2030, 12), 150_000, (MS.IDEA, MS.IDEA), (4,),
-        (OK.TRAEGER, "Jugend"), mix=((_P, 50),),
+        (OK.PROVIDER, "Jugend"), mix=((_P, 50),),
     ),
     MeasureSpec(
         "I-1", (_IN, _BV), INV, PLANUNG, "Nachbarschaftszentrum im alten Speicher",
         "Der denkmalgeschützte Speicher wird zum Haus für die Nachbarschaft: Café, Werkstätten, Räume für Vereine "
         "und das Stadtteilbüro. Der Wettbewerb ist entschieden, die Entwurfsplanung läuft.",
         "Speicherstraße 5", (2027, 3), (2029, 12), 4_500_000, (MS.PREPARING, MS.PREPARING), (0,),
-        (OK.VERWALTUNG, "Stadtplanungsamt|Planungskoordination"), mix=((_P, 20), (_T, 5)), factor="1.18",
+        (OK.PUBLIC_OFFICE, "Stadtplanungsamt|Planungskoordination"), mix=((_P, 20), (_T, 5)), factor="1.18",
         words=("Nachbarschaftscafé", "Repair"),
     ),
     MeasureSpec(
@@ -279,19 +279,19 @@ MEASURES: list[MeasureSpec] = [
         "Das Kiezfest am Kanal im September und kleinere Feste in den Höfen, vorbereitet von Vereinen, "
         "Moscheegemeinde, Kirchengemeinde und Nachbar*innen.",
         "Brunnenplatz und Uferpromenade", (2020, 6), (2030, 9), 110_000, (MS.RUNNING, MS.RUNNING), (1,),
-        (OK.STADTTEILVEREIN, ""), mix=((_T, 20),), words=("fest", "Frühstück", "Flohmarkt", "Küche"),
+        (OK.NEIGHBOURHOOD_ASSOCIATION, ""), mix=((_T, 20),), words=("fest", "Frühstück", "Flohmarkt", "Küche"),
     ),
     MeasureSpec(
         "I-3", (_IN, _BI), SOC, GWA, "Sprachcafé und Willkommensberatung",
         "Zweimal in der Woche Deutsch üben bei Tee und Kuchen; Beratung zu Ämtern, Kita und Schule in fünf Sprachen.",
         "Nachbarschaftstreff Uferstraße", (2021, 2), (2027, 12), 140_000, (MS.RUNNING, MS.RUNNING), (1,),
-        (OK.TRAEGER, "Migration|Sprachcafé|Nachbarschaftshaus"), words=("Deutschkurse", "Sprach"),
+        (OK.PROVIDER, "Migration|Sprachcafé|Nachbarschaftshaus"), words=("Deutschkurse", "Sprach"),
     ),
     MeasureSpec(
         "I-4", (_IN, _GB), SOC, GWA, "Besuchsdienst für ältere Nachbar*innen",
         "Ehrenamtliche besuchen Ältere, die allein leben, begleiten sie zum Arzt und in den Seniorentreff.",
         "ganzes Gebiet", (2026, 4), (2028, 12), 75_000, (MS.PREPARING, MS.DEFERRED), (2,),
-        (OK.TRAEGER, "Senior|Sozialstation|Mehrgeneration"), words=("Besuchsdienst", "Einsam"),
+        (OK.PROVIDER, "Senior|Sozialstation|Mehrgeneration"), words=("Besuchsdienst", "Einsam"),
         note="Zurückgestellt: Dem Träger fehlt noch die Koordination für die Ehrenamtlichen; Start frühestens "
         "2027, wenn die Stelle besetzt ist.",
     ),
@@ -299,14 +299,14 @@ MEASURES: list[MeasureSpec] = [
         "I-5", (_IN,), INV, PLANUNG, "Gemeinschaftsräume in der Siedlung Nord",
         "Zwei leerstehende Erdgeschosswohnungen wurden zu Gemeinschaftsräumen mit Küche umgebaut; die "
         "Wohnungsbaugesellschaft trägt die Hälfte und vergibt die Räume kostenlos an Initiativen.",
-        "Nordring 40–48", (2021, 3), (2023, 5), 560_000, (MS.DONE, MS.DONE), (0,), (OK.WOHNUNG, ""), mix=((_T, 50),),
+        "Nordring 40–48", (2021, 3), (2023, 5), 560_000, (MS.DONE, MS.DONE), (0,), (OK.HOUSING, ""), mix=((_T, 50),),
     ),
     MeasureSpec(
         "I-6", (_IN, _OR), SOC, GWA, "Kiezlotsen: Konfliktvermittlung im öffentlichen Raum",
         "Ein mehrsprachiges Team ist nachmittags und abends an den Treffpunkten unterwegs, spricht an, vermittelt und "
         "meldet Schäden.",
         "Brunnenplatz, Kanalufer und Bahnhofsvorplatz", (2023, 5), (2027, 4), 210_000, (MS.RUNNING, MS.RUNNING), (1,),
-        (OK.TRAEGER, "Mobile|Gangway|Outreach|Jugendhilfe"),
+        (OK.PROVIDER, "Mobile|Gangway|Outreach|Jugendhilfe"),
     ),
     MeasureSpec(
         "I-7", (_IN,), SOC, GWA, "Mieter*innenberatung im Stadtteilbüro",
@@ -318,33 +318,33 @@ MEASURES: list[MeasureSpec] = [
     MeasureSpec(
         "G-1", (_GB, _OR), INV, PLANUNG, "Bewegungsparcours am Kanalufer",
         "Zehn Stationen für alle Generationen entlang des Uferwegs, mit Anleitungen in mehreren Sprachen.",
-        "Uferpark", (2021, 4), (2022, 6), 180_000, (MS.DONE, MS.DONE), (8,), (OK.VERWALTUNG, "Grünflächenamt"),
+        "Uferpark", (2021, 4), (2022, 6), 180_000, (MS.DONE, MS.DONE), (8,), (OK.PUBLIC_OFFICE, "Grünflächenamt"),
     ),
     MeasureSpec(
         "G-2", (_GB,), INV, PLANUNG, "Sanierung der Sporthalle Schulstraße und Öffnung für Vereine",
         "Neue Haustechnik, Dämmung und barrierefreie Umkleiden; abends und am Wochenende nutzen Vereine die Halle.",
         "Sporthalle Schulstraße", (2025, 6), (2027, 12), 1_450_000, (MS.PREPARING, MS.RUNNING), (8,),
-        (OK.VERWALTUNG, "Sportamt|Grünflächenamt"), mix=((_P, 35),), factor="1.10",
+        (OK.PUBLIC_OFFICE, "Sportamt|Grünflächenamt"), mix=((_P, 35),), factor="1.10",
     ),
     MeasureSpec(
         "G-3", (_GB, _IN), SOC, GWA, "Gesundheitslotsinnen im Quartier",
         "Geschulte Nachbarinnen informieren Familien in ihrer Sprache über Vorsorge, Impfungen und Anlaufstellen; "
         "die Krankenkassen beteiligen sich.",
         "Familienzentrum und Moscheegemeinde", (2022, 1), (2027, 12), 160_000, (MS.RUNNING, MS.RUNNING), (9,),
-        (OK.TRAEGER, "Stadtteilmütter|Familienzentrum"), mix=((_T, 30),),
+        (OK.PROVIDER, "Stadtteilmütter|Familienzentrum"), mix=((_T, 30),),
     ),
     MeasureSpec(
         "G-4", (_GB, _OR), INV, PLANUNG, "Bolzplatz am Gleisweg",
         "Ein eingezäunter Bolzplatz mit Kunstrasen auf der Brachfläche der Bahn.",
         "Gleisweg, Brachfläche der Bahn", (2025, 4), (2026, 6), 240_000, (MS.PREPARING, MS.DROPPED), (8, 7),
-        (OK.VERWALTUNG, "Sportamt|Grünflächenamt"), words=("Bolzplatz",),
+        (OK.PUBLIC_OFFICE, "Sportamt|Grünflächenamt"), words=("Bolzplatz",),
         note="Entfallen: Die Bahn verkauft die Fläche nicht. Ein Ersatzstandort wird im Sportplatzkonzept des "
         "Bezirks geprüft.",
     ),
     MeasureSpec(
         "G-5", (_GB,), SOC, GWA, "Seniorensport im Uferpark",
         "Gymnastik und Spaziergänge am Morgen mit einer Übungsleiterin des Sportvereins.",
-        "Uferpark", (2020, 5), (2024, 10), 36_000, (MS.RUNNING, None), (8,), (OK.VEREIN, "SV |Sport"),
+        "Uferpark", (2020, 5), (2024, 10), 36_000, (MS.RUNNING, None), (8,), (OK.ASSOCIATION, "SV |Sport"),
         words=("Senior",),
     ),
     MeasureSpec(
@@ -352,13 +352,14 @@ MEASURES: list[MeasureSpec] = [
         "Das Stadtteilbüro mit Gemeinwesenarbeit und Planung: Sprechstunden, Aktivierung, Gremien, Fonds und die "
         "Fortschreibung des ISEK.",
         "Stadtteilbüro, Uferstraße 12", (2020, 1), (2030, 12), 1_980_000, (MS.RUNNING, MS.RUNNING), (10, 11),
-        (OK.TRAEGER, "Nachbarschaftshaus|Bildung im Kiez"),
+        (OK.PROVIDER, "Nachbarschaftshaus|Bildung im Kiez"),
     ),
     MeasureSpec(
         "V-2", (_BV,), SOC, STEUERUNG, "Verfügungsfonds",
         "Jährlich 20.000 € für Vorhaben aus dem Quartier; mindestens die Hälfte tragen Antragstellende, Gewerbe oder "
         "Wohnungsunternehmen. Der Quartiersrat entscheidet.",
-        "ganzes Gebiet", (2021, 1), (2030, 12), 200_000, (MS.RUNNING, MS.RUNNING), (10,), (OK.STADTTEILVEREIN, ""),
+        "ganzes Gebiet", (2021, 1), (2030, 12), 200_000, (MS.RUNNING, MS.RUNNING), (10,),
+        (OK.NEIGHBOURHOOD_ASSOCIATION, ""),
         mix=((_PR, 50),), words=("Verfügungsfonds",),
     ),
     MeasureSpec(
@@ -366,7 +367,7 @@ MEASURES: list[MeasureSpec] = [
         "Viermal im Jahr treffen sich Einrichtungen, Vereine und Verwaltung; der Runde Tisch kümmert sich um das "
         "Ufer, Sauberkeit und Sicherheit.",
         "Nachbarschaftstreff Uferstraße", (2020, 2), (2030, 12), 44_000, (MS.RUNNING, MS.RUNNING), (11,),
-        (OK.STADTTEILVEREIN, ""),
+        (OK.NEIGHBOURHOOD_ASSOCIATION, ""),
     ),
     MeasureSpec(
         "V-4", (_BV,), SOC, STEUERUNG, "Verstetigungskonzept: was nach der Förderung bleibt",
@@ -383,7 +384,7 @@ MEASURES: list[MeasureSpec] = [
     MeasureSpec(
         "V-6", (_BV, _BI), SOC, GWA, "Jugendjury und Kiezfonds für Jugendliche",
         "Jugendliche entscheiden selbst über kleine Projekte von Jugendlichen; die Jury wird im Jugendclub gewählt.",
-        "Jugendclub am Kanal", (2026, 5), (2029, 12), 45_000, (None, MS.RUNNING), (10,), (OK.TRAEGER, "Jugend"),
+        "Jugendclub am Kanal", (2026, 5), (2029, 12), 45_000, (None, MS.RUNNING), (10,), (OK.PROVIDER, "Jugend"),
     ),
 ]  # fmt: skip
 
@@ -392,88 +393,88 @@ MEASURES: list[MeasureSpec] = [
 TEMPLATES: list[tuple[tuple[str, ...], str, str, str, str, str, int, int, tuple[str, ...]]] = [
     ((_OR, _KL), INV, PLANUNG, "Hofbegrünung {street} {number}",
      "Entsiegelung, Hochbeete und Kletterpflanzen im Hof; die Hausgemeinschaft übernimmt die Pflege.",
-     "{street} {number}", 60_000, 180_000, (OK.WOHNUNG,)),
+     "{street} {number}", 60_000, 180_000, (OK.HOUSING,)),
     ((_OR, _KL), INV, PLANUNG, "Baumpflanzungen in der {street}",
      "Neue Straßenbäume mit großen Baumscheiben; Anwohnende übernehmen Gießpatenschaften.",
-     "{street}", 90_000, 260_000, (OK.VERWALTUNG,)),
+     "{street}", 90_000, 260_000, (OK.PUBLIC_OFFICE,)),
     ((_OR,), INV, PLANUNG, "Umgestaltung des Platzes {place}",
      "Mehr Sitzplätze, Schatten und ein barrierefreier Zugang; geplant mit einer Beteiligungswerkstatt.",
-     "Platz {place}", 300_000, 1_200_000, (OK.VERWALTUNG,)),
+     "Platz {place}", 300_000, 1_200_000, (OK.PUBLIC_OFFICE,)),
     ((_OR, _GB), INV, PLANUNG, "Sanierung des Spielplatzes {place}",
      "Neue Spielgeräte, Sand und Schattenbäume; Kinder der nahen Kita planen mit.",
-     "Spielplatz {place}", 150_000, 450_000, (OK.VERWALTUNG,)),
+     "Spielplatz {place}", 150_000, 450_000, (OK.PUBLIC_OFFICE,)),
     ((_OR, _KL), INV, PLANUNG, "Regenwasserversickerung in der {street}",
      "Mulden und Rigolen nehmen Starkregen auf; die Straße bekommt Grünstreifen.",
-     "{street}", 250_000, 900_000, (OK.VERWALTUNG,)),
+     "{street}", 250_000, 900_000, (OK.PUBLIC_OFFICE,)),
     ((_OR, _BI), INV, PLANUNG, "Sichere Schulwege: Querungshilfen in der {street}",
      "Gehwegvorstreckungen und eine Mittelinsel vor der Grundschule.",
-     "{street}", 80_000, 240_000, (OK.VERWALTUNG,)),
+     "{street}", 80_000, 240_000, (OK.PUBLIC_OFFICE,)),
     ((_OR,), INV, PLANUNG, "Beleuchtung des Durchgangs zur {street}",
      "Helle, sparsame Leuchten und ein Rückschnitt der Hecken machen den Weg sicherer.",
-     "Durchgang {street}", 40_000, 120_000, (OK.VERWALTUNG,)),
+     "Durchgang {street}", 40_000, 120_000, (OK.PUBLIC_OFFICE,)),
     ((_OR, _KL), SOC, GWA, "Grünpatenschaften und Kiezputz {place}",
      "Regelmäßige Aufräumaktionen mit Anwohnenden und Schulen, Patenschaften für Beete; Material und Verpflegung.",
-     "Grünflächen {place}", 2_000, 6_000, (OK.INITIATIVE, OK.STADTTEILVEREIN)),
+     "Grünflächen {place}", 2_000, 6_000, (OK.INITIATIVE, OK.NEIGHBOURHOOD_ASSOCIATION)),
     ((_BI,), INV, PLANUNG, "Modernisierung der Schulbibliothek der {school}-Grundschule",
      "Neue Möbel, Medien und Arbeitsplätze; nachmittags offen auch für Eltern.",
-     "{school}-Grundschule", 120_000, 400_000, (OK.SCHULE,)),
+     "{school}-Grundschule", 120_000, 400_000, (OK.SCHOOL,)),
     ((_BI,), INV, PLANUNG, "Anbau für die Kita {street}",
      "Zwei Gruppenräume und ein Bewegungsraum für 30 zusätzliche Plätze.",
-     "{street} {number}", 600_000, 1_800_000, (OK.KITA,)),
+     "{street} {number}", 600_000, 1_800_000, (OK.DAYCARE,)),
     ((_BI,), SOC, GWA, "Lernwerkstatt {place}",
      "Hausaufgabenhilfe und Lernangebote an drei Nachmittagen in der Woche.",
-     "Nachbarschaftstreff {street}", 8_000, 25_000, (OK.TRAEGER, OK.VEREIN)),
+     "Nachbarschaftstreff {street}", 8_000, 25_000, (OK.PROVIDER, OK.ASSOCIATION)),
     ((_BI, _IN), SOC, GWA, "Deutschkurs für Eltern mit Kinderbetreuung ({street})",
      "Deutsch lernen während die Kinder betreut werden; mit Ausflügen zu Bibliothek und Bürgeramt.",
-     "Familienzentrum {street}", 6_000, 18_000, (OK.TRAEGER, OK.KITA)),
+     "Familienzentrum {street}", 6_000, 18_000, (OK.PROVIDER, OK.DAYCARE)),
     ((_BI,), SOC, GWA, "Medienwerkstatt für Jugendliche {place}",
      "Workshops zu Video, Podcast und sicherem Umgang mit sozialen Medien.",
-     "Jugendclub {street}", 5_000, 15_000, (OK.TRAEGER,)),
+     "Jugendclub {street}", 5_000, 15_000, (OK.PROVIDER,)),
     ((_BI, _BV), SOC, STEUERUNG, "Bildungskonferenz {place}",
      "Jährliche Konferenz der Kitas, Schulen und Träger zu Übergängen und gemeinsamen Projekten.",
-     "Schulen und Kitas {place}", 3_000, 8_000, (OK.TRAEGER, OK.SCHULE)),
+     "Schulen und Kitas {place}", 3_000, 8_000, (OK.PROVIDER, OK.SCHOOL)),
     ((_IN,), INV, PLANUNG, "Nachbarschaftstreff {street}",
      "Umbau eines leerstehenden Ladens zum Treffpunkt mit Küche und barrierefreiem Zugang.",
-     "{street} {number}", 250_000, 800_000, (OK.WOHNUNG, OK.STADTTEILVEREIN)),
+     "{street} {number}", 250_000, 800_000, (OK.HOUSING, OK.NEIGHBOURHOOD_ASSOCIATION)),
     ((_IN, _KL), SOC, GWA, "Interkultureller Garten {place}",
      "Familien aus vielen Herkunftsländern gärtnern gemeinsam; Werkzeug, Saatgut und ein Gartenfest.",
-     "Gemeinschaftsgarten {place}", 4_000, 12_000, (OK.INITIATIVE, OK.VEREIN)),
+     "Gemeinschaftsgarten {place}", 4_000, 12_000, (OK.INITIATIVE, OK.ASSOCIATION)),
     ((_IN,), SOC, GWA, "Generationenprojekt {street}",
      "Jung und Alt treffen sich zu Erzählcafés, Handyhilfe und gemeinsamen Ausflügen.",
-     "Seniorentreff {street}", 5_000, 16_000, (OK.TRAEGER,)),
+     "Seniorentreff {street}", 5_000, 16_000, (OK.PROVIDER,)),
     ((_IN,), SOC, GWA, "Mieter*innensprechstunde {place}",
      "Offene Beratung zu Mieterhöhungen, Modernisierung und Nebenkosten.",
-     "Stadtteilbüro", 6_000, 20_000, (OK.INITIATIVE, OK.TRAEGER)),
+     "Stadtteilbüro", 6_000, 20_000, (OK.INITIATIVE, OK.PROVIDER)),
     ((_IN,), SOC, GWA, "Nachbarschaftsfest {place}",
      "Jährliches Fest mit Bühne, Ständen der Vereine und Kinderprogramm.",
-     "Festplatz {place}", 3_000, 9_000, (OK.STADTTEILVEREIN, OK.VEREIN)),
+     "Festplatz {place}", 3_000, 9_000, (OK.NEIGHBOURHOOD_ASSOCIATION, OK.ASSOCIATION)),
     ((_GB, _OR), INV, PLANUNG, "Bewegungsgeräte für alle Generationen {place}",
      "Outdoor-Fitnessgeräte und eine markierte Laufstrecke.",
-     "Grünanlage {place}", 60_000, 180_000, (OK.VERWALTUNG,)),
+     "Grünanlage {place}", 60_000, 180_000, (OK.PUBLIC_OFFICE,)),
     ((_GB,), INV, PLANUNG, "Sanierung des Sportplatzes {place}",
      "Kunstrasen, Flutlicht und Umkleiden; Vereine und Schulen nutzen den Platz gemeinsam.",
-     "Sportplatz {place}", 400_000, 1_500_000, (OK.VERWALTUNG,)),
+     "Sportplatz {place}", 400_000, 1_500_000, (OK.PUBLIC_OFFICE,)),
     ((_GB,), SOC, GWA, "Bewegungskurse im Park {place}",
      "Kostenlose Kurse am Morgen: Gymnastik, Yoga und Spaziergänge für Ältere.",
-     "Park {place}", 3_000, 9_000, (OK.VEREIN, OK.TRAEGER)),
+     "Park {place}", 3_000, 9_000, (OK.ASSOCIATION, OK.PROVIDER)),
     ((_GB, _IN), SOC, GWA, "Gesundheitstage {place}",
      "Beratung, Vorsorge und Kochkurse mit Gesundheitsamt und Krankenkassen.",
-     "Nachbarschaftstreff {street}", 4_000, 12_000, (OK.TRAEGER, OK.VERWALTUNG)),
+     "Nachbarschaftstreff {street}", 4_000, 12_000, (OK.PROVIDER, OK.PUBLIC_OFFICE)),
     ((_GB, _BI), SOC, GWA, "Schwimmkurse für Kinder der {school}-Grundschule",
      "Anfängerkurse in den Ferien; Bus und Betreuung sind organisiert.",
-     "Stadtbad", 5_000, 14_000, (OK.VEREIN,)),
+     "Stadtbad", 5_000, 14_000, (OK.ASSOCIATION,)),
     ((_GB, _KL), INV, PLANUNG, "Trinkbrunnen {place}",
      "Ein öffentlicher Trinkbrunnen mit Schattensegel für heiße Tage.",
-     "Platz {place}", 30_000, 90_000, (OK.VERWALTUNG,)),
+     "Platz {place}", 30_000, 90_000, (OK.PUBLIC_OFFICE,)),
     ((_BV, _OR), SOC, GWA, "Beteiligungswerkstatt zur Umgestaltung {place}",
      "Werkstätten vor Ort und online; die Ergebnisse gehen an das Planungsbüro.",
-     "vor Ort {place} und im Stadtteilbüro", 6_000, 20_000, (OK.STADTTEILVEREIN,)),
+     "vor Ort {place} und im Stadtteilbüro", 6_000, 20_000, (OK.NEIGHBOURHOOD_ASSOCIATION,)),
     ((_BV,), SOC, GWA, "Gewerbestammtisch {street}",
      "Treffen der Gewerbetreibenden zu Leerstand, Sauberkeit und gemeinsamen Aktionen.",
-     "{street}", 2_000, 6_000, (OK.GEWERBE,)),
+     "{street}", 2_000, 6_000, (OK.BUSINESS,)),
     ((_BV,), SOC, GWA, "Ehrenamtsbörse {place}",
      "Engagierte finden Vereine und Initiativen; einmal im Jahr ein Dankeschön-Fest.",
-     "Stadtteilbüro", 3_000, 10_000, (OK.STADTTEILVEREIN, OK.INITIATIVE)),
+     "Stadtteilbüro", 3_000, 10_000, (OK.NEIGHBOURHOOD_ASSOCIATION, OK.INITIATIVE)),
     ((_BV,), SOC, STEUERUNG, "Befragung der Bewohner*innen {place}",
      "Befragung zu Wohnumfeld, Nachbarschaft und Angeboten; die Ergebnisse gehen in die Fortschreibung ein.",
      "Wohnblöcke {place}", 15_000, 45_000, ()),
@@ -839,7 +840,7 @@ class _Seeder:
         def named(orgs: Sequence[Organisation]) -> list[Organisation]:
             return [org for org in orgs if any(word in org.name.lower() for word in wanted)]
 
-        offices = [org for org in pool if kind == OK.VERWALTUNG and "amt" in org.name.lower()]
+        offices = [org for org in pool if kind == OK.PUBLIC_OFFICE and "amt" in org.name.lower()]
         return self.rng.choice(named(pool) or named(self.orgs) or offices or pool or self.orgs)
 
     def partners(self, field_id: int, lead: int | None, most: int) -> list[int]:
@@ -1211,7 +1212,9 @@ class _Seeder:
             title, description, place = (text.format(**words) for text in (title, description, place))
             per_year = kind == SOC
             lead_kind = rng.choice(lead_kinds) if lead_kinds else None  # none: the office itself
-            lead = self.lead(lead_kind, OFFICES[keys[0]] if lead_kind == OK.VERWALTUNG else "") if lead_kind else None
+            lead = (
+                self.lead(lead_kind, OFFICES[keys[0]] if lead_kind == OK.PUBLIC_OFFICE else "") if lead_kind else None
+            )
             goals = [g for g, (key, _overall, _title) in enumerate(GOALS) if key == keys[0]]
             goals = sorted(rng.sample(goals, k=min(len(goals), rng.choice((1, 1, 2)))))
         made = timeline.years[first]

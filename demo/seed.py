@@ -134,7 +134,7 @@ def seed_demo(*, scale: str = "small") -> dict[str, int]:
                 for area in areas.values() if slug == "*" else [areas[slug]]:
                     for role in roles:
                         if (user.username, area.slug, str(role)) not in held:
-                            role_grant(user=user, quartier=area, role=role, by=None)
+                            role_grant(user=user, area=area, role=role, by=None)
         for area in areas.values():
             team = _office_team(area)
             rng = random.Random(f"quartier-demo-{area.slug}")  # noqa: S311  # demo data  # nosec B311
@@ -153,6 +153,6 @@ def _office_team(area: Quartier) -> list[User]:
     team = list(User.objects.filter(role_assignments__quartier=area, role_assignments__role__in=staff_roles).distinct())
     if not any(a.role == Role.GEMEINWESENARBEIT for a in RoleAssignment.objects.filter(quartier=area)):
         worker = demo_user(f"gwa-{area.slug}", f"Büro {area.name}", f"gwa-{area.slug}@example.org")
-        role_grant(user=worker, quartier=area, role=Role.GEMEINWESENARBEIT, by=None)
+        role_grant(user=worker, area=area, role=Role.GEMEINWESENARBEIT, by=None)
         team.append(worker)
     return team

@@ -29,9 +29,9 @@ POSITIVE = [MinValueValidator(Decimal("0.01"), message=_("An amount must be more
 
 class Fund(AreaScoped):
     class Kind(models.TextChoices):
-        VERFUEGUNGSFONDS = "verfuegungsfonds", _("Neighbourhood fund (Verfügungsfonds)")
-        AKTIONSFONDS = "aktionsfonds", _("Action fund (Aktionsfonds)")
-        PROJEKTFONDS = "projektfonds", _("Project fund (Projektfonds)")
+        NEIGHBOURHOOD_FUND = "verfuegungsfonds", _("Neighbourhood fund (Verfügungsfonds)")
+        ACTION_FUND = "aktionsfonds", _("Action fund (Aktionsfonds)")
+        PROJECT_FUND = "projektfonds", _("Project fund (Projektfonds)")
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=200)
@@ -348,7 +348,7 @@ class Payment(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return f"{self.amount} € · {self.paid_on}"
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self.application.quartier
 
     def get_additional_data(self) -> dict[str, int]:
@@ -375,7 +375,7 @@ class Repayment(models.Model):
     def __str__(self) -> str:
         return f"{self.amount} € · {self.received_on}"
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self.application.quartier
 
     def get_additional_data(self) -> dict[str, int]:
@@ -428,7 +428,7 @@ class Receipt(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return f"{self.vendor}: {self.amount} €"
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self.application.quartier
 
     def get_additional_data(self) -> dict[str, int]:

@@ -149,6 +149,11 @@ class SpendingForm(forms.Form):
 URBAN = (Source.FEDERAL, Source.STATE, Source.MUNICIPAL)
 
 
+def source_field(source: Source) -> str:
+    """The plan form's field for a source of money: the member's English name; the stored value stays as it is."""
+    return source.name.lower()
+
+
 class YearPlanForm(forms.Form):
     """One year of the cost and financing plan. The urban development funding can be given as a whole; it is
     then split in thirds for federal, state and municipality unless those are filled in."""
@@ -160,17 +165,17 @@ class YearPlanForm(forms.Form):
         required=False,
         help_text=_("Split in thirds unless federal, state and municipality are filled in."),
     )
-    bund = EuroField(label=_("Federal (€)"), required=False)
-    land = EuroField(label=_("State (€)"), required=False)
-    kommune = EuroField(label=_("Municipality (€)"), required=False)
-    programm = EuroField(label=_("Other programmes (€)"), required=False)
-    dritte = EuroField(label=_("Third parties (€)"), required=False)
-    privat = EuroField(label=_("Private (€)"), required=False)
+    federal = EuroField(label=_("Federal (€)"), required=False)
+    state = EuroField(label=_("State (€)"), required=False)
+    municipal = EuroField(label=_("Municipality (€)"), required=False)
+    other_programme = EuroField(label=_("Other programmes (€)"), required=False)
+    third_party = EuroField(label=_("Third parties (€)"), required=False)
+    private = EuroField(label=_("Private (€)"), required=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         urban = cleaned.get("urban")
-        parts = [cleaned.get(source.value) for source in URBAN]
+        parts = [cleaned.get(source_field(source)) for source in URBAN]
         if urban is not None and any(part is not None for part in parts):
             given = sum((part or Decimal(0) for part in parts), Decimal(0))
             if given != urban:
@@ -182,8 +187,8 @@ class YearPlanForm(forms.Form):
 
     def plan(self) -> YearPlan:
         data = self.cleaned_data
-        financing = {source: data.get(source) or Decimal(0) for source in Source.values}
-        if data.get("urban") is not None and not any(data.get(source.value) is not None for source in URBAN):
+        financing = {source.value: data.get(source_field(source)) or Decimal(0) for source in Source}
+        if data.get("urban") is not None and not any(data.get(source_field(source)) is not None for source in URBAN):
             financing.update(split_urban_funding(data["urban"]))
         return YearPlan(year=data["year"], cost=data.get("cost") or Decimal(0), financing=financing)
 

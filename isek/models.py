@@ -63,7 +63,7 @@ class VersionPart(models.Model):
     class Meta:
         abstract = True
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self.version.quartier
 
     def get_additional_data(self) -> dict[str, int]:
@@ -164,7 +164,7 @@ class MeasurePart(models.Model):
     class Meta:
         abstract = True
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self.measure.version.quartier
 
     def get_additional_data(self) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """The ISEK's pages under ``/gebiet/<slug>/isek/``: versions and goals, measures (list, page, forms, cost and
 financing plan), the timeline, the financing overview, the indicators and the comparison of two versions.
 
-The version shown is chosen with ``?fassung=<id>``; without it, the newest version (a draft of the yearly
+The version shown is chosen with ``?version=<id>``; without it, the newest version (a draft of the yearly
 update when there is one). Who may write what is decided in ``quartier.permissions``.
 """
 
@@ -32,6 +32,7 @@ from isek.forms import (
     SpendingForm,
     VersionForm,
     YearPlanFormSet,
+    source_field,
 )
 from isek.models import Goal, Indicator, Measure, Milestone, Source, Version
 from isek.selectors import (
@@ -98,7 +99,7 @@ def _save_form(request: HttpRequest, version: Version, form: Form, save: Any) ->
 def _version_context(request: AreaRequest, area: Quartier) -> dict[str, Any]:
     """The area's versions and the one chosen (404 if the area has none yet is not used: pages say so)."""
     versions = versions_of(area)
-    version = pick_version(versions, request.GET.get("fassung"))
+    version = pick_version(versions, request.GET.get("version"))
     statuses = {key: str(label) for key, label in Version.Status.choices}
     return {
         "area": area,
@@ -110,7 +111,7 @@ def _version_context(request: AreaRequest, area: Quartier) -> dict[str, Any]:
         ],
         "can_change": permissions.CHANGE_ISEK in _perms(request),
         "can_edit_measures": permissions.EDIT_MEASURES in _perms(request),
-        "fassung": f"fassung={version.pk}" if version else "",
+        "version_query": f"version={version.pk}" if version else "",
     }
 
 
@@ -133,7 +134,7 @@ def _check_measure_writer(request: AreaRequest, measure: Measure) -> None:
 
 def _version_url(name: str, area: Quartier, version: Version | None, **query: str) -> str:
     url = reverse(name, args=[area.slug])
-    parts = [f"fassung={version.pk}"] if version else []
+    parts = [f"version={version.pk}"] if version else []
     parts += [f"{key}={value}" for key, value in query.items()]
     return url + ("?" + "&".join(parts) if parts else "")
 
@@ -179,8 +180,8 @@ def get_version_for(area: Quartier, pk: int) -> Version:
 
 
 def _target_version(request: HttpRequest, area: Quartier) -> Version:
-    """The version a new goal, measure or indicator goes into: ``fassung`` or else the newest one."""
-    wanted = whole_number(request.POST.get("fassung") or request.GET.get("fassung"))
+    """The version a new goal, measure or indicator goes into: ``version`` or else the newest one."""
+    wanted = whole_number(request.POST.get("version") or request.GET.get("version"))
     if wanted is not None:
         return get_version_for(area, wanted)
     version = Version.objects.filter(quartier=area).order_by("-created_at", "-pk").first()
@@ -226,8 +227,8 @@ def version_continue_view(request: AreaRequest, area: Quartier, version_pk: int)
 @area_view(permissions.VIEW_ISEK)
 def version_compare(request: AreaRequest, area: Quartier) -> HttpResponse:
     versions = versions_of(area)
-    new = pick_version(versions, request.GET.get("neu"))
-    old = pick_version(versions, request.GET.get("alt")) if request.GET.get("alt") else None
+    new = pick_version(versions, request.GET.get("new"))
+    old = pick_version(versions, request.GET.get("old")) if request.GET.get("old") else None
     if old is None and new is not None:
         old = next((v for v in versions if v.pk == new.previous_id), None)
     comparison = compare(old, new) if old and new and old.pk != new.pk else None
@@ -466,7 +467,7 @@ def _measure_page(request: AreaRequest, area: Quartier, measure: Measure, **form
         "area": area,
         "measure": measure,
         "version": measure.version,
-        "fassung": f"fassung={measure.version_id}",
+        "version_query": f"version={measure.version_id}",
         "draft": draft,
         "can_write": writer,
         "can_note": draft and permissions.ADD_PROGRESS_NOTES in perms,
@@ -559,13 +560,14 @@ def measure_finances(request: AreaRequest, area: Quartier, measure_pk: int) -> H
     """The cost and financing plan of a measure: one row per year, saved all at once."""
     measure = get_measure_for(area, measure_pk)
     if request.method == "POST":
-        formset = YearPlanFormSet(request.POST, prefix="jahr")
+        formset = YearPlanFormSet(request.POST, prefix="year")
     else:
+        fields = [source_field(source) for source in Source]
         initial = [
-            {"year": row["year"], "cost": row["cost"], **dict(zip(Source.values, row["sources"], strict=True))}
+            {"year": row["year"], "cost": row["cost"], **dict(zip(fields, row["sources"], strict=True))}
             for row in finance_plan_of(measure)["finance_rows"]
         ]
-        formset = YearPlanFormSet(initial=initial, prefix="jahr")
+        formset = YearPlanFormSet(initial=initial, prefix="year")
     error = ""
     with Refusal() as draft:
         check_draft(measure.version)
@@ -758,7 +760,7 @@ def indicator_value(request: AreaRequest, area: Quartier, indicator_pk: int) -> 
         messages.error(
             request, f"{indicator.name}: " + " ".join(str(e) for errors in form.errors.values() for e in errors)
         )
-    return redirect(_version_url("indicator_list", area, indicator.version) + f"#indikator-{indicator.pk}")
+    return redirect(_version_url("indicator_list", area, indicator.version) + f"#indicator-{indicator.pk}")
 
 
 urlpatterns = [

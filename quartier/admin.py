@@ -97,7 +97,7 @@ class RoleServiceMixin:
                 formset.new_objects.append(
                     services.role_grant(
                         user=inline_form.cleaned_data.get("user") or form.instance,
-                        quartier=inline_form.cleaned_data.get("quartier") or form.instance,
+                        area=inline_form.cleaned_data.get("quartier") or form.instance,
                         role=inline_form.cleaned_data["role"],
                         by=request.user,
                     )

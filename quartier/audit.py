@@ -25,11 +25,9 @@ PROJECT_APPS = frozenset({"quartier", "actors", "committees", "fonds", "isek", "
 
 def history_models() -> list[type[Model]]:
     """The models whose objects have a history page: the project's own models registered with the audit log
-    that belong to an area (``get_quartier``). Django's models, other packages' and unaudited ones do not."""
+    that belong to an area (``get_area``). Django's models, other packages' and unaudited ones do not."""
     return [
-        model
-        for model in auditlog.get_models()
-        if model._meta.app_label in PROJECT_APPS and hasattr(model, "get_quartier")
+        model for model in auditlog.get_models() if model._meta.app_label in PROJECT_APPS and hasattr(model, "get_area")
     ]
 
 

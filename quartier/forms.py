@@ -177,7 +177,7 @@ class NewPasswordForm(SetPasswordForm):
         return user
 
 
-class QuartierProfileForm(forms.ModelForm):
+class AreaProfileForm(forms.ModelForm):
     class Meta:
         model = Quartier
         fields = [

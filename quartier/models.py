@@ -142,7 +142,7 @@ class Quartier(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("dashboard", kwargs={"slug": self.slug})
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self
 
     def get_additional_data(self) -> dict[str, int]:
@@ -195,7 +195,7 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.quartier}"
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self.quartier
 
     def get_additional_data(self) -> dict[str, int]:
@@ -212,7 +212,7 @@ class AreaScoped(ChoiceLabels, models.Model):
     class Meta:
         abstract = True
 
-    def get_quartier(self) -> Quartier:
+    def get_area(self) -> Quartier:
         return self.quartier
 
     def get_additional_data(self) -> dict[str, int]:

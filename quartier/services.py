@@ -13,15 +13,15 @@ from quartier.permissions import forget_cached_permissions
 
 
 @transaction.atomic
-def role_grant(*, user: User, quartier: Quartier, role: str, by: User | None) -> RoleAssignment:
-    """Give ``user`` the ``role`` in ``quartier``. Granting a role twice is refused, and so is any role for an
+def role_grant(*, user: User, area: Quartier, role: str, by: User | None) -> RoleAssignment:
+    """Give ``user`` the ``role`` in ``area``. Granting a role twice is refused, and so is any role for an
     account that votes as a committee member (staff need an account of their own)."""
     if role not in Role.values:
         raise ValidationError(_("Unknown role."), code="invalid_role")
     check_staff_account(user=user, lock=True)
     try:
         with transaction.atomic(), acting_as(by):
-            assignment = RoleAssignment.objects.create(user=user, quartier=quartier, role=role)
+            assignment = RoleAssignment.objects.create(user=user, quartier=area, role=role)
     except IntegrityError as exc:  # roleassignment_unique, also when two admins grant at once
         raise ValidationError(_("This user already holds this role in this area."), code="duplicate") from exc
     forget_cached_permissions(user)
@@ -37,11 +37,11 @@ def role_revoke(*, assignment: RoleAssignment, by: User | None) -> None:
 
 
 @transaction.atomic
-def quartier_update(*, quartier: Quartier, by: User, data: dict[str, object]) -> Quartier:
+def area_update(*, area: Quartier, by: User, data: dict[str, object]) -> Quartier:
     """Change an area's profile; ``data`` holds cleaned form values."""
     for field, value in data.items():
-        setattr(quartier, field, value)
-    quartier.full_clean()
+        setattr(area, field, value)
+    area.full_clean()
     with acting_as(by):
-        quartier.save(update_fields=list(data))
-    return quartier
+        area.save(update_fields=list(data))
+    return area

@@ -17,13 +17,13 @@ from actors.selectors.contacts import follow_ups_due_for, follow_ups_without_rea
 from quartier import permissions, twofactor
 from quartier.audit import history_model
 from quartier.decorators import LAST_AREA, area_view, public_view
-from quartier.forms import QuartierProfileForm, TwoFactorCodeForm, refusal_on, whole_number
+from quartier.forms import AreaProfileForm, TwoFactorCodeForm, refusal_on, whole_number
 from quartier.http import AreaRequest
 from quartier.lists import list_page
 from quartier.models import Quartier, Role
 from quartier.net import safe_next
 from quartier.selectors import area_changes, memberships_of_cached, object_history, roles_of, team_of
-from quartier.services import quartier_update
+from quartier.services import area_update
 
 
 @require_GET
@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def area_switch(request: HttpRequest) -> HttpResponse:
-    slug = request.GET.get("gebiet", "")
+    slug = request.GET.get("area", "")
     for membership in memberships_of_cached(request.user):
         if membership.area.slug == slug:
             return redirect(membership.area)
@@ -76,9 +76,9 @@ def dashboard(request: AreaRequest, area: Quartier) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_AREA)
 def area_edit(request: AreaRequest, area: Quartier) -> HttpResponse:
-    form = QuartierProfileForm(request.POST or None, instance=copy.copy(area))
+    form = AreaProfileForm(request.POST or None, instance=copy.copy(area))
     if request.method == "POST" and form.is_valid():
-        quartier_update(quartier=area, by=request.user, data={f: form.cleaned_data[f] for f in form.changed_data})
+        area_update(area=area, by=request.user, data={f: form.cleaned_data[f] for f in form.changed_data})
         messages.success(request, _("The area's profile was saved."))
         return redirect(area)
     return render(request, "quartier/area_form.html", {"area": area, "form": form})
@@ -98,7 +98,7 @@ def object_history_view(request: AreaRequest, area: Quartier, model: str, object
     model_class = history_model(model)
     pk = whole_number(object_pk)
     obj = model_class._default_manager.filter(pk=pk).first() if model_class is not None and pk is not None else None
-    if obj is None or obj.get_quartier().pk != area.pk:
+    if obj is None or obj.get_area().pk != area.pk:
         raise Http404(_("This object does not exist."))
     return _history_page(request, area, object_history(obj), subject=obj)
 

@@ -54,7 +54,7 @@ def _visible_kinds(perms: frozenset[str]) -> list[str]:
 @require_GET
 @area_view(permissions.VIEW_REPORTS)
 def report_list(request: AreaRequest, area: Quartier) -> HttpResponse:
-    return _report_list_page(request, area, request.GET.get("jahr", ""), form=None)
+    return _report_list_page(request, area, request.GET.get("year", ""), form=None)
 
 
 def _report_list_page(
@@ -214,7 +214,7 @@ def report_overview(request: HttpRequest) -> HttpResponse:
     if not areas:
         raise Http404(_("You see the reports of no area."))
     this_year = timezone.localdate().year
-    wanted = request.GET.get("jahr", "")
+    wanted = request.GET.get("year", "")
     year = whole_number(wanted)
     year = year if year is not None and 2000 <= year <= this_year else this_year
     columns = [key_figures(area, year).as_dict() for area in areas]

@@ -8,13 +8,13 @@ from django.test import Client
 from demo.factories import UserFactory
 from quartier.audit import audit_transition
 from quartier.models import Quartier, RoleAssignment, User
-from quartier.services import quartier_update, role_grant, role_revoke
+from quartier.services import area_update, role_grant, role_revoke
 
 
 def test_service_outside_a_request_records_who_acted(area: Quartier, role_users: dict[str, User]) -> None:
     steering = role_users["steuerung"]
     newcomer = UserFactory()
-    assignment = role_grant(user=newcomer, quartier=area, role="planung", by=steering)
+    assignment = role_grant(user=newcomer, area=area, role="planung", by=steering)
     created = LogEntry.objects.get_for_object(assignment).get()
     assert created.action == LogEntry.Action.CREATE and created.actor == steering
     assignment_pk = assignment.pk
@@ -57,5 +57,5 @@ def test_passwords_never_enter_the_audit_trail(db: None) -> None:
 
 def test_unchanged_save_writes_no_entry(area: Quartier, role_users: dict[str, User]) -> None:
     before = LogEntry.objects.count()
-    quartier_update(quartier=area, by=role_users["steuerung"], data={"name": area.name})
+    area_update(area=area, by=role_users["steuerung"], data={"name": area.name})
     assert LogEntry.objects.count() == before

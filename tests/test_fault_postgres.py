@@ -162,7 +162,7 @@ def prepare() -> dict[str, object]:
     jury = Committee.objects.create(
         quartier=area,
         name="Aktionsfondsjury Kiez am Kanal",
-        kind=Committee.Kind.AKTIONSFONDSJURY,
+        kind=Committee.Kind.ACTION_FUND_JURY,
         majority_rule=Committee.MajorityRule.ALL_MEMBERS,
         quorum_members=4,
         resident_share=100,

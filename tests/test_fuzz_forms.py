@@ -64,7 +64,7 @@ FUZZ = settings(
 # Besides the public test's junk: numbers a form or a view might take for digits but int() does not ("²" is a
 # digit to str.isdigit), a number with more digits than int() reads, German amounts and made-up references.
 odd_values = st.sampled_from(
-    ["²", "①", "١٢", "9" * 5000, "1,5", "1.234,56", "-0,01", "99999999999999999999", "2026-13-01", "sitzung-x"]
+    ["²", "①", "١٢", "9" * 5000, "1,5", "1.234,56", "-0,01", "99999999999999999999", "2026-13-01", "meeting-x"]
 )
 junk = st.one_of(field_values, odd_values)
 
@@ -607,7 +607,7 @@ LINK_USED = frozenset({"fonds_accesslink"})  # every visit through a private lin
 STEPS = {
     "action": ["review", "query", "eligible", "ineligible", "put_forward", "decide", "commit", "settle",
                "review_applicant", "withdraw"],
-    "target": ["buero", "sitzung-", "sitzung-x", "abstimmung-²", "abstimmung-0"],
+    "target": ["office", "meeting-", "meeting-x", "ballot-²", "ballot-0"],
     "person": ["0", "²"],
 }  # fmt: skip
 TARGETS: list[Target] = [
@@ -837,7 +837,7 @@ def check_accepted(setup: Setup, payload: dict[str, Any], newest: int, *, saved:
     if target.creates and saved:
         new = list(apps.get_model(target.creates)._default_manager.filter(pk__gt=newest))
         assert len(new) == 1, f"{len(new)} new {target.creates}"
-        assert new[0].get_quartier().pk == setup.area.pk
+        assert new[0].get_area().pk == setup.area.pk
         new[0].full_clean()
     pattern = ROUTE_BY_NAME[target.route].pattern
     for key, label in URL_OBJECTS.items():

@@ -6,20 +6,20 @@ from django.test import Client
 
 from demo.factories import UserFactory, user_with_role
 from quartier.models import Quartier, RoleAssignment, User
-from quartier.services import quartier_update, role_grant
+from quartier.services import area_update, role_grant
 
 
 def add_changes(area: Quartier, by: User, count: int) -> None:
     for number in range(count):
-        quartier_update(quartier=area, by=by, data={"opening_hours": f"{number} Uhr"})
+        area_update(area=area, by=by, data={"opening_hours": f"{number} Uhr"})
 
 
 def test_area_history_lists_changes_and_role_grants(
     client: Client, area: Quartier, role_users: dict[str, User]
 ) -> None:
-    quartier_update(quartier=area, by=role_users["gwa"], data={"opening_hours": "Fr 8–10 Uhr"})
+    area_update(area=area, by=role_users["gwa"], data={"opening_hours": "Fr 8–10 Uhr"})
     newcomer = UserFactory(display_name="Neu Ling")
-    role_grant(user=newcomer, quartier=area, role="planung", by=role_users["steuerung"])
+    role_grant(user=newcomer, area=area, role="planung", by=role_users["steuerung"])
     client.force_login(role_users["steuerung"])
     html = client.get(f"/gebiet/{area.slug}/verlauf/").content.decode()
     assert "Fr 8–10 Uhr" in html
@@ -140,7 +140,7 @@ def test_history_of_an_audited_model_of_another_area_is_not_found(
 
 
 def test_every_audited_model_of_the_project_can_name_its_area() -> None:
-    """The history page finds an object's area through ``get_quartier``; an audited model without it would have
+    """The history page finds an object's area through ``get_area``; an audited model without it would have
     no history page, so the registry and the page must agree."""
     from quartier.audit import history_models
 
@@ -155,4 +155,4 @@ def test_every_audited_model_of_the_project_can_name_its_area() -> None:
         "isek.measure",
     }
     assert "quartier.user" not in {model._meta.label_lower for model in models}
-    assert all(hasattr(model, "get_quartier") for model in models)
+    assert all(hasattr(model, "get_area") for model in models)

@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from demo.factories import UserFactory
 from quartier.forms import Refusal, refusal_in_messages, refusal_on
 from quartier.models import Quartier, Role, RoleAssignment, User
-from quartier.services import quartier_update, role_grant
+from quartier.services import area_update, role_grant
 
 APPS = ["actors", "committees", "fonds", "isek", "reporting", "quartier"]
 
@@ -118,10 +118,10 @@ def test_a_refusal_in_messages_becomes_one_error_notice() -> None:
 
 def test_a_refused_duplicate_role_saves_nothing_and_shows_its_code(area: Quartier) -> None:
     user = UserFactory()
-    role_grant(user=user, quartier=area, role=Role.PLANUNG, by=None)
+    role_grant(user=user, area=area, role=Role.PLANUNG, by=None)
     form = _sent_form()
     with refusal_on(form):
-        role_grant(user=user, quartier=area, role=Role.PLANUNG, by=None)
+        role_grant(user=user, area=area, role=Role.PLANUNG, by=None)
     assert form.has_error(NON_FIELD_ERRORS, code="duplicate")
     assert RoleAssignment.objects.filter(user=user, quartier=area).count() == 1
 
@@ -131,7 +131,7 @@ def test_a_refused_update_shows_its_fields_errors_and_saves_nothing(area: Quarti
     name, slug = area.name, area.slug
     form = _sent_form()
     with refusal_on(form):  # the form has a name but no slug: the slug's refusal shows above the form
-        quartier_update(quartier=area, by=by, data={"name": "", "slug": ""})
+        area_update(area=area, by=by, data={"name": "", "slug": ""})
     assert form.has_error("name", code="blank")
     assert form.has_error(NON_FIELD_ERRORS, code="blank")
     area.refresh_from_db()

@@ -22,7 +22,7 @@ def fresh(user: User) -> User:
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_grants_exactly_its_permissions(area: Quartier, role: Role) -> None:
     user = UserFactory()
-    role_grant(user=user, quartier=area, role=role, by=None)
+    role_grant(user=user, area=area, role=role, by=None)
     assert area_permissions(fresh(user), area) == ROLE_PERMISSIONS[role]
     for perm in AREA_PERMISSIONS:
         assert can(fresh(user), perm, area) is (perm in ROLE_PERMISSIONS[role])
@@ -36,14 +36,14 @@ def test_every_role_is_in_the_matrix_and_every_permission_is_on_the_area() -> No
 
 def test_permissions_of_one_area_do_not_reach_another(area: Quartier, other_area: Quartier) -> None:
     user = UserFactory()
-    role_grant(user=user, quartier=area, role=Role.STEUERUNG, by=None)
+    role_grant(user=user, area=area, role=Role.STEUERUNG, by=None)
     assert area_permissions(fresh(user), other_area) == frozenset()
 
 
 def test_several_roles_add_up_and_revoking_one_keeps_the_other(area: Quartier) -> None:
     user = UserFactory()
-    role_grant(user=user, quartier=area, role=Role.PLANUNG, by=None)
-    steering = role_grant(user=user, quartier=area, role=Role.STEUERUNG, by=None)
+    role_grant(user=user, area=area, role=Role.PLANUNG, by=None)
+    steering = role_grant(user=user, area=area, role=Role.STEUERUNG, by=None)
     assert area_permissions(fresh(user), area) == ROLE_PERMISSIONS[Role.PLANUNG] | ROLE_PERMISSIONS[Role.STEUERUNG]
     role_revoke(assignment=steering, by=None)
     assert area_permissions(fresh(user), area) == ROLE_PERMISSIONS[Role.PLANUNG]
@@ -51,21 +51,21 @@ def test_several_roles_add_up_and_revoking_one_keeps_the_other(area: Quartier) -
 
 def test_granting_a_role_twice_is_refused_and_changes_nothing(area: Quartier) -> None:
     user = UserFactory()
-    role_grant(user=user, quartier=area, role=Role.PLANUNG, by=None)
+    role_grant(user=user, area=area, role=Role.PLANUNG, by=None)
     with pytest.raises(ValidationError):
-        role_grant(user=user, quartier=area, role=Role.PLANUNG, by=None)
+        role_grant(user=user, area=area, role=Role.PLANUNG, by=None)
     assert RoleAssignment.objects.filter(user=user).count() == 1
 
 
 def test_unknown_role_is_refused(area: Quartier) -> None:
     with pytest.raises(ValidationError):
-        role_grant(user=UserFactory(), quartier=area, role="kaiser", by=None)
+        role_grant(user=UserFactory(), area=area, role="kaiser", by=None)
     assert not RoleAssignment.objects.exists()
 
 
 def test_inactive_user_has_no_permissions(area: Quartier) -> None:
     user = UserFactory()
-    role_grant(user=user, quartier=area, role=Role.STEUERUNG, by=None)
+    role_grant(user=user, area=area, role=Role.STEUERUNG, by=None)
     user.is_active = False
     user.save()
     assert not can(fresh(user), permissions.VIEW_AREA, area)
@@ -82,7 +82,7 @@ def test_object_permissions_stored_on_an_area_grant_nothing(area: Quartier) -> N
     from guardian.shortcuts import assign_perm
 
     user = UserFactory()
-    role_grant(user=user, quartier=area, role=Role.PLANUNG, by=None)
+    role_grant(user=user, area=area, role=Role.PLANUNG, by=None)
     assign_perm("quartier.view_audit", user, area)
     assert area_permissions(fresh(user), area) == ROLE_PERMISSIONS[Role.PLANUNG]
     stranger = UserFactory()
@@ -143,8 +143,8 @@ def test_checking_many_permissions_on_one_area_costs_one_lookup(
     area: Quartier, other_area: Quartier, django_assert_num_queries: object
 ) -> None:
     user = UserFactory()
-    role_grant(user=user, quartier=area, role=Role.STEUERUNG, by=None)
-    role_grant(user=user, quartier=other_area, role=Role.PLANUNG, by=None)
+    role_grant(user=user, area=area, role=Role.STEUERUNG, by=None)
+    role_grant(user=user, area=other_area, role=Role.PLANUNG, by=None)
     user = fresh(user)
     with django_assert_num_queries(1):  # type: ignore[operator]
         can(user, permissions.VIEW_AREA, other_area)

@@ -91,7 +91,7 @@ def test_the_machines_cover_the_models_with_a_status() -> None:
 
 
 def _committee(area: Quartier) -> Committee:
-    return Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.AKTIONSFONDSJURY)
+    return Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.ACTION_FUND_JURY)
 
 
 def _application(area: Quartier) -> Application:

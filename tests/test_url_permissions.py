@@ -121,7 +121,7 @@ def _open_ballot(area: Quartier, person: object) -> object:
     from committees.models import Ballot, Committee, Membership
     from committees.services.ballots import ballot_open
 
-    jury = Committee.objects.create(quartier=area, name="Jury", kind=Committee.Kind.AKTIONSFONDSJURY)
+    jury = Committee.objects.create(quartier=area, name="Jury", kind=Committee.Kind.ACTION_FUND_JURY)
     Membership.objects.create(
         committee=jury, person=person, user=User.objects.get(username="juror"), member_type="bewohner"
     )

@@ -162,7 +162,7 @@ def contact_edit(request: AreaRequest, area: Quartier, note_pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_CONTACTS)
 def contact_follow_up_done(request: AreaRequest, area: Quartier, note_pk: int) -> HttpResponse:
-    """Mark the follow-up done (``erledigt=1``) or open again (``erledigt=0``).
+    """Mark the follow-up done (``done=1``) or open again (``done=0``).
 
     htmx gets the follow-up fragment back; without JavaScript the browser goes back where it came from.
     GET shows a small page with the button, for links and for browsers without JavaScript.
@@ -173,7 +173,7 @@ def contact_follow_up_done(request: AreaRequest, area: Quartier, note_pk: int) -
     error = ""
     if request.method == "POST":
         with Refusal() as refusal:
-            contact_note_set_follow_up_done(note=note, done=request.POST.get("erledigt") == "1", by=request.user)
+            contact_note_set_follow_up_done(note=note, done=request.POST.get("done") == "1", by=request.user)
         error = refusal.text
         if not request.htmx:
             if error:

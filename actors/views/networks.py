@@ -117,7 +117,7 @@ def _network_form(request: HttpRequest, area: Quartier, network: Network) -> Htt
     members = MembershipFormSet(
         data,
         instance=network,
-        prefix="mitglieder",
+        prefix="members",
         area=area,
         queryset=NetworkMembership.objects.select_related("organisation", "person").order_by(
             "organisation__name", "person__last_name", "person__first_name", "start", "pk"

@@ -300,12 +300,12 @@ def agenda_recusal(request: AreaRequest, area: Quartier, meeting_pk: int, agenda
 @require_POST
 @area_view(permissions.CHANGE_COMMITTEES)
 def attendance_save(request: AreaRequest, area: Quartier, meeting_pk: int) -> HttpResponse:
-    """Record the attendance the form gives (``anwesenheit-<member>``); answer with the quorum."""
+    """Record the attendance the form gives (``attendance-<member>``); answer with the quorum."""
     meeting = get_meeting_for(area, meeting_pk)
     statuses: dict[int, str] = {}
     with Refusal() as refusal:
         for key, status in request.POST.items():
-            number = key.removeprefix("anwesenheit-")
+            number = key.removeprefix("attendance-")
             if number == key:
                 continue
             member = whole_number(number)

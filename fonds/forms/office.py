@@ -104,19 +104,20 @@ class RepaymentForm(forms.ModelForm):
 
 
 def receipt_decisions(data: Mapping[str, str]) -> dict[int, tuple[bool, str]]:
-    """The decisions on receipts a form sends: ``entscheidung-<receipt id>`` ("anerkannt" or "nicht_anerkannt")
-    and ``grund-<receipt id>`` (the reason for a receipt not accepted). Receipts without a decision are left out;
-    a made-up id or decision refuses the form."""
+    """The decisions on receipts a form sends: ``receipt-decision-<receipt id>`` ("anerkannt" or
+    "nicht_anerkannt", the stored values) and ``receipt-reason-<receipt id>`` (the reason for a receipt not accepted).
+    Receipts without a decision are left out; a made-up id or decision refuses the form."""
     decisions: dict[int, tuple[bool, str]] = {}
     for key, value in data.items():
-        if not key.startswith("entscheidung-") or not value:
+        number = key.removeprefix("receipt-decision-")
+        if number == key or not value:
             continue
-        pk = whole_number(key.removeprefix("entscheidung-"))
+        pk = whole_number(number)
         if pk is None:
             raise ValidationError(_("This receipt belongs to another application."), code="foreign_receipt")
         if value not in {Receipt.Decision.ACCEPTED, Receipt.Decision.DISALLOWED}:
             raise ValidationError(_("Choose whether the receipt is accepted or not."), code="unknown_decision")
-        decisions[pk] = (value == Receipt.Decision.ACCEPTED, str(data.get(f"grund-{key[13:]}", ""))[:2000])
+        decisions[pk] = (value == Receipt.Decision.ACCEPTED, str(data.get(f"receipt-reason-{number}", ""))[:2000])
     return decisions
 
 

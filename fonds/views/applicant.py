@@ -509,7 +509,7 @@ def status_page(request: HttpRequest, application: Application, token: str) -> H
 
 
 def _receipt_count(request: HttpRequest) -> int:
-    value = request.GET.get("zeilen", "")
+    value = request.GET.get("rows", "")
     number = whole_number(value)
     return min(max(number, 1), 50) if number is not None else 3
 
@@ -523,7 +523,7 @@ def proof(request: HtmxRequest, application: Application, token: str) -> HttpRes
         messages.info(request, _("The proof of use can be handed in once the money has been paid out."))
         return redirect("applicant_status", token=token)
     template = "fonds/public/proof.html"
-    row = request.GET.get("zeile", "")
+    row = request.GET.get("row", "")
     index = whole_number(row)
     if request.method == "GET" and request.htmx and index is not None and index < 50:
         receipt = ReceiptForm(prefix=f"receipt-{index}")

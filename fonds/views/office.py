@@ -423,7 +423,10 @@ def application_step(request: AreaRequest, area: Quartier, application_pk: int) 
             application_query(application=application, question=data.get("question", ""), by=by)
         elif action in {"eligible", "ineligible"}:
             checks = {
-                criterion.pk: (data.get(f"kriterium-{criterion.pk}") == "on", data.get(f"notiz-{criterion.pk}", ""))
+                criterion.pk: (
+                    data.get(f"criterion-{criterion.pk}") == "on",
+                    data.get(f"criterion-note-{criterion.pk}", ""),
+                )
                 for criterion in application.fund.criteria.all()
             }
             application_assess(
@@ -437,11 +440,13 @@ def application_step(request: AreaRequest, area: Quartier, application_pk: int) 
             target = data.get("target", "")
             committee_id = application.fund.committee_id
             meeting = ballot = None
-            if target.startswith("sitzung-"):
-                meeting = Meeting.objects.filter(committee_id=committee_id, pk=whole_number(target[8:]) or 0).first()
-            elif target.startswith("abstimmung-"):
-                ballot = Ballot.objects.filter(committee_id=committee_id, pk=whole_number(target[11:]) or 0).first()
-            if target not in {"", "buero"} and meeting is None and ballot is None:
+            if target.startswith("meeting-"):
+                meeting_pk = whole_number(target.removeprefix("meeting-")) or 0
+                meeting = Meeting.objects.filter(committee_id=committee_id, pk=meeting_pk).first()
+            elif target.startswith("ballot-"):
+                ballot_pk = whole_number(target.removeprefix("ballot-")) or 0
+                ballot = Ballot.objects.filter(committee_id=committee_id, pk=ballot_pk).first()
+            if target not in {"", "office"} and meeting is None and ballot is None:
                 raise ValidationError(_("Choose a meeting or a ballot of the fund's committee."))
             application_put_forward(application=application, meeting=meeting, ballot=ballot, by=by)
         elif action == "decide":

@@ -295,7 +295,7 @@ def test_note_of_another_area_is_not_found(
     base = f"/gebiet/{area.slug}/kontakte/{foreign.pk}"
     assert client.get(f"{base}/").status_code == 404
     assert client.post(f"{base}/bearbeiten/", {"topic": "x"}).status_code == 404
-    assert client.post(f"{base}/erledigt/", {"erledigt": "1"}).status_code == 404
+    assert client.post(f"{base}/erledigt/", {"done": "1"}).status_code == 404
     foreign.refresh_from_db()
     assert foreign.topic == "Fremde Notiz"
 
@@ -431,7 +431,7 @@ def test_only_the_office_writes_notes(
     base = f"/gebiet/{area.slug}/kontakte"
     assert client.post(f"{base}/neu/", valid(role_users)).status_code == 403
     assert client.post(f"{base}/{pk}/bearbeiten/", valid(role_users)).status_code == 403
-    assert client.post(f"{base}/{pk}/erledigt/", {"erledigt": "1"}).status_code == 403
+    assert client.post(f"{base}/{pk}/erledigt/", {"done": "1"}).status_code == 403
     quick = {"organisation_pk": kita.pk, "date": today.isoformat(), "channel": "telefon", "topic": "x"}
     assert client.post(f"{base}/schnell/", quick).status_code == 403
     assert ContactNote.objects.count() == 4
@@ -448,11 +448,11 @@ def test_follow_up_toggle_answers_htmx_with_the_fragment(
     jobcenter = notes["jobcenter"]
     client.force_login(role_users["gwa"])
     url = f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/erledigt/"
-    response = client.post(url, {"erledigt": "1", "next": "/gebiet/kiez-am-kanal/"}, headers={"HX-Request": "true"})
+    response = client.post(url, {"done": "1", "next": "/gebiet/kiez-am-kanal/"}, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert html.startswith(f'<div class="follow-up" id="follow-up-{jobcenter.pk}">')
-    assert 'name="erledigt" value="0"' in html  # the button now opens it again
+    assert 'name="done" value="0"' in html  # the button now opens it again
     assert 'value="/gebiet/kiez-am-kanal/"' in html  # and still knows where the page was
     jobcenter.refresh_from_db()
     assert jobcenter.follow_up_done
@@ -464,9 +464,9 @@ def test_follow_up_toggle_without_javascript_goes_back_but_only_to_our_pages(
     jobcenter = notes["jobcenter"]
     client.force_login(role_users["gwa"])
     url = f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/erledigt/"
-    response = client.post(url, {"erledigt": "1", "next": f"/gebiet/{area.slug}/kontakte/?open=on"})
+    response = client.post(url, {"done": "1", "next": f"/gebiet/{area.slug}/kontakte/?open=on"})
     assert response.status_code == 302 and response["Location"] == f"/gebiet/{area.slug}/kontakte/?open=on"
-    response = client.post(url, {"erledigt": "0", "next": "https://evil.example/"})
+    response = client.post(url, {"done": "0", "next": "https://evil.example/"})
     assert response["Location"] == f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/"
     jobcenter.refresh_from_db()
     assert not jobcenter.follow_up_done
@@ -480,7 +480,7 @@ def test_follow_up_toggle_goes_to_the_note_when_next_is_no_path(
     jobcenter = notes["jobcenter"]
     client.force_login(role_users["gwa"])
     url = f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/erledigt/"
-    response = client.post(url, {"erledigt": "1", "next": next_url})
+    response = client.post(url, {"done": "1", "next": next_url})
     assert response.status_code == 302 and response["Location"] == f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/"
     jobcenter.refresh_from_db()
     assert jobcenter.follow_up_done
@@ -492,7 +492,7 @@ def test_toggling_a_note_without_follow_up_changes_nothing(
     fest = notes["fest"]
     client.force_login(role_users["gwa"])
     response = client.post(
-        f"/gebiet/{area.slug}/kontakte/{fest.pk}/erledigt/", {"erledigt": "1"}, headers={"HX-Request": "true"}
+        f"/gebiet/{area.slug}/kontakte/{fest.pk}/erledigt/", {"done": "1"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200 and 'role="alert"' in response.content.decode()
     fest.refresh_from_db()
@@ -887,7 +887,7 @@ def test_a_follow_up_whose_assignee_lost_the_right_is_not_lost(
     orphan = note(area, gwa, "Spielplatz klären", follow_up_due=today + 30 * DAY, follow_up_assignee=leaving)
     note(area, gwa, "Erledigt", follow_up_due=today, follow_up_assignee=leaving, follow_up_done=True)
     role_revoke(assignment=RoleAssignment.objects.get(user=leaving, quartier=area), by=steuerung)
-    role_grant(user=leaving, quartier=area, role=Role.KOORDINATION, by=steuerung)
+    role_grant(user=leaving, area=area, role=Role.KOORDINATION, by=steuerung)
 
     client.force_login(gwa)
     html = client.get(f"/gebiet/{area.slug}/").content.decode()
@@ -968,7 +968,7 @@ def test_a_follow_up_is_not_opened_again_for_someone_who_can_no_longer_read_it(
         contact_note_update(note=done, data={"follow_up_done": False}, by=gwa)
     assert list(refused.value.message_dict) == ["follow_up_assignee"]
     client.force_login(gwa)
-    response = client.post(f"/gebiet/{area.slug}/kontakte/{done.pk}/erledigt/", {"erledigt": "0"})
+    response = client.post(f"/gebiet/{area.slug}/kontakte/{done.pk}/erledigt/", {"done": "0"})
     assert response.status_code == 302
     done.refresh_from_db()
     assert done.follow_up_done

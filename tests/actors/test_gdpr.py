@@ -452,7 +452,7 @@ def everything(
     membership = Membership.objects.create(
         committee=jury, person=ayse, user=account, member_type="bewohner", start=datetime.date(2025, 1, 1)
     )
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.QUARTIERSRAT)
+    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
     future = Membership.objects.create(
         committee=council, person=ayse, member_type="bewohner", start=today + datetime.timedelta(days=30)
     )
@@ -1124,7 +1124,7 @@ def test_erasure_cuts_the_person_out_of_the_committees_records_but_leaves_other_
     emre = Person.objects.create(quartier=area, first_name="Emre", last_name="Demir")
     Membership.objects.create(committee=jury, person=ayse, member_type="bewohner", start=datetime.date(2025, 1, 1))
     Membership.objects.create(committee=jury, person=emre, member_type="bewohner")
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.QUARTIERSRAT)
+    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
     make_application(aktionsfonds, person=ayse, title="Hoffest")
     Application.objects.filter(person=ayse).update(status=Status.WITHDRAWN)
     meeting = Meeting.objects.create(committee=jury, starts_at=now - datetime.timedelta(days=3), status="durchgefuehrt")

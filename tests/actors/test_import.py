@@ -145,7 +145,7 @@ def test_an_import_cannot_be_moved_to_another_area(
     from quartier.services import role_grant
 
     user = role_users["gwa"]
-    role_grant(user=user, quartier=other_area, role="gwa", by=None)
+    role_grant(user=user, area=other_area, role="gwa", by=None)
     client.force_login(user)
     token = token_of(upload(client, area, ORG_CSV.encode()))
     assert client.post(f"/gebiet/{other_area.slug}/import/bestaetigen/", {"token": token}).status_code == 400

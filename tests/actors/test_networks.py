@@ -43,7 +43,7 @@ def data(area: Quartier, other_area: Quartier, today: datetime.date) -> dict[str
     runder_tisch = Network.objects.create(
         quartier=area,
         name="Runder Tisch Kinder",
-        kind=Network.Kind.RUNDER_TISCH,
+        kind=Network.Kind.ROUND_TABLE,
         purpose="Abstimmung der Angebote für Kinder am Kanal",
         rhythm="Jeden ersten Dienstag",
         lead_organisation=verein,
@@ -54,7 +54,7 @@ def data(area: Quartier, other_area: Quartier, today: datetime.date) -> dict[str
     NetworkMembership.objects.create(network=runder_tisch, organisation=verein, start=today - YEAR, end=today - DAY)
     NetworkMembership.objects.create(network=runder_tisch, person=ayse)
     NetworkMembership.objects.create(network=runder_tisch, person=jan, end=today - DAY)
-    ag_gruen = Network.objects.create(quartier=area, name="AG Grün", kind=Network.Kind.ARBEITSGRUPPE)
+    ag_gruen = Network.objects.create(quartier=area, name="AG Grün", kind=Network.Kind.WORKING_GROUP)
     ag_gruen.fields_of_action.add(field("oeffentlicher-raum"))
     NetworkMembership.objects.create(network=ag_gruen, organisation=verein)
     foreign = Network.objects.create(quartier=other_area, name="Runder Tisch Nordstadt")
@@ -99,7 +99,7 @@ def test_networks_for_counts_current_members_and_keeps_to_the_area(
         ({"q": "kinder"}, ["Runder Tisch Kinder"]),
         ({"q": "angebot kanal"}, ["Runder Tisch Kinder"]),  # the purpose, stemmed, every word
         ({"q": "tisch"}, ["Runder Tisch Kinder"]),  # not the other area's round table
-        ({"kind": Network.Kind.ARBEITSGRUPPE}, ["AG Grün"]),
+        ({"kind": Network.Kind.WORKING_GROUP}, ["AG Grün"]),
         ({"q": "'); drop table"}, []),
     ],
 )
@@ -188,7 +188,7 @@ def test_network_update_changes_adds_and_removes_members(
     )
     network.refresh_from_db()
     assert network.name == "Runder Tisch Kinder und Jugend"
-    assert network.kind == Network.Kind.RUNDER_TISCH  # not in data: unchanged
+    assert network.kind == Network.Kind.ROUND_TABLE  # not in data: unchanged
     members = list(network.members.order_by("pk"))
     assert [(m.pk, m.end) for m in members[:1]] == [(kita_membership.pk, today)]
     assert [(m.organisation, m.person) for m in members] == [(data["kita"], None), (None, data["jan"])]
@@ -386,15 +386,15 @@ def form_data(rows: list[dict[str, object]], initial: int = 0, **network: object
     data: dict[str, object] = {
         "name": "AG Spielplätze",
         "kind": "ag",
-        "mitglieder-TOTAL_FORMS": str(len(rows)),
-        "mitglieder-INITIAL_FORMS": str(initial),
-        "mitglieder-MIN_NUM_FORMS": "0",
-        "mitglieder-MAX_NUM_FORMS": "1000",
+        "members-TOTAL_FORMS": str(len(rows)),
+        "members-INITIAL_FORMS": str(initial),
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
         **network,
     }
     for index, row in enumerate(rows):
         for key, value in row.items():
-            data[f"mitglieder-{index}-{key}"] = value
+            data[f"members-{index}-{key}"] = value
     return data
 
 

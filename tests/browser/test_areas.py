@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from demo.factories import user_with_role
 from quartier.models import Role
-from quartier.services import quartier_update, role_grant
+from quartier.services import area_update, role_grant
 from tests.browser.fixtures import german
 
 pytestmark = pytest.mark.browser
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 def test_area_switcher_goes_to_the_other_area(page, live_server, navigates, browser_login, area, other_area):
     user = user_with_role(area, Role.PLANUNG, username="multi")
-    role_grant(user=user, quartier=other_area, role=Role.GEMEINWESENARBEIT, by=None)
+    role_grant(user=user, area=other_area, role=Role.GEMEINWESENARBEIT, by=None)
 
     browser_login(page, user)
     # Two areas: the start page lets the user choose.
@@ -43,10 +43,10 @@ def busy_user(area, other_area):
     user = user_with_role(
         area, Role.STEUERUNG, username="steuerung-user", display_name="Maximiliane Müller-Lüdenscheidt-Schwarzenberg"
     )
-    role_grant(user=user, quartier=other_area, role=Role.PLANUNG, by=None)
+    role_grant(user=user, area=other_area, role=Role.PLANUNG, by=None)
     user_with_role(area, Role.PLANUNG, display_name="Jonas Weber")
     user_with_role(area, Role.GEMEINWESENARBEIT, display_name="Aylin Demir")
-    quartier_update(quartier=area, by=user, data={"opening_hours": "Di 10–13 Uhr\nDo 15–18 Uhr"})
+    area_update(area=area, by=user, data={"opening_hours": "Di 10–13 Uhr\nDo 15–18 Uhr"})
     return user
 
 

@@ -138,7 +138,7 @@ def test_a_follow_up_nobody_can_do_is_given_to_someone_else_from_the_dashboard(
         follow_up_assignee=leaving,
     )
     role_revoke(assignment=RoleAssignment.objects.get(user=leaving, quartier=area), by=None)
-    role_grant(user=leaving, quartier=area, role=Role.KOORDINATION, by=None)
+    role_grant(user=leaving, area=area, role=Role.KOORDINATION, by=None)
 
     browser_login(page, office)
     visit(page, f"/gebiet/{area.slug}/")

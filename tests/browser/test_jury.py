@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def jury_ballot(area):
     jury = Committee.objects.create(
-        quartier=area, name="Aktionsfondsjury", kind=Committee.Kind.AKTIONSFONDSJURY, quorum_members=2
+        quartier=area, name="Aktionsfondsjury", kind=Committee.Kind.ACTION_FUND_JURY, quorum_members=2
     )
     members = []
     for number in range(1, 4):

@@ -24,9 +24,9 @@ def networks(area):
         "Kita Sonnenschein", "Astrid-Lindgren-Schule", "Nachbarschaftsverein Kanalkiez", "Jugendclub Kanal",
         "Wohnungsbau Kanal eG", "Moscheegemeinde am Ufer",
     )]  # fmt: skip
-    kinder = Network.objects.create(quartier=area, name="Runder Tisch Kinder", kind=Network.Kind.RUNDER_TISCH)
+    kinder = Network.objects.create(quartier=area, name="Runder Tisch Kinder", kind=Network.Kind.ROUND_TABLE)
     kinder.fields_of_action.add(bildung)
-    gruen = Network.objects.create(quartier=area, name="AG Grün und Sauberkeit", kind=Network.Kind.ARBEITSGRUPPE)
+    gruen = Network.objects.create(quartier=area, name="AG Grün und Sauberkeit", kind=Network.Kind.WORKING_GROUP)
     gruen.fields_of_action.add(raum)
     konferenz = Network.objects.create(quartier=area, name="Stadtteilkonferenz Kiez am Kanal", kind="konferenz")
     konferenz.fields_of_action.add(bildung, raum)

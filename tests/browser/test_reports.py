@@ -27,7 +27,7 @@ def test_the_coordinator_requests_watches_and_downloads_the_report(
 ):
     coordinator = user_with_role(area, Role.KOORDINATION, username="koordination-user", email="k@example.org")
     browser_login(page, coordinator)
-    visit(page, f"/gebiet/{area.slug}/berichte/?jahr=2025")
+    visit(page, f"/gebiet/{area.slug}/berichte/?year=2025")
     page.get_by_label("Endfassung").check()
     page.get_by_label("Einleitung").fill("Das Jahr 2025 im Kiez am Kanal.")
     with navigates(page):

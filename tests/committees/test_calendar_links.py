@@ -42,7 +42,7 @@ def uids(response: object) -> list[str]:
 
 @pytest.fixture
 def council(area: Quartier) -> Committee:
-    return Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.QUARTIERSRAT)
+    return Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
 
 
 @pytest.fixture

@@ -295,7 +295,7 @@ def test_two_invitations_at_once_make_one_account() -> None:
     from demo.factories import QuartierFactory
 
     area = QuartierFactory(slug="kiez-am-kanal", name="Kiez am Kanal")
-    jury = Committee.objects.create(quartier=area, name="Jury", kind=Committee.Kind.AKTIONSFONDSJURY)
+    jury = Committee.objects.create(quartier=area, name="Jury", kind=Committee.Kind.ACTION_FUND_JURY)
     membership = member(jury)
     made, release = threading.Event(), threading.Event()
     outcome: dict[str, object] = {}
@@ -361,7 +361,7 @@ def test_an_account_removed_from_one_membership_keeps_voting_in_the_others(
     gwa: Client, area: Quartier, jury: Committee, commit: Callable[[], object]
 ) -> None:
     membership = member(jury)
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.QUARTIERSRAT)
+    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
     other = Membership.objects.create(committee=council, person=membership.person, member_type="bewohner")
     with commit():  # type: ignore[attr-defined]
         gwa.post(account_url(membership))

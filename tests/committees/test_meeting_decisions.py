@@ -251,12 +251,12 @@ def test_a_later_change_of_attendance_recomputes_the_result_or_is_refused(
     post_minutes(gwa, area, second, yes="2", no="0", abstain="0")
     url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/anwesenheit/"
     # One of the four leaves the list: four votes were counted, only three are present now.
-    html = gwa.post(url, {f"anwesenheit-{jurors[3].pk}": "entschuldigt"}, headers={"HX-Request": "true"})
+    html = gwa.post(url, {f"attendance-{jurors[3].pk}": "entschuldigt"}, headers={"HX-Request": "true"})
     assert "Punkt 1" in html.content.decode() and "übersteigen" in html.content.decode()
     assert Attendance.objects.get(meeting=meeting, membership=jurors[3]).status == PRESENT
     # Clearing the first item's counts lets the change through; the second item is recomputed: no quorum now.
     post_minutes(gwa, area, first)
-    gwa.post(url, {f"anwesenheit-{jurors[3].pk}": "entschuldigt"}, headers={"HX-Request": "true"})
+    gwa.post(url, {f"attendance-{jurors[3].pk}": "entschuldigt"}, headers={"HX-Request": "true"})
     assert Attendance.objects.get(meeting=meeting, membership=jurors[3]).status == Attendance.Status.EXCUSED
     second.refresh_from_db()
     assert second.result == Result.NO_QUORUM
@@ -443,7 +443,7 @@ def test_an_attendance_change_cannot_turn_a_decision_an_application_took_over(
     assert application.status == Status.REJECTED  # 3 of 7, 4 needed
     url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/anwesenheit/"
     # Three present would be no quorum: the result would turn after the application took it over.
-    html = gwa.post(url, {f"anwesenheit-{jurors[3].pk}": "entschuldigt"}, headers={"HX-Request": "true"})
+    html = gwa.post(url, {f"attendance-{jurors[3].pk}": "entschuldigt"}, headers={"HX-Request": "true"})
     assert "Der Antrag hat diesen Beschluss schon übernommen" in html.content.decode()
     assert Attendance.objects.get(meeting=meeting, membership=jurors[3]).status == PRESENT
     item.refresh_from_db()

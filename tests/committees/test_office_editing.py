@@ -182,10 +182,10 @@ def test_attendance_shows_the_quorum_and_saves_all_or_nothing(
     meeting = make_meeting(jury, at=timezone.now() - HOUR)
     url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/anwesenheit/"
     htmx = {"HX-Request": "true"}
-    response = gwa.post(url, {f"anwesenheit-{member.pk}": "anwesend" for member in jurors[:3]}, headers=htmx)
+    response = gwa.post(url, {f"attendance-{member.pk}": "anwesend" for member in jurors[:3]}, headers=htmx)
     html = page_text(response)
     assert 'hx-swap-oob="true"' in html and "Nicht beschlussfähig" in html and "3 von 7" in html
-    response = gwa.post(url, {f"anwesenheit-{jurors[3].pk}": "anwesend"}, headers=htmx)
+    response = gwa.post(url, {f"attendance-{jurors[3].pk}": "anwesend"}, headers=htmx)
     assert "Beschlussfähig" in page_text(response) and "4 von 7" in page_text(response)
     # One bad entry refuses the whole form.
     stranger = Membership.objects.create(
@@ -194,10 +194,10 @@ def test_attendance_shows_the_quorum_and_saves_all_or_nothing(
         member_type="bewohner",
     )
     response = gwa.post(
-        url, {f"anwesenheit-{jurors[4].pk}": "anwesend", f"anwesenheit-{stranger.pk}": "anwesend"}, headers=htmx
+        url, {f"attendance-{jurors[4].pk}": "anwesend", f"attendance-{stranger.pk}": "anwesend"}, headers=htmx
     )
     assert "ist am Tag der Sitzung kein Mitglied des Gremiums" in page_text(response)
-    response = gwa.post(url, {f"anwesenheit-{jurors[5].pk}": "vielleicht"}, headers=htmx)
+    response = gwa.post(url, {f"attendance-{jurors[5].pk}": "vielleicht"}, headers=htmx)
     assert "Wählen Sie anwesend, entschuldigt oder abwesend." in page_text(response)
     assert Attendance.objects.filter(meeting=meeting).count() == 4
 
@@ -208,7 +208,7 @@ def test_attendance_of_a_made_up_member_is_refused_not_an_error(
     """A member named by "²" (a digit to str.isdigit, not to int()) was a server error (tests/test_fuzz_forms.py)."""
     meeting = make_meeting(jury, at=timezone.now() - HOUR)
     url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/anwesenheit/"
-    data = {f"anwesenheit-{jurors[0].pk}": "anwesend", "anwesenheit-²": "anwesend"}
+    data = {f"attendance-{jurors[0].pk}": "anwesend", "attendance-²": "anwesend"}
     response = gwa.post(url, data, headers={"HX-Request": "true"})
     assert "ist am Tag der Sitzung kein Mitglied des Gremiums" in page_text(response)
     assert not Attendance.objects.filter(meeting=meeting).exists()
@@ -463,8 +463,8 @@ def test_a_deputy_standing_in_counts_towards_the_quorum_and_the_votes(
     )
     meeting = make_meeting(jury, at=timezone.now() - HOUR)
     url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/"
-    present = {f"anwesenheit-{member.pk}": "anwesend" for member in [*jurors[1:4], deputy]}
-    response = gwa.post(url + "anwesenheit/", {**present, f"anwesenheit-{jurors[0].pk}": "entschuldigt"},
+    present = {f"attendance-{member.pk}": "anwesend" for member in [*jurors[1:4], deputy]}
+    response = gwa.post(url + "anwesenheit/", {**present, f"attendance-{jurors[0].pk}": "entschuldigt"},
                         headers={"HX-Request": "true"})  # fmt: skip
     assert "Beschlussfähig" in page_text(response) and "4 von 7" in page_text(response)
     item = meeting.items.get(position=1)
@@ -556,7 +556,7 @@ def test_saving_attendance_does_not_grow_in_queries_with_the_members(
 
     def post() -> object:
         everyone = Membership.objects.filter(committee=jury).values_list("pk", flat=True)
-        return gwa.post(url, {f"anwesenheit-{pk}": "anwesend" for pk in everyone}, headers={"HX-Request": "true"})
+        return gwa.post(url, {f"attendance-{pk}": "anwesend" for pk in everyone}, headers={"HX-Request": "true"})
 
     def grow() -> None:
         for _ in range(5):

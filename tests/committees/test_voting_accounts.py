@@ -251,7 +251,7 @@ def test_a_ballot_opened_meanwhile_stops_the_binding() -> None:
     from demo.factories import QuartierFactory
 
     area = QuartierFactory(slug="kiez-am-kanal")
-    jury = Committee.objects.create(quartier=area, name="Jury", kind=Committee.Kind.AKTIONSFONDSJURY)
+    jury = Committee.objects.create(quartier=area, name="Jury", kind=Committee.Kind.ACTION_FUND_JURY)
     membership = newcomer(jury)
     ballot = make_ballot(jury, items=1)
     opened, release = threading.Event(), threading.Event()
@@ -356,7 +356,7 @@ def test_every_change_of_a_binding_is_audited_and_mailed_to_the_member(
 def test_a_bound_account_never_gets_a_staff_role(area: Quartier, jurors: list[Membership]) -> None:
     account = jurors[0].user
     with pytest.raises(ValidationError) as refused:
-        role_grant(user=account, quartier=area, role=Role.GEMEINWESENARBEIT, by=None)
+        role_grant(user=account, area=area, role=Role.GEMEINWESENARBEIT, by=None)
     assert STAFF_NEEDS_OWN in " ".join(refused.value.messages)
     assert not RoleAssignment.objects.filter(user=account).exists()
 

@@ -44,7 +44,7 @@ def rng(seed: int) -> random.Random:
 def office(area: Quartier, staff: list[User]) -> None:
     """Give ``staff`` the roles of ``area``'s office: the small demo goes through the services."""
     for user, role in zip(staff, (Role.GEMEINWESENARBEIT, Role.PLANUNG), strict=True):
-        role_grant(user=user, quartier=area, role=role, by=None)
+        role_grant(user=user, area=area, role=role, by=None)
 
 
 def office_users(area: Quartier) -> list[User]:
@@ -75,11 +75,11 @@ def running(committee: Committee, on: datetime.date) -> list[Membership]:
 
 
 def council(area: Quartier) -> Committee:
-    return Committee.objects.get(quartier=area, kind=Committee.Kind.QUARTIERSRAT)
+    return Committee.objects.get(quartier=area, kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
 
 
 def jury(area: Quartier) -> Committee:
-    return Committee.objects.get(quartier=area, kind=Committee.Kind.AKTIONSFONDSJURY)
+    return Committee.objects.get(quartier=area, kind=Committee.Kind.ACTION_FUND_JURY)
 
 
 def check_closed(ballot: Ballot) -> None:
@@ -160,7 +160,7 @@ class TestTheSmallSeed(SeededOnce):
             assert meeting.items.exclude(minutes="").count() == meeting.items.count()
         assert AgendaItem.objects.filter(meeting__in=past).exclude(decision="").exists()
 
-    def test_the_quartiersrat_meets_its_resident_rule(self, area: Quartier, seeded: object) -> None:
+    def test_the_neighbourhood_council_meets_its_resident_rule(self, area: Quartier, seeded: object) -> None:
         committee = council(area)
         assert (committee.majority_rule, committee.quorum_share, committee.resident_share) == ("cast", 50, 51)
         assert committee.term_years == 2
@@ -345,7 +345,7 @@ class TestOnTheSmallActors(SeededOnce):
         for committee in (council(area), jury(area)):
             for start in committee.memberships.values_list("start", flat=True).distinct():
                 term = committee.memberships.filter(start=start, voting=True)
-                assert term.count() == (17 if committee.kind == Committee.Kind.QUARTIERSRAT else 7)
+                assert term.count() == (17 if committee.kind == Committee.Kind.NEIGHBOURHOOD_COUNCIL else 7)
 
 
 def test_same_seed_gives_the_same_data(staff: list[User]) -> None:

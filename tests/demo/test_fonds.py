@@ -140,7 +140,7 @@ class TestTheSmallSeed(SeededOnce):
         assert seeded["funds"] == 3
         year = running_year()
         funds = {fund.kind: fund for fund in Fund.objects.filter(quartier=area)}
-        action = funds[Fund.Kind.AKTIONSFONDS]
+        action = funds[Fund.Kind.ACTION_FUND]
         assert (action.name, action.year, action.budget, action.cap, action.office_limit) == (
             "Aktionsfonds",
             year,
@@ -148,17 +148,17 @@ class TestTheSmallSeed(SeededOnce):
             Decimal("1500.00"),
             Decimal("500.00"),
         )
-        assert action.committee.kind == Committee.Kind.AKTIONSFONDSJURY
+        assert action.committee.kind == Committee.Kind.ACTION_FUND_JURY
         assert action.criteria.count() == 4
-        assert funds[Fund.Kind.PROJEKTFONDS].committee.kind == Committee.Kind.QUARTIERSRAT
-        assert funds[Fund.Kind.VERFUEGUNGSFONDS].co_financing_share == Decimal("50.00")
+        assert funds[Fund.Kind.PROJECT_FUND].committee.kind == Committee.Kind.NEIGHBOURHOOD_COUNCIL
+        assert funds[Fund.Kind.NEIGHBOURHOOD_FUND].co_financing_share == Decimal("50.00")
         counts = Counter(Application.objects.filter(quartier=area).values_list("fund__kind", flat=True))
-        assert counts == {Fund.Kind.AKTIONSFONDS: 25, Fund.Kind.PROJEKTFONDS: 6, Fund.Kind.VERFUEGUNGSFONDS: 8}
+        assert counts == {Fund.Kind.ACTION_FUND: 25, Fund.Kind.PROJECT_FUND: 6, Fund.Kind.NEIGHBOURHOOD_FUND: 8}
         assert seeded["applications"] == 39
         assert seeded["payments"] > 0 and seeded["receipts"] > 0 and seeded["eligibility_checks"] > 0
 
     def test_the_aktionsfonds_has_every_state(self, area: Quartier, seeded: object) -> None:
-        states = set(Application.objects.filter(fund__kind=Fund.Kind.AKTIONSFONDS).values_list("status", flat=True))
+        states = set(Application.objects.filter(fund__kind=Fund.Kind.ACTION_FUND).values_list("status", flat=True))
         assert states == set(Status.values)
 
     def test_every_fund_keeps_its_budget_and_every_application_its_history(
@@ -168,7 +168,7 @@ class TestTheSmallSeed(SeededOnce):
         for fund in Fund.objects.filter(quartier=area):
             assert fund_totals(fund).free >= 0
         # Verfügungsfonds: at least half of the costs from own or other money.
-        for application in Application.objects.filter(fund__kind=Fund.Kind.VERFUEGUNGSFONDS):
+        for application in Application.objects.filter(fund__kind=Fund.Kind.NEIGHBOURHOOD_FUND):
             assert (application.own_contribution + application.other_funding) * 2 >= application.total_costs
 
     def test_applicants_are_actors_of_the_area_and_some_new_ones_wait_for_review(

@@ -70,17 +70,17 @@ def test_the_office_takes_an_application_through_its_steps(
 
     assert post(action="review") == ["Erledigt: Der Antrag ist jetzt „in Prüfung“."]
     first, second, third = aktionsfonds.criteria.all()
-    ticks = {f"kriterium-{first.pk}": "on", f"kriterium-{second.pk}": "on"}
+    ticks = {f"criterion-{first.pk}": "on", f"criterion-{second.pk}": "on"}
     assert any("Nicht jedes Kriterium ist erfüllt" in message for message in post(action="eligible", **ticks))
-    post(action="eligible", **ticks, **{f"kriterium-{third.pk}": "on"})
+    post(action="eligible", **ticks, **{f"criterion-{third.pk}": "on"})
     assert Application.objects.get().status == Status.ELIGIBLE
     # 800 € is above the office's 500 €: the office cannot decide, the jury's drafted ballot takes it.
-    refused = post(action="put_forward", target="buero")
+    refused = post(action="put_forward", target="office")
     assert any("Über 500,00 € entscheidet das Gremium" in message for message in refused)
     ballot = Ballot.objects.create(committee=aktionsfonds.committee, title="Umlauf Dezember", deadline=now)
     page = client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/").content.decode()
     assert "Umlauf Dezember" in page
-    post(action="put_forward", target=f"abstimmung-{ballot.pk}")
+    post(action="put_forward", target=f"ballot-{ballot.pk}")
     assert Application.objects.get().status == Status.FOR_DECISION
     assert ballot.items.get().subject == application
     assert any("Über diesen Antrag entscheidet das Gremium" in m for m in post(action="decide", decision="approve"))
@@ -318,7 +318,7 @@ def test_made_up_keys_in_the_steps_are_refused_not_an_error(
     application = eligible(make_application(aktionsfonds, person=applicant), staff)
     client.force_login(staff["gwa"])
     page = f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/"
-    for target in ("sitzung-x", "sitzung-²", "abstimmung-9" + "9" * 5000):
+    for target in ("meeting-x", "meeting-²", "ballot-9" + "9" * 5000):
         refused = messages_of(client.post(page + "schritt/", {"action": "put_forward", "target": target}, follow=True))
         assert refused == ["Wählen Sie eine Sitzung oder eine Abstimmung des Gremiums des Fonds."]
     step = {"action": "review_applicant", "person": "²", "organisation": "x"}

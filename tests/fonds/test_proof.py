@@ -65,9 +65,9 @@ def test_the_reclaim_is_computed_from_the_accepted_receipts(
     page = client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/").content.decode()
     assert "Prüfen Sie unten die Belege</a>: 2 sind noch nicht geprüft." in page
     data = {
-        f"entscheidung-{first.pk}": "anerkannt",
-        f"entscheidung-{second.pk}": "nicht_anerkannt",
-        f"grund-{second.pk}": "Pfand ist nicht förderfähig.",
+        f"receipt-decision-{first.pk}": "anerkannt",
+        f"receipt-decision-{second.pk}": "nicht_anerkannt",
+        f"receipt-reason-{second.pk}": "Pfand ist nicht förderfähig.",
     }
     assert messages_of(client.post(decide_url(area, application), data, follow=True)) == [
         "Die Entscheidungen zu 2 Belegen sind gespeichert."
@@ -94,10 +94,10 @@ def test_a_disallowance_needs_a_reason_and_a_refused_form_saves_no_decision(
     first, second = application.receipts.order_by("pk")
     client.force_login(staff["gwa"])
     refusals = [
-        ({f"entscheidung-{first.pk}": "anerkannt", f"entscheidung-{second.pk}": "nicht_anerkannt",
-          f"grund-{second.pk}": "  "},
+        ({f"receipt-decision-{first.pk}": "anerkannt", f"receipt-decision-{second.pk}": "nicht_anerkannt",
+          f"receipt-reason-{second.pk}": "  "},
          "Geben Sie den Grund an, warum der Beleg von Händler 2 über 160,00 € nicht anerkannt wird."),
-        ({f"entscheidung-{first.pk}": "vielleicht"}, "Wählen Sie, ob der Beleg anerkannt wird oder nicht."),
+        ({f"receipt-decision-{first.pk}": "vielleicht"}, "Wählen Sie, ob der Beleg anerkannt wird oder nicht."),
         ({}, "Wählen Sie für mindestens einen Beleg, ob er anerkannt wird."),
     ]  # fmt: skip
     for data, message in refusals:
@@ -120,7 +120,7 @@ def test_a_decision_on_a_receipt_of_another_application_or_area_is_refused(
     own, foreign = application.receipts.get(), other.receipts.get()
     client.force_login(staff["gwa"])
     for forged in (str(foreign.pk), "x", "²", "9" * 19):
-        data = {f"entscheidung-{own.pk}": "anerkannt", f"entscheidung-{forged}": "anerkannt"}
+        data = {f"receipt-decision-{own.pk}": "anerkannt", f"receipt-decision-{forged}": "anerkannt"}
         response = client.post(decide_url(area, application), data, follow=True)
         assert response.status_code == 200, (forged[:20], response.status_code, response.content[:300])
         assert messages_of(response) == ["Dieser Beleg gehört zu einem anderen Antrag."]
@@ -129,7 +129,7 @@ def test_a_decision_on_a_receipt_of_another_application_or_area_is_refused(
     # Another area's office sees neither the application nor its receipts.
     north = user_with_role(other_area, Role.GEMEINWESENARBEIT, username="gwa-nordstadt")
     client.force_login(north)
-    data = {f"entscheidung-{own.pk}": "anerkannt"}
+    data = {f"receipt-decision-{own.pk}": "anerkannt"}
     assert client.post(f"/gebiet/{other_area.slug}/fonds/antraege/{application.pk}/belege/", data).status_code == 404
     assert client.post(decide_url(area, application), data).status_code == 404
     assert set(Receipt.objects.values_list("decision", flat=True)) == {Receipt.Decision.OPEN}
@@ -143,7 +143,7 @@ def test_decisions_on_receipts_are_taken_only_while_the_proof_of_use_is_checked(
     receipts_decide(application=application, decisions={receipt.pk: (True, "")}, by=staff["gwa"])
     application_settle(application=application, by=staff["gwa"])
     client.force_login(staff["gwa"])
-    data = {f"entscheidung-{receipt.pk}": "nicht_anerkannt", f"grund-{receipt.pk}": "doch nicht"}
+    data = {f"receipt-decision-{receipt.pk}": "nicht_anerkannt", f"receipt-reason-{receipt.pk}": "doch nicht"}
     assert messages_of(client.post(decide_url(area, application), data, follow=True)) == [
         "Der Verwendungsnachweis ist abgerechnet; die Entscheidungen über seine Belege können sich nicht mehr ändern."
     ]

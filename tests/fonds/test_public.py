@@ -811,11 +811,11 @@ def test_the_proof_of_use_waits_for_the_payment(client: Client, fund: Fund) -> N
 def test_a_receipt_row_is_added_with_htmx(client: Client, fund: Fund, staff: dict) -> None:
     token, application = submitted(client, fund)
     paid(application, staff)
-    response = client.get(f"/antrag/{token}/nachweis/?zeile=3", headers={"HX-Request": "true"})
+    response = client.get(f"/antrag/{token}/nachweis/?row=3", headers={"HX-Request": "true"})
     fragment = response.content.decode()
     assert "Beleg 4" in fragment and 'name="receipt-3-vendor"' in fragment and "<html" not in fragment
-    assert 'id="pub-add-receipt" hx-swap-oob="true"' in fragment and "?zeile=4" in fragment
-    assert 'name="receipt-4-vendor"' in text(client.get(f"/antrag/{token}/nachweis/?zeilen=5"))
+    assert 'id="pub-add-receipt" hx-swap-oob="true"' in fragment and "?row=4" in fragment
+    assert 'name="receipt-4-vendor"' in text(client.get(f"/antrag/{token}/nachweis/?rows=5"))
 
 
 def test_the_status_page_tells_where_the_application_stands_in_plain_german(
@@ -862,8 +862,8 @@ def test_receipt_rows_asked_for_by_odd_digits_are_the_usual_ones(
 ) -> None:
     token, application = submitted(client, fund)
     paid(application, staff)
-    assert client.get(f"/antrag/{token}/nachweis/?zeile={number}", headers={"HX-Request": "true"}).status_code == 200
-    assert 'name="receipt-2-vendor"' in text(client.get(f"/antrag/{token}/nachweis/?zeilen={number}"))
+    assert client.get(f"/antrag/{token}/nachweis/?row={number}", headers={"HX-Request": "true"}).status_code == 200
+    assert 'name="receipt-2-vendor"' in text(client.get(f"/antrag/{token}/nachweis/?rows={number}"))
 
 
 def test_the_limit_counts_an_ipv6_client_by_its_network(fund: Fund, settings) -> None:

@@ -84,22 +84,22 @@ def test_a_bad_sort_or_filter_is_ignored(
     client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
 ) -> None:
     response = login(client, role_users["planung"]).get(
-        url("measure_list", area, query="sort=DROP&status=kaputt&field_of_action=x&fassung=abc")
+        url("measure_list", area, query="sort=DROP&status=kaputt&field_of_action=x&version=abc")
     )
     assert response.status_code == 200
     assert "4 Maßnahmen" in response.content.decode()
 
 
-@pytest.mark.parametrize("fassung", ["²", "9" * 5000])
+@pytest.mark.parametrize("odd", ["²", "9" * 5000])
 def test_a_version_named_by_odd_digits_is_the_newest_one_not_an_error(
-    client: Client, area: Quartier, isek: Version, role_users: dict[str, User], fassung: str
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User], odd: str
 ) -> None:
     """str.isdigit takes "²" and a number of 5,000 digits, int() neither: the pages and the forms that choose the
-    version by ``fassung`` were server errors (found by tests/test_fuzz_forms.py)."""
+    version by ``version`` were server errors (found by tests/test_fuzz_forms.py)."""
     login(client, role_users["planung"])
     for name in PAGES:
-        assert client.get(url(name, area, query=f"fassung={fassung}")).status_code == 200, name
-    response = client.post(url("goal_new", area), {"fassung": fassung, "title": "Saubere Ufer"})
+        assert client.get(url(name, area, query=f"version={odd}")).status_code == 200, name
+    response = client.post(url("goal_new", area), {"version": odd, "title": "Saubere Ufer"})
     assert response.status_code == 302
     assert isek.goals.filter(title="Saubere Ufer").exists()
 
@@ -111,7 +111,7 @@ def test_planung_adds_a_measure_and_a_wrong_one_is_refused_with_nothing_saved(
     field = FieldOfAction.objects.order_by("position").first()
     goal = Goal.objects.get(title="Treffpunkte")
     data = {
-        "fassung": isek.pk, "number": "Ö-9", "title": "Uferweg", "kind": "investiv", "responsible_role": "planung",
+        "version": isek.pk, "number": "Ö-9", "title": "Uferweg", "kind": "investiv", "responsible_role": "planung",
         "status": "idee", "priority": "1", "start": "2027-03-01", "end": "2026-12-31", "fields_of_action": [field.pk],
         "goals": [goal.pk],
     }  # fmt: skip
@@ -199,11 +199,11 @@ def test_refused_notes_milestones_and_spendings_say_why_and_save_nothing(
 
 
 def _plan_data(rows: list[dict[str, str]]) -> dict[str, str]:
-    data = {"jahr-TOTAL_FORMS": str(len(rows)), "jahr-INITIAL_FORMS": "0", "jahr-MIN_NUM_FORMS": "0"}
-    data["jahr-MAX_NUM_FORMS"] = "60"
+    data = {"year-TOTAL_FORMS": str(len(rows)), "year-INITIAL_FORMS": "0", "year-MIN_NUM_FORMS": "0"}
+    data["year-MAX_NUM_FORMS"] = "60"
     for index, row in enumerate(rows):
         for key, value in row.items():
-            data[f"jahr-{index}-{key}"] = value
+            data[f"year-{index}-{key}"] = value
     return data
 
 
@@ -217,7 +217,7 @@ def test_the_finance_plan_splits_urban_funding_in_thirds_and_refuses_bad_rows(
         ([{"year": "2026", "cost": "-1"}], "nicht negativ"),
         ([{"year": "2026", "cost": "10,001"}], "zwei Stellen"),
         ([{"year": "2026", "cost": "10"}, {"year": "2026", "cost": "5"}], "2026 kommt zweimal vor"),
-        ([{"year": "2026", "urban": "300", "bund": "100", "land": "100", "kommune": "50"}], "nicht die Summe"),
+        ([{"year": "2026", "urban": "300", "federal": "100", "state": "100", "municipal": "50"}], "nicht die Summe"),
         ([{"year": "1800", "cost": "5"}], "größer oder gleich 1990"),
     ]:
         response = client.post(url("measure_finances", area, measure.pk), _plan_data(rows))
@@ -227,7 +227,7 @@ def test_the_finance_plan_splits_urban_funding_in_thirds_and_refuses_bad_rows(
 
     saved = client.post(
         url("measure_finances", area, measure.pk),
-        _plan_data([{"year": "2026", "cost": "100.000,00", "urban": "100000", "privat": "0"}, {"year": ""}]),
+        _plan_data([{"year": "2026", "cost": "100.000,00", "urban": "100000", "private": "0"}, {"year": ""}]),
     )
     assert saved.status_code == 302
     assert list(PlannedCost.objects.filter(measure=measure).values_list("year", "amount")) == [
@@ -253,7 +253,7 @@ def test_an_adopted_version_is_read_only_on_every_page(
     assert message in note.content.decode()
     plan = client.post(url("measure_finances", area, measure.pk), _plan_data([{"year": "2026", "cost": "1"}]))
     assert message in plan.content.decode()
-    goal = client.post(url("goal_new", area), {"fassung": isek.pk, "title": "Neu"})
+    goal = client.post(url("goal_new", area), {"version": isek.pk, "title": "Neu"})
     assert message in goal.content.decode()
     measure.refresh_from_db()
     assert measure.title == "Maßnahme M-1" and not Goal.objects.filter(title="Neu").exists()
@@ -306,7 +306,7 @@ def test_a_goal_under_an_overall_goal_needs_a_field_of_action(
 ) -> None:
     login(client, role_users["planung"])
     overall = Goal.objects.get(title="Ein lebendiger Kiez für alle")
-    refused = client.post(url("goal_new", area), {"fassung": isek.pk, "title": "Spielplätze", "parent": overall.pk})
+    refused = client.post(url("goal_new", area), {"version": isek.pk, "title": "Spielplätze", "parent": overall.pk})
     assert "Ein Ziel unter einem Leitziel gehört zu einem Handlungsfeld." in refused.content.decode()
     assert not Goal.objects.filter(title="Spielplätze").exists()
 
@@ -330,7 +330,7 @@ def test_indicator_values_are_recorded_and_bad_ones_refused(
 
     refused = client.post(
         url("indicator_new", area),
-        {"fassung": isek.pk, "name": "Grün", "unit": "%", "direction": "hoeher", "baseline_year": "2024",
+        {"version": isek.pk, "name": "Grün", "unit": "%", "direction": "hoeher", "baseline_year": "2024",
          "baseline": "3", "target_year": "2020", "target": "5"},
     )  # fmt: skip
     assert "Das Zieljahr kann nicht vor dem Ausgangsjahr liegen." in refused.content.decode()
@@ -360,7 +360,7 @@ def test_the_comparison_shows_what_the_update_changed(
     update.measures.filter(number="M-1").update(status="abgeschlossen")
     update.measures.filter(number="M-2").delete()
     login(client, role_users["koordination"])
-    html = client.get(url("version_compare", area, query=f"alt={isek.pk}&neu={update.pk}")).content.decode()
+    html = client.get(url("version_compare", area, query=f"old={isek.pk}&new={update.pk}")).content.decode()
     assert "1 Maßnahme entfallen" in html and "Maßnahme M-2" in html
     assert "abgeschlossen" in html
 
@@ -452,11 +452,11 @@ def test_opening_a_form_of_an_adopted_version_says_it_is_read_only(
     measure = isek.measures.get(number="M-1")
     for target in (
         url("measure_edit", area, measure.pk),
-        url("measure_new", area, query=f"fassung={isek.pk}"),
+        url("measure_new", area, query=f"version={isek.pk}"),
         url("goal_edit", area, Goal.objects.filter(version=isek).first().pk),
-        url("goal_new", area, query=f"fassung={isek.pk}"),
+        url("goal_new", area, query=f"version={isek.pk}"),
         url("indicator_edit", area, isek.indicators.first().pk),
-        url("indicator_new", area, query=f"fassung={isek.pk}"),
+        url("indicator_new", area, query=f"version={isek.pk}"),
         url("measure_finances", area, measure.pk),
     ):
         response = client.get(target)

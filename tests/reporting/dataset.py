@@ -76,9 +76,9 @@ CONCERN_SPEC = [
 
 #: Organisations: name, kind, created; persons: name, resident, created.
 ORGANISATION_SPEC = [
-    ("Kanalverein", Organisation.Kind.VEREIN, at(D(2025, 1, 10))),
-    ("Grundschule am Kanal", Organisation.Kind.SCHULE, at(D(2024, 3, 1))),
-    ("Nachbarschaftsverein", Organisation.Kind.VEREIN, at(D(2025, 12, 31), 23, 30)),
+    ("Kanalverein", Organisation.Kind.ASSOCIATION, at(D(2025, 1, 10))),
+    ("Grundschule am Kanal", Organisation.Kind.SCHOOL, at(D(2024, 3, 1))),
+    ("Nachbarschaftsverein", Organisation.Kind.ASSOCIATION, at(D(2025, 12, 31), 23, 30)),
     ("Initiative Ufer", Organisation.Kind.INITIATIVE, at(D(2026, 1, 1), 0, 30)),  # 2026 in Berlin
 ]
 PERSON_SPEC = [
@@ -233,7 +233,7 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
     Ballot.objects.create(committee=jury, title="Offen", deadline=at(D(2025, 12, 1)), status=Ballot.Status.OPEN)
 
     council = Committee.objects.create(
-        quartier=area, name="Quartiersrat Kiez am Kanal", kind=Committee.Kind.QUARTIERSRAT, resident_share=51
+        quartier=area, name="Quartiersrat Kiez am Kanal", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL, resident_share=51
     )
     Membership.objects.create(committee=council, person=persons[0], member_type=Membership.MemberType.RESIDENT)
     Membership.objects.create(committee=council, person=persons[1], member_type=Membership.MemberType.INSTITUTION)
@@ -245,7 +245,7 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
 
     funds = {
         key: Fund.objects.create(
-            quartier=area, name=name, kind=Fund.Kind.AKTIONSFONDS, year=year, budget=Decimal(budget)
+            quartier=area, name=name, kind=Fund.Kind.ACTION_FUND, year=year, budget=Decimal(budget)
         )
         for key, (name, year, budget) in FUND_SPEC.items()
     }

@@ -225,7 +225,7 @@ def test_funds_isek_and_indicators_sections(data: Dataset) -> None:
         (first.name,),
     )
     assert str(rows[Decimal("800.00")].applicant_kind) == gettext("Resident")
-    assert str(rows[Decimal("1234.56")].applicant_kind) == str(Organisation.Kind.VEREIN.label)
+    assert str(rows[Decimal("1234.56")].applicant_kind) == str(Organisation.Kind.ASSOCIATION.label)
     assert [(str(row.label), row.count, row.amount) for row in funds.by_field] == [
         (first.name, 2, Decimal("1300.00")),  # 500 + 800
         (second.name, 2, Decimal("5800.00")),  # 800 + 5,000: an application in two fields counts in both

@@ -42,7 +42,7 @@ def test_final_reports_are_for_steuerung_and_koordination_drafts_for_everyone(
     draft = done_report(area, kind="entwurf", version=2)
     for role, sees_final in (("steuerung", True), ("koordination", True), ("planung", False), ("gwa", False)):
         client.force_login(role_users[role])
-        listing = client.get(url("report_list", area) + "?jahr=2025").content.decode()
+        listing = client.get(url("report_list", area) + "?year=2025").content.decode()
         assert (url("report_download", area, final.pk) in listing) is sees_final, role
         assert url("report_download", area, draft.pk) in listing, role
         assert client.get(url("report_download", area, final.pk)).status_code == (200 if sees_final else 403)
@@ -127,9 +127,9 @@ def test_the_overview_compares_only_the_users_areas(
 ) -> None:
     third = QuartierFactory(slug="hafen", name="Hafen Ost")
     coordinator = role_users["koordination"]
-    role_grant(user=coordinator, quartier=other_area, role=Role.KOORDINATION, by=None)
+    role_grant(user=coordinator, area=other_area, role=Role.KOORDINATION, by=None)
     client.force_login(coordinator)
-    html = client.get(reverse("report_overview") + "?jahr=2025").content.decode()
+    html = client.get(reverse("report_overview") + "?year=2025").content.decode()
     assert "Kiez am Kanal" in html and "Nordstadt" in html and third.name not in html
     client.force_login(user_with_role(third, Role.GEMEINWESENARBEIT, username="hafen-gwa"))
     only = client.get(reverse("report_overview")).content.decode()
@@ -155,10 +155,10 @@ def test_report_pages_read_a_fixed_number_of_queries(
     staff = role_users["gwa"]
     report = done_report(area, kind="entwurf", version=1)
     urls = {
-        "report_list": url("report_list", area) + "?jahr=2025",
+        "report_list": url("report_list", area) + "?year=2025",
         "report_page": url("report_page", area, report.pk),
         "report_table_list": reverse("report_table_list", args=[area.slug, 2025]),
-        "report_overview": reverse("report_overview") + "?jahr=2025",
+        "report_overview": reverse("report_overview") + "?year=2025",
     }
     client.force_login(role_users["koordination"])
 
@@ -215,8 +215,8 @@ def test_a_year_of_odd_digits_shows_the_newest_year_not_an_error(
     """str.isdigit takes "²" and a number of 5,000 digits, int() neither: the list, the refused request and the
     overview were server errors (found by tests/test_fuzz_forms.py)."""
     client.force_login(role_users["koordination"])
-    assert client.get(url("report_list", area) + f"?jahr={year}").status_code == 200
+    assert client.get(url("report_list", area) + f"?year={year}").status_code == 200
     refused = client.post(url("report_new", area), {"year": year, "kind": "entwurf"})
     assert refused.status_code == 200 and "Bitte eine ganze Zahl eingeben." in refused.content.decode()
     assert not Report.objects.exists()
-    assert client.get(reverse("report_overview") + f"?jahr={year}").status_code == 200
+    assert client.get(reverse("report_overview") + f"?year={year}").status_code == 200
