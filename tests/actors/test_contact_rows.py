@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import translation
 
 from actors.models import ContactNote, Organisation, Person
-from actors.selectors.contacts import ContactFilter, contact_notes_for
+from actors.selectors.contacts import contact_notes_for, contact_notes_shown
 from actors.views.rows import contact_rows
 from demo.factories import UserFactory
 from fonds.models import Application
@@ -34,7 +34,7 @@ def test_a_row_shows_the_follow_up_in_german_with_the_names_escaped(
     )
     note.organisations.add(Organisation.objects.create(quartier=area, name="Kita <Sonne>"))
     note.persons.add(Person.objects.create(quartier=area, first_name="Ada", last_name="Lovelace"))
-    notes = contact_notes_for(area, ContactFilter(), with_persons=True, for_list=True)
+    notes = contact_notes_shown(contact_notes_for(area), with_persons=True, for_list=True)
     with translation.override("de"):
         [row] = contact_rows(notes, area=area, today=today, with_persons=True)
     due = (today - DAY).strftime("%d.%m.%Y")
@@ -65,7 +65,7 @@ def test_the_list_writes_a_row_as_before(
     assert f'<a href="/gebiet/{area.slug}/kontakte/{note.pk}/">Sprechstunde &lt;Kita&gt;</a>' in html
     assert '<span class="tag">erledigt</span>' in html
     assert f'action="/gebiet/{area.slug}/kontakte/{note.pk}/erledigt/"' in html
-    assert '<input type="hidden" name="erledigt" value="0">' in html
+    assert '<input type="hidden" name="done" value="0">' in html
     assert 'aria-label="Wieder öffnen: Sprechstunde &lt;Kita&gt;"' in html
     assert 'name="csrfmiddlewaretoken" value="' in html
 
