@@ -66,7 +66,7 @@ class OrganisationFilterSet(ListFilterSet):
 
     def __init__(self, data: Any, *, queryset: QuerySet[Organisation], area: Quartier) -> None:
         super().__init__(data, queryset=queryset)
-        self.filters["network"].queryset = Network.objects.filter(quartier=area).order_by("name")
+        self.filters["network"].queryset = Network.objects.filter(area=area).order_by("name")
 
     def in_network(self, queryset: QuerySet[Organisation], name: str, network: Network) -> QuerySet[Organisation]:
         # A subquery: memberships can repeat an organisation (one per period).
@@ -92,7 +92,7 @@ class PersonFilterSet(ListFilterSet):
 
     def __init__(self, data: Any, *, queryset: QuerySet[Person], area: Quartier) -> None:
         super().__init__(data, queryset=queryset)
-        self.filters["organisation"].queryset = Organisation.objects.filter(quartier=area).order_by("name")
+        self.filters["organisation"].queryset = Organisation.objects.filter(area=area).order_by("name")
 
     def search(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
         text = value.strip()

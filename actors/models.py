@@ -61,7 +61,7 @@ class Organisation(AreaScoped):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["quartier", "name"], name="organisation_area_name"),
+            models.Index(fields=["area", "name"], name="organisation_area_name"),
             # The same expression as actors.selectors.ORGANISATION_SEARCH_VECTOR, so searches use it.
             # Without fastupdate, new rows go straight into the index instead of a pending list that only
             # a vacuum merges: after a bulk load the pending list made the index too slow for the planner.
@@ -250,9 +250,9 @@ class ContactNote(AreaScoped):
         verbose_name_plural = _("contact notes")
         ordering = ["-date", "-pk"]
         indexes = [
-            models.Index(fields=["quartier", "-date"], name="contactnote_area_date"),
+            models.Index(fields=["area", "-date"], name="contactnote_area_date"),
             # Who wrote notes in an area (the list's staff filter), without reading every note.
-            models.Index(fields=["quartier", "staff"], name="contactnote_area_staff"),
+            models.Index(fields=["area", "staff"], name="contactnote_area_staff"),
             GinIndex(SearchVector("topic", "text", config="german"), name="contactnote_search"),
         ]
         constraints = [
@@ -309,7 +309,7 @@ class Concern(AreaScoped):
         verbose_name_plural = _("concerns")
         ordering = ["-raised_on", "-pk"]
         indexes = [
-            models.Index(fields=["quartier", "status"], name="concern_area_status"),
+            models.Index(fields=["area", "status"], name="concern_area_status"),
             GinIndex(SearchVector("text", "place", config="german"), name="concern_search"),
         ]
         constraints = [

@@ -201,7 +201,7 @@ register(
 def export_contact_notes(subject: Subject, rows: QuerySet[Any]) -> Section:
     with_text = subject.can(permissions.VIEW_CONTACTS)
     notes = (
-        rows.filter(quartier=subject.area)
+        rows.filter(area=subject.area)
         .select_related("staff")
         .prefetch_related(Prefetch("organisations", queryset=Organisation.objects.order_by("name")))
         .order_by("-date", "-pk")
@@ -268,7 +268,7 @@ register(
 
 
 def export_concerns(subject: Subject, rows: QuerySet[Any]) -> Section:
-    concerns = rows.filter(quartier=subject.area).select_related("field_of_action").order_by("-raised_on", "-pk")
+    concerns = rows.filter(area=subject.area).select_related("field_of_action").order_by("-raised_on", "-pk")
     return Section(
         key="concerns",
         title=_("Concerns raised by the person"),

@@ -144,11 +144,11 @@ def busiest_area() -> str:
 
     load: Counter[str] = Counter()
     for model, field in (
-        (Organisation, "quartier__slug"),
-        (Person, "quartier__slug"),
-        (ContactNote, "quartier__slug"),
-        (Application, "quartier__slug"),
-        (Meeting, "committee__quartier__slug"),
+        (Organisation, "area__slug"),
+        (Person, "area__slug"),
+        (ContactNote, "area__slug"),
+        (Application, "area__slug"),
+        (Meeting, "committee__area__slug"),
     ):
         for slug, count in model.objects.values_list(field).annotate(n=Count("pk")).values_list(field, "n"):
             load[slug] += count
@@ -165,7 +165,7 @@ def role_user(area: object, *roles: str) -> object:
 
     for role in roles:
         holders = User.objects.filter(
-            is_active=True, role_assignments__quartier=area, role_assignments__role=role
+            is_active=True, role_assignments__area=area, role_assignments__role=role
         ).values_list("pk", flat=True)
         user = (
             User.objects.filter(pk__in=holders)
@@ -186,7 +186,7 @@ def juror_with_open_ballot(area: object) -> tuple[object, object]:
     from quartier.models import running_on
 
     ballot = (
-        Ballot.objects.filter(committee__quartier=area, status=Ballot.Status.OPEN, deadline__gt=timezone.now())
+        Ballot.objects.filter(committee__area=area, status=Ballot.Status.OPEN, deadline__gt=timezone.now())
         .order_by("-opened_at", "-pk")
         .first()
     )
@@ -226,7 +226,7 @@ def fullest_application(area: object) -> object:
     from fonds.models import Application, Status
 
     applications = Application.objects.filter(
-        quartier=area, status=Status.CLOSED, organisation__isnull=False, person__isnull=True
+        area=area, status=Status.CLOSED, organisation__isnull=False, person__isnull=True
     )
     return fullest(applications, "status_changes", "payments", "receipts", "attachments", "cost_lines")
 

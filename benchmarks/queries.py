@@ -56,19 +56,19 @@ def more_pages(slug: str) -> list[Page]:
         return reverse(name, kwargs={**on_area, **kwargs})
 
     organisation = fullest(
-        Organisation.objects.filter(quartier=area), "affiliation", "contact_notes", "network_memberships"
+        Organisation.objects.filter(area=area), "affiliation", "contact_notes", "network_memberships"
     )
-    person = fullest(Person.objects.filter(quartier=area), "affiliation", "contact_notes", "committee_memberships")
-    committee = fullest(Committee.objects.filter(quartier=area), "memberships", "meetings")
+    person = fullest(Person.objects.filter(area=area), "affiliation", "contact_notes", "committee_memberships")
+    committee = fullest(Committee.objects.filter(area=area), "memberships", "meetings")
     meeting = fullest(
-        Meeting.objects.filter(committee__quartier=area, status=Meeting.Status.APPROVED), "items", "attendances"
+        Meeting.objects.filter(committee__area=area, status=Meeting.Status.APPROVED), "items", "attendances"
     )
-    fund = fullest(Fund.objects.filter(quartier=area), "applications", "rounds")
+    fund = fullest(Fund.objects.filter(area=area), "applications", "rounds")
     measure = fullest(
         Measure.objects.filter(version=pick_version(versions_of(area), None)),
         "milestones", "progress_notes", "financing", "spendings",
     )  # fmt: skip
-    ballot = Ballot.objects.filter(committee__quartier=area, status=Ballot.Status.OPEN).order_by("-opened_at").first()
+    ballot = Ballot.objects.filter(committee__area=area, status=Ballot.Status.OPEN).order_by("-opened_at").first()
     pages = [
         Page("organisation page", url("organisation_page", organisation_pk=organisation.pk), worker),
         Page("person list", url("person_list"), worker),

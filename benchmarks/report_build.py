@@ -3,7 +3,7 @@
 Run against a database with the large demo (``manage.py seed_demo --scale large``)::
 
     python benchmarks/report_build.py                  # the busiest area-year
-    python benchmarks/report_build.py --quartier nordstadt --year 2025 --runs 5
+    python benchmarks/report_build.py --area nordstadt --year 2025 --runs 5
 
 Each measurement runs in a fresh Python process, so the peak memory (the process's maximum resident set
 size) is that of one build: ``total`` gathers every section and renders the PDF, as the Celery task does
@@ -48,14 +48,14 @@ def busiest() -> tuple[str, int]:
 
     load: Counter[tuple[str, int]] = Counter()
     for slug, year, count in (
-        ContactNote.objects.annotate(y=ExtractYear("date")).values_list("quartier__slug", "y").annotate(n=Count("pk"))
+        ContactNote.objects.annotate(y=ExtractYear("date")).values_list("area__slug", "y").annotate(n=Count("pk"))
     ):
         load[(slug, year)] += count
-    for slug, year, count in Application.objects.values_list("quartier__slug", "fund__year").annotate(n=Count("pk")):
+    for slug, year, count in Application.objects.values_list("area__slug", "fund__year").annotate(n=Count("pk")):
         load[(slug, year)] += count
     for slug, year, count in (
         Meeting.objects.annotate(y=ExtractYear("starts_at"))
-        .values_list("committee__quartier__slug", "y")
+        .values_list("committee__area__slug", "y")
         .annotate(n=Count("pk"))
     ):
         load[(slug, year)] += count
@@ -72,7 +72,7 @@ def _report(slug: str, year: int):
     from reporting.models import Report
 
     report = Report(
-        quartier=Quartier.objects.get(slug=slug), year=year, kind="final", version=1, intro="Benchmark",
+        area=Quartier.objects.get(slug=slug), year=year, kind="final", version=1, intro="Benchmark",
         outlook="", period_start=datetime.date(year, 1, 1), period_end=datetime.date(year, 12, 31),
     )  # fmt: skip
     report.created_at = timezone.now()
@@ -96,13 +96,13 @@ def measure_total(slug: str, year: int, html_path: str) -> dict[str, float]:
         begun[key] = len(captured)
 
     with CaptureQueriesContext(connection) as captured:
-        sections = gather(report.quartier, year, step=step)
+        sections = gather(report.area, year, step=step)
     ends = [*list(begun.values())[1:], len(captured)]
     queries = {key: end - start for (key, start), end in zip(begun.items(), ends, strict=True)}
     gathered = time.perf_counter()
     html = render_html(
         "reporting/annual_report.html", report_context(report, sections), title=report_title(report),
-        area=report.quartier,
+        area=report.area,
     )  # fmt: skip
     pdf = html_to_pdf(html)
     finished = time.perf_counter()
@@ -131,7 +131,7 @@ def measure_weasyprint(html_path: str) -> dict[str, float]:
 
 def child(mode: str, slug: str, year: int, html_path: str) -> dict[str, float]:
     output = subprocess.run(  # noqa: S603  # this script with its own arguments  # nosec B603
-        [sys.executable, __file__, "--child", mode, "--quartier", slug, "--year", str(year), "--html", html_path],
+        [sys.executable, __file__, "--child", mode, "--area", slug, "--year", str(year), "--html", html_path],
         check=True,
         capture_output=True,
         text=True,
@@ -142,7 +142,7 @@ def child(mode: str, slug: str, year: int, html_path: str) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quartier")
+    parser.add_argument("--area")
     parser.add_argument("--year", type=int)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--child", choices=["total", "weasyprint"])
@@ -150,12 +150,12 @@ def main() -> None:
     args = parser.parse_args()
     setup()
     if args.child == "total":
-        print(json.dumps(measure_total(args.quartier, args.year, args.html)))
+        print(json.dumps(measure_total(args.area, args.year, args.html)))
         return
     if args.child == "weasyprint":
         print(json.dumps(measure_weasyprint(args.html)))
         return
-    slug, year = (args.quartier, args.year) if args.quartier and args.year else busiest()
+    slug, year = (args.area, args.year) if args.area and args.year else busiest()
     html_path = str(Path(tempfile.mkdtemp()) / "report.html")
     totals = [child("total", slug, year, html_path) for _ in range(args.runs)]
     alone = [child("weasyprint", slug, year, html_path) for _ in range(args.runs)]

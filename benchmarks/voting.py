@@ -99,7 +99,7 @@ def create(area_slug: str, *, jurors: int, items: int, secret: bool) -> Setup:
     today = timezone.localdate()
     with transaction.atomic(), disable_auditlog():
         committee = Committee.objects.create(
-            quartier=area,
+            area=area,
             name=f"{COMMITTEE_PREFIX}{run}",
             kind=Committee.Kind.ACTION_FUND_JURY,
             majority_rule=Committee.MajorityRule.VOTES_CAST,
@@ -110,7 +110,7 @@ def create(area_slug: str, *, jurors: int, items: int, secret: bool) -> Setup:
             for name in usernames
         )
         persons = Person.objects.bulk_create(
-            Person(quartier=area, first_name="Juror", last_name=name, is_resident=True) for name in usernames
+            Person(area=area, first_name="Juror", last_name=name, is_resident=True) for name in usernames
         )
         memberships = [
             Membership(

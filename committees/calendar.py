@@ -119,9 +119,7 @@ def committee_for_feed_token(token: str, now: datetime.datetime | None = None) -
         return None
     digest = token_hash(token)
     link = (
-        CalendarLink.objects.select_related("committee__quartier", "membership", "user")
-        .filter(token_hash=digest)
-        .first()
+        CalendarLink.objects.select_related("committee__area", "membership", "user").filter(token_hash=digest).first()
     )
     if link is None or not hmac.compare_digest(link.token_hash, digest) or not link.user.is_active:
         return None
@@ -132,7 +130,7 @@ def committee_for_feed_token(token: str, now: datetime.datetime | None = None) -
         running = started and (membership.end is None or on <= membership.end)
         if not running or membership.user_id != link.user_id or membership.committee_id != link.committee_id:
             return None
-    elif not permissions.can(link.user, permissions.VIEW_COMMITTEES, link.committee.quartier):
+    elif not permissions.can(link.user, permissions.VIEW_COMMITTEES, link.committee.area):
         return None
     return link.committee
 

@@ -41,7 +41,7 @@ class MembershipForm(forms.ModelForm):
     def __init__(self, *args: object, committee: Committee, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.filter(
-            quartier_id=committee.quartier_id, erased_at__isnull=True
+            area_id=committee.area_id, erased_at__isnull=True
         ).order_by("last_name", "first_name", "pk")
         deputies = Membership.objects.filter(committee=committee).select_related("person")
         if self.instance.pk:

@@ -82,9 +82,7 @@ def meeting_quorum(committee: Committee, *, present: int, eligible: int) -> bool
 def meeting_of_area(area: Quartier, meeting_pk: int) -> Meeting | None:
     """The meeting ``meeting_pk`` if it belongs to a committee of ``area``, with what the minutes need."""
     return (
-        Meeting.objects.filter(pk=meeting_pk, committee__quartier=area)
-        .select_related("committee", "approved_in")
-        .first()
+        Meeting.objects.filter(pk=meeting_pk, committee__area=area).select_related("committee", "approved_in").first()
     )
 
 

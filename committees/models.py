@@ -131,10 +131,10 @@ class Membership(Period):
         return f"{self.person} · {self.committee}"
 
     def get_area(self) -> Quartier:
-        return self.committee.quartier
+        return self.committee.area
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.committee.quartier_id}
+        return {"quartier_id": self.committee.area_id}
 
 
 class LinkedObject(models.Model):
@@ -210,10 +210,10 @@ class Meeting(ChoiceLabels, models.Model):
         return f"{self.committee} · {self.starts_at:%d.%m.%Y}"
 
     def get_area(self) -> Quartier:
-        return self.committee.quartier
+        return self.committee.area
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.committee.quartier_id}
+        return {"quartier_id": self.committee.area_id}
 
 
 class AgendaItem(LinkedObject, DecidedItem):
@@ -238,7 +238,7 @@ class AgendaItem(LinkedObject, DecidedItem):
         return self.title
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.meeting.committee.quartier_id}
+        return {"quartier_id": self.meeting.committee.area_id}
 
 
 class Attendance(ChoiceLabels, models.Model):
@@ -260,7 +260,7 @@ class Attendance(ChoiceLabels, models.Model):
         return f"{self.membership} · {self.get_status_display()}"
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.meeting.committee.quartier_id}
+        return {"quartier_id": self.meeting.committee.area_id}
 
 
 class Ballot(ChoiceLabels, models.Model):
@@ -301,10 +301,10 @@ class Ballot(ChoiceLabels, models.Model):
         return self.title
 
     def get_area(self) -> Quartier:
-        return self.committee.quartier
+        return self.committee.area
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.committee.quartier_id}
+        return {"quartier_id": self.committee.area_id}
 
 
 class BallotItem(LinkedObject, DecidedItem):
@@ -325,7 +325,7 @@ class BallotItem(LinkedObject, DecidedItem):
         return self.title
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.ballot.committee.quartier_id}
+        return {"quartier_id": self.ballot.committee.area_id}
 
 
 class Choice(models.TextChoices):
@@ -437,7 +437,7 @@ class ConflictFlag(ChoiceLabels, models.Model):
         return self.reason
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.membership.committee.quartier_id}
+        return {"quartier_id": self.membership.committee.area_id}
 
 
 class CalendarLink(models.Model):

@@ -382,7 +382,7 @@ def export_agenda_items(subject: Subject, rows: QuerySet[Any]) -> Section:
 def _area_committees(subject: Subject) -> QuerySet[Any]:
     """The committees of the person's area: their records may name the person (an item "Antrag von …" that is
     not linked to the application, the minutes of a meeting they spoke at)."""
-    return Committee.objects.filter(quartier=subject.area).values("pk")
+    return Committee.objects.filter(area=subject.area).values("pk")
 
 
 AGENDA_TEXTS = ["title", "description", "minutes", "decision"]

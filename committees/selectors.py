@@ -137,7 +137,7 @@ def committees_of_area(area: Quartier, on: datetime.date | None = None) -> Query
     on = on or timezone.localdate()
     voting = running_on(on, prefix="memberships__") & Q(memberships__voting=True)
     return (
-        Committee.objects.filter(quartier=area)
+        Committee.objects.filter(area=area)
         .annotate(
             voting_members=Count("memberships", filter=voting, distinct=True),
             residents=Count("memberships", filter=voting & Q(memberships__member_type="bewohner"), distinct=True),
@@ -202,17 +202,17 @@ def committee_detail(committee_id: int, area: Quartier, on: datetime.date | None
 def public_decisions(area: Quartier, limit: int = 50) -> dict[str, object]:
     """What anyone may see of an area's committees: names, meetings held, and decisions with their
     results. No names of members, no votes of anybody."""
-    committees = list(Committee.objects.filter(quartier=area).order_by("name").only("pk", "name", "kind"))
+    committees = list(Committee.objects.filter(area=area).order_by("name").only("pk", "name", "kind"))
     meetings = list(
         Meeting.objects.filter(
-            committee__quartier=area, status__in=[Meeting.Status.HELD, Meeting.Status.APPROVED]
+            committee__area=area, status__in=[Meeting.Status.HELD, Meeting.Status.APPROVED]
         )  # held: an invited meeting may still lie ahead
         .select_related("committee")
         .only("starts_at", "status", "committee__name")
         .order_by("-starts_at")[:limit]
     )
     meeting_decisions = list(
-        AgendaItem.objects.filter(meeting__committee__quartier=area, meeting__status=Meeting.Status.APPROVED)
+        AgendaItem.objects.filter(meeting__committee__area=area, meeting__status=Meeting.Status.APPROVED)
         .exclude(result="")
         .select_related("meeting__committee")
         .only(
@@ -229,7 +229,7 @@ def public_decisions(area: Quartier, limit: int = 50) -> dict[str, object]:
         .order_by("-meeting__starts_at", "position")[:limit]
     )
     ballot_decisions = list(
-        BallotItem.objects.filter(ballot__committee__quartier=area, ballot__status=Ballot.Status.CLOSED)
+        BallotItem.objects.filter(ballot__committee__area=area, ballot__status=Ballot.Status.CLOSED)
         .select_related("ballot__committee")
         .only(
             "title",
@@ -303,9 +303,7 @@ def meeting_page(meeting_id: int, area: Quartier) -> MeetingPage | None:
     """A meeting of ``area`` with its agenda and each item's conflicts and recusals, the members on its day
     with their attendance, and the quorum as attendance stands. Seven queries, whatever the size."""
     meeting = (
-        Meeting.objects.filter(pk=meeting_id, committee__quartier=area)
-        .select_related("committee", "approved_in")
-        .first()
+        Meeting.objects.filter(pk=meeting_id, committee__area=area).select_related("committee", "approved_in").first()
     )
     if meeting is None:
         return None
@@ -354,7 +352,7 @@ def meeting_page(meeting_id: int, area: Quartier) -> MeetingPage | None:
 def ballot_office_page(ballot_id: int, area: Quartier, on: datetime.date | None = None) -> BallotProgress | None:
     """A ballot of ``area`` for the office: its items and, for every voting member, how many items they
     have done (never how they voted). Four queries."""
-    ballot = Ballot.objects.filter(pk=ballot_id, committee__quartier=area).select_related("committee").first()
+    ballot = Ballot.objects.filter(pk=ballot_id, committee__area=area).select_related("committee").first()
     if ballot is None:
         return None
     on = on or counting_day(ballot, timezone.now())

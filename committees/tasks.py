@@ -76,7 +76,7 @@ def _reminder_messages(ballot: Ballot, now: datetime.datetime) -> list[EmailMess
             {
                 "name": str(membership.person),
                 "committee": ballot.committee.name,
-                "area": ballot.committee.quartier,
+                "area": ballot.committee.area,
                 "ballot": ballot,
                 "done": done.get(membership.person_id, 0),
                 "total": items,
@@ -104,7 +104,7 @@ def remind_ballot_voters() -> int:
         if not claimed:
             continue
         try:
-            ballot = Ballot.objects.select_related("committee__quartier").get(pk=ballot_id)
+            ballot = Ballot.objects.select_related("committee__area").get(pk=ballot_id)
             with translation.override(settings.LANGUAGE_CODE):
                 sent += send_each(_reminder_messages(ballot, now))
         except Exception:

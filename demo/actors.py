@@ -572,14 +572,14 @@ def seed_actors(*, area: Quartier, scale: str, staff: list[User], rng: random.Ra
 
 def actor_counts(area: Quartier) -> dict[str, int]:
     return {
-        "organisations": Organisation.objects.filter(quartier=area).count(),
-        "persons": Person.objects.filter(quartier=area).count(),
-        "affiliations": Affiliation.objects.filter(organisation__quartier=area).count(),
-        "networks": Network.objects.filter(quartier=area).count(),
-        "network_memberships": NetworkMembership.objects.filter(network__quartier=area).count(),
-        "contact_notes": ContactNote.objects.filter(quartier=area).count(),
-        "concerns": Concern.objects.filter(quartier=area).count(),
-        "concern_status_changes": ConcernStatusChange.objects.filter(concern__quartier=area).count(),
+        "organisations": Organisation.objects.filter(area=area).count(),
+        "persons": Person.objects.filter(area=area).count(),
+        "affiliations": Affiliation.objects.filter(organisation__area=area).count(),
+        "networks": Network.objects.filter(area=area).count(),
+        "network_memberships": NetworkMembership.objects.filter(network__area=area).count(),
+        "contact_notes": ContactNote.objects.filter(area=area).count(),
+        "concerns": Concern.objects.filter(area=area).count(),
+        "concern_status_changes": ConcernStatusChange.objects.filter(concern__area=area).count(),
     }
 
 
@@ -594,7 +594,7 @@ def _seed(
 ) -> dict[str, int]:
     """The seed of ``seed_actors``; ``services`` writes through the services (each row passes their checks: the
     staff must work in the area, and who is given a follow-up must read contact notes there), else in bulk."""
-    if Organisation.objects.filter(quartier=area).exists():
+    if Organisation.objects.filter(area=area).exists():
         return actor_counts(area)
     if not staff:
         raise ValueError("Contact notes and concerns need at least one staff member.")
@@ -729,7 +729,7 @@ class _Seeder:
             postcode = self.postcode if inside else f"{(int(self.postcode) + rng.randint(1, 40)) % 100000:05d}"
             orgs.append(
                 Organisation(
-                    quartier=self.area,
+                    area=self.area,
                     name=name,
                     kind=kind,
                     street=self._street() if rng.random() < 0.9 else "",
@@ -822,7 +822,7 @@ class _Seeder:
                     if other is not org:
                         links.append((index, other, *self._affiliation(other)))
             person = Person(
-                quartier=self.area,
+                area=self.area,
                 first_name=first,
                 last_name=last,
                 is_resident=resident,
@@ -914,7 +914,7 @@ class _Seeder:
         ] or self.orgs
         networks = [
             Network(
-                quartier=self.area,
+                area=self.area,
                 name=name.format(area=self.area.name),
                 kind=kind,
                 purpose=purpose,
@@ -1012,7 +1012,7 @@ class _Seeder:
                 meeting = "Treffen" if channel in (CH.EVENT, CH.OFFICE_HOURS) else "Austausch"
                 opener = f"{meeting} mit {orgs[0].name}".removesuffix(".") + "."
             note = ContactNote(
-                quartier=self.area,
+                area=self.area,
                 date=day,
                 staff=rng.choice(self.staff),
                 channel=channel,
@@ -1083,7 +1083,7 @@ class _Seeder:
                 raised_on = self._date(recent=True)
                 status = self._concern_status(raised_on)
             concern = Concern(
-                quartier=self.area,
+                area=self.area,
                 text=text.format(**words),
                 place=place.format(**words),
                 field_of_action=self.fields.get(key),

@@ -408,7 +408,7 @@ def seed_committees(
 
 
 def committee_counts(area: Quartier) -> dict[str, int]:
-    committees = Committee.objects.filter(quartier=area)
+    committees = Committee.objects.filter(area=area)
     return {
         "committees": committees.count(),
         "memberships": Membership.objects.filter(committee__in=committees).count(),
@@ -438,7 +438,7 @@ def _seed(
 ) -> dict[str, int]:
     """The seed of ``seed_committees``; ``services`` writes the committees, members and meetings through the
     services (the small demo), else in bulk. Ballots go through the services either way."""
-    if Committee.objects.filter(quartier=area).exists():
+    if Committee.objects.filter(area=area).exists():
         return committee_counts(area)
     if not staff:
         raise ValueError("Ballots are opened and closed by a staff member: pass at least one.")
@@ -534,16 +534,16 @@ class _Seeder:
     # Actors
 
     def load_actors(self) -> None:
-        persons = list(Person.objects.filter(quartier=self.area, erased_at__isnull=True).order_by("pk"))
+        persons = list(Person.objects.filter(area=self.area, erased_at__isnull=True).order_by("pk"))
         if len(persons) < 40:
             raise ValueError("The area needs its persons first: run demo.actors.seed_actors before the committees.")
         self.persons = {person.pk: person for person in persons}
-        self.orgs = list(Organisation.objects.filter(quartier=self.area, active=True).order_by("pk"))
+        self.orgs = list(Organisation.objects.filter(area=self.area, active=True).order_by("pk"))
         self.orgs_by_kind: dict[str, list[Organisation]] = {}
         for org in self.orgs:
             self.orgs_by_kind.setdefault(org.kind, []).append(org)
         links = (
-            Affiliation.objects.filter(person__quartier=self.area, person__erased_at__isnull=True)
+            Affiliation.objects.filter(person__area=self.area, person__erased_at__isnull=True)
             .filter(Q(end__isnull=True) | Q(end__gte=self.today))
             .order_by("pk")
             .values_list("person_id", "organisation_id", "organisation__kind")
@@ -614,7 +614,7 @@ class _Seeder:
             self.council, self.jury = (committee_create(area=self.area, data=data, by=self.clerk) for data in rules)
         else:
             self.council, self.jury = Committee.objects.bulk_create(
-                [Committee(quartier=self.area, **data) for data in rules]
+                [Committee(area=self.area, **data) for data in rules]
             )
 
     # Schedule: terms, meeting days, ballot periods

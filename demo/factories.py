@@ -88,7 +88,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
 
-    quartier = factory.SubFactory(QuartierFactory)
+    area = factory.SubFactory(QuartierFactory)
     name = factory.Sequence(lambda n: f"Nachbarschaftsverein {n} e. V.")
     kind = Organisation.Kind.ASSOCIATION
 
@@ -97,7 +97,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
 
-    quartier = factory.SubFactory(QuartierFactory)
+    area = factory.SubFactory(QuartierFactory)
     first_name = factory.Faker("first_name", locale="de_DE")
     last_name = factory.Faker("last_name", locale="de_DE")
     is_resident = True
@@ -107,7 +107,7 @@ class NetworkFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Network
 
-    quartier = factory.SubFactory(QuartierFactory)
+    area = factory.SubFactory(QuartierFactory)
     name = factory.Sequence(lambda n: f"Arbeitsgruppe {n}")
     kind = Network.Kind.WORKING_GROUP
 
@@ -116,7 +116,7 @@ class ContactNoteFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ContactNote
 
-    quartier = factory.SubFactory(QuartierFactory)
+    area = factory.SubFactory(QuartierFactory)
     date = factory.LazyFunction(timezone.localdate)
     staff = factory.SubFactory(UserFactory)
     channel = ContactNote.Channel.PHONE
@@ -127,7 +127,7 @@ class ConcernFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Concern
 
-    quartier = factory.SubFactory(QuartierFactory)
+    area = factory.SubFactory(QuartierFactory)
     text = "Spielplatz am Kanal: Schaukel defekt"
     raised_on = factory.LazyFunction(timezone.localdate)
 
@@ -141,8 +141,8 @@ class CommitteeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Committee
 
-    quartier = factory.SubFactory(QuartierFactory)
-    name = factory.LazyAttribute(lambda committee: f"Aktionsfondsjury {committee.quartier.name}")
+    area = factory.SubFactory(QuartierFactory)
+    name = factory.LazyAttribute(lambda committee: f"Aktionsfondsjury {committee.area.name}")
     kind = Committee.Kind.ACTION_FUND_JURY
     majority_rule = Committee.MajorityRule.ALL_MEMBERS
     quorum_members = 4
@@ -156,7 +156,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         model = Membership
 
     committee = factory.SubFactory(CommitteeFactory)
-    person = factory.SubFactory(PersonFactory, quartier=factory.SelfAttribute("..committee.quartier"))
+    person = factory.SubFactory(PersonFactory, area=factory.SelfAttribute("..committee.area"))
     member_type = Membership.MemberType.RESIDENT
 
 
@@ -199,7 +199,7 @@ class FundFactory(factory.django.DjangoModelFactory):
         model = Fund
         skip_postgeneration_save = True
 
-    quartier = factory.SubFactory(QuartierFactory)
+    area = factory.SubFactory(QuartierFactory)
     name = "Aktionsfonds"
     kind = Fund.Kind.ACTION_FUND
     year = 2026
@@ -221,7 +221,7 @@ class VersionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Version
 
-    quartier = factory.SubFactory(QuartierFactory)
+    area = factory.SubFactory(QuartierFactory)
     label = "ISEK 2024, Fortschreibung 2026"
 
 

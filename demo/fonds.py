@@ -517,9 +517,9 @@ def seed_funds(
     """
     if scale not in SIZES:
         raise ValueError(f"Unknown scale {scale!r}; use one of {', '.join(SIZES)}.")
-    if Fund.objects.filter(quartier=area).exists():
+    if Fund.objects.filter(area=area).exists():
         return fund_counts(area)
-    committees = {c.kind: c for c in Committee.objects.filter(quartier=area)}
+    committees = {c.kind: c for c in Committee.objects.filter(area=area)}
     missing = {spec.committee for spec in FUNDS} - set(committees)
     if missing:
         raise ValueError("The area needs its committees first: run demo.committees.seed_committees before the funds.")
@@ -538,7 +538,7 @@ def seed_funds(
 
 
 def fund_counts(area: Quartier) -> dict[str, int]:
-    funds = Fund.objects.filter(quartier=area)
+    funds = Fund.objects.filter(area=area)
     return {
         "funds": funds.count(),
         "applications": Application.objects.filter(fund__in=funds).count(),
@@ -554,7 +554,7 @@ def fund_counts(area: Quartier) -> dict[str, int]:
 def _staff(area: Quartier) -> tuple[User, User]:
     """A community worker (else another staff member) who records payments, and a Steuerung user who releases
     them."""
-    roles = RoleAssignment.objects.filter(quartier=area).select_related("user").order_by("pk")
+    roles = RoleAssignment.objects.filter(area=area).select_related("user").order_by("pk")
     by_role: dict[str, list[User]] = {}
     for assignment in roles:
         by_role.setdefault(assignment.role, []).append(assignment.user)
@@ -726,8 +726,8 @@ class _Seeder:
     # Actors
 
     def load(self) -> None:
-        persons = list(Person.objects.filter(quartier=self.area, erased_at__isnull=True).order_by("pk"))
-        self.orgs = list(Organisation.objects.filter(quartier=self.area, active=True).order_by("pk"))
+        persons = list(Person.objects.filter(area=self.area, erased_at__isnull=True).order_by("pk"))
+        self.orgs = list(Organisation.objects.filter(area=self.area, active=True).order_by("pk"))
         if len(persons) < 20 or not self.orgs:
             raise ValueError("The area needs its persons first: run demo.actors.seed_actors before the funds.")
         self.residents = [person for person in persons if person.is_resident] or persons
@@ -736,7 +736,7 @@ class _Seeder:
             self.orgs_by_kind.setdefault(org.kind, []).append(org)
         self.contacts: dict[int, list[Person]] = {}
         by_pk = {person.pk: person for person in persons}
-        links = Affiliation.objects.filter(organisation__quartier=self.area).values_list("organisation_id", "person_id")
+        links = Affiliation.objects.filter(organisation__area=self.area).values_list("organisation_id", "person_id")
         for org_id, person_id in links.order_by("pk"):
             if person_id in by_pk:
                 self.contacts.setdefault(org_id, []).append(by_pk[person_id])
@@ -746,7 +746,7 @@ class _Seeder:
         self.fields = {f.key: f for f in FieldOfAction.objects.all()}
         self.groups = {g.name: g for g in TargetGroup.objects.all()}
         self.concerns: dict[int | None, list[Concern]] = {}
-        for concern in Concern.objects.filter(quartier=self.area).order_by("pk"):
+        for concern in Concern.objects.filter(area=self.area).order_by("pk"):
             self.concerns.setdefault(concern.field_of_action_id, []).append(concern)
 
     def applicant_in(self, description: str, prefix: str) -> Person | Organisation | None:
@@ -784,7 +784,7 @@ class _Seeder:
                 for spec in FUNDS
             }
         else:
-            funds = {spec.key: Fund(quartier=self.area, **data[spec.key]) for spec in FUNDS}
+            funds = {spec.key: Fund(area=self.area, **data[spec.key]) for spec in FUNDS}
             Fund.objects.bulk_create(funds.values())
             EligibilityCriterion.objects.bulk_create(
                 [
@@ -1678,7 +1678,7 @@ class _Bulk:
             totals = sum((line.amount for line in plan.lines), Decimal("0"))
             applications.append(
                 Application(
-                    quartier=area,
+                    area=area,
                     fund=plan.fund,
                     status=status,
                     organisation=plan.organisation,
@@ -1711,7 +1711,7 @@ class _Bulk:
         fields_rows = []
         group_rows = []
         criteria: dict[int, list[EligibilityCriterion]] = {}
-        for criterion in EligibilityCriterion.objects.filter(fund__quartier=area).order_by("fund_id", "position"):
+        for criterion in EligibilityCriterion.objects.filter(fund__area=area).order_by("fund_id", "position"):
             criteria.setdefault(criterion.fund_id, []).append(criterion)
         FieldLink = Application.fields_of_action.through
         GroupLink = Application.target_groups.through

@@ -633,9 +633,9 @@ def seed_isek(
     """
     if scale not in SIZES:
         raise ValueError(f"Unknown scale {scale!r}; use one of {', '.join(SIZES)}.")
-    if Version.objects.filter(quartier=area).exists():
+    if Version.objects.filter(area=area).exists():
         return isek_counts(area)
-    if not Organisation.objects.filter(quartier=area, active=True).exists():
+    if not Organisation.objects.filter(area=area, active=True).exists():
         raise ValueError("The area needs its organisations first: run demo.actors.seed_actors before the ISEK.")
     with transaction.atomic():
         seeder = _Seeder(area=area, sizes=SIZES[scale], rng=rng, now=now or timezone.now())
@@ -647,18 +647,18 @@ def seed_isek(
 
 
 def isek_counts(area: Quartier) -> dict[str, int]:
-    measures = Measure.objects.filter(version__quartier=area)
+    measures = Measure.objects.filter(version__area=area)
     return {
-        "versions": Version.objects.filter(quartier=area).count(),
-        "goals": Goal.objects.filter(version__quartier=area).count(),
+        "versions": Version.objects.filter(area=area).count(),
+        "goals": Goal.objects.filter(version__area=area).count(),
         "measures": measures.count(),
         "milestones": Milestone.objects.filter(measure__in=measures).count(),
         "progress_notes": ProgressNote.objects.filter(measure__in=measures).count(),
         "planned_costs": PlannedCost.objects.filter(measure__in=measures).count(),
         "financing": Financing.objects.filter(measure__in=measures).count(),
         "spendings": Spending.objects.filter(measure__in=measures).count(),
-        "indicators": Indicator.objects.filter(version__quartier=area).count(),
-        "indicator_values": IndicatorValue.objects.filter(indicator__version__quartier=area).count(),
+        "indicators": Indicator.objects.filter(version__area=area).count(),
+        "indicator_values": IndicatorValue.objects.filter(indicator__version__area=area).count(),
     }
 
 
@@ -786,12 +786,12 @@ class _Seeder:
         self.fields = {f.key: f.pk for f in FieldOfAction.objects.all()}
         self.staff: dict[str, User] = {}
         for assignment in (
-            RoleAssignment.objects.filter(quartier=area, role__in=[STEUERUNG, PLANUNG, GWA])
+            RoleAssignment.objects.filter(area=area, role__in=[STEUERUNG, PLANUNG, GWA])
             .select_related("user")
             .order_by("pk")
         ):
             self.staff.setdefault(assignment.role, assignment.user)
-        self.orgs = list(Organisation.objects.filter(quartier=area, active=True).order_by("pk"))
+        self.orgs = list(Organisation.objects.filter(area=area, active=True).order_by("pk"))
         self.orgs_by_kind: dict[str, list[Organisation]] = {}
         for org in self.orgs:
             self.orgs_by_kind.setdefault(org.kind, []).append(org)
@@ -800,14 +800,14 @@ class _Seeder:
         for org_id, field_id in tagged.order_by("pk").values_list("organisation_id", "fieldofaction_id"):
             self.orgs_by_field.setdefault(field_id, []).append(org_id)
         self.concerns = list(
-            Concern.objects.filter(quartier=area).order_by("pk").values_list("pk", "field_of_action_id", "text")
+            Concern.objects.filter(area=area).order_by("pk").values_list("pk", "field_of_action_id", "text")
         )
         self.applications = list(
-            Application.objects.filter(quartier=area).order_by("pk").values_list("pk", "title", "fund__name")
+            Application.objects.filter(area=area).order_by("pk").values_list("pk", "title", "fund__name")
         )
         self.decisions = list(
             AgendaItem.objects.filter(
-                meeting__committee__quartier=area, result__in=[Result.ADOPTED, Result.REJECTED, Result.DEFERRED]
+                meeting__committee__area=area, result__in=[Result.ADOPTED, Result.REJECTED, Result.DEFERRED]
             )
             .order_by("pk")
             .values_list("pk", "title")
@@ -1118,7 +1118,7 @@ class _Seeder:
         base_label = f"ISEK {first_year}"
         versions = [
             Version(
-                quartier=self.area,
+                area=self.area,
                 label=base_label if k == 0 else f"{base_label}, Fortschreibung {year}",
                 status=Version.Status.ADOPTED if k < count - 1 else Version.Status.DRAFT,
                 adopted_on=adopted_on[k] if k < count - 1 else None,

@@ -127,7 +127,7 @@ def seed_demo(*, scale: str = "small") -> dict[str, int]:
             for demo in MORE_AREAS[1:]:
                 areas[demo.slug] = _area(demo)
         demo_user("admin", "Administration", "admin@example.org", superuser=True)
-        held = set(RoleAssignment.objects.values_list("user__username", "quartier__slug", "role"))
+        held = set(RoleAssignment.objects.values_list("user__username", "area__slug", "role"))
         for username, display_name, email, grants in DEMO_USERS:
             user = demo_user(username, display_name, email)
             for slug, roles in grants.items():
@@ -150,8 +150,8 @@ def seed_demo(*, scale: str = "small") -> dict[str, int]:
 def _office_team(area: Quartier) -> list[User]:
     """The area's staff (not the coordinator); an area without community workers gets one."""
     staff_roles = [Role.STEUERUNG, Role.PLANUNG, Role.GEMEINWESENARBEIT]
-    team = list(User.objects.filter(role_assignments__quartier=area, role_assignments__role__in=staff_roles).distinct())
-    if not any(a.role == Role.GEMEINWESENARBEIT for a in RoleAssignment.objects.filter(quartier=area)):
+    team = list(User.objects.filter(role_assignments__area=area, role_assignments__role__in=staff_roles).distinct())
+    if not any(a.role == Role.GEMEINWESENARBEIT for a in RoleAssignment.objects.filter(area=area)):
         worker = demo_user(f"gwa-{area.slug}", f"Büro {area.name}", f"gwa-{area.slug}@example.org")
         role_grant(user=worker, area=area, role=Role.GEMEINWESENARBEIT, by=None)
         team.append(worker)

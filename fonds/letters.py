@@ -83,8 +83,8 @@ class Letter:
 def application_of_area(area: Quartier | int, application_pk: int) -> Application | None:
     """The application ``application_pk`` if it belongs to ``area``, with what its letter needs. One query."""
     return (
-        Application.objects.filter(pk=application_pk, quartier=area)
-        .select_related("quartier", "fund", "fund__committee", "organisation", "person")
+        Application.objects.filter(pk=application_pk, area=area)
+        .select_related("area", "fund", "fund__committee", "organisation", "person")
         .first()
     )
 
@@ -99,7 +99,7 @@ def decision_of(application: Application) -> Decision:
     fund = application.fund
     decided_on = timezone.localdate(application.decided_at) if application.decided_at else None
     office = Decision(
-        body=_("Neighbourhood management %(name)s") % {"name": application.quartier.name},
+        body=_("Neighbourhood management %(name)s") % {"name": application.area.name},
         by_committee=False,
         on=decided_on,
         occasion="",
@@ -204,7 +204,7 @@ def letter_pdf(
 
     ``with_address`` False leaves a person's private address out (for readers who may not see persons' data).
     Raises ``ValueError`` for an application without a decision."""
-    area = application.quartier
+    area = application.area
     with translation.override(lang):
         letter = letter_of(application, with_address=with_address, today=today)
         title = letter_title(application)
@@ -284,7 +284,7 @@ def reclaim_letter_of(application: Application, *, with_address: bool = True) ->
 def reclaim_letter_pdf(application: Application, *, with_address: bool = True, lang: str = "de") -> bytes:
     """The reclaim letter of ``application`` as a PDF in ``lang`` with its area's letterhead; ``with_address``
     as for ``letter_pdf``. Raises ``ValueError`` for an application without a reclaim."""
-    area = application.quartier
+    area = application.area
     with translation.override(lang):
         letter = reclaim_letter_of(application, with_address=with_address)
         title = _("Reclaim: %(title)s") % {"title": application.title}

@@ -70,7 +70,7 @@ class Fund(AreaScoped):
         verbose_name_plural = _("funds")
         ordering = ["-year", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["quartier", "name", "year"], name="fund_unique_name_per_year"),
+            models.UniqueConstraint(fields=["area", "name", "year"], name="fund_unique_name_per_year"),
             models.CheckConstraint(condition=Q(budget__gte=0), name="fund_budget_not_negative"),
             models.CheckConstraint(condition=Q(cap__isnull=True) | Q(cap__gte=0), name="fund_cap_not_negative"),
             models.CheckConstraint(
@@ -217,7 +217,7 @@ class Application(AreaScoped):
         ordering = ["-created_at"]
         indexes = [
             # The application list's order (fonds.selectors.applications_of): its first page without a sort.
-            models.Index(fields=["quartier", "-created_at", "-id"], name="application_area_created"),
+            models.Index(fields=["area", "-created_at", "-id"], name="application_area_created"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -349,10 +349,10 @@ class Payment(ChoiceLabels, models.Model):
         return f"{self.amount} € · {self.paid_on}"
 
     def get_area(self) -> Quartier:
-        return self.application.quartier
+        return self.application.area
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.application.quartier_id}
+        return {"quartier_id": self.application.area_id}
 
 
 class Repayment(models.Model):
@@ -376,10 +376,10 @@ class Repayment(models.Model):
         return f"{self.amount} € · {self.received_on}"
 
     def get_area(self) -> Quartier:
-        return self.application.quartier
+        return self.application.area
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.application.quartier_id}
+        return {"quartier_id": self.application.area_id}
 
 
 class Receipt(ChoiceLabels, models.Model):
@@ -429,17 +429,17 @@ class Receipt(ChoiceLabels, models.Model):
         return f"{self.vendor}: {self.amount} €"
 
     def get_area(self) -> Quartier:
-        return self.application.quartier
+        return self.application.area
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.application.quartier_id}
+        return {"quartier_id": self.application.area_id}
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     """Files are stored under a random name: the original name is kept in the row, never used on disk."""
     import secrets
 
-    return f"fonds/{instance.application.fund.quartier_id}/{instance.application_id}/{secrets.token_hex(16)}"
+    return f"fonds/{instance.application.fund.area_id}/{instance.application_id}/{secrets.token_hex(16)}"
 
 
 class Attachment(ChoiceLabels, models.Model):

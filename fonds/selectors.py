@@ -159,9 +159,7 @@ def fund_totals(fund: Fund) -> FundTotals:
 
 def year_totals(area: Quartier, year: int) -> FundTotals:
     """The money of the funds of ``area`` in ``year``: the sum of each fund's. One query."""
-    return FundTotals.sum(
-        FundTotals.of(fund) for fund in funds_with_totals(Fund.objects.filter(quartier=area, year=year))
-    )
+    return FundTotals.sum(FundTotals.of(fund) for fund in funds_with_totals(Fund.objects.filter(area=area, year=year)))
 
 
 def totals_by_year(funds: Iterable[Fund]) -> dict[int, FundTotals]:
@@ -205,7 +203,7 @@ def repaid_of(application: Application) -> Decimal:
 def applications_of(area: Quartier) -> QuerySet[Application]:
     """The area's applications for the list (``fonds.filters.ApplicationFilterSet`` narrows them), newest first,
     with their fund and applicant (the list does not show fields of action: who needs them prefetches them)."""
-    applications = Application.objects.filter(quartier=area).select_related("fund", "person", "organisation")
+    applications = Application.objects.filter(area=area).select_related("fund", "person", "organisation")
     return applications.order_by("-created_at", "-pk")
 
 

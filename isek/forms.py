@@ -79,19 +79,19 @@ class MeasureForm(forms.ModelForm):
 
     def __init__(self, *args: Any, version: Version, perms: frozenset[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        area = version.quartier_id
-        organisations = Organisation.objects.filter(quartier_id=area).order_by("name")
+        area = version.area_id
+        organisations = Organisation.objects.filter(area_id=area).order_by("name")
         self.fields["lead_organisation"].queryset = organisations
         self.fields["partners"].queryset = organisations
         self.fields["goals"].queryset = (
             Goal.objects.filter(version=version, parent__isnull=False).select_related("parent").order_by("position")
         )
-        self.fields["concerns"].queryset = Concern.objects.filter(quartier_id=area).order_by("-raised_on")
+        self.fields["concerns"].queryset = Concern.objects.filter(area_id=area).order_by("-raised_on")
         self.fields["applications"].queryset = (
-            Application.objects.filter(quartier_id=area).select_related("fund").order_by("-created_at")
+            Application.objects.filter(area_id=area).select_related("fund").order_by("-created_at")
         )
         self.fields["decisions"].queryset = (
-            AgendaItem.objects.filter(meeting__committee__quartier_id=area)
+            AgendaItem.objects.filter(meeting__committee__area_id=area)
             .exclude(result="")
             .select_related("meeting__committee")
             .order_by("-meeting__starts_at")

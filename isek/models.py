@@ -43,7 +43,7 @@ class Version(AreaScoped):
     class Meta:
         verbose_name = _("ISEK version")
         verbose_name_plural = _("ISEK versions")
-        ordering = ["quartier", "-created_at"]
+        ordering = ["area", "-created_at"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="entwurf") | Q(adopted_on__isnull=False),
@@ -64,10 +64,10 @@ class VersionPart(models.Model):
         abstract = True
 
     def get_area(self) -> Quartier:
-        return self.version.quartier
+        return self.version.area
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.version.quartier_id}
+        return {"quartier_id": self.version.area_id}
 
 
 class Goal(VersionPart):
@@ -165,10 +165,10 @@ class MeasurePart(models.Model):
         abstract = True
 
     def get_area(self) -> Quartier:
-        return self.measure.version.quartier
+        return self.measure.version.area
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.measure.version.quartier_id}
+        return {"quartier_id": self.measure.version.area_id}
 
 
 class Milestone(MeasurePart):

@@ -143,7 +143,7 @@ def compare(old: Version, new: Version) -> Comparison:
 
 
 def versions_of(area: Quartier) -> list[Version]:
-    return list(Version.objects.filter(quartier=area).select_related("previous").order_by("-created_at", "-pk"))
+    return list(Version.objects.filter(area=area).select_related("previous").order_by("-created_at", "-pk"))
 
 
 def pick_version(versions: list[Version], wanted: str | None) -> Version | None:

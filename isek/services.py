@@ -64,7 +64,7 @@ def check_draft(version: Version) -> None:
 
 @transaction.atomic
 def version_create(*, area: Quartier, label: str, by: User) -> Version:
-    version = Version(quartier=area, label=label.strip())
+    version = Version(area=area, label=label.strip())
     version.full_clean()
     with acting_as(by):
         version.save()
@@ -85,7 +85,7 @@ def version_adopt(*, version: Version, on: datetime.date, body: str, by: User) -
 def version_continue(*, version: Version, label: str, by: User) -> Version:
     """The yearly update (Fortschreibung): a new draft with copies of the version's goals, measures with
     their milestones, notes, costs, financing and spending, and indicators with their values."""
-    new = Version(quartier_id=version.quartier_id, label=label.strip(), previous=version)
+    new = Version(area_id=version.area_id, label=label.strip(), previous=version)
     new.full_clean()
     with acting_as(by):
         new.save()
@@ -252,7 +252,7 @@ MEASURE_LINKS = ("fields_of_action", "goals", "partners", "concerns", "applicati
 
 
 def _check_links(version: Version, links: dict[str, Iterable[Any]]) -> None:
-    area_id = version.quartier_id
+    area_id = version.area_id
     if any(goal.version_id != version.pk for goal in links.get("goals", ())):
         raise ValidationError({"goals": _("Choose goals of this version.")}, code="other_version")
     for name, label in (
@@ -260,9 +260,9 @@ def _check_links(version: Version, links: dict[str, Iterable[Any]]) -> None:
         ("concerns", _("Concerns")),
         ("applications", _("Fund applications")),
     ):
-        if any(obj.quartier_id != area_id for obj in links.get(name, ())):
+        if any(obj.area_id != area_id for obj in links.get(name, ())):
             raise ValidationError({name: _("%(what)s must belong to this area.") % {"what": label}}, code="area")
-    if any(item.meeting.committee.quartier_id != area_id for item in links.get("decisions", ())):
+    if any(item.meeting.committee.area_id != area_id for item in links.get("decisions", ())):
         raise ValidationError({"decisions": _("Choose decisions of this area's committees.")}, code="area")
 
 
@@ -295,7 +295,7 @@ def measure_save(
         )
     if measure.start and measure.end and measure.end < measure.start:
         raise ValidationError({"end": _("The end cannot be before the start.")}, code="end_before_start")
-    if measure.lead_organisation is not None and measure.lead_organisation.quartier_id != version.quartier_id:
+    if measure.lead_organisation is not None and measure.lead_organisation.area_id != version.area_id:
         raise ValidationError({"lead_organisation": _("Choose an organisation of this area.")}, code="area")
     if Measure.objects.filter(version=version, number=measure.number).exclude(pk=measure.pk).exists():
         raise ValidationError(

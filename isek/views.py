@@ -117,7 +117,7 @@ def _version_context(request: AreaRequest, area: Quartier) -> dict[str, Any]:
 
 def get_measure_for(area: Quartier, pk: int) -> Measure:
     measure = (
-        Measure.objects.filter(version__quartier=area, pk=pk)
+        Measure.objects.filter(version__area=area, pk=pk)
         .select_related("version", "lead_organisation")
         .prefetch_related("planned_costs", "financing", "spendings")
         .first()
@@ -173,7 +173,7 @@ def version_new(request: AreaRequest, area: Quartier) -> HttpResponse:
 
 
 def get_version_for(area: Quartier, pk: int) -> Version:
-    version = Version.objects.filter(quartier=area, pk=pk).first()
+    version = Version.objects.filter(area=area, pk=pk).first()
     if version is None:
         raise Http404(_("This version does not exist."))
     return version
@@ -184,7 +184,7 @@ def _target_version(request: HttpRequest, area: Quartier) -> Version:
     wanted = whole_number(request.POST.get("version") or request.GET.get("version"))
     if wanted is not None:
         return get_version_for(area, wanted)
-    version = Version.objects.filter(quartier=area).order_by("-created_at", "-pk").first()
+    version = Version.objects.filter(area=area).order_by("-created_at", "-pk").first()
     if version is None:
         raise Http404(_("This area has no ISEK version yet."))
     return version
@@ -279,7 +279,7 @@ def goal_new(request: AreaRequest, area: Quartier) -> HttpResponse:
 
 
 def get_goal_for(area: Quartier, pk: int) -> Goal:
-    goal = Goal.objects.filter(version__quartier=area, pk=pk).select_related("version").first()
+    goal = Goal.objects.filter(version__area=area, pk=pk).select_related("version").first()
     if goal is None:
         raise Http404(_("This goal does not exist."))
     return goal
@@ -531,7 +531,7 @@ def milestone_new(request: AreaRequest, area: Quartier, measure_pk: int) -> Http
 @area_view(permissions.EDIT_MEASURES)
 def milestone_toggle(request: AreaRequest, area: Quartier, milestone_pk: int) -> HttpResponse:
     milestone = (
-        Milestone.objects.filter(measure__version__quartier=area, pk=milestone_pk)
+        Milestone.objects.filter(measure__version__area=area, pk=milestone_pk)
         .select_related("measure__version")
         .first()
     )
@@ -711,7 +711,7 @@ def indicator_list(request: AreaRequest, area: Quartier) -> HttpResponse:
 
 
 def get_indicator_for(area: Quartier, pk: int) -> Indicator:
-    indicator = Indicator.objects.filter(version__quartier=area, pk=pk).select_related("version").first()
+    indicator = Indicator.objects.filter(version__area=area, pk=pk).select_related("version").first()
     if indicator is None:
         raise Http404(_("This indicator does not exist."))
     return indicator

@@ -73,7 +73,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 class UserRoleInline(RoleAssignmentInline):
-    fields = ("quartier", "role", "created_at")
+    fields = ("area", "role", "created_at")
 
 
 class AreaRoleInline(RoleAssignmentInline):
@@ -97,7 +97,7 @@ class RoleServiceMixin:
                 formset.new_objects.append(
                     services.role_grant(
                         user=inline_form.cleaned_data.get("user") or form.instance,
-                        area=inline_form.cleaned_data.get("quartier") or form.instance,
+                        area=inline_form.cleaned_data.get("area") or form.instance,
                         role=inline_form.cleaned_data["role"],
                         by=request.user,
                     )

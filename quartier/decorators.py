@@ -83,7 +83,7 @@ def member_view(view: AreaView) -> AreaView:
             return redirect_to_login(request.get_full_path())
         ballot = (
             Ballot.objects.exclude(status=Ballot.Status.DRAFT)
-            .select_related("committee", "committee__quartier")
+            .select_related("committee", "committee__area")
             .filter(pk=ballot_pk)
             .first()
         )

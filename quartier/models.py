@@ -173,7 +173,7 @@ class RoleAssignment(models.Model):
     """One role of one user in one area. Write only through ``quartier.services``."""
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
-    quartier = models.ForeignKey(
+    area = models.ForeignKey(
         Quartier, verbose_name=_("area"), on_delete=models.CASCADE, related_name="role_assignments"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -182,10 +182,10 @@ class RoleAssignment(models.Model):
     class Meta:
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
-        ordering = ["quartier__name", "role", "user__username"]
+        ordering = ["area__name", "role", "user__username"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "quartier", "role"],
+                fields=["user", "area", "role"],
                 name="roleassignment_unique",
                 violation_error_message=_("This user already holds this role in this area."),
             ),
@@ -193,19 +193,19 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.quartier}"
+        return f"{self.user} · {self.get_role_display()} · {self.area}"
 
     def get_area(self) -> Quartier:
-        return self.quartier
+        return self.area
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.quartier_id}
+        return {"quartier_id": self.area_id}
 
 
 class AreaScoped(ChoiceLabels, models.Model):
     """Belongs to one area; the audit trail and the permission checks find the area through it."""
 
-    quartier = models.ForeignKey(Quartier, verbose_name=_("area"), on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Quartier, verbose_name=_("area"), on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
@@ -213,10 +213,10 @@ class AreaScoped(ChoiceLabels, models.Model):
         abstract = True
 
     def get_area(self) -> Quartier:
-        return self.quartier
+        return self.area
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"quartier_id": self.quartier_id}
+        return {"quartier_id": self.area_id}
 
 
 def running_on(on: datetime.date, prefix: str = "") -> Q:

@@ -203,9 +203,7 @@ def users_with(perm: str, area: Quartier) -> QuerySet[User]:
     if perm not in AREA_PERMISSIONS:
         raise ValueError(f"Unknown area permission {perm!r}")
     roles = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
-    return User.objects.filter(
-        is_active=True, role_assignments__quartier=area, role_assignments__role__in=roles
-    ).distinct()
+    return User.objects.filter(is_active=True, role_assignments__area=area, role_assignments__role__in=roles).distinct()
 
 
 def areas_where(user: User | AnonymousUser, perm: str) -> list[Quartier]:

@@ -185,7 +185,7 @@ class Subject:
     """
 
     def __init__(self, *, person: Person, area: Quartier, perms: Collection[str] | None = None) -> None:
-        if person.quartier_id != area.pk:
+        if person.area_id != area.pk:
             raise ValueError("The person belongs to another area.")
         self.person = person
         self.area = area
@@ -577,7 +577,7 @@ def erasure_plan(subject: Subject) -> list[ErasureLine]:
 # --- the audit trail's changes, readable ---------------------------------------------------------------------
 
 #: Bookkeeping fields the audit trail records but a person does not need to read.
-_AUDIT_SKIPPED = {"id", "quartier", "created_at", "updated_at", "password", "last_login"}
+_AUDIT_SKIPPED = {"id", "area", "created_at", "updated_at", "password", "last_login"}
 
 
 def _audit_value(model_field: models.Field[Any, Any], value: object) -> str | None:

@@ -125,8 +125,8 @@ def _roles_export(subject: Subject, rows: QuerySet[Any]) -> Section:
             Column("since", _("Since"), Kind.DATETIME),
         ),
         rows=[
-            {"area": item.quartier.name, "role": item.get_role_display(), "since": item.created_at}
-            for item in rows.select_related("quartier").order_by("quartier__name", "role")
+            {"area": item.area.name, "role": item.get_role_display(), "since": item.created_at}
+            for item in rows.select_related("area").order_by("area__name", "role")
         ],
     )
 
@@ -137,8 +137,8 @@ def _roles_refuse(subject: Subject, rows: QuerySet[Any]) -> list[str]:
             "The account %(username)s holds the role %(role)s in %(area)s: a staff account is not erased with a "
             "person. An administrator takes the role away first."
         )
-        % {"username": item.user.username, "role": item.get_role_display(), "area": item.quartier.name}
-        for item in rows.select_related("user", "quartier").order_by("pk")
+        % {"username": item.user.username, "role": item.get_role_display(), "area": item.area.name}
+        for item in rows.select_related("user", "area").order_by("pk")
     ]
 
 

@@ -51,10 +51,10 @@ def access_of(user: User) -> Access:
         SELECT * FROM (
             SELECT area.*,
                 ARRAY(SELECT role.role FROM {RoleAssignment._meta.db_table} role
-                      WHERE role.quartier_id = area.id AND role.user_id = %(user)s ORDER BY role.role) AS my_roles,
+                      WHERE role.area_id = area.id AND role.user_id = %(user)s ORDER BY role.role) AS my_roles,
                 ARRAY(SELECT member.committee_id FROM {Membership._meta.db_table} member
                       JOIN {Committee._meta.db_table} committee ON committee.id = member.committee_id
-                      WHERE committee.quartier_id = area.id AND member.user_id = %(user)s
+                      WHERE committee.area_id = area.id AND member.user_id = %(user)s
                         AND (member.start IS NULL OR member.start <= %(today)s)
                         AND (member."end" IS NULL OR member."end" >= %(today)s)
                       ORDER BY member.committee_id) AS my_committees
@@ -105,7 +105,7 @@ def team_of(area: Quartier) -> dict[str, list[User]]:
     """The area's staff by role, in the order of ``Role``. One query."""
     team: dict[str, list[User]] = {role: [] for role in Role.values}
     for assignment in (
-        RoleAssignment.objects.filter(quartier=area, user__is_active=True)
+        RoleAssignment.objects.filter(area=area, user__is_active=True)
         .select_related("user")
         .order_by("user__display_name", "user__username")
     ):

@@ -21,7 +21,7 @@ def role_grant(*, user: User, area: Quartier, role: str, by: User | None) -> Rol
     check_staff_account(user=user, lock=True)
     try:
         with transaction.atomic(), acting_as(by):
-            assignment = RoleAssignment.objects.create(user=user, quartier=area, role=role)
+            assignment = RoleAssignment.objects.create(user=user, area=area, role=role)
     except IntegrityError as exc:  # roleassignment_unique, also when two admins grant at once
         raise ValidationError(_("This user already holds this role in this area."), code="duplicate") from exc
     forget_cached_permissions(user)

@@ -18,7 +18,7 @@ from quartier.models import AreaScoped
 
 
 def report_path(report: Report, filename: str) -> str:
-    return f"berichte/{report.quartier_id}/{report.year}/jahresbericht-{report.year}-v{report.version}.pdf"
+    return f"berichte/{report.area_id}/{report.year}/jahresbericht-{report.year}-v{report.version}.pdf"
 
 
 class Report(AreaScoped):
@@ -59,12 +59,12 @@ class Report(AreaScoped):
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        ordering = ["quartier", "-year", "-version"]
+        ordering = ["area", "-year", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["quartier", "year", "version"], name="report_version_unique"),
+            models.UniqueConstraint(fields=["area", "year", "version"], name="report_version_unique"),
             # Two requests for the same report at the same moment build it once: only one in flight.
             models.UniqueConstraint(
-                fields=["quartier", "year", "kind"],
+                fields=["area", "year", "kind"],
                 condition=Q(status__in=["wartend", "laeuft"]),
                 name="report_one_build_in_flight",
             ),
@@ -75,7 +75,7 @@ class Report(AreaScoped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quartier} {self.year} v{self.version}"
+        return f"{self.area} {self.year} v{self.version}"
 
     @property
     def in_flight(self) -> bool:

@@ -118,11 +118,11 @@ def isek_version(area: Quartier) -> Version | None:
     """The ISEK version the report reads: the newest one. An adopted version is frozen, so the year's
     progress notes, milestones, spending and indicator values are recorded in the draft of its yearly update
     (Fortschreibung) when there is one. One query."""
-    return Version.objects.filter(quartier=area).order_by("-created_at", "-pk").first()
+    return Version.objects.filter(area=area).order_by("-created_at", "-pk").first()
 
 
 def _held_meetings(area: Quartier, span: Span, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}committee__quartier": area, f"{prefix}status__in": HELD}) & span.moments(f"{prefix}starts_at")
+    return Q(**{f"{prefix}committee__area": area, f"{prefix}status__in": HELD}) & span.moments(f"{prefix}starts_at")
 
 
 def _decided_agenda_items(area: Quartier, span: Span) -> QuerySet[AgendaItem]:
@@ -132,7 +132,7 @@ def _decided_agenda_items(area: Quartier, span: Span) -> QuerySet[AgendaItem]:
 def _decided_ballot_items(area: Quartier, span: Span) -> QuerySet[BallotItem]:
     return BallotItem.objects.filter(
         span.moments("ballot__closed_at"),
-        ballot__committee__quartier=area,
+        ballot__committee__area=area,
         ballot__status=Ballot.Status.CLOSED,
         result__in=DECIDED,
     )
@@ -175,16 +175,16 @@ class YearCounts:
 def year_counts(area: Quartier, span: Span) -> YearCounts:
     """Contacts, concerns, meetings, decisions and the applications and money of the year's funds. Eight
     queries."""
-    concerns = Concern.objects.filter(quartier=area).aggregate(
+    concerns = Concern.objects.filter(area=area).aggregate(
         raised=Count("pk", filter=span.dates("raised_on")), resolved=Count("pk", filter=_resolved(span))
     )
-    applications = Application.objects.filter(quartier=area, fund__year=span.year).aggregate(
+    applications = Application.objects.filter(area=area, fund__year=span.year).aggregate(
         received=Count("pk", filter=Q(submitted_at__isnull=False)),
         approved=Count("pk", filter=Q(status__in=BINDING)),
         amount=Coalesce(Sum("approved_amount", filter=Q(status__in=BINDING)), Value(ZERO), output_field=MONEY_FIELD),
     )
     return YearCounts(
-        contacts=ContactNote.objects.filter(span.dates("date"), quartier=area).count(),
+        contacts=ContactNote.objects.filter(span.dates("date"), area=area).count(),
         concerns_raised=concerns["raised"],
         concerns_resolved=concerns["resolved"],
         meetings_held=Meeting.objects.filter(_held_meetings(area, span)).count(),
@@ -223,7 +223,7 @@ def isek_counts(version: Version, span: Span) -> IsekCounts:
 
 def fund_budget(area: Quartier, year: int) -> Decimal:
     """The sum of the budgets of the area's funds of ``year``. One query."""
-    return _sum(Fund.objects.filter(quartier=area, year=year), "budget")
+    return _sum(Fund.objects.filter(area=area, year=year), "budget")
 
 
 # --- Contacts and concerns ----------------------------------------------------------------------------------------
@@ -243,7 +243,7 @@ class ContactData:
 
 def contact_data(area: Quartier, span: Span) -> ContactData:
     """The year's contact notes and concerns. Six queries."""
-    notes = ContactNote.objects.filter(span.dates("date"), quartier=area)
+    notes = ContactNote.objects.filter(span.dates("date"), area=area)
     reached = notes.aggregate(
         notes=Count("pk", distinct=True),
         persons=Count("persons", distinct=True),
@@ -256,7 +256,7 @@ def contact_data(area: Quartier, span: Span) -> ContactData:
         .values_list("fields_of_action__pk", "fields_of_action__name", "fields_of_action__position")
         .annotate(n=Count("pk"))
     }
-    concerns = Concern.objects.filter(span.dates("raised_on"), quartier=area)
+    concerns = Concern.objects.filter(span.dates("raised_on"), area=area)
     by_status = dict(concerns.order_by().values_list("status").annotate(n=Count("pk")))
     forwarded = list(
         concerns.exclude(forwarded_to="")
@@ -273,7 +273,7 @@ def contact_data(area: Quartier, span: Span) -> ContactData:
         by_field=by_field,
         concerns_by_status=by_status,
         forwarded=forwarded,
-        concerns_resolved=Concern.objects.filter(_resolved(span), quartier=area).count(),
+        concerns_resolved=Concern.objects.filter(_resolved(span), area=area).count(),
     )
 
 
@@ -305,7 +305,7 @@ def network_data(area: Quartier, span: Span) -> NetworkData:
     in the year. Five queries (four without an active network)."""
     overlap = span.overlaps("members__")
     networks = (
-        Network.objects.filter(quartier=area)
+        Network.objects.filter(area=area)
         .annotate(
             organisation_count=Count(
                 "members__organisation", filter=overlap & Q(members__organisation__isnull=False), distinct=True
@@ -318,17 +318,17 @@ def network_data(area: Quartier, span: Span) -> NetworkData:
         .prefetch_related(_ordered_fields())
         .order_by("name", "pk")
     )
-    members = NetworkMembership.objects.filter(span.overlaps(), network__quartier=area).aggregate(
+    members = NetworkMembership.objects.filter(span.overlaps(), network__area=area).aggregate(
         organisations=Count("organisation", distinct=True), persons=Count("person", distinct=True)
     )
     new_organisations = list(
-        Organisation.objects.filter(span.moments("created_at"), quartier=area)
+        Organisation.objects.filter(span.moments("created_at"), area=area)
         .order_by()
         .values_list("kind")
         .annotate(n=Count("pk"))
         .order_by("-n", "kind")
     )
-    persons = Person.objects.filter(span.moments("created_at"), quartier=area).aggregate(
+    persons = Person.objects.filter(span.moments("created_at"), area=area).aggregate(
         total=Count("pk"), residents=Count("pk", filter=Q(is_resident=True))
     )
     return NetworkData(
@@ -448,10 +448,10 @@ class FundData:
 def fund_data(area: Quartier, year: int) -> FundData:
     """The area's funds of ``year`` with their money, the applications to them counted, and those approved.
     Four queries (three when nothing was approved)."""
-    funds = funds_with_totals(Fund.objects.filter(quartier=area, year=year)).order_by("name", "pk")
+    funds = funds_with_totals(Fund.objects.filter(area=area, year=year)).order_by("name", "pk")
     counts = {
         row["fund"]: ApplicationCount(row["received"], row["approved"])
-        for row in Application.objects.filter(quartier=area, fund__year=year)
+        for row in Application.objects.filter(area=area, fund__year=year)
         .order_by()
         .values("fund")
         .annotate(
@@ -460,7 +460,7 @@ def fund_data(area: Quartier, year: int) -> FundData:
         )
     }
     approved = list(
-        Application.objects.filter(quartier=area, fund__year=year, status__in=BINDING)
+        Application.objects.filter(area=area, fund__year=year, status__in=BINDING)
         .select_related("fund", "organisation", "person")
         .prefetch_related(_ordered_fields())
         .order_by("fund__name", "title", "pk")

@@ -78,12 +78,12 @@ def report_request(
     try:
         with transaction.atomic():
             Quartier.objects.select_for_update().filter(pk=area.pk).first()  # one version number at a time
-            running = Report.objects.filter(quartier=area, year=year, kind=kind, status__in=Report.IN_FLIGHT).first()
+            running = Report.objects.filter(area=area, year=year, kind=kind, status__in=Report.IN_FLIGHT).first()
             if running is not None:
                 return running, False
-            last = Report.objects.filter(quartier=area, year=year).aggregate(last=Max("version"))["last"] or 0
+            last = Report.objects.filter(area=area, year=year).aggregate(last=Max("version"))["last"] or 0
             report = Report.objects.create(
-                quartier=area,
+                area=area,
                 year=year,
                 kind=kind,
                 version=last + 1,
@@ -94,7 +94,7 @@ def report_request(
                 period_end=min(datetime.date(year, 12, 31), today),
             )
     except IntegrityError:  # the same request at the same moment from elsewhere: use that one
-        running = Report.objects.filter(quartier=area, year=year, kind=kind, status__in=Report.IN_FLIGHT).first()
+        running = Report.objects.filter(area=area, year=year, kind=kind, status__in=Report.IN_FLIGHT).first()
         if running is None:
             raise
         return running, False
@@ -116,7 +116,7 @@ def claim(report_id: int, *, now: datetime.datetime | None = None) -> Report | N
     )
     if not claimed:
         return None
-    return Report.objects.select_related("quartier", "requested_by").get(pk=report_id)
+    return Report.objects.select_related("area", "requested_by").get(pk=report_id)
 
 
 def _step(report: Report, step: str) -> None:
@@ -137,7 +137,7 @@ def report_context(report: Report, sections: ReportFigures) -> ReportContext:
 
 
 def report_title(report: Report) -> str:
-    return _("Annual report %(year)s, %(area)s") % {"year": report.year, "area": report.quartier.name}
+    return _("Annual report %(year)s, %(area)s") % {"year": report.year, "area": report.area.name}
 
 
 def _write_atomically(name: str, data: bytes) -> None:
@@ -163,7 +163,7 @@ def _quiet(step: str) -> None:
 
 def render_report(report: Report, *, step: Callable[[str], None] = _quiet) -> tuple[bytes, KeyFigures]:
     """The PDF of ``report`` from the live data, and the key figures it shows; ``step`` hears each step."""
-    area = report.quartier
+    area = report.area
     sections = gather(area, report.year, step=step)
     step("pdf")
     author = report.requested_by.get_display_name() if report.requested_by else ""

@@ -83,7 +83,7 @@ def notify_requester(report: Report) -> bool:
     if user is None or not user.email:
         return False
     link = settings.SITE_URL.rstrip("/") + reverse(
-        "report_page", kwargs={"slug": report.quartier.slug, "report_pk": report.pk}
+        "report_page", kwargs={"slug": report.area.slug, "report_pk": report.pk}
     )
     body = render_to_string("reporting/email/report_done.txt", {"report": report, "link": link, "user": user})
     message = EmailMessage(subject=mail_subject(report_title(report)), body=body, to=[user.email])

@@ -68,7 +68,7 @@ def _report_list_page(
     year = whole_number(wanted)
     year = year if year in years else years[0]
     reports = list(
-        Report.objects.filter(quartier=area, year=year, kind__in=_visible_kinds(perms))
+        Report.objects.filter(area=area, year=year, kind__in=_visible_kinds(perms))
         .select_related("requested_by")
         .order_by("-version")
     )
@@ -107,7 +107,7 @@ def report_new(request: AreaRequest, area: Quartier) -> HttpResponse:
 
 
 def get_report_for(request: AreaRequest, area: Quartier, pk: int) -> Report:
-    report = Report.objects.filter(quartier=area, pk=pk).select_related("requested_by", "quartier").first()
+    report = Report.objects.filter(area=area, pk=pk).select_related("requested_by", "area").first()
     if report is None:
         raise Http404(_("This report does not exist."))
     if not permissions.can_see_report(_perms(request), kind=report.kind):

@@ -31,7 +31,7 @@ def user_change_data(user: User, roles: list[dict[str, str]], existing: list[Rol
         data[f"role_assignments-{index}-user"] = str(user.pk)
         data[f"role_assignments-{index}-DELETE"] = "on"
     for offset, role in enumerate(roles, start=len(existing)):
-        data[f"role_assignments-{offset}-quartier"] = role["quartier"]
+        data[f"role_assignments-{offset}-area"] = role["area"]
         data[f"role_assignments-{offset}-role"] = role["role"]
         data[f"role_assignments-{offset}-user"] = str(user.pk)
     return data
@@ -42,7 +42,7 @@ def test_admin_grants_a_role_and_the_permissions_follow(client: Client, area: Qu
     client.force_login(superuser)
     response = client.post(
         f"/admin/quartier/user/{user.pk}/change/",
-        user_change_data(user, [{"quartier": str(area.pk), "role": "gwa"}]),
+        user_change_data(user, [{"area": str(area.pk), "role": "gwa"}]),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert list(RoleAssignment.objects.filter(user=user).values_list("role", flat=True)) == ["gwa"]

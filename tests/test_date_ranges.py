@@ -185,7 +185,7 @@ def test_a_meeting_in_year_1_or_9999_is_refused_and_not_saved(
 def test_the_contact_list_filtered_by_year_1_or_9999_says_so_and_leaves_the_filter_out(
     client: Client, area: Quartier, role_users: dict[str, User], year: int, today: datetime.date
 ) -> None:
-    ContactNote.objects.create(quartier=area, staff=role_users["gwa"], topic="Rückruf", date=today, channel="email")
+    ContactNote.objects.create(area=area, staff=role_users["gwa"], topic="Rückruf", date=today, channel="email")
     client.force_login(role_users["gwa"])
     for parameter in ("date_from", "date_to"):
         url = f"/gebiet/{area.slug}/kontakte/?{parameter}={year:04d}-01-01"
@@ -252,8 +252,8 @@ def test_affiliations_reach_back_further_than_events(area: Quartier) -> None:
     """Historical data (a membership since 1975) has the wider range; a year 1 is still refused."""
     from actors.forms.persons import AffiliationForm
 
-    organisation = Organisation.objects.create(quartier=area, name="Kirchengemeinde")
-    person = Person.objects.create(quartier=area, last_name="Alt")
+    organisation = Organisation.objects.create(area=area, name="Kirchengemeinde")
+    person = Person.objects.create(area=area, last_name="Alt")
     fields = AffiliationForm.base_fields
     assert dates.range_of(fields["start"]) == dates.HISTORY
     assert fields["start"].clean("1975-04-01") == datetime.date(1975, 4, 1)

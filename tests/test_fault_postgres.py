@@ -160,7 +160,7 @@ def prepare() -> dict[str, object]:
 
     area = QuartierFactory(slug="kiez-am-kanal", name="Kiez am Kanal")
     jury = Committee.objects.create(
-        quartier=area,
+        area=area,
         name="Aktionsfondsjury Kiez am Kanal",
         kind=Committee.Kind.ACTION_FUND_JURY,
         majority_rule=Committee.MajorityRule.ALL_MEMBERS,
@@ -169,9 +169,7 @@ def prepare() -> dict[str, object]:
     )
     memberships = {}
     for number in range(1, JURORS + 1):
-        person = Person.objects.create(
-            quartier=area, first_name="Juror", last_name=f"Nummer {number}", is_resident=True
-        )
+        person = Person.objects.create(area=area, first_name="Juror", last_name=f"Nummer {number}", is_resident=True)
         user = UserFactory(username=f"juror{number}", password=None)  # the real hash below, computed once
         membership = Membership.objects.create(
             committee=jury, person=person, user=user, member_type=Membership.MemberType.RESIDENT

@@ -416,7 +416,7 @@ def _another_person(area: Quartier, values: Values) -> None:
     """A person who is not yet a member (the sample person is)."""
     from actors.models import Person
 
-    Person.objects.create(quartier=area, first_name="Jonas", last_name="Keller")
+    Person.objects.create(area=area, first_name="Jonas", last_name="Keller")
 
 
 def _member_with_an_address(area: Quartier, values: Values) -> None:
@@ -430,7 +430,7 @@ def _member_without_account(area: Quartier, values: Values) -> None:
     from actors.models import Person
     from committees.models import Membership
 
-    person = Person.objects.create(quartier=area, first_name="Jonas", last_name="Keller", email="jonas@example.org")
+    person = Person.objects.create(area=area, first_name="Jonas", last_name="Keller", email="jonas@example.org")
     membership = Membership.objects.create(committee_id=values["committee_pk"], person=person, member_type="bewohner")
     values["membership_pk"] = str(membership.pk)
 
@@ -443,8 +443,8 @@ def _member_of_a_committee_without_ballots(with_account: bool) -> Callable[[Quar
         from actors.models import Person
         from committees.models import Committee, Membership
 
-        committee = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
-        person = Person.objects.create(quartier=area, first_name="Mira", last_name="Stern", email="mira@example.org")
+        committee = Committee.objects.create(area=area, name="Quartiersrat", kind="quartiersrat")
+        person = Person.objects.create(area=area, first_name="Mira", last_name="Stern", email="mira@example.org")
         account = UserFactory(username="mira", email="mira@example.org") if with_account else None
         membership = Membership.objects.create(committee=committee, person=person, user=account, member_type="bewohner")
         values["committee_pk"] = str(committee.pk)
@@ -910,7 +910,7 @@ def test_an_import_takes_each_valid_row_whole_and_nothing_else(
             name = NAME_FIELD[kind]
             assert sorted(getattr(obj, name) for obj in new) == sorted(row.data[name] for row in preview.valid)
             for obj in new:
-                assert obj.quartier_id == world.area.pk
+                assert obj.area_id == world.area.pk
                 obj.full_clean()
         assert set(model._default_manager.values_list("pk", flat=True)) >= known
         transaction.set_rollback(True)

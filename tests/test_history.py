@@ -131,8 +131,8 @@ def test_history_of_an_audited_model_of_another_area_is_not_found(
 ) -> None:
     from actors.models import Organisation
 
-    foreign = Organisation.objects.create(quartier=other_area, name="Anderswo e. V.")
-    own = Organisation.objects.create(quartier=area, name="Hier e. V.")
+    foreign = Organisation.objects.create(area=other_area, name="Anderswo e. V.")
+    own = Organisation.objects.create(area=area, name="Hier e. V.")
     client.force_login(role_users["steuerung"])
     assert client.get(f"/gebiet/{area.slug}/verlauf/actors.organisation/{foreign.pk}/").status_code == 404
     response = client.get(f"/gebiet/{area.slug}/verlauf/actors.organisation/{own.pk}/")

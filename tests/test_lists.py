@@ -23,7 +23,7 @@ PROJECT_APPS = ("actors", "committees", "fonds", "isek", "quartier", "reporting"
 @pytest.fixture
 def many(area: Quartier) -> list[Organisation]:
     return Organisation.objects.bulk_create(
-        Organisation(quartier=area, name=f"Verein {number:02d}", kind="verein") for number in range(30)
+        Organisation(area=area, name=f"Verein {number:02d}", kind="verein") for number in range(30)
     )
 
 
@@ -93,7 +93,7 @@ def test_a_bad_filter_value_is_ignored_and_the_bar_says_so_in_german(
 def test_an_export_with_a_bad_filter_is_refused_rather_than_holding_more_than_asked(
     client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
 ) -> None:
-    ContactNote.objects.create(quartier=area, staff=role_users["gwa"], date=today, topic="Beratung")
+    ContactNote.objects.create(area=area, staff=role_users["gwa"], date=today, topic="Beratung")
     client.force_login(role_users["gwa"])
     response = client.get(f"/gebiet/{area.slug}/kontakte/?date_from=kein-Datum&export=csv")
     assert response.status_code == 400 and response["Content-Type"].startswith("text/html")

@@ -149,7 +149,7 @@ def test_the_public_form_with_redis_away_is_the_german_503_page_and_saves_nothin
         "email": "aylin@example.org",
         "age_confirmed": "on",
     }
-    url = f"/oeffentlich/{fund.quartier.slug}/fonds/{fund.pk}/antrag/"
+    url = f"/oeffentlich/{fund.area.slug}/fonds/{fund.pk}/antrag/"
     response = Client(raise_request_exception=False).post(url, form)
     html = assert_outage(response)
     assert '<html lang="de">' in html and CACHE_GONE in html
@@ -271,8 +271,8 @@ def test_an_invitation_with_the_task_queue_away_is_the_german_503_page_and_can_b
     meeting = Meeting.objects.create(committee=jury, starts_at=now + datetime.timedelta(days=7), place="Büro")
     AgendaItem.objects.create(meeting=meeting, position=1, title="Begrüßung")
     client = Client(raise_request_exception=False)
-    client.force_login(user_with_role(jury.quartier, Role.GEMEINWESENARBEIT))
-    url = f"/gebiet/{jury.quartier.slug}/gremien/sitzungen/{meeting.pk}/status/"
+    client.force_login(user_with_role(jury.area, Role.GEMEINWESENARBEIT))
+    url = f"/gebiet/{jury.area.slug}/gremien/sitzungen/{meeting.pk}/status/"
     monkeypatch.setattr(send_meeting_invitations, "delay", broker_away)
     html = assert_outage(client.post(url, {"action": "invite"}))
     assert CACHE_GONE in html and "6379" not in html

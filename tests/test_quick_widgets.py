@@ -75,11 +75,11 @@ def filter_forms(area: Quartier, data: dict[str, str] | None) -> list[forms.Form
 def test_the_filter_bars_are_written_as_django_writes_them(
     area: Quartier, role_users: dict[str, User], data: dict[str, str] | None
 ) -> None:
-    Network.objects.create(quartier=area, name='Runder Tisch "Süd" & Co', kind=Network.Kind.choices[0][0])
+    Network.objects.create(area=area, name='Runder Tisch "Süd" & Co', kind=Network.Kind.choices[0][0])
     firsts = {
         "field_of_action": FieldOfAction.objects.first(),
         "target_group": TargetGroup.objects.first(),
-        "network": Network.objects.filter(quartier=area).first(),
+        "network": Network.objects.filter(area=area).first(),
         "staff": role_users["gwa"],
     }
     if data:

@@ -123,7 +123,7 @@ def test_a_refused_duplicate_role_saves_nothing_and_shows_its_code(area: Quartie
     with refusal_on(form):
         role_grant(user=user, area=area, role=Role.PLANUNG, by=None)
     assert form.has_error(NON_FIELD_ERRORS, code="duplicate")
-    assert RoleAssignment.objects.filter(user=user, quartier=area).count() == 1
+    assert RoleAssignment.objects.filter(user=user, area=area).count() == 1
 
 
 def test_a_refused_update_shows_its_fields_errors_and_saves_nothing(area: Quartier) -> None:

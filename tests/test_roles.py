@@ -107,7 +107,7 @@ def test_a_role_added_or_changed_without_the_service_counts_at_the_next_request(
     user = UserFactory()
     client.force_login(user)
     assert client.get(f"/gebiet/{area.slug}/").status_code == 404
-    RoleAssignment.objects.bulk_create([RoleAssignment(user=user, quartier=area, role=Role.GEMEINWESENARBEIT)])
+    RoleAssignment.objects.bulk_create([RoleAssignment(user=user, area=area, role=Role.GEMEINWESENARBEIT)])
     assert client.get(f"/gebiet/{area.slug}/").status_code == 200
     assert client.get(reverse("person_list", args=[area.slug])).status_code == 200
     assert permissions.areas_where(fresh(user), permissions.VIEW_AREA) == [area]

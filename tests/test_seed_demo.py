@@ -40,12 +40,10 @@ def _has_the_area_and_every_demo_user() -> None:
     ]:
         user = User.objects.get(username=username)
         assert area_permissions(user, kiez) == ROLE_PERMISSIONS[role]
-    multi = RoleAssignment.objects.filter(user__username="multi").values_list("quartier__slug", "role")
+    multi = RoleAssignment.objects.filter(user__username="multi").values_list("area__slug", "role")
     assert set(multi) == {("kiez-am-kanal", "planung"), ("nordstadt", "gwa")}
     # The ISEK's progress is noted by the demo staff of the area.
-    authors = set(
-        ProgressNote.objects.filter(measure__version__quartier=kiez).values_list("author__username", flat=True)
-    )
+    authors = set(ProgressNote.objects.filter(measure__version__area=kiez).values_list("author__username", flat=True))
     assert authors == {"steuerung", "planung", "gwa"}
 
 
@@ -78,9 +76,9 @@ def test_large_demo_has_five_areas_and_the_coordinator_in_each(
     assert Quartier.objects.count() == 5
     # every area has its ISEK: three yearly versions, the newest a draft with 40 measures
     for area in Quartier.objects.all():
-        newest = Version.objects.filter(quartier=area).first()
+        newest = Version.objects.filter(area=area).first()
         assert newest.status == Version.Status.DRAFT and newest.measures.count() == 40, area
-        assert Version.objects.filter(quartier=area, status=Version.Status.ADOPTED).count() == 2, area
+        assert Version.objects.filter(area=area, status=Version.Status.ADOPTED).count() == 2, area
     assert RoleAssignment.objects.filter(user__username="koordination").count() == 5
 
 

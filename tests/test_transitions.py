@@ -91,19 +91,17 @@ def test_the_machines_cover_the_models_with_a_status() -> None:
 
 
 def _committee(area: Quartier) -> Committee:
-    return Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.ACTION_FUND_JURY)
+    return Committee.objects.create(area=area, name="Quartiersrat", kind=Committee.Kind.ACTION_FUND_JURY)
 
 
 def _application(area: Quartier) -> Application:
-    fund = Fund.objects.create(
-        quartier=area, name="Verfügungsfonds", kind="other", year=2026, budget=Decimal("10000.00")
-    )
-    person = Person.objects.create(quartier=area, first_name="Aylin", last_name="Yıldız", is_resident=True)
+    fund = Fund.objects.create(area=area, name="Verfügungsfonds", kind="other", year=2026, budget=Decimal("10000.00"))
+    person = Person.objects.create(area=area, first_name="Aylin", last_name="Yıldız", is_resident=True)
     return make_application(fund, person=person)
 
 
 def _concern(area: Quartier) -> Concern:
-    return Concern.objects.create(quartier=area, text="Laterne kaputt", raised_on=timezone.localdate())
+    return Concern.objects.create(area=area, text="Laterne kaputt", raised_on=timezone.localdate())
 
 
 def _meeting(area: Quartier) -> Meeting:
@@ -127,7 +125,7 @@ def _ballot(area: Quartier) -> Ballot:
 
 def _flag(area: Quartier) -> ConflictFlag:
     ballot = _ballot(area)
-    person = Person.objects.create(quartier=area, first_name="Jana", last_name="Jury", is_resident=True)
+    person = Person.objects.create(area=area, first_name="Jana", last_name="Jury", is_resident=True)
     membership = Membership.objects.create(
         committee=ballot.committee, person=person, member_type=Membership.MemberType.RESIDENT
     )
@@ -135,13 +133,13 @@ def _flag(area: Quartier) -> ConflictFlag:
 
 
 def _version(area: Quartier) -> Version:
-    return Version.objects.create(quartier=area, label="ISEK 2026", adopted_on=datetime.date(2026, 3, 1))
+    return Version.objects.create(area=area, label="ISEK 2026", adopted_on=datetime.date(2026, 3, 1))
 
 
 def _report(area: Quartier) -> Report:
     """A report with a file, so that it may stand in any state (a done report has one)."""
     return Report.objects.create(
-        quartier=area,
+        area=area,
         year=2025,
         version=1,
         period_start=datetime.date(2025, 1, 1),

@@ -54,14 +54,12 @@ def sample_values(area: Quartier) -> dict[str, str]:
     """
     from actors.models import Concern, ContactNote, Network, Organisation, Person
 
-    organisation = Organisation.objects.create(quartier=area, name="Kanalkinder e. V.")
-    person = Person.objects.create(quartier=area, first_name="Ayşe", last_name="Demir")
-    network = Network.objects.create(quartier=area, name="Runder Tisch Kanal")
+    organisation = Organisation.objects.create(area=area, name="Kanalkinder e. V.")
+    person = Person.objects.create(area=area, first_name="Ayşe", last_name="Demir")
+    network = Network.objects.create(area=area, name="Runder Tisch Kanal")
     staff = UserFactory(username="sample-staff")
-    note = ContactNote.objects.create(
-        quartier=area, date="2026-11-01", staff=staff, channel="telefon", topic="Sommerfest"
-    )
-    concern = Concern.objects.create(quartier=area, text="Schaukel defekt", raised_on="2026-11-01")
+    note = ContactNote.objects.create(area=area, date="2026-11-01", staff=staff, channel="telefon", topic="Sommerfest")
+    concern = Concern.objects.create(area=area, text="Schaukel defekt", raised_on="2026-11-01")
     ballot = _open_ballot(area, person)
     meeting = _meeting(ballot.committee)
     application = _approved_application(area, person, ballot.committee)
@@ -121,7 +119,7 @@ def _open_ballot(area: Quartier, person: object) -> object:
     from committees.models import Ballot, Committee, Membership
     from committees.services.ballots import ballot_open
 
-    jury = Committee.objects.create(quartier=area, name="Jury", kind=Committee.Kind.ACTION_FUND_JURY)
+    jury = Committee.objects.create(area=area, name="Jury", kind=Committee.Kind.ACTION_FUND_JURY)
     Membership.objects.create(
         committee=jury, person=person, user=User.objects.get(username="juror"), member_type="bewohner"
     )
@@ -166,7 +164,7 @@ def _approved_application(area: Quartier, person: object, committee: object) -> 
     from fonds.services.payments import payment_record
 
     fund = Fund.objects.create(
-        quartier=area, name="Aktionsfonds", kind="aktionsfonds", year=2026, budget=Decimal("10000"),
+        area=area, name="Aktionsfonds", kind="aktionsfonds", year=2026, budget=Decimal("10000"),
         cap=Decimal("1500"), office_limit=Decimal("500"), committee=committee,
     )  # fmt: skip
     fund.criteria.create(position=1, text="kommt der Nachbarschaft zugute")
@@ -245,7 +243,7 @@ def _isek(area: Quartier) -> dict[str, str]:
     from isek.models import Version
     from tests.isek.fixtures import add_indicators, add_measures
 
-    version = Version.objects.create(quartier=area, label="ISEK 2024")
+    version = Version.objects.create(area=area, label="ISEK 2024")
     overall = version.goals.create(title="Lebendiger Kiez", position=1)
     goal = version.goals.create(title="Treffpunkte", parent=overall, position=1)
     [measure] = add_measures(version, 1, start=2)  # even: non-investive, Gemeinwesenarbeit
@@ -270,7 +268,7 @@ def _report(area: Quartier, user: object) -> object:
 
     data = b"%PDF-1.7 Jahresbericht"
     report = Report(
-        quartier=area, year=2025, kind="entwurf", version=1, status="fertig", requested_by=user,
+        area=area, year=2025, kind="entwurf", version=1, status="fertig", requested_by=user,
         period_start="2025-01-01", period_end="2025-12-31", sha256=hashlib.sha256(data).hexdigest(), size=len(data),
     )  # fmt: skip
     report.file.save("bericht.pdf", ContentFile(data), save=False)

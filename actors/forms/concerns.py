@@ -29,11 +29,11 @@ class ConcernForm(forms.ModelForm):
         self.area = area
         concern = self.instance
         self.fields["field_of_action"].empty_label = _("none")
-        self.fields["raised_by_organisation"].queryset = Organisation.objects.filter(quartier=area).order_by("name")
+        self.fields["raised_by_organisation"].queryset = Organisation.objects.filter(area=area).order_by("name")
         self.fields["raised_by_organisation"].empty_label = _("nobody (anonymous)")
         if with_persons:
             self.fields["raised_by_person"].queryset = Person.objects.filter(
-                Q(erased_at__isnull=True) | Q(pk=concern.raised_by_person_id or 0), quartier=area
+                Q(erased_at__isnull=True) | Q(pk=concern.raised_by_person_id or 0), area=area
             ).order_by("last_name", "first_name")
             self.fields["raised_by_person"].empty_label = _("nobody (anonymous)")
         else:

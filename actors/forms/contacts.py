@@ -93,7 +93,7 @@ class ContactNoteForm(_CheckedByService, forms.ModelForm):
         self.area = area
         self.by = by
         note = self.instance
-        works_here = Q(role_assignments__quartier=area, is_active=True)
+        works_here = Q(role_assignments__area=area, is_active=True)
         self.fields["staff"].queryset = (
             User.objects.filter(works_here | Q(pk=by.pk) | Q(pk=note.staff_id or 0))
             .distinct()
@@ -114,11 +114,11 @@ class ContactNoteForm(_CheckedByService, forms.ModelForm):
         if open_follow_up and not can_take_follow_up(note.follow_up_assignee, area):
             self.assignee_cannot_read = note.follow_up_assignee
             self.fields["follow_up_assignee"].help_text = cannot_read_notice(note.follow_up_assignee)
-        self.fields["organisations"].queryset = Organisation.objects.filter(quartier=area).order_by("name")
+        self.fields["organisations"].queryset = Organisation.objects.filter(area=area).order_by("name")
         if with_persons:
             current = note.persons.values("pk") if note.pk else Person.objects.none()
             self.fields["persons"].queryset = Person.objects.filter(
-                Q(erased_at__isnull=True) | Q(pk__in=current), quartier=area
+                Q(erased_at__isnull=True) | Q(pk__in=current), area=area
             ).order_by("last_name", "first_name")
         else:
             self.fields.pop("persons")

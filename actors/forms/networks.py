@@ -42,7 +42,7 @@ class NetworkForm(forms.ModelForm):
 
     def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_organisation"].queryset = Organisation.objects.filter(quartier=area).order_by("name", "pk")
+        self.fields["lead_organisation"].queryset = Organisation.objects.filter(area=area).order_by("name", "pk")
 
 
 class MembershipForm(forms.ModelForm):
@@ -68,8 +68,8 @@ class MembershipForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         organisations, persons = choices
         organisation, person = self.fields["organisation"], self.fields["person"]
-        organisation.queryset = Organisation.objects.filter(quartier=area)
-        person.queryset = Person.objects.filter(quartier=area, erased_at__isnull=True)
+        organisation.queryset = Organisation.objects.filter(area=area)
+        person.queryset = Person.objects.filter(area=area, erased_at__isnull=True)
         if self.instance.pk:
             # An existing member stays who it is (the page shows the name); to replace it, delete the row and add
             # another. This also keeps the form small: no list of every organisation and person per member.

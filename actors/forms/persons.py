@@ -77,7 +77,7 @@ class AffiliationForm(forms.ModelForm):
     def __init__(self, *args: object, area: Quartier, organisations: list[Organisation], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
-        field.queryset = Organisation.objects.filter(quartier=area).order_by("name")
+        field.queryset = Organisation.objects.filter(area=area).order_by("name")
         # The choices are read once for all rows (see PersonAffiliationFormSet), not once per row.
         field.choices = [("", "---------"), *((organisation.pk, organisation.name) for organisation in organisations)]
 
@@ -92,7 +92,7 @@ class AffiliationForm(forms.ModelForm):
 class BasePersonAffiliationFormSet(BaseInlineFormSet):
     def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
         self.area = area
-        self.organisations = list(Organisation.objects.filter(quartier=area).order_by("name", "pk"))
+        self.organisations = list(Organisation.objects.filter(area=area).order_by("name", "pk"))
         kwargs.setdefault(
             "queryset", Affiliation.objects.select_related("organisation").order_by("organisation__name", "pk")
         )

@@ -34,7 +34,7 @@ class BoardColumn:
 def concerns_for(area: Quartier) -> QuerySet[Concern]:
     """The area's concerns (``actors.filters.ConcernFilterSet`` narrows them), newest first, with what the board
     and the export show."""
-    queryset = Concern.objects.filter(quartier=area)
+    queryset = Concern.objects.filter(area=area)
     return queryset.select_related("field_of_action", "raised_by_organisation", "raised_by_person").order_by(
         "-raised_on", "-pk"
     )
@@ -59,7 +59,7 @@ def concern_board(matching: QuerySet[Concern], *, per_column: int = BOARD_CARDS)
 def concern_detail(area: Quartier, pk: int) -> Concern | None:
     """One concern of ``area`` with its history (who, when); ``None`` if it is not in this area."""
     return (
-        Concern.objects.filter(quartier=area, pk=pk)
+        Concern.objects.filter(area=area, pk=pk)
         .select_related("field_of_action", "raised_by_organisation", "raised_by_person")
         .prefetch_related(
             Prefetch("status_changes", queryset=ConcernStatusChange.objects.select_related("by").order_by("at", "pk"))

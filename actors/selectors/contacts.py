@@ -33,7 +33,7 @@ def follow_ups_without_reader(area: Quartier) -> list[ContactNote]:
     shows them so they are given to someone else rather than lost. One query."""
     readers = permissions.users_with(permissions.VIEW_CONTACTS, area).values("pk")
     return list(
-        ContactNote.objects.filter(quartier=area, follow_up_due__isnull=False, follow_up_done=False)
+        ContactNote.objects.filter(area=area, follow_up_due__isnull=False, follow_up_done=False)
         .exclude(follow_up_assignee__in=readers)
         .select_related("follow_up_assignee")
         .only(
@@ -52,9 +52,7 @@ def follow_ups_without_reader(area: Quartier) -> list[ContactNote]:
 def area_staff(area: Quartier) -> QuerySet[User]:
     """The active users who hold a role in ``area``: who may write notes there."""
     return (
-        User.objects.filter(role_assignments__quartier=area, is_active=True)
-        .distinct()
-        .order_by("display_name", "username")
+        User.objects.filter(role_assignments__area=area, is_active=True).distinct().order_by("display_name", "username")
     )
 
 
@@ -62,8 +60,8 @@ def note_authors(area: Quartier) -> QuerySet[User]:
     """Everyone the list can be filtered by: the area's staff and whoever wrote a note here before."""
     # One probe of an index per user, instead of reading every note of the area (and no DISTINCT).
     return User.objects.filter(
-        Exists(RoleAssignment.objects.filter(user=OuterRef("pk"), quartier=area))
-        | Exists(ContactNote.objects.filter(staff=OuterRef("pk"), quartier=area))
+        Exists(RoleAssignment.objects.filter(user=OuterRef("pk"), area=area))
+        | Exists(ContactNote.objects.filter(staff=OuterRef("pk"), area=area))
     ).order_by("display_name", "username")
 
 
@@ -84,7 +82,7 @@ USER_NAME = ("display_name", "first_name", "last_name", "username")
 
 def contact_notes_for(area: Quartier) -> QuerySet[ContactNote]:
     """The area's contact notes (``actors.filters.ContactFilterSet`` narrows them), newest first."""
-    return ContactNote.objects.filter(quartier=area).order_by("-date", "-pk")
+    return ContactNote.objects.filter(area=area).order_by("-date", "-pk")
 
 
 def contact_notes_shown(
@@ -119,7 +117,7 @@ def contact_note_detail(area: Quartier, pk: int, *, with_persons: bool) -> Conta
     if with_persons:
         prefetches.append(_persons())
     return (
-        ContactNote.objects.filter(quartier=area, pk=pk)
+        ContactNote.objects.filter(area=area, pk=pk)
         .select_related("staff", "follow_up_assignee")
         .prefetch_related(*prefetches)
         .first()
@@ -130,7 +128,7 @@ def recent_contacts_for(
     area: Quartier, *, organisation: Organisation | None = None, person: Person | None = None
 ) -> list[ContactNote]:
     """The newest notes about one organisation or person (the same list the actor's page shows). One query."""
-    queryset = ContactNote.objects.filter(quartier=area)
+    queryset = ContactNote.objects.filter(area=area)
     if organisation is not None:
         queryset = queryset.filter(organisations=organisation)
     elif person is not None:
@@ -147,7 +145,7 @@ def follow_ups_due_for(area: Quartier, user: User, *, today: datetime.date) -> l
     """
     notes = list(
         ContactNote.objects.filter(
-            quartier=area,
+            area=area,
             follow_up_assignee=user,
             follow_up_done=False,
             follow_up_due__lte=today + FOLLOW_UP_HORIZON,

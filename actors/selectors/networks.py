@@ -31,7 +31,7 @@ def networks_for(area: Quartier, *, today: datetime.date) -> QuerySet[Network]:
     """The area's networks (``actors.filters.NetworkFilterSet`` narrows them), by name, with
     ``organisation_count`` and ``person_count`` (current members), their lead organisation and fields of
     action."""
-    queryset = Network.objects.filter(quartier=area)
+    queryset = Network.objects.filter(area=area)
     current = current_members(today, "members__")
     return (
         queryset.annotate(
@@ -77,7 +77,7 @@ def network_detail(area: Quartier, pk: int, *, with_persons: bool, today: dateti
         "organisation__name", "person__last_name", "person__first_name", "start", "pk"
     )
     network = (
-        Network.objects.filter(quartier=area, pk=pk)
+        Network.objects.filter(area=area, pk=pk)
         .select_related("lead_organisation")
         .prefetch_related("fields_of_action", Prefetch("members", queryset=members))
         .first()
@@ -116,7 +116,7 @@ class PictureNetwork:
 def network_picture_data(area: Quartier, *, field_of_action: int | None, today: datetime.date) -> list[PictureNetwork]:
     """The area's networks (those working in ``field_of_action``, if given) with their current member
     organisations. Two queries, whatever the size."""
-    networks = Network.objects.filter(quartier=area)
+    networks = Network.objects.filter(area=area)
     if field_of_action:
         networks = networks.filter(pk__in=working_in(field_of_action))
     rows = list(networks.order_by("name", "pk").values_list("pk", "name", "kind"))
@@ -135,10 +135,10 @@ def network_picture_data(area: Quartier, *, field_of_action: int | None, today: 
 def member_choices(area: Quartier) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """The area's organisations and persons as (pk, label) pairs for the member selects: two queries for the
     whole form, however many member rows it has."""
-    organisations = list(Organisation.objects.filter(quartier=area).order_by("name", "pk").values_list("pk", "name"))
+    organisations = list(Organisation.objects.filter(area=area).order_by("name", "pk").values_list("pk", "name"))
     persons = [
         (pk, f"{first} {last}".strip())
-        for pk, first, last in Person.objects.filter(quartier=area, erased_at__isnull=True)
+        for pk, first, last in Person.objects.filter(area=area, erased_at__isnull=True)
         .order_by("last_name", "first_name", "pk")
         .values_list("pk", "first_name", "last_name")
     ]

@@ -30,7 +30,7 @@ def organisations_for(area: Quartier) -> QuerySet[Organisation]:
     with ``field_of_action_names``: the names of its fields of action in their order (in the same query, for the
     rows fetched only). No DISTINCT in the filters: a many-to-many table holds a pair only once, so joining it
     for one value cannot repeat an organisation."""
-    queryset = Organisation.objects.filter(quartier=area)
+    queryset = Organisation.objects.filter(area=area)
     names = FieldOfAction.objects.filter(organisation=OuterRef("pk")).order_by("position", "name").values("name")
     return queryset.annotate(field_of_action_names=ArraySubquery(names)).order_by("name", "pk")
 
@@ -60,14 +60,9 @@ def organisation_detail(area: Quartier, pk: int, *, with_people: bool, with_cont
                 to_attr="recent_contacts",
             )
         )
-    return (
-        Organisation.objects.filter(quartier=area, pk=pk)
-        .select_related("quartier")
-        .prefetch_related(*prefetches)
-        .first()
-    )
+    return Organisation.objects.filter(area=area, pk=pk).select_related("area").prefetch_related(*prefetches).first()
 
 
 def organisations_named_like(area: Quartier, name: str, *, exclude_pk: int | None = None) -> QuerySet[Organisation]:
     """Organisations of ``area`` with the same name, ignoring case and surrounding space."""
-    return Organisation.objects.filter(quartier=area, name__iexact=name.strip()).exclude(pk=exclude_pk or 0)
+    return Organisation.objects.filter(area=area, name__iexact=name.strip()).exclude(pk=exclude_pk or 0)

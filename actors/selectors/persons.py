@@ -54,19 +54,19 @@ def _affiliations() -> Prefetch:
 def persons_for(area: Quartier) -> QuerySet[Person]:
     """The area's persons (never erased ones; ``actors.filters.PersonFilterSet`` narrows them), by name, with
     their organisations."""
-    queryset = Person.objects.filter(quartier=area, erased_at__isnull=True)
+    queryset = Person.objects.filter(area=area, erased_at__isnull=True)
     return queryset.order_by("last_name", "first_name", "pk").prefetch_related(_affiliations())
 
 
 def person_in_area(area: Quartier, pk: int) -> Person | None:
     """The person ``pk`` of ``area`` (erased or not), or ``None``."""
-    return Person.objects.filter(quartier=area, pk=pk).first()
+    return Person.objects.filter(area=area, pk=pk).first()
 
 
 def person_detail(area: Quartier, pk: int) -> Person | None:
     """One person of ``area`` with what their page shows (``recent_contacts``: the latest notes)."""
     return (
-        Person.objects.filter(quartier=area, pk=pk)
+        Person.objects.filter(area=area, pk=pk)
         .prefetch_related(
             _affiliations(),
             Prefetch(
@@ -133,7 +133,7 @@ def persons_for_review(area: Quartier, *, cutoff: datetime.date) -> QuerySet[Per
     cutoff_start = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
     untouched = Q(updated_at__lt=cutoff_start) & (Q(last_contact__isnull=True) | Q(last_contact__lt=cutoff))
     return (
-        Person.objects.filter(quartier=area, erased_at__isnull=True)
+        Person.objects.filter(area=area, erased_at__isnull=True)
         .annotate(last_contact=Max("contact_notes__date"))
         .annotate(untouched=Case(When(untouched, then=Value(True)), default=Value(False), output_field=BooleanField()))
         .filter(Q(legal_basis=Person.LegalBasis.NONE) | Q(untouched=True))

@@ -102,10 +102,10 @@ def concern_check(*, area: Quartier, values: Mapping[str, object]) -> None:
     if isinstance(raised_on, datetime.date) and raised_on > timezone.localdate():
         errors["raised_on"] = [_("A concern cannot be raised in the future.")]
     person = values.get("raised_by_person")
-    if person is not None and person.quartier_id != area.pk:  # type: ignore[attr-defined]
+    if person is not None and person.area_id != area.pk:  # type: ignore[attr-defined]
         errors["raised_by_person"] = [_("Choose a person of this area.")]
     organisation = values.get("raised_by_organisation")
-    if organisation is not None and organisation.quartier_id != area.pk:  # type: ignore[attr-defined]
+    if organisation is not None and organisation.area_id != area.pk:  # type: ignore[attr-defined]
         errors["raised_by_organisation"] = [_("Choose an organisation of this area.")]
     if errors:
         raise ValidationError(errors)
@@ -116,7 +116,7 @@ def concern_create(*, area: Quartier, data: Mapping[str, object], by: User) -> C
     """A new concern in ``area`` (status "new") from cleaned form data; nobody raising it means anonymous."""
     concern_check(area=area, values=data)
     refuse_erased(data.get("raised_by_person"), field="raised_by_person")  # type: ignore[arg-type]
-    concern = Concern(quartier=area, **{field: data[field] for field in CONCERN_FIELDS if field in data})
+    concern = Concern(area=area, **{field: data[field] for field in CONCERN_FIELDS if field in data})
     concern.full_clean()
     with acting_as(by):
         concern.save()
@@ -126,7 +126,7 @@ def concern_create(*, area: Quartier, data: Mapping[str, object], by: User) -> C
 @transaction.atomic
 def concern_update(*, concern: Concern, data: Mapping[str, object], by: User) -> Concern:
     """Change what a concern says; ``data`` holds only the changed, cleaned values. The status stays."""
-    concern_check(area=concern.quartier, values={field: data[field] for field in CONCERN_FIELDS if field in data})
+    concern_check(area=concern.area, values={field: data[field] for field in CONCERN_FIELDS if field in data})
     person = data.get("raised_by_person")
     if person is not None and person.pk != concern.raised_by_person_id:  # type: ignore[attr-defined]
         refuse_erased(person, field="raised_by_person")  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ NOTE_FIELDS = (
 
 def works_in(user: User | None, area: Quartier) -> bool:
     """Does ``user`` hold a role in ``area`` (and may still log in)?"""
-    return user is not None and user.is_active and RoleAssignment.objects.filter(user=user, quartier=area).exists()
+    return user is not None and user.is_active and RoleAssignment.objects.filter(user=user, area=area).exists()
 
 
 def can_take_follow_up(user: User | None, area: Quartier) -> bool:
@@ -84,7 +84,7 @@ def contact_note_check(
     }
     for field, message in foreign.items():
         items: Iterable[Organisation | Person] = values.get(field) or ()  # type: ignore[assignment]
-        if field in changed and any(item.quartier_id != area.pk for item in items):
+        if field in changed and any(item.area_id != area.pk for item in items):
             refuse(field, message)
     if errors:
         raise ValidationError(errors)
@@ -115,7 +115,7 @@ def contact_note_create(*, area: Quartier, data: Mapping[str, object], by: User)
     values = {"staff": by, **data}
     contact_note_check(area=area, values=values, changed=values.keys(), by=by)
     refuse_erased(*cast("Iterable[Person]", values.get("persons") or ()), field="persons")  # cleaned form data
-    note = ContactNote(quartier=area)
+    note = ContactNote(area=area)
     _apply(note, values)
     note.full_clean()
     with acting_as(by):
@@ -127,7 +127,7 @@ def contact_note_create(*, area: Quartier, data: Mapping[str, object], by: User)
 @transaction.atomic
 def contact_note_update(*, note: ContactNote, data: Mapping[str, object], by: User) -> ContactNote:
     """Change a note; ``data`` holds only the changed, cleaned values."""
-    area = note.quartier
+    area = note.area
     contact_note_check(area=area, values={**_values(note), **data}, changed=data.keys(), by=by)
     if "persons" in data:  # a person erased since keeps being named by the notes about them, but is not added
         named = set(note.persons.values_list("pk", flat=True))
@@ -149,7 +149,7 @@ def contact_note_set_follow_up_done(*, note: ContactNote, done: bool, by: User) 
         raise ValidationError(_("This note has no follow-up."), code="no_follow_up")
     if locked.follow_up_done and not done:  # open again: for its assignee, who must still be able to read it
         contact_note_check(
-            area=locked.quartier, values={**_values(locked), "follow_up_done": False}, changed={"follow_up_done"}
+            area=locked.area, values={**_values(locked), "follow_up_done": False}, changed={"follow_up_done"}
         )
     if locked.follow_up_done != done:
         locked.follow_up_done = done

@@ -12,7 +12,7 @@ from quartier.models import Quartier, User
 
 
 def _person_create(*, area: Quartier, data: dict[str, object], by: User) -> Person:
-    person = Person(quartier=area, **data)
+    person = Person(area=area, **data)
     person.full_clean()
     with acting_as(by):
         person.save()

@@ -55,7 +55,7 @@ def overlapping_rows(rows: Sequence[MemberRow]) -> list[int]:
 def _check_members(area: Quartier, rows: Sequence[MemberRow]) -> None:
     for row in rows:
         member = row.organisation or row.person
-        if member is not None and member.quartier_id != area.pk:
+        if member is not None and member.area_id != area.pk:
             raise ValidationError(FOREIGN)
     refuse_erased(*(row.person for row in rows))
     if overlapping_rows(rows):
@@ -74,7 +74,7 @@ def _summary(network: Network) -> str:
 
 def _save_members(*, network: Network, rows: Sequence[MemberRow], by: User) -> None:
     """Make the network's members exactly ``rows``: change the existing ones, add the new, remove the rest."""
-    _check_members(network.quartier, rows)
+    _check_members(network.area, rows)
     before = _summary(network)
     existing = {membership.pk: membership for membership in network.members.all()}
     keep: set[int] = set()
@@ -105,7 +105,7 @@ def _save_members(*, network: Network, rows: Sequence[MemberRow], by: User) -> N
 @transaction.atomic
 def network_create(*, area: Quartier, data: dict[str, Any], members: Sequence[MemberRow], by: User) -> Network:
     """A new network in ``area`` from cleaned form data, with its members; any invalid member saves nothing."""
-    network = Network(quartier=area, **{name: data[name] for name in NETWORK_FIELDS if name in data})
+    network = Network(area=area, **{name: data[name] for name in NETWORK_FIELDS if name in data})
     _check_lead(area, network)
     network.full_clean()
     with acting_as(by):
@@ -121,7 +121,7 @@ def network_update(*, network: Network, data: dict[str, Any], members: Sequence[
     for name in NETWORK_FIELDS:
         if name in data:
             setattr(network, name, data[name])
-    _check_lead(network.quartier, network)
+    _check_lead(network.area, network)
     network.full_clean()
     with acting_as(by):
         network.save()
@@ -133,5 +133,5 @@ def network_update(*, network: Network, data: dict[str, Any], members: Sequence[
 
 def _check_lead(area: Quartier, network: Network) -> None:
     lead = network.lead_organisation
-    if lead is not None and lead.quartier_id != area.pk:
+    if lead is not None and lead.area_id != area.pk:
         raise ValidationError({"lead_organisation": FOREIGN})

@@ -29,7 +29,7 @@ ORGANISATION_FIELDS = (
 @transaction.atomic
 def organisation_create(*, area: Quartier, data: dict[str, Any], by: User) -> Organisation:
     """A new organisation in ``area`` from cleaned form data (fields of action and target groups included)."""
-    organisation = Organisation(quartier=area, **{field: data[field] for field in ORGANISATION_FIELDS if field in data})
+    organisation = Organisation(area=area, **{field: data[field] for field in ORGANISATION_FIELDS if field in data})
     organisation.full_clean()
     with acting_as(by):
         organisation.save()

@@ -85,7 +85,7 @@ def _set_affiliations(person: Person, rows: Sequence[AffiliationRow]) -> None:
     existing = {affiliation.pk: affiliation for affiliation in Affiliation.objects.filter(person=person)}
     saved: set[int] = set()
     for row in rows:
-        if row.organisation.quartier_id != person.quartier_id:
+        if row.organisation.area_id != person.area_id:
             raise ValidationError({"organisation": _("This organisation belongs to another area.")}, code="other_area")
         if row.pk is None:
             affiliation = Affiliation(person=person)
@@ -108,7 +108,7 @@ def person_create(
     *, area: Quartier, data: dict[str, object], affiliations: Sequence[AffiliationRow] = (), by: User
 ) -> Person:
     """A new person in ``area`` from cleaned form data, with their affiliations; all or nothing."""
-    person = Person(quartier=area, **{field: data[field] for field in PERSON_FIELDS if field in data})
+    person = Person(area=area, **{field: data[field] for field in PERSON_FIELDS if field in data})
     _tidy_legal_basis(person)
     person.full_clean()
     with acting_as(by):
@@ -158,7 +158,7 @@ def person_email_change_tell(*, person: Person, old: str) -> None:
     old = old.strip()
     if old.lower() == new.lower() or not person.committee_memberships.exists():
         return
-    area = Quartier.objects.get(pk=person.quartier_id)
+    area = Quartier.objects.get(pk=person.area_id)
     context = {"person": person, "area": area, "today": timezone.localdate()}
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Your email address at the neighbourhood office %(area)s was changed") % {"area": area.name}
@@ -189,10 +189,10 @@ def person_erase(*, person: Person, by: User, now: datetime.datetime | None = No
     without any. Refused (nothing changed) while a registry says it cannot be done yet, e.g. while an
     application is running or the account holds a staff role.
     """
-    locked = Person.objects.select_for_update().select_related("quartier").get(pk=person.pk)
+    locked = Person.objects.select_for_update().select_related("area").get(pk=person.pk)
     if locked.erased_at is not None:
         raise ValidationError(_("This person's data was erased already."), code="erased")
-    subject = Subject(person=locked, area=locked.quartier)
+    subject = Subject(person=locked, area=locked.area)
     reasons = refusals(subject)
     if reasons:
         raise ValidationError(reasons, code="refused")
@@ -205,5 +205,5 @@ def person_erase(*, person: Person, by: User, now: datetime.datetime | None = No
 
 def person_erasure_plan(*, person: Person) -> tuple[list[ErasureLine], list[str]]:
     """What erasing ``person`` would do, kind by kind, and why it cannot be done yet (if so)."""
-    subject = Subject(person=person, area=person.quartier)
+    subject = Subject(person=person, area=person.area)
     return erasure_plan(subject), refusals(subject)

@@ -40,7 +40,7 @@ from quartier.net import safe_next
 
 
 def get_note_for(area: Quartier, pk: int) -> ContactNote:
-    note = ContactNote.objects.filter(quartier=area, pk=pk).first()
+    note = ContactNote.objects.filter(area=area, pk=pk).first()
     if note is None:
         raise Http404(_("This contact note does not exist."))
     return note
@@ -209,16 +209,14 @@ def _quick_actor(area: Quartier, data: dict[str, str]) -> tuple[Organisation | N
     person_pk = data.get("person_pk", "")
     if organisation_pk:
         number = whole_number(organisation_pk)
-        organisation = Organisation.objects.filter(quartier=area, pk=number).first() if number is not None else None
+        organisation = Organisation.objects.filter(area=area, pk=number).first() if number is not None else None
         if organisation is None:
             raise Http404(_("This organisation does not exist."))
         return organisation, None
     if person_pk:
         number = whole_number(person_pk)
         person = (
-            Person.objects.filter(quartier=area, pk=number, erased_at__isnull=True).first()
-            if number is not None
-            else None
+            Person.objects.filter(area=area, pk=number, erased_at__isnull=True).first() if number is not None else None
         )
         if person is None:
             raise Http404(_("This person does not exist."))

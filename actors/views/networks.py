@@ -26,7 +26,7 @@ from quartier.pages import render_page
 
 
 def get_network_for(area: Quartier, pk: int) -> Network:
-    network = Network.objects.filter(quartier=area, pk=pk).first()
+    network = Network.objects.filter(area=area, pk=pk).first()
     if network is None:
         raise Http404(_("This network does not exist."))
     return network
@@ -101,7 +101,7 @@ def network_page(request: AreaRequest, area: Quartier, network_pk: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_ACTORS)
 def network_new(request: AreaRequest, area: Quartier) -> HttpResponse:
-    return _network_form(request, area, Network(quartier=area))
+    return _network_form(request, area, Network(area=area))
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,7 +20,7 @@ from quartier.models import Quartier
 
 
 def get_organisation_for(area: Quartier, pk: int) -> Organisation:
-    organisation = Organisation.objects.filter(quartier=area, pk=pk).first()
+    organisation = Organisation.objects.filter(area=area, pk=pk).first()
     if organisation is None:
         raise Http404(_("This organisation does not exist."))
     return organisation

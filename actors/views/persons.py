@@ -191,7 +191,7 @@ def person_page(request: AreaRequest, area: Quartier, person_pk: int) -> HttpRes
 
 
 def _person_form(request: HttpRequest, area: Quartier, person: Person | None) -> HttpResponse:
-    instance = person or Person(quartier=area)
+    instance = person or Person(area=area)
     data = request.POST if request.method == "POST" else None
     form = PersonForm(data, instance=instance)
     formset = PersonAffiliationFormSet(data, instance=instance, prefix="affiliations", area=area)

@@ -37,7 +37,7 @@ def calendar_link_renew(
     on = timezone.localdate(now or timezone.now())
     if membership is not None:
         _check_member(membership, committee, by, on)
-    elif not permissions.can(by, permissions.VIEW_COMMITTEES, committee.quartier):
+    elif not permissions.can(by, permissions.VIEW_COMMITTEES, committee.area):
         raise PermissionDenied(_("Your role in this area does not allow this."))
     # One holder's requests one after another: the old link is gone before the new one is made.
     list(User.objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True))

@@ -22,7 +22,7 @@ MEMBERSHIP_FIELDS = ("person", "member_type", "voting", "deputy_of", "start", "e
 
 @transaction.atomic
 def committee_create(*, area: Quartier, data: dict[str, object], by: User) -> Committee:
-    committee = Committee(quartier=area, **{name: data[name] for name in COMMITTEE_FIELDS if name in data})
+    committee = Committee(area=area, **{name: data[name] for name in COMMITTEE_FIELDS if name in data})
     committee.full_clean()
     with acting_as(by):
         committee.save()
@@ -60,7 +60,7 @@ def committee_update(*, committee: Committee, data: dict[str, object], by: User)
 def _check_membership(membership: Membership) -> None:
     """Refusals a form cannot see alone: the person and the deputy must fit this committee."""
     committee = membership.committee
-    if membership.person.quartier_id != committee.quartier_id:
+    if membership.person.area_id != committee.area_id:
         raise ValidationError({"person": _("This person belongs to another area.")})
     if membership.pk is None:
         refuse_erased(membership.person, field="person")

@@ -81,7 +81,7 @@ def _calendar_part(meeting: Meeting, attendee: str) -> MIMEText:
 
 
 def invitation_message(meeting: Meeting, membership: Membership, address: str) -> EmailMessage:
-    """The invitation of one member. Reads ``meeting.committee.quartier`` and ``meeting.items``."""
+    """The invitation of one member. Reads ``meeting.committee.area`` and ``meeting.items``."""
     updated = meeting.sequence > 0
     subject = (
         _("Changed invitation: %(committee)s on %(date)s") if updated else _("Invitation: %(committee)s on %(date)s")
@@ -95,7 +95,7 @@ def invitation_message(meeting: Meeting, membership: Membership, address: str) -
         {
             "name": str(membership.person),
             "committee": meeting.committee.name,
-            "area": meeting.committee.quartier,
+            "area": meeting.committee.area,
             "meeting": meeting,
             "ends_at": meeting.starts_at + datetime.timedelta(minutes=meeting.duration_minutes),
             "items": list(meeting.items.all()),
@@ -133,7 +133,7 @@ def meeting_invitations_send(*, meeting: Meeting, now: datetime.datetime | None 
     """Email the invitation to every member of ``meeting``'s committee who has an address.
     Nothing is sent for a meeting that is no longer invited or has begun. Returns the number sent."""
     now = now or timezone.now()
-    meeting = Meeting.objects.select_related("committee__quartier").prefetch_related("items").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_related("committee__area").prefetch_related("items").get(pk=meeting.pk)
     if meeting.status != Meeting.Status.INVITED or meeting.starts_at <= now:
         logger.info("Invitations to meeting %s not sent: it is no longer invited or has begun", meeting.pk)
         return 0

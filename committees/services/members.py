@@ -116,7 +116,7 @@ def _bind(*, membership: Membership, user: User | None, by: User | None) -> tupl
     lock_committee(membership.committee_id)
     membership = (
         Membership.objects.select_for_update(of=("self",))
-        .select_related("person", "committee__quartier", "user")
+        .select_related("person", "committee__area", "user")
         .get(pk=membership.pk)
     )
     if user is not None and user.pk is not None:

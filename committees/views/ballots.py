@@ -32,7 +32,7 @@ from quartier.pages import render_page
 
 
 def get_ballot_for(area: Quartier, pk: int) -> Ballot:
-    ballot = Ballot.objects.filter(committee__quartier=area, pk=pk).select_related("committee").first()
+    ballot = Ballot.objects.filter(committee__area=area, pk=pk).select_related("committee").first()
     if ballot is None:
         raise Http404(_("This ballot does not exist."))
     return ballot

@@ -39,7 +39,7 @@ from quartier.models import Quartier
 
 
 def get_meeting_for(area: Quartier, pk: int) -> Meeting:
-    meeting = Meeting.objects.filter(committee__quartier=area, pk=pk).select_related("committee").first()
+    meeting = Meeting.objects.filter(committee__area=area, pk=pk).select_related("committee").first()
     if meeting is None:
         raise Http404(_("This meeting does not exist."))
     return meeting

@@ -78,7 +78,7 @@ def composition_warning_now(area: Quartier, committee: Committee) -> str:
 
 
 def get_committee_for(area: Quartier, pk: int) -> Committee:
-    committee = Committee.objects.filter(quartier=area, pk=pk).first()
+    committee = Committee.objects.filter(area=area, pk=pk).first()
     if committee is None:
         raise Http404(_("This committee does not exist."))
     return committee

@@ -35,7 +35,7 @@ class FundForm(forms.ModelForm):
 
     def __init__(self, *args: object, area: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = Committee.objects.filter(quartier=area).order_by("name")
+        self.fields["committee"].queryset = Committee.objects.filter(area=area).order_by("name")
         if self.instance.pk and not self.is_bound:
             self.initial["criteria"] = "\n".join(self.instance.criteria.values_list("text", flat=True))
 

@@ -191,9 +191,9 @@ def _save_lines(application: Application, lines: Sequence[Line]) -> None:
 
 
 def _check_applicant(application: Application) -> None:
-    area = application.fund.quartier_id
+    area = application.fund.area_id
     for applicant in (application.organisation, application.person):
-        if applicant is not None and applicant.quartier_id != area:
+        if applicant is not None and applicant.area_id != area:
             raise ValidationError(_("The applicant belongs to another area."), code="foreign_applicant")
     refuse_erased(application.person)
 
@@ -202,7 +202,7 @@ def _check_applicant(application: Application) -> None:
 def application_create(*, fund: Fund, data: dict[str, object], lines: Sequence[Line], by: User | None) -> Application:
     """A draft application to ``fund`` with its cost plan."""
     application = Application(
-        quartier_id=fund.quartier_id,
+        area_id=fund.area_id,
         fund=fund,
         **{name: data[name] for name in APPLICATION_FIELDS if name in data},
     )

@@ -32,7 +32,7 @@ FUND_FIELDS = (
 
 
 def _check(fund: Fund) -> None:
-    if fund.committee is not None and fund.committee.quartier_id != fund.quartier_id:
+    if fund.committee is not None and fund.committee.area_id != fund.area_id:
         raise ValidationError({"committee": _("This committee belongs to another area.")})
 
 
@@ -62,7 +62,7 @@ def _save_criteria(fund: Fund, texts: Sequence[str]) -> None:
 
 @transaction.atomic
 def fund_create(*, area: Quartier, data: dict[str, object], criteria: Sequence[str], by: User) -> Fund:
-    fund = Fund(quartier=area, **{name: data[name] for name in FUND_FIELDS if name in data})
+    fund = Fund(area=area, **{name: data[name] for name in FUND_FIELDS if name in data})
     fund.full_clean()
     _check(fund)
     with acting_as(by):

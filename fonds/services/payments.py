@@ -92,8 +92,8 @@ def payment_record(
 def payment_release(*, payment: Payment, by: User, now: datetime.datetime | None = None) -> Payment:
     """Release a recorded payment (Steuerung, never the person who recorded it); the application is paid."""
     now = now or timezone.now()
-    payment = Payment.objects.select_for_update().select_related("application__quartier").get(pk=payment.pk)
-    if not permissions.can(by, permissions.MANAGE_FUND_MONEY, payment.application.quartier):
+    payment = Payment.objects.select_for_update().select_related("application__area").get(pk=payment.pk)
+    if not permissions.can(by, permissions.MANAGE_FUND_MONEY, payment.application.area):
         raise PermissionDenied(_("Only Steuerung releases payments."))
     if payment.released_at is not None:
         raise ValidationError(_("This payment is already released."), code="released")

@@ -89,7 +89,7 @@ def application_for_token(token: str, now: datetime.datetime | None = None) -> A
     now = now or timezone.now()
     digest = token_hash(token)
     link = (
-        AccessLink.objects.select_related("application__fund__quartier", "application__fund__committee")
+        AccessLink.objects.select_related("application__fund__area", "application__fund__committee")
         .filter(token_hash=digest)
         .first()
     )
@@ -154,7 +154,7 @@ def _mail_context(application: Application, token: str) -> dict[str, object]:
         "name": str(person) if person else "",
         "application": application,
         "fund": application.fund,
-        "area": application.fund.quartier,
+        "area": application.fund.area,
         "link": link_url(token),
         "days": settings.FONDS_LINK_DAYS,
     }
@@ -194,7 +194,7 @@ def _check_applicant_editable(application: Application) -> None:
 
 def _new_person(fund: Fund, data: ApplicantData, now: datetime.datetime) -> Person:
     person = Person(
-        quartier_id=fund.quartier_id,
+        area_id=fund.area_id,
         first_name=one_line(data.first_name),
         last_name=one_line(data.last_name),
         email=data.email.strip(),
@@ -211,7 +211,7 @@ def _new_person(fund: Fund, data: ApplicantData, now: datetime.datetime) -> Pers
 
 def _new_organisation(fund: Fund, name: str, person: Person) -> Organisation:
     organisation = Organisation(
-        quartier_id=fund.quartier_id, name=one_line(name), kind=Organisation.Kind.INITIATIVE, email=person.email
+        area_id=fund.area_id, name=one_line(name), kind=Organisation.Kind.INITIATIVE, email=person.email
     )
     organisation.full_clean()
     organisation.save()
@@ -489,14 +489,14 @@ def applicant_candidates(application: Application) -> dict[str, list[object]]:
         if person.email:
             same |= Q(email__iexact=person.email)
         persons = list(
-            Person.objects.filter(quartier_id=application.quartier_id, erased_at__isnull=True)
+            Person.objects.filter(area_id=application.area_id, erased_at__isnull=True)
             .filter(same)
             .exclude(pk=person.pk)
             .order_by("last_name", "first_name", "pk")[:20]
         )
     if organisation is not None:
         organisations = list(
-            Organisation.objects.filter(quartier_id=application.quartier_id, name__icontains=organisation.name[:40])
+            Organisation.objects.filter(area_id=application.area_id, name__icontains=organisation.name[:40])
             .exclude(pk=organisation.pk)
             .order_by("name", "pk")[:20]
         )
@@ -518,7 +518,7 @@ def applicant_review(
     if not application.applicant_to_review:
         raise ValidationError(_("The applicant has already been checked."), code="reviewed")
     for chosen in (person, organisation):
-        if chosen is not None and chosen.quartier_id != application.quartier_id:
+        if chosen is not None and chosen.area_id != application.area_id:
             raise ValidationError(_("The applicant belongs to another area."), code="foreign_applicant")
     refuse_erased(person)
     replaced: list[Person | Organisation | None] = []

@@ -161,7 +161,7 @@ def step_context(application: Application | None, token: str | None, current: st
     return {
         "application": application,
         "fund": application.fund if application else extra.get("fund"),
-        "area": (application.fund.quartier if application else extra.get("area")),
+        "area": (application.fund.area if application else extra.get("area")),
         "token": token,
         "steps": steps_nav(token, current),
         "step_number": number,
@@ -444,7 +444,7 @@ def submitted(request: HttpRequest, application: Application, token: str) -> Htt
     return render(
         request,
         "fonds/public/submitted.html",
-        {"application": application, "fund": application.fund, "area": application.fund.quartier, "link": link},
+        {"application": application, "fund": application.fund, "area": application.fund.area, "link": link},
     )
 
 
@@ -473,7 +473,7 @@ def reclaim_letter(request: HttpRequest, application: Application, token: str) -
     if not has_reclaim(application):
         context = {"application": application, "token": token}
         return render(request, "fonds/public/no_letter.html", context, status=404)
-    application = application_of_area(application.quartier_id, application.pk)  # with what the letter needs
+    application = application_of_area(application.area_id, application.pk)  # with what the letter needs
     response = HttpResponse(reclaim_letter_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="rueckforderung-{application.pk}.pdf"'
     return response
@@ -488,7 +488,7 @@ def status_page(request: HttpRequest, application: Application, token: str) -> H
     context = {
         "application": application,
         "fund": application.fund,
-        "area": application.fund.quartier,
+        "area": application.fund.area,
         "token": token,
         "entries": timeline(application, changes),
         "next_text": NEXT.get(application.status, ""),
@@ -561,7 +561,7 @@ def proof(request: HtmxRequest, application: Application, token: str) -> HttpRes
     context = {
         "application": application,
         "fund": application.fund,
-        "area": application.fund.quartier,
+        "area": application.fund.area,
         "token": token,
         "receipts": rows,
         "form": form,

@@ -109,7 +109,7 @@ class IdsFirstPaginator(Paginator):
 
 
 def get_fund_for(area: Quartier, pk: int) -> Fund:
-    fund = Fund.objects.filter(quartier=area, pk=pk).select_related("committee").first()
+    fund = Fund.objects.filter(area=area, pk=pk).select_related("committee").first()
     if fund is None:
         raise Http404(_("This fund does not exist."))
     return fund
@@ -117,7 +117,7 @@ def get_fund_for(area: Quartier, pk: int) -> Fund:
 
 def get_application_for(area: Quartier, pk: int) -> Application:
     application = (
-        Application.objects.filter(quartier=area, pk=pk)
+        Application.objects.filter(area=area, pk=pk)
         .select_related("fund__committee", "person", "organisation", "concern")
         .first()
     )
@@ -133,7 +133,7 @@ def _perms(request: AreaRequest) -> frozenset[str]:
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
 def fund_list(request: AreaRequest, area: Quartier) -> HttpResponse:
-    funds = list(funds_with_totals(Fund.objects.filter(quartier=area).select_related("committee")))
+    funds = list(funds_with_totals(Fund.objects.filter(area=area).select_related("committee")))
     for fund in funds:
         fund.totals = FundTotals.of(fund)  # type: ignore[attr-defined]
     years = totals_by_year(funds)
@@ -316,7 +316,7 @@ def _application_for_page(area: Quartier, pk: int) -> Application:
     field_ids = Application.fields_of_action.through.objects.filter(application=OuterRef("pk"))
     group_ids = Application.target_groups.through.objects.filter(application=OuterRef("pk"))
     application = (
-        Application.objects.filter(quartier=area, pk=pk)
+        Application.objects.filter(area=area, pk=pk)
         .select_related("fund__committee", "person", "organisation", "concern")
         .annotate(
             **money_of("pk"),
@@ -460,9 +460,9 @@ def application_step(request: AreaRequest, area: Quartier, application_pk: int) 
             application_settle(application=application, by=by)
         elif action == "review_applicant":
             person_pk, organisation_pk = whole_number(data.get("person")), whole_number(data.get("organisation"))
-            person = Person.objects.filter(quartier=area, pk=person_pk).first() if person_pk is not None else None
+            person = Person.objects.filter(area=area, pk=person_pk).first() if person_pk is not None else None
             organisation = (
-                Organisation.objects.filter(quartier=area, pk=organisation_pk).first()
+                Organisation.objects.filter(area=area, pk=organisation_pk).first()
                 if organisation_pk is not None
                 else None
             )
@@ -543,7 +543,7 @@ def repayment_new(request: AreaRequest, area: Quartier, application_pk: int) -> 
 @require_POST
 @area_view(permissions.MANAGE_FUND_MONEY)
 def payment_release_view(request: AreaRequest, area: Quartier, payment_pk: int) -> HttpResponse:
-    payment = Payment.objects.filter(application__quartier=area, pk=payment_pk).first()
+    payment = Payment.objects.filter(application__area=area, pk=payment_pk).first()
     if payment is None:
         raise Http404(_("This payment does not exist."))
     try:
@@ -580,7 +580,7 @@ def access_links(request: AreaRequest, area: Quartier, application_pk: int) -> H
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
 def attachment_download(request: AreaRequest, area: Quartier, attachment_pk: int) -> HttpResponse:
-    attachment = Attachment.objects.filter(application__quartier=area, pk=attachment_pk).first()
+    attachment = Attachment.objects.filter(application__area=area, pk=attachment_pk).first()
     if attachment is None:
         raise Http404(_("This file does not exist."))
     return attachment_response(attachment)

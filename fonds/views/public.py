@@ -48,7 +48,7 @@ def open_funds(area: Quartier) -> QuerySet[Fund]:
     now = timezone.now()
     upcoming = Round.objects.filter(deadline__gte=now).select_related("meeting").order_by("deadline", "pk")
     funds = Fund.objects.filter(
-        quartier=area, open_for_applications=True, year__gte=timezone.localdate(now).year
+        area=area, open_for_applications=True, year__gte=timezone.localdate(now).year
     ).select_related("committee")
     return (
         funds_with_totals(funds)
@@ -104,8 +104,8 @@ def public_apply(request: HttpRequest, slug: str, fund_pk: int) -> HttpResponse:
     """Step 1 of an application: who applies. Saving it makes the draft and emails the private link."""
     area = _area(slug)
     fund = (
-        Fund.objects.filter(quartier=area, pk=fund_pk, open_for_applications=True, year__gte=timezone.localdate().year)
-        .select_related("quartier")
+        Fund.objects.filter(area=area, pk=fund_pk, open_for_applications=True, year__gte=timezone.localdate().year)
+        .select_related("area")
         .first()
     )
     if fund is None:

@@ -23,12 +23,12 @@ DAY = datetime.timedelta(days=1)
 
 def make(area: Quartier, text: str, **kwargs: object) -> Concern:
     kwargs.setdefault("raised_on", timezone.localdate())
-    return Concern.objects.create(quartier=area, text=text, **kwargs)
+    return Concern.objects.create(area=area, text=text, **kwargs)
 
 
 @pytest.fixture
 def resident(area: Quartier) -> Person:
-    return Person.objects.create(quartier=area, first_name="Ayşe", last_name="Demir")
+    return Person.objects.create(area=area, first_name="Ayşe", last_name="Demir")
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def concerns(
         "Hausaufgabenhilfe für Grundschulkinder fehlt.",
         raised_on=today - 10 * DAY,
         field_of_action=bildung,
-        raised_by_organisation=Organisation.objects.create(quartier=area, name="Grundschule am Kanal"),
+        raised_by_organisation=Organisation.objects.create(area=area, name="Grundschule am Kanal"),
     )
     concern_set_status(concern=hausaufgaben, to_status="erledigt", by=gwa, answer="Angebot im Nachbarschaftshaus")
     make(other_area, "Fremdes Anliegen am Kanal")
@@ -73,7 +73,7 @@ def test_create_records_an_anonymous_concern_as_new(
     area: Quartier, role_users: dict[str, User], today: datetime.date
 ) -> None:
     concern = concern_create(area=area, data={"text": "Mehr Bänke", "raised_on": today}, by=role_users["gwa"])
-    assert concern.status == "neu" and concern.raised_by_person is None and concern.quartier == area
+    assert concern.status == "neu" and concern.raised_by_person is None and concern.area == area
     assert LogEntry.objects.get_for_object(concern).get().actor == role_users["gwa"]
 
 
@@ -90,9 +90,9 @@ def test_create_refuses_and_saves_nothing(
     if what == "future":
         data["raised_on"] = today + DAY
     elif what == "foreign_person":
-        data["raised_by_person"] = Person.objects.create(quartier=other_area, last_name="Fremd")
+        data["raised_by_person"] = Person.objects.create(area=other_area, last_name="Fremd")
     else:
-        data["raised_by_organisation"] = Organisation.objects.create(quartier=other_area, name="Fremd")
+        data["raised_by_organisation"] = Organisation.objects.create(area=other_area, name="Fremd")
     with pytest.raises(ValidationError) as refused:
         concern_create(area=area, data=data, by=role_users["gwa"])
     assert list(refused.value.message_dict) == [field]
@@ -297,9 +297,9 @@ def test_refused_concern_shows_the_error_and_saves_nothing(
     today: datetime.date,
 ) -> None:
     lookup = {
-        "foreign_person": Person.objects.create(quartier=other_area, last_name="Fremd").pk,
-        "foreign_org": Organisation.objects.create(quartier=other_area, name="Fremd").pk,
-        "erased": Person.objects.create(quartier=area, last_name="—", erased_at=timezone.now()).pk,
+        "foreign_person": Person.objects.create(area=other_area, last_name="Fremd").pk,
+        "foreign_org": Organisation.objects.create(area=other_area, name="Fremd").pk,
+        "erased": Person.objects.create(area=area, last_name="—", erased_at=timezone.now()).pk,
     }
     client.force_login(role_users["gwa"])
     data = {"text": "Mehr Bänke", "raised_on": today.isoformat()}
@@ -338,7 +338,7 @@ def test_only_the_office_writes_concerns(
     assert client.post(f"{base}/neu/", data).status_code == 403
     assert client.post(f"{base}/{pk}/bearbeiten/", data).status_code == 403
     assert client.post(f"{base}/{pk}/status/", {"to_status": "erledigt"}).status_code == 403
-    assert Concern.objects.filter(quartier=area).count() == 3
+    assert Concern.objects.filter(area=area).count() == 3
     concerns["schaukel"].refresh_from_db()
     assert concerns["schaukel"].status == "neu" and concerns["schaukel"].text.startswith("Die Schaukel")
 
@@ -436,7 +436,7 @@ def grow_concerns(area: Quartier, users: dict[str, User], resident: Person) -> N
             f"Anliegen Nummer {number} am Kanal",
             field_of_action=fields[number % len(fields)],
             raised_by_person=resident,
-            raised_by_organisation=Organisation.objects.create(quartier=area, name=f"Verein {number}"),
+            raised_by_organisation=Organisation.objects.create(area=area, name=f"Verein {number}"),
         )
         if number % 2:
             concern_set_status(concern=concern, to_status="weitergeleitet", by=users["gwa"], forwarded_to="Amt")

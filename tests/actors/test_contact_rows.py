@@ -24,7 +24,7 @@ def test_a_row_shows_the_follow_up_in_german_with_the_names_escaped(
 ) -> None:
     assignee = UserFactory(display_name="<b>Kim</b> & Co")
     note = ContactNote.objects.create(
-        quartier=area,
+        area=area,
         staff=role_users["gwa"],
         topic="Beratung",
         channel="telefon",
@@ -32,8 +32,8 @@ def test_a_row_shows_the_follow_up_in_german_with_the_names_escaped(
         follow_up_due=today - DAY,
         follow_up_assignee=assignee,
     )
-    note.organisations.add(Organisation.objects.create(quartier=area, name="Kita <Sonne>"))
-    note.persons.add(Person.objects.create(quartier=area, first_name="Ada", last_name="Lovelace"))
+    note.organisations.add(Organisation.objects.create(area=area, name="Kita <Sonne>"))
+    note.persons.add(Person.objects.create(area=area, first_name="Ada", last_name="Lovelace"))
     notes = contact_notes_shown(contact_notes_for(area), with_persons=True, for_list=True)
     with translation.override("de"):
         [row] = contact_rows(notes, area=area, today=today, with_persons=True)
@@ -50,7 +50,7 @@ def test_the_list_writes_a_row_as_before(
     client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
 ) -> None:
     note = ContactNote.objects.create(
-        quartier=area,
+        area=area,
         staff=role_users["gwa"],
         topic="Sprechstunde <Kita>",
         channel="buero",

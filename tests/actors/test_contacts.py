@@ -34,17 +34,17 @@ def on_days(changes: dict, today: datetime.date) -> dict:
 def note(area: Quartier, staff: User, topic: str, **kwargs: object) -> ContactNote:
     kwargs.setdefault("date", timezone.localdate())
     kwargs.setdefault("channel", "telefon")
-    return ContactNote.objects.create(quartier=area, staff=staff, topic=topic, **kwargs)
+    return ContactNote.objects.create(area=area, staff=staff, topic=topic, **kwargs)
 
 
 @pytest.fixture
 def kita(area: Quartier) -> Organisation:
-    return Organisation.objects.create(quartier=area, name="Kita Sonnenschein")
+    return Organisation.objects.create(area=area, name="Kita Sonnenschein")
 
 
 @pytest.fixture
 def foreign_org(other_area: Quartier) -> Organisation:
-    return Organisation.objects.create(quartier=other_area, name="Kita Nordlicht")
+    return Organisation.objects.create(area=other_area, name="Kita Nordlicht")
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_create_records_the_note_with_its_relations_and_audit(
     area: Quartier, role_users: dict[str, User], kita: Organisation, today: datetime.date
 ) -> None:
     gwa = role_users["gwa"]
-    person = Person.objects.create(quartier=area, last_name="Demir")
+    person = Person.objects.create(area=area, last_name="Demir")
     created = contact_note_create(
         area=area,
         data={
@@ -103,7 +103,7 @@ def test_create_records_the_note_with_its_relations_and_audit(
         },
         by=gwa,
     )
-    assert created.staff == gwa and created.quartier == area
+    assert created.staff == gwa and created.area == area
     assert list(created.organisations.all()) == [kita] and list(created.persons.all()) == [person]
     assert LogEntry.objects.get_for_object(created).get().actor == gwa
 
@@ -269,7 +269,7 @@ def test_csv_and_xlsx_export_of_the_filtered_list(
 def test_note_page_shows_text_people_and_follow_up(
     client: Client, area: Quartier, role_users: dict[str, User], notes: dict, kita: Organisation
 ) -> None:
-    person = Person.objects.create(quartier=area, first_name="Ayşe", last_name="Demir")
+    person = Person.objects.create(area=area, first_name="Ayşe", last_name="Demir")
     notes["jobcenter"].persons.add(person)
     notes["jobcenter"].organisations.add(kita)
     client.force_login(role_users["gwa"])
@@ -380,7 +380,7 @@ def test_refused_note_shows_the_error_at_the_field_and_saves_nothing(
         "stranger": UserFactory().pk,
         "foreign": [foreign_org.pk]
         if field == "organisations"
-        else [Person.objects.create(quartier=other_area, last_name="F").pk],
+        else [Person.objects.create(area=other_area, last_name="F").pk],
     }
     client.force_login(role_users["gwa"])
     data = valid(role_users, **{key: lookup.get(value, value) for key, value in on_days(changes, today).items()})
@@ -585,7 +585,7 @@ def test_quick_entry_without_javascript_goes_back_to_the_actor(
 
 
 def test_quick_entry_about_a_person(client: Client, area: Quartier, role_users: dict[str, User]) -> None:
-    person = Person.objects.create(quartier=area, first_name="Ayşe", last_name="Demir")
+    person = Person.objects.create(area=area, first_name="Ayşe", last_name="Demir")
     client.force_login(role_users["gwa"])
     data = quick(Organisation(pk=0), organisation_pk="", person_pk=person.pk, next="")
     response = client.post(f"/gebiet/{area.slug}/kontakte/schnell/", data, headers={"HX-Request": "true"})
@@ -628,7 +628,7 @@ def test_refused_quick_entry_comes_back_with_errors_and_saves_nothing(
 def test_quick_entry_about_anything_but_an_actor_of_this_area_is_not_found(
     client: Client, area: Quartier, role_users: dict[str, User], foreign_org: Organisation, actor: str
 ) -> None:
-    erased = Person.objects.create(quartier=area, last_name="—", erased_at=timezone.now())
+    erased = Person.objects.create(area=area, last_name="—", erased_at=timezone.now())
     fields = {
         "foreign": {"organisation_pk": foreign_org.pk},
         "missing": {"organisation_pk": "999999"},
@@ -695,7 +695,7 @@ def test_coordinator_never_sees_a_note_text(
     client: Client, area: Quartier, role_users: dict[str, User], notes: dict, kita: Organisation, today: datetime.date
 ) -> None:
     notes["jobcenter"].organisations.add(kita)
-    Concern.objects.create(quartier=area, text="Mehr Bänke am Kanal", raised_on=today)
+    Concern.objects.create(area=area, text="Mehr Bänke am Kanal", raised_on=today)
     coordinator = role_users["koordination"]
     notes["jobcenter"].follow_up_assignee = coordinator  # even a follow-up given to her shows no note
     notes["jobcenter"].save()
@@ -730,8 +730,8 @@ def grow_notes(area: Quartier, users: dict[str, User], target: ContactNote) -> N
             follow_up_due=timezone.localdate(),
             follow_up_assignee=users["gwa"],
         )
-        organisation = Organisation.objects.create(quartier=area, name=f"Verein {number}")
-        person = Person.objects.create(quartier=area, last_name=f"Person {number}")
+        organisation = Organisation.objects.create(area=area, name=f"Verein {number}")
+        person = Person.objects.create(area=area, last_name=f"Person {number}")
         for each in (extra, target):
             each.organisations.add(organisation)
             each.persons.add(person)
@@ -886,7 +886,7 @@ def test_a_follow_up_whose_assignee_lost_the_right_is_not_lost(
     leaving = user_with_role(area, Role.PLANUNG, display_name="Paula Planerin")
     orphan = note(area, gwa, "Spielplatz klären", follow_up_due=today + 30 * DAY, follow_up_assignee=leaving)
     note(area, gwa, "Erledigt", follow_up_due=today, follow_up_assignee=leaving, follow_up_done=True)
-    role_revoke(assignment=RoleAssignment.objects.get(user=leaving, quartier=area), by=steuerung)
+    role_revoke(assignment=RoleAssignment.objects.get(user=leaving, area=area), by=steuerung)
     role_grant(user=leaving, area=area, role=Role.KOORDINATION, by=steuerung)
 
     client.force_login(gwa)

@@ -65,7 +65,7 @@ PERSONAL = ("Ayşe", "Demir", "ayse@example.org", "030 1234", "Uferstraße 3", "
 @pytest.fixture
 def ayse(area: Quartier, role_users: dict[str, User]) -> Person:
     """A person made and changed through the services, so the audit trail holds their data."""
-    kita = Organisation.objects.create(quartier=area, name="Kita Sonnenschein")
+    kita = Organisation.objects.create(area=area, name="Kita Sonnenschein")
     person = person_create(
         area=area,
         data={
@@ -87,10 +87,10 @@ def ayse(area: Quartier, role_users: dict[str, User]) -> Person:
         by=role_users["gwa"],
     )
     person_update(person=person, data={"email": "ayse.demir@example.org"}, by=role_users["planung"])
-    network = Network.objects.create(quartier=area, name="Runder Tisch Kinder")
+    network = Network.objects.create(area=area, name="Runder Tisch Kinder")
     NetworkMembership.objects.create(network=network, person=person)
     note = ContactNote.objects.create(
-        quartier=area,
+        area=area,
         date=datetime.date(2026, 3, 2),
         staff=role_users["gwa"],
         channel="telefon",
@@ -100,7 +100,7 @@ def ayse(area: Quartier, role_users: dict[str, User]) -> Person:
     note.persons.add(person)
     note.organisations.add(kita)
     Concern.objects.create(
-        quartier=area,
+        area=area,
         text="Schaukel defekt",
         raised_on=datetime.date(2026, 3, 2),
         raised_by_person=person,
@@ -191,19 +191,17 @@ def test_data_page_query_count_does_not_grow(
 
     def grow() -> None:
         for number in range(15):
-            organisation = Organisation.objects.create(quartier=area, name=f"Verein {number}")
+            organisation = Organisation.objects.create(area=area, name=f"Verein {number}")
             Affiliation.objects.create(person=ayse, organisation=organisation)
             NetworkMembership.objects.create(
-                network=Network.objects.create(quartier=area, name=f"Netz {number}"), person=ayse
+                network=Network.objects.create(area=area, name=f"Netz {number}"), person=ayse
             )
             note = ContactNote.objects.create(
-                quartier=area, date="2026-11-01", staff=role_users["gwa"], channel="email", topic=f"T {number}"
+                area=area, date="2026-11-01", staff=role_users["gwa"], channel="email", topic=f"T {number}"
             )
             note.persons.add(ayse)
             note.organisations.add(organisation)
-            Concern.objects.create(
-                quartier=area, text=f"Anliegen {number}", raised_on="2026-11-01", raised_by_person=ayse
-            )
+            Concern.objects.create(area=area, text=f"Anliegen {number}", raised_on="2026-11-01", raised_by_person=ayse)
             person_update(person=ayse, data={"phone": f"030 {number}"}, by=role_users["gwa"])
 
     assert_constant_queries(lambda: client.get(url(area, ayse, suffix)), grow)  # type: ignore[operator]
@@ -294,7 +292,7 @@ def test_erasure_is_recorded_and_the_audit_trail_keeps_no_personal_data(
 
 
 def test_erase_scrubs_serialized_data_too(area: Quartier, role_users: dict[str, User]) -> None:
-    person = Person.objects.create(quartier=area, first_name="Jonas", last_name="Müller", email="jm@example.org")
+    person = Person.objects.create(area=area, first_name="Jonas", last_name="Müller", email="jm@example.org")
     entry = LogEntry.objects.get_for_object(person).get()
     entry.serialized_data = {
         "model": "actors.person",
@@ -351,7 +349,7 @@ def _age(person: Person, *, days: int) -> None:
 
 
 def _note(area: Quartier, person: Person, staff: User, date: datetime.date) -> None:
-    note = ContactNote.objects.create(quartier=area, date=date, staff=staff, channel="email", topic="Kontakt")
+    note = ContactNote.objects.create(area=area, date=date, staff=staff, channel="email", topic="Kontakt")
     note.persons.add(person)
 
 
@@ -361,13 +359,13 @@ def review(area: Quartier, other_area: Quartier, role_users: dict[str, User]) ->
     today = timezone.localdate()
     consent = {"legal_basis": "consent", "consent_date": datetime.date(2020, 1, 1)}
     people = {
-        "fresh_without_basis": Person.objects.create(quartier=area, last_name="Ohne Grundlage"),
-        "fresh_with_basis": Person.objects.create(quartier=area, last_name="Aktuell", **consent),
-        "old_no_contact": Person.objects.create(quartier=area, last_name="Alt ohne Kontakt", **consent),
-        "old_old_contact": Person.objects.create(quartier=area, last_name="Alt mit altem Kontakt", **consent),
-        "old_recent_contact": Person.objects.create(quartier=area, last_name="Alt mit neuem Kontakt", **consent),
-        "erased": Person.objects.create(quartier=area, last_name="Gelöschte Person", erased_at=timezone.now()),
-        "foreign": Person.objects.create(quartier=other_area, last_name="Fremd"),
+        "fresh_without_basis": Person.objects.create(area=area, last_name="Ohne Grundlage"),
+        "fresh_with_basis": Person.objects.create(area=area, last_name="Aktuell", **consent),
+        "old_no_contact": Person.objects.create(area=area, last_name="Alt ohne Kontakt", **consent),
+        "old_old_contact": Person.objects.create(area=area, last_name="Alt mit altem Kontakt", **consent),
+        "old_recent_contact": Person.objects.create(area=area, last_name="Alt mit neuem Kontakt", **consent),
+        "erased": Person.objects.create(area=area, last_name="Gelöschte Person", erased_at=timezone.now()),
+        "foreign": Person.objects.create(area=other_area, last_name="Fremd"),
     }
     for key in ("old_no_contact", "old_old_contact", "old_recent_contact", "erased"):
         _age(people[key], days=4 * 365)
@@ -416,7 +414,7 @@ def test_review_list_query_count_does_not_grow(
 
     def grow() -> None:
         for number in range(20):
-            person = Person.objects.create(quartier=area, last_name=f"Ohne {number}")
+            person = Person.objects.create(area=area, last_name=f"Ohne {number}")
             _age(person, days=4 * 365)
             _note(area, person, role_users["gwa"], datetime.date(2019, 1, 1))
 
@@ -443,20 +441,20 @@ def everything(
     """Ayşe with a row in every model of the personal-data registry that she can have one in (all her
     applications finished, so she can be erased), and a juror beside her whose data must never show."""
     today = timezone.localdate(now)
-    kita = Organisation.objects.get(quartier=area, name="Kita Sonnenschein")
+    kita = Organisation.objects.get(area=area, name="Kita Sonnenschein")
     group = Organisation.objects.create(  # as the public form makes it: with the applicant's own address
-        quartier=area, name="Hofinitiative", kind="initiative", email="ayse.demir@example.org", phone="030 1234"
+        area=area, name="Hofinitiative", kind="initiative", email="ayse.demir@example.org", phone="030 1234"
     )
     Affiliation.objects.create(person=ayse, organisation=group, function="Kontakt für einen Antrag")
     account = UserFactory(username=ACCOUNT_NAME, email="ayse.demir@example.org", display_name="Ayşe Demir")
     membership = Membership.objects.create(
         committee=jury, person=ayse, user=account, member_type="bewohner", start=datetime.date(2025, 1, 1)
     )
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
+    council = Committee.objects.create(area=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
     future = Membership.objects.create(
         committee=council, person=ayse, member_type="bewohner", start=today + datetime.timedelta(days=30)
     )
-    bernd = Person.objects.create(quartier=area, first_name="Bernd", last_name="Berger", is_resident=True)
+    bernd = Person.objects.create(area=area, first_name="Bernd", last_name="Berger", is_resident=True)
     bernds = Membership.objects.create(committee=jury, person=bernd, user=UserFactory(), member_type="bewohner")
 
     own = make_application(aktionsfonds, person=ayse, title="Hoffest von Ayşe Demir")
@@ -591,7 +589,7 @@ def test_access_export_holds_every_kind_of_data_the_registry_knows(
     from quartier.personal_data import Subject, registrations
 
     # A role on a voting account: refused by the services today, but such rows may stem from before the rule.
-    RoleAssignment.objects.create(user=everything["account"], quartier=area, role=Role.KOORDINATION)
+    RoleAssignment.objects.create(user=everything["account"], area=area, role=Role.KOORDINATION)
     client.force_login(role_users["steuerung"])
     data = json.loads(client.get(url(area, ayse, "daten/?format=json")).content)
     subject = Subject(person=ayse, area=area)
@@ -819,7 +817,7 @@ def test_erasure_is_refused_while_the_account_holds_a_staff_role(
     client: Client, area: Quartier, role_users: dict[str, User], ayse: Person, everything: dict[str, object]
 ) -> None:
     # Refused by role_grant today (a voting account never gets a staff role); rows from before the rule remain.
-    RoleAssignment.objects.create(user=everything["account"], quartier=area, role=Role.PLANUNG)
+    RoleAssignment.objects.create(user=everything["account"], area=area, role=Role.PLANUNG)
     with pytest.raises(ValidationError, match="Rolle"):
         person_erase(person=ayse, by=role_users["gwa"])
     assert_nothing_erased(ayse, everything)
@@ -927,7 +925,7 @@ def test_data_page_with_everything_query_count_does_not_grow(
 
     def grow() -> None:
         for number in range(3):
-            council = Committee.objects.create(quartier=area, name=f"Rat {number}", kind=Committee.Kind.OTHER)
+            council = Committee.objects.create(area=area, name=f"Rat {number}", kind=Committee.Kind.OTHER)
             seat = Membership.objects.create(committee=council, person=ayse, member_type="bewohner", user=account)
             assign_perm("committees.vote", account, council)
             meeting = Meeting.objects.create(committee=council, starts_at=now)
@@ -984,7 +982,7 @@ def test_nothing_new_is_ever_linked_to_an_erased_person(
         membership_create(committee=jury, data={"person": erased, "member_type": "bewohner"}, by=gwa)
     with pytest.raises(ValidationError, match="gelöscht"):
         make_application(aktionsfonds, person=erased)
-    newcomer = Person.objects.create(quartier=area, last_name="Neu")
+    newcomer = Person.objects.create(area=area, last_name="Neu")
     application = make_application(aktionsfonds, person=newcomer)
     Application.objects.filter(pk=application.pk).update(applicant_to_review=True)
     with pytest.raises(ValidationError, match="gelöscht"):
@@ -1008,7 +1006,7 @@ def test_erase_page_query_count_does_not_grow(
 
     def grow() -> None:
         for number in range(3):
-            council = Committee.objects.create(quartier=area, name=f"Rat {number}", kind=Committee.Kind.OTHER)
+            council = Committee.objects.create(area=area, name=f"Rat {number}", kind=Committee.Kind.OTHER)
             Membership.objects.create(committee=council, person=ayse, member_type="bewohner", user=account)
             application = make_application(aktionsfonds, person=ayse, title=f"Projekt {number}")
             Application.objects.filter(pk=application.pk).update(status=Status.PAID)  # refused: still running
@@ -1036,7 +1034,7 @@ def test_nothing_is_linked_to_a_person_erased_while_the_form_was_open(
         membership_create(committee=jury, data={"person": loaded, "member_type": "bewohner"}, by=gwa)
     with pytest.raises(ValidationError, match="gelöscht"):
         make_application(aktionsfonds, person=loaded)
-    newcomer = Person.objects.create(quartier=area, last_name="Neu")
+    newcomer = Person.objects.create(area=area, last_name="Neu")
     application = make_application(aktionsfonds, person=newcomer)
     Application.objects.filter(pk=application.pk).update(applicant_to_review=True)
     with pytest.raises(ValidationError, match="gelöscht"):
@@ -1055,7 +1053,7 @@ def test_no_contact_note_or_concern_is_linked_to_an_erased_person(
 
     gwa = role_users["gwa"]
     loaded = Person.objects.get(pk=ayse.pk)
-    other = Person.objects.create(quartier=area, last_name="Berger")
+    other = Person.objects.create(area=area, last_name="Berger")
     note = contact_note_create(
         area=area, data={"date": datetime.date(2026, 3, 3), "channel": "telefon", "topic": "Hof"}, by=gwa
     )
@@ -1121,10 +1119,10 @@ def test_erasure_cuts_the_person_out_of_the_committees_records_but_leaves_other_
     """The minutes and items of the area's committees lose her full name and contact data wherever they are
     written out, also in items not linked to her application (the demo's "Antrag von …"); her son Emre Demir
     and another Ayşe keep theirs (only records about her lose her first or last name alone)."""
-    emre = Person.objects.create(quartier=area, first_name="Emre", last_name="Demir")
+    emre = Person.objects.create(area=area, first_name="Emre", last_name="Demir")
     Membership.objects.create(committee=jury, person=ayse, member_type="bewohner", start=datetime.date(2025, 1, 1))
     Membership.objects.create(committee=jury, person=emre, member_type="bewohner")
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
+    council = Committee.objects.create(area=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
     make_application(aktionsfonds, person=ayse, title="Hoffest")
     Application.objects.filter(person=ayse).update(status=Status.WITHDRAWN)
     meeting = Meeting.objects.create(committee=jury, starts_at=now - datetime.timedelta(days=3), status="durchgefuehrt")

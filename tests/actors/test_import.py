@@ -66,7 +66,7 @@ def test_confirm_imports_only_the_valid_rows_once(office: Client, area: Quartier
 
 def test_rows_that_became_invalid_since_the_preview_are_not_imported(office: Client, area: Quartier) -> None:
     token = token_of(upload(office, area, ORG_CSV.encode()))
-    Organisation.objects.create(quartier=area, name="Stadtteilbibliothek")  # someone else was quicker
+    Organisation.objects.create(area=area, name="Stadtteilbibliothek")  # someone else was quicker
     response = office.post(f"/gebiet/{area.slug}/import/bestaetigen/", {"token": token})
     result = response.context["result"]
     assert [row.number for row in result.valid if not row.errors] == [2]
@@ -162,7 +162,7 @@ def test_import_pages_query_count_does_not_grow(
 ) -> None:
     assert_constant_queries(  # type: ignore[operator]
         lambda: office.get(f"/gebiet/{area.slug}/import/"),
-        lambda: [Organisation.objects.create(quartier=area, name=f"Org {n}") for n in range(20)],
+        lambda: [Organisation.objects.create(area=area, name=f"Org {n}") for n in range(20)],
     )
 
 

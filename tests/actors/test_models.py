@@ -28,7 +28,7 @@ TODAY = datetime.date(2026, 11, 24)
 
 @pytest.fixture
 def concern(area: Quartier) -> Concern:
-    return Concern.objects.create(quartier=area, text="Die Laternen am Kanalweg sind kaputt.", raised_on=TODAY)
+    return Concern.objects.create(area=area, text="Die Laternen am Kanalweg sind kaputt.", raised_on=TODAY)
 
 
 def test_target_groups_are_a_managed_list(db: None) -> None:
@@ -38,15 +38,15 @@ def test_target_groups_are_a_managed_list(db: None) -> None:
 
 def test_consent_needs_its_date_and_interest_its_reason(area: Quartier) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        Person.objects.create(quartier=area, last_name="Yılmaz", legal_basis=Person.LegalBasis.CONSENT)
+        Person.objects.create(area=area, last_name="Yılmaz", legal_basis=Person.LegalBasis.CONSENT)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Person.objects.create(quartier=area, last_name="Yılmaz", legal_basis=Person.LegalBasis.LEGITIMATE_INTEREST)
+        Person.objects.create(area=area, last_name="Yılmaz", legal_basis=Person.LegalBasis.LEGITIMATE_INTEREST)
     assert not Person.objects.exists()
 
 
 def test_affiliation_cannot_end_before_it_starts(area: Quartier) -> None:
-    person = Person.objects.create(quartier=area, last_name="Nowak")
-    organisation = Organisation.objects.create(quartier=area, name="Kanalkinder e. V.")
+    person = Person.objects.create(area=area, last_name="Nowak")
+    organisation = Organisation.objects.create(area=area, name="Kanalkinder e. V.")
     with pytest.raises(IntegrityError), transaction.atomic():
         Affiliation.objects.create(
             person=person, organisation=organisation, start=TODAY, end=TODAY - datetime.timedelta(days=1)
@@ -54,9 +54,9 @@ def test_affiliation_cannot_end_before_it_starts(area: Quartier) -> None:
 
 
 def test_network_member_is_an_organisation_or_a_person_not_both_nor_none(area: Quartier) -> None:
-    network = Network.objects.create(quartier=area, name="Runder Tisch Kanal")
-    organisation = Organisation.objects.create(quartier=area, name="Kita Sonnenschein")
-    person = Person.objects.create(quartier=area, last_name="Nowak")
+    network = Network.objects.create(area=area, name="Runder Tisch Kanal")
+    organisation = Organisation.objects.create(area=area, name="Kita Sonnenschein")
+    person = Person.objects.create(area=area, last_name="Nowak")
     for kwargs in ({}, {"organisation": organisation, "person": person}):
         with pytest.raises(IntegrityError), transaction.atomic():
             NetworkMembership.objects.create(network=network, **kwargs)
@@ -67,7 +67,7 @@ def test_network_member_is_an_organisation_or_a_person_not_both_nor_none(area: Q
 def test_follow_up_needs_an_assignee(area: Quartier, role_users: dict[str, User]) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         ContactNote.objects.create(
-            quartier=area,
+            area=area,
             date=TODAY,
             staff=role_users["gwa"],
             channel="telefon",
@@ -129,6 +129,6 @@ def test_a_done_concern_can_be_reopened_but_not_forwarded(concern: Concern, role
 
 
 def test_actor_changes_are_audited_with_their_area(area: Quartier) -> None:
-    organisation = Organisation.objects.create(quartier=area, name="Nachbarschaftshaus am Kanal")
+    organisation = Organisation.objects.create(area=area, name="Nachbarschaftshaus am Kanal")
     entry = LogEntry.objects.get_for_object(organisation).get()
     assert entry.additional_data == {"quartier_id": area.pk}

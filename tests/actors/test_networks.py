@@ -26,7 +26,7 @@ YEAR = datetime.timedelta(days=365)
 
 
 def org(area: Quartier, name: str, **kwargs: object) -> Organisation:
-    return Organisation.objects.create(quartier=area, name=name, **kwargs)
+    return Organisation.objects.create(area=area, name=name, **kwargs)
 
 
 def field(key: str) -> FieldOfAction:
@@ -38,10 +38,10 @@ def data(area: Quartier, other_area: Quartier, today: datetime.date) -> dict[str
     kita = org(area, "Kita Sonnenschein")
     schule = org(area, "Astrid-Lindgren-Schule")
     verein = org(area, "Nachbarschaftsverein Kanalkiez")
-    ayse = Person.objects.create(quartier=area, first_name="Ayşe", last_name="Demir")
-    jan = Person.objects.create(quartier=area, first_name="Jan", last_name="Nowak")
+    ayse = Person.objects.create(area=area, first_name="Ayşe", last_name="Demir")
+    jan = Person.objects.create(area=area, first_name="Jan", last_name="Nowak")
     runder_tisch = Network.objects.create(
-        quartier=area,
+        area=area,
         name="Runder Tisch Kinder",
         kind=Network.Kind.ROUND_TABLE,
         purpose="Abstimmung der Angebote für Kinder am Kanal",
@@ -54,10 +54,10 @@ def data(area: Quartier, other_area: Quartier, today: datetime.date) -> dict[str
     NetworkMembership.objects.create(network=runder_tisch, organisation=verein, start=today - YEAR, end=today - DAY)
     NetworkMembership.objects.create(network=runder_tisch, person=ayse)
     NetworkMembership.objects.create(network=runder_tisch, person=jan, end=today - DAY)
-    ag_gruen = Network.objects.create(quartier=area, name="AG Grün", kind=Network.Kind.WORKING_GROUP)
+    ag_gruen = Network.objects.create(area=area, name="AG Grün", kind=Network.Kind.WORKING_GROUP)
     ag_gruen.fields_of_action.add(field("oeffentlicher-raum"))
     NetworkMembership.objects.create(network=ag_gruen, organisation=verein)
-    foreign = Network.objects.create(quartier=other_area, name="Runder Tisch Nordstadt")
+    foreign = Network.objects.create(area=other_area, name="Runder Tisch Nordstadt")
     return {
         "kita": kita,
         "schule": schule,
@@ -68,7 +68,7 @@ def data(area: Quartier, other_area: Quartier, today: datetime.date) -> dict[str
         "ag_gruen": ag_gruen,
         "foreign": foreign,
         "foreign_org": org(other_area, "Kita Nordlicht"),
-        "foreign_person": Person.objects.create(quartier=other_area, last_name="Fremd"),
+        "foreign_person": Person.objects.create(area=other_area, last_name="Fremd"),
     }
 
 
@@ -158,7 +158,7 @@ def test_network_create_saves_network_members_and_audit(
         members=[MemberRow(organisation=data["kita"], start=today), MemberRow(person=data["ayse"])],
         by=gwa,
     )
-    assert network.quartier == area
+    assert network.area == area
     assert list(network.fields_of_action.all()) == [field("bildung")]
     assert {(m.organisation_id, m.person_id, m.start) for m in network.members.all()} == {
         (data["kita"].pk, None, today),
@@ -311,7 +311,7 @@ def test_htmx_search_returns_only_the_results(client: Client, area: Quartier, ro
 
 
 def test_csv_export_of_the_filtered_list(client: Client, area: Quartier, role_users: dict, data: dict) -> None:
-    Network.objects.create(quartier=area, name="=cmd|' /C calc'!A0", kind="ag")
+    Network.objects.create(area=area, name="=cmd|' /C calc'!A0", kind="ag")
     client.force_login(role_users["koordination"])
     response = client.get(f"{url(area)}?kind=runder_tisch&export=csv")
     assert 'filename="netzwerke-kiez-am-kanal.csv"' in response["Content-Disposition"]
@@ -567,7 +567,7 @@ def test_network_form_errors_are_german(client: Client, area: Quartier, role_use
     html = response.content.decode()
     assert "Dieses Feld ist zwingend erforderlich." in html
     assert html.count("Bitte eine gültige Auswahl treffen.") == 2  # kind and the other area's organisation
-    assert not Network.objects.filter(quartier=area, name="").exists()
+    assert not Network.objects.filter(area=area, name="").exists()
 
 
 def test_form_offers_only_this_areas_organisations_and_persons(
@@ -641,7 +641,7 @@ def test_picture_filter_by_field_of_action_and_htmx_fragment(
 
 def test_picture_escapes_names(client: Client, area: Quartier, role_users: dict) -> None:
     evil = '<script>alert(1)</script>&"'
-    network = Network.objects.create(quartier=area, name=f"Netz {evil}")
+    network = Network.objects.create(area=area, name=f"Netz {evil}")
     NetworkMembership.objects.create(network=network, organisation=org(area, f"Org {evil}"))
     client.force_login(role_users["gwa"])
     html = client.get(url(area, "bild/")).content.decode()
@@ -684,11 +684,11 @@ def test_network_pages_query_count_does_not_grow(
     def grow() -> None:
         for number in range(20):
             other = Network.objects.create(
-                quartier=area, name=f"Runder Tisch {number}", kind="runder_tisch", lead_organisation=data["kita"]
+                area=area, name=f"Runder Tisch {number}", kind="runder_tisch", lead_organisation=data["kita"]
             )
             other.fields_of_action.add(field("bildung"), field("klima"))
             organisation = org(area, f"Verein {number}")
-            person = Person.objects.create(quartier=area, last_name=f"Person {number}")
+            person = Person.objects.create(area=area, last_name=f"Person {number}")
             for target_network in (network, other):
                 NetworkMembership.objects.create(network=target_network, organisation=organisation)
                 NetworkMembership.objects.create(network=target_network, person=person, end=today - DAY)

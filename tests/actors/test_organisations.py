@@ -15,7 +15,7 @@ from quartier.models import FieldOfAction, Quartier, User
 
 
 def make(area: Quartier, name: str, **kwargs: object) -> Organisation:
-    return Organisation.objects.create(quartier=area, name=name, **kwargs)
+    return Organisation.objects.create(area=area, name=name, **kwargs)
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def organisations(area: Quartier, other_area: Quartier) -> dict[str, Organisatio
     verein = make(area, "Nachbarschaftsverein Kanalkiez", kind="verein", inside_area=False)
     make(area, "Alte Werkstatt", kind="gewerbe", active=False)
     make(other_area, "Kita Nordlicht", kind="kita")
-    network = Network.objects.create(quartier=area, name="Runder Tisch Kinder")
+    network = Network.objects.create(area=area, name="Runder Tisch Kinder")
     NetworkMembership.objects.create(network=network, organisation=kita)
     return {"kita": kita, "verein": verein, "network": network}
 
@@ -99,7 +99,7 @@ def test_an_organisation_with_two_periods_in_a_network_is_listed_once(
 def test_a_network_of_another_area_is_no_filter_here(
     client: Client, area: Quartier, other_area: Quartier, role_users: dict[str, User], organisations: dict
 ) -> None:
-    foreign = Network.objects.create(quartier=other_area, name="Fremd")
+    foreign = Network.objects.create(area=other_area, name="Fremd")
     client.force_login(role_users["gwa"])
     response = client.get(f"/gebiet/{area.slug}/organisationen/?network={foreign.pk}")
     assert len(names(response)) == 2  # the invalid choice is ignored, not used
@@ -144,10 +144,10 @@ def test_detail_shows_networks_people_and_contacts_to_staff(
     client: Client, area: Quartier, role_users: dict[str, User], organisations: dict
 ) -> None:
     kita = organisations["kita"]
-    person = Person.objects.create(quartier=area, first_name="Ayşe", last_name="Demir", email="ayse@example.org")
+    person = Person.objects.create(area=area, first_name="Ayşe", last_name="Demir", email="ayse@example.org")
     kita.affiliation_set.create(person=person, function="Leitung")
     note = ContactNote.objects.create(
-        quartier=area, date="2026-11-02", staff=role_users["gwa"], channel="telefon", topic="Sommerfest planen"
+        area=area, date="2026-11-02", staff=role_users["gwa"], channel="telefon", topic="Sommerfest planen"
     )
     note.organisations.add(kita)
     client.force_login(role_users["planung"])
@@ -159,7 +159,7 @@ def test_coordinator_sees_the_organisation_but_no_people_or_contacts(
     client: Client, area: Quartier, role_users: dict[str, User], organisations: dict
 ) -> None:
     kita = organisations["kita"]
-    person = Person.objects.create(quartier=area, first_name="Ayşe", last_name="Demir")
+    person = Person.objects.create(area=area, first_name="Ayşe", last_name="Demir")
     kita.affiliation_set.create(person=person, function="Leitung")
     client.force_login(role_users["koordination"])
     html = client.get(f"/gebiet/{area.slug}/organisationen/{kita.pk}/").content.decode()
@@ -190,7 +190,7 @@ def test_office_creates_an_organisation_with_fields_and_audit(
     response = client.post(f"/gebiet/{area.slug}/organisationen/neu/", {**VALID, "fields_of_action": [bildung]})
     organisation = Organisation.objects.get(name="Stadtteilbibliothek")
     assert response.status_code == 302 and response["Location"].endswith(f"/organisationen/{organisation.pk}/")
-    assert organisation.quartier == area
+    assert organisation.area == area
     assert list(organisation.fields_of_action.values_list("pk", flat=True)) == [bildung]
     assert LogEntry.objects.get_for_object(organisation).get().actor == role_users["gwa"]
 
@@ -286,13 +286,13 @@ def test_organisation_pages_query_count_does_not_grow(
         for number in range(30):
             other = make(area, f"Kita Nummer {number}", kind="kita")
             other.fields_of_action.add(*FieldOfAction.objects.all()[:2])
-            person = Person.objects.create(quartier=area, last_name=f"Person {number}")
+            person = Person.objects.create(area=area, last_name=f"Person {number}")
             kita.affiliation_set.create(person=person)
             NetworkMembership.objects.create(
-                network=Network.objects.create(quartier=area, name=f"Netz {number}"), organisation=kita
+                network=Network.objects.create(area=area, name=f"Netz {number}"), organisation=kita
             )
             note = ContactNote.objects.create(
-                quartier=area, date="2026-11-01", staff=role_users["gwa"], channel="email", topic=f"T {number}"
+                area=area, date="2026-11-01", staff=role_users["gwa"], channel="email", topic=f"T {number}"
             )
             note.organisations.add(kita)
 

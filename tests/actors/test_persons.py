@@ -22,12 +22,12 @@ from quartier.models import Quartier, User
 
 
 def make(area: Quartier, first: str, last: str, **kwargs: object) -> Person:
-    return Person.objects.create(quartier=area, first_name=first, last_name=last, **kwargs)
+    return Person.objects.create(area=area, first_name=first, last_name=last, **kwargs)
 
 
 @pytest.fixture
 def persons(area: Quartier, other_area: Quartier) -> dict[str, object]:
-    kita = Organisation.objects.create(quartier=area, name="Kita Sonnenschein")
+    kita = Organisation.objects.create(area=area, name="Kita Sonnenschein")
     ayse = make(
         area,
         "Ayşe",
@@ -100,7 +100,7 @@ def test_search_and_filters(
 def test_filter_by_organisation_only_of_this_area(
     client: Client, area: Quartier, other_area: Quartier, role_users: dict[str, User], persons: dict
 ) -> None:
-    foreign = Organisation.objects.create(quartier=other_area, name="Fremd")
+    foreign = Organisation.objects.create(area=other_area, name="Fremd")
     client.force_login(role_users["gwa"])
     assert names(client.get(f"{base(area)}?organisation={persons['kita'].pk}")) == ["Demir"]
     assert len(names(client.get(f"{base(area)}?organisation={foreign.pk}"))) == 3  # ignored, not used
@@ -117,7 +117,7 @@ def test_htmx_search_returns_only_the_results_fragment(
 
 
 def test_list_is_paginated(client: Client, area: Quartier, role_users: dict[str, User]) -> None:
-    Person.objects.bulk_create([Person(quartier=area, last_name=f"Person {n:02d}") for n in range(30)])
+    Person.objects.bulk_create([Person(area=area, last_name=f"Person {n:02d}") for n in range(30)])
     client.force_login(role_users["gwa"])
     assert len(names(client.get(base(area)))) == 25
     assert names(client.get(f"{base(area)}?page=2")) == [f"Person {n}" for n in range(25, 30)]
@@ -170,7 +170,7 @@ def test_vcard_export_has_one_card_per_person_of_the_filtered_list(
 def test_vcard_escapes_commas_semicolons_backslashes_and_line_breaks(
     client: Client, area: Quartier, role_users: dict[str, User]
 ) -> None:
-    organisation = Organisation.objects.create(quartier=area, name="Müller; Söhne, GmbH")
+    organisation = Organisation.objects.create(area=area, name="Müller; Söhne, GmbH")
     person = make(area, "Jörg, Jr.", "Bäcker;Weiß", address="Uferstraße 12\r\nHinterhaus\\2\n12345 Kanalstadt")
     Affiliation.objects.create(person=person, organisation=organisation)
     client.force_login(role_users["gwa"])
@@ -200,10 +200,10 @@ def test_page_shows_contact_data_affiliations_networks_and_contacts(
     client: Client, area: Quartier, role_users: dict[str, User], persons: dict
 ) -> None:
     ayse = persons["ayse"]
-    network = Network.objects.create(quartier=area, name="Runder Tisch Kinder")
+    network = Network.objects.create(area=area, name="Runder Tisch Kinder")
     NetworkMembership.objects.create(network=network, person=ayse, start=datetime.date(2025, 3, 1))
     note = ContactNote.objects.create(
-        quartier=area, date="2026-11-02", staff=role_users["gwa"], channel="telefon", topic="Sommerfest", text="Geheim"
+        area=area, date="2026-11-02", staff=role_users["gwa"], channel="telefon", topic="Sommerfest", text="Geheim"
     )
     note.persons.add(ayse)
     client.force_login(role_users["planung"])
@@ -222,7 +222,7 @@ def test_page_hides_note_text_without_the_permission_to_read_notes(
 ) -> None:
     reader = user_with_permissions(area, {"view_area", "view_persons"}, monkeypatch, username="nur-personen")
     note = ContactNote.objects.create(
-        quartier=area, date="2026-11-02", staff=role_users["gwa"], channel="telefon", topic="Sommerfest", text="Geheim"
+        area=area, date="2026-11-02", staff=role_users["gwa"], channel="telefon", topic="Sommerfest", text="Geheim"
     )
     note.persons.add(persons["ayse"])
     client.force_login(reader)
@@ -256,7 +256,7 @@ def test_coordinator_may_not_write(
     path = base(area) + url.format(pk=persons["ayse"].pk)
     response = client.post(path, {**VALID, "confirm": "on"})
     assert response.status_code == 403
-    assert Person.objects.filter(quartier=area).count() == 4
+    assert Person.objects.filter(area=area).count() == 4
     persons["ayse"].refresh_from_db()
     assert persons["ayse"].last_name == "Demir" and persons["ayse"].erased_at is None
 
@@ -301,7 +301,7 @@ VALID = {
 def test_staff_create_a_person_with_an_affiliation(
     client: Client, area: Quartier, role_users: dict[str, User], role: str
 ) -> None:
-    kita = Organisation.objects.create(quartier=area, name="Kita Sonnenschein")
+    kita = Organisation.objects.create(area=area, name="Kita Sonnenschein")
     client.force_login(role_users[role])
     assert client.get(f"{base(area)}neu/").status_code == 200
     response = client.post(
@@ -315,7 +315,7 @@ def test_staff_create_a_person_with_an_affiliation(
     )
     person = Person.objects.get(last_name="Schulz")
     assert response.status_code == 302 and response["Location"] == f"{base(area)}{person.pk}/"
-    assert person.quartier == area and person.consent_date == datetime.date(2026, 1, 10)
+    assert person.area == area and person.consent_date == datetime.date(2026, 1, 10)
     affiliation = person.affiliation_set.get()
     assert (affiliation.organisation, affiliation.function, affiliation.start) == (
         kita,
@@ -328,8 +328,8 @@ def test_staff_create_a_person_with_an_affiliation(
 def test_form_offers_only_organisations_of_this_area(
     client: Client, area: Quartier, other_area: Quartier, role_users: dict[str, User]
 ) -> None:
-    Organisation.objects.create(quartier=area, name="Kita Sonnenschein")
-    Organisation.objects.create(quartier=other_area, name="Kita Nordlicht")
+    Organisation.objects.create(area=area, name="Kita Sonnenschein")
+    Organisation.objects.create(area=other_area, name="Kita Nordlicht")
     client.force_login(role_users["gwa"])
     html = client.get(f"{base(area)}neu/").content.decode()
     assert "Kita Sonnenschein" in html and "Kita Nordlicht" not in html
@@ -376,8 +376,8 @@ def test_invalid_person_is_refused_with_the_field_marked_and_nothing_saved(
     field: str,
     message: str | None,
 ) -> None:
-    kita = Organisation.objects.create(quartier=area, name="Kita Sonnenschein")
-    foreign = Organisation.objects.create(quartier=other_area, name="Kita Nordlicht")
+    kita = Organisation.objects.create(area=area, name="Kita Sonnenschein")
+    foreign = Organisation.objects.create(area=other_area, name="Kita Nordlicht")
     data = {key: value.format(kita=kita.pk, foreign=foreign.pk) for key, value in {**VALID, **changes}.items()}
     client.force_login(role_users["gwa"])
     response = client.post(f"{base(area)}neu/", data)
@@ -394,7 +394,7 @@ def test_edit_changes_fields_and_affiliations_together(
     client: Client, area: Quartier, role_users: dict[str, User], persons: dict
 ) -> None:
     ayse, kita = persons["ayse"], persons["kita"]
-    verein = Organisation.objects.create(quartier=area, name="Nachbarschaftsverein")
+    verein = Organisation.objects.create(area=area, name="Nachbarschaftsverein")
     existing = ayse.affiliation_set.get()
     client.force_login(role_users["planung"])
     url = f"{base(area)}{ayse.pk}/bearbeiten/"
@@ -502,7 +502,7 @@ def test_an_affiliation_of_another_person_cannot_be_taken_over(
 def test_erased_person_cannot_be_edited(
     client: Client, area: Quartier, role_users: dict[str, User], persons: dict
 ) -> None:
-    erased = Person.objects.get(quartier=area, erased_at__isnull=False)
+    erased = Person.objects.get(area=area, erased_at__isnull=False)
     client.force_login(role_users["gwa"])
     url = f"{base(area)}{erased.pk}/bearbeiten/"
     assert client.get(url).status_code == 410
@@ -516,7 +516,7 @@ def test_erased_person_cannot_be_edited(
 
 
 def test_create_with_an_invalid_row_saves_nothing(area: Quartier, role_users: dict[str, User]) -> None:
-    kita = Organisation.objects.create(quartier=area, name="Kita")
+    kita = Organisation.objects.create(area=area, name="Kita")
     rows = [
         AffiliationRow(organisation=kita, function="ok"),
         AffiliationRow(organisation=kita, start=datetime.date(2026, 2, 1), end=datetime.date(2026, 1, 1)),
@@ -530,7 +530,7 @@ def test_create_with_an_invalid_row_saves_nothing(area: Quartier, role_users: di
 def test_create_refuses_an_organisation_of_another_area(
     area: Quartier, other_area: Quartier, role_users: dict[str, User]
 ) -> None:
-    foreign = Organisation.objects.create(quartier=other_area, name="Fremd")
+    foreign = Organisation.objects.create(area=other_area, name="Fremd")
     with pytest.raises(ValidationError):
         person_create(
             area=area, data={"last_name": "Schulz"}, affiliations=[AffiliationRow(organisation=foreign)], by=None
@@ -605,14 +605,14 @@ def test_person_pages_query_count_does_not_grow(
 
     def grow() -> None:
         for number in range(20):
-            organisation = Organisation.objects.create(quartier=area, name=f"Verein {number}")
+            organisation = Organisation.objects.create(area=area, name=f"Verein {number}")
             other = make(area, f"Dem{number}", f"Demir {number}", is_resident=True)
             Affiliation.objects.create(person=other, organisation=organisation, function="Mitglied")
             Affiliation.objects.create(person=ayse, organisation=organisation)
-            network = Network.objects.create(quartier=area, name=f"Netz {number}")
+            network = Network.objects.create(area=area, name=f"Netz {number}")
             NetworkMembership.objects.create(network=network, person=ayse)
             note = ContactNote.objects.create(
-                quartier=area, date="2026-11-01", staff=role_users["gwa"], channel="email", topic=f"T {number}"
+                area=area, date="2026-11-01", staff=role_users["gwa"], channel="email", topic=f"T {number}"
             )
             note.persons.add(ayse, other)
 

@@ -59,7 +59,7 @@ def test_a_broken_composition_and_a_members_account_in_the_browser(
     from actors.models import Person
     from committees.models import Membership
 
-    person = Person.objects.create(quartier=area, first_name="Ute", last_name="Amt")
+    person = Person.objects.create(area=area, first_name="Ute", last_name="Amt")
     Membership.objects.create(committee=jury, person=person, member_type="verwaltung")  # 7 of 8 residents
     office = user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-user")
     browser_login(page, office)

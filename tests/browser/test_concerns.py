@@ -26,7 +26,7 @@ def concerns(area, today):
     made = {}
     for number, status in enumerate(Concern.Status.values):
         made[status] = Concern.objects.create(
-            quartier=area,
+            area=area,
             text=f"Anliegen {number}: Die Beleuchtung am Kanalweg zwischen Brücke und Spielplatz fehlt seit Wochen.",
             place="Kanalweg, Höhe Hausnummer 12",
             field_of_action=field,
@@ -63,7 +63,7 @@ def test_board_shows_a_column_per_status_and_fits_the_screen(
 
 
 def test_board_search_narrows_the_cards(page, visit, browser_login, axe_check, area, office, concerns, today):
-    Concern.objects.create(quartier=area, text="Der Bolzplatz braucht ein neues Tor.", raised_on=today)
+    Concern.objects.create(area=area, text="Der Bolzplatz braucht ein neues Tor.", raised_on=today)
     browser_login(page, office)
     visit(page, f"/gebiet/{area.slug}/anliegen/")
     cards = page.locator(".board__card")

@@ -25,9 +25,9 @@ def office(area):
 
 @pytest.fixture
 def kita(area, office, today):
-    kita = Organisation.objects.create(quartier=area, name="Kita Sonnenschein")
+    kita = Organisation.objects.create(area=area, name="Kita Sonnenschein")
     earlier = ContactNote.objects.create(
-        quartier=area,
+        area=area,
         date=today - datetime.timedelta(days=3),
         staff=office,
         channel="buero",
@@ -76,9 +76,9 @@ def quick_entry(page, axe_check, kita: Organisation | Person) -> None:
 
 @pytest.fixture
 def ayse(area, office, today):
-    ayse = Person.objects.create(quartier=area, first_name="Ayşe", last_name="Demir")
+    ayse = Person.objects.create(area=area, first_name="Ayşe", last_name="Demir")
     earlier = ContactNote.objects.create(
-        quartier=area, date=today - datetime.timedelta(days=3), staff=office, channel="buero", topic="Erstgespräch"
+        area=area, date=today - datetime.timedelta(days=3), staff=office, channel="buero", topic="Erstgespräch"
     )
     earlier.persons.add(ayse)
     return ayse
@@ -98,7 +98,7 @@ def test_quick_entry_on_the_organisation_page(page, visit, browser_login, axe_ch
 
 def test_follow_up_is_ticked_off_in_the_list(page, visit, browser_login, axe_check, area, office, kita, today):
     note = ContactNote.objects.create(
-        quartier=area,
+        area=area,
         date=today,
         staff=office,
         channel="telefon",
@@ -129,7 +129,7 @@ def test_a_follow_up_nobody_can_do_is_given_to_someone_else_from_the_dashboard(
     leaving = user_with_role(area, Role.PLANUNG, username="planung-user", display_name="Paula Planerin")
     colleague = user_with_role(area, Role.STEUERUNG, username="steuerung-user", display_name="Sven Steuer")
     note = ContactNote.objects.create(
-        quartier=area,
+        area=area,
         date=today,
         staff=office,
         channel="telefon",
@@ -137,7 +137,7 @@ def test_a_follow_up_nobody_can_do_is_given_to_someone_else_from_the_dashboard(
         follow_up_due=today + datetime.timedelta(days=3),
         follow_up_assignee=leaving,
     )
-    role_revoke(assignment=RoleAssignment.objects.get(user=leaving, quartier=area), by=None)
+    role_revoke(assignment=RoleAssignment.objects.get(user=leaving, area=area), by=None)
     role_grant(user=leaving, area=area, role=Role.KOORDINATION, by=None)
 
     browser_login(page, office)

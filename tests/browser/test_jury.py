@@ -20,13 +20,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def jury_ballot(area):
     jury = Committee.objects.create(
-        quartier=area, name="Aktionsfondsjury", kind=Committee.Kind.ACTION_FUND_JURY, quorum_members=2
+        area=area, name="Aktionsfondsjury", kind=Committee.Kind.ACTION_FUND_JURY, quorum_members=2
     )
     members = []
     for number in range(1, 4):
-        person = Person.objects.create(
-            quartier=area, first_name="Jury", last_name=f"Mitglied {number}", is_resident=True
-        )
+        person = Person.objects.create(area=area, first_name="Jury", last_name=f"Mitglied {number}", is_resident=True)
         members.append(
             Membership.objects.create(
                 committee=jury, person=person, user=UserFactory(username=f"jury{number}"), member_type="bewohner"

@@ -20,15 +20,15 @@ pytestmark = pytest.mark.browser
 def networks(area):
     bildung = FieldOfAction.objects.get(key="bildung")
     raum = FieldOfAction.objects.get(key="oeffentlicher-raum")
-    orgs = [Organisation.objects.create(quartier=area, name=name) for name in (
+    orgs = [Organisation.objects.create(area=area, name=name) for name in (
         "Kita Sonnenschein", "Astrid-Lindgren-Schule", "Nachbarschaftsverein Kanalkiez", "Jugendclub Kanal",
         "Wohnungsbau Kanal eG", "Moscheegemeinde am Ufer",
     )]  # fmt: skip
-    kinder = Network.objects.create(quartier=area, name="Runder Tisch Kinder", kind=Network.Kind.ROUND_TABLE)
+    kinder = Network.objects.create(area=area, name="Runder Tisch Kinder", kind=Network.Kind.ROUND_TABLE)
     kinder.fields_of_action.add(bildung)
-    gruen = Network.objects.create(quartier=area, name="AG Grün und Sauberkeit", kind=Network.Kind.WORKING_GROUP)
+    gruen = Network.objects.create(area=area, name="AG Grün und Sauberkeit", kind=Network.Kind.WORKING_GROUP)
     gruen.fields_of_action.add(raum)
-    konferenz = Network.objects.create(quartier=area, name="Stadtteilkonferenz Kiez am Kanal", kind="konferenz")
+    konferenz = Network.objects.create(area=area, name="Stadtteilkonferenz Kiez am Kanal", kind="konferenz")
     konferenz.fields_of_action.add(bildung, raum)
     for network, members in ((kinder, orgs[:4]), (gruen, orgs[2:]), (konferenz, orgs[::2])):
         for organisation in members:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def office(area):
     for name in ("Kita Sonnenschein", "Nachbarschaftsverein Kanalkiez", "Moscheegemeinde am Ufer"):
-        Organisation.objects.create(quartier=area, name=name)
+        Organisation.objects.create(area=area, name=name)
     return user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-user")
 
 

@@ -16,13 +16,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def office(area):
-    kita = Organisation.objects.create(quartier=area, name="Kita Sonnenschein")
+    kita = Organisation.objects.create(area=area, name="Kita Sonnenschein")
     ayse = Person.objects.create(
-        quartier=area, first_name="Ayşe", last_name="Demir", email="ayse@example.org", is_key_person=True
+        area=area, first_name="Ayşe", last_name="Demir", email="ayse@example.org", is_key_person=True
     )
     Affiliation.objects.create(person=ayse, organisation=kita, function="Elternvertreterin")
-    Person.objects.create(quartier=area, first_name="Jonas", last_name="Müller", is_resident=True)
-    Person.objects.create(quartier=area, first_name="Karl", last_name="Kanal")
+    Person.objects.create(area=area, first_name="Jonas", last_name="Müller", is_resident=True)
+    Person.objects.create(area=area, first_name="Karl", last_name="Kanal")
     return user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-user")
 
 

@@ -15,7 +15,7 @@ from quartier.models import Quartier
 @pytest.fixture
 def jury(area: Quartier) -> Committee:
     """The area's Aktionsfondsjury: residents only, a majority of all members, four make the quorum."""
-    return CommitteeFactory(quartier=area)
+    return CommitteeFactory(area=area)
 
 
 @pytest.fixture

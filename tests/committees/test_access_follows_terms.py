@@ -44,7 +44,7 @@ def _member(jury: Committee, area: Quartier, by: User, *, start: datetime.date, 
     """A new voting resident of ``jury`` for ``start``–``end``, with an account made by invitation (the office's
     way): the services run once, now, and never again."""
     person = Person.objects.create(
-        quartier=area, first_name="Derya", last_name="Neu", is_resident=True, email="derya@example.org"
+        area=area, first_name="Derya", last_name="Neu", is_resident=True, email="derya@example.org"
     )
     membership = membership_create(
         committee=jury, data={"person": person, "member_type": "bewohner", "voting": True, "start": start, "end": end},
@@ -257,7 +257,7 @@ def test_a_ballot_ending_at_midnight_counts_the_members_of_its_last_day_not_of_t
     today = timezone.localdate()
     midnight = datetime.datetime.combine(today + 5 * DAY, datetime.time(0), tzinfo=timezone.get_current_timezone())
     for number in (8, 9):
-        person = Person.objects.create(quartier=area, first_name="Neu", last_name=f"Nummer {number}")
+        person = Person.objects.create(area=area, first_name="Neu", last_name=f"Nummer {number}")
         Membership.objects.create(committee=jury, person=person, member_type="bewohner", start=today + 5 * DAY)
     ballot = make_ballot(jury, items=1)
     ballot.deadline = midnight

@@ -121,7 +121,7 @@ def test_a_draft_or_closed_ballot_takes_no_votes(
 def test_a_vote_in_another_committee_or_by_another_account_is_refused(
     area: object, jury: Committee, jurors: list[Membership], now: datetime.datetime
 ) -> None:
-    council = Committee.objects.create(quartier=jury.quartier, name="Quartiersrat", kind="quartiersrat")
+    council = Committee.objects.create(area=jury.area, name="Quartiersrat", kind="quartiersrat")
     other_item = open_ballot(council).items.first()
     with pytest.raises(PermissionDenied):
         vote(jurors[0], other_item, "ja")
@@ -155,7 +155,7 @@ def test_affiliation_with_the_applicant_flags_a_conflict_to_confirm_or_dismiss(
 ) -> None:
     from tests.fonds.fixtures import make_application
 
-    club = Organisation.objects.create(quartier=jury.quartier, name="Kanalkinder e. V.")
+    club = Organisation.objects.create(area=jury.area, name="Kanalkinder e. V.")
     jurors[0].person.affiliation_set.create(organisation=club, function="Kassenwart")
     ballot = make_ballot(jury, items=1)
     item = ballot.items.get()
@@ -273,7 +273,7 @@ def test_an_advisory_member_cannot_recuse_themselves_from_the_pool(
     recusal, which took one from the pool a majority of all members is counted from."""
     from actors.models import Person
 
-    person = Person.objects.create(quartier=jury.quartier, first_name="Bera", last_name="Tend")
+    person = Person.objects.create(area=jury.area, first_name="Bera", last_name="Tend")
     advisory = Membership.objects.create(
         committee=jury, person=person, member_type="verwaltung", voting=False, user=UserFactory(username="bera")
     )

@@ -109,7 +109,7 @@ def test_feed_is_published_with_the_committees_name(jury: Committee, meeting: Me
 
 @pytest.fixture
 def other_committee(area: Quartier) -> Committee:
-    return Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
+    return Committee.objects.create(area=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
 
 
 @pytest.fixture

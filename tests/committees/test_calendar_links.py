@@ -42,7 +42,7 @@ def uids(response: object) -> list[str]:
 
 @pytest.fixture
 def council(area: Quartier) -> Committee:
-    return Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
+    return Committee.objects.create(area=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
 
 
 @pytest.fixture
@@ -145,7 +145,7 @@ def test_a_link_stops_when_the_account_is_switched_off(client: Client, juror: Me
 def test_each_link_opens_only_its_own_committee(
     client: Client, area: Quartier, jury: Committee, council: Committee, juror: Membership, now: datetime.datetime
 ) -> None:
-    person = Person.objects.create(quartier=area, first_name="Rat", last_name="Mitglied", is_resident=True)
+    person = Person.objects.create(area=area, first_name="Rat", last_name="Mitglied", is_resident=True)
     councillor = Membership.objects.create(committee=council, person=person, user=UserFactory(), member_type="bewohner")
     meeting(jury, now + datetime.timedelta(days=3))
     council_meeting = meeting(council, now + datetime.timedelta(days=4))
@@ -162,7 +162,7 @@ def test_staff_who_see_the_committees_get_a_link_that_stops_with_their_role(
     own = meeting(jury, now + datetime.timedelta(days=3))
     path = feed_path(calendar_link_renew(committee=jury, by=planner))
     assert uids(client.get(path)) == [f"meeting-{own.pk}@quartier"]
-    role_revoke(assignment=RoleAssignment.objects.get(user=planner, quartier=area), by=None)
+    role_revoke(assignment=RoleAssignment.objects.get(user=planner, area=area), by=None)
     assert client.get(path).status_code == 404
 
 
@@ -348,7 +348,7 @@ def test_the_members_page_query_count_does_not_grow_with_memberships_and_links(
     def grow() -> None:
         for _ in range(3):
             number = next(added)
-            committee = Committee.objects.create(quartier=area, name=f"AG {number}", kind="other")
+            committee = Committee.objects.create(area=area, name=f"AG {number}", kind="other")
             membership = Membership.objects.create(
                 committee=committee, person=juror.person, user=juror.user, member_type="bewohner"
             )

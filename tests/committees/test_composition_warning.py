@@ -39,10 +39,10 @@ def gwa(client: Client, role_users: dict[str, User]) -> Client:
 @pytest.fixture
 def council(area: Quartier) -> Committee:
     """A Quartiersrat of 17 voting members, 9 of them residents (52.9 %, the rule asks for 51 %)."""
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat", resident_share=51)
+    council = Committee.objects.create(area=area, name="Quartiersrat", kind="quartiersrat", resident_share=51)
     for number in range(17):
         resident = number < 9
-        person = Person.objects.create(quartier=area, first_name="Rat", last_name=f"{number:02d}", is_resident=resident)
+        person = Person.objects.create(area=area, first_name="Rat", last_name=f"{number:02d}", is_resident=resident)
         Membership.objects.create(
             committee=council, person=person, member_type="bewohner" if resident else "einrichtung",
             start=timezone.localdate() - 100 * DAY,
@@ -60,7 +60,7 @@ def edit(gwa: Client, membership: Membership, **changes: object) -> object:
     data.update(changes)
     data = {key: value for key, value in data.items() if value is not None}
     committee = membership.committee
-    url = f"/gebiet/{committee.quartier.slug}/gremien/{committee.pk}/mitglieder/{membership.pk}/"
+    url = f"/gebiet/{committee.area.slug}/gremien/{committee.pk}/mitglieder/{membership.pk}/"
     return gwa.post(url, data, follow=True)
 
 
@@ -93,7 +93,7 @@ def test_ending_a_term_or_the_vote_of_a_resident_warns(
 
 
 def test_adding_a_member_that_breaks_the_rule_warns(gwa: Client, area: Quartier, council: Committee) -> None:
-    person = Person.objects.create(quartier=area, first_name="Neu", last_name="Gewerbe")
+    person = Person.objects.create(area=area, first_name="Neu", last_name="Gewerbe")
     url = f"/gebiet/{area.slug}/gremien/{council.pk}/mitglieder/neu/"
     response = gwa.post(url, {"person": person.pk, "member_type": "gewerbe", "voting": "on"}, follow=True)
     assert notices(response) == [(constants.WARNING, f"Das Mitglied wurde hinzugefügt. {warning('50', 9, 18, '51')}")]
@@ -103,7 +103,7 @@ def test_adding_a_member_that_breaks_the_rule_warns(gwa: Client, area: Quartier,
 def test_an_action_fund_jury_needs_only_residents(
     gwa: Client, area: Quartier, jury: Committee, jurors: list[Membership]
 ) -> None:
-    person = Person.objects.create(quartier=area, first_name="Neu", last_name="Verwaltung")
+    person = Person.objects.create(area=area, first_name="Neu", last_name="Verwaltung")
     url = f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/neu/"
     response = gwa.post(url, {"person": person.pk, "member_type": "verwaltung", "voting": "on"}, follow=True)
     assert notices(response) == [(constants.WARNING, f"Das Mitglied wurde hinzugefügt. {warning('87,5', 7, 8, '100')}")]
@@ -146,7 +146,7 @@ def test_the_page_and_the_list_show_a_broken_rule_until_it_is_fixed_also_when_a_
     listed = client.get(listing).content.decode()
     assert warning("50", 8, 16, "51") in listed
     # Fixed: a new resident joins.
-    person = Person.objects.create(quartier=area, first_name="Neu", last_name="Bewohnerin", is_resident=True)
+    person = Person.objects.create(area=area, first_name="Neu", last_name="Bewohnerin", is_resident=True)
     Membership.objects.create(committee=council, person=person, member_type="bewohner")
     assert "message--warning" not in client.get(page).content.decode()
     assert warning("50", 8, 16, "51") not in client.get(listing).content.decode()
@@ -159,8 +159,8 @@ def test_a_committee_left_without_voting_members_warns_like_its_tag_says(
     """The last voting member's term ends, or they become advisory: the committee can decide nothing and meets
     no share of residents. The tag said "does not meet the rule" while the save was a plain success and the
     list's warnings left it out."""
-    jury = Committee.objects.create(quartier=area, name="Jury", kind="jury", resident_share=100)
-    person = Person.objects.create(quartier=area, first_name="Letzte", last_name="Jurorin", is_resident=True)
+    jury = Committee.objects.create(area=area, name="Jury", kind="jury", resident_share=100)
+    person = Person.objects.create(area=area, first_name="Letzte", last_name="Jurorin", is_resident=True)
     member = Membership.objects.create(committee=jury, person=person, member_type="bewohner")
     if change == "end":
         response = edit(gwa, member, end=(timezone.localdate() - DAY).isoformat())
@@ -175,6 +175,6 @@ def test_a_committee_left_without_voting_members_warns_like_its_tag_says(
 def test_an_empty_committee_without_a_resident_rule_still_says_it_has_no_voting_members(
     gwa: Client, area: Quartier
 ) -> None:
-    Committee.objects.create(quartier=area, name="Lenkungsgruppe", kind="lenkung", resident_share=0)
+    Committee.objects.create(area=area, name="Lenkungsgruppe", kind="lenkung", resident_share=0)
     listed = gwa.get(f"/gebiet/{area.slug}/gremien/").content.decode()
     assert "Das Gremium hat heute keine stimmberechtigten Mitglieder." in listed

@@ -95,7 +95,7 @@ def test_a_juror_who_applies_is_flagged_and_nobody_else(
 def test_the_contact_person_of_an_organisations_application_is_flagged(
     area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership]
 ) -> None:
-    club = Organisation.objects.create(quartier=area, name="Kanalkinder e. V.")
+    club = Organisation.objects.create(area=area, name="Kanalkinder e. V.")
     application = make_application(aktionsfonds, organisation=club, person=jurors[0].person)
     item = on_ballot(application, staff)
     assert flags(item=item) == [(jurors[0].pk, FLAGGED, "Sie sind die Kontaktperson des Antrags.")]
@@ -104,7 +104,7 @@ def test_the_contact_person_of_an_organisations_application_is_flagged(
 def test_a_member_of_the_applying_organisation_is_flagged_while_the_affiliation_runs(
     area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership]
 ) -> None:
-    club = Organisation.objects.create(quartier=area, name="Kanalkinder e. V.")
+    club = Organisation.objects.create(area=area, name="Kanalkinder e. V.")
     Affiliation.objects.create(person=jurors[1].person, organisation=club, function="Kassenwart")
     Affiliation.objects.create(
         person=jurors[3].person, organisation=club, end=timezone.localdate() - datetime.timedelta(days=400)
@@ -139,7 +139,7 @@ def test_a_member_living_at_the_applicants_address_is_flagged(
     same: bool,
 ) -> None:
     Person.objects.filter(pk=jurors[4].person_id).update(address=member_address)
-    neighbour = Person.objects.create(quartier=area, first_name="Aylin", last_name="Yıldız", address=applicant_address)
+    neighbour = Person.objects.create(area=area, first_name="Aylin", last_name="Yıldız", address=applicant_address)
     item = on_ballot(make_application(aktionsfonds, person=neighbour), staff)
     expected = [(jurors[4].pk, FLAGGED, "Sie wohnen unter der Anschrift der antragstellenden Person (Aylin Yıldız).")]
     assert flags(item=item) == (expected if same else [])
@@ -149,7 +149,7 @@ def test_a_member_at_the_applying_organisations_address_is_flagged(
     area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership]
 ) -> None:
     Person.objects.filter(pk=jurors[5].person_id).update(address="Uferweg 3\n10999 Berlin")
-    club = Organisation.objects.create(quartier=area, name="Ufer e. V.", street="Uferweg 3", postcode="10999")
+    club = Organisation.objects.create(area=area, name="Ufer e. V.", street="Uferweg 3", postcode="10999")
     item = on_ballot(make_application(aktionsfonds, organisation=club), staff)
     reason = "Sie wohnen unter der Anschrift von Ufer e. V., der antragstellenden Organisation."
     assert flags(item=item) == [(jurors[5].pk, FLAGGED, reason)]
@@ -158,7 +158,7 @@ def test_a_member_at_the_applying_organisations_address_is_flagged(
 def test_several_reasons_are_named_together(
     area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership]
 ) -> None:
-    club = Organisation.objects.create(quartier=area, name="Ufer e. V.", street="Uferweg 3", postcode="10999")
+    club = Organisation.objects.create(area=area, name="Ufer e. V.", street="Uferweg 3", postcode="10999")
     Affiliation.objects.create(person=jurors[5].person, organisation=club)
     Person.objects.filter(pk=jurors[5].person_id).update(address="Uferweg 3, 10999 Berlin")
     item = on_ballot(make_application(aktionsfonds, organisation=club), staff)
@@ -169,11 +169,11 @@ def test_several_reasons_are_named_together(
 def test_advisory_members_and_members_of_other_committees_are_not_flagged(
     area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership]
 ) -> None:
-    applicant = Person.objects.create(quartier=area, last_name="Berater")
+    applicant = Person.objects.create(area=area, last_name="Berater")
     Membership.objects.create(
         committee=aktionsfonds.committee, person=applicant, member_type="verwaltung", voting=False
     )
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
+    council = Committee.objects.create(area=area, name="Quartiersrat", kind="quartiersrat")
     Membership.objects.create(committee=council, person=applicant, member_type="bewohner")
     item = on_ballot(make_application(aktionsfonds, person=applicant), staff)
     assert flags(item=item) == []
@@ -192,7 +192,7 @@ def test_a_draft_ballot_is_flagged_when_the_application_is_put_on_it(
 def test_a_new_member_who_applied_is_flagged_on_the_open_ballot(
     area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership], role_users: dict[str, User]
 ) -> None:
-    applicant = Person.objects.create(quartier=area, first_name="Neu", last_name="Jurorin", is_resident=True)
+    applicant = Person.objects.create(area=area, first_name="Neu", last_name="Jurorin", is_resident=True)
     item = on_ballot(make_application(aktionsfonds, person=applicant), staff)
     assert flags(item=item) == []
     membership = membership_create(
@@ -213,7 +213,7 @@ def test_a_new_member_who_applied_is_flagged_on_the_open_ballot(
 def test_a_term_that_starts_during_the_ballot_is_flagged_already(
     area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership], role_users: dict[str, User]
 ) -> None:
-    applicant = Person.objects.create(quartier=area, last_name="Nachrückerin", is_resident=True)
+    applicant = Person.objects.create(area=area, last_name="Nachrückerin", is_resident=True)
     item = on_ballot(make_application(aktionsfonds, person=applicant), staff)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     membership = membership_create(
@@ -227,7 +227,7 @@ def test_a_term_that_starts_during_the_ballot_is_flagged_already(
 def test_an_affiliation_added_or_ended_on_the_persons_form_changes_the_flags(
     area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership], role_users: dict[str, User]
 ) -> None:
-    club = Organisation.objects.create(quartier=area, name="Kanalkinder e. V.")
+    club = Organisation.objects.create(area=area, name="Kanalkinder e. V.")
     item = on_ballot(make_application(aktionsfonds, organisation=club), staff)
     person = jurors[3].person
     person_update(
@@ -243,7 +243,7 @@ def test_an_affiliation_added_or_ended_on_the_persons_form_changes_the_flags(
 def test_an_address_change_of_member_or_applicant_changes_the_flags(
     area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership], role_users: dict[str, User]
 ) -> None:
-    applicant = Person.objects.create(quartier=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
+    applicant = Person.objects.create(area=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
     item = on_ballot(make_application(aktionsfonds, person=applicant), staff)
     member = jurors[6].person
     person_update(person=member, data={"address": "Hofweg 1\n10999 Berlin"}, by=role_users["gwa"])
@@ -256,7 +256,7 @@ def test_an_organisations_address_change_changes_the_flags(
     area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership], role_users: dict[str, User]
 ) -> None:
     Person.objects.filter(pk=jurors[1].person_id).update(address="Uferweg 3, 10999 Berlin")
-    club = Organisation.objects.create(quartier=area, name="Ufer e. V.")
+    club = Organisation.objects.create(area=area, name="Ufer e. V.")
     item = on_ballot(make_application(aktionsfonds, organisation=club), staff)
     assert flags(item=item) == []
     organisation_update(organisation=club, data={"street": "Uferweg 3", "postcode": "10999"}, by=role_users["gwa"])
@@ -284,7 +284,7 @@ def test_changing_the_applications_person_changes_the_flags(
 def test_erasing_a_members_data_removes_the_flags_its_address_and_affiliations_made(
     area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership], role_users: dict[str, User]
 ) -> None:
-    applicant = Person.objects.create(quartier=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
+    applicant = Person.objects.create(area=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
     Person.objects.filter(pk=jurors[6].person_id).update(address="Hofweg 1, 10999 Berlin")
     # A ballot still being drafted: while one is open, the erasure waits for its close (tests/actors/test_gdpr.py).
     item = on_ballot(make_application(aktionsfonds, person=applicant), staff, open_=False)
@@ -301,7 +301,7 @@ def test_a_members_own_declaration_is_never_undone_and_a_dismissal_is_kept(
     role_users: dict[str, User],
     now: datetime.datetime,
 ) -> None:
-    applicant = Person.objects.create(quartier=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
+    applicant = Person.objects.create(area=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
     Person.objects.filter(pk__in=[jurors[0].person_id, jurors[1].person_id]).update(address="Hofweg 1, 10999 Berlin")
     item = on_ballot(make_application(aktionsfonds, person=applicant), staff)
     conflict_declare(item=item, membership=jurors[0], by=jurors[0].user, now=now)
@@ -318,7 +318,7 @@ def test_a_members_own_declaration_is_never_undone_and_a_dismissal_is_kept(
     conflict_dismiss(item=item, membership=jurors[1], by=jurors[1].user, now=now)
     person_update(person=applicant, data={"phone": "030 123"}, by=role_users["gwa"])
     assert (jurors[1].pk, DISMISSED) in [(member, status) for member, status, _reason in flags(item=item)]
-    club = Organisation.objects.create(quartier=area, name="Hof e. V.")
+    club = Organisation.objects.create(area=area, name="Hof e. V.")
     person_update(
         person=jurors[1].person, data={},
         affiliations=[AffiliationRow(pk=None, organisation=club, function="", start=None, end=None)],
@@ -357,7 +357,7 @@ def test_a_vote_cast_before_the_flag_counts_only_if_the_member_dismisses_it_befo
     role_users: dict[str, User],
     now: datetime.datetime,
 ) -> None:
-    applicant = Person.objects.create(quartier=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
+    applicant = Person.objects.create(area=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
     first = on_ballot(make_application(aktionsfonds, person=applicant, title="Erster"), staff, open_=False)
     second_application = eligible(make_application(aktionsfonds, person=applicant, title="Zweiter"), staff)
     application_put_forward(application=second_application, ballot=first.ballot, by=staff["gwa"])
@@ -391,7 +391,7 @@ def test_the_juror_page_says_that_a_flag_after_voting_needs_an_answer(
     role_users: dict[str, User], now: datetime.datetime,
 ) -> None:  # fmt: skip
 
-    applicant = Person.objects.create(quartier=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
+    applicant = Person.objects.create(area=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
     item = on_ballot(make_application(aktionsfonds, person=applicant), staff)
     vote_cast(item=item, membership=jurors[0], choice="nein", by=jurors[0].user, now=now)
     person_update(person=jurors[0].person, data={"address": "Hofweg 1, 10999 Berlin"}, by=role_users["gwa"])
@@ -437,7 +437,7 @@ def test_an_agenda_item_about_an_application_is_flagged_like_a_ballot_item(
 def test_a_deputy_who_may_stand_in_is_flagged_in_a_meeting(
     area: Quartier, aktionsfonds: Fund, staff: dict, jurors: list[Membership]
 ) -> None:
-    applicant = Person.objects.create(quartier=area, last_name="Vertreterin")
+    applicant = Person.objects.create(area=area, last_name="Vertreterin")
     deputy = Membership.objects.create(
         committee=aktionsfonds.committee, person=applicant, member_type="bewohner", voting=False, deputy_of=jurors[0]
     )
@@ -514,8 +514,8 @@ def test_a_recusal_is_only_for_a_voting_member_present(
         agenda_recusal_record(item=item, membership=jurors[1], recused=True, by=role_users["gwa"])
     begin(item.meeting, jurors[:4])
     for stranger in (jurors[5], Membership.objects.create(
-        committee=Committee.objects.create(quartier=area, name="Andere", kind="other"),
-        person=Person.objects.create(quartier=area, last_name="Fremd"), member_type="bewohner",
+        committee=Committee.objects.create(area=area, name="Andere", kind="other"),
+        person=Person.objects.create(area=area, last_name="Fremd"), member_type="bewohner",
     )):  # fmt: skip
         response = gwa.post(
             f"/gebiet/{area.slug}/gremien/sitzungen/{item.meeting_id}/tagesordnung/{item.pk}/befangenheit/",
@@ -590,7 +590,7 @@ def test_an_unanswered_flag_withdraws_even_a_secret_vote_at_the_close(
     secret: bool,
     now: datetime.datetime,
 ) -> None:
-    applicant = Person.objects.create(quartier=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
+    applicant = Person.objects.create(area=area, last_name="Nachbarin", address="Hofweg 1, 10999 Berlin")
     ballot = draft_ballot(aktionsfonds.committee)
     Ballot.objects.filter(pk=ballot.pk).update(secret=secret)
     application = eligible(make_application(aktionsfonds, person=applicant), staff)
@@ -661,11 +661,11 @@ def test_a_flagged_member_whose_term_ended_neither_shrinks_the_pool_nor_holds_up
     today = timezone.localdate()
     leaving = Membership.objects.create(
         committee=aktionsfonds.committee, member_type="bewohner", end=today,
-        person=Person.objects.create(quartier=area, first_name="Geht", last_name="Bald", is_resident=True),
+        person=Person.objects.create(area=area, first_name="Geht", last_name="Bald", is_resident=True),
     )  # fmt: skip
     staying = Membership.objects.create(
         committee=aktionsfonds.committee, member_type="bewohner",
-        person=Person.objects.create(quartier=area, first_name="Bleibt", last_name="Da", is_resident=True),
+        person=Person.objects.create(area=area, first_name="Bleibt", last_name="Da", is_resident=True),
         user=UserFactory(username="bleibt"),
     )  # fmt: skip
     item = on_ballot(make_application(aktionsfonds, person=leaving.person), staff, open_=False)

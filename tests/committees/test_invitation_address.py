@@ -39,7 +39,7 @@ def messages_of(response: object) -> list[str]:
 
 def member(committee: Committee, *, email: str = "mehmet@example.org", **period: object) -> Membership:
     person = Person.objects.create(
-        quartier=committee.quartier,
+        area=committee.area,
         first_name="Mehmet",
         last_name="Aydın",
         email=email,
@@ -52,7 +52,7 @@ def member(committee: Committee, *, email: str = "mehmet@example.org", **period:
 
 def account_url(membership: Membership) -> str:
     committee = membership.committee
-    return f"/gebiet/{committee.quartier.slug}/gremien/{committee.pk}/mitglieder/{membership.pk}/konto/"
+    return f"/gebiet/{committee.area.slug}/gremien/{committee.pk}/mitglieder/{membership.pk}/konto/"
 
 
 def person_form(person: Person, **changes: str) -> dict[str, str]:
@@ -156,7 +156,7 @@ def test_the_link_for_an_account_the_person_already_votes_with_goes_only_to_the_
 ) -> None:
     """The account of an earlier membership may carry an address typed by the office before this rule: the
     link to set its password goes to the person's address; the account's address hears of it without it."""
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
+    council = Committee.objects.create(area=area, name="Quartiersrat", kind="quartiersrat")
     earlier = member(council)
     own = UserFactory(username="mehmet", email="gwa.privat@example.org")
     own.set_unusable_password()
@@ -295,7 +295,7 @@ def test_two_invitations_at_once_make_one_account() -> None:
     from demo.factories import QuartierFactory
 
     area = QuartierFactory(slug="kiez-am-kanal", name="Kiez am Kanal")
-    jury = Committee.objects.create(quartier=area, name="Jury", kind=Committee.Kind.ACTION_FUND_JURY)
+    jury = Committee.objects.create(area=area, name="Jury", kind=Committee.Kind.ACTION_FUND_JURY)
     membership = member(jury)
     made, release = threading.Event(), threading.Event()
     outcome: dict[str, object] = {}
@@ -361,7 +361,7 @@ def test_an_account_removed_from_one_membership_keeps_voting_in_the_others(
     gwa: Client, area: Quartier, jury: Committee, commit: Callable[[], object]
 ) -> None:
     membership = member(jury)
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
+    council = Committee.objects.create(area=area, name="Quartiersrat", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
     other = Membership.objects.create(committee=council, person=membership.person, member_type="bewohner")
     with commit():  # type: ignore[attr-defined]
         gwa.post(account_url(membership))

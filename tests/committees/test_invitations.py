@@ -76,7 +76,7 @@ def meeting(jury: Committee) -> Meeting:
 def member(
     committee: Committee, last_name: str, *, email: str = "", user: User | None = None, **fields: object
 ) -> Membership:
-    person = Person.objects.create(quartier=committee.quartier, first_name="Alex", last_name=last_name, email=email)
+    person = Person.objects.create(area=committee.area, first_name="Alex", last_name=last_name, email=email)
     fields.setdefault("member_type", Membership.MemberType.RESIDENT)
     return Membership.objects.create(committee=committee, person=person, user=user, **fields)
 

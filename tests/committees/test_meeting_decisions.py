@@ -116,7 +116,7 @@ def test_a_deputy_standing_in_makes_the_quorum_and_votes(
 ) -> None:
     deputy = Membership.objects.create(
         committee=jury,
-        person=Person.objects.create(quartier=area, last_name="Vertretung"),
+        person=Person.objects.create(area=area, last_name="Vertretung"),
         member_type="bewohner",
         voting=False,
         deputy_of=jurors[0],
@@ -129,7 +129,7 @@ def test_a_deputy_standing_in_makes_the_quorum_and_votes(
     # Two deputies of one member hold one vote: five votes are more than the four present.
     second = Membership.objects.create(
         committee=jury,
-        person=Person.objects.create(quartier=area, last_name="Zweitvertretung"),
+        person=Person.objects.create(area=area, last_name="Zweitvertretung"),
         member_type="bewohner",
         voting=False,
         deputy_of=jurors[0],
@@ -152,11 +152,11 @@ def test_two_thirds_of_the_votes_cast(
     gwa: Client, area: Quartier, yes: int, no: int, abstain: int, result: str, reason: str
 ) -> None:
     council = Committee.objects.create(
-        quartier=area, name="Quartiersrat", kind="quartiersrat", majority_rule="two_thirds", quorum_share=50
+        area=area, name="Quartiersrat", kind="quartiersrat", majority_rule="two_thirds", quorum_share=50
     )
     members = [
         Membership.objects.create(
-            committee=council, person=Person.objects.create(quartier=area, last_name=f"Rat {n}"), member_type="bewohner"
+            committee=council, person=Person.objects.create(area=area, last_name=f"Rat {n}"), member_type="bewohner"
         )
         for n in range(9)
     ]
@@ -169,11 +169,11 @@ def test_two_thirds_of_the_votes_cast(
 
 def test_a_majority_of_votes_cast_and_a_quorum_by_share(gwa: Client, area: Quartier) -> None:
     council = Committee.objects.create(
-        quartier=area, name="Quartiersrat", kind="quartiersrat", majority_rule="cast", quorum_share=50
+        area=area, name="Quartiersrat", kind="quartiersrat", majority_rule="cast", quorum_share=50
     )
     members = [
         Membership.objects.create(
-            committee=council, person=Person.objects.create(quartier=area, last_name=f"Rat {n}"), member_type="bewohner"
+            committee=council, person=Person.objects.create(area=area, last_name=f"Rat {n}"), member_type="bewohner"
         )
         for n in range(17)
     ]
@@ -497,9 +497,9 @@ def test_without_any_voting_member_taking_part_nothing_is_decided_even_without_a
     from committees.services.ballots import ballot_close, ballot_open
     from tests.committees.fixtures import make_ballot
 
-    beirat = Committee.objects.create(quartier=area, name="Stadtteilbeirat", kind="beirat", majority_rule="cast")
+    beirat = Committee.objects.create(area=area, name="Stadtteilbeirat", kind="beirat", majority_rule="cast")
     for n in range(3):
-        person = Person.objects.create(quartier=area, last_name=f"Beirat {n}")
+        person = Person.objects.create(area=area, last_name=f"Beirat {n}")
         Membership.objects.create(committee=beirat, person=person, member_type="bewohner")
     meeting = held_meeting(beirat, [])  # everyone excused
     item = meeting.items.get()

@@ -103,7 +103,7 @@ def test_nobody_else_sees_or_uses_a_committee_ballot(
     if who == "staff":
         user = role_users["gwa"]  # the office manages committees, but the member pages are for members
     elif who == "other_committee":
-        council = Committee.objects.create(quartier=ballot.committee.quartier, name="Quartiersrat", kind="quartiersrat")
+        council = Committee.objects.create(area=ballot.committee.area, name="Quartiersrat", kind="quartiersrat")
         member = Membership.objects.create(
             committee=council,
             person=ballot.committee.memberships.first().person,

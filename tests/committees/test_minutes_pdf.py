@@ -73,7 +73,7 @@ def held(jury: Committee, jurors: list[Membership], now: datetime.datetime) -> M
     meeting = meeting_of(jury, now - 2 * DAY)
     advisor = Membership.objects.create(
         committee=jury,
-        person=Person.objects.create(quartier=jury.quartier, first_name="Bea", last_name="Beraterin"),
+        person=Person.objects.create(area=jury.area, first_name="Bea", last_name="Beraterin"),
         member_type=Membership.MemberType.ADMINISTRATION,
         voting=False,
     )
@@ -145,7 +145,7 @@ def test_a_deputy_stands_in_for_an_absent_voting_member(
     meeting = meeting_of(jury, now - 2 * DAY)
     deputy = Membership.objects.create(
         committee=jury,
-        person=Person.objects.create(quartier=area, first_name="Dora", last_name="Vertreterin"),
+        person=Person.objects.create(area=area, first_name="Dora", last_name="Vertreterin"),
         member_type=Membership.MemberType.RESIDENT,
         voting=False,
         deputy_of=jurors[0],
@@ -261,7 +261,7 @@ def test_a_meeting_of_another_area_is_not_found(
     role_users: dict[str, User],
     now: datetime.datetime,
 ) -> None:
-    foreign = Committee.objects.create(quartier=other_area, name="Quartiersrat Nordstadt", kind="quartiersrat")
+    foreign = Committee.objects.create(area=other_area, name="Quartiersrat Nordstadt", kind="quartiersrat")
     foreign_meeting = meeting_of(foreign, now - 2 * DAY)
     client.force_login(role_users["steuerung"])
     assert client.get(url(area, foreign_meeting)).status_code == 404
@@ -293,7 +293,7 @@ def test_query_count_does_not_grow_with_items_attendance_and_ballots(
             )  # fmt: skip
             member = Membership.objects.create(
                 committee=jury,
-                person=Person.objects.create(quartier=area, last_name=f"Neu {number}"),
+                person=Person.objects.create(area=area, last_name=f"Neu {number}"),
                 member_type=Membership.MemberType.RESIDENT,
                 deputy_of=jurors[number % 7],
                 voting=False,
@@ -342,7 +342,7 @@ def test_the_minutes_name_as_voting_the_members_the_result_counted(
     day = timezone.localdate(meeting.starts_at)
 
     def deputy(first: str, last: str, of: Membership) -> Membership:
-        person = Person.objects.create(quartier=area, first_name=first, last_name=last)
+        person = Person.objects.create(area=area, first_name=first, last_name=last)
         return Membership.objects.create(
             committee=jury, person=person, member_type="bewohner", voting=False, deputy_of=of
         )

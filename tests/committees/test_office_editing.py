@@ -58,7 +58,7 @@ def test_the_office_creates_a_committee(gwa: Client, area: Quartier) -> None:
         {"name": "Quartiersrat", "kind": "quartiersrat", "majority_rule": "cast", "resident_share": "51",
          "quorum_share": "50", "term_years": "2"},
     )  # fmt: skip
-    committee = Committee.objects.get(quartier=area, name="Quartiersrat")
+    committee = Committee.objects.get(area=area, name="Quartiersrat")
     assert response.status_code == 302 and response["Location"].endswith(f"/gremien/{committee.pk}/")
     assert committee.resident_share == 51 and committee.quorum_share == 50
 
@@ -78,14 +78,14 @@ def test_a_refused_committee_says_why_and_saves_nothing(
     data = {"name": "Rat", "kind": "quartiersrat", "majority_rule": "cast", "resident_share": "51", "term_years": "2"}
     response = gwa.post(f"/gebiet/{area.slug}/gremien/neu/", {**data, field: value})
     assert response.status_code == 200 and message in page_text(response)
-    assert not Committee.objects.filter(quartier=area).exists()
+    assert not Committee.objects.filter(area=area).exists()
 
 
 def test_adding_a_member_with_an_account_lets_them_vote_and_ending_the_term_takes_it_away(
     gwa: Client, area: Quartier, jury: Committee
 ) -> None:
     person = Person.objects.create(
-        quartier=area, first_name="Lena", last_name="Kaya", is_resident=True, email="lena@example.org"
+        area=area, first_name="Lena", last_name="Kaya", is_resident=True, email="lena@example.org"
     )
     url = f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/neu/"
     data = {"person": person.pk, "member_type": "bewohner", "voting": "on", "start": "2026-01-01"}
@@ -103,9 +103,9 @@ def test_adding_a_member_with_an_account_lets_them_vote_and_ending_the_term_take
 
 
 def test_member_refusals(gwa: Client, area: Quartier, other_area: Quartier, jury: Committee, jurors: list) -> None:
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
-    stranger = Person.objects.create(quartier=other_area, last_name="Fremd")
-    person = Person.objects.create(quartier=area, last_name="Neu")
+    council = Committee.objects.create(area=area, name="Quartiersrat", kind="quartiersrat")
+    stranger = Person.objects.create(area=other_area, last_name="Fremd")
+    person = Person.objects.create(area=area, last_name="Neu")
     url = f"/gebiet/{area.slug}/gremien/{council.pk}/mitglieder/neu/"
     base = {"person": person.pk, "member_type": "bewohner", "voting": "on"}
     cases = [
@@ -189,8 +189,8 @@ def test_attendance_shows_the_quorum_and_saves_all_or_nothing(
     assert "Beschlussfähig" in page_text(response) and "4 von 7" in page_text(response)
     # One bad entry refuses the whole form.
     stranger = Membership.objects.create(
-        committee=Committee.objects.create(quartier=area, name="Andere", kind="other"),
-        person=Person.objects.create(quartier=area, last_name="Fremd"),
+        committee=Committee.objects.create(area=area, name="Andere", kind="other"),
+        person=Person.objects.create(area=area, last_name="Fremd"),
         member_type="bewohner",
     )
     response = gwa.post(
@@ -322,7 +322,7 @@ def test_meeting_page_query_count_does_not_grow(
         for _ in range(5):
             number = next(added)
             meeting.items.create(position=number + 10, title=f"Mehr {number}", result="vertagt")
-            person = Person.objects.create(quartier=area, last_name=f"Neu {number}")
+            person = Person.objects.create(area=area, last_name=f"Neu {number}")
             member = Membership.objects.create(committee=jury, person=person, member_type="bewohner")
             Attendance.objects.create(meeting=meeting, membership=member, status="entschuldigt")
 
@@ -334,7 +334,7 @@ def test_meeting_page_query_count_does_not_grow(
 def test_a_meeting_of_another_area_is_not_found(
     client: Client, other_area: Quartier, area: Quartier, role_users: dict[str, User]
 ) -> None:
-    foreign = Committee.objects.create(quartier=other_area, name="Fremd", kind="other")
+    foreign = Committee.objects.create(area=other_area, name="Fremd", kind="other")
     meeting = make_meeting(foreign, at=timezone.now())
     client.force_login(role_users["gwa"])
     assert client.get(f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/").status_code == 404
@@ -424,7 +424,7 @@ def test_ballot_office_page_query_count_does_not_grow(
                 vote_cast(item=item, membership=member, choice="ja", by=member.user, now=now)
         for _ in range(3):
             number = next(added)
-            person = Person.objects.create(quartier=area, last_name=f"Neu {number}")
+            person = Person.objects.create(area=area, last_name=f"Neu {number}")
             Membership.objects.create(committee=jury, person=person, member_type="bewohner")
 
     assert_constant_queries(  # type: ignore[operator]
@@ -456,7 +456,7 @@ def test_a_deputy_standing_in_counts_towards_the_quorum_and_the_votes(
 ) -> None:
     deputy = Membership.objects.create(
         committee=jury,
-        person=Person.objects.create(quartier=area, last_name="Vertretung"),
+        person=Person.objects.create(area=area, last_name="Vertretung"),
         member_type="bewohner",
         voting=False,
         deputy_of=jurors[0],
@@ -483,7 +483,7 @@ def test_a_deputy_never_votes_in_their_own_right(
 
     from committees.services.committees import membership_create, membership_update
 
-    person = Person.objects.create(quartier=area, first_name="Vera", last_name="Vertretung", is_resident=True)
+    person = Person.objects.create(area=area, first_name="Vera", last_name="Vertretung", is_resident=True)
     url = f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/neu/"
     data = {"person": person.pk, "member_type": "bewohner", "voting": "on", "deputy_of": jurors[0].pk}
     response = gwa.post(url, data)
@@ -503,7 +503,7 @@ def test_a_deputy_never_votes_in_their_own_right(
     deputy.refresh_from_db()
     assert not deputy.voting
     # Nor does a deputy stand in for someone without a vote (a deputy, an advisory member): they never would.
-    other = Person.objects.create(quartier=area, first_name="Otto", last_name="Zweitvertretung", is_resident=True)
+    other = Person.objects.create(area=area, first_name="Otto", last_name="Zweitvertretung", is_resident=True)
     response = gwa.post(url, {"person": other.pk, "member_type": "bewohner", "deputy_of": deputy.pk})
     assert response.status_code == 200 and STANDS_IN_FOR_VOTING in page_text(response)
     assert not Membership.objects.filter(person=other).exists()
@@ -512,7 +512,7 @@ def test_a_deputy_never_votes_in_their_own_right(
 def test_the_office_makes_a_member_an_account_for_online_voting(
     gwa: Client, area: Quartier, jury: Committee, mailoutbox: list, django_capture_on_commit_callbacks: object
 ) -> None:
-    person = Person.objects.create(quartier=area, first_name="Mehmet", last_name="Aydın", email="mehmet@example.org")
+    person = Person.objects.create(area=area, first_name="Mehmet", last_name="Aydın", email="mehmet@example.org")
     membership = Membership.objects.create(committee=jury, person=person, member_type="bewohner")
     base = f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/{membership.pk}/"
     page = page_text(gwa.get(base))
@@ -561,7 +561,7 @@ def test_saving_attendance_does_not_grow_in_queries_with_the_members(
     def grow() -> None:
         for _ in range(5):
             member = Membership.objects.create(
-                committee=jury, person=Person.objects.create(quartier=area, last_name=f"Neu {next(added)}"),
+                committee=jury, person=Person.objects.create(area=area, last_name=f"Neu {next(added)}"),
                 member_type="bewohner",
             )  # fmt: skip
             Attendance.objects.create(meeting=meeting, membership=member, status="anwesend")

@@ -18,9 +18,9 @@ from tests.committees.fixtures import make_ballot
 def test_list_shows_each_committee_and_whether_it_meets_its_resident_rule(
     client: Client, area: Quartier, jury: Committee, jurors: list[Membership], role_users: dict[str, User]
 ) -> None:
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat", resident_share=51)
+    council = Committee.objects.create(area=area, name="Quartiersrat", kind="quartiersrat", resident_share=51)
     for number in range(4):
-        person = Person.objects.create(quartier=area, last_name=f"Rat {number}", is_resident=number < 1)
+        person = Person.objects.create(area=area, last_name=f"Rat {number}", is_resident=number < 1)
         Membership.objects.create(
             committee=council, person=person, member_type="bewohner" if number < 1 else "einrichtung"
         )
@@ -57,7 +57,7 @@ def test_committee_page_shows_who_has_voted_but_not_how(
 def test_committee_of_another_area_is_not_found(
     client: Client, area: Quartier, other_area: Quartier, role_users: dict[str, User]
 ) -> None:
-    foreign = Committee.objects.create(quartier=other_area, name="Fremder Rat", kind="quartiersrat")
+    foreign = Committee.objects.create(area=other_area, name="Fremder Rat", kind="quartiersrat")
     client.force_login(role_users["steuerung"])
     assert client.get(f"/gebiet/{area.slug}/gremien/{foreign.pk}/").status_code == 404
 
@@ -84,8 +84,8 @@ def test_committee_pages_query_count_does_not_grow(
                 vote_cast(item=item, membership=member, choice="ja", by=member.user, now=now)
         for _ in range(3):
             number = next(added)
-            Committee.objects.create(quartier=area, name=f"AG {number}", kind="other")
-            person = Person.objects.create(quartier=area, last_name=f"Neu {number}")
+            Committee.objects.create(area=area, name=f"AG {number}", kind="other")
+            person = Person.objects.create(area=area, last_name=f"Neu {number}")
             Membership.objects.create(committee=jury, person=person, member_type="bewohner", voting=False)
 
     assert_constant_queries(lambda: client.get(f"/gebiet/{area.slug}" + url.format(pk=jury.pk)), grow)  # type: ignore[operator]

@@ -114,9 +114,7 @@ def test_no_reminder_for_draft_closed_or_overdue_ballots(jury: Committee, jurors
 
 def test_no_reminder_for_advisory_ended_or_accountless_members(jury: Committee, area: object) -> None:
     def member(name: str, **fields: object) -> Membership:
-        person = Person.objects.create(
-            quartier=jury.quartier, first_name="Kim", last_name=name, email=f"{name}@example.org"
-        )
+        person = Person.objects.create(area=jury.area, first_name="Kim", last_name=name, email=f"{name}@example.org")
         return Membership.objects.create(committee=jury, person=person, member_type="bewohner", **fields)
 
     member("stimmberechtigt", user=UserFactory(username="voting"))

@@ -54,7 +54,7 @@ def messages_of(response: object) -> list[str]:
 
 def edit_url(membership: Membership) -> str:
     committee = membership.committee
-    return f"/gebiet/{committee.quartier.slug}/gremien/{committee.pk}/mitglieder/{membership.pk}/"
+    return f"/gebiet/{committee.area.slug}/gremien/{committee.pk}/mitglieder/{membership.pk}/"
 
 
 def form_data(membership: Membership, **changes: object) -> dict[str, object]:
@@ -64,7 +64,7 @@ def form_data(membership: Membership, **changes: object) -> dict[str, object]:
 
 def newcomer(committee: Committee, *, last_name: str = "Aydın", email: str = "mehmet@example.org") -> Membership:
     person = Person.objects.create(
-        quartier=committee.quartier, first_name="Mehmet", last_name=last_name, email=email, is_resident=True
+        area=committee.area, first_name="Mehmet", last_name=last_name, email=email, is_resident=True
     )
     return Membership.objects.create(committee=committee, person=person, member_type="bewohner")
 
@@ -126,7 +126,7 @@ def test_the_member_form_neither_offers_nor_takes_an_account(
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.user is None
-    person = Person.objects.create(quartier=area, first_name="Lena", last_name="Kaya", is_resident=True)
+    person = Person.objects.create(area=area, first_name="Lena", last_name="Kaya", is_resident=True)
     stranger = UserFactory(username="lena")
     new = f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/neu/"
     html = page_text(gwa.get(new))
@@ -160,7 +160,7 @@ def test_an_account_that_is_not_the_members_own_is_never_bound(
     elif kind == "superuser":
         account = UserFactory(is_superuser=True)
     elif kind == "another person's account in another committee":
-        council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
+        council = Committee.objects.create(area=area, name="Quartiersrat", kind="quartiersrat")
         account = UserFactory()
         other = newcomer(council, last_name="Anders", email="")
         Membership.objects.filter(pk=other.pk).update(user=account)
@@ -182,7 +182,7 @@ def test_the_invitation_binds_the_account_the_person_already_votes_with(
     mailoutbox: list,
     django_capture_on_commit_callbacks: Callable[..., object],
 ) -> None:
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
+    council = Committee.objects.create(area=area, name="Quartiersrat", kind="quartiersrat")
     earlier = newcomer(council)
     own = member_account_create(membership=earlier, by=None)
     later = Membership.objects.create(committee=jury, person=earlier.person, member_type="bewohner")
@@ -201,10 +201,10 @@ def test_the_invitation_binds_the_account_the_person_already_votes_with(
 def test_an_account_the_person_votes_with_is_refused_once_it_holds_a_role(
     gwa: Client, area: Quartier, jury: Committee
 ) -> None:
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
+    council = Committee.objects.create(area=area, name="Quartiersrat", kind="quartiersrat")
     earlier = newcomer(council)
     own = member_account_create(membership=earlier, by=None)
-    RoleAssignment.objects.create(user=own, quartier=area, role=Role.PLANUNG)  # written around the service
+    RoleAssignment.objects.create(user=own, area=area, role=Role.PLANUNG)  # written around the service
     later = Membership.objects.create(committee=jury, person=earlier.person, member_type="bewohner")
     response = gwa.post(edit_url(later) + "konto/", follow=True)
     assert STAFF_ROLE in messages_of(response)
@@ -251,7 +251,7 @@ def test_a_ballot_opened_meanwhile_stops_the_binding() -> None:
     from demo.factories import QuartierFactory
 
     area = QuartierFactory(slug="kiez-am-kanal")
-    jury = Committee.objects.create(quartier=area, name="Jury", kind=Committee.Kind.ACTION_FUND_JURY)
+    jury = Committee.objects.create(area=area, name="Jury", kind=Committee.Kind.ACTION_FUND_JURY)
     membership = newcomer(jury)
     ballot = make_ballot(jury, items=1)
     opened, release = threading.Event(), threading.Event()
@@ -299,7 +299,7 @@ def test_the_person_of_a_member_with_an_account_cannot_change(
     gwa: Client, area: Quartier, role_users: dict[str, User], jury: Committee, jurors: list[Membership]
 ) -> None:
     victim = jurors[0]
-    other = Person.objects.create(quartier=area, first_name="Olga", last_name="Staff", is_resident=True)
+    other = Person.objects.create(area=area, first_name="Olga", last_name="Staff", is_resident=True)
     response = gwa.post(edit_url(victim), form_data(victim, person=other.pk))
     assert response.status_code == 200 and PERSON_BOUND in page_text(response)
     victim.refresh_from_db()
@@ -372,7 +372,7 @@ def test_the_admin_refuses_staff_rights_for_a_bound_account(
     for change in ({"is_staff": "on"}, {"is_superuser": "on"}):
         response = client.post(url, {**user_change_data(account, []), **change})
         assert response.status_code == 200 and STAFF_NEEDS_OWN in page_text(response), change
-    response = client.post(url, user_change_data(account, [{"quartier": str(area.pk), "role": "gwa"}]))
+    response = client.post(url, user_change_data(account, [{"area": str(area.pk), "role": "gwa"}]))
     assert response.status_code == 200 and STAFF_NEEDS_OWN in page_text(response)
     area_url = f"/admin/quartier/quartier/{area.pk}/change/"
     response = client.get(area_url)
@@ -394,7 +394,7 @@ def test_the_area_admin_refuses_a_role_for_a_bound_account(
         "role_assignments-TOTAL_FORMS": "1", "role_assignments-INITIAL_FORMS": "0",
         "role_assignments-MIN_NUM_FORMS": "0", "role_assignments-MAX_NUM_FORMS": "1000",
         "role_assignments-0-user": str(account.pk), "role_assignments-0-role": "gwa",
-        "role_assignments-0-quartier": str(area.pk),
+        "role_assignments-0-area": str(area.pk),
     }  # fmt: skip
     response = client.post(f"/admin/quartier/quartier/{area.pk}/change/", data)
     assert response.status_code == 200 and STAFF_NEEDS_OWN in page_text(response)
@@ -426,7 +426,7 @@ def test_the_member_page_query_count_does_not_grow(
     def grow() -> None:
         for _ in range(4):
             number = next(added)
-            person = Person.objects.create(quartier=area, first_name="Neu", last_name=f"{number}")
+            person = Person.objects.create(area=area, first_name="Neu", last_name=f"{number}")
             Membership.objects.create(committee=jury, person=person, member_type="bewohner", user=UserFactory())
 
     assert_constant_queries(lambda: gwa.get(edit_url(membership)), grow)

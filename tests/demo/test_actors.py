@@ -70,8 +70,8 @@ class TestTheSmallSeed(SeededOnce):
         assert seeded["affiliations"] >= seeded["organisations"]
         assert seeded["network_memberships"] >= 3 * seeded["networks"]
         assert seeded["concern_status_changes"] >= seeded["concerns"] // 2
-        assert seeded["organisations"] == Organisation.objects.filter(quartier=area).count()
-        assert len(set(Organisation.objects.filter(quartier=area).values_list("name", flat=True))) == 60
+        assert seeded["organisations"] == Organisation.objects.filter(area=area).count()
+        assert len(set(Organisation.objects.filter(area=area).values_list("name", flat=True))) == 60
 
     def test_seed_is_idempotent(self, area: Quartier, staff: list[User], seeded: dict[str, int]) -> None:
         again = seed_actors(area=area, scale="small", staff=staff, rng=rng(99))
@@ -79,9 +79,9 @@ class TestTheSmallSeed(SeededOnce):
         assert ContactNote.objects.count() == seeded["contact_notes"]
 
     def test_each_concern_history_ends_in_its_status(self, area: Quartier, seeded: dict[str, int]) -> None:
-        statuses = set(Concern.objects.filter(quartier=area).values_list("status", flat=True))
+        statuses = set(Concern.objects.filter(area=area).values_list("status", flat=True))
         assert statuses == set(Concern.Status.values)
-        for concern in Concern.objects.filter(quartier=area).prefetch_related("status_changes"):
+        for concern in Concern.objects.filter(area=area).prefetch_related("status_changes"):
             changes = list(concern.status_changes.all())  # ordered by "at", "pk"
             if concern.status == Concern.Status.NEW:
                 assert changes == []
@@ -103,12 +103,12 @@ class TestTheSmallSeed(SeededOnce):
                 )
             else:
                 assert concern.forwarded_to == ""
-        assert ConcernStatusChange.objects.filter(concern__quartier=area).values("by").distinct().count() > 1
+        assert ConcernStatusChange.objects.filter(concern__area=area).values("by").distinct().count() > 1
 
     def test_follow_ups_have_assignees_and_all_states_occur(
         self, area: Quartier, staff: list[User], seeded: object
     ) -> None:
-        notes = ContactNote.objects.filter(quartier=area)
+        notes = ContactNote.objects.filter(area=area)
         follow_ups = notes.exclude(follow_up_due=None)
         today = timezone.localdate()
         assert not follow_ups.filter(follow_up_assignee=None).exists()
@@ -126,7 +126,7 @@ class TestTheSmallSeed(SeededOnce):
         assert set(notes.values_list("staff", flat=True)) == {user.pk for user in staff}
 
     def test_persons_mix_legal_bases_and_some_lack_one(self, area: Quartier, seeded: object) -> None:
-        persons = Person.objects.filter(quartier=area)
+        persons = Person.objects.filter(area=area)
         assert persons.filter(legal_basis=Person.LegalBasis.NONE).exists()
         assert persons.filter(legal_basis=Person.LegalBasis.CONSENT).exclude(consent_scope="").exists()
         assert persons.filter(legal_basis=Person.LegalBasis.LEGITIMATE_INTEREST).exists()
@@ -135,16 +135,16 @@ class TestTheSmallSeed(SeededOnce):
         assert persons.filter(is_key_person=True).exclude(key_person_note="").exists()
         assert persons.filter(is_resident=True).exists()
         assert persons.filter(is_resident=False).exists()
-        assert Affiliation.objects.filter(person__quartier=area).exclude(function="").exists()
-        assert Affiliation.objects.filter(person__quartier=area, end__isnull=False).exists()
+        assert Affiliation.objects.filter(person__area=area).exclude(function="").exists()
+        assert Affiliation.objects.filter(person__area=area, end__isnull=False).exists()
 
     def test_networks_have_members_of_both_kinds_and_fields(self, area: Quartier, seeded: object) -> None:
-        members = NetworkMembership.objects.filter(network__quartier=area)
+        members = NetworkMembership.objects.filter(network__area=area)
         assert members.filter(person=None).exists()
         assert members.filter(organisation=None).exists()
-        assert Network.objects.filter(quartier=area, name="Stadtteilkonferenz Kiez am Kanal").exists()
-        assert not Network.objects.filter(quartier=area).annotate(n=Count("fields_of_action")).filter(n=0).exists()
-        organisations = Organisation.objects.filter(quartier=area)
+        assert Network.objects.filter(area=area, name="Stadtteilkonferenz Kiez am Kanal").exists()
+        assert not Network.objects.filter(area=area).annotate(n=Count("fields_of_action")).filter(n=0).exists()
+        organisations = Organisation.objects.filter(area=area)
         assert organisations.values("kind").distinct().count() >= len(Organisation.Kind) - 1  # all but "other"
         for part in ("Stadtteilverein Kiez am Kanal", "Moscheegemeinde", "Kirchengemeinde", "Kita", "– Jugendamt"):
             assert organisations.filter(name__contains=part).exists(), part
@@ -153,10 +153,10 @@ class TestTheSmallSeed(SeededOnce):
 
     def test_timestamps_are_spread_over_the_period(self, area: Quartier, seeded: object) -> None:
         year_ago = timezone.now() - datetime.timedelta(days=365)
-        assert ContactNote.objects.filter(quartier=area, created_at__lt=year_ago).exists()
-        assert Organisation.objects.filter(quartier=area, created_at__lt=year_ago).exists()
-        assert not ContactNote.objects.filter(quartier=area, created_at__gt=timezone.now()).exists()
-        assert not ConcernStatusChange.objects.filter(concern__quartier=area, at__gt=timezone.now()).exists()
+        assert ContactNote.objects.filter(area=area, created_at__lt=year_ago).exists()
+        assert Organisation.objects.filter(area=area, created_at__lt=year_ago).exists()
+        assert not ContactNote.objects.filter(area=area, created_at__gt=timezone.now()).exists()
+        assert not ConcernStatusChange.objects.filter(concern__area=area, at__gt=timezone.now()).exists()
 
 
 def test_same_seed_gives_the_same_data(staff: list[User]) -> None:
@@ -166,10 +166,10 @@ def test_same_seed_gives_the_same_data(staff: list[User]) -> None:
         area = QuartierFactory(slug="kiez-am-kanal", name="Kiez am Kanal")
         _seed(area=area, sizes=sizes, staff=staff, rng=rng(7))
         result = (
-            list(Organisation.objects.filter(quartier=area).order_by("pk").values_list("name", "kind", "street")),
-            list(Person.objects.filter(quartier=area).order_by("pk").values_list("first_name", "last_name", "email")),
-            list(ContactNote.objects.filter(quartier=area).order_by("pk").values_list("date", "topic", "staff")),
-            list(Concern.objects.filter(quartier=area).order_by("pk").values_list("text", "status", "forwarded_to")),
+            list(Organisation.objects.filter(area=area).order_by("pk").values_list("name", "kind", "street")),
+            list(Person.objects.filter(area=area).order_by("pk").values_list("first_name", "last_name", "email")),
+            list(ContactNote.objects.filter(area=area).order_by("pk").values_list("date", "topic", "staff")),
+            list(Concern.objects.filter(area=area).order_by("pk").values_list("text", "status", "forwarded_to")),
         )
         area.delete()
         return result
@@ -188,49 +188,49 @@ def test_the_services_and_bulk_writes_give_the_same_data(area: Quartier, staff: 
     def rows(of: Quartier) -> tuple[list[tuple[object, ...]], ...]:
         return (
             list(
-                Organisation.objects.filter(quartier=of)
+                Organisation.objects.filter(area=of)
                 .order_by("pk", "fields_of_action__key")
                 .values_list("name", "kind", "street", "email", "website", "active", "fields_of_action__key")
             ),
             list(
-                Person.objects.filter(quartier=of)
+                Person.objects.filter(area=of)
                 .order_by("pk")
                 .values_list("first_name", "email", "address", "legal_basis", "consent_date", "interest_reason")
             ),
             list(
-                Affiliation.objects.filter(person__quartier=of)
+                Affiliation.objects.filter(person__area=of)
                 .order_by("person_id", "pk")
                 .values_list("person__last_name", "organisation__name", "function", "start", "end")
             ),
             list(
-                NetworkMembership.objects.filter(network__quartier=of)
+                NetworkMembership.objects.filter(network__area=of)
                 .order_by("network_id", "pk")
                 .values_list("network__name", "organisation__name", "person__last_name", "start", "end")
             ),
             list(
-                ContactNote.objects.filter(quartier=of)
+                ContactNote.objects.filter(area=of)
                 .order_by("pk")
                 .values_list("date", "topic", "text", "staff", "follow_up_due", "follow_up_assignee", "follow_up_done")
             ),
             list(
-                ContactNote.persons.through.objects.filter(contactnote__quartier=of)
+                ContactNote.persons.through.objects.filter(contactnote__area=of)
                 .order_by("contactnote_id", "person_id")
                 .values_list("person__last_name")
             ),
             list(
-                Concern.objects.filter(quartier=of)
+                Concern.objects.filter(area=of)
                 .order_by("pk")
                 .values_list("text", "status", "raised_on", "forwarded_to", "answer", "raised_by_person__last_name")
             ),
             list(
-                ConcernStatusChange.objects.filter(concern__quartier=of)
+                ConcernStatusChange.objects.filter(concern__area=of)
                 .order_by("concern_id", "pk")
                 .values_list("from_status", "to_status", "note", "by")
             ),
         )
 
     assert rows(area) == rows(twin)
-    assert ConcernStatusChange.objects.filter(concern__quartier=area).exists()
+    assert ConcernStatusChange.objects.filter(concern__area=area).exists()
 
 
 def test_queries_do_not_grow_with_the_amount(staff: list[User]) -> None:
@@ -250,12 +250,12 @@ def test_large_like_run_over_ten_years(staff: list[User]) -> None:
     counts = _seed(area=area, sizes=sizes, staff=staff, rng=rng(3))
     assert counts["organisations"] == 1000
     assert counts["networks"] == 25
-    names = list(Organisation.objects.filter(quartier=area).values_list("name", flat=True))
+    names = list(Organisation.objects.filter(area=area).values_list("name", flat=True))
     assert len(set(names)) == len(names)
-    assert len({name for name in Network.objects.filter(quartier=area).values_list("name", flat=True)}) == 25
+    assert len({name for name in Network.objects.filter(area=area).values_list("name", flat=True)}) == 25
     today = timezone.localdate()
-    assert ContactNote.objects.filter(quartier=area, date__lt=today - datetime.timedelta(days=365 * 8)).exists()
-    forwarded = Concern.objects.filter(quartier=area).exclude(forwarded_to="")
+    assert ContactNote.objects.filter(area=area, date__lt=today - datetime.timedelta(days=365 * 8)).exists()
+    forwarded = Concern.objects.filter(area=area).exclude(forwarded_to="")
     assert forwarded.exists()
     assert all(
         name.startswith("Gemeindeverwaltung Parkdorf – ") for name in forwarded.values_list("forwarded_to", flat=True)
@@ -268,4 +268,4 @@ def test_scales_and_refusals(area: Quartier) -> None:
         seed_actors(area=area, scale="huge", staff=[], rng=rng(1))
     with pytest.raises(ValueError, match="staff"):
         seed_actors(area=area, scale="small", staff=[], rng=rng(1))
-    assert not Organisation.objects.filter(quartier=area).exists()
+    assert not Organisation.objects.filter(area=area).exists()

@@ -75,11 +75,11 @@ def running(committee: Committee, on: datetime.date) -> list[Membership]:
 
 
 def council(area: Quartier) -> Committee:
-    return Committee.objects.get(quartier=area, kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
+    return Committee.objects.get(area=area, kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL)
 
 
 def jury(area: Quartier) -> Committee:
-    return Committee.objects.get(quartier=area, kind=Committee.Kind.ACTION_FUND_JURY)
+    return Committee.objects.get(area=area, kind=Committee.Kind.ACTION_FUND_JURY)
 
 
 def check_closed(ballot: Ballot) -> None:
@@ -102,7 +102,7 @@ def check_meetings(area: Quartier) -> None:
     """Every past meeting has a row per member; vote counts never exceed who was there; recusals are rows of
     members holding a vote; results (and the reasons they give) follow the rules, as the meeting service
     computes them."""
-    past = Meeting.objects.filter(committee__quartier=area, starts_at__lt=timezone.now()).select_related("committee")
+    past = Meeting.objects.filter(committee__area=area, starts_at__lt=timezone.now()).select_related("committee")
     for meeting in past:
         day = timezone.localdate(meeting.starts_at)
         members = running(meeting.committee, day)
@@ -148,7 +148,7 @@ class TestTheSmallSeed(SeededOnce):
         assert seeded["attendances"] == 3 * 22 + 2 * 7  # every member of each past meeting
         assert seeded["agenda_items"] >= 6 * 4
         assert seeded["votes"] > 0 and seeded["participations"] >= seeded["votes"]
-        meetings = Meeting.objects.filter(committee__quartier=area)
+        meetings = Meeting.objects.filter(committee__area=area)
         now = timezone.now()
         future = meetings.filter(starts_at__gt=now)
         assert list(future.values_list("status", flat=True)) == [Meeting.Status.PLANNED]
@@ -196,7 +196,7 @@ class TestTheSmallSeed(SeededOnce):
             assert Client().login(username=f"jury{number}", password="quartier-demo")
 
     def test_one_open_ballot_where_jury1_has_not_voted(self, area: Quartier, seeded: object) -> None:
-        ballot = Ballot.objects.get(committee__quartier=area, status=Ballot.Status.OPEN)
+        ballot = Ballot.objects.get(committee__area=area, status=Ballot.Status.OPEN)
         now = timezone.now()
         assert ballot.committee == jury(area)
         assert ballot.items.count() == 4
@@ -213,14 +213,14 @@ class TestTheSmallSeed(SeededOnce):
         assert ballot.items.filter(result="").count() == 4
 
     def test_the_closed_ballot_keeps_the_results_of_its_votes(self, area: Quartier, seeded: object) -> None:
-        ballot = Ballot.objects.get(committee__quartier=area, status=Ballot.Status.CLOSED)
+        ballot = Ballot.objects.get(committee__area=area, status=Ballot.Status.CLOSED)
         assert ballot.deadline < timezone.now()
         assert Vote.objects.filter(item__ballot=ballot).exists()
         check_closed(ballot)
 
     def test_meetings_vote_counts_never_exceed_attendance(self, area: Quartier, seeded: object) -> None:
         check_meetings(area)
-        statuses = set(Attendance.objects.filter(meeting__committee__quartier=area).values_list("status", flat=True))
+        statuses = set(Attendance.objects.filter(meeting__committee__area=area).values_list("status", flat=True))
         assert Attendance.Status.PRESENT in statuses and len(statuses) >= 2
 
     def test_seed_is_idempotent(self, area: Quartier, staff: list[User], seeded: dict[str, int]) -> None:
@@ -249,7 +249,7 @@ class TestOnTheSmallActors(SeededOnce):
         existing = UserFactory(username="jury3", display_name="Schon Da")
         seed_committees(area=area, scale="small", staff=staff, rng=rng(7))
         assert User.objects.filter(username__istartswith="jury").count() == 7
-        assert Membership.objects.filter(user=existing, committee__quartier=area).count() == 1
+        assert Membership.objects.filter(user=existing, committee__area=area).count() == 1
 
     @pytest.mark.parametrize("kind", ["staff role", "administrator", "another person's"])
     def test_the_demo_binds_no_account_the_rule_refuses(
@@ -268,13 +268,13 @@ class TestOnTheSmallActors(SeededOnce):
             existing = UserFactory(username="jury3", is_staff=True)
         else:
             existing = UserFactory(username="jury3")
-            elsewhere = Committee.objects.create(quartier=other_area, name="Jury Nordstadt", kind="jury")
-            person = Person.objects.create(quartier=other_area, first_name="Ada", last_name="Nord", is_resident=True)
+            elsewhere = Committee.objects.create(area=other_area, name="Jury Nordstadt", kind="jury")
+            person = Person.objects.create(area=other_area, first_name="Ada", last_name="Nord", is_resident=True)
             Membership.objects.create(committee=elsewhere, person=person, user=existing, member_type="bewohner")
         with pytest.raises(ValidationError):
             seed_committees(area=area, scale="small", staff=staff, rng=rng(7))
-        assert not Committee.objects.filter(quartier=area).exists()
-        assert not Membership.objects.filter(user=existing, committee__quartier=area).exists()
+        assert not Committee.objects.filter(area=area).exists()
+        assert not Membership.objects.filter(user=existing, committee__area=area).exists()
 
     def test_the_services_and_bulk_writes_give_the_same_data(
         self, area: Quartier, staff: list[User], actors: None
@@ -293,36 +293,36 @@ class TestOnTheSmallActors(SeededOnce):
         def rows(of: Quartier) -> tuple[list[tuple[object, ...]], ...]:
             return (
                 list(
-                    Membership.objects.filter(committee__quartier=of)
+                    Membership.objects.filter(committee__area=of)
                     .order_by("pk")
                     .values_list("person__last_name", "member_type", "voting", "deputy_of__person__last_name", "start")
                 ),
                 list(
-                    Meeting.objects.filter(committee__quartier=of)
+                    Meeting.objects.filter(committee__area=of)
                     .order_by("pk")
                     .values_list("committee__kind", "starts_at", "place", "status")
                 ),
                 list(
-                    AgendaItem.objects.filter(meeting__committee__quartier=of)
+                    AgendaItem.objects.filter(meeting__committee__area=of)
                     .order_by("pk")
                     .values_list(
                         "position", "title", "minutes", "decision", "yes", "no", "abstain", "recusals", "result"
                     )
                 ),
                 list(
-                    Attendance.objects.filter(meeting__committee__quartier=of)
+                    Attendance.objects.filter(meeting__committee__area=of)
                     .order_by("meeting_id", "membership_id")
                     .values_list("membership__person__last_name", "status")
                 ),
                 list(
-                    ConflictFlag.objects.filter(agenda_item__meeting__committee__quartier=of)
+                    ConflictFlag.objects.filter(agenda_item__meeting__committee__area=of)
                     .order_by("agenda_item_id", "membership_id")
                     .values_list("agenda_item__title", "membership__person__last_name", "status")
                 ),
             )
 
         assert rows(area) == rows(twin)
-        approved = Meeting.objects.filter(committee__quartier=area, status=Meeting.Status.APPROVED)
+        approved = Meeting.objects.filter(committee__area=area, status=Meeting.Status.APPROVED)
         assert approved.exists() and not approved.filter(approved_in=None).exists()  # the service says where
 
     def test_large_like_run_over_ten_years(self, area: Quartier, staff: list[User], actors: None) -> None:
@@ -332,16 +332,16 @@ class TestOnTheSmallActors(SeededOnce):
         assert counts["ballots"] == 11
         assert counts["secret_votes"] > 0
         assert Meeting.objects.filter(starts_at__lt=timezone.now() - datetime.timedelta(days=365 * 9)).count() >= 6
-        for ballot in Ballot.objects.filter(committee__quartier=area, status=Ballot.Status.CLOSED):
+        for ballot in Ballot.objects.filter(committee__area=area, status=Ballot.Status.CLOSED):
             check_closed(ballot)
         check_meetings(area)
-        recusals = ConflictFlag.objects.filter(agenda_item__meeting__committee__quartier=area, status="confirmed")
+        recusals = ConflictFlag.objects.filter(agenda_item__meeting__committee__area=area, status="confirmed")
         assert recusals.exists()  # recorded member by member, as the office does
-        assert Ballot.objects.filter(committee__quartier=area, status=Ballot.Status.OPEN).count() == 1
+        assert Ballot.objects.filter(committee__area=area, status=Ballot.Status.OPEN).count() == 1
         council_members = Membership.objects.filter(committee=council(area))
         assert council_members.values("start").distinct().count() >= 5  # one start per term
         assert council_members.values("person").distinct().count() < council_members.count()  # some re-elected
-        assert Membership.objects.filter(committee__quartier=area).exclude(user=None).count() == 7
+        assert Membership.objects.filter(committee__area=area).exclude(user=None).count() == 7
         for committee in (council(area), jury(area)):
             for start in committee.memberships.values_list("start", flat=True).distinct():
                 term = committee.memberships.filter(start=start, voting=True)
@@ -359,18 +359,16 @@ def test_same_seed_gives_the_same_data(staff: list[User]) -> None:
         _seed(area=area, sizes=SIZES["small"], staff=staff, rng=rng(6), now=now)
         result = (
             list(
-                Membership.objects.filter(committee__quartier=area)
+                Membership.objects.filter(committee__area=area)
                 .order_by("pk")
                 .values_list("person__first_name", "person__last_name", "member_type", "start")
             ),
-            list(Meeting.objects.filter(committee__quartier=area).order_by("pk").values_list("starts_at", "status")),
-            list(
-                AgendaItem.objects.filter(meeting__committee__quartier=area).order_by("pk").values_list("title", "yes")
-            ),
-            list(Vote.objects.filter(item__ballot__committee__quartier=area).order_by("pk").values_list("choice")),
+            list(Meeting.objects.filter(committee__area=area).order_by("pk").values_list("starts_at", "status")),
+            list(AgendaItem.objects.filter(meeting__committee__area=area).order_by("pk").values_list("title", "yes")),
+            list(Vote.objects.filter(item__ballot__committee__area=area).order_by("pk").values_list("choice")),
         )
-        Ballot.objects.filter(committee__quartier=area).delete()
-        Committee.objects.filter(quartier=area).delete()
+        Ballot.objects.filter(committee__area=area).delete()
+        Committee.objects.filter(area=area).delete()
         area.delete()
         return result
 
@@ -385,4 +383,4 @@ def test_scales_and_refusals(area: Quartier, staff: list[User]) -> None:
         seed_committees(area=area, scale="small", staff=[], rng=rng(1))
     with pytest.raises(ValueError, match="seed_actors"):
         seed_committees(area=area, scale="small", staff=staff, rng=rng(1))
-    assert not Committee.objects.filter(quartier=area).exists()
+    assert not Committee.objects.filter(area=area).exists()

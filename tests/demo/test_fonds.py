@@ -66,12 +66,12 @@ def running_year() -> int:
 
 def check_funds(area: Quartier) -> None:
     """The rules the services keep, for every fund of ``area``."""
-    for fund in Fund.objects.filter(quartier=area):
+    for fund in Fund.objects.filter(area=area):
         totals = fund_totals(fund)
         assert totals.broken_rules() == [], f"{fund}: {totals}"
-    for year in set(Fund.objects.filter(quartier=area).values_list("year", flat=True)):
+    for year in set(Fund.objects.filter(area=area).values_list("year", flat=True)):
         assert year_totals(area, year).broken_rules() == [], year
-    applications = Application.objects.filter(quartier=area)
+    applications = Application.objects.filter(area=area)
     for application in applications.prefetch_related(
         "status_changes", "payments", "cost_lines", "receipts", "repayments"
     ):
@@ -139,7 +139,7 @@ class TestTheSmallSeed(SeededOnce):
     ) -> None:
         assert seeded["funds"] == 3
         year = running_year()
-        funds = {fund.kind: fund for fund in Fund.objects.filter(quartier=area)}
+        funds = {fund.kind: fund for fund in Fund.objects.filter(area=area)}
         action = funds[Fund.Kind.ACTION_FUND]
         assert (action.name, action.year, action.budget, action.cap, action.office_limit) == (
             "Aktionsfonds",
@@ -152,7 +152,7 @@ class TestTheSmallSeed(SeededOnce):
         assert action.criteria.count() == 4
         assert funds[Fund.Kind.PROJECT_FUND].committee.kind == Committee.Kind.NEIGHBOURHOOD_COUNCIL
         assert funds[Fund.Kind.NEIGHBOURHOOD_FUND].co_financing_share == Decimal("50.00")
-        counts = Counter(Application.objects.filter(quartier=area).values_list("fund__kind", flat=True))
+        counts = Counter(Application.objects.filter(area=area).values_list("fund__kind", flat=True))
         assert counts == {Fund.Kind.ACTION_FUND: 25, Fund.Kind.PROJECT_FUND: 6, Fund.Kind.NEIGHBOURHOOD_FUND: 8}
         assert seeded["applications"] == 39
         assert seeded["payments"] > 0 and seeded["receipts"] > 0 and seeded["eligibility_checks"] > 0
@@ -165,7 +165,7 @@ class TestTheSmallSeed(SeededOnce):
         self, area: Quartier, seeded: object
     ) -> None:
         check_funds(area)
-        for fund in Fund.objects.filter(quartier=area):
+        for fund in Fund.objects.filter(area=area):
             assert fund_totals(fund).free >= 0
         # Verfügungsfonds: at least half of the costs from own or other money.
         for application in Application.objects.filter(fund__kind=Fund.Kind.NEIGHBOURHOOD_FUND):
@@ -174,9 +174,9 @@ class TestTheSmallSeed(SeededOnce):
     def test_applicants_are_actors_of_the_area_and_some_new_ones_wait_for_review(
         self, area: Quartier, seeded: object
     ) -> None:
-        applications = Application.objects.filter(quartier=area).select_related("person", "organisation")
+        applications = Application.objects.filter(area=area).select_related("person", "organisation")
         assert all(application.applicant is not None for application in applications)
-        assert all(application.applicant.quartier_id == area.pk for application in applications)
+        assert all(application.applicant.area_id == area.pk for application in applications)
         assert applications.filter(person__isnull=False, organisation__isnull=True).exists()
         assert applications.filter(organisation__isnull=False).exists()
         new = applications.filter(applicant_to_review=True)
@@ -187,7 +187,7 @@ class TestTheSmallSeed(SeededOnce):
     def test_payments_are_released_by_steuerung_and_recorded_by_someone_else(
         self, area: Quartier, staff: list[User], seeded: object
     ) -> None:
-        payments = Payment.objects.filter(application__quartier=area)
+        payments = Payment.objects.filter(application__area=area)
         released = payments.exclude(released_by=None)
         assert released.exists()
         assert set(released.values_list("released_by__username", flat=True)) == {"steuerung"}
@@ -198,7 +198,7 @@ class TestTheSmallSeed(SeededOnce):
         self, area: Quartier, seeded: object
     ) -> None:
         content_type = ContentType.objects.get_for_model(Application)
-        ballot = Ballot.objects.get(committee__quartier=area, status=Ballot.Status.OPEN)
+        ballot = Ballot.objects.get(committee__area=area, status=Ballot.Status.OPEN)
         assert ballot.items.count() == 4
         linked = ballot.items.filter(content_type=content_type)
         assert linked.count() == 2
@@ -209,9 +209,9 @@ class TestTheSmallSeed(SeededOnce):
             assert item.title.endswith(f" – {int(application.requested):,} €".replace(",", "."))
         decided = list(
             BallotItem.objects.filter(
-                ballot__committee__quartier=area, ballot__status="geschlossen", object_id__isnull=False
+                ballot__committee__area=area, ballot__status="geschlossen", object_id__isnull=False
             )
-        ) + list(AgendaItem.objects.filter(meeting__committee__quartier=area, object_id__isnull=False))
+        ) + list(AgendaItem.objects.filter(meeting__committee__area=area, object_id__isnull=False))
         for item in decided:
             application = Application.objects.get(pk=item.object_id)
             if item.result == "angenommen":
@@ -225,7 +225,7 @@ class TestTheSmallSeed(SeededOnce):
     def test_closing_the_open_ballot_decides_its_applications_within_the_budget(
         self, area: Quartier, seeded: object
     ) -> None:
-        ballot = Ballot.objects.get(committee__quartier=area, status=Ballot.Status.OPEN)
+        ballot = Ballot.objects.get(committee__area=area, status=Ballot.Status.OPEN)
         linked = list(ballot.items.filter(object_id__isnull=False))
         members = Membership.objects.filter(committee=ballot.committee, voting=True, user__isnull=False)
         for item in linked:
@@ -271,13 +271,13 @@ def test_scales_and_refusals(area: Quartier, staff: list[User]) -> None:
 def test_large_run_over_ten_years(area: Quartier, committees: None) -> None:
     """The large path on the small actors: ten years of three funds with about 100 applications each."""
     seed_funds(area=area, scale="large", rng=rng(3))
-    funds = Fund.objects.filter(quartier=area)
+    funds = Fund.objects.filter(area=area)
     assert funds.count() == 30
     assert funds.values("year").distinct().count() == 10
-    per_fund = Counter(Application.objects.filter(quartier=area).values_list("fund_id", flat=True))
+    per_fund = Counter(Application.objects.filter(area=area).values_list("fund_id", flat=True))
     assert all(90 <= count <= 110 for count in per_fund.values()), per_fund
     check_funds(area)
-    old = Application.objects.filter(quartier=area, fund__year__lt=running_year())
+    old = Application.objects.filter(area=area, fund__year__lt=running_year())
     assert set(old.values_list("status", flat=True)) <= {
         Status.CLOSED,
         Status.RECLAIM,
@@ -291,7 +291,7 @@ def test_large_run_over_ten_years(area: Quartier, committees: None) -> None:
 
     content_type = ContentType.objects.get_for_model(Application)
     entries = LogEntry.objects.filter(content_type=content_type, additional_data__has_key="transition")
-    assert entries.count() == StatusChange.objects.filter(application__quartier=area).count()
+    assert entries.count() == StatusChange.objects.filter(application__area=area).count()
     assert not entries.filter(timestamp__gt=timezone.now()).exists()
-    paid = Payment.objects.filter(application__quartier=area, released_at__isnull=False).aggregate(total=Sum("amount"))
+    paid = Payment.objects.filter(application__area=area, released_at__isnull=False).aggregate(total=Sum("amount"))
     assert paid["total"] > 0

@@ -86,7 +86,7 @@ def seeded(area: Quartier, staff: list[User], actors: None) -> dict[str, int]:
 
 def versions(area: Quartier) -> tuple[Version, Version]:
     """(adopted, draft)"""
-    draft, adopted = Version.objects.filter(quartier=area)  # newest first
+    draft, adopted = Version.objects.filter(area=area)  # newest first
     return adopted, draft
 
 
@@ -174,7 +174,7 @@ def _the_draft_has_its_goals_and_thirty_measures_in_every_status(area: Quartier,
         assert measure.goals.all() and all(goal.version_id == draft.pk for goal in measure.goals.all())
         assert measure.title and measure.description and measure.place
         orgs = [measure.lead_organisation, *measure.partners.all()]
-        assert all(org.quartier_id == area.pk for org in orgs if org is not None)
+        assert all(org.area_id == area.pk for org in orgs if org is not None)
     assert sum(1 for m in measures if m.lead_organisation_id) >= 25
     assert sum(1 for m in measures if m.partners.all()) >= 20
 
@@ -194,13 +194,13 @@ def _measures_have_milestones_notes_and_links_into_the_area(area: Quartier, staf
         for measure in Measure.objects.filter(version=draft, status=status):
             assert measure.progress_notes.all()[0].text.startswith(word)
     links = Measure.objects.filter(version=draft)
-    concerns = links.filter(concerns__isnull=False).values_list("concerns__quartier", flat=True)
-    applications = links.filter(applications__isnull=False).values_list("applications__quartier", flat=True)
+    concerns = links.filter(concerns__isnull=False).values_list("concerns__area", flat=True)
+    applications = links.filter(applications__isnull=False).values_list("applications__area", flat=True)
     decisions = AgendaItem.objects.filter(measures__version=draft).select_related("meeting__committee")
     assert len(concerns) >= 3 and set(concerns) == {area.pk}
     assert len(applications) >= 3 and set(applications) == {area.pk}
     assert decisions.count() >= 2
-    assert all(item.result and item.meeting.committee.quartier_id == area.pk for item in decisions)
+    assert all(item.result and item.meeting.committee.area_id == area.pk for item in decisions)
     # The Verfügungsfonds measure serves the area's Verfügungsfonds applications.
     fund = Measure.objects.get(version=draft, title="Verfügungsfonds")
     assert fund.applications.exists()
@@ -310,7 +310,7 @@ class TestOnTheSmallActors(SeededOnce):
         now = timezone.now()
 
         def snapshot() -> list[tuple[object, ...]]:
-            rows = Measure.objects.filter(version__quartier=area).order_by("version__label", "number")
+            rows = Measure.objects.filter(version__area=area).order_by("version__label", "number")
             return [
                 (m.version.label, m.number, m.title, m.status, m.lead_organisation_id, m.start, m.end,
                  tuple(m.planned_costs.values_list("year", "amount")), tuple(m.spendings.values_list("date", "amount")),
@@ -335,7 +335,7 @@ class TestOnTheSmallActors(SeededOnce):
             seed_isek(area=other_area, scale="small", rng=rng(1))
         assert isek_counts(other_area)["versions"] == 0 and isek_counts(area)["versions"] == 0
         # The small ISEK goes through the services, written by the area's staff: an area without any is refused.
-        OrganisationFactory(quartier=other_area)
+        OrganisationFactory(area=other_area)
         with pytest.raises(ValueError, match="staff"):
             seed_isek(area=other_area, scale="small", rng=rng(1))
         assert isek_counts(other_area)["versions"] == 0
@@ -352,7 +352,7 @@ class TestOnTheSmallActors(SeededOnce):
     ) -> None:
         """The real large sizes on the small actors (about three seconds)."""
         counts = seed_isek(area=area, scale="large", rng=rng(3))
-        chain = list(Version.objects.filter(quartier=area).order_by("created_at"))
+        chain = list(Version.objects.filter(area=area).order_by("created_at"))
         assert counts["versions"] == len(chain) == 10
         year = timezone.localdate().year
         assert [v.label for v in chain] == [f"ISEK {year - 9}"] + [
@@ -362,7 +362,7 @@ class TestOnTheSmallActors(SeededOnce):
         assert [v.status for v in chain] == ["beschlossen"] * 9 + ["entwurf"]
         adopted_on = [v.adopted_on for v in chain[:-1]]
         assert [day.year for day in adopted_on] == list(range(year - 9, year))
-        assert Version.objects.filter(quartier=area).first() == chain[-1]  # the newest comes first
+        assert Version.objects.filter(area=area).first() == chain[-1]  # the newest comes first
         newest = chain[-1]
         assert newest.measures.count() == 300 and newest.indicators.count() == 40
         sizes = [v.measures.count() for v in chain]

@@ -24,7 +24,7 @@ CRITERIA = [
 def aktionsfonds(area: Quartier, jury: Committee) -> Fund:
     """10,000 € in 2026, at most 1,500 € per application, the office decides up to 500 €, the jury above."""
     return FundFactory(
-        quartier=area, cap=Decimal("1500.00"), office_limit=Decimal("500.00"), committee=jury, criteria=CRITERIA
+        area=area, cap=Decimal("1500.00"), office_limit=Decimal("500.00"), committee=jury, criteria=CRITERIA
     )
 
 
@@ -40,7 +40,7 @@ def staff(area: Quartier) -> dict[str, User]:
 
 @pytest.fixture
 def applicant(area: Quartier) -> Person:
-    return PersonFactory(quartier=area, first_name="Aylin", last_name="Yıldız")
+    return PersonFactory(area=area, first_name="Aylin", last_name="Yıldız")
 
 
 def make_application(

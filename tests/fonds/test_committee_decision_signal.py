@@ -144,7 +144,7 @@ def test_only_applications_take_decisions_and_a_decision_on_another_object_chang
     area: object, aktionsfonds: Fund, applicant: Person, staff: dict
 ) -> None:
     application = make_application(aktionsfonds, person=applicant)
-    organisation = Organisation.objects.create(quartier=area, name="Kanalkinder e. V.")
+    organisation = Organisation.objects.create(area=area, name="Kanalkinder e. V.")
     assert takes_decisions(application)
     assert not takes_decisions(organisation) and not takes_decisions(None)
     changes = application.status_changes.count()

@@ -73,7 +73,7 @@ def test_nobody_else_reads_it_through_a_ballot(
     ballot = ballot_with(aktionsfonds, on_ballot, staff)
     client.force_login(jurors[0].user)
     assert client.get(f"/abstimmungen/{ballot.pk}/antraege/{elsewhere.pk}/").status_code == 404
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
+    council = Committee.objects.create(area=area, name="Quartiersrat", kind="quartiersrat")
     other = Ballot.objects.create(committee=council, title="Rat", deadline=now, status="offen")
     assert client.get(f"/abstimmungen/{other.pk}/antraege/{on_ballot.pk}/").status_code == 404
     client.force_login(staff["gwa"])  # staff read applications on the office pages, not as members
@@ -117,7 +117,7 @@ def test_members_see_their_meetings_and_read_the_applications_on_the_agenda(
     )
     meeting.items.create(position=1, title="Begrüßung")
     application_put_forward(application=application, meeting=meeting, by=staff["gwa"])
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
+    council = Committee.objects.create(area=area, name="Quartiersrat", kind="quartiersrat")
     secret = Meeting.objects.create(committee=council, starts_at=meeting.starts_at, place="Rathaus")
     client.force_login(jurors[0].user)
     html = client.get("/abstimmungen/").content.decode()

@@ -212,7 +212,7 @@ def test_an_organisation_is_addressed_with_its_address_and_contact_person(
     client: Client, area: Quartier, aktionsfonds: Fund, applicant: Person, staff: dict[str, User]
 ) -> None:
     org = Organisation.objects.create(
-        quartier=area, name="Mieterinitiative Uferstraße", street="Uferstraße 3", postcode="12345", city="Beispielstadt"
+        area=area, name="Mieterinitiative Uferstraße", street="Uferstraße 3", postcode="12345", city="Beispielstadt"
     )
     application = make_application(aktionsfonds, organisation=org, person=applicant, costs=("250.00",))
     for_decision(application, staff)

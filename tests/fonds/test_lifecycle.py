@@ -104,7 +104,7 @@ def test_an_incomplete_application_cannot_be_submitted(
 
 def test_the_co_financing_share_is_required(area, applicant: Person) -> None:
     fund = Fund.objects.create(
-        quartier=area, name="Verfügungsfonds", kind="verfuegungsfonds", year=2026, budget=Decimal("20000"),
+        area=area, name="Verfügungsfonds", kind="verfuegungsfonds", year=2026, budget=Decimal("20000"),
         co_financing_share=Decimal("50"),
     )  # fmt: skip
     application = make_application(fund, person=applicant, costs=("1000.00",), own="400.00")
@@ -243,7 +243,7 @@ def test_only_the_funds_own_committee_and_an_unopened_ballot_take_an_application
     from committees.models import Committee
 
     application = eligible(make_application(aktionsfonds, person=applicant, costs=("800.00",)), staff)
-    council = Committee.objects.create(quartier=area, name="Quartiersrat", kind="quartiersrat")
+    council = Committee.objects.create(area=area, name="Quartiersrat", kind="quartiersrat")
     foreign = Ballot.objects.create(committee=council, title="Rat", deadline=now)
     with pytest.raises(ValidationError, match="Über die Anträge eines Fonds entscheidet sein eigenes Gremium"):
         application_put_forward(application=application, ballot=foreign, by=staff["gwa"])
@@ -291,7 +291,7 @@ def test_a_deferred_or_unquorate_decision_defers_the_application(
 def test_a_juror_of_the_applying_organisation_is_flagged(
     aktionsfonds: Fund, staff: dict, jurors: list, area, now: datetime.datetime
 ) -> None:
-    club = Organisation.objects.create(quartier=area, name="Kanalkinder e. V.")
+    club = Organisation.objects.create(area=area, name="Kanalkinder e. V.")
     Affiliation.objects.create(person=jurors[2].person, organisation=club)
     application = eligible(make_application(aktionsfonds, organisation=club, costs=("800.00",)), staff)
     ballot = Ballot.objects.create(
@@ -327,7 +327,7 @@ def test_an_approval_is_refused_above_the_cap_the_request_and_what_remains(
 def test_two_approvals_at_the_same_moment_never_overcommit_the_fund(area, jury, applicant: Person) -> None:
     steuerung = user_with_role(area, Role.STEUERUNG, username="steuerung-race")
     gwa = user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-race")
-    fund = Fund.objects.create(quartier=area, name="Kleiner Fonds", kind="other", year=2026, budget=Decimal("1000.00"))
+    fund = Fund.objects.create(area=area, name="Kleiner Fonds", kind="other", year=2026, budget=Decimal("1000.00"))
     staff = {"gwa": gwa, "steuerung": steuerung}
     applications = []
     for number in range(2):

@@ -184,8 +184,8 @@ def test_settling_waits_for_a_payment_recorded_before_the_proof_of_use(
 def test_the_funds_overview_sums_each_year_with_the_same_definition(
     client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant: object
 ) -> None:
-    Fund.objects.create(quartier=area, name="Verfügungsfonds", kind="verfuegungsfonds", year=2026, budget=5000)
-    Fund.objects.create(quartier=area, name="Aktionsfonds", kind="aktionsfonds", year=2027, budget=8000)
+    Fund.objects.create(area=area, name="Verfügungsfonds", kind="verfuegungsfonds", year=2026, budget=5000)
+    Fund.objects.create(area=area, name="Aktionsfonds", kind="aktionsfonds", year=2027, budget=8000)
     reclaimed(aktionsfonds, applicant, staff, paid="400.00", spent="310.00")
     approved(make_application(aktionsfonds, person=applicant, costs=("200.00",)), staff)
     client.force_login(staff["steuerung"])
@@ -288,7 +288,7 @@ def test_the_money_adds_up_after_every_step_of_any_lifecycle(
     today = timezone.localdate()
     with transaction.atomic():
         funds = [
-            Fund.objects.create(quartier=area, name=name, kind="other", year=year, budget=Decimal(budget))
+            Fund.objects.create(area=area, name=name, kind="other", year=year, budget=Decimal(budget))
             for name, year, budget in (("Aktionsfonds", 2026, "3000"), ("Verfügungsfonds", 2026, "5000"),
                                        ("Aktionsfonds", 2027, "2000"))
         ]  # fmt: skip
@@ -431,7 +431,7 @@ def test_money_pages_query_count_does_not_grow_with_repayments_and_years(
             repayment_record(
                 application=application, amount=Decimal("10"), received_on=timezone.localdate(), by=staff["gwa"]
             )
-            Fund.objects.create(quartier=area, name="Aktionsfonds", kind="aktionsfonds", year=next(years), budget=100)
+            Fund.objects.create(area=area, name="Aktionsfonds", kind="aktionsfonds", year=next(years), budget=100)
 
     target = f"/gebiet/{area.slug}/" + url.format(fund=aktionsfonds.pk, application=application.pk)
     assert_constant_queries(lambda: client.get(target), grow)  # type: ignore[operator]

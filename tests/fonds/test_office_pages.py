@@ -192,7 +192,7 @@ def test_fund_pages_query_count_does_not_grow(
     def grow() -> None:
         for _ in range(3):
             number = next(added)
-            Fund.objects.create(quartier=area, name=f"Fonds {number}", kind="other", year=2026, budget=1000)
+            Fund.objects.create(area=area, name=f"Fonds {number}", kind="other", year=2026, budget=1000)
             other = make_application(aktionsfonds, person=applicant, costs=("10.00", "20.00", "30.00"))
             eligible(other, staff)
         from fonds.services.payments import payment_record
@@ -271,9 +271,9 @@ def test_the_office_checks_a_new_applicant_and_merges_a_duplicate(
 ) -> None:
     from actors.models import Person
 
-    known = Person.objects.create(quartier=area, first_name="Aylin", last_name="Yıldız", email="aylin@example.org")
-    Person.objects.create(quartier=other_area, first_name="Aylin", last_name="Yıldız")  # never offered
-    new = Person.objects.create(quartier=area, first_name="Aylin", last_name="Yıldız", email="AYLIN@example.org")
+    known = Person.objects.create(area=area, first_name="Aylin", last_name="Yıldız", email="aylin@example.org")
+    Person.objects.create(area=other_area, first_name="Aylin", last_name="Yıldız")  # never offered
+    new = Person.objects.create(area=area, first_name="Aylin", last_name="Yıldız", email="AYLIN@example.org")
     application = make_application(aktionsfonds, person=new)
     Application.objects.filter(pk=application.pk).update(applicant_to_review=True)
     client.force_login(staff["gwa"])

@@ -110,7 +110,7 @@ def test_two_payments_at_the_same_moment_never_exceed_the_approved_amount(area: 
         "gwa": user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-zahlung"),
         "steuerung": user_with_role(area, Role.STEUERUNG, username="steuerung-zahlung"),
     }
-    fund = Fund.objects.create(quartier=area, name="Kleiner Fonds", kind="other", year=2026, budget=Decimal("1000.00"))
+    fund = Fund.objects.create(area=area, name="Kleiner Fonds", kind="other", year=2026, budget=Decimal("1000.00"))
     application = application_commit(
         application=approved(make_application(fund, person=applicant, costs=("400.00",)), staff), by=staff["steuerung"]
     )

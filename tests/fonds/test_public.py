@@ -82,7 +82,7 @@ def staff(area: Quartier) -> dict:
 
 
 def apply_url(fund: Fund) -> str:
-    return f"/oeffentlich/{fund.quartier.slug}/fonds/{fund.pk}/antrag/"
+    return f"/oeffentlich/{fund.area.slug}/fonds/{fund.pk}/antrag/"
 
 
 def start(client: Client, fund: Fund, **changes: str) -> tuple[str, Application]:
@@ -125,13 +125,11 @@ def test_the_fund_list_shows_the_rules_in_plain_german_and_what_remains(
     Round.objects.create(fund=fund, deadline=timezone.now() - datetime.timedelta(days=10))  # past: not shown
     application = make_application(fund, person=applicant, costs=("400.00",))
     Application.objects.filter(pk=application.pk).update(status=Status.APPROVED, approved_amount=Decimal("400"))
+    Fund.objects.create(area=area, name="Geschlossen", kind="other", year=2026, budget=1, open_for_applications=False)
+    Fund.objects.create(area=area, name="Alter Fonds", kind="other", year=2020, budget=1)
+    Fund.objects.create(area=other_area, name="Nordfonds", kind="other", year=2026, budget=1)
     Fund.objects.create(
-        quartier=area, name="Geschlossen", kind="other", year=2026, budget=1, open_for_applications=False
-    )
-    Fund.objects.create(quartier=area, name="Alter Fonds", kind="other", year=2020, budget=1)
-    Fund.objects.create(quartier=other_area, name="Nordfonds", kind="other", year=2026, budget=1)
-    Fund.objects.create(
-        quartier=area, name="Verfügungsfonds", kind="verfuegungsfonds", year=2027, budget=20000, co_financing_share=50
+        area=area, name="Verfügungsfonds", kind="verfuegungsfonds", year=2027, budget=20000, co_financing_share=50
     )
 
     page = text(client.get(f"/oeffentlich/{area.slug}/fonds/"))
@@ -166,7 +164,7 @@ def test_the_fund_list_needs_the_same_queries_for_more_funds(
 
     def grow() -> None:
         for number in range(5):
-            more = Fund.objects.create(quartier=area, name=f"Fonds {number}", kind="other", year=2027, budget=5000)
+            more = Fund.objects.create(area=area, name=f"Fonds {number}", kind="other", year=2027, budget=5000)
             more.criteria.create(position=1, text="kommt dem Gebiet zugute")
             more.criteria.create(position=2, text="Sachkosten")
             Round.objects.create(fund=more, deadline=timezone.now() + datetime.timedelta(days=number + 1))
@@ -181,7 +179,7 @@ def test_the_fund_list_needs_the_same_queries_for_more_funds(
 def test_the_first_step_makes_a_new_applicant_a_draft_and_a_private_link_by_email(
     client: Client, fund: Fund, django_capture_on_commit_callbacks: Callable
 ) -> None:
-    known = Person.objects.create(quartier=fund.quartier, last_name="Yıldız", email="aylin@example.org")
+    known = Person.objects.create(area=fund.area, last_name="Yıldız", email="aylin@example.org")
 
     with django_capture_on_commit_callbacks(execute=True):
         token, application = start(client, fund, organisation="Hofinitiative Kanalstraße", phone="030 123")
@@ -196,7 +194,7 @@ def test_the_first_step_makes_a_new_applicant_a_draft_and_a_private_link_by_emai
         "030 123",
         True,
     )
-    assert person.quartier_id == fund.quartier_id and person.legal_basis == Person.LegalBasis.LEGITIMATE_INTEREST
+    assert person.area_id == fund.area_id and person.legal_basis == Person.LegalBasis.LEGITIMATE_INTEREST
     assert application.organisation.name == "Hofinitiative Kanalstraße"
     assert application.organisation.kind == Organisation.Kind.INITIATIVE
     link = AccessLink.objects.get(application=application)
@@ -501,7 +499,7 @@ def test_an_attachment_is_judged_by_content_and_stored_under_a_random_name(
         len(PDF),
     )
     assert attachment.kind == Attachment.Kind.DOCUMENT and attachment.application == application
-    assert re.fullmatch(rf"fonds/{fund.quartier_id}/{application.pk}/[0-9a-f]{{32}}", attachment.file.name)
+    assert re.fullmatch(rf"fonds/{fund.area_id}/{application.pk}/[0-9a-f]{{32}}", attachment.file.name)
     assert attachment.file.read() == PDF
     assert "Die Datei „Angebot _Zelt_.pdf“ wurde hinzugefügt." in text(client.get(url))
 

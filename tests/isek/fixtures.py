@@ -22,8 +22,8 @@ def add_measures(version: Version, count: int, *, start: int = 1, prefix: str = 
     milestone and a progress note each; investive and non-investive in turn."""
     fields = list(FieldOfAction.objects.order_by("position")[:3])
     goals = list(Goal.objects.filter(version=version, parent__isnull=False))
-    lead = Organisation.objects.filter(quartier_id=version.quartier_id).first() or OrganisationFactory(
-        quartier=version.quartier, name="Nachbarschaftshaus am Kanal"
+    lead = Organisation.objects.filter(area_id=version.area_id).first() or OrganisationFactory(
+        area=version.area, name="Nachbarschaftshaus am Kanal"
     )
     statuses = list(Measure.Status.values)
     measures = []
@@ -72,7 +72,7 @@ def add_indicators(version: Version, count: int, *, start: int = 1) -> list[Indi
 def isek(area: Quartier) -> Version:
     """A draft ISEK of ``area``: an overall goal with two goals of fields of action, four measures (the even
     ones non-investive and the office's) and two indicators."""
-    version = VersionFactory(quartier=area, label="ISEK 2024, Fortschreibung 2026")
+    version = VersionFactory(area=area, label="ISEK 2024, Fortschreibung 2026")
     fields = list(FieldOfAction.objects.order_by("position")[:2])
     overall = GoalFactory(version=version, title="Ein lebendiger Kiez für alle", position=1)
     GoalFactory(version=version, parent=overall, field_of_action=fields[0], title="Treffpunkte", position=1)

@@ -138,7 +138,7 @@ def test_the_measures_table_has_the_cells_the_template_made_of_the_models(
     )
     other = Measure.objects.create(
         version=isek, number="Z-2", title="Zwei Felder", kind="nicht_investiv", responsible_role="gwa",
-        lead_organisation=Organisation.objects.create(quartier=area, name="Kiez & Co <e.V.>"),
+        lead_organisation=Organisation.objects.create(area=area, name="Kiez & Co <e.V.>"),
         start=datetime.date(2026, 3, 1),
     )  # fmt: skip
     other.fields_of_action.set(FieldOfAction.objects.order_by("position")[:2])

@@ -120,7 +120,7 @@ def test_planung_adds_a_measure_and_a_wrong_one_is_refused_with_nothing_saved(
     assert "Das Ende kann nicht vor dem Beginn liegen." in refused.content.decode()
     taken = client.post(url("measure_new", area), {**data, "end": "2028-12-31", "number": "M-1"})
     assert "Eine andere Maßnahme dieser Fassung hat die Nummer M-1." in taken.content.decode()
-    other_goal = Goal.objects.create(version=Version.objects.create(quartier=area, label="Alt"), title="x")
+    other_goal = Goal.objects.create(version=Version.objects.create(area=area, label="Alt"), title="x")
     foreign = client.post(url("measure_new", area), {**data, "end": "2028-12-31", "goals": [other_goal.pk]})
     assert foreign.status_code == 200 and "Bitte eine gültige Auswahl treffen." in foreign.content.decode()
     assert not Measure.objects.filter(number="Ö-9").exists()
@@ -421,8 +421,8 @@ def test_a_measure_links_concerns_decisions_and_applications_of_its_area_only(
     from tests.fonds.fixtures import make_application
 
     application = make_application(aktionsfonds)
-    concern = Concern.objects.create(quartier=area, text="Mehr Bänke am Ufer", raised_on="2026-03-01")
-    foreign = Concern.objects.create(quartier=other_area, text="Anderswo", raised_on="2026-03-01")
+    concern = Concern.objects.create(area=area, text="Mehr Bänke am Ufer", raised_on="2026-03-01")
+    foreign = Concern.objects.create(area=other_area, text="Anderswo", raised_on="2026-03-01")
     meeting = Meeting.objects.create(committee=aktionsfonds.committee, starts_at=timezone.now(), place="Büro")
     decision = meeting.items.create(position=1, title="Uferbänke", result="angenommen", yes=5, no=0, abstain=0)
     meeting.items.create(position=2, title="Offen")  # no decision yet: not offered

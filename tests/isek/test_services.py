@@ -24,7 +24,7 @@ def version(area: Quartier, role_users: dict[str, User]) -> Version:
     overall = Goal.objects.create(version=version, title="Ein lebendiger Kiez für alle", position=1)
     goal = Goal.objects.create(version=version, parent=overall, field_of_action=field, title="Treffpunkte", position=1)
     Goal.objects.create(version=version, parent=overall, title="Grün am Kanal", position=2)
-    lead = Organisation.objects.create(quartier=area, name="Nachbarschaftshaus")
+    lead = Organisation.objects.create(area=area, name="Nachbarschaftshaus")
     for number, status in (("Ö-1", "umsetzung"), ("Ö-2", "idee"), ("S-1", "abgeschlossen")):
         measure = Measure.objects.create(
             version=version, number=number, title=f"Maßnahme {number}", kind="investiv", responsible_role="planung",

@@ -167,26 +167,26 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
     steering = user_with_role(area, Role.STEUERUNG, username="steuerung-bericht", display_name="Sabine Steuer")
 
     organisations = [
-        Organisation.objects.create(quartier=area, name=name, kind=kind) for name, kind, _c in ORGANISATION_SPEC
+        Organisation.objects.create(area=area, name=name, kind=kind) for name, kind, _c in ORGANISATION_SPEC
     ]
     for organisation, (_name, _kind, created) in zip(organisations, ORGANISATION_SPEC, strict=True):
         Organisation.objects.filter(pk=organisation.pk).update(created_at=created)
     persons = []
     for name, resident, created in PERSON_SPEC:
         first, last = name.split()
-        person = Person.objects.create(quartier=area, first_name=first, last_name=last, is_resident=resident)
+        person = Person.objects.create(area=area, first_name=first, last_name=last, is_resident=resident)
         Person.objects.filter(pk=person.pk).update(created_at=created)
         persons.append(person)
 
     for day, channel, field_indexes, person_indexes, organisation_indexes in CONTACT_SPEC:
-        note = ContactNote.objects.create(quartier=area, date=day, staff=staff, channel=channel, topic="Gespräch")
+        note = ContactNote.objects.create(area=area, date=day, staff=staff, channel=channel, topic="Gespräch")
         note.fields_of_action.set([fields[i] for i in field_indexes])
         note.persons.set([persons[i] for i in person_indexes])
         note.organisations.set([organisations[i] for i in organisation_indexes])
 
     for raised_on, status, changes, forwarded_to in CONCERN_SPEC:
         concern = Concern.objects.create(
-            quartier=area, text="Die Bank am Ufer ist kaputt.", raised_on=raised_on, status=status,
+            area=area, text="Die Bank am Ufer ist kaputt.", raised_on=raised_on, status=status,
             forwarded_to=forwarded_to,
         )  # fmt: skip
         previous = S.NEW
@@ -197,13 +197,13 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
             ConcernStatusChange.objects.filter(pk=change.pk).update(at=moment)
             previous = to_status
 
-    active = Network.objects.create(quartier=area, name="Runder Tisch Ufer", lead_organisation=organisations[0])
+    active = Network.objects.create(area=area, name="Runder Tisch Ufer", lead_organisation=organisations[0])
     Network.objects.filter(pk=active.pk).update(created_at=at(D(2025, 3, 1)))
     active.fields_of_action.set([fields[0]])
     NetworkMembership.objects.create(network=active, organisation=organisations[0], start=D(2024, 1, 1))
     NetworkMembership.objects.create(network=active, person=persons[0], start=D(2025, 2, 1))  # joined in the year
     NetworkMembership.objects.create(network=active, organisation=organisations[1], end=D(2024, 6, 30))  # ended
-    ended = Network.objects.create(quartier=area, name="AG Vergangenheit")  # no member in the year
+    ended = Network.objects.create(area=area, name="AG Vergangenheit")  # no member in the year
     NetworkMembership.objects.create(
         network=ended, organisation=organisations[1], start=D(2023, 1, 1), end=D(2024, 12, 31)
     )
@@ -233,7 +233,7 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
     Ballot.objects.create(committee=jury, title="Offen", deadline=at(D(2025, 12, 1)), status=Ballot.Status.OPEN)
 
     council = Committee.objects.create(
-        quartier=area, name="Quartiersrat Kiez am Kanal", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL, resident_share=51
+        area=area, name="Quartiersrat Kiez am Kanal", kind=Committee.Kind.NEIGHBOURHOOD_COUNCIL, resident_share=51
     )
     Membership.objects.create(committee=council, person=persons[0], member_type=Membership.MemberType.RESIDENT)
     Membership.objects.create(committee=council, person=persons[1], member_type=Membership.MemberType.INSTITUTION)
@@ -244,9 +244,7 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
     AgendaItem.objects.create(meeting=council_meeting, position=1, title="Wahl", result=Result.NO_QUORUM)
 
     funds = {
-        key: Fund.objects.create(
-            quartier=area, name=name, kind=Fund.Kind.ACTION_FUND, year=year, budget=Decimal(budget)
-        )
+        key: Fund.objects.create(area=area, name=name, kind=Fund.Kind.ACTION_FUND, year=year, budget=Decimal(budget))
         for key, (name, year, budget) in FUND_SPEC.items()
     }
     for fund_key, (kind, index), status, approved, settled, submitted, field_indexes, payments in APPLICATION_SPEC:
@@ -273,10 +271,10 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
                     recorded_by=staff, recorded_at=at(D(2026, 2, 1)),
                 )  # fmt: skip
 
-    older = Version.objects.create(quartier=area, label="ISEK 2020", status="beschlossen", adopted_on=D(2020, 5, 1))
-    adopted = Version.objects.create(quartier=area, label="ISEK 2024", status="beschlossen", adopted_on=D(2024, 6, 20))
+    older = Version.objects.create(area=area, label="ISEK 2020", status="beschlossen", adopted_on=D(2020, 5, 1))
+    adopted = Version.objects.create(area=area, label="ISEK 2024", status="beschlossen", adopted_on=D(2024, 6, 20))
     # The report reads the newest version: the draft of the yearly update, where the year's work is recorded.
-    version = Version.objects.create(quartier=area, label="ISEK 2024, Fortschreibung 2026", previous=adopted)
+    version = Version.objects.create(area=area, label="ISEK 2024, Fortschreibung 2026", previous=adopted)
     for spec in MEASURE_SPEC:
         add_measure(version, spec, fields)
     # The same measure, differently, in the other versions: the report must not read them.
@@ -298,22 +296,20 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
 
     # Another area, busy in the same year: nothing of it counts.
     other_staff = user_with_role(other_area, Role.GEMEINWESENARBEIT, username="gwa-nord")
-    ContactNote.objects.create(quartier=other_area, date=D(2025, 5, 5), staff=other_staff, channel="buero", topic="x")
-    concern = Concern.objects.create(quartier=other_area, text="Nord", raised_on=D(2025, 5, 5), status=S.DONE)
+    ContactNote.objects.create(area=other_area, date=D(2025, 5, 5), staff=other_staff, channel="buero", topic="x")
+    concern = Concern.objects.create(area=other_area, text="Nord", raised_on=D(2025, 5, 5), status=S.DONE)
     change = ConcernStatusChange.objects.create(concern=concern, from_status=S.NEW, to_status=S.DONE, by=other_staff)
     ConcernStatusChange.objects.filter(pk=change.pk).update(at=at(D(2025, 6, 6)))
-    other_committee = Committee.objects.create(quartier=other_area, name="Quartiersrat Nordstadt", kind="quartiersrat")
+    other_committee = Committee.objects.create(area=other_area, name="Quartiersrat Nordstadt", kind="quartiersrat")
     other_meeting = Meeting.objects.create(committee=other_committee, starts_at=at(D(2025, 4, 4), 18), status=HELD)
     AgendaItem.objects.create(meeting=other_meeting, position=1, title="Nord", result=Result.ADOPTED, yes=9, no=0)
-    other_fund = Fund.objects.create(
-        quartier=other_area, name="Aktionsfonds", kind="aktionsfonds", year=YEAR, budget=5000
-    )
-    other_person = Person.objects.create(quartier=other_area, last_name="Nord")
+    other_fund = Fund.objects.create(area=other_area, name="Aktionsfonds", kind="aktionsfonds", year=YEAR, budget=5000)
+    other_person = Person.objects.create(area=other_area, last_name="Nord")
     other_application = make_application(other_fund, person=other_person)
     Application.objects.filter(pk=other_application.pk).update(
         status=Application.Status.APPROVED, approved_amount=Decimal("400.00"), submitted_at=at(D(2025, 3, 3))
     )
-    other_version = Version.objects.create(quartier=other_area, label="ISEK Nordstadt (Entwurf)")
+    other_version = Version.objects.create(area=other_area, label="ISEK Nordstadt (Entwurf)")
     Measure.objects.create(
         version=other_version, number="N-1", title="Nord", kind="investiv", responsible_role="planung",
         status=Measure.Status.RUNNING,

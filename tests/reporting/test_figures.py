@@ -314,20 +314,20 @@ def test_each_section_takes_a_fixed_number_of_queries(data: Dataset) -> None:
         for _ in range(3):
             n = next(added)
             day = D(YEAR, 1 + n % 12, 1 + n % 28)
-            person = Person.objects.create(quartier=area, last_name=f"Neu {n}", is_resident=n % 2 == 0)
-            organisation = Organisation.objects.create(quartier=area, name=f"Verein {n}")
-            note = ContactNote.objects.create(quartier=area, date=day, staff=staff, channel="vor_ort", topic=f"{n}")
+            person = Person.objects.create(area=area, last_name=f"Neu {n}", is_resident=n % 2 == 0)
+            organisation = Organisation.objects.create(area=area, name=f"Verein {n}")
+            note = ContactNote.objects.create(area=area, date=day, staff=staff, channel="vor_ort", topic=f"{n}")
             note.fields_of_action.set([first, second])
             note.persons.set([person])
             note.organisations.set([organisation])
-            concern = Concern.objects.create(quartier=area, text=f"{n}", raised_on=day, status="erledigt",
+            concern = Concern.objects.create(area=area, text=f"{n}", raised_on=day, status="erledigt",
                                              forwarded_to=f"Amt {n}")  # fmt: skip
             ConcernStatusChange.objects.create(concern=concern, from_status="neu", to_status="erledigt", by=staff)
-            network = Network.objects.create(quartier=area, name=f"AG {n}", lead_organisation=organisation)
+            network = Network.objects.create(area=area, name=f"AG {n}", lead_organisation=organisation)
             network.fields_of_action.set([second])
             NetworkMembership.objects.create(network=network, organisation=organisation, start=day)
             NetworkMembership.objects.create(network=network, person=person, start=day)
-            committee = Committee.objects.create(quartier=area, name=f"Gremium {n}", kind="other", resident_share=50)
+            committee = Committee.objects.create(area=area, name=f"Gremium {n}", kind="other", resident_share=50)
             member = Membership.objects.create(committee=committee, person=person, member_type="bewohner")
             meeting = Meeting.objects.create(committee=committee, starts_at=at(day, 18), status=Meeting.Status.HELD)
             Attendance.objects.create(meeting=meeting, membership=member, status=Attendance.Status.PRESENT)
@@ -335,10 +335,10 @@ def test_each_section_takes_a_fixed_number_of_queries(data: Dataset) -> None:
             ballot = Ballot.objects.create(committee=committee, title=f"U {n}", deadline=at(day), status="geschlossen",
                                            closed_at=at(day))  # fmt: skip
             BallotItem.objects.create(ballot=ballot, position=1, title=f"A {n}", result=Result.REJECTED, no=1)
-            fund = Fund.objects.create(quartier=area, name=f"Fonds {n}", kind="other", year=YEAR, budget=1000)
+            fund = Fund.objects.create(area=area, name=f"Fonds {n}", kind="other", year=YEAR, budget=1000)
             for application in (
-                Application.objects.create(quartier=area, fund=fund, title=f"A {n}", organisation=organisation),
-                Application.objects.create(quartier=area, fund=fund, title=f"B {n}", person=person),
+                Application.objects.create(area=area, fund=fund, title=f"A {n}", organisation=organisation),
+                Application.objects.create(area=area, fund=fund, title=f"B {n}", person=person),
             ):
                 Application.objects.filter(pk=application.pk).update(
                     status="ausgezahlt", approved_amount=Decimal("100.00"), submitted_at=at(day)
@@ -365,4 +365,4 @@ def test_each_section_takes_a_fixed_number_of_queries(data: Dataset) -> None:
     assert count_queries(lambda: gather(area, YEAR, step=steps.append)) == sum(QUERIES.values())  # the whole build
     assert steps == [key for key, _label in SECTIONS]
     assert gather_section("networks", area, YEAR).active == 4  # the data did grow
-    assert Version.objects.filter(quartier=area).count() == 3
+    assert Version.objects.filter(area=area).count() == 3

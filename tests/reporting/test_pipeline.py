@@ -141,7 +141,7 @@ def test_a_real_worker_builds_the_report_and_mails_the_requester(
     client.force_login(user)
     form = {"year": str(YEAR), "kind": "final", "intro": "Ein gutes Jahr.", "outlook": ""}
     assert client.post(reverse("report_new", args=[area.slug]), form).status_code == 302  # the form hands it over
-    report = wait_for(Report.objects.get(quartier=area), report_worker)
+    report = wait_for(Report.objects.get(area=area), report_worker)
     path = Path(report.file.path)
     data = path.read_bytes()
     import hashlib

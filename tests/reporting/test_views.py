@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def done_report(area: Quartier, *, kind: str, version: int, data: bytes = b"%PDF-1.7 Bericht") -> Report:
     report = Report(
-        quartier=area, year=2025, kind=kind, version=version, status="fertig", period_start="2025-01-01",
+        area=area, year=2025, kind=kind, version=version, status="fertig", period_start="2025-01-01",
         period_end="2025-12-31", sha256=hashlib.sha256(data).hexdigest(), size=len(data),
     )  # fmt: skip
     report.file.save(f"v{version}.pdf", ContentFile(data), save=False)
@@ -62,7 +62,7 @@ def test_the_download_is_the_stored_file_and_a_damaged_one_is_refused(
         handle.write(b"%PDF-1.7 Ber")
     assert client.get(url("report_download", area, report.pk)).status_code == 404
     running = Report.objects.create(
-        quartier=area, year=2024, kind="final", version=1, status="laeuft", period_start="2024-01-01",
+        area=area, year=2024, kind="final", version=1, status="laeuft", period_start="2024-01-01",
         period_end="2024-12-31",
     )  # fmt: skip
     assert client.get(url("report_download", area, running.pk)).status_code == 404
@@ -95,7 +95,7 @@ def test_the_progress_fragment_polls_while_the_report_is_built_and_stops_when_do
     client: Client, area: Quartier, role_users: dict[str, User]
 ) -> None:
     report = Report.objects.create(
-        quartier=area, year=2025, kind="entwurf", version=1, status="laeuft", step="funds",
+        area=area, year=2025, kind="entwurf", version=1, status="laeuft", step="funds",
         period_start="2025-01-01", period_end="2025-12-31",
     )  # fmt: skip
     client.force_login(role_users["gwa"])
@@ -167,7 +167,7 @@ def test_report_pages_read_a_fixed_number_of_queries(
             done_report(area, kind="entwurf", version=version)
         for day in range(1, 20):
             ContactNote.objects.create(
-                quartier=area, date=f"2025-03-{day:02d}", staff=staff, channel="telefon", topic=f"Kontakt {day}"
+                area=area, date=f"2025-03-{day:02d}", staff=staff, channel="telefon", topic=f"Kontakt {day}"
             )
 
     assert_constant_queries(lambda: client.get(urls[page]), grow)

@@ -1,4 +1,4 @@
-"""``manage.py build_annual_report --quartier SLUG --year YYYY -o FILE``: the annual report's PDF without
+"""``manage.py build_annual_report --area SLUG --year YYYY -o FILE``: the annual report's PDF without
 the web, for cron jobs and administrators. The same data and template as a build in the browser; the
 introduction and outlook are those of the newest version of that year unless given. Nothing is stored in
 the database: keep the file where the job puts it."""
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     help = "Build an area's annual report as a PDF file, without the web."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--quartier", required=True, help="The area's slug, e.g. kiez-am-kanal.")
+        parser.add_argument("--area", required=True, help="The area's slug, e.g. kiez-am-kanal.")
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("-o", "--output", required=True, help="Where to write the PDF.")
         parser.add_argument("--draft", action="store_true", help="Mark it as a draft.")
@@ -29,18 +29,18 @@ class Command(BaseCommand):
         parser.add_argument("--outlook", help="The outlook (default: that of the newest version).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        area = Quartier.objects.filter(slug=options["quartier"]).first()
+        area = Quartier.objects.filter(slug=options["area"]).first()
         if area is None:
-            raise CommandError(f"No area with the slug {options['quartier']!r}.")
+            raise CommandError(f"No area with the slug {options['area']!r}.")
         year = options["year"]
         if not 2000 <= year <= timezone.localdate().year:
             raise CommandError(f"The year must lie between 2000 and {timezone.localdate().year}.")
         output = Path(options["output"])
         if not output.parent.is_dir():
             raise CommandError(f"The directory {output.parent} does not exist.")
-        newest = Report.objects.filter(quartier=area, year=year).order_by("-version").first()
+        newest = Report.objects.filter(area=area, year=year).order_by("-version").first()
         report = Report(
-            quartier=area,
+            area=area,
             year=year,
             kind=Report.Kind.DRAFT if options["draft"] else Report.Kind.FINAL,
             version=(newest.version + 1) if newest else 1,
