@@ -73,6 +73,7 @@ from fonds.services.applications import (
 from fonds.services.funds import fund_create, fund_update, round_add
 from fonds.services.payments import payment_period, payment_record, payment_release, repayment_record
 from fonds.services.public import access_link_revoke, access_link_send, applicant_candidates, applicant_review
+from fonds.views.rows import change_rows, line_rows, payment_rows, receipt_rows
 from isek.models import Measure
 from quartier import permissions
 from quartier.decorators import area_view
@@ -380,13 +381,17 @@ def application_page(request: AreaRequest, area: Quartier, application_pk: int) 
     context = {
         "area": area,
         "application": application,
-        "lines": lists["lines"],
+        "lines": line_rows(lists["lines"]),
         "criteria": criteria,
-        "history": lists["history"],
+        "history": change_rows(lists["history"]),
         "payments": payments,
+        "payment_rows": payment_rows(payments),
         "money": Money.of(application),
         "repayments": lists["repayments"] if application.approved_amount else [],
         "receipts": receipts,
+        "receipt_rows": receipt_rows(receipts, area=area)
+        if not (can_change and application.status == Status.PROOF_SUBMITTED)
+        else [],
         "proof": _proof_summary(receipts),
         "checking": application.status == Status.PROOF_SUBMITTED,
         "reclaim_letter": has_reclaim(application),
@@ -399,10 +404,13 @@ def application_page(request: AreaRequest, area: Quartier, application_pk: int) 
         "can_change": can_change,
         "can_manage_money": permissions.MANAGE_FUND_MONEY in perms,
         "withdrawable": APPLICATION.can(application, "withdraw") and not payments,
-        "query_form": QueryForm(),
-        "decision_form": DecisionForm(),
-        "payment_form": PaymentForm(period=payment_period(application, timezone.localdate())),
-        "repayment_form": RepaymentForm(),
+        # The forms only where the template shows them.
+        "query_form": QueryForm() if application.status == Status.IN_REVIEW else None,
+        "decision_form": DecisionForm() if application.status == Status.FOR_DECISION else None,
+        "payment_form": PaymentForm(period=payment_period(application, timezone.localdate()))
+        if can_change and application.status in {Status.COMMITTED, Status.PAID}
+        else None,
+        "repayment_form": RepaymentForm() if can_change and application.status == Status.RECLAIM else None,
         "fields_of_action": [field for field in fields_of_action() if field.pk in field_ids],
         "target_groups": [group for group in target_groups() if group.pk in group_ids],
         "links": links,
