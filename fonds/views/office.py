@@ -310,28 +310,35 @@ def _isek_measures(linked: list[Measure]) -> list[Measure]:
 
 def _page_lists(*, area: int, application: int, content_type: int, measures: bool) -> dict[str, QuerySet]:
     """What the application page reads besides the user's access, in one query compiled once (``PAGE_LISTS``):
-    the application as ``get_application_for`` reads it, with its money (``money_*``) and the ids of its fields
-    of action and target groups (``field_ids``, ``group_ids``); its lists; the meeting agenda items and ballot
-    items that are about it (``content_type``: the application's); with ``measures``, every version of every ISEK
-    measure linked to it, the newest first."""
+    the application with its fund, committee, person and organisation (not its concern: the page does not show
+    it), its money (``money_*``) and the ids of its fields of action and target groups (``field_ids``,
+    ``group_ids``); its lists; the meeting agenda items and ballot items that are about it (``content_type``: the
+    application's); with ``measures``, every version of every ISEK measure linked to it, the newest first."""
     field_ids = Application.fields_of_action.through.objects.filter(application=OuterRef("pk"))
     group_ids = Application.target_groups.through.objects.filter(application=OuterRef("pk"))
     about = {"content_type_id": content_type, "object_id": application}
     lists = {
         "application": Application.objects.filter(quartier_id=area, pk=application)
-        .select_related("fund__committee", "person", "organisation", "concern")
+        .select_related("fund__committee", "person", "organisation")
         .annotate(
             **money_of("pk"),
             field_ids=ArraySubquery(field_ids.values("fieldofaction_id")),
             group_ids=ArraySubquery(group_ids.values("targetgroup_id")),
         ),
-        "payments": Payment.objects.filter(application_id=application).select_related("recorded_by", "released_by"),
-        "attachments": Attachment.objects.filter(application_id=application),
-        "receipts": Receipt.objects.filter(application_id=application).select_related("decided_by"),
-        "lines": CostLine.objects.filter(application_id=application),
-        "history": StatusChange.objects.filter(application_id=application).select_related("by"),
-        "links": AccessLink.objects.filter(application_id=application),
-        "repayments": Repayment.objects.filter(application_id=application).select_related("recorded_by"),
+        # Each list in its model's order without the first key, the application (one here): no join to order by.
+        "payments": Payment.objects.filter(application_id=application)
+        .select_related("recorded_by", "released_by")
+        .order_by("paid_on", "pk"),
+        "attachments": Attachment.objects.filter(application_id=application).order_by("uploaded_at", "pk"),
+        "receipts": Receipt.objects.filter(application_id=application)
+        .select_related("decided_by")
+        .order_by("date", "pk"),
+        "lines": CostLine.objects.filter(application_id=application).order_by("position"),
+        "history": StatusChange.objects.filter(application_id=application).select_related("by").order_by("at", "pk"),
+        "links": AccessLink.objects.filter(application_id=application).order_by("-created_at"),
+        "repayments": Repayment.objects.filter(application_id=application)
+        .select_related("recorded_by")
+        .order_by("received_on", "pk"),
         "agenda": AgendaItem.objects.filter(**about).select_related("meeting__committee"),
         "ballot_items": BallotItem.objects.filter(**about).select_related("ballot__committee"),
     }
