@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
+import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -173,7 +178,7 @@ class CompiledLists:
         if plan is None:
             plan = self._plans[key] = self._compile(shape)
         params = [param.kind(ids[param.name]) if isinstance(param, _Id) else param for param in plan.params]
-        return _read(plan.sql, params, plan.readers)
+        return _read_prepared(plan, params)
 
     def _compile(self, shape: dict[str, object]) -> _Plan:
         markers = {name: _MARKER + index for index, name in enumerate(self.ids)}
@@ -210,6 +215,43 @@ class _Plan:
     sql: str
     params: list[Any]
     readers: list[_Rows]
+
+    @cached_property
+    def statement(self) -> str:
+        """The name of its prepared statement: the same for the same SQL."""
+        return "quartier_" + hashlib.sha256(self.sql.encode()).hexdigest()[:24]
+
+    @cached_property
+    def prepare(self) -> str:
+        """``PREPARE``: its SQL with PostgreSQL's numbered parameters ($1, …) for the ORM's ``%s`` (a ``%%`` stays,
+        for the driver)."""
+        numbers = itertools.count(1)
+        numbered = re.sub(r"%[%s]", lambda found: "%%" if found[0] == "%%" else f"${next(numbers)}", self.sql)
+        return f"PREPARE {self.statement} AS {numbered}"
+
+
+# The prepared statements of each database connection (a statement lives as long as its connection).
+_prepared: weakref.WeakKeyDictionary[object, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _read_prepared(plan: _Plan, params: list[Any]) -> dict[str, list[Model]]:
+    """``_read`` as a prepared statement: PostgreSQL plans a page's big query once per connection (after its first
+    few runs), not on every request. The statement is prepared in the same round trip as its first run."""
+    connection.ensure_connection()
+    prepared = _prepared.setdefault(connection.connection, set())
+    run = f"EXECUTE {plan.statement}({', '.join(['%s'] * len(params))})"
+    with connection.cursor() as cursor:
+        if plan.statement in prepared:
+            cursor.execute(run, params)
+        else:
+            cursor.execute(f"{plan.prepare}; {run}", params)
+            cursor.cursor.nextset()  # past PREPARE's empty result
+            prepared.add(plan.statement)
+        texts = cursor.fetchone()
+    return {
+        reader.name: reader.instances(json.loads(text, parse_float=Decimal))
+        for reader, text in zip(plan.readers, texts, strict=True)
+    }
 
 
 @dataclass(frozen=True)

@@ -63,10 +63,12 @@ def test_compiled_lists_read_what_the_querysets_read_for_each_call_s_ids(
         return _lists(**arguments)  # type: ignore[arg-type]
 
     reader = CompiledLists(build, ids=("area", "application", "content_type"))
-    for application in (paid, other, paid):
+    for number, application in enumerate((paid, other, paid)):
         with CaptureQueriesContext(connection) as queries:
             lists = reader.read(area=area.pk, application=application.pk, content_type=content_type, history=True)
-        assert len(queries) == 1
+        # One round trip: prepared on this connection with its first run, then run by name.
+        (query,) = queries.captured_queries
+        assert query["sql"].startswith("EXECUTE " if number else "PREPARE "), query["sql"][:60]
         expected = _lists(area=area.pk, application=application.pk, content_type=content_type, history=True)
         for name, queryset in expected.items():
             _same(lists[name], list(queryset))
@@ -111,3 +113,16 @@ def test_compiled_lists_refuse_ids_that_do_not_reach_the_query_unchanged(area: Q
     with pytest.raises(KeyError):
         reader.read()
     assert reader.read(application=1) == {"a": []}
+
+
+def test_compiled_lists_keep_a_percent_sign_in_a_value(area: Quartier, aktionsfonds: Fund, applicant) -> None:
+    application = make_application(aktionsfonds, person=applicant, title="50 % mehr Grün")
+    reader = CompiledLists(
+        lambda *, application: {
+            "found": Application.objects.filter(pk=application, title__contains="50 %"),
+            "none": Application.objects.filter(pk=application, title__contains="50 %%"),
+        },
+        ids=("application",),
+    )
+    for _ in range(2):
+        assert reader.read(application=application.pk) == {"found": [application], "none": []}
