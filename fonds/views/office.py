@@ -73,7 +73,7 @@ from fonds.services.applications import (
 from fonds.services.funds import fund_create, fund_update, round_add
 from fonds.services.payments import payment_period, payment_record, payment_release, repayment_record
 from fonds.services.public import access_link_revoke, access_link_send, applicant_candidates, applicant_review
-from fonds.views.rows import change_rows, line_rows, payment_rows, receipt_rows
+from fonds.views.rows import history_items, line_rows, payment_rows, receipt_rows
 from isek.models import Measure
 from quartier import permissions
 from quartier.decorators import area_view
@@ -390,7 +390,7 @@ def application_page(request: AreaRequest, area: Quartier, application_pk: int) 
         "application": application,
         "lines": line_rows(lists["lines"]),
         "criteria": criteria,
-        "history": change_rows(lists["history"]),
+        "history": history_items(lists["history"]),
         "payments": payments,
         "payment_rows": payment_rows(payments),
         "money": Money.of(application),
