@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
+import re
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from typing import Any
 
 from auditlog.models import LogEntry
 from django.db import connection
@@ -133,10 +140,181 @@ def lists_of(**querysets: QuerySet) -> dict[str, list[Model]]:
     (aggregating the rows of a sorted subquery keeps their order); every value is turned back into its field's
     Python type (``Field.to_python``; numbers are read as ``Decimal``), and the instances are built as Django
     builds them from a row. Meant for a page's several small lists of a few rows each; querysets with
-    ``prefetch_related`` or ``values()`` are not supported."""
+    ``prefetch_related`` or ``values()`` are not supported. A page that reads the same lists on every request
+    compiles them once with ``CompiledLists``."""
     if not querysets:
         return {}
-    parts, params, plans = [], [], []
+    sql, params, readers = _together(querysets)
+    return _read(sql, params, readers)
+
+
+class CompiledLists:
+    """``lists_of`` for a page that reads the same lists on every request: the SQL of the querysets that ``build``
+    returns is compiled by Django once per process and shape, then run with the ids of each call.
+
+    ``build`` takes the ``ids`` (integers: primary keys) and any other keyword arguments, the shape (which lists
+    the page reads; hashable values, part of the key), and returns querysets as ``lists_of`` takes them. It must
+    depend on its arguments only: no clock, no request, no data read. To find where each id goes, ``build`` runs
+    once per shape with a marker number for each id; each marker must reach the SQL's parameters unchanged (as an
+    id compared with ``exact``), at least once, and never the SQL's text. Only the text of the query is kept,
+    never a row."""
+
+    def __init__(self, build: Callable[..., dict[str, QuerySet]], *, ids: tuple[str, ...]) -> None:
+        self.build = build
+        self.ids = ids
+        self._plans: dict[tuple[tuple[str, object], ...], _Plan] = {}
+
+    def read(self, **arguments: object) -> dict[str, list[Model]]:
+        """The lists of ``build(**arguments)``, in one query."""
+        shape = {name: value for name, value in arguments.items() if name not in self.ids}
+        ids: dict[str, int] = {}
+        for name in self.ids:
+            value = arguments[name]  # a missing id is a KeyError
+            if type(value) is not int:
+                raise TypeError(f"{name}: an id is an int, not {value!r}")
+            ids[name] = value
+        key = tuple(sorted(shape.items()))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._compile(shape)
+        params = [param.kind(ids[param.name]) if isinstance(param, _Id) else param for param in plan.params]
+        return _read_prepared(plan, params)
+
+    def _compile(self, shape: dict[str, object]) -> _Plan:
+        markers = {name: _MARKER + index for index, name in enumerate(self.ids)}
+        sql, params, readers = _together(self.build(**markers, **shape))
+        names = {marker: name for name, marker in markers.items()}
+        slots: list[object] = []
+        for param in params:
+            if isinstance(param, int) and not isinstance(param, bool) and param in names:
+                # The id as Django passed the marker: an int, or a subclass saying its database type (Int8).
+                slots.append(_Id(names[param], type(param)))
+            elif any(str(marker) in str(param) for marker in markers.values()):
+                raise ValueError(f"{self.build.__name__}: an id reaches the query changed: {param!r}")
+            else:
+                slots.append(param)
+        found = {slot.name for slot in slots if isinstance(slot, _Id)}
+        if found != set(self.ids) or any(str(marker) in sql for marker in markers.values()):
+            raise ValueError(f"{self.build.__name__}: every id must reach the query as a parameter, unchanged")
+        return _Plan(sql=sql, params=slots, readers=readers)
+
+
+# Within PostgreSQL's integer and positive (Django finds an out-of-range id matches nothing and leaves the lookup
+# out of the SQL), and far beyond the ids of this application: a marker is only compiled, never run.
+_MARKER = 2_100_000_000
+
+
+@dataclass(frozen=True)
+class _Id:
+    name: str
+    kind: type[int]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    params: list[Any]
+    readers: list[_Rows]
+
+    @cached_property
+    def statement(self) -> str:
+        """The name of its prepared statement: the same for the same SQL."""
+        return "quartier_" + hashlib.sha256(self.sql.encode()).hexdigest()[:24]
+
+    @cached_property
+    def prepare(self) -> str:
+        """``PREPARE``: its SQL with PostgreSQL's numbered parameters ($1, …) for the ORM's ``%s`` (a ``%%`` stays,
+        for the driver)."""
+        numbers = itertools.count(1)
+        numbered = re.sub(r"%[%s]", lambda found: "%%" if found[0] == "%%" else f"${next(numbers)}", self.sql)
+        return f"PREPARE {self.statement} AS {numbered}"
+
+
+# The prepared statements of each database connection (a statement lives as long as its connection).
+_prepared: weakref.WeakKeyDictionary[object, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _read_prepared(plan: _Plan, params: list[Any]) -> dict[str, list[Model]]:
+    """``_read`` as a prepared statement: PostgreSQL plans a page's big query once per connection (after its first
+    few runs), not on every request. The statement is prepared in the same round trip as its first run."""
+    connection.ensure_connection()
+    prepared = _prepared.setdefault(connection.connection, set())
+    run = f"EXECUTE {plan.statement}({', '.join(['%s'] * len(params))})"
+    with connection.cursor() as cursor:
+        if plan.statement in prepared:
+            cursor.execute(run, params)
+        else:
+            cursor.execute(f"{plan.prepare}; {run}", params)
+            cursor.cursor.nextset()  # past PREPARE's empty result
+            prepared.add(plan.statement)
+        texts = cursor.fetchone()
+    return {
+        reader.name: reader.instances(json.loads(text, parse_float=Decimal))
+        for reader, text in zip(plan.readers, texts, strict=True)
+    }
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """What turns one list's JSON rows into model instances, as Django's ``ModelIterable`` builds them from a
+    database row (``{"c0": value, …}`` in the order of the compiler's ``select``)."""
+
+    name: str
+    model: type[Model]
+    db: str
+    columns: list[str]
+    fields: list[Any]  # the field or expression whose ``to_python`` reads each column
+    start: int
+    end: int
+    init_list: list[str]
+    populators: list[Any]
+    annotation_col_map: dict[str, int]
+    known: list[tuple[Any, dict[object, Model], str]]
+
+    @classmethod
+    def of(cls, name: str, queryset: QuerySet, compiler: SQLCompiler) -> _Rows:
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        return cls(
+            name=name,
+            model=klass_info["model"],
+            db=queryset.db,
+            columns=[f"c{index}" for index in range(len(select))],
+            fields=[getattr(column, "target", None) or column.output_field for column, _sql, _alias in select],
+            start=start,
+            end=end,
+            init_list=[column.target.attname for column, _sql, _alias in select[start:end]],
+            populators=get_related_populators(klass_info, select, queryset.db),
+            annotation_col_map=compiler.annotation_col_map or {},
+            known=[
+                (relation, objects, relation.attname)
+                for relation, objects in queryset._known_related_objects.items()  # type: ignore[attr-defined]
+            ],
+        )
+
+    def instances(self, rows: list[dict[str, object]]) -> list[Model]:
+        instances = []
+        start, end, known = self.start, self.end, self.known
+        for raw in rows:
+            row = [
+                value if value is None else field.to_python(value)
+                for value, field in zip([raw[column] for column in self.columns], self.fields, strict=True)
+            ]
+            instance = self.model.from_db(self.db, self.init_list, row[start:end])
+            for populator in self.populators:
+                populator.populate(row, instance)
+            for attr_name, position in self.annotation_col_map.items():
+                setattr(instance, attr_name, row[position])
+            for relation, objects, attname in known:  # as the related manager's queryset sets its owner
+                if not relation.is_cached(instance) and getattr(instance, attname) in objects:
+                    setattr(instance, relation.name, objects[getattr(instance, attname)])
+            instances.append(instance)
+        return instances
+
+
+def _together(querysets: dict[str, QuerySet]) -> tuple[str, list[Any], list[_Rows]]:
+    """The SQL that reads ``querysets`` as one row of JSON arrays, its parameters, and how to read each array."""
+    parts, params, readers = [], [], []
     for name, queryset in querysets.items():
         if queryset._prefetch_related_lookups or queryset._iterable_class is not ModelIterable:  # type: ignore[attr-defined]
             raise ValueError(f"{name}: only plain querysets of model instances can be read together")
@@ -146,42 +324,15 @@ def lists_of(**querysets: QuerySet) -> dict[str, list[Model]]:
         sql = f"(SELECT coalesce(json_agg(listed), '[]')::text FROM ({sql}) AS listed({columns}))"  # noqa: S608  # the ORM's own SQL; the values are parameters  # nosec B608
         parts.append(sql)
         params.extend(query_params)
-        plans.append((name, queryset, compiler))
+        readers.append(_Rows.of(name, queryset, compiler))
+    return "SELECT " + ", ".join(parts), params, readers
+
+
+def _read(sql: str, params: list[Any], readers: list[_Rows]) -> dict[str, list[Model]]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        cursor.execute(sql, params)
         texts = cursor.fetchone()
     return {
-        name: _instances(queryset, compiler, json.loads(text, parse_float=Decimal))
-        for (name, queryset, compiler), text in zip(plans, texts, strict=True)
+        reader.name: reader.instances(json.loads(text, parse_float=Decimal))
+        for reader, text in zip(readers, texts, strict=True)
     }
-
-
-def _instances(queryset: QuerySet, compiler: SQLCompiler, rows: list[dict[str, object]]) -> list[Model]:
-    """The model instances of ``rows`` (``{"c0": value, …}`` in the order of ``compiler.select``), built as
-    Django's ``ModelIterable`` builds them from a database row."""
-    select, klass_info, annotation_col_map = compiler.select, compiler.klass_info, compiler.annotation_col_map
-    fields = [getattr(column, "target", None) for column, _sql, _alias in select]
-    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    init_list = [column.target.attname for column, _sql, _alias in select[start:end]]
-    populators = get_related_populators(klass_info, select, queryset.db)
-    known = [
-        (relation, objects, relation.attname)
-        for relation, objects in queryset._known_related_objects.items()  # type: ignore[attr-defined]
-    ]
-    instances = []
-    for raw in rows:
-        values = [raw[f"c{index}"] for index in range(len(select))]
-        row = [
-            value if value is None or target is None else target.to_python(value)
-            for value, target in zip(values, fields, strict=True)
-        ]
-        instance = klass_info["model"].from_db(queryset.db, init_list, row[start:end])
-        for populator in populators:
-            populator.populate(row, instance)
-        for attr_name, position in (annotation_col_map or {}).items():
-            setattr(instance, attr_name, row[position])
-        for relation, objects, attname in known:  # as the related manager's queryset sets its owner
-            if not relation.is_cached(instance) and getattr(instance, attname) in objects:
-                setattr(instance, relation.name, objects[getattr(instance, attname)])
-        instances.append(instance)
-    return instances

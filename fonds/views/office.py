@@ -34,7 +34,18 @@ from fonds.forms.office import (
     receipt_decisions,
 )
 from fonds.letters import has_reclaim
-from fonds.models import AccessLink, Application, Attachment, Fund, Payment, Receipt, Status
+from fonds.models import (
+    AccessLink,
+    Application,
+    Attachment,
+    CostLine,
+    Fund,
+    Payment,
+    Receipt,
+    Repayment,
+    Status,
+    StatusChange,
+)
 from fonds.selectors import (
     FundTotals,
     Money,
@@ -62,6 +73,7 @@ from fonds.services.applications import (
 from fonds.services.funds import fund_create, fund_update, round_add
 from fonds.services.payments import payment_period, payment_record, payment_release, repayment_record
 from fonds.services.public import access_link_revoke, access_link_send, applicant_candidates, applicant_review
+from fonds.views.rows import history_items, line_rows, payment_rows, receipt_rows
 from isek.models import Measure
 from quartier import permissions
 from quartier.decorators import area_view
@@ -71,7 +83,7 @@ from quartier.http import AreaRequest
 from quartier.lists import list_page
 from quartier.models import Quartier
 from quartier.reference import fields_of_action, target_groups
-from quartier.selectors import lists_of
+from quartier.selectors import CompiledLists
 
 FORWARDABLE = APPLICATION.sources("put_forward")
 
@@ -267,18 +279,6 @@ def _export(applications: object, *, area: Quartier, fmt: str) -> HttpResponse:
     return table_response(filename=f"antraege-{area.slug}", headers=headers, rows=rows, fmt=fmt)
 
 
-def _where_decided(application: Application) -> dict[str, QuerySet]:
-    """The meeting agenda items and ballot items that are about this application (shown in this order)."""
-    content_type = ContentType.objects.get_for_model(Application)
-    agenda = AgendaItem.objects.filter(content_type=content_type, object_id=application.pk).select_related(
-        "meeting__committee"
-    )
-    ballots = BallotItem.objects.filter(content_type=content_type, object_id=application.pk).select_related(
-        "ballot__committee"
-    )
-    return {"agenda": agenda, "ballot_items": ballots}
-
-
 def _targets(application: Application) -> dict[str, list[object]]:
     """Where the application can be put before its committee: coming meetings and drafted ballots."""
     committee_id = application.fund.committee_id
@@ -298,36 +298,53 @@ def _targets(application: Application) -> dict[str, list[object]]:
 
 def _isek_measures(linked: list[Measure]) -> list[Measure]:
     """The ISEK measures the application serves, each in its newest version (a yearly update copies the
-    links), from every measure linked to it (``_linked_measures``)."""
+    links), from every measure linked to it (``_page_lists``)."""
     newest: dict[str, Measure] = {}
     for measure in linked:
         newest.setdefault(measure.number, measure)
     return sorted(newest.values(), key=lambda measure: measure.number)
 
 
-def _linked_measures(application: Application) -> QuerySet[Measure]:
-    """Every version of every measure linked to the application, the newest first."""
-    return Measure.objects.filter(applications=application).order_by("-version__created_at", "-pk")
-
-
-def _application_for_page(area: Quartier, pk: int) -> Application:
-    """The application as ``get_application_for`` reads it, in the same query with its money (``money_*``) and
-    the ids of its fields of action and target groups (``field_ids``, ``group_ids``)."""
+def _page_lists(*, area: int, application: int, content_type: int, measures: bool) -> dict[str, QuerySet]:
+    """What the application page reads besides the user's access, in one query compiled once (``PAGE_LISTS``):
+    the application with its fund, committee, person and organisation (not its concern: the page does not show
+    it), its money (``money_*``) and the ids of its fields of action and target groups (``field_ids``,
+    ``group_ids``); its lists; the meeting agenda items and ballot items that are about it (``content_type``: the
+    application's); with ``measures``, every version of every ISEK measure linked to it, the newest first."""
     field_ids = Application.fields_of_action.through.objects.filter(application=OuterRef("pk"))
     group_ids = Application.target_groups.through.objects.filter(application=OuterRef("pk"))
-    application = (
-        Application.objects.filter(area=area, pk=pk)
-        .select_related("fund__committee", "person", "organisation", "concern")
+    about = {"content_type_id": content_type, "object_id": application}
+    lists = {
+        "application": Application.objects.filter(area_id=area, pk=application)
+        .select_related("fund__committee", "person", "organisation")
         .annotate(
             **money_of("pk"),
             field_ids=ArraySubquery(field_ids.values("fieldofaction_id")),
             group_ids=ArraySubquery(group_ids.values("targetgroup_id")),
-        )
-        .first()
-    )
-    if application is None:
-        raise Http404(_("This application does not exist."))
-    return application
+        ),
+        # Each list in its model's order without the first key, the application (one here): no join to order by.
+        "payments": Payment.objects.filter(application_id=application)
+        .select_related("recorded_by", "released_by")
+        .order_by("paid_on", "pk"),
+        "attachments": Attachment.objects.filter(application_id=application).order_by("uploaded_at", "pk"),
+        "receipts": Receipt.objects.filter(application_id=application)
+        .select_related("decided_by")
+        .order_by("date", "pk"),
+        "lines": CostLine.objects.filter(application_id=application).order_by("position"),
+        "history": StatusChange.objects.filter(application_id=application).select_related("by").order_by("at", "pk"),
+        "links": AccessLink.objects.filter(application_id=application).order_by("-created_at"),
+        "repayments": Repayment.objects.filter(application_id=application)
+        .select_related("recorded_by")
+        .order_by("received_on", "pk"),
+        "agenda": AgendaItem.objects.filter(**about).select_related("meeting__committee"),
+        "ballot_items": BallotItem.objects.filter(**about).select_related("ballot__committee"),
+    }
+    if measures:
+        lists["measures"] = Measure.objects.filter(applications=application).order_by("-version__created_at", "-pk")
+    return lists
+
+
+PAGE_LISTS = CompiledLists(_page_lists, ids=("area", "application", "content_type"))
 
 
 def _with_scans(receipts: list[Receipt], attachments: list[Attachment]) -> list[Receipt]:
@@ -344,26 +361,20 @@ def _with_scans(receipts: list[Receipt], attachments: list[Attachment]) -> list[
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
 def application_page(request: AreaRequest, area: Quartier, application_pk: int) -> HttpResponse:
-    application = _application_for_page(area, application_pk)
     perms = _perms(request)
     can_change = permissions.CHANGE_FUNDS in perms
-    # The page's small lists, read together in one query.
-    lists = lists_of(
-        payments=application.payments.select_related("recorded_by", "released_by"),
-        attachments=application.attachments.all(),
-        receipts=application.receipts.select_related("decided_by"),
-        lines=application.cost_lines.all(),
-        history=application.status_changes.select_related("by"),
-        **(
-            {"links": application.access_links.all()}
-            if can_change or not (application.person and application.person.email)
-            else {}
-        ),
-        **({"repayments": application.repayments.select_related("recorded_by")} if application.approved_amount else {}),
-        **_where_decided(application),
-        **({"measures": _linked_measures(application)} if permissions.VIEW_ISEK in perms else {}),
+    lists = PAGE_LISTS.read(
+        area=area.pk,
+        application=application_pk,
+        content_type=ContentType.objects.get_for_model(Application).pk,
+        measures=permissions.VIEW_ISEK in perms,
     )
+    if not lists["application"]:
+        raise Http404(_("This application does not exist."))
+    application = lists["application"][0]
     payments, attachments = lists["payments"], lists["attachments"]
+    for row in (*payments, *attachments, *lists["receipts"], *lists["lines"], *lists["history"], *lists["links"]):
+        row.application = application  # type: ignore[attr-defined]  # as the related managers set their owner
     receipts = _with_scans(lists["receipts"], attachments)
     links = lists["links"] if can_change else []
     criteria = []
@@ -374,13 +385,17 @@ def application_page(request: AreaRequest, area: Quartier, application_pk: int) 
     context = {
         "area": area,
         "application": application,
-        "lines": lists["lines"],
+        "lines": line_rows(lists["lines"]),
         "criteria": criteria,
-        "history": lists["history"],
+        "history": history_items(lists["history"]),
         "payments": payments,
+        "payment_rows": payment_rows(payments),
         "money": Money.of(application),
-        "repayments": lists.get("repayments", []),
+        "repayments": lists["repayments"] if application.approved_amount else [],
         "receipts": receipts,
+        "receipt_rows": receipt_rows(receipts, area=area)
+        if not (can_change and application.status == Status.PROOF_SUBMITTED)
+        else [],
         "proof": _proof_summary(receipts),
         "checking": application.status == Status.PROOF_SUBMITTED,
         "reclaim_letter": has_reclaim(application),
@@ -393,17 +408,20 @@ def application_page(request: AreaRequest, area: Quartier, application_pk: int) 
         "can_change": can_change,
         "can_manage_money": permissions.MANAGE_FUND_MONEY in perms,
         "withdrawable": APPLICATION.can(application, "withdraw") and not payments,
-        "query_form": QueryForm(),
-        "decision_form": DecisionForm(),
-        "payment_form": PaymentForm(period=payment_period(application, timezone.localdate())),
-        "repayment_form": RepaymentForm(),
+        # The forms only where the template shows them.
+        "query_form": QueryForm() if application.status == Status.IN_REVIEW else None,
+        "decision_form": DecisionForm() if application.status == Status.FOR_DECISION else None,
+        "payment_form": PaymentForm(period=payment_period(application, timezone.localdate()))
+        if can_change and application.status in {Status.COMMITTED, Status.PAID}
+        else None,
+        "repayment_form": RepaymentForm() if can_change and application.status == Status.RECLAIM else None,
         "fields_of_action": [field for field in fields_of_action() if field.pk in field_ids],
         "target_groups": [group for group in target_groups() if group.pk in group_ids],
         "links": links,
         "candidates": applicant_candidates(application) if can_change and application.applicant_to_review else {},
         "measures": _isek_measures(lists.get("measures", [])),
         "contact_email": (application.person.email if application.person else "")
-        or next((link.email for link in lists.get("links", [])), ""),
+        or next((link.email for link in lists["links"]), ""),
     }
     return render(request, "fonds/application_detail.html", context)
 

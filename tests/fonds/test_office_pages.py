@@ -9,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from committees.models import Ballot
 from demo.factories import user_with_role
@@ -106,7 +107,16 @@ def test_payments_are_recorded_and_released_by_two_people(
     release = f"/gebiet/{area.slug}/fonds/zahlungen/{payment.pk}/freigeben/"
     assert any("Vier-Augen-Prinzip" in message for message in messages_of(client.post(release, follow=True)))
     client.force_login(staff["steuerung2"])
+    page = client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/").content.decode()
+    assert f'<form method="post" action="{release}">' in page and "Freigabe durch eine andere Person" not in page
     assert messages_of(client.post(release, follow=True)) == ["Die Zahlung ist freigegeben."]
+    page = client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/").content.decode()
+    paid_shown = date_format(payment.paid_on, "SHORT_DATE_FORMAT")
+    released = f"{staff['steuerung2'].get_display_name()}, {date_format(timezone.localdate(), 'SHORT_DATE_FORMAT')}"
+    assert (
+        f'<tr><td>{paid_shown}</td><td class="num">400,00</td><td>Überweisung</td>'
+        f"<td>{staff['steuerung'].get_display_name()}</td><td>{released}</td></tr>"
+    ) in page
     assert Application.objects.get().status == Status.PAID
 
 
@@ -171,7 +181,7 @@ def test_files_are_served_only_to_the_area(
 
 
 #: Session, user, the user's areas with roles and committees (one query), then the page's own.
-FUND_PAGE_QUERIES = {"fonds/": 4, "fonds/{fund}/": 10, "fonds/antraege/": 6, "fonds/antraege/{application}/": 5}
+FUND_PAGE_QUERIES = {"fonds/": 4, "fonds/{fund}/": 10, "fonds/antraege/": 6, "fonds/antraege/{application}/": 4}
 
 
 @pytest.mark.parametrize("url", FUND_PAGE_QUERIES)

@@ -245,6 +245,18 @@ def test_the_page_of_a_proof_of_use_needs_the_same_queries_for_more_receipts(
 
     url = f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/"
     assert_constant_queries(lambda: client.get(url), grow)  # type: ignore[operator]
+    # Someone who reads but does not check sees the receipts as a table, each with its scans and its decision.
+    client.force_login(user_with_role(area, Role.KOORDINATION, username="koord-proof"))
+    html = client.get(url).content.decode()
+    decided = date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
+    by = staff["gwa"].get_display_name()
+    for receipt in application.receipts.filter(vendor__startswith="Markt"):
+        scan = receipt.attachments.get()
+        assert (
+            f"<td>{date_format(receipt.date, 'SHORT_DATE_FORMAT')}</td><td>{receipt.vendor} · "
+            f'<a href="/gebiet/{area.slug}/fonds/dateien/{scan.pk}/">Scan</a></td><td class="num">10,00</td>'
+            f"<td>Nicht anerkannt: zu spät ({by}, {decided})</td>"
+        ) in html
 
 
 def test_the_applicants_status_page_of_a_reclaim_needs_the_same_queries_for_more_repayments(

@@ -1,0 +1,128 @@
+"""``CompiledLists``: a page's lists compiled to SQL once per process and shape, then read with each call's ids."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from committees.models import BallotItem
+from demo.factories import BallotItemFactory
+from fonds.models import Application, Fund, Payment, StatusChange
+from fonds.selectors import money_of
+from fonds.services.applications import application_commit
+from fonds.services.payments import payment_record
+from quartier.models import Quartier
+from quartier.selectors import CompiledLists
+from tests.fonds.fixtures import make_application
+from tests.fonds.test_lifecycle import approved
+
+
+def _lists(*, area: int, application: int, content_type: int, history: bool) -> dict[str, QuerySet]:
+    lists = {
+        "application": Application.objects.filter(area_id=area, pk=application)
+        .select_related("fund", "person")
+        .annotate(**money_of("pk")),
+        "payments": Payment.objects.filter(application_id=application).select_related("recorded_by", "released_by"),
+        # object_id is a bigint: Django passes the id as Int8.
+        "ballot_items": BallotItem.objects.filter(content_type_id=content_type, object_id=application),
+    }
+    if history:
+        lists["history"] = StatusChange.objects.filter(application_id=application).select_related("by")
+    return lists
+
+
+def _same(read: list, expected: list) -> None:
+    assert [row.pk for row in read] == [row.pk for row in expected]
+    for got, want in zip(read, expected, strict=True):
+        for field in want._meta.concrete_fields:
+            assert getattr(got, field.attname) == getattr(want, field.attname), field.name
+            assert type(getattr(got, field.attname)) is type(getattr(want, field.attname)), field.name
+
+
+def test_compiled_lists_read_what_the_querysets_read_for_each_call_s_ids(
+    area: Quartier, staff: dict, aktionsfonds: Fund, applicant, jury
+) -> None:
+    paid = approved(make_application(aktionsfonds, person=applicant, costs=("400.00",)), staff)
+    application_commit(application=paid, by=staff["steuerung"])
+    payment_record(
+        application=paid, amount=Decimal("10.05"), paid_on=timezone.localdate(), method="bar", by=staff["gwa"]
+    )
+    other = make_application(aktionsfonds, person=applicant, costs=("80.00",))
+    content_type = ContentType.objects.get_for_model(Application).pk
+    item = BallotItemFactory(ballot__committee=jury, content_type_id=content_type, object_id=paid.pk)
+    built = []
+
+    def build(**arguments: object) -> dict[str, QuerySet]:
+        built.append(arguments)
+        return _lists(**arguments)  # type: ignore[arg-type]
+
+    reader = CompiledLists(build, ids=("area", "application", "content_type"))
+    for number, application in enumerate((paid, other, paid)):
+        with CaptureQueriesContext(connection) as queries:
+            lists = reader.read(area=area.pk, application=application.pk, content_type=content_type, history=True)
+        # One round trip: prepared on this connection with its first run, then run by name.
+        (query,) = queries.captured_queries
+        assert query["sql"].startswith("EXECUTE " if number else "PREPARE "), query["sql"][:60]
+        expected = _lists(area=area.pk, application=application.pk, content_type=content_type, history=True)
+        for name, queryset in expected.items():
+            _same(lists[name], list(queryset))
+        (read,), (want,) = lists["application"], expected["application"]
+        for name in ("money_committed", "money_paid", "money_repaid", "money_reclaim_open"):
+            assert getattr(read, name) == getattr(want, name) and type(getattr(read, name)) is Decimal, name
+        assert read.money_committed == (Decimal("400.00") if application == paid else Decimal("0.00"))
+        assert read.fund == aktionsfonds and read.person == applicant
+        assert lists["ballot_items"] == ([item] if application == paid else [])
+    assert len(built) == 1  # compiled once for the three reads
+    assert reader.read(area=area.pk, application=paid.pk, content_type=content_type, history=False).keys() == {
+        "application",
+        "payments",
+        "ballot_items",
+    }
+    assert len(built) == 2  # another shape, compiled once more
+    assert (
+        reader.read(area=area.pk + 1000, application=paid.pk, content_type=content_type, history=False)["application"]
+        == []
+    )
+
+
+def test_compiled_lists_refuse_ids_that_do_not_reach_the_query_unchanged(area: Quartier) -> None:
+    def ignores(*, application: int) -> dict[str, QuerySet]:
+        return {"applications": Application.objects.all()}
+
+    def changes(*, application: int) -> dict[str, QuerySet]:
+        return {"applications": Application.objects.filter(pk=application + 1)}
+
+    def as_text(*, application: int) -> dict[str, QuerySet]:
+        return {"applications": Application.objects.filter(title=f"Antrag {application}")}
+
+    for build in (ignores, changes, as_text):
+        with pytest.raises(ValueError, match="reach"):
+            CompiledLists(build, ids=("application",)).read(application=1)
+    reader = CompiledLists(
+        lambda *, application: {"a": Application.objects.filter(pk=application)}, ids=("application",)
+    )
+    for wrong in ("1", True, 1.0, None):
+        with pytest.raises(TypeError):
+            reader.read(application=wrong)
+    with pytest.raises(KeyError):
+        reader.read()
+    assert reader.read(application=1) == {"a": []}
+
+
+def test_compiled_lists_keep_a_percent_sign_in_a_value(area: Quartier, aktionsfonds: Fund, applicant) -> None:
+    application = make_application(aktionsfonds, person=applicant, title="50 % mehr Grün")
+    reader = CompiledLists(
+        lambda *, application: {
+            "found": Application.objects.filter(pk=application, title__contains="50 %"),
+            "none": Application.objects.filter(pk=application, title__contains="50 %%"),
+        },
+        ids=("application",),
+    )
+    for _ in range(2):
+        assert reader.read(application=application.pk) == {"found": [application], "none": []}
