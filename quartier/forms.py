@@ -36,17 +36,25 @@ class QuickSelect(forms.Select):
     is not used."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(name)}"{_attributes(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(localize(group_name))}">')
-            parts.extend(
-                f'\n  <option value="{escape(str(option["value"]))}"{_attributes(option["attrs"])}>'
-                f"{conditional_escape(localize(option['label']))}</option>\n"  # the template ends in a newline
-                for option in options
-            )
-            if group_name:
+        # The choices are walked here as ``Select.optgroups`` walks them, without a dictionary per option
+        # (``create_option``): the first option whose value is chosen is selected, a top-level ``None`` is "".
+        chosen = self.format_value(value)
+        parts = [f'<select name="{conditional_escape(name)}"{_attributes(self.build_attrs(self.attrs, attrs))}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            group = isinstance(option_label, (list, tuple))
+            if group:
+                parts.append(f'\n  <optgroup label="{conditional_escape(localize(option_value))}">')
+            for subvalue, sublabel in (
+                option_label if group else [("" if option_value is None else option_value, option_label)]
+            ):
+                selected = not has_selected and str(subvalue) in chosen
+                has_selected |= selected
+                parts.append(
+                    f'\n  <option value="{escape(str(subvalue))}"{" selected" if selected else ""}>'
+                    f"{conditional_escape(localize(sublabel))}</option>\n"  # the template ends in a newline
+                )
+            if group:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308  # every value escaped above  # nosec B308, B703

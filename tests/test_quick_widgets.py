@@ -108,6 +108,21 @@ def test_a_quick_input_escapes_and_writes_attributes_as_django_does() -> None:
             assert quick_widget(widget_class(attrs=attrs)).render("x<", value) == expected
 
 
+def test_a_quick_select_writes_every_kind_of_choice_as_django_does() -> None:
+    """Groups, a value twice (only the first is selected), a top-level None, numbers and markup in labels,
+    several chosen values, attributes: the same characters as Django's ``select.html``."""
+    choices = [
+        (None, "alle"),
+        ("a", 'A "1" <b>'),
+        ("Gruppe <x>", [("b", 2.5), ("a", "wieder a"), (3, "drei")]),
+        (4, 1234567),
+    ]
+    attrs = {"id": "id_x", "required": True, "disabled": False, "data-x": '"q" & <b>'}
+    for value in (None, "", "a", "3", 3, ["a", "b"], "nichts", 4):
+        expected = forms.Select(attrs=attrs, choices=choices).render("x<", value)
+        assert quick_widget(forms.Select(attrs=attrs, choices=choices)).render("x<", value) == expected
+
+
 @pytest.mark.django_db
 def test_the_reference_lists_are_read_once_and_then_from_the_cache() -> None:
     fields = list(FieldOfAction.objects.order_by("position", "name"))
