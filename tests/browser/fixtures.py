@@ -176,7 +176,8 @@ class AxeGuard:
         width = page.viewport_size["width"] if page.viewport_size else 0
         path = ARTIFACTS / self.test_name / f"{self.screenshots:02d}-{name}-{width}px.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(path), full_page=True)
+        # caret="initial": Playwright would otherwise hide the caret with a style element the CSP rightly blocks.
+        page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
 
 
