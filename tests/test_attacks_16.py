@@ -1,0 +1,62 @@
+"""Attacks on what issue #16 changed: the list pages' filters, the application page's prepared statement, the
+renamed parameters and the rows built in Python."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from demo.factories import FundFactory, PersonFactory, user_with_role
+from fonds.models import Fund
+from fonds.views.office import PAGE_LISTS
+from quartier.models import Quartier, Role
+from quartier.selectors import _prepared
+from tests.fonds.fixtures import make_application
+
+
+@pytest.mark.django_db(transaction=True)  # as in production: each request in autocommit, not in the test's transaction
+@pytest.mark.parametrize("reset", ["DEALLOCATE ALL", "DISCARD ALL", "left over"])
+def test_the_application_page_survives_its_prepared_statement_dropped_or_left_over(
+    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant, reset: str
+) -> None:
+    application = make_application(aktionsfonds, person=applicant, title="Hoffest im Kiez")
+    client.force_login(staff["gwa"])
+    url = f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/"
+    assert client.get(url).status_code == 200
+    if reset == "left over":
+        # A PREPARE whose run failed stays on the connection (a statement is not part of a transaction); we never
+        # noted it as prepared.
+        noted = _prepared[connection.connection]
+        assert noted and {plan.statement for plan in PAGE_LISTS._plans.values()} >= noted
+        noted.clear()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(reset)
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200 and "Hoffest im Kiez" in response.content.decode()
+
+
+def test_the_application_page_shows_no_other_area_s_application(
+    client: Client, area: Quartier, other_area: Quartier, staff: dict, aktionsfonds: Fund, applicant
+) -> None:
+    mine = make_application(aktionsfonds, person=applicant, title="Hoffest im Kiez")
+    theirs = make_application(
+        FundFactory(area=other_area, name="Nordfonds"),
+        person=PersonFactory(area=other_area, last_name="Geheim"),
+        title="Nordstadt geheim",
+    )
+    client.force_login(staff["gwa"])
+    base = f"/gebiet/{area.slug}/fonds/antraege/"
+    for _ in range(2):  # before and after the statement is prepared
+        assert client.get(f"{base}{mine.pk}/").status_code == 200
+        for pk in (theirs.pk, 2_100_000_000, 2_147_483_648, 99_999_999_999_999_999_999):
+            response = client.get(f"{base}{pk}/")
+            assert response.status_code == 404, pk
+            assert "geheim" not in response.content.decode().lower()
+        # The other area's office sees its own, never ours.
+    other = user_with_role(other_area, Role.GEMEINWESENARBEIT, username="gwa-nord")
+    client.force_login(other)
+    assert client.get(f"/gebiet/{other_area.slug}/fonds/antraege/{theirs.pk}/").status_code == 200
+    assert client.get(f"/gebiet/{other_area.slug}/fonds/antraege/{mine.pk}/").status_code == 404
