@@ -7,7 +7,14 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from demo.factories import FundFactory, PersonFactory, user_with_role
+from demo.factories import (
+    ContactNoteFactory,
+    FundFactory,
+    NetworkFactory,
+    OrganisationFactory,
+    PersonFactory,
+    user_with_role,
+)
 from fonds.models import Fund
 from fonds.views.office import PAGE_LISTS
 from quartier.models import Quartier, Role
@@ -60,3 +67,68 @@ def test_the_application_page_shows_no_other_area_s_application(
     client.force_login(other)
     assert client.get(f"/gebiet/{other_area.slug}/fonds/antraege/{theirs.pk}/").status_code == 200
     assert client.get(f"/gebiet/{other_area.slug}/fonds/antraege/{mine.pk}/").status_code == 404
+
+
+LISTS = [
+    "organisationen/",
+    "personen/",
+    "personen/pruefen/",
+    "netzwerke/",
+    "kontakte/",
+    "anliegen/",
+    "fonds/antraege/",
+    "isek/massnahmen/",
+    "isek/zeitplan/",
+    "verlauf/",
+]
+
+MALFORMED = [
+    "99999999999999999999",
+    "-1",
+    "0",
+    "1e9",
+    "a\x00b",
+    "x" * 5000,
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "2026-02-30",
+    "99999-01-01",
+]
+
+
+@pytest.fixture
+def their_secrets(other_area: Quartier) -> dict[str, int]:
+    """One of each object a filter names, in the other area, each called GEHEIM."""
+    staff = user_with_role(other_area, Role.GEMEINWESENARBEIT, username="nord-staff", display_name="Staff GEHEIM")
+    organisation = OrganisationFactory(area=other_area, name="Verein GEHEIM")
+    person = PersonFactory(area=other_area, last_name="GEHEIM")
+    network = NetworkFactory(area=other_area, name="Netz GEHEIM")
+    ContactNoteFactory(area=other_area, staff=staff, topic="Thema GEHEIM")
+    fund = FundFactory(area=other_area, name="Fonds GEHEIM")
+    make_application(fund, person=person, title="Antrag GEHEIM")
+    return {"staff": staff.pk, "organisation": organisation.pk, "network": network.pk, "fund": fund.pk}
+
+
+def test_no_list_filter_shows_another_area_s_objects_or_fails_on_a_malformed_value(
+    client: Client, area: Quartier, their_secrets: dict[str, int], aktionsfonds: Fund, applicant
+) -> None:
+    make_application(aktionsfonds, person=applicant, title="Hoffest im Kiez")
+    ContactNoteFactory(area=area, staff=user_with_role(area, Role.GEMEINWESENARBEIT), topic="Hoffest")
+    NetworkFactory(area=area, name="Netz im Kiez")
+    client.force_login(user_with_role(area, Role.STEUERUNG, username="steuerung-attack"))
+    names = ["page", "sort", "kind", "field_of_action", "staff", "fund", "open", "date_from", "date_to", "network",
+             "organisation", "status", "q", "version", "channel", "target_group", "location", "residence",
+             "legal_basis", "inactive", "key_persons", "responsible"]  # fmt: skip
+    secret = [{name: value} for name, value in their_secrets.items()]
+    malformed = [{name: value} for name in names for value in MALFORMED] + [{name: ["a", "b"]} for name in names]
+    for path in LISTS:
+        url = f"/gebiet/{area.slug}/{path}"
+        requests = [(query, export, {}) for query in secret for export in ("", "csv", "xlsx", "vcf")]
+        requests += [(query, "", headers) for query in secret + malformed for headers in ({}, {"HX-Request": "true"})]
+        for query, export, headers in requests:
+            data = {**query, "export": export} if export else query
+            response = client.get(url, data, headers=headers)
+            assert response.status_code in (200, 400), (path, query, export, response.status_code)
+            content = response.content.decode(errors="replace")
+            assert "GEHEIM" not in content, (path, query, export)
+            assert "<script>alert" not in content and "<img src=x" not in content, (path, query, export)
