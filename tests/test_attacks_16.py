@@ -3,6 +3,8 @@ renamed parameters and the rows built in Python."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -15,7 +17,7 @@ from demo.factories import (
     PersonFactory,
     user_with_role,
 )
-from fonds.models import Fund
+from fonds.models import Fund, Status, StatusChange
 from fonds.views.office import PAGE_LISTS
 from quartier.models import Quartier, Role
 from quartier.selectors import _prepared
@@ -132,3 +134,39 @@ def test_no_list_filter_shows_another_area_s_objects_or_fails_on_a_malformed_val
             content = response.content.decode(errors="replace")
             assert "GEHEIM" not in content, (path, query, export)
             assert "<script>alert" not in content and "<img src=x" not in content, (path, query, export)
+
+
+PAYLOAD = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+
+
+def test_every_text_in_the_rows_built_in_python_is_escaped(
+    client: Client, area: Quartier, aktionsfonds: Fund, now: datetime.datetime, today: datetime.date
+) -> None:
+    staff = user_with_role(area, Role.STEUERUNG, username="steuerung-xss", display_name=f"Staff {PAYLOAD}")
+    organisation = OrganisationFactory(area=area, name=f"Verein {PAYLOAD}")
+    person = PersonFactory(area=area, first_name=PAYLOAD, last_name=f"Name {PAYLOAD}")
+    note = ContactNoteFactory(
+        area=area, staff=staff, topic=f"Thema {PAYLOAD}", follow_up_due=today, follow_up_assignee=staff
+    )
+    note.organisations.add(organisation)
+    note.persons.add(person)
+    application = make_application(aktionsfonds, organisation=organisation, person=person, title=f"Antrag {PAYLOAD}")
+    StatusChange.objects.create(application=application, to_status=Status.SUBMITTED, at=now, by=staff, note=PAYLOAD)
+    client.force_login(staff)
+    base = f"/gebiet/{area.slug}/"
+    for url in (
+        "kontakte/",
+        f"kontakte/{note.pk}/",
+        "fonds/antraege/",
+        f"fonds/antraege/{application.pk}/",
+        "organisationen/",
+        "personen/",
+        f"verlauf/?q={PAYLOAD}",
+        f"kontakte/?q={PAYLOAD}&staff={PAYLOAD}",
+    ):
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(base + url, headers=headers)
+            assert response.status_code == 200, url
+            content = response.content.decode()
+            assert "<script>alert" not in content and "<img src=x" not in content, url
+            assert "?" in url or "&lt;script&gt;alert(1)&lt;/script&gt;" in content, url  # shown, as text
