@@ -170,3 +170,17 @@ def test_every_text_in_the_rows_built_in_python_is_escaped(
             content = response.content.decode()
             assert "<script>alert" not in content and "<img src=x" not in content, url
             assert "?" in url or "&lt;script&gt;alert(1)&lt;/script&gt;" in content, url  # shown, as text
+
+
+def test_every_admin_page_works_with_the_renamed_area_field(
+    client: Client, area: Quartier, superuser, role_users: dict
+) -> None:
+    client.force_login(superuser)
+    user = role_users["steuerung"]
+    for url in ("/admin/", "/admin/quartier/user/", "/admin/quartier/quartier/", "/admin/quartier/fieldofaction/"):
+        for query in ("", "?q=kiez", "?o=1", "?area=1", "?quartier=1"):
+            response = client.get(url + query)
+            assert response.status_code in (200, 302), (url, query)
+    for url in (f"/admin/quartier/user/{user.pk}/change/", f"/admin/quartier/quartier/{area.pk}/change/"):
+        response = client.get(url)
+        assert response.status_code == 200 and area.name in response.content.decode(), url
