@@ -25,7 +25,7 @@ from tests.fonds.fixtures import make_application
 
 
 @pytest.mark.django_db(transaction=True)  # as in production: each request in autocommit, not in the test's transaction
-@pytest.mark.parametrize("reset", ["DEALLOCATE ALL", "DISCARD ALL", "left over"])
+@pytest.mark.parametrize("reset", ["DEALLOCATE ALL", "DISCARD ALL", "left over", "closed"])
 def test_the_application_page_survives_its_prepared_statement_dropped_or_left_over(
     client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant, reset: str
 ) -> None:
@@ -39,6 +39,8 @@ def test_the_application_page_survives_its_prepared_statement_dropped_or_left_ov
         noted = _prepared[connection.connection]
         assert noted and {plan.statement for plan in PAGE_LISTS._plans.values()} >= noted
         noted.clear()
+    elif reset == "closed":
+        connection.close()
     else:
         with connection.cursor() as cursor:
             cursor.execute(reset)
