@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from auditlog.models import LogEntry
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Model, QuerySet
 from django.db.models.query import (  # type: ignore[attr-defined]  # the stubs leave this helper of Django's out
     ModelIterable,
@@ -177,6 +177,10 @@ class CompiledLists:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = self._compile(shape)
+        if any(not _BIGINT_MIN <= value <= _BIGINT_MAX for value in ids.values()):
+            # No row has such an id (an id from a URL can be any number): as Django finds for an out-of-range
+            # lookup, without asking PostgreSQL, which would refuse the number.
+            return {reader.name: [] for reader in plan.readers}
         params = [param.kind(ids[param.name]) if isinstance(param, _Id) else param for param in plan.params]
         return _read_prepared(plan, params)
 
@@ -198,6 +202,9 @@ class CompiledLists:
             raise ValueError(f"{self.build.__name__}: every id must reach the query as a parameter, unchanged")
         return _Plan(sql=sql, params=slots, readers=readers)
 
+
+# The ids PostgreSQL's bigint holds (every primary key here is one, or an integer within it).
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 
 # Within PostgreSQL's integer and positive (Django finds an out-of-range id matches nothing and leaves the lookup
 # out of the SQL), and far beyond the ids of this application: a marker is only compiled, never run.
@@ -236,9 +243,37 @@ _prepared: weakref.WeakKeyDictionary[object, set[str]] = weakref.WeakKeyDictiona
 
 def _read_prepared(plan: _Plan, params: list[Any]) -> dict[str, list[Model]]:
     """``_read`` as a prepared statement: PostgreSQL plans a page's big query once per connection (after its first
-    few runs), not on every request. The statement is prepared in the same round trip as its first run."""
+    few runs), not on every request. The statement is prepared in the same round trip as its first run.
+
+    What we noted of the connection's statements can be wrong: ``DEALLOCATE ALL`` or ``DISCARD ALL`` drops them,
+    and a ``PREPARE`` outlives a run that failed after it (a statement is not part of a transaction). Outside a
+    transaction the read then notes what PostgreSQL said and runs once more; inside one the error stands (the
+    transaction is lost anyway)."""
     connection.ensure_connection()
     prepared = _prepared.setdefault(connection.connection, set())
+    try:
+        texts = _run_prepared(plan, params, prepared)
+    except DatabaseError as error:
+        state = getattr(error.__cause__, "sqlstate", None)
+        if state not in _STATEMENT_NOT_AS_NOTED or connection.in_atomic_block:
+            raise
+        if state == _NO_SUCH_STATEMENT:
+            prepared.discard(plan.statement)
+        else:
+            prepared.add(plan.statement)
+        texts = _run_prepared(plan, params, prepared)
+    return {
+        reader.name: reader.instances(json.loads(text, parse_float=Decimal))
+        for reader, text in zip(plan.readers, texts, strict=True)
+    }
+
+
+# PostgreSQL's SQLSTATE for a prepared statement that does not exist, and for one that exists already.
+_NO_SUCH_STATEMENT = "26000"
+_STATEMENT_NOT_AS_NOTED = {_NO_SUCH_STATEMENT, "42P05"}
+
+
+def _run_prepared(plan: _Plan, params: list[Any], prepared: set[str]) -> Any:
     run = f"EXECUTE {plan.statement}({', '.join(['%s'] * len(params))})"
     with connection.cursor() as cursor:
         if plan.statement in prepared:
@@ -247,11 +282,7 @@ def _read_prepared(plan: _Plan, params: list[Any]) -> dict[str, list[Model]]:
             cursor.execute(f"{plan.prepare}; {run}", params)
             cursor.cursor.nextset()  # past PREPARE's empty result
             prepared.add(plan.statement)
-        texts = cursor.fetchone()
-    return {
-        reader.name: reader.instances(json.loads(text, parse_float=Decimal))
-        for reader, text in zip(plan.readers, texts, strict=True)
-    }
+        return cursor.fetchone()
 
 
 @dataclass(frozen=True)
