@@ -172,9 +172,13 @@ def contact_follow_up_done(request: AreaRequest, area: Quartier, note_pk: int) -
         raise Http404(_("This contact note does not exist."))
     error = ""
     if request.method == "POST":
-        with Refusal() as refusal:
-            contact_note_set_follow_up_done(note=note, done=request.POST.get("done") == "1", by=request.user)
-        error = refusal.text
+        done = request.POST.get("done")
+        if done not in ("0", "1"):  # a page from before the field had this name, or a forged form: change nothing
+            error = _("This button is out of date. Please reload the page and try again.")
+        else:
+            with Refusal() as refusal:
+                contact_note_set_follow_up_done(note=note, done=done == "1", by=request.user)
+            error = refusal.text
         if not request.htmx:
             if error:
                 messages.error(request, error)

@@ -472,6 +472,27 @@ def test_follow_up_toggle_without_javascript_goes_back_but_only_to_our_pages(
     assert not jobcenter.follow_up_done
 
 
+@pytest.mark.parametrize("data", [{"erledigt": "1"}, {}, {"done": "ja"}])
+def test_a_stale_or_forged_follow_up_button_changes_nothing_and_says_so(
+    client: Client, area: Quartier, role_users: dict[str, User], notes: dict, data: dict[str, str]
+) -> None:
+    """A tab opened before the field was called ``done`` sends ``erledigt``: it was taken as "open again"."""
+    jobcenter = notes["jobcenter"]
+    jobcenter.follow_up_done = True
+    jobcenter.save(update_fields=["follow_up_done"])
+    client.force_login(role_users["gwa"])
+    url = f"/gebiet/{area.slug}/kontakte/{jobcenter.pk}/erledigt/"
+    response = client.post(url, data, follow=True)
+    assert "Diese Schaltfläche ist veraltet. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal." in (
+        response.content.decode()
+    )
+    assert "wieder offen" not in response.content.decode()
+    fragment = client.post(url, data, headers={"HX-Request": "true"}).content.decode()
+    assert "Diese Schaltfläche ist veraltet." in fragment
+    jobcenter.refresh_from_db()
+    assert jobcenter.follow_up_done
+
+
 @pytest.mark.parametrize("next_url", ["0", "contact_list", ""])
 def test_follow_up_toggle_goes_to_the_note_when_next_is_no_path(
     client: Client, area: Quartier, role_users: dict[str, User], notes: dict, next_url: str
