@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from isek import charts, display
+from isek import charts
 from isek.filters import MeasureFilterSet
 from isek.forms import (
     AdoptForm,
@@ -67,7 +67,7 @@ from isek.services import (
     version_continue,
     version_create,
 )
-from quartier import permissions
+from quartier import display, permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
 from quartier.forms import Refusal, refusal_in_messages, refusal_on, whole_number

@@ -28,7 +28,7 @@ from actors.services.contacts import (
     contact_note_set_follow_up_done,
     contact_note_update,
 )
-from actors.views.rows import contact_row
+from actors.views.rows import contact_row, contact_rows
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import table_response
@@ -51,6 +51,7 @@ def get_note_for(area: Quartier, pk: int) -> ContactNote:
 def contact_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     perms = request.area_perms
     with_persons = permissions.VIEW_PERSONS in perms
+    today = timezone.localdate()
     return list_page(
         request,
         template="actors/contact_list.html",
@@ -63,7 +64,9 @@ def contact_list(request: AreaRequest, area: Quartier) -> HttpResponse:
             "area": area,
             "can_change": permissions.CHANGE_CONTACTS in perms,
             "can_see_people": with_persons,
-            "today": timezone.localdate(),
+        },
+        page_context=lambda page: {
+            "rows": contact_rows(page.object_list, area=area, today=today, with_persons=with_persons)
         },
     )
 

@@ -2,24 +2,22 @@
 only places strings (a row costs a few variable look-ups instead of a translation, two date filters, a choice
 label and two related managers each).
 
-The list's template gets them from ``{% contact_rows page.object_list ... as rows %}`` (``actors_rows`` tags);
+The list gets them through ``list_page``'s ``page_context`` (``actors.views.contacts.contact_list``);
 the note's page and the follow-up views build the one row they show with ``contact_row``.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.urls import reverse
-from django.utils.dateformat import format as format_date
-from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from actors.models import ContactNote
+from quartier import display
 from quartier.models import Quartier
 
 
@@ -48,8 +46,9 @@ class ContactRow:
 class _Texts:
     """What every row of one list shares: worked out once per list."""
 
-    notes_url: str
-    short_date: str
+    day: Callable[[datetime.date | None], str]  # a date as the list shows it
+    note_url: Callable[[int], str]
+    done_url: Callable[[int], str]
     channels: dict[str, str]
     states: dict[str, str]
     due: str
@@ -60,8 +59,9 @@ class _Texts:
     @classmethod
     def of(cls, area: Quartier) -> _Texts:
         return cls(
-            notes_url=reverse("contact_list", args=[area.slug]),
-            short_date=get_format("SHORT_DATE_FORMAT"),
+            day=display.short_dates()[0],
+            note_url=display.url_maker("contact_page", area.slug),
+            done_url=display.url_maker("contact_follow_up_done", area.slug),
             channels={value: str(label) for value, label in ContactNote.Channel.choices},
             states={"done": _("done"), "overdue": _("overdue"), "open": _("open")},
             due=_("due %(due)s, by %(who)s"),
@@ -81,7 +81,7 @@ def _names(note: ContactNote, names: str, relation: str) -> list[str]:
 
 def _row(note: ContactNote, texts: _Texts, *, today: datetime.date, with_persons: bool) -> ContactRow:
     key = str(note.pk)
-    url = f"{texts.notes_url}{key}/"
+    url = texts.note_url(note.pk)
     state, follow_up = "", ""
     if note.follow_up_due:
         if note.follow_up_done:
@@ -92,15 +92,15 @@ def _row(note: ContactNote, texts: _Texts, *, today: datetime.date, with_persons
             state = "open"
         assignee = note.follow_up_assignee
         who = (assignee.get_display_name() if assignee is not None else "") or texts.nobody
-        due = format_date(note.follow_up_due, texts.short_date)
+        due = texts.day(note.follow_up_due)
         # As {% blocktranslate %} does: the values escaped, the translated sentence as it is.
         follow_up = mark_safe(texts.due % {"due": escape(due), "who": escape(who)})  # noqa: S308  # escaped  # nosec B308, B703
     return ContactRow(
         key=key,
         url=url,
-        done_url=f"{url}erledigt/",
+        done_url=texts.done_url(note.pk),
         date=note.date.isoformat(),
-        date_shown=format_date(note.date, texts.short_date),
+        date_shown=texts.day(note.date),
         topic=note.topic,
         staff=note.staff.get_display_name(),
         channel=texts.channels.get(note.channel, note.channel),

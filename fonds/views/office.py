@@ -73,7 +73,7 @@ from fonds.services.applications import (
 from fonds.services.funds import fund_create, fund_update, round_add
 from fonds.services.payments import payment_period, payment_record, payment_release, repayment_record
 from fonds.services.public import access_link_revoke, access_link_send, applicant_candidates, applicant_review
-from fonds.views.rows import history_items, line_rows, payment_rows, receipt_rows
+from fonds.views.rows import application_rows, history_items, line_rows, payment_rows, receipt_rows
 from isek.models import Measure
 from quartier import permissions
 from quartier.decorators import area_view
@@ -244,6 +244,7 @@ def application_list(request: AreaRequest, area: Quartier) -> HttpResponse:
         export=lambda applications, fmt: _export(applications.prefetch_related("fields_of_action"), area=area, fmt=fmt),
         paginator_class=IdsFirstPaginator,
         context={"area": area},
+        page_context=lambda page: {"rows": application_rows(page.object_list, area=area)},
     )
 
 

@@ -3,19 +3,16 @@ places strings (a row cost a ``{% url %}``, two ``floatformat`` and a chain of `
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.dateformat import format as format_date
-from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from fonds.models import Application, CostLine, Payment, Receipt, StatusChange
-from isek import display
+from quartier import display
 from quartier.models import Quartier
 
 NOTHING = "–"
@@ -93,28 +90,10 @@ class LineRow:
     amount: str
 
 
-def _short_dates() -> tuple[Callable[[datetime.date | None], str], Callable[[datetime.datetime | None], str]]:
-    """Functions that write a date and a date with time as ``date:"SHORT_DATE_FORMAT"`` and
-    ``date:"SHORT_DATETIME_FORMAT"`` do in the active language and time zone ("" for none)."""
-    short_date, short_datetime = get_format("SHORT_DATE_FORMAT"), get_format("SHORT_DATETIME_FORMAT")
-
-    def day(value: datetime.date | None) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, datetime.datetime):
-            value = localtime(value)
-        return format_date(value, short_date)
-
-    def moment(value: datetime.datetime | None) -> str:
-        return "" if value is None else format_date(localtime(value), short_datetime)
-
-    return day, moment
-
-
 def history_items(changes: Iterable[StatusChange]) -> SafeString:
     """The application's history (with ``by`` read) as the ``<li>`` items of its log: one string, not a template
     loop of five variables a change. Every value is escaped as the template escapes it."""
-    _day, moment = _short_dates()
+    _day, moment = display.short_dates()
     nobody = _("Applicant or system")
     items = []
     for change in changes:
@@ -129,7 +108,7 @@ def history_items(changes: Iterable[StatusChange]) -> SafeString:
 
 def payment_rows(payments: Iterable[Payment]) -> list[PaymentRow]:
     """The application's payments (with ``recorded_by`` and ``released_by`` read)."""
-    day, _moment = _short_dates()
+    day, _moment = display.short_dates()
     money = display.money_formatter()
     return [
         PaymentRow(
@@ -149,7 +128,7 @@ def payment_rows(payments: Iterable[Payment]) -> list[PaymentRow]:
 
 def receipt_rows(receipts: Iterable[Receipt], *, area: Quartier) -> list[ReceiptRow]:
     """The application's receipts (with ``decided_by`` read and their scans given, see ``_with_scans``)."""
-    day, _moment = _short_dates()
+    day, _moment = display.short_dates()
     money = display.money_formatter()
     scan_url = display.url_maker("attachment_download", area.slug)
     return [

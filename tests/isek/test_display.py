@@ -1,4 +1,4 @@
-"""The ISEK's long tables are written from values made ready in Python (isek.display, isek.forms.QuickSelect,
+"""The ISEK's long tables are written from values made ready in Python (quartier.display, quartier.forms.QuickSelect,
 the stacked bars' SVG): the same HTML, character for character, as the template filters, widgets and loops
 they replace."""
 
@@ -20,10 +20,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from actors.models import Organisation
-from isek import charts, display
+from isek import charts
 from isek.filters import MeasureFilterSet
 from isek.models import Measure, Source, Version
 from isek.selectors import measures_in, measures_of, overview
+from quartier import display
 from quartier.forms import QuickSelect
 from quartier.models import FieldOfAction, Quartier, User
 

@@ -1,6 +1,7 @@
-"""Values of the ISEK's long tables made ready for the templates once per request, as the template filters would
-show them: the measures table and the financing overview have hundreds of cells, and a filter or a method call
-per cell (``floatformat``, ``date``, ``get_FOO_display``, ``{% url %}``) costs more than the rest of the page."""
+"""Values of long lists and tables made ready for the templates once per page, as the template filters would show
+them: the ISEK's measures and financing, the contact notes, the applications. A page has hundreds of cells, and a
+filter or a method call per cell (``floatformat``, ``date``, ``get_FOO_display``, ``{% url %}``) costs more than the
+rest of the page."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 
 CENT = Decimal("0.01")
 NO_DATE = "–"
@@ -38,6 +41,24 @@ def money_formatter() -> Callable[[Decimal], str]:
 def month(day: datetime.date | None) -> str:
     """``{{ day|date:"m/Y"|default:"–" }}``."""
     return f"{day.month:02d}/{day.year:04d}" if day else NO_DATE
+
+
+def short_dates() -> tuple[Callable[[datetime.date | None], str], Callable[[datetime.datetime | None], str]]:
+    """Functions that write a date and a date with time as ``date:"SHORT_DATE_FORMAT"`` and
+    ``date:"SHORT_DATETIME_FORMAT"`` do in the active language and time zone ("" for none)."""
+    short_date, short_datetime = get_format("SHORT_DATE_FORMAT"), get_format("SHORT_DATETIME_FORMAT")
+
+    def day(value: datetime.date | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime.datetime):
+            value = localtime(value)
+        return format_date(value, short_date)
+
+    def moment(value: datetime.datetime | None) -> str:
+        return "" if value is None else format_date(localtime(value), short_datetime)
+
+    return day, moment
 
 
 def url_maker(name: str, *args: object) -> Callable[[int], str]:
