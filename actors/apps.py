@@ -12,4 +12,4 @@ class ActorsConfig(AppConfig):
         from actors import models
 
         for model in (models.Organisation, models.Person, models.Network, models.ContactNote, models.Concern):
-            auditlog.register(model)
+            auditlog.register(model, exclude_fields=models.NOT_AUDITED)

@@ -9,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.forms.contacts import StaffChoiceField
 from actors.models import Affiliation, ContactNote, Network, NetworkMembership, Organisation, Person, TargetGroup
-from actors.selectors.concerns import CONCERN_SEARCH_VECTOR
-from actors.selectors.contacts import CONTACT_SEARCH_VECTOR, note_authors
-from actors.selectors.networks import NETWORK_SEARCH_VECTOR, working_in
-from actors.selectors.organisations import ORGANISATION_SEARCH_VECTOR, prefix_query
-from actors.selectors.persons import PERSON_SEARCH_VECTOR, person_query
+from actors.selectors.contacts import note_authors
+from actors.selectors.networks import working_in
+from actors.selectors.organisations import prefix_query
+from actors.selectors.persons import person_query
 from quartier.filters import (
     CheckboxFilter,
     ChoiceFilter,
@@ -32,14 +31,10 @@ RESIDENCES = [("inside", _("in the area")), ("outside", _("outside the area"))]
 _INSIDE = {"inside": True, "outside": False}
 
 
-def _search(vector: Any) -> Any:
-    """A filter method: every word of the search as a prefix in ``vector`` (alias: matched, never selected)."""
-
-    def method(self: ListFilterSet, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        query = prefix_query(value)
-        return queryset if query is None else queryset.alias(search=vector).filter(search=query)
-
-    return method
+def _search(self: ListFilterSet, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+    """A filter method: every word of the search as a prefix in the rows' stored ``search_words``."""
+    query = prefix_query(value)
+    return queryset if query is None else queryset.filter(search_words=query)
 
 
 def _field_of_action() -> ReferenceFilter:
@@ -62,11 +57,11 @@ class OrganisationFilterSet(ListFilterSet):
     location = ChoiceFilter(label=_("Location"), choices=LOCATIONS, method="located")
     inactive = CheckboxFilter(label=_("Include inactive organisations"), method="with_inactive")
 
-    search = _search(ORGANISATION_SEARCH_VECTOR)
+    search = _search
 
     def __init__(self, data: Any, *, queryset: QuerySet[Organisation], area: Quartier) -> None:
         super().__init__(data, queryset=queryset)
-        self.filters["network"].queryset = Network.objects.filter(area=area).order_by("name")
+        self.filters["network"].queryset = Network.objects.filter(area=area).only("pk", "name").order_by("name")
 
     def in_network(self, queryset: QuerySet[Organisation], name: str, network: Network) -> QuerySet[Organisation]:
         # A subquery: memberships can repeat an organisation (one per period).
@@ -92,14 +87,16 @@ class PersonFilterSet(ListFilterSet):
 
     def __init__(self, data: Any, *, queryset: QuerySet[Person], area: Quartier) -> None:
         super().__init__(data, queryset=queryset)
-        self.filters["organisation"].queryset = Organisation.objects.filter(area=area).order_by("name")
+        self.filters["organisation"].queryset = (
+            Organisation.objects.filter(area=area).only("pk", "name").order_by("name")
+        )
 
     def search(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
         text = value.strip()
         if "@" in text:  # an email address: its words alone would not find it
             return queryset.filter(email__istartswith=text)
         query = person_query(text)
-        return queryset if query is None else queryset.alias(search=PERSON_SEARCH_VECTOR).filter(search=query)
+        return queryset if query is None else queryset.filter(search_words=query)
 
     def living(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
         return queryset.filter(is_resident=_INSIDE[value])
@@ -118,7 +115,7 @@ class NetworkFilterSet(ListFilterSet):
         method="working", reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
     )
 
-    search = _search(NETWORK_SEARCH_VECTOR)
+    search = _search
 
     def working(self, queryset: QuerySet[Network], name: str, field: FieldOfAction) -> QuerySet[Network]:
         return queryset.filter(pk__in=working_in(field.pk))
@@ -137,7 +134,7 @@ class ContactFilterSet(ListFilterSet):
     date_to = DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
     open = CheckboxFilter(label=_("Only open follow-ups"), method="open_only")
 
-    search = _search(CONTACT_SEARCH_VECTOR)
+    search = _search
 
     def __init__(self, data: Any, *, queryset: QuerySet[ContactNote], area: Quartier) -> None:
         super().__init__(data, queryset=queryset)
@@ -156,4 +153,4 @@ class ConcernFilterSet(ListFilterSet):
         queryset=FieldOfAction.objects.all(),
     )
 
-    search = _search(CONCERN_SEARCH_VECTOR)
+    search = _search

@@ -203,7 +203,7 @@ def report(results: list[Measured]) -> list[str]:
     return missed
 
 
-def profile(page: Page, cookie: str, *, rounds: int, top: int) -> None:
+def profile(page: Page, cookie: str, *, rounds: int, top: int, dump: str | None = None) -> None:
     """Build ``page`` ``rounds`` times under cProfile (after two unprofiled requests); print the top functions by
     cumulative time."""
     get = requester(cookie)
@@ -214,6 +214,8 @@ def profile(page: Page, cookie: str, *, rounds: int, top: int) -> None:
     for _ in range(rounds):
         get(page.path)
     profiler.disable()
+    if dump:
+        profiler.dump_stats(dump)
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.strip_dirs().sort_stats("cumulative").print_stats(top)
@@ -242,6 +244,7 @@ def main() -> None:
         metavar="DIR",
         help="collect the static files into DIR once and keep them (default: a temporary directory)",
     )
+    parser.add_argument("--dump", metavar="FILE", help="with --profile: also write the raw profile to FILE (pstats)")
     parser.add_argument("--top", type=int, default=40, help="lines of the profile (default 40)")
     parser.add_argument("--no-analyze", action="store_true", help="do not refresh the planner statistics first")
     args = parser.parse_args()
@@ -276,7 +279,7 @@ def run(args: argparse.Namespace, static_root: str) -> None:
             page.cookie = cookies[page.user.pk]
         if args.profile:
             page = find_page(pages, args.profile)
-            profile(page, page.cookie, rounds=args.rounds, top=args.top)
+            profile(page, page.cookie, rounds=args.rounds, top=args.top, dump=args.dump)
             return
         if args.sql:
             page = find_page(pages, args.sql)

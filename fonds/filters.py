@@ -26,7 +26,9 @@ class ApplicationFilterSet(ListFilterSet):
 
     def __init__(self, data: Any, *, queryset: QuerySet[Application], area: Quartier) -> None:
         super().__init__(data, queryset=queryset)
-        self.filters["fund"].queryset = Fund.objects.filter(area=area).order_by("-year", "name")
+        self.filters["fund"].queryset = (
+            Fund.objects.filter(area=area).only("pk", "name", "year").order_by("-year", "name")
+        )
 
     def search(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
         """The title or the applicant (organisation, first or last name) contains the text."""

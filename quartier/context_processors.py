@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from quartier.navigation import section_of
+from quartier.navigation import area_links, section_of
 from quartier.permissions import committee_member_ids
 from quartier.selectors import memberships_of_cached
 
@@ -12,11 +12,15 @@ def areas(request: HttpRequest) -> dict[str, object]:
     """The user's areas for the area switcher, fetched only when a template uses them, and the part of the area
     navigation the page belongs to."""
     user = getattr(request, "user", None)
+    area = getattr(request, "area", None)
+    perms = getattr(request, "area_perms", frozenset())
+    section = section_of(match.url_name if (match := getattr(request, "resolver_match", None)) else None)
     return {
         "my_areas": SimpleLazyObject(lambda: memberships_of_cached(user) if user is not None else []),
-        "current_area": getattr(request, "area", None),
-        "area_perms": getattr(request, "area_perms", frozenset()),
-        "nav_section": section_of(match.url_name if (match := getattr(request, "resolver_match", None)) else None),
+        "current_area": area,
+        "area_perms": perms,
+        "nav_section": section,
+        "area_links": area_links(area.slug, perms, section) if area is not None else [],
         "is_committee_member": SimpleLazyObject(
             lambda: bool(committee_member_ids(user)) if user is not None else False
         ),

@@ -1,12 +1,66 @@
-"""Which part of the area navigation a page belongs to, declared once for every area URL by its name.
+"""The area navigation: its entries, and which of them a page belongs to, declared once for every area URL by
+its name.
 
-``templates/area_base.html`` marks that part as the current page (``aria-current="page"``); the context processor
-``quartier.context_processors.areas`` gives it to every template as ``nav_section``.
+``templates/includes/area_nav.html`` (included by ``area_base.html``) writes the entries the user may reach
+and marks the page's own as the current page (``aria-current="page"``); the context processor
+``quartier.context_processors.areas`` gives them to every template as ``area_links`` and the page's entry as
+``nav_section``.
 """
 
 from __future__ import annotations
 
-# URL name prefix → navigation entry (templates/includes/area_nav.html); the first prefix that matches wins.
+import functools
+from dataclasses import dataclass
+
+from django.urls import get_script_prefix, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from quartier import permissions
+
+#: The entries in their order: section, URL name (its one argument: the area's slug), label, the permission that
+#: shows it (None: every member of the area).
+ENTRIES: tuple[tuple[str, str, Promise, str | None], ...] = (
+    ("dashboard", "dashboard", _("Overview"), None),
+    ("organisations", "organisation_list", _("Organisations"), permissions.VIEW_ACTORS),
+    ("networks", "network_list", _("Networks"), permissions.VIEW_ACTORS),
+    ("persons", "person_list", _("Persons"), permissions.VIEW_PERSONS),
+    ("contacts", "contact_list", _("Contact notes"), permissions.VIEW_CONTACTS),
+    ("concerns", "concern_board", _("Concerns"), permissions.VIEW_CONCERNS),
+    ("committees", "committee_list", _("Committees"), permissions.VIEW_COMMITTEES),
+    ("funds", "fund_list", _("Funds"), permissions.VIEW_FUNDS),
+    ("isek", "isek_home", _("ISEK"), permissions.VIEW_ISEK),
+    ("reports", "report_list", _("Reports"), permissions.VIEW_REPORTS),
+    ("profile", "area_edit", _("Area profile"), permissions.CHANGE_AREA),
+    ("history", "area_history", _("History"), permissions.VIEW_AUDIT),
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    label: str
+    current: bool
+
+
+def area_links(slug: str, perms: frozenset[str] | set[str], section: str | None) -> list[Link]:
+    """The entries of the area ``slug`` that ``perms`` reach, the one of ``section`` marked as current."""
+    return [
+        Link(url=_area_url(name, get_script_prefix()).replace(_SLUG, slug), label=str(label), current=key == section)
+        for key, name, label, needed in ENTRIES
+        if needed is None or needed in perms
+    ]
+
+
+# A slug no area has, where the area's slug goes in each entry's URL: each URL is reversed once per process.
+_SLUG = "area-slug-of-the-navigation"
+
+
+@functools.cache
+def _area_url(name: str, prefix: str) -> str:
+    return reverse(name, args=[_SLUG])  # the script prefix is part of the URL: one per prefix
+
+# URL name prefix → navigation entry (``ENTRIES``); the first prefix that matches wins.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("dashboard", "dashboard"),
     ("organisation", "organisations"),

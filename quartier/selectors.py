@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -47,37 +48,51 @@ class Access:
     committee_ids: list[int]
 
 
+#: The area's fields as ``access_of`` reads them, in the order of its query's first columns.
+_AREA_FIELDS = list(Quartier._meta.concrete_fields)
+
+
+@functools.cache
+def _access_sql() -> PreparedSQL:
+    area_columns = ", ".join(f'area."{field.column}"' for field in _AREA_FIELDS)
+    return PreparedSQL(
+        f"""
+        SELECT * FROM (
+            SELECT {area_columns},
+                ARRAY(SELECT role.role FROM {RoleAssignment._meta.db_table} role
+                      WHERE role.area_id = area.id AND role.user_id = %s ORDER BY role.role) AS my_roles,
+                ARRAY(SELECT member.committee_id FROM {Membership._meta.db_table} member
+                      JOIN {Committee._meta.db_table} committee ON committee.id = member.committee_id
+                      WHERE committee.area_id = area.id AND member.user_id = %s
+                        AND (member.start IS NULL OR member.start <= %s)
+                        AND (member."end" IS NULL OR member."end" >= %s)
+                      ORDER BY member.committee_id) AS my_committees
+            FROM {Quartier._meta.db_table} area
+        ) areas
+        WHERE %s OR cardinality(my_roles) > 0 OR cardinality(my_committees) > 0
+        ORDER BY name, id
+        """  # noqa: S608  # table and column names from the models; the values are parameters  # nosec B608
+    )
+
+
 def access_of(user: User) -> Access:
     """The user's areas with their roles, and their running committee memberships (Europe/Berlin date): one
     query, derived from the ``RoleAssignment`` and ``Membership`` rows as they are now (nothing is copied)."""
     if not user.is_authenticated:
         return Access(memberships=[], committee_ids=[])
-    # Plain SQL: this query runs on every page, and building it through the ORM (two correlated subqueries,
-    # two EXISTS) cost more than running it.
-    sql = f"""
-        SELECT * FROM (
-            SELECT area.*,
-                ARRAY(SELECT role.role FROM {RoleAssignment._meta.db_table} role
-                      WHERE role.area_id = area.id AND role.user_id = %(user)s ORDER BY role.role) AS my_roles,
-                ARRAY(SELECT member.committee_id FROM {Membership._meta.db_table} member
-                      JOIN {Committee._meta.db_table} committee ON committee.id = member.committee_id
-                      WHERE committee.area_id = area.id AND member.user_id = %(user)s
-                        AND (member.start IS NULL OR member.start <= %(today)s)
-                        AND (member."end" IS NULL OR member."end" >= %(today)s)
-                      ORDER BY member.committee_id) AS my_committees
-            FROM {Quartier._meta.db_table} area
-        ) areas
-        WHERE %(every)s OR cardinality(my_roles) > 0 OR cardinality(my_committees) > 0
-        ORDER BY name, id
-    """  # noqa: S608  # table names from the models; the values are parameters  # nosec B608
-    params = {"user": user.pk, "today": timezone.localdate(), "every": user.is_superuser}
+    # Plain SQL, prepared once per connection: this query runs on every page, and building it through the ORM
+    # (two correlated subqueries, two EXISTS) cost more than running it, as did PostgreSQL's planning of it.
+    today = timezone.localdate()
+    params = [user.pk, user.pk, today, today, user.is_superuser]
     memberships = []
     committee_ids: set[int] = set()
-    for area in Quartier.objects.raw(sql, params):
-        columns = vars(area)  # the model's fields, and the query's two arrays: my_roles, my_committees
-        committee_ids.update(columns["my_committees"])
-        if columns["my_roles"] or user.is_superuser:
-            memberships.append(AreaMembership(area=area, roles=list(columns["my_roles"])))
+    width = len(_AREA_FIELDS)
+    for row in run_prepared(_access_sql(), params):
+        area = Quartier.from_db(connection.alias, [field.attname for field in _AREA_FIELDS], row[:width])
+        my_roles, my_committees = row[width:]
+        committee_ids.update(my_committees)
+        if my_roles or user.is_superuser:
+            memberships.append(AreaMembership(area=area, roles=list(my_roles)))
     # Committees count only for an active account (a switched-off account keeps its memberships' rows).
     return Access(memberships=memberships, committee_ids=sorted(committee_ids) if user.is_active else [])
 
@@ -200,7 +215,7 @@ class CompiledLists:
         found = {slot.name for slot in slots if isinstance(slot, _Id)}
         if found != set(self.ids) or any(str(marker) in sql for marker in markers.values()):
             raise ValueError(f"{self.build.__name__}: every id must reach the query as a parameter, unchanged")
-        return _Plan(sql=sql, params=slots, readers=readers)
+        return _Plan(sql=PreparedSQL(sql), params=slots, readers=readers)
 
 
 # The ids PostgreSQL's bigint holds (every primary key here is one, or an integer within it).
@@ -219,9 +234,16 @@ class _Id:
 
 @dataclass(frozen=True)
 class _Plan:
-    sql: str
+    sql: PreparedSQL
     params: list[Any]
     readers: list[_Rows]
+
+
+@dataclass(frozen=True)
+class PreparedSQL:
+    """SQL (with ``%s`` for its parameters) that ``run_prepared`` runs as a prepared statement."""
+
+    sql: str
 
     @cached_property
     def statement(self) -> str:
@@ -241,9 +263,10 @@ class _Plan:
 _prepared: weakref.WeakKeyDictionary[object, set[str]] = weakref.WeakKeyDictionary()
 
 
-def _read_prepared(plan: _Plan, params: list[Any]) -> dict[str, list[Model]]:
-    """``_read`` as a prepared statement: PostgreSQL plans a page's big query once per connection (after its first
-    few runs), not on every request. The statement is prepared in the same round trip as its first run.
+def run_prepared(sql: PreparedSQL, params: list[Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` run with ``params`` as a prepared statement: PostgreSQL plans a query that every page
+    runs once per connection (after its first few runs), not on every request. The statement is prepared in the
+    same round trip as its first run.
 
     What we noted of the connection's statements can be wrong: ``DEALLOCATE ALL`` or ``DISCARD ALL`` drops them,
     and a ``PREPARE`` outlives a run that failed after it (a statement is not part of a transaction). Outside a
@@ -252,16 +275,21 @@ def _read_prepared(plan: _Plan, params: list[Any]) -> dict[str, list[Model]]:
     connection.ensure_connection()
     prepared = _prepared.setdefault(connection.connection, set())
     try:
-        texts = _run_prepared(plan, params, prepared)
+        return _run_prepared(sql, params, prepared)
     except DatabaseError as error:
         state = getattr(error.__cause__, "sqlstate", None)
         if state not in _STATEMENT_NOT_AS_NOTED or connection.in_atomic_block:
             raise
         if state == _NO_SUCH_STATEMENT:
-            prepared.discard(plan.statement)
+            prepared.discard(sql.statement)
         else:
-            prepared.add(plan.statement)
-        texts = _run_prepared(plan, params, prepared)
+            prepared.add(sql.statement)
+        return _run_prepared(sql, params, prepared)
+
+
+def _read_prepared(plan: _Plan, params: list[Any]) -> dict[str, list[Model]]:
+    """``_read`` as a prepared statement (``run_prepared``)."""
+    texts = run_prepared(plan.sql, params)[0]
     return {
         reader.name: reader.instances(json.loads(text, parse_float=Decimal))
         for reader, text in zip(plan.readers, texts, strict=True)
@@ -273,16 +301,16 @@ _NO_SUCH_STATEMENT = "26000"
 _STATEMENT_NOT_AS_NOTED = {_NO_SUCH_STATEMENT, "42P05"}
 
 
-def _run_prepared(plan: _Plan, params: list[Any], prepared: set[str]) -> Any:
-    run = f"EXECUTE {plan.statement}({', '.join(['%s'] * len(params))})"
+def _run_prepared(sql: PreparedSQL, params: list[Any], prepared: set[str]) -> list[tuple[Any, ...]]:
+    run = f"EXECUTE {sql.statement}({', '.join(['%s'] * len(params))})"
     with connection.cursor() as cursor:
-        if plan.statement in prepared:
+        if sql.statement in prepared:
             cursor.execute(run, params)
         else:
-            cursor.execute(f"{plan.prepare}; {run}", params)
+            cursor.execute(f"{sql.prepare}; {run}", params)
             cursor.cursor.nextset()  # past PREPARE's empty result
-            prepared.add(plan.statement)
-        return cursor.fetchone()
+            prepared.add(sql.statement)
+        return cursor.fetchall()
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from django.urls import reverse
 
 from demo.factories import user_with_role
 from quartier.models import Quartier, Role
-from quartier.navigation import section_of
+from quartier.navigation import ENTRIES, section_of
 from tests.test_url_permissions import ROUTES
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
-NAV_ENTRIES = set(re.findall(r'nav_section == "([a-z]+)"', (TEMPLATES / "includes/area_nav.html").read_text()))
+NAV_ENTRIES = {section for section, _name, _label, _permission in ENTRIES}
 
 
 def test_every_area_url_belongs_to_an_entry_of_the_navigation() -> None:
@@ -59,3 +59,14 @@ def test_the_page_marks_its_entry_and_no_other(
     nav = nav[: nav.index("</nav>")]
     current = re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', nav)
     assert current == [label]
+
+
+def test_the_navigation_shows_the_entries_the_role_reaches_and_no_other(client: Client, area: Quartier) -> None:
+    client.force_login(user_with_role(area, Role.KOORDINATION))
+    html = client.get(reverse("dashboard", kwargs={"slug": area.slug})).content.decode()
+    nav = html[html.index('<nav class="area-nav"') :]
+    links = re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav[: nav.index("</nav>")])
+    assert ("/gebiet/%s/" % area.slug, "Übersicht") in links
+    assert reverse("report_list", kwargs={"slug": area.slug}) in {url for url, _label in links}
+    assert reverse("area_edit", kwargs={"slug": area.slug}) not in {url for url, _label in links}
+    assert reverse("contact_list", kwargs={"slug": area.slug}) not in {url for url, _label in links}

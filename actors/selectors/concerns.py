@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchVector
 from django.db.models import Count, F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.functional import Promise
 
 from actors.models import Concern, ConcernStatusChange
 from quartier.models import Quartier
-
-#: Concerns are searched on their text and place with the German configuration.
-CONCERN_SEARCH_VECTOR = SearchVector("text", "place", config="german")
 
 #: How many cards one column of the board shows; the count says how many there are.
 BOARD_CARDS = 50

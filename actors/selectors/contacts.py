@@ -5,16 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchVector
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
 from django.db.models.functions import Concat, Trim
 
 from actors.models import ContactNote, Organisation, Person
 from quartier import permissions
 from quartier.models import Quartier, RoleAssignment, User
-
-#: Notes are searched on their topic and text with the German configuration.
-CONTACT_SEARCH_VECTOR = SearchVector("topic", "text", config="german")
 
 #: How far ahead the dashboard looks for follow-ups, and how many it shows.
 FOLLOW_UP_HORIZON = datetime.timedelta(days=7)
@@ -59,10 +55,14 @@ def area_staff(area: Quartier) -> QuerySet[User]:
 def note_authors(area: Quartier) -> QuerySet[User]:
     """Everyone the list can be filtered by: the area's staff and whoever wrote a note here before."""
     # One probe of an index per user, instead of reading every note of the area (and no DISTINCT).
-    return User.objects.filter(
-        Exists(RoleAssignment.objects.filter(user=OuterRef("pk"), area=area))
-        | Exists(ContactNote.objects.filter(staff=OuterRef("pk"), area=area))
-    ).order_by("display_name", "username")
+    return (
+        User.objects.filter(
+            Exists(RoleAssignment.objects.filter(user=OuterRef("pk"), area=area))
+            | Exists(ContactNote.objects.filter(staff=OuterRef("pk"), area=area))
+        )
+        .only("pk", *USER_NAME)
+        .order_by("display_name", "username")
+    )
 
 
 def _persons() -> Prefetch:

@@ -5,13 +5,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchVector
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from actors.models import Network, NetworkMembership, Organisation, Person
 from quartier.models import Quartier
-
-NETWORK_SEARCH_VECTOR = SearchVector("name", "purpose", config="german")
 
 
 def current_members(today: datetime.date, prefix: str = "") -> Q:

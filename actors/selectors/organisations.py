@@ -5,14 +5,11 @@ from __future__ import annotations
 import re
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import OuterRef, Prefetch, QuerySet
 
 from actors.models import Affiliation, ContactNote, NetworkMembership, Organisation
 from quartier.models import FieldOfAction, Quartier
-
-#: The expression the GIN index on organisations is built on; queries must use the same.
-ORGANISATION_SEARCH_VECTOR = SearchVector("name", "description", config="german")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import BooleanField, Case, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -23,8 +23,6 @@ from quartier.personal_data import Section, Subject, sections
 #: The search expression for persons: German (stemmed) and simple (every word as written), because German
 #: stop words begin many names ("dem" of "Demir", "die" of "Dietrich") and the German configuration drops
 #: them. A GIN index on this very expression would let PostgreSQL use it (see the module's report).
-_SEARCH_FIELDS = ("first_name", "last_name", "email")
-PERSON_SEARCH_VECTOR = SearchVector(*_SEARCH_FIELDS, config="german") + SearchVector(*_SEARCH_FIELDS, config="simple")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

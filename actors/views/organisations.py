@@ -11,12 +11,16 @@ from actors.forms.organisations import OrganisationForm
 from actors.models import Organisation
 from actors.selectors.organisations import organisation_detail, organisations_for
 from actors.services.organisations import organisation_create, organisation_update
+from actors.views.rows import organisation_rows
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import table_response
 from quartier.http import AreaRequest
 from quartier.lists import list_page
 from quartier.models import Quartier
+
+#: The columns the organisation list reads of each row it shows (``organisation_rows``).
+ORGANISATION_ROW_FIELDS = ("pk", "name", "active", "kind", "inside_area")
 
 
 def get_organisation_for(area: Quartier, pk: int) -> Organisation:
@@ -33,11 +37,13 @@ def organisation_list(request: AreaRequest, area: Quartier) -> HttpResponse:
         request,
         template="actors/organisation_list.html",
         filterset=OrganisationFilterSet(request.GET, queryset=organisations_for(area), area=area),
+        shown=lambda organisations: organisations.only(*ORGANISATION_ROW_FIELDS),
         export=lambda organisations, fmt: organisations_export(organisations, area=area, fmt=fmt),
         context={
             "area": area,
             "can_change": permissions.CHANGE_ACTORS in request.area_perms,
         },
+        page_context=lambda page: {"rows": organisation_rows(page.object_list, area=area)},
     )
 
 

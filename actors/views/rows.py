@@ -1,9 +1,10 @@
-"""The rows of the contact notes as the list shows them: every text worked out once in Python, so the template
-only places strings (a row costs a few variable look-ups instead of a translation, two date filters, a choice
-label and two related managers each).
+"""The rows of the contact notes and of the organisation list as the lists show them: every text worked out once
+in Python, so the template only places strings (a contact note's row costs a few variable look-ups instead of a
+translation, two date filters, a choice label and two related managers each).
 
-The list gets them through ``list_page``'s ``page_context`` (``actors.views.contacts.contact_list``);
-the note's page and the follow-up views build the one row they show with ``contact_row``.
+The lists get them through ``list_page``'s ``page_context`` (``actors.views.contacts.contact_list``,
+``actors.views.organisations.organisation_list``); the note's page and the follow-up views build the one row they
+show with ``contact_row``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from actors.models import ContactNote
+from actors.models import ContactNote, Organisation
 from quartier import display
 from quartier.models import Quartier
 
@@ -126,3 +127,33 @@ def contact_rows(
 def contact_row(note: ContactNote, *, area: Quartier, today: datetime.date, with_persons: bool) -> ContactRow:
     """The row of one note (its follow-up, on the note's page and after a change)."""
     return _row(note, _Texts.of(area), today=today, with_persons=with_persons)
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    """One organisation as the organisation list shows it."""
+
+    url: str
+    name: str
+    active: bool
+    kind: str
+    fields_of_action: str  # their names, joined
+    location: str
+
+
+def organisation_rows(organisations: Iterable[Organisation], *, area: Quartier) -> list[OrganisationRow]:
+    """The rows of ``organisations`` (with ``field_of_action_names``: ``organisations_for``)."""
+    url = display.url_maker("organisation_page", area.slug)
+    kinds = {value: str(label) for value, label in Organisation.Kind.choices}
+    inside, outside = _("inside the area"), _("outside the area")
+    return [
+        OrganisationRow(
+            url=url(organisation.pk),
+            name=organisation.name,
+            active=organisation.active,
+            kind=kinds.get(organisation.kind, organisation.kind),
+            fields_of_action=", ".join(organisation.field_of_action_names),
+            location=inside if organisation.inside_area else outside,
+        )
+        for organisation in organisations
+    ]
