@@ -7,22 +7,21 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from actors.forms.contacts import StaffChoiceField
 from actors.models import Affiliation, ContactNote, Network, NetworkMembership, Organisation, Person, TargetGroup
 from actors.selectors.contacts import note_authors
 from actors.selectors.networks import working_in
 from actors.selectors.organisations import prefix_query
 from actors.selectors.persons import person_query
 from quartier.filters import (
+    AreaChoiceFilter,
     CheckboxFilter,
     ChoiceFilter,
     DateFilter,
     ListFilterSet,
-    ModelFilter,
     ReferenceFilter,
     SearchFilter,
 )
-from quartier.models import FieldOfAction, Quartier, User
+from quartier.models import FieldOfAction, User
 from quartier.reference import fields_of_action, target_groups
 
 #: Where an organisation is or a person lives, as the filters ask it.
@@ -46,6 +45,14 @@ def _field_of_action() -> ReferenceFilter:
     )
 
 
+def networks_to_choose(area: int) -> QuerySet[Network]:
+    return Network.objects.filter(area=area).only("pk", "name").order_by("name")
+
+
+def organisations_to_choose(area: int) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(area=area).only("pk", "name").order_by("name")
+
+
 class OrganisationFilterSet(ListFilterSet):
     q = SearchFilter(method="search")
     kind = ChoiceFilter(label=_("Kind"), choices=Organisation.Kind.choices)
@@ -53,15 +60,11 @@ class OrganisationFilterSet(ListFilterSet):
     target_group = ReferenceFilter(
         field_name="target_groups", reference=target_groups, label=_("Target group"), queryset=TargetGroup.objects.all()
     )
-    network = ModelFilter(label=_("Network"), method="in_network", queryset=Network.objects.none())
+    network = AreaChoiceFilter(label=_("Network"), method="in_network", choices=networks_to_choose, model=Network)
     location = ChoiceFilter(label=_("Location"), choices=LOCATIONS, method="located")
     inactive = CheckboxFilter(label=_("Include inactive organisations"), method="with_inactive")
 
     search = _search
-
-    def __init__(self, data: Any, *, queryset: QuerySet[Organisation], area: Quartier) -> None:
-        super().__init__(data, queryset=queryset)
-        self.filters["network"].queryset = Network.objects.filter(area=area).only("pk", "name").order_by("name")
 
     def in_network(self, queryset: QuerySet[Organisation], name: str, network: Network) -> QuerySet[Organisation]:
         # A subquery: memberships can repeat an organisation (one per period).
@@ -82,14 +85,10 @@ class PersonFilterSet(ListFilterSet):
     )
     residence = ChoiceFilter(label=_("Lives"), choices=RESIDENCES, method="living")
     legal_basis = ChoiceFilter(label=_("Legal basis"), choices=Person.LegalBasis.choices)
-    organisation = ModelFilter(label=_("Organisation"), method="affiliated", queryset=Organisation.objects.none())
+    organisation = AreaChoiceFilter(
+        label=_("Organisation"), method="affiliated", choices=organisations_to_choose, model=Organisation
+    )
     key_persons = CheckboxFilter(label=_("Key persons only"), method="key_persons_only")
-
-    def __init__(self, data: Any, *, queryset: QuerySet[Person], area: Quartier) -> None:
-        super().__init__(data, queryset=queryset)
-        self.filters["organisation"].queryset = (
-            Organisation.objects.filter(area=area).only("pk", "name").order_by("name")
-        )
 
     def search(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
         text = value.strip()
@@ -121,24 +120,16 @@ class NetworkFilterSet(ListFilterSet):
         return queryset.filter(pk__in=working_in(field.pk))
 
 
-class StaffFilter(ModelFilter):
-    field_class = StaffChoiceField
-
-
 class ContactFilterSet(ListFilterSet):
     q = SearchFilter(method="search")
     channel = ChoiceFilter(label=_("Channel"), choices=ContactNote.Channel.choices)
     field_of_action = _field_of_action()
-    staff = StaffFilter(label=_("Staff member"), queryset=User.objects.none())
+    staff = AreaChoiceFilter(label=_("Staff member"), choices=note_authors, model=User)
     date_from = DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
     open = CheckboxFilter(label=_("Only open follow-ups"), method="open_only")
 
     search = _search
-
-    def __init__(self, data: Any, *, queryset: QuerySet[ContactNote], area: Quartier) -> None:
-        super().__init__(data, queryset=queryset)
-        self.filters["staff"].queryset = note_authors(area)
 
     def open_only(self, queryset: QuerySet[ContactNote], name: str, value: bool) -> QuerySet[ContactNote]:
         return queryset.filter(follow_up_due__isnull=False, follow_up_done=False) if value else queryset

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fonds.models import Application, Fund, Status
-from quartier.filters import ChoiceFilter, ListFilterSet, ModelFilter, ReferenceFilter, SearchFilter
-from quartier.models import FieldOfAction, Quartier
+from quartier.filters import AreaChoiceFilter, ChoiceFilter, ListFilterSet, ReferenceFilter, SearchFilter
+from quartier.models import FieldOfAction
 from quartier.reference import fields_of_action
+
+
+def funds_to_choose(area: int) -> QuerySet[Fund]:
+    return Fund.objects.filter(area=area).only("pk", "name", "year").order_by("-year", "name")
 
 
 class ApplicationFilterSet(ListFilterSet):
     q = SearchFilter(method="search")
-    fund = ModelFilter(label=_("Fund"), queryset=Fund.objects.none())
+    fund = AreaChoiceFilter(label=_("Fund"), choices=funds_to_choose, model=Fund)
     status = ChoiceFilter(label=_("Status"), choices=Status.choices)
     field_of_action = ReferenceFilter(
         field_name="fields_of_action",
@@ -23,12 +25,6 @@ class ApplicationFilterSet(ListFilterSet):
         label=_("Field of action"),
         queryset=FieldOfAction.objects.all(),
     )
-
-    def __init__(self, data: Any, *, queryset: QuerySet[Application], area: Quartier) -> None:
-        super().__init__(data, queryset=queryset)
-        self.filters["fund"].queryset = (
-            Fund.objects.filter(area=area).only("pk", "name", "year").order_by("-year", "name")
-        )
 
     def search(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
         """The title or the applicant (organisation, first or last name) contains the text."""

@@ -1,16 +1,21 @@
 """The pieces every list's FilterSet (``*/filters.py``) is built from: a filter bar written without templates and
-filters whose choices cost no query or one plain query."""
+filters whose choices cost no query or one prepared query."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
 from django import forms
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from quartier import dates
-from quartier.forms import OneQueryChoiceField, QuickFilterForm, ReferenceChoiceField
+from quartier.forms import QuickFilterForm, ReferenceChoiceField
+from quartier.models import Quartier
+from quartier.selectors import CompiledLists
 
 #: The label of a filter's empty choice.
 ALL = _("all")
@@ -23,6 +28,14 @@ class ListFilterSet(django_filters.FilterSet):
 
     class Meta:
         form = QuickFilterForm
+
+    def __init__(self, data: Any, *, queryset: QuerySet[Any], area: Quartier | None = None) -> None:
+        super().__init__(data, queryset=queryset)
+        for filter_ in self.filters.values():
+            if isinstance(filter_, AreaChoiceFilter):
+                if area is None:
+                    raise TypeError(f"{type(self).__name__} needs the area its choices are of")
+                filter_.area_id = area.pk
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -51,15 +64,32 @@ class ReferenceFilter(django_filters.Filter):
     field_class = ReferenceChoiceField
 
 
-class ModelFilter(django_filters.ModelChoiceFilter):
-    """A choice of the area's objects (the FilterSet sets ``queryset`` on its copy of the filter), read in one plain
-    query."""
+class AreaChoiceFilter(ReferenceFilter):
+    """A choice of the area's objects: ``choices(area_id)`` returns their queryset (``area_id`` compared with
+    ``exact`` only, as ``CompiledLists`` needs), ``model`` names their model. The FilterSet is given the area
+    (``ListFilterSet``). The choices are read when the filter bar is shown or the filter used, in one prepared
+    query whose SQL Django compiles once per process: building a queryset's SQL cost more than running it."""
 
-    field_class = OneQueryChoiceField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *, choices: Callable[[int], QuerySet[Any]], model: type[Model], **kwargs: Any) -> None:
         kwargs.setdefault("empty_label", ALL)
-        super().__init__(*args, **kwargs)
+        super().__init__(queryset=model.objects.none(), **kwargs)
+        self.reader = _reader(choices)
+        self.area_id: int | None = None
+
+    @property
+    def field(self) -> forms.Field:
+        if not hasattr(self, "_field"):
+            reader, area_id = self.reader, self.area_id
+            if area_id is None:
+                raise TypeError("the FilterSet was not given the area")
+            self.extra["reference"] = functools.cache(lambda: reader.read(area=area_id)["choices"])
+        return super().field
+
+
+@functools.cache
+def _reader(choices: Callable[[int], QuerySet[Any]]) -> CompiledLists:
+    """One compiler of the choices for every copy of the filter (a FilterSet copies its filters on each request)."""
+    return CompiledLists(lambda area: {"choices": choices(area)}, ids=("area",))
 
 
 class CheckboxFilter(django_filters.Filter):

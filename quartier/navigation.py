@@ -60,6 +60,7 @@ _SLUG = "area-slug-of-the-navigation"
 def _area_url(name: str, prefix: str) -> str:
     return reverse(name, args=[_SLUG])  # the script prefix is part of the URL: one per prefix
 
+
 # URL name prefix → navigation entry (``ENTRIES``); the first prefix that matches wins.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("dashboard", "dashboard"),

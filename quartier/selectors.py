@@ -179,6 +179,9 @@ class CompiledLists:
         self.ids = ids
         self._plans: dict[tuple[tuple[str, object], ...], _Plan] = {}
 
+    def __deepcopy__(self, memo: dict[int, object]) -> CompiledLists:
+        return self  # what it keeps is the same for every copy of its owner (a filter copied for each request)
+
     def read(self, **arguments: object) -> dict[str, list[Model]]:
         """The lists of ``build(**arguments)``, in one query."""
         shape = {name: value for name, value in arguments.items() if name not in self.ids}

@@ -52,7 +52,7 @@ def area_staff(area: Quartier) -> QuerySet[User]:
     )
 
 
-def note_authors(area: Quartier) -> QuerySet[User]:
+def note_authors(area: Quartier | int) -> QuerySet[User]:
     """Everyone the list can be filtered by: the area's staff and whoever wrote a note here before."""
     # One probe of an index per user, instead of reading every note of the area (and no DISTINCT).
     return (
