@@ -19,6 +19,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Model, QuerySet
 from django.db.models.query import (  # type: ignore[attr-defined]  # the stubs leave this helper of Django's out
     ModelIterable,
+    ValuesListIterable,
     get_related_populators,
 )
 from django.db.models.sql.compiler import SQLCompiler
@@ -148,15 +149,15 @@ def object_history(obj: Model) -> QuerySet[LogEntry]:
     return LogEntry.objects.get_for_object(obj).select_related("actor", "content_type").order_by("-timestamp", "-pk")
 
 
-def lists_of(**querysets: QuerySet) -> dict[str, list[Model]]:
+def lists_of(**querysets: QuerySet) -> dict[str, list[Any]]:
     """Read several querysets of model instances (with their ``select_related`` objects) in one query.
 
     Each queryset becomes a subquery whose rows PostgreSQL hands back as one JSON array, in the queryset's order
     (aggregating the rows of a sorted subquery keeps their order); every value is turned back into its field's
     Python type (``Field.to_python``; numbers are read as ``Decimal``), and the instances are built as Django
-    builds them from a row. Meant for a page's several small lists of a few rows each; querysets with
-    ``prefetch_related`` or ``values()`` are not supported. A page that reads the same lists on every request
-    compiles them once with ``CompiledLists``."""
+    builds them from a row; a ``values_list`` queryset (neither flat nor named) is read as its tuples. Meant for a
+    page's several small lists of a few rows each; querysets with ``prefetch_related`` or ``values()`` are not
+    supported. A page that reads the same lists on every request compiles them once with ``CompiledLists``."""
     if not querysets:
         return {}
     sql, params, readers = _together(querysets)
@@ -182,7 +183,7 @@ class CompiledLists:
     def __deepcopy__(self, memo: dict[int, object]) -> CompiledLists:
         return self  # what it keeps is the same for every copy of its owner (a filter copied for each request)
 
-    def read(self, **arguments: object) -> dict[str, list[Model]]:
+    def read(self, **arguments: object) -> dict[str, list[Any]]:
         """The lists of ``build(**arguments)``, in one query."""
         shape = {name: value for name, value in arguments.items() if name not in self.ids}
         ids: dict[str, int] = {}
@@ -239,7 +240,7 @@ class _Id:
 class _Plan:
     sql: PreparedSQL
     params: list[Any]
-    readers: list[_Rows]
+    readers: list[_Rows | _Values]
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,7 @@ def run_prepared(sql: PreparedSQL, params: list[Any]) -> list[tuple[Any, ...]]:
         return _run_prepared(sql, params, prepared)
 
 
-def _read_prepared(plan: _Plan, params: list[Any]) -> dict[str, list[Model]]:
+def _read_prepared(plan: _Plan, params: list[Any]) -> dict[str, list[Any]]:
     """``_read`` as a prepared statement (``run_prepared``)."""
     texts = run_prepared(plan.sql, params)[0]
     return {
@@ -374,23 +375,61 @@ class _Rows:
         return instances
 
 
-def _together(querysets: dict[str, QuerySet]) -> tuple[str, list[Any], list[_Rows]]:
-    """The SQL that reads ``querysets`` as one row of JSON arrays, its parameters, and how to read each array."""
-    parts, params, readers = [], [], []
+@dataclass(frozen=True)
+class _Values:
+    """What turns one list's JSON rows into the tuples of a ``values_list`` queryset, in the order of its fields."""
+
+    name: str
+    columns: list[str]  # in the order of the fields asked for
+    fields: list[Any]
+
+    @classmethod
+    def of(cls, name: str, queryset: QuerySet, compiler: SQLCompiler) -> _Values:
+        selected = [alias for _column, _sql, alias in compiler.select]  # as the SQL's columns come
+        asked = list(queryset._fields or selected)  # type: ignore[attr-defined]
+        positions = [selected.index(field) for field in asked]
+        return cls(
+            name=name,
+            columns=[f"c{position}" for position in positions],
+            fields=[
+                getattr(compiler.select[position][0], "target", None) or compiler.select[position][0].output_field
+                for position in positions
+            ],
+        )
+
+    def instances(self, rows: list[dict[str, object]]) -> list[tuple[object, ...]]:
+        return [
+            tuple(
+                value if value is None else field.to_python(value)
+                for value, field in zip([raw[column] for column in self.columns], self.fields, strict=True)
+            )
+            for raw in rows
+        ]
+
+
+def _together(querysets: dict[str, QuerySet]) -> tuple[str, list[Any], list[_Rows | _Values]]:
+    """The SQL that reads ``querysets`` as one row of JSON arrays, its parameters, and how to read each array:
+    a queryset of model instances (with their ``select_related`` objects) or of tuples (``values_list``, not flat
+    and not named)."""
+    parts, params = [], []
+    readers: list[_Rows | _Values] = []
     for name, queryset in querysets.items():
-        if queryset._prefetch_related_lookups or queryset._iterable_class is not ModelIterable:  # type: ignore[attr-defined]
-            raise ValueError(f"{name}: only plain querysets of model instances can be read together")
+        kind: object = queryset._iterable_class
+        if queryset._prefetch_related_lookups or kind not in (ModelIterable, ValuesListIterable):  # type: ignore[attr-defined]
+            raise ValueError(f"{name}: only plain querysets of model instances or of tuples can be read together")
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, query_params = compiler.as_sql()
         columns = ", ".join(f"c{index}" for index in range(len(compiler.select)))
         sql = f"(SELECT coalesce(json_agg(listed), '[]')::text FROM ({sql}) AS listed({columns}))"  # noqa: S608  # the ORM's own SQL; the values are parameters  # nosec B608
         parts.append(sql)
         params.extend(query_params)
-        readers.append(_Rows.of(name, queryset, compiler))
+        readers.append(
+            _Rows.of(name, queryset, compiler) if kind is ModelIterable else _Values.of(name, queryset, compiler)
+        )
     return "SELECT " + ", ".join(parts), params, readers
 
 
-def _read(sql: str, params: list[Any], readers: list[_Rows]) -> dict[str, list[Model]]:
+def _read(sql: str, params: list[Any], readers: list[_Rows | _Values]) -> dict[str, list[Any]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         texts = cursor.fetchone()

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -126,3 +127,28 @@ def test_compiled_lists_keep_a_percent_sign_in_a_value(area: Quartier, aktionsfo
     )
     for _ in range(2):
         assert reader.read(application=application.pk) == {"found": [application], "none": []}
+
+
+def test_compiled_lists_read_values_lists_as_their_tuples_in_the_order_asked(
+    area: Quartier, aktionsfonds: Fund, applicant
+) -> None:
+    make_application(aktionsfonds, person=applicant, costs=("400.00", "12.50"))
+    make_application(aktionsfonds, person=applicant, costs=("80.00",))
+
+    def build(*, area: int) -> dict[str, QuerySet]:
+        applications = Application.objects.filter(area_id=area).order_by()
+        return {
+            # an annotation asked before a field, as ``values_list`` names them
+            "sums": applications.annotate(year=ExtractYear("created_at"))
+            .values("year", "fund_id")
+            .annotate(total=Sum("cost_lines__amount"), count=Count("pk", distinct=True))
+            .values_list("total", "year", "fund_id", "count")
+            .order_by("fund_id"),
+            "titles": applications.values_list("title", "pk").order_by("pk"),
+        }
+
+    lists = CompiledLists(build, ids=("area",)).read(area=area.pk)
+    expected = build(area=area.pk)
+    assert lists["sums"] == list(expected["sums"]) and lists["sums"]
+    assert lists["sums"][0][0] == Decimal("492.50") and type(lists["sums"][0][0]) is Decimal
+    assert lists["titles"] == list(expected["titles"]) and len(lists["titles"]) == 2

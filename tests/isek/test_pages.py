@@ -370,7 +370,7 @@ PAGE_QUERIES = {
     "isek_home": 6,
     "measure_list": 7,
     "isek_timeline": 6,
-    "isek_financing": 7,
+    "isek_financing": 5,
     "indicator_list": 6,
     "version_compare": 4,
     "measure_page": 15,

@@ -110,7 +110,7 @@ def test_two_versions_are_compared(version: Version, role_users: dict[str, User]
 
 
 def test_the_overview_sums_costs_financing_and_spending(version: Version, django_assert_num_queries: object) -> None:
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(1):  # type: ignore[operator]
         result = overview(version)
     assert result.costs == {2026: Decimal("270000.00")}
     assert result.financing_by_source() == {

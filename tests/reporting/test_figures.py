@@ -67,7 +67,7 @@ QUERIES = {
     "networks": 5,
     "committees": 5,
     "funds": 4,
-    "isek": 9,
+    "isek": 7,
     "indicators": 3,
 }
 
