@@ -39,6 +39,7 @@ from django.utils.functional import Promise
 
 from fonds.models import BINDING, Application, Fund, Payment, Repayment, Status
 from quartier.models import Quartier
+from quartier.selectors import CompiledLists
 
 ZERO = Decimal("0.00")
 MONEY_FIELD: DecimalField = DecimalField(max_digits=14, decimal_places=2)
@@ -205,6 +206,36 @@ def applications_of(area: Quartier) -> QuerySet[Application]:
     with their fund and applicant (the list does not show fields of action: who needs them prefetches them)."""
     applications = Application.objects.filter(area=area).select_related("fund", "person", "organisation")
     return applications.order_by("-created_at", "-pk")
+
+
+#: The columns the application list shows (its applicant as the organisation's name or the person's).
+LIST_COLUMNS = (
+    "title",
+    "applicant_to_review",
+    "status",
+    "requested",
+    "approved_amount",
+    "created_at",
+    "fund__name",
+    "fund__year",
+    "organisation__name",
+    "person__first_name",
+    "person__last_name",
+)
+
+
+def _applications_by_ids(*, area: int, page: list[int]) -> dict[str, QuerySet[Application]]:
+    applications = Application.objects.filter(area=area, pk__any_of=page).order_by()
+    return {"applications": applications.select_related("fund", "person", "organisation").only(*LIST_COLUMNS)}
+
+
+_APPLICATIONS_BY_IDS = CompiledLists(_applications_by_ids, ids=("area",), id_lists=("page",))
+
+
+def applications_by_ids(area: Quartier, ids: list[int]) -> list[Application]:
+    """The area's applications of ``ids`` with what the list shows (``LIST_COLUMNS``), in no particular order; one
+    prepared query."""
+    return _APPLICATIONS_BY_IDS.read(area=area.pk, page=ids)["applications"]
 
 
 def status_counts(fund: Fund) -> list[tuple[str, str | Promise, int]]:

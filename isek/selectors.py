@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, F, Lookup, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
 from isek.models import (
@@ -23,6 +23,7 @@ from isek.models import (
     Version,
 )
 from quartier.forms import whole_number
+from quartier.lookups import AnyOf
 from quartier.models import FieldOfAction, Quartier
 from quartier.selectors import CompiledLists
 
@@ -51,23 +52,12 @@ class Overview:
         return dict(totals)
 
 
-class _AnyOf(Lookup):
-    """``lhs = ANY(rhs)``, ``rhs`` an array (``ArraySubquery``)."""
-
-    lookup_name = "any_of"
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
-
-
-def _of_measures_of(version: Version | int) -> _AnyOf:
+def _of_measures_of(version: Version | int) -> AnyOf:
     """The rows of the version's measures, as ``measure_id = ANY(ARRAY(SELECT id … WHERE version_id = …))``.
     Joined to the measures instead, PostgreSQL reads the whole table of every version (a hash join over a
     sequential scan, 10 ms for the costs of the large demo) rather than the version's rows by the index on
     ``measure_id`` (1–2 ms): it cannot tell how few they are."""
-    return _AnyOf(F("measure_id"), ArraySubquery(Measure.objects.filter(version=version).order_by().values("pk")))
+    return AnyOf(F("measure_id"), ArraySubquery(Measure.objects.filter(version=version).order_by().values("pk")))
 
 
 def _overview_lists(version: int) -> dict[str, QuerySet[Any]]:

@@ -8,8 +8,12 @@ class QuartierConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.db.models import Field
 
         from quartier import models
+        from quartier.lookups import AnyOf
+
+        Field.register_lookup(AnyOf)
 
         auditlog.register(models.Quartier)
         auditlog.register(models.RoleAssignment)

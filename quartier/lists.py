@@ -17,11 +17,16 @@ Every list view is the same few steps::
 The selector decides what the user may see (the area, what their role shows); the FilterSet (``*/filters.py``)
 narrows it by the query string; ``list_page`` does the rest. The template gets ``form`` (the filter bar),
 ``page`` and ``query`` (the query string without the page, for the page links).
+
+A list read on every visit of a busy area can read its page in two steps (``read_page``): the ids of the page's
+rows from the filtered and sorted rows (a query on the table alone), then those rows with everything the list
+shows by a selector that gets the ids, in one prepared query compiled once per process
+(``quartier.selectors.CompiledLists``): building the SQL of a list's rows cost more than running it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 import django_filters
@@ -58,6 +63,7 @@ def list_page(
     shown: Callable[[Any], Any] | None = None,
     export: Callable[[Any, str], HttpResponse] | None = None,
     formats: Collection[str] = FORMATS,
+    read_page: Callable[[list[int]], Iterable[Any]] | None = None,
     page_context: Callable[[Page], dict[str, Any]] | None = None,
     partial: str = "results",
     page_size: int = PAGE_SIZE,
@@ -66,7 +72,9 @@ def list_page(
     """The list page of ``rows`` narrowed by ``filterset`` (give one of the two): with ``?export=<format>`` (one
     of ``formats``) the download ``export(rows, format)`` makes; otherwise the page ``?page=`` of ``shown(rows)``
     (the rows the table reads; default: the rows themselves) in ``template``, whole or, for htmx, its
-    ``partial``; ``page_context(page)`` adds what the template needs of the page's rows.
+    ``partial``; ``page_context(page)`` adds what the template needs of the page's rows. With ``read_page`` the
+    page's rows are ``read_page(ids)`` for the ids of the page's rows instead (in their order; an id it does not
+    return is left out).
 
     A filter value that is not valid (a date out of range, an unknown choice) is left out of the list, and the
     filter bar says why; an export is refused then (400, the page with the message) rather than holding more
@@ -82,7 +90,13 @@ def list_page(
         if filterset is None or not filterset.form.errors:
             return export(rows, fmt)
         status = 400
-    page = paginator_class(shown(rows) if shown is not None else rows, page_size).get_page(request.GET.get(PAGE))
+    if read_page is not None:
+        page = paginator_class(rows.values_list("pk", flat=True), page_size).get_page(request.GET.get(PAGE))
+        ids = list(page.object_list)
+        found = {row.pk: row for row in read_page(ids)} if ids else {}
+        page.object_list = [found[pk] for pk in ids if pk in found]
+    else:
+        page = paginator_class(shown(rows) if shown is not None else rows, page_size).get_page(request.GET.get(PAGE))
     context = {**context, "page": page, "query": query_without(request, PAGE, EXPORT)}
     if page_context is not None:
         context.update(page_context(page))

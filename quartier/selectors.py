@@ -172,12 +172,16 @@ class CompiledLists:
     the page reads; hashable values, part of the key), and returns querysets as ``lists_of`` takes them. It must
     depend on its arguments only: no clock, no request, no data read. To find where each id goes, ``build`` runs
     once per shape with a marker number for each id; each marker must reach the SQL's parameters unchanged (as an
-    id compared with ``exact``), at least once, and never the SQL's text. Only the text of the query is kept,
-    never a row."""
+    id compared with ``exact``), at least once, and never the SQL's text. ``id_lists`` name arguments that are
+    lists of ids (the rows of a page), compared with ``any_of`` (``quartier.lookups.AnyOf``): one array parameter,
+    whatever their number. Only the text of the query is kept, never a row."""
 
-    def __init__(self, build: Callable[..., dict[str, QuerySet]], *, ids: tuple[str, ...]) -> None:
+    def __init__(
+        self, build: Callable[..., dict[str, QuerySet]], *, ids: tuple[str, ...], id_lists: tuple[str, ...] = ()
+    ) -> None:
         self.build = build
         self.ids = ids
+        self.id_lists = id_lists
         self._plans: dict[tuple[tuple[str, object], ...], _Plan] = {}
 
     def __deepcopy__(self, memo: dict[int, object]) -> CompiledLists:
@@ -185,13 +189,20 @@ class CompiledLists:
 
     def read(self, **arguments: object) -> dict[str, list[Any]]:
         """The lists of ``build(**arguments)``, in one query."""
-        shape = {name: value for name, value in arguments.items() if name not in self.ids}
+        every_id = (*self.ids, *self.id_lists)
+        shape = {name: value for name, value in arguments.items() if name not in every_id}
         ids: dict[str, int] = {}
         for name in self.ids:
             value = arguments[name]  # a missing id is a KeyError
             if type(value) is not int:
                 raise TypeError(f"{name}: an id is an int, not {value!r}")
             ids[name] = value
+        id_lists: dict[str, list[int]] = {}
+        for name in self.id_lists:
+            values = arguments[name]
+            if not isinstance(values, (list, tuple)) or any(type(value) is not int for value in values):
+                raise TypeError(f"{name}: a list of ids is a list of ints, not {values!r}")
+            id_lists[name] = list(values)
         key = tuple(sorted(shape.items()))
         plan = self._plans.get(key)
         if plan is None:
@@ -200,24 +211,36 @@ class CompiledLists:
             # No row has such an id (an id from a URL can be any number): as Django finds for an out-of-range
             # lookup, without asking PostgreSQL, which would refuse the number.
             return {reader.name: [] for reader in plan.readers}
-        params = [param.kind(ids[param.name]) if isinstance(param, _Id) else param for param in plan.params]
+        for name, values in id_lists.items():  # likewise: such ids match no row
+            id_lists[name] = [value for value in values if _BIGINT_MIN <= value <= _BIGINT_MAX]
+        params = [
+            param.kind(ids[param.name])
+            if isinstance(param, _Id)
+            else id_lists[param.name]
+            if isinstance(param, _IdList)
+            else param
+            for param in plan.params
+        ]
         return _read_prepared(plan, params)
 
     def _compile(self, shape: dict[str, object]) -> _Plan:
-        markers = {name: _MARKER + index for index, name in enumerate(self.ids)}
-        sql, params, readers = _together(self.build(**markers, **shape))
+        markers = {name: _MARKER + index for index, name in enumerate((*self.ids, *self.id_lists))}
+        lists = {name: [markers[name]] for name in self.id_lists}
+        sql, params, readers = _together(self.build(**{name: markers[name] for name in self.ids}, **lists, **shape))
         names = {marker: name for name, marker in markers.items()}
         slots: list[object] = []
         for param in params:
-            if isinstance(param, int) and not isinstance(param, bool) and param in names:
+            if isinstance(param, int) and not isinstance(param, bool) and param in names and names[param] in self.ids:
                 # The id as Django passed the marker: an int, or a subclass saying its database type (Int8).
                 slots.append(_Id(names[param], type(param)))
+            elif isinstance(param, list) and len(param) == 1 and param[0] in names and names[param[0]] in lists:
+                slots.append(_IdList(names[param[0]]))
             elif any(str(marker) in str(param) for marker in markers.values()):
                 raise ValueError(f"{self.build.__name__}: an id reaches the query changed: {param!r}")
             else:
                 slots.append(param)
-        found = {slot.name for slot in slots if isinstance(slot, _Id)}
-        if found != set(self.ids) or any(str(marker) in sql for marker in markers.values()):
+        found = {slot.name for slot in slots if isinstance(slot, (_Id, _IdList))}
+        if found != set(markers) or any(str(marker) in sql for marker in markers.values()):
             raise ValueError(f"{self.build.__name__}: every id must reach the query as a parameter, unchanged")
         return _Plan(sql=PreparedSQL(sql), params=slots, readers=readers)
 
@@ -234,6 +257,11 @@ _MARKER = 2_100_000_000
 class _Id:
     name: str
     kind: type[int]
+
+
+@dataclass(frozen=True)
+class _IdList:
+    name: str
 
 
 @dataclass(frozen=True)

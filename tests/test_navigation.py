@@ -66,7 +66,7 @@ def test_the_navigation_shows_the_entries_the_role_reaches_and_no_other(client: 
     html = client.get(reverse("dashboard", kwargs={"slug": area.slug})).content.decode()
     nav = html[html.index('<nav class="area-nav"') :]
     links = re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav[: nav.index("</nav>")])
-    assert ("/gebiet/%s/" % area.slug, "Übersicht") in links
+    assert (f"/gebiet/{area.slug}/", "Übersicht") in links
     assert reverse("report_list", kwargs={"slug": area.slug}) in {url for url, _label in links}
     assert reverse("area_edit", kwargs={"slug": area.slug}) not in {url for url, _label in links}
     assert reverse("contact_list", kwargs={"slug": area.slug}) not in {url for url, _label in links}

@@ -11,6 +11,7 @@ from django.db.models.functions import Concat, Trim
 from actors.models import ContactNote, Organisation, Person
 from quartier import permissions
 from quartier.models import Quartier, RoleAssignment, User
+from quartier.selectors import CompiledLists
 
 #: How far ahead the dashboard looks for follow-ups, and how many it shows.
 FOLLOW_UP_HORIZON = datetime.timedelta(days=7)
@@ -109,6 +110,20 @@ def contact_notes_shown(
     if with_persons:
         prefetches.append(_persons())
     return queryset.prefetch_related(*prefetches)
+
+
+def _notes_by_ids(*, area: int, page: list[int], with_persons: bool) -> dict[str, QuerySet[ContactNote]]:
+    notes = ContactNote.objects.filter(area=area, pk__any_of=page).order_by()
+    return {"notes": contact_notes_shown(notes, with_persons=with_persons, for_list=True)}
+
+
+_NOTES_BY_IDS = CompiledLists(_notes_by_ids, ids=("area",), id_lists=("page",))
+
+
+def contact_notes_by_ids(area: Quartier, ids: list[int], *, with_persons: bool) -> list[ContactNote]:
+    """The area's notes of ``ids`` as the list shows them (``contact_notes_shown(..., for_list=True)``), in no
+    particular order; one prepared query."""
+    return _NOTES_BY_IDS.read(area=area.pk, page=ids, with_persons=with_persons)["notes"]
 
 
 def contact_note_detail(area: Quartier, pk: int, *, with_persons: bool) -> ContactNote | None:

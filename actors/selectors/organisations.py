@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet
 
 from actors.models import Affiliation, ContactNote, NetworkMembership, Organisation
 from quartier.models import FieldOfAction, Quartier
+from quartier.selectors import CompiledLists
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -20,6 +21,25 @@ def prefix_query(text: str) -> SearchQuery | None:
     if not words:
         return None
     return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config="german")
+
+
+#: The columns the organisation list reads of each row it shows (``actors.views.rows.organisation_rows``).
+LIST_COLUMNS = ("pk", "name", "active", "kind", "inside_area")
+
+
+def _organisations_by_ids(*, area: int, page: list[int]) -> dict[str, QuerySet[Organisation]]:
+    names = FieldOfAction.objects.filter(organisation=OuterRef("pk")).order_by("position", "name").values("name")
+    organisations = Organisation.objects.filter(area=area, pk__any_of=page).order_by().only(*LIST_COLUMNS)
+    return {"organisations": organisations.annotate(field_of_action_names=ArraySubquery(names))}
+
+
+_ORGANISATIONS_BY_IDS = CompiledLists(_organisations_by_ids, ids=("area",), id_lists=("page",))
+
+
+def organisations_by_ids(area: Quartier, ids: list[int]) -> list[Organisation]:
+    """The area's organisations of ``ids`` as the list shows them (``LIST_COLUMNS`` and ``field_of_action_names``),
+    in no particular order; one prepared query."""
+    return _ORGANISATIONS_BY_IDS.read(area=area.pk, page=ids)["organisations"]
 
 
 def organisations_for(area: Quartier) -> QuerySet[Organisation]:

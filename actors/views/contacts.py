@@ -18,6 +18,7 @@ from actors.forms.contacts import ContactNoteForm, QuickContactForm, cannot_read
 from actors.models import ContactNote, Organisation, Person
 from actors.selectors.contacts import (
     contact_note_detail,
+    contact_notes_by_ids,
     contact_notes_for,
     contact_notes_shown,
     recent_contacts_for,
@@ -56,7 +57,7 @@ def contact_list(request: AreaRequest, area: Quartier) -> HttpResponse:
         request,
         template="actors/contact_list.html",
         filterset=ContactFilterSet(request.GET, queryset=contact_notes_for(area), area=area),
-        shown=lambda notes: contact_notes_shown(notes, with_persons=with_persons, for_list=True),
+        read_page=lambda ids: contact_notes_by_ids(area, ids, with_persons=with_persons),
         export=lambda notes, fmt: contacts_export(
             contact_notes_shown(notes, with_persons=with_persons), area=area, fmt=fmt, with_persons=with_persons
         ),

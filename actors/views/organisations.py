@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actors.filters import OrganisationFilterSet
 from actors.forms.organisations import OrganisationForm
 from actors.models import Organisation
-from actors.selectors.organisations import organisation_detail, organisations_for
+from actors.selectors.organisations import organisation_detail, organisations_by_ids, organisations_for
 from actors.services.organisations import organisation_create, organisation_update
 from actors.views.rows import organisation_rows
 from quartier import permissions
@@ -18,9 +18,6 @@ from quartier.exports import table_response
 from quartier.http import AreaRequest
 from quartier.lists import list_page
 from quartier.models import Quartier
-
-#: The columns the organisation list reads of each row it shows (``organisation_rows``).
-ORGANISATION_ROW_FIELDS = ("pk", "name", "active", "kind", "inside_area")
 
 
 def get_organisation_for(area: Quartier, pk: int) -> Organisation:
@@ -37,7 +34,7 @@ def organisation_list(request: AreaRequest, area: Quartier) -> HttpResponse:
         request,
         template="actors/organisation_list.html",
         filterset=OrganisationFilterSet(request.GET, queryset=organisations_for(area), area=area),
-        shown=lambda organisations: organisations.only(*ORGANISATION_ROW_FIELDS),
+        read_page=lambda ids: organisations_by_ids(area, ids),
         export=lambda organisations, fmt: organisations_export(organisations, area=area, fmt=fmt),
         context={
             "area": area,

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.core.validators import validate_email
 from django.db.models import OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -49,6 +48,7 @@ from fonds.models import (
 from fonds.selectors import (
     FundTotals,
     Money,
+    applications_by_ids,
     applications_of,
     bound_by_field_of_action,
     fund_totals,
@@ -86,38 +86,6 @@ from quartier.reference import fields_of_action, target_groups
 from quartier.selectors import CompiledLists
 
 FORWARDABLE = APPLICATION.sources("put_forward")
-
-
-#: The columns the application list shows (its applicant as the organisation's name or the person's).
-LIST_COLUMNS = (
-    "title",
-    "applicant_to_review",
-    "status",
-    "requested",
-    "approved_amount",
-    "created_at",
-    "fund__name",
-    "fund__year",
-    "organisation__name",
-    "person__first_name",
-    "person__last_name",
-)
-
-
-class IdsFirstPaginator(Paginator):
-    """Pages a queryset with joins (``select_related``) by picking the page's ids in a subquery of the same
-    query: the order and the offset are taken on the table alone (an index scan), and the joins are made for
-    the page's rows only instead of for every row before sorting. Same rows, same order, same query count."""
-
-    def page(self, number: int | str) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        rows = self.object_list
-        rows = rows.filter(pk__in=rows.values("pk")[bottom:top]) if top > bottom else rows[bottom:top]
-        return self._get_page(rows, number, self)
 
 
 def get_fund_for(area: Quartier, pk: int) -> Fund:
@@ -240,9 +208,8 @@ def application_list(request: AreaRequest, area: Quartier) -> HttpResponse:
         request,
         template="fonds/application_list.html",
         filterset=ApplicationFilterSet(request.GET, queryset=applications_of(area), area=area),
-        shown=lambda applications: applications.only(*LIST_COLUMNS),
+        read_page=lambda ids: applications_by_ids(area, ids),
         export=lambda applications, fmt: _export(applications.prefetch_related("fields_of_action"), area=area, fmt=fmt),
-        paginator_class=IdsFirstPaginator,
         context={"area": area},
         page_context=lambda page: {"rows": application_rows(page.object_list, area=area)},
     )

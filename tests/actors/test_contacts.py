@@ -761,8 +761,8 @@ def grow_notes(area: Quartier, users: dict[str, User], target: ContactNote) -> N
 
 #: Session, user, the user's areas with roles and committees (one query), then the page's own.
 CONTACT_PAGE_QUERIES = {
-    "kontakte/": 6,  # the names of organisations and persons read with the notes
-    "kontakte/?q=beratung&open=on&channel=telefon": 6,
+    "kontakte/": 7,  # the count, the page's ids, its notes with the names of organisations and persons
+    "kontakte/?q=beratung&open=on&channel=telefon": 7,
     "kontakte/{pk}/": 8,
     "kontakte/neu/": 8,
     "kontakte/{pk}/bearbeiten/": 14,

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractYear
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from committees.models import BallotItem
-from demo.factories import BallotItemFactory
+from demo.factories import BallotItemFactory, FundFactory, PersonFactory
 from fonds.models import Application, Fund, Payment, StatusChange
 from fonds.selectors import money_of
 from fonds.services.applications import application_commit
@@ -152,3 +153,38 @@ def test_compiled_lists_read_values_lists_as_their_tuples_in_the_order_asked(
     assert lists["sums"] == list(expected["sums"]) and lists["sums"]
     assert lists["sums"][0][0] == Decimal("492.50") and type(lists["sums"][0][0]) is Decimal
     assert lists["titles"] == list(expected["titles"]) and len(lists["titles"]) == 2
+
+
+def test_compiled_lists_read_the_rows_of_a_list_of_ids_whatever_its_length(
+    area: Quartier, other_area: Quartier, aktionsfonds: Fund, applicant
+) -> None:
+    mine = [make_application(aktionsfonds, person=applicant, title=f"Antrag {n}") for n in range(3)]
+    theirs = make_application(FundFactory(area=other_area), person=PersonFactory(area=other_area), title="Fremd")
+    built = []
+
+    def build(*, area: int, page: list[int]) -> dict[str, QuerySet]:
+        built.append(page)
+        return {"applications": Application.objects.filter(area_id=area, pk__any_of=page).order_by("pk")}
+
+    reader = CompiledLists(build, ids=("area",), id_lists=("page",))
+
+    def titles(page: list[int]) -> list[str]:
+        return [application.title for application in reader.read(area=area.pk, page=page)["applications"]]
+
+    assert titles([mine[2].pk, mine[0].pk]) == ["Antrag 0", "Antrag 2"]
+    assert titles([application.pk for application in mine]) == ["Antrag 0", "Antrag 1", "Antrag 2"]
+    assert titles([theirs.pk, mine[1].pk]) == ["Antrag 1"]  # another area's id finds nothing
+    assert titles([]) == []
+    assert titles([2**70, -(2**70), mine[1].pk]) == ["Antrag 1"]  # beyond bigint: no row, no error
+    assert len(built) == 1  # compiled once, for every length
+    for forged in ("1", [1.5], ["1"], [True], None):
+        with pytest.raises(TypeError):
+            reader.read(area=area.pk, page=forged)
+
+
+def test_any_of_matches_the_values_of_a_list_and_of_an_array_subquery(area: Quartier, aktionsfonds: Fund, applicant):
+    first, second = (make_application(aktionsfonds, person=applicant, title=title) for title in ("Eins", "Zwei"))
+    assert set(Application.objects.filter(pk__any_of=[first.pk, 0])) == {first}
+    assert not Application.objects.filter(pk__any_of=[]).exists()
+    same_fund = ArraySubquery(Application.objects.filter(fund=aktionsfonds).values("pk"))
+    assert set(Application.objects.filter(pk__any_of=same_fund)) == {first, second}
