@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -24,9 +25,10 @@ from committees.models import (
 )
 from committees.rules import Tally, has_quorum, vote_holders
 from committees.secrecy import Unreadable
-from committees.voters import active_voting_members, ballot_keys, counting_day, same_voter
+from committees.voters import active_voting_members, ballot_keys, counting_day, voter_of
 from quartier.models import Quartier, User, running_on
 from quartier.permissions import committee_member_ids
+from quartier.selectors import CompiledLists
 
 
 def ballots_of_member(user: User) -> QuerySet[Ballot]:
@@ -71,30 +73,49 @@ class ItemState:
         return self.recused or self.my_choice is not None
 
 
+def _ballot_lists(*, ballot: int, committee: int, person: int, secret: bool) -> dict[str, QuerySet[Any]]:
+    voter = voter_of(committee=committee, person=person)
+    lists: dict[str, QuerySet[Any]] = {
+        "items": BallotItem.objects.filter(ballot_id=ballot),
+        "participations": Participation.objects.filter(voter, item__ballot_id=ballot).values_list(
+            "item_id", "kind", "membership_id"
+        ),
+        "flags": ConflictFlag.objects.filter(voter, item__ballot_id=ballot),
+    }
+    if not secret:
+        lists["votes"] = Vote.objects.filter(voter, item__ballot_id=ballot).values_list("item_id", "choice")
+    return lists
+
+
+# A member's page of a ballot is opened often while it runs (from each mail, after each vote): its lists in one
+# prepared query compiled once.
+_BALLOT_LISTS = CompiledLists(_ballot_lists, ids=("ballot", "committee", "person"))
+
+
 def item_states(ballot: Ballot, membership: Membership | None) -> list[ItemState]:
     """Each item of ``ballot`` with the member's vote, recusal and open conflict flag, in whichever of the
-    person's terms they took part (``committees.services.ballots.seat_of``). Four queries."""
-    items = list(ballot.items.all())
+    person's terms they took part (``committees.services.ballots.seat_of``). One query (and one more for the
+    member's own votes of an open secret ballot)."""
     if membership is None:
+        items = list(ballot.items.all())
         return [ItemState(item=item, my_choice=None, recused=False, flag=None) for item in items]
-    voter = same_voter(membership)
+    lists = _BALLOT_LISTS.read(
+        ballot=ballot.pk, committee=membership.committee_id, person=membership.person_id, secret=ballot.secret
+    )
+    items = lists["items"]
+    for item in items:  # as ``ballot.items.all()`` gives them
+        BallotItem.ballot.field.set_cached_value(item, ballot)
     seats: dict[int, int] = {}  # item -> the membership (term) that took part in it
     participations: dict[int, str] = {}
-    for item_id, kind, seat in Participation.objects.filter(voter, item__ballot=ballot).values_list(
-        "item_id", "kind", "membership_id"
-    ):
+    for item_id, kind, seat in lists["participations"]:
         participations[item_id], seats[item_id] = kind, seat
     flags: dict[int, ConflictFlag] = {}
     for flag in sorted(  # an open flag first: it is what the member must answer
-        ConflictFlag.objects.filter(voter, item__ballot=ballot),
-        key=lambda flag: (flag.status != ConflictFlag.Status.FLAGGED, flag.pk),
+        lists["flags"], key=lambda flag: (flag.status != ConflictFlag.Status.FLAGGED, flag.pk)
     ):
         if flag.item_id is not None:  # always: the flags of the ballot's items
             flags.setdefault(flag.item_id, flag)
-    if ballot.secret:
-        choices = _own_secret_choices(ballot, membership, items, seats)
-    else:
-        choices = dict(Vote.objects.filter(voter, item__ballot=ballot).values_list("item_id", "choice"))
+    choices = _own_secret_choices(ballot, membership, items, seats) if ballot.secret else dict(lists["votes"])
     return [
         ItemState(
             item=item,

@@ -35,7 +35,12 @@ def counting_day(ballot: Ballot, now: datetime.datetime) -> datetime.date:
 def same_voter(membership: Membership, prefix: str = "membership__") -> Q:
     """The memberships of ``membership``'s person in the same committee, reached through ``prefix``: their terms
     (a renewal is a second membership of the same person). Together they are one voter, with one vote per item."""
-    return Q(**{f"{prefix}committee_id": membership.committee_id, f"{prefix}person_id": membership.person_id})
+    return voter_of(committee=membership.committee_id, person=membership.person_id, prefix=prefix)
+
+
+def voter_of(*, committee: int, person: int, prefix: str = "membership__") -> Q:
+    """``same_voter`` by the ids of the committee and the person."""
+    return Q(**{f"{prefix}committee_id": committee, f"{prefix}person_id": person})
 
 
 def ballot_keys(ballot: Ballot) -> list[BallotKeys]:
