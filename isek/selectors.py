@@ -194,7 +194,7 @@ SORTS = {
 
 def measures_in(version: Version) -> QuerySet[Measure]:
     """The version's measures (``isek.filters.MeasureFilterSet`` narrows them; ``measures_of``,
-    ``measure_rows`` and ``timeline_rows`` read them)."""
+    ``sorted_measures`` with ``measures_by_ids``, and ``timeline_rows`` read them)."""
     return Measure.objects.filter(version=version)
 
 
@@ -229,26 +229,34 @@ MEASURE_ROW = (
 )  # fmt: skip
 
 
-def measure_rows(measures: QuerySet[Measure], sort: str = "nummer") -> QuerySet[Measure, dict[str, Any]]:
-    """What the measures table shows of ``measures_of``, as dicts (keys ``MEASURE_ROW``) rather than models: the
-    table of a large ISEK is read often, and models would be made for nothing. The fields of action come from
-    ``field_names_of``."""
-    return _sorted(measures, sort).values(*MEASURE_ROW)
+def sorted_measures(measures: QuerySet[Measure], sort: str = "nummer") -> QuerySet[Measure]:
+    """``measures`` (of ``measures_in``) in the order of ``sort`` (a key of ``SORTS``, '-' for descending)."""
+    return _sorted(measures, sort)
 
 
-def field_names_of(measure_ids: list[int]) -> dict[int, list[str]]:
-    """The names of the fields of action of each of the measures, in the fields' order. One query (none for no
-    measures)."""
+def _measures_by_ids(*, version: int, page: list[int]) -> dict[str, QuerySet[Any]]:
+    measures = Measure.objects.filter(version_id=version, pk__any_of=page)
+    fields = Measure.fields_of_action.through.objects.filter(measure_id__any_of=page)
+    return {
+        "rows": _sorted(measures, "nummer").values(*MEASURE_ROW),
+        "fields": fields.order_by("fieldofaction__position").values_list("measure_id", "fieldofaction__name"),
+    }
+
+
+# The measures table of a large ISEK is read often: the rows of its page and their fields of action in one
+# prepared query compiled once.
+_MEASURES_BY_IDS = CompiledLists(_measures_by_ids, ids=("version",), id_lists=("page",))
+
+
+def measures_by_ids(version: Version, ids: list[int]) -> list[dict[str, Any]]:
+    """What the measures table shows of the version's measures of ``ids``, as dicts rather than models (keys
+    ``MEASURE_ROW`` and "fields", the names of their fields of action in the fields' order), in no particular
+    order; one prepared query."""
+    lists = _MEASURES_BY_IDS.read(version=version.pk, page=ids)
     names: dict[int, list[str]] = defaultdict(list)
-    if measure_ids:
-        rows = (
-            Measure.fields_of_action.through.objects.filter(measure_id__in=measure_ids)
-            .order_by("fieldofaction__position")
-            .values_list("measure_id", "fieldofaction__name")
-        )
-        for measure_id, name in rows:
-            names[measure_id].append(name)
-    return names
+    for measure_id, name in lists["fields"]:
+        names[measure_id].append(name)
+    return [{**row, "fields": names[row["pk"]]} for row in lists["rows"]]
 
 
 def finance_plan_of(measure: Measure) -> dict[str, Any]:

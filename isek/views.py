@@ -38,16 +38,16 @@ from isek.models import Goal, Indicator, Measure, Milestone, Source, Version
 from isek.selectors import (
     SORTS,
     compare,
-    field_names_of,
     finance_plan_of,
     goal_tree,
     indicators_of,
     measure_detail,
-    measure_rows,
+    measures_by_ids,
     measures_in,
     measures_of,
     overview,
     pick_version,
+    sorted_measures,
     timeline_rows,
     versions_of,
 )
@@ -354,7 +354,8 @@ def measure_list(request: AreaRequest, area: Quartier) -> HttpResponse:
         request,
         template="isek/measure_list.html",
         filterset=filterset,
-        shown=lambda measures: measure_rows(measures, sort),
+        shown=lambda measures: sorted_measures(measures, sort),
+        read_page=lambda ids: measures_by_ids(version, ids),
         export=lambda measures, fmt: _measure_export(measures_of(measures, sort), version=version, area=area, fmt=fmt),
         page_context=lambda page: {
             "filtered": filterset.filtered(),
@@ -366,8 +367,7 @@ def measure_list(request: AreaRequest, area: Quartier) -> HttpResponse:
 
 
 def _measure_table(measures: list[dict[str, Any]], area: Quartier) -> list[dict[str, str | None]]:
-    """The cells of the measures table, as text (``measure_rows`` and their fields of action, one query)."""
-    fields = field_names_of([measure["pk"] for measure in measures])
+    """The cells of the measures table, as text (from ``measures_by_ids``)."""
     kinds = {key: str(label) for key, label in Measure.Kind.choices}
     roles = {key: str(label) for key, label in Measure._meta.get_field("responsible_role").choices}
     statuses = {key: str(label) for key, label in Measure.Status.choices}
@@ -379,7 +379,7 @@ def _measure_table(measures: list[dict[str, Any]], area: Quartier) -> list[dict[
             "url": measure_url(measure["pk"]),
             "title": measure["title"],
             "lead": None if measure["lead_organisation_id"] is None else measure["lead_organisation__name"],
-            "fields": ", ".join(fields[measure["pk"]]) or "–",
+            "fields": ", ".join(measure["fields"]) or "–",
             "kind": kinds.get(measure["kind"], measure["kind"]),
             "responsible": roles.get(measure["responsible_role"], measure["responsible_role"]),
             "status": measure["status"],

@@ -8,12 +8,13 @@ class QuartierConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
-        from django.db.models import Field
+        from django.db.models import Field, ForeignObject
 
         from quartier import models
         from quartier.lookups import AnyOf
 
         Field.register_lookup(AnyOf)
+        ForeignObject.register_lookup(AnyOf)  # a foreign key's lookups are its own
 
         auditlog.register(models.Quartier)
         auditlog.register(models.RoleAssignment)

@@ -71,10 +71,10 @@ def list_page(
 ) -> HttpResponse:
     """The list page of ``rows`` narrowed by ``filterset`` (give one of the two): with ``?export=<format>`` (one
     of ``formats``) the download ``export(rows, format)`` makes; otherwise the page ``?page=`` of ``shown(rows)``
-    (the rows the table reads; default: the rows themselves) in ``template``, whole or, for htmx, its
-    ``partial``; ``page_context(page)`` adds what the template needs of the page's rows. With ``read_page`` the
-    page's rows are ``read_page(ids)`` for the ids of the page's rows instead (in their order; an id it does not
-    return is left out).
+    (the rows the table reads, in its order; default: the rows themselves) in ``template``, whole or, for htmx,
+    its ``partial``; ``page_context(page)`` adds what the template needs of the page's rows. With ``read_page``
+    the page's rows are ``read_page(ids)`` for the ids of the page's rows of ``shown(rows)`` instead (in their
+    order; an id it does not return is left out; rows are models or dicts with "pk").
 
     A filter value that is not valid (a date out of range, an unknown choice) is left out of the list, and the
     filter bar says why; an export is refused then (400, the page with the message) rather than holding more
@@ -90,13 +90,14 @@ def list_page(
         if filterset is None or not filterset.form.errors:
             return export(rows, fmt)
         status = 400
+    listed = shown(rows) if shown is not None else rows
     if read_page is not None:
-        page = paginator_class(rows.values_list("pk", flat=True), page_size).get_page(request.GET.get(PAGE))
+        page = paginator_class(listed.values_list("pk", flat=True), page_size).get_page(request.GET.get(PAGE))
         ids = list(page.object_list)
-        found = {row.pk: row for row in read_page(ids)} if ids else {}
+        found = {row["pk"] if isinstance(row, dict) else row.pk: row for row in read_page(ids)} if ids else {}
         page.object_list = [found[pk] for pk in ids if pk in found]
     else:
-        page = paginator_class(shown(rows) if shown is not None else rows, page_size).get_page(request.GET.get(PAGE))
+        page = paginator_class(listed, page_size).get_page(request.GET.get(PAGE))
     context = {**context, "page": page, "query": query_without(request, PAGE, EXPORT)}
     if page_context is not None:
         context.update(page_context(page))

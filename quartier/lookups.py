@@ -1,4 +1,4 @@
-"""Lookups the ORM lacks, registered for every field (``quartier.apps``)."""
+"""Lookups the ORM lacks, registered for every field and foreign key (``quartier.apps``)."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Model, QuerySet
 from django.db.models.query import (  # type: ignore[attr-defined]  # the stubs leave this helper of Django's out
     ModelIterable,
+    ValuesIterable,
     ValuesListIterable,
     get_related_populators,
 )
@@ -155,9 +156,10 @@ def lists_of(**querysets: QuerySet) -> dict[str, list[Any]]:
     Each queryset becomes a subquery whose rows PostgreSQL hands back as one JSON array, in the queryset's order
     (aggregating the rows of a sorted subquery keeps their order); every value is turned back into its field's
     Python type (``Field.to_python``; numbers are read as ``Decimal``), and the instances are built as Django
-    builds them from a row; a ``values_list`` queryset (neither flat nor named) is read as its tuples. Meant for a
-    page's several small lists of a few rows each; querysets with ``prefetch_related`` or ``values()`` are not
-    supported. A page that reads the same lists on every request compiles them once with ``CompiledLists``."""
+    builds them from a row; a ``values`` queryset is read as its dicts, a ``values_list`` one (neither flat nor
+    named) as its tuples. Meant for a page's several small lists of a few rows each; querysets with
+    ``prefetch_related`` are not supported. A page that reads the same lists on every request compiles them once
+    with ``CompiledLists``."""
     if not querysets:
         return {}
     sql, params, readers = _together(querysets)
@@ -405,11 +407,13 @@ class _Rows:
 
 @dataclass(frozen=True)
 class _Values:
-    """What turns one list's JSON rows into the tuples of a ``values_list`` queryset, in the order of its fields."""
+    """What turns one list's JSON rows into the tuples of a ``values_list`` queryset, in the order of its fields,
+    or into the dicts of a ``values`` queryset (``names``)."""
 
     name: str
     columns: list[str]  # in the order of the fields asked for
     fields: list[Any]
+    names: list[str] | None = None
 
     @classmethod
     def of(cls, name: str, queryset: QuerySet, compiler: SQLCompiler) -> _Values:
@@ -423,28 +427,32 @@ class _Values:
                 getattr(compiler.select[position][0], "target", None) or compiler.select[position][0].output_field
                 for position in positions
             ],
+            names=asked if queryset._iterable_class is ValuesIterable else None,
         )
 
-    def instances(self, rows: list[dict[str, object]]) -> list[tuple[object, ...]]:
-        return [
+    def instances(self, rows: list[dict[str, object]]) -> list[Any]:
+        values = [
             tuple(
                 value if value is None else field.to_python(value)
                 for value, field in zip([raw[column] for column in self.columns], self.fields, strict=True)
             )
             for raw in rows
         ]
+        if self.names is None:
+            return values
+        return [dict(zip(self.names, row, strict=True)) for row in values]
 
 
 def _together(querysets: dict[str, QuerySet]) -> tuple[str, list[Any], list[_Rows | _Values]]:
     """The SQL that reads ``querysets`` as one row of JSON arrays, its parameters, and how to read each array:
-    a queryset of model instances (with their ``select_related`` objects) or of tuples (``values_list``, not flat
-    and not named)."""
+    a queryset of model instances (with their ``select_related`` objects), of dicts (``values``) or of tuples
+    (``values_list``, not flat and not named)."""
     parts, params = [], []
     readers: list[_Rows | _Values] = []
     for name, queryset in querysets.items():
         kind: object = queryset._iterable_class
-        if queryset._prefetch_related_lookups or kind not in (ModelIterable, ValuesListIterable):  # type: ignore[attr-defined]
-            raise ValueError(f"{name}: only plain querysets of model instances or of tuples can be read together")
+        if queryset._prefetch_related_lookups or kind not in (ModelIterable, ValuesIterable, ValuesListIterable):  # type: ignore[attr-defined]
+            raise ValueError(f"{name}: only plain querysets of models, dicts or tuples can be read together")
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, query_params = compiler.as_sql()
         columns = ", ".join(f"c{index}" for index in range(len(compiler.select)))
