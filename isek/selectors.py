@@ -140,8 +140,17 @@ def compare(old: Version, new: Version) -> Comparison:
 # --- Pages --------------------------------------------------------------------------------------------------------
 
 
+def _versions(*, area: int) -> dict[str, QuerySet[Version]]:
+    return {"versions": Version.objects.filter(area=area).select_related("previous").order_by("-created_at", "-pk")}
+
+
+# Every ISEK page reads them: one prepared query compiled once.
+_VERSIONS = CompiledLists(_versions, ids=("area",))
+
+
 def versions_of(area: Quartier) -> list[Version]:
-    return list(Version.objects.filter(area=area).select_related("previous").order_by("-created_at", "-pk"))
+    """The area's ISEK versions, newest first, each with its previous one."""
+    return _VERSIONS.read(area=area.pk)["versions"]
 
 
 def pick_version(versions: list[Version], wanted: str | None) -> Version | None:
