@@ -7,16 +7,19 @@ page reads them afresh from the database. The version lives at most ``VERSION_SE
 the ORM's signals (a bulk insert, SQL by hand) shows after that long at the latest. Nothing personal and
 nothing per user is kept here: only these two public lists.
 
-Within a process the lists of the current version are also remembered, so a page asks Redis for one key.
+Within a process the lists of the current version are also remembered, so a page asks Redis for one key, and
+within a request that key is asked once, however many filters show the lists.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from typing import Any
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_migrate, post_save
 from redis.exceptions import RedisError
 
@@ -30,6 +33,9 @@ VERSION_SECONDS = 300
 
 _remembered: dict[tuple[str, str], dict[str, list[Any]]] = {}
 
+# The lists the current request read (a request is served by one thread): set while a request runs.
+_request = threading.local()
+
 
 def _load() -> dict[str, list[Any]]:
     return {
@@ -39,11 +45,25 @@ def _load() -> dict[str, list[Any]]:
 
 
 def _lists() -> dict[str, list[Any]]:
+    in_request = getattr(_request, "running", False)
+    if in_request and _request.lists is not None:
+        return _request.lists
     try:
-        return _cached_lists()
+        lists = _cached_lists()
     except RedisError:
         logger.warning("Redis does not answer: the reference data is read from the database")
-        return _load()
+        lists = _load()
+    if in_request:
+        _request.lists = lists
+    return lists
+
+
+def _request_starts(**_kwargs: object) -> None:
+    _request.running, _request.lists = True, None
+
+
+def _request_ends(**_kwargs: object) -> None:
+    _request.running, _request.lists = False, None
 
 
 def _cached_lists() -> dict[str, list[Any]]:
@@ -79,6 +99,7 @@ def target_groups() -> list[Any]:
 def reference_changed(**_kwargs: object) -> None:
     """A field of action or a target group was written: the next page reads them afresh. (Without Redis there
     is nothing to bump: the version ends by itself, see ``VERSION_SECONDS``.)"""
+    _request.lists = None
     try:
         cache.set(VERSION_KEY, secrets.token_hex(8), VERSION_SECONDS)
     except RedisError:
@@ -91,3 +112,5 @@ def connect() -> None:
         post_save.connect(reference_changed, sender=model, dispatch_uid=f"reference-save-{model.__name__}")
         post_delete.connect(reference_changed, sender=model, dispatch_uid=f"reference-delete-{model.__name__}")
     post_migrate.connect(reference_changed, dispatch_uid="reference-migrate")
+    request_started.connect(_request_starts, dispatch_uid="reference-request-starts")
+    request_finished.connect(_request_ends, dispatch_uid="reference-request-ends")

@@ -153,7 +153,7 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 REDIS_URL = env_required("REDIS_URL", _SETUP_HINT)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "quartier.cache.QuartierRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "quartier"),
         # A Redis that hangs must not hold up a page (the public form's rate limit and the import ask it).

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 from django import forms
+from django.core.cache import caches
+from django.core.signals import request_started
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -169,3 +171,44 @@ def test_the_staff_filter_of_the_contact_notes_lists_the_area_staff(
     html = str(ContactFilterSet({}, queryset=ContactNote.objects.none(), area=area).form["staff"])
     assert all(f'value="{user.pk}"' in html for user in role_users.values())
     assert f'value="{outsider.pk}"' not in html
+
+
+@pytest.mark.django_db
+def test_a_request_asks_redis_for_the_reference_version_once_and_sees_its_own_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+
+    class Counted:
+        def __getattr__(self, name: str) -> object:
+            return getattr(caches["default"], name)
+
+        def get(self, key: str, *args: object) -> object:
+            asked.append(key)
+            return caches["default"].get(key, *args)
+
+    monkeypatch.setattr(reference, "cache", Counted())
+    # As the signals call them (sending the signals would close the test's database connection too).
+    receivers = [receiver() for _key, receiver, *_rest in request_started.receivers]
+    assert reference._request_starts in receivers
+    reference._request_starts()
+    try:
+        reference.fields_of_action()
+        reference.target_groups()
+        reference.fields_of_action()
+        assert asked.count(reference.VERSION_KEY) == 1
+        added = FieldOfAction.objects.create(name="Neu in dieser Anfrage", position=99)
+        assert added in reference.fields_of_action()  # the request's own write shows at once
+    finally:
+        reference._request_ends()
+    asked.clear()
+    reference.fields_of_action()
+    reference.fields_of_action()
+    assert asked.count(reference.VERSION_KEY) == 2  # outside a request: asked each time
+
+
+def test_the_cache_keeps_one_redis_client_per_connection_pool() -> None:
+    backend = caches["default"]._cache  # type: ignore[attr-defined]
+    assert backend.get_client() is backend.get_client()
+    caches["default"].set("quick-widgets-probe", 1, 5)
+    assert caches["default"].get("quick-widgets-probe") == 1
