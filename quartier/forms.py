@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -18,6 +21,16 @@ from quartier.auth import login_failures_forget
 from quartier.models import Quartier
 
 # --- Filter bars: widgets written without templates -------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    """``conditional_escape(localize(value))``, without Django's checks for lazy strings around each call: a filter
+    bar writes hundreds of them. (``html.escape`` writes what Django's ``escape`` writes.)"""
+    if type(value) is str:
+        return html.escape(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(localize(value)))
 
 
 def _attributes(attrs: dict[str, Any]) -> str:
@@ -44,15 +57,16 @@ class QuickSelect(forms.Select):
         for option_value, option_label in self.choices:
             group = isinstance(option_label, (list, tuple))
             if group:
-                parts.append(f'\n  <optgroup label="{conditional_escape(localize(option_value))}">')
+                parts.append(f'\n  <optgroup label="{_text(option_value)}">')
             for subvalue, sublabel in (
                 option_label if group else [("" if option_value is None else option_value, option_label)]
             ):
-                selected = not has_selected and str(subvalue) in chosen
+                text = str(subvalue)
+                selected = not has_selected and text in chosen
                 has_selected |= selected
                 parts.append(
-                    f'\n  <option value="{escape(str(subvalue))}"{" selected" if selected else ""}>'
-                    f"{conditional_escape(localize(sublabel))}</option>\n"  # the template ends in a newline
+                    f'\n  <option value="{html.escape(text)}"{" selected" if selected else ""}>'
+                    f"{_text(sublabel)}</option>\n"  # the template ends in a newline
                 )
             if group:
                 parts.append("\n  </optgroup>")
@@ -93,14 +107,55 @@ def quick_widget(widget: forms.Widget) -> forms.Widget:
     return widget
 
 
+@dataclass(frozen=True)
+class BarField:
+    """A field of a filter bar as ``includes/filters.html`` writes it: every text worked out in Python once,
+    instead of a template asking a bound field for each of them."""
+
+    name: str
+    id: str
+    label: str
+    widget: SafeString
+    checkbox: bool  # the box comes before its label
+    help_text: str
+    value: str  # what the field holds, as text (the search box's words)
+
+
 class QuickFilterForm(forms.Form):
     """The base of a search and filter bar above a list: each field's widget written without templates
-    (``quick_widget``), so a bar costs little on every request of its list."""
+    (``quick_widget``), so a bar costs little on every request of its list. ``search`` is the search box
+    (the field ``q``), ``filters`` the others."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             quick_widget(field.widget)
+
+    @cached_property
+    def _bar(self) -> list[BarField]:
+        fields = []
+        for bound in self:
+            value = bound.value()
+            fields.append(
+                BarField(
+                    name=bound.name,
+                    id=bound.id_for_label,
+                    label=str(bound.label),
+                    widget=SafeString(str(bound)) if bound.name != "q" else SafeString(""),
+                    checkbox=getattr(bound.field.widget, "input_type", None) == "checkbox",
+                    help_text=str(bound.help_text or ""),
+                    value="" if value is None else str(value),
+                )
+            )
+        return fields
+
+    @property
+    def search(self) -> BarField | None:
+        return next((field for field in self._bar if field.name == "q"), None)
+
+    @property
+    def filters(self) -> list[BarField]:
+        return [field for field in self._bar if field.name != "q"]
 
 
 class _ChoicesInOneQuery(forms.models.ModelChoiceIterator):

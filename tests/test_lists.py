@@ -114,3 +114,14 @@ def test_no_view_pages_a_list_itself() -> None:
         if isinstance(node, ast.Attribute) and node.attr == "get_page"
     ]
     assert pagers == []
+
+
+def test_the_filter_bar_puts_a_checkbox_before_its_label_and_keeps_the_search_words(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    client.force_login(role_users["gwa"])
+    html = client.get(f"/gebiet/{area.slug}/kontakte/?q=%3Cb%3EHof&open=on").content.decode()
+    assert '<div class="field field--checkbox"><input type="checkbox" name="open"' in html
+    assert 'id="id_open" checked> <label for="id_open">' in html
+    assert 'id="id_q" value="&lt;b&gt;Hof"' in html
+    assert '<label for="id_staff">' in html and '<select name="staff" id="id_staff">' in html

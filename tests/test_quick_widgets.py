@@ -4,12 +4,17 @@ come from the cached reference data (quartier.reference), which every write of t
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django import forms
 from django.core.cache import caches
 from django.core.signals import request_started
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from actors.filters import ConcernFilterSet, ContactFilterSet, NetworkFilterSet, OrganisationFilterSet
 from actors.forms.networks import PictureFilterForm
@@ -118,6 +123,10 @@ def test_a_quick_select_writes_every_kind_of_choice_as_django_does() -> None:
         ("a", 'A "1" <b>'),
         ("Gruppe <x>", [("b", 2.5), ("a", "wieder a"), (3, "drei")]),
         (4, 1234567),
+        ("lazy", gettext_lazy("Kind")),
+        ("safe", mark_safe("<i>schon sicher</i>")),  # a constant  # nosec B308, B703
+        (datetime.date(2026, 12, 7), datetime.date(2026, 12, 7)),
+        (Decimal("1.5"), Decimal("1234.50")),
     ]
     attrs = {"id": "id_x", "required": True, "disabled": False, "data-x": '"q" & <b>'}
     for value in (None, "", "a", "3", 3, ["a", "b"], "nichts", 4):
