@@ -141,7 +141,7 @@ class QuickFilterForm(forms.Form):
                     name=bound.name,
                     id=bound.id_for_label,
                     label=str(bound.label),
-                    widget=SafeString(str(bound)) if bound.name != "q" else SafeString(""),
+                    widget=bound.as_widget() if bound.name != "q" else SafeString(""),
                     checkbox=getattr(bound.field.widget, "input_type", None) == "checkbox",
                     help_text=str(bound.help_text or ""),
                     value="" if value is None else str(value),

@@ -131,12 +131,13 @@ CACHE_GONE = (
 def redis_away(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every call of the cache's Redis client fails as it does when Redis is stopped."""
     import redis
-    from django.core.cache.backends.redis import RedisCacheClient
+    from django.core.cache import caches
 
     def refused(self: object, *args: object, **kwargs: object) -> None:
         raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(RedisCacheClient, "get_client", refused)
+    # The client class the configured cache uses (quartier.cache's, which keeps one client per pool).
+    monkeypatch.setattr(type(caches["default"]._cache), "get_client", refused)
 
 
 def test_the_public_form_with_redis_away_is_the_german_503_page_and_saves_nothing(
