@@ -14,7 +14,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from committees.models import Ballot, Meeting, Participation
 from committees.services.ballots import ballot_close
-from committees.services.invitations import AUTOMATIC, address_of, meeting_invitations_send, send_each
+from committees.services.invitations import address_of, meeting_invitations_send
 from committees.voters import active_voting_members
-from quartier.mail import mail_subject
+from quartier.mail import queue_mail
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +49,9 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _reminder_messages(ballot: Ballot, now: datetime.datetime) -> list[EmailMessage]:
-    """A reminder to each voting member with an account and an address who has not yet taken part in
-    every item of ``ballot``."""
+def _queue_reminders(ballot: Ballot, now: datetime.datetime) -> int:
+    """Queue a reminder to each voting member with an account and an address who has not yet taken part in
+    every item of ``ballot``. Returns how many."""
     items = ballot.items.count()
     done = dict(  # by person: a term renewed while the ballot runs is one voter (ballots.seat_of)
         Participation.objects.filter(item__ballot=ballot)
@@ -64,7 +64,7 @@ def _reminder_messages(ballot: Ballot, now: datetime.datetime) -> list[EmailMess
         "title": ballot.title,
         "deadline": date_format(timezone.localtime(ballot.deadline), "SHORT_DATETIME_FORMAT"),
     }
-    messages = []
+    queued = 0
     for membership in active_voting_members(ballot, timezone.localdate(now)):
         if done.get(membership.person_id, 0) >= items or membership.user_id is None:
             continue  # finished, or cannot vote online at all
@@ -83,14 +83,15 @@ def _reminder_messages(ballot: Ballot, now: datetime.datetime) -> list[EmailMess
                 "link": link,
             },
         )
-        messages.append(EmailMessage(subject=mail_subject(subject), body=body, to=[address], headers=AUTOMATIC))
-    return messages
+        queue_mail(to=address, subject=subject, body=body, kind="committees.ballot_reminder", about=membership)
+        queued += 1
+    return queued
 
 
 @shared_task
 def remind_ballot_voters() -> int:
     """Remind the voters who have not finished an open ballot whose deadline is less than 48 hours
-    away, once per ballot. Returns the number of reminders sent."""
+    away, once per ballot. Returns the number of reminders queued."""
     now = timezone.now()
     due = Ballot.objects.filter(
         status=Ballot.Status.OPEN, reminded_at__isnull=True, deadline__gt=now, deadline__lte=now + REMINDER_BEFORE
@@ -105,10 +106,10 @@ def remind_ballot_voters() -> int:
             continue
         try:
             ballot = Ballot.objects.select_related("committee__area").get(pk=ballot_id)
-            with translation.override(settings.LANGUAGE_CODE):
-                sent += send_each(_reminder_messages(ballot, now))
+            with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+                sent += _queue_reminders(ballot, now)
         except Exception:
-            # Nothing was sent (see send_each): give the ballot back to the next run.
+            # Nothing was queued (one transaction): give the ballot back to the next run.
             Ballot.objects.filter(pk=ballot_id, reminded_at=now).update(reminded_at=None)
             logger.exception("Reminders of ballot %s failed; the next run tries again", ballot_id)
     return sent

@@ -1,4 +1,10 @@
-"""Mails: the one helper every subject goes through, and sending after commit.
+"""Mails: the outbox every mail goes through, and the one helper every subject goes through.
+
+Every mail the software sends is written into the outbox (``quartier.models.Mail``) by ``queue_mail`` in the
+transaction that had something to say, with its plain text and an HTML version; once that transaction is
+committed, Celery delivers it (``quartier.tasks.deliver_mail``), retrying a mail server that fails, and records
+when it was sent or why it could not be. A write that is rolled back sends nothing. The outbox of an
+application or a member (``mails_about``) shows what was sent to whom and when, and what failed.
 
 A subject is often built from text a person typed (an application's title, a committee's name, a ballot's
 title). Django refuses a header with a line break (``BadHeaderError``), and where a mail is sent after the
@@ -12,12 +18,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from celery import current_app
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.template.loader import render_to_string
 
+from quartier.models import Mail, Quartier
 from quartier.text import one_line
 
 logger = logging.getLogger(__name__)
+
+#: The Celery task that delivers a queued mail (``quartier.tasks.deliver_mail``).
+DELIVER_TASK = "quartier.tasks.deliver_mail"
 
 # Mails sent by a program, not a person: no out-of-office replies, please (RFC 3834).
 AUTOMATIC = {"Auto-Submitted": "auto-generated"}
@@ -28,18 +42,79 @@ def mail_subject(text: str) -> str:
     return one_line(text)
 
 
-def send_after_commit(messages: Sequence[EmailMessage]) -> None:
-    """Send ``messages`` once the transaction is committed (never for a write that is rolled back), each on its
-    own: a refused address does not stop the others, and a mail server that fails is logged, not shown to the
+def queue_mail(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    kind: str,
+    about: Model | None = None,
+    area: Quartier | None = None,
+    html: str | None = None,
+    attachments: Sequence[dict[str, str]] = (),
+) -> Mail:
+    """Write a mail to ``to`` into the outbox (the HTML version made from ``body`` unless given); Celery sends it
+    once the current transaction is committed. ``kind`` says what it tells ("fonds.decided"), ``about`` is the
+    application, membership or person whose outbox shows it, ``area`` the area it comes from (else
+    ``about``'s)."""
+    if area is None and about is not None and hasattr(about, "get_area"):
+        area = about.get_area()
+    subject = mail_subject(subject)
+    mail = Mail.objects.create(
+        area=area,
+        to=to,
+        subject=subject,
+        body=body,
+        html=html if html is not None else html_of(subject, body),
+        attachments=list(attachments),
+        kind=kind,
+        about_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        about_id=about.pk if about is not None else None,
+    )
+    transaction.on_commit(lambda: hand_over(mail.pk))
+    return mail
+
+
+def hand_over(mail_pk: int) -> bool:
+    """Give the mail to Celery; False if the task queue cannot be reached (the mail stays queued, and
+    ``quartier.tasks.resend_waiting_mails`` hands it over later)."""
+    try:
+        # By name: the task (quartier.tasks) imports this module, not the other way round.
+        current_app.send_task(DELIVER_TASK, args=[mail_pk], retry=False)
+    except Exception:
+        logger.warning("Mail %s stays queued: the task queue cannot be reached.", mail_pk, exc_info=True)
+        return False
+    return True
+
+
+def html_of(subject: str, body: str) -> str:
+    """The HTML version of a plain-text mail: its paragraphs, links made clickable, every value escaped."""
+    return render_to_string("email/mail.html", {"subject": subject, "body": body})
+
+
+def send_after_commit(
+    messages: Sequence[EmailMessage], *, kind: str, about: Model | None = None, area: Quartier | None = None
+) -> None:
+    """Queue ``messages`` (``queue_mail``), one mail for each of their recipients: each is sent on its own, so a
+    refused address does not stop the others, and a mail server that fails is retried, never shown to the
     person whose write is already done."""
-    messages = list(messages)
+    for message in messages:
+        attachments = [
+            {"name": name or "", "type": mimetype or "text/plain", "content": str(content)}
+            for name, content, mimetype in message.attachments  # type: ignore[misc]
+        ]
+        for address in message.to:
+            queue_mail(
+                to=address,
+                subject=message.subject,
+                body=str(message.body),
+                kind=kind,
+                about=about,
+                area=area,
+                attachments=attachments,
+            )
 
-    def send() -> None:
-        for message in messages:
-            try:
-                message.send()
-            except Exception:
-                logger.exception("Could not send %r to %s", message.subject, ", ".join(message.to))
 
-    if messages:
-        transaction.on_commit(send)
+def mails_about(about: Model) -> QuerySet[Mail]:
+    """The outbox of ``about`` (an application, a membership, a person): newest first."""
+    return Mail.objects.filter(about_type=ContentType.objects.get_for_model(about), about_id=about.pk)

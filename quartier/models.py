@@ -1,4 +1,4 @@
-"""The core: areas (Quartiere), users, roles and fields of action."""
+"""The core: areas (Quartiere), users, roles, fields of action and the mails the software sends."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime
 import functools
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -251,3 +252,47 @@ class Period(ChoiceLabels, models.Model):
                 violation_error_message=_("The end cannot be before the start."),
             ),
         ]
+
+
+class Mail(models.Model):
+    """A mail the software sends, kept as it was sent: written in the request or task that had something to say,
+    delivered afterwards by Celery with retries (``quartier.mail``, ``quartier.tasks.deliver_mail``). Each
+    application and each member has an outbox of the mails about them (``about``)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("could not be sent")
+
+    area = models.ForeignKey(
+        Quartier, verbose_name=_("area"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    to = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    # Text files sent along ({"name", "type", "content"}), e.g. a meeting's calendar entry.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    kind = models.CharField(_("kind"), max_length=80)  # what it tells, e.g. "fonds.decided"
+    about_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mail")
+        verbose_name_plural = _("mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["about_type", "about_id", "-created_at"], name="mail_about")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["queued", "sent", "failed"]), name="mail_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from quartier import permissions
 from quartier.audit import audit_transition
 from quartier.personal_data import (
     ACCOUNT,
@@ -439,5 +440,68 @@ register(
         rows=_admin_log_rows,
         position=1001,
         app="django.contrib.admin",
+    )
+)
+
+
+# --- the outbox ---------------------------------------------------------------------------------------------------
+
+
+#: The subjects whose mails a reader of the person's data sees only with the permission to see them.
+_MAILS_ABOUT = {"committees.Membership": permissions.VIEW_COMMITTEES, "fonds.Application": permissions.VIEW_FUNDS}
+
+
+def _mails(subject: Subject) -> QuerySet[Any]:
+    """The mails about the person, and those about their committee memberships and their applications that the
+    reader may see; for the erasure also every mail to one of their addresses."""
+    mail = apps.get_model("quartier.Mail")
+    content_types = apps.get_model("contenttypes.ContentType").objects
+    about = Q(about_type=content_types.get_for_model(subject.person), about_id=subject.person.pk)
+    for label, perm in _MAILS_ABOUT.items():
+        if label in subjects() and subject.can(perm):
+            model = apps.get_model(label)
+            about |= Q(about_type=content_types.get_for_model(model), about_id__in=subject.ids(label))
+    if subject.perms is None:  # the erasure: whatever the mail was about
+        addresses = {address.casefold() for address in [subject.person.email, *(a.email for a in subject.accounts())]}
+        for address in filter(None, addresses):
+            about |= Q(to__iexact=address)
+    return mail.objects.filter(about)
+
+
+def _mails_export(subject: Subject, rows: QuerySet[Any]) -> Section:
+    return Section(
+        key="mails",
+        title=_("Mails sent to the person or about them"),
+        columns=(
+            Column("written", _("Written"), Kind.DATETIME),
+            Column("to", _("To")),
+            Column("subject", _("Subject")),
+            Column("status", _("Status")),
+            Column("body", _("Text"), Kind.LONG),
+        ),
+        rows=[
+            {
+                "written": mail.created_at,
+                "to": mail.to,
+                "subject": mail.subject,
+                "status": mail.get_status_display(),
+                "body": mail.body,
+            }
+            for mail in rows.order_by("created_at", "pk")
+        ],
+    )
+
+
+register(
+    Registration(
+        model="quartier.Mail",
+        fields=("about",),
+        label=_("mails"),
+        holds=_("the mails the software sent to the person or about them: address, subject and text"),
+        erasure=Erasure.DELETE,
+        because=_("A mail's copy in the outbox only shows that it was sent; the record itself is kept elsewhere."),
+        export=_mails_export,
+        rows=_mails,
+        position=840,
     )
 )

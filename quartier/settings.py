@@ -187,6 +187,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60},
     },
+    "resend-waiting-mails": {
+        "task": "quartier.tasks.resend_waiting_mails",
+        "schedule": 30 * 60.0,
+        "options": {"expires": 30 * 60},
+    },
 }
 
 # Users and permissions -----------------------------------------------------
@@ -285,6 +290,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", address) for address in env_list("ADMINS", [])]
 # Where the file-based email backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes.
 EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail")))
+# The pause before a mail the mail server refused is tried again, in seconds (doubled for each of 5 more tries).
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)
 # The address of this installation as members reach it, for links in emails (no trailing slash needed).
 SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 

@@ -13,14 +13,13 @@ import logging
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import InterfaceError, OperationalError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from quartier.mail import mail_subject
+from quartier.mail import queue_mail
 from reporting.models import Report
 from reporting.rendering import PDFRenderingError
 from reporting.services import (
@@ -77,8 +76,8 @@ def build_report(self: Task, report_id: int) -> str:
 
 
 def notify_requester(report: Report) -> bool:
-    """Email the requester a link to the finished report. A mail server that cannot be reached does not undo
-    the build: the report's page shows it anyway."""
+    """Queue a mail to the requester with a link to the finished report (sent and retried on its own: a mail
+    server that fails does not undo the build, and the report's page shows it anyway)."""
     user = report.requested_by
     if user is None or not user.email:
         return False
@@ -86,12 +85,7 @@ def notify_requester(report: Report) -> bool:
         "report_page", kwargs={"slug": report.area.slug, "report_pk": report.pk}
     )
     body = render_to_string("reporting/email/report_done.txt", {"report": report, "link": link, "user": user})
-    message = EmailMessage(subject=mail_subject(report_title(report)), body=body, to=[user.email])
-    try:
-        message.send()
-    except OSError:
-        logger.warning("The mail about report %s could not be sent.", report.pk, exc_info=True)
-        return False
+    queue_mail(to=user.email, subject=report_title(report), body=body, kind="reporting.done", about=report)
     return True
 
 

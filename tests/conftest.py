@@ -19,7 +19,13 @@ from pytest_django import DjangoDbBlocker
 from demo.factories import QuartierFactory, UserFactory, user_with_role
 from quartier.models import Quartier, Role, User
 
-pytest_plugins = ["tests.browser.fixtures", "tests.committees.fixtures", "tests.fonds.fixtures", "tests.isek.fixtures"]
+pytest_plugins = [
+    "tests.browser.fixtures",
+    "tests.smtp",
+    "tests.committees.fixtures",
+    "tests.fonds.fixtures",
+    "tests.isek.fixtures",
+]
 
 ROLES = list(Role)
 

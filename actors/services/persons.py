@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from actors.models import Affiliation, Organisation, Person
 from committees.services.conflicts import conflicts_refresh
 from quartier.audit import acting_as, audit_transition
-from quartier.mail import AUTOMATIC, mail_subject, send_after_commit
+from quartier.mail import queue_mail
 from quartier.models import Quartier, User
 from quartier.personal_data import ErasureLine, Subject, erase, erasure_plan, refusals
 
@@ -163,13 +162,9 @@ def person_email_change_tell(*, person: Person, old: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Your email address at the neighbourhood office %(area)s was changed") % {"area": area.name}
         body = render_to_string("actors/email/address_changed.txt", context)
-    send_after_commit(
-        [
-            EmailMessage(subject=mail_subject(subject), body=body, to=[address], headers=AUTOMATIC)
-            for address in (old, new)
-            if address
-        ]
-    )
+    for address in (old, new):
+        if address:
+            queue_mail(to=address, subject=subject, body=body, kind="actors.address_changed", about=person, area=area)
 
 
 def _refresh_conflicts(person: Person) -> None:

@@ -3,14 +3,11 @@ members without an email address (the office sees who they are)."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import logging
 from collections.abc import Callable
-from email.mime.text import MIMEText
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -21,7 +18,7 @@ from django.utils.translation import gettext as _
 from committees.calendar import invitation_ics
 from committees.models import Meeting, Membership
 from committees.services.meetings import MEETING
-from quartier.mail import mail_subject
+from quartier.mail import queue_mail
 from quartier.models import User, running_on
 
 logger = logging.getLogger(__name__)
@@ -72,16 +69,20 @@ def meeting_invite(
     return [member for member in invitees(meeting) if not address_of(member)]
 
 
-def _calendar_part(meeting: Meeting, attendee: str) -> MIMEText:
-    part = MIMEText(invitation_ics(meeting, attendee=attendee).decode(), "calendar", "utf-8")
-    part.set_param("method", "REQUEST")
+def _calendar_part(meeting: Meeting, attendee: str) -> dict[str, str]:
+    """The calendar entry sent along (``quartier.models.Mail.attachments``): a request calendars take in."""
     filename = f"{slugify(meeting.committee.name) or 'sitzung'}-{timezone.localdate(meeting.starts_at):%Y-%m-%d}.ics"
-    part.add_header("Content-Disposition", "attachment", filename=filename)
-    return part
+    return {
+        "name": filename,
+        "type": "text/calendar",
+        "method": "REQUEST",
+        "content": invitation_ics(meeting, attendee=attendee).decode(),
+    }
 
 
-def invitation_message(meeting: Meeting, membership: Membership, address: str) -> EmailMessage:
-    """The invitation of one member. Reads ``meeting.committee.area`` and ``meeting.items``."""
+def invitation_queue(meeting: Meeting, membership: Membership, address: str) -> None:
+    """Queue the invitation of one member (``quartier.mail.queue_mail``). Reads ``meeting.committee.area`` and
+    ``meeting.items``."""
     updated = meeting.sequence > 0
     subject = (
         _("Changed invitation: %(committee)s on %(date)s") if updated else _("Invitation: %(committee)s on %(date)s")
@@ -103,45 +104,31 @@ def invitation_message(meeting: Meeting, membership: Membership, address: str) -
             "updated": updated,
         },
     )
-    message = EmailMessage(subject=mail_subject(subject), body=body, to=[address], headers=AUTOMATIC)
-    message.attach(_calendar_part(meeting, address))
-    return message
-
-
-def send_each(messages: list[EmailMessage]) -> int:
-    """Send ``messages`` over one connection, each on its own: a refused address does not stop the
-    others. Only opening the connection raises (then nothing was sent, and the caller may retry).
-    Returns how many were sent."""
-    if not messages:
-        return 0
-    sent = 0
-    connection = get_connection()
-    connection.open()
-    try:
-        for message in messages:
-            try:
-                sent += connection.send_messages([message]) or 0
-            except Exception:  # a refused address, a broken message: the others still go out
-                logger.exception("Could not send %r to %s", message.subject, ", ".join(message.to))
-    finally:
-        with contextlib.suppress(Exception):  # all was sent; a failing goodbye must not cause a retry
-            connection.close()
-    return sent
+    queue_mail(
+        to=address,
+        subject=subject,
+        body=body,
+        kind="committees.invitation",
+        about=membership,
+        area=meeting.committee.area,
+        attachments=[_calendar_part(meeting, address)],
+    )
 
 
 def meeting_invitations_send(*, meeting: Meeting, now: datetime.datetime | None = None) -> int:
-    """Email the invitation to every member of ``meeting``'s committee who has an address.
-    Nothing is sent for a meeting that is no longer invited or has begun. Returns the number sent."""
+    """Queue the invitation to every member of ``meeting``'s committee who has an address (each is sent, and
+    retried, on its own). Nothing for a meeting that is no longer invited or has begun. Returns the number
+    queued."""
     now = now or timezone.now()
     meeting = Meeting.objects.select_related("committee__area").prefetch_related("items").get(pk=meeting.pk)
     if meeting.status != Meeting.Status.INVITED or meeting.starts_at <= now:
         logger.info("Invitations to meeting %s not sent: it is no longer invited or has begun", meeting.pk)
         return 0
-    messages = []
+    queued = 0
     for membership in invitees(meeting):
         address = address_of(membership)
         if address:
-            messages.append(invitation_message(meeting, membership, address))
-    sent = send_each(messages)
-    logger.info("Sent %s of %s invitations to meeting %s", sent, len(messages), meeting.pk)
-    return sent
+            invitation_queue(meeting, membership, address)
+            queued += 1
+    logger.info("Queued %s invitations to meeting %s", queued, meeting.pk)
+    return queued

@@ -21,7 +21,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
@@ -33,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Ballot, Committee, Membership
 from quartier.audit import acting_as
-from quartier.mail import AUTOMATIC, mail_subject, send_after_commit
+from quartier.mail import queue_mail
 from quartier.models import RoleAssignment, User
 
 
@@ -148,7 +147,6 @@ def _mail_member(*, membership: Membership, account: User, bound: bool, link: st
             subject = _("Your account for the ballots of %(committee)s") % {"committee": committee.name}
         else:
             subject = _("Your account no longer votes in %(committee)s") % {"committee": committee.name}
-        messages = []
         for address, with_link in mails:
             context = {
                 "user": account,
@@ -158,8 +156,7 @@ def _mail_member(*, membership: Membership, account: User, bound: bool, link: st
                 "link": with_link,
             }
             body = render_to_string("committees/email/member_account.txt", context)
-            messages.append(EmailMessage(subject=mail_subject(subject), body=body, to=[address], headers=AUTOMATIC))
-    send_after_commit(messages)
+            queue_mail(to=address, subject=subject, body=body, kind="committees.member_account", about=membership)
 
 
 def _password_link(user: User) -> str:

@@ -21,7 +21,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.template.loader import render_to_string
@@ -46,14 +45,11 @@ from fonds.services.applications import (
 )
 from fonds.uploads import CheckedFile
 from quartier.audit import acting_as
-from quartier.mail import mail_subject
+from quartier.mail import queue_mail
 from quartier.models import User
 from quartier.text import one_line
 
 logger = logging.getLogger(__name__)
-
-# Mails sent by a program, not a person: no out-of-office replies, please (RFC 3834).
-AUTOMATIC = {"Auto-Submitted": "auto-generated"}
 
 #: States in which the applicant may change their application through the link.
 APPLICANT_EDITABLE = frozenset({Status.DRAFT, Status.QUERY})
@@ -123,6 +119,8 @@ def access_link_send(*, application: Application, email: str, by: User, now: dat
         template="fonds/email/new_link.txt",
         context=_mail_context(application, token),
         to=email,
+        application=application,
+        kind="fonds.new_link",
     )
 
 
@@ -134,18 +132,12 @@ def link_url(token: str) -> str:
 # --- emails ------------------------------------------------------------------------------------
 
 
-def _send_after_commit(*, subject: str, template: str, context: dict[str, object], to: str) -> None:
-    """Send one mail once the transaction is committed. A mail server that fails is logged: the applicant
-    has the link on the page as well."""
-    body = render_to_string(template, context)
-
-    def send() -> None:
-        try:
-            EmailMessage(subject=mail_subject(subject), body=body, to=[to], headers=AUTOMATIC).send()
-        except Exception:  # the draft is saved; the applicant still has the link in the address bar
-            logger.exception("Could not send %r to the applicant", subject)
-
-    transaction.on_commit(send)
+def _send_after_commit(
+    *, subject: str, template: str, context: dict[str, object], to: str, application: Application, kind: str
+) -> None:
+    """Queue one mail to the applicant (``quartier.mail.queue_mail``): sent once the transaction is committed,
+    shown in the application's outbox."""
+    queue_mail(to=to, subject=subject, body=render_to_string(template, context), kind=kind, about=application)
 
 
 def _mail_context(application: Application, token: str) -> dict[str, object]:
@@ -243,6 +235,8 @@ def application_start(
         template="fonds/email/draft_link.txt",
         context=_mail_context(application, token),
         to=person.email,
+        application=application,
+        kind="fonds.draft_link",
     )
     return application, token
 
@@ -369,6 +363,8 @@ def application_hand_in(*, application: Application, token: str, now: datetime.d
         template="fonds/email/submitted.txt",
         context={**_mail_context(application, token), "resubmitted": resubmitted},
         to=_address(application),
+        application=application,
+        kind="fonds.submitted",
     )
     return application
 

@@ -56,6 +56,7 @@ from fonds.models import (
     Status,
     StatusChange,
 )
+from quartier.mail import queue_mail
 from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
 from tests.fonds.fixtures import make_application
 
@@ -458,6 +459,13 @@ def everything(
     bernds = Membership.objects.create(committee=jury, person=bernd, user=UserFactory(), member_type="bewohner")
 
     own = make_application(aktionsfonds, person=ayse, title="Hoffest von Ayşe Demir")
+    queue_mail(
+        to="ayse.demir@example.org",
+        subject="Ihr Antrag „Hoffest von Ayşe Demir“ ist eingegangen",
+        body="Guten Tag Ayşe Demir, …",
+        kind="fonds.submitted",
+        about=own,
+    )
     Application.objects.filter(pk=own.pk).update(
         status=Status.CLOSED,
         description="Ayşe Demir lädt in die Uferstraße 3 ein.",

@@ -196,9 +196,9 @@ def test_a_member_whose_term_is_renewed_while_a_ballot_runs_votes_once(
     at = clock(today + 3 * DAY)  # the first day of the new one
     page = client.get(f"/abstimmungen/{ballot.pk}/")
     assert [state.my_choice for state in page.context["states"]] == ["ja"]  # the vote of the old term is theirs
-    from committees.tasks import _reminder_messages
+    from committees.tasks import _queue_reminders
 
-    assert _reminder_messages(ballot, at) == []  # done: no reminder to vote
+    assert _queue_reminders(ballot, at) == 0  # done: no reminder to vote
     assert client.post(url, {"action": "vote", "choice": "nein"}).status_code == 302  # a change of mind
     page = client.get(f"/abstimmungen/{ballot.pk}/")
     assert [state.my_choice for state in page.context["states"]] == ["nein"]

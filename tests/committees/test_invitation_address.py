@@ -25,6 +25,7 @@ from committees.models import Committee, Membership
 from committees.services.members import member_account_create
 from demo.factories import UserFactory
 from quartier.models import Quartier, User
+from tests.mails import deliver
 
 DAY = datetime.timedelta(days=1)
 NO_ADDRESS = "Für Mehmet Aydın ist keine E-Mail-Adresse hinterlegt."
@@ -96,8 +97,8 @@ def test_a_typed_address_never_receives_the_set_password_link(
     account = membership.user
     assert account is not None and account.email == "mehmet@example.org"
     assert not User.objects.filter(email__iexact="gwa.privat@example.org").exists()
-    assert [mail.to for mail in mailoutbox] == [["mehmet@example.org"]]
-    assert "/konto/passwort/neu/" in mailoutbox[0].body
+    assert [mail.to for mail in deliver()] == [["mehmet@example.org"]]
+    assert "/konto/passwort/neu/" in deliver()[0].body
     assert any("mehmet@example.org" in message for message in messages_of(response))
     assert not any("gwa.privat" in message for message in messages_of(response))
 
@@ -129,7 +130,7 @@ def test_without_a_recorded_address_the_invitation_is_refused_and_says_where_to_
     [message] = messages_of(response)
     assert NO_ADDRESS in message and WHERE in message
     membership.refresh_from_db()
-    assert membership.user is None and User.objects.count() == users_before and not mailoutbox
+    assert membership.user is None and User.objects.count() == users_before and not deliver()
     with pytest.raises(ValidationError) as refused:
         member_account_create(membership=membership, by=None)
     assert NO_ADDRESS in " ".join(refused.value.messages)
@@ -148,7 +149,7 @@ def test_an_address_another_account_holds_is_refused_with_where_to_change_it(
     [message] = messages_of(response)
     assert TAKEN in message and WHERE in message
     membership.refresh_from_db()
-    assert membership.user is None and not mailoutbox
+    assert membership.user is None and not deliver()
 
 
 def test_the_link_for_an_account_the_person_already_votes_with_goes_only_to_the_recorded_address(
@@ -165,16 +166,16 @@ def test_the_link_for_an_account_the_person_already_votes_with_goes_only_to_the_
     later = Membership.objects.create(committee=jury, person=earlier.person, member_type="bewohner")
     with commit():  # type: ignore[attr-defined]
         assert member_account_create(membership=later, by=None) == own
-    linked = [mail for mail in mailoutbox if "/konto/passwort/neu/" in mail.body]
+    linked = [mail for mail in deliver() if "/konto/passwort/neu/" in mail.body]
     assert [mail.to for mail in linked] == [["mehmet@example.org"]]
-    assert sorted(mail.to[0] for mail in mailoutbox) == ["gwa.privat@example.org", "mehmet@example.org"]
+    assert sorted(mail.to[0] for mail in deliver()) == ["gwa.privat@example.org", "mehmet@example.org"]
 
 
 # The other way: change the person's address first, then invite
 
 
 def _changed(mailoutbox: list) -> list[list[str]]:
-    return [mail.to for mail in mailoutbox if CHANGED_SUBJECT in mail.subject]
+    return [mail.to for mail in deliver() if CHANGED_SUBJECT in mail.subject]
 
 
 @pytest.mark.parametrize(
@@ -204,10 +205,10 @@ def test_changing_a_members_address_is_told_to_the_old_and_the_new_address(
     with commit():  # type: ignore[attr-defined]
         response = gwa.post(url, person_form(person, email="gwa.privat@example.org"))
         assert response.status_code == 302
-        assert not mailoutbox  # nothing before the commit
+        assert not mailoutbox  # nothing sent before the commit
     person.refresh_from_db()
     assert person.email == "gwa.privat@example.org"
-    assert sorted(_changed(mailoutbox)) == [["gwa.privat@example.org"], ["mehmet@example.org"]]
+    assert sorted(_changed(deliver())) == [["gwa.privat@example.org"], ["mehmet@example.org"]]
     for mail in mailoutbox:
         assert "Sie" in mail.body and "Stadtteilbüro" in mail.body
         assert "gwa.privat" not in mail.body and "mehmet@" not in mail.body  # neither address learns the other
@@ -223,7 +224,7 @@ def test_the_attack_change_the_address_then_invite_reaches_the_member(
             f"/gebiet/{area.slug}/personen/{person.pk}/bearbeiten/", person_form(person, email="gwa.privat@example.org")
         )
         gwa.post(account_url(membership))
-    assert ["mehmet@example.org"] in _changed(mailoutbox)  # the member hears of it at their own address
+    assert ["mehmet@example.org"] in _changed(deliver())  # the member hears of it at their own address
 
 
 @pytest.mark.parametrize("change", ["same address", "other field", "not a member", "refused"])
@@ -243,7 +244,7 @@ def test_no_address_change_no_mail(
     with commit():  # type: ignore[attr-defined]
         response = gwa.post(f"/gebiet/{area.slug}/personen/{person.pk}/bearbeiten/", data)
     assert response.status_code == (200 if change == "refused" else 302)
-    assert not mailoutbox
+    assert not deliver()
 
 
 def test_the_service_tells_the_change_and_a_rolled_back_change_tells_nothing(
@@ -252,15 +253,15 @@ def test_the_service_tells_the_change_and_a_rolled_back_change_tells_nothing(
     person = member(jury).person
     with commit(), pytest.raises(ValidationError):  # type: ignore[attr-defined]
         person_update(person=person, data={"email": "neu@example.org", "last_name": ""}, by=role_users["gwa"])
-    assert not mailoutbox
+    assert not deliver()
     person = Person.objects.get(pk=person.pk)
     with commit():  # type: ignore[attr-defined]
         person_update(person=person, data={"email": ""}, by=role_users["planung"])
-    assert _changed(mailoutbox) == [["mehmet@example.org"]]  # an address removed: the old one hears of it
-    mailoutbox.clear()
+    assert _changed(deliver()) == [["mehmet@example.org"]]  # an address removed: the old one hears of it
+    deliver().clear()
     with commit():  # type: ignore[attr-defined]
         person_update(person=Person.objects.get(pk=person.pk), data={"email": "neu@example.org"}, by=None)
-    assert _changed(mailoutbox) == [["neu@example.org"]]  # an address recorded where there was none
+    assert _changed(deliver()) == [["neu@example.org"]]  # an address recorded where there was none
 
 
 def test_the_applicant_step_of_the_public_form_tells_a_members_address_change(
@@ -278,11 +279,11 @@ def test_the_applicant_step_of_the_public_form_tells_a_members_address_change(
     with commit():  # type: ignore[attr-defined]
         token, application = start(Client(), aktionsfonds)  # type: ignore[arg-type]
     Membership.objects.create(committee=jury, person=application.person, member_type="bewohner")
-    mailoutbox.clear()
+    deliver().clear()
     with commit():  # type: ignore[attr-defined]
         response = client.post(f"/antrag/{token}/angaben/", {**WHO, "email": "gwa.privat@example.org"})
     assert response.status_code == 302
-    assert sorted(_changed(mailoutbox)) == [["aylin@example.org"], ["gwa.privat@example.org"]]
+    assert sorted(_changed(deliver())) == [["aylin@example.org"], ["gwa.privat@example.org"]]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -353,8 +354,8 @@ def test_a_member_whose_account_was_removed_is_invited_again_to_a_new_account(
     assert membership.user.email == "mehmet@example.org" and membership.user.is_active
     assert not lost.is_active and not lost.has_usable_password() and lost.email == ""
     assert any("mehmet@example.org" in message for message in messages_of(again))
-    assert "/konto/passwort/neu/" in mailoutbox[-1].body and mailoutbox[-1].to == ["mehmet@example.org"]
-    assert any("Das Konto ist abgeschaltet" in mail.body for mail in mailoutbox)  # the removal's mail says so
+    assert "/konto/passwort/neu/" in deliver()[-1].body and deliver()[-1].to == ["mehmet@example.org"]
+    assert any("Das Konto ist abgeschaltet" in mail.body for mail in deliver())  # the removal's mail says so
 
 
 def test_an_account_removed_from_one_membership_keeps_voting_in_the_others(

@@ -7,7 +7,6 @@ import logging
 
 import pytest
 from django.conf import settings
-from django.core import mail
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -17,6 +16,7 @@ from committees.services.ballots import ballot_open, vote_cast
 from committees.tasks import close_due_ballots, remind_ballot_voters
 from demo.factories import UserFactory
 from tests.committees.fixtures import make_ballot
+from tests.mails import deliver
 
 
 def open_ballot(committee: Committee, *, hours: float = 24, items: int = 2, secret: bool = False) -> Ballot:
@@ -33,7 +33,7 @@ def vote(ballot: Ballot, membership: Membership, *, items: int | None = None, ch
 
 
 def recipients() -> list[str]:
-    return sorted(address for message in mail.outbox for address in message.to)
+    return sorted(address for message in deliver() for address in message.to)
 
 
 # Reminders ---------------------------------------------------------------------------------------
@@ -49,7 +49,7 @@ def test_reminds_only_the_voters_who_have_not_finished(jury: Committee, jurors: 
 
     assert recipients() == [f"jury{number}@example.org" for number in range(4, 8)]
     link = settings.SITE_URL.rstrip("/") + f"/abstimmungen/{ballot.pk}/"
-    half_done = next(message for message in mail.outbox if message.to == ["jury4@example.org"])
+    half_done = next(message for message in deliver() if message.to == ["jury4@example.org"])
     assert link in half_done.body
     assert "Umlauf November" in half_done.body
     assert "Juror Nummer 4" in half_done.body
@@ -63,7 +63,7 @@ def test_link_follows_site_url(jury: Committee, jurors: list[Membership], settin
     settings.SITE_URL = "https://quartier.example.org/"  # type: ignore[attr-defined]
     ballot = open_ballot(jury, hours=2)
     remind_ballot_voters()
-    assert f"https://quartier.example.org/abstimmungen/{ballot.pk}/" in mail.outbox[0].body
+    assert f"https://quartier.example.org/abstimmungen/{ballot.pk}/" in deliver()[0].body
 
 
 def test_reminds_only_once(jury: Committee, jurors: list[Membership]) -> None:
@@ -80,7 +80,7 @@ def test_a_ballot_claimed_by_another_run_is_not_reminded_again(jury: Committee, 
     # Another run claimed it a moment ago (the conditional UPDATE is the claim).
     Ballot.objects.filter(pk=ballot.pk).update(reminded_at=timezone.now())
     assert remind_ballot_voters() == 0
-    assert mail.outbox == []
+    assert deliver() == []
 
 
 @pytest.mark.parametrize("hours", [49, 72, 24 * 7])
@@ -89,7 +89,7 @@ def test_no_reminder_while_the_deadline_is_more_than_48_hours_away(
 ) -> None:
     ballot = open_ballot(jury, hours=hours)
     assert remind_ballot_voters() == 0
-    assert mail.outbox == []
+    assert deliver() == []
     ballot.refresh_from_db()
     assert ballot.reminded_at is None  # its turn comes later
 
@@ -108,7 +108,7 @@ def test_no_reminder_for_draft_closed_or_overdue_ballots(jury: Committee, jurors
 
     assert remind_ballot_voters() == 0
 
-    assert mail.outbox == []
+    assert deliver() == []
     assert not Ballot.objects.filter(pk__in=[draft.pk, closed.pk, overdue.pk], reminded_at__isnull=False).exists()
 
 
@@ -140,7 +140,7 @@ def test_recusal_counts_as_taking_part(jury: Committee, jurors: list[Membership]
     Participation.objects.create(item=ballot.items.get(), membership=jurors[0], kind=Participation.Kind.RECUSED)
     remind_ballot_voters()
     assert "jury1@example.org" not in recipients()
-    assert len(mail.outbox) == 6
+    assert len(deliver()) == 6
 
 
 # Closing at the deadline -------------------------------------------------------------------------

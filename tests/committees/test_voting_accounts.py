@@ -34,6 +34,7 @@ from demo.factories import UserFactory, user_with_role
 from quartier.models import Quartier, Role, RoleAssignment, User
 from quartier.services import role_grant
 from tests.committees.fixtures import make_ballot
+from tests.mails import deliver
 
 OPEN = "Solange eine Abstimmung dieses Gremiums läuft, kann sich das Abstimmungskonto keines Mitglieds ändern."
 STAFF_ROLE = "Dieses Konto hat eine Rolle im Büro und kann nicht als Gremienmitglied abstimmen."
@@ -186,7 +187,7 @@ def test_the_invitation_binds_the_account_the_person_already_votes_with(
     earlier = newcomer(council)
     own = member_account_create(membership=earlier, by=None)
     later = Membership.objects.create(committee=jury, person=earlier.person, member_type="bewohner")
-    mailoutbox.clear()
+    deliver().clear()
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         # A posted address is not read: the invitation goes to the one in the person data.
         response = gwa.post(edit_url(later) + "konto/", {"email": "anders@example.org"}, follow=True)
@@ -194,7 +195,7 @@ def test_the_invitation_binds_the_account_the_person_already_votes_with(
     assert later.user == own and User.objects.filter(email__iendswith="@example.org").count() == User.objects.count()
     assert not User.objects.filter(email="anders@example.org").exists()  # no second account for the same person
     assert any("„mehmet“" in message for message in messages_of(response))
-    [mail] = mailoutbox
+    [mail] = deliver()
     assert mail.to == ["mehmet@example.org"] and "Aktionsfondsjury Kiez am Kanal" in mail.body
 
 
@@ -234,14 +235,14 @@ def test_while_a_ballot_is_open_no_binding_changes(
     membership.refresh_from_db()
     jurors[1].refresh_from_db()
     assert membership.user is None and jurors[1].user is not None
-    assert User.objects.count() == users_before and not mailoutbox
+    assert User.objects.count() == users_before and not deliver()
     with pytest.raises(ProtectedError):  # nor does deleting the account unbind it
         jurors[2].user.delete()
     Ballot.objects.filter(pk=ballot.pk).update(status=Ballot.Status.CLOSED)
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         membership_account_remove(membership=jurors[1], by=role_users["gwa"])
     jurors[1].refresh_from_db()
-    assert jurors[1].user is None and len(mailoutbox) == 1
+    assert jurors[1].user is None and len(deliver()) == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -327,7 +328,7 @@ def test_every_change_of_a_binding_is_audited_and_mailed_to_the_member(
     membership.refresh_from_db()
     account = membership.user
     assert account is not None and account.email == "mehmet.privat@example.org"
-    [made] = mailoutbox
+    [made] = deliver()
     assert made.to == ["mehmet.privat@example.org"]
     assert "/konto/passwort/neu/" in made.body and "Sie" in made.body
     # An account whose address differs from the person's (one the office typed before the invitation took the
@@ -337,7 +338,7 @@ def test_every_change_of_a_binding_is_audited_and_mailed_to_the_member(
         gwa.post(url, {"action": "remove"})
     membership.refresh_from_db()
     assert membership.user is None
-    removed = mailoutbox[1:]
+    removed = deliver()[1:]
     assert sorted(mail.to[0] for mail in removed) == ["mehmet.privat@example.org", "mehmet@example.org"]
     assert all(len(mail.to) == 1 for mail in removed)
     assert all("Aktionsfondsjury Kiez am Kanal" in mail.subject and "nicht mehr" in mail.subject for mail in removed)

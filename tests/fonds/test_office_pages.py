@@ -18,6 +18,7 @@ from fonds.services.applications import application_commit, application_submit
 from quartier.models import Quartier, Role
 from tests.fonds.fixtures import make_application
 from tests.fonds.test_lifecycle import approved, eligible
+from tests.mails import deliver
 
 
 def messages_of(response: object) -> list[str]:
@@ -267,10 +268,10 @@ def test_the_office_switches_off_a_private_link_and_sends_a_new_one(
     ]
     assert application_for_token(old) is None
     refused = messages_of(client.post(url, {"action": "send", "email": "keine"}, follow=True))
-    assert refused and application.access_links.count() == 1 and not mailoutbox
+    assert refused and application.access_links.count() == 1 and not deliver()
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         client.post(url, {"action": "send", "email": "aylin@example.org"})
-    [mail] = mailoutbox
+    [mail] = deliver()
     token = mail.body.split("/antrag/", 1)[1].split("/")[0]
     assert application_for_token(token) == application
     assert "ausgeschaltet am" in client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/").content.decode()

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -32,6 +31,7 @@ from fonds.services.payments import payment_record, payment_release
 from fonds.services.public import access_link_create, access_link_revoke, application_for_token, token_hash
 from quartier.models import Quartier, Role
 from tests.fonds.fixtures import make_application
+from tests.mails import deliver
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
@@ -200,8 +200,8 @@ def test_the_first_step_makes_a_new_applicant_a_draft_and_a_private_link_by_emai
     link = AccessLink.objects.get(application=application)
     assert link.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in link.token_hash
     assert link.expires_at.date() == (timezone.now() + datetime.timedelta(days=365)).date()
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(deliver()) == 1
+    message = deliver()[0]
     assert message.to == ["aylin@example.org"]
     assert message.subject == "Ihr Antrag an Aktionsfonds 2026: Ihr privater Link"
     assert f"/antrag/{token}/" in message.body
@@ -234,7 +234,7 @@ def test_a_refused_first_step_says_why_and_saves_nothing(
     assert response.status_code == 400
     assert message in text(response)
     assert not Application.objects.exists() and not Person.objects.exists() and not AccessLink.objects.exists()
-    assert mail.outbox == []
+    assert deliver() == []
 
 
 def test_a_filled_honeypot_pretends_success_and_saves_nothing(
@@ -247,7 +247,7 @@ def test_a_filled_honeypot_pretends_success_and_saves_nothing(
         response
     )
     assert not Application.objects.exists() and not Person.objects.exists()
-    assert mail.outbox == []
+    assert deliver() == []
 
 
 def test_the_honeypot_is_hidden_from_people_and_assistive_technology(client: Client, fund: Fund) -> None:
@@ -574,7 +574,7 @@ def test_the_whole_application_is_handed_in_and_confirmed_with_the_link(
     confirmation = text(client.get(response["Location"]))
     assert "Danke! Ihr Antrag ist eingereicht." in confirmation
     assert f"http://testserver/antrag/{token}/" in confirmation
-    message = mail.outbox[-1]
+    message = deliver()[-1]
     assert message.subject == "Ihr Antrag „Hoffest am Kanal“ ist eingegangen"
     assert f"/antrag/{token}/" in message.body and message.to == ["aylin@example.org"]
     assert "wir haben Ihren Antrag „Hoffest am Kanal“ an Aktionsfonds 2026 erhalten." in message.body
@@ -592,7 +592,7 @@ def test_line_breaks_typed_in_the_title_are_folded_and_the_confirmation_is_sent(
     assert application.title == "Hoffest am Kanal"
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(f"/antrag/{token}/pruefen/").status_code == 302
-    assert [message.subject for message in mail.outbox][-1] == "Ihr Antrag „Hoffest am Kanal“ ist eingegangen"
+    assert [message.subject for message in deliver()][-1] == "Ihr Antrag „Hoffest am Kanal“ ist eingegangen"
 
 
 def test_a_title_stored_with_a_line_break_still_gets_its_confirmation_mail(
@@ -601,11 +601,11 @@ def test_a_title_stored_with_a_line_break_still_gets_its_confirmation_mail(
     """A title that holds a line break from elsewhere (older data, another path) no longer loses the mail."""
     token, application = draft_with_costs(client, fund)
     Application.objects.filter(pk=application.pk).update(title="Hoffest\nam Kanal")
-    mail.outbox.clear()
+    deliver().clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(f"/antrag/{token}/pruefen/").status_code == 302
-    assert [message.subject for message in mail.outbox] == ["Ihr Antrag „Hoffest am Kanal“ ist eingegangen"]
-    message = mail.outbox[0].message()
+    assert [message.subject for message in deliver()] == ["Ihr Antrag „Hoffest am Kanal“ ist eingegangen"]
+    message = deliver()[0].message()
     assert "\n" not in message["Subject"]
 
 
@@ -617,7 +617,7 @@ def test_line_breaks_in_the_applicants_names_are_folded_in_the_first_step(
     assert application.organisation.name == "Hof- initiative"
     assert application.person.last_name == "Yıl dız"
     assert "\n" not in application.title
-    assert len(mail.outbox) == 1
+    assert len(deliver()) == 1
 
 
 def test_an_incomplete_draft_cannot_be_handed_in(client: Client, fund: Fund) -> None:
@@ -691,7 +691,7 @@ def test_a_query_is_answered_by_changing_and_handing_in_again(
 
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED and application.place == "Hof Kanalstraße 5, hinten"
-    assert mail.outbox[-1].subject == "Ihr geänderter Antrag „Hoffest am Kanal“ ist eingegangen"
+    assert deliver()[-1].subject == "Ihr geänderter Antrag „Hoffest am Kanal“ ist eingegangen"
     status = text(client.get(f"/antrag/{token}/"))
     assert "Sie haben den geänderten Antrag wieder eingereicht." in status
     assert "Die Rückfrage des Stadtteilbüros" not in status
