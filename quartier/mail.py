@@ -30,6 +30,9 @@ from quartier.text import one_line
 
 logger = logging.getLogger(__name__)
 
+#: The newest mails an outbox shows (``templates/includes/outbox.html``).
+OUTBOX_SHOWN = 50
+
 #: The Celery task that delivers a queued mail (``quartier.tasks.deliver_mail``).
 DELIVER_TASK = "quartier.tasks.deliver_mail"
 

@@ -9,11 +9,15 @@ import time
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.test import Client
 
+from committees.models import Committee
 from demo.factories import PersonFactory
+from fonds.models import Fund
 from quartier.mail import mails_about, queue_mail
 from quartier.models import Mail, Quartier
 from quartier.tasks import deliver_mail, resend_waiting_mails
+from tests.fonds.fixtures import make_application
 from tests.mails import deliver
 from tests.smtp import SMTPServer
 from tests.workers import start_worker, stop_worker
@@ -97,3 +101,28 @@ def test_mails_that_waited_too_long_are_handed_over_again(monkeypatch: pytest.Mo
     monkeypatch.setattr("quartier.tasks.hand_over", lambda pk: handed.append(pk) or True)
     assert resend_waiting_mails() == 1 and handed == [old.pk]
     assert new.pk not in handed
+
+
+@pytest.mark.django_db
+def test_the_application_page_and_the_member_page_show_their_outboxes(
+    client: Client, area: Quartier, staff: dict, aktionsfonds: Fund, applicant, jury: Committee, jurors: list
+) -> None:
+    application = make_application(aktionsfonds, person=applicant, title="Hoffest")
+    sent = queue_mail(to="ayse@example.org", subject="Eingang <b>bestätigt</b>", body="…", kind="t", about=application)
+    deliver()
+    failed = queue_mail(to="kaputt@example.org", subject="Rückfrage", body="…", kind="t", about=application)
+    Mail.objects.filter(pk=failed.pk).update(status=Mail.Status.FAILED, attempts=6, error="550 No such mailbox")
+    queue_mail(to="ayse@example.org", subject="Wartet noch", body="…", kind="t", about=application)
+    queue_mail(to="x@example.org", subject="Fremder Antrag", body="…", kind="t", about=jurors[0])
+    client.force_login(staff["gwa"])
+    html = client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/").content.decode()
+    outbox = html[html.index('id="mails"') :]
+    assert "Eingang &lt;b&gt;bestätigt&lt;/b&gt;" in outbox and "versendet am" in outbox
+    assert "konnte nicht versendet werden" in outbox and "550 No such mailbox" in outbox
+    assert "Wartet noch" in outbox and "wartet auf den Versand" in outbox
+    assert "Fremder Antrag" not in html
+    assert Mail.objects.get(pk=sent.pk).status == Mail.Status.SENT
+    membership = jurors[0]
+    client.force_login(staff["steuerung"])
+    page = client.get(f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/{membership.pk}/").content.decode()
+    assert "Fremder Antrag" in page[page.index('id="mails"') :] and "Hoffest" not in page

@@ -28,7 +28,8 @@ from quartier import permissions
 from quartier.decorators import area_view
 from quartier.forms import refusal_in_messages, refusal_on
 from quartier.http import AreaRequest
-from quartier.models import Quartier
+from quartier.mail import OUTBOX_SHOWN, mails_about
+from quartier.models import Mail, Quartier
 
 
 def composition_of(committee: object) -> Composition:
@@ -120,9 +121,19 @@ def form_page(
     back: str,
     locked: str = "",
     account: dict[str, str] | None = None,
+    mails: list[Mail] | None = None,
 ) -> HttpResponse:
-    """One form of the committees module on its own page (or, when ``locked``, why it cannot be changed)."""
-    context = {"area": area, "form": form, "title": title, "back": back, "locked": locked, "account": account}
+    """One form of the committees module on its own page (or, when ``locked``, why it cannot be changed); for a
+    member, their voting ``account`` and their outbox (``mails``)."""
+    context = {
+        "area": area,
+        "form": form,
+        "title": title,
+        "back": back,
+        "locked": locked,
+        "account": account,
+        "mails": mails,
+    }
     return render(request, "committees/form.html", context)
 
 
@@ -243,7 +254,8 @@ def _membership_form(
             "user": membership.user,
         }
         back = reverse("committee_page", args=[area.slug, committee.pk])
-        return form_page(request, area, form, title=title, back=back, account=account)
+        mails = list(mails_about(membership)[:OUTBOX_SHOWN])
+        return form_page(request, area, form, title=title, back=back, account=account, mails=mails)
     else:
         title = _("New member of %(committee)s") % {"committee": committee.name}
     back = reverse("committee_page", args=[area.slug, committee.pk])

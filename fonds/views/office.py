@@ -81,7 +81,8 @@ from quartier.exports import table_response
 from quartier.forms import refusal_in_messages, refusal_on, whole_number
 from quartier.http import AreaRequest
 from quartier.lists import list_page
-from quartier.models import Quartier
+from quartier.mail import OUTBOX_SHOWN
+from quartier.models import Mail, Quartier
 from quartier.reference import fields_of_action, target_groups
 from quartier.selectors import CompiledLists
 
@@ -306,6 +307,10 @@ def _page_lists(*, area: int, application: int, content_type: int, measures: boo
         .order_by("received_on", "pk"),
         "agenda": AgendaItem.objects.filter(**about).select_related("meeting__committee"),
         "ballot_items": BallotItem.objects.filter(**about).select_related("ballot__committee"),
+        # The application's outbox: what was sent to whom and when, and what failed (quartier.mail).
+        "mails": Mail.objects.filter(about_type_id=content_type, about_id=application).order_by("-created_at", "-pk")[
+            :OUTBOX_SHOWN
+        ],
     }
     if measures:
         lists["measures"] = Measure.objects.filter(applications=application).order_by("-version__created_at", "-pk")
@@ -369,6 +374,7 @@ def application_page(request: AreaRequest, area: Quartier, application_pk: int) 
         "reclaim_letter": has_reclaim(application),
         "attachments": attachments,
         "where": [*lists["agenda"], *lists["ballot_items"]],
+        "mails": lists["mails"],
         "targets": _targets(application)
         if can_change and application.status in {"foerderfaehig", "zurueckgestellt"}
         else {},
