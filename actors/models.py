@@ -317,6 +317,12 @@ class Concern(AreaScoped):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     forwarded_to = models.CharField(_("forwarded to (administrative unit)"), max_length=200, blank=True)
     answer = models.TextField(_("answer received"), blank=True)
+    # The person who raised it agreed to hear the answer by mail (at the address of their person record).
+    tell_raiser = models.BooleanField(
+        _("tell the person who raised it the answer by mail"),
+        default=False,
+        help_text=_("Only if the person agreed and an email address is recorded for them."),
+    )
     search_words = search_words(SearchVector("text", "place", config="german"))
 
     class Meta:

@@ -6,17 +6,24 @@ import datetime
 from collections.abc import Mapping
 from typing import TypedDict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from actors.models import Concern, ConcernStatusChange
 from actors.services.persons import refuse_erased
+from quartier import permissions
 from quartier.audit import acting_as
+from quartier.mail import queue_mail
 from quartier.models import Quartier, User
+from quartier.permissions import users_with
 from quartier.transitions import INVALID_TRANSITION, Move, StateMachine
 
 S = Concern.Status
@@ -86,13 +93,55 @@ def concern_set_status(
     fields: ConcernFields = {}
     if forwarded_to:
         fields["forwarded_to"] = forwarded_to.strip()
+    answered = answer.strip() and answer.strip() != locked.answer.strip()
     if answer:
         fields["answer"] = answer.strip()
-    return CONCERN.apply(locked, move, by=by, note=note, **fields)
+    moved = CONCERN.apply(locked, move, by=by, note=note, **fields)
+    if answered:
+        _tell_the_answer(moved, by=by)
+    return moved
+
+
+def _tell_the_answer(concern: Concern, *, by: User) -> None:
+    """The answer to a concern was recorded: the person who raised it is told, if they agreed and left an
+    address (``tell_raiser``); and the area's other staff who work with concerns, so nobody asks the
+    administration again."""
+    area = Quartier.objects.get(pk=concern.area_id)
+    context = {"concern": concern, "area": area, "link": _concern_link(area, concern)}
+    with translation.override(settings.LANGUAGE_CODE):
+        raiser = concern.raised_by_person
+        if concern.tell_raiser and raiser is not None and raiser.email and raiser.erased_at is None:
+            queue_mail(
+                to=raiser.email,
+                subject=_("Your concern at the neighbourhood office %(area)s has an answer") % {"area": area.name},
+                body=render_to_string("actors/email/concern_answer.txt", {**context, "person": raiser}),
+                kind="actors.concern_answered",
+                about=raiser,
+                area=area,
+            )
+        subject = _("Answer to the concern “%(concern)s”") % {"concern": Truncator(concern.text).chars(60)}
+        body = render_to_string("actors/email/concern_answer_staff.txt", {**context, "by": by})
+        for colleague in users_with(permissions.CHANGE_CONCERNS, area):
+            if colleague.pk != by.pk and colleague.email:
+                queue_mail(
+                    to=colleague.email, subject=subject, body=body, kind="actors.concern_answered_staff", area=area
+                )
+
+
+def _concern_link(area: Quartier, concern: Concern) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("concern_page", args=[area.slug, concern.pk])
 
 
 #: What the concern form edits; the status, the unit it went to and the answer move only through ``concern_set_status``.
-CONCERN_FIELDS = ("text", "field_of_action", "place", "raised_on", "raised_by_person", "raised_by_organisation")
+CONCERN_FIELDS = (
+    "text",
+    "field_of_action",
+    "place",
+    "raised_on",
+    "raised_by_person",
+    "raised_by_organisation",
+    "tell_raiser",
+)
 
 
 def concern_check(*, area: Quartier, values: Mapping[str, object]) -> None:
