@@ -257,6 +257,8 @@ class ContactNote(AreaScoped):
         related_name="+",
     )
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
+    # The day its assignee was told by mail that it is due (``actors.tasks.tell_follow_ups_due``): once a day.
+    follow_up_told_on = models.DateField(_("follow-up told on"), null=True, blank=True, editable=False)
     search_words = search_words(SearchVector("topic", "text", config="german"))
 
     class Meta:

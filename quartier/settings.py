@@ -11,6 +11,7 @@ import importlib.util
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -186,6 +187,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.sweep_reports",
         "schedule": 60.0,
         "options": {"expires": 60},
+    },
+    "tell-follow-ups-due": {
+        "task": "actors.tasks.tell_follow_ups_due",
+        "schedule": crontab(hour=7, minute=0),  # Europe/Berlin (CELERY_TIMEZONE): before the office opens
+        "options": {"expires": 12 * 60 * 60},
     },
     "resend-waiting-mails": {
         "task": "quartier.tasks.resend_waiting_mails",

@@ -6,15 +6,20 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from actors.models import ContactNote, Organisation, Person
 from actors.services.persons import refuse_erased
 from quartier import permissions
 from quartier.audit import acting_as
+from quartier.mail import queue_mail
 from quartier.models import Quartier, RoleAssignment, User
 
 NOTE_FIELDS = (
@@ -157,3 +162,48 @@ def contact_note_set_follow_up_done(*, note: ContactNote, done: bool, by: User) 
             locked.save(update_fields=["follow_up_done", "updated_at"])
     note.follow_up_done = locked.follow_up_done
     return note
+
+
+@transaction.atomic
+def follow_ups_due_tell(*, today: datetime.date) -> int:
+    """Tell each staff member by mail which of their follow-ups are due ``today`` and not done (one mail each,
+    every area they work in): only those they may still take (``can_take_follow_up``). Each note is claimed
+    for the day under a row lock, so a second run, or one at the same time, tells nobody twice. Returns the
+    number of mails."""
+    notes = list(
+        ContactNote.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(follow_up_due=today, follow_up_done=False, follow_up_assignee__is_active=True)
+        .exclude(follow_up_told_on=today)
+        .select_related("area", "follow_up_assignee")
+        .order_by("area__name", "pk")
+    )
+    ContactNote.objects.filter(pk__in=[note.pk for note in notes]).update(follow_up_told_on=today)
+    by_assignee: dict[int, list[ContactNote]] = {}
+    for note in notes:
+        assignee = note.follow_up_assignee
+        if assignee is not None and assignee.email and can_take_follow_up(assignee, note.area):
+            by_assignee.setdefault(assignee.pk, []).append(note)
+    for owed in by_assignee.values():
+        assignee = cast(User, owed[0].follow_up_assignee)
+        areas = {note.area_id for note in owed}
+        body = render_to_string(
+            "actors/email/follow_ups_due.txt",
+            {
+                "user": assignee,
+                "notes": [(note, _note_link(note)) for note in owed],
+                "today": today,
+            },
+        )
+        queue_mail(
+            to=assignee.email,
+            subject=ngettext("%(count)s follow-up is due today", "%(count)s follow-ups are due today", len(owed))
+            % {"count": len(owed)},
+            body=body,
+            kind="actors.follow_ups_due",
+            area=owed[0].area if len(areas) == 1 else None,
+        )
+    return len(by_assignee)
+
+
+def _note_link(note: ContactNote) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("contact_page", args=[note.area.slug, note.pk])
