@@ -28,7 +28,7 @@ from committees.secrecy import Unreadable
 from committees.voters import active_voting_members, ballot_keys, counting_day, voter_of
 from quartier.models import Quartier, User, running_on
 from quartier.permissions import committee_member_ids
-from quartier.selectors import CompiledLists
+from quartier.selectors import CompiledLists, lists_of
 
 
 def ballots_of_member(user: User) -> QuerySet[Ballot]:
@@ -220,20 +220,35 @@ def committee_detail(committee_id: int, area: Quartier, on: datetime.date | None
     }
 
 
-def public_decisions(area: Quartier, limit: int = 50) -> dict[str, object]:
-    """What anyone may see of an area's committees: names, meetings held, and decisions with their
-    results. No names of members, no votes of anybody."""
-    committees = list(Committee.objects.filter(area=area).order_by("name").only("pk", "name", "kind"))
-    meetings = list(
-        Meeting.objects.filter(
-            committee__area=area, status__in=[Meeting.Status.HELD, Meeting.Status.APPROVED]
-        )  # held: an invited meeting may still lie ahead
+#: A meeting was held once the office marked it so (or approved its minutes) and its time has come: an invited
+#: meeting may still lie ahead, and a meeting marked held before anything was recorded could be moved. Every page
+#: that lists meetings held asks ``held_meetings``, every page that lists coming ones ``upcoming_meetings``.
+HELD_STATES = (Meeting.Status.HELD, Meeting.Status.APPROVED)
+UPCOMING_STATES = (Meeting.Status.PLANNED, Meeting.Status.INVITED)
+
+
+def held_meetings(now: datetime.datetime, prefix: str = "") -> Q:
+    """Meetings (reached through ``prefix``) that were held by ``now``."""
+    return Q(**{f"{prefix}status__in": HELD_STATES, f"{prefix}starts_at__lte": now})
+
+
+def upcoming_meetings(now: datetime.datetime, prefix: str = "") -> Q:
+    """Meetings (reached through ``prefix``) planned or invited to that have not begun at ``now``."""
+    return Q(**{f"{prefix}status__in": UPCOMING_STATES, f"{prefix}starts_at__gt": now})
+
+
+def public_decision_lists(area: Quartier, *, now: datetime.datetime, limit: int) -> dict[str, QuerySet[Any]]:
+    """The querysets of ``public_decisions``, for a page that reads them with others (``lists_of``)."""
+    return {
+        "committees": Committee.objects.filter(area=area).order_by("name", "pk").only("pk", "name", "kind"),
+        "meetings": Meeting.objects.filter(held_meetings(now), committee__area=area)
         .select_related("committee")
         .only("starts_at", "status", "committee__name")
-        .order_by("-starts_at")[:limit]
-    )
-    meeting_decisions = list(
-        AgendaItem.objects.filter(meeting__committee__area=area, meeting__status=Meeting.Status.APPROVED)
+        .order_by("-starts_at", "pk")[:limit],
+        # A meeting's decisions are published with its approved minutes.
+        "meeting_decisions": AgendaItem.objects.filter(
+            held_meetings(now, "meeting__"), meeting__committee__area=area, meeting__status=Meeting.Status.APPROVED
+        )
         .exclude(result="")
         .select_related("meeting__committee")
         .only(
@@ -247,10 +262,8 @@ def public_decisions(area: Quartier, limit: int = 50) -> dict[str, object]:
             "meeting__starts_at",
             "meeting__committee__name",
         )
-        .order_by("-meeting__starts_at", "position")[:limit]
-    )
-    ballot_decisions = list(
-        BallotItem.objects.filter(ballot__committee__area=area, ballot__status=Ballot.Status.CLOSED)
+        .order_by("-meeting__starts_at", "position", "pk")[:limit],
+        "ballot_decisions": BallotItem.objects.filter(ballot__committee__area=area, ballot__status=Ballot.Status.CLOSED)
         .select_related("ballot__committee")
         .only(
             "title",
@@ -263,14 +276,25 @@ def public_decisions(area: Quartier, limit: int = 50) -> dict[str, object]:
             "ballot__closed_at",
             "ballot__committee__name",
         )
-        .order_by("-ballot__closed_at", "position")[:limit]
-    )
-    return {
-        "committees": committees,
-        "meetings": meetings,
-        "meeting_decisions": meeting_decisions,
-        "ballot_decisions": ballot_decisions,
+        .order_by("-ballot__closed_at", "position", "pk")[:limit],
     }
+
+
+def public_decisions(area: Quartier, limit: int = 50, now: datetime.datetime | None = None) -> dict[str, list[Any]]:
+    """What anyone may see of an area's committees: names, meetings held (``held_meetings``), and decisions with
+    their results. No names of members, no votes of anybody. One query."""
+    return lists_of(**public_decision_lists(area, now=now or timezone.now(), limit=limit))
+
+
+def upcoming_public_meetings(area: Quartier, *, now: datetime.datetime, limit: int) -> QuerySet[Meeting]:
+    """The area's coming meetings (``upcoming_meetings``) with their committee, date, time and place: what anyone
+    may know of them, soonest first."""
+    return (
+        Meeting.objects.filter(upcoming_meetings(now), committee__area=area)
+        .select_related("committee")
+        .only("starts_at", "status", "place", "committee__name")  # never the online link: it is for the members
+        .order_by("starts_at", "pk")[:limit]
+    )
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:

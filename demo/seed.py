@@ -19,7 +19,7 @@ from demo.committees import seed_committees
 from demo.factories import QuartierFactory
 from demo.fonds import seed_funds
 from demo.isek import seed_isek
-from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
+from quartier.models import FieldOfAction, LegalKind, LegalText, Quartier, Role, RoleAssignment, User
 from quartier.services import role_grant
 
 
@@ -32,6 +32,8 @@ class DemoArea:
     office_address: str
     opening_hours: str
     description: str
+    office_email: str = ""
+    office_phone: str = ""
 
 
 MAIN_AREA = DemoArea(
@@ -45,6 +47,8 @@ MAIN_AREA = DemoArea(
         "Gründerzeitquartier am Kanal mit Großwohnsiedlung im Norden. "
         "Schwerpunkte: Nachbarschaft, Bildung, grüner öffentlicher Raum."
     ),
+    office_email="stadtteilbuero@kiez-am-kanal.example.org",
+    office_phone="0123 456 78-0",
 )
 
 MORE_AREAS = [
@@ -56,6 +60,8 @@ MORE_AREAS = [
         "Nordplatz 3\n12347 Beispielstadt",
         "Mo 14–17 Uhr\nMi 10–12 Uhr",
         "Großwohnsiedlung der 1970er Jahre.",
+        "stadtteilbuero@nordstadt.example.org",
+        "0123 456 79-0",
     ),
     DemoArea(
         "bahnhofsviertel",
@@ -65,6 +71,8 @@ MORE_AREAS = [
         "Gleisweg 8\n12345 Beispielstadt",
         "Di und Do 10–16 Uhr",
         "Dichtes Quartier rund um den Bahnhof.",
+        "stadtteilbuero@bahnhofsviertel.example.org",
+        "0123 456 80-0",
     ),
     DemoArea(
         "am-schlosspark",
@@ -74,6 +82,8 @@ MORE_AREAS = [
         "Parkallee 1\n12399 Parkdorf",
         "Mi 9–12 Uhr",
         "Kleinstädtisches Quartier mit Schlosspark.",
+        "stadtteilbuero@am-schlosspark.example.org",
+        "0987 65 43-21",
     ),
     DemoArea(
         "hafen-ost",
@@ -83,6 +93,8 @@ MORE_AREAS = [
         "Kaiweg 21\n12349 Beispielstadt",
         "Mo–Fr 10–12 Uhr",
         "Ehemaliges Hafen- und Gewerbegebiet im Umbruch.",
+        "stadtteilbuero@hafen-ost.example.org",
+        "0123 456 81-0",
     ),
 ]
 
@@ -102,8 +114,9 @@ DEMO_USERS: list[tuple[str, str, str, dict[str, list[str]]]] = [
 
 
 def _area(demo: DemoArea) -> Quartier:
-    """The demo area ``demo.slug``, made if it does not exist (an existing one stays as it is)."""
-    return QuartierFactory(
+    """The demo area ``demo.slug``, made if it does not exist (an existing one stays as it is, but gets the office's
+    email address and phone number where it has none: they came after the first demos were seeded)."""
+    area = QuartierFactory(
         slug=demo.slug,
         name=demo.name,
         municipality=demo.municipality,
@@ -111,7 +124,75 @@ def _area(demo: DemoArea) -> Quartier:
         office_address=demo.office_address,
         opening_hours=demo.opening_hours,
         description=demo.description,
+        office_email=demo.office_email,
+        office_phone=demo.office_phone,
     )
+    missing = {
+        name: value
+        for name, value in (("office_email", demo.office_email), ("office_phone", demo.office_phone))
+        if not getattr(area, name)
+    }
+    if missing:
+        Quartier.objects.filter(pk=area.pk).update(**missing)
+        for name, value in missing.items():
+            setattr(area, name, value)
+    return area
+
+
+#: The installation's legal texts of the demo (the operator is as made up as everything else here): paragraphs, and
+#: the feedback address of the accessibility statement.
+LEGAL_TEXTS: dict[str, tuple[list[str], str]] = {
+    LegalKind.IMPRINT: (
+        [
+            "Angaben nach § 5 DDG",
+            "Stadt Beispielstadt\nAmt für Stadtentwicklung, Quartiersmanagement\nRathausplatz 1\n12345 Beispielstadt",
+            "Die Stadt Beispielstadt ist eine Körperschaft des öffentlichen Rechts. "
+            "Sie wird vertreten durch die Oberbürgermeisterin.",
+            "Telefon: 0123 456 0\nE-Mail: quartiersmanagement@beispielstadt.example.org",
+            "Verantwortlich für den Inhalt: die Stadtteilbüros der Gebiete, jedes für seine Seiten.",
+            "Dies ist eine Vorführung mit erfundenen Daten. Alle Namen, Adressen und Beträge sind ausgedacht.",
+        ],
+        "",
+    ),
+    LegalKind.PRIVACY: (
+        [
+            "Wer ist verantwortlich?\nDie Stadt Beispielstadt, Amt für Stadtentwicklung, Rathausplatz 1, "
+            "12345 Beispielstadt. Den Datenschutz erreichen Sie unter datenschutz@beispielstadt.example.org.",
+            "Welche Daten verarbeiten wir und warum?\nWenn Sie Geld aus einem Fonds beantragen, speichern wir "
+            "Ihren Namen, Ihre Adresse, Ihre E-Mail-Adresse und Ihren Antrag. Wir brauchen diese Angaben, um über "
+            "Ihren Antrag zu entscheiden, das Geld auszuzahlen und die Verwendung zu prüfen "
+            "(Art. 6 Abs. 1 Buchst. e DSGVO).",
+            "Wie lange speichern wir die Daten?\nUnterlagen über öffentliche Fördergelder bewahren wir 10 Jahre "
+            "auf (§ 147 Abgabenordnung). Danach löschen wir sie.",
+            "Cookies\nDiese Seiten setzen nur die Cookies, die für die Anmeldung und die Sicherheit der Formulare "
+            "nötig sind. Wir nutzen keine Werbung und keine Analyse-Dienste.",
+            "Ihre Rechte\nSie haben das Recht auf Auskunft, Berichtigung, Löschung und Einschränkung der "
+            "Verarbeitung und auf Widerspruch (Art. 15 bis 21 DSGVO). Sie können sich bei der "
+            "Datenschutz-Aufsichtsbehörde beschweren.",
+        ],
+        "",
+    ),
+    LegalKind.ACCESSIBILITY: (
+        [
+            "Die Stadt Beispielstadt möchte ihre Internetseiten barrierefrei zugänglich machen. Grundlage ist die "
+            "Barrierefreie-Informationstechnik-Verordnung (BITV 2.0).",
+            "Wie barrierefrei sind diese Seiten?\nDiese Seiten sind weitgehend mit der BITV 2.0 vereinbar. Wir "
+            "prüfen jede Seite automatisch auf Barrieren.",
+            "Was ist noch nicht barrierefrei?\nDie Jahresberichte als PDF sind noch nicht vollständig barrierefrei. "
+            "Auf Wunsch schicken wir Ihnen die Inhalte in einer anderen Form.",
+            "Schlichtungsverfahren\nWenn Sie mit unserer Antwort nicht zufrieden sind, können Sie sich an die "
+            "Schlichtungsstelle nach § 16 Behindertengleichstellungsgesetz wenden.",
+        ],
+        "barrierefreiheit@beispielstadt.example.org",
+    ),
+}
+
+
+def _legal_texts() -> None:
+    """The installation's Impressum, Datenschutzerklärung and Erklärung zur Barrierefreiheit, where none is written
+    (a text the operator changed stays as it is)."""
+    for kind, (text, feedback_email) in LEGAL_TEXTS.items():
+        LegalText.objects.get_or_create(area=None, kind=kind, defaults={"text": text, "feedback_email": feedback_email})
 
 
 @transaction.atomic
@@ -126,6 +207,7 @@ def seed_demo(*, scale: str = "small") -> dict[str, int]:
         if scale == "large":
             for demo in MORE_AREAS[1:]:
                 areas[demo.slug] = _area(demo)
+        _legal_texts()
         demo_user("admin", "Administration", "admin@example.org", superuser=True)
         held = set(RoleAssignment.objects.values_list("user__username", "area__slug", "role"))
         for username, display_name, email, grants in DEMO_USERS:

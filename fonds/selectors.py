@@ -17,6 +17,7 @@ come back. A withdrawn or rejected application binds nothing.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
@@ -28,6 +29,7 @@ from django.db.models import (
     F,
     Model,
     OuterRef,
+    Prefetch,
     QuerySet,
     Subquery,
     Sum,
@@ -35,9 +37,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.functional import Promise
 
-from fonds.models import BINDING, Application, Fund, Payment, Repayment, Status
+from fonds.models import BINDING, Application, Fund, Payment, Repayment, Round, Status
 from quartier.models import Quartier
 from quartier.selectors import CompiledLists
 
@@ -258,3 +261,47 @@ def bound_by_field_of_action(fund: Fund) -> list[tuple[str, Decimal, int]]:
         .order_by("fields_of_action__name")
     )
     return [(row["fields_of_action__name"] or "", row["total"] or ZERO, row["n"]) for row in rows]
+
+
+# --- What anyone may see: the public pages ----------------------------------------------------------------------
+
+
+def open_funds(area: Quartier, now: datetime.datetime | None = None) -> QuerySet[Fund]:
+    """The area's funds that take applications (this year's and later ones), with what they have bound,
+    their checklist and their coming deadlines: three queries for any number of funds."""
+    now = now or timezone.now()
+    upcoming = Round.objects.filter(deadline__gte=now).select_related("meeting").order_by("deadline", "pk")
+    funds = Fund.objects.filter(
+        area=area, open_for_applications=True, year__gte=timezone.localdate(now).year
+    ).select_related("committee")
+    return (
+        funds_with_totals(funds)
+        .prefetch_related("criteria", Prefetch("rounds", queryset=upcoming, to_attr="upcoming_rounds"))
+        .order_by("year", "name", "pk")
+    )
+
+
+def public_funds_of(area: Quartier, now: datetime.datetime | None = None) -> list[Fund]:
+    """``open_funds`` as the public pages show them: each with ``remaining`` (what the budget has left to approve,
+    ``FundTotals.free``) and ``next_round`` (the next deadline, or None)."""
+    funds = list(open_funds(area, now))
+    for fund in funds:
+        fund.remaining = FundTotals.of(fund).free  # type: ignore[attr-defined]
+        fund.next_round = fund.upcoming_rounds[0] if fund.upcoming_rounds else None  # type: ignore[attr-defined]
+    return funds
+
+
+#: What the public pages show of an approved application: the project, its fund, the money and the day of the
+#: decision, as the annual report lists them; never who applied (a private applicant's name is theirs).
+PUBLIC_PROJECT_COLUMNS = ("title", "approved_amount", "decided_at", "fund__name", "fund__year")
+
+
+def approved_projects(area: Quartier, limit: int = 10) -> QuerySet[Application]:
+    """The area's approved applications (those that bind money, ``BINDING``), the latest decision first, with
+    only what anyone may see of them (``PUBLIC_PROJECT_COLUMNS``)."""
+    return (
+        Application.objects.filter(area=area, status__in=BINDING, decided_at__isnull=False)
+        .select_related("fund")
+        .only(*PUBLIC_PROJECT_COLUMNS)
+        .order_by("-decided_at", "-pk")[:limit]
+    )

@@ -1,4 +1,4 @@
-"""The Django admin, for administrators only: areas, users and their roles.
+"""The Django admin, for administrators only: areas, users and their roles, and the legal texts.
 
 Role assignments are written through ``quartier.services`` so every grant
 and revocation is audited with who made it and checked by the same rules as
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.services.members import check_staff_account
 from quartier import dates, services
 from quartier.forms import refusal_on, whole_number
-from quartier.models import FieldOfAction, Quartier, RoleAssignment, User
+from quartier.models import FieldOfAction, LegalText, Quartier, RoleAssignment, User
 
 
 def _refuse_bound_account(user: User | None) -> None:
@@ -124,6 +124,17 @@ class QuartierAdmin(RoleServiceMixin, admin.ModelAdmin):
     list_display = ("name", "municipality", "programme", "funding_start", "funding_end")
     search_fields = ("name", "municipality")
     prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(LegalText)
+class LegalTextAdmin(admin.ModelAdmin):
+    """The installation's legal texts (area left empty) and, where needed, an area's own; the area's office writes
+    its own on the area's profile page too."""
+
+    list_display = ("kind", "area", "updated_at")
+    list_filter = ("kind",)
+    list_select_related = ("area",)
+    fields = ("area", "kind", "text", "feedback_email")
 
 
 @admin.register(FieldOfAction)

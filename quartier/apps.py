@@ -20,6 +20,7 @@ class QuartierConfig(AppConfig):
         auditlog.register(models.RoleAssignment)
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
         auditlog.register(models.FieldOfAction)
+        auditlog.register(models.LegalText)
 
         from quartier import reference
 

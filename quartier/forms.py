@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from quartier.auth import login_failures_forget
-from quartier.models import Quartier
+from quartier.models import LegalKind, LegalText, Quartier
 
 # --- Filter bars: widgets written without templates -------------------------------------------------------------
 
@@ -251,9 +251,13 @@ class AreaProfileForm(forms.ModelForm):
             "funding_end",
             "office_address",
             "opening_hours",
+            "office_email",
+            "office_phone",
             "description",
         ]
         widgets = {
+            "office_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "office_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "office_address": forms.Textarea(attrs={"rows": 3}),
             "opening_hours": forms.Textarea(attrs={"rows": 4}),
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -264,6 +268,50 @@ class AreaProfileForm(forms.ModelForm):
         start, end = cleaned.get("funding_start"), cleaned.get("funding_end")
         if start is not None and end is not None and end < start:
             self.add_error("funding_end", _("The funding period cannot end before it starts."))
+        return cleaned
+
+
+def _legal_field(name: str) -> Any:
+    return LegalText._meta.get_field(name)
+
+
+class LegalTextForm(forms.Form):
+    """An area's own legal text: its kind (only when it is made), the text, and the feedback address an
+    accessibility statement needs. Plain text; the service checks the model's rules once more."""
+
+    kind = forms.ChoiceField(label=_legal_field("kind").verbose_name, choices=LegalKind.choices)
+    text = forms.CharField(
+        label=_legal_field("text").verbose_name,
+        help_text=_legal_field("text").help_text,
+        max_length=LegalText.MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 18}),
+    )
+    feedback_email = forms.EmailField(
+        label=_legal_field("feedback_email").verbose_name,
+        help_text=_legal_field("feedback_email").help_text,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args: Any, kind: str | None = None, **kwargs: Any) -> None:
+        """``kind``: the kind of the text being changed (the field is left out); None for a new text."""
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind is not None:
+            del self.fields["kind"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind = self.kind or cleaned.get("kind")
+        if (
+            kind == LegalKind.ACCESSIBILITY
+            and not cleaned.get("feedback_email")
+            and "feedback_email" not in self.errors
+        ):
+            self.add_error(
+                "feedback_email",
+                _("An accessibility statement needs an address where people can report barriers (BITV 2.0 § 7)."),
+            )
         return cleaned
 
 

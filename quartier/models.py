@@ -7,7 +7,7 @@ import functools
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -96,6 +96,19 @@ class Quartier(models.Model):
     )
     office_address = models.TextField(_("office address"), blank=True)
     opening_hours = models.TextField(_("opening hours"), blank=True)
+    office_email = models.EmailField(_("office email address"), blank=True)
+    office_phone = models.CharField(
+        _("office phone"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9+()/ .\-]*$",
+                message=_("Please enter a phone number: digits, spaces and + ( ) / - only."),
+                code="invalid_phone",
+            )
+        ],
+    )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -143,12 +156,101 @@ class Quartier(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("dashboard", kwargs={"slug": self.slug})
 
+    def get_public_url(self) -> str:
+        """The area's page for anyone, without a login."""
+        return reverse("public_area", kwargs={"slug": self.slug})
+
     def get_area(self) -> Quartier:
         return self
 
     def get_additional_data(self) -> dict[str, int]:
         """Stored with every audit entry so an area's history can be listed."""
         return {"quartier_id": self.pk}
+
+
+class LegalKind(models.TextChoices):
+    """The legal texts every public site in Germany needs; the value is also the page's address."""
+
+    IMPRINT = "impressum", _("Imprint")
+    PRIVACY = "datenschutz", _("Privacy policy")
+    ACCESSIBILITY = "barrierefreiheit", _("Accessibility statement")
+
+
+class LegalText(ChoiceLabels, models.Model):
+    """A legal text of the public pages: the Impressum, the Datenschutzerklärung or the Erklärung zur
+    Barrierefreiheit. One of each kind for the installation (``area`` empty, written in the admin) and one of each
+    kind per area that has its own (written by the area's office): an area's own text replaces the
+    installation's on the area's pages (``quartier.selectors.legal_text_for``). Plain text, shown with its
+    paragraphs and line breaks; no HTML."""
+
+    Kind = LegalKind
+    MAX_LENGTH = 30_000
+
+    area = models.ForeignKey(
+        Quartier,
+        verbose_name=_("area"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="legal_texts",
+        help_text=_("Empty: the text of the whole installation, for every area without its own."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(
+        _("text"),
+        max_length=MAX_LENGTH,
+        validators=[MaxLengthValidator(MAX_LENGTH)],  # a TextField's max_length alone binds only its form field
+        help_text=_("Plain text: an empty line starts a new paragraph. HTML is shown as it is typed, not applied."),
+    )
+    feedback_email = models.EmailField(
+        _("feedback address"),
+        blank=True,
+        help_text=_(
+            "Where people report barriers (BITV 2.0 § 7). Required for the accessibility statement; shown below "
+            "the text."
+        ),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("legal text")
+        verbose_name_plural = _("legal texts")
+        ordering = ["area__name", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "kind"],
+                nulls_distinct=False,  # one installation text of each kind, too
+                name="legaltext_one_per_area_and_kind",
+                violation_error_message=_("There is already such a text here: change that one."),
+            ),
+            models.CheckConstraint(condition=Q(kind__in=LegalKind.values), name="legaltext_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="legaltext_text_not_empty",
+                violation_error_message=_("Please write the text."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=LegalKind.ACCESSIBILITY) | ~Q(feedback_email=""),
+                name="legaltext_accessibility_has_feedback_address",
+                violation_error_message=_(
+                    "An accessibility statement needs an address where people can report barriers (BITV 2.0 § 7)."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.area.name if self.area is not None else _("whole installation")
+        return f"{self.get_kind_display()} · {where}"
+
+    def get_area(self) -> Quartier | None:
+        """The area whose text this is; None for the installation's."""
+        return self.area
+
+    def get_additional_data(self) -> dict[str, int] | None:
+        """Stored with every audit entry, so the area's history lists its texts (the installation's belong to
+        none)."""
+        return {"quartier_id": self.area_id} if self.area_id is not None else None
 
 
 class FieldOfAction(models.Model):

@@ -93,6 +93,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("report", "reports"),
     ("key_figures", "reports"),
     ("area_edit", "profile"),
+    ("legal_text", "profile"),
     ("area_history", "history"),
     ("object_history", "history"),
 )

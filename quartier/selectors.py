@@ -16,7 +16,7 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.db import DatabaseError, connection
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.db.models.query import (  # type: ignore[attr-defined]  # the stubs leave this helper of Django's out
     ModelIterable,
     ValuesIterable,
@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from committees.models import Committee, Membership
-from quartier.models import Quartier, Role, RoleAssignment, User
+from quartier.models import LegalKind, LegalText, Quartier, Role, RoleAssignment, User
 
 
 @dataclass
@@ -135,6 +135,46 @@ def team_of(area: Quartier) -> dict[str, list[User]]:
     ):
         team[assignment.role].append(assignment.user)
     return team
+
+
+def public_areas() -> QuerySet[Quartier]:
+    """Every area of the installation with what the front page shows of it, by name. One query."""
+    return Quartier.objects.order_by("name", "pk").only("name", "slug", "municipality", "description")
+
+
+def legal_text_for(kind: str, area: Quartier | None) -> LegalText | None:
+    """The legal text of ``kind`` that ``area``'s public pages show: the area's own, else the installation's
+    (``area`` None: the installation's alone); None where nobody has written one. One query."""
+    texts = LegalText.objects.filter(kind=kind)
+    where = Q(area__isnull=True) if area is None else Q(area=area) | Q(area__isnull=True)
+    return texts.filter(where).order_by(F("area").asc(nulls_last=True)).first()
+
+
+@dataclass(frozen=True)
+class LegalTextState:
+    """One kind of legal text as the area's profile page shows it: the area's own text, if it has one, and
+    whether the installation's applies otherwise."""
+
+    kind: str
+    label: str | Promise
+    own: LegalText | None
+    installation: bool
+
+
+def legal_texts_of(area: Quartier) -> list[LegalTextState]:
+    """Each kind of legal text for ``area``'s profile page, in the order of ``LegalKind``. One query."""
+    rows = list(LegalText.objects.filter(Q(area=area) | Q(area__isnull=True)).only("pk", "area", "kind"))
+    own = {text.kind: text for text in rows if text.area_id is not None}
+    installation = {text.kind for text in rows if text.area_id is None}
+    return [
+        LegalTextState(kind=kind, label=label, own=own.get(kind), installation=kind in installation)
+        for kind, label in LegalKind.choices
+    ]
+
+
+def area_legal_text(area: Quartier, pk: int) -> LegalText | None:
+    """The area's own legal text ``pk``; None for another area's, the installation's, or none. One query."""
+    return LegalText.objects.filter(area=area, pk=pk).first()
 
 
 def area_changes(area: Quartier) -> QuerySet[LogEntry]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from committees.services.members import check_staff_account
 from quartier.audit import acting_as
-from quartier.models import Quartier, Role, RoleAssignment, User
+from quartier.models import LegalKind, LegalText, Quartier, Role, RoleAssignment, User
 from quartier.permissions import forget_cached_permissions
 
 
@@ -45,3 +45,52 @@ def area_update(*, area: Quartier, by: User, data: dict[str, object]) -> Quartie
     with acting_as(by):
         area.save(update_fields=list(data))
     return area
+
+
+#: What the office writes of a legal text.
+LEGAL_TEXT_FIELDS = ("text", "feedback_email")
+
+
+@transaction.atomic
+def legal_text_create(*, area: Quartier, kind: str, data: dict[str, object], by: User) -> LegalText:
+    """Give ``area`` its own legal text of ``kind``, which replaces the installation's on the area's pages. Refused
+    where the area has one of that kind already (change that one), for an unknown kind, and for a text the model's
+    rules refuse (empty, too long, an accessibility statement without a feedback address)."""
+    if kind not in LegalKind.values:
+        raise ValidationError({"kind": _("Unknown kind of legal text.")}, code="invalid_kind")
+    legal_text = LegalText(area=area, kind=kind, **{name: data[name] for name in LEGAL_TEXT_FIELDS if name in data})
+    legal_text.full_clean()  # with the constraints: one of each kind per area, a feedback address, not empty
+    try:
+        with transaction.atomic(), acting_as(by):
+            legal_text.save()
+    except IntegrityError as exc:  # two offices saving the same kind at once
+        raise ValidationError(_("There is already such a text here: change that one."), code="duplicate") from exc
+    return legal_text
+
+
+@transaction.atomic
+def legal_text_update(*, legal_text: LegalText, data: dict[str, object], by: User) -> LegalText:
+    """Change an area's own legal text (the installation's are written in the admin)."""
+    if legal_text.area_id is None:
+        raise ValidationError(_("The texts of the whole installation are changed in the administration."))
+    locked = LegalText.objects.select_for_update().filter(pk=legal_text.pk).order_by("pk").first()
+    if locked is None:  # removed meanwhile, by someone else
+        raise ValidationError(_("This text has been removed meanwhile."), code="gone")
+    legal_text = locked
+    changed = [name for name in LEGAL_TEXT_FIELDS if name in data and getattr(legal_text, name) != data[name]]
+    for name in changed:
+        setattr(legal_text, name, data[name])
+    legal_text.full_clean()
+    if changed:
+        with acting_as(by):
+            legal_text.save(update_fields=[*changed, "updated_at"])
+    return legal_text
+
+
+@transaction.atomic
+def legal_text_delete(*, legal_text: LegalText, by: User) -> None:
+    """Remove an area's own legal text: the installation's applies on its pages again."""
+    if legal_text.area_id is None:
+        raise ValidationError(_("The texts of the whole installation are changed in the administration."))
+    with acting_as(by):
+        legal_text.delete()

@@ -7,6 +7,7 @@ that does it, so such text can go into a mail subject, a PDF heading or a CSV ce
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -20,6 +21,29 @@ def one_line(text: str) -> str:
         character for character in str(text) if character.isspace() or unicodedata.category(character) != "Cc"
     )
     return " ".join(kept.split())
+
+
+#: Where a sentence may end: a full stop, question or exclamation mark, then a space and a capital letter, a digit
+#: or a quotation mark.
+_SENTENCE_END = re.compile(r"([.!?])\s+(?=[A-ZÄÖÜ0-9„\"])")
+#: Words with a full stop that end no sentence (as in "z. B. am Kanal" or "Uferstr. 12").
+_ABBREVIATIONS = frozenset({"bzw", "ca", "d", "dr", "etc", "evtl", "ggf", "inkl", "nr", "str", "u", "usw", "vgl", "z"})
+
+
+def first_sentence(text: str, limit: int = 240) -> str:
+    """The first sentence of ``text`` (of its first paragraph), as one line, at most ``limit`` characters (cut
+    at a word, with "…")."""
+    paragraph = one_line(next((part for part in str(text).split("\n\n") if part.strip()), ""))
+    sentence = paragraph
+    for end in _SENTENCE_END.finditer(paragraph):
+        word = paragraph[: end.start()].rsplit(" ", 1)[-1].lower()
+        if end.group(1) == "." and (word in _ABBREVIATIONS or len(word) == 1):
+            continue
+        sentence = paragraph[: end.start() + 1]
+        break
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:–-") + " …"
 
 
 class SingleLineField(forms.CharField):

@@ -3,9 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from quartier import health, views
+from quartier import health, public, views
 from quartier.decorators import public_view
 from quartier.forms import LoginForm, NewPasswordForm
+from quartier.models import LegalKind
 from reporting.views import report_overview
 
 admin.site.site_header = _("Quartier administration")
@@ -42,6 +43,8 @@ account_patterns = [
 area_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("profil/", views.area_edit, name="area_edit"),
+    path("profil/rechtliches/neu/", views.legal_text_new, name="legal_text_new"),
+    path("profil/rechtliches/<int:legal_text_pk>/", views.legal_text_edit, name="legal_text_edit"),
     path("verlauf/", views.area_history, name="area_history"),
     path("verlauf/<str:model>/<str:object_pk>/", views.object_history_view, name="object_history"),
     path("", include("actors.urls")),
@@ -55,8 +58,26 @@ area_patterns = [
     path("", include("reporting.views")),
 ]
 
+# The legal texts: the installation's, and each area's (its own, else the installation's), linked from the footer of
+# every page (templates/includes/legal_links.html) and from mails (templates/includes/legal_links.txt).
+legal_patterns = [
+    path("impressum/", public.legal_page, {"kind": LegalKind.IMPRINT}, name="imprint"),
+    path("datenschutz/", public.legal_page, {"kind": LegalKind.PRIVACY}, name="privacy"),
+    path("barrierefreiheit/", public.legal_page, {"kind": LegalKind.ACCESSIBILITY}, name="accessibility"),
+    path("oeffentlich/<slug:slug>/impressum/", public.legal_page, {"kind": LegalKind.IMPRINT}, name="area_imprint"),
+    path("oeffentlich/<slug:slug>/datenschutz/", public.legal_page, {"kind": LegalKind.PRIVACY}, name="area_privacy"),
+    path(
+        "oeffentlich/<slug:slug>/barrierefreiheit/",
+        public.legal_page,
+        {"kind": LegalKind.ACCESSIBILITY},
+        name="area_accessibility",
+    ),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
+    *legal_patterns,
+    path("oeffentlich/<slug:slug>/", public.public_area, name="public_area"),
     path("gebiet/", views.area_switch, name="area_switch"),
     path("gebiet/<slug:slug>/", include(area_patterns)),
     path("konto/", include(account_patterns)),

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,19 +18,39 @@ from actors.selectors.contacts import follow_ups_due_for, follow_ups_without_rea
 from quartier import permissions, twofactor
 from quartier.audit import history_model
 from quartier.decorators import LAST_AREA, area_view, public_view
-from quartier.forms import AreaProfileForm, TwoFactorCodeForm, refusal_on, whole_number
+from quartier.forms import (
+    AreaProfileForm,
+    LegalTextForm,
+    TwoFactorCodeForm,
+    refusal_in_messages,
+    refusal_on,
+    whole_number,
+)
 from quartier.http import AreaRequest
 from quartier.lists import list_page
-from quartier.models import Quartier, Role
+from quartier.models import LegalKind, Quartier, Role
 from quartier.net import safe_next
-from quartier.selectors import area_changes, memberships_of_cached, object_history, roles_of, team_of
-from quartier.services import area_update
+from quartier.public import AREA_LEGAL_PAGES, front_page
+from quartier.selectors import (
+    area_changes,
+    area_legal_text,
+    legal_text_for,
+    legal_texts_of,
+    memberships_of_cached,
+    object_history,
+    roles_of,
+    team_of,
+)
+from quartier.services import LEGAL_TEXT_FIELDS, area_update, legal_text_create, legal_text_delete, legal_text_update
 
 
+@public_view
 @require_GET
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send the user to their area (or the one they used last), or let them choose."""
+    """The front page for a visitor who is not signed in (``quartier.public.front_page``). A signed-in user is sent
+    to their area (or the one they used last), or chooses one."""
+    if not request.user.is_authenticated:
+        return front_page(request)
     memberships = memberships_of_cached(request.user)
     if not memberships and permissions.committee_member_ids(request.user):
         return redirect("my_ballots")  # a juror or council member: no area role, only their committees
@@ -81,7 +102,78 @@ def area_edit(request: AreaRequest, area: Quartier) -> HttpResponse:
         area_update(area=area, by=request.user, data={f: form.cleaned_data[f] for f in form.changed_data})
         messages.success(request, _("The area's profile was saved."))
         return redirect(area)
-    return render(request, "quartier/area_form.html", {"area": area, "form": form})
+    legal_texts = [(state, reverse(AREA_LEGAL_PAGES[state.kind], args=[area.slug])) for state in legal_texts_of(area)]
+    context = {"area": area, "form": form, "legal_texts": legal_texts}
+    return render(request, "quartier/area_form.html", context)
+
+
+def _legal_text_data(form: LegalTextForm) -> dict[str, object]:
+    return {name: form.cleaned_data[name] for name in LEGAL_TEXT_FIELDS}
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_AREA)
+def legal_text_new(request: AreaRequest, area: Quartier) -> HttpResponse:
+    """Give the area its own Impressum, Datenschutzerklärung or Erklärung zur Barrierefreiheit (``?kind=``),
+    starting from the installation's text."""
+    kind = request.GET.get("kind", "")
+    initial: dict[str, object] = {}
+    if kind in LegalKind.values:
+        installation = legal_text_for(kind, None)
+        initial = {"kind": kind}
+        if installation is not None:
+            initial.update(text=installation.text, feedback_email=installation.feedback_email)
+    form = LegalTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form):
+            legal_text = legal_text_create(
+                area=area, kind=form.cleaned_data["kind"], data=_legal_text_data(form), by=request.user
+            )
+            messages.success(request, _("%(kind)s saved.") % {"kind": legal_text.get_kind_display()})
+            return redirect("area_edit", slug=area.slug)
+    context = {
+        "area": area,
+        "form": form,
+        "title": _("Write a legal text"),
+        "back": reverse("area_edit", args=[area.slug]),
+    }
+    return render(request, "quartier/legal_text_form.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_AREA)
+def legal_text_edit(request: AreaRequest, area: Quartier, legal_text_pk: int) -> HttpResponse:
+    """Change the area's own legal text, or remove it (``action=delete``: the installation's applies again). Only
+    the area's own texts: another area's or the installation's is not found here."""
+    legal_text = area_legal_text(area, legal_text_pk)
+    if legal_text is None:
+        raise Http404(_("This text does not exist."))
+    label = legal_text.get_kind_display()
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        with refusal_in_messages(request):
+            legal_text_delete(legal_text=legal_text, by=request.user)
+            messages.success(
+                request, _("%(kind)s removed: the text of the whole installation applies.") % {"kind": label}
+            )
+        return redirect("area_edit", slug=area.slug)
+    form = LegalTextForm(
+        request.POST or None,
+        kind=legal_text.kind,
+        initial={"text": legal_text.text, "feedback_email": legal_text.feedback_email},
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form):
+            legal_text_update(legal_text=legal_text, data=_legal_text_data(form), by=request.user)
+            messages.success(request, _("%(kind)s saved.") % {"kind": label})
+            return redirect("area_edit", slug=area.slug)
+    context = {
+        "area": area,
+        "form": form,
+        "legal_text": legal_text,
+        "title": label,
+        "back": reverse("area_edit", args=[area.slug]),
+    }
+    return render(request, "quartier/legal_text_form.html", context, status=400 if form.errors else 200)
 
 
 @require_GET
@@ -98,7 +190,8 @@ def object_history_view(request: AreaRequest, area: Quartier, model: str, object
     model_class = history_model(model)
     pk = whole_number(object_pk)
     obj = model_class._default_manager.filter(pk=pk).first() if model_class is not None and pk is not None else None
-    if obj is None or obj.get_area().pk != area.pk:
+    owner = obj.get_area() if obj is not None else None  # None also for what belongs to no area
+    if owner is None or owner.pk != area.pk:
         raise Http404(_("This object does not exist."))
     return _history_page(request, area, object_history(obj), subject=obj)
 

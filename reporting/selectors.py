@@ -27,7 +27,7 @@ from actors.models import (
     Person,
 )
 from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Result
-from committees.selectors import committees_of_area
+from committees.selectors import HELD_STATES, committees_of_area, held_meetings
 from fonds.models import BINDING, Application, Fund
 from fonds.selectors import MONEY_FIELD, FundTotals, funds_with_totals, year_totals
 from isek.models import Measure, Milestone, PlannedCost, ProgressNote, Spending, Version
@@ -35,8 +35,8 @@ from isek.selectors import Overview, overview
 from quartier.models import FieldOfAction, Quartier
 
 ZERO = Decimal("0.00")
-#: A meeting counts as held in these states.
-HELD = (Meeting.Status.HELD, Meeting.Status.APPROVED)
+#: A meeting counts as held in these states, once it has begun (``committees.selectors.held_meetings``).
+HELD = HELD_STATES
 #: The results that are decisions.
 DECIDED = (Result.ADOPTED, Result.REJECTED)
 
@@ -122,7 +122,13 @@ def isek_version(area: Quartier) -> Version | None:
 
 
 def _held_meetings(area: Quartier, span: Span, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}committee__area": area, f"{prefix}status__in": HELD}) & span.moments(f"{prefix}starts_at")
+    """The area's meetings held in the year: of the running year, those held by now (a meeting ahead is not
+    held, whatever its state says)."""
+    return (
+        Q(**{f"{prefix}committee__area": area})
+        & held_meetings(timezone.now(), prefix)
+        & span.moments(f"{prefix}starts_at")
+    )
 
 
 def _decided_agenda_items(area: Quartier, span: Span) -> QuerySet[AgendaItem]:

@@ -372,6 +372,7 @@ URL_OBJECTS = {
     "measure_pk": "isek.Measure",
     "milestone_pk": "isek.Milestone",
     "indicator_pk": "isek.Indicator",
+    "legal_text_pk": "quartier.LegalText",
 }
 
 
@@ -612,6 +613,9 @@ STEPS = {
 }  # fmt: skip
 TARGETS: list[Target] = [
     T("area_edit"),
+    T("legal_text_new", query="?kind=datenschutz", creates="quartier.LegalText"),
+    T("legal_text_new", query="?kind=barrierefreiheit", creates="quartier.LegalText", variant="accessibility"),
+    T("legal_text_edit"),
     # actors
     T("organisation_new", creates="actors.Organisation"),
     T("organisation_edit"),

@@ -60,6 +60,9 @@ def test_made_up_areas_and_calendar_links_are_404s(client: Client, fund: Fund, s
     for url in (
         f"/oeffentlich/{quote(slug, safe='') or 'x'}/fonds/",
         f"/oeffentlich/{quote(slug, safe='') or 'x'}/gremien/",
+        f"/oeffentlich/{quote(slug, safe='') or 'x'}/",
+        f"/oeffentlich/{quote(slug, safe='') or 'x'}/impressum/",
+        f"/oeffentlich/{quote(slug, safe='') or 'x'}/barrierefreiheit/",
         f"/kalender/{quote(token, safe='') or 'x'}.ics",
         f"/kalender/gremium/{quote(token, safe='') or 'x'}.ics",  # the old committee-wide address
     ):

@@ -8,7 +8,7 @@ from django.test import Client
 
 from demo.accounts import DEMO_PASSWORD
 from isek.models import ProgressNote, Version
-from quartier.models import Quartier, Role, RoleAssignment, User
+from quartier.models import LegalKind, LegalText, Quartier, Role, RoleAssignment, User
 from quartier.permissions import ROLE_PERMISSIONS, area_permissions
 
 
@@ -22,6 +22,7 @@ def test_the_small_demo(client: Client, db: None, settings: object) -> None:
     call_command("seed_demo", force=True)
     _has_the_area_and_every_demo_user()
     _seed_is_idempotent()
+    _the_public_pages_are_filled_in(client)
     _every_demo_user_logs_in_and_sees_a_dashboard(client)
     _the_demo_juror_logs_in_and_finds_the_open_ballot(client)
 
@@ -51,6 +52,17 @@ def _seed_is_idempotent() -> None:
     counts = (User.objects.count(), Quartier.objects.count(), RoleAssignment.objects.count())
     call_command("seed_demo", force=True)
     assert (User.objects.count(), Quartier.objects.count(), RoleAssignment.objects.count()) == counts
+
+
+def _the_public_pages_are_filled_in(client: Client) -> None:
+    """``make run`` shows an area's office with its email address and phone number, and the installation's legal
+    texts (never the placeholder of a text not filled in)."""
+    assert set(LegalText.objects.filter(area=None).values_list("kind", flat=True)) == set(LegalKind.values)
+    html = client.get("/oeffentlich/kiez-am-kanal/").content.decode()
+    assert "stadtteilbuero@kiez-am-kanal.example.org" in html and "0123 456 78-0" in html
+    for path in ("impressum", "datenschutz", "barrierefreiheit"):
+        page = client.get(f"/oeffentlich/kiez-am-kanal/{path}/").content.decode()
+        assert "Beispielstadt" in page and "noch nicht ausgefüllt" not in page, path
 
 
 def test_large_demo_has_five_areas_and_the_coordinator_in_each(

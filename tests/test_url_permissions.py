@@ -17,11 +17,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from demo.factories import UserFactory
-from quartier.models import Quartier, Role, User
+from quartier.models import LegalText, Quartier, Role, User
 from quartier.permissions import ROLE_PERMISSIONS
 
 # Views that need a login but no area permission (they only show the user's own areas).
-LOGIN_ONLY = {"home", "area_switch", "my_ballots", "report_overview", "two_factor_verify", "two_factor_setup"}
+LOGIN_ONLY = {"area_switch", "my_ballots", "report_overview", "two_factor_verify", "two_factor_setup"}
 # The Django admin checks is_staff itself; tested in test_admin_is_for_staff_only.
 SKIP_NAMESPACES = {"admin"}
 
@@ -71,6 +71,7 @@ def sample_values(area: Quartier) -> dict[str, str]:
     agenda_item.save()
     isek = _isek(area)
     report = _report(area, staff)
+    legal_text = LegalText.objects.create(area=area, kind=LegalText.Kind.IMPRINT, text="Stadtteilbüro Kiez am Kanal")
     return {
         "slug": area.slug,
         "model": "quartier.quartier",
@@ -93,6 +94,7 @@ def sample_values(area: Quartier) -> dict[str, str]:
         "reclaimed_pk": str(_reclaimed_application(application).pk),
         **isek,
         "report_pk": str(report.pk),
+        "legal_text_pk": str(legal_text.pk),
         "year": str(report.year),
         "table": "kennzahlen",
         "fmt": "csv",

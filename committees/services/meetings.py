@@ -103,26 +103,38 @@ def meeting_update(
 ) -> Meeting:
     """Change date, duration or place. An invited meeting's calendar entry gets a new revision. Once attendance
     or a decision is recorded, the meeting stays on its day and in the past: both count the members whose term
-    runs on that day, and a decision needs a meeting that has begun."""
+    runs on that day, and a decision needs a meeting that has begun. A meeting marked held never moves into the
+    future."""
     now = now or timezone.now()
     meeting = _locked(meeting)
     _check_open(meeting)
     changed = [name for name in MEETING_FIELDS if name in data and getattr(meeting, name) != data[name]]
-    if "starts_at" in changed and _minutes_recorded(meeting):
-        moved = data["starts_at"]
-        if (
+    moved = data.get("starts_at")
+    if (
+        "starts_at" in changed
+        and meeting.status == Meeting.Status.HELD
+        and isinstance(moved, datetime.datetime)
+        and moved > now
+    ):
+        # A held meeting has taken place: the public pages would list it as held on a day still to come.
+        raise ValidationError({"starts_at": _("A meeting that has been held cannot move into the future.")})
+    if (
+        "starts_at" in changed
+        and _minutes_recorded(meeting)
+        and (
             not isinstance(moved, datetime.datetime)
             or timezone.localdate(moved) != timezone.localdate(meeting.starts_at)
             or moved > now
-        ):
-            raise ValidationError(
-                {
-                    "starts_at": _(
-                        "Attendance and decisions of this meeting are recorded for its day; it can no longer move "
-                        "to another day or into the future."
-                    )
-                }
-            )
+        )
+    ):
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "Attendance and decisions of this meeting are recorded for its day; it can no longer move "
+                    "to another day or into the future."
+                )
+            }
+        )
     for name in changed:
         setattr(meeting, name, data[name])
     meeting.full_clean()

@@ -12,7 +12,6 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -21,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fonds.forms.public import ApplicantForm
-from fonds.models import Fund, Round
-from fonds.selectors import FundTotals, funds_with_totals
+from fonds.models import Fund
+from fonds.selectors import public_funds_of
 from fonds.services.public import application_start
 from fonds.views.applicant import applicant_data, step_context
 from quartier.decorators import public_view
@@ -42,30 +41,11 @@ def _area(slug: str) -> Quartier:
     return area
 
 
-def open_funds(area: Quartier) -> QuerySet[Fund]:
-    """The area's funds that take applications (this year's and later ones), with what they have bound,
-    their checklist and their coming deadlines: four queries for any number of funds."""
-    now = timezone.now()
-    upcoming = Round.objects.filter(deadline__gte=now).select_related("meeting").order_by("deadline", "pk")
-    funds = Fund.objects.filter(
-        area=area, open_for_applications=True, year__gte=timezone.localdate(now).year
-    ).select_related("committee")
-    return (
-        funds_with_totals(funds)
-        .prefetch_related("criteria", Prefetch("rounds", queryset=upcoming, to_attr="upcoming_rounds"))
-        .order_by("year", "name", "pk")
-    )
-
-
 @public_view
 @require_http_methods(["GET"])
 def public_funds(request: HttpRequest, slug: str) -> HttpResponse:
     area = _area(slug)
-    funds = list(open_funds(area))
-    for fund in funds:
-        fund.remaining = FundTotals.of(fund).free  # type: ignore[attr-defined]
-        fund.next_round = fund.upcoming_rounds[0] if fund.upcoming_rounds else None  # type: ignore[attr-defined]
-    return render(request, "fonds/public/funds.html", {"area": area, "funds": funds})
+    return render(request, "fonds/public/funds.html", {"area": area, "funds": public_funds_of(area)})
 
 
 # --- rate limit ------------------------------------------------------------------------------------------

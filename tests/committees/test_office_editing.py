@@ -284,6 +284,20 @@ def test_meeting_state_refusals(gwa: Client, area: Quartier, jury: Committee) ->
     assert AgendaItem.objects.filter(pk=item.pk).exists()
 
 
+def test_a_held_meeting_does_not_move_into_the_future(gwa: Client, area: Quartier, jury: Committee) -> None:
+    """Marked held before anything was recorded, it could be moved ahead and be listed as held on a day to come."""
+    held = make_meeting(jury, at=timezone.now() - HOUR, status=Meeting.Status.HELD)
+    url = f"/gebiet/{area.slug}/gremien/sitzungen/{held.pk}/bearbeiten/"
+    ahead = timezone.now() + 48 * HOUR
+    response = gwa.post(url, {"starts_at": local(ahead), "duration_minutes": "120", "place": "Stadtteilbüro"})
+    assert "Eine Sitzung, die stattgefunden hat, kann nicht in die Zukunft verschoben werden." in page_text(response)
+    moved = held.starts_at - 2 * HOUR  # earlier on its day: still allowed
+    response = gwa.post(url, {"starts_at": local(moved), "duration_minutes": "120", "place": "Stadtteilbüro"})
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.starts_at < timezone.now()
+
+
 def test_changing_an_invited_meeting_raises_its_calendar_revision(gwa: Client, area: Quartier, jury: Committee) -> None:
     meeting = make_meeting(jury, at=timezone.now() + 72 * HOUR, status=Meeting.Status.INVITED)
     url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/bearbeiten/"

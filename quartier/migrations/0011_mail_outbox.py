@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('quartier', '0009_rename_quartier_to_area'),
+        ('quartier', '0010_office_contact_and_legal_texts'),
     ]
 
     operations = [
