@@ -56,13 +56,15 @@ def queue_mail(
     html: str | None = None,
     attachments: Sequence[dict[str, str]] = (),
 ) -> Mail:
-    """Write a mail to ``to`` into the outbox (the HTML version made from ``body`` unless given); Celery sends it
-    once the current transaction is committed. ``kind`` says what it tells ("fonds.decided"), ``about`` is the
+    """Write a mail to ``to`` into the outbox (the HTML version made from ``body`` unless given), with the links to
+    the legal texts (of ``area`` where it has its own) at its end; Celery sends it once the current transaction
+    is committed. ``kind`` says what it tells ("fonds.decided"), ``about`` is the
     application, membership or person whose outbox shows it, ``area`` the area it comes from (else
     ``about``'s)."""
     if area is None and about is not None and hasattr(about, "get_area"):
         area = about.get_area()
     subject = mail_subject(subject)
+    body = body.rstrip() + "\n" + render_to_string("email/footer.txt", {"area": area})
     mail = Mail.objects.create(
         area=area,
         to=to,

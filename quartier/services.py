@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from committees.services.members import check_staff_account
 from quartier.audit import acting_as
-from quartier.models import LegalKind, LegalText, Quartier, Role, RoleAssignment, User
+from quartier.models import LegalKind, LegalText, Mail, Quartier, Role, RoleAssignment, User
 from quartier.permissions import forget_cached_permissions
+from quartier.transitions import Move, StateMachine
 
 
 @transaction.atomic
@@ -94,3 +100,39 @@ def legal_text_delete(*, legal_text: LegalText, by: User) -> None:
         raise ValidationError(_("The texts of the whole installation are changed in the administration."))
     with acting_as(by):
         legal_text.delete()
+
+
+# --- the outbox's steps (quartier.tasks.deliver_mail) ---------------------------------------------------------------
+
+#: A mail waits until the mail server took it (sent) or its last try failed (failed). Steps of the delivery
+#: task, each a conditional update: a mail delivered twice is noted once. Not audited: the mail is its own record.
+MAIL = StateMachine(
+    model=Mail,
+    moves={
+        "send": Move(
+            sources=frozenset({Mail.Status.QUEUED}), target=Mail.Status.SENT, label=pgettext_lazy("step", "send")
+        ),
+        "fail": Move(
+            sources=frozenset({Mail.Status.QUEUED}),
+            target=Mail.Status.FAILED,
+            label=pgettext_lazy("step", "give up sending"),
+        ),
+    },
+    audited=False,
+)
+
+
+def mail_sent(mail: Mail, *, at: datetime.datetime | None = None) -> None:
+    """The mail server took the waiting ``mail``: note when (nothing if it was noted already)."""
+    MAIL.update(
+        Mail.objects.filter(pk=mail.pk), "send", sent_at=at or timezone.now(), attempts=F("attempts") + 1, error=""
+    )
+
+
+def mail_tried(mail: Mail, error: str, *, last: bool) -> None:
+    """A try to send the waiting ``mail`` failed with ``error``; after the ``last`` one it is given up."""
+    rows = Mail.objects.filter(pk=mail.pk)
+    if last:
+        MAIL.update(rows, "fail", attempts=F("attempts") + 1, error=error[:2000])
+    else:
+        rows.filter(status=Mail.Status.QUEUED).update(attempts=F("attempts") + 1, error=error[:2000])

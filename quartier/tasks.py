@@ -14,11 +14,11 @@ from email.mime.text import MIMEText
 from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F
 from django.utils import timezone
 
 from quartier.mail import AUTOMATIC, hand_over
 from quartier.models import Mail
+from quartier.services import mail_sent, mail_tried
 
 logger = logging.getLogger(__name__)
 
@@ -46,19 +46,13 @@ def deliver_mail(self: Task, mail_pk: int) -> str:
         message.send()
     except Exception as error:  # refused by the server, or no server: each is worth another try
         last = self.request.retries >= self.max_retries
-        Mail.objects.filter(pk=mail.pk).update(
-            attempts=F("attempts") + 1,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            status=Mail.Status.FAILED if last else Mail.Status.QUEUED,
-        )
+        mail_tried(mail, f"{type(error).__name__}: {error}", last=last)
         if last:
             logger.warning("Mail %s to %s could not be sent: %s", mail.pk, mail.to, error)
             return Mail.Status.FAILED
         pause = settings.MAIL_RETRY_SECONDS * 2**self.request.retries
         raise self.retry(exc=error, countdown=pause) from error
-    Mail.objects.filter(pk=mail.pk).update(
-        status=Mail.Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, error=""
-    )
+    mail_sent(mail)
     return Mail.Status.SENT
 
 

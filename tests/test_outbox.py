@@ -126,3 +126,16 @@ def test_the_application_page_and_the_member_page_show_their_outboxes(
     client.force_login(staff["steuerung"])
     page = client.get(f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/{membership.pk}/").content.decode()
     assert "Fremder Antrag" in page[page.index('id="mails"') :] and "Hoffest" not in page
+
+
+@pytest.mark.django_db
+def test_every_mail_ends_with_the_links_to_the_legal_texts_of_its_area(area: Quartier, settings: object) -> None:
+    settings.SITE_URL = "https://quartier.example.org"  # type: ignore[attr-defined]
+    person = PersonFactory(area=area)
+    of_area = queue_mail(to="a@example.org", subject="Gebiet", body="Hallo\n\n", kind="t", about=person)
+    of_installation = queue_mail(to="b@example.org", subject="Anlage", body="Hallo", kind="t")
+    assert of_area.body.startswith("Hallo\n\n-- \n")
+    assert f"Impressum: https://quartier.example.org/oeffentlich/{area.slug}/impressum/" in of_area.body
+    assert "Erklärung zur Barrierefreiheit: https://quartier.example.org/" in of_area.body
+    assert "Impressum: https://quartier.example.org/impressum/" in of_installation.body
+    assert "/impressum/" in deliver()[0].alternatives[0][0]  # the HTML version too

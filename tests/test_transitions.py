@@ -38,7 +38,7 @@ from demo.factories import user_with_role
 from fonds.models import Application, Fund, Payment, Receipt, Repayment, StatusChange
 from isek.models import Measure, Version
 from quartier.audit import PROJECT_APPS
-from quartier.models import Quartier, Role, User
+from quartier.models import Mail, Quartier, Role, User
 from quartier.transitions import INVALID_TRANSITION, StateMachine, machine_for, machines, transition
 from reporting.models import Report
 from tests.fonds.fixtures import make_application
@@ -149,7 +149,12 @@ def _report(area: Quartier) -> Report:
     )
 
 
+def _mail(area: Quartier) -> Mail:
+    return Mail.objects.create(area=area, to="ayse@example.org", subject="Ihr Antrag", body="…", kind="test")
+
+
 MAKERS: dict[type[models.Model], Callable[[Quartier], models.Model]] = {
+    Mail: _mail,
     Application: _application,
     Concern: _concern,
     Meeting: _meeting,
@@ -261,6 +266,7 @@ def _services() -> dict[type[models.Model], list[tuple[tuple[str, ...], Callable
     from fonds.services import applications as fonds
     from fonds.services.payments import payment_record, repayment_record
     from isek.services import version_adopt
+    from quartier.services import mail_sent, mail_tried
     from reporting.services import claim, fail, release
 
     def assess(application: Application, by: User) -> object:
@@ -331,6 +337,10 @@ def _services() -> dict[type[models.Model], list[tuple[tuple[str, ...], Callable
         Version: [
             (("adopt",), lambda v, by: version_adopt(version=v, on=datetime.date(2026, 3, 1), body="BVV", by=by)),
         ],
+        Mail: [
+            (("send",), lambda m, by: mail_sent(m)),
+            (("fail",), lambda m, by: mail_tried(m, "550 No such mailbox", last=True)),
+        ],
         Report: [
             (("claim",), lambda r, by: claim(r.pk)),
             (("fail",), lambda r, by: fail(r, "kaputt")),
@@ -341,7 +351,10 @@ def _services() -> dict[type[models.Model], list[tuple[tuple[str, ...], Callable
 
 #: Models whose steps are conditional updates (a claim): where a step may not start it changes nothing, and its
 #: result says so (``claim`` gives None), rather than refusing.
-QUIET = {Report: "a build may be delivered twice; the delivery that does not claim the report returns at once"}
+QUIET = {
+    Report: "a build may be delivered twice; the delivery that does not claim the report returns at once",
+    Mail: "a mail's task may run twice; the run that finds it sent or given up changes nothing",
+}
 
 #: Moves no service can be asked to make where they may not start, and why.
 NOT_ASKED = {
