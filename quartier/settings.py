@@ -11,6 +11,7 @@ import importlib.util
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -186,6 +187,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.sweep_reports",
         "schedule": 60.0,
         "options": {"expires": 60},
+    },
+    "send-digests": {
+        "task": "quartier.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),  # Europe/Berlin (CELERY_TIMEZONE)
+        "options": {"expires": 6 * 60 * 60},
     },
     "resend-waiting-mails": {
         "task": "quartier.tasks.resend_waiting_mails",

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from quartier.mail import AUTOMATIC, hand_over
 from quartier.models import Mail
+from quartier.notifications import digests_send
 
 logger = logging.getLogger(__name__)
 
@@ -81,3 +82,10 @@ def resend_waiting_mails() -> int:
         status=Mail.Status.QUEUED, created_at__lt=timezone.now() - WAITING_TOO_LONG
     ).values_list("pk", flat=True)
     return sum(hand_over(pk) for pk in waiting)
+
+
+@shared_task
+def send_digests() -> int:
+    """Send each account that chose a daily summary one mail with what waited for it (``digests_send``): run twice,
+    or two runs at once, it sends one a day. Returns the number queued."""
+    return digests_send()

@@ -17,11 +17,12 @@ from actors.selectors.contacts import follow_ups_due_for, follow_ups_without_rea
 from quartier import permissions, twofactor
 from quartier.audit import history_model
 from quartier.decorators import LAST_AREA, area_view, public_view
-from quartier.forms import AreaProfileForm, TwoFactorCodeForm, refusal_on, whole_number
+from quartier.forms import AreaProfileForm, MailChoicesForm, TwoFactorCodeForm, refusal_on, whole_number
 from quartier.http import AreaRequest
 from quartier.lists import list_page
-from quartier.models import Quartier, Role
+from quartier.models import MailChoices, Quartier, Role
 from quartier.net import safe_next
+from quartier.notifications import DEFAULT, mail_choices_save
 from quartier.selectors import area_changes, memberships_of_cached, object_history, roles_of, team_of
 from quartier.services import area_update
 
@@ -193,3 +194,25 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "next": safe_next(request, ""),
     }
     return render(request, "registration/two_factor_setup.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def mail_choices(request: HttpRequest) -> HttpResponse:
+    """The account's choice of optional mails (a ballot opened or closed, minutes approved): each at once, in one
+    daily summary, or not at all."""
+    choices = MailChoices.objects.filter(user=request.user).first() or DEFAULT
+    initial = {
+        "ballot_opened": choices.ballot_opened,
+        "ballot_closed": choices.ballot_closed,
+        "minutes_approved": choices.minutes_approved,
+        "delivery": "digest" if choices.digest else "now",
+    }
+    form = MailChoicesForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data, digest=form.cleaned_data["delivery"] == "digest")
+        with refusal_on(form):
+            mail_choices_save(user=request.user, data=data)
+            messages.success(request, _("Your choice of mails is saved."))
+            return redirect("mail_choices")
+    return render(request, "quartier/mail_choices.html", {"form": form}, status=400 if form.errors else 200)
