@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from quartier.mail import queue_mail
+from quartier.mail import mail_subject, queue_mail
 from quartier.models import DigestEntry, MailChoices, Quartier, User
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def notify(
     if delivery == "now":
         queue_mail(to=to, subject=subject, body=body, kind=kind, about=about, area=area)
     elif delivery == "digest":
-        DigestEntry.objects.create(user=user, to=to, kind=kind, subject=subject, body=body)
+        DigestEntry.objects.create(user=user, to=to, kind=kind, subject=mail_subject(subject), body=body)
     return delivery
 
 
