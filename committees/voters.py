@@ -46,3 +46,10 @@ def voter_of(*, committee: int, person: int, prefix: str = "membership__") -> Q:
 def ballot_keys(ballot: Ballot) -> list[BallotKeys]:
     """The keys of an open secret ballot: under ``SECRET_KEY`` first, then under each fallback."""
     return keys_of(ballot.pk, ballot.secret_salt)
+
+
+def address_of(membership: Membership) -> str:
+    """Where a member gets mail: the person's address, else the address of their voting account."""
+    if membership.person.email:
+        return membership.person.email
+    return membership.user.email if membership.user else ""

@@ -21,6 +21,8 @@ class QuartierConfig(AppConfig):
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
         auditlog.register(models.FieldOfAction)
         auditlog.register(models.LegalText)
+        auditlog.register(models.MailChoices, exclude_fields=["digest_sent_on"])
+        auditlog.register(models.DigestEntry)
 
         from quartier import reference
 

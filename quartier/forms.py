@@ -409,3 +409,28 @@ def whole_number(value: object) -> int | None:
     with ``isdigit`` and then looked the key up."""
     text = str(value or "")
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+class MailChoicesForm(forms.Form):
+    """Which optional mails the account gets, and whether at once or in one daily digest."""
+
+    ballot_opened = forms.BooleanField(label=_("a ballot of my committee opens"), required=False)
+    ballot_closed = forms.BooleanField(label=_("a ballot of my committee closes, with its results"), required=False)
+    minutes_approved = forms.BooleanField(
+        label=_("the minutes of a meeting of my committee are approved"), required=False
+    )
+    delivery = forms.ChoiceField(
+        label=_("How do you want to get them?"),
+        choices=[("now", _("a mail for each, at once")), ("digest", _("one summary a day"))],
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose a mail for each or one summary a day.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = any(data.get(name) for name in ("ballot_opened", "ballot_closed", "minutes_approved"))
+        if data.get("delivery") == "digest" and not chosen:
+            raise ValidationError(
+                _("A daily summary needs at least one kind of mail. Choose one, or a mail for each."), code="empty"
+            )
+        return data

@@ -398,3 +398,42 @@ class Mail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class MailChoices(models.Model):
+    """Which optional mails an account gets (a ballot opened or closed, minutes approved), at once or in one daily
+    digest. Without a row: every one of them, at once. Decided in one place, ``quartier.notifications``."""
+
+    user = models.OneToOneField(User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="mail_choices")
+    ballot_opened = models.BooleanField(_("a ballot of my committee opens"), default=True)
+    ballot_closed = models.BooleanField(_("a ballot of my committee closes, with its results"), default=True)
+    minutes_approved = models.BooleanField(_("the minutes of a meeting of my committee are approved"), default=True)
+    digest = models.BooleanField(_("one daily digest instead of a mail each"), default=False)
+    # The day the last digest was sent: claimed by a conditional UPDATE, so one digest a day at most.
+    digest_sent_on = models.DateField(_("last digest sent"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("mail choices")
+        verbose_name_plural = _("mail choices")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class DigestEntry(models.Model):
+    """A mail waiting for its account's daily digest; deleted when the digest that carries it is queued."""
+
+    user = models.ForeignKey(User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="digest_entries")
+    to = models.EmailField(_("to"), max_length=254)
+    kind = models.CharField(_("kind"), max_length=80)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest entry")
+        verbose_name_plural = _("digest entries")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.user}"

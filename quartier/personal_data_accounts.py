@@ -505,3 +505,62 @@ register(
         position=840,
     )
 )
+
+
+def _mail_choices_export(subject: Subject, rows: QuerySet[Any]) -> Section:
+    return Section(
+        key="mail_choices",
+        title=_("Choice of mails"),
+        columns=(
+            Column("ballot_opened", _("A ballot opens"), Kind.BOOL),
+            Column("ballot_closed", _("A ballot closes"), Kind.BOOL),
+            Column("minutes_approved", _("Minutes approved"), Kind.BOOL),
+            Column("digest", _("One daily summary"), Kind.BOOL),
+        ),
+        rows=[
+            {
+                "ballot_opened": row.ballot_opened,
+                "ballot_closed": row.ballot_closed,
+                "minutes_approved": row.minutes_approved,
+                "digest": row.digest,
+            }
+            for row in rows.order_by("pk")
+        ],
+    )
+
+
+def _digest_entries_export(subject: Subject, rows: QuerySet[Any]) -> Section:
+    return Section(
+        key="digest_entries",
+        title=_("Mails waiting for the daily summary"),
+        columns=(
+            Column("written", _("Written"), Kind.DATETIME),
+            Column("to", _("To")),
+            Column("subject", _("Subject")),
+        ),
+        rows=[{"written": row.created_at, "to": row.to, "subject": row.subject} for row in rows.order_by("pk")],
+    )
+
+
+register(
+    Registration(
+        model="quartier.MailChoices",
+        fields=("user",),
+        label=_("choice of mails"),
+        holds=_("which optional mails the account gets, and whether as a daily summary"),
+        erasure=Erasure.DELETE,
+        export=_mail_choices_export,
+        position=841,
+    )
+)
+register(
+    Registration(
+        model="quartier.DigestEntry",
+        fields=("user",),
+        label=_("mails waiting for the daily summary"),
+        holds=_("address, subject and text of the mails not yet sent in the account's daily summary"),
+        erasure=Erasure.DELETE,
+        export=_digest_entries_export,
+        position=842,
+    )
+)

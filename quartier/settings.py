@@ -193,6 +193,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),  # Europe/Berlin (CELERY_TIMEZONE): before the office opens
         "options": {"expires": 12 * 60 * 60},
     },
+    "send-digests": {
+        "task": "quartier.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),  # Europe/Berlin (CELERY_TIMEZONE)
+        "options": {"expires": 6 * 60 * 60},
+    },
     "resend-waiting-mails": {
         "task": "quartier.tasks.resend_waiting_mails",
         "schedule": 30 * 60.0,

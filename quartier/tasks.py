@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from quartier.mail import AUTOMATIC, hand_over
 from quartier.models import Mail
+from quartier.notifications import digests_send
 from quartier.services import mail_sent, mail_tried
 
 logger = logging.getLogger(__name__)
@@ -75,3 +76,10 @@ def resend_waiting_mails() -> int:
         status=Mail.Status.QUEUED, created_at__lt=timezone.now() - WAITING_TOO_LONG
     ).values_list("pk", flat=True)
     return sum(hand_over(pk) for pk in waiting)
+
+
+@shared_task
+def send_digests() -> int:
+    """Send each account that chose a daily summary one mail with what waited for it (``digests_send``): run twice,
+    or two runs at once, it sends one a day. Returns the number queued."""
+    return digests_send()

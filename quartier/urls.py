@@ -22,6 +22,7 @@ account_patterns = [
     path("anmelden/code/", views.two_factor_verify, name="two_factor_verify"),
     path("abmelden/", public_view(auth_views.LogoutView.as_view()), name="logout"),
     path("sicherheit/", views.two_factor_setup, name="two_factor_setup"),
+    path("benachrichtigungen/", views.mail_choices, name="mail_choices"),
     path("passwort/vergessen/", public_view(auth_views.PasswordResetView.as_view()), name="password_reset"),
     path(
         "passwort/vergessen/gesendet/",

@@ -21,6 +21,7 @@ from quartier.decorators import LAST_AREA, area_view, public_view
 from quartier.forms import (
     AreaProfileForm,
     LegalTextForm,
+    MailChoicesForm,
     TwoFactorCodeForm,
     refusal_in_messages,
     refusal_on,
@@ -28,8 +29,9 @@ from quartier.forms import (
 )
 from quartier.http import AreaRequest
 from quartier.lists import list_page
-from quartier.models import LegalKind, Quartier, Role
+from quartier.models import LegalKind, MailChoices, Quartier, Role
 from quartier.net import safe_next
+from quartier.notifications import DEFAULT, mail_choices_save
 from quartier.public import AREA_LEGAL_PAGES, front_page
 from quartier.selectors import (
     area_changes,
@@ -286,3 +288,25 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "next": safe_next(request, ""),
     }
     return render(request, "registration/two_factor_setup.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def mail_choices(request: HttpRequest) -> HttpResponse:
+    """The account's choice of optional mails (a ballot opened or closed, minutes approved): each at once, in one
+    daily summary, or not at all."""
+    choices = MailChoices.objects.filter(user=request.user).first() or DEFAULT
+    initial = {
+        "ballot_opened": choices.ballot_opened,
+        "ballot_closed": choices.ballot_closed,
+        "minutes_approved": choices.minutes_approved,
+        "delivery": "digest" if choices.digest else "now",
+    }
+    form = MailChoicesForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data, digest=form.cleaned_data["delivery"] == "digest")
+        with refusal_on(form):
+            mail_choices_save(user=request.user, data=data)
+            messages.success(request, _("Your choice of mails is saved."))
+            return redirect("mail_choices")
+    return render(request, "quartier/mail_choices.html", {"form": form}, status=400 if form.errors else 200)

@@ -21,7 +21,7 @@ from quartier.models import LegalText, Quartier, Role, User
 from quartier.permissions import ROLE_PERMISSIONS
 
 # Views that need a login but no area permission (they only show the user's own areas).
-LOGIN_ONLY = {"area_switch", "my_ballots", "report_overview", "two_factor_verify", "two_factor_setup"}
+LOGIN_ONLY = {"area_switch", "my_ballots", "report_overview", "two_factor_verify", "two_factor_setup", "mail_choices"}
 # The Django admin checks is_staff itself; tested in test_admin_is_for_staff_only.
 SKIP_NAMESPACES = {"admin"}
 

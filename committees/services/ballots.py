@@ -27,6 +27,7 @@ from committees.rules import Rules, Tally, basis_of, explain
 from committees.secrecy import BallotKeys, Unreadable, new_salt, unseal_any
 from committees.services.conflicts import CONFLICT_FLAG, conflicts_refresh
 from committees.services.members import lock_committee
+from committees.services.news import ballot_closed_tell, ballot_opened_tell
 from committees.signals import decision_tell
 from committees.voters import active_voting_members, ballot_keys, counting_day, same_voter
 from quartier.audit import acting_as
@@ -197,6 +198,7 @@ def ballot_open(*, ballot: Ballot, by: User, now: datetime.datetime | None = Non
     salt = new_salt() if ballot.secret else ballot.secret_salt
     BALLOT.apply(ballot, "open", by=by, now=now, opened_at=now, secret_salt=salt)
     conflicts_refresh(ballots=[ballot.pk], today=timezone.localdate(now))
+    ballot_opened_tell(ballot, now)
     return ballot
 
 
@@ -380,7 +382,9 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
         item.save(update_fields=["yes", "no", "abstain", "recusals", "result", "basis"])
         _hand_over(item, by)
     # Without the salt the keys cannot be derived again; no password.
-    return BALLOT.apply(ballot, "close", by=by, now=now, closed_at=now, secret_salt="")  # nosec B106
+    ballot = BALLOT.apply(ballot, "close", by=by, now=now, closed_at=now, secret_salt="")  # nosec B106
+    ballot_closed_tell(ballot, voters)
+    return ballot
 
 
 def _unseal_without_tags(ballot: Ballot, item: BallotItem, keys: list[BallotKeys]) -> None:

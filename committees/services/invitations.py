@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from committees.calendar import invitation_ics
 from committees.models import Meeting, Membership
 from committees.services.meetings import MEETING
+from committees.voters import address_of
 from quartier.mail import queue_mail
 from quartier.models import User, running_on
 
@@ -25,13 +26,6 @@ logger = logging.getLogger(__name__)
 
 # Mails sent by a program, not a person: no out-of-office replies, please (RFC 3834).
 AUTOMATIC = {"Auto-Submitted": "auto-generated"}
-
-
-def address_of(membership: Membership) -> str:
-    """Where a member gets mail: the person's address, else the address of their voting account."""
-    if membership.person.email:
-        return membership.person.email
-    return membership.user.email if membership.user else ""
 
 
 def invitees(meeting: Meeting) -> list[Membership]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from committees.models import AgendaItem, Attendance, Committee, ConflictFlag, Meeting, Membership, Result
 from committees.rules import Rules, Tally, basis_of, explain, vote_holders
 from committees.services.conflicts import CONFLICT_FLAG, conflicts_refresh
+from committees.services.news import minutes_approved_tell
 from committees.signals import decision_tell, takes_decisions
 from quartier.audit import acting_as
 from quartier.models import User, running_on
@@ -168,7 +169,9 @@ def minutes_approve(*, meeting: Meeting, at: Meeting, by: User, now: datetime.da
         raise ValidationError(
             _("Minutes can only be approved once the approving meeting has begun."), "approving_not_begun"
         )
-    return MEETING.apply(meeting, "approve_minutes", by=by, now=now, approved_in=at)
+    meeting = MEETING.apply(meeting, "approve_minutes", by=by, now=now, approved_in=at)
+    minutes_approved_tell(meeting, at, now)
+    return meeting
 
 
 @transaction.atomic

@@ -57,7 +57,7 @@ from fonds.models import (
     StatusChange,
 )
 from quartier.mail import queue_mail
-from quartier.models import FieldOfAction, Quartier, Role, RoleAssignment, User
+from quartier.models import DigestEntry, FieldOfAction, MailChoices, Quartier, Role, RoleAssignment, User
 from tests.fonds.fixtures import make_application
 
 PERSONAL = ("Ayşe", "Demir", "ayse@example.org", "030 1234", "Uferstraße 3", "Türkisch", "Elternbeirat", "Flyer")
@@ -559,6 +559,14 @@ def everything(
     SecretVote.objects.create(item=secret_item, choice="nein")
     Participation.objects.create(item=secret_item, membership=membership, kind="voted")
     CalendarLink.objects.create(committee=jury, user=account, membership=membership, token_hash="c" * 64)
+    MailChoices.objects.create(user=account, ballot_closed=False, digest=True)
+    DigestEntry.objects.create(
+        user=account,
+        to="ayse.demir@example.org",
+        kind="committees.ballot_opened",
+        subject="Neue Abstimmung: „Umlauf“",
+        body="Guten Tag Ayşe Demir,",
+    )
 
     assign_perm("committees.vote", account, jury)
     TOTPDevice.objects.create(user=account, name="Telefon", confirmed=True)

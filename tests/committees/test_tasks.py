@@ -15,6 +15,7 @@ from committees.models import Ballot, Committee, Membership, Participation, Resu
 from committees.services.ballots import ballot_open, vote_cast
 from committees.tasks import close_due_ballots, remind_ballot_voters
 from demo.factories import UserFactory
+from quartier.models import Mail
 from tests.committees.fixtures import make_ballot
 from tests.mails import deliver
 
@@ -22,6 +23,8 @@ from tests.mails import deliver
 def open_ballot(committee: Committee, *, hours: float = 24, items: int = 2, secret: bool = False) -> Ballot:
     ballot = make_ballot(committee, items=items, secret=secret, hours=48)
     ballot_open(ballot=ballot, by=None)
+    # The members are told of the opening too (tests/committees/test_member_mails.py); here: the reminders.
+    Mail.objects.filter(kind="committees.ballot_opened").delete()
     Ballot.objects.filter(pk=ballot.pk).update(deadline=timezone.now() + datetime.timedelta(hours=hours))
     ballot.refresh_from_db()
     return ballot

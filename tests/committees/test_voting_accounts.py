@@ -227,6 +227,8 @@ def test_while_a_ballot_is_open_no_binding_changes(
 ) -> None:
     membership = newcomer(jury)
     ballot = ballot_open(ballot=make_ballot(jury, items=1), by=role_users["gwa"], now=now)
+    assert len(deliver()) == len(jurors)  # the members are told of the opening
+    mailoutbox.clear()
     users_before = User.objects.count()
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         bind = gwa.post(edit_url(membership) + "konto/", follow=True)
