@@ -187,6 +187,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60},
     },
+    "remind-proof-due": {
+        "task": "fonds.tasks.remind_proof_due",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 60 * 60},
+    },
     "resend-waiting-mails": {
         "task": "quartier.tasks.resend_waiting_mails",
         "schedule": 30 * 60.0,

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import hashlib
 import hmac
 import logging
-import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,7 +22,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -43,6 +40,7 @@ from fonds.services.applications import (
     check_complete,
     lock_application,
 )
+from fonds.services.links import access_link_create, link_url, token_hash
 from fonds.uploads import CheckedFile
 from quartier.audit import acting_as
 from quartier.mail import queue_mail
@@ -56,25 +54,6 @@ APPLICANT_EDITABLE = frozenset({Status.DRAFT, Status.QUERY})
 
 
 # --- private links --------------------------------------------------------------------------
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def access_link_create(*, application: Application, email: str, now: datetime.datetime | None = None) -> str:
-    """A new private link to ``application`` for ``email``. Returns the raw token: it is not stored and
-    cannot be shown again."""
-    now = now or timezone.now()
-    token = secrets.token_urlsafe(32)
-    AccessLink.objects.create(
-        application=application,
-        token_hash=token_hash(token),
-        email=email,
-        expires_at=now + datetime.timedelta(days=settings.FONDS_LINK_DAYS),
-    )
-    return token
 
 
 def application_for_token(token: str, now: datetime.datetime | None = None) -> Application | None:
@@ -122,11 +101,6 @@ def access_link_send(*, application: Application, email: str, by: User, now: dat
         application=application,
         kind="fonds.new_link",
     )
-
-
-def link_url(token: str) -> str:
-    """The private link as the applicant gets it by email."""
-    return settings.SITE_URL.rstrip("/") + reverse("applicant_status", kwargs={"token": token})
 
 
 # --- emails ------------------------------------------------------------------------------------
