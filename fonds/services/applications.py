@@ -117,10 +117,6 @@ APPLICATION = StateMachine(
             sources=BEFORE_DECISION,
             target=Status.WITHDRAWN,
             label=pgettext_lazy("step", "withdraw (by the applicant)"),
-            refusal=gettext_lazy(
-                "The application has been decided on (“%(status)s”) and can no longer be withdrawn here. "
-                "Please contact the neighbourhood office."
-            ),
         ),
     },
     refusal=gettext_lazy("This step is not possible while the application is “%(status)s” (step: %(move)s)."),
@@ -712,12 +708,19 @@ def application_settle(*, application: Application, by: User, now: datetime.date
     return move(application, "reclaim", by=by, now=now, note=note, update_fields=["settled_amount", "reclaim_amount"])
 
 
+#: The applicant's withdrawal after the decision.
+WITHDRAWAL_REFUSED = gettext_lazy(
+    "The application has been decided on (“%(status)s”) and can no longer be withdrawn here. "
+    "Please contact the neighbourhood office."
+)
+
+
 @transaction.atomic
-def application_withdraw_by_applicant(
-    *, application: Application, now: datetime.datetime | None = None
-) -> Application:
+def application_withdraw_by_applicant(*, application: Application, now: datetime.datetime | None = None) -> Application:
     """The applicant withdraws through their private link: only before the decision."""
     application = lock_application(application)
+    if not APPLICATION.can(application, "withdraw_by_applicant"):
+        raise ValidationError(WITHDRAWAL_REFUSED % {"status": application.get_status_display()}, code="decided")
     note = _("Withdrawn by the applicant through the private link.")
     return move(application, "withdraw_by_applicant", by=None, now=now or timezone.now(), note=note)
 

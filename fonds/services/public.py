@@ -17,8 +17,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from auditlog.models import LogEntry
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.template.loader import render_to_string
@@ -312,10 +313,66 @@ def application_edit(
     return application_update(application=application, data=data, lines=lines, by=None)
 
 
+def changes_since_query(application: Application) -> str:
+    """What the applicant changed since the office asked: the fields of the application and the files added,
+    in a line each (from the audit trail and the files' upload times); empty if nothing."""
+    asked = application.status_changes.filter(to_status=Status.QUERY).order_by("-at", "-pk").first()
+    if asked is None:
+        return ""
+    fields: list[str] = []
+    for entry in LogEntry.objects.get_for_object(application).filter(timestamp__gte=asked.at).order_by("pk"):
+        for name in entry.changes_dict:
+            try:
+                label = str(Application._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                continue
+            if name not in NOT_SHOWN_AS_CHANGED and label not in fields:
+                fields.append(label)
+    files = list(
+        application.attachments.filter(uploaded_at__gte=asked.at, kind=Attachment.Kind.DOCUMENT)
+        .order_by("uploaded_at", "pk")
+        .values_list("name", flat=True)
+    )
+    lines = []
+    if fields:
+        lines.append(_("Changed since the question: %(fields)s") % {"fields": ", ".join(fields)})
+    if files:
+        lines.append(_("New files since the question: %(files)s") % {"files": ", ".join(files)})
+    return "\n".join(lines)
+
+
+#: Fields the services set on every change: not what the applicant changed.
+NOT_SHOWN_AS_CHANGED = frozenset({"updated_at", "status", "submitted_at"})
+
+
 @transaction.atomic
-def application_hand_in(*, application: Application, token: str, now: datetime.datetime | None = None) -> Application:
-    """The applicant hands in their draft, or their changed application after a query; they get the
-    confirmation with their private link by email."""
+def query_answer(
+    *,
+    application: Application,
+    answer: str,
+    file: CheckedFile | None = None,
+    token: str,
+    now: datetime.datetime | None = None,
+) -> Application:
+    """The applicant answers the office's question through their link (with a file, if given) and hands the
+    application in again; the office finds the answer and what changed since it asked in the history."""
+    application = lock_application(application)
+    if application.status != Status.QUERY:
+        raise ValidationError(_("There is no open question of the neighbourhood office to answer."), code="no_question")
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError(_("Write your answer to the question."), code="no_answer")
+    if file is not None:
+        attachment_add(application=application, file=file)
+    return application_hand_in(application=application, token=token, now=now, answer=answer)
+
+
+@transaction.atomic
+def application_hand_in(
+    *, application: Application, token: str, now: datetime.datetime | None = None, answer: str = ""
+) -> Application:
+    """The applicant hands in their draft, or their changed application after a query (``answer``: their answer
+    to the question); they get the confirmation with their private link by email."""
     application = lock_application(application)
     _check_applicant_editable(application)
     resubmitted = application.status == Status.QUERY
@@ -326,7 +383,11 @@ def application_hand_in(*, application: Application, token: str, now: datetime.d
         problems.extend(error.messages)
     if problems:
         raise ValidationError(problems, code="incomplete")
-    application = application_submit(application=application, by=None, now=now)
+    note = ""
+    if resubmitted:
+        answered = _("Answer of the applicant: %(answer)s") % {"answer": answer} if answer else ""
+        note = "\n".join(part for part in (answered, changes_since_query(application)) if part)
+    application = application_submit(application=application, by=None, now=now, note=note)
     subject = (
         _("Your changed application “%(title)s” has been received")
         if resubmitted
