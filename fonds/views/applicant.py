@@ -587,7 +587,8 @@ def answer(request: HttpRequest, application: Application, token: str) -> HttpRe
             messages.success(request, _("Thank you! Your answer has been sent to the neighbourhood office."))
             return redirect("applicant_status", token=token)
     application.refresh_from_db()
-    return render(request, "fonds/public/status.html", _status_context(application, token, form), status=400)
+    context = {**_status_context(application, token, form), "errors": form.non_field_errors()}
+    return render(request, "fonds/public/status.html", context, status=400)
 
 
 @public_view
