@@ -323,9 +323,10 @@ def changes_since_query(application: Application) -> str:
     for entry in LogEntry.objects.get_for_object(application).filter(timestamp__gte=asked.at).order_by("pk"):
         for name in entry.changes_dict:
             try:
-                label = str(Application._meta.get_field(name).verbose_name)
+                field = Application._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
+            label = str(getattr(field, "verbose_name", name))
             if name not in NOT_SHOWN_AS_CHANGED and label not in fields:
                 fields.append(label)
     files = list(
