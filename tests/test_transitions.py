@@ -307,6 +307,7 @@ def _services() -> dict[type[models.Model], list[tuple[tuple[str, ...], Callable
                 ),
             ),
             (("withdraw",), lambda a, by: fonds.application_withdraw(application=a, by=by)),
+            (("withdraw_by_applicant",), lambda a, by: fonds.application_withdraw_by_applicant(application=a)),
         ],
         Concern: [
             (
