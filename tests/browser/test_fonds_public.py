@@ -202,6 +202,7 @@ def test_a_resident_answers_the_question_through_the_mails_link_and_later_downlo
     person = Person.objects.create(area=area, first_name="Aylin", last_name="Yıldız", email="aylin@example.org")
     application = make_application(aktionsfonds, person=person, costs=("300.00", "150.00"), title="Hoffest am Kanal")
     access_link_create(application=application, email=person.email)
+    Application.objects.filter(pk=application.pk).update(description="Ein Fest für alle im Hof.")
     application_submit(application=application, by=None)
     application_review(application=application, by=gwa)
     application_query(application=application, question="Wo genau im Hof? Bitte einen Lageplan.", by=gwa)
