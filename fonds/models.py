@@ -210,6 +210,8 @@ class Application(AreaScoped):
     actual_participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
+    # Set once the applicant was reminded that the proof of use is due (fonds.services.notices).
+    proof_reminded_at = models.DateTimeField(_("reminded of the proof of use"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("application")
@@ -232,6 +234,11 @@ class Application(AreaScoped):
             models.CheckConstraint(
                 condition=Q(approved_amount__isnull=True) | Q(approved_amount__gt=0),
                 name="application_approved_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="abgelehnt") | ~Q(reason=""),
+                name="application_rejected_with_reason",
+                violation_error_message=_("Give the reason for the rejection."),
             ),
         ]
 

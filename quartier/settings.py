@@ -198,6 +198,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),  # Europe/Berlin (CELERY_TIMEZONE)
         "options": {"expires": 6 * 60 * 60},
     },
+    "remind-proof-due": {
+        "task": "fonds.tasks.remind_proof_due",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 60 * 60},
+    },
     "resend-waiting-mails": {
         "task": "quartier.tasks.resend_waiting_mails",
         "schedule": 30 * 60.0,

@@ -938,6 +938,8 @@ FUZZED_ELSEWHERE = {
     "applicant_cost_totals": "public",
     "applicant_step_attachments": "public",
     "applicant_step_check": "public",
+    "applicant_answer": "public; its refusals in tests/fonds/test_applicant_side.py",
+    "applicant_withdraw": "public; its refusals in tests/fonds/test_applicant_side.py",
 }
 
 

@@ -97,7 +97,10 @@ def _committee(area: Quartier) -> Committee:
 def _application(area: Quartier) -> Application:
     fund = Fund.objects.create(area=area, name="Verfügungsfonds", kind="other", year=2026, budget=Decimal("10000.00"))
     person = Person.objects.create(area=area, first_name="Aylin", last_name="Yıldız", is_resident=True)
-    return make_application(fund, person=person)
+    application = make_application(fund, person=person)
+    Application.objects.filter(pk=application.pk).update(reason="Begründung")  # a rejection always carries one
+    application.refresh_from_db()
+    return application
 
 
 def _concern(area: Quartier) -> Concern:
@@ -310,6 +313,7 @@ def _services() -> dict[type[models.Model], list[tuple[tuple[str, ...], Callable
                 ),
             ),
             (("withdraw",), lambda a, by: fonds.application_withdraw(application=a, by=by)),
+            (("withdraw_by_applicant",), lambda a, by: fonds.application_withdraw_by_applicant(application=a)),
         ],
         Concern: [
             (

@@ -320,3 +320,31 @@ class ProofForm(forms.Form):
     photos = PhotosField(
         label=_("Photos (optional)"), required=False, help_text=_("PNG, JPEG or WebP, at most 10 MB each.")
     )
+
+
+class AnswerForm(forms.Form):
+    """The applicant's answer to the office's question, with a file if they want to upload one again."""
+
+    answer = forms.CharField(
+        label=_("Your answer"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write your answer to the question.")},
+    )
+    file = forms.FileField(
+        label=_("A file (optional)"),
+        help_text=_("PDF, PNG, JPEG or WebP, at most 10 MB."),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        error_messages={"empty": _("The file is empty.")},
+    )
+
+    def clean_answer(self) -> str:
+        answer = self.cleaned_data["answer"].strip()
+        if not answer:
+            raise forms.ValidationError(_("Write your answer to the question."), code="required")
+        return answer
+
+    def clean_file(self) -> CheckedFile | None:
+        upload = self.cleaned_data.get("file")
+        return check_upload(upload) if upload else None

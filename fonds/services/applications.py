@@ -5,7 +5,10 @@ Entwurf → eingereicht → in Prüfung → Rückfrage (back to the applicant, r
 Auflagen / abgelehnt / zurückgestellt → Mittel gebunden → ausgezahlt → Verwendungs-
 nachweis eingereicht → geprüft und abgeschlossen, or Rückforderung, which is closed
 once the money has come back (``fonds.services.payments.repayment_record``).
-Zurückgezogen from any open state before a payment.
+Zurückgezogen from any open state before a payment (by the office); by the applicant through their link only
+before the decision.
+
+Every move also tells the applicant by mail where that step concerns them (``fonds.services.notices``).
 
 Every transition locks the application's row, checks the state it starts from
 (``APPLICATION``, a ``quartier.transitions.StateMachine``) and records who and when
@@ -36,6 +39,7 @@ from committees.services.conflicts import conflicts_refresh
 from committees.services.meetings import MEETING
 from fonds.models import Application, CostLine, EligibilityCheck, Fund, Receipt, Status, StatusChange
 from fonds.selectors import ZERO, fund_totals, paid_of
+from fonds.services.notices import applicant_tell
 from quartier.audit import acting_as
 from quartier.models import User
 from quartier.transitions import Move, StateMachine
@@ -52,6 +56,19 @@ OPEN_BEFORE_PAYMENT = frozenset(
         Status.APPROVED,
         Status.APPROVED_WITH_CONDITIONS,
         Status.COMMITTED,
+    }
+)
+
+#: Open states before a decision: the applicant may withdraw through their link.
+BEFORE_DECISION = frozenset(
+    {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        Status.QUERY,
+        Status.ELIGIBLE,
+        Status.FOR_DECISION,
+        Status.DEFERRED,
     }
 )
 
@@ -96,6 +113,11 @@ APPLICATION = StateMachine(
         "reclaim": _move({Status.PROOF_SUBMITTED}, Status.RECLAIM, pgettext_lazy("step", "reclaim money")),
         "repaid": _move({Status.RECLAIM}, Status.CLOSED, pgettext_lazy("step", "close after the repayment")),
         "withdraw": _move(OPEN_BEFORE_PAYMENT, Status.WITHDRAWN, pgettext_lazy("step", "withdraw")),
+        "withdraw_by_applicant": Move(
+            sources=BEFORE_DECISION,
+            target=Status.WITHDRAWN,
+            label=pgettext_lazy("step", "withdraw (by the applicant)"),
+        ),
     },
     refusal=gettext_lazy("This step is not possible while the application is “%(status)s” (step: %(move)s)."),
     record=_record,
@@ -152,10 +174,12 @@ def move(
     now: datetime.datetime,
     note: str = "",
     update_fields: Sequence[str] = (),
+    told: Mapping[str, object] | None = None,
 ) -> Application:
     """Make ``transition`` on the (locked) application through ``APPLICATION``, saving ``update_fields`` set on
-    it before."""
-    return APPLICATION.apply(
+    it before, and tell the applicant where the step concerns them (``applicant_tell``; ``told`` gives the
+    mail what the application does not hold, e.g. the ballot or meeting it was put on)."""
+    moved = APPLICATION.apply(
         application,
         transition,
         by=by,
@@ -163,6 +187,8 @@ def move(
         note=note,
         **{name: getattr(application, name) for name in update_fields},
     )
+    applicant_tell(application=moved, step=transition, now=now, details=told)
+    return moved
 
 
 def _recompute(application: Application) -> None:
@@ -278,16 +304,16 @@ def check_complete(application: Application) -> None:
 
 @transaction.atomic
 def application_submit(
-    *, application: Application, by: User | None, now: datetime.datetime | None = None
+    *, application: Application, by: User | None, now: datetime.datetime | None = None, note: str = ""
 ) -> Application:
-    """Hand in a draft, or the answer to a query."""
+    """Hand in a draft, or the answer to a query (``note``: the applicant's answer)."""
     now = now or timezone.now()
     application = lock_application(application)
     check_complete(application)
     transition = "resubmit" if application.status == Status.QUERY else "submit"
     if application.submitted_at is None:
         application.submitted_at = now
-    return move(application, transition, by=by, now=now, update_fields=["submitted_at"])
+    return move(application, transition, by=by, now=now, note=note, update_fields=["submitted_at"])
 
 
 @transaction.atomic
@@ -302,7 +328,14 @@ def application_query(
     """Send the application back to the applicant with a question; they change it and hand it in again."""
     if not question.strip():
         raise ValidationError(_("Write the question to the applicant."), code="no_question")
-    return move(lock_application(application), "query", by=by, now=now or timezone.now(), note=question.strip())
+    return move(
+        lock_application(application),
+        "query",
+        by=by,
+        now=now or timezone.now(),
+        note=question.strip(),
+        told={"question": question.strip()},
+    )
 
 
 @transaction.atomic
@@ -360,6 +393,7 @@ def application_put_forward(
         "total": euro(application.total_costs),
     }
     new_agenda_items: list[int] = []
+    source: BallotItem | AgendaItem | None = None
     target = ballot or meeting
     if target is not None:
         if fund.committee_id is None or target.committee_id != fund.committee_id:
@@ -368,24 +402,24 @@ def application_put_forward(
             if not BALLOT.can(ballot, "open"):
                 raise ValidationError(_("An opened ballot can no longer be changed."), code="not_draft")
             position = (ballot.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-            BallotItem.objects.create(
+            source = BallotItem.objects.create(
                 ballot=ballot, position=position, title=application.title, description=summary, subject=application
             )
         elif meeting is not None:
             if not MEETING.can(meeting, "hold"):
                 raise ValidationError(_("This meeting has already taken place."), code="meeting_held")
             position = (meeting.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-            item = AgendaItem.objects.create(
+            source = AgendaItem.objects.create(
                 meeting=meeting, position=position, title=application.title, description=summary, subject=application
             )
-            new_agenda_items.append(item.pk)
+            new_agenda_items.append(source.pk)
     elif not office_decides(application):
         raise ValidationError(
             _("Above %(limit)s € the committee decides: put the application on a meeting or a ballot.")
             % {"limit": euro(fund.office_limit or ZERO)},
             code="committee_decides",
         )
-    moved = move(application, "put_forward", by=by, now=now)
+    moved = move(application, "put_forward", by=by, now=now, told={"source": source})
     # A meeting that has begun gets the new item's flags too (committees.services.conflicts).
     conflicts_refresh(applications=[application.pk], new_agenda_items=new_agenda_items)
     return moved
@@ -503,6 +537,23 @@ def decision_source_label(source: object) -> str:
     return str(source)
 
 
+def committee_reason(source: object, where: str) -> str:
+    """Why the committee rejected: the decision as the minutes word it (a meeting), or the vote with its counts
+    (an online ballot, whose members give no reasons). Minutes that reject without wording a reason are refused:
+    a rejection always carries one."""
+    if isinstance(source, AgendaItem):
+        wording = source.decision.strip()
+        if not wording:
+            raise ValidationError(
+                _("Write the committee's reason for rejecting “%(title)s” into the decision of the minutes.")
+                % {"title": source.title},
+                code="no_reason",
+            )
+        return f"{where}: {wording}"
+    counted = getattr(source, "result_reason", "")
+    return f"{where}: {counted}" if counted else ""
+
+
 def application_take_committee_decision(
     *, application: Application, result: str, source: object, by: User | None, now: datetime.datetime | None = None
 ) -> None:
@@ -531,7 +582,7 @@ def application_take_committee_decision(
                     note=f"{where} – " + " ".join(refused.messages),
                 )
         elif result == Result.REJECTED:
-            _decide(application, "reject", by=by, reason=str(where), now=now)
+            _decide(application, "reject", by=by, reason=committee_reason(source, where), now=now, note=where)
         else:
             _decide(application, "defer", by=by, now=now, note=str(where))
 
@@ -655,6 +706,23 @@ def application_settle(*, application: Application, by: User, now: datetime.date
     application.reclaim_amount = paid - spent
     note = _("%(amount)s € to pay back.") % {"amount": euro(application.reclaim_amount)}
     return move(application, "reclaim", by=by, now=now, note=note, update_fields=["settled_amount", "reclaim_amount"])
+
+
+#: The applicant's withdrawal after the decision.
+WITHDRAWAL_REFUSED = gettext_lazy(
+    "The application has been decided on (“%(status)s”) and can no longer be withdrawn here. "
+    "Please contact the neighbourhood office."
+)
+
+
+@transaction.atomic
+def application_withdraw_by_applicant(*, application: Application, now: datetime.datetime | None = None) -> Application:
+    """The applicant withdraws through their private link: only before the decision."""
+    application = lock_application(application)
+    if not APPLICATION.can(application, "withdraw_by_applicant"):
+        raise ValidationError(WITHDRAWAL_REFUSED % {"status": application.get_status_display()}, code="decided")
+    note = _("Withdrawn by the applicant through the private link.")
+    return move(application, "withdraw_by_applicant", by=None, now=now or timezone.now(), note=note)
 
 
 @transaction.atomic

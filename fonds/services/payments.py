@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from fonds.models import Application, Payment, Repayment, Status, StatusChange
 from fonds.selectors import recorded_of, repaid_of
 from fonds.services.applications import APPLICATION, euro, lock_application, move
+from fonds.services.notices import applicant_tell
 from quartier import permissions
 from quartier.audit import acting_as
 from quartier.models import User
@@ -113,8 +114,9 @@ def payment_release(*, payment: Payment, by: User, now: datetime.datetime | None
             application=application, from_status=application.status, to_status=application.status, at=now, by=by,
             note=note,
         )  # fmt: skip
+        applicant_tell(application=application, step="pay", now=now, details={"amount": payment.amount})
     else:
-        move(application, "pay", by=by, now=now, note=note)
+        move(application, "pay", by=by, now=now, note=note, told={"amount": payment.amount})
     return payment
 
 

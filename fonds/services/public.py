@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import hashlib
 import hmac
 import logging
-import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from auditlog.models import LogEntry
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -43,6 +41,7 @@ from fonds.services.applications import (
     check_complete,
     lock_application,
 )
+from fonds.services.links import access_link_create, link_url, token_hash
 from fonds.uploads import CheckedFile
 from quartier.audit import acting_as
 from quartier.mail import queue_mail
@@ -56,25 +55,6 @@ APPLICANT_EDITABLE = frozenset({Status.DRAFT, Status.QUERY})
 
 
 # --- private links --------------------------------------------------------------------------
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def access_link_create(*, application: Application, email: str, now: datetime.datetime | None = None) -> str:
-    """A new private link to ``application`` for ``email``. Returns the raw token: it is not stored and
-    cannot be shown again."""
-    now = now or timezone.now()
-    token = secrets.token_urlsafe(32)
-    AccessLink.objects.create(
-        application=application,
-        token_hash=token_hash(token),
-        email=email,
-        expires_at=now + datetime.timedelta(days=settings.FONDS_LINK_DAYS),
-    )
-    return token
 
 
 def application_for_token(token: str, now: datetime.datetime | None = None) -> Application | None:
@@ -122,11 +102,6 @@ def access_link_send(*, application: Application, email: str, by: User, now: dat
         application=application,
         kind="fonds.new_link",
     )
-
-
-def link_url(token: str) -> str:
-    """The private link as the applicant gets it by email."""
-    return settings.SITE_URL.rstrip("/") + reverse("applicant_status", kwargs={"token": token})
 
 
 # --- emails ------------------------------------------------------------------------------------
@@ -338,10 +313,67 @@ def application_edit(
     return application_update(application=application, data=data, lines=lines, by=None)
 
 
+def changes_since_query(application: Application) -> str:
+    """What the applicant changed since the office asked: the fields of the application and the files added,
+    in a line each (from the audit trail and the files' upload times); empty if nothing."""
+    asked = application.status_changes.filter(to_status=Status.QUERY).order_by("-at", "-pk").first()
+    if asked is None:
+        return ""
+    fields: list[str] = []
+    for entry in LogEntry.objects.get_for_object(application).filter(timestamp__gte=asked.at).order_by("pk"):
+        for name in entry.changes_dict:
+            try:
+                field = Application._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            label = str(getattr(field, "verbose_name", name))
+            if name not in NOT_SHOWN_AS_CHANGED and label not in fields:
+                fields.append(label)
+    files = list(
+        application.attachments.filter(uploaded_at__gte=asked.at, kind=Attachment.Kind.DOCUMENT)
+        .order_by("uploaded_at", "pk")
+        .values_list("name", flat=True)
+    )
+    lines = []
+    if fields:
+        lines.append(_("Changed since the question: %(fields)s") % {"fields": ", ".join(fields)})
+    if files:
+        lines.append(_("New files since the question: %(files)s") % {"files": ", ".join(files)})
+    return "\n".join(lines)
+
+
+#: Fields the services set on every change: not what the applicant changed.
+NOT_SHOWN_AS_CHANGED = frozenset({"updated_at", "status", "submitted_at"})
+
+
 @transaction.atomic
-def application_hand_in(*, application: Application, token: str, now: datetime.datetime | None = None) -> Application:
-    """The applicant hands in their draft, or their changed application after a query; they get the
-    confirmation with their private link by email."""
+def query_answer(
+    *,
+    application: Application,
+    answer: str,
+    file: CheckedFile | None = None,
+    token: str,
+    now: datetime.datetime | None = None,
+) -> Application:
+    """The applicant answers the office's question through their link (with a file, if given) and hands the
+    application in again; the office finds the answer and what changed since it asked in the history."""
+    application = lock_application(application)
+    if application.status != Status.QUERY:
+        raise ValidationError(_("There is no open question of the neighbourhood office to answer."), code="no_question")
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError(_("Write your answer to the question."), code="no_answer")
+    if file is not None:
+        attachment_add(application=application, file=file)
+    return application_hand_in(application=application, token=token, now=now, answer=answer)
+
+
+@transaction.atomic
+def application_hand_in(
+    *, application: Application, token: str, now: datetime.datetime | None = None, answer: str = ""
+) -> Application:
+    """The applicant hands in their draft, or their changed application after a query (``answer``: their answer
+    to the question); they get the confirmation with their private link by email."""
     application = lock_application(application)
     _check_applicant_editable(application)
     resubmitted = application.status == Status.QUERY
@@ -352,7 +384,11 @@ def application_hand_in(*, application: Application, token: str, now: datetime.d
         problems.extend(error.messages)
     if problems:
         raise ValidationError(problems, code="incomplete")
-    application = application_submit(application=application, by=None, now=now)
+    note = ""
+    if resubmitted:
+        answered = _("Answer of the applicant: %(answer)s") % {"answer": answer} if answer else ""
+        note = "\n".join(part for part in (answered, changes_since_query(application)) if part)
+    application = application_submit(application=application, by=None, now=now, note=note)
     subject = (
         _("Your changed application “%(title)s” has been received")
         if resubmitted

@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from committees.models import AgendaItem, BallotItem
 from fonds.forms.public import (
+    AnswerForm,
     ApplicantForm,
     AttachmentForm,
     CostForm,
@@ -35,10 +37,23 @@ from fonds.forms.public import (
     receipt_forms,
     unbound_line_forms,
 )
-from fonds.letters import application_of_area, has_reclaim, reclaim_letter_pdf
+from fonds.letters import (
+    APPROVED_STATES,
+    application_of_area,
+    has_decision,
+    has_reclaim,
+    letter_pdf,
+    reclaim_letter_pdf,
+)
 from fonds.models import Application, Attachment, CostLine, Status, StatusChange
 from fonds.selectors import ZERO, repaid_of
-from fonds.services.applications import Line
+from fonds.services.applications import (
+    APPLICATION,
+    WITHDRAWAL_REFUSED,
+    Line,
+    application_withdraw_by_applicant,
+)
+from fonds.services.notices import proof_due_of, where_decided
 from fonds.services.public import (
     APPLICANT_EDITABLE,
     ApplicantData,
@@ -51,6 +66,7 @@ from fonds.services.public import (
     attachment_remove,
     cost_summary,
     proof_of_use_submit,
+    query_answer,
 )
 from quartier.decorators import public_view
 from quartier.forms import Refusal, refusal_in_messages, refusal_on, whole_number
@@ -459,7 +475,9 @@ def timeline(application: Application, changes: list[StatusChange]) -> list[dict
         if change.from_status == change.to_status:
             continue  # an internal remark of the office
         text = RESUBMITTED if change.from_status == Status.QUERY else EVENTS.get(change.to_status, "")
-        note = change.note if change.to_status == Status.QUERY else ""
+        # The office's question, the applicant's own answer, and the reasons of a refusal.
+        shown = change.to_status in {Status.QUERY, Status.INELIGIBLE} or change.from_status == Status.QUERY
+        note = change.note if shown else ""
         entries.append({"at": change.at, "text": text, "note": note})
     return entries
 
@@ -482,10 +500,45 @@ def reclaim_letter(request: HttpRequest, application: Application, token: str) -
 @public_view
 @require_http_methods(["GET"])
 @link_page
-def status_page(request: HttpRequest, application: Application, token: str) -> HttpResponse:
+def decision_letter(request: HttpRequest, application: Application, token: str) -> HttpResponse:
+    """The approval or rejection letter, for the applicant to download from their status page; a 404 page
+    before there is a decision. The token opens one application: its own letter, never another's."""
+    if not has_decision(application):
+        context = {"application": application, "token": token, "decision": True}
+        return render(request, "fonds/public/no_letter.html", context, status=404)
+    application = application_of_area(application.area_id, application.pk)  # with what the letter needs
+    response = HttpResponse(letter_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bescheid-{application.pk}.pdf"'
+    return response
+
+
+def _decided_where(application: Application) -> str:
+    """When and where the application is decided, while it waits for the decision: the meeting or ballot it
+    was put on (the newest), or the office. Two queries."""
+    if application.status != Status.FOR_DECISION:
+        return ""
+    about = {"content_type__app_label": "fonds", "content_type__model": "application", "object_id": application.pk}
+    sources: list[AgendaItem | BallotItem] = [
+        item
+        for item in (
+            AgendaItem.objects.filter(**about).select_related("meeting__committee").order_by("-pk").first(),
+            BallotItem.objects.filter(**about).select_related("ballot__committee").order_by("-pk").first(),
+        )
+        if item is not None
+    ]
+    newest = max(
+        sources,
+        key=lambda item: item.meeting.starts_at if isinstance(item, AgendaItem) else item.ballot.deadline,
+        default=None,
+    )
+    return where_decided(newest)
+
+
+def _status_context(application: Application, token: str, answer_form: AnswerForm | None = None) -> dict:
     changes = list(application.status_changes.order_by("at", "pk"))
     question = next((c.note for c in reversed(changes) if c.to_status == Status.QUERY), "")
-    context = {
+    approved = application.status in APPROVED_STATES
+    return {
         "application": application,
         "fund": application.fund,
         "area": application.fund.area,
@@ -494,15 +547,66 @@ def status_page(request: HttpRequest, application: Application, token: str) -> H
         "next_text": NEXT.get(application.status, ""),
         "question": question if application.status == Status.QUERY else "",
         "editable": application.status in APPLICANT_EDITABLE,
-        "proof_due": application.status == Status.PAID,
+        "can_prove": application.status == Status.PAID,
         "decided": application.status
         in {Status.APPROVED, Status.APPROVED_WITH_CONDITIONS, Status.COMMITTED, Status.PAID, Status.PROOF_SUBMITTED},
         "reclaim": has_reclaim(application),
         "reclaim_open": application.reclaim_amount - repaid_of(application)
         if application.status == Status.RECLAIM and application.reclaim_amount
         else None,
+        "answer_form": (answer_form or AnswerForm()) if application.status == Status.QUERY else None,
+        "where": _decided_where(application),
+        "letter": has_decision(application),
+        "payments": list(application.payments.filter(released_at__isnull=False).order_by("paid_on", "pk"))
+        if approved
+        else [],
+        "proof_deadline": proof_due_of(application) if approved and application.status != Status.CLOSED else None,
+        "withdrawable": APPLICATION.can(application, "withdraw_by_applicant"),
     }
-    return render(request, "fonds/public/status.html", context)
+
+
+@public_view
+@require_http_methods(["GET"])
+@link_page
+def status_page(request: HttpRequest, application: Application, token: str) -> HttpResponse:
+    return render(request, "fonds/public/status.html", _status_context(application, token))
+
+
+@public_view
+@require_http_methods(["POST"])
+@link_page
+def answer(request: HttpRequest, application: Application, token: str) -> HttpResponse:
+    """The applicant answers the office's question (and may upload a file again): the application is handed in
+    again."""
+    form = AnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        with refusal_on(form):
+            query_answer(
+                application=application, answer=form.cleaned_data["answer"], file=form.cleaned_data["file"], token=token
+            )
+            messages.success(request, _("Thank you! Your answer has been sent to the neighbourhood office."))
+            return redirect("applicant_status", token=token)
+    application.refresh_from_db()
+    context = {**_status_context(application, token, form), "errors": form.non_field_errors()}
+    return render(request, "fonds/public/status.html", context, status=400)
+
+
+@public_view
+@require_http_methods(["GET", "POST"])
+@link_page
+def withdraw(request: HttpRequest, application: Application, token: str) -> HttpResponse:
+    """The applicant withdraws their application (asked once more before it happens); only before the decision."""
+    errors: list[str] = []
+    if request.method == "POST":
+        with Refusal() as refusal:
+            application_withdraw_by_applicant(application=application)
+            messages.success(request, _("Your application has been withdrawn."))
+            return redirect("applicant_status", token=token)
+        errors = refusal.messages
+    elif not APPLICATION.can(application, "withdraw_by_applicant"):
+        errors = [str(WITHDRAWAL_REFUSED % {"status": application.get_status_display()})]
+    context = {"application": application, "fund": application.fund, "area": application.fund.area, "token": token}
+    return render(request, "fonds/public/withdraw.html", {**context, "errors": errors}, status=400 if errors else 200)
 
 
 # --- proof of use ------------------------------------------------------------------------------------------
@@ -582,4 +686,7 @@ urlpatterns = [
     path("<str:token>/eingereicht/", submitted, name="applicant_submitted"),
     path("<str:token>/nachweis/", proof, name="applicant_proof"),
     path("<str:token>/rueckforderung.pdf", reclaim_letter, name="applicant_reclaim_letter"),
+    path("<str:token>/bescheid.pdf", decision_letter, name="applicant_letter"),
+    path("<str:token>/antwort/", answer, name="applicant_answer"),
+    path("<str:token>/zurueckziehen/", withdraw, name="applicant_withdraw"),
 ]

@@ -476,7 +476,7 @@ def everything(
     )
     own.cost_lines.filter(position=1).update(description="Honorar Ayşe Demir")
     contact = make_application(aktionsfonds, person=ayse, organisation=kita, title="Laternenumzug")
-    Application.objects.filter(pk=contact.pk).update(status=Status.REJECTED)
+    Application.objects.filter(pk=contact.pk).update(status=Status.REJECTED, reason="Begründung")
     EligibilityCheck.objects.create(
         application=own, criterion=aktionsfonds.criteria.first(), met=True, note="Frau Demir wohnt im Gebiet"
     )

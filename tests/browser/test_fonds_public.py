@@ -4,6 +4,7 @@ with the axe check on every page shown."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -11,6 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from actors.models import Person
 from demo.factories import user_with_role
 from fonds.models import Application, Attachment, Status
 from fonds.services.applications import (
@@ -18,11 +20,16 @@ from fonds.services.applications import (
     application_commit,
     application_decide,
     application_put_forward,
+    application_query,
     application_review,
+    application_submit,
 )
+from fonds.services.links import access_link_create
 from fonds.services.payments import payment_record, payment_release
+from quartier.mail import mails_about
 from quartier.models import Role
 from tests.browser.fixtures import german
+from tests.fonds.fixtures import make_application
 
 pytestmark = pytest.mark.browser
 
@@ -183,3 +190,56 @@ def pay(application: Application, area) -> None:
         application=application, amount=application.requested, paid_on=timezone.localdate(), method="bar", by=gwa
     )
     payment_release(payment=payment, by=steuerung)
+
+
+def test_a_resident_answers_the_question_through_the_mails_link_and_later_downloads_the_letter(
+    phone_page, visit, navigates, axe_check, area, aktionsfonds, tmp_path
+):
+    """From the query mail's private link at 360 px: the answer with a plan, and after the decision the letter."""
+
+    gwa = user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-browser")
+    steuerung = user_with_role(area, Role.STEUERUNG, username="steuerung-browser")
+    person = Person.objects.create(area=area, first_name="Aylin", last_name="Yıldız", email="aylin@example.org")
+    application = make_application(aktionsfonds, person=person, costs=("300.00", "150.00"), title="Hoffest am Kanal")
+    access_link_create(application=application, email=person.email)
+    Application.objects.filter(pk=application.pk).update(description="Ein Fest für alle im Hof.")
+    application_submit(application=application, by=None)
+    application_review(application=application, by=gwa)
+    application_query(application=application, question="Wo genau im Hof? Bitte einen Lageplan.", by=gwa)
+    body = mails_about(application).get(kind="fonds.query").body
+    link = re.search(r"https?://\S+(/antrag/[\w-]+/)", body).group(1)
+
+    page = phone_page
+    visit(page, link)
+    fits_the_phone(page)
+    question = page.get_by_role("region", name=german("The question of the neighbourhood office"))
+    expect(question).to_contain_text("Wo genau im Hof? Bitte einen Lageplan.")
+    plan = tmp_path / "Lageplan.pdf"
+    plan.write_bytes(PDF)
+    question.get_by_label(german("Your answer")).fill("Im hinteren Hof, neben dem Spielplatz.")
+    question.get_by_label(german("A file (optional)")).set_input_files(str(plan))
+    question.get_by_role("button", name=german("Send the answer and hand in again")).focus()
+    with navigates(page):
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("main")).to_contain_text(german("You handed in the changed application."))
+    expect(page.get_by_role("main")).to_contain_text("Im hinteren Hof, neben dem Spielplatz.")
+    fits_the_phone(page)
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    assert application.attachments.get().name == "Lageplan.pdf"
+
+    # Later: the office decides, and the letter is downloaded through the same link.
+    application_review(application=application, by=gwa)
+    checks = {criterion.pk: (True, "") for criterion in application.fund.criteria.all()}
+    application_assess(application=application, checks=checks, eligible=True, by=gwa)
+    application_put_forward(application=application, by=gwa)
+    application_decide(application=application, decision="approve", by=steuerung)
+    visit(page, link)
+    fits_the_phone(page)
+    expect(page.get_by_role("main")).to_contain_text(german("The application was approved."))
+    download = page.get_by_role("link", name=german("Download the approval letter (PDF)"))
+    href = download.get_attribute("href")
+    assert href == f"{link}bescheid.pdf"
+    letter = page.request.get(urlsplit(page.url)._replace(path=href).geturl())
+    assert letter.status == 200 and letter.headers["content-type"] == "application/pdf"
+    assert letter.body().startswith(b"%PDF")

@@ -70,7 +70,17 @@ def test_three_to_one_in_a_seven_member_jury_is_rejected_and_the_application_is_
     for member in jurors[:4]:
         Attendance.objects.create(meeting=meeting, membership=member, status=PRESENT)
     item = meeting.items.get()
-    html = post_minutes(gwa, area, item, yes="3", no="1", abstain="0", result="angenommen", recusals="0")
+    html = post_minutes(
+        gwa,
+        area,
+        item,
+        yes="3",
+        no="1",
+        abstain="0",
+        result="angenommen",
+        recusals="0",
+        decision="Abgelehnt: nicht die nötige Mehrheit.",
+    )
     item.refresh_from_db()
     assert item.result == Result.REJECTED
     assert "abgelehnt: 3 Ja, nötig sind 4 von 7 Mitgliedern" in html
@@ -269,7 +279,9 @@ def test_a_decision_taken_over_by_the_application_cannot_be_turned_afterwards(
     for member in jurors[:5]:
         Attendance.objects.create(meeting=meeting, membership=member, status=PRESENT)
     item = meeting.items.get()
-    post_minutes(gwa, area, item, yes="3", no="1", abstain="1")
+    post_minutes(
+        gwa, area, item, yes="3", no="1", abstain="1", decision="Abgelehnt: nicht die nötige Mehrheit."
+    )  # a rejection gives its reason
     html = post_minutes(gwa, area, item, yes="4", no="1", abstain="0")
     assert "Der Antrag hat diesen Beschluss schon übernommen" in html
     item.refresh_from_db()
@@ -438,7 +450,7 @@ def test_an_attendance_change_cannot_turn_a_decision_an_application_took_over(
     for member in jurors[:4]:
         Attendance.objects.create(meeting=meeting, membership=member, status=PRESENT)
     item = meeting.items.get()
-    post_minutes(gwa, area, item, yes="3", no="0", abstain="0")
+    post_minutes(gwa, area, item, yes="3", no="0", abstain="0", decision="Abgelehnt: nicht die nötige Mehrheit.")
     application.refresh_from_db()
     assert application.status == Status.REJECTED  # 3 of 7, 4 needed
     url = f"/gebiet/{area.slug}/gremien/sitzungen/{meeting.pk}/anwesenheit/"

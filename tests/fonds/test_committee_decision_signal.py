@@ -103,7 +103,8 @@ def test_recorded_minutes_tell_funds_the_decision(
     aktionsfonds: Fund, applicant: Person, staff: dict, jurors: list[Membership], heard: list[dict[str, Any]]
 ) -> None:
     application, item = _on_agenda(aktionsfonds, applicant, staff, jurors)
-    agenda_item_update(item=item, data={"yes": 1, "no": 4, "abstain": 0}, by=staff["gwa"])
+    data = {"yes": 1, "no": 4, "abstain": 0, "decision": "Abgelehnt: kein Bezug zum Gebiet."}
+    agenda_item_update(item=item, data=data, by=staff["gwa"])
     assert [(call["subject"], call["result"], call["source"], call["by"]) for call in heard] == [
         (application, Result.REJECTED, item, staff["gwa"])
     ]

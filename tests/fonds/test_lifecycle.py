@@ -197,7 +197,9 @@ def test_every_transition_refuses_every_state_it_does_not_start_from(
     aktionsfonds: Fund, applicant: Person, transition: str, state: str, now: datetime.datetime
 ) -> None:
     application = make_application(aktionsfonds, person=applicant)
-    Application.objects.filter(pk=application.pk).update(status=state)
+    Application.objects.filter(pk=application.pk).update(
+        status=state, reason="Begründung"
+    )  # a rejection always has one
     with pytest.raises(ValidationError, match="Dieser Schritt ist nicht möglich, solange der Antrag"):
         move(lock_application(application), transition, by=None, now=now)
     assert Application.objects.get(pk=application.pk).status == state

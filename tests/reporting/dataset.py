@@ -255,6 +255,7 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
             approved_amount=Decimal(approved) if approved else None,
             settled_amount=Decimal(settled) if settled else None,
             submitted_at=at(submitted) if submitted else None,
+            reason="Kein Bezug zum Gebiet." if status == Application.Status.REJECTED else "",
         )
         application.fields_of_action.set([fields[i] for i in field_indexes])
         for amount, paid_on, released in payments:
