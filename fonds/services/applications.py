@@ -39,7 +39,7 @@ from committees.services.conflicts import conflicts_refresh
 from committees.services.meetings import MEETING
 from fonds.models import Application, CostLine, EligibilityCheck, Fund, Receipt, Status, StatusChange
 from fonds.selectors import ZERO, fund_totals, paid_of
-from fonds.services.notices import applicant_tell
+from fonds.services.notices import applicant_tell, office_tell
 from quartier.audit import acting_as
 from quartier.models import User
 from quartier.transitions import Move, StateMachine
@@ -188,6 +188,7 @@ def move(
         **{name: getattr(application, name) for name in update_fields},
     )
     applicant_tell(application=moved, step=transition, now=now, details=told)
+    office_tell(application=moved, step=transition, by=by)
     return moved
 
 

@@ -1,4 +1,6 @@
-"""What the applicant is told: a mail at each step of their application that concerns them.
+"""What the applicant is told: a mail at each step of their application that concerns them; and what the office is
+told: a new application, a proof of use handed in, a payment waiting for its release (``office_tell``,
+``payment_waiting_tell``).
 
 Every status change of an application goes through ``fonds.services.applications.move``, and ``move`` hands
 the step to ``applicant_tell``: the office's question, the eligibility result, where and when the decision is
@@ -26,16 +28,19 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format, time_format
 from django.utils.translation import gettext as _
 
 from committees.models import AgendaItem, BallotItem, Meeting
 from fonds.letters import RECLAIM_WEEKS, proof_due
-from fonds.models import Application, Status
+from fonds.models import Application, Payment, Status
 from fonds.services.links import access_link_create, link_url
+from quartier import permissions
 from quartier.mail import queue_mail
-from quartier.models import Mail
+from quartier.models import Mail, User
+from quartier.permissions import users_with
 
 #: Each step of the lifecycle the applicant is told of, and the mail's ``kind``.
 TOLD: dict[str, str] = {
@@ -276,3 +281,53 @@ def proof_reminders_send(*, now: datetime.datetime | None = None) -> int:
         if claimed and applicant_tell(application=application, step="remind_proof", now=now):
             reminded += 1
     return reminded
+
+
+# --- what the office is told ------------------------------------------------------------------------------------
+
+#: The steps the office's staff who handle applications (``change_funds``) are told of, and the mail's kind.
+OFFICE_TOLD: dict[str, str] = {
+    "submit": "fonds.office_new",
+    "resubmit": "fonds.office_new",
+    "submit_proof": "fonds.office_proof",
+}
+
+
+def office_tell(*, application: Application, step: str, by: User | None) -> None:
+    """Tell the area's staff who handle applications of a new application (or one handed in again after a
+    question) and of a proof of use handed in: one mail each, not to whoever made the step."""
+    kind = OFFICE_TOLD.get(step)
+    if kind is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        if kind == "fonds.office_new":
+            subject = _("New application: “%(title)s”") % {"title": application.title}
+            what = _("An application was handed in to %(fund)s.") % {"fund": application.fund}
+        else:
+            subject = _("Proof of use handed in: “%(title)s”") % {"title": application.title}
+            what = _("The proof of use of this application was handed in; please check the receipts.")
+        _tell_staff(application, permissions.CHANGE_FUNDS, subject=subject, what=what, kind=kind, by=by)
+
+
+def payment_waiting_tell(*, payment: Payment, by: User) -> None:
+    """A payment was recorded and waits for its release: tell those who may release it (``manage_fund_money``),
+    never the person who recorded it (four eyes)."""
+    application = payment.application
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Payment waiting for your release: “%(title)s”") % {"title": application.title}
+        what = _("%(who)s recorded a payment of %(amount)s € on %(date)s; it counts as paid once you release it.") % {
+            "who": by.get_display_name(),
+            "amount": _euro(payment.amount),
+            "date": _day(payment.paid_on),
+        }
+        _tell_staff(application, permissions.MANAGE_FUND_MONEY, subject=subject, what=what, kind="fonds.office_payment",
+                    by=by)  # fmt: skip
+
+
+def _tell_staff(application: Application, perm: str, *, subject: str, what: str, kind: str, by: User | None) -> None:
+    area = application.fund.area
+    link = settings.SITE_URL.rstrip("/") + reverse("application_page", args=[area.slug, application.pk])
+    body = render_to_string("fonds/email/office.txt", {"application": application, "what": what, "link": link})
+    for staff in users_with(perm, area):
+        if staff.email and (by is None or staff.pk != by.pk):
+            queue_mail(to=staff.email, subject=subject, body=body, kind=kind, about=application, area=area)

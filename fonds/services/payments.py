@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from fonds.models import Application, Payment, Repayment, Status, StatusChange
 from fonds.selectors import recorded_of, repaid_of
 from fonds.services.applications import APPLICATION, euro, lock_application, move
-from fonds.services.notices import applicant_tell
+from fonds.services.notices import applicant_tell, payment_waiting_tell
 from quartier import permissions
 from quartier.audit import acting_as
 from quartier.models import User
@@ -86,6 +86,7 @@ def payment_record(
     payment.full_clean()
     with acting_as(by):
         payment.save()
+    payment_waiting_tell(payment=payment, by=by)
     return payment
 
 
