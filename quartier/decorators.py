@@ -138,3 +138,11 @@ def public_view(view: AreaView) -> AreaView:
     """Mark a view that anyone may open (login, health check, …) for the URL walker."""
     view.public = True  # type: ignore[attr-defined]
     return view
+
+
+def public_for_visitors(view: AreaView) -> AreaView:
+    """Mark a view that anyone may open who is not signed in, and whose signed-in part is the office's: a session
+    that still owes its second factor is sent to the code page first (``quartier.twofactor``)."""
+    view.public = True  # type: ignore[attr-defined]
+    view.signed_in_part = True  # type: ignore[attr-defined]
+    return view

@@ -103,7 +103,8 @@ class TwoFactorMiddleware:
         else:
             request.session[SESSION_KEY] = {"state": "exempt", "required": settings.TWO_FACTOR_REQUIRED}
             return None
-        if getattr(view_func, "public", False) or request.resolver_match.url_name in allowed:
+        public = getattr(view_func, "public", False) and not getattr(view_func, "signed_in_part", False)
+        if public or request.resolver_match.url_name in allowed:
             return None
         url = f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
         if getattr(request, "htmx", False):

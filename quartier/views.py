@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actors.selectors.contacts import follow_ups_due_for, follow_ups_without_reader
 from quartier import permissions, twofactor
 from quartier.audit import history_model
-from quartier.decorators import LAST_AREA, area_view, public_view
+from quartier.decorators import LAST_AREA, area_view, public_for_visitors, public_view
 from quartier.forms import (
     AreaProfileForm,
     LegalTextForm,
@@ -46,7 +46,7 @@ from quartier.selectors import (
 from quartier.services import LEGAL_TEXT_FIELDS, area_update, legal_text_create, legal_text_delete, legal_text_update
 
 
-@public_view
+@public_for_visitors
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The front page for a visitor who is not signed in (``quartier.public.front_page``). A signed-in user is sent

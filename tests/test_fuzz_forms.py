@@ -734,6 +734,8 @@ TARGETS: list[Target] = [
     T("report_new", page="report_list"),
     # the second step of the login and the set-up of the authenticator app (a wrong code counts towards a back-off)
     T("two_factor_setup", extra={"confirm-code": CODES, "action": ["confirm", "recovery", "disable"]}),
+    # the account's choice of optional mails (quartier.notifications)
+    T("mail_choices", extra={"delivery": ["now", "digest", "nie", ""]}),
     T(
         "two_factor_verify",
         prepare=_with_app,
