@@ -374,7 +374,8 @@ def application_page(request: AreaRequest, area: Quartier, application_pk: int) 
         "reclaim_letter": has_reclaim(application),
         "attachments": attachments,
         "where": [*lists["agenda"], *lists["ballot_items"]],
-        "mails": lists["mails"],
+        # The outbox names the applicant's address: for those who may see people's contact data only.
+        "mails": lists["mails"] if permissions.VIEW_PERSONS in perms else None,
         "targets": _targets(application)
         if can_change and application.status in {"foerderfaehig", "zurueckgestellt"}
         else {},
