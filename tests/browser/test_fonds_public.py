@@ -5,7 +5,9 @@ with the axe check on every page shown."""
 from __future__ import annotations
 
 import re
+import time
 from decimal import Decimal
+from email.header import decode_header, make_header
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,10 +28,10 @@ from fonds.services.applications import (
 )
 from fonds.services.links import access_link_create
 from fonds.services.payments import payment_record, payment_release
-from quartier.mail import mails_about
 from quartier.models import Role
 from tests.browser.fixtures import german
 from tests.fonds.fixtures import make_application
+from tests.workers import start_worker, stop_worker
 
 pytestmark = pytest.mark.browser
 
@@ -192,11 +194,40 @@ def pay(application: Application, area) -> None:
     payment_release(payment=payment, by=steuerung)
 
 
-def test_a_resident_answers_the_question_through_the_mails_link_and_later_downloads_the_letter(
-    phone_page, visit, navigates, axe_check, area, aktionsfonds, tmp_path
-):
-    """From the query mail's private link at 360 px: the answer with a plan, and after the decision the letter."""
+def _mail_to(smtp_server, address: str, kind_words: str, *, seconds: float = 60):
+    """The first mail the SMTP server received for ``address`` whose subject holds ``kind_words``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for message in smtp_server.received:
+            subject = str(make_header(decode_header(message["Subject"])))
+            if message["To"] == address and kind_words in subject:
+                return message
+        time.sleep(0.2)
+    raise AssertionError(f"no mail to {address} about {kind_words!r}: {[m['Subject'] for m in smtp_server.received]}")
 
+
+def _link_in(message, live_server) -> str:
+    text = next(
+        part.get_payload(decode=True).decode() for part in message.walk() if part.get_content_type() == "text/plain"
+    )
+    return re.search(rf"{re.escape(live_server.url)}(/antrag/[\w-]+/)", text).group(1)
+
+
+def test_a_resident_answers_the_question_through_the_mails_link_and_later_downloads_the_letter(
+    phone_page, visit, navigates, axe_check, area, aktionsfonds, tmp_path, smtp_server, live_server, settings
+):
+    """From the query mail's private link at 360 px: the answer with a plan, and after the decision the letter,
+    through the decision mail's link. A real worker sends every mail to a real SMTP server on loopback."""
+
+    settings.SITE_URL = live_server.url  # the links in the mails lead to this server
+    worker = start_worker("applicant-journey", smtp_server.env)
+    try:
+        _journey(phone_page, visit, navigates, area, aktionsfonds, tmp_path, smtp_server, live_server)
+    finally:
+        stop_worker(worker)
+
+
+def _journey(phone_page, visit, navigates, area, aktionsfonds, tmp_path, smtp_server, live_server) -> None:
     gwa = user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-browser")
     steuerung = user_with_role(area, Role.STEUERUNG, username="steuerung-browser")
     person = Person.objects.create(area=area, first_name="Aylin", last_name="Yıldız", email="aylin@example.org")
@@ -206,8 +237,7 @@ def test_a_resident_answers_the_question_through_the_mails_link_and_later_downlo
     application_submit(application=application, by=None)
     application_review(application=application, by=gwa)
     application_query(application=application, question="Wo genau im Hof? Bitte einen Lageplan.", by=gwa)
-    body = mails_about(application).get(kind="fonds.query").body
-    link = re.search(r"https?://\S+(/antrag/[\w-]+/)", body).group(1)
+    link = _link_in(_mail_to(smtp_server, "aylin@example.org", "Rückfrage"), live_server)
 
     page = phone_page
     visit(page, link)
@@ -234,6 +264,7 @@ def test_a_resident_answers_the_question_through_the_mails_link_and_later_downlo
     application_assess(application=application, checks=checks, eligible=True, by=gwa)
     application_put_forward(application=application, by=gwa)
     application_decide(application=application, decision="approve", by=steuerung)
+    link = _link_in(_mail_to(smtp_server, "aylin@example.org", "bewilligt"), live_server)  # a link of its own
     visit(page, link)
     fits_the_phone(page)
     expect(page.get_by_role("main")).to_contain_text(german("The application was approved."))
