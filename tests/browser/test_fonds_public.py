@@ -47,8 +47,17 @@ def fits_the_phone(page) -> None:
 
 
 def test_a_resident_applies_on_a_phone_from_the_fund_list_to_the_confirmation(
-    phone_page, visit, navigates, axe_check, area, aktionsfonds, tmp_path
+    phone_page, visit, navigates, axe_check, area, aktionsfonds, tmp_path, smtp_server, live_server, settings
 ):
+    settings.SITE_URL = live_server.url  # the links in the mails lead to this server
+    worker = start_worker("applicant-applies", smtp_server.env)
+    try:
+        _applies(phone_page, visit, navigates, axe_check, area, aktionsfonds, tmp_path, smtp_server, live_server)
+    finally:
+        stop_worker(worker)
+
+
+def _applies(phone_page, visit, navigates, axe_check, area, aktionsfonds, tmp_path, smtp_server, live_server):
     page = phone_page
     visit(page, f"/oeffentlich/{area.slug}/fonds/")
     fits_the_phone(page)
@@ -153,9 +162,11 @@ def test_a_resident_applies_on_a_phone_from_the_fund_list_to_the_confirmation(
     expect(page.get_by_role("main")).to_contain_text(german("You handed in the application."))
     fits_the_phone(page)
 
-    # Later: the money is paid, and the proof of use is handed in through the same link.
+    # Later: the money is paid; the mail that says so (from the SMTP server) leads to the proof of use.
+    assert _mail_to(smtp_server, "aylin@example.org", "ist eingegangen")  # the confirmation came by mail too
     pay(application, area)
-    visit(page, urlsplit(page.url).path + "nachweis/")
+    paid = _link_in(_mail_to(smtp_server, "aylin@example.org", "Geld ausgezahlt"), live_server)
+    visit(page, paid + "nachweis/")
     fits_the_phone(page)
     page.get_by_role("link", name=german("Add another receipt")).press("Enter")
     fourth = page.get_by_role("group", name=german("Receipt %(number)s") % {"number": 4})
