@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from committees.models import AgendaItem, Meeting
 from demo.factories import FundFactory, QuartierFactory
-from fonds.models import Fund
+from fonds.models import Application, Fund
+from fonds.services.links import access_link_create
 from quartier.models import LegalText
 from quartier.services import area_update
 from tests.browser.fixtures import german
@@ -131,3 +132,25 @@ def test_a_legal_text_and_its_placeholder(request, visit, navigates, area, page_
     with navigates(page):
         page.get_by_role("navigation", name=german("Legal notices")).get_by_role("link", name=german("Imprint")).click()
     expect(page.get_by_text(german("The operator of these pages has not filled in this text yet."))).to_be_visible()
+
+
+@pytest.mark.parametrize("page_fixture", VIEWPORTS)
+def test_every_public_page_has_no_axe_violation_on_a_phone_and_a_desktop(request, visit, public_area, page_fixture):
+    """Every page a resident reaches without an account, at 360 px and at 1,280 px (``visit`` runs axe): the
+    front door, the legal texts, the funds, the committees, the form's first step, a private link's page and a
+    link that is not valid."""
+    page = request.getfixturevalue(page_fixture)
+    slug = public_area.slug
+    fund = Fund.objects.get(area=public_area, name="Aktionsfonds")
+    application = Application.objects.get(fund=fund, title="Lesecafé im Nachbarschaftstreff")
+    token = access_link_create(application=application, email="aylin@example.org")
+    paths = [
+        "/", f"/oeffentlich/{slug}/", "/impressum/", "/datenschutz/", "/barrierefreiheit/",
+        f"/oeffentlich/{slug}/impressum/", f"/oeffentlich/{slug}/datenschutz/", f"/oeffentlich/{slug}/fonds/",
+        f"/oeffentlich/{slug}/gremien/",
+        f"/oeffentlich/{slug}/fonds/{fund.pk}/antrag/", f"/antrag/{token}/",
+    ]  # fmt: skip
+    for path in paths:
+        visit(page, path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], path
+    visit(page, "/antrag/kein-gueltiger-link/", status=404)
