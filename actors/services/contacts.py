@@ -9,6 +9,7 @@ from typing import cast
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -39,10 +40,15 @@ def works_in(user: User | None, area: Quartier) -> bool:
     return user is not None and user.is_active and RoleAssignment.objects.filter(user=user, area=area).exists()
 
 
+def follow_up_takers(area: Quartier) -> QuerySet[User]:
+    """Who may be given a follow-up of a note in ``area``: only who can read the note (``view_contacts`` there);
+    a follow-up given to anyone else is lost, since they cannot open it."""
+    return permissions.users_with(permissions.VIEW_CONTACTS, area)
+
+
 def can_take_follow_up(user: User | None, area: Quartier) -> bool:
-    """May ``user`` be given a follow-up of a note in ``area``? Only who can read the note (``view_contacts``
-    there): a follow-up given to anyone else is lost, since they cannot open it."""
-    return user is not None and permissions.users_with(permissions.VIEW_CONTACTS, area).filter(pk=user.pk).exists()
+    """May ``user`` be given a follow-up of a note in ``area`` (``follow_up_takers``)?"""
+    return user is not None and follow_up_takers(area).filter(pk=user.pk).exists()
 
 
 def contact_note_check(
@@ -167,7 +173,7 @@ def contact_note_set_follow_up_done(*, note: ContactNote, done: bool, by: User) 
 @transaction.atomic
 def follow_ups_due_tell(*, today: datetime.date) -> int:
     """Tell each staff member by mail which of their follow-ups are due ``today`` and not done (one mail each,
-    every area they work in): only those they may still take (``can_take_follow_up``). Each note is claimed
+    every area they work in): only those they may still take (``follow_up_takers``). Each note is claimed
     for the day under a row lock, so a second run, or one at the same time, tells nobody twice. Returns the
     number of mails."""
     notes = list(
@@ -178,10 +184,13 @@ def follow_ups_due_tell(*, today: datetime.date) -> int:
         .order_by("area__name", "pk")
     )
     ContactNote.objects.filter(pk__in=[note.pk for note in notes]).update(follow_up_told_on=today)
+    takers = {  # one query per area, not one per note
+        area.pk: set(follow_up_takers(area).values_list("pk", flat=True)) for area in {note.area for note in notes}
+    }
     by_assignee: dict[int, list[ContactNote]] = {}
     for note in notes:
         assignee = note.follow_up_assignee
-        if assignee is not None and assignee.email and can_take_follow_up(assignee, note.area):
+        if assignee is not None and assignee.email and assignee.pk in takers[note.area_id]:
             by_assignee.setdefault(assignee.pk, []).append(note)
     for owed in by_assignee.values():
         assignee = cast(User, owed[0].follow_up_assignee)

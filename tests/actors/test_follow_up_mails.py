@@ -51,3 +51,18 @@ def test_nobody_is_told_of_a_note_they_may_no_longer_read_or_without_an_address(
     User.objects.filter(pk=switched_off.pk).update(is_active=False)
     assert tell_follow_ups_due() == 0
     assert deliver() == []
+
+
+def test_the_morning_mails_read_who_may_take_follow_ups_once_per_area_not_once_per_note(
+    area: Quartier, django_assert_max_num_queries: object
+) -> None:
+    today = timezone.localdate()
+    staff = [
+        user_with_role(area, Role.GEMEINWESENARBEIT, username=f"gwa-{n}", email=f"g{n}@example.org") for n in range(4)
+    ]
+    for user in staff:
+        for topic in ("Eins", "Zwei", "Drei"):
+            ContactNoteFactory(area=area, staff=user, topic=topic, follow_up_due=today, follow_up_assignee=user)
+    # the notes, the claim, who may take them (one area), and the four mails (each: a content type and a row)
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        assert tell_follow_ups_due() == 4
