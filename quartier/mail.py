@@ -20,7 +20,6 @@ from collections.abc import Sequence
 
 from celery import current_app
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.template.loader import render_to_string
@@ -95,29 +94,6 @@ def hand_over(mail_pk: int) -> bool:
 def html_of(subject: str, body: str) -> str:
     """The HTML version of a plain-text mail: its paragraphs, links made clickable, every value escaped."""
     return render_to_string("email/mail.html", {"subject": subject, "body": body})
-
-
-def send_after_commit(
-    messages: Sequence[EmailMessage], *, kind: str, about: Model | None = None, area: Quartier | None = None
-) -> None:
-    """Queue ``messages`` (``queue_mail``), one mail for each of their recipients: each is sent on its own, so a
-    refused address does not stop the others, and a mail server that fails is retried, never shown to the
-    person whose write is already done."""
-    for message in messages:
-        attachments = [
-            {"name": name or "", "type": mimetype or "text/plain", "content": str(content)}
-            for name, content, mimetype in message.attachments  # type: ignore[misc]
-        ]
-        for address in message.to:
-            queue_mail(
-                to=address,
-                subject=message.subject,
-                body=str(message.body),
-                kind=kind,
-                about=about,
-                area=area,
-                attachments=attachments,
-            )
 
 
 def mails_about(about: Model) -> QuerySet[Mail]:

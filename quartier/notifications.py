@@ -81,8 +81,7 @@ def notify(
 ) -> Delivery:
     """Send an optional mail to ``user`` at ``to`` as they chose (``decide``): queued now, kept for the digest, or
     not at all. ``choices``: the accounts' choices read beforehand (``mail_choices_of``), else read here."""
-    row = choices.get(user.pk) if choices is not None else MailChoices.objects.filter(user=user).first()
-    delivery = decide(row, kind, active=user.is_active)
+    delivery = mail_choice(user, kind) if choices is None else decide(choices.get(user.pk), kind, active=user.is_active)
     if delivery == "now":
         queue_mail(to=to, subject=subject, body=body, kind=kind, about=about, area=area)
     elif delivery == "digest":

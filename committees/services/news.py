@@ -77,6 +77,17 @@ def _tell(
     return told
 
 
+def _ballot_context(ballot: Ballot) -> dict[str, object]:
+    """What the mails about a ballot show: its committee, items and the link to the member's ballot page."""
+    return {
+        "committee": ballot.committee.name,
+        "area": ballot.committee.area,
+        "ballot": ballot,
+        "items": list(ballot.items.order_by("position")),
+        "link": absolute_url(reverse("ballot_page", kwargs={"ballot_pk": ballot.pk})),
+    }
+
+
 def ballot_opened_tell(ballot: Ballot, now: datetime.datetime) -> int:
     """Tell the voting members who can vote online that ``ballot`` is open: its items, deadline and link."""
     ballot = Ballot.objects.select_related("committee__area").get(pk=ballot.pk)
@@ -92,13 +103,7 @@ def ballot_opened_tell(ballot: Ballot, now: datetime.datetime) -> int:
             kind=BALLOT_OPENED,
             subject=subject,
             template="committees/email/ballot_opened.txt",
-            context={
-                "committee": ballot.committee.name,
-                "area": ballot.committee.area,
-                "ballot": ballot,
-                "items": list(ballot.items.order_by("position")),
-                "link": absolute_url(reverse("ballot_page", kwargs={"ballot_pk": ballot.pk})),
-            },
+            context=_ballot_context(ballot),
         )
 
 
@@ -114,13 +119,7 @@ def ballot_closed_tell(ballot: Ballot, voters: list[Membership]) -> int:
             kind=BALLOT_CLOSED,
             subject=subject,
             template="committees/email/ballot_closed.txt",
-            context={
-                "committee": ballot.committee.name,
-                "area": ballot.committee.area,
-                "ballot": ballot,
-                "items": list(ballot.items.order_by("position")),
-                "link": absolute_url(reverse("ballot_page", kwargs={"ballot_pk": ballot.pk})),
-            },
+            context=_ballot_context(ballot),
         )
 
 

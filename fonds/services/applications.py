@@ -44,21 +44,6 @@ from quartier.audit import acting_as
 from quartier.models import User
 from quartier.transitions import Move, StateMachine
 
-OPEN_BEFORE_PAYMENT = frozenset(
-    {
-        Status.DRAFT,
-        Status.SUBMITTED,
-        Status.IN_REVIEW,
-        Status.QUERY,
-        Status.ELIGIBLE,
-        Status.FOR_DECISION,
-        Status.DEFERRED,
-        Status.APPROVED,
-        Status.APPROVED_WITH_CONDITIONS,
-        Status.COMMITTED,
-    }
-)
-
 #: Open states before a decision: the applicant may withdraw through their link.
 BEFORE_DECISION = frozenset(
     {
@@ -71,6 +56,9 @@ BEFORE_DECISION = frozenset(
         Status.DEFERRED,
     }
 )
+
+#: Open states before any money is paid.
+OPEN_BEFORE_PAYMENT = BEFORE_DECISION | {Status.APPROVED, Status.APPROVED_WITH_CONDITIONS, Status.COMMITTED}
 
 
 def _record(

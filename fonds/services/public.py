@@ -94,7 +94,7 @@ def access_link_send(*, application: Application, email: str, by: User, now: dat
     if not email:
         raise ValidationError(_("There is no email address to send the link to."), code="no_address")
     token = access_link_create(application=application, email=email, now=now)
-    _send_after_commit(
+    _queue_to_applicant(
         subject=_("Your application “%(title)s”: a new private link") % {"title": application.title},
         template="fonds/email/new_link.txt",
         context=_mail_context(application, token),
@@ -107,7 +107,7 @@ def access_link_send(*, application: Application, email: str, by: User, now: dat
 # --- emails ------------------------------------------------------------------------------------
 
 
-def _send_after_commit(
+def _queue_to_applicant(
     *, subject: str, template: str, context: dict[str, object], to: str, application: Application, kind: str
 ) -> None:
     """Queue one mail to the applicant (``quartier.mail.queue_mail``): sent once the transaction is committed,
@@ -205,7 +205,7 @@ def application_start(
     application.applicant_to_review = True
     application.save(update_fields=["applicant_to_review"])
     token = access_link_create(application=application, email=person.email, now=now)
-    _send_after_commit(
+    _queue_to_applicant(
         subject=_("Your application to %(fund)s: your private link") % {"fund": fund},
         template="fonds/email/draft_link.txt",
         context=_mail_context(application, token),
@@ -394,7 +394,7 @@ def application_hand_in(
         if resubmitted
         else _("Your application “%(title)s” has been received")
     )
-    _send_after_commit(
+    _queue_to_applicant(
         subject=subject % {"title": application.title},
         template="fonds/email/submitted.txt",
         context={**_mail_context(application, token), "resubmitted": resubmitted},
