@@ -144,6 +144,13 @@ CONCERN_FIELDS = (
 )
 
 
+#: Why the answer cannot be told to whoever raised the concern.
+NO_ADDRESS_TO_TELL = gettext_lazy(
+    "Only a person with an email address can be told the answer: choose who raised the concern and record their "
+    "address."
+)
+
+
 def concern_check(*, area: Quartier, values: Mapping[str, object]) -> None:
     """Raise a ``ValidationError`` by field for a concern of ``area`` with ``values``."""
     errors: dict[str, list[str]] = {}
@@ -156,6 +163,8 @@ def concern_check(*, area: Quartier, values: Mapping[str, object]) -> None:
     organisation = values.get("raised_by_organisation")
     if organisation is not None and organisation.area_id != area.pk:  # type: ignore[attr-defined]
         errors["raised_by_organisation"] = [_("Choose an organisation of this area.")]
+    if values.get("tell_raiser") and not (person is not None and person.email):  # type: ignore[attr-defined]
+        errors["tell_raiser"] = [str(NO_ADDRESS_TO_TELL)]
     if errors:
         raise ValidationError(errors)
 
@@ -175,7 +184,11 @@ def concern_create(*, area: Quartier, data: Mapping[str, object], by: User) -> C
 @transaction.atomic
 def concern_update(*, concern: Concern, data: Mapping[str, object], by: User) -> Concern:
     """Change what a concern says; ``data`` holds only the changed, cleaned values. The status stays."""
-    concern_check(area=concern.area, values={field: data[field] for field in CONCERN_FIELDS if field in data})
+    # The answer is told only to a person with an address: checked against the concern as it will be.
+    current = {"raised_by_person": concern.raised_by_person, "tell_raiser": concern.tell_raiser}
+    concern_check(
+        area=concern.area, values={**current, **{field: data[field] for field in CONCERN_FIELDS if field in data}}
+    )
     person = data.get("raised_by_person")
     if person is not None and person.pk != concern.raised_by_person_id:  # type: ignore[attr-defined]
         refuse_erased(person, field="raised_by_person")  # type: ignore[arg-type]

@@ -4,12 +4,13 @@ agreed, and to the area's other staff who work with concerns; on every path that
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from actors.models import Concern, Person
-from actors.services.concerns import concern_set_status
+from actors.services.concerns import concern_set_status, concern_update
 from demo.factories import user_with_role
 from quartier.models import Mail, Quartier, Role, User
 from tests.mails import deliver
@@ -88,3 +89,30 @@ def test_the_office_s_status_form_tells_the_answer(
     )
     assert response.status_code in (200, 302)
     assert ANSWER in {m.to[0]: m for m in deliver()}["ayse@example.org"].body
+
+
+@pytest.mark.parametrize("who", ["anonymous", "no address"])
+def test_telling_the_answer_to_nobody_with_an_address_is_refused_in_german_and_nothing_is_saved(
+    client: Client, area: Quartier, resident: Person, role_users: dict[str, User], who: str
+) -> None:
+    """The box "tell the answer" needs a person with an address: refused on the form (new and edit) and in the
+    service, with nothing saved."""
+    if who == "no address":
+        Person.objects.filter(pk=resident.pk).update(email="")
+    client.force_login(role_users["gwa"])
+    data = {"text": "Laterne kaputt", "raised_on": timezone.localdate().isoformat(), "tell_raiser": "on"}
+    if who == "no address":
+        data["raised_by_person"] = str(resident.pk)
+    response = client.post(f"/gebiet/{area.slug}/anliegen/neu/", data)
+    assert response.status_code == 200
+    assert "Nur einer Person mit E-Mail-Adresse kann die Antwort mitgeteilt werden" in response.content.decode()
+    assert not Concern.objects.exists()
+
+    concern = raised(area, resident, tell_raiser=False)
+    if who == "anonymous":
+        Concern.objects.filter(pk=concern.pk).update(raised_by_person=None)
+    before = Concern.objects.values().get(pk=concern.pk)
+    with pytest.raises(ValidationError) as refused:
+        concern_update(concern=Concern.objects.get(pk=concern.pk), data={"tell_raiser": True}, by=role_users["gwa"])
+    assert list(refused.value.message_dict) == ["tell_raiser"]
+    assert Concern.objects.values().get(pk=concern.pk) == before
