@@ -139,3 +139,23 @@ def test_every_mail_ends_with_the_links_to_the_legal_texts_of_its_area(area: Qua
     assert "Erklärung zur Barrierefreiheit: https://quartier.example.org/" in of_area.body
     assert "Impressum: https://quartier.example.org/impressum/" in of_installation.body
     assert "/impressum/" in deliver()[0].alternatives[0][0]  # the HTML version too
+
+
+@pytest.mark.django_db
+def test_a_member_s_page_reads_its_outbox_in_a_number_of_queries_that_does_not_grow(
+    client: Client, area: Quartier, staff: dict, jury: Committee, jurors: list, assert_constant_queries: object
+) -> None:
+    member = jurors[0]
+    queue_mail(to="jury1@example.org", subject="Erste", body="…", kind="t", about=member)
+
+    def grow() -> None:
+        for number in range(30):
+            queue_mail(to="jury1@example.org", subject=f"Mehr {number}", body="…", kind="t", about=member)
+            queue_mail(to="jury2@example.org", subject=f"Andere {number}", body="…", kind="t", about=jurors[1])
+        deliver()
+
+    client.force_login(staff["steuerung"])
+    url = f"/gebiet/{area.slug}/gremien/{jury.pk}/mitglieder/{member.pk}/"
+    assert_constant_queries(lambda: client.get(url), grow)  # type: ignore[operator]
+    page = client.get(url).content.decode()
+    assert "Mehr 29" in page and "Andere" not in page
