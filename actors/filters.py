@@ -20,9 +20,10 @@ from quartier.filters import (
     ListFilterSet,
     ReferenceFilter,
     SearchFilter,
+    field_of_action_filter,
 )
 from quartier.models import FieldOfAction, User
-from quartier.reference import fields_of_action, target_groups
+from quartier.reference import target_groups
 
 #: Where an organisation is or a person lives, as the filters ask it.
 LOCATIONS = [("inside", _("inside the area")), ("outside", _("outside the area"))]
@@ -36,15 +37,6 @@ def _search(self: ListFilterSet, queryset: QuerySet[Any], name: str, value: str)
     return queryset if query is None else queryset.filter(search_words=query)
 
 
-def _field_of_action() -> ReferenceFilter:
-    return ReferenceFilter(
-        field_name="fields_of_action",
-        reference=fields_of_action,
-        label=_("Field of action"),
-        queryset=FieldOfAction.objects.all(),
-    )
-
-
 def networks_to_choose(area: int) -> QuerySet[Network]:
     return Network.objects.filter(area=area).only("pk", "name").order_by("name")
 
@@ -56,7 +48,7 @@ def organisations_to_choose(area: int) -> QuerySet[Organisation]:
 class OrganisationFilterSet(ListFilterSet):
     q = SearchFilter(method="search")
     kind = ChoiceFilter(label=_("Kind"), choices=Organisation.Kind.choices)
-    field_of_action = _field_of_action()
+    field_of_action = field_of_action_filter()
     target_group = ReferenceFilter(
         field_name="target_groups", reference=target_groups, label=_("Target group"), queryset=TargetGroup.objects.all()
     )
@@ -110,9 +102,7 @@ class PersonFilterSet(ListFilterSet):
 class NetworkFilterSet(ListFilterSet):
     q = SearchFilter(method="search")
     kind = ChoiceFilter(label=_("Kind"), choices=Network.Kind.choices)
-    field_of_action = ReferenceFilter(
-        method="working", reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all()
-    )
+    field_of_action = field_of_action_filter(method="working")
 
     search = _search
 
@@ -123,7 +113,7 @@ class NetworkFilterSet(ListFilterSet):
 class ContactFilterSet(ListFilterSet):
     q = SearchFilter(method="search")
     channel = ChoiceFilter(label=_("Channel"), choices=ContactNote.Channel.choices)
-    field_of_action = _field_of_action()
+    field_of_action = field_of_action_filter()
     staff = AreaChoiceFilter(label=_("Staff member"), choices=note_authors, model=User)
     date_from = DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
@@ -137,11 +127,6 @@ class ContactFilterSet(ListFilterSet):
 
 class ConcernFilterSet(ListFilterSet):
     q = SearchFilter(method="search")
-    field_of_action = ReferenceFilter(
-        field_name="field_of_action",
-        reference=fields_of_action,
-        label=_("Field of action"),
-        queryset=FieldOfAction.objects.all(),
-    )
+    field_of_action = field_of_action_filter(field_name="field_of_action")
 
     search = _search

@@ -6,9 +6,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fonds.models import Application, Fund, Status
-from quartier.filters import AreaChoiceFilter, ChoiceFilter, ListFilterSet, ReferenceFilter, SearchFilter
-from quartier.models import FieldOfAction
-from quartier.reference import fields_of_action
+from quartier.filters import (
+    AreaChoiceFilter,
+    ChoiceFilter,
+    ListFilterSet,
+    SearchFilter,
+    field_of_action_filter,
+)
 
 
 def funds_to_choose(area: int) -> QuerySet[Fund]:
@@ -19,12 +23,7 @@ class ApplicationFilterSet(ListFilterSet):
     q = SearchFilter(method="search")
     fund = AreaChoiceFilter(label=_("Fund"), choices=funds_to_choose, model=Fund)
     status = ChoiceFilter(label=_("Status"), choices=Status.choices)
-    field_of_action = ReferenceFilter(
-        field_name="fields_of_action",
-        reference=fields_of_action,
-        label=_("Field of action"),
-        queryset=FieldOfAction.objects.all(),
-    )
+    field_of_action = field_of_action_filter()
 
     def search(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
         """The title or the applicant (organisation, first or last name) contains the text."""

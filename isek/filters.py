@@ -6,19 +6,12 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from isek.models import Measure
-from quartier.filters import ChoiceFilter, ListFilterSet, ReferenceFilter, SearchFilter
-from quartier.models import FieldOfAction
-from quartier.reference import fields_of_action
+from quartier.filters import ChoiceFilter, ListFilterSet, SearchFilter, field_of_action_filter
 
 
 class MeasureFilterSet(ListFilterSet):
     q = SearchFilter(method="search")
-    field_of_action = ReferenceFilter(
-        field_name="fields_of_action",
-        reference=fields_of_action,
-        label=_("Field of action"),
-        queryset=FieldOfAction.objects.all(),
-    )
+    field_of_action = field_of_action_filter()
     status = ChoiceFilter(label=_("Status"), choices=Measure.Status.choices)
     kind = ChoiceFilter(label=_("Kind"), choices=Measure.Kind.choices)
     responsible = ChoiceFilter(

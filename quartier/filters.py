@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from quartier import dates
 from quartier.forms import QuickFilterForm, ReferenceChoiceField
-from quartier.models import Quartier
+from quartier.models import FieldOfAction, Quartier
+from quartier.reference import fields_of_action
 from quartier.selectors import CompiledLists
 
 #: The label of a filter's empty choice.
@@ -62,6 +63,16 @@ class ReferenceFilter(django_filters.Filter):
     ``quartier.forms.ReferenceChoiceField``."""
 
     field_class = ReferenceChoiceField
+
+
+def field_of_action_filter(**kwargs: Any) -> ReferenceFilter:
+    """The filter by a field of action that many lists have: on the rows' ``fields_of_action`` unless
+    ``field_name`` or ``method`` says otherwise."""
+    if "method" not in kwargs:
+        kwargs.setdefault("field_name", "fields_of_action")
+    return ReferenceFilter(
+        reference=fields_of_action, label=_("Field of action"), queryset=FieldOfAction.objects.all(), **kwargs
+    )
 
 
 class AreaChoiceFilter(ReferenceFilter):
