@@ -7,6 +7,7 @@ import datetime
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -18,6 +19,7 @@ from pytest_django import DjangoDbBlocker
 
 from demo.factories import QuartierFactory, UserFactory, user_with_role
 from quartier.models import Quartier, Role, User
+from tests.workers import point_broker_at
 
 pytest_plugins = [
     "tests.browser.fixtures",
@@ -44,6 +46,21 @@ def fast_and_isolated_settings() -> dict[str, object]:
         # Tests share the machine's Redis; keep their cache keys apart.
         "CACHES": {"default": {**django_settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"}},
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _broker_of_this_process(worker_id: str) -> None:
+    """Each pytest process (pytest-xdist) speaks to Celery through a Redis database of its own.
+
+    Celery's broadcasts (the worker ping behind ``/healthz``) reach every worker on the same Redis database; a
+    worker that one process started for its test must not answer another process's ping. The workers a process
+    starts (``tests.workers.start_worker``) inherit the address through the environment.
+    """
+    if worker_id == "master":
+        return
+    parts = urlsplit(django_settings.CELERY_BROKER_URL)
+    database = (int(parts.path.strip("/") or 0) + 1 + int(worker_id.removeprefix("gw"))) % 16
+    point_broker_at(urlunsplit(parts._replace(path=f"/{database}")))
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from kombu import pools
+
 from quartier.celery import app as celery_app
 from quartier.devenv import stop_processes
 
@@ -85,3 +87,17 @@ def start_worker(name: str, env: dict[str, str] | None = None, *, queue: str | N
 def stop_worker(worker: Worker, *, timeout: float = 20) -> None:
     celery_app.conf.update(task_default_queue=worker.previous_queue)
     stop_processes(worker.process, timeout=timeout)
+
+
+def point_broker_at(url: str) -> None:
+    """Send this process's tasks to ``url`` from now on (dropping the pooled connections and producers).
+
+    Celery reads ``CELERY_BROKER_URL`` from the environment before its configuration, so it is set there too;
+    the workers this process starts inherit it.
+    """
+    os.environ["CELERY_BROKER_URL"] = url
+    celery_app.conf.broker_url = url
+    celery_app.pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    pools.reset()  # kombu's shared producer pools still hold the closed connection pool

@@ -26,7 +26,7 @@ from quartier.permissions import ROLE_PERMISSIONS
 from reporting.models import Report
 from reporting.services import claim, report_request
 from reporting.tasks import build_report, enqueue, sweep_reports
-from tests.workers import Worker, start_worker, stop_worker
+from tests.workers import Worker, point_broker_at, start_worker, stop_worker
 
 STEUERUNG = ROLE_PERMISSIONS[Role.STEUERUNG]
 PLANUNG = ROLE_PERMISSIONS[Role.PLANUNG]
@@ -153,17 +153,6 @@ def test_a_real_worker_builds_the_report_and_mails_the_requester(
     assert not list(path.parent.glob(".part-*"))
     mails = list((tmp_path / "mail").glob("*.log"))
     assert mails and f"/berichte/{report.pk}/" in mails[0].read_text()
-
-
-def point_broker_at(url: str) -> None:
-    """Send this process's tasks to ``url`` from now on (dropping the pooled connections and producers)."""
-    from kombu import pools
-
-    celery_app.conf.broker_url = url
-    celery_app.pool.force_close_all()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    pools.reset()  # kombu's shared producer pools still hold the closed connection pool
 
 
 def report_worker_media() -> str:
