@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -366,29 +367,40 @@ def measure_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     )
 
 
-def _measure_table(measures: list[dict[str, Any]], area: Quartier) -> list[dict[str, str | None]]:
-    """The cells of the measures table, as text (from ``measures_by_ids``)."""
+MEASURE_ROW = display.HtmlPattern(
+    '<tr><td>{number}</td><td><a href="{url}">{title}</a>{lead}</td><td>{fields}</td><td>{kind}</td>'
+    "<td>{responsible}</td>"
+    '<td><span class="status status--{status}">{status_label}</span></td><td>{start}</td><td>{end}</td>'
+    '<td class="num">{planned}</td><td>{priority}</td></tr>'
+)
+MEASURE_LEAD = display.HtmlPattern("<br><small>{name}</small>")
+
+
+def _measure_table(measures: list[dict[str, Any]], area: Quartier) -> list[SafeString]:
+    """The rows of the measures table (from ``measures_by_ids``), as HTML."""
     kinds = {key: str(label) for key, label in Measure.Kind.choices}
     roles = {key: str(label) for key, label in Measure._meta.get_field("responsible_role").choices}
     statuses = {key: str(label) for key, label in Measure.Status.choices}
     money = display.money_formatter()
     measure_url = display.url_maker("measure_page", area.slug)
     return [
-        {
-            "number": measure["number"],
-            "url": measure_url(measure["pk"]),
-            "title": measure["title"],
-            "lead": None if measure["lead_organisation_id"] is None else measure["lead_organisation__name"],
-            "fields": ", ".join(measure["fields"]) or "–",
-            "kind": kinds.get(measure["kind"], measure["kind"]),
-            "responsible": roles.get(measure["responsible_role"], measure["responsible_role"]),
-            "status": measure["status"],
-            "status_label": statuses.get(measure["status"], measure["status"]),
-            "start": display.month(measure["start"]),
-            "end": display.month(measure["end"]),
-            "planned": money(measure["planned"]),
-            "priority": str(measure["priority"]),
-        }
+        MEASURE_ROW(
+            number=measure["number"],
+            url=measure_url(measure["pk"]),
+            title=measure["title"],
+            lead=(
+                "" if measure["lead_organisation_id"] is None else MEASURE_LEAD(name=measure["lead_organisation__name"])
+            ),
+            fields=", ".join(measure["fields"]) or "–",
+            kind=kinds.get(measure["kind"], measure["kind"]),
+            responsible=roles.get(measure["responsible_role"], measure["responsible_role"]),
+            status=measure["status"],
+            status_label=statuses.get(measure["status"], measure["status"]),
+            start=display.month(measure["start"]),
+            end=display.month(measure["end"]),
+            planned=money(measure["planned"]),
+            priority=measure["priority"],
+        )
         for measure in measures
     ]
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ from actors.services.contacts import (
     contact_note_set_follow_up_done,
     contact_note_update,
 )
-from actors.views.rows import contact_row, contact_rows
+from actors.views.rows import FollowUpButton, contact_rows_html, follow_up_html
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import table_response
@@ -67,7 +68,17 @@ def contact_list(request: AreaRequest, area: Quartier) -> HttpResponse:
             "can_see_people": with_persons,
         },
         page_context=lambda page: {
-            "rows": contact_rows(page.object_list, area=area, today=today, with_persons=with_persons)
+            "rows": contact_rows_html(
+                page.object_list,
+                area=area,
+                today=today,
+                with_persons=with_persons,
+                button=FollowUpButton(
+                    can_change=permissions.CHANGE_CONTACTS in perms,
+                    csrf_token=get_token(request),
+                    next=request.get_full_path(),
+                ),
+            )
         },
     )
 
@@ -113,7 +124,16 @@ def contact_page(request: AreaRequest, area: Quartier, note_pk: int) -> HttpResp
     context = {
         "area": area,
         "note": note,
-        "row": contact_row(note, area=area, today=today, with_persons=False),
+        "follow_up": follow_up_html(
+            note,
+            area=area,
+            today=today,
+            button=FollowUpButton(
+                can_change=permissions.CHANGE_CONTACTS in perms,
+                csrf_token=get_token(request),
+                next=request.get_full_path(),
+            ),
+        ),
         "assignee_cannot_read": cannot_read_notice(note.follow_up_assignee)
         if open_follow_up and not can_take_follow_up(note.follow_up_assignee, area)
         else "",
@@ -192,21 +212,24 @@ def contact_follow_up_done(request: AreaRequest, area: Quartier, note_pk: int) -
                     _("The follow-up is marked as done.") if note.follow_up_done else _("The follow-up is open again."),
                 )
             return redirect(safe_next(request, reverse("contact_page", args=[area.slug, note.pk])))
-    today = timezone.localdate()
-    context = {
-        "area": area,
-        "note": note,
-        "row": contact_row(note, area=area, today=today, with_persons=False),
-        "can_change": True,
-        "error": error,
-        "next": safe_next(request, ""),
-        "changed": request.method == "POST" and not error,
-        "today": today,
-    }
+    follow_up = follow_up_html(
+        note,
+        area=area,
+        today=timezone.localdate(),
+        button=FollowUpButton(
+            can_change=True,
+            csrf_token=get_token(request),
+            next=safe_next(request, "") or request.get_full_path(),
+        ),
+        error=error,
+        changed=request.method == "POST" and not error,
+    )
     if request.htmx:
-        response = render(request, "actors/contact_list.html#follow_up", context)
+        response = HttpResponse(follow_up)
     else:
-        response = render(request, "actors/contact_follow_up.html", context)
+        response = render(
+            request, "actors/contact_follow_up.html", {"area": area, "note": note, "follow_up": follow_up}
+        )
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -3,8 +3,8 @@ in Python, so the template only places strings (a contact note's row costs a few
 translation, two date filters, a choice label and two related managers each).
 
 The lists get them through ``list_page``'s ``page_context`` (``actors.views.contacts.contact_list``,
-``actors.views.organisations.organisation_list``); the note's page and the follow-up views build the one row they
-show with ``contact_row``.
+``actors.views.organisations.organisation_list``), each row as its HTML (``quartier.display.HtmlPattern``); the
+note's page and the follow-up views show the one follow-up with ``follow_up_html``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from actors.models import ContactNote, Organisation
@@ -56,6 +56,9 @@ class _Texts:
     nobody: str
     mark_done: str
     open_again: str
+    marked_done: str
+    opened_again: str
+    no_follow_up: str
 
     @classmethod
     def of(cls, area: Quartier) -> _Texts:
@@ -69,6 +72,9 @@ class _Texts:
             nobody="–",
             mark_done=_("Mark as done"),
             open_again=_("Open again"),
+            marked_done=_("The follow-up is marked as done."),
+            opened_again=_("The follow-up is open again."),
+            no_follow_up=_("No follow-up"),
         )
 
 
@@ -124,33 +130,119 @@ def contact_rows(
     return [_row(note, texts, today=today, with_persons=with_persons) for note in notes]
 
 
-def contact_row(note: ContactNote, *, area: Quartier, today: datetime.date, with_persons: bool) -> ContactRow:
-    """The row of one note (its follow-up, on the note's page and after a change)."""
-    return _row(note, _Texts.of(area), today=today, with_persons=with_persons)
-
-
 @dataclass(frozen=True)
-class OrganisationRow:
-    """One organisation as the organisation list shows it."""
+class FollowUpButton:
+    """What the follow-up's button needs besides its row: whether the user may change it, the form's CSRF token and
+    where the browser goes back to without JavaScript."""
 
-    url: str
-    name: str
-    active: bool
-    kind: str
-    fields_of_action: str  # their names, joined
-    location: str
+    can_change: bool
+    csrf_token: str
+    next: str
 
 
-def organisation_rows(organisations: Iterable[Organisation], *, area: Quartier) -> list[OrganisationRow]:
-    """The rows of ``organisations`` (with ``field_of_action_names``: ``organisations_for``)."""
+CONTACT_ROW = display.HtmlPattern(
+    '<tr><td><time datetime="{date}">{date_shown}</time></td>'
+    '<td><a href="{url}">{topic}</a><br><span class="result-count">{staff}</span></td>'
+    "<td>{channel}</td><td>{names}</td><td>{follow_up}</td></tr>"
+)
+FOLLOW_UP = display.HtmlPattern('<div class="follow-up" id="follow-up-{key}">{error}{body}</div>')
+FOLLOW_UP_ERROR = display.HtmlPattern('<p class="errorlist" role="alert">{error}</p>')
+FOLLOW_UP_STATE = display.HtmlPattern('<p class="follow-up__state">{tag} {follow_up}</p>{changed}{form}')
+FOLLOW_UP_OVERDUE = display.HtmlPattern('<strong class="tag tag--warning">{label}</strong>')
+FOLLOW_UP_TAG = display.HtmlPattern('<span class="tag">{label}</span>')
+FOLLOW_UP_CHANGED = display.HtmlPattern('<p class="result-count" role="status">{text}</p>')
+FOLLOW_UP_FORM = display.HtmlPattern(
+    '<form method="post" action="{url}" hx-post="{url}" hx-target="#follow-up-{key}" hx-swap="outerHTML">'
+    '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf_token}">'
+    '<input type="hidden" name="done" value="{done}">'
+    '<input type="hidden" name="next" value="{next}">'
+    '<button type="submit" class="button" aria-label="{action}: {topic}">{action}</button></form>'
+)
+NO_FOLLOW_UP = display.HtmlPattern('<p class="follow-up__state">{text}</p>')
+
+
+def _follow_up_html(
+    row: ContactRow, texts: _Texts, button: FollowUpButton, *, error: str = "", changed: bool = False
+) -> SafeString:
+    if not row.state:
+        body = NO_FOLLOW_UP(text=texts.no_follow_up)
+    else:
+        body = FOLLOW_UP_STATE(
+            tag=(FOLLOW_UP_OVERDUE if row.state == "overdue" else FOLLOW_UP_TAG)(label=row.state_label),
+            follow_up=row.follow_up,
+            changed=FOLLOW_UP_CHANGED(text=texts.marked_done if row.done else texts.opened_again) if changed else "",
+            form=FOLLOW_UP_FORM(
+                url=row.done_url,
+                key=row.key,
+                csrf_token=button.csrf_token,
+                done="0" if row.done else "1",
+                next=button.next,
+                action=row.action,
+                topic=row.topic,
+            )
+            if button.can_change
+            else "",
+        )
+    return FOLLOW_UP(key=row.key, error=FOLLOW_UP_ERROR(error=error) if error else "", body=body)
+
+
+def contact_rows_html(
+    notes: Iterable[ContactNote], *, area: Quartier, today: datetime.date, with_persons: bool, button: FollowUpButton
+) -> list[SafeString]:
+    """The rows of the contact notes' table, as HTML (the notes as for ``contact_rows``)."""
+    texts = _Texts.of(area)
+    rows = []
+    for note in notes:
+        row = _row(note, texts, today=today, with_persons=with_persons)
+        rows.append(
+            CONTACT_ROW(
+                date=row.date,
+                date_shown=row.date_shown,
+                url=row.url,
+                topic=row.topic,
+                staff=row.staff,
+                channel=row.channel,
+                names="; ".join(names for names in (row.organisations, row.persons) if names),
+                follow_up=_follow_up_html(row, texts, button),
+            )
+        )
+    return rows
+
+
+def follow_up_html(
+    note: ContactNote,
+    *,
+    area: Quartier,
+    today: datetime.date,
+    button: FollowUpButton,
+    error: str = "",
+    changed: bool = False,
+) -> SafeString:
+    """The follow-up of one note with its button, as its row in the list shows it (on the note's page, the
+    follow-up's own page and as htmx's answer to the button: ``changed`` says what the button did)."""
+    texts = _Texts.of(area)
+    row = _row(note, texts, today=today, with_persons=False)
+    return _follow_up_html(row, texts, button, error=error, changed=changed)
+
+
+ORGANISATION_ROW = display.HtmlPattern(
+    '<tr><td><a href="{url}">{name}</a>{inactive}</td><td>{kind}</td><td>{fields_of_action}</td>'
+    "<td>{location}</td></tr>"
+)
+INACTIVE = display.HtmlPattern(' <span class="tag">{label}</span>')
+
+
+def organisation_rows(organisations: Iterable[Organisation], *, area: Quartier) -> list[SafeString]:
+    """The rows of ``organisations`` (with ``field_of_action_names``: ``organisations_for``), as HTML."""
     url = display.url_maker("organisation_page", area.slug)
     kinds = {value: str(label) for value, label in Organisation.Kind.choices}
     inside, outside = _("inside the area"), _("outside the area")
+    inactive = INACTIVE(label=_("inactive"))
     return [
-        OrganisationRow(
+        ORGANISATION_ROW(
             url=url(organisation.pk),
             name=organisation.name,
-            active=organisation.active,
+            inactive="" if organisation.active else inactive,
             kind=kinds.get(organisation.kind, organisation.kind),
             fields_of_action=", ".join(organisation.field_of_action_names),
             location=inside if organisation.inside_area else outside,

@@ -1,5 +1,6 @@
-"""The rows of the application list as it shows them: every text worked out once in Python, so the template only
-places strings (a row cost a ``{% url %}``, two ``floatformat`` and a chain of ``default`` filters)."""
+"""The rows of the application list as it shows them: every text worked out once in Python and each row written as
+its HTML (``quartier.display.HtmlPattern``; a row cost a ``{% url %}``, two ``floatformat`` and a chain of
+``default`` filters in the template)."""
 
 from __future__ import annotations
 
@@ -18,32 +19,28 @@ from quartier.models import Quartier
 NOTHING = "–"
 
 
-@dataclass(frozen=True)
-class ApplicationRow:
-    url: str
-    title: str
-    new_applicant: bool
-    applicant: str  # the organisation's name, else the person's, else "–"
-    fund: str  # its name and year
-    status: str
-    requested: str  # as ``floatformat:"2g"`` writes it
-    approved: str  # as ``floatformat:"2g"`` writes it, "–" if none
+APPLICATION_ROW = display.HtmlPattern(
+    '<tr><td><a href="{url}">{title}</a>{new_applicant}</td><td>{applicant}</td><td>{fund}</td><td>{status}</td>'
+    '<td class="num">{requested}</td><td class="num">{approved}</td></tr>'
+)
+NEW_APPLICANT = display.HtmlPattern(' <span class="tag tag--warning">{label}</span>')
 
 
-def application_rows(applications: Iterable[Application], *, area: Quartier) -> list[ApplicationRow]:
-    """The rows of ``applications`` (with their fund, organisation and person read)."""
+def application_rows(applications: Iterable[Application], *, area: Quartier) -> list[SafeString]:
+    """The rows of ``applications`` (with their fund, organisation and person read), as HTML."""
     url = display.url_maker("application_page", area.slug)
     money = display.money_formatter()
+    new_applicant = NEW_APPLICANT(label=_("new applicant"))
     rows = []
     for application in applications:
         applicant = application.organisation.name if application.organisation else ""
         if not applicant and application.person:
             applicant = str(application.person)
         rows.append(
-            ApplicationRow(
+            APPLICATION_ROW(
                 url=url(application.pk),
                 title=application.title,
-                new_applicant=bool(application.applicant_to_review),
+                new_applicant=new_applicant if application.applicant_to_review else "",
                 applicant=applicant or NOTHING,
                 fund=f"{application.fund.name} {application.fund.year}",
                 status=application.get_status_display(),
