@@ -110,8 +110,10 @@ def test_follow_up_is_ticked_off_in_the_list(page, visit, browser_login, axe_che
     visit(page, f"/gebiet/{area.slug}/kontakte/")
     cell = page.locator(f"#follow-up-{note.pk}")
     expect(cell).to_contain_text(german("overdue"))
-    cell.get_by_role("button").click()
+    cell.get_by_role("button").focus()
+    page.keyboard.press("Enter")
     expect(cell.get_by_role("button")).to_contain_text(german("Open again"))
+    expect(cell.get_by_role("button")).to_be_focused()  # the focus stays on the button it replaced
     expect(cell.locator(".tag")).to_have_text(german("done"))
     axe_check(page)
     note.refresh_from_db()

@@ -85,9 +85,11 @@ def test_juror_votes_with_the_keyboard_alone(page, visit, browser_login, axe_che
     button = page.locator(f"#item-{fest.pk}").get_by_role("button", name="Enthaltung")
     button.focus()
     page.keyboard.press("Enter")
-    expect(page.locator(f"#item-{fest.pk}").get_by_role("button", name="Enthaltung")).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    chosen = page.locator(f"#item-{fest.pk}").get_by_role("button", name="Enthaltung")
+    expect(chosen).to_have_attribute("aria-pressed", "true")
+    expect(chosen).to_be_focused()  # the item was replaced; the focus stays on the button pressed
+    page.keyboard.press("Shift+Tab")  # and the keyboard goes on from there: the choice before it
+    expect(page.locator(f"#item-{fest.pk}").get_by_role("button", name="Nein")).to_be_focused()
     axe_check(page)
     assert Vote.objects.get(item=fest, membership=members[1]).choice == "enthaltung"
 

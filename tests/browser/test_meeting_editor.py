@@ -36,8 +36,16 @@ def test_the_office_runs_a_meeting(request, visit, axe_check, browser_login, are
     ).to_be_visible()
     expect(page.locator(".agenda__item h3")).to_have_text(["1. Begrüßung", "2. Antrag Sommerfest"])
 
-    # Move it up.
-    page.get_by_role("button", name="„Antrag Sommerfest“ nach oben schieben").click()
+    # Move it up with the keyboard: the focus stays with the item; at the top its "Up" is disabled, so the focus goes
+    # to its "Down" (static/js/focus.js), and the next Tab goes on from there.
+    page.get_by_role("button", name="„Antrag Sommerfest“ nach oben schieben").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".agenda__item h3")).to_have_text(["1. Antrag Sommerfest", "2. Begrüßung"])
+    expect(page.get_by_role("button", name="„Antrag Sommerfest“ nach unten schieben")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".agenda__item h3")).to_have_text(["1. Begrüßung", "2. Antrag Sommerfest"])
+    expect(page.get_by_role("button", name="„Antrag Sommerfest“ nach oben schieben")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.locator(".agenda__item h3")).to_have_text(["1. Antrag Sommerfest", "2. Begrüßung"])
 
     # Attendance: five of seven present makes the jury quorate (quorum: 4 members).
