@@ -40,7 +40,17 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from fonds.models import BINDING, Application, Fund, Payment, Repayment, Round, Status
+from fonds.models import (
+    BINDING,
+    Application,
+    EligibilityCheck,
+    Fund,
+    Payment,
+    Repayment,
+    Round,
+    Status,
+    StatusChange,
+)
 from quartier.models import Quartier
 from quartier.selectors import CompiledLists
 
@@ -304,4 +314,56 @@ def approved_projects(area: Quartier, limit: int = 10) -> QuerySet[Application]:
         .select_related("fund")
         .only(*PUBLIC_PROJECT_COLUMNS)
         .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    text: str
+    met: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class EligibilityResult:
+    """The office's eligibility check as it was last done: the verdict, by whom and when, why not, and each
+    criterion of the checklist with whether it was met and the note on it."""
+
+    eligible: bool
+    by: str
+    at: datetime.datetime
+    reason: str
+    criteria: list[CriterionResult]
+
+
+def eligibility_result(checks: Iterable[EligibilityCheck], history: Iterable[StatusChange]) -> EligibilityResult | None:
+    """The result of the eligibility check from the application's ``checks`` (with their criterion) and its
+    ``history`` (its status changes in order, with who made them); ``None`` before the check was done."""
+    verdicts = [
+        change
+        for change in history
+        if change.from_status == Status.IN_REVIEW and change.to_status in {Status.ELIGIBLE, Status.INELIGIBLE}
+    ]
+    if not verdicts:
+        return None
+    verdict = verdicts[-1]
+    ordered = sorted(checks, key=lambda check: check.criterion.position)
+    return EligibilityResult(
+        eligible=verdict.to_status == Status.ELIGIBLE,
+        by=verdict.by.get_display_name() if verdict.by is not None else "",
+        at=verdict.at,
+        reason=verdict.note if verdict.to_status == Status.INELIGIBLE else "",
+        criteria=[CriterionResult(text=check.criterion.text, met=check.met, note=check.note) for check in ordered],
+    )
+
+
+def eligibility_of(application: Application) -> EligibilityResult | None:
+    """``eligibility_result`` of ``application``, read in two queries."""
+    return eligibility_result(
+        EligibilityCheck.objects.filter(application=application).select_related("criterion"),
+        StatusChange.objects.filter(
+            application=application, from_status=Status.IN_REVIEW, to_status__in=[Status.ELIGIBLE, Status.INELIGIBLE]
+        )
+        .select_related("by")
+        .order_by("at", "pk"),
     )

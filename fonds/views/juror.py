@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from committees.models import Ballot, Meeting
 from fonds.files import attachment_response
 from fonds.models import Application, Attachment
+from fonds.selectors import eligibility_of
 from quartier.decorators import meeting_member_view, member_view
 
 
@@ -30,6 +31,7 @@ def _juror_page(request: HttpRequest, application: Application, **extra: object)
         "lines": list(application.cost_lines.all()),
         "attachments": list(application.attachments.exclude(kind=Attachment.Kind.RECEIPT)),
         "fields_of_action": list(application.fields_of_action.all()),
+        "eligibility": eligibility_of(application),
         **extra,
     }
     return render(request, "fonds/juror_application.html", context)

@@ -38,6 +38,7 @@ from fonds.models import (
     Application,
     Attachment,
     CostLine,
+    EligibilityCheck,
     Fund,
     Payment,
     Receipt,
@@ -51,6 +52,7 @@ from fonds.selectors import (
     applications_by_ids,
     applications_of,
     bound_by_field_of_action,
+    eligibility_result,
     fund_totals,
     funds_with_totals,
     money_of,
@@ -300,6 +302,7 @@ def _page_lists(*, area: int, application: int, content_type: int, measures: boo
         .select_related("decided_by")
         .order_by("date", "pk"),
         "lines": CostLine.objects.filter(application_id=application).order_by("position"),
+        "checks": EligibilityCheck.objects.filter(application_id=application).select_related("criterion"),
         "history": StatusChange.objects.filter(application_id=application).select_related("by").order_by("at", "pk"),
         "links": AccessLink.objects.filter(application_id=application).order_by("-created_at"),
         "repayments": Repayment.objects.filter(application_id=application)
@@ -352,7 +355,7 @@ def application_page(request: AreaRequest, area: Quartier, application_pk: int) 
     links = lists["links"] if can_change else []
     criteria = []
     if can_change and application.status == Status.IN_REVIEW:  # the checklist is shown for the review only
-        checks = {check.criterion_id: check for check in application.checks.all()}
+        checks = {check.criterion_id: check for check in lists["checks"]}
         criteria = [(criterion, checks.get(criterion.pk)) for criterion in application.fund.criteria.all()]
     field_ids, group_ids = set(application.field_ids), set(application.group_ids)  # type: ignore[attr-defined]
     context = {
@@ -360,6 +363,7 @@ def application_page(request: AreaRequest, area: Quartier, application_pk: int) 
         "application": application,
         "lines": line_rows(lists["lines"]),
         "criteria": criteria,
+        "eligibility": eligibility_result(lists["checks"], lists["history"]),
         "history": history_items(lists["history"]),
         "payments": payments,
         "payment_rows": payment_rows(payments),
