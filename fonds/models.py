@@ -142,6 +142,18 @@ class Status(models.TextChoices):
     WITHDRAWN = "zurueckgezogen", _("Withdrawn")
 
 
+#: States in which a handed-in application waits for its decision (its request does not bind money yet).
+AWAITING_DECISION = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        Status.QUERY,
+        Status.ELIGIBLE,
+        Status.FOR_DECISION,
+        Status.DEFERRED,
+    }
+)
+
 #: States in which an application binds money of its fund (its approved amount, or what it spent once closed).
 BINDING = (
     Status.APPROVED,

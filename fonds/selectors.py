@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from fonds.models import (
+    AWAITING_DECISION,
     BINDING,
     Application,
     EligibilityCheck,
@@ -159,6 +160,16 @@ class FundTotals(Money):
         return result
 
 
+def more_than_left(application: Application, free: Decimal) -> Decimal | None:
+    """By how much ``application`` asks for more than its fund has ``free`` (``FundTotals.free``) while it waits
+    for its decision; ``None`` when it fits, or once it is decided (the office is told at once: the application
+    page, the list and the mail about a new application say so)."""
+    if application.status not in AWAITING_DECISION or application.requested is None:
+        return None
+    beyond = application.requested - free
+    return beyond if beyond > 0 else None
+
+
 def funds_with_totals(queryset: QuerySet[Fund]) -> QuerySet[Fund]:
     """Funds annotated with their money (``money_of``; ``FundTotals.of(fund)`` reads it): one query for any
     number of funds."""
@@ -237,18 +248,26 @@ LIST_COLUMNS = (
 )
 
 
-def _applications_by_ids(*, area: int, page: list[int]) -> dict[str, QuerySet[Application]]:
+def _applications_by_ids(*, area: int, page: list[int]) -> dict[str, QuerySet]:
     applications = Application.objects.filter(area=area, pk__any_of=page).order_by()
-    return {"applications": applications.select_related("fund", "person", "organisation").only(*LIST_COLUMNS)}
+    funds = Fund.objects.filter(pk__in=Subquery(applications.values("fund_id"))).order_by()
+    return {
+        "applications": applications.select_related("fund", "person", "organisation").only(*LIST_COLUMNS),
+        "funds": funds_with_totals(funds.only("pk", "budget")),
+    }
 
 
 _APPLICATIONS_BY_IDS = CompiledLists(_applications_by_ids, ids=("area",), id_lists=("page",))
 
 
 def applications_by_ids(area: Quartier, ids: list[int]) -> list[Application]:
-    """The area's applications of ``ids`` with what the list shows (``LIST_COLUMNS``), in no particular order; one
-    prepared query."""
-    return _APPLICATIONS_BY_IDS.read(area=area.pk, page=ids)["applications"]
+    """The area's applications of ``ids`` with what the list shows (``LIST_COLUMNS``) and what their fund has left
+    (``fund_free``: ``FundTotals.free``), in no particular order; one prepared query."""
+    lists = _APPLICATIONS_BY_IDS.read(area=area.pk, page=ids)
+    free = {fund.pk: FundTotals.of(fund).free for fund in lists["funds"]}
+    for application in lists["applications"]:
+        application.fund_free = free[application.fund_id]  # type: ignore[attr-defined]
+    return lists["applications"]
 
 
 def status_counts(fund: Fund) -> list[tuple[str, str | Promise, int]]:

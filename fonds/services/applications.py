@@ -37,7 +37,16 @@ from committees.models import AgendaItem, Ballot, BallotItem, Meeting, Result
 from committees.services.ballots import BALLOT
 from committees.services.conflicts import conflicts_refresh
 from committees.services.meetings import MEETING
-from fonds.models import Application, CostLine, EligibilityCheck, Fund, Receipt, Status, StatusChange
+from fonds.models import (
+    AWAITING_DECISION,
+    Application,
+    CostLine,
+    EligibilityCheck,
+    Fund,
+    Receipt,
+    Status,
+    StatusChange,
+)
 from fonds.selectors import ZERO, fund_totals, paid_of
 from fonds.services.notices import applicant_tell, office_tell
 from quartier.audit import acting_as
@@ -45,17 +54,7 @@ from quartier.models import User
 from quartier.transitions import Move, StateMachine
 
 #: Open states before a decision: the applicant may withdraw through their link.
-BEFORE_DECISION = frozenset(
-    {
-        Status.DRAFT,
-        Status.SUBMITTED,
-        Status.IN_REVIEW,
-        Status.QUERY,
-        Status.ELIGIBLE,
-        Status.FOR_DECISION,
-        Status.DEFERRED,
-    }
-)
+BEFORE_DECISION = AWAITING_DECISION | {Status.DRAFT}
 
 #: Open states before any money is paid.
 OPEN_BEFORE_PAYMENT = BEFORE_DECISION | {Status.APPROVED, Status.APPROVED_WITH_CONDITIONS, Status.COMMITTED}

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from committees.models import AgendaItem, BallotItem, Meeting
 from fonds.letters import RECLAIM_WEEKS, proof_due
 from fonds.models import Application, Payment, Status
+from fonds.selectors import fund_totals, more_than_left
 from fonds.services.links import access_link_create, link_url
 from quartier import permissions
 from quartier.mail import queue_mail
@@ -303,6 +304,13 @@ def office_tell(*, application: Application, step: str, by: User | None) -> None
         if kind == "fonds.office_new":
             subject = _("New application: “%(title)s”") % {"title": application.title}
             what = _("An application was handed in to %(fund)s.") % {"fund": application.fund}
+            free = fund_totals(application.fund).free
+            beyond = more_than_left(application, free)
+            if beyond is not None:
+                what += " " + _("It asks for %(beyond)s € more than the %(free)s € the fund has left to approve.") % {
+                    "beyond": _euro(beyond),
+                    "free": _euro(free),
+                }
         else:
             subject = _("Proof of use handed in: “%(title)s”") % {"title": application.title}
             what = _("The proof of use of this application was handed in; please check the receipts.")

@@ -56,6 +56,7 @@ from fonds.selectors import (
     fund_totals,
     funds_with_totals,
     money_of,
+    more_than_left,
     status_counts,
     totals_by_year,
 )
@@ -303,6 +304,7 @@ def _page_lists(*, area: int, application: int, content_type: int, measures: boo
         .order_by("date", "pk"),
         "lines": CostLine.objects.filter(application_id=application).order_by("position"),
         "checks": EligibilityCheck.objects.filter(application_id=application).select_related("criterion"),
+        "fund_money": Fund.objects.filter(applications=application).annotate(**money_of("fund")),
         "history": StatusChange.objects.filter(application_id=application).select_related("by").order_by("at", "pk"),
         "links": AccessLink.objects.filter(application_id=application).order_by("-created_at"),
         "repayments": Repayment.objects.filter(application_id=application)
@@ -358,12 +360,15 @@ def application_page(request: AreaRequest, area: Quartier, application_pk: int) 
         checks = {check.criterion_id: check for check in lists["checks"]}
         criteria = [(criterion, checks.get(criterion.pk)) for criterion in application.fund.criteria.all()]
     field_ids, group_ids = set(application.field_ids), set(application.group_ids)  # type: ignore[attr-defined]
+    fund_free = FundTotals.of(lists["fund_money"][0]).free
     context = {
         "area": area,
         "application": application,
         "lines": line_rows(lists["lines"]),
         "criteria": criteria,
         "eligibility": eligibility_result(lists["checks"], lists["history"]),
+        "beyond": more_than_left(application, fund_free),
+        "fund_free": fund_free,
         "history": history_items(lists["history"]),
         "payments": payments,
         "payment_rows": payment_rows(payments),

@@ -13,6 +13,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from fonds.models import Application, CostLine, Payment, Receipt, StatusChange
+from fonds.selectors import more_than_left
 from quartier import display
 from quartier.models import Quartier
 
@@ -20,17 +21,20 @@ NOTHING = "–"
 
 
 APPLICATION_ROW = display.HtmlPattern(
-    '<tr><td><a href="{url}">{title}</a>{new_applicant}</td><td>{applicant}</td><td>{fund}</td><td>{status}</td>'
+    '<tr><td><a href="{url}">{title}</a>{new_applicant}{beyond}</td><td>{applicant}</td><td>{fund}</td>'
+    "<td>{status}</td>"
     '<td class="num">{requested}</td><td class="num">{approved}</td></tr>'
 )
-NEW_APPLICANT = display.HtmlPattern(' <span class="tag tag--warning">{label}</span>')
+TAG = display.HtmlPattern(' <span class="tag tag--warning">{label}</span>')
 
 
 def application_rows(applications: Iterable[Application], *, area: Quartier) -> list[SafeString]:
-    """The rows of ``applications`` (with their fund, organisation and person read), as HTML."""
+    """The rows of ``applications`` (with their fund, organisation and person read, and ``fund_free``:
+    ``applications_by_ids``), as HTML; one that asks for more than its fund has left is marked."""
     url = display.url_maker("application_page", area.slug)
     money = display.money_formatter()
-    new_applicant = NEW_APPLICANT(label=_("new applicant"))
+    new_applicant = TAG(label=_("new applicant"))
+    beyond_fund = TAG(label=_("more than the fund has left"))
     rows = []
     for application in applications:
         applicant = application.organisation.name if application.organisation else ""
@@ -41,6 +45,7 @@ def application_rows(applications: Iterable[Application], *, area: Quartier) -> 
                 url=url(application.pk),
                 title=application.title,
                 new_applicant=new_applicant if application.applicant_to_review else "",
+                beyond=beyond_fund if more_than_left(application, application.fund_free) is not None else "",
                 applicant=applicant or NOTHING,
                 fund=f"{application.fund.name} {application.fund.year}",
                 status=application.get_status_display(),
