@@ -266,7 +266,7 @@ def applications_by_ids(area: Quartier, ids: list[int]) -> list[Application]:
     lists = _APPLICATIONS_BY_IDS.read(area=area.pk, page=ids)
     free = {fund.pk: FundTotals.of(fund).free for fund in lists["funds"]}
     for application in lists["applications"]:
-        application.fund_free = free[application.fund_id]  # type: ignore[attr-defined]
+        application.fund_free = free[application.fund_id]
     return lists["applications"]
 
 
