@@ -216,14 +216,21 @@ class CompiledLists:
     once per shape with a marker number for each id; each marker must reach the SQL's parameters unchanged (as an
     id compared with ``exact``), at least once, and never the SQL's text. ``id_lists`` name arguments that are
     lists of ids (the rows of a page), compared with ``any_of`` (``quartier.lookups.AnyOf``): one array parameter,
-    whatever their number. Only the text of the query is kept, never a row."""
+    whatever their number. An id named in ``optional`` may be left out by a shape that has no use for it. Only the
+    text of the query is kept, never a row."""
 
     def __init__(
-        self, build: Callable[..., dict[str, QuerySet]], *, ids: tuple[str, ...], id_lists: tuple[str, ...] = ()
+        self,
+        build: Callable[..., dict[str, QuerySet]],
+        *,
+        ids: tuple[str, ...],
+        id_lists: tuple[str, ...] = (),
+        optional: tuple[str, ...] = (),
     ) -> None:
         self.build = build
         self.ids = ids
         self.id_lists = id_lists
+        self.optional = optional  # ids that some shapes do not use (each shape's lists read the others)
         self._plans: dict[tuple[tuple[str, object], ...], _Plan] = {}
 
     def __deepcopy__(self, memo: dict[int, object]) -> CompiledLists:
@@ -282,7 +289,7 @@ class CompiledLists:
             else:
                 slots.append(param)
         found = {slot.name for slot in slots if isinstance(slot, (_Id, _IdList))}
-        if found != set(markers) or any(str(marker) in sql for marker in markers.values()):
+        if not set(markers) - set(self.optional) <= found or any(str(marker) in sql for marker in markers.values()):
             raise ValueError(f"{self.build.__name__}: every id must reach the query as a parameter, unchanged")
         return _Plan(sql=PreparedSQL(sql), params=slots, readers=readers)
 

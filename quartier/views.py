@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actors.selectors.contacts import follow_ups_due_for, follow_ups_without_reader
 from quartier import permissions, twofactor
 from quartier.audit import history_model
+from quartier.dashboard import needs_of
 from quartier.decorators import LAST_AREA, area_view, public_for_visitors, public_view
 from quartier.forms import (
     AreaProfileForm,
@@ -79,15 +80,19 @@ def area_switch(request: HttpRequest) -> HttpResponse:
 @area_view(permissions.VIEW_AREA)
 def dashboard(request: AreaRequest, area: Quartier) -> HttpResponse:
     perms = request.area_perms
+    roles = roles_of(request.user, area)
+    today = timezone.localdate()
     context = {
         "area": area,
-        "roles": [Role(role).label for role in roles_of(request.user, area)],
+        "roles": [Role(role).label for role in roles],
+        "needs": needs_of(area, request.user, perms, roles, today=today),
+        "today": today,
         "team": [(Role(role).label, members) for role, members in team_of(area).items()]
         if permissions.VIEW_TEAM in perms
         else None,
         "changes": list(area_changes(area)[:8]) if permissions.VIEW_AUDIT in perms else None,
         "other_areas": [m for m in memberships_of_cached(request.user) if m.area.pk != area.pk],
-        "follow_ups": follow_ups_due_for(area, request.user, today=timezone.localdate())
+        "follow_ups": follow_ups_due_for(area, request.user, today=today)
         if permissions.VIEW_CONTACTS in perms
         else None,
         # Follow-ups whose assignee can no longer read them, for the office to give to someone else.

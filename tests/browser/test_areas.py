@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from demo.factories import user_with_role
+from actors.models import Organisation
+from demo.factories import FundFactory, MeasureFactory, VersionFactory, user_with_role
+from fonds.models import Application, Payment, Status
+from isek.models import Measure, Milestone
 from quartier.models import Role
 from quartier.services import area_update, role_grant
 from tests.browser.fixtures import german
+from tests.fonds.fixtures import make_application
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +55,22 @@ def busy_user(area, other_area):
     user_with_role(area, Role.PLANUNG, display_name="Jonas Weber")
     user_with_role(area, Role.GEMEINWESENARBEIT, display_name="Aylin Demir")
     area_update(area=area, by=user, data={"opening_hours": "Di 10–13 Uhr\nDo 15–18 Uhr"})
+    # What needs her now: a payment another person recorded, a new application, a measure behind schedule.
+    office = user_with_role(area, Role.GEMEINWESENARBEIT, display_name="Konstantin Papadopoulos-Schmidt")
+    today = timezone.localdate()
+    fund = FundFactory(area=area, name="Verfügungsfonds Kiez am Kanal", year=today.year)
+    verein = Organisation.objects.create(area=area, name="Nachbarschaftsverein Kanalufer e. V.")
+    application = make_application(fund, organisation=verein, title="Sommerfest im Innenhof der Kanalstraße 12–18")
+    Application.objects.filter(pk=application.pk).update(status=Status.SUBMITTED, submitted_at=timezone.now())
+    Payment.objects.create(
+        application=application, amount=Decimal("1250.00"), paid_on=today, method="ueberweisung",
+        recorded_by=office, recorded_at=timezone.now(),
+    )  # fmt: skip
+    measure = MeasureFactory(
+        version=VersionFactory(area=area), title="Umgestaltung des Spielplatzes an der Uferpromenade",
+        end=today - datetime.timedelta(days=90), status=Measure.Status.RUNNING,
+    )  # fmt: skip
+    Milestone.objects.create(measure=measure, date=today, title="Bürgerbeteiligung zur Spielplatzplanung")
     return user
 
 
@@ -68,3 +92,8 @@ def test_dashboard_fits_the_viewport(request, visit, browser_login, area, busy_u
     expect(page.get_by_role("heading", level=1)).to_have_text(area.name)
     expect(page.get_by_role("combobox", name=german("Area"))).to_be_visible()
     expect(page.get_by_role("heading", name=german("Team"))).to_be_visible()
+    payments = page.get_by_role("heading", name=german("Payments to release"))
+    expect(payments).to_be_visible()
+    expect(page.locator("#payments-waiting-heading ~ ul")).to_contain_text("1.250,00 €")
+    expect(page.get_by_role("heading", name=german("Measures behind schedule"))).to_be_visible()
+    expect(page.get_by_role("heading", name=german("New applications"))).to_be_visible()
