@@ -15,9 +15,11 @@ always gives the same picture) and cheap enough for a thousand organisations:
    collision the organisation moves further out along the spiral, in growing
    steps, so each one needs only a few tries.
 4. Each network carries its number (its row in the table below the picture);
-   its name is set next to it at the first free place (below, above, right,
-   left), the largest networks choosing first. A name that finds no room is
-   left out: the number, the node's tooltip and the table still name it.
+   its whole name, wrapped onto lines (never cut short), is set next to it at
+   the first free place (below, above, right, left), the largest networks
+   choosing first. Then each organisation's name is set next to its square
+   where it touches nothing else, the best connected first. A name that finds
+   no room is left out: the number, the tooltip and the table still name it.
 
 Nothing here renders: ``templates/actors/networks/picture.html`` draws the
 result with Django's autoescaping, so no name ever reaches the SVG unescaped.
@@ -26,6 +28,7 @@ result with Django's autoescaping, so no name ever reaches the SVG unescaped.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -44,6 +47,11 @@ MIN_WIDTH = 640.0
 MIN_HEIGHT = 360.0
 PADDING = 12.0
 LABEL_CHARS = 28
+NARROW_LABEL_CHARS = 16
+#: Organisation names: smaller than the networks', wrapped narrower.
+ORG_LABEL_CHARS = 22
+ORG_FONT_SHARE = 0.75
+LINE_HEIGHT = 1.15  # of the font size
 #: The width of a label's character, as a share of the font size (bold sans-serif, generous).
 LABEL_WIDTH = 0.62
 _GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
@@ -58,7 +66,7 @@ class NetworkNode:
     y: float
     r: float
     members: int
-    label: str  # empty when there was no room for it
+    label: tuple[str, ...]  # its lines; none when there was no room for it
     label_x: float
     label_y: float
     label_anchor: str  # the SVG text-anchor: start, middle or end
@@ -76,6 +84,10 @@ class OrganisationNode:
     y: float
     half: float
     networks: tuple[str, ...]
+    label: tuple[str, ...] = ()  # its lines; none when there was no room for it
+    label_x: float = 0.0
+    label_y: float = 0.0
+    label_anchor: str = "start"
 
     @property
     def left(self) -> float:
@@ -105,6 +117,7 @@ class Picture:
     width: float
     height: float
     font_size: float
+    org_font_size: float
     networks: tuple[NetworkNode, ...]
     organisations: tuple[OrganisationNode, ...]
     edges: tuple[Edge, ...]
@@ -124,10 +137,11 @@ class Picture:
         return round(self.font_size / 4, 1)
 
 
-def label_for(name: str) -> str:
-    """A network's label in the picture: shortened if long (its ``<title>`` keeps the whole name)."""
+def label_lines(name: str, width: int = LABEL_CHARS) -> tuple[str, ...]:
+    """A name as the picture writes it: the whole name, wrapped at spaces and hyphens onto lines of about
+    ``width`` characters (a longer word stays whole)."""
     name = " ".join(name.split())
-    return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1].rstrip() + "…"
+    return tuple(textwrap.wrap(name, width, break_long_words=False)) or (name,)
 
 
 def network_radius(members: int) -> float:
@@ -185,6 +199,28 @@ class _SpatialHash:
                     if left <= x <= right and top <= y <= bottom:
                         return True
         return False
+
+
+class _Boxes:
+    """The labels placed so far, in a grid of cells: a new label is checked against those in its cells only."""
+
+    def __init__(self, cell: float) -> None:
+        self.cell = cell
+        self.cells: dict[tuple[int, int], list[tuple[float, float, float, float]]] = defaultdict(list)
+        self.all: list[tuple[float, float, float, float]] = []
+
+    def _keys(self, box: tuple[float, float, float, float]) -> Iterable[tuple[int, int]]:
+        for cx in range(math.floor(box[0] / self.cell), math.floor(box[2] / self.cell) + 1):
+            for cy in range(math.floor(box[1] / self.cell), math.floor(box[3] / self.cell) + 1):
+                yield (cx, cy)
+
+    def meets(self, box: tuple[float, float, float, float]) -> bool:
+        return any(_boxes_meet(box, other) for key in self._keys(box) for other in self.cells.get(key, ()))
+
+    def add(self, box: tuple[float, float, float, float]) -> None:
+        for key in self._keys(box):
+            self.cells[key].append(box)
+        self.all.append(box)
 
 
 def layout(
@@ -276,15 +312,33 @@ def layout(
     # that finds none is left out (the node's number and the table below the picture still name it).
     number = {pk: index + 1 for index, pk in enumerate(network_pks)}
     circles = [(position[pk][0], position[pk][1], radii[pk]) for pk in order]
-    taken: list[tuple[float, float, float, float]] = []
-    placed_labels: dict[int, tuple[float, float, str]] = {}
+    taken = _Boxes(font_size * 8)
+    placed_labels: dict[int, tuple[float, float, str, tuple[str, ...]]] = {}
     for pk in sorted(order, key=lambda pk: (-size[pk], number[pk])):
-        spot = _label_spot(label_for(names[pk]), position[pk], radii[pk], font_size, taken, circles, placed)
+        # Where a wide label finds no room, a narrower one may; else one a little further from the node.
+        tries = [(width, 0) for width in (LABEL_CHARS, NARROW_LABEL_CHARS)]
+        tries += [(NARROW_LABEL_CHARS, step) for step in range(1, 7)]
+        for width, step in tries:
+            lines = label_lines(names[pk], width)
+            reach = radii[pk] + step * font_size * 1.2
+            spot = _label_spot(lines, position[pk], reach, font_size, taken, circles, placed)
+            if spot is not None:
+                x, y, anchor, box = spot
+                placed_labels[pk] = (x, y, anchor, lines)
+                taken.add(box)
+                break
+    # Organisation labels, smaller, where they touch no other label, node or square: the organisations in most
+    # networks first, then by name.
+    org_font = round(font_size * ORG_FONT_SHARE, 1)
+    org_labels: dict[int, tuple[float, float, str]] = {}
+    for org_pk in sorted(org_position, key=lambda pk: (-len(org_networks[pk]), org_names[pk].casefold(), pk)):
+        lines = label_lines(org_names[org_pk], ORG_LABEL_CHARS)
+        spot = _label_spot(lines, org_position[org_pk], ORG_HALF, org_font, taken, circles, placed, strict=True)
         if spot is not None:
             x, y, anchor, box = spot
-            placed_labels[pk] = (x, y, anchor)
-            taken.append(box)
-    min_x, min_y, max_x, max_y = _union([*boxes, *taken])
+            org_labels[org_pk] = (x, y, anchor)
+            taken.add(box)
+    min_x, min_y, max_x, max_y = _union([*boxes, *taken.all])
     min_x, min_y, max_x, max_y = min_x - PADDING, min_y - PADDING, max_x + PADDING, max_y + PADDING
     width, height = max_x - min_x, max_y - min_y
     if width < MIN_WIDTH:
@@ -303,7 +357,7 @@ def layout(
             y=round(position[pk][1], 1),
             r=round(radii[pk], 1),
             members=size[pk],
-            label=label_for(names[pk]) if pk in placed_labels else "",
+            label=placed_labels[pk][3] if pk in placed_labels else (),
             label_x=round(placed_labels[pk][0], 1) if pk in placed_labels else 0.0,
             label_y=round(placed_labels[pk][1], 1) if pk in placed_labels else 0.0,
             label_anchor=placed_labels[pk][2] if pk in placed_labels else "middle",
@@ -318,6 +372,10 @@ def layout(
             y=round(y, 1),
             half=ORG_HALF,
             networks=tuple(sorted((names[pk] for pk in org_networks[org_pk]), key=str.casefold)),
+            label=label_lines(org_names[org_pk], ORG_LABEL_CHARS) if org_pk in org_labels else (),
+            label_x=round(org_labels[org_pk][0], 1) if org_pk in org_labels else 0.0,
+            label_y=round(org_labels[org_pk][1], 1) if org_pk in org_labels else 0.0,
+            label_anchor=org_labels[org_pk][2] if org_pk in org_labels else "start",
         )
         for org_pk, (x, y) in sorted(org_position.items(), key=lambda item: (org_names[item[0]].casefold(), item[0]))
     )
@@ -339,6 +397,7 @@ def layout(
         width=math.ceil((min_x + width - left) * 10) / 10,
         height=math.ceil((min_y + height - top) * 10) / 10,
         font_size=font_size,
+        org_font_size=org_font,
         networks=network_nodes,
         organisations=organisation_nodes,
         edges=edges,
@@ -357,39 +416,51 @@ def _union(boxes: Sequence[tuple[float, float, float, float]]) -> tuple[float, f
 
 
 def _label_spot(
-    label: str,
+    lines: Sequence[str],
     centre: tuple[float, float],
     r: float,
     font: float,
-    taken: Sequence[tuple[float, float, float, float]],
+    taken: _Boxes,
     circles: Sequence[tuple[float, float, float]],
     organisations: _SpatialHash,
+    *,
+    strict: bool = False,
 ) -> tuple[float, float, str, tuple[float, float, float, float]] | None:
-    """The first place around a network node where its label touches no other label and no network node:
-    below, above, right, left, then a line further below or above; one that covers no organisation either if
-    there is such a place. Returns (x, y, text-anchor, box)."""
+    """The first place around a node (a circle of radius ``r``, or an organisation's square) where its label of
+    ``lines`` touches no other label and no network node: below, above, right, left, a line further below or
+    above, beside its lower and upper edge, then further out; one that covers no organisation either if there is such a place (``strict``: only such a place).
+    Returns (x, y of the first line's baseline, text-anchor, box)."""
     x, y = centre
-    width = len(label) * font * LABEL_WIDTH
+    width = max(len(line) for line in lines) * font * LABEL_WIDTH
     ascent, descent = font * 0.8, font * 0.25
+    extra = (len(lines) - 1) * font * LINE_HEIGHT  # the lines below the first
     candidates = [
         (x, y + r + font * 1.05, "middle"),
-        (x, y - r - font * 0.4, "middle"),
-        (x + r + font * 0.3, y + font * 0.3, "start"),
-        (x - r - font * 0.3, y + font * 0.3, "end"),
+        (x, y - r - font * 0.4 - extra, "middle"),
+        (x + r + font * 0.3, y + font * 0.3 - extra / 2, "start"),
+        (x - r - font * 0.3, y + font * 0.3 - extra / 2, "end"),
         (x, y + r + font * 2.3, "middle"),
-        (x, y - r - font * 1.65, "middle"),
+        (x, y - r - font * 1.65 - extra, "middle"),
+        # beside the node's lower and upper edge, then further out
+        (x + r * 0.7 + font * 0.3, y + r * 0.7 + font, "start"),
+        (x - r * 0.7 - font * 0.3, y + r * 0.7 + font, "end"),
+        (x + r * 0.7 + font * 0.3, y - r * 0.7 - font * 0.3 - extra, "start"),
+        (x - r * 0.7 - font * 0.3, y - r * 0.7 - font * 0.3 - extra, "end"),
+        (x, y + r + font * 3.55, "middle"),
+        (x, y - r - font * 2.9 - extra, "middle"),
     ]
     free = []
     for left_x, baseline, anchor in candidates:
         start = {"start": left_x, "middle": left_x - width / 2, "end": left_x - width}[anchor]
-        box = (start - 2, baseline - ascent, start + width + 2, baseline + descent)
-        if any(_boxes_meet(box, other) for other in taken):
+        box = (start - 2, baseline - ascent - 1, start + width + 2, baseline + extra + descent + 1)
+        if taken.meets(box):
             continue
         if any(_box_meets_circle(box, circle) for circle in circles):
             continue
         if not organisations.covers(box, ORG_HALF):
             return left_x, baseline, anchor, box
-        free.append((left_x, baseline, anchor, box))
+        if not strict:
+            free.append((left_x, baseline, anchor, box))
     return free[0] if free else None
 
 
