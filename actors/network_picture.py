@@ -428,7 +428,8 @@ def _label_spot(
 ) -> tuple[float, float, str, tuple[float, float, float, float]] | None:
     """The first place around a node (a circle of radius ``r``, or an organisation's square) where its label of
     ``lines`` touches no other label and no network node: below, above, right, left, a line further below or
-    above, beside its lower and upper edge, then further out; one that covers no organisation either if there is such a place (``strict``: only such a place).
+    above, beside its lower and upper edge, then further out; one that covers no organisation either if there is
+    such a place (``strict``: only such a place).
     Returns (x, y of the first line's baseline, text-anchor, box)."""
     x, y = centre
     width = max(len(line) for line in lines) * font * LABEL_WIDTH
