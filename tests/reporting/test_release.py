@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import threading
 
 import pytest
@@ -16,11 +17,12 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from pypdf import PdfReader
 
 from demo.factories import user_with_role
 from quartier.models import Mail, Quartier, Role, User
 from reporting.models import Report
-from reporting.services import claim, report_release, report_title
+from reporting.services import claim, render_report, report_release, report_request, report_title
 
 YEAR = 2025
 
@@ -307,3 +309,20 @@ def test_the_report_page_with_its_release_reads_a_fixed_number_of_queries(
             user_with_role(area, Role.KOORDINATION, username=f"koordination-{number}")
 
     assert assert_constant_queries(lambda: client.get(url("report_page", area, report)), grow) <= 10
+
+
+@pytest.mark.django_db
+def test_a_version_of_the_running_year_is_a_provisional_report_in_its_pdf_metadata_and_cover(
+    area: Quartier, role_users: dict[str, User], now: datetime.datetime
+) -> None:
+    today = timezone.localdate(now)
+    report, _new = report_request(area=area, year=today.year, intro="", outlook="", by=role_users["gwa"])
+    claimed = claim(report.pk, now=now)
+    assert claimed is not None and claimed.provisional
+    with translation.override("de"):
+        pdf, _figures = render_report(claimed)
+    reader = PdfReader(io.BytesIO(pdf))
+    day = today.strftime("%d.%m.%Y")
+    assert reader.metadata.title == f"Vorläufiger Bericht: Jahresbericht {today.year} bis {day}, Kiez am Kanal"
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert f"Vorläufiger Bericht bis {day}" in cover and "VORLÄUFIG" in cover
