@@ -72,7 +72,7 @@ def _report(slug: str, year: int):
     from reporting.models import Report
 
     report = Report(
-        area=Quartier.objects.get(slug=slug), year=year, kind="final", version=1, intro="Benchmark",
+        area=Quartier.objects.get(slug=slug), year=year, kind="entwurf", version=1, intro="Benchmark",
         outlook="", period_start=datetime.date(year, 1, 1), period_end=datetime.date(year, 12, 31),
     )  # fmt: skip
     report.created_at = timezone.now()

@@ -146,8 +146,11 @@ def decision_of(application: Application) -> Decision:
 
 
 def recipient_of(application: Application, *, with_address: bool = True) -> tuple[list[str], str]:
-    """The address block and the name to greet. An organisation with its postal address (and a contact
-    person "for the attention of"); a person with their address, left out unless ``with_address``."""
+    """The address block (DIN 5008: name, street, postcode and town, line by line) and the name to greet. An
+    organisation with its postal address (and a contact person "for the attention of"); a group from the public
+    form, which has no address of its own, at its contact person's. A person with their address (the one they
+    gave on the public form, or the office recorded). A person's address is left out unless ``with_address``;
+    without any address the block is the name alone."""
     organisation, person = application.organisation, application.person
     lines: list[str] = []
     greet = ""
@@ -156,7 +159,11 @@ def recipient_of(application: Application, *, with_address: bool = True) -> tupl
         if person is not None:
             lines.append(_("Attn. %(name)s") % {"name": person})
             greet = str(person)
-        lines += [organisation.street, " ".join(part for part in (organisation.postcode, organisation.city) if part)]
+        town = " ".join(part for part in (organisation.postcode, organisation.city) if part)
+        if organisation.street.strip() or town.strip():
+            lines += [organisation.street, town]
+        elif person is not None and with_address:
+            lines += person.address.splitlines()
     elif person is not None:
         lines.append(str(person))
         greet = str(person)

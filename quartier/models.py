@@ -140,7 +140,7 @@ class Quartier(models.Model):
             ("add_progress_notes", _("Note the progress of any measure")),
             ("view_reports", _("See the area's reports")),
             ("build_draft_reports", _("Build and download drafts of the annual report")),
-            ("request_final_reports", _("Request and download the final annual report")),
+            ("release_reports", _("Release the final annual report of an ended year")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -53,7 +53,7 @@ EDIT_MEASURES = "edit_measures"
 ADD_PROGRESS_NOTES = "add_progress_notes"
 VIEW_REPORTS = "view_reports"
 BUILD_DRAFT_REPORTS = "build_draft_reports"
-REQUEST_FINAL_REPORTS = "request_final_reports"
+RELEASE_REPORTS = "release_reports"
 
 #: Every area permission the matrix manages, in the order of the README table.
 AREA_PERMISSIONS: tuple[str, ...] = (
@@ -79,14 +79,14 @@ AREA_PERMISSIONS: tuple[str, ...] = (
     ADD_PROGRESS_NOTES,
     VIEW_REPORTS,
     BUILD_DRAFT_REPORTS,
-    REQUEST_FINAL_REPORTS,
+    RELEASE_REPORTS,
 )
 
 #: Planung and Steuerung write the whole ISEK: versions, goals, measures, finances and indicators.
 _ISEK_WRITERS = {VIEW_ISEK, CHANGE_ISEK, EDIT_MEASURES, ADD_PROGRESS_NOTES}
-#: Every role builds drafts of the annual report; Steuerung and Koordination request the final one.
+#: Every role builds versions of the annual report and reads every version, the final one too; only Steuerung
+#: releases the final report of an ended year (``reporting.services.report_release``).
 _REPORT_DRAFTS = {VIEW_REPORTS, BUILD_DRAFT_REPORTS}
-_REPORT_FINALS = {*_REPORT_DRAFTS, REQUEST_FINAL_REPORTS}
 _STAFF_ACTORS = {VIEW_ACTORS, CHANGE_ACTORS, VIEW_PERSONS, VIEW_CONTACTS, VIEW_CONCERNS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -103,7 +103,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CHANGE_FUNDS,
             MANAGE_FUND_MONEY,
             *_ISEK_WRITERS,
-            *_REPORT_FINALS,
+            *_REPORT_DRAFTS,
+            RELEASE_REPORTS,
         }
     ),
     Role.PLANUNG: frozenset(
@@ -132,7 +133,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # The coordinator reads organisations, networks, concerns and the committees' decisions, but no
     # person's data and no note text.
     Role.KOORDINATION: frozenset(
-        {VIEW_AREA, VIEW_TEAM, VIEW_ACTORS, VIEW_CONCERNS, VIEW_COMMITTEES, VIEW_FUNDS, VIEW_ISEK, *_REPORT_FINALS}
+        {VIEW_AREA, VIEW_TEAM, VIEW_ACTORS, VIEW_CONCERNS, VIEW_COMMITTEES, VIEW_FUNDS, VIEW_ISEK, *_REPORT_DRAFTS}
     ),
 }
 
@@ -155,8 +156,9 @@ def can_edit_measure(perms: frozenset[str], *, kind: str, responsible_role: str)
 
 
 def can_see_report(perms: frozenset[str], *, kind: str) -> bool:
-    """Final reports are for Steuerung and Koordination; drafts for everyone who builds them."""
-    return (REQUEST_FINAL_REPORTS if kind == "final" else BUILD_DRAFT_REPORTS) in perms
+    """The final report is for everyone who sees the reports; the versions before it for everyone who builds
+    them."""
+    return (VIEW_REPORTS if kind == "final" else BUILD_DRAFT_REPORTS) in perms
 
 
 def _role_permissions(user: User) -> dict[int, frozenset[str]]:

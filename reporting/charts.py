@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 ZERO = Decimal("0")
+#: A bar (or part of a bar) narrower than this many units (about 2 mm in print) is hard to see: its value is written
+#: beside it.
+SMALL = 8.0
 #: Roughly the width of one character of 12-unit Source Sans 3, to shorten labels that would not fit.
 CHAR_WIDTH = 6.2
 
@@ -126,6 +129,10 @@ class BudgetRow:
     budget: tuple[float, float]  # the whole budget: its frame, the rest of which remains
     end: float  # where the budget ends
     over: bool  # more committed than the budget
+    #: The parts above zero too small to see, ``("paid" or "committed", amount)``: their values are written beside
+    #: the bar, at ``note_x``.
+    small: list[tuple[str, Decimal]] = field(default_factory=list)
+    note_x: float = 0.0
 
     @property
     def top(self) -> float:
@@ -169,6 +176,11 @@ def budget_bars(
     for label, budget, committed, paid in funds:
         unpaid = max(committed - paid, ZERO)
         used = paid + unpaid
+        small = [
+            (part, amount)
+            for part, amount in (("paid", paid), ("committed", unpaid))
+            if amount > 0 and float(amount) * scale < SMALL
+        ]
         rows.append(
             BudgetRow(
                 label=shorten(label, label_width - 10),
@@ -181,6 +193,8 @@ def budget_bars(
                 budget=(x_of(ZERO), _round(x_of(budget) - x_of(ZERO))),
                 end=x_of(budget),
                 over=committed > budget,
+                small=small,
+                note_x=_round(x_of(used) + 4),
             )
         )
         y += bar + gap

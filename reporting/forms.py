@@ -1,4 +1,4 @@
-"""The request form of the annual report."""
+"""The request form of the annual report (a new version; Steuerung releases one as the final report)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from quartier import permissions
-from reporting.models import Report
-
 
 class ReportRequestForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000)
-    kind = forms.ChoiceField(label=_("Kind"), widget=forms.RadioSelect)
     intro = forms.CharField(
         label=_("Introduction"),
         required=False,
@@ -30,13 +26,10 @@ class ReportRequestForm(forms.Form):
         help_text=_("What comes next year; at the end of the report."),
     )
 
-    def __init__(self, *args: Any, perms: frozenset[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].max_value = timezone.localdate().year
         self.fields["year"].validators[-1:] = []  # the max is checked below, with today's year
-        kinds = [(kind, label) for kind, label in Report.Kind.choices if permissions.can_see_report(perms, kind=kind)]
-        self.fields["kind"].choices = kinds
-        self.fields["kind"].initial = kinds[0][0] if kinds else None
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]

@@ -1,5 +1,10 @@
 """Built reports: each build of an area's annual report is one immutable version.
 
+A version built while its year still runs is provisional: it covers the year up to the day its data was taken
+(``period_end``). Once the year has ended, Steuerung releases one finished version built after its end
+(``reporting.services.report_release``): that version becomes the year's final report (``Kind.FINAL``), with who
+released it and when; an area has at most one final report per year (a database constraint).
+
 A request is stored first (status "queued") and only then handed to Celery, so a request made while Redis
 or the worker is down is never lost: a periodic sweep hands it over again (``reporting.tasks``). The task
 claims its row with a conditional update, writes the PDF to a temporary file and moves it into place, so a
@@ -8,10 +13,14 @@ build that runs twice or crashes never leaves a half-written file that can be do
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from quartier.models import AreaScoped
@@ -23,7 +32,9 @@ def report_path(report: Report, filename: str) -> str:
 
 class Report(AreaScoped):
     class Kind(models.TextChoices):
+        #: Released by Steuerung after the year ended: the report the funders take as final.
         FINAL = "final", _("Final report")
+        #: Every build until then.
         DRAFT = "entwurf", _("Draft")
 
     class Status(models.TextChoices):
@@ -51,6 +62,15 @@ class Report(AreaScoped):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("released by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to=report_path, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
@@ -72,6 +92,14 @@ class Report(AreaScoped):
                 condition=~Q(status="fertig") | (~Q(file="") & ~Q(sha256="")),
                 name="report_done_has_file",
             ),
+            # A year has one final report: two releases at the same moment make one.
+            models.UniqueConstraint(
+                fields=["area", "year"], condition=Q(kind="final"), name="report_one_final_per_year"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="final") | (Q(status="fertig") & Q(released_at__isnull=False)),
+                name="report_final_is_released",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -80,3 +108,27 @@ class Report(AreaScoped):
     @property
     def in_flight(self) -> bool:
         return self.status in self.IN_FLIGHT
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last day of the report's year."""
+        return datetime.date(self.year, 12, 31)
+
+    @property
+    def data_taken_on(self) -> datetime.date:
+        """The day the report's data was (or, while it waits, will be) taken: the day its build started."""
+        return timezone.localdate(self.started_at) if self.started_at else timezone.localdate()
+
+    @property
+    def provisional(self) -> bool:
+        """Built while its year still ran: it covers the year only up to ``period_end``."""
+        return self.data_taken_on <= self.last_day
+
+    @property
+    def kind_label(self) -> str:
+        """What this version is, as the pages name it."""
+        if self.kind == self.Kind.FINAL:
+            return str(_("Final report (released)"))
+        if self.provisional:
+            return _("Provisional report up to %(date)s") % {"date": date_format(self.period_end, "d.m.Y")}
+        return str(_("Whole year, not released"))

@@ -1,4 +1,4 @@
-"""Personal data of the reports (see ``quartier.personal_data``): only who asked for a build."""
+"""Personal data of the reports (see ``quartier.personal_data``): only who asked for a build and who released it."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from quartier.personal_data import Erasure, Registration, register
 register(
     Registration(
         model="reporting.Report",
-        fields=("requested_by",),
+        fields=("requested_by", "released_by"),
         label=_("report builds"),
-        holds=_("which staff member asked for a build of the annual report"),
+        holds=_("which staff member asked for a build of the annual report, and who released it as the final report"),
         erasure=Erasure.NONE,
         because=_("A staff member's work record. Built reports are kept unchanged as what was sent to the funders."),
         not_exported_because=_("It names staff, not the person."),

@@ -25,12 +25,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from quartier import permissions
-from quartier.models import Quartier, User
+from quartier.mail import queue_mail
+from quartier.models import Quartier, Role, User
 from quartier.transitions import Move, StateMachine
 from reporting.figures import KeyFigures, ReportFigures, gather
 from reporting.models import Report, report_path
@@ -40,17 +44,24 @@ logger = logging.getLogger(__name__)
 
 R = Report.Status
 
-#: A build's steps, each a conditional update of the row (``StateMachine.update``): claimed (queued, or running
-#: with a dead worker), done, failed, or given back to the queue before a retry. Not audited: the row is the record.
+#: A build's steps, each a conditional update of the row (``StateMachine.update``, never audited: the row is the
+#: record): claimed (queued, or running with a dead worker), done, failed, or given back to the queue before a
+#: retry. And the one step a person takes: Steuerung releases a finished version as the year's final report
+#: (``report_release``); it stays done, becomes ``Kind.FINAL`` and is audited with who released it.
 REPORT = StateMachine(
     model=Report,
     moves={
         "claim": Move(sources=frozenset({R.QUEUED, R.RUNNING}), target=R.RUNNING, label=pgettext_lazy("step", "build")),
         "finish": Move(sources=frozenset({R.RUNNING}), target=R.DONE, label=pgettext_lazy("step", "finish")),
         "fail": Move(sources=frozenset({R.RUNNING}), target=R.FAILED, label=pgettext_lazy("step", "fail")),
-        "release": Move(sources=frozenset({R.RUNNING}), target=R.QUEUED, label=pgettext_lazy("step", "queue again")),
+        "requeue": Move(sources=frozenset({R.RUNNING}), target=R.QUEUED, label=pgettext_lazy("step", "queue again")),
+        "release": Move(
+            sources=frozenset({R.DONE}),
+            target=R.DONE,
+            label=pgettext_lazy("step", "release"),
+            refusal=gettext_lazy("Only a finished report can be released; this version is “%(status)s”."),
+        ),
     },
-    audited=False,
 )
 
 
@@ -59,20 +70,15 @@ def stale_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
 
 
-def report_request(
-    *, area: Quartier, year: int, kind: str, intro: str, outlook: str, by: User, perms: frozenset[str]
-) -> tuple[Report, bool]:
-    """Store a request for the annual report of ``area`` and ``year``; returns the report and whether it is new.
-    The caller hands a new one to Celery once the transaction commits (``reporting.tasks.enqueue``).
+def report_request(*, area: Quartier, year: int, intro: str, outlook: str, by: User) -> tuple[Report, bool]:
+    """Store a request for a version of the annual report of ``area`` and ``year``; returns the report and whether
+    it is new. The caller hands a new one to Celery once the transaction commits (``reporting.tasks.enqueue``).
 
-    A build of the same report (area, year, kind) already queued or running is returned instead of a second
-    one. Refused: a year still to come, a year before 2000, a kind the role may not request."""
+    Every build is a version (``Kind.DRAFT``) until Steuerung releases one as the final report
+    (``report_release``). A build of the same year already queued or running is returned instead of a second
+    one. Refused: a year still to come, a year before 2000."""
     today = timezone.localdate()
-    if kind not in Report.Kind.values:
-        raise ValidationError({"kind": _("Choose a final report or a draft.")}, code="kind")
-    needed = permissions.REQUEST_FINAL_REPORTS if kind == Report.Kind.FINAL else permissions.BUILD_DRAFT_REPORTS
-    if needed not in perms:
-        raise PermissionDenied(_("Your role may not request this report."))
+    kind = Report.Kind.DRAFT
     if not 2000 <= year <= today.year:
         raise ValidationError({"year": _("Choose a year up to the current one.")}, code="year")
     try:
@@ -105,9 +111,14 @@ def claim(report_id: int, *, now: datetime.datetime | None = None) -> Report | N
     """Take the report for building: a queued one, or a running one whose worker has died. None when
     another build has it or it is finished."""
     now = now or timezone.now()
+    year = Report.objects.filter(pk=report_id).values_list("year", flat=True).first()
+    if year is None:
+        return None
     claimed = REPORT.update(
         Report.objects.filter(pk=report_id).filter(Q(status=R.QUEUED) | Q(heartbeat_at__lt=now - stale_after())),
         "claim",
+        # The data is taken now: the report covers its year up to today (all of it once the year has ended).
+        period_end=min(datetime.date(year, 12, 31), timezone.localdate(now)),
         started_at=now,
         heartbeat_at=now,
         attempts=F("attempts") + 1,
@@ -137,6 +148,14 @@ def report_context(report: Report, sections: ReportFigures) -> ReportContext:
 
 
 def report_title(report: Report) -> str:
+    """The report's title (the PDF's metadata and footer, the mails' subject): a version built while the year
+    ran says so, with the day its data was taken."""
+    if report.provisional:
+        return _("Provisional report: annual report %(year)s up to %(date)s, %(area)s") % {
+            "year": report.year,
+            "date": date_format(report.period_end, "SHORT_DATE_FORMAT"),
+            "area": report.area.name,
+        }
     return _("Annual report %(year)s, %(area)s") % {"year": report.year, "area": report.area.name}
 
 
@@ -203,9 +222,90 @@ def fail(report: Report, reason: str) -> None:
     REPORT.update(Report.objects.filter(pk=report.pk), "fail", error=reason, finished_at=timezone.now())
 
 
-def release(report: Report) -> None:
+def requeue(report: Report) -> None:
     """Give a claimed report back to the queue (before a retry)."""
-    REPORT.update(Report.objects.filter(pk=report.pk), "release")
+    REPORT.update(Report.objects.filter(pk=report.pk), "requeue")
+
+
+# --- The release ------------------------------------------------------------------------------------------------
+
+
+def release_refusal(report: Report, *, today: datetime.date | None = None) -> str:
+    """Why ``report`` cannot be released now, in words for the person at the desk; "" when it can (the state and
+    the final version of the year aside, which ``report_release`` checks on the locked rows)."""
+    today = today or timezone.localdate()
+    if today <= report.last_day:
+        return _("The year %(year)s has not ended yet: its final report can be released from 1 January %(next)s.") % {
+            "year": report.year,
+            "next": report.year + 1,
+        }
+    if report.status == Report.Status.DONE and report.provisional:
+        return _(
+            "This version was built while the year still ran and covers it only up to %(date)s. Build the report "
+            "again now that the year has ended, and release that version."
+        ) % {"date": date_format(report.period_end, "SHORT_DATE_FORMAT")}
+    return ""
+
+
+def report_release(*, report: Report, by: User, now: datetime.datetime | None = None) -> Report:
+    """Release ``report`` as the final annual report of its year (Steuerung: ``release_reports``): a finished
+    version built after its year ended. Recorded with who released it and when (audited as the step
+    "freigeben"); every coordinator (Koordination) of the area is told by mail, in the same transaction.
+
+    Refused (``ValidationError``, nothing changed): a version queued, running or failed; a version of a year that
+    has not ended, or built before it ended; a version released already; a year that has its final report (at
+    most one per area and year: the area's row is locked, and a database constraint backs it)."""
+    now = now or timezone.now()
+    if not permissions.can(by, permissions.RELEASE_REPORTS, report.area):
+        raise PermissionDenied(_("Your role may not release reports."))
+    try:
+        with transaction.atomic():
+            Quartier.objects.select_for_update().filter(pk=report.area_id).first()  # one release per area at a time
+            locked = REPORT.lock(report)
+            if locked.kind == Report.Kind.FINAL:
+                raise ValidationError(_("This version has been released already."), code="released")
+            REPORT.check(locked, "release")
+            refusal = release_refusal(locked, today=timezone.localdate(now))
+            if refusal:
+                raise ValidationError(refusal, code="not_yet")
+            final = Report.objects.filter(area_id=locked.area_id, year=locked.year, kind=Report.Kind.FINAL).first()
+            if final is not None:
+                raise ValidationError(
+                    _("Version %(version)s has been released as the final report of %(year)s already.")
+                    % {"version": final.version, "year": final.year},
+                    code="final_exists",
+                )
+            REPORT.apply(locked, "release", by=by, now=now, kind=Report.Kind.FINAL, released_by=by, released_at=now)
+            coordinators_tell(locked)
+    except IntegrityError as error:  # the constraint: another release of the year came first
+        raise ValidationError(
+            _("Another version of %(year)s has just been released as its final report.") % {"year": report.year},
+            code="final_exists",
+        ) from error
+    report.refresh_from_db()
+    return report
+
+
+def coordinators_tell(report: Report) -> int:
+    """Tell every coordinator (Koordination) of the report's area that its final report was released, with the
+    link to its page; returns how many were told."""
+    area = report.area
+    link = settings.SITE_URL.rstrip("/") + reverse("report_page", kwargs={"slug": area.slug, "report_pk": report.pk})
+    coordinators = User.objects.filter(
+        is_active=True, role_assignments__area=area, role_assignments__role=Role.KOORDINATION
+    ).distinct()
+    told = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Final annual report %(year)s of %(area)s released") % {"year": report.year, "area": area.name}
+        for user in coordinators.order_by("pk"):
+            if not user.email:
+                continue
+            body = render_to_string(
+                "reporting/email/report_released.txt", {"report": report, "link": link, "user": user}
+            )
+            queue_mail(to=user.email, subject=subject, body=body, kind="reporting.released", about=report)
+            told += 1
+    return told
 
 
 def stale_or_waiting(now: datetime.datetime, *, waiting_for: datetime.timedelta) -> list[int]:

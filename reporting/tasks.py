@@ -26,9 +26,9 @@ from reporting.services import (
     build,
     claim,
     fail,
-    release,
     remove_leftovers,
     report_title,
+    requeue,
     stale_or_waiting,
 )
 
@@ -58,7 +58,7 @@ def build_report(self: Task, report_id: int) -> str:
                     % {"error": type(error).__name__},
                 )
                 return "failed"
-            release(report)
+            requeue(report)
             raise self.retry(exc=error, countdown=10 * 2**self.request.retries) from error
         except Exception as error:
             logger.exception("Report %s failed", report_id)

@@ -26,14 +26,14 @@ from django.views.decorators.http import require_GET, require_POST
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, table_response
-from quartier.forms import refusal_on, whole_number
+from quartier.forms import refusal_in_messages, refusal_on, whole_number
 from quartier.http import AreaRequest
 from quartier.models import Quartier
 from quartier.pages import render_page
 from reporting.figures import KEY_FIGURE_LABELS, MONEY_KEYS, SECTIONS, gather, key_figures
 from reporting.forms import ReportRequestForm
 from reporting.models import Report
-from reporting.services import report_request
+from reporting.services import release_refusal, report_release, report_request, report_title
 from reporting.tasks import enqueue
 
 
@@ -75,7 +75,6 @@ def _report_list_page(
     if form is None:
         last = reports[0] if reports else None
         form = ReportRequestForm(
-            perms=perms,
             initial={"year": year, "intro": last.intro if last else "", "outlook": last.outlook if last else ""},
         )
     context = {
@@ -92,11 +91,10 @@ def _report_list_page(
 @require_POST
 @area_view(permissions.BUILD_DRAFT_REPORTS)
 def report_new(request: AreaRequest, area: Quartier) -> HttpResponse:
-    perms = _perms(request)
-    form = ReportRequestForm(request.POST, perms=perms)
+    form = ReportRequestForm(request.POST)
     if form.is_valid():
         with refusal_on(form):
-            report, new = report_request(area=area, by=request.user, perms=perms, **form.cleaned_data)
+            report, new = report_request(area=area, by=request.user, **form.cleaned_data)
             if new:
                 transaction.on_commit(partial(enqueue, report.pk))
                 messages.success(request, _("The report is requested; this page shows how far it is."))
@@ -107,7 +105,7 @@ def report_new(request: AreaRequest, area: Quartier) -> HttpResponse:
 
 
 def get_report_for(request: AreaRequest, area: Quartier, pk: int) -> Report:
-    report = Report.objects.filter(area=area, pk=pk).select_related("requested_by", "area").first()
+    report = Report.objects.filter(area=area, pk=pk).select_related("requested_by", "released_by", "area").first()
     if report is None:
         raise Http404(_("This report does not exist."))
     if not permissions.can_see_report(_perms(request), kind=report.kind):
@@ -123,15 +121,41 @@ def report_page(request: AreaRequest, area: Quartier, report_pk: int) -> HttpRes
     steps = [*SECTIONS, ("pdf", _("Making the PDF")), ("save", _("Saving"))]
     keys = [key for key, _label in steps]
     current = keys.index(report.step) if report.step in keys else -1
+    may_release = permissions.RELEASE_REPORTS in _perms(request)
+    final = None
+    if report.kind != Report.Kind.FINAL and report.status == Report.Status.DONE:
+        final = Report.objects.filter(area=area, year=report.year, kind=Report.Kind.FINAL).only("pk", "version").first()
     context = {
         "area": area,
         "report": report,
+        "title": report_title(report),
+        "final": final,
+        "may_release": may_release,
+        # What stands in the way of the release, for Steuerung: the year runs, or the version was built before
+        # it ended (the service checks it again on the locked row).
+        "release_refusal": release_refusal(report) if may_release and report.kind == Report.Kind.DRAFT else "",
         "steps": [
             {"label": label, "done": index < current, "current": index == current}
             for index, (_key, label) in enumerate(steps)
         ],
     }
     return render_page(request, "reporting/report_page.html", "state", context)
+
+
+@require_POST
+@area_view(permissions.RELEASE_REPORTS)
+def report_release_view(request: AreaRequest, area: Quartier, report_pk: int) -> HttpResponse:
+    """Steuerung releases a finished version of an ended year as its final report; a refusal is shown on the
+    report's page."""
+    report = get_report_for(request, area, report_pk)
+    with refusal_in_messages(request):
+        report_release(report=report, by=request.user)
+        messages.success(
+            request,
+            _("Version %(version)s is now the final annual report of %(year)s; the coordinators have been told.")
+            % {"version": report.version, "year": report.year},
+        )
+    return redirect("report_page", slug=area.slug, report_pk=report.pk)
 
 
 @require_GET
@@ -149,7 +173,11 @@ def report_download(request: AreaRequest, area: Quartier, report_pk: int) -> Htt
     if hashlib.sha256(data).hexdigest() != report.sha256:
         raise Http404(_("The report's file is damaged; please build the report again."))
     filename = f"jahresbericht-{area.slug}-{report.year}-v{report.version}"
-    if report.kind == Report.Kind.DRAFT:
+    if report.kind == Report.Kind.FINAL:
+        filename += "-endgueltig"
+    elif report.provisional:
+        filename += "-vorlaeufig"
+    else:
         filename += "-entwurf"
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{filename}.pdf")
@@ -238,6 +266,7 @@ urlpatterns = [
     path("berichte/anfordern/", report_new, name="report_new"),
     path("berichte/<int:report_pk>/", report_page, name="report_page"),
     path("berichte/<int:report_pk>/pdf/", report_download, name="report_download"),
+    path("berichte/<int:report_pk>/freigeben/", report_release_view, name="report_release"),
     path("berichte/<int:year>/kennzahlen.json", key_figures_json, name="key_figures_json"),
     path("berichte/<int:year>/tabellen/", report_table_list, name="report_table_list"),
     path("berichte/<int:year>/tabellen/<slug:table>.<str:fmt>", report_table, name="report_table"),

@@ -732,6 +732,7 @@ TARGETS: list[Target] = [
     T("applicant_proof", role="", prepare=_paid_with_link, check=_proof_whole, counts_refusals=LINK_USED),
     # reports
     T("report_new", page="report_list"),
+    T("report_release", page="report_page"),  # Steuerung releases the sample version of 2025 (an ended year)
     # the second step of the login and the set-up of the authenticator app (a wrong code counts towards a back-off)
     T("two_factor_setup", extra={"confirm-code": CODES, "action": ["confirm", "recovery", "disable"]}),
     # the account's choice of optional mails (quartier.notifications)

@@ -126,7 +126,7 @@ def test_the_stored_copies_of_roles_and_memberships_are_removed_by_the_migration
 
     user = UserFactory()
     assign_perm("quartier.view_area", user, area)
-    assign_perm("quartier.request_final_reports", user, area)
+    assign_perm("quartier.build_draft_reports", user, area)
     assign_perm("committees.vote", user, jury)
     assign_perm("quartier.change_quartier", user, area)  # not a copy: a grant of its own
     import_module("quartier.migrations.0008_drop_copied_permissions").drop_copies(apps, None)

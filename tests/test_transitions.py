@@ -270,7 +270,7 @@ def _services() -> dict[type[models.Model], list[tuple[tuple[str, ...], Callable
     from fonds.services.payments import payment_record, repayment_record
     from isek.services import version_adopt
     from quartier.services import mail_sent, mail_tried
-    from reporting.services import claim, fail, release
+    from reporting.services import claim, fail, report_release, requeue
 
     def assess(application: Application, by: User) -> object:
         checks = {criterion.pk: (True, "") for criterion in application.fund.criteria.all()}
@@ -348,7 +348,8 @@ def _services() -> dict[type[models.Model], list[tuple[tuple[str, ...], Callable
         Report: [
             (("claim",), lambda r, by: claim(r.pk)),
             (("fail",), lambda r, by: fail(r, "kaputt")),
-            (("release",), lambda r, by: release(r)),
+            (("requeue",), lambda r, by: requeue(r)),
+            (("release",), lambda r, by: report_release(report=r, by=by)),
         ],
     }
 
@@ -359,6 +360,8 @@ QUIET = {
     Report: "a build may be delivered twice; the delivery that does not claim the report returns at once",
     Mail: "a mail's task may run twice; the run that finds it sent or given up changes nothing",
 }
+#: Steps of a QUIET model that a person takes, refused as any other person's step is.
+LOUD = {(Report, "release")}
 
 #: Moves no service can be asked to make where they may not start, and why.
 NOT_ASKED = {
@@ -397,8 +400,8 @@ def test_the_service_refuses_a_move_from_a_state_it_does_not_start_from(
     assert machine is not None
     obj = _in_state(area, machine, state)
     before = _traces(obj)
-    _moves, call = _services()[model][index]
-    if model in QUIET:
+    moves, call = _services()[model][index]
+    if model in QUIET and not {(model, move) for move in moves} & LOUD:
         assert call(obj, steuerung) is None
     else:
         with pytest.raises(ValidationError):

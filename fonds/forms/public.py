@@ -97,6 +97,14 @@ class ApplicantForm(forms.Form):
         required=False,
         help_text=_("So that the neighbourhood office can call you back with questions."),
     )
+    street = SingleLineField(
+        label=_("Street and number (optional)"),
+        max_length=150,
+        required=False,
+        help_text=_("Your postal address, so that our letters (the decision on your application) reach you by post."),
+    )
+    postcode = SingleLineField(label=_("Postcode"), max_length=5, required=False)
+    city = SingleLineField(label=_("Town"), max_length=80, required=False)
     is_resident = forms.BooleanField(label=_("I live in the area."), required=False)
     age_confirmed = forms.BooleanField(
         label=_("I am at least 16 years old."),
@@ -110,6 +118,26 @@ class ApplicantForm(forms.Form):
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel"})
+        self.fields["street"].widget.attrs["autocomplete"] = "street-address"
+        self.fields["postcode"].widget.attrs.update({"autocomplete": "postal-code", "inputmode": "numeric"})
+        self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
+
+    def clean(self) -> dict[str, Any]:
+        """A postal address is optional, but whole: street, postcode and town, or none of them."""
+        cleaned = super().clean() or {}
+        parts = {name: cleaned.get(name) or "" for name in ("street", "postcode", "city")}
+        if any(parts.values()):
+            messages = {
+                "street": _("Please enter your street and house number, or leave the whole address empty."),
+                "postcode": _("Please enter your postcode, or leave the whole address empty."),
+                "city": _("Please enter your town, or leave the whole address empty."),
+            }
+            for name, value in parts.items():
+                if not value and name not in self.errors:
+                    self.add_error(name, messages[name])
+            if parts["postcode"] and not re.fullmatch(r"[0-9]{5}", parts["postcode"]):
+                self.add_error("postcode", _("Please enter a postcode of five digits, for example 12345."))
+        return cleaned
 
 
 class ProjectForm(forms.Form):

@@ -145,6 +145,26 @@ class ApplicantData:
     email: str
     phone: str
     is_resident: bool
+    # The postal address, whole or not at all (the form checks it): the letters go there.
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+
+    @property
+    def address(self) -> str:
+        """The postal address as the person record keeps it: the street on the first line, postcode and town on
+        the second (DIN 5008); "" when none was given."""
+        street, town = one_line(self.street), " ".join(one_line(p) for p in (self.postcode, self.city) if p.strip())
+        return "\n".join(line for line in (street, town) if line)
+
+
+def address_parts(address: str) -> tuple[str, str, str]:
+    """A person's address as the public form shows it again: street, postcode, town (from ``ApplicantData``'s
+    two lines; a longer address written by the office keeps its first line as the street)."""
+    lines = [line.strip() for line in address.splitlines() if line.strip()]
+    street = lines[0] if lines else ""
+    postcode, _space, city = (lines[-1] if len(lines) > 1 else "").partition(" ")
+    return street, postcode, city
 
 
 def _check_open(fund: Fund, now: datetime.datetime) -> None:
@@ -166,6 +186,7 @@ def _new_person(fund: Fund, data: ApplicantData, now: datetime.datetime) -> Pers
         last_name=one_line(data.last_name),
         email=data.email.strip(),
         phone=one_line(data.phone),
+        address=data.address,
         is_resident=data.is_resident,
         legal_basis=Person.LegalBasis.LEGITIMATE_INTEREST,
         interest_reason=_("Applied to %(fund)s through the public form on %(date)s.")
@@ -233,6 +254,7 @@ def applicant_update(*, application: Application, applicant: ApplicantData) -> A
     person.last_name = one_line(applicant.last_name)
     person.email = applicant.email.strip()
     person.phone = one_line(applicant.phone)
+    person.address = applicant.address
     person.is_resident = applicant.is_resident
     person.full_clean()
     person.save()

@@ -58,6 +58,7 @@ from fonds.services.public import (
     APPLICANT_EDITABLE,
     ApplicantData,
     ReceiptData,
+    address_parts,
     applicant_update,
     application_edit,
     application_for_token,
@@ -213,6 +214,9 @@ def applicant_data(cleaned: dict[str, Any]) -> ApplicantData:
         email=cleaned["email"],
         phone=cleaned["phone"],
         is_resident=cleaned["is_resident"],
+        street=cleaned.get("street", ""),
+        postcode=cleaned.get("postcode", ""),
+        city=cleaned.get("city", ""),
     )
 
 
@@ -234,8 +238,12 @@ def step_applicant(request: HttpRequest, application: Application, token: str) -
                 applicant_update(application=application, applicant=applicant_data(form.cleaned_data))
                 return _next(request, token, "applicant")
     else:
+        street, postcode, city = address_parts(person.address if person else "")
         form = ApplicantForm(
             initial={
+                "street": street,
+                "postcode": postcode,
+                "city": city,
                 "first_name": person.first_name if person else "",
                 "last_name": person.last_name if person else "",
                 "organisation": organisation.name if organisation else "",

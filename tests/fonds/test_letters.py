@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -28,6 +29,7 @@ from fonds.services.applications import (
     application_submit,
     application_withdraw,
 )
+from fonds.services.public import ApplicantData
 from quartier.models import Quartier, Role, User
 from tests.fonds.fixtures import make_application
 
@@ -335,3 +337,87 @@ def test_the_letter_reads_a_constant_number_of_queries(
             application_decide(application=other, decision="approve", by=staff["gwa"])
 
     assert_constant_queries(request, grow)  # type: ignore[operator]
+
+
+# --- the address in the window, and long tables -------------------------------------------------------------------
+
+
+def web_form_applicant(area: Quartier, **address: str) -> Person:
+    """A person as the public form makes them: the postal address only if they gave one (two lines, DIN 5008)."""
+    data = ApplicantData(
+        first_name="Selin", last_name="Kaya", organisation="", email="selin@example.org", phone="", is_resident=True,
+        **address,
+    )  # fmt: skip
+    return Person.objects.create(area=area, first_name="Selin", last_name="Kaya", address=data.address)
+
+
+def decided_letter(fund: Fund, staff: dict[str, User], **kwargs: object) -> Application:
+    fund.office_limit = Decimal("1500.00")
+    fund.save()
+    application = make_application(fund, **kwargs)  # type: ignore[arg-type]
+    for_decision(application, staff)
+    return application_decide(application=application, decision="approve", by=staff["steuerung"])
+
+
+MM = 72 / 25.4  # PDF points per millimetre
+
+
+def window(pdf: bytes) -> str:
+    """The recipient as a window envelope shows it: the text of the first page inside the address zone of DIN 5008
+    form B (20 mm from the left, 85 mm wide; 62.7 mm to 90 mm from the top), top to bottom."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    height = float(page.mediabox.height)
+    found: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+        from_top = (height - y) / MM
+        if text.strip() and 20 <= x / MM <= 105 and 62.7 <= from_top <= 90:
+            found.append((from_top, x, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return " ".join(text for _top, _x, text in sorted(found))
+
+
+def test_a_letter_to_an_applicant_from_the_web_form_carries_the_address_they_gave(
+    area: Quartier, aktionsfonds: Fund, staff: dict[str, User]
+) -> None:
+    person = web_form_applicant(area, street="Am Kanal 3", postcode="12349", city="Beispielstadt")
+    assert person.address == "Am Kanal 3\n12349 Beispielstadt"
+    application = decided_letter(aktionsfonds, staff, person=person)
+    assert window(letter_pdf(application)) == "Selin Kaya Am Kanal 3 12349 Beispielstadt"
+    # A group from the web form has no address of its own: the letter goes to it at its contact's address.
+    group = Organisation.objects.create(area=area, name="Kanalkinder", kind=Organisation.Kind.INITIATIVE)
+    for_group = decided_letter(aktionsfonds, staff, person=person, organisation=group, title="Kinderfest")
+    assert window(letter_pdf(for_group)) == "Kanalkinder z. Hd. Selin Kaya Am Kanal 3 12349 Beispielstadt"
+    # Readers who may not see a person's data get the letter without it.
+    assert window(letter_pdf(application, with_address=False)) == "Selin Kaya"
+
+
+def test_a_letter_without_an_address_has_the_name_alone(
+    area: Quartier, aktionsfonds: Fund, staff: dict[str, User]
+) -> None:
+    person = web_form_applicant(area)
+    assert person.address == ""
+    application = decided_letter(aktionsfonds, staff, person=person)
+    pdf = letter_pdf(application)
+    assert window(pdf) == "Selin Kaya"
+    assert "None" not in pdf_text(pdf)
+    group = Organisation.objects.create(area=area, name="Kanalkinder", kind=Organisation.Kind.INITIATIVE)
+    for_group = decided_letter(aktionsfonds, staff, person=person, organisation=group, title="Kinderfest")
+    assert window(letter_pdf(for_group)) == "Kanalkinder z. Hd. Selin Kaya"
+
+
+def test_a_long_cost_plan_repeats_its_header_on_each_page_and_prints_its_total_once(
+    area: Quartier, aktionsfonds: Fund, applicant: Person, staff: dict[str, User]
+) -> None:
+    application = decided_letter(aktionsfonds, staff, person=applicant, costs=("10.00",) * 70)
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(letter_pdf(application))).pages]
+    header = f"{gettext('Category')} {gettext('Description')} {gettext('Amount')}"
+    spanned = [index for index, page in enumerate(pages) if re.search(r"Posten \d+ ", page)]
+    assert len(spanned) >= 2, "the cost plan should run over a page break"
+    assert all(header in pages[index] for index in spanned)
+    text = " ".join(pages)
+    total = f"{gettext('Total costs')} 700,00 €"
+    after = text[text.index("Posten 70 ") :]
+    assert after.count(total) == 1 and text.count(total) == 2  # the foot once, and the project's facts above

@@ -223,6 +223,19 @@ def test_the_first_step_makes_a_new_applicant_a_draft_and_a_private_link_by_emai
             {"age_confirmed": ""},
             "Sie müssen mindestens 16 Jahre alt sein, um einen Antrag zu stellen. Bitte bestätigen Sie Ihr Alter.",
         ),
+        # A postal address is optional, but whole.
+        (
+            {"street": "Am Kanal 3"},
+            "Bitte geben Sie Ihre Postleitzahl an, oder lassen Sie die ganze Anschrift leer.",
+        ),
+        (
+            {"postcode": "12349", "city": "Beispielstadt"},
+            "Bitte geben Sie Ihre Straße und Hausnummer an, oder lassen Sie die ganze Anschrift leer.",
+        ),
+        (
+            {"street": "Am Kanal 3", "postcode": "1234", "city": "Beispielstadt"},
+            "Bitte geben Sie eine Postleitzahl mit fünf Ziffern an, zum Beispiel 12345.",
+        ),
     ],
 )
 def test_a_refused_first_step_says_why_and_saves_nothing(
@@ -235,6 +248,16 @@ def test_a_refused_first_step_says_why_and_saves_nothing(
     assert message in text(response)
     assert not Application.objects.exists() and not Person.objects.exists() and not AccessLink.objects.exists()
     assert deliver() == []
+
+
+def test_the_postal_address_given_on_the_first_step_is_kept_for_the_letters_and_shown_again(
+    client: Client, fund: Fund, django_capture_on_commit_callbacks: Callable
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        token, application = start(client, fund, street=" Am Kanal 3 ", postcode="12349", city="Beispielstadt")
+    assert application.person.address == "Am Kanal 3\n12349 Beispielstadt"
+    again = text(client.get(f"/antrag/{token}/angaben/"))
+    assert 'value="Am Kanal 3"' in again and 'value="12349"' in again and 'value="Beispielstadt"' in again
 
 
 def test_a_filled_honeypot_pretends_success_and_saves_nothing(

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -33,21 +33,26 @@ PLANUNG = ROLE_PERMISSIONS[Role.PLANUNG]
 YEAR = 2025
 
 
-def ask(area: Quartier, user: User, *, kind: str = "final", year: int = YEAR, perms: frozenset[str] = STEUERUNG):
-    return report_request(area=area, year=year, kind=kind, intro="Ein gutes Jahr.", outlook="", by=user, perms=perms)
+def ask(area: Quartier, user: User, *, year: int = YEAR):
+    return report_request(area=area, year=year, intro="Ein gutes Jahr.", outlook="", by=user)
 
 
 @pytest.mark.django_db
 def test_refused_requests_say_why_and_store_nothing(area: Quartier, role_users: dict[str, User]) -> None:
     user = role_users["planung"]
-    with pytest.raises(PermissionDenied):
-        ask(area, user, kind="final", perms=PLANUNG)
     with pytest.raises(ValidationError) as future:
-        ask(area, user, kind="entwurf", perms=PLANUNG, year=timezone.localdate().year + 1)
+        ask(area, user, year=timezone.localdate().year + 1)
     assert "year" in future.value.error_dict
-    with pytest.raises(ValidationError):
-        ask(area, user, kind="bunt", perms=PLANUNG)
+    with pytest.raises(ValidationError) as early:
+        ask(area, user, year=1999)
+    assert "year" in early.value.error_dict
     assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_build_is_a_version_until_one_is_released(area: Quartier, role_users: dict[str, User]) -> None:
+    report, new = ask(area, role_users["gwa"])
+    assert new and report.kind == Report.Kind.DRAFT
 
 
 @pytest.mark.django_db
@@ -57,13 +62,11 @@ def test_a_request_while_one_is_in_flight_returns_that_one_and_versions_count_up
     user = role_users["steuerung"]
     first, new = ask(area, user)
     assert new and first.version == 1 and first.status == "wartend"
-    again, new = ask(area, user)
+    again, new = ask(area, role_users["koordination"])
     assert again == first and not new
-    draft, new = ask(area, user, kind="entwurf")  # a draft is another report
-    assert new and draft.version == 2
     Report.objects.filter(pk=first.pk).update(status="fehlgeschlagen", error="x")
-    third, new = ask(area, user)
-    assert new and third.version == 3 and third.period_start == datetime.date(YEAR, 1, 1)
+    second, new = ask(area, user)
+    assert new and second.version == 2 and second.period_start == datetime.date(YEAR, 1, 1)
 
 
 def test_two_requests_at_the_same_moment_build_once(
@@ -139,7 +142,7 @@ def test_a_real_worker_builds_the_report_and_mails_the_requester(
     user.email = "koordination@example.org"
     user.save()
     client.force_login(user)
-    form = {"year": str(YEAR), "kind": "final", "intro": "Ein gutes Jahr.", "outlook": ""}
+    form = {"year": str(YEAR), "intro": "Ein gutes Jahr.", "outlook": ""}
     assert client.post(reverse("report_new", args=[area.slug]), form).status_code == 302  # the form hands it over
     report = wait_for(Report.objects.get(area=area), report_worker)
     path = Path(report.file.path)

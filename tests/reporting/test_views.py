@@ -22,9 +22,12 @@ pytestmark = pytest.mark.django_db
 
 
 def done_report(area: Quartier, *, kind: str, version: int, data: bytes = b"%PDF-1.7 Bericht") -> Report:
+    """A finished version of 2025, built after the year ended; a final one released (as by ``report_release``)."""
     report = Report(
         area=area, year=2025, kind=kind, version=version, status="fertig", period_start="2025-01-01",
         period_end="2025-12-31", sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+        started_at=timezone.make_aware(timezone.datetime(2026, 1, 5, 9)),
+        released_at=timezone.now() if kind == "final" else None,
     )  # fmt: skip
     report.file.save(f"v{version}.pdf", ContentFile(data), save=False)
     report.save()
@@ -35,17 +38,18 @@ def url(name: str, area: Quartier, *args: object) -> str:
     return reverse(name, args=[area.slug, *args])
 
 
-def test_final_reports_are_for_steuerung_and_koordination_drafts_for_everyone(
+def test_the_final_report_and_every_version_are_for_every_role_and_the_final_one_is_marked(
     client: Client, area: Quartier, role_users: dict[str, User]
 ) -> None:
     final = done_report(area, kind="final", version=1)
     draft = done_report(area, kind="entwurf", version=2)
-    for role, sees_final in (("steuerung", True), ("koordination", True), ("planung", False), ("gwa", False)):
+    for role in ("steuerung", "koordination", "planung", "gwa"):
         client.force_login(role_users[role])
         listing = client.get(url("report_list", area) + "?year=2025").content.decode()
-        assert (url("report_download", area, final.pk) in listing) is sees_final, role
+        assert url("report_download", area, final.pk) in listing, role
         assert url("report_download", area, draft.pk) in listing, role
-        assert client.get(url("report_download", area, final.pk)).status_code == (200 if sees_final else 403)
+        assert "Endgültiger Bericht (freigegeben)" in listing and "Ganzes Jahr, nicht freigegeben" in listing
+        assert client.get(url("report_download", area, final.pk)).status_code == 200
         assert client.get(url("report_download", area, draft.pk)).status_code == 200
 
 
@@ -57,25 +61,25 @@ def test_the_download_is_the_stored_file_and_a_damaged_one_is_refused(
     response = client.get(url("report_download", area, report.pk))
     assert response.content == b"%PDF-1.7 Bericht"
     assert response["Content-Type"] == "application/pdf" and response["Cache-Control"] == "private, no-store"
-    assert "jahresbericht-kiez-am-kanal-2025-v1.pdf" in response["Content-Disposition"]
+    assert "jahresbericht-kiez-am-kanal-2025-v1-endgueltig.pdf" in response["Content-Disposition"]
     with open(report.file.path, "wb") as handle:  # the file changed behind our back
         handle.write(b"%PDF-1.7 Ber")
     assert client.get(url("report_download", area, report.pk)).status_code == 404
     running = Report.objects.create(
-        area=area, year=2024, kind="final", version=1, status="laeuft", period_start="2024-01-01",
+        area=area, year=2024, kind="entwurf", version=1, status="laeuft", period_start="2024-01-01",
         period_end="2024-12-31",
     )  # fmt: skip
     assert client.get(url("report_download", area, running.pk)).status_code == 404
 
 
-def test_the_request_form_refuses_what_the_role_may_not_and_a_year_to_come(
+def test_the_request_form_builds_a_version_and_refuses_a_year_to_come(
     client: Client, area: Quartier, role_users: dict[str, User], django_capture_on_commit_callbacks
 ) -> None:
     client.force_login(role_users["planung"])
     form = client.get(url("report_list", area)).content.decode()
-    assert 'value="entwurf"' in form and 'value="final"' not in form
-    refused = client.post(url("report_new", area), {"year": "2025", "kind": "final"})
-    assert refused.status_code == 200 and "Bitte eine gültige Auswahl treffen." in refused.content.decode()
+    assert 'name="kind"' not in form  # every build is a version; Steuerung releases the final one
+    refused = client.post(url("report_new", area), {"year": "1999", "kind": "final"})
+    assert refused.status_code == 200 and "Wählen Sie ein Jahr bis zum laufenden." in refused.content.decode()
     next_year = str(timezone.localdate().year + 1)
     future = client.post(url("report_new", area), {"year": next_year, "kind": "entwurf"})
     assert "Wählen Sie ein Jahr bis zum laufenden." in future.content.decode()
@@ -200,9 +204,10 @@ def test_a_refused_request_keeps_the_years_versions_and_what_was_typed(
 ) -> None:
     draft = done_report(area, kind="entwurf", version=1)
     client.force_login(role_users["planung"])
-    refused = client.post(url("report_new", area), {"year": "2025", "kind": "final", "intro": "Unser Jahr"})
+    too_long = "Unser Jahr " + "x" * 20000
+    refused = client.post(url("report_new", area), {"year": "2025", "intro": too_long})
     html = refused.content.decode()
-    assert refused.status_code == 200 and "Bitte eine gültige Auswahl treffen." in html
+    assert refused.status_code == 200 and "höchstens 20000 Zeichen" in html
     assert url("report_download", area, draft.pk) in html and "Noch kein Bericht für dieses Jahr." not in html
     assert "Unser Jahr" in html
     assert Report.objects.count() == 1

@@ -24,7 +24,6 @@ class Command(BaseCommand):
         parser.add_argument("--area", required=True, help="The area's slug, e.g. kiez-am-kanal.")
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("-o", "--output", required=True, help="Where to write the PDF.")
-        parser.add_argument("--draft", action="store_true", help="Mark it as a draft.")
         parser.add_argument("--intro", help="The introduction (default: that of the newest version).")
         parser.add_argument("--outlook", help="The outlook (default: that of the newest version).")
 
@@ -42,14 +41,14 @@ class Command(BaseCommand):
         report = Report(
             area=area,
             year=year,
-            kind=Report.Kind.DRAFT if options["draft"] else Report.Kind.FINAL,
+            kind=Report.Kind.DRAFT,  # only a version built in the browser is released as the final report
             version=(newest.version + 1) if newest else 1,
             intro=options["intro"] if options["intro"] is not None else (newest.intro if newest else ""),
             outlook=options["outlook"] if options["outlook"] is not None else (newest.outlook if newest else ""),
             period_start=datetime.date(year, 1, 1),
             period_end=min(datetime.date(year, 12, 31), timezone.localdate()),
         )
-        report.created_at = timezone.now()
+        report.created_at = report.started_at = timezone.now()  # the data is taken now
         pdf, _figures = render_report(report)
         temporary = output.with_name(f".{output.name}.part")
         temporary.write_bytes(pdf)
