@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
@@ -60,10 +61,19 @@ def acting_as(user: User | None) -> Iterator[None]:
 
 
 def audit_transition(
-    *, obj: Model, transition: str, from_state: str, to_state: str, by: User | None, label: str = ""
+    *,
+    obj: Model,
+    transition: str,
+    from_state: str,
+    to_state: str,
+    by: User | None,
+    label: str = "",
+    changes: dict[str, Any] | None = None,
 ) -> LogEntry:
     """Record that ``obj`` went from ``from_state`` to ``to_state`` through ``transition``; ``label`` names the
-    step for the history pages, in the project's language (``quartier.transitions`` gives it)."""
+    step for the history pages, in the project's language (``quartier.transitions`` gives it). ``changes`` are
+    the fields the step changed (as auditlog records them; the status is added where missing): the step's one
+    entry."""
     extra = obj.get_additional_data() if hasattr(obj, "get_additional_data") else {}
     if label:
         extra = {**(extra or {}), "step": label}
@@ -71,7 +81,7 @@ def audit_transition(
         obj,
         force_log=True,
         action=LogEntry.Action.UPDATE,
-        changes={"status": [from_state, to_state]},
+        changes={**(changes or {}), "status": [from_state, to_state]},
         actor=by,
         additional_data={**(extra or {}), "transition": transition},
     )
