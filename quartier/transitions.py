@@ -191,9 +191,10 @@ class StateMachine:
         for name, value in fields.items():
             setattr(obj, name, value)
         stamps = [f.name for f in self.model._meta.concrete_fields if getattr(f, "auto_now", False)]
-        with acting_as(by), (disable_auditlog() if self.audited else contextlib.nullcontext()):
-            # An audited step is recorded once, below, with every field it changed: auditlog's own entry of this
-            # save would show the same step a second time, as a plain change of the status.
+        # An audited step is recorded once, below, with every field it changed: auditlog's own entry of this save
+        # would show the same step a second time, as a plain change of the status.
+        quiet = disable_auditlog() if self.audited else contextlib.nullcontext()
+        with acting_as(by), quiet:
             obj.save(update_fields=list(dict.fromkeys([self.field, *fields, *stamps])))
         if self.record is not None:
             self.record(obj, from_state=before, to_state=declared.target, by=by, note=note, now=now)
