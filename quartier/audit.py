@@ -16,7 +16,8 @@ from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
-from django.db.models import Model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q
 
 from quartier.models import User
 
@@ -30,6 +31,32 @@ def history_models() -> list[type[Model]]:
     return [
         model for model in auditlog.get_models() if model._meta.app_label in PROJECT_APPS and hasattr(model, "get_area")
     ]
+
+
+def area_history_models() -> list[type[Model]]:
+    """The models whose entries the area's history lists (they record the area, ``get_additional_data``), by
+    their names: the kinds of object its filter offers."""
+    models = [
+        model
+        for model in auditlog.get_models()
+        if model._meta.app_label in PROJECT_APPS and hasattr(model, "get_additional_data")
+    ]
+    return sorted(models, key=lambda model: str(model._meta.verbose_name_plural).casefold())
+
+
+def entries_of(obj: Model) -> Q:
+    """Where the audit entries of ``obj``'s history are: its own, and those of the links that show on it (a model's
+    ``HISTORY_OF`` names its foreign keys to the objects on whose histories its entries appear; the entries
+    record those keys, ``get_additional_data``)."""
+    own = ContentType.objects.get_for_model(type(obj))
+    where = Q(content_type=own, object_pk=str(obj.pk))
+    for model in auditlog.get_models():
+        for name in getattr(model, "HISTORY_OF", ()):
+            field = model._meta.get_field(name)
+            if field.related_model is type(obj):
+                link = ContentType.objects.get_for_model(model)
+                where |= Q(content_type=link, **{f"additional_data__{field.attname}": obj.pk})
+    return where
 
 
 def history_model(label: str) -> type[Model] | None:

@@ -156,3 +156,81 @@ def test_every_audited_model_of_the_project_can_name_its_area() -> None:
     }
     assert "quartier.user" not in {model._meta.label_lower for model in models}
     assert all(hasattr(model, "get_area") for model in models)
+
+
+# --- the history in German (issue #18) ----------------------------------------------------------------------------
+
+
+def _entries_html(client: Client, url: str) -> str:
+    """The entries of a history page (without the filter bar, whose options name kinds and people)."""
+    html = client.get(url).content.decode()
+    return html[html.index('<div id="history-page"') :]
+
+
+def test_changes_read_in_german_labels_choices_names_and_words(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    """Field names as labels, choices as labels, a linked object by its name, yes/no, "—" for nothing, objects
+    added to a many-to-many field, created and deleted: never a field's name, a number, None, True or False."""
+    from actors.models import Organisation
+    from actors.services.networks import network_create, network_update
+    from actors.services.organisations import organisation_create, organisation_update
+    from quartier.models import FieldOfAction, LegalText
+    from quartier.services import legal_text_create, legal_text_delete
+
+    gwa = role_users["gwa"]
+    kita = organisation_create(area=area, data={"name": "Kita Sonnenschein", "kind": "verein"}, by=gwa)
+    organisation_update(
+        organisation=kita,
+        data={
+            "kind": Organisation.Kind.DAYCARE,
+            "inside_area": False,
+            "email": "kita@example.org",
+            "fields_of_action": [FieldOfAction.objects.get(key="bildung")],
+        },
+        by=gwa,
+    )
+    network = network_create(area=area, data={"name": "Runder Tisch Kinder"}, members=[], by=gwa)
+    network_update(network=network, data={"lead_organisation": kita}, members=[], by=gwa)
+    text = legal_text_create(area=area, kind=LegalText.Kind.IMPRINT, data={"text": "Büro"}, by=gwa)
+    legal_text_delete(legal_text=text, by=gwa)
+
+    client.force_login(role_users["steuerung"])
+    html = _entries_html(client, f"/gebiet/{area.slug}/verlauf/")
+    assert "Organisation „Kita Sonnenschein“ angelegt" in html
+    assert "Organisation „Kita Sonnenschein“ geändert" in html
+    assert "Art:</span> Verein → Kita" in html  # the choices' labels, under the field's label
+    assert "Im Gebiet:</span> ja → nein" in html
+    assert "E-Mail-Adresse:</span> — → kita@example.org" in html
+    assert "Handlungsfelder:</span> hinzugefügt: Bildung" in html
+    assert "Federführende Organisation:</span> — → Kita Sonnenschein" in html  # the name, not the number
+    assert "Rechtstext „Impressum" in html and "gelöscht" in html
+    for raw in ("None", "True", "False", "lead_organisation", "inside_area", "kind:", f"→ {kita.pk}<"):
+        assert raw not in html, raw
+
+
+def test_a_step_reads_as_its_verb_and_appears_once(client: Client, area: Quartier, role_users: dict[str, User]) -> None:
+    """A transition is one entry, named by what was done; the save it makes is no second, plain entry."""
+    from auditlog.models import LogEntry
+
+    from actors.models import Concern
+    from actors.services.concerns import concern_create, concern_set_status
+
+    gwa = role_users["gwa"]
+    concern = concern_create(area=area, data={"text": "Schaukel defekt", "raised_on": "2026-01-05"}, by=gwa)
+    concern_set_status(concern=concern, to_status=Concern.Status.FORWARDED, by=gwa, forwarded_to="Grünflächenamt")
+
+    updates = LogEntry.objects.get_for_object(concern).filter(action=LogEntry.Action.UPDATE)
+    assert updates.count() == 1
+    entry = updates.get()
+    assert entry.additional_data["transition"] == "concern_weitergeleitet"
+    assert entry.changes_dict["status"] == ["neu", "weitergeleitet"]
+    assert entry.changes_dict["forwarded_to"] == ["", "Grünflächenamt"]  # the step's other fields, in the same entry
+
+    client.force_login(role_users["steuerung"])
+    html = _entries_html(client, f"/gebiet/{area.slug}/verlauf/actors.concern/{concern.pk}/")
+    assert html.count("Anliegen „Schaukel defekt“ an die Verwaltung weitergeleitet") == 1
+    assert "Anliegen „Schaukel defekt“ geändert" not in html
+    assert "Weitergeleitet an (Verwaltungseinheit):</span> — → Grünflächenamt" in html
+    assert "→ weitergeleitet" not in html  # the verb says it
+    assert "Anliegen „Schaukel defekt“ angelegt" in html and "Status:</span> neu<" in html  # the choice's label
