@@ -186,6 +186,7 @@ def _entry(entry: LogEntry, names: dict[tuple[type[models.Model], Any], str], *,
     changes: tuple[Change, ...] = ()
     if with_changes and entry.action != LogEntry.Action.DELETE:
         skip = {"status"} if step else set()
+        skip |= set(_link_fields(entry))  # a link's sentence names both sides already
         changes = tuple(
             change
             for name, values in _changes(entry).items()

@@ -267,6 +267,7 @@ def test_affiliations_and_network_memberships_show_on_both_sides(
     person = _entries_html(client, f"{base}actors.person/{ayse.pk}/")
     assert "Ayşe Demir der Organisation „Nachbarschaftsverein“ zugeordnet" in person
     assert "Funktion:</span> Kassenwartin" in person
+    assert "Person:</span>" not in person and "Organisation:</span>" not in person  # the sentence names them
     assert "Ayşe Demir aus der Organisation „Nachbarschaftsverein“ entfernt" in person
     assert "Ayşe Demir als Mitglied im Netzwerk „Runder Tisch“ hinzugefügt" in person
     assert "Nachbarschaftsverein als Mitglied" not in person  # another member's entry is not the person's
