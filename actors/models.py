@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from quartier.models import AreaScoped, FieldOfAction, Period
+from quartier.models import AreaScoped, FieldOfAction, Period, Quartier
 
 
 def search_words(vector: SearchVector | CombinedSearchVector) -> models.GeneratedField:
@@ -146,12 +146,25 @@ class Affiliation(Period):
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE)
     function = models.CharField(_("function"), max_length=120, blank=True)
 
+    #: Its audit entries show on the histories of its person and its organisation (``quartier.audit``).
+    HISTORY_OF = ("person", "organisation")
+
     class Meta(Period.Meta):
         verbose_name = _("affiliation")
         verbose_name_plural = _("affiliations")
 
     def __str__(self) -> str:
         return f"{self.person} · {self.organisation}"
+
+    def get_area(self) -> Quartier:
+        return self.person.area
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {
+            "quartier_id": self.person.area_id,
+            "person_id": self.person_id,
+            "organisation_id": self.organisation_id,
+        }
 
 
 class Network(AreaScoped):
@@ -208,6 +221,9 @@ class NetworkMembership(Period):
         related_name="network_memberships",
     )
 
+    #: Its audit entries show on the histories of its network and its member (``quartier.audit``).
+    HISTORY_OF = ("network", "organisation", "person")
+
     class Meta(Period.Meta):
         verbose_name = _("network membership")
         verbose_name_plural = _("network memberships")
@@ -223,6 +239,13 @@ class NetworkMembership(Period):
 
     def __str__(self) -> str:
         return f"{self.network} · {self.organisation or self.person}"
+
+    def get_area(self) -> Quartier:
+        return self.network.area
+
+    def get_additional_data(self) -> dict[str, int]:
+        members = {"organisation_id": self.organisation_id} if self.organisation_id else {"person_id": self.person_id}
+        return {"quartier_id": self.network.area_id, "network_id": self.network_id, **members}
 
 
 class ContactNote(AreaScoped):

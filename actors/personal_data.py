@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import ConcernStatusChange, Organisation, Person
+from actors.models import Affiliation, ConcernStatusChange, NetworkMembership, Organisation, Person
 from quartier import permissions
 from quartier.personal_data import (
     ERASED_NAME,
@@ -152,7 +154,17 @@ def erase_affiliations(subject: Subject, erasing: Erasing, rows: QuerySet[Any]) 
         organisations.filter(email__iexact=email).update(email="")
     if phone:
         organisations.filter(phone=phone).update(phone="")
+    _removed_before(erasing, Affiliation)
     rows.delete()
+
+
+def _removed_before(erasing: Erasing, model: type[Model]) -> None:
+    """Also the rows of ``model`` (a link the audit trail records with the person's id, ``HISTORY_OF``) that
+    were removed before the erasure: their audit entries name the person as well, and the audit trail's eraser
+    cuts the person out of every entry of the rows noted as touched."""
+    content_type = ContentType.objects.get_for_model(model)
+    entries = LogEntry.objects.filter(content_type=content_type, additional_data__person_id=erasing.subject.person.pk)
+    erasing.touched.setdefault(model._meta.label, set()).update(entries.values_list("object_pk", flat=True))
 
 
 register(
@@ -183,6 +195,11 @@ def export_networks(subject: Subject, rows: QuerySet[Any]) -> Section:
     )
 
 
+def erase_network_memberships(subject: Subject, erasing: Erasing, rows: QuerySet[Any]) -> None:
+    _removed_before(erasing, NetworkMembership)
+    rows.delete()
+
+
 register(
     Registration(
         model="actors.NetworkMembership",
@@ -191,6 +208,7 @@ register(
         holds=_("the networks the person takes part in"),
         erasure=Erasure.DELETE,
         export=export_networks,
+        erase=erase_network_memberships,
         position=20,
     )
 )

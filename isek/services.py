@@ -49,6 +49,7 @@ VERSION = StateMachine(
             sources=frozenset({Version.Status.DRAFT}),
             target=Version.Status.ADOPTED,
             label=pgettext_lazy("step", "adopt"),
+            done=pgettext_lazy("done", "adopted"),
             refusal=gettext_lazy("An adopted version cannot be changed; make an update (Fortschreibung) of it."),
         ),
     },

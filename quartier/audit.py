@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
-from django.db.models import Model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q
 
 from quartier.models import User
 
@@ -29,6 +31,32 @@ def history_models() -> list[type[Model]]:
     return [
         model for model in auditlog.get_models() if model._meta.app_label in PROJECT_APPS and hasattr(model, "get_area")
     ]
+
+
+def area_history_models() -> list[type[Model]]:
+    """The models whose entries the area's history lists (they record the area, ``get_additional_data``), by
+    their names: the kinds of object its filter offers."""
+    models = [
+        model
+        for model in auditlog.get_models()
+        if model._meta.app_label in PROJECT_APPS and hasattr(model, "get_additional_data")
+    ]
+    return sorted(models, key=lambda model: str(model._meta.verbose_name_plural).casefold())
+
+
+def entries_of(obj: Model) -> Q:
+    """Where the audit entries of ``obj``'s history are: its own, and those of the links that show on it (a model's
+    ``HISTORY_OF`` names its foreign keys to the objects on whose histories its entries appear; the entries
+    record those keys, ``get_additional_data``)."""
+    own = ContentType.objects.get_for_model(type(obj))
+    where = Q(content_type=own, object_pk=str(obj.pk))
+    for model in auditlog.get_models():
+        for name in getattr(model, "HISTORY_OF", ()):
+            field = model._meta.get_field(name)
+            if field.related_model is type(obj):
+                link = ContentType.objects.get_for_model(model)
+                where |= Q(content_type=link, **{f"additional_data__{field.attname}": obj.pk})
+    return where
 
 
 def history_model(label: str) -> type[Model] | None:
@@ -60,10 +88,19 @@ def acting_as(user: User | None) -> Iterator[None]:
 
 
 def audit_transition(
-    *, obj: Model, transition: str, from_state: str, to_state: str, by: User | None, label: str = ""
+    *,
+    obj: Model,
+    transition: str,
+    from_state: str,
+    to_state: str,
+    by: User | None,
+    label: str = "",
+    changes: dict[str, Any] | None = None,
 ) -> LogEntry:
     """Record that ``obj`` went from ``from_state`` to ``to_state`` through ``transition``; ``label`` names the
-    step for the history pages, in the project's language (``quartier.transitions`` gives it)."""
+    step for the history pages, in the project's language (``quartier.transitions`` gives it). ``changes`` are
+    the fields the step changed (as auditlog records them; the status is added where missing): the step's one
+    entry."""
     extra = obj.get_additional_data() if hasattr(obj, "get_additional_data") else {}
     if label:
         extra = {**(extra or {}), "step": label}
@@ -71,7 +108,7 @@ def audit_transition(
         obj,
         force_log=True,
         action=LogEntry.Action.UPDATE,
-        changes={"status": [from_state, to_state]},
+        changes={**(changes or {}), "status": [from_state, to_state]},
         actor=by,
         additional_data={**(extra or {}), "transition": transition},
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from quartier.navigation import area_links, section_of
+from quartier.navigation import area_links, history_url, section_of
 from quartier.permissions import committee_member_ids
 from quartier.selectors import memberships_of_cached
 
@@ -14,13 +14,16 @@ def areas(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     area = getattr(request, "area", None)
     perms = getattr(request, "area_perms", frozenset())
-    section = section_of(match.url_name if (match := getattr(request, "resolver_match", None)) else None)
+    match = getattr(request, "resolver_match", None)
+    section = section_of(match.url_name if match else None)
     return {
         "my_areas": SimpleLazyObject(lambda: memberships_of_cached(user) if user is not None else []),
         "current_area": area,
         "area_perms": perms,
         "nav_section": section,
         "area_links": area_links(area.slug, perms, section) if area is not None else [],
+        # The link to the history of the page's object (``quartier.navigation.HISTORY_PAGES``), for area_base.html.
+        "history_url": history_url(match.url_name, match.kwargs, area, perms) if match and area is not None else "",
         "is_committee_member": SimpleLazyObject(
             lambda: bool(committee_member_ids(user)) if user is not None else False
         ),

@@ -9,14 +9,18 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from quartier import dates
+from quartier.audit import area_history_models
 from quartier.forms import QuickFilterForm, ReferenceChoiceField
 from quartier.models import FieldOfAction, Quartier
 from quartier.reference import fields_of_action
-from quartier.selectors import CompiledLists
+from quartier.selectors import CompiledLists, history_actors
 
 #: The label of a filter's empty choice.
 ALL = _("all")
@@ -113,3 +117,49 @@ class DateFilter(django_filters.Filter):
     """A day within the sane range (``quartier.dates.DateField``), with the browser's date picker."""
 
     field_class = dates.DateField
+
+
+def _kinds() -> list[tuple[str, str]]:
+    return [
+        (model._meta.label_lower, capfirst(str(model._meta.verbose_name_plural))) for model in area_history_models()
+    ]
+
+
+class HistoryFilterSet(ListFilterSet):
+    """The area's history by kind of object, by who made the change and by day (from, until), and by the name of
+    the object. Only the area's entries are filtered (``quartier.selectors.area_changes``): a kind, a person or a
+    day that is not offered is refused with a message (``quartier.lists.list_page``), never widened."""
+
+    q = SearchFilter(method="search", label=_("Object"))
+    kind = ChoiceFilter(label=_("Kind of object"), choices=_kinds, method="of_kind")
+    actor = ChoiceFilter(label=_("Changed by"), choices=(), method="by_actor")
+    date_from = DateFilter(field_name="timestamp", lookup_expr="date__gte", label=_("From"))
+    date_to = DateFilter(field_name="timestamp", lookup_expr="date__lte", label=_("Until"))
+
+    #: The choice of ``actor`` for changes nobody signed in made (the public form, the system's tasks).
+    NOBODY = "system"
+
+    def __init__(self, data: Any, *, queryset: QuerySet[Any], area: Quartier | None = None) -> None:
+        super().__init__(data, queryset=queryset, area=area)
+        if area is None:
+            raise TypeError("HistoryFilterSet needs the area whose history it filters")
+        self.filters["actor"].extra["choices"] = functools.partial(_actors, area.pk)
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(object_repr__icontains=value.strip()) if value.strip() else queryset
+
+    def of_kind(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        model = apps.get_model(value)
+        return queryset.filter(content_type=ContentType.objects.get_for_model(model))
+
+    def by_actor(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == self.NOBODY:
+            return queryset.filter(actor__isnull=True)
+        return queryset.filter(actor_id=int(value))
+
+
+def _actors(area_id: int) -> list[tuple[str, str]]:
+    """Everyone who changed something in the area, by name, and "System" for changes without a signed-in user. One
+    query."""
+    people = [(str(user.pk), user.get_display_name()) for user in history_actors(area_id)]
+    return [*people, (HistoryFilterSet.NOBODY, str(_("System")))]

@@ -104,3 +104,41 @@ def section_of(url_name: str | None) -> str | None:
     if not url_name:
         return None
     return next((section for prefix, section in SECTIONS if url_name.startswith(prefix)), None)
+
+
+#: The pages of one object that link to its history (``object_history``), by URL name: the object's model and the
+#: URL argument that names it (None: the area itself). ``area_base.html`` shows the link to whoever may see the
+#: history (``permissions.VIEW_AUDIT``); ``tests/test_history.py`` checks that every model with a history page and
+#: a page of its own is here.
+HISTORY_PAGES: dict[str, tuple[str, str | None]] = {
+    "area_edit": ("quartier.quartier", None),
+    "legal_text_edit": ("quartier.legaltext", "legal_text_pk"),
+    "organisation_page": ("actors.organisation", "organisation_pk"),
+    "person_page": ("actors.person", "person_pk"),
+    "network_page": ("actors.network", "network_pk"),
+    "contact_page": ("actors.contactnote", "note_pk"),
+    "concern_page": ("actors.concern", "concern_pk"),
+    "committee_page": ("committees.committee", "committee_pk"),
+    "membership_edit": ("committees.membership", "membership_pk"),
+    "meeting_page": ("committees.meeting", "meeting_pk"),
+    "ballot_office": ("committees.ballot", "ballot_pk"),
+    "fund_page": ("fonds.fund", "fund_pk"),
+    "application_page": ("fonds.application", "application_pk"),
+    "goal_edit": ("isek.goal", "goal_pk"),
+    "measure_page": ("isek.measure", "measure_pk"),
+    "indicator_edit": ("isek.indicator", "indicator_pk"),
+}
+
+
+def history_url(url_name: str | None, kwargs: dict[str, object], area: object, perms: frozenset[str] | set[str]) -> str:
+    """The link from the page ``url_name`` (with its URL arguments ``kwargs``) of ``area`` to its object's history,
+    or "" where the page shows no single object or ``perms`` do not reach the history."""
+    page = HISTORY_PAGES.get(url_name or "")
+    if page is None or permissions.VIEW_AUDIT not in perms:
+        return ""
+    label, argument = page
+    pk = getattr(area, "pk", None) if argument is None else kwargs.get(argument)
+    slug = getattr(area, "slug", None)
+    if pk is None or slug is None:
+        return ""
+    return reverse("object_history", args=[slug, label, pk])

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from committees.models import Committee, Membership
+from quartier.audit import entries_of
 from quartier.models import LegalKind, LegalText, Quartier, Role, RoleAssignment, User
 
 
@@ -186,8 +187,18 @@ def area_changes(area: Quartier) -> QuerySet[LogEntry]:
     )
 
 
+def history_actors(area_id: int) -> QuerySet[User]:
+    """Everyone who made a change recorded in the area's history, by name (the filter of the area's history)."""
+    actors = LogEntry.objects.filter(additional_data__quartier_id=area_id, actor__isnull=False).values("actor_id")
+    return User.objects.filter(pk__in=actors).order_by("display_name", "username")
+
+
 def object_history(obj: Model) -> QuerySet[LogEntry]:
-    return LogEntry.objects.get_for_object(obj).select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    """The audit entries of ``obj`` and of the links shown on its history (``quartier.audit.entries_of``), newest
+    first."""
+    return (
+        LogEntry.objects.filter(entries_of(obj)).select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    )
 
 
 def lists_of(**querysets: QuerySet) -> dict[str, list[Any]]:

@@ -18,11 +18,16 @@ The machines are declared in the services of the app that owns the model and reg
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeAlias
 
+from auditlog.context import disable_auditlog
+from auditlog.diff import model_instance_diff
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -57,11 +62,13 @@ class Move:
     ``label`` says what the step does ("einreichen"). ``refusal`` replaces the machine's message when the step
     is not possible, ``refusal_from`` does so for particular current states; both may use ``%(status)s`` (the
     current state's label) and ``%(move)s`` (the step's label). ``audit`` is the step's name in the audit trail
-    when it is not the move's own (names already written stay the same)."""
+    when it is not the move's own (names already written stay the same). ``done`` says that the step was taken
+    ("eingereicht"), as the history pages show it (``quartier.history``)."""
 
     sources: frozenset[str]
     target: str
     label: Label
+    done: Label | None = None
     refusal: Label | None = None
     refusal_from: Mapping[str, Label] = field(default_factory=dict)
     audit: str = ""
@@ -178,12 +185,16 @@ class StateMachine:
         """Make ``move`` on the locked ``obj``: check where it starts, set the target and ``fields``, save
         those (and the fields that stamp each save), record the step and audit it. Returns ``obj``."""
         now = now or timezone.now()
+        unchanged = copy.copy(obj)
         before = self.assign(obj, move)
         declared = self.moves[move]
         for name, value in fields.items():
             setattr(obj, name, value)
         stamps = [f.name for f in self.model._meta.concrete_fields if getattr(f, "auto_now", False)]
-        with acting_as(by):
+        # An audited step is recorded once, below, with every field it changed: auditlog's own entry of this save
+        # would show the same step a second time, as a plain change of the status.
+        quiet = disable_auditlog() if self.audited else contextlib.nullcontext()
+        with acting_as(by), quiet:
             obj.save(update_fields=list(dict.fromkeys([self.field, *fields, *stamps])))
         if self.record is not None:
             self.record(obj, from_state=before, to_state=declared.target, by=by, note=note, now=now)
@@ -197,8 +208,16 @@ class StateMachine:
                 to_state=declared.target,
                 by=by,
                 label=label,
+                changes=self._changes(unchanged, obj, [self.field, *fields]),
             )
         return obj
+
+    def _changes(self, unchanged: models.Model, changed: models.Model, names: list[str]) -> dict[str, Any]:
+        """The fields of ``names`` that the step changed, as auditlog records them (with its registration's
+        exclusions and masks); ``audit_transition`` adds the status."""
+        if not auditlog.contains(self.model):
+            return {}
+        return dict(model_instance_diff(unchanged, changed, fields_to_check=names) or {})
 
     def transition(
         self,

@@ -19,6 +19,7 @@ from quartier import permissions, twofactor
 from quartier.audit import history_model
 from quartier.dashboard import needs_of
 from quartier.decorators import LAST_AREA, area_view, public_for_visitors, public_view
+from quartier.filters import HistoryFilterSet
 from quartier.forms import (
     AreaProfileForm,
     LegalTextForm,
@@ -28,6 +29,7 @@ from quartier.forms import (
     refusal_on,
     whole_number,
 )
+from quartier.history import readable
 from quartier.http import AreaRequest
 from quartier.lists import list_page
 from quartier.models import LegalKind, MailChoices, Quartier, Role
@@ -90,7 +92,7 @@ def dashboard(request: AreaRequest, area: Quartier) -> HttpResponse:
         "team": [(Role(role).label, members) for role, members in team_of(area).items()]
         if permissions.VIEW_TEAM in perms
         else None,
-        "changes": list(area_changes(area)[:8]) if permissions.VIEW_AUDIT in perms else None,
+        "changes": readable(area_changes(area)[:8], with_changes=False) if permissions.VIEW_AUDIT in perms else None,
         "other_areas": [m for m in memberships_of_cached(request.user) if m.area.pk != area.pk],
         "follow_ups": follow_ups_due_for(area, request.user, today=today)
         if permissions.VIEW_CONTACTS in perms
@@ -186,7 +188,9 @@ def legal_text_edit(request: AreaRequest, area: Quartier, legal_text_pk: int) ->
 @require_GET
 @area_view(permissions.VIEW_AUDIT)
 def area_history(request: AreaRequest, area: Quartier) -> HttpResponse:
-    return _history_page(request, area, area_changes(area), subject=None)
+    """The area's history, filtered by kind of object, by who made the change and by day."""
+    filterset = HistoryFilterSet(request.GET, queryset=area_changes(area), area=area)
+    return _history_page(request, area, filterset=filterset, subject=None)
 
 
 @require_GET
@@ -200,16 +204,26 @@ def object_history_view(request: AreaRequest, area: Quartier, model: str, object
     owner = obj.get_area() if obj is not None else None  # None also for what belongs to no area
     if owner is None or owner.pk != area.pk:
         raise Http404(_("This object does not exist."))
-    return _history_page(request, area, object_history(obj), subject=obj)
+    return _history_page(request, area, rows=object_history(obj), subject=obj)
 
 
-def _history_page(request: HttpRequest, area: Quartier, entries: QuerySet[Any], *, subject: object) -> HttpResponse:
+def _history_page(
+    request: HttpRequest,
+    area: Quartier,
+    *,
+    subject: object,
+    rows: QuerySet[Any] | None = None,
+    filterset: HistoryFilterSet | None = None,
+) -> HttpResponse:
+    """A history page, its entries in words (``quartier.history.readable``)."""
     return list_page(
         request,
         template="quartier/history.html",
         partial="entries",
-        rows=entries,
+        rows=rows,
+        filterset=filterset,
         page_size=50,
+        page_context=lambda page: {"entries": readable(page.object_list)},
         context={"area": area, "subject": subject},
     )
 

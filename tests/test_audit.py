@@ -59,3 +59,36 @@ def test_unchanged_save_writes_no_entry(area: Quartier, role_users: dict[str, Us
     before = LogEntry.objects.count()
     area_update(area=area, by=role_users["steuerung"], data={"name": area.name})
     assert LogEntry.objects.count() == before
+
+
+def test_the_migration_folds_the_earlier_double_entries_of_a_step(area: Quartier, role_users: dict[str, User]) -> None:
+    """Before, a step wrote auditlog's plain change of the status and the step's entry: the migration keeps the
+    step's entry, with the plain entry's other fields, and removes the plain one. Others stay as they are."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    from actors.models import Concern
+
+    gwa = role_users["gwa"]
+    concern = Concern.objects.create(area=area, text="Schaukel defekt", raised_on="2026-01-05")
+    plain = LogEntry.objects.log_create(
+        concern,
+        action=LogEntry.Action.UPDATE,
+        changes={"status": ["neu", "weitergeleitet"], "forwarded_to": ["", "Grünflächenamt"]},
+        actor=gwa,
+    )
+    step = audit_transition(
+        obj=concern, transition="concern_weitergeleitet", from_state="neu", to_state="weitergeleitet", by=gwa
+    )
+    other = LogEntry.objects.log_create(  # a plain change without a step after it
+        concern, action=LogEntry.Action.UPDATE, changes={"text": ["Schaukel defekt", "Schaukel kaputt"]}, actor=gwa
+    )
+    migration = importlib.import_module("quartier.migrations.0014_merge_step_duplicates_in_audit_trail")
+    migration.merge_step_duplicates(None, SimpleNamespace(connection=connection))
+
+    assert not LogEntry.objects.filter(pk=plain.pk).exists()
+    step.refresh_from_db()
+    assert step.changes_dict == {"status": ["neu", "weitergeleitet"], "forwarded_to": ["", "Grünflächenamt"]}
+    assert LogEntry.objects.filter(pk=other.pk).exists()

@@ -44,21 +44,38 @@ class ConcernFields(TypedDict, total=False):
     answer: str
 
 
-def _move(sources: set[str], target: str, label: str | Promise) -> Move:
+def _move(sources: set[str], target: str, label: str | Promise, done: str | Promise) -> Move:
     """A step to ``target``, named in the audit trail by the state it leads to (``concern_erledigt``)."""
-    return Move(sources=frozenset(sources), target=target, label=label, audit=f"concern_{target}")
+    return Move(sources=frozenset(sources), target=target, label=label, done=done, audit=f"concern_{target}")
 
 
 #: A concern's steps. Done and not feasible may be reopened.
 CONCERN = StateMachine(
     model=Concern,
     moves={
-        "forward": _move({S.NEW, S.IN_PROGRESS}, S.FORWARDED, pgettext_lazy("step", "forward to the administration")),
-        "take_up": _move({S.NEW, S.FORWARDED}, S.IN_PROGRESS, pgettext_lazy("step", "take up")),
-        "reopen": _move({S.DONE, S.NOT_FEASIBLE}, S.IN_PROGRESS, pgettext_lazy("step", "reopen")),
-        "complete": _move({S.NEW, S.FORWARDED, S.IN_PROGRESS}, S.DONE, pgettext_lazy("step", "mark as done")),
+        "forward": _move(
+            {S.NEW, S.IN_PROGRESS},
+            S.FORWARDED,
+            pgettext_lazy("step", "forward to the administration"),
+            pgettext_lazy("done", "forwarded to the administration"),
+        ),
+        "take_up": _move(
+            {S.NEW, S.FORWARDED}, S.IN_PROGRESS, pgettext_lazy("step", "take up"), pgettext_lazy("done", "taken up")
+        ),
+        "reopen": _move(
+            {S.DONE, S.NOT_FEASIBLE}, S.IN_PROGRESS, pgettext_lazy("step", "reopen"), pgettext_lazy("done", "reopened")
+        ),
+        "complete": _move(
+            {S.NEW, S.FORWARDED, S.IN_PROGRESS},
+            S.DONE,
+            pgettext_lazy("step", "mark as done"),
+            pgettext_lazy("done", "marked as done"),
+        ),
         "refuse": _move(
-            {S.NEW, S.FORWARDED, S.IN_PROGRESS}, S.NOT_FEASIBLE, pgettext_lazy("step", "mark as not feasible")
+            {S.NEW, S.FORWARDED, S.IN_PROGRESS},
+            S.NOT_FEASIBLE,
+            pgettext_lazy("step", "mark as not feasible"),
+            pgettext_lazy("done", "marked as not feasible"),
         ),
     },
     refusal=gettext_lazy("The concern is “%(status)s”; “%(move)s” is not possible."),

@@ -131,7 +131,7 @@ def contact_note_create(*, area: Quartier, data: Mapping[str, object], by: User)
     note.full_clean()
     with acting_as(by):
         note.save()
-    _set_relations(note, values)
+        _set_relations(note, values)
     return note
 
 
@@ -148,7 +148,7 @@ def contact_note_update(*, note: ContactNote, data: Mapping[str, object], by: Us
     note.full_clean()
     with acting_as(by):
         note.save()
-    _set_relations(note, data)
+        _set_relations(note, data)
     return note
 
 

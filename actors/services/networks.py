@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -62,20 +61,10 @@ def _check_members(area: Quartier, rows: Sequence[MemberRow]) -> None:
         raise ValidationError(DOUBLE_MEMBER)
 
 
-def _summary(network: Network) -> str:
-    """The members as the audit trail records them (persons by number only: their names stay out of the log)."""
-    parts = []
-    for membership in network.members.select_related("organisation").order_by("pk"):
-        who = membership.organisation.name if membership.organisation else f"person #{membership.person_id}"
-        period = f"{membership.start or ''}–{membership.end or ''}"
-        parts.append(who if period == "–" else f"{who} ({period})")
-    return "; ".join(parts)
-
-
-def _save_members(*, network: Network, rows: Sequence[MemberRow], by: User) -> None:
-    """Make the network's members exactly ``rows``: change the existing ones, add the new, remove the rest."""
+def _save_members(*, network: Network, rows: Sequence[MemberRow]) -> None:
+    """Make the network's members exactly ``rows``: change the existing ones, add the new, remove the rest. Each
+    membership added, changed or removed is an audit entry of its own (``actors.apps``)."""
     _check_members(network.area, rows)
-    before = _summary(network)
     existing = {membership.pk: membership for membership in network.members.all()}
     keep: set[int] = set()
     for row in rows:
@@ -90,16 +79,6 @@ def _save_members(*, network: Network, rows: Sequence[MemberRow], by: User) -> N
         membership.save()
     removed = [pk for pk in existing if pk not in keep]
     NetworkMembership.objects.filter(network=network, pk__in=removed).delete()
-    after = _summary(network)
-    if after != before:
-        LogEntry.objects.log_create(
-            network,
-            force_log=True,
-            action=LogEntry.Action.UPDATE,
-            changes={"members": [before, after]},
-            actor=by,
-            additional_data=network.get_additional_data(),
-        )
 
 
 @transaction.atomic
@@ -111,7 +90,7 @@ def network_create(*, area: Quartier, data: dict[str, Any], members: Sequence[Me
     with acting_as(by):
         network.save()
         network.fields_of_action.set(data.get("fields_of_action", []))
-        _save_members(network=network, rows=members, by=by)
+        _save_members(network=network, rows=members)
     return network
 
 
@@ -127,7 +106,7 @@ def network_update(*, network: Network, data: dict[str, Any], members: Sequence[
         network.save()
         if "fields_of_action" in data:
             network.fields_of_action.set(data["fields_of_action"])
-        _save_members(network=network, rows=members, by=by)
+        _save_members(network=network, rows=members)
     return network
 
 

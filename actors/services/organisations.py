@@ -33,8 +33,8 @@ def organisation_create(*, area: Quartier, data: dict[str, Any], by: User) -> Or
     organisation.full_clean()
     with acting_as(by):
         organisation.save()
-    organisation.fields_of_action.set(data.get("fields_of_action", []))
-    organisation.target_groups.set(data.get("target_groups", []))
+        organisation.fields_of_action.set(data.get("fields_of_action", []))
+        organisation.target_groups.set(data.get("target_groups", []))
     return organisation
 
 
@@ -47,9 +47,9 @@ def organisation_update(*, organisation: Organisation, data: dict[str, Any], by:
     organisation.full_clean()
     with acting_as(by):
         organisation.save()
-    if "fields_of_action" in data:
-        organisation.fields_of_action.set(data["fields_of_action"])
-    if "target_groups" in data:
-        organisation.target_groups.set(data["target_groups"])
+        if "fields_of_action" in data:
+            organisation.fields_of_action.set(data["fields_of_action"])
+        if "target_groups" in data:
+            organisation.target_groups.set(data["target_groups"])
     conflicts_refresh(organisations=[organisation.pk])  # its address decides conflicts of interest
     return organisation

@@ -112,7 +112,7 @@ def person_create(
     person.full_clean()
     with acting_as(by):
         person.save()
-    _set_affiliations(person, affiliations)
+        _set_affiliations(person, affiliations)
     return person
 
 
@@ -137,8 +137,8 @@ def person_update(
     person.full_clean()
     with acting_as(by):
         person.save()
-    if affiliations is not None:
-        _set_affiliations(person, affiliations)
+        if affiliations is not None:
+            _set_affiliations(person, affiliations)
     _refresh_conflicts(person)
     person_email_change_tell(person=person, old=old_email)
     return person

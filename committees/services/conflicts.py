@@ -49,17 +49,25 @@ CONFLICT_FLAG = StateMachine(
             sources=frozenset({F.FLAGGED, F.DISMISSED}),
             target=F.CONFIRMED,
             label=pgettext_lazy("step", "confirm the conflict of interest"),
+            done=pgettext_lazy("done", "conflict of interest confirmed"),
         ),
         "dismiss": Move(
-            sources=frozenset({F.FLAGGED}), target=F.DISMISSED, label=pgettext_lazy("step", "dismiss the conflict")
+            sources=frozenset({F.FLAGGED}),
+            target=F.DISMISSED,
+            label=pgettext_lazy("step", "dismiss the conflict"),
+            done=pgettext_lazy("done", "conflict dismissed"),
         ),
         "took_part": Move(
             sources=frozenset({F.CONFIRMED}),
             target=F.DISMISSED,
             label=pgettext_lazy("step", "record that the member took part after all"),
+            done=pgettext_lazy("done", "recorded that the member took part after all"),
         ),
         "ask_again": Move(
-            sources=frozenset({F.DISMISSED}), target=F.FLAGGED, label=pgettext_lazy("step", "ask again: a new reason")
+            sources=frozenset({F.DISMISSED}),
+            target=F.FLAGGED,
+            label=pgettext_lazy("step", "ask again: a new reason"),
+            done=pgettext_lazy("done", "asked again: a new reason"),
         ),
     },
 )

@@ -66,44 +66,112 @@ def _record(
     StatusChange.objects.create(application=obj, from_status=from_state, to_status=to_state, at=now, by=by, note=note)
 
 
-def _move(sources: Iterable[str], target: str, label: str | Promise) -> Move:
-    return Move(sources=frozenset(sources), target=target, label=label)
+def _move(sources: Iterable[str], target: str, label: str | Promise, done: str | Promise) -> Move:
+    return Move(sources=frozenset(sources), target=target, label=label, done=done)
 
 
 #: An application's lifecycle: each step, the states it may start from and the state it leads to.
 APPLICATION = StateMachine(
     model=Application,
     moves={
-        "submit": _move({Status.DRAFT}, Status.SUBMITTED, pgettext_lazy("step", "submit")),
-        "resubmit": _move({Status.QUERY}, Status.SUBMITTED, pgettext_lazy("step", "hand in again")),
-        "review": _move({Status.SUBMITTED}, Status.IN_REVIEW, pgettext_lazy("step", "start the review")),
-        "query": _move({Status.IN_REVIEW}, Status.QUERY, pgettext_lazy("step", "ask the applicant")),
-        "assess_eligible": _move({Status.IN_REVIEW}, Status.ELIGIBLE, pgettext_lazy("step", "find eligible")),
-        "assess_ineligible": _move({Status.IN_REVIEW}, Status.INELIGIBLE, pgettext_lazy("step", "find not eligible")),
+        "submit": _move(
+            {Status.DRAFT}, Status.SUBMITTED, pgettext_lazy("step", "submit"), pgettext_lazy("done", "submitted")
+        ),
+        "resubmit": _move(
+            {Status.QUERY},
+            Status.SUBMITTED,
+            pgettext_lazy("step", "hand in again"),
+            pgettext_lazy("done", "handed in again"),
+        ),
+        "review": _move(
+            {Status.SUBMITTED},
+            Status.IN_REVIEW,
+            pgettext_lazy("step", "start the review"),
+            pgettext_lazy("done", "review started"),
+        ),
+        "query": _move(
+            {Status.IN_REVIEW},
+            Status.QUERY,
+            pgettext_lazy("step", "ask the applicant"),
+            pgettext_lazy("done", "applicant asked"),
+        ),
+        "assess_eligible": _move(
+            {Status.IN_REVIEW},
+            Status.ELIGIBLE,
+            pgettext_lazy("step", "find eligible"),
+            pgettext_lazy("done", "found eligible"),
+        ),
+        "assess_ineligible": _move(
+            {Status.IN_REVIEW},
+            Status.INELIGIBLE,
+            pgettext_lazy("step", "find not eligible"),
+            pgettext_lazy("done", "found not eligible"),
+        ),
         "put_forward": _move(
-            {Status.ELIGIBLE, Status.DEFERRED}, Status.FOR_DECISION, pgettext_lazy("step", "put forward for decision")
+            {Status.ELIGIBLE, Status.DEFERRED},
+            Status.FOR_DECISION,
+            pgettext_lazy("step", "put forward for decision"),
+            pgettext_lazy("done", "put forward for decision"),
         ),
-        "approve": _move({Status.FOR_DECISION}, Status.APPROVED, pgettext_lazy("step", "approve")),
+        "approve": _move(
+            {Status.FOR_DECISION}, Status.APPROVED, pgettext_lazy("step", "approve"), pgettext_lazy("done", "approved")
+        ),
         "approve_with_conditions": _move(
-            {Status.FOR_DECISION}, Status.APPROVED_WITH_CONDITIONS, pgettext_lazy("step", "approve with conditions")
+            {Status.FOR_DECISION},
+            Status.APPROVED_WITH_CONDITIONS,
+            pgettext_lazy("step", "approve with conditions"),
+            pgettext_lazy("done", "approved with conditions"),
         ),
-        "reject": _move({Status.FOR_DECISION}, Status.REJECTED, pgettext_lazy("step", "reject")),
-        "defer": _move({Status.FOR_DECISION}, Status.DEFERRED, pgettext_lazy("step", "defer")),
+        "reject": _move(
+            {Status.FOR_DECISION}, Status.REJECTED, pgettext_lazy("step", "reject"), pgettext_lazy("done", "rejected")
+        ),
+        "defer": _move(
+            {Status.FOR_DECISION}, Status.DEFERRED, pgettext_lazy("step", "defer"), pgettext_lazy("done", "deferred")
+        ),
         "commit": _move(
             {Status.APPROVED, Status.APPROVED_WITH_CONDITIONS},
             Status.COMMITTED,
             pgettext_lazy("step", "bind the funds"),
+            pgettext_lazy("done", "funds bound"),
         ),
-        "pay": _move({Status.COMMITTED, Status.PAID}, Status.PAID, pgettext_lazy("step", "record a payment")),
-        "submit_proof": _move({Status.PAID}, Status.PROOF_SUBMITTED, pgettext_lazy("step", "hand in the proof of use")),
-        "settle": _move({Status.PROOF_SUBMITTED}, Status.CLOSED, pgettext_lazy("step", "check and close")),
-        "reclaim": _move({Status.PROOF_SUBMITTED}, Status.RECLAIM, pgettext_lazy("step", "reclaim money")),
-        "repaid": _move({Status.RECLAIM}, Status.CLOSED, pgettext_lazy("step", "close after the repayment")),
-        "withdraw": _move(OPEN_BEFORE_PAYMENT, Status.WITHDRAWN, pgettext_lazy("step", "withdraw")),
+        "pay": _move(
+            {Status.COMMITTED, Status.PAID},
+            Status.PAID,
+            pgettext_lazy("step", "record a payment"),
+            pgettext_lazy("done", "payment recorded"),
+        ),
+        "submit_proof": _move(
+            {Status.PAID},
+            Status.PROOF_SUBMITTED,
+            pgettext_lazy("step", "hand in the proof of use"),
+            pgettext_lazy("done", "proof of use handed in"),
+        ),
+        "settle": _move(
+            {Status.PROOF_SUBMITTED},
+            Status.CLOSED,
+            pgettext_lazy("step", "check and close"),
+            pgettext_lazy("done", "checked and closed"),
+        ),
+        "reclaim": _move(
+            {Status.PROOF_SUBMITTED},
+            Status.RECLAIM,
+            pgettext_lazy("step", "reclaim money"),
+            pgettext_lazy("done", "money reclaimed"),
+        ),
+        "repaid": _move(
+            {Status.RECLAIM},
+            Status.CLOSED,
+            pgettext_lazy("step", "close after the repayment"),
+            pgettext_lazy("done", "closed after the repayment"),
+        ),
+        "withdraw": _move(
+            OPEN_BEFORE_PAYMENT, Status.WITHDRAWN, pgettext_lazy("step", "withdraw"), pgettext_lazy("done", "withdrawn")
+        ),
         "withdraw_by_applicant": Move(
             sources=BEFORE_DECISION,
             target=Status.WITHDRAWN,
             label=pgettext_lazy("step", "withdraw (by the applicant)"),
+            done=pgettext_lazy("done", "withdrawn by the applicant"),
         ),
     },
     refusal=gettext_lazy("This step is not possible while the application is “%(status)s” (step: %(move)s)."),

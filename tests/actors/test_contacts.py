@@ -105,7 +105,14 @@ def test_create_records_the_note_with_its_relations_and_audit(
     )
     assert created.staff == gwa and created.area == area
     assert list(created.organisations.all()) == [kita] and list(created.persons.all()) == [person]
-    assert LogEntry.objects.get_for_object(created).get().actor == gwa
+    entries = LogEntry.objects.get_for_object(created)
+    assert {entry.actor for entry in entries} == {gwa}
+    assert entries.get(action=LogEntry.Action.CREATE)
+    # The organisations are recorded as added by their names; the persons are not recorded here (their names
+    # would outlive an erasure in the note's entries).
+    added = entries.get(action=LogEntry.Action.UPDATE)
+    assert added.changes_dict == {"organisations": {"type": "m2m", "operation": "add", "objects": [kita.name]}}
+    assert not entries.filter(changes__has_key="persons")
 
 
 @pytest.mark.parametrize(

@@ -192,7 +192,11 @@ def test_office_creates_an_organisation_with_fields_and_audit(
     assert response.status_code == 302 and response["Location"].endswith(f"/organisationen/{organisation.pk}/")
     assert organisation.area == area
     assert list(organisation.fields_of_action.values_list("pk", flat=True)) == [bildung]
-    assert LogEntry.objects.get_for_object(organisation).get().actor == role_users["gwa"]
+    entries = LogEntry.objects.get_for_object(organisation)
+    assert {entry.actor for entry in entries} == {role_users["gwa"]}
+    assert entries.get(action=LogEntry.Action.CREATE)
+    added = entries.get(changes__fields_of_action__operation="add")  # the many-to-many field's own entry
+    assert added.changes_dict["fields_of_action"]["objects"] == ["Bildung"]
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,11 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from actors.models import Organisation
+from actors.models import Concern, Organisation
+from actors.services.concerns import concern_create, concern_set_status
+from actors.services.networks import MemberRow, network_create
+from actors.services.organisations import organisation_create, organisation_update
 from demo.factories import FundFactory, MeasureFactory, VersionFactory, user_with_role
 from fonds.models import Application, Payment, Status
 from isek.models import Measure, Milestone
-from quartier.models import Role
+from quartier.models import FieldOfAction, Role
 from quartier.services import area_update, role_grant
 from tests.browser.fixtures import german
 from tests.fonds.fixtures import make_application
@@ -97,3 +101,46 @@ def test_dashboard_fits_the_viewport(request, visit, browser_login, area, busy_u
     expect(page.locator("#payments-waiting-heading ~ ul")).to_contain_text("1.250,00 €")
     expect(page.get_by_role("heading", name=german("Measures behind schedule"))).to_be_visible()
     expect(page.get_by_role("heading", name=german("New applications"))).to_be_visible()
+
+
+@pytest.mark.parametrize("page_fixture", ["phone_page", "page"])
+def test_area_history_reads_in_german_fits_and_filters(
+    request, visit, axe_check, browser_login, area, busy_user, page_fixture
+):
+    """The area's history with changes of several kinds: it fits the screen, and the filter by kind narrows it in
+    place (htmx), with the address kept in step."""
+    page = request.getfixturevalue(page_fixture)
+    kita = organisation_create(
+        area=area, data={"name": "Kita Sonnenschein am Landwehrkanal", "kind": "verein"}, by=busy_user
+    )
+    organisation_update(
+        organisation=kita,
+        data={
+            "kind": Organisation.Kind.DAYCARE,
+            "inside_area": False,
+            "fields_of_action": list(FieldOfAction.objects.all()),
+        },
+        by=busy_user,
+    )
+    network_create(
+        area=area, data={"name": "Runder Tisch Kinder und Jugend"}, members=[MemberRow(organisation=kita)], by=busy_user
+    )
+    concern = concern_create(
+        area=area, data={"text": "Die Schaukel am Spielplatz ist defekt", "raised_on": "2026-01-05"}, by=busy_user
+    )
+    concern_set_status(concern=concern, to_status=Concern.Status.FORWARDED, by=busy_user, forwarded_to="Grünflächenamt")
+
+    browser_login(page, busy_user)
+    visit(page, reverse("area_history", args=[area.slug]))
+    assert_fits(page)
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("an die Verwaltung weitergeleitet")
+    expect(main).to_contain_text("Kita Sonnenschein am Landwehrkanal als Mitglied im Netzwerk")
+
+    page.get_by_text(german("Filters"), exact=True).click()
+    page.get_by_label(german("Kind of object")).select_option("actors.organisation")
+    expect(main).not_to_contain_text("weitergeleitet")
+    expect(main).to_contain_text("Organisation „Kita Sonnenschein am Landwehrkanal“ angelegt")
+    expect(page).to_have_url(re.compile(r"kind=actors\.organisation"))
+    axe_check(page)
+    assert_fits(page)
