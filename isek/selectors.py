@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, DecimalField, F, Model, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
 from isek.models import (
@@ -25,9 +25,10 @@ from isek.models import (
 from quartier.forms import whole_number
 from quartier.lookups import AnyOf
 from quartier.models import FieldOfAction, Quartier
-from quartier.selectors import CompiledLists
+from quartier.selectors import CompiledLists, lists_of
 
 ZERO = Decimal("0.00")
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 
 @dataclass
@@ -98,11 +99,24 @@ def overview(version: Version) -> Overview:
 
 @dataclass(frozen=True)
 class Change:
-    number: str
+    number: str  # the measure's number, or the indicator's name
     title: str
-    what: str  # "status", "costs"
+    what: str  # "title", "status", "start", "end", "costs", "financing"; for indicators "baseline", "target"
     before: object
     after: object
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A measure of the later version whose planned cost is above its financing."""
+
+    measure: Measure
+    planned: Decimal
+    financed: Decimal
+
+    @property
+    def gap(self) -> Decimal:
+        return self.planned - self.financed
 
 
 @dataclass
@@ -110,30 +124,92 @@ class Comparison:
     added: list[Measure]
     removed: list[Measure]
     changed: list[Change]
+    goals_added: list[str] = field(default_factory=list)
+    goals_removed: list[str] = field(default_factory=list)
+    indicators_added: list[Indicator] = field(default_factory=list)
+    indicators_removed: list[Indicator] = field(default_factory=list)
+    indicators_changed: list[Change] = field(default_factory=list)
+    shortfalls: list[Shortfall] = field(default_factory=list)  # in the later version
+
+
+MEASURE_FIELDS = ("title", "status", "start", "end")
+INDICATOR_FIELDS = (("baseline", ("baseline_year", "baseline")), ("target", ("target_year", "target")))
+
+
+def _sum_of(model: type[Model]) -> Coalesce:
+    """The sum of ``model``'s amounts for the measure of the outer query (0 without rows)."""
+    total = model.objects.filter(measure=OuterRef("pk")).order_by().values("measure").annotate(total=Sum("amount"))
+    return Coalesce(Subquery(total.values("total")), Value(ZERO), output_field=MONEY_FIELD)
 
 
 def compare(old: Version, new: Version) -> Comparison:
-    """Measures added and removed (by number), and changed statuses and planned costs. Two queries."""
-
-    def measures(version: Version) -> dict[str, tuple[Measure, Decimal]]:
-        """Each measure by its number, with its planned costs."""
-        rows = Measure.objects.filter(version=version).annotate(planned=Sum("planned_costs__amount"))
-        return {measure.number: (measure, measure.planned or ZERO) for measure in rows.order_by("number")}
-
-    before, after = measures(old), measures(new)
+    """What the later version ``new`` changed against ``old``: measures added and removed (by number); of those in
+    both, a changed title, status, start, end, planned cost and financing split; goals added and removed (by
+    title); indicators added and removed (by name) and changed baselines and targets; and the later version's
+    measures whose planned cost is above their financing. One query."""
+    versions = [old.pk, new.pk]
+    lists = lists_of(
+        measures=Measure.objects.filter(version__in=versions)
+        .annotate(planned=_sum_of(PlannedCost), financed=_sum_of(Financing))
+        .order_by("number", "pk"),
+        financing=Financing.objects.filter(measure__version__in=versions)
+        .order_by()
+        .values("measure__version", "measure__number", "source")
+        .annotate(total=Sum("amount"))
+        .values_list("measure__version", "measure__number", "source", "total"),
+        goals=Goal.objects.filter(version__in=versions).order_by("position", "pk").values_list("version", "title"),
+        indicators=Indicator.objects.filter(version__in=versions).order_by("name", "pk"),
+    )
+    measures: dict[int, dict[str, Measure]] = {old.pk: {}, new.pk: {}}
+    for measure in lists["measures"]:
+        measures[measure.version_id].setdefault(measure.number, measure)
+    split: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(dict)
+    for version, number, source, total in lists["financing"]:
+        split[(version, number)][source] = total
+    before, after = measures[old.pk], measures[new.pk]
     changed: list[Change] = []
-    for number, (measure, planned) in after.items():
-        if number not in before:
+    for number, measure in after.items():
+        previous = before.get(number)
+        if previous is None:
             continue
-        previous, previous_planned = before[number]
-        if previous.status != measure.status:
-            changed.append(Change(number, measure.title, "status", previous.status, measure.status))
-        if previous_planned != planned:
-            changed.append(Change(number, measure.title, "costs", previous_planned, planned))
+        for name in MEASURE_FIELDS:
+            if getattr(previous, name) != getattr(measure, name):
+                changed.append(Change(number, measure.title, name, getattr(previous, name), getattr(measure, name)))
+        if previous.planned != measure.planned:  # type: ignore[attr-defined]
+            changed.append(Change(number, measure.title, "costs", previous.planned, measure.planned))  # type: ignore[attr-defined]
+        was, now = split[(old.pk, number)], split[(new.pk, number)]
+        if was != now:
+            changed.append(Change(number, measure.title, "financing", was, now))
+    goals: dict[int, list[str]] = {old.pk: [], new.pk: []}
+    for version, title in lists["goals"]:
+        goals[version].append(title)
+    indicators: dict[int, dict[str, Indicator]] = {old.pk: {}, new.pk: {}}
+    for indicator in lists["indicators"]:
+        indicators[indicator.version_id].setdefault(indicator.name, indicator)
+    indicators_changed = []
+    for name, indicator in indicators[new.pk].items():
+        previous_indicator = indicators[old.pk].get(name)
+        if previous_indicator is None:
+            continue
+        for what, (year_field, value_field) in INDICATOR_FIELDS:
+            was_pair = (getattr(previous_indicator, year_field), getattr(previous_indicator, value_field))
+            now_pair = (getattr(indicator, year_field), getattr(indicator, value_field))
+            if was_pair != now_pair:
+                indicators_changed.append(Change(name, indicator.unit, what, was_pair, now_pair))
     return Comparison(
-        added=[measure for number, (measure, _planned) in after.items() if number not in before],
-        removed=[measure for number, (measure, _planned) in before.items() if number not in after],
+        added=[measure for number, measure in after.items() if number not in before],
+        removed=[measure for number, measure in before.items() if number not in after],
         changed=changed,
+        goals_added=[title for title in goals[new.pk] if title not in goals[old.pk]],
+        goals_removed=[title for title in goals[old.pk] if title not in goals[new.pk]],
+        indicators_added=[i for name, i in indicators[new.pk].items() if name not in indicators[old.pk]],
+        indicators_removed=[i for name, i in indicators[old.pk].items() if name not in indicators[new.pk]],
+        indicators_changed=indicators_changed,
+        shortfalls=[
+            Shortfall(measure, measure.planned, measure.financed)  # type: ignore[attr-defined]
+            for measure in after.values()
+            if measure.planned > measure.financed  # type: ignore[attr-defined]
+        ],
     )
 
 

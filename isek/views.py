@@ -38,6 +38,7 @@ from isek.forms import (
 from isek.models import Goal, Indicator, Measure, Milestone, Source, Version
 from isek.selectors import (
     SORTS,
+    Change,
     compare,
     finance_plan_of,
     goal_tree,
@@ -233,19 +234,61 @@ def version_compare(request: AreaRequest, area: Quartier) -> HttpResponse:
     if old is None and new is not None:
         old = next((v for v in versions if v.pk == new.previous_id), None)
     comparison = compare(old, new) if old and new and old.pk != new.pk else None
+    context = {
+        "area": area,
+        "versions": versions,
+        "old": old,
+        "new": new,
+        "comparison": comparison,
+        "changes": _change_rows(comparison.changed) if comparison else [],
+        "indicator_changes": _change_rows(comparison.indicators_changed) if comparison else [],
+    }
+    return render(request, "isek/compare.html", context)
+
+
+def _change_rows(changes: list[Change]) -> list[dict[str, str]]:
+    """Each change of the comparison with what changed named and both values as the page writes them."""
+    money = display.money_formatter()
+    day, _moment = display.short_dates()
     statuses = dict(Measure.Status.choices)
-    changes = [
+    sources = dict(Source.choices)
+    whats = {
+        "title": _("Title"),
+        "status": _("Status"),
+        "start": _("Start"),
+        "end": _("End"),
+        "costs": _("Planned cost (€)"),
+        "financing": _("Financing"),
+        "baseline": _("Baseline"),
+        "target": _("Target"),
+    }
+
+    def shown(what: str, value: Any) -> str:
+        if what == "status":
+            return str(statuses.get(value, value))
+        if what in ("start", "end"):
+            return day(value) or "–"
+        if what == "costs":
+            return money(value)
+        if what == "financing":
+            parts = [f"{sources.get(source, source)}: {money(amount)} €" for source, amount in sorted(value.items())]
+            return "; ".join(parts) or "–"
+        if what in ("baseline", "target"):
+            year, amount = value
+            return f"{year}: {amount.normalize():f}".replace(".", ",")
+        return str(value)
+
+    return [
         {
             "number": change.number,
             "title": change.title,
-            "money": change.what == "costs",
-            "before": change.before if change.what == "costs" else statuses.get(change.before, change.before),
-            "after": change.after if change.what == "costs" else statuses.get(change.after, change.after),
+            "what": str(whats[change.what]),
+            "numeric": change.what == "costs",
+            "before": shown(change.what, change.before),
+            "after": shown(change.what, change.after),
         }
-        for change in (comparison.changed if comparison else [])
+        for change in changes
     ]
-    context = {"area": area, "versions": versions, "old": old, "new": new, "comparison": comparison, "changes": changes}
-    return render(request, "isek/compare.html", context)
 
 
 def _goal_form(request: HttpRequest, area: Quartier, goal: Goal | None) -> HttpResponse:

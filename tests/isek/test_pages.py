@@ -365,6 +365,37 @@ def test_the_comparison_shows_what_the_update_changed(
     assert "abgeschlossen" in html
 
 
+def test_the_comparison_covers_dates_goals_financing_and_indicators_and_flags_what_is_not_financed(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    from isek.models import Financing, PlannedCost
+    from isek.services import version_continue
+
+    version_adopt(version=isek, on=datetime.date(2026, 5, 1), body="Stadtrat", by=role_users["steuerung"])
+    update = version_continue(version=isek, label="Fortschreibung 2027", by=role_users["planung"])
+    update.measures.filter(number="M-1").update(end=datetime.date(2028, 6, 30), title="Uferweg <neu>")
+    m3 = update.measures.get(number="M-3")
+    Financing.objects.filter(measure=m3, year=2025, source="bund").update(amount=Decimal("5000.00"))
+    PlannedCost.objects.filter(measure=m3, year=2027).update(amount=Decimal("45000.00"))  # 15,000 € above
+    update.goals.filter(title="Grün am Kanal").update(title="Grün und Wasser am Kanal")
+    indicator = update.indicators.get(name="Indikator 1")
+    indicator.target, indicator.target_year = Decimal("25.5"), 2030
+    indicator.save()
+    update.indicators.filter(name="Indikator 2").delete()
+    login(client, role_users["koordination"])
+    html = client.get(url("version_compare", area, query=f"old={isek.pk}&new={update.pk}")).content.decode()
+    assert "28.02.2027" in html and "30.06.2028" in html  # M-1's end
+    assert "Uferweg &lt;neu&gt;" in html  # its new title, escaped
+    assert "Finanzierung" in html and "5.000,00 €" in html  # M-3's split
+    assert "1 Ziel hinzugekommen" in html and "Grün und Wasser am Kanal" in html
+    assert "1 Ziel entfallen" in html and "Grün am Kanal</li>" in html
+    assert "1 Indikator entfallen" in html and "Indikator 2" in html
+    assert "2030: 25,5" in html
+    shortfalls = html[html.index('id="shortfalls"') : html.index("</section>", html.index('id="shortfalls"'))]
+    assert "M-3" in shortfalls and "M-1" not in shortfalls
+    assert "geplant 105.000,00 €, finanziert 85.000,00 €: 20.000,00 € offen" in shortfalls
+
+
 #: Session, user, the user's areas with roles and committees (one query), then the page's own.
 PAGE_QUERIES = {
     "isek_home": 6,
