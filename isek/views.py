@@ -7,6 +7,7 @@ update when there is one). Who may write what is decided in ``quartier.permissio
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from isek import charts
@@ -680,6 +682,17 @@ def timeline(request: AreaRequest, area: Quartier) -> HttpResponse:
     return render_page(request, "isek/timeline.html", "results", context)
 
 
+#: The sources as the financing table's narrow column headings (the key above the chart names them in full).
+SHORT_SOURCES = {
+    Source.FEDERAL: pgettext_lazy("financing source", "Federal"),
+    Source.STATE: pgettext_lazy("financing source", "State"),
+    Source.MUNICIPAL: pgettext_lazy("financing source", "Municipality"),
+    Source.OTHER_PROGRAMME: pgettext_lazy("financing source", "Programmes"),
+    Source.THIRD_PARTY: pgettext_lazy("financing source", "Third parties"),
+    Source.PRIVATE: pgettext_lazy("financing source", "Private"),
+}
+
+
 @require_GET
 @area_view(permissions.VIEW_ISEK)
 def financing_overview(request: AreaRequest, area: Quartier) -> HttpResponse:
@@ -724,7 +737,12 @@ def financing_overview(request: AreaRequest, area: Quartier) -> HttpResponse:
         return table_response(
             filename=f"finanzierung-{area.slug}-{version.pk}", headers=headers, rows=table, fmt=export
         )
-    money = display.money_formatter()
+    # In thousand euros with one decimal, as German finance plans write them: sixteen columns of amounts in the
+    # millions fit a 1,280 px screen (the downloads have the cents).
+    thousands = display.money_formatter(places=1)
+
+    def money(amount: Decimal) -> str:
+        return thousands(amount / 1000)
 
     def shown(row: dict[str, Any]) -> dict[str, Any]:
         """The row's amounts as the page writes them; those of the sources as table cells."""
@@ -739,7 +757,9 @@ def financing_overview(request: AreaRequest, area: Quartier) -> HttpResponse:
     context.update(
         rows=[{"year": row["year"], **shown(row)} for row in rows],
         totals=shown(totals),
+        facts={name: display.money_formatter()(totals[name]) for name in ("cost", "planned_total", "spent_total")},
         sources=Source.choices,
+        short_sources=[(key, SHORT_SOURCES[key], label) for key, label in Source.choices],
         chart=charts.stacked_bars(years, sources, data.financing, data.spent, data.costs),
     )
     return render(request, "isek/financing.html", context)

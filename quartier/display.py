@@ -26,19 +26,21 @@ CENT = Decimal("0.01")
 NO_DATE = "–"
 
 
-def money_formatter() -> Callable[[Decimal], str]:
+def money_formatter(places: int = 2) -> Callable[[Decimal], str]:
     """A function that writes an amount exactly as ``{{ amount|floatformat:"2g" }}`` does in the active language
-    (rounded half up to cents, with thousands separators), at a fraction of its cost."""
+    (rounded half up to cents, with thousands separators), at a fraction of its cost; with ``places=0`` as
+    ``floatformat:"0g"`` (whole euros)."""
     grouping = get_format("NUMBER_GROUPING")
     if grouping != 3:  # a grouping Python's format cannot write: the filter itself
-        return lambda amount: str(floatformat(amount, "2g"))
+        return lambda amount: str(floatformat(amount, f"{places}g"))
     separators = str.maketrans({",": get_format("THOUSAND_SEPARATOR"), ".": get_format("DECIMAL_SEPARATOR")})
+    step = Decimal(1).scaleb(-places)
 
     def money(amount: Decimal) -> str:
-        rounded = Decimal(amount).quantize(CENT, ROUND_HALF_UP)
+        rounded = Decimal(amount).quantize(step, ROUND_HALF_UP)
         if not rounded:
             rounded = abs(rounded)  # no "-0,00"
-        return f"{rounded:,.2f}".translate(separators)
+        return f"{rounded:,.{places}f}".translate(separators)
 
     return money
 

@@ -5,12 +5,13 @@ coordinator reads the same pages on a phone."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from demo.factories import user_with_role
-from isek.models import Version
+from isek.models import Financing, PlannedCost, Spending, Version
 from quartier.models import Role
 
 pytestmark = pytest.mark.browser
@@ -68,3 +69,21 @@ def test_the_coordinator_reads_the_pictures_on_a_phone(phone_page, visit, browse
         assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], path
     expect(page.locator("svg.line-chart")).to_have_count(2)
     expect(page.get_by_role("link", name="Neuer Indikator")).to_have_count(0)
+
+
+def test_the_financing_table_fits_a_desktop_screen(page, visit, browser_login, area, isek: Version):
+    """Sixteen columns of amounts in the millions: on a 1,280 px screen the table shows whole, without scrolling in
+    its region."""
+    assert page.viewport_size["width"] == 1280
+    for model in (Financing, PlannedCost):
+        model.objects.filter(measure__version=isek).update(amount=Decimal("4321987.65"))
+    Financing.objects.filter(measure__version=isek, source="bund").update(source="privat")  # every source in use
+    Spending.objects.filter(measure__version=isek).update(amount=Decimal("1234567.89"))
+    browser_login(page, user_with_role(area, Role.PLANUNG, username="planung-finanzen"))
+    visit(page, f"/gebiet/{area.slug}/isek/finanzen/")
+    region = page.get_by_role("region", name="Finanzierung je Jahr und Quelle")
+    expect(region.locator("table")).to_be_visible()
+    assert region.evaluate("wrap => wrap.scrollWidth <= wrap.clientWidth"), region.evaluate(
+        "wrap => [wrap.scrollWidth, wrap.clientWidth]"
+    )
+    expect(region.locator("thead abbr").first).to_have_attribute("title", "Städtebauförderung: Bund")
