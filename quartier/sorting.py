@@ -1,4 +1,5 @@
-"""Names in German order (DIN 5007-1): ä with a, ö with o, ü with u, ß as ss, case ignored, on every server.
+"""Names in German order (DIN 5007-1): ä with a, ö with o, ü with u, ß as ss, case ignored, on every server; and
+the same names as people type them without umlauts, for search (``GermanSearchFolds``).
 
 Every list and picker that orders by a name does so through :func:`german`, never by the bare column: PostgreSQL
 would order by the database's collation, which puts "Ärztehaus" after "Zeitung" under "C" (the embedded server
@@ -41,3 +42,12 @@ def german(*fields: str) -> list[OrderBy]:
         german_key(field.removeprefix("-")).desc() if field.startswith("-") else german_key(field).asc()
         for field in fields
     ]
+
+
+class GermanSearchFolds(Func):
+    """``german_search_folds(text)``: the text lower case with its letters as their base letters, then again with
+    the umlauts spelled out (ä as ae): what people type for "Kästner" ("kastner", "kaestner"). Stored among an
+    actor's search words (``actors.models``) in the "simple" configuration."""
+
+    function = "german_search_folds"
+    output_field = TextField()
