@@ -24,12 +24,11 @@ def _word_query(word: str) -> SearchQuery:
     forms = [word]
     if len(word) > 3 and word[-1] in "sS" and word[-2].lower() in "aeiouy":
         forms.append(word[:-1])
-    query: SearchQuery | None = None
+    query = SearchQuery(f"{word}:*", search_type="raw", config="german")
     for form in forms:
         for config in ("german", "simple"):
-            part = SearchQuery(f"{form}:*", search_type="raw", config=config)
-            query = part if query is None else query | part
-    assert query is not None
+            if (form, config) != (word, "german"):
+                query = query | SearchQuery(f"{form}:*", search_type="raw", config=config)
     return query
 
 
