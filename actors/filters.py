@@ -24,6 +24,7 @@ from quartier.filters import (
 )
 from quartier.models import FieldOfAction, User
 from quartier.reference import target_groups
+from quartier.sorting import german
 
 #: Where an organisation is or a person lives, as the filters ask it.
 LOCATIONS = [("inside", _("inside the area")), ("outside", _("outside the area"))]
@@ -38,11 +39,11 @@ def _search(self: ListFilterSet, queryset: QuerySet[Any], name: str, value: str)
 
 
 def networks_to_choose(area: int) -> QuerySet[Network]:
-    return Network.objects.filter(area=area).only("pk", "name").order_by("name")
+    return Network.objects.filter(area=area).only("pk", "name").order_by(*german("name"))
 
 
 def organisations_to_choose(area: int) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(area=area).only("pk", "name").order_by("name")
+    return Organisation.objects.filter(area=area).only("pk", "name").order_by(*german("name"))
 
 
 class OrganisationFilterSet(ListFilterSet):

@@ -1,7 +1,27 @@
 """Import of organisations and persons from CSV or XLSX: read, check every row, import the valid ones.
 
 The file's type is judged from its content, not its name. Each row is checked
-with the same rules as the forms; a row is imported whole or not at all.
+with the same rules as the forms, every column of it (a row lists all its
+errors, each with its column); a row is imported whole or not at all, and the
+valid rows are imported while the others are listed with their errors.
+
+The import reads the project's own exports back (the organisation and person
+lists, CSV or XLSX): a row is matched to the record it came from, so a file
+exported, corrected and imported again changes those records instead of
+doubling them. How a row is matched, in this order:
+
+- by its number (column "Nr.", which the exports write first): the record of
+  this area with that number; a number this area does not have is an error
+  of the row (never a record of another area);
+- an organisation by its name (ignoring case and surrounding space), as the
+  form's duplicate check does;
+- a person by their e-mail address (ignoring case), else by first and last
+  name; a name or address that several persons share is an error of the row,
+  which then needs the number.
+
+A matched row changes only the columns the file has; one that changes nothing
+is left alone. Columns of the export that describe other records (a person's
+organisations, their legal basis) are listed as not read.
 """
 
 from __future__ import annotations
@@ -13,7 +33,7 @@ import posixpath
 import pyexpat
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django import forms
@@ -23,7 +43,7 @@ from django.utils.translation import gettext_lazy
 
 from actors.forms.organisations import OrganisationForm
 from actors.models import Organisation, Person
-from quartier.models import Quartier
+from quartier.models import FieldOfAction, Quartier
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -39,12 +59,20 @@ TRUE_WORDS = {"ja", "yes", "x", "1", "true", "wahr", "j"}
 FALSE_WORDS = {"nein", "no", "0", "false", "falsch", "n", ""}
 
 
+#: What the import does with a row (``Row.action``).
+CREATE = "create"
+UPDATE = "update"
+UNCHANGED = "unchanged"
+
+
 @dataclass
 class Row:
     number: int  # the line in the file (the header is line 1)
     values: dict[str, str]
     data: dict[str, object] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    action: str = CREATE
+    pk: int | None = None  # the record the row changes (UPDATE, UNCHANGED)
 
     @property
     def ok(self) -> bool:
@@ -54,32 +82,46 @@ class Row:
 @dataclass(frozen=True)
 class Column:
     field: str
-    headers: tuple[str, ...]  # accepted header names, lower case
-    kind: str = "text"  # text | bool | kind
+    headers: tuple[str, ...]  # accepted header names, lower case (the export's German header among them)
+    kind: str = "text"  # text | bool | kind | number | fields
 
+
+NUMBER_HEADERS = ("nr.", "nr", "nummer", "no.", "number", "id")
 
 ORGANISATION_COLUMNS = (
+    Column("pk", NUMBER_HEADERS, "number"),
     Column("name", ("name", "organisation")),
     Column("kind", ("art", "kind", "typ"), "kind"),
-    Column("street", ("straße", "strasse", "street", "adresse")),
+    Column("fields_of_action", ("handlungsfelder", "handlungsfeld", "fields of action"), "fields"),
+    Column("street", ("straße und hausnummer", "straße", "strasse", "street", "street and number", "adresse")),
     Column("postcode", ("plz", "postleitzahl", "postcode")),
     Column("city", ("ort", "stadt", "city")),
-    Column("inside_area", ("im gebiet", "inside area", "inside_area"), "bool"),
-    Column("email", ("e-mail", "email", "e-mail-adresse")),
+    Column("inside_area", ("im gebiet", "inside area", "inside the area", "inside_area"), "bool"),
+    Column("email", ("e-mail-adresse", "e-mail", "email", "email address")),
     Column("phone", ("telefon", "phone", "tel")),
     Column("website", ("website", "webseite", "internet")),
     Column("description", ("beschreibung", "description")),
+    Column("active", ("aktiv", "active"), "bool"),
 )
 
 PERSON_COLUMNS = (
+    Column("pk", NUMBER_HEADERS, "number"),
     Column("first_name", ("vorname", "first name", "first_name")),
     Column("last_name", ("nachname", "name", "last name", "last_name")),
-    Column("email", ("e-mail", "email", "e-mail-adresse")),
+    Column("email", ("e-mail-adresse", "e-mail", "email", "email address")),
     Column("phone", ("telefon", "phone", "tel")),
     Column("address", ("adresse", "anschrift", "address")),
-    Column("is_resident", ("bewohner*in", "bewohnerin", "wohnt im gebiet", "resident"), "bool"),
+    Column(
+        "is_resident",
+        ("wohnt im gebiet", "bewohner*in", "bewohnerin", "resident", "lives in the area"),
+        "bool",
+    ),
     Column("languages", ("sprachen", "languages")),
+    Column("is_key_person", ("schlüsselperson", "schluesselperson", "key person"), "bool"),
 )
+
+#: The fields a person row may set (the number only finds the person).
+PERSON_IMPORT_FIELDS = [column.field for column in PERSON_COLUMNS if column.field != "pk"]
 
 
 class PersonImportForm(forms.ModelForm):
@@ -88,7 +130,7 @@ class PersonImportForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [column.field for column in PERSON_COLUMNS]
+        fields = PERSON_IMPORT_FIELDS
 
 
 class SemicolonDialect(csv.excel):
@@ -485,14 +527,15 @@ def _columns_for(header: list[str], columns: tuple[Column, ...]) -> dict[int, Co
     return found
 
 
-def _convert(column: Column, value: str, row: Row) -> object:
+def _convert(column: Column, value: str, errors: list[str], *, fields: dict[str, int]) -> object:
+    """``value`` as the field of ``column`` takes it; ``None`` (and a message in ``errors``) if it cannot be."""
     if column.kind == "bool":
         lowered = value.strip().lower()
         if lowered in TRUE_WORDS:
             return True
         if lowered in FALSE_WORDS:
             return False
-        row.errors.append(_("“%(value)s” is not yes or no.") % {"value": value})
+        errors.append(_("“%(value)s” is not yes or no.") % {"value": value})
         return None
     if column.kind == "kind":
         lowered = value.strip().lower()
@@ -501,8 +544,25 @@ def _convert(column: Column, value: str, row: Row) -> object:
                 return key
         if not lowered:
             return Organisation.Kind.OTHER
-        row.errors.append(_("“%(value)s” is not a known kind of organisation.") % {"value": value})
+        errors.append(_("“%(value)s” is not a known kind of organisation.") % {"value": value})
         return None
+    if column.kind == "number":
+        text = value.strip()
+        if not text:
+            return None
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
+            errors.append(_("“%(value)s” is not a number.") % {"value": value})
+        return int(text) if not errors else None
+    if column.kind == "fields":
+        chosen: list[int] = []
+        for name in (part.strip() for part in value.split(",")):
+            if not name:
+                continue
+            if name.lower() not in fields:
+                errors.append(_("“%(value)s” is not a known field of action.") % {"value": name})
+            else:
+                chosen.append(fields[name.lower()])
+        return chosen if not errors else None
     return value
 
 
@@ -520,6 +580,21 @@ class Preview:
     def invalid(self) -> list[Row]:
         return [row for row in self.rows if not row.ok]
 
+    def counted(self, action: str) -> int:
+        return sum(1 for row in self.valid if row.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.counted(CREATE)
+
+    @property
+    def updated(self) -> int:
+        return self.counted(UPDATE)
+
+    @property
+    def unchanged(self) -> int:
+        return self.counted(UNCHANGED)
+
 
 KINDS: dict[str, tuple[tuple[Column, ...], str]] = {
     "organisations": (ORGANISATION_COLUMNS, "name"),
@@ -528,15 +603,103 @@ KINDS: dict[str, tuple[tuple[Column, ...], str]] = {
 KIND_LABELS = {"organisations": gettext_lazy("Organisations"), "persons": gettext_lazy("Persons")}
 
 
-def _form_errors(form: forms.BaseForm) -> Iterator[str]:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            yield f"{label}: {error}" if label else str(error)
+def _labelled(label: str, message: object) -> str:
+    return _("Column “%(column)s”: %(message)s") % {"column": label, "message": message} if label else str(message)
+
+
+class _Records:
+    """The area's records a row can be matched to, read once per check: by number, by name, by e-mail address.
+    Organisations with their fields of action, so a matched row compares against every column."""
+
+    def __init__(self, *, area: Quartier, kind: str) -> None:
+        self.kind = kind
+        self.by_pk: dict[int, Organisation | Person] = {}
+        self.by_name: dict[str, list[Organisation | Person]] = {}
+        self.by_email: dict[str, list[Organisation | Person]] = {}
+        records: Iterable[Organisation | Person]
+        if kind == "organisations":
+            records = Organisation.objects.filter(area=area).prefetch_related("fields_of_action", "target_groups")
+        else:
+            records = Person.objects.filter(area=area, erased_at__isnull=True)
+        for record in records:
+            self.by_pk[record.pk] = record
+            self.by_name.setdefault(self.name_key(record), []).append(record)
+            if record.email:
+                self.by_email.setdefault(record.email.strip().lower(), []).append(record)
+
+    def name_key(self, record: Organisation | Person | dict[str, object]) -> str:
+        def value(name: str) -> str:
+            got = record.get(name, "") if isinstance(record, dict) else getattr(record, name)
+            return " ".join(str(got or "").split()).lower()
+
+        if self.kind == "organisations":
+            return value("name")
+        return f"{value('first_name')}|{value('last_name')}"
+
+    def row_key(self, row: Row, record: Organisation | Person | None) -> str:
+        """What makes two rows of a file the same record: its number, else (a new one) its e-mail address or
+        name; empty for a row without a name."""
+        if record is not None:
+            return f"pk:{record.pk}"
+        email = str(row.data.get("email") or "").strip().lower()
+        if self.kind == "persons" and email:
+            return f"email:{email}"
+        name = self.name_key(row.data)
+        return f"name:{name}" if name.strip("|") else ""
+
+    def match(self, row: Row, labels: dict[str, str]) -> Organisation | Person | None:
+        """The record ``row`` describes, or ``None`` for a new one; an error of the row when it cannot say."""
+        number = row.data.get("pk")
+        if isinstance(number, int):
+            found = self.by_pk.get(number)
+            if found is None:
+                message = (
+                    _("This area has no organisation with the number %(number)s.")
+                    if self.kind == "organisations"
+                    else _("This area has no person with the number %(number)s.")
+                )
+                row.errors.append(_labelled(labels["pk"], message % {"number": number}))
+            return found
+        email = str(row.data.get("email") or "").strip().lower()
+        if self.kind == "persons" and email and email in self.by_email:
+            candidates = self.by_email[email]
+            if len(candidates) == 1:
+                return candidates[0]
+            row.errors.append(
+                _labelled(
+                    labels["email"],
+                    _("Several persons have this email address; give the number (column “Nr.”) of the one meant."),
+                )
+            )
+            return None
+        candidates = self.by_name.get(self.name_key(row.data), [])
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            message = (
+                _("Several organisations have this name; give the number (column “Nr.”) of the one meant.")
+                if self.kind == "organisations"
+                else _("Several persons have this name; give the number (column “Nr.”) of the one meant.")
+            )
+            row.errors.append(_labelled(labels["name" if self.kind == "organisations" else "last_name"], message))
+        return None
+
+
+def _current(record: Organisation | Person, fields: Iterable[str]) -> dict[str, object]:
+    """The record's values of ``fields`` as a form's data holds them."""
+    values: dict[str, object] = {}
+    for name in fields:
+        if name in {"fields_of_action", "target_groups"}:
+            values[name] = [item.pk for item in getattr(record, name).all()]
+        else:
+            values[name] = getattr(record, name)
+    return values
 
 
 def check_rows(*, area: Quartier, kind: str, table: list[list[str]]) -> Preview:
-    """Check every row of ``table`` for ``kind`` in ``area``; nothing is written."""
+    """Check every row of ``table`` for ``kind`` in ``area``; nothing is written. Each row gets all its errors
+    (every column's, each with the column's header as the file names it), its ``action`` and, when it changes
+    a record, the record's number and only the values that differ."""
     columns, required = KINDS[kind]
     header, body = table[0], table[1:]
     mapping = _columns_for(header, columns)
@@ -544,49 +707,96 @@ def check_rows(*, area: Quartier, kind: str, table: list[list[str]]) -> Preview:
         wanted = next(column for column in columns if column.field == required).headers[0]
         raise FileRefused(_("The header has no column “%(column)s”.") % {"column": wanted.capitalize()})
     unknown = [title for index, title in enumerate(header) if index not in mapping and title]
-    seen_names: set[str] = set()
+    labels = {column.field: header[index].strip() for index, column in mapping.items()}
+    labels.setdefault("pk", "Nr.")
+    records = _Records(area=area, kind=kind)
+    fields = {field.name.lower(): field.pk for field in FieldOfAction.objects.all()}
+    seen: dict[str, int] = {}
     rows = []
     for offset, cells in enumerate(body, start=2):
         row = Row(number=offset, values={})
         for index, column in mapping.items():
             value = cells[index] if index < len(cells) else ""
             row.values[column.field] = value
-            converted = _convert(column, value, row)
+            errors: list[str] = []
+            converted = _convert(column, value, errors, fields=fields)
+            row.errors.extend(_labelled(labels[column.field], error) for error in errors)
             if converted is not None:
                 row.data[column.field] = converted
-        if row.ok:
-            _check_with_form(area=area, kind=kind, row=row, seen_names=seen_names)
+        record = records.match(row, labels)
+        _check_with_form(area=area, kind=kind, row=row, record=record, labels=labels)
+        key = records.row_key(row, record)
+        if key and key in seen:
+            row.errors.append(
+                _labelled(
+                    labels[required],
+                    _("Line %(line)s describes the same record already.") % {"line": seen[key]},
+                )
+            )
+        if key:
+            seen.setdefault(key, row.number)
         rows.append(row)
     return Preview(kind=kind, rows=rows, unknown_headers=unknown)
 
 
-def _check_with_form(*, area: Quartier, kind: str, row: Row, seen_names: set[str]) -> None:
+def _check_with_form(
+    *, area: Quartier, kind: str, row: Row, record: Organisation | Person | None, labels: dict[str, str]
+) -> None:
+    """Check the row's values with the form's rules (on top of what the record holds, for a matched row) and
+    keep the cleaned values that are new; every field's error goes to ``row.errors`` with its column."""
+    given = {name: value for name, value in row.data.items() if name != "pk"}
+    form: forms.BaseForm
     if kind == "organisations":
-        data = {"kind": Organisation.Kind.OTHER, "inside_area": True, "active": True, **row.data}
-        form: forms.BaseForm = OrganisationForm(
-            data={key: value for key, value in data.items() if value is not False}, area=area
-        )
-        key = str(row.data.get("name", "")).strip().lower()
-        if key and key in seen_names:
-            row.errors.append(_("The same name appears earlier in the file."))
-            return
-        seen_names.add(key)
+        fields = list(OrganisationForm.Meta.fields)
+        defaults: dict[str, object] = {"kind": Organisation.Kind.OTHER, "inside_area": True, "active": True}
+        before = _current(record, fields) if record is not None else defaults
+        # Rows are matched to organisations by name already: the form's question about a second organisation
+        # of the same name is answered by the matching.
+        data = {**before, **given, "confirm_duplicate": True}
+        form = OrganisationForm(data=_form_data(data), instance=record, area=area)
     else:
-        form = PersonImportForm(data={key: value for key, value in row.data.items() if value is not False})
-    if not form.is_valid():
-        row.errors.extend(_form_errors(form))
+        before = _current(record, PERSON_IMPORT_FIELDS) if record is not None else {}
+        form = PersonImportForm(data=_form_data({**before, **given}), instance=record)
+    valid = form.is_valid()  # (fills ``record`` with the row's values in memory; ``before`` was read first)
+    for name, errors in form.errors.items():
+        if name in labels and name not in given:
+            continue  # a column whose value could not be read: its error is listed already
+        for error in errors:
+            row.errors.append(_labelled(labels[name], error) if name in labels else str(error))
+    if not valid or not row.ok:
         return
-    row.data = {name: form.cleaned_data[name] for name in row.data}
-    if kind == "organisations":
-        row.data.setdefault("kind", form.cleaned_data["kind"])
+    cleaned = {name: form.cleaned_data[name] for name in given}
+    if record is None:
+        row.action, row.data = CREATE, cleaned
+        if kind == "organisations":
+            row.data.setdefault("kind", form.cleaned_data["kind"])
+        return
+    row.pk = record.pk
+    changed = {name: value for name, value in cleaned.items() if _comparable(value) != _comparable(before[name])}
+    row.action, row.data = (UPDATE, changed) if changed else (UNCHANGED, {})
 
 
-def import_rows(*, area: Quartier, kind: str, table: list[list[str]], create: Callable[[dict], object]) -> Preview:
-    """Check the rows again (the area may have changed since the preview) and create the valid ones."""
+def _form_data(values: dict[str, object]) -> dict[str, object]:
+    """Values as a form's data: a checkbox that is off, and a value that is not there, are left out."""
+    return {key: value for key, value in values.items() if value is not False and value is not None}
+
+
+def _comparable(value: object) -> object:
+    """A value to compare a cleaned value with a record's: the numbers of chosen objects, in order."""
+    if isinstance(value, list) or hasattr(value, "model"):  # a list of numbers, or the chosen objects
+        return sorted(getattr(item, "pk", item) for item in value)  # type: ignore[union-attr]
+    return value
+
+
+def import_rows(*, area: Quartier, kind: str, table: list[list[str]], save: Callable[[Row], object]) -> Preview:
+    """Check the rows again (the area may have changed since the preview) and save the valid ones that create or
+    change a record."""
     preview = check_rows(area=area, kind=kind, table=table)
     for row in preview.valid:
+        if row.action == UNCHANGED:
+            continue
         try:
-            create(row.data)
+            save(row)
         except ValidationError as exc:
             row.errors.extend(exc.messages)
     return preview

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import CombinedSearchVector, SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from quartier.models import AreaScoped, FieldOfAction, Period, Quartier
+from quartier.sorting import GermanSearchFolds, german_key
 
 
 def search_words(vector: SearchVector | CombinedSearchVector) -> models.GeneratedField:
@@ -70,7 +71,9 @@ class Organisation(AreaScoped):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("active"), default=True)
-    search_words = search_words(SearchVector("name", "description", config="german"))
+    search_words = search_words(
+        SearchVector("name", "description", config="german") + SearchVector(GermanSearchFolds("name"), config="simple")
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -81,6 +84,8 @@ class Organisation(AreaScoped):
             # Without fastupdate, new rows go straight into the index instead of a pending list that only
             # a vacuum merges: after a bulk load the pending list made the index too slow for the planner.
             GinIndex(fields=["search_words"], name="organisation_search", fastupdate=False),
+            # The list and every picker order an area's organisations by name in German order (quartier.sorting).
+            models.Index(F("area"), german_key("name"), name="organisation_area_german_name"),
         ]
 
     def __str__(self) -> str:
@@ -111,10 +116,12 @@ class Person(AreaScoped):
     interest_reason = models.TextField(_("reason of the legitimate interest"), blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
     organisations = models.ManyToManyField(Organisation, through="Affiliation", related_name="people", blank=True)
-    # German stems ("Müller" finds "Müllers") and the words as written (names are not German words).
+    # German stems ("Müller" finds "Müllers"), the words as written (names are not German words) and as typed
+    # without umlauts ("kaestner" and "kastner" find "Kästner").
     search_words = search_words(
         SearchVector("first_name", "last_name", "email", config="german")
         + SearchVector("first_name", "last_name", "email", config="simple")
+        + SearchVector(GermanSearchFolds("first_name"), GermanSearchFolds("last_name"), config="simple")
     )
 
     class Meta:
@@ -123,6 +130,7 @@ class Person(AreaScoped):
         ordering = ["last_name", "first_name"]
         indexes = [
             GinIndex(fields=["search_words"], name="person_search"),
+            models.Index(F("area"), german_key("last_name"), german_key("first_name"), name="person_area_german_name"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -188,7 +196,9 @@ class Network(AreaScoped):
         blank=True,
         related_name="led_networks",
     )
-    search_words = search_words(SearchVector("name", "purpose", config="german"))
+    search_words = search_words(
+        SearchVector("name", "purpose", config="german") + SearchVector(GermanSearchFolds("name"), config="simple")
+    )
 
     class Meta:
         verbose_name = _("network")

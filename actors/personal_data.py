@@ -23,6 +23,7 @@ from quartier.personal_data import (
     Subject,
     register,
 )
+from quartier.sorting import german
 
 #: The values an erasure leaves in the person's fields. Earlier audit entries lose their values of these fields;
 #: ``is_resident`` and ``is_key_person`` stay, as figures about the area that no longer point to anyone.
@@ -124,7 +125,7 @@ register(
 
 
 def export_affiliations(subject: Subject, rows: QuerySet[Any]) -> Section:
-    affiliations = rows.select_related("organisation").order_by("organisation__name", "pk")
+    affiliations = rows.select_related("organisation").order_by(*german("organisation__name"), "pk")
     return Section(
         key="affiliations",
         title=_("Organisations"),
@@ -182,7 +183,7 @@ register(
 
 
 def export_networks(subject: Subject, rows: QuerySet[Any]) -> Section:
-    memberships = rows.select_related("network").order_by("network__name", "pk")
+    memberships = rows.select_related("network").order_by(*german("network__name"), "pk")
     return Section(
         key="network_memberships",
         title=_("Networks"),
@@ -221,7 +222,7 @@ def export_contact_notes(subject: Subject, rows: QuerySet[Any]) -> Section:
     notes = (
         rows.filter(area=subject.area)
         .select_related("staff")
-        .prefetch_related(Prefetch("organisations", queryset=Organisation.objects.order_by("name")))
+        .prefetch_related(Prefetch("organisations", queryset=Organisation.objects.order_by(*german("name"))))
         .order_by("-date", "-pk")
     )
     columns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from actors.views import concerns, contacts, imports, networks, organisations, persons
+from actors.views import concerns, contacts, imports, networks, organisations, persons, pickers
 
 urlpatterns = [
     path("organisationen/", organisations.organisation_list, name="organisation_list"),
@@ -14,4 +14,5 @@ urlpatterns = [
     *contacts.urlpatterns,
     *concerns.urlpatterns,
     *imports.urlpatterns,
+    *pickers.urlpatterns,
 ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Person
+from actors.forms.pickers import person_picker
 from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership, Result
 from quartier import dates
+from quartier.sorting import german
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -40,13 +41,11 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args: object, committee: Committee, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(
-            area_id=committee.area_id, erased_at__isnull=True
-        ).order_by("last_name", "first_name", "pk")
+        person_picker(self.fields["person"], area=committee.area)
         deputies = Membership.objects.filter(committee=committee).select_related("person")
         if self.instance.pk:
             deputies = deputies.exclude(pk=self.instance.pk)
-        self.fields["deputy_of"].queryset = deputies.order_by("person__last_name", "person__first_name", "pk")
+        self.fields["deputy_of"].queryset = deputies.order_by(*german("person__last_name", "person__first_name"), "pk")
         self.fields["deputy_of"].label_from_instance = lambda membership: str(membership.person)
 
 

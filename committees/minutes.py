@@ -16,6 +16,7 @@ from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Commit
 from committees.rules import Tally, has_quorum, vote_holders
 from committees.selectors import previous_meeting
 from quartier.models import Quartier, running_on
+from quartier.sorting import german
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def _with_recusals(meeting: Meeting, holders: set[int]) -> list[AgendaItem]:
             agenda_item__meeting=meeting, status=ConflictFlag.Status.CONFIRMED, membership_id__in=holders
         )
         .select_related("membership__person")
-        .order_by("membership__person__last_name", "membership__person__first_name", "pk")
+        .order_by(*german("membership__person__last_name", "membership__person__first_name"), "pk")
     ):
         recused.setdefault(flag.agenda_item_id, []).append(str(flag.membership.person))
     for item in items:
@@ -177,7 +178,7 @@ def minutes_of(meeting: Meeting) -> Minutes:
     attendances = list(
         Attendance.objects.filter(meeting=meeting)
         .select_related("membership__person", "membership__deputy_of__person")
-        .order_by("membership__person__last_name", "membership__person__first_name", "pk")
+        .order_by(*german("membership__person__last_name", "membership__person__first_name"), "pk")
     )
     present_ids = {
         attendance.membership_id for attendance in attendances if attendance.status == Attendance.Status.PRESENT

@@ -27,6 +27,7 @@ from quartier.personal_data import (
     Subject,
     register,
 )
+from quartier.sorting import german
 
 APPLICATION = "fonds.Application"
 #: Minutes, votes and attendance are the committee's record of its decisions on public money.
@@ -38,7 +39,7 @@ RECORD_YEARS = 10
 
 def export_memberships(subject: Subject, rows: QuerySet[Any]) -> Section:
     title = _("Committee memberships")
-    memberships = rows.select_related("committee", "user").order_by("committee__name", "start", "pk")
+    memberships = rows.select_related("committee", "user").order_by(*german("committee__name"), "start", "pk")
     return Section(
         key="committee_memberships",
         title=title,
@@ -484,7 +485,7 @@ register(
 
 
 def export_calendar_links(subject: Subject, rows: QuerySet[Any]) -> Section:
-    links = rows.select_related("committee").order_by("committee__name", "pk")
+    links = rows.select_related("committee").order_by(*german("committee__name"), "pk")
     return Section(
         key="calendar_links",
         title=_("Calendar links"),

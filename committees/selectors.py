@@ -29,6 +29,7 @@ from committees.voters import active_voting_members, ballot_keys, counting_day, 
 from quartier.models import Quartier, User, running_on
 from quartier.permissions import committee_member_ids
 from quartier.selectors import CompiledLists, lists_of
+from quartier.sorting import german
 
 
 def ballots_of_member(user: User) -> QuerySet[Ballot]:
@@ -164,7 +165,7 @@ def committees_of_area(area: Quartier, on: datetime.date | None = None) -> Query
             residents=Count("memberships", filter=voting & Q(memberships__member_type="bewohner"), distinct=True),
             open_ballots=Count("ballots", filter=Q(ballots__status=Ballot.Status.OPEN), distinct=True),
         )
-        .order_by("name")
+        .order_by(*german("name"))
     )
 
 
@@ -185,7 +186,7 @@ def committee_detail(committee_id: int, area: Quartier, on: datetime.date | None
         Membership.objects.filter(committee=committee)
         .filter(running_on(on))
         .select_related("person", "deputy_of__person")
-        .order_by("-voting", "person__last_name", "person__first_name")
+        .order_by("-voting", *german("person__last_name", "person__first_name"))
     )
     meetings = list(Meeting.objects.filter(committee=committee).order_by("-starts_at")[:10])
     ballots = list(
@@ -240,7 +241,7 @@ def upcoming_meetings(now: datetime.datetime, prefix: str = "") -> Q:
 def public_decision_lists(area: Quartier, *, now: datetime.datetime, limit: int) -> dict[str, QuerySet[Any]]:
     """The querysets of ``public_decisions``, for a page that reads them with others (``lists_of``)."""
     return {
-        "committees": Committee.objects.filter(area=area).order_by("name", "pk").only("pk", "name", "kind"),
+        "committees": Committee.objects.filter(area=area).order_by(*german("name"), "pk").only("pk", "name", "kind"),
         "meetings": Meeting.objects.filter(held_meetings(now), committee__area=area)
         .select_related("committee")
         .only("starts_at", "status", "committee__name")
@@ -357,7 +358,7 @@ def meeting_page(meeting_id: int, area: Quartier) -> MeetingPage | None:
         Membership.objects.filter(committee_id=meeting.committee_id)
         .filter(running_on(day))
         .select_related("person")
-        .order_by("-voting", "person__last_name", "person__first_name", "pk")
+        .order_by("-voting", *german("person__last_name", "person__first_name"), "pk")
     )
     attendance = dict(Attendance.objects.filter(meeting=meeting).values_list("membership_id", "status"))
     voting = [member for member in members if member.voting]
@@ -369,7 +370,7 @@ def meeting_page(meeting_id: int, area: Quartier) -> MeetingPage | None:
     for flag in (
         ConflictFlag.objects.filter(agenda_item__meeting=meeting)
         .select_related("membership__person")
-        .order_by("membership__person__last_name", "membership__person__first_name", "pk")
+        .order_by(*german("membership__person__last_name", "membership__person__first_name"), "pk")
     ):
         if flag.agenda_item_id is None:  # never: the flags of the meeting's items
             continue
@@ -435,7 +436,7 @@ def calendar_memberships(user: User, on: datetime.date | None = None) -> list[Me
         .filter(running_on(on))
         .select_related("committee")
         .annotate(link_since=Max("calendar_links__created_at", filter=Q(calendar_links__user=user)))
-        .order_by("committee__name", "pk")
+        .order_by(*german("committee__name"), "pk")
     )
 
 

@@ -54,6 +54,7 @@ from fonds.models import (
 )
 from quartier.models import Quartier
 from quartier.selectors import CompiledLists
+from quartier.sorting import german
 
 ZERO = Decimal("0.00")
 MONEY_FIELD: DecimalField = DecimalField(max_digits=14, decimal_places=2)
@@ -225,6 +226,19 @@ def repaid_of(application: Application) -> Decimal:
     ]
 
 
+def payments_of(area: Quartier) -> QuerySet[Payment]:
+    """The payments to the area's applications (``fonds.filters.PaymentFilterSet`` narrows them), by payment date,
+    newest first, with what the list and its export show of each: the application, its fund and applicant, who
+    recorded and who released it. One query."""
+    return (
+        Payment.objects.filter(application__area=area)
+        .select_related(
+            "application__fund", "application__organisation", "application__person", "recorded_by", "released_by"
+        )
+        .order_by("-paid_on", "-pk")
+    )
+
+
 def applications_of(area: Quartier) -> QuerySet[Application]:
     """The area's applications for the list (``fonds.filters.ApplicationFilterSet`` narrows them), newest first,
     with their fund and applicant (the list does not show fields of action: who needs them prefetches them)."""
@@ -306,7 +320,7 @@ def open_funds(area: Quartier, now: datetime.datetime | None = None) -> QuerySet
     return (
         funds_with_totals(funds)
         .prefetch_related("criteria", Prefetch("rounds", queryset=upcoming, to_attr="upcoming_rounds"))
-        .order_by("year", "name", "pk")
+        .order_by("year", *german("name"), "pk")
     )
 
 

@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Concern, Organisation
+from actors.forms.pickers import organisation_picker
+from actors.models import Concern
+from actors.selectors.pickers import organisation_choices
 from committees.models import AgendaItem
 from fonds.forms.public import DATE, DATE_FORMATS, EuroField
 from fonds.models import Application
@@ -80,9 +82,9 @@ class MeasureForm(forms.ModelForm):
     def __init__(self, *args: Any, version: Version, perms: frozenset[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         area = version.area_id
-        organisations = Organisation.objects.filter(area_id=area).order_by("name")
-        self.fields["lead_organisation"].queryset = organisations
-        self.fields["partners"].queryset = organisations
+        choices = organisation_choices(area)  # read once for both pickers
+        organisation_picker(self.fields["lead_organisation"], area=version.area, choices=choices)
+        organisation_picker(self.fields["partners"], area=version.area, choices=choices)
         self.fields["goals"].queryset = (
             Goal.objects.filter(version=version, parent__isnull=False).select_related("parent").order_by("position")
         )

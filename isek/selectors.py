@@ -26,6 +26,7 @@ from quartier.forms import whole_number
 from quartier.lookups import AnyOf
 from quartier.models import FieldOfAction, Quartier
 from quartier.selectors import CompiledLists, lists_of
+from quartier.sorting import german
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
@@ -380,7 +381,7 @@ def measure_detail(measure: Measure) -> dict[str, Any]:
     return {
         "fields": list(measure.fields_of_action.order_by("position")),
         "goals": list(measure.goals.select_related("parent").order_by("position", "pk")),
-        "partners": list(measure.partners.order_by("name")),
+        "partners": list(measure.partners.order_by(*german("name"))),
         "concerns": list(measure.concerns.order_by("-raised_on")),
         "applications": list(measure.applications.select_related("fund").order_by("-created_at")),
         "decisions": list(
@@ -420,5 +421,5 @@ def indicators_of(version: Version) -> list[Indicator]:
         Indicator.objects.filter(version=version)
         .select_related("field_of_action")
         .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.order_by("year")))
-        .order_by("field_of_action__position", "name")
+        .order_by("field_of_action__position", *german("name"))
     )

@@ -41,6 +41,7 @@ from isek.models import Goal, Indicator, Measure, Milestone, Source, Version
 from isek.selectors import (
     SORTS,
     Change,
+    GoalNode,
     compare,
     finance_plan_of,
     goal_tree,
@@ -73,10 +74,10 @@ from isek.services import (
 )
 from quartier import display, permissions
 from quartier.decorators import area_view
-from quartier.exports import FORMATS, table_response
+from quartier.exports import FORMATS, NUMBER, Column, date_column, euro_column, number_column, table_response
 from quartier.forms import Refusal, refusal_in_messages, refusal_on, whole_number
 from quartier.http import AreaRequest
-from quartier.lists import PAGE, list_page
+from quartier.lists import PAGE, export_format, list_page
 from quartier.models import Quartier, Role
 from quartier.pages import render_page
 
@@ -151,6 +152,9 @@ def _version_url(name: str, area: Quartier, version: Version | None, **query: st
 def isek_home(request: AreaRequest, area: Quartier) -> HttpResponse:
     context = _version_context(request, area)
     version = context["version"]
+    fmt = export_format(request)
+    if version is not None and fmt is not None:
+        return goals_export(goal_tree(version), version=version, area=area, fmt=fmt)
     if version is not None:
         context["tree"] = goal_tree(version)
         context["adopt_form"] = AdoptForm(initial={"adopted_on": timezone.localdate()})
@@ -158,6 +162,26 @@ def isek_home(request: AreaRequest, area: Quartier) -> HttpResponse:
         context["continue_form"] = VersionForm(initial={"label": label})
         context["draft_exists"] = any(v.status == Version.Status.DRAFT for v in context["versions"])
     return render(request, "isek/home.html", context)
+
+
+def goals_export(tree: list[GoalNode], *, version: Version, area: Quartier, fmt: str) -> HttpResponse:
+    """The version's goals as the page shows them: each overall goal, then its goals of fields of action."""
+    headers = [_("Overall goal"), _("Field of action"), _("Goal"), _("Measures")]
+    rows: list[list[object]] = []
+    for node in tree:
+        rows.append([node.goal.title, "", "", ", ".join(node.goal.measure_numbers)])  # type: ignore[attr-defined]
+        rows += [
+            [
+                node.goal.title,
+                goal.field_of_action.name if goal.field_of_action else "",
+                goal.title,
+                ", ".join(goal.measure_numbers),  # type: ignore[attr-defined]
+            ]
+            for goal in node.children
+        ]
+    return table_response(
+        filename=f"ziele-{area.slug}-{version.pk}", title=_("Goals"), headers=headers, rows=rows, fmt=fmt
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -453,7 +477,8 @@ def _measure_table(measures: list[dict[str, Any]], area: Quartier) -> list[SafeS
 def _measure_export(measures: Any, *, version: Version, area: Quartier, fmt: str) -> HttpResponse:
     headers = [
         _("No."), _("Title"), _("Fields of action"), _("Kind"), _("Responsible"), _("Lead organisation"),
-        _("Status"), _("Priority"), _("Start"), _("End"), _("Planned cost (€)"),
+        _("Status"), number_column(_("Priority")), date_column(_("Start")), date_column(_("End")),
+        euro_column(_("Planned cost (€)")),
     ]  # fmt: skip
     rows = (
         [
@@ -471,7 +496,9 @@ def _measure_export(measures: Any, *, version: Version, area: Quartier, fmt: str
         ]
         for measure in measures.iterator(chunk_size=500)
     )
-    return table_response(filename=f"massnahmen-{area.slug}-{version.pk}", headers=headers, rows=rows, fmt=fmt)
+    return table_response(
+        filename=f"massnahmen-{area.slug}-{version.pk}", title=_("Measures"), headers=headers, rows=rows, fmt=fmt
+    )
 
 
 def _measure_form(request: AreaRequest, area: Quartier, measure: Measure | None) -> HttpResponse:
@@ -729,13 +756,17 @@ def financing_overview(request: AreaRequest, area: Quartier) -> HttpResponse:
     if export in FORMATS:
         labels = dict(Source.choices)
         headers = [
-            _("Year"), _("Planned cost (€)"),
-            *[_("Planned: %(source)s (€)") % {"source": labels[s]} for s in sources],
-            *[_("Spent: %(source)s (€)") % {"source": labels[s]} for s in sources],
+            number_column(_("Year")), euro_column(_("Planned cost (€)")),
+            *[euro_column(_("Planned: %(source)s (€)") % {"source": labels[s]}) for s in sources],
+            *[euro_column(_("Spent: %(source)s (€)") % {"source": labels[s]}) for s in sources],
         ]  # fmt: skip
         table = ([row["year"], row["cost"], *row["planned"], *row["spent"]] for row in rows)
         return table_response(
-            filename=f"finanzierung-{area.slug}-{version.pk}", headers=headers, rows=table, fmt=export
+            filename=f"finanzierung-{area.slug}-{version.pk}",
+            title=_("Financing"),
+            headers=headers,
+            rows=table,
+            fmt=export,
         )
     # In thousand euros with one decimal, as German finance plans write them: sixteen columns of amounts in the
     # millions fit a 1,280 px screen (the downloads have the cents).
@@ -780,9 +811,43 @@ def indicator_list(request: AreaRequest, area: Quartier) -> HttpResponse:
                 baseline=(indicator.baseline_year, indicator.baseline),
                 target=(indicator.target_year, indicator.target),
             )
+        fmt = export_format(request)
+        if fmt is not None:
+            return indicators_export(indicators, version=version, area=area, fmt=fmt)
         context["indicators"] = indicators
         context["value_form"] = IndicatorValueForm(initial={"year": timezone.localdate().year - 1})
     return render(request, "isek/indicators.html", context)
+
+
+def indicators_export(indicators: list[Indicator], *, version: Version, area: Quartier, fmt: str) -> HttpResponse:
+    """The version's indicators with baseline, target and one column per year that has a value."""
+    years = sorted({value.year for indicator in indicators for value in indicator.values.all()})
+    headers: list[str | Column] = [
+        _("Field of action"), _("Indicator"), _("Unit"), _("Source"), _("Direction"),
+        number_column(_("Baseline year")), Column(_("Baseline"), NUMBER), number_column(_("Target year")),
+        Column(_("Target"), NUMBER), *[Column(_("Value %(year)s") % {"year": year}, NUMBER) for year in years],
+    ]  # fmt: skip
+    directions = dict(Indicator.Direction.choices)
+    rows = []
+    for indicator in indicators:
+        values = {value.year: value.value for value in indicator.values.all()}
+        rows.append(
+            [
+                indicator.field_of_action.name if indicator.field_of_action else "",
+                indicator.name,
+                indicator.unit,
+                indicator.source,
+                directions.get(indicator.direction, indicator.direction),
+                indicator.baseline_year,
+                indicator.baseline,
+                indicator.target_year,
+                indicator.target,
+                *[values.get(year) for year in years],
+            ]
+        )
+    return table_response(
+        filename=f"indikatoren-{area.slug}-{version.pk}", title=_("Indicators"), headers=headers, rows=rows, fmt=fmt
+    )
 
 
 def get_indicator_for(area: Quartier, pk: int) -> Indicator:

@@ -53,6 +53,13 @@ def query_without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
+def export_format(request: HttpRequest, formats: Collection[str] = FORMATS) -> str | None:
+    """The download ``?export=`` asks for, if it is one of ``formats``. ``list_page`` reads it so; a page that shows
+    its rows whole (grouped by year, as a tree) and offers a download reads it here too."""
+    fmt = request.GET.get(EXPORT)
+    return fmt if fmt in formats else None
+
+
 def list_page(
     request: HttpRequest,
     *,
@@ -85,8 +92,8 @@ def list_page(
     if rows is None:
         raise TypeError("list_page needs rows or a filterset")
     status = 200
-    fmt = request.GET.get(EXPORT)
-    if export is not None and fmt in formats:
+    fmt = export_format(request, formats)
+    if export is not None and fmt is not None:
         if filterset is None or not filterset.form.errors:
             return export(rows, fmt)
         status = 400

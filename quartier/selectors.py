@@ -30,6 +30,7 @@ from django.utils.functional import Promise
 from committees.models import Committee, Membership
 from quartier.audit import entries_of
 from quartier.models import LegalKind, LegalText, Quartier, Role, RoleAssignment, User
+from quartier.sorting import german
 
 
 @dataclass
@@ -132,7 +133,7 @@ def team_of(area: Quartier) -> dict[str, list[User]]:
     for assignment in (
         RoleAssignment.objects.filter(area=area, user__is_active=True)
         .select_related("user")
-        .order_by("user__display_name", "user__username")
+        .order_by(*german("user__display_name"), "user__username")
     ):
         team[assignment.role].append(assignment.user)
     return team
@@ -140,7 +141,7 @@ def team_of(area: Quartier) -> dict[str, list[User]]:
 
 def public_areas() -> QuerySet[Quartier]:
     """Every area of the installation with what the front page shows of it, by name. One query."""
-    return Quartier.objects.order_by("name", "pk").only("name", "slug", "municipality", "description")
+    return Quartier.objects.order_by(*german("name"), "pk").only("name", "slug", "municipality", "description")
 
 
 def legal_text_for(kind: str, area: Quartier | None) -> LegalText | None:

@@ -33,6 +33,7 @@ from fonds.selectors import MONEY_FIELD, FundTotals, funds_with_totals, year_tot
 from isek.models import Measure, Milestone, PlannedCost, ProgressNote, Spending, Version
 from isek.selectors import Overview, overview
 from quartier.models import FieldOfAction, Quartier
+from quartier.sorting import german
 
 ZERO = Decimal("0.00")
 #: A meeting counts as held in these states, once it has begun (``committees.selectors.held_meetings``).
@@ -322,7 +323,7 @@ def network_data(area: Quartier, span: Span) -> NetworkData:
         .filter(Q(organisation_count__gt=0) | Q(person_count__gt=0))
         .select_related("lead_organisation")
         .prefetch_related(_ordered_fields())
-        .order_by("name", "pk")
+        .order_by(*german("name"), "pk")
     )
     members = NetworkMembership.objects.filter(span.overlaps(), network__area=area).aggregate(
         organisations=Count("organisation", distinct=True), persons=Count("person", distinct=True)
@@ -454,7 +455,7 @@ class FundData:
 def fund_data(area: Quartier, year: int) -> FundData:
     """The area's funds of ``year`` with their money, the applications to them counted, and those approved.
     Four queries (three when nothing was approved)."""
-    funds = funds_with_totals(Fund.objects.filter(area=area, year=year)).order_by("name", "pk")
+    funds = funds_with_totals(Fund.objects.filter(area=area, year=year)).order_by(*german("name"), "pk")
     counts = {
         row["fund"]: ApplicationCount(row["received"], row["approved"])
         for row in Application.objects.filter(area=area, fund__year=year)
@@ -469,7 +470,7 @@ def fund_data(area: Quartier, year: int) -> FundData:
         Application.objects.filter(area=area, fund__year=year, status__in=BINDING)
         .select_related("fund", "organisation", "person")
         .prefetch_related(_ordered_fields())
-        .order_by("fund__name", "title", "pk")
+        .order_by(*german("fund__name"), "title", "pk")
     )
     return FundData([FundMoney(fund, FundTotals.of(fund)) for fund in funds], counts, approved)
 

@@ -221,7 +221,11 @@ def report_table(request: AreaRequest, area: Quartier, year: int, table: str, fm
         raise Http404(_("This table does not exist."))
     chosen = tables[table]
     return table_response(
-        filename=f"{table}-{area.slug}-{year}", headers=[str(h) for h in chosen.headers], rows=chosen.rows, fmt=fmt
+        filename=f"{table}-{area.slug}-{year}",
+        title=str(chosen.title),
+        headers=chosen.headers,
+        rows=chosen.rows,
+        fmt=fmt,
     )
 
 
@@ -254,6 +258,7 @@ def report_overview(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") in FORMATS:
         return table_response(
             filename=f"kennzahlen-{year}",
+            title=_("Key figures %(year)s by area") % {"year": year},
             headers=[_("Key figure"), *[area.name for area in areas]],
             rows=([row.label, *row.values] for row in rows),
             fmt=request.GET["export"],

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.forms.contacts import DateInput
-from actors.models import Concern, Organisation, Person
+from actors.forms.pickers import organisation_picker, person_picker
+from actors.models import Concern
 from actors.services.concerns import CONCERN, CONCERN_FIELDS, concern_check
 from quartier import dates
 from quartier.models import Quartier
@@ -29,13 +29,12 @@ class ConcernForm(forms.ModelForm):
         self.area = area
         concern = self.instance
         self.fields["field_of_action"].empty_label = _("none")
-        self.fields["raised_by_organisation"].queryset = Organisation.objects.filter(area=area).order_by("name")
         self.fields["raised_by_organisation"].empty_label = _("nobody (anonymous)")
+        organisation_picker(self.fields["raised_by_organisation"], area=area)
         if with_persons:
-            self.fields["raised_by_person"].queryset = Person.objects.filter(
-                Q(erased_at__isnull=True) | Q(pk=concern.raised_by_person_id or 0), area=area
-            ).order_by("last_name", "first_name")
             self.fields["raised_by_person"].empty_label = _("nobody (anonymous)")
+            keep = [concern.raised_by_person_id] if concern.raised_by_person_id else []
+            person_picker(self.fields["raised_by_person"], area=area, keep=keep)
         else:
             self.fields.pop("raised_by_person")
         if not concern.pk:

@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import ContactNote, Organisation, Person
+from actors.forms.pickers import organisation_picker, person_picker
+from actors.models import ContactNote
 from actors.selectors.contacts import follow_up_assignees
 from actors.services.contacts import NOTE_FIELDS, can_take_follow_up, contact_note_check
 from quartier import dates
@@ -114,12 +115,11 @@ class ContactNoteForm(_CheckedByService, forms.ModelForm):
         if open_follow_up and not can_take_follow_up(note.follow_up_assignee, area):
             self.assignee_cannot_read = note.follow_up_assignee
             self.fields["follow_up_assignee"].help_text = cannot_read_notice(note.follow_up_assignee)
-        self.fields["organisations"].queryset = Organisation.objects.filter(area=area).order_by("name")
+        organisation_picker(self.fields["organisations"], area=area)
         if with_persons:
-            current = note.persons.values("pk") if note.pk else Person.objects.none()
-            self.fields["persons"].queryset = Person.objects.filter(
-                Q(erased_at__isnull=True) | Q(pk__in=current), area=area
-            ).order_by("last_name", "first_name")
+            # Persons linked already stay linked, even once their data was erased.
+            current = note.persons.values("pk") if note.pk else []
+            person_picker(self.fields["persons"], area=area, keep=current)
         else:
             self.fields.pop("persons")
         if not note.pk:

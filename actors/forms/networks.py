@@ -4,6 +4,7 @@ from django import forms
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from actors.forms.pickers import organisation_picker, person_picker
 from actors.models import Network, NetworkMembership, Organisation, Person
 from actors.selectors.networks import member_choices
 from actors.services.networks import DOUBLE_MEMBER, MemberRow, overlapping_rows
@@ -42,7 +43,7 @@ class NetworkForm(forms.ModelForm):
 
     def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_organisation"].queryset = Organisation.objects.filter(area=area).order_by("name", "pk")
+        organisation_picker(self.fields["lead_organisation"], area=area)
 
 
 class MembershipForm(forms.ModelForm):
@@ -78,8 +79,9 @@ class MembershipForm(forms.ModelForm):
                 field.widget = forms.HiddenInput()
         else:
             # The options come from one query for the whole formset (a queryset would ask once per row).
-            organisation.choices = [("", "–"), *organisations]
-            person.choices = [("", "–"), *persons]
+            organisation.empty_label = person.empty_label = "–"
+            organisation_picker(organisation, area=area, choices=organisations)
+            person_picker(person, area=area, choices=persons)
         for name in ("start", "end"):
             self.fields[name].input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
 

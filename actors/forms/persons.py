@@ -5,10 +5,13 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Affiliation, Organisation, Person
+from actors.forms.pickers import organisation_picker
+from actors.models import Affiliation, Person
+from actors.selectors.pickers import Choice, organisation_choices
 from actors.services.persons import PERSON_FIELDS, AffiliationRow
 from quartier import dates
 from quartier.models import Quartier
+from quartier.sorting import german
 
 
 def _date_input() -> forms.DateInput:
@@ -74,12 +77,10 @@ class AffiliationForm(forms.ModelForm):
         # An affiliation may have begun long before the office: the wider, historical range.
         field_classes = {"start": dates.HistoryDateField, "end": dates.HistoryDateField}
 
-    def __init__(self, *args: object, area: Quartier, organisations: list[Organisation], **kwargs: object) -> None:
+    def __init__(self, *args: object, area: Quartier, organisations: list[Choice], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organisation"]
-        field.queryset = Organisation.objects.filter(area=area).order_by("name")
         # The choices are read once for all rows (see PersonAffiliationFormSet), not once per row.
-        field.choices = [("", "---------"), *((organisation.pk, organisation.name) for organisation in organisations)]
+        organisation_picker(self.fields["organisation"], area=area, choices=organisations)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
@@ -92,9 +93,9 @@ class AffiliationForm(forms.ModelForm):
 class BasePersonAffiliationFormSet(BaseInlineFormSet):
     def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
         self.area = area
-        self.organisations = list(Organisation.objects.filter(area=area).order_by("name", "pk"))
+        self.organisations = organisation_choices(area)
         kwargs.setdefault(
-            "queryset", Affiliation.objects.select_related("organisation").order_by("organisation__name", "pk")
+            "queryset", Affiliation.objects.select_related("organisation").order_by(*german("organisation__name"), "pk")
         )
         super().__init__(*args, **kwargs)
 

@@ -12,6 +12,7 @@ from actors.models import ContactNote, Organisation, Person
 from quartier import permissions
 from quartier.models import Quartier, RoleAssignment, User
 from quartier.selectors import CompiledLists
+from quartier.sorting import german
 
 #: How far ahead the dashboard looks for follow-ups, and how many it shows.
 FOLLOW_UP_HORIZON = datetime.timedelta(days=7)
@@ -67,11 +68,11 @@ def note_authors(area: Quartier | int) -> QuerySet[User]:
 
 
 def _persons() -> Prefetch:
-    return Prefetch("persons", queryset=Person.objects.order_by("last_name", "first_name"))
+    return Prefetch("persons", queryset=Person.objects.order_by(*german("last_name", "first_name")))
 
 
 def _organisations() -> Prefetch:
-    return Prefetch("organisations", queryset=Organisation.objects.order_by("name"))
+    return Prefetch("organisations", queryset=Organisation.objects.order_by(*german("name")))
 
 
 #: A person's name as ``str(person)`` writes it.
@@ -99,11 +100,11 @@ def contact_notes_shown(
         queryset = queryset.only("date", "topic", "channel", "follow_up_due", "follow_up_done", *people)
         queryset = queryset.annotate(
             organisation_names=ArraySubquery(
-                Organisation.objects.filter(contact_notes=OuterRef("pk")).order_by("name").values("name")
+                Organisation.objects.filter(contact_notes=OuterRef("pk")).order_by(*german("name")).values("name")
             )
         )
         if with_persons:
-            persons = Person.objects.filter(contact_notes=OuterRef("pk")).order_by("last_name", "first_name")
+            persons = Person.objects.filter(contact_notes=OuterRef("pk")).order_by(*german("last_name", "first_name"))
             queryset = queryset.annotate(person_names=ArraySubquery(persons.values(name=PERSON_NAME)))
         return queryset
     prefetches: list[str | Prefetch] = ["fields_of_action", _organisations()]

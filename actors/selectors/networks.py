@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from actors.models import Network, NetworkMembership, Organisation, Person
+from actors.models import Network, NetworkMembership
+from actors.selectors.pickers import organisation_choices, person_choices
 from quartier.models import Quartier
+from quartier.sorting import german
 
 
 def current_members(today: datetime.date, prefix: str = "") -> Q:
@@ -37,7 +39,7 @@ def networks_for(area: Quartier, *, today: datetime.date) -> QuerySet[Network]:
         )
         .select_related("lead_organisation")
         .prefetch_related("fields_of_action")
-        .order_by("name", "pk")
+        .order_by(*german("name"), "pk")
     )
 
 
@@ -48,7 +50,7 @@ def with_member_organisations(networks: QuerySet[Network], *, today: datetime.da
             "members",
             queryset=NetworkMembership.objects.filter(current_members(today), organisation__isnull=False)
             .select_related("organisation")
-            .order_by("organisation__name", "pk"),
+            .order_by(*german("organisation__name"), "pk"),
             to_attr="current_organisations",
         )
     )
@@ -71,7 +73,7 @@ def network_detail(area: Quartier, pk: int, *, with_persons: bool, today: dateti
     """One network of ``area`` with its members, current and former; ``None`` if it is not in this area."""
     related = ["organisation", "person"] if with_persons else ["organisation"]
     members = NetworkMembership.objects.select_related(*related).order_by(
-        "organisation__name", "person__last_name", "person__first_name", "start", "pk"
+        *german("organisation__name", "person__last_name", "person__first_name"), "start", "pk"
     )
     network = (
         Network.objects.filter(area=area, pk=pk)
@@ -116,11 +118,11 @@ def network_picture_data(area: Quartier, *, field_of_action: int | None, today: 
     networks = Network.objects.filter(area=area)
     if field_of_action:
         networks = networks.filter(pk__in=working_in(field_of_action))
-    rows = list(networks.order_by("name", "pk").values_list("pk", "name", "kind"))
+    rows = list(networks.order_by(*german("name"), "pk").values_list("pk", "name", "kind"))
     members: dict[int, list[tuple[int, str]]] = {pk: [] for pk, _name, _kind in rows}
     memberships = (
         NetworkMembership.objects.filter(current_members(today), network__in=list(members), organisation__isnull=False)
-        .order_by("organisation__name", "organisation_id")
+        .order_by(*german("organisation__name"), "organisation_id")
         .values_list("network_id", "organisation_id", "organisation__name")
         .distinct()
     )
@@ -132,11 +134,4 @@ def network_picture_data(area: Quartier, *, field_of_action: int | None, today: 
 def member_choices(area: Quartier) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """The area's organisations and persons as (pk, label) pairs for the member selects: two queries for the
     whole form, however many member rows it has."""
-    organisations = list(Organisation.objects.filter(area=area).order_by("name", "pk").values_list("pk", "name"))
-    persons = [
-        (pk, f"{first} {last}".strip())
-        for pk, first, last in Person.objects.filter(area=area, erased_at__isnull=True)
-        .order_by("last_name", "first_name", "pk")
-        .values_list("pk", "first_name", "last_name")
-    ]
-    return organisations, persons
+    return organisation_choices(area), person_choices(area)

@@ -11,16 +11,36 @@ from django.db.models import OuterRef, Prefetch, QuerySet
 from actors.models import Affiliation, ContactNote, NetworkMembership, Organisation
 from quartier.models import FieldOfAction, Quartier
 from quartier.selectors import CompiledLists
+from quartier.sorting import german
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def _word_query(word: str) -> SearchQuery:
+    """One word of a search, as a prefix: its German stem ("kastner" finds "Kästner", whose stem has no umlaut),
+    and the word as written among the words stored as written and as typed without umlauts ("kaestner" finds
+    "Kästner", ``quartier.sorting.GermanSearchFolds``). A word ending in an s after a vowel is also looked for
+    without it ("Kitas" finds "Kita"; the German stemmer keeps that s). "Kita" finds "Kitas" as its prefix."""
+    forms = [word]
+    if len(word) > 3 and word[-1] in "sS" and word[-2].lower() in "aeiouy":
+        forms.append(word[:-1])
+    query = SearchQuery(f"{word}:*", search_type="raw", config="german")
+    for form in forms:
+        for config in ("german", "simple"):
+            if (form, config) != (word, "german"):
+                query = query | SearchQuery(f"{form}:*", search_type="raw", config=config)
+    return query
+
+
 def prefix_query(text: str) -> SearchQuery | None:
-    """A German full-text query matching every word of ``text`` as a prefix ("kan" finds "Kanal")."""
-    words = _WORD.findall(text)[:8]
-    if not words:
-        return None
-    return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config="german")
+    """The full-text query of every search: each word of ``text`` (at most eight) as a prefix, in every form
+    ``_word_query`` looks for; every word must be found. Filter the stored ``search_words`` with it (their GIN
+    index serves it)."""
+    query: SearchQuery | None = None
+    for word in _WORD.findall(text)[:8]:
+        part = _word_query(word)
+        query = part if query is None else query & part
+    return query
 
 
 #: The columns the organisation list reads of each row it shows (``actors.views.rows.organisation_rows``).
@@ -49,7 +69,7 @@ def organisations_for(area: Quartier) -> QuerySet[Organisation]:
     for one value cannot repeat an organisation."""
     queryset = Organisation.objects.filter(area=area)
     names = FieldOfAction.objects.filter(organisation=OuterRef("pk")).order_by("position", "name").values("name")
-    return queryset.annotate(field_of_action_names=ArraySubquery(names)).order_by("name", "pk")
+    return queryset.annotate(field_of_action_names=ArraySubquery(names)).order_by(*german("name"), "pk")
 
 
 def organisation_detail(area: Quartier, pk: int, *, with_people: bool, with_contacts: bool) -> Organisation | None:
@@ -59,14 +79,14 @@ def organisation_detail(area: Quartier, pk: int, *, with_people: bool, with_cont
         "target_groups",
         Prefetch(
             "network_memberships",
-            queryset=NetworkMembership.objects.select_related("network").order_by("network__name"),
+            queryset=NetworkMembership.objects.select_related("network").order_by(*german("network__name")),
         ),
     ]
     if with_people:
         prefetches.append(
             Prefetch(
                 "affiliation_set",
-                queryset=Affiliation.objects.select_related("person").order_by("person__last_name"),
+                queryset=Affiliation.objects.select_related("person").order_by(*german("person__last_name")),
             )
         )
     if with_contacts:

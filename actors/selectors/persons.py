@@ -7,7 +7,6 @@ list and no export; pages about them answer with a short notice (see ``actors.vi
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -19,33 +18,22 @@ from actors.models import Affiliation, ContactNote, NetworkMembership, Person
 from actors.selectors.organisations import prefix_query
 from quartier.models import Quartier
 from quartier.personal_data import Section, Subject, sections
-
-#: The search expression for persons: German (stemmed) and simple (every word as written), because German
-#: stop words begin many names ("dem" of "Demir", "die" of "Dietrich") and the German configuration drops
-#: them. A GIN index on this very expression would let PostgreSQL use it (see the module's report).
-
-_WORD = re.compile(r"\w+", re.UNICODE)
+from quartier.sorting import german
 
 #: How many contact notes the person's page lists.
 RECENT_CONTACTS = 20
 
 
 def person_query(text: str) -> SearchQuery | None:
-    """Every word of ``text`` as a prefix, in the German or the simple configuration ("dem" finds "Demir")."""
-    query: SearchQuery | None = None
-    for word in _WORD.findall(text)[:8]:
-        german = prefix_query(word)
-        if german is None:
-            continue
-        either = german | SearchQuery(f"{word}:*", search_type="raw", config="simple")
-        query = either if query is None else query & either
-    return query
+    """Every word of ``text`` as a prefix, in the German or the simple configuration ("dem" finds "Demir"), as
+    every search does (``actors.selectors.organisations.prefix_query``)."""
+    return prefix_query(text)
 
 
 def _affiliations() -> Prefetch:
     return Prefetch(
         "affiliation_set",
-        queryset=Affiliation.objects.select_related("organisation").order_by("organisation__name", "pk"),
+        queryset=Affiliation.objects.select_related("organisation").order_by(*german("organisation__name"), "pk"),
     )
 
 
@@ -53,7 +41,7 @@ def persons_for(area: Quartier) -> QuerySet[Person]:
     """The area's persons (never erased ones; ``actors.filters.PersonFilterSet`` narrows them), by name, with
     their organisations."""
     queryset = Person.objects.filter(area=area, erased_at__isnull=True)
-    return queryset.order_by("last_name", "first_name", "pk").prefetch_related(_affiliations())
+    return queryset.order_by(*german("last_name", "first_name"), "pk").prefetch_related(_affiliations())
 
 
 def person_in_area(area: Quartier, pk: int) -> Person | None:
@@ -69,7 +57,7 @@ def person_detail(area: Quartier, pk: int) -> Person | None:
             _affiliations(),
             Prefetch(
                 "network_memberships",
-                queryset=NetworkMembership.objects.select_related("network").order_by("network__name", "pk"),
+                queryset=NetworkMembership.objects.select_related("network").order_by(*german("network__name"), "pk"),
             ),
             Prefetch(
                 "contact_notes",
@@ -135,5 +123,5 @@ def persons_for_review(area: Quartier, *, cutoff: datetime.date) -> QuerySet[Per
         .annotate(last_contact=Max("contact_notes__date"))
         .annotate(untouched=Case(When(untouched, then=Value(True)), default=Value(False), output_field=BooleanField()))
         .filter(Q(legal_basis=Person.LegalBasis.NONE) | Q(untouched=True))
-        .order_by("last_name", "first_name", "pk")
+        .order_by(*german("last_name", "first_name"), "pk")
     )

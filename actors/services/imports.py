@@ -1,12 +1,15 @@
-"""Writes of the import: the valid rows become organisations or persons, each row whole or not at all."""
+"""Writes of the import: each valid row creates or changes an organisation or a person, whole or not at all."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from actors.imports import Preview, import_rows
-from actors.models import Person
-from actors.services.organisations import organisation_create
+from actors.imports import Preview, Row, import_rows
+from actors.models import Organisation, Person
+from actors.services.organisations import organisation_create, organisation_update
+from actors.services.persons import person_update
 from quartier.audit import acting_as
 from quartier.models import Quartier, User
 
@@ -21,13 +24,26 @@ def _person_create(*, area: Quartier, data: dict[str, object], by: User) -> Pers
 
 @transaction.atomic
 def actors_import(*, area: Quartier, kind: str, table: list[list[str]], by: User) -> Preview:
-    """Import the valid rows of ``table``; the returned preview says which rows were imported and which not."""
+    """Import the valid rows of ``table``: a new record for a row that matches none, the changed values for one
+    that matches a record of ``area`` (``actors.imports``). The returned preview says what became of each row."""
 
-    def create(data: dict[str, object]) -> None:
+    def save(row: Row) -> None:
         with transaction.atomic():  # one row: all of it or nothing
             if kind == "organisations":
-                organisation_create(area=area, data=data, by=by)
+                if row.pk is None:
+                    organisation_create(area=area, data=row.data, by=by)
+                    return
+                organisation = Organisation.objects.select_for_update().filter(area=area, pk=row.pk).first()
+                if organisation is None:
+                    raise ValidationError(_("This organisation was deleted meanwhile."))
+                organisation_update(organisation=organisation, data=row.data, by=by)
             else:
-                _person_create(area=area, data=data, by=by)
+                if row.pk is None:
+                    _person_create(area=area, data=row.data, by=by)
+                    return
+                person = Person.objects.filter(area=area, pk=row.pk, erased_at__isnull=True).first()
+                if person is None:
+                    raise ValidationError(_("This person's data was erased meanwhile."))
+                person_update(person=person, data=row.data, by=by)
 
-    return import_rows(area=area, kind=kind, table=table, create=create)
+    return import_rows(area=area, kind=kind, table=table, save=save)

@@ -19,7 +19,7 @@ from actors.selectors.concerns import concern_detail, concerns_for
 from actors.services.concerns import concern_create, concern_set_status, concern_update
 from quartier import permissions
 from quartier.decorators import area_view
-from quartier.exports import FORMATS, table_response
+from quartier.exports import FORMATS, date_column, table_response
 from quartier.forms import refusal_on
 from quartier.http import AreaRequest
 from quartier.models import Quartier
@@ -78,7 +78,7 @@ def concerns_export(concerns: Iterable[Concern], *, area: Quartier, fmt: str, wi
         for concern in concerns
     )
     headers = [
-        _("Raised on"),
+        date_column(_("Raised on")),
         _("Status"),
         _("Concern"),
         _("Field of action"),
@@ -87,7 +87,7 @@ def concerns_export(concerns: Iterable[Concern], *, area: Quartier, fmt: str, wi
         _("Forwarded to"),
         _("Answer received"),
     ]
-    return table_response(filename=f"anliegen-{area.slug}", headers=headers, rows=rows, fmt=fmt)
+    return table_response(filename=f"anliegen-{area.slug}", title=_("Concerns"), headers=headers, rows=rows, fmt=fmt)
 
 
 def _page_context(request: AreaRequest, area: Quartier, concern: Concern) -> dict[str, object]:

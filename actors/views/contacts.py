@@ -33,7 +33,7 @@ from actors.services.contacts import (
 from actors.views.rows import FollowUpButton, contact_rows_html, follow_up_html
 from quartier import permissions
 from quartier.decorators import area_view
-from quartier.exports import table_response
+from quartier.exports import Column, date_column, table_response
 from quartier.forms import Refusal, refusal_on, whole_number
 from quartier.http import AreaRequest
 from quartier.lists import list_page
@@ -103,12 +103,23 @@ def contacts_export(notes: Iterable[ContactNote], *, area: Quartier, fmt: str, w
         ]
         return cells
 
-    headers = [_("Date"), _("Channel"), _("Staff member"), _("Topic"), _("Fields of action"), _("Organisations")]
+    headers: list[str | Column] = [
+        date_column(_("Date")),
+        _("Channel"),
+        _("Staff member"),
+        _("Topic"),
+        _("Fields of action"),
+        _("Organisations"),
+    ]
     if with_persons:
         headers.append(_("Persons"))
-    headers += [_("Note"), _("Follow-up due"), _("Follow-up by"), _("Follow-up done")]
+    headers += [_("Note"), date_column(_("Follow-up due")), _("Follow-up by"), _("Follow-up done")]
     return table_response(
-        filename=f"kontakte-{area.slug}", headers=headers, rows=(row(note) for note in notes), fmt=fmt
+        filename=f"kontakte-{area.slug}",
+        title=_("Contact notes"),
+        headers=headers,
+        rows=(row(note) for note in notes),
+        fmt=fmt,
     )
 
 

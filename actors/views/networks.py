@@ -17,12 +17,13 @@ from actors.selectors.networks import network_detail, network_picture_data, netw
 from actors.services.networks import network_create, network_update
 from quartier import permissions
 from quartier.decorators import area_view
-from quartier.exports import table_response
+from quartier.exports import number_column, table_response
 from quartier.forms import refusal_on
 from quartier.http import AreaRequest
 from quartier.lists import list_page
 from quartier.models import Quartier
 from quartier.pages import render_page
+from quartier.sorting import german
 
 
 def get_network_for(area: Quartier, pk: int) -> Network:
@@ -73,11 +74,11 @@ def networks_export(networks: QuerySet[Network], *, area: Quartier, fmt: str) ->
         _("Purpose"),
         _("Meets"),
         _("Lead organisation"),
-        _("Member organisations (number)"),
-        _("Member persons (number)"),
+        number_column(_("Member organisations (number)")),
+        number_column(_("Member persons (number)")),
         _("Member organisations"),
     ]
-    return table_response(filename=f"netzwerke-{area.slug}", headers=headers, rows=rows, fmt=fmt)
+    return table_response(filename=f"netzwerke-{area.slug}", title=_("Networks"), headers=headers, rows=rows, fmt=fmt)
 
 
 @require_GET
@@ -120,7 +121,7 @@ def _network_form(request: HttpRequest, area: Quartier, network: Network) -> Htt
         prefix="members",
         area=area,
         queryset=NetworkMembership.objects.select_related("organisation", "person").order_by(
-            "organisation__name", "person__last_name", "person__first_name", "start", "pk"
+            *german("organisation__name", "person__last_name", "person__first_name"), "start", "pk"
         ),
     )
     if request.method == "POST" and form.is_valid() and members.is_valid():

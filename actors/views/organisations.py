@@ -14,7 +14,7 @@ from actors.services.organisations import organisation_create, organisation_upda
 from actors.views.rows import organisation_rows
 from quartier import permissions
 from quartier.decorators import area_view
-from quartier.exports import table_response
+from quartier.exports import number_column, table_response
 from quartier.http import AreaRequest
 from quartier.lists import list_page
 from quartier.models import Quartier
@@ -48,6 +48,7 @@ def organisations_export(organisations: object, *, area: Quartier, fmt: str) -> 
     kinds = dict(Organisation.Kind.choices)
     rows = (
         [
+            org.pk,
             org.name,
             kinds.get(org.kind, org.kind),
             ", ".join(org.field_of_action_names),
@@ -62,7 +63,9 @@ def organisations_export(organisations: object, *, area: Quartier, fmt: str) -> 
         ]
         for org in organisations  # type: ignore[attr-defined]
     )
+    # The number first: the import reads this file back and finds each organisation by it (actors.imports).
     headers = [
+        number_column(_("No.")),
         _("Name"),
         _("Kind"),
         _("Fields of action"),
@@ -75,7 +78,9 @@ def organisations_export(organisations: object, *, area: Quartier, fmt: str) -> 
         _("Website"),
         _("Active"),
     ]
-    return table_response(filename=f"organisationen-{area.slug}", headers=headers, rows=rows, fmt=fmt)
+    return table_response(
+        filename=f"organisationen-{area.slug}", title=_("Organisations"), headers=headers, rows=rows, fmt=fmt
+    )
 
 
 @require_GET

@@ -28,7 +28,7 @@ from actors.selectors.persons import (
 from actors.services.persons import person_create, person_erase, person_erasure_plan, person_update
 from quartier import permissions
 from quartier.decorators import area_view
-from quartier.exports import FORMATS, table_response
+from quartier.exports import FORMATS, number_column, table_response
 from quartier.forms import refusal_on
 from quartier.http import AreaRequest
 from quartier.lists import list_page
@@ -94,6 +94,7 @@ def _current_organisations(person: Person) -> list[str]:
 def persons_export(persons: Iterable[Person], *, area: Quartier, fmt: str) -> HttpResponse:
     rows = (
         [
+            person.pk,
             person.last_name,
             person.first_name,
             person.email,
@@ -107,7 +108,9 @@ def persons_export(persons: Iterable[Person], *, area: Quartier, fmt: str) -> Ht
         ]
         for person in persons
     )
+    # The number first: the import reads this file back and finds each person by it (actors.imports).
     headers = [
+        number_column(_("No.")),
         _("Last name"),
         _("First name"),
         _("Email address"),
@@ -119,7 +122,7 @@ def persons_export(persons: Iterable[Person], *, area: Quartier, fmt: str) -> Ht
         _("Legal basis"),
         _("Organisations"),
     ]
-    return table_response(filename=f"personen-{area.slug}", headers=headers, rows=rows, fmt=fmt)
+    return table_response(filename=f"personen-{area.slug}", title=_("Persons"), headers=headers, rows=rows, fmt=fmt)
 
 
 def vcard_escape(value: str) -> str:

@@ -21,6 +21,7 @@ from committees.services.meetings import MEETING
 from committees.voters import address_of
 from quartier.mail import queue_mail
 from quartier.models import User, running_on
+from quartier.sorting import german
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def invitees(meeting: Meeting) -> list[Membership]:
         Membership.objects.filter(committee_id=meeting.committee_id)
         .filter(running_on(day))
         .select_related("person", "user")
-        .order_by("person__last_name", "person__first_name", "pk")
+        .order_by(*german("person__last_name", "person__first_name"), "pk")
     )
 
 

@@ -24,6 +24,7 @@ from committees.models import Ballot, Meeting, Membership
 from committees.voters import active_voting_members, address_of
 from quartier.models import running_on
 from quartier.notifications import mail_choices_of, notify
+from quartier.sorting import german
 
 BALLOT_OPENED = "committees.ballot_opened"
 BALLOT_CLOSED = "committees.ballot_closed"
@@ -41,7 +42,7 @@ def reachable(memberships: Iterable[Membership]) -> list[tuple[Membership, str]]
     found = (
         Membership.objects.filter(pk__in=ids, user__isnull=False, user__is_active=True)
         .select_related("person", "user")
-        .order_by("person__last_name", "person__first_name", "pk")
+        .order_by(*german("person__last_name", "person__first_name"), "pk")
     )
     seen: set[int] = set()
     reached = []

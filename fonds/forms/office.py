@@ -16,6 +16,7 @@ from fonds.models import Fund, Payment, Receipt, Repayment
 from fonds.services.funds import FUND_FIELDS
 from quartier import dates
 from quartier.forms import whole_number
+from quartier.sorting import german
 from quartier.text import SingleLineField
 
 
@@ -35,7 +36,7 @@ class FundForm(forms.ModelForm):
 
     def __init__(self, *args: object, area: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = Committee.objects.filter(area=area).order_by("name")
+        self.fields["committee"].queryset = Committee.objects.filter(area=area).order_by(*german("name"))
         if self.instance.pk and not self.is_bound:
             self.initial["criteria"] = "\n".join(self.instance.criteria.values_list("text", flat=True))
 

@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from actors.models import Affiliation, Organisation, Person
+from actors.selectors.pickers import Choice, organisation_choices, person_choices
 from actors.services.persons import person_email_change_tell, refuse_erased
 from committees.services.conflicts import conflicts_refresh
 from fonds.models import AccessLink, Application, Attachment, Fund, Receipt, Status
@@ -46,6 +47,7 @@ from fonds.uploads import CheckedFile
 from quartier.audit import acting_as
 from quartier.mail import queue_mail
 from quartier.models import User
+from quartier.sorting import german
 from quartier.text import one_line
 
 logger = logging.getLogger(__name__)
@@ -532,28 +534,32 @@ def proof_of_use_submit(
     return application
 
 
-def applicant_candidates(application: Application) -> dict[str, list[object]]:
+def applicant_candidates(application: Application) -> dict[str, list[Choice]]:
     """Existing persons and organisations of the area the new applicant may be: same last name or email,
-    similar organisation name."""
+    similar organisation name; as ``(pk, label)`` with the pickers' labels (``actors.selectors.pickers``)."""
     person, organisation = application.person, application.organisation
-    persons: list[object] = []
-    organisations: list[object] = []
+    persons: list[Choice] = []
+    organisations: list[Choice] = []
     if person is not None:
         same = Q(last_name__iexact=person.last_name)
         if person.email:
             same |= Q(email__iexact=person.email)
-        persons = list(
+        found = (
             Person.objects.filter(area_id=application.area_id, erased_at__isnull=True)
             .filter(same)
             .exclude(pk=person.pk)
-            .order_by("last_name", "first_name", "pk")[:20]
+            .order_by(*german("last_name", "first_name"), "pk")
+            .values_list("pk", flat=True)[:20]
         )
+        persons = person_choices(application.area_id, only=list(found))
     if organisation is not None:
-        organisations = list(
+        similar = (
             Organisation.objects.filter(area_id=application.area_id, name__icontains=organisation.name[:40])
             .exclude(pk=organisation.pk)
-            .order_by("name", "pk")[:20]
+            .order_by(*german("name"), "pk")
+            .values_list("pk", flat=True)[:20]
         )
+        organisations = organisation_choices(application.area_id, only=list(similar))
     return {"persons": persons, "organisations": organisations}
 
 

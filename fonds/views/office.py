@@ -3,6 +3,7 @@ the steps of its lifecycle, payments and files."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actors.models import Organisation, Person
 from committees.models import AgendaItem, Ballot, BallotItem, Meeting
 from fonds.files import attachment_response
-from fonds.filters import ApplicationFilterSet
+from fonds.filters import ApplicationFilterSet, PaymentFilterSet
 from fonds.forms.office import (
     DecisionForm,
     FundForm,
@@ -57,6 +58,7 @@ from fonds.selectors import (
     funds_with_totals,
     money_of,
     more_than_left,
+    payments_of,
     status_counts,
     totals_by_year,
 )
@@ -76,18 +78,26 @@ from fonds.services.applications import (
 from fonds.services.funds import fund_create, fund_update, round_add
 from fonds.services.payments import payment_period, payment_record, payment_release, repayment_record
 from fonds.services.public import access_link_revoke, access_link_send, applicant_candidates, applicant_review
-from fonds.views.rows import application_rows, history_items, line_rows, payment_rows, receipt_rows
+from fonds.views.rows import (
+    application_rows,
+    history_items,
+    line_rows,
+    payment_list_rows,
+    payment_rows,
+    receipt_rows,
+)
 from isek.models import Measure
 from quartier import permissions
 from quartier.decorators import area_view
-from quartier.exports import table_response
+from quartier.exports import date_column, euro_column, number_column, table_response
 from quartier.forms import refusal_in_messages, refusal_on, whole_number
 from quartier.http import AreaRequest
-from quartier.lists import list_page
+from quartier.lists import export_format, list_page
 from quartier.mail import OUTBOX_SHOWN
 from quartier.models import Mail, Quartier
 from quartier.reference import fields_of_action, target_groups
 from quartier.selectors import CompiledLists
+from quartier.sorting import german
 
 FORWARDABLE = APPLICATION.sources("put_forward")
 
@@ -117,9 +127,16 @@ def _perms(request: AreaRequest) -> frozenset[str]:
 @require_GET
 @area_view(permissions.VIEW_FUNDS)
 def fund_list(request: AreaRequest, area: Quartier) -> HttpResponse:
-    funds = list(funds_with_totals(Fund.objects.filter(area=area).select_related("committee")))
+    funds = list(
+        funds_with_totals(Fund.objects.filter(area=area).select_related("committee")).order_by(
+            "-year", *german("name"), "pk"
+        )
+    )
     for fund in funds:
         fund.totals = FundTotals.of(fund)  # type: ignore[attr-defined]
+    fmt = export_format(request)
+    if fmt is not None:  # every fund: the page shows them whole, grouped by year
+        return funds_export(funds, area=area, fmt=fmt)
     years = totals_by_year(funds)
     context = {
         "area": area,
@@ -162,6 +179,67 @@ def round_new(request: AreaRequest, area: Quartier, fund_pk: int) -> HttpRespons
     else:
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
     return redirect(reverse("fund_page", args=[area.slug, fund.pk]) + "#rounds")
+
+
+def funds_export(funds: list[Fund], *, area: Quartier, fmt: str) -> HttpResponse:
+    """The funds with their money (``fund.totals``), in the order of the page."""
+    kinds = dict(Fund.Kind.choices)
+    headers = [
+        _("Fund"), number_column(_("Year")), _("Kind"), _("Deciding committee"), euro_column(_("Budget (€)")),
+        euro_column(_("Committed, not yet paid (€)")), euro_column(_("Paid (€)")), euro_column(_("Paid back (€)")),
+        euro_column(_("Remaining (€)")),
+    ]  # fmt: skip
+    rows = (
+        [
+            fund.name,
+            fund.year,
+            kinds.get(fund.kind, fund.kind),
+            fund.committee.name if fund.committee else "",
+            fund.budget,
+            fund.totals.committed,  # type: ignore[attr-defined]
+            fund.totals.paid,  # type: ignore[attr-defined]
+            fund.totals.repaid,  # type: ignore[attr-defined]
+            fund.totals.free,  # type: ignore[attr-defined]
+        ]
+        for fund in funds
+    )
+    return table_response(filename=f"fonds-{area.slug}", title=_("Funds"), headers=headers, rows=rows, fmt=fmt)
+
+
+@require_GET
+@area_view(permissions.VIEW_FUNDS)
+def payment_list(request: AreaRequest, area: Quartier) -> HttpResponse:
+    return list_page(
+        request,
+        template="fonds/payment_list.html",
+        filterset=PaymentFilterSet(request.GET, queryset=payments_of(area), area=area),
+        export=lambda payments, fmt: payments_export(payments, area=area, fmt=fmt),
+        context={"area": area},
+        page_context=lambda page: {"rows": payment_list_rows(page.object_list, area=area)},
+    )
+
+
+def payments_export(payments: Iterable[Payment], *, area: Quartier, fmt: str) -> HttpResponse:
+    headers = [
+        date_column(_("Payment date")), euro_column(_("Amount (€)")), _("Method"), number_column(_("Application")),
+        _("Title"), _("Applicant"), _("Fund"), _("Recorded by"), _("Released by"), date_column(_("Released")),
+    ]  # fmt: skip
+    rows = (
+        [
+            payment.paid_on,
+            payment.amount,
+            payment.get_method_display(),
+            payment.application_id,
+            payment.application.title,
+            str(payment.application.applicant or ""),
+            str(payment.application.fund),
+            payment.recorded_by.get_display_name(),
+            payment.released_by.get_display_name() if payment.released_by else "",
+            payment.released_at,
+        ]
+        for payment in payments
+    )
+    return table_response(filename=f"zahlungen-{area.slug}", title=_("Payments"), headers=headers, rows=rows, fmt=fmt)
 
 
 def _shares(totals: FundTotals) -> dict[str, Decimal]:
@@ -237,18 +315,20 @@ def _export(applications: object, *, area: Quartier, fmt: str) -> HttpResponse:
         for application in applications  # type: ignore[attr-defined]
     )
     headers = [
-        _("Number"),
+        number_column(_("Number")),
         _("Fund"),
         _("Title"),
         _("Applicant"),
         _("Status"),
         _("Fields of action"),
-        _("Total costs (€)"),
-        _("Requested (€)"),
-        _("Approved (€)"),
-        _("Submitted"),
+        euro_column(_("Total costs (€)")),
+        euro_column(_("Requested (€)")),
+        euro_column(_("Approved (€)")),
+        date_column(_("Submitted")),
     ]
-    return table_response(filename=f"antraege-{area.slug}", headers=headers, rows=rows, fmt=fmt)
+    return table_response(
+        filename=f"antraege-{area.slug}", title=_("Applications"), headers=headers, rows=rows, fmt=fmt
+    )
 
 
 def _targets(application: Application) -> dict[str, list[object]]:
@@ -598,6 +678,7 @@ urlpatterns = [
     path("fonds/antraege/<int:application_pk>/", application_page, name="application_page"),
     path("fonds/antraege/<int:application_pk>/schritt/", application_step, name="application_step"),
     path("fonds/antraege/<int:application_pk>/zahlungen/", payment_new, name="payment_new"),
+    path("fonds/zahlungen/", payment_list, name="payment_list"),
     path("fonds/zahlungen/<int:payment_pk>/freigeben/", payment_release_view, name="payment_release"),
     path("fonds/antraege/<int:application_pk>/rueckzahlungen/", repayment_new, name="repayment_new"),
     path("fonds/antraege/<int:application_pk>/belege/", receipts_decide_view, name="receipts_decide"),

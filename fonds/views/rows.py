@@ -155,3 +155,23 @@ def line_rows(lines: Iterable[CostLine]) -> list[LineRow]:
         LineRow(category=line.get_category_display(), description=line.description, amount=money(line.amount))
         for line in lines
     ]
+
+
+def payment_list_rows(payments: Iterable[Payment], *, area: Quartier) -> list[dict[str, object]]:
+    """The cells of the area's payment list (with each payment's application, its fund and applicant read)."""
+    day, _moment = display.short_dates()
+    money = display.money_formatter()
+    application_url = display.url_maker("application_page", area.slug)
+    return [
+        {
+            "paid_on": day(payment.paid_on),
+            "title": payment.application.title,
+            "url": application_url(payment.application_id),
+            "applicant": str(payment.application.applicant or ""),
+            "fund": str(payment.application.fund),
+            "amount": money(payment.amount),
+            "method": payment.get_method_display(),
+            "released": payment.released_at is not None,
+        }
+        for payment in payments
+    ]

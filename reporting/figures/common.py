@@ -12,6 +12,7 @@ from typing import TypeVar
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from quartier.exports import Column
 from quartier.models import FieldOfAction
 from reporting.selectors import FieldKey
 
@@ -40,7 +41,7 @@ class Table:
     """A table of the report, for download as CSV or XLSX (``quartier.exports.table_response``)."""
 
     title: str | Promise
-    headers: tuple[str | Promise, ...]
+    headers: tuple[str | Promise | Column, ...]
     rows: tuple[tuple[Cell, ...], ...] = ()
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fonds.models import Application
 from fonds.selectors import FundTotals
+from quartier.exports import euro_column
 from quartier.models import Quartier
 from reporting import charts, selectors
 from reporting.figures.common import ZERO, Table, field_label, in_field_order, names_of
@@ -64,11 +65,11 @@ class FundsSection:
                 (
                     _("Fund"),
                     _("Kind"),
-                    _("Budget (€)"),
-                    _("Committed, not yet paid (€)"),
-                    _("Paid (€)"),
-                    _("Paid back (€)"),
-                    _("Remaining (€)"),
+                    euro_column(_("Budget (€)")),
+                    euro_column(_("Committed, not yet paid (€)")),
+                    euro_column(_("Paid (€)")),
+                    euro_column(_("Paid back (€)")),
+                    euro_column(_("Remaining (€)")),
                     _("Applications received"),
                     _("Applications approved"),
                 ),
@@ -89,7 +90,14 @@ class FundsSection:
             ),
             "bewilligungen": Table(
                 _("Approved applications"),
-                (_("Project"), _("Fund"), _("Applicant"), _("Approved (€)"), _("Fields of action"), _("Status")),
+                (
+                    _("Project"),
+                    _("Fund"),
+                    _("Applicant"),
+                    euro_column(_("Approved (€)")),
+                    _("Fields of action"),
+                    _("Status"),
+                ),
                 tuple(
                     (row.title, row.fund, row.applicant_kind, row.amount, ", ".join(row.fields), row.status)
                     for row in self.applications
@@ -97,7 +105,7 @@ class FundsSection:
             ),
             "fonds-handlungsfelder": Table(
                 _("Approved money by field of action"),
-                (_("Field of action"), _("Applications"), _("Approved (€)")),
+                (_("Field of action"), _("Applications"), euro_column(_("Approved (€)"))),
                 tuple((row.label, row.count, row.amount) for row in self.by_field),
             ),
         }

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from isek import charts as isek_charts
 from isek.models import Measure, Milestone, ProgressNote, Source, Version
+from quartier.exports import date_column, euro_column
 from quartier.models import Quartier
 from reporting import charts, selectors
 from reporting.figures.common import ZERO, CountRow, Table, field_label, in_field_order
@@ -80,27 +81,32 @@ class IsekSection:
             ),
             "massnahmen-abgeschlossen": Table(
                 _("Measures completed in the year"),
-                (_("Number"), _("Measure"), _("End")),
+                (_("Number"), _("Measure"), date_column(_("End"))),
                 tuple((measure.number, measure.title, measure.end) for measure in self.completed),
             ),
             "meilensteine": Table(
                 _("Milestones reached"),
-                (_("Date"), _("Number"), _("Measure"), _("Milestone")),
+                (date_column(_("Date")), _("Number"), _("Measure"), _("Milestone")),
                 tuple((m.date, m.measure.number, m.measure.title, m.title) for m in self.milestones),
             ),
             "sachstaende": Table(
                 _("Progress notes of the year"),
-                (_("Number"), _("Measure"), _("Date"), _("Progress")),
+                (_("Number"), _("Measure"), date_column(_("Date")), _("Progress")),
                 tuple((n.measure.number, n.measure.title, n.date, n.text) for n in self.notes),
             ),
             "finanzierung": Table(
                 _("Financing planned and money spent by source"),
-                (_("Source"), _("Planned (€)"), _("Spent (€)")),
+                (_("Source"), euro_column(_("Planned (€)")), euro_column(_("Spent (€)"))),
                 tuple((row.label, row.planned, row.spent) for row in self.sources),
             ),
             "finanzierung-jahre": Table(
                 _("Planned cost, financing and spending per year"),
-                (_("Year"), _("Planned cost (€)"), _("Financing planned (€)"), _("Spent (€)")),
+                (
+                    _("Year"),
+                    euro_column(_("Planned cost (€)")),
+                    euro_column(_("Financing planned (€)")),
+                    euro_column(_("Spent (€)")),
+                ),
                 tuple((row.year, row.cost, row.financed, row.spent) for row in self.years),
             ),
         }

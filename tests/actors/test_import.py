@@ -64,13 +64,26 @@ def test_confirm_imports_only_the_valid_rows_once(office: Client, area: Quartier
     assert Organisation.objects.count() == 2
 
 
-def test_rows_that_became_invalid_since_the_preview_are_not_imported(office: Client, area: Quartier) -> None:
+def test_a_row_whose_organisation_was_created_since_the_preview_changes_it_instead_of_doubling_it(
+    office: Client, area: Quartier
+) -> None:
     token = token_of(upload(office, area, ORG_CSV.encode()))
     Organisation.objects.create(area=area, name="Stadtteilbibliothek")  # someone else was quicker
     response = office.post(f"/gebiet/{area.slug}/import/bestaetigen/", {"token": token})
     result = response.context["result"]
-    assert [row.number for row in result.valid if not row.errors] == [2]
-    assert Organisation.objects.filter(name="Stadtteilbibliothek").count() == 1
+    assert [(row.number, row.action) for row in result.valid] == [(2, "create"), (8, "update")]
+    assert Organisation.objects.get(name="Stadtteilbibliothek").email == "bib@example.org"
+
+
+def test_rows_that_became_invalid_since_the_preview_are_not_imported(office: Client, area: Quartier) -> None:
+    token = token_of(upload(office, area, ORG_CSV.encode()))
+    for _twice in range(2):  # two of that name now: the row cannot say which one it means
+        Organisation.objects.create(area=area, name="Stadtteilbibliothek")
+    response = office.post(f"/gebiet/{area.slug}/import/bestaetigen/", {"token": token})
+    result = response.context["result"]
+    assert [row.number for row in result.valid] == [2]
+    assert 8 in [row.number for row in result.invalid]
+    assert Organisation.objects.filter(name="Stadtteilbibliothek", email="").count() == 2
 
 
 def test_xlsx_is_read_by_content_whatever_its_name(office: Client, area: Quartier) -> None:

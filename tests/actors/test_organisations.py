@@ -124,9 +124,9 @@ def test_csv_export_of_the_filtered_list(
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="organisationen-kiez-am-kanal.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:2] == ["Name", "Art"]
-    assert [row[0] for row in rows[1:]] == ["Kita Sonnenschein"]
-    assert rows[1][2] == "Bildung"
+    assert rows[0][:3] == ["Nr.", "Name", "Art"]
+    assert [row[1] for row in rows[1:]] == ["Kita Sonnenschein"]
+    assert rows[1][3] == "Bildung"
     everything = client.get(f"/gebiet/{area.slug}/organisationen/?export=csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in everything  # never a live formula
 
@@ -136,8 +136,8 @@ def test_xlsx_export(client: Client, area: Quartier, role_users: dict[str, User]
     response = client.get(f"/gebiet/{area.slug}/organisationen/?export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[0][0] == "Name"
-    assert [row[0] for row in values[1:]] == ["Kita Sonnenschein", "Nachbarschaftsverein Kanalkiez"]
+    assert values[0][:2] == ["Nr.", "Name"]
+    assert [row[1] for row in values[1:]] == ["Kita Sonnenschein", "Nachbarschaftsverein Kanalkiez"]
 
 
 def test_detail_shows_networks_people_and_contacts_to_staff(

@@ -289,7 +289,7 @@ def test_the_office_checks_a_new_applicant_and_merges_a_duplicate(
     Application.objects.filter(pk=application.pk).update(applicant_to_review=True)
     client.force_login(staff["gwa"])
     page = client.get(f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/")
-    assert [person.pk for person in page.context["candidates"]["persons"]] == [known.pk]
+    assert [pk for pk, _label in page.context["candidates"]["persons"]] == [known.pk]
     step = f"/gebiet/{area.slug}/fonds/antraege/{application.pk}/schritt/"
     client.post(step, {"action": "review_applicant", "person": str(known.pk)})
     application.refresh_from_db()

@@ -301,7 +301,8 @@ def test_report_tables_download_with_the_numbers_of_the_report(data: Dataset) ->
     assert len(tables["bewilligungen"].rows) == key_figures(data.area, YEAR).applications_approved
     assert [row[1] for row in tables["kennzahlen"].rows] == list(key_figures(data.area, YEAR).as_dict().values())
     assert {row[0] for row in tables["beschluesse"].rows} == {row.date for row in sections.committees.decisions}
-    response = table_response(filename="fonds", headers=tables["fonds"].headers, rows=tables["fonds"].rows, fmt="csv")
+    fonds = tables["fonds"]
+    response = table_response(filename="fonds", title="Fonds", headers=fonds.headers, rows=fonds.rows, fmt="csv")
     assert "Aktionsfonds;" in response.content.decode() and "7515,44" in response.content.decode()
 
 
