@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, DecimalField, F, Model, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
 from isek.models import (
@@ -29,7 +29,7 @@ from quartier.selectors import CompiledLists, lists_of
 from quartier.sorting import german
 
 ZERO = Decimal("0.00")
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+MONEY_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
 
 @dataclass
@@ -137,7 +137,7 @@ MEASURE_FIELDS = ("title", "status", "start", "end")
 INDICATOR_FIELDS = (("baseline", ("baseline_year", "baseline")), ("target", ("target_year", "target")))
 
 
-def _sum_of(model: type[Model]) -> Coalesce:
+def _sum_of(model: type[PlannedCost] | type[Financing]) -> Coalesce:
     """The sum of ``model``'s amounts for the measure of the outer query (0 without rows)."""
     total = model.objects.filter(measure=OuterRef("pk")).order_by().values("measure").annotate(total=Sum("amount"))
     return Coalesce(Subquery(total.values("total")), Value(ZERO), output_field=MONEY_FIELD)
