@@ -51,14 +51,35 @@ R = Report.Status
 REPORT = StateMachine(
     model=Report,
     moves={
-        "claim": Move(sources=frozenset({R.QUEUED, R.RUNNING}), target=R.RUNNING, label=pgettext_lazy("step", "build")),
-        "finish": Move(sources=frozenset({R.RUNNING}), target=R.DONE, label=pgettext_lazy("step", "finish")),
-        "fail": Move(sources=frozenset({R.RUNNING}), target=R.FAILED, label=pgettext_lazy("step", "fail")),
-        "requeue": Move(sources=frozenset({R.RUNNING}), target=R.QUEUED, label=pgettext_lazy("step", "queue again")),
+        "claim": Move(
+            sources=frozenset({R.QUEUED, R.RUNNING}),
+            target=R.RUNNING,
+            label=pgettext_lazy("step", "build"),
+            done=pgettext_lazy("done", "build started"),
+        ),
+        "finish": Move(
+            sources=frozenset({R.RUNNING}),
+            target=R.DONE,
+            label=pgettext_lazy("step", "finish"),
+            done=pgettext_lazy("done", "built"),
+        ),
+        "fail": Move(
+            sources=frozenset({R.RUNNING}),
+            target=R.FAILED,
+            label=pgettext_lazy("step", "fail"),
+            done=pgettext_lazy("done", "failed"),
+        ),
+        "requeue": Move(
+            sources=frozenset({R.RUNNING}),
+            target=R.QUEUED,
+            label=pgettext_lazy("step", "queue again"),
+            done=pgettext_lazy("done", "queued again"),
+        ),
         "release": Move(
             sources=frozenset({R.DONE}),
             target=R.DONE,
             label=pgettext_lazy("step", "release"),
+            done=pgettext_lazy("done", "released as final"),
             refusal=gettext_lazy("Only a finished report can be released; this version is “%(status)s”."),
         ),
     },

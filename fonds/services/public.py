@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from actors.models import Affiliation, Organisation, Person
 from actors.selectors.pickers import Choice, organisation_choices, person_choices
@@ -435,7 +436,12 @@ def application_hand_in(
 def _check_room(application: Application, adding: int) -> None:
     if application.attachments.count() + adding > settings.FONDS_MAX_ATTACHMENTS:
         raise ValidationError(
-            _("An application can have at most %(max)s files. Please remove one first, or combine several in one PDF.")
+            ngettext(
+                "An application can have at most %(max)s file. Please remove it first.",
+                "An application can have at most %(max)s files. Please remove one first, or combine several in one "
+                "PDF.",
+                settings.FONDS_MAX_ATTACHMENTS,
+            )
             % {"max": settings.FONDS_MAX_ATTACHMENTS},
             code="too_many_files",
         )

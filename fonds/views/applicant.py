@@ -420,13 +420,16 @@ def step_attachments(request: HttpRequest, application: Application, token: str)
                 attachment_remove(application=application, attachment=found)
                 messages.success(request, _("The file “%(name)s” was removed.") % {"name": found.name})
         return redirect("applicant_step_attachments", token=token)
-    if request.method == "POST":
+    onwards = request.method == "POST" and "continue" in request.POST
+    if onwards and not request.FILES:  # "Continue" without a file chosen: on to the next step
+        return redirect("applicant_step_check", token=token)
+    if request.method == "POST":  # a file chosen is uploaded, whichever button was pressed
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
             with refusal_on(form, field="file"):
                 added = attachment_add(application=application, file=form.cleaned_data["file"])
                 messages.success(request, _("The file “%(name)s” was added.") % {"name": added.name})
-                return redirect("applicant_step_attachments", token=token)
+                return redirect("applicant_step_check" if onwards else "applicant_step_attachments", token=token)
     attachments = application.attachments.filter(kind=Attachment.Kind.DOCUMENT).order_by("uploaded_at", "pk")
     context = step_context(application, token, "attachments", form=form, attachments=list(attachments))
     return render(request, "fonds/public/step_attachments.html", context, status=400 if form.errors else 200)

@@ -137,12 +137,17 @@ def _applies(phone_page, visit, navigates, axe_check, area, aktionsfonds, tmp_pa
         page.keyboard.press("Enter")
     expect(page.get_by_role("list").filter(has_text="Angebot Zelt.pdf")).to_be_visible()
     fits_the_phone(page)
-    page.get_by_role("link", name=german("Continue to the next step")).focus()
+    # A second file chosen, and "Continue" pressed without "Upload file": it goes up on the way.
+    plan = tmp_path / "Plan Hof.pdf"
+    plan.write_bytes(PDF)
+    page.get_by_role("region", name=german("Add a file")).get_by_label(german("File")).set_input_files(str(plan))
+    page.get_by_role("button", name=german("Continue to the next step")).focus()
     with navigates(page):
         page.keyboard.press("Enter")
 
     # Step 5: check and hand in.
     expect(page.get_by_role("heading", level=1)).to_contain_text(german("Check and hand in"))
+    expect(page.get_by_role("main")).to_contain_text("Plan Hof.pdf")
     expect(page.get_by_role("main")).to_contain_text("Hoffest am Kanal")
     expect(page.get_by_role("main")).to_contain_text("400,50 €")
     fits_the_phone(page)
@@ -155,7 +160,10 @@ def _applies(phone_page, visit, navigates, axe_check, area, aktionsfonds, tmp_pa
     application = Application.objects.get()
     assert application.status == Status.SUBMITTED and application.applicant_to_review
     assert (application.total_costs, application.requested) == (Decimal("450.50"), Decimal("400.50"))
-    assert application.attachments.get().kind == Attachment.Kind.DOCUMENT
+    assert sorted(application.attachments.values_list("name", "kind")) == [
+        ("Angebot Zelt.pdf", Attachment.Kind.DOCUMENT),
+        ("Plan Hof.pdf", Attachment.Kind.DOCUMENT),
+    ]
 
     with navigates(page):  # the private link on the confirmation leads to the status page
         page.get_by_role("main").locator(".pub-link a").click()

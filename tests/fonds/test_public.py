@@ -568,6 +568,21 @@ def test_a_refused_attachment_says_why_and_saves_nothing(
     assert not any(files for _root, _dirs, files in os.walk(settings.MEDIA_ROOT))
 
 
+def test_continue_uploads_a_file_chosen_but_not_yet_uploaded(client: Client, fund: Fund) -> None:
+    token, application = start(client, fund)
+    url = f"/antrag/{token}/anhaenge/"
+    without = client.post(url, {"continue": "1"})  # nothing chosen: on to the next step, nothing saved
+    assert without.status_code == 302 and without["Location"] == f"/antrag/{token}/pruefen/"
+    assert not Attachment.objects.exists()
+    onwards = client.post(url, {"continue": "1", "file": SimpleUploadedFile("Plan.pdf", PDF)})
+    assert onwards.status_code == 302 and onwards["Location"] == f"/antrag/{token}/pruefen/"
+    assert list(application.attachments.values_list("name", flat=True)) == ["Plan.pdf"]
+    refused = client.post(url, {"continue": "1", "file": SimpleUploadedFile("plan.pdf", PNG)})
+    assert refused.status_code == 400  # a refused file keeps the applicant on the step, with the reason
+    assert "endet auf .pdf, die Datei ist aber eine PNG-Datei" in text(refused)
+    assert application.attachments.count() == 1
+
+
 def test_an_application_has_a_limited_number_of_files(client: Client, fund: Fund, settings) -> None:
     settings.FONDS_MAX_ATTACHMENTS = 1
     token, _application = start(client, fund)
@@ -575,7 +590,7 @@ def test_an_application_has_a_limited_number_of_files(client: Client, fund: Fund
     assert client.post(url, {"file": SimpleUploadedFile("a.pdf", PDF)}).status_code == 302
     response = client.post(url, {"file": SimpleUploadedFile("b.pdf", PDF)})
     assert response.status_code == 400
-    assert "Ein Antrag kann höchstens 1 Dateien haben." in text(response)
+    assert "Ein Antrag kann höchstens 1 Datei haben. Bitte entfernen Sie sie zuerst." in text(response)
     assert Attachment.objects.count() == 1
 
 
