@@ -366,6 +366,8 @@ class Concern(AreaScoped):
         ordering = ["-raised_on", "-pk"]
         indexes = [
             models.Index(fields=["area", "status"], name="concern_area_status"),
+            # Forwarded to the administration and not answered yet (the office's dashboard).
+            models.Index(fields=["area"], condition=Q(status="weitergeleitet", answer=""), name="concern_unanswered"),
             GinIndex(fields=["search_words"], name="concern_search"),
         ]
         constraints = [

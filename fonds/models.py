@@ -232,6 +232,8 @@ class Application(AreaScoped):
         indexes = [
             # The application list's order (fonds.selectors.applications_of): its first page without a sort.
             models.Index(fields=["area", "-created_at", "-id"], name="application_area_created"),
+            # The dashboard's new applications and the list's filter by status.
+            models.Index(fields=["area", "status"], name="application_area_status"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -350,6 +352,10 @@ class Payment(ChoiceLabels, models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["application", "paid_on", "pk"]
+        indexes = [
+            # The few payments waiting for their release (the dashboard of Steuerung), not the many released ones.
+            models.Index(fields=["application"], condition=Q(released_at__isnull=True), name="payment_waiting"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(
