@@ -66,8 +66,17 @@ def _applies(phone_page, visit, navigates, axe_check, area, aktionsfonds, tmp_pa
     with navigates(page):
         page.keyboard.press("Enter")
 
-    # Step 1: who applies. The honeypot is not in the tab order.
+    # Step 1: who applies. Sent empty first: the errors keep the layout of a phone.
     expect(page.get_by_role("heading", level=1)).to_contain_text(german("About you"))
+    with navigates(page, status=400):
+        page.get_by_role("button", name=german("Save and continue")).click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+    fits_the_phone(page)
+    age_error = page.locator(".field--checkbox .errorlist")
+    age_box = page.get_by_label(german("I am at least 16 years old."))
+    assert age_error.bounding_box()["y"] + age_error.bounding_box()["height"] <= age_box.bounding_box()["y"]
+    axe_check(page)
+    # The honeypot is not in the tab order.
     page.get_by_label(german("first name")).fill("Aylin")
     page.get_by_label(german("last name")).fill("Yıldız")
     page.get_by_label(german("email address")).fill("aylin@example.org")
