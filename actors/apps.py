@@ -10,6 +10,7 @@ class ActorsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from actors import models
+        from quartier.audit import register
 
         # Many-to-many fields are recorded as objects added and removed (by their names: none of them a person's).
         m2m = {
@@ -17,14 +18,8 @@ class ActorsConfig(AppConfig):
             models.Network: {"fields_of_action"},
             models.ContactNote: {"fields_of_action", "organisations"},
         }
-
-        def reverse_relations(model: type) -> list[str]:
-            """Related objects are logged on their own; as fields of this one they are only noise."""
-            return [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
-
         for model in (models.Organisation, models.Person, models.Network, models.ContactNote, models.Concern):
-            excluded = [*models.NOT_AUDITED, *reverse_relations(model)]
-            auditlog.register(model, exclude_fields=excluded, m2m_fields=m2m.get(model, set()))
+            register(model, exclude=models.NOT_AUDITED, m2m=m2m.get(model, set()))
         # A person's organisations and the members of a network are rows of their own (with a function, from and
         # until): each is recorded as added, changed or removed, and shown on the histories it links
         # (``HISTORY_OF``).

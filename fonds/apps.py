@@ -7,10 +7,9 @@ class FondsConfig(AppConfig):
     verbose_name = _("Funds")
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
         from fonds import models, receivers  # noqa: F401  (connects the receivers)
+        from quartier.audit import register
 
-        for model in (models.Fund, models.Application, models.Payment, models.Repayment, models.Receipt):
-            reverse = [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
-            auditlog.register(model, exclude_fields=reverse)
+        for model in (models.Fund, models.Payment, models.Repayment, models.Receipt):
+            register(model)
+        register(models.Application, m2m={"fields_of_action", "target_groups"})

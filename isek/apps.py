@@ -7,18 +7,10 @@ class IsekConfig(AppConfig):
     verbose_name = _("Development concept (ISEK)")
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
         from isek import models
+        from quartier.audit import register
 
-        for model in (
-            models.Version,
-            models.Goal,
-            models.Measure,
-            models.Indicator,
-            models.Milestone,
-            models.ProgressNote,
-            models.Spending,
-        ):
-            reverse = [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
-            auditlog.register(model, exclude_fields=reverse)
+        for model in (models.Version, models.Goal, models.Milestone, models.ProgressNote, models.Spending):
+            register(model)
+        register(models.Measure, m2m={"fields_of_action", "goals", "partners"})
+        register(models.Indicator, m2m={"goals"})

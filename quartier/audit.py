@@ -9,7 +9,7 @@ Celery tasks), and ``audit_transition`` records a state transition by name (and 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from auditlog.context import auditlog_value, set_actor
@@ -66,6 +66,15 @@ def history_model(label: str) -> type[Model] | None:
     except (LookupError, ValueError):
         return None
     return model if model in history_models() else None
+
+
+def register(model: type[Model], *, exclude: Iterable[str] = (), m2m: Iterable[str] = ()) -> None:
+    """Record ``model``'s creates, changes and deletes in the audit log (each app's ``ready``): its fields but
+    ``exclude`` and its reverse relations (related objects are logged on their own; as fields of this one they are
+    only noise), and the many-to-many fields ``m2m`` as objects added and removed, by their names (so never one
+    whose objects are persons: their names would outlive an erasure in the log)."""
+    reverse = [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
+    auditlog.register(model, exclude_fields=[*exclude, *reverse], m2m_fields=set(m2m))
 
 
 @contextlib.contextmanager

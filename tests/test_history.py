@@ -500,3 +500,39 @@ def test_every_audited_step_says_what_was_done() -> None:
         if machine.audited:
             for name, move in machine.moves.items():
                 assert move.done, f"{machine.model.__name__}.{name}"
+
+
+def test_the_funds_and_the_isek_record_their_many_to_many_fields_too(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    """An application's fields of action and target groups, a measure's fields, goals and partners, an indicator's
+    goals: added and removed, by their names, on the object's history."""
+    from actors.models import Organisation, TargetGroup
+    from demo.factories import FundFactory, GoalFactory, IndicatorFactory, MeasureFactory, VersionFactory
+    from fonds.models import Application
+    from quartier.audit import acting_as
+    from quartier.models import FieldOfAction
+
+    gwa = role_users["gwa"]
+    fund = FundFactory(area=area)
+    application = Application.objects.create(area=area, fund=fund, title="Hoffest")
+    version = VersionFactory(area=area)
+    goal = GoalFactory(version=version, title="Grün am Kanal")
+    measure = MeasureFactory(version=version, number="M-9", title="Uferweg")
+    indicator = IndicatorFactory(version=version, name="Grünfläche je Kopf")
+    kita = Organisation.objects.create(area=area, name="Kita Sonnenschein")
+    with acting_as(gwa):
+        application.fields_of_action.set([FieldOfAction.objects.get(key="bildung")])
+        application.target_groups.set(TargetGroup.objects.order_by("position")[:1])
+        measure.goals.set([goal])
+        measure.partners.set([kita])
+        indicator.goals.set([goal])
+        measure.goals.set([])
+    client.force_login(role_users["steuerung"])
+    html = _entries_html(client, f"/gebiet/{area.slug}/verlauf/fonds.application/{application.pk}/")
+    assert "Handlungsfelder:</span> hinzugefügt: Bildung" in html and "Zielgruppen:</span> hinzugefügt:" in html
+    html = _entries_html(client, f"/gebiet/{area.slug}/verlauf/isek.measure/{measure.pk}/")
+    assert "hinzugefügt: Grün am Kanal" in html and "entfernt: Grün am Kanal" in html
+    assert "hinzugefügt: Kita Sonnenschein" in html
+    html = _entries_html(client, f"/gebiet/{area.slug}/verlauf/isek.indicator/{indicator.pk}/")
+    assert "hinzugefügt: Grün am Kanal" in html
