@@ -19,7 +19,7 @@ from actors.imports import FileRefused, read_table
 from actors.models import Concern, Organisation, Person
 from committees.models import Ballot
 from committees.services.ballots import ballot_open
-from demo.factories import ConcernFactory, FundFactory, user_with_role
+from demo.factories import ConcernFactory, FundFactory, MeasureFactory, VersionFactory, user_with_role
 from fonds.models import Application, Fund, Payment, Status
 from fonds.services.applications import application_assess, application_put_forward
 from quartier.exports import table_response
@@ -200,3 +200,19 @@ def test_xlsx_export_never_writes_a_formula_even_behind_a_control_character() ->
     assert all(str(cell.value).startswith("'") for cell in cells)
     csv_text = table_response(filename="x", title="T", headers=["A"], rows=[["=1+1"]], fmt="csv").content.decode()
     assert "'=1+1" in csv_text
+
+
+# --- the ISEK comparison ------------------------------------------------------------------------------------------
+
+
+def test_isek_comparison_with_another_areas_version_ids_shows_none_of_their_measures(
+    client: Client, area: Quartier, other_area: Quartier, role_users: dict[str, User]
+) -> None:
+    mine_old, mine_new = VersionFactory(area=area), VersionFactory(area=area)
+    theirs = VersionFactory(area=other_area)
+    MeasureFactory(version=theirs, title="Fremdmaßnahme Nord")
+    client.force_login(role_users["planung"])
+    for query in (f"old={theirs.pk}&new={mine_new.pk}", f"old={mine_old.pk}&new={theirs.pk}", "old=x&new=²"):
+        response = client.get(f"/gebiet/{area.slug}/isek/vergleich/?{query}")
+        assert response.status_code in (200, 404), query
+        assert "Fremdmaßnahme Nord" not in response.content.decode(), query
