@@ -106,9 +106,11 @@ def _cell(value: object) -> object:
 
 def _xlsx_cell(value: object) -> object:
     """As ``_cell``, without the control characters a worksheet cannot hold (a form or the import may have taken
-    them; openpyxl refuses them, which made the whole download a server error)."""
-    value = _cell(value)
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    them; openpyxl refuses them, which made the whole download a server error). They go before the formula check:
+    a text that starts with one and then "=" must not become a formula once it is gone."""
+    if value is not None and not isinstance(value, (bool, int, float, Decimal, datetime.date)):
+        value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return _cell(value)
 
 
 def _csv_cell(value: object) -> object:
