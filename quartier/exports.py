@@ -99,8 +99,8 @@ def _cell(value: object) -> object:
         return value
     if not isinstance(value, (int, float, Decimal, datetime.date)):
         value = str(value)  # lazy translations and other objects become their text
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.sub("", value).startswith(_FORMULA_START):
+        return "'" + value  # also behind control characters a spreadsheet program may skip
     return value
 
 

@@ -198,8 +198,9 @@ def test_xlsx_export_never_writes_a_formula_even_behind_a_control_character() ->
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert [cell.data_type for cell in cells] == ["s"] * len(hostile)
     assert all(str(cell.value).startswith("'") for cell in cells)
-    csv_text = table_response(filename="x", title="T", headers=["A"], rows=[["=1+1"]], fmt="csv").content.decode()
-    assert "'=1+1" in csv_text
+    csv_rows = [["=1+1"], ["\x01=HYPERLINK(1)"]]
+    csv_text = table_response(filename="x", title="T", headers=["A"], rows=csv_rows, fmt="csv").content.decode()
+    assert "'=1+1" in csv_text and "'\x01=HYPERLINK(1)" in csv_text  # the CSV too, behind a control character
 
 
 # --- the ISEK comparison ------------------------------------------------------------------------------------------
