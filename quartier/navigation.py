@@ -127,6 +127,7 @@ HISTORY_PAGES: dict[str, tuple[str, str | None]] = {
     "goal_edit": ("isek.goal", "goal_pk"),
     "measure_page": ("isek.measure", "measure_pk"),
     "indicator_edit": ("isek.indicator", "indicator_pk"),
+    "report_page": ("reporting.report", "report_pk"),
 }
 
 

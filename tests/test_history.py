@@ -536,3 +536,25 @@ def test_the_funds_and_the_isek_record_their_many_to_many_fields_too(
     assert "hinzugefügt: Kita Sonnenschein" in html
     html = _entries_html(client, f"/gebiet/{area.slug}/verlauf/isek.indicator/{indicator.pk}/")
     assert "hinzugefügt: Grün am Kanal" in html
+
+
+def test_a_report_has_a_history_with_its_release(client: Client, area: Quartier, role_users: dict[str, User]) -> None:
+    """Asked for, and released as final: the report's page links to its history, which says both."""
+    import datetime
+
+    from django.utils import timezone
+
+    from reporting.models import Report
+    from reporting.services import report_release
+
+    report = Report.objects.create(
+        area=area, year=2025, version=1, status=Report.Status.DONE, finished_at=timezone.now(),
+        period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31),
+        file="berichte/2025.pdf", sha256="0" * 64,
+    )  # fmt: skip
+    report_release(report=report, by=role_users["steuerung"])
+    client.force_login(role_users["steuerung"])
+    history = f"/gebiet/{area.slug}/verlauf/reporting.report/{report.pk}/"
+    assert history in client.get(f"/gebiet/{area.slug}/berichte/{report.pk}/").content.decode()
+    html = _entries_html(client, history)
+    assert "angelegt" in html and "als endgültig freigegeben" in html

@@ -100,7 +100,7 @@ def test_steuerung_releases_a_version_of_an_ended_year_and_the_coordinators_are_
     assert second.released_at is not None and timezone.now() - second.released_at < datetime.timedelta(minutes=1)
     first.refresh_from_db()
     assert first.kind == "entwurf"
-    entry = LogEntry.objects.get_for_object(second).get()
+    entry = LogEntry.objects.get_for_object(second).get(additional_data__has_key="transition")
     assert (entry.actor, entry.additional_data["transition"], entry.additional_data["step"]) == (
         steuerung, "release", "freigeben"
     )  # fmt: skip
