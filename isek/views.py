@@ -770,7 +770,7 @@ def financing_overview(request: AreaRequest, area: Quartier) -> HttpResponse:
         )
     # In thousand euros with one decimal, as German finance plans write them: sixteen columns of amounts in the
     # millions fit a 1,280 px screen (the downloads have the cents).
-    thousands = display.money_formatter(places=1)
+    thousands, euros = display.money_formatter(places=1), display.money_formatter()
 
     def money(amount: Decimal) -> str:
         return thousands(amount / 1000)
@@ -788,7 +788,7 @@ def financing_overview(request: AreaRequest, area: Quartier) -> HttpResponse:
     context.update(
         rows=[{"year": row["year"], **shown(row)} for row in rows],
         totals=shown(totals),
-        facts={name: display.money_formatter()(totals[name]) for name in ("cost", "planned_total", "spent_total")},
+        facts={name: euros(totals[name]) for name in ("cost", "planned_total", "spent_total")},
         sources=Source.choices,
         short_sources=[(key, SHORT_SOURCES[key], label) for key, label in Source.choices],
         chart=charts.stacked_bars(years, sources, data.financing, data.spent, data.costs),

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -73,11 +72,7 @@ def contact_list(request: AreaRequest, area: Quartier) -> HttpResponse:
                 area=area,
                 today=today,
                 with_persons=with_persons,
-                button=FollowUpButton(
-                    can_change=permissions.CHANGE_CONTACTS in perms,
-                    csrf_token=get_token(request),
-                    next=request.get_full_path(),
-                ),
+                button=FollowUpButton.of(request, can_change=permissions.CHANGE_CONTACTS in perms),
             )
         },
     )
@@ -139,11 +134,7 @@ def contact_page(request: AreaRequest, area: Quartier, note_pk: int) -> HttpResp
             note,
             area=area,
             today=today,
-            button=FollowUpButton(
-                can_change=permissions.CHANGE_CONTACTS in perms,
-                csrf_token=get_token(request),
-                next=request.get_full_path(),
-            ),
+            button=FollowUpButton.of(request, can_change=permissions.CHANGE_CONTACTS in perms),
         ),
         "assignee_cannot_read": cannot_read_notice(note.follow_up_assignee)
         if open_follow_up and not can_take_follow_up(note.follow_up_assignee, area)
@@ -227,11 +218,7 @@ def contact_follow_up_done(request: AreaRequest, area: Quartier, note_pk: int) -
         note,
         area=area,
         today=timezone.localdate(),
-        button=FollowUpButton(
-            can_change=True,
-            csrf_token=get_token(request),
-            next=safe_next(request, "") or request.get_full_path(),
-        ),
+        button=FollowUpButton.of(request, can_change=True, next=safe_next(request, "")),
         error=error,
         changed=request.method == "POST" and not error,
     )

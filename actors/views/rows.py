@@ -13,6 +13,8 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -138,6 +140,11 @@ class FollowUpButton:
     can_change: bool
     csrf_token: str
     next: str
+
+    @classmethod
+    def of(cls, request: HttpRequest, *, can_change: bool, next: str = "") -> FollowUpButton:
+        """The button for ``request``'s page: its CSRF token, and back to ``next`` or else to the page itself."""
+        return cls(can_change=can_change, csrf_token=get_token(request), next=next or request.get_full_path())
 
 
 CONTACT_ROW = display.HtmlPattern(

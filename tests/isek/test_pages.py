@@ -516,3 +516,30 @@ def test_the_finance_plan_form_reads_a_fixed_number_of_queries(
 
     count = assert_constant_queries(lambda: client.get(url("measure_finances", area, measure.pk)), grow)
     assert count <= 12, count
+
+
+def test_the_comparison_of_two_versions_reads_in_constant_queries(
+    client: Client,
+    area: Quartier,
+    isek: Version,
+    role_users: dict[str, User],
+    assert_constant_queries: Callable[..., int],
+) -> None:
+    """The page with a comparison (the page count above has one version only, so nothing to compare)."""
+    from isek.services import version_continue
+    from tests.isek.fixtures import add_indicators, add_measures
+
+    version_adopt(version=isek, on=datetime.date(2026, 5, 1), body="Stadtrat", by=role_users["steuerung"])
+    update = version_continue(version=isek, label="Fortschreibung", by=role_users["planung"])
+    login(client, role_users["koordination"])
+    target = url("version_compare", area, query=f"old={isek.pk}&new={update.pk}")
+    numbers = iter(range(100, 1000, 10))
+
+    def grow() -> None:
+        start = next(numbers)
+        add_measures(isek, 3, start=start)
+        add_measures(update, 5, start=start)
+        add_indicators(update, 2, start=start)
+
+    count = assert_constant_queries(lambda: client.get(target), grow)
+    assert count == PAGE_QUERIES["version_compare"] + 1, count  # the comparison: one query
