@@ -23,8 +23,3 @@ class MeasureFilterSet(ListFilterSet):
     def search(self, queryset: QuerySet[Measure], name: str, value: str) -> QuerySet[Measure]:
         """The number, the title or the description contains the text."""
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value))
-
-    def filtered(self) -> bool:
-        """Whether any valid filter narrows the measures."""
-        self.form.is_valid()
-        return any(self.form.cleaned_data.values())

@@ -417,21 +417,22 @@ def measure_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     if sort.lstrip("-") not in SORTS:
         sort = "nummer"
     if version is None:
-        filterset = MeasureFilterSet(request.GET, queryset=Measure.objects.none())
-        return render(request, "isek/measure_list.html", {**context, "form": filterset.form})
+        return render(request, "isek/measure_list.html", {**context, "list_title": _("Measures")})
     filterset = MeasureFilterSet(request.GET, queryset=measures_in(version))
     return list_page(
         request,
         template="isek/measure_list.html",
+        title=_("Measures"),
         filterset=filterset,
         shown=lambda measures: sorted_measures(measures, sort),
         read_page=lambda ids: measures_by_ids(version, ids),
         export=lambda measures, fmt: _measure_export(measures_of(measures, sort), version=version, area=area, fmt=fmt),
-        page_context=lambda page: {
-            "filtered": filterset.filtered(),
-            "rows": _measure_table(list(page.object_list), area),
+        page_context=lambda page: {"rows": _measure_table(list(page.object_list), area)},
+        context={
+            **context,
+            "headers": _sort_headers(request, sort),
+            "keep": [("version", version.pk), *([(SORT, sort)] if sort != "nummer" else [])],
         },
-        context={**context, "headers": _sort_headers(request, sort), "sort": sort},
         page_size=PAGE_SIZE,
     )
 

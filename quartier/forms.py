@@ -157,6 +157,11 @@ class QuickFilterForm(forms.Form):
     def filters(self) -> list[BarField]:
         return [field for field in self._bar if field.name != "q"]
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether a filter (not the search box) is set: the bar shows its filters unfolded then."""
+        return any(self.data.get(name) for name in self.fields if name != "q")
+
 
 class _ChoicesInOneQuery(forms.models.ModelChoiceIterator):
     """The choices read by a plain query: ``ModelChoiceIterator`` reads them through a server-side cursor

@@ -33,6 +33,9 @@ import django_filters
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 
 from quartier.exports import FORMATS
 from quartier.pages import render_page
@@ -72,7 +75,8 @@ def list_page(
     formats: Collection[str] = FORMATS,
     read_page: Callable[[list[int]], Iterable[Any]] | None = None,
     page_context: Callable[[Page], dict[str, Any]] | None = None,
-    partial: str = "results",
+    title: str = "",
+    partial: str | None = None,
     page_size: int = PAGE_SIZE,
     paginator_class: type[Paginator] = Paginator,
 ) -> HttpResponse:
@@ -82,6 +86,9 @@ def list_page(
     its ``partial``; ``page_context(page)`` adds what the template needs of the page's rows. With ``read_page``
     the page's rows are ``read_page(ids)`` for the ids of the page's rows of ``shown(rows)`` instead (in their
     order; an id it does not return is left out; rows are models or dicts with "pk").
+
+    ``template`` extends ``list_page.html`` (the skeleton every list shares; ``title`` names the list) and is sent
+    whole, or for htmx only its results; a template of another shape names the ``partial`` htmx gets instead.
 
     A filter value that is not valid (a date out of range, an unknown choice) is left out of the list, and the
     filter bar says why; an export is refused then (400, the page with the message) rather than holding more
@@ -105,7 +112,30 @@ def list_page(
         page.object_list = [found[pk] for pk in ids if pk in found]
     else:
         page = paginator_class(listed, page_size).get_page(request.GET.get(PAGE))
-    context = {**context, "page": page, "query": query_without(request, PAGE, EXPORT)}
+    query = query_without(request, PAGE, EXPORT)
+    context = {
+        **context,
+        "page": page,
+        "query": query,
+        "list_title": title,
+        "downloads": downloads(query, formats) if export is not None else [],
+    }
     if page_context is not None:
         context.update(page_context(page))
-    return render_page(request, template, partial, context, status=status)
+    if partial is not None:
+        return render_page(request, template, partial, context, status=status)
+    context["results_only"] = bool(request.htmx)
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+#: How the result count names a download; a format not named here is named by its own name in capitals.
+DOWNLOAD_LABELS = {"vcf": _("vCard (address book)")}
+
+
+def downloads(query: str, formats: Collection[str]) -> list[tuple[str, str]]:
+    """The links "Download: CSV, XLSX" of a list: each format's label and the query string that asks for it
+    (``query``, the list's query string without page and export, and ``export=<format>``)."""
+    prefix = f"{query}&" if query else ""
+    return [(str(DOWNLOAD_LABELS.get(fmt, fmt.upper())), f"{prefix}{EXPORT}={fmt}") for fmt in formats]

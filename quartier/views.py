@@ -219,7 +219,7 @@ def _history_page(
     return list_page(
         request,
         template="quartier/history.html",
-        partial="entries",
+        title=_("History of %(subject)s") % {"subject": subject} if subject else _("History"),
         rows=rows,
         filterset=filterset,
         page_size=50,

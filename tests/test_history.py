@@ -165,7 +165,7 @@ def test_every_audited_model_of_the_project_can_name_its_area() -> None:
 def _entries_html(client: Client, url: str) -> str:
     """The entries of a history page (without the filter bar, whose options name kinds and people)."""
     html = client.get(url).content.decode()
-    return html[html.index('<div id="history-page"') :]
+    return html[html.index('<div id="results"') :]
 
 
 def test_changes_read_in_german_labels_choices_names_and_words(
@@ -370,7 +370,7 @@ def _filtered(client: Client, area: Quartier, query: str) -> tuple[int, str]:
 
 
 def _entries_html_of(html: str) -> str:
-    return html[html.index('<div id="history-page"') :]
+    return html[html.index('<div id="results"') :]
 
 
 def test_the_area_history_filters_by_kind_person_day_and_name(

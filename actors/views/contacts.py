@@ -56,6 +56,7 @@ def contact_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     return list_page(
         request,
         template="actors/contact_list.html",
+        title=_("Contact notes"),
         filterset=ContactFilterSet(request.GET, queryset=contact_notes_for(area), area=area),
         read_page=lambda ids: contact_notes_by_ids(area, ids, with_persons=with_persons),
         export=lambda notes, fmt: contacts_export(

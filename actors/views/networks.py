@@ -40,6 +40,7 @@ def network_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     return list_page(
         request,
         template="actors/network_list.html",
+        title=_("Networks"),
         filterset=NetworkFilterSet(request.GET, queryset=networks_for(area, today=today)),
         export=lambda networks, fmt: networks_export(
             with_member_organisations(networks, today=today), area=area, fmt=fmt

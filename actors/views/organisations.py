@@ -33,6 +33,7 @@ def organisation_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     return list_page(
         request,
         template="actors/organisation_list.html",
+        title=_("Organisations"),
         filterset=OrganisationFilterSet(request.GET, queryset=organisations_for(area), area=area),
         read_page=lambda ids: organisations_by_ids(area, ids),
         export=lambda organisations, fmt: organisations_export(organisations, area=area, fmt=fmt),

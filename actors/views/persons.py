@@ -75,6 +75,7 @@ def person_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     return list_page(
         request,
         template="actors/person_list.html",
+        title=_("Persons"),
         filterset=PersonFilterSet(request.GET, queryset=persons_for(area), area=area),
         export=export,
         formats=(*FORMATS, VCARD),
@@ -275,6 +276,7 @@ def person_review(request: AreaRequest, area: Quartier) -> HttpResponse:
     return list_page(
         request,
         template="actors/person_review.html",
+        title=_("Persons to review"),
         rows=persons_for_review(area, cutoff=cutoff),
         context={"area": area, "years": years, "cutoff": cutoff},
     )

@@ -212,6 +212,7 @@ def payment_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     return list_page(
         request,
         template="fonds/payment_list.html",
+        title=_("Payments"),
         filterset=PaymentFilterSet(request.GET, queryset=payments_of(area), area=area),
         export=lambda payments, fmt: payments_export(payments, area=area, fmt=fmt),
         context={"area": area},
@@ -289,6 +290,7 @@ def application_list(request: AreaRequest, area: Quartier) -> HttpResponse:
     return list_page(
         request,
         template="fonds/application_list.html",
+        title=_("Applications"),
         filterset=ApplicationFilterSet(request.GET, queryset=applications_of(area), area=area),
         read_page=lambda ids: applications_by_ids(area, ids),
         export=lambda applications, fmt: _export(applications.prefetch_related("fields_of_action"), area=area, fmt=fmt),
