@@ -161,11 +161,12 @@ class FundTotals(Money):
         return result
 
 
-def more_than_left(application: Application, free: Decimal) -> Decimal | None:
+def more_than_left(application: Application, free: Decimal | None) -> Decimal | None:
     """By how much ``application`` asks for more than its fund has ``free`` (``FundTotals.free``) while it waits
     for its decision; ``None`` when it fits, or once it is decided (the office is told at once: the application
-    page, the list and the mail about a new application say so)."""
-    if application.status not in AWAITING_DECISION or application.requested is None:
+    page, the list and the mail about a new application say so). The pages read ``free`` only for applications
+    that wait for their decision (``None`` for the others)."""
+    if application.status not in AWAITING_DECISION or application.requested is None or free is None:
         return None
     beyond = application.requested - free
     return beyond if beyond > 0 else None
@@ -264,7 +265,9 @@ LIST_COLUMNS = (
 
 def _applications_by_ids(*, area: int, page: list[int]) -> dict[str, QuerySet]:
     applications = Application.objects.filter(area=area, pk__any_of=page).order_by()
-    funds = Fund.objects.filter(pk__in=Subquery(applications.values("fund_id"))).order_by()
+    # What a fund has left matters only to an application waiting for its decision (``more_than_left``).
+    waiting = applications.filter(status__in=AWAITING_DECISION)
+    funds = Fund.objects.filter(pk__in=Subquery(waiting.values("fund_id"))).order_by()
     return {
         "applications": applications.select_related("fund", "person", "organisation").only(*LIST_COLUMNS),
         "funds": funds_with_totals(funds.only("pk", "budget")),
@@ -275,12 +278,13 @@ _APPLICATIONS_BY_IDS = CompiledLists(_applications_by_ids, ids=("area",), id_lis
 
 
 def applications_by_ids(area: Quartier, ids: list[int]) -> list[Application]:
-    """The area's applications of ``ids`` with what the list shows (``LIST_COLUMNS``) and what their fund has left
-    (``fund_free``: ``FundTotals.free``), in no particular order; one prepared query."""
+    """The area's applications of ``ids`` with what the list shows (``LIST_COLUMNS``) and, for those waiting for
+    their decision, what their fund has left (``fund_free``: ``FundTotals.free``, else ``None``), in no particular
+    order; one prepared query."""
     lists = _APPLICATIONS_BY_IDS.read(area=area.pk, page=ids)
     free = {fund.pk: FundTotals.of(fund).free for fund in lists["funds"]}
     for application in lists["applications"]:
-        application.fund_free = free[application.fund_id]
+        application.fund_free = free.get(application.fund_id) if application.status in AWAITING_DECISION else None
     return lists["applications"]
 
 

@@ -35,6 +35,7 @@ from fonds.forms.office import (
 )
 from fonds.letters import has_reclaim
 from fonds.models import (
+    AWAITING_DECISION,
     AccessLink,
     Application,
     Attachment,
@@ -386,7 +387,10 @@ def _page_lists(*, area: int, application: int, content_type: int, measures: boo
         .order_by("date", "pk"),
         "lines": CostLine.objects.filter(application_id=application).order_by("position"),
         "checks": EligibilityCheck.objects.filter(application_id=application).select_related("criterion"),
-        "fund_money": Fund.objects.filter(applications=application).annotate(**money_of("fund")),
+        # What the fund has left, only while the application waits for its decision (``more_than_left``).
+        "fund_money": Fund.objects.filter(
+            applications=application, applications__status__in=AWAITING_DECISION
+        ).annotate(**money_of("fund")),
         "history": StatusChange.objects.filter(application_id=application).select_related("by").order_by("at", "pk"),
         "links": AccessLink.objects.filter(application_id=application).order_by("-created_at"),
         "repayments": Repayment.objects.filter(application_id=application)
@@ -442,7 +446,7 @@ def application_page(request: AreaRequest, area: Quartier, application_pk: int) 
         checks = {check.criterion_id: check for check in lists["checks"]}
         criteria = [(criterion, checks.get(criterion.pk)) for criterion in application.fund.criteria.all()]
     field_ids, group_ids = set(application.field_ids), set(application.group_ids)  # type: ignore[attr-defined]
-    fund_free = FundTotals.of(lists["fund_money"][0]).free
+    fund_free = FundTotals.of(lists["fund_money"][0]).free if lists["fund_money"] else None
     context = {
         "area": area,
         "application": application,
