@@ -85,7 +85,11 @@ def version_adopt(*, version: Version, on: datetime.date, body: str, by: User) -
 @transaction.atomic
 def version_continue(*, version: Version, label: str, by: User) -> Version:
     """The yearly update (Fortschreibung): a new draft with copies of the version's goals, measures with
-    their milestones, notes, costs, financing and spending, and indicators with their values."""
+    their milestones, notes, costs, financing and spending, and indicators with their values. Only an adopted
+    version is updated: a draft is worked on as it is."""
+    version = Version.objects.select_for_update().get(pk=version.pk)  # as it is now, not as the caller read it
+    if version.status != Version.Status.ADOPTED:
+        raise ValidationError(_("Only an adopted version is updated; keep working on the draft."), code="not_adopted")
     new = Version(area_id=version.area_id, label=label.strip(), previous=version)
     new.full_clean()
     with acting_as(by):

@@ -75,7 +75,7 @@ from isek.services import (
 from quartier import display, permissions
 from quartier.decorators import area_view
 from quartier.exports import FORMATS, NUMBER, Column, date_column, euro_column, number_column, table_response
-from quartier.forms import Refusal, refusal_in_messages, refusal_on, whole_number
+from quartier.forms import Refusal, refusal_in_messages, refusal_on, valid_data, whole_number
 from quartier.http import AreaRequest
 from quartier.lists import PAGE, export_format, list_page
 from quartier.models import Quartier, Role
@@ -222,16 +222,10 @@ def _target_version(request: HttpRequest, area: Quartier) -> Version:
 @area_view(permissions.CHANGE_ISEK)
 def version_adopt_view(request: AreaRequest, area: Quartier, version_pk: int) -> HttpResponse:
     version = get_version_for(area, version_pk)
-    form = AdoptForm(request.POST)
-    if form.is_valid():
-        with refusal_in_messages(request):
-            version_adopt(
-                version=version, on=form.cleaned_data["adopted_on"], body=form.cleaned_data["adopted_by"],
-                by=request.user,
-            )  # fmt: skip
-            messages.success(request, _("The version is adopted; from now on it is read only."))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    with refusal_in_messages(request):
+        data = valid_data(AdoptForm(request.POST))
+        version_adopt(version=version, on=data["adopted_on"], body=data["adopted_by"], by=request.user)
+        messages.success(request, _("The version is adopted; from now on it is read only."))
     return redirect(_version_url("isek_home", area, version))
 
 
@@ -239,16 +233,11 @@ def version_adopt_view(request: AreaRequest, area: Quartier, version_pk: int) ->
 @area_view(permissions.CHANGE_ISEK)
 def version_continue_view(request: AreaRequest, area: Quartier, version_pk: int) -> HttpResponse:
     version = get_version_for(area, version_pk)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect(_version_url("isek_home", area, version))
-    if version.status != Version.Status.ADOPTED:
-        messages.error(request, _("Only an adopted version is updated; keep working on the draft."))
-        return redirect(_version_url("isek_home", area, version))
-    new = version_continue(version=version, label=form.cleaned_data["label"], by=request.user)
-    messages.success(request, _("The update %(label)s was made as a draft.") % {"label": new.label})
-    return redirect(_version_url("isek_home", area, new))
+    with refusal_in_messages(request):
+        new = version_continue(version=version, label=valid_data(VersionForm(request.POST))["label"], by=request.user)
+        messages.success(request, _("The update %(label)s was made as a draft.") % {"label": new.label})
+        return redirect(_version_url("isek_home", area, new))
+    return redirect(_version_url("isek_home", area, version))
 
 
 @require_GET
@@ -892,15 +881,9 @@ def indicator_edit(request: AreaRequest, area: Quartier, indicator_pk: int) -> H
 @area_view(permissions.CHANGE_ISEK)
 def indicator_value(request: AreaRequest, area: Quartier, indicator_pk: int) -> HttpResponse:
     indicator = get_indicator_for(area, indicator_pk)
-    form = IndicatorValueForm(request.POST)
-    if form.is_valid():
-        with refusal_in_messages(request, prefix=f"{indicator.name}: "):
-            indicator_value_set(indicator=indicator, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The value was recorded."))
-    else:
-        messages.error(
-            request, f"{indicator.name}: " + " ".join(str(e) for errors in form.errors.values() for e in errors)
-        )
+    with refusal_in_messages(request, prefix=f"{indicator.name}: "):
+        indicator_value_set(indicator=indicator, by=request.user, **valid_data(IndicatorValueForm(request.POST)))
+        messages.success(request, _("The value was recorded."))
     return redirect(_version_url("indicator_list", area, indicator.version) + f"#indicator-{indicator.pk}")
 
 

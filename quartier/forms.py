@@ -388,6 +388,19 @@ def refusal_in_messages(request: HttpRequest, prefix: str = "") -> Refusal:
     return Refusal(lambda error: messages.error(request, f"{prefix}{refusal_text(error)}"))
 
 
+def valid_data(form: forms.Form) -> dict[str, Any]:
+    """The form's cleaned data, or its errors raised as a refusal: for a small form posted from a page that shows
+    refusals as notices, so that the form's errors and the service's read alike::
+
+        with refusal_in_messages(request):
+            payment_record(application=application, by=request.user, **valid_data(PaymentForm(request.POST)))
+            messages.success(request, _("The payment is recorded."))
+    """
+    if not form.is_valid():
+        raise ValidationError([error for errors in form.errors.values() for error in errors])
+    return form.cleaned_data
+
+
 class TwoFactorCodeForm(forms.Form):
     """A code from the authenticator app (or, where offered, a recovery code)."""
 

@@ -91,7 +91,7 @@ from isek.models import Measure
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.exports import date_column, euro_column, number_column, table_response
-from quartier.forms import refusal_in_messages, refusal_on, whole_number
+from quartier.forms import refusal_in_messages, refusal_on, valid_data, whole_number
 from quartier.http import AreaRequest
 from quartier.lists import export_format, list_page
 from quartier.mail import OUTBOX_SHOWN
@@ -172,13 +172,9 @@ def fund_page(request: AreaRequest, area: Quartier, fund_pk: int) -> HttpRespons
 @area_view(permissions.CHANGE_FUNDS)
 def round_new(request: AreaRequest, area: Quartier, fund_pk: int) -> HttpResponse:
     fund = get_fund_for(area, fund_pk)
-    form = RoundForm(request.POST, fund=fund)
-    if form.is_valid():
-        with refusal_in_messages(request):
-            round_add(fund=fund, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The round was added."))
-    else:
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    with refusal_in_messages(request):
+        round_add(fund=fund, by=request.user, **valid_data(RoundForm(request.POST, fund=fund)))
+        messages.success(request, _("The round was added."))
     return redirect(reverse("fund_page", args=[area.slug, fund.pk]) + "#rounds")
 
 
@@ -538,10 +534,7 @@ def application_step(request: AreaRequest, area: Quartier, application_pk: int) 
                 raise ValidationError(_("Choose a meeting or a ballot of the fund's committee."))
             application_put_forward(application=application, meeting=meeting, ballot=ballot, by=by)
         elif action == "decide":
-            form = DecisionForm(data)
-            if not form.is_valid():
-                raise ValidationError([error for errors in form.errors.values() for error in errors])
-            application_decide(application=application, by=by, **form.cleaned_data)
+            application_decide(application=application, by=by, **valid_data(DecisionForm(data)))
         elif action == "commit":
             application_commit(application=application, by=by)
         elif action == "settle":
@@ -603,13 +596,9 @@ def receipts_decide_view(request: AreaRequest, area: Quartier, application_pk: i
 @area_view(permissions.CHANGE_FUNDS)
 def payment_new(request: AreaRequest, area: Quartier, application_pk: int) -> HttpResponse:
     application = get_application_for(area, application_pk)
-    form = PaymentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-    else:
-        with refusal_in_messages(request):
-            payment_record(application=application, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The payment is recorded. Someone else holding Steuerung releases it."))
+    with refusal_in_messages(request):
+        payment_record(application=application, by=request.user, **valid_data(PaymentForm(request.POST)))
+        messages.success(request, _("The payment is recorded. Someone else holding Steuerung releases it."))
     return redirect(reverse("application_page", args=[area.slug, application.pk]) + "#payments")
 
 
@@ -618,13 +607,9 @@ def payment_new(request: AreaRequest, area: Quartier, application_pk: int) -> Ht
 def repayment_new(request: AreaRequest, area: Quartier, application_pk: int) -> HttpResponse:
     """Money the applicant paid back after a reclaim, whole or in part."""
     application = get_application_for(area, application_pk)
-    form = RepaymentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-    else:
-        with refusal_in_messages(request):
-            repayment_record(application=application, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The repayment is recorded."))
+    with refusal_in_messages(request):
+        repayment_record(application=application, by=request.user, **valid_data(RepaymentForm(request.POST)))
+        messages.success(request, _("The repayment is recorded."))
     return redirect(reverse("application_page", args=[area.slug, application.pk]) + "#payments")
 
 

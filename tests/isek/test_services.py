@@ -69,6 +69,14 @@ def test_the_update_copies_everything_and_leaves_the_adopted_version_as_it_was(
     assert Measure.objects.filter(version=version).count() == 3
 
 
+def test_only_an_adopted_version_is_updated(version: Version, role_users: dict[str, User]) -> None:
+    """The rule holds for every caller of the service, not only the page's button: a draft is refused and
+    nothing is made."""
+    with pytest.raises(ValidationError, match="Nur eine beschlossene Fassung"):
+        version_continue(version=version, label="Fortschreibung", by=role_users["planung"])
+    assert Version.objects.filter(area=version.area).count() == 1
+
+
 def test_an_adopted_version_refuses_changes(version: Version, role_users: dict[str, User]) -> None:
     with pytest.raises(ValidationError, match="Nennen Sie das Gremium"):
         version_adopt(version=version, on=datetime.date(2024, 5, 7), body=" ", by=role_users["steuerung"])
@@ -93,6 +101,7 @@ def test_a_goal_that_measures_serve_cannot_be_deleted(version: Version, role_use
 
 
 def test_two_versions_are_compared(version: Version, role_users: dict[str, User]) -> None:
+    version_adopt(version=version, on=datetime.date(2024, 5, 7), body="Stadtrat", by=role_users["steuerung"])
     update = version_continue(version=version, label="Fortschreibung", by=role_users["planung"])
     update.measures.filter(number="Ö-2").update(status="vorbereitung")
     PlannedCost.objects.filter(measure__version=update, measure__number="S-1").update(amount=Decimal("95000"))
