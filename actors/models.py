@@ -303,6 +303,12 @@ class ContactNote(AreaScoped):
             # Who wrote notes in an area (the list's staff filter), without reading every note.
             models.Index(fields=["area", "staff"], name="contactnote_area_staff"),
             GinIndex(fields=["search_words"], name="contactnote_search"),
+            # The open follow-ups (the dashboard's), a few among thousands of notes.
+            models.Index(
+                fields=["area", "follow_up_due"],
+                condition=Q(follow_up_due__isnull=False, follow_up_done=False),
+                name="contactnote_follow_up_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

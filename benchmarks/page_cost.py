@@ -66,6 +66,8 @@ class Measured:
     page: Page
     times: list[float] = field(default_factory=list)  # seconds
     hello: list[float] = field(default_factory=list)  # the hello world measured beside it, seconds
+    cpu: list[float] = field(default_factory=list)  # this process's CPU time of each request, seconds
+    hello_cpu: list[float] = field(default_factory=list)  # the same of the hello world beside it
     queries: int = 0
     status: int = 0
 
@@ -77,11 +79,14 @@ def key_pages(slug: str, search: str) -> list[Page]:
     pages = [page for page in pages_of(slug, search) if page.goal and page.user is not None]
     worker = next(page.user for page in pages if page.name.startswith("actor list"))
     contacts = Page("contact notes", reverse("contact_list", kwargs={"slug": slug}), worker)
-    return [*pages[:2], contacts, *pages[2:]]
+    # What every page of an area costs before it shows anything (benchmarks/urls.py): shown, not held to the goal.
+    frame = Page("area frame, empty", reverse("bench_area_frame", kwargs={"slug": slug}), pages[0].user, goal=False)
+    return [frame, *pages[:2], contacts, *pages[2:]]
 
 
 def requester(cookie: str) -> Callable[[str], tuple[int, float]]:
-    """A function that GETs a path through the WSGI handler with ``cookie``; returns the status and the time."""
+    """A function that GETs a path through the WSGI handler with ``cookie``; returns the status and the time. The
+    CPU time this process spent on the request (not the database's) is kept in ``get.cpu``."""
     from django.core.handlers.wsgi import WSGIHandler
 
     handler = WSGIHandler()
@@ -113,7 +118,7 @@ def requester(cookie: str) -> Callable[[str], tuple[int, float]]:
         def start_response(line: str, headers: list[tuple[str, str]], exc_info: object = None) -> None:
             status.append(line)
 
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = handler(environ, start_response)
         try:
             for _chunk in response:
@@ -121,8 +126,10 @@ def requester(cookie: str) -> Callable[[str], tuple[int, float]]:
         finally:
             response.close()  # request_finished, as a WSGI server calls it
         elapsed = time.perf_counter() - started
+        get.cpu = time.process_time() - cpu_started  # type: ignore[attr-defined]
         return int(status[0].split(" ", 1)[0]), elapsed
 
+    get.cpu = 0.0  # type: ignore[attr-defined]
     return get
 
 
@@ -158,12 +165,15 @@ def measure(pages: list[Page], cookies: dict[int, str], *, rounds: int, warmup: 
         for result in results[shift:] + results[:shift]:
             get = gets[result.page.user.pk]
             _status, hello = get(HELLO)
+            hello_cpu = get.cpu  # type: ignore[attr-defined]
             status, elapsed = get(result.page.path)
             if status != 200:
                 result.status = status
             if number >= warmup:
                 result.hello.append(hello)
                 result.times.append(elapsed)
+                result.hello_cpu.append(hello_cpu)
+                result.cpu.append(get.cpu)  # type: ignore[attr-defined]
     for result in results:
         result.queries = count_queries(gets[result.page.user.pk], result.page.path)
     return results
@@ -173,30 +183,32 @@ def report(results: list[Measured]) -> list[str]:
     """Print the table; return the pages that missed the goal."""
     hello_all = [value for result in results for value in result.hello]
     hello_queries = count_queries(requester(results[0].page.cookie), HELLO) if results[0].page.cookie else 2
-    print("| page | user | median | p90 | hello world beside it (median) | ratio | queries | goal |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| page | user | median | p90 | hello world beside it (median) | ratio | CPU ratio | queries | goal |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     print(
         f"| hello world, signed in | {results[0].page.user.username} | {statistics.median(hello_all) * 1000:.1f} ms "
-        f"| {percentile(hello_all, 0.9) * 1000:.1f} ms | | 1.0 × | {hello_queries} | (reference) |"
+        f"| {percentile(hello_all, 0.9) * 1000:.1f} ms | | 1.0 × | 1.0 × | {hello_queries} | (reference) |"
     )
     missed = []
     for result in results:
         median = statistics.median(result.times)
         hello = statistics.median(result.hello)
         ratio = median / hello
+        cpu_ratio = statistics.median(result.cpu) / statistics.median(result.hello_cpu)
         reasons = []
         if result.status != 200:
             reasons.append(f"HTTP {result.status}")
-        if ratio > MAX_RATIO:
+        if ratio > MAX_RATIO and result.page.goal:
             reasons.append(f"ratio > {MAX_RATIO:g}")
         if result.queries > MAX_QUERIES:
             reasons.append(f"queries > {MAX_QUERIES}")
         if reasons:
             missed.append(result.page.name)
-        verdict = "missed: " + ", ".join(reasons) if reasons else "met"
+        verdict = "missed: " + ", ".join(reasons) if reasons else "met" if result.page.goal else "(reference)"
         print(
             f"| {result.page.name} | {result.page.user.username} | {median * 1000:.1f} ms | "
             f"{percentile(result.times, 0.9) * 1000:.1f} ms | {hello * 1000:.1f} ms | {ratio:.1f} × | "
+            f"{cpu_ratio:.1f} × | "
             f"{result.queries} | {verdict} |"
         )
     print()
