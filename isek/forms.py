@@ -20,6 +20,7 @@ from fonds.models import Application
 from isek.models import Goal, Indicator, Measure, Source, Version
 from isek.services import YearPlan, split_urban_funding
 from quartier import dates
+from quartier.forms import choices_from_reference
 from quartier.models import Role
 from quartier.permissions import CHANGE_ISEK
 
@@ -81,6 +82,7 @@ class MeasureForm(forms.ModelForm):
 
     def __init__(self, *args: Any, version: Version, perms: frozenset[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        choices_from_reference(self)
         area = version.area_id
         choices = organisation_choices(area)  # read once for both pickers
         organisation_picker(self.fields["lead_organisation"], area=version.area, choices=choices)

@@ -17,8 +17,10 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from actors.models import TargetGroup
+from quartier import reference
 from quartier.auth import login_failures_forget
-from quartier.models import LegalKind, LegalText, Quartier
+from quartier.models import FieldOfAction, LegalKind, LegalText, Quartier
 
 # --- Filter bars: widgets written without templates -------------------------------------------------------------
 
@@ -194,6 +196,26 @@ class _ReferenceChoices(forms.models.ModelChoiceIterator):
 
     def __bool__(self) -> bool:
         return self.field.empty_label is not None or bool(self.field.reference())
+
+
+#: The reference data a form's choices can come from instead of a query (``quartier.reference``), by model.
+REFERENCE_CHOICES: dict[type[Model], Callable[[], list[Any]]] = {
+    FieldOfAction: reference.fields_of_action,
+    TargetGroup: reference.target_groups,
+}
+
+
+def choices_from_reference(form: forms.BaseForm) -> None:
+    """Let the form's fields that offer every field of action or every target group (as a model form makes them)
+    show their options from the cached reference data instead of a query each. Checking a choice that was sent
+    still asks the database, as for any model choice."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        source = REFERENCE_CHOICES.get(queryset.model) if queryset is not None else None
+        if source is not None and not queryset.query.where:  # every row: the reference holds them all
+            field.reference = source  # type: ignore[attr-defined]
+            field.iterator = _ReferenceChoices  # type: ignore[attr-defined]
+            field.widget.choices = field.choices  # the widget took its choices when the queryset was set
 
 
 class ReferenceChoiceField(forms.ModelChoiceField):

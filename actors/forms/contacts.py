@@ -11,7 +11,7 @@ from actors.models import ContactNote
 from actors.selectors.contacts import follow_up_assignees
 from actors.services.contacts import NOTE_FIELDS, can_take_follow_up, contact_note_check
 from quartier import dates
-from quartier.forms import OneQueryChoiceField
+from quartier.forms import OneQueryChoiceField, choices_from_reference
 from quartier.models import Quartier, User
 
 MULTIPLE_HELP = _("Hold the Ctrl key (on a Mac: Cmd) to choose several.")
@@ -91,6 +91,7 @@ class ContactNoteForm(_CheckedByService, forms.ModelForm):
 
     def __init__(self, *args: object, area: Quartier, by: User, with_persons: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        choices_from_reference(self)
         self.area = area
         self.by = by
         note = self.instance

@@ -9,7 +9,7 @@ from actors.models import Network, NetworkMembership, Organisation, Person
 from actors.selectors.networks import member_choices
 from actors.services.networks import DOUBLE_MEMBER, MemberRow, overlapping_rows
 from quartier import dates
-from quartier.forms import QuickFilterForm, ReferenceChoiceField
+from quartier.forms import QuickFilterForm, ReferenceChoiceField, choices_from_reference
 from quartier.models import FieldOfAction, Quartier
 from quartier.reference import fields_of_action
 
@@ -43,6 +43,7 @@ class NetworkForm(forms.ModelForm):
 
     def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        choices_from_reference(self)
         organisation_picker(self.fields["lead_organisation"], area=area)
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Organisation
 from actors.selectors.organisations import organisations_named_like
+from quartier.forms import choices_from_reference
 from quartier.models import Quartier
 
 
@@ -39,6 +40,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args: object, area: Quartier, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        choices_from_reference(self)
         self.area = area
         self.duplicates: list[Organisation] = []
         if not self.is_bound or not self.data.get("name"):
