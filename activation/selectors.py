@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -43,7 +44,7 @@ def events_exported(rows: QuerySet[Event]) -> QuerySet[Event]:
 
 def event_detail(area: Quartier, pk: int, *, with_persons: bool) -> Event | None:
     """One event of the area with its links, counts and photos; its organising persons only ``with_persons``."""
-    prefetches: list[str | Prefetch] = [
+    prefetches: list[Any] = [
         "fields_of_action",
         "target_groups",
         Prefetch("organisations", queryset=Organisation.objects.only("pk", "name").order_by(*german("name"))),
@@ -72,17 +73,18 @@ def public_events(area: Quartier, *, now: datetime.datetime) -> list[Event]:
     """The area's public events from a month ago on, in their order, with their organising organisations (never
     the persons) and the photos that may be shown: those with the recorded consent of the people shown."""
     since = now - datetime.timedelta(days=PUBLIC_PAST_DAYS)
+    prefetches: list[Any] = [
+        Prefetch("organisations", queryset=Organisation.objects.only("pk", "name").order_by(*german("name"))),
+        Prefetch(
+            "photos",
+            queryset=Photo.objects.filter(consent=True).only("pk", "event_id", "caption").order_by("pk"),
+            to_attr="public_photos",
+        ),
+    ]
     return list(
         Event.objects.filter(area=area, public=True, ends_at__gte=since)
         .only("pk", "title", "kind", "starts_at", "ends_at", "place", "description", "area_id")
-        .prefetch_related(
-            Prefetch("organisations", queryset=Organisation.objects.only("pk", "name").order_by(*german("name"))),
-            Prefetch(
-                "photos",
-                queryset=Photo.objects.filter(consent=True).only("pk", "event_id", "caption").order_by("pk"),
-                to_attr="public_photos",
-            ),
-        )
+        .prefetch_related(*prefetches)
         .order_by("starts_at", "pk")
     )
 

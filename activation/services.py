@@ -153,8 +153,11 @@ def event_record_counts(
         )
     total = _count(participants, _("Participants"))
     bands = {name: _count(ages.get(name), str(label)) for name, label in AGE_BANDS}
-    counted = {group: _count(value, group.name) for group, value in groups.items()}
-    counted = {group: value for group, value in counted.items() if value is not None}
+    counted: dict[TargetGroup, int] = {}
+    for group, raw in groups.items():
+        value = _count(raw, group.name)
+        if value is not None:
+            counted[group] = value
     if total is None and (any(value is not None for value in bands.values()) or counted):
         raise ValidationError(
             {"participants": _("Please give the total number of participants first.")}, code="no_total"
