@@ -15,6 +15,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from activation.models import Event, Kind
 from actors.models import Concern, ContactNote, Network, Organisation, Person
 from committees.models import Ballot, BallotItem, Committee, Meeting, Membership
 from fonds.models import Fund
@@ -257,3 +258,21 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     baseline = Decimal("10")
     target_year = 2030
     target = Decimal("20")
+
+
+# --- Activation ---------------------------------------------------------------------------------------------------
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A public Stadtteilcafé of two hours, a week from now; ``starts_at=…`` moves it (the end follows)."""
+
+    class Meta:
+        model = Event
+
+    area = factory.SubFactory(QuartierFactory)
+    title = factory.Sequence(lambda n: f"Stadtteilcafé {n + 1}")
+    kind = Kind.EVENT
+    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + datetime.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=2))
+    place = "Stadtteilbüro"
+    public = True

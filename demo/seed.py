@@ -2,7 +2,7 @@
 
 Idempotent: running it again changes nothing that exists. Each module of the demo
 adds the data of its domain through a ``seed_*`` function called from here, in
-this order: ``demo.actors``, ``demo.committees``, ``demo.fonds``, ``demo.isek``.
+this order: ``demo.actors``, ``demo.committees``, ``demo.fonds``, ``demo.isek``, ``demo.activation``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from auditlog.context import disable_auditlog
 from django.db import transaction
 
 from demo.accounts import demo_user
+from demo.activation import seed_activation
 from demo.actors import seed_actors
 from demo.committees import seed_committees
 from demo.factories import QuartierFactory
@@ -226,6 +227,7 @@ def seed_demo(*, scale: str = "small") -> dict[str, int]:
             seed_committees(area=area, scale=scale, staff=team, rng=rng, account_prefix=prefix)
             seed_funds(area=area, scale=scale, rng=rng)
             seed_isek(area=area, scale=scale, rng=rng)
+            seed_activation(area=area, scale=scale, rng=rng)
     return {"areas": Quartier.objects.count(), "users": User.objects.count()}
 
 

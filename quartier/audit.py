@@ -22,7 +22,7 @@ from django.db.models import Model, Q
 from quartier.models import User
 
 #: The project's own apps: only their models have history pages.
-PROJECT_APPS = frozenset({"quartier", "actors", "committees", "fonds", "isek", "reporting"})
+PROJECT_APPS = frozenset({"quartier", "actors", "committees", "fonds", "isek", "reporting", "activation"})
 
 
 def history_models() -> list[type[Model]]:

@@ -141,6 +141,8 @@ class Quartier(models.Model):
             ("view_reports", _("See the area's reports")),
             ("build_draft_reports", _("Build and download drafts of the annual report")),
             ("release_reports", _("Release the final annual report of an ended year")),
+            ("view_events", _("See the events and activities with their participants")),
+            ("change_events", _("Record events, series, participants and photos")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -30,6 +30,7 @@ ENTRIES: tuple[tuple[str, str, Promise, str | None], ...] = (
     ("committees", "committee_list", _("Committees"), permissions.VIEW_COMMITTEES),
     ("funds", "fund_list", _("Funds"), permissions.VIEW_FUNDS),
     ("isek", "isek_home", _("ISEK"), permissions.VIEW_ISEK),
+    ("events", "event_list", _("Events"), permissions.VIEW_EVENTS),
     ("reports", "report_list", _("Reports"), permissions.VIEW_REPORTS),
     ("profile", "area_edit", _("Area profile"), permissions.CHANGE_AREA),
     ("history", "area_history", _("History"), permissions.VIEW_AUDIT),
@@ -91,6 +92,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("spending", "isek"),
     ("indicator", "isek"),
     ("report", "reports"),
+    ("event", "events"),
+    ("series", "events"),
     ("key_figures", "reports"),
     ("area_edit", "profile"),
     ("legal_text", "profile"),
@@ -128,6 +131,8 @@ HISTORY_PAGES: dict[str, tuple[str, str | None]] = {
     "measure_page": ("isek.measure", "measure_pk"),
     "indicator_edit": ("isek.indicator", "indicator_pk"),
     "report_page": ("reporting.report", "report_pk"),
+    "event_page": ("activation.event", "event_pk"),
+    "series_edit": ("activation.series", "series_pk"),
 }
 
 

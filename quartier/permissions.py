@@ -54,6 +54,8 @@ ADD_PROGRESS_NOTES = "add_progress_notes"
 VIEW_REPORTS = "view_reports"
 BUILD_DRAFT_REPORTS = "build_draft_reports"
 RELEASE_REPORTS = "release_reports"
+VIEW_EVENTS = "view_events"
+CHANGE_EVENTS = "change_events"
 
 #: Every area permission the matrix manages, in the order of the README table.
 AREA_PERMISSIONS: tuple[str, ...] = (
@@ -80,6 +82,8 @@ AREA_PERMISSIONS: tuple[str, ...] = (
     VIEW_REPORTS,
     BUILD_DRAFT_REPORTS,
     RELEASE_REPORTS,
+    VIEW_EVENTS,
+    CHANGE_EVENTS,
 )
 
 #: Planung and Steuerung write the whole ISEK: versions, goals, measures, finances and indicators.
@@ -88,6 +92,9 @@ _ISEK_WRITERS = {VIEW_ISEK, CHANGE_ISEK, EDIT_MEASURES, ADD_PROGRESS_NOTES}
 #: releases the final report of an ended year (``reporting.services.report_release``).
 _REPORT_DRAFTS = {VIEW_REPORTS, BUILD_DRAFT_REPORTS}
 _STAFF_ACTORS = {VIEW_ACTORS, CHANGE_ACTORS, VIEW_PERSONS, VIEW_CONTACTS, VIEW_CONCERNS}
+#: The office (Gemeinwesenarbeit) runs the events and Steuerung answers for them; Planung and Koordination read them
+#: (the people reached are what funders ask about).
+_EVENT_WRITERS = {VIEW_EVENTS, CHANGE_EVENTS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.STEUERUNG: frozenset(
@@ -105,10 +112,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             *_ISEK_WRITERS,
             *_REPORT_DRAFTS,
             RELEASE_REPORTS,
+            *_EVENT_WRITERS,
         }
     ),
     Role.PLANUNG: frozenset(
-        {VIEW_AREA, VIEW_TEAM, *_STAFF_ACTORS, VIEW_COMMITTEES, VIEW_FUNDS, *_ISEK_WRITERS, *_REPORT_DRAFTS}
+        {
+            VIEW_AREA,
+            VIEW_TEAM,
+            *_STAFF_ACTORS,
+            VIEW_COMMITTEES,
+            VIEW_FUNDS,
+            *_ISEK_WRITERS,
+            *_REPORT_DRAFTS,
+            VIEW_EVENTS,
+        }
     ),
     Role.GEMEINWESENARBEIT: frozenset(
         {
@@ -128,12 +145,23 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             EDIT_MEASURES,
             ADD_PROGRESS_NOTES,
             *_REPORT_DRAFTS,
+            *_EVENT_WRITERS,
         }
     ),
     # The coordinator reads organisations, networks, concerns and the committees' decisions, but no
     # person's data and no note text.
     Role.KOORDINATION: frozenset(
-        {VIEW_AREA, VIEW_TEAM, VIEW_ACTORS, VIEW_CONCERNS, VIEW_COMMITTEES, VIEW_FUNDS, VIEW_ISEK, *_REPORT_DRAFTS}
+        {
+            VIEW_AREA,
+            VIEW_TEAM,
+            VIEW_ACTORS,
+            VIEW_CONCERNS,
+            VIEW_COMMITTEES,
+            VIEW_FUNDS,
+            VIEW_ISEK,
+            *_REPORT_DRAFTS,
+            VIEW_EVENTS,
+        }
     ),
 }
 

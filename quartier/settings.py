@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "fonds",
     "isek",
     "reporting",
+    "activation",
 ]
 
 # The demo data and the factories the tests share (the top-level ``demo`` app): for development and tests only.

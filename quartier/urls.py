@@ -57,6 +57,7 @@ area_patterns = [
     path("", include("fonds.views.letters")),
     path("", include("isek.views")),
     path("", include("reporting.views")),
+    path("", include("activation.urls")),
 ]
 
 # The legal texts: the installation's, and each area's (its own, else the installation's), linked from the footer of
@@ -87,6 +88,7 @@ urlpatterns = [
     path("oeffentlich/", include("committees.views.public")),
     path("kalender/", include("committees.views.calendar")),
     path("oeffentlich/", include("fonds.views.public")),
+    path("oeffentlich/", include("activation.public_urls")),
     path("antrag/", include("fonds.views.applicant")),
     path("berichte/uebersicht/", report_overview, name="report_overview"),
     path("healthz", health.healthz, name="healthz"),

@@ -373,6 +373,8 @@ URL_OBJECTS = {
     "milestone_pk": "isek.Milestone",
     "indicator_pk": "isek.Indicator",
     "legal_text_pk": "quartier.LegalText",
+    "event_pk": "activation.Event",
+    "series_pk": "activation.Series",
 }
 
 
@@ -613,6 +615,14 @@ STEPS = {
 }  # fmt: skip
 TARGETS: list[Target] = [
     T("area_edit"),
+    # activation
+    T("event_new", role="gwa", creates="activation.Event"),
+    T("event_edit", role="gwa"),
+    T("event_counts", role="gwa"),
+    T("event_photo_new", role="gwa"),
+    T("series_new", role="gwa", creates="activation.Series"),
+    T("series_edit", role="gwa"),
+    T("series_remove", role="gwa"),
     T("legal_text_new", query="?kind=datenschutz", creates="quartier.LegalText"),
     T("legal_text_new", query="?kind=barrierefreiheit", creates="quartier.LegalText", variant="accessibility"),
     T("legal_text_edit"),

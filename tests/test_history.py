@@ -325,6 +325,8 @@ WITHOUT_PAGE = {
     "isek.milestone": "on the measure's page",
     "isek.progressnote": "on the measure's page",
     "isek.spending": "on the measure's page",
+    "activation.targetgroupcount": "shown on the event's history (its participants)",
+    "activation.photo": "shown on the event's history",
 }
 
 

@@ -13,7 +13,7 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CATALOGUE = BASE_DIR / "locale" / "de" / "LC_MESSAGES" / "django.po"
-SOURCE_DIRS = ["quartier", "actors", "committees", "fonds", "isek", "reporting", "templates"]
+SOURCE_DIRS = ["quartier", "actors", "committees", "fonds", "isek", "reporting", "activation", "templates"]
 
 
 def test_every_german_message_is_translated_and_not_fuzzy() -> None:

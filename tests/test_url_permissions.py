@@ -101,7 +101,47 @@ def sample_values(area: Quartier) -> dict[str, str]:
         "uidb64": "MQ",
         "token": "set-password",
         "feed_token": _feed_token(ballot.committee),
+        **_events(area, organisation, person),
     }
+
+
+def _events(area: Quartier, organisation: object, person: object) -> dict[str, str]:
+    """A public event that has begun (its participants can be recorded) with a photo whose consent is recorded
+    (the public calendar shows it), and a weekly series."""
+    import datetime
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from activation.services import event_create, photo_add, series_create
+
+    now = timezone.now()
+    event = event_create(
+        area=area,
+        data={
+            "title": "Hoffest", "kind": "stadtteilfest", "starts_at": now - datetime.timedelta(hours=2),
+            "ends_at": now + datetime.timedelta(hours=2), "public": True, "organisations": [organisation],
+            "persons": [person],
+        },
+        by=None,
+    )  # fmt: skip
+    image = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(image, format="PNG")
+    upload = SimpleUploadedFile("hoffest.png", image.getvalue())
+    photo = photo_add(event=event, upload=upload, caption="Hof", consent=True, consent_how="schriftlich", by=None)
+    today = timezone.localdate()
+    series = series_create(
+        area=area,
+        data={
+            "title": "Sprechstunde", "kind": "sprechstunde", "frequency": "weekly", "first_day": today,
+            "last_day": today + datetime.timedelta(days=28), "start_time": datetime.time(10),
+            "end_time": datetime.time(12),
+        },
+        by=None,
+    )  # fmt: skip
+    return {"event_pk": str(event.pk), "photo_pk": str(photo.pk), "series_pk": str(series.pk)}
 
 
 def _feed_token(committee: object) -> str:

@@ -1,0 +1,63 @@
+"""The admin of events (for administrators): its form checks the links as the services do
+(``activation.services.check_links``), so no path links an event to another area's rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from activation import models
+from activation.services import check_links
+
+
+class EventAdminForm(forms.ModelForm):
+    class Meta:
+        model = models.Event
+        fields = [
+            "area",
+            "title",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "place",
+            "description",
+            "public",
+            "organisations",
+            "persons",
+            "fields_of_action",
+            "target_groups",
+            "measures",
+            "applications",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        area = cleaned.get("area") or getattr(self.instance, "area", None)
+        if area is not None:
+            try:
+                check_links(area, cleaned)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+@admin.register(models.Event)
+class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
+    list_display = ["title", "area", "kind", "starts_at", "public", "participants"]
+    list_filter = ["area", "kind", "public"]
+    search_fields = ["title", "place"]
+    raw_id_fields = ["organisations", "persons", "measures", "applications"]
+    # The counts have their rules in ``event_record_counts``: recorded on the event's page only.
+    readonly_fields = ["participants", "under_18", "age_18_64", "age_65_plus", "note", "series", "detached"]
+    filter_horizontal = ["fields_of_action", "target_groups"]
+
+
+@admin.register(models.Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["title", "area", "frequency", "first_day", "last_day"]
+    list_filter = ["area"]
+    readonly_fields = ["frequency", "first_day", "last_day", "start_time", "end_time"]

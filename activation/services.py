@@ -1,0 +1,415 @@
+"""Writes of the activation work: events, their counts and photos, and series of events.
+
+Every rule is here, whichever path a write takes (the office's forms, the admin, the demo): an event's organisers,
+ISEK measures and fund applications are the area's own, its end lies after its start, participants are counted
+only once it has begun and their parts never add up to more than the total, a photo is a real JPEG, PNG or WebP
+image of at most ``PHOTO_MAX_BYTES``, and a series reaches at most ``SERIES_MAX_DAYS`` ahead.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from dateutil.rrule import MONTHLY, WEEKLY, rrule
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from activation.models import AGE_BANDS, Event, Frequency, Photo, Series, TargetGroupCount
+from actors.models import Organisation, Person, TargetGroup
+from actors.services.persons import refuse_erased
+from fonds.models import Application
+from fonds.uploads import IMAGE_TYPES, clean_name, human_size, sniff
+from isek.models import Measure
+from quartier.audit import acting_as
+from quartier.models import Quartier, User
+
+#: The fields of an event the office writes in its form (the counts and the note have a form of their own).
+EVENT_FIELDS = ("title", "kind", "starts_at", "ends_at", "place", "description", "public")
+#: Its links: many-to-many fields, each checked to be of the event's area where it names the area's rows.
+EVENT_LINKS = ("organisations", "persons", "fields_of_action", "target_groups", "measures", "applications")
+#: What a series gives its events.
+SERIES_FIELDS = ("title", "kind", "place", "description", "public")
+SERIES_LINKS = ("fields_of_action", "target_groups")
+SERIES_RULE = ("frequency", "first_day", "last_day", "start_time", "end_time")
+
+#: A series is made at most this far ahead (from today): its events are rows, each editable on its own.
+SERIES_MAX_DAYS = 366
+#: A photo is at most this large.
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+#: Pillow's names of the accepted image types.
+_PIL_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+#: An image of more pixels than this is refused before it is decoded (a "decompression bomb").
+_MAX_PIXELS = 60_000_000
+
+
+def _foreign(field: str) -> ValidationError:
+    return ValidationError({field: _("This belongs to another area.")}, code="foreign")
+
+
+def check_links(area: Quartier, data: Mapping[str, Any]) -> None:
+    """Refuse organisers, ISEK measures and fund applications of another area, and persons whose data was
+    erased. Read from the database by their ids: what a form or the admin hands in is not trusted."""
+    checks: tuple[tuple[str, Any, str], ...] = (
+        ("organisations", Organisation.objects, "area_id"),
+        ("persons", Person.objects, "area_id"),
+        ("measures", Measure.objects, "version__area_id"),
+        ("applications", Application.objects, "area_id"),
+    )
+    for field, manager, area_field in checks:
+        ids = {getattr(row, "pk", row) for row in data.get(field) or ()}
+        if not ids:
+            continue
+        found = set(manager.filter(pk__in=ids, **{area_field: area.pk}).values_list("pk", flat=True))
+        if found != ids:
+            raise _foreign(field)
+    persons = [getattr(person, "pk", person) for person in data.get("persons") or ()]
+    refuse_erased(*Person.objects.filter(pk__in=persons), field="persons")
+
+
+def _check_times(starts_at: datetime.datetime | None, ends_at: datetime.datetime | None) -> None:
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The end must be after the start.")}, code="end_before_start")
+
+
+def _set_links(event: Event | Series, data: Mapping[str, Any], names: Iterable[str]) -> None:
+    for name in names:
+        if name in data:
+            getattr(event, name).set(data[name] or [])
+
+
+@transaction.atomic
+def event_create(*, area: Quartier, data: Mapping[str, Any], by: User | None) -> Event:
+    """A new event of ``area`` from cleaned form data (its links included)."""
+    check_links(area, data)
+    event = Event(area=area, **{field: data[field] for field in EVENT_FIELDS if field in data})
+    _check_times(event.starts_at, event.ends_at)
+    event.full_clean()
+    with acting_as(by):
+        event.save()
+        _set_links(event, data, EVENT_LINKS)
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, data: Mapping[str, Any], by: User | None) -> Event:
+    """Change an event; ``data`` holds the changed, cleaned form values. An event of a series is from then on its
+    own: a later change of the series' time leaves it as it is."""
+    check_links(event.area, data)
+    for field in EVENT_FIELDS:
+        if field in data:
+            setattr(event, field, data[field])
+    _check_times(event.starts_at, event.ends_at)
+    if event.series_id is not None:
+        event.detached = True
+    event.full_clean()
+    with acting_as(by):
+        event.save()
+        _set_links(event, data, EVENT_LINKS)
+    return event
+
+
+@transaction.atomic
+def event_delete(*, event: Event, by: User | None) -> None:
+    with acting_as(by):
+        for photo in event.photos.all():
+            photo.file.delete(save=False)
+        event.delete()
+
+
+def _count(value: object, label: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValidationError(_("%(what)s: please enter a whole number of 0 or more.") % {"what": label})
+    return value
+
+
+@transaction.atomic
+def event_record_counts(
+    *,
+    event: Event,
+    participants: int | None,
+    ages: Mapping[str, int | None],
+    groups: Mapping[TargetGroup, int | None],
+    note: str,
+    by: User | None,
+    now: datetime.datetime | None = None,
+) -> Event:
+    """Record how many took part in ``event`` (``participants``; ``ages`` by age band, ``groups`` by target group,
+    both optional) and the note afterwards. Refused before the event has begun, and where the parts of a kind add
+    up to more than the total."""
+    now = now or timezone.now()
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.starts_at > now:
+        raise ValidationError(
+            _("Participants and the note can be recorded once the event has begun."), code="not_begun"
+        )
+    total = _count(participants, _("Participants"))
+    bands = {name: _count(ages.get(name), str(label)) for name, label in AGE_BANDS}
+    counted: dict[TargetGroup, int] = {}
+    for group, raw in groups.items():
+        value = _count(raw, group.name)
+        if value is not None:
+            counted[group] = value
+    if total is None and (any(value is not None for value in bands.values()) or counted):
+        raise ValidationError(
+            {"participants": _("Please give the total number of participants first.")}, code="no_total"
+        )
+    if total is not None:
+        by_age = sum(value for value in bands.values() if value is not None)
+        if by_age > total:
+            raise ValidationError(
+                _("The age bands add up to %(parts)d, more than the %(total)d participants in total.")
+                % {"parts": by_age, "total": total},
+                code="parts_above_total",
+            )
+        by_group = sum(counted.values())
+        if by_group > total:
+            raise ValidationError(
+                _("The target groups add up to %(parts)d, more than the %(total)d participants in total.")
+                % {"parts": by_group, "total": total},
+                code="parts_above_total",
+            )
+    event.participants = total
+    for name, value in bands.items():
+        setattr(event, name, value)
+    event.note = note or ""
+    event.full_clean()
+    with acting_as(by):
+        event.save()
+        kept = {row.target_group_id: row for row in event.group_counts.all()}
+        for group, value in counted.items():
+            row = kept.pop(group.pk, None)
+            if row is None:
+                TargetGroupCount.objects.create(event=event, target_group=group, count=value)
+            elif row.count != value:
+                row.count = value
+                row.save()
+        for row in kept.values():
+            row.delete()
+    return event
+
+
+# --- Photos --------------------------------------------------------------------------------------------------------
+
+
+def check_photo(upload: UploadedFile) -> tuple[str, str]:
+    """The cleaned name and the content type of ``upload`` if it is a real JPEG, PNG or WebP image of at most
+    ``PHOTO_MAX_BYTES``; else a ``ValidationError`` that says what is wrong, in German."""
+    name = clean_name(upload.name or "")
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError(_("The file “%(name)s” is empty.") % {"name": name}, code="empty")
+    if size > PHOTO_MAX_BYTES:
+        raise ValidationError(
+            _("The photo “%(name)s” is %(size)s large; at most %(max)s are possible. Please upload a smaller one.")
+            % {"name": name, "size": human_size(size), "max": human_size(PHOTO_MAX_BYTES)},
+            code="too_large",
+        )
+    upload.seek(0)
+    content_type = sniff(upload.read(16))
+    upload.seek(0)
+    not_a_photo = ValidationError(
+        _("“%(name)s” is not a photo. Please upload a JPEG, PNG or WebP image.") % {"name": name}, code="wrong_type"
+    )
+    if content_type not in IMAGE_TYPES:
+        raise not_a_photo
+    try:
+        with Image.open(io.BytesIO(upload.read())) as image:
+            width, height = image.size
+            if width * height > _MAX_PIXELS:
+                raise not_a_photo
+            found = _PIL_FORMATS.get(image.format or "")
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise not_a_photo from error
+    finally:
+        upload.seek(0)
+    if found != content_type:
+        raise not_a_photo
+    return name, content_type
+
+
+@transaction.atomic
+def photo_add(
+    *, event: Event, upload: UploadedFile, caption: str, consent: bool, consent_how: str, by: User | None
+) -> Photo:
+    """Keep a photo of ``event`` with the consent of the people shown as the office recorded it; nothing is kept
+    when the file is refused."""
+    name, content_type = check_photo(upload)
+    if consent and not consent_how.strip():
+        raise ValidationError({"consent_how": _("Please say how the consent was given.")}, code="consent_how")
+    photo = Photo(
+        event=event,
+        name=name,
+        content_type=content_type,
+        size=upload.size or 0,
+        caption=caption,
+        consent=consent,
+        consent_how=consent_how.strip() if consent else "",
+    )
+    with acting_as(by):
+        photo.file.save(name, upload, save=False)
+        try:
+            photo.save()
+        except Exception:
+            photo.file.delete(save=False)
+            raise
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, photo: Photo, by: User | None) -> None:
+    with acting_as(by):
+        photo.file.delete(save=False)
+        photo.delete()
+
+
+# --- Series --------------------------------------------------------------------------------------------------------
+
+
+def series_days(frequency: str, first_day: datetime.date, last_day: datetime.date) -> list[datetime.date]:
+    """The days a series of ``frequency`` falls on from ``first_day`` to ``last_day`` (dateutil's rrule: a monthly
+    series on the 31st skips the months without one)."""
+    interval = 2 if frequency == Frequency.FORTNIGHTLY else 1
+    freq = MONTHLY if frequency == Frequency.MONTHLY else WEEKLY
+    start = datetime.datetime.combine(first_day, datetime.time.min)
+    end = datetime.datetime.combine(last_day, datetime.time.min)
+    return [moment.date() for moment in rrule(freq, interval=interval, dtstart=start, until=end)]
+
+
+def _moment(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+def _check_series(series: Series, today: datetime.date) -> None:
+    if series.last_day < series.first_day:
+        raise ValidationError({"last_day": _("The last day cannot be before the first day.")}, code="last_before_first")
+    if series.end_time <= series.start_time:
+        raise ValidationError({"end_time": _("The end must be after the start.")}, code="end_before_start")
+    bound = today + datetime.timedelta(days=SERIES_MAX_DAYS)
+    if series.last_day > bound:
+        raise ValidationError(
+            {
+                "last_day": _(
+                    "A series can be made up to one year ahead, until %(bound)s at the latest. Make the next part "
+                    "later as a new series."
+                )
+                % {"bound": bound.strftime("%d.%m.%Y")}
+            },
+            code="too_far",
+        )
+    if not series_days(series.frequency, series.first_day, series.last_day):
+        raise ValidationError({"last_day": _("No day of the series lies in this period.")}, code="empty")
+
+
+def _series_event(series: Series, day: datetime.date) -> Event:
+    return Event(
+        area=series.area,
+        series=series,
+        starts_at=_moment(day, series.start_time),
+        ends_at=_moment(day, series.end_time),
+        **{field: getattr(series, field) for field in SERIES_FIELDS},
+    )
+
+
+def _link_events(series: Series, events: Iterable[Event]) -> None:
+    """Give ``events`` the fields of action and target groups of ``series``."""
+    events = list(events)
+    fields = list(series.fields_of_action.all())
+    groups = list(series.target_groups.all())
+    for event in events:
+        event.fields_of_action.set(fields)
+        event.target_groups.set(groups)
+
+
+@transaction.atomic
+def series_create(
+    *, area: Quartier, data: Mapping[str, Any], by: User | None, today: datetime.date | None = None
+) -> Series:
+    """A series of ``area`` and its events, one per day of its rule from its first to its last day (at most a year
+    ahead)."""
+    today = today or timezone.localdate()
+    series = Series(area=area, **{field: data[field] for field in (*SERIES_FIELDS, *SERIES_RULE) if field in data})
+    _check_series(series, today)
+    series.full_clean()
+    with acting_as(by):
+        series.save()
+        _set_links(series, data, SERIES_LINKS)
+        days = series_days(series.frequency, series.first_day, series.last_day)
+        events = [_series_event(series, day) for day in days]
+        for event in events:
+            event.full_clean(exclude=["series"])
+            event.save()
+        _link_events(series, events)
+    return series
+
+
+@transaction.atomic
+def series_update(
+    *, series: Series, data: Mapping[str, Any], by: User | None, now: datetime.datetime | None = None
+) -> Series:
+    """Change a series. Its coming events that were not changed on their own follow: their title, kind, place,
+    description, publicity, time, fields of action and target groups become the series'; a coming day the rule no
+    longer has loses its event, and a new day gets one. Events that have begun and those changed on their own stay
+    as they are."""
+    now = now or timezone.now()
+    series = Series.objects.select_for_update().get(pk=series.pk)
+    for field in (*SERIES_FIELDS, *SERIES_RULE):
+        if field in data:
+            setattr(series, field, data[field])
+    _check_series(series, timezone.localdate(now))
+    series.full_clean()
+    with acting_as(by):
+        series.save()
+        _set_links(series, data, SERIES_LINKS)
+        coming = list(series.events.filter(starts_at__gt=now))
+        days = {day for day in series_days(series.frequency, series.first_day, series.last_day)}
+        taken = {timezone.localdate(event.starts_at) for event in coming if event.detached}
+        taken |= {timezone.localdate(event.starts_at) for event in series.events.filter(starts_at__lte=now)}
+        followers = [event for event in coming if not event.detached]
+        changed: list[Event] = []
+        for event in followers:
+            day = timezone.localdate(event.starts_at)
+            if day not in days or day in taken:
+                event.delete()
+                continue
+            taken.add(day)
+            for field in SERIES_FIELDS:
+                setattr(event, field, getattr(series, field))
+            event.starts_at, event.ends_at = _moment(day, series.start_time), _moment(day, series.end_time)
+            event.full_clean(exclude=["series"])
+            event.save()
+            changed.append(event)
+        for day in sorted(days - taken):
+            event = _series_event(series, day)
+            if event.starts_at <= now:
+                continue
+            event.full_clean(exclude=["series"])
+            event.save()
+            changed.append(event)
+        _link_events(series, changed)
+    return series
+
+
+@transaction.atomic
+def series_delete(*, series: Series, by: User | None, now: datetime.datetime | None = None) -> int:
+    """Delete a series with its coming events; the events that have begun stay (with their counts), without the
+    series. Returns how many events were deleted."""
+    now = now or timezone.now()
+    series = Series.objects.select_for_update().get(pk=series.pk)
+    with acting_as(by):
+        coming = list(series.events.filter(starts_at__gt=now))
+        for event in coming:
+            for photo in event.photos.all():
+                photo.file.delete(save=False)
+            event.delete()
+        series.delete()
+    return len(coming)
