@@ -51,7 +51,7 @@ class Stamped(Modified):
         abstract = True
 
 
-class Committee(Modified, AreaScoped):
+class Committee(AreaScoped):
     class Kind(models.TextChoices):
         NEIGHBOURHOOD_COUNCIL = "quartiersrat", _("Neighbourhood council")
         ACTION_FUND_JURY = "jury", _("Action fund jury")

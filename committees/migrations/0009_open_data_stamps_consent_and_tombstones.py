@@ -1,5 +1,5 @@
-"""The open data (OParl): when committees, memberships, meetings, their items and ballots were made and last
-changed; a member's consent to be named publicly; and the tombstones of objects that are gone.
+"""The open data (OParl): when memberships, meetings, their items and ballots were made and last changed
+(committees have it already); a member's consent to be named publicly; the tombstones of objects that are gone.
 
 Rows that exist already get the time of this migration as both stamps: when they were made is not known to the
 database (the audit trail knows some of it, not all)."""
@@ -9,7 +9,7 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-def _stamps(model: str, *, created: bool = True) -> list[migrations.AddField]:
+def _stamps(model: str) -> list[migrations.AddField]:
     fields = [
         migrations.AddField(
             model_name=model,
@@ -18,19 +18,14 @@ def _stamps(model: str, *, created: bool = True) -> list[migrations.AddField]:
                 auto_now=True, db_index=True, default=django.utils.timezone.now, verbose_name="modified"
             ),
             preserve_default=False,
-        )
+        ),
+        migrations.AddField(
+            model_name=model,
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, default=django.utils.timezone.now, verbose_name="created"),
+            preserve_default=False,
+        ),
     ]
-    if created:
-        fields.append(
-            migrations.AddField(
-                model_name=model,
-                name="created_at",
-                field=models.DateTimeField(
-                    auto_now_add=True, default=django.utils.timezone.now, verbose_name="created"
-                ),
-                preserve_default=False,
-            )
-        )
     return fields
 
 
@@ -41,7 +36,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        *_stamps("committee", created=False),
         *_stamps("membership"),
         *_stamps("meeting"),
         *_stamps("agendaitem"),
