@@ -144,4 +144,3 @@ def test_deleted_objects_are_valid_tombstones(client: Client, area: Quartier, ot
     seen = walk(client)
     gone = [obj for page in seen.values() for obj in page.get("data", []) if obj.get("deleted")]
     assert {obj["type"].removeprefix(TYPE) for obj in gone} == {"Meeting", "Membership", "Person"}
-
