@@ -188,7 +188,7 @@ def _area(body_pk: int) -> Quartier:
 
 def _one(request: HttpRequest, obj: Obj | None, *, what: str) -> HttpResponse:
     if obj is None:
-        raise Refused(404, _("This %(what)s does not exist.") % {"what": what})
+        raise Refused(404, _("Not found: %(what)s.") % {"what": what})
     return respond(request, obj, _modified([obj]))
 
 
