@@ -84,8 +84,8 @@ def respond(request: HttpRequest, payload: Obj, modified: datetime.datetime | No
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
     last_modified = int(modified.timestamp()) if modified is not None else None
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+    fresh = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified, response=fresh) or fresh
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
