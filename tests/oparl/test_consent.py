@@ -8,8 +8,10 @@ from auditlog.models import LogEntry
 from django.test import Client
 
 from actors.models import Person
+from actors.services.persons import person_erase
 from committees.models import Committee, Membership
 from quartier.models import Quartier, User
+from tests.oparl.world import build
 
 
 @pytest.fixture
@@ -45,3 +47,18 @@ def test_the_public_committee_page_links_the_open_data(client: Client, area: Qua
         page = client.get(url).content.decode()
         assert f'href="/oparl/v1/body/{area.pk}/"' in page, url
     assert 'href="/oparl/v1/"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_erased_member_is_named_no_more(
+    client: Client, area: Quartier, other_area: Quartier, role_users: dict[str, User]
+) -> None:
+    world = build(area, other_area)
+    person = world.named.person
+    person_erase(person=person, by=role_users["gwa"])
+    world.named.refresh_from_db()
+    assert world.named.named_publicly is False
+    gone = client.get(f"/oparl/v1/body/{area.pk}/person/{person.pk}/").json()
+    assert gone["deleted"] is True and "name" not in gone
+    assert client.get(f"/oparl/v1/body/{area.pk}/membership/{world.named.pk}/").json()["deleted"] is True
+    assert "Demir" not in client.get(f"/oparl/v1/body/{area.pk}/person/").content.decode()
