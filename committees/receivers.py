@@ -1,5 +1,5 @@
-"""Tombstones of the open data (``committees.services.tombstones``) for every deletion, however it comes about: a
-service, a cascade (a committee deleted with its meetings) or the admin."""
+"""Tombstones of the open data (``committees.services.tombstones``) for every deletion of something it showed,
+however it comes about: a service, a cascade (a committee deleted with its meetings) or the admin."""
 
 from __future__ import annotations
 
@@ -29,7 +29,13 @@ def meeting_deleted(sender: type, instance: Meeting, **kwargs: Any) -> None:
 
 @receiver(post_delete, sender=AgendaItem, dispatch_uid="committees.tombstone_agenda_item")
 def agenda_item_deleted(sender: type, instance: AgendaItem, **kwargs: Any) -> None:
-    area_id = Meeting.objects.filter(pk=instance.meeting_id).values_list("committee__area_id", flat=True).first()
+    """Only an item that was published (its meeting's minutes approved) leaves a tombstone: the agenda of a meeting
+    still being planned changes often, and none of it was shown."""
+    area_id = (
+        Meeting.objects.filter(pk=instance.meeting_id, status=Meeting.Status.APPROVED)
+        .values_list("committee__area_id", flat=True)
+        .first()
+    )
     if area_id is not None:
         tombstone_record(
             area_id=area_id, kind=Tombstone.Kind.AGENDA_ITEM, key=instance.pk, created_at=instance.created_at

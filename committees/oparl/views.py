@@ -61,17 +61,30 @@ def _error(refused: Refused) -> HttpResponse:
     return _cors(HttpResponse(body, status=refused.status, content_type="application/json; charset=utf-8"))
 
 
+def _preflight() -> HttpResponse:
+    """The answer to a browser's CORS preflight: any site may read, also conditionally."""
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+    response["Access-Control-Max-Age"] = "86400"
+    return _cors(response)
+
+
 def oparl_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A view of the API: anyone may read it (GET and HEAD), and a refusal is a JSON error object."""
+    """A view of the API: anyone may read it (GET and HEAD, and the CORS preflight), and a refusal is a JSON error
+    object."""
+    readable = require_safe(view)
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "OPTIONS":
+            return _preflight()
         try:
-            return view(request, *args, **kwargs)
+            return readable(request, *args, **kwargs)
         except Refused as refused:
             return _error(refused)
 
-    return public_view(require_safe(wrapped))
+    return public_view(wrapped)
 
 
 def _modified(data: Iterable[Obj]) -> datetime.datetime | None:

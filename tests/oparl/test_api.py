@@ -116,6 +116,10 @@ def test_cors_is_open_on_the_api_only(client: Client, world: World) -> None:
     assert client.get("/oparl/v1/body/")["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Origin" not in client.get(f"/oeffentlich/{world.area.slug}/")
     assert client.post("/oparl/v1/").status_code == 405  # read-only
+    preflight = client.options(base(world) + "meeting/", headers={"access-control-request-headers": "if-none-match"})
+    assert preflight.status_code == 204 and preflight["Access-Control-Allow-Origin"] == "*"
+    assert "If-None-Match" in preflight["Access-Control-Allow-Headers"]
+    assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
 
 
 @pytest.mark.django_db
@@ -161,11 +165,16 @@ def test_withdrawn_consent_leaves_tombstones_and_given_again_lifts_them(client: 
 
 
 @pytest.mark.django_db
-def test_deleted_meetings_and_agenda_items_stay_as_tombstones(client: Client, world: World) -> None:
+def test_deleted_meetings_and_published_agenda_items_stay_as_tombstones(client: Client, world: World) -> None:
     staff = UserFactory()
     item = AgendaItem.objects.create(meeting=world.coming, position=1, title="Neuer Punkt")
     agenda_item_delete(item=item, by=staff)
-    assert Tombstone.objects.filter(kind="agendaItem", key=item.pk).exists()
+    assert not Tombstone.objects.filter(kind="agendaItem").exists()  # never shown: the minutes were not approved
+    published = world.approved.items.get(position=2)
+    published_pk = published.pk
+    published.delete()  # in the admin, say
+    gone = client.get(f"{base(world)}agendaItem/{published_pk}/").json()
+    assert gone["deleted"] is True and "name" not in gone
     pk = world.coming.pk
     world.coming.delete()
     gone = client.get(f"{base(world)}meeting/{pk}/").json()
