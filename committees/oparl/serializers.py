@@ -149,6 +149,7 @@ def body(area: Quartier, terms: list[Term], terms_changed: datetime.datetime) ->
         "agendaItem": links.to("agendaItem"),
         "consultation": links.to("consultation"),
         "file": links.to("file"),
+        "locationList": links.to("location"),
         "membership": links.to("membership"),
         "legislativeTermList": links.to("legislativeTerm"),
         "legislativeTerm": [legislative_term(links, area, term, terms_changed) for term in terms],
@@ -278,6 +279,15 @@ def file(links: Links, meeting: Meeting, kind: str, *, embedded: bool = False) -
     return {**obj, **stamps(meeting.created_at, meeting.modified_at)}
 
 
+def location(links: Links, row: Meeting, *, embedded: bool = False) -> Obj:
+    """Where a meeting takes place (its place as the office wrote it; never its online link): one location per
+    meeting with a place, keyed by the meeting."""
+    obj: Obj = {"id": links.to("location", row.pk), "type": f"{SCHEMA}Location", "description": row.place}
+    if not embedded:
+        obj["meetings"] = [links.to("meeting", row.pk)]
+    return {**obj, **stamps(row.created_at, row.modified_at)}
+
+
 def meeting(links: Links, row: Meeting, area: Quartier) -> Obj:
     start = row.starts_at
     day = timezone.localdate(start)
@@ -293,6 +303,8 @@ def meeting(links: Links, row: Meeting, area: Quartier) -> Obj:
         "organization": [links.to("organization", row.committee_id)],
         "web": site_url(reverse("public_committees", kwargs={"slug": area.slug})),
     }
+    if row.place:
+        obj["location"] = location(links, row, embedded=True)
     if row.status == Meeting.Status.APPROVED:
         items: list[AgendaItem] = row.public_items  # type: ignore[attr-defined]
         for item in items:

@@ -334,6 +334,21 @@ def meeting(request: HttpRequest, body_pk: int, meeting_pk: int) -> HttpResponse
 
 
 @oparl_view
+def locations(request: HttpRequest, body_pk: int) -> HttpResponse:
+    area = _area(body_pk)
+    links = Links.of(area.pk)
+    source = Source(selectors.meetings(area).exclude(place=""), lambda row: [serializers.location(links, row)])
+    return list_response(request, links.to("location"), [source])
+
+
+@oparl_view
+def location(request: HttpRequest, body_pk: int, meeting_pk: int) -> HttpResponse:
+    area = _area(body_pk)
+    row = selectors.meetings(area).exclude(place="").filter(pk=meeting_pk).first()
+    return _one(request, serializers.location(Links.of(area.pk), row) if row else None, what=_("location"))
+
+
+@oparl_view
 def agenda_items(request: HttpRequest, body_pk: int) -> HttpResponse:
     area = _area(body_pk)
     links = Links.of(area.pk)

@@ -213,7 +213,7 @@ def test_deleting_an_area_takes_its_tombstones(other_area: Quartier) -> None:
     assert not Tombstone.objects.exists()
 
 
-LISTS = ["organization", "person", "membership", "meeting", "agendaItem", "paper", "consultation", "file"]
+LISTS = ["organization", "person", "membership", "meeting", "location", "agendaItem", "paper", "consultation", "file"]
 
 
 @pytest.mark.django_db
@@ -246,6 +246,7 @@ def test_each_object_costs_the_same_queries_with_more_data(
             f"person/{world.named.person_id}/",
             f"membership/{world.named.pk}/",
             f"meeting/{world.approved.pk}/",
+            f"location/{world.approved.pk}/",
             f"agendaItem/{world.decided.pk}/",
             f"paper/concern-{world.concern.pk}/",
             f"consultation/agenda-{world.decided.pk}/",

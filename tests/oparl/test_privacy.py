@@ -120,6 +120,7 @@ def test_another_areas_objects_never_leak(client: Client, world: World, other_ar
         "file/other-1/",
         "file/minutes-999999/download/",
         "legislativeTerm/1900/",
+        "location/999999/",
     ],
 )
 def test_unknown_ids_answer_404_as_json(client: Client, world: World, path: str) -> None:

@@ -130,6 +130,7 @@ def test_every_object_reached_from_the_system_is_valid_oparl(
         "Consultation",
         "File",
         "LegislativeTerm",
+        "Location",
     }
     assert f"https://quartier.example.org/oparl/v1/body/{area.pk}/meeting/{world.approved.pk}/" in seen
 
