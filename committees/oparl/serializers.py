@@ -218,7 +218,7 @@ def person(links: Links, row: Person) -> Obj:
 def _counts(item: AgendaItem | BallotItem) -> str:
     if item.yes is None:
         return ""
-    return _("%(yes)s yes, %(no)s no, %(abstain)s abstentions") % {
+    return _("Yes: %(yes)s, no: %(no)s, abstentions: %(abstain)s") % {
         "yes": item.yes,
         "no": item.no or 0,
         "abstain": item.abstain or 0,
