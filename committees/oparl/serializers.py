@@ -179,12 +179,19 @@ def organization(links: Links, committee: Committee, area: Quartier) -> Obj:
     }
 
 
+def _role(row: Membership) -> str:
+    """The member's role in the committee; never their member type (it tells whether they live in the area)."""
+    if row.deputy_of_id is not None:
+        return _("Deputy member")
+    return _("Member") if row.voting else _("Advisory member")
+
+
 def membership(links: Links, row: Membership, *, embedded: bool = False) -> Obj:
     obj: Obj = {
         "id": links.to("membership", row.pk),
         "type": f"{SCHEMA}Membership",
         "organization": links.to("organization", row.committee_id),
-        "role": str(Membership.MemberType(row.member_type).label) if row.deputy_of_id is None else _("Deputy member"),
+        "role": _role(row),
         "votingRight": row.voting,
     }
     if not embedded:

@@ -43,6 +43,7 @@ def test_a_member_without_consent_is_not_there_by_id_either(client: Client, worl
     assert organization["membership"] == [f"http://localhost:8000{base(world)}membership/{world.named.pk}/"]
     person = client.get(f"{base(world)}person/{world.named.person_id}/").json()
     assert person["name"] == "Ayşe Demir"
+    assert person["membership"][0]["role"] == "Mitglied"  # not whether she lives in the area
     assert set(person) <= {"id", "type", "body", "name", "familyName", "givenName", "membership", "created"} | {
         "modified",
         "deleted",
