@@ -172,6 +172,7 @@ def organization(links: Links, committee: Committee, area: Quartier) -> Obj:
         "body": links.body,
         "name": committee.name,
         "membership": [links.to("membership", membership.pk) for membership in committee.named],  # type: ignore[attr-defined]
+        "meeting": links.to("organization", committee.pk) + "meeting/",
         "organizationType": _("Committee"),
         "classification": str(Committee.Kind(committee.kind).label),
         "web": site_url(reverse("public_committees", kwargs={"slug": area.slug})),

@@ -11,6 +11,7 @@ body_patterns = [
     path("", views.body, name="oparl_body"),
     path("organization/", views.organizations, name="oparl_organizations"),
     path("organization/<int:committee_pk>/", views.organization, name="oparl_organization"),
+    path("organization/<int:committee_pk>/meeting/", views.organization_meetings, name="oparl_organization_meetings"),
     path("person/", views.persons, name="oparl_persons"),
     path("person/<int:person_pk>/", views.person, name="oparl_person"),
     path("membership/", views.memberships, name="oparl_memberships"),

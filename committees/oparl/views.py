@@ -325,6 +325,20 @@ def meetings(request: HttpRequest, body_pk: int) -> HttpResponse:
 
 
 @oparl_view
+def organization_meetings(request: HttpRequest, body_pk: int, committee_pk: int) -> HttpResponse:
+    """The meetings of one committee (its ``meeting`` list)."""
+    area = _area(body_pk)
+    links = Links.of(area.pk)
+    if not selectors.committees(area).filter(pk=committee_pk).exists():
+        raise Refused(404, _("Not found: %(what)s.") % {"what": _("organization")})
+    source = Source(
+        selectors.meetings(area).filter(committee_id=committee_pk),
+        lambda row: [serializers.meeting(links, row, area)],
+    )
+    return list_response(request, links.to("organization", committee_pk) + "meeting/", [source])
+
+
+@oparl_view
 def meeting(request: HttpRequest, body_pk: int, meeting_pk: int) -> HttpResponse:
     area = _area(body_pk)
     links = Links.of(area.pk)

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from committees.models import AgendaItem, Tombstone
+from committees.models import AgendaItem, Committee, Meeting, Tombstone
 from committees.oparl import views
 from committees.services.committees import membership_update
 from committees.services.meetings import agenda_item_delete
@@ -214,6 +214,29 @@ def test_deleting_an_area_takes_its_tombstones(other_area: Quartier) -> None:
 
 
 LISTS = ["organization", "person", "membership", "meeting", "location", "agendaItem", "paper", "consultation", "file"]
+
+
+@pytest.mark.django_db
+def test_a_committees_meetings_are_its_own(client: Client, world: World, other_area: Quartier) -> None:
+    meetings = client.get(f"{base(world)}organization/{world.jury.pk}/meeting/").json()["data"]
+    assert {obj["id"].rsplit("/", 2)[1] for obj in meetings} == {
+        str(world.approved.pk),
+        str(world.draft.pk),
+        str(world.coming.pk),
+    }
+    foreign = Committee.objects.get(area=other_area)
+    assert client.get(f"{base(world)}organization/{foreign.pk}/meeting/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_committees_meeting_list_costs_the_same_queries_with_more_data(
+    client: Client, world: World, assert_constant_queries: Callable[..., int]
+) -> None:
+    def more() -> None:
+        for days in range(1, 5):
+            Meeting.objects.create(committee=world.jury, starts_at=timezone.now() - days * DAY, status="genehmigt")
+
+    assert_constant_queries(lambda: client.get(f"{base(world)}organization/{world.jury.pk}/meeting/"), more)
 
 
 @pytest.mark.django_db
