@@ -14,6 +14,7 @@ import datetime
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
@@ -106,16 +107,22 @@ def respond(request: HttpRequest, payload: Obj, modified: datetime.datetime | No
 
 
 def _moment(name: str, value: str) -> datetime.datetime:
+    # An offset's "+" arrives as a space when a client did not encode it ("…T10:00:00 01:00").
+    text = re.sub(r"\s(\d{2}(?::?\d{2})?)$", r"+\1", value.strip()) if "T" in value else value.strip()
     try:
-        moment = datetime.datetime.fromisoformat(value.strip().replace(" ", "+"))  # "+" arrives as a space
+        moment = datetime.datetime.fromisoformat(text)
     except ValueError:
         raise Refused(
             400,
             _("%(name)s must be a date and time in ISO 8601, e.g. 2026-01-31T18:00:00+01:00; “%(value)s” is not.")
             % {"name": name, "value": value[:40]},
         ) from None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)  # the office's time (Europe/Berlin)
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)  # the office's time (Europe/Berlin)
+        moment.astimezone(datetime.UTC)  # the database compares in UTC: the moment must have one
+    except (OverflowError, ValueError):
+        raise Refused(400, _("%(name)s lies outside the times this list knows.") % {"name": name}) from None
     return moment
 
 

@@ -94,6 +94,25 @@ def test_malformed_filters_are_refused_with_400(client: Client, world: World, qu
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-01-01",
+        "2026-01-01 10:00:00",
+        "2026-01-01T10:00:00 01:00",  # a "+" not encoded arrives as a space
+        "2026-01-01T10:00:00Z",
+        "0001-01-01T00:00:00",
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59-14:00",
+    ],
+)
+def test_odd_but_wellformed_times_never_fail(client: Client, world: World, value: str) -> None:
+    response = client.get(base(world) + "meeting/", {"modified_since": value})
+    assert response.status_code in {200, 400}, value
+    assert response.json()
+
+
+@pytest.mark.django_db
 def test_a_page_beyond_the_last_is_404(client: Client, world: World) -> None:
     assert client.get(base(world) + "meeting/", {"page": "2"}).status_code == 404
 
