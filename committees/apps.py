@@ -9,11 +9,13 @@ class CommitteesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from committees import models
+        from committees import models, receivers  # noqa: F401 (receivers: connected on import)
 
         def reverse_relations(model: type) -> list[str]:
-            """Related objects are logged on their own; as fields of this one they are only noise."""
-            return [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
+            """Related objects are logged on their own; as fields of this one they are only noise (so is the stamp
+            of each save for the open data, ``committees.models.Modified``: every entry has its time)."""
+            related = [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
+            return [*related, "modified_at"]
 
         # Votes, secret votes and participations are never logged: the log would tell who voted how.
         for model in (

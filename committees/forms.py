@@ -35,7 +35,7 @@ class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
         formfield_callback = dates.formfield
-        fields = ["person", "member_type", "voting", "deputy_of", "start", "end"]
+        fields = ["person", "member_type", "voting", "deputy_of", "start", "end", "named_publicly"]
         widgets = {"start": DATE, "end": DATE}
         help_texts = {"deputy_of": _("Only for deputies: the member they stand in for.")}
 

@@ -23,11 +23,32 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Person
 from committees.rules import MajorityRule, Result, stored_decision
 from quartier.models import AreaScoped, ChoiceLabels, Period, Quartier
+
+
+class Modified(models.Model):
+    """When a row last changed: what the open data (OParl, ``committees.oparl``) reports as ``modified``, and what
+    its ``modified_since`` filter reads. Saves stamp it (and ``quartier.transitions`` saves it with every step);
+    a bulk write sets it itself."""
+
+    modified_at = models.DateTimeField(_("modified"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Stamped(Modified):
+    """When a row was made and last changed (``Modified``)."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
 
 
 class Committee(AreaScoped):
@@ -85,7 +106,7 @@ class Committee(AreaScoped):
         return self.name
 
 
-class Membership(Period):
+class Membership(Stamped, Period):
     class MemberType(models.TextChoices):
         RESIDENT = "bewohner", _("Resident")
         INSTITUTION = "einrichtung", _("Representative of an institution")
@@ -112,6 +133,12 @@ class Membership(Period):
     voting = models.BooleanField(_("voting member"), default=True)
     deputy_of = models.ForeignKey(
         "self", verbose_name=_("deputy of"), on_delete=models.SET_NULL, null=True, blank=True, related_name="deputies"
+    )
+    # Only a member who agreed is named in the open data (OParl): as a person, with this membership.
+    named_publicly = models.BooleanField(
+        _("named publicly"),
+        default=False,
+        help_text=_("The member agreed to be named in the committee's open data (OParl) with this membership."),
     )
 
     class Meta(Period.Meta):
@@ -148,7 +175,7 @@ class LinkedObject(models.Model):
         abstract = True
 
 
-class DecidedItem(ChoiceLabels, models.Model):
+class DecidedItem(ChoiceLabels, Stamped):
     """The decision of an agenda or ballot item: counts, result and the basis it was computed on."""
 
     yes = models.PositiveSmallIntegerField(_("yes"), null=True, blank=True)
@@ -172,7 +199,7 @@ class DecidedItem(ChoiceLabels, models.Model):
         return decision.reason if decision else ""
 
 
-class Meeting(ChoiceLabels, models.Model):
+class Meeting(ChoiceLabels, Stamped):
     class Status(models.TextChoices):
         PLANNED = "geplant", _("Planned")
         INVITED = "eingeladen", _("Invited")
@@ -263,7 +290,7 @@ class Attendance(ChoiceLabels, models.Model):
         return {"quartier_id": self.meeting.committee.area_id}
 
 
-class Ballot(ChoiceLabels, models.Model):
+class Ballot(ChoiceLabels, Stamped):
     class Status(models.TextChoices):
         DRAFT = "entwurf", _("Draft")
         OPEN = "offen", _("Open")
@@ -468,3 +495,35 @@ class CalendarLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee} · {self.user}"
+
+
+class Tombstone(models.Model):
+    """An object of the open data (OParl, ``committees.oparl``) that is gone: deleted, or a member who withdrew
+    their consent to be named (their membership, and their person once no named membership is left). Clients
+    that copied it learn from it that it is gone; it holds nothing but the object's kind, key and times."""
+
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization", _("Committee")
+        PERSON = "person", _("Person")
+        MEMBERSHIP = "membership", _("Membership")
+        MEETING = "meeting", _("Meeting")
+        AGENDA_ITEM = "agendaItem", _("Agenda item")
+
+    # No constraint: an area deleted takes its committees with it, whose tombstones are written on the way (their
+    # receivers run before the area's row goes); the area's own receiver then deletes them all.
+    area = models.ForeignKey(
+        Quartier, verbose_name=_("area"), on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    key = models.PositiveBigIntegerField(_("key"))  # the object's primary key, as in its address
+    created_at = models.DateTimeField(_("created"))  # when the object was made
+    deleted_at = models.DateTimeField(_("deleted"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("deleted object of the open data")
+        verbose_name_plural = _("deleted objects of the open data")
+        ordering = ["deleted_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="tombstone_kind_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"

@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import AgendaItem, Ballot, BallotItem, Committee, Membership
+from committees.services.tombstones import named_membership_gone
 from quartier import permissions
 from quartier.models import running_on
 from quartier.personal_data import (
@@ -121,7 +122,13 @@ def erase_memberships(subject: Subject, erasing: Erasing, rows: QuerySet[Any]) -
             actor=erasing.by,
             additional_data={**membership.get_additional_data(), "transition": "end_on_erasure"},
         )
-    Membership.objects.filter(pk__in=[membership.pk for membership in ended]).update(end=today)
+    stamp = {"modified_at": timezone.now()}
+    Membership.objects.filter(pk__in=[membership.pk for membership in ended]).update(end=today, **stamp)
+    # The person is named publicly no more: the open data keeps tombstones of what it showed.
+    named = list(rows.filter(named_publicly=True).select_related("committee"))
+    rows.filter(named_publicly=True).update(named_publicly=False, **stamp)
+    for membership in named:
+        named_membership_gone(membership=membership, area_id=membership.committee.area_id)
     rows.filter(start__gt=today).delete()  # the minutes lose the person's name with the agenda items
 
 

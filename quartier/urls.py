@@ -91,6 +91,7 @@ urlpatterns = [
     path("oeffentlich/", include("activation.public_urls")),
     path("antrag/", include("fonds.views.applicant")),
     path("berichte/uebersicht/", report_overview, name="report_overview"),
+    path("oparl/v1/", include("committees.oparl.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -102,6 +102,11 @@ def sample_values(area: Quartier) -> dict[str, str]:
         "token": "set-password",
         "feed_token": _feed_token(ballot.committee),
         **_events(area, organisation, person),
+        # The open data (OParl): the area's body, and keys of a paper, a consultation and a file in it.
+        "body_pk": str(area.pk),
+        "paper_key": f"application-{application.pk}",
+        "consultation_key": f"agenda-{agenda_item.pk}",
+        "file_key": f"minutes-{meeting.pk}",
     }
 
 

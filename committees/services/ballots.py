@@ -182,7 +182,7 @@ def ballot_item_delete(*, item: BallotItem, by: User) -> None:
         for position, later in enumerate(ballot.items.order_by("position"), start=1):
             if later.position != position:
                 later.position = position
-                later.save(update_fields=["position"])
+                later.save(update_fields=["position", "modified_at"])
 
 
 @transaction.atomic
@@ -381,7 +381,7 @@ def ballot_close(*, ballot: Ballot, by: User | None, now: datetime.datetime | No
         item.yes, item.no, item.abstain, item.recusals = tally.yes, tally.no, tally.abstain, tally.recused
         item.result = explain(rules, tally).result
         item.basis = basis_of(rules, tally)
-        item.save(update_fields=["yes", "no", "abstain", "recusals", "result", "basis"])
+        item.save(update_fields=["yes", "no", "abstain", "recusals", "result", "basis", "modified_at"])
         _hand_over(item, by)
     # Without the salt the keys cannot be derived again; no password.
     ballot = BALLOT.apply(ballot, "close", by=by, now=now, closed_at=now, secret_salt="")  # nosec B106

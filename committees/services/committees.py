@@ -11,13 +11,14 @@ from actors.services.persons import refuse_erased
 from committees.models import Ballot, Committee, Membership
 from committees.services.conflicts import conflicts_refresh
 from committees.services.members import check_account_binding, lock_committee
+from committees.services.tombstones import named_membership_back, named_membership_gone
 from quartier.audit import acting_as
 from quartier.models import Quartier, User, periods_overlap
 
 COMMITTEE_FIELDS = ("name", "kind", "quorum_members", "quorum_share", "majority_rule", "resident_share", "term_years")
 #: What the office sets on a membership. Never its voting account: that is bound only by invitation and removed
 #: through ``committees.services.members``, under the one rule there.
-MEMBERSHIP_FIELDS = ("person", "member_type", "voting", "deputy_of", "start", "end")
+MEMBERSHIP_FIELDS = ("person", "member_type", "voting", "deputy_of", "start", "end", "named_publicly")
 
 
 @transaction.atomic
@@ -97,13 +98,18 @@ def membership_create(*, committee: Committee, data: dict[str, object], by: User
     _check_membership(membership)
     with acting_as(by):
         membership.save()
+    if membership.named_publicly:
+        named_membership_back(membership=membership)
     conflicts_refresh(committees=[committee.pk])
     return membership
 
 
 @transaction.atomic
 def membership_update(*, membership: Membership, data: dict[str, object], by: User) -> Membership:
-    """Change a member (e.g. end their term); access to the ballots follows the term by itself."""
+    """Change a member (e.g. end their term); access to the ballots follows the term by itself. A member named
+    publicly who withdraws their consent (or is moved to another person) disappears from the open data as a
+    tombstone."""
+    stored = Membership.objects.filter(pk=membership.pk).values("named_publicly", "person_id", "created_at").get()
     for name in MEMBERSHIP_FIELDS:
         if name in data:
             setattr(membership, name, data[name])
@@ -115,6 +121,13 @@ def membership_update(*, membership: Membership, data: dict[str, object], by: Us
     membership.refresh_from_db(fields=["user"])
     check_account_binding(membership=membership, user=membership.user)
     with acting_as(by):
-        membership.save(update_fields=list(MEMBERSHIP_FIELDS))
+        membership.save(update_fields=[*MEMBERSHIP_FIELDS, "modified_at"])
+    if stored["named_publicly"] and (not membership.named_publicly or stored["person_id"] != membership.person_id):
+        named_membership_gone(
+            membership=Membership(pk=membership.pk, person_id=stored["person_id"], created_at=stored["created_at"]),
+            area_id=membership.committee.area_id,
+        )
+    if membership.named_publicly:
+        named_membership_back(membership=membership)
     conflicts_refresh(committees=[membership.committee_id])
     return membership

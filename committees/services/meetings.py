@@ -380,7 +380,7 @@ def agenda_recusal_record(
             before = item.result
             _decide(item, meeting, votes, _recused(item, votes))
             _check_taken_over(item, before)
-            item.save(update_fields=["result", "recusals", "basis"])
+            item.save(update_fields=["result", "recusals", "basis", "modified_at"])
     return flag
 
 
@@ -397,8 +397,8 @@ def agenda_item_move(*, item: AgendaItem, up: bool, by: User) -> None:
         return
     item.position, other.position = other.position, item.position
     with acting_as(by):
-        item.save(update_fields=["position"])
-        other.save(update_fields=["position"])
+        item.save(update_fields=["position", "modified_at"])
+        other.save(update_fields=["position", "modified_at"])
 
 
 @transaction.atomic
@@ -423,7 +423,7 @@ def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
         for position, later in enumerate(meeting.items.order_by("position"), start=1):
             if later.position != position:
                 later.position = position
-                later.save(update_fields=["position"])
+                later.save(update_fields=["position", "modified_at"])
 
 
 @transaction.atomic
@@ -478,5 +478,6 @@ def _decide_again(meeting: Meeting) -> None:
                 % {"title": item.title, "refusal": " ".join(refused.messages)}
             ) from refused
         if (item.result, item.recusals, item.basis) != before:
+            item.modified_at = timezone.now()  # a bulk write stamps nothing itself
             changed.append(item)
-    AgendaItem.objects.bulk_update(changed, ["result", "recusals", "basis"])
+    AgendaItem.objects.bulk_update(changed, ["result", "recusals", "basis", "modified_at"])
