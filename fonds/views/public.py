@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -103,7 +103,9 @@ def public_apply(request: HttpRequest, slug: str, fund_pk: int) -> HttpResponse:
         if form.is_valid():
             rate_count(address)
             with refusal_on(form):
-                _application, token = application_start(fund=fund, applicant=applicant_data(form.cleaned_data))
+                _application, token = application_start(
+                    fund=fund, applicant=applicant_data(form.cleaned_data), language=translation.get_language()
+                )
                 messages.success(request, _("Your draft is saved. We have sent you an email with your private link."))
                 return redirect("applicant_step_project", token=token)
         status = 400
