@@ -440,7 +440,7 @@ def test_a_letter_to_an_arabic_applicant_ends_with_a_summary_right_to_left(appro
     summary = summary_of(approved, letter=letter)
     assert summary is not None and summary.lang == "ar" and summary.rtl
     assert summary.heading == "ملخّص بلغتك"
-    assert "تمت الموافقة على طلبك “Hoffest im Kiez”" in summary.text
+    assert "تمت الموافقة على طلبك «Hoffest im Kiez»" in summary.text
     assert letter_pdf(approved).startswith(b"%PDF")
 
 
