@@ -40,10 +40,12 @@ format: $(STAMP)
 check-migrations: $(STAMP)
 	$(BIN)/python -m quartier.devenv exec $(BIN)/python manage.py makemigrations --check --dry-run
 
-# Update the German catalogue from the source (needs GNU gettext), then compile it.
+# Update the catalogues (German, English, Turkish, Arabic) from the source (needs GNU gettext), then compile them.
+# Turkish and Arabic must be complete for the public pages' messages (tests/test_translations.py says which).
 messages: $(STAMP)
 	DEBUG=1 DATABASE_URL=postgresql://unused/unused REDIS_URL=redis://unused \
-		$(BIN)/python manage.py makemessages --locale de --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+		$(BIN)/python manage.py makemessages --locale de --locale en --locale tr --locale ar --no-obsolete \
+		--ignore '.venv/*' --ignore 'var/*'
 	$(BIN)/python -m quartier.devenv compilemessages
 
 # Re-pin after changing pyproject.toml, in a throw-away venv: requirements.lock gets the runtime dependencies and

@@ -34,7 +34,7 @@ from activation.services import (
     series_update,
 )
 from quartier import permissions
-from quartier.decorators import area_view, public_view
+from quartier.decorators import area_view, public_view, resident_page
 from quartier.exports import date_column, number_column, table_response
 from quartier.forms import refusal_on
 from quartier.http import AreaRequest
@@ -316,7 +316,7 @@ def _public_area(slug: str) -> Quartier:
     return area
 
 
-@public_view
+@resident_page
 @require_GET
 def public_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """The area's public events: the coming ones, and those of the last month with their photos (only those whose
@@ -332,7 +332,7 @@ def public_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "activation/public_calendar.html", context)
 
 
-@public_view
+@resident_page
 @require_GET
 def public_calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
     area = _public_area(slug)

@@ -23,9 +23,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from committees.models import AgendaItem, Ballot, BallotItem, Meeting, Result
@@ -224,12 +225,66 @@ def letter_pdf(
             "fund": application.fund,
             "area": area,
             "proof_weeks": PROOF_WEEKS,
+            "summary": summary_of(application, letter=letter),
         },
         title=title,
         author=author,
         lang=lang,
         area=area,
     )
+
+
+# --- the summary in the applicant's language -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A short paragraph at the end of a letter, in the applicant's language when it is not German: what the letter
+    decides. The letter itself stays German (the legal text)."""
+
+    lang: str
+    rtl: bool
+    heading: str
+    text: str
+    note: str
+
+
+def _amount(value: Decimal | None) -> str:
+    return number_format(value or Decimal("0"), decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def summary_of(
+    application: Application, *, letter: Letter | None = None, reclaim: ReclaimLetter | None = None
+) -> Summary | None:
+    """The summary of ``letter`` (a decision) or ``reclaim`` in ``application.language``; None for German."""
+    lang = application.language
+    if lang == settings.LANGUAGE_CODE or lang not in dict(settings.LANGUAGES):
+        return None
+    with translation.override(lang):
+        title = application.title
+        if reclaim is not None:
+            text = _("This letter asks you to pay back %(amount)s € of the grant for your application “%(title)s” "
+                     "by %(date)s.") % {"amount": _amount(reclaim.amount), "title": title,
+                                         "date": date_format(reclaim.due, "DATE_FORMAT")}  # fmt: skip
+        elif letter is not None and letter.approval:
+            text = _("Your application “%(title)s” was approved with %(amount)s €.") % {
+                "title": title,
+                "amount": _amount(letter.amount),
+            }
+            if letter.proof_due:
+                text += " " + _("Please hand in the proof of use by %(date)s.") % {
+                    "date": date_format(letter.proof_due, "DATE_FORMAT")
+                }
+        else:
+            text = _("Your application “%(title)s” was not approved. The letter gives the reason.") % {"title": title}
+        return Summary(
+            lang=lang,
+            rtl=translation.get_language_bidi(),
+            heading=_("Summary in your language"),
+            text=text,
+            note=_("Only the German letter above is binding. If you have questions, please contact the neighbourhood "
+                   "office."),
+        )  # fmt: skip
 
 
 # --- the reclaim letter ---------------------------------------------------------------------------------------------
@@ -298,7 +353,13 @@ def reclaim_letter_pdf(application: Application, *, with_address: bool = True, l
         author = _("Neighbourhood management %(name)s") % {"name": area.name}
     return render_pdf(
         "fonds/reclaim_letter_pdf.html",
-        {"letter": letter, "application": application, "fund": application.fund, "area": area},
+        {
+            "letter": letter,
+            "application": application,
+            "fund": application.fund,
+            "area": area,
+            "summary": summary_of(application, reclaim=letter),
+        },
         title=title,
         author=author,
         lang=lang,

@@ -224,6 +224,8 @@ class Application(AreaScoped):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
     # Set once the applicant was reminded that the proof of use is due (fonds.services.notices).
     proof_reminded_at = models.DateTimeField(_("reminded of the proof of use"), null=True, blank=True, editable=False)
+    # The applicant's language: the page's when they started on the public form; their mails are written in it.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="de")
 
     class Meta:
         verbose_name = _("application")

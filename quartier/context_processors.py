@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from quartier.languages import language_choices
 from quartier.navigation import area_links, history_url, section_of
 from quartier.permissions import committee_member_ids
 from quartier.selectors import memberships_of_cached
@@ -28,3 +29,8 @@ def areas(request: HttpRequest) -> dict[str, object]:
             lambda: bool(committee_member_ids(user)) if user is not None else False
         ),
     }
+
+
+def languages(request: HttpRequest) -> dict[str, object]:
+    """The language switch's choices (``quartier.languages``): no query."""
+    return {"language_choices": language_choices(request)}

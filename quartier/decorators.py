@@ -140,6 +140,14 @@ def public_view(view: AreaView) -> AreaView:
     return view
 
 
+def resident_page(view: AreaView) -> AreaView:
+    """Mark a public page for residents (anyone may open it): it is offered in every language of ``LANGUAGES``, the
+    visitor's choice (``quartier.languages``); every other page stays in the office's languages."""
+    view.public = True  # type: ignore[attr-defined]
+    view.resident_page = True  # type: ignore[attr-defined]
+    return view
+
+
 def public_for_visitors(view: AreaView) -> AreaView:
     """Mark a view that anyone may open who is not signed in, and whose signed-in part is the office's: a session
     that still owes its second factor is sent to the code page first (``quartier.twofactor``)."""

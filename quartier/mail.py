@@ -19,10 +19,12 @@ import logging
 from collections.abc import Sequence
 
 from celery import current_app
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from quartier.models import Mail, Quartier
 from quartier.text import one_line
@@ -54,16 +56,21 @@ def queue_mail(
     area: Quartier | None = None,
     html: str | None = None,
     attachments: Sequence[dict[str, str]] = (),
+    language: str | None = None,
 ) -> Mail:
     """Write a mail to ``to`` into the outbox (the HTML version made from ``body`` unless given), with the links to
     the legal texts (of ``area`` where it has its own) at its end; Celery sends it once the current transaction
     is committed. ``kind`` says what it tells ("fonds.decided"), ``about`` is the
     application, membership or person whose outbox shows it, ``area`` the area it comes from (else
-    ``about``'s)."""
+    ``about``'s). ``language``: the language the mail is written in, for the footer (German unless given: the
+    office's and the committees' mails are German, whatever the page that caused them; an applicant's mail is in
+    their language, ``fonds.models.Application.language``)."""
     if area is None and about is not None and hasattr(about, "get_area"):
         area = about.get_area()
     subject = mail_subject(subject)
-    body = body.rstrip() + "\n" + render_to_string("email/footer.txt", {"area": area})
+    with translation.override(language or settings.LANGUAGE_CODE):
+        footer = render_to_string("email/footer.txt", {"area": area})
+    body = body.rstrip() + "\n" + footer
     mail = Mail.objects.create(
         area=area,
         to=to,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from committees.models import Meeting
 from committees.selectors import public_decision_lists, upcoming_public_meetings
 from fonds.selectors import approved_projects, public_funds_of
-from quartier.decorators import public_view
+from quartier.decorators import resident_page
 from quartier.models import LegalKind, Quartier
 from quartier.selectors import legal_text_for, lists_of, public_areas
 from quartier.text import first_sentence
@@ -76,7 +76,7 @@ def _decision(item: object, *, on: datetime.datetime, committee: str, circular: 
     )
 
 
-@public_view
+@resident_page
 @require_GET
 def public_area(request: HttpRequest, slug: str) -> HttpResponse:
     """An area's page for its residents: the office, the funds to apply to, the committees with their coming
@@ -122,7 +122,7 @@ AREA_LEGAL_PAGES: dict[str, str] = {
 }
 
 
-@public_view
+@resident_page
 @require_GET
 def legal_page(request: HttpRequest, kind: str, slug: str | None = None) -> HttpResponse:
     """A legal text of the installation, or of the area ``slug`` (its own, else the installation's); where none

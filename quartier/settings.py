@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "quartier.outage.DatabaseOutageMiddleware",  # a database outage: 503 with a German message, not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "quartier.languages.LanguageMiddleware",  # the visitor's language on public pages, German or English elsewhere
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -132,9 +133,11 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "quartier.context_processors.areas",
+                "quartier.context_processors.languages",
             ],
         },
     },
@@ -265,8 +268,15 @@ AUTH_PASSWORD_VALIDATORS = [
 CSRF_FAILURE_VIEW = "quartier.views.csrf_failure"
 
 # Language and time ------------------------------------------------------------
+# The public pages (the front door, the funds and the application form, the private link, the committees' pages)
+# are offered in all four languages; the office's pages (behind login) in German and English only
+# (``quartier.languages``).
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("German"))]
+LANGUAGES = [("de", _("German")), ("en", _("English")), ("tr", _("Turkish")), ("ar", _("Arabic"))]
+OFFICE_LANGUAGES = ["de", "en"]
+LANGUAGE_COOKIE_NAME = "quartier_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
@@ -317,6 +327,7 @@ HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("SECURE_HSTS_PRELOAD", False)

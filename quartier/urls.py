@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from quartier import health, public, views
+from quartier import health, languages, public, views
 from quartier.decorators import public_view
 from quartier.forms import LoginForm, NewPasswordForm
 from quartier.models import LegalKind
@@ -83,6 +83,7 @@ urlpatterns = [
     path("gebiet/", views.area_switch, name="area_switch"),
     path("gebiet/<slug:slug>/", include(area_patterns)),
     path("konto/", include(account_patterns)),
+    path("sprache/", languages.language_choose, name="set_language"),
     path("abstimmungen/", include("committees.views.members")),
     path("abstimmungen/", include("fonds.views.juror")),
     path("oeffentlich/", include("committees.views.public")),

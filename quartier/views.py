@@ -18,7 +18,7 @@ from actors.selectors.contacts import follow_ups_due_for, follow_ups_without_rea
 from quartier import permissions, twofactor
 from quartier.audit import history_model
 from quartier.dashboard import needs_of
-from quartier.decorators import LAST_AREA, area_view, public_for_visitors, public_view
+from quartier.decorators import LAST_AREA, area_view, public_for_visitors, public_view, resident_page
 from quartier.filters import HistoryFilterSet
 from quartier.forms import (
     AreaProfileForm,
@@ -49,6 +49,7 @@ from quartier.selectors import (
 from quartier.services import LEGAL_TEXT_FIELDS, area_update, legal_text_create, legal_text_delete, legal_text_update
 
 
+@resident_page
 @public_for_visitors
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:

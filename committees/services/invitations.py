@@ -7,10 +7,11 @@ import datetime
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -76,8 +77,13 @@ def _calendar_part(meeting: Meeting, attendee: str) -> dict[str, str]:
 
 
 def invitation_queue(meeting: Meeting, membership: Membership, address: str) -> None:
-    """Queue the invitation of one member (``quartier.mail.queue_mail``). Reads ``meeting.committee.area`` and
-    ``meeting.items``."""
+    """Queue the invitation of one member (``quartier.mail.queue_mail``), in German whatever the language of the
+    office's page that sent it. Reads ``meeting.committee.area`` and ``meeting.items``."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _invitation_queue(meeting, membership, address)
+
+
+def _invitation_queue(meeting: Meeting, membership: Membership, address: str) -> None:
     updated = meeting.sequence > 0
     subject = (
         _("Changed invitation: %(committee)s on %(date)s") if updated else _("Invitation: %(committee)s on %(date)s")

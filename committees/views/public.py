@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from committees.selectors import public_decisions
-from quartier.decorators import public_view
+from quartier.decorators import resident_page
 from quartier.models import Quartier
 
 
-@public_view
+@resident_page
 @require_GET
 def public_committees(request: HttpRequest, slug: str) -> HttpResponse:
     area = Quartier.objects.filter(slug=slug).first()

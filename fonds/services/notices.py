@@ -246,7 +246,7 @@ def applicant_tell(
         return None
     token = access_link_create(application=application, email=to, now=now)
     area = application.fund.area
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(application.language):  # the applicant's language
         message = _message(application, step, details or {})
         body = render_to_string(
             "fonds/email/step.txt",
@@ -257,7 +257,9 @@ def applicant_tell(
                 "area": area,
             },
         )
-    return queue_mail(to=to, subject=message.subject, body=body, kind=kind, about=application)
+    return queue_mail(
+        to=to, subject=message.subject, body=body, kind=kind, about=application, language=application.language
+    )
 
 
 @transaction.atomic

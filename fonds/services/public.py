@@ -13,7 +13,7 @@ import contextlib
 import datetime
 import hmac
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,7 +23,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -97,14 +97,15 @@ def access_link_send(*, application: Application, email: str, by: User, now: dat
     if not email:
         raise ValidationError(_("There is no email address to send the link to."), code="no_address")
     token = access_link_create(application=application, email=email, now=now)
-    _queue_to_applicant(
-        subject=_("Your application “%(title)s”: a new private link") % {"title": application.title},
-        template="fonds/email/new_link.txt",
-        context=_mail_context(application, token),
-        to=email,
-        application=application,
-        kind="fonds.new_link",
-    )
+    with translation.override(application.language):
+        _queue_to_applicant(
+            subject=_("Your application “%(title)s”: a new private link") % {"title": application.title},
+            template="fonds/email/new_link.txt",
+            context=_mail_context(application, token),
+            to=email,
+            application=application,
+            kind="fonds.new_link",
+        )
 
 
 # --- emails ------------------------------------------------------------------------------------
@@ -113,9 +114,12 @@ def access_link_send(*, application: Application, email: str, by: User, now: dat
 def _queue_to_applicant(
     *, subject: str, template: str, context: dict[str, object], to: str, application: Application, kind: str
 ) -> None:
-    """Queue one mail to the applicant (``quartier.mail.queue_mail``): sent once the transaction is committed,
-    shown in the application's outbox."""
-    queue_mail(to=to, subject=subject, body=render_to_string(template, context), kind=kind, about=application)
+    """Queue one mail to the applicant (``quartier.mail.queue_mail``) in their language (``Application.language``;
+    the subject is written by the caller in it): sent once the transaction is committed, shown in the
+    application's outbox."""
+    with translation.override(application.language):
+        body = render_to_string(template, context)
+    queue_mail(to=to, subject=subject, body=body, kind=kind, about=application, language=application.language)
 
 
 def _mail_context(application: Application, token: str) -> dict[str, object]:
@@ -135,6 +139,13 @@ def _address(application: Application) -> str:
         return application.person.email
     link = application.access_links.order_by("-created_at").first()
     return link.email if link else ""
+
+
+def _office_text(text: Callable[[], str]) -> str:
+    """``text`` written for the office's records (a person's legal basis, a note in the history): in German, whatever
+    the language of the public page that caused it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return text()
 
 
 # --- the applicant ------------------------------------------------------------------------------
@@ -192,8 +203,12 @@ def _new_person(fund: Fund, data: ApplicantData, now: datetime.datetime) -> Pers
         address=data.address,
         is_resident=data.is_resident,
         legal_basis=Person.LegalBasis.LEGITIMATE_INTEREST,
-        interest_reason=_("Applied to %(fund)s through the public form on %(date)s.")
-        % {"fund": fund, "date": date_format(timezone.localdate(now), "SHORT_DATE_FORMAT")},
+        interest_reason=_office_text(
+            lambda: (
+                _("Applied to %(fund)s through the public form on %(date)s.")
+                % {"fund": fund, "date": date_format(timezone.localdate(now), "SHORT_DATE_FORMAT")}
+            )
+        ),
     )
     person.full_clean()
     person.save()
@@ -206,37 +221,47 @@ def _new_organisation(fund: Fund, name: str, person: Person) -> Organisation:
     )
     organisation.full_clean()
     organisation.save()
-    Affiliation.objects.create(person=person, organisation=organisation, function=_("contact for an application"))
+    function = _office_text(lambda: _("contact for an application"))
+    Affiliation.objects.create(person=person, organisation=organisation, function=function)
     return organisation
 
 
 @transaction.atomic
 def application_start(
-    *, fund: Fund, applicant: ApplicantData, now: datetime.datetime | None = None
+    *,
+    fund: Fund,
+    applicant: ApplicantData,
+    language: str = settings.LANGUAGE_CODE,
+    now: datetime.datetime | None = None,
 ) -> tuple[Application, str]:
     """The first step of the public form: a new person (and their group, if named) in the fund's area,
     marked for the office to review, and a draft application with a private link sent to them by email.
+    ``language`` is the applicant's (the page's): the application keeps it, and their mails are written in it.
 
     Returns the draft and the link's raw token."""
     now = now or timezone.now()
     _check_open(fund, now)
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
     person = _new_person(fund, applicant, now)
     organisation = _new_organisation(fund, applicant.organisation, person) if applicant.organisation.strip() else None
-    title = (_("Application of %(name)s") % {"name": organisation or person})[:200]
+    title = _office_text(lambda: _("Application of %(name)s") % {"name": organisation or person})[:200]
     application = application_create(
         fund=fund, data={"title": title, "person": person, "organisation": organisation}, lines=[], by=None
     )
     application.applicant_to_review = True
-    application.save(update_fields=["applicant_to_review"])
+    application.language = language
+    application.save(update_fields=["applicant_to_review", "language"])
     token = access_link_create(application=application, email=person.email, now=now)
-    _queue_to_applicant(
-        subject=_("Your application to %(fund)s: your private link") % {"fund": fund},
-        template="fonds/email/draft_link.txt",
-        context=_mail_context(application, token),
-        to=person.email,
-        application=application,
-        kind="fonds.draft_link",
-    )
+    with translation.override(application.language):
+        _queue_to_applicant(
+            subject=_("Your application to %(fund)s: your private link") % {"fund": fund},
+            template="fonds/email/draft_link.txt",
+            context=_mail_context(application, token),
+            to=person.email,
+            application=application,
+            kind="fonds.draft_link",
+        )
     return application, token
 
 
@@ -360,10 +385,11 @@ def changes_since_query(application: Application) -> str:
         .values_list("name", flat=True)
     )
     lines = []
-    if fields:
-        lines.append(_("Changed since the question: %(fields)s") % {"fields": ", ".join(fields)})
-    if files:
-        lines.append(_("New files since the question: %(files)s") % {"files": ", ".join(files)})
+    with translation.override(settings.LANGUAGE_CODE):  # a note for the office
+        if fields:
+            lines.append(_("Changed since the question: %(fields)s") % {"fields": ", ".join(fields)})
+        if files:
+            lines.append(_("New files since the question: %(files)s") % {"files": ", ".join(files)})
     return "\n".join(lines)
 
 
@@ -411,22 +437,23 @@ def application_hand_in(
         raise ValidationError(problems, code="incomplete")
     note = ""
     if resubmitted:
-        answered = _("Answer of the applicant: %(answer)s") % {"answer": answer} if answer else ""
+        answered = _office_text(lambda: _("Answer of the applicant: %(answer)s") % {"answer": answer}) if answer else ""
         note = "\n".join(part for part in (answered, changes_since_query(application)) if part)
     application = application_submit(application=application, by=None, now=now, note=note)
-    subject = (
-        _("Your changed application “%(title)s” has been received")
-        if resubmitted
-        else _("Your application “%(title)s” has been received")
-    )
-    _queue_to_applicant(
-        subject=subject % {"title": application.title},
-        template="fonds/email/submitted.txt",
-        context={**_mail_context(application, token), "resubmitted": resubmitted},
-        to=_address(application),
-        application=application,
-        kind="fonds.submitted",
-    )
+    with translation.override(application.language):
+        subject = (
+            _("Your changed application “%(title)s” has been received")
+            if resubmitted
+            else _("Your application “%(title)s” has been received")
+        )
+        _queue_to_applicant(
+            subject=subject % {"title": application.title},
+            template="fonds/email/submitted.txt",
+            context={**_mail_context(application, token), "resubmitted": resubmitted},
+            to=_address(application),
+            application=application,
+            kind="fonds.submitted",
+        )
     return application
 
 
@@ -601,7 +628,7 @@ def applicant_review(
             Affiliation.objects.get_or_create(
                 person=person,
                 organisation=application.organisation,
-                defaults={"function": _("contact for an application")},
+                defaults={"function": _office_text(lambda: _("contact for an application"))},
             )
         for record in replaced:
             if record is None:

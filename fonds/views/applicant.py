@@ -69,7 +69,7 @@ from fonds.services.public import (
     proof_of_use_submit,
     query_answer,
 )
-from quartier.decorators import public_view
+from quartier.decorators import resident_page
 from quartier.forms import Refusal, refusal_in_messages, refusal_on, whole_number
 from quartier.http import HtmxRequest
 from quartier.pages import render_page
@@ -223,7 +223,7 @@ def applicant_data(cleaned: dict[str, Any]) -> ApplicantData:
 # --- the steps ---------------------------------------------------------------------------------------
 
 
-@public_view
+@resident_page
 @require_http_methods(["GET", "POST"])
 @link_page
 def step_applicant(request: HttpRequest, application: Application, token: str) -> HttpResponse:
@@ -261,7 +261,7 @@ def step_applicant(request: HttpRequest, application: Application, token: str) -
     )
 
 
-@public_view
+@resident_page
 @require_http_methods(["GET", "POST"])
 @link_page
 def step_project(request: HttpRequest, application: Application, token: str) -> HttpResponse:
@@ -325,7 +325,7 @@ def _cost_context(application: Application, token: str, **extra: object) -> dict
     return step_context(application, token, "costs", **extra)
 
 
-@public_view
+@resident_page
 @require_http_methods(["GET", "POST"])
 @link_page
 def step_costs(request: HtmxRequest, application: Application, token: str) -> HttpResponse:
@@ -397,7 +397,7 @@ def step_costs(request: HtmxRequest, application: Application, token: str) -> Ht
     return render(request, template, _cost_context(application, token, lines=lines, form=form, summary=summary))
 
 
-@public_view
+@resident_page
 @require_http_methods(["POST"])
 @link_page
 def cost_totals(request: HttpRequest, application: Application, token: str) -> HttpResponse:
@@ -406,7 +406,7 @@ def cost_totals(request: HttpRequest, application: Application, token: str) -> H
     return render(request, "fonds/public/step_costs.html#totals", context)
 
 
-@public_view
+@resident_page
 @require_http_methods(["GET", "POST"])
 @link_page
 def step_attachments(request: HttpRequest, application: Application, token: str) -> HttpResponse:
@@ -435,7 +435,7 @@ def step_attachments(request: HttpRequest, application: Application, token: str)
     return render(request, "fonds/public/step_attachments.html", context, status=400 if form.errors else 200)
 
 
-@public_view
+@resident_page
 @require_http_methods(["GET", "POST"])
 @link_page
 def step_check(request: HttpRequest, application: Application, token: str) -> HttpResponse:
@@ -460,7 +460,7 @@ def step_check(request: HttpRequest, application: Application, token: str) -> Ht
     return render(request, "fonds/public/step_check.html", context, status=400 if errors else 200)
 
 
-@public_view
+@resident_page
 @require_http_methods(["GET"])
 @link_page
 def submitted(request: HttpRequest, application: Application, token: str) -> HttpResponse:
@@ -493,7 +493,7 @@ def timeline(application: Application, changes: list[StatusChange]) -> list[dict
     return entries
 
 
-@public_view
+@resident_page
 @require_http_methods(["GET"])
 @link_page
 def reclaim_letter(request: HttpRequest, application: Application, token: str) -> HttpResponse:
@@ -508,7 +508,7 @@ def reclaim_letter(request: HttpRequest, application: Application, token: str) -
     return response
 
 
-@public_view
+@resident_page
 @require_http_methods(["GET"])
 @link_page
 def decision_letter(request: HttpRequest, application: Application, token: str) -> HttpResponse:
@@ -576,14 +576,14 @@ def _status_context(application: Application, token: str, answer_form: AnswerFor
     }
 
 
-@public_view
+@resident_page
 @require_http_methods(["GET"])
 @link_page
 def status_page(request: HttpRequest, application: Application, token: str) -> HttpResponse:
     return render(request, "fonds/public/status.html", _status_context(application, token))
 
 
-@public_view
+@resident_page
 @require_http_methods(["POST"])
 @link_page
 def answer(request: HttpRequest, application: Application, token: str) -> HttpResponse:
@@ -602,7 +602,7 @@ def answer(request: HttpRequest, application: Application, token: str) -> HttpRe
     return render(request, "fonds/public/status.html", context, status=400)
 
 
-@public_view
+@resident_page
 @require_http_methods(["GET", "POST"])
 @link_page
 def withdraw(request: HttpRequest, application: Application, token: str) -> HttpResponse:
@@ -629,7 +629,7 @@ def _receipt_count(request: HttpRequest) -> int:
     return min(max(number, 1), 50) if number is not None else 3
 
 
-@public_view
+@resident_page
 @require_http_methods(["GET", "POST"])
 @link_page
 def proof(request: HtmxRequest, application: Application, token: str) -> HttpResponse:

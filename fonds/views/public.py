@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,7 +24,7 @@ from fonds.models import Fund
 from fonds.selectors import public_funds_of
 from fonds.services.public import application_start
 from fonds.views.applicant import applicant_data, step_context
-from quartier.decorators import public_view
+from quartier.decorators import resident_page
 from quartier.forms import refusal_on
 from quartier.models import Quartier
 from quartier.net import client_address
@@ -41,7 +41,7 @@ def _area(slug: str) -> Quartier:
     return area
 
 
-@public_view
+@resident_page
 @require_http_methods(["GET"])
 def public_funds(request: HttpRequest, slug: str) -> HttpResponse:
     area = _area(slug)
@@ -78,7 +78,7 @@ def too_many(request: HttpRequest, area: Quartier) -> HttpResponse:
 # --- the first step ---------------------------------------------------------------------------------------
 
 
-@public_view
+@resident_page
 @require_http_methods(["GET", "POST"])
 def public_apply(request: HttpRequest, slug: str, fund_pk: int) -> HttpResponse:
     """Step 1 of an application: who applies. Saving it makes the draft and emails the private link."""
@@ -103,7 +103,9 @@ def public_apply(request: HttpRequest, slug: str, fund_pk: int) -> HttpResponse:
         if form.is_valid():
             rate_count(address)
             with refusal_on(form):
-                _application, token = application_start(fund=fund, applicant=applicant_data(form.cleaned_data))
+                _application, token = application_start(
+                    fund=fund, applicant=applicant_data(form.cleaned_data), language=translation.get_language()
+                )
                 messages.success(request, _("Your draft is saved. We have sent you an email with your private link."))
                 return redirect("applicant_step_project", token=token)
         status = 400

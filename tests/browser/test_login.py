@@ -80,8 +80,13 @@ def test_keyboard_only_login(page, live_server, visit, navigates, area):
     visit(page, reverse("login"))
     keyboard = page.keyboard
 
-    # The username field has autofocus; before it come the skip link and the brand link.
+    # The username field has autofocus; before it come the skip link, the brand link and the language switch
+    # (the office's languages: German and English).
     expect(username_field(page)).to_be_focused()
+    keyboard.press("Shift+Tab")
+    expect(page.get_by_role("button", name="English", exact=True)).to_be_focused()
+    keyboard.press("Shift+Tab")
+    expect(page.get_by_role("button", name="Deutsch", exact=True)).to_be_focused()
     keyboard.press("Shift+Tab")
     expect(page.get_by_role("link", name="Quartier", exact=True)).to_be_focused()
     keyboard.press("Shift+Tab")

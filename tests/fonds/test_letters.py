@@ -18,7 +18,7 @@ from committees.models import AgendaItem, Ballot, Choice, Committee, Meeting, Me
 from committees.services.ballots import ballot_close, ballot_open, vote_cast
 from committees.signals import decision_tell
 from demo.factories import user_with_role
-from fonds.letters import DECIDED_STATES, PROOF_WEEKS, letter_pdf, proof_due
+from fonds.letters import DECIDED_STATES, PROOF_WEEKS, letter_of, letter_pdf, proof_due, summary_of
 from fonds.models import Application, CostLine, Fund, Status
 from fonds.services.applications import (
     application_assess,
@@ -421,3 +421,29 @@ def test_a_long_cost_plan_repeats_its_header_on_each_page_and_prints_its_total_o
     total = f"{gettext('Total costs')} 700,00 €"
     after = text[text.index("Posten 70 ") :]
     assert after.count(total) == 1 and text.count(total) == 2  # the foot once, and the project's facts above
+
+
+def test_a_letter_to_a_turkish_applicant_stays_german_and_ends_with_a_summary_in_turkish(
+    approved: Application,
+) -> None:
+    approved.language = "tr"
+    text = pdf_text(letter_pdf(approved, today=datetime.date(2026, 6, 1)))
+    assert "Bewilligung Ihres Antrags „Hoffest im Kiez“" in text  # the legal text: German
+    assert "Kendi dilinizde özet" in text
+    assert "“Hoffest im Kiez” başvurunuz 1.200,00 € ile onaylandı." in text
+    assert "Yalnızca yukarıdaki Almanca yazı bağlayıcıdır." in text
+
+
+def test_a_letter_to_an_arabic_applicant_ends_with_a_summary_right_to_left(approved: Application) -> None:
+    approved.language = "ar"
+    letter = letter_of(approved)
+    summary = summary_of(approved, letter=letter)
+    assert summary is not None and summary.lang == "ar" and summary.rtl
+    assert summary.heading == "ملخّص بلغتك"
+    assert "تمت الموافقة على طلبك «Hoffest im Kiez»" in summary.text
+    assert letter_pdf(approved).startswith(b"%PDF")
+
+
+def test_a_letter_to_a_german_applicant_has_no_summary(approved: Application) -> None:
+    assert summary_of(approved, letter=letter_of(approved)) is None
+    assert "Zusammenfassung in Ihrer Sprache" not in pdf_text(letter_pdf(approved))
