@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from actors.forms.pickers import person_picker
@@ -35,7 +36,7 @@ class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
         formfield_callback = dates.formfield
-        fields = ["person", "member_type", "voting", "deputy_of", "start", "end", "named_publicly"]
+        fields = ["person", "member_type", "voting", "deputy_of", "start", "end", "named_publicly", "language"]
         widgets = {"start": DATE, "end": DATE}
         help_texts = {"deputy_of": _("Only for deputies: the member they stand in for.")}
 
@@ -47,6 +48,11 @@ class MembershipForm(forms.ModelForm):
             deputies = deputies.exclude(pk=self.instance.pk)
         self.fields["deputy_of"].queryset = deputies.order_by(*german("person__last_name", "person__first_name"), "pk")
         self.fields["deputy_of"].label_from_instance = lambda membership: str(membership.person)
+        # A form without the field (a page from before it) keeps the member's language, or German for a new one.
+        self.fields["language"].required = False
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.instance.language or settings.LANGUAGE_CODE
 
 
 class MeetingForm(forms.ModelForm):

@@ -140,6 +140,14 @@ class Membership(Stamped, Period):
         default=False,
         help_text=_("The member agreed to be named in the committee's open data (OParl) with this membership."),
     )
+    # The language of the member's mails (invitations, ballots, reminders, minutes, their account): ``mail_language``.
+    language = models.CharField(
+        _("language of the mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="de",
+        help_text=_("Invitations, ballots and other mails to the member are written in this language."),
+    )
 
     class Meta(Period.Meta):
         verbose_name = _("membership")
@@ -159,6 +167,12 @@ class Membership(Stamped, Period):
 
     def get_area(self) -> Quartier:
         return self.committee.area
+
+    @property
+    def mail_language(self) -> str:
+        """The language every mail to the member is written in: theirs, if it is still offered, else German."""
+        offered = {code for code, _name in settings.LANGUAGES}
+        return self.language if self.language in offered else settings.LANGUAGE_CODE
 
     def get_additional_data(self) -> dict[str, int]:
         return {"quartier_id": self.committee.area_id}

@@ -60,10 +60,6 @@ def _queue_reminders(ballot: Ballot, now: datetime.datetime) -> int:
         .values_list("membership__person_id", "count")
     )
     link = absolute_url(reverse("ballot_page", kwargs={"ballot_pk": ballot.pk}))
-    subject = _("Reminder: “%(title)s” ends on %(deadline)s") % {
-        "title": ballot.title,
-        "deadline": date_format(timezone.localtime(ballot.deadline), "SHORT_DATETIME_FORMAT"),
-    }
     queued = 0
     for membership in active_voting_members(ballot, timezone.localdate(now)):
         if done.get(membership.person_id, 0) >= items or membership.user_id is None:
@@ -71,19 +67,31 @@ def _queue_reminders(ballot: Ballot, now: datetime.datetime) -> int:
         address = address_of(membership)
         if not address:
             continue
-        body = render_to_string(
-            "committees/email/ballot_reminder.txt",
-            {
-                "name": str(membership.person),
-                "committee": ballot.committee.name,
-                "area": ballot.committee.area,
-                "ballot": ballot,
-                "done": done.get(membership.person_id, 0),
-                "total": items,
-                "link": link,
-            },
+        with translation.override(membership.mail_language):
+            subject = _("Reminder: “%(title)s” ends on %(deadline)s") % {
+                "title": ballot.title,
+                "deadline": date_format(timezone.localtime(ballot.deadline), "SHORT_DATETIME_FORMAT"),
+            }
+            body = render_to_string(
+                "committees/email/ballot_reminder.txt",
+                {
+                    "name": str(membership.person),
+                    "committee": ballot.committee.name,
+                    "area": ballot.committee.area,
+                    "ballot": ballot,
+                    "done": done.get(membership.person_id, 0),
+                    "total": items,
+                    "link": link,
+                },
+            )
+        queue_mail(
+            to=address,
+            subject=subject,
+            body=body,
+            kind="committees.ballot_reminder",
+            about=membership,
+            language=membership.mail_language,
         )
-        queue_mail(to=address, subject=subject, body=body, kind="committees.ballot_reminder", about=membership)
         queued += 1
     return queued
 

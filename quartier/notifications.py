@@ -78,12 +78,14 @@ def notify(
     about: Model | None = None,
     area: Quartier | None = None,
     choices: dict[int, MailChoices] | None = None,
+    language: str | None = None,
 ) -> Delivery:
     """Send an optional mail to ``user`` at ``to`` as they chose (``decide``): queued now, kept for the digest, or
-    not at all. ``choices``: the accounts' choices read beforehand (``mail_choices_of``), else read here."""
+    not at all. ``choices``: the accounts' choices read beforehand (``mail_choices_of``), else read here.
+    ``language``: the one ``subject`` and ``body`` are written in (``quartier.mail.queue_mail``)."""
     delivery = mail_choice(user, kind) if choices is None else decide(choices.get(user.pk), kind, active=user.is_active)
     if delivery == "now":
-        queue_mail(to=to, subject=subject, body=body, kind=kind, about=about, area=area)
+        queue_mail(to=to, subject=subject, body=body, kind=kind, about=about, area=area, language=language)
     elif delivery == "digest":
         DigestEntry.objects.create(user=user, to=to, kind=kind, subject=mail_subject(subject), body=body)
     return delivery

@@ -942,6 +942,7 @@ FUZZED_ELSEWHERE = {
     # Django's own, the login form with its throttle in tests/test_login_throttle.py).
     "login": "public",
     "logout": "public",
+    "set_language": "public; its refusals (unknown language, a next off the site, GET) in tests/test_languages.py",
     "password_reset": "public",
     "password_reset_confirm": "public",
     "public_apply": "public",

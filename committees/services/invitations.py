@@ -7,7 +7,6 @@ import datetime
 import logging
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -77,9 +76,10 @@ def _calendar_part(meeting: Meeting, attendee: str) -> dict[str, str]:
 
 
 def invitation_queue(meeting: Meeting, membership: Membership, address: str) -> None:
-    """Queue the invitation of one member (``quartier.mail.queue_mail``), in German whatever the language of the
-    office's page that sent it. Reads ``meeting.committee.area`` and ``meeting.items``."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """Queue the invitation of one member (``quartier.mail.queue_mail``), in the member's language
+    (``Membership.mail_language``) whatever the language of the office's page that sent it. Reads
+    ``meeting.committee.area`` and ``meeting.items``."""
+    with translation.override(membership.mail_language):
         _invitation_queue(meeting, membership, address)
 
 
@@ -113,6 +113,7 @@ def _invitation_queue(meeting: Meeting, membership: Membership, address: str) ->
         about=membership,
         area=meeting.committee.area,
         attachments=[_calendar_part(meeting, address)],
+        language=membership.mail_language,
     )
 
 

@@ -142,7 +142,7 @@ def _mail_member(*, membership: Membership, account: User, bound: bool, link: st
     if not mails:
         return
     committee = membership.committee
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(membership.mail_language):
         if bound:
             subject = _("Your account for the ballots of %(committee)s") % {"committee": committee.name}
         else:
@@ -156,7 +156,14 @@ def _mail_member(*, membership: Membership, account: User, bound: bool, link: st
                 "link": with_link,
             }
             body = render_to_string("committees/email/member_account.txt", context)
-            queue_mail(to=address, subject=subject, body=body, kind="committees.member_account", about=membership)
+            queue_mail(
+                to=address,
+                subject=subject,
+                body=body,
+                kind="committees.member_account",
+                about=membership,
+                language=membership.mail_language,
+            )
 
 
 def _password_link(user: User) -> str:

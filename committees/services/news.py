@@ -11,7 +11,7 @@ The results of a ballot are counts per item, for a named ballot too: never who v
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -55,24 +55,33 @@ def reachable(memberships: Iterable[Membership]) -> list[tuple[Membership, str]]
 
 
 def _tell(
-    recipients: list[tuple[Membership, str]], *, kind: str, subject: str, template: str, context: dict[str, object]
+    recipients: list[tuple[Membership, str]],
+    *,
+    kind: str,
+    subject: Callable[[], str],
+    template: str,
+    context: dict[str, object],
 ) -> int:
-    """Send the mail of ``template`` to each recipient as they chose; returns how many were queued or kept."""
+    """Send the mail of ``template`` to each recipient as they chose, in the member's language
+    (``Membership.mail_language``; ``subject()`` is written in it too); returns how many were queued or kept."""
     choices = mail_choices_of(membership.user_id for membership, _address in recipients if membership.user_id)
     told = 0
     for membership, address in recipients:
         if membership.user is None:  # never: reachable() keeps only members with an account
             continue
-        body = render_to_string(template, {**context, "name": str(membership.person)})
+        with translation.override(membership.mail_language):
+            body = render_to_string(template, {**context, "name": str(membership.person)})
+            subject_text = subject()
         delivery = notify(
             user=membership.user,
             to=address,
-            subject=subject,
+            subject=subject_text,
             body=body,
             kind=kind,
             about=membership,
             area=membership.committee.area,
             choices=choices,
+            language=membership.mail_language,
         )
         told += delivery != "no"
     return told
@@ -93,35 +102,34 @@ def ballot_opened_tell(ballot: Ballot, now: datetime.datetime) -> int:
     """Tell the voting members who can vote online that ``ballot`` is open: its items, deadline and link."""
     ballot = Ballot.objects.select_related("committee__area").get(pk=ballot.pk)
     voters = active_voting_members(ballot, timezone.localdate(now))
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("New ballot: “%(title)s”, until %(deadline)s") % {
-            "title": ballot.title,
-            "deadline": date_format(timezone.localtime(ballot.deadline), "SHORT_DATETIME_FORMAT"),
-        }
-        recipients = _with_committee(reachable(voters), ballot.committee)
-        return _tell(
-            recipients,
-            kind=BALLOT_OPENED,
-            subject=subject,
-            template="committees/email/ballot_opened.txt",
-            context=_ballot_context(ballot),
-        )
+    recipients = _with_committee(reachable(voters), ballot.committee)
+    return _tell(
+        recipients,
+        kind=BALLOT_OPENED,
+        subject=lambda: (
+            _("New ballot: “%(title)s”, until %(deadline)s")
+            % {
+                "title": ballot.title,
+                "deadline": date_format(timezone.localtime(ballot.deadline), "SHORT_DATETIME_FORMAT"),
+            }
+        ),
+        template="committees/email/ballot_opened.txt",
+        context=_ballot_context(ballot),
+    )
 
 
 def ballot_closed_tell(ballot: Ballot, voters: list[Membership]) -> int:
     """Tell ``voters`` (the voting members on the counting day) the results of the closed ``ballot``: the counts
     and the outcome of each item, never who voted how."""
     ballot = Ballot.objects.select_related("committee__area").get(pk=ballot.pk)
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Results: “%(title)s”") % {"title": ballot.title}
-        recipients = _with_committee(reachable(voters), ballot.committee)
-        return _tell(
-            recipients,
-            kind=BALLOT_CLOSED,
-            subject=subject,
-            template="committees/email/ballot_closed.txt",
-            context=_ballot_context(ballot),
-        )
+    recipients = _with_committee(reachable(voters), ballot.committee)
+    return _tell(
+        recipients,
+        kind=BALLOT_CLOSED,
+        subject=lambda: _("Results: “%(title)s”") % {"title": ballot.title},
+        template="committees/email/ballot_closed.txt",
+        context=_ballot_context(ballot),
+    )
 
 
 def minutes_approved_tell(meeting: Meeting, at: Meeting, now: datetime.datetime) -> int:
@@ -131,25 +139,26 @@ def minutes_approved_tell(meeting: Meeting, at: Meeting, now: datetime.datetime)
     meeting = Meeting.objects.select_related("committee__area").get(pk=meeting.pk)
     committee = meeting.committee
     members = Membership.objects.filter(committee=committee).filter(running_on(timezone.localdate(now)))
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Minutes approved: %(committee)s on %(date)s") % {
-            "committee": committee.name,
-            "date": date_format(timezone.localtime(meeting.starts_at), "SHORT_DATE_FORMAT"),
-        }
-        return _tell(
-            _with_committee(reachable(members), committee),
-            kind=MINUTES_APPROVED,
-            subject=subject,
-            template="committees/email/minutes_approved.txt",
-            context={
+    return _tell(
+        _with_committee(reachable(members), committee),
+        kind=MINUTES_APPROVED,
+        subject=lambda: (
+            _("Minutes approved: %(committee)s on %(date)s")
+            % {
                 "committee": committee.name,
-                "area": committee.area,
-                "meeting": meeting,
-                "at": at,
-                "items": list(meeting.items.order_by("position")),
-                "link": absolute_url(reverse("public_committees", kwargs={"slug": committee.area.slug})),
-            },
-        )
+                "date": date_format(timezone.localtime(meeting.starts_at), "SHORT_DATE_FORMAT"),
+            }
+        ),
+        template="committees/email/minutes_approved.txt",
+        context={
+            "committee": committee.name,
+            "area": committee.area,
+            "meeting": meeting,
+            "at": at,
+            "items": list(meeting.items.order_by("position")),
+            "link": absolute_url(reverse("public_committees", kwargs={"slug": committee.area.slug})),
+        },
+    )
 
 
 def _with_committee(recipients: list[tuple[Membership, str]], committee: object) -> list[tuple[Membership, str]]:
