@@ -15,17 +15,18 @@ from typing import Any
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from activation.models import AGE_BANDS, Event, Frequency, Photo, Series, TargetGroupCount
 from actors.models import Organisation, Person, TargetGroup
 from actors.services.persons import refuse_erased
 from fonds.models import Application
-from fonds.uploads import IMAGE_TYPES, clean_name, human_size, sniff
+from fonds.uploads import EXTENSION, IMAGE_TYPES, TYPES, clean_name, human_size, sniff
 from isek.models import Measure
 from quartier.audit import acting_as
 from quartier.models import Quartier, User
@@ -47,6 +48,8 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 _PIL_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 #: An image of more pixels than this is refused before it is decoded (a "decompression bomb").
 _MAX_PIXELS = 60_000_000
+#: How a photo is written again, without what its camera noted (JPEG and WebP are written lossy).
+_SAVE_OPTIONS: dict[str, dict[str, Any]] = {"JPEG": {"quality": 90}, "WEBP": {"quality": 90}, "PNG": {}}
 
 
 def _foreign(field: str) -> ValidationError:
@@ -200,9 +203,26 @@ def event_record_counts(
 # --- Photos --------------------------------------------------------------------------------------------------------
 
 
-def check_photo(upload: UploadedFile) -> tuple[str, str]:
-    """The cleaned name and the content type of ``upload`` if it is a real JPEG, PNG or WebP image of at most
-    ``PHOTO_MAX_BYTES``; else a ``ValidationError`` that says what is wrong, in German."""
+def _name_of_type(name: str, content_type: str) -> str:
+    """``name`` ending in an extension of ``content_type``: a PNG sent as "fest.jpg" or "seite.html" is kept as
+    "fest.png" or "seite.png", so nobody opens it later as another kind of file."""
+    extensions = TYPES[content_type][1]
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext.lower() in extensions:
+        return name
+    if dot and EXTENSION.fullmatch(ext.lower()):
+        name = stem
+    return clean_name(f"{name}.{extensions[0]}")
+
+
+def check_photo(upload: UploadedFile) -> tuple[str, str, bytes]:
+    """The name (its extension that of its type), the content type and the image of ``upload`` written again,
+    if it is a real JPEG, PNG or WebP image of at most ``PHOTO_MAX_BYTES``; else a ``ValidationError`` that says
+    what is wrong, in German.
+
+    The image is written again from its pixels, turned upright as its camera noted: what else the file held goes,
+    the place it was taken (EXIF's GPS), the camera's and the program's notes, comments, and whatever hides behind
+    the image (a "polyglot" that is a web page too). The office needs none of it, and a photo may be public."""
     name = clean_name(upload.name or "")
     size = upload.size or 0
     if size == 0:
@@ -221,42 +241,50 @@ def check_photo(upload: UploadedFile) -> tuple[str, str]:
     )
     if content_type not in IMAGE_TYPES:
         raise not_a_photo
+    content = upload.read()
+    upload.seek(0)
     try:
-        with Image.open(io.BytesIO(upload.read())) as image:
+        with Image.open(io.BytesIO(content)) as image:
             width, height = image.size
             if width * height > _MAX_PIXELS:
                 raise not_a_photo
-            found = _PIL_FORMATS.get(image.format or "")
+            found = image.format or ""
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        if _PIL_FORMATS.get(found) != content_type:
+            raise not_a_photo
+        with Image.open(io.BytesIO(content)) as image:
+            upright = ImageOps.exif_transpose(image)
+            kept = {key: upright.info[key] for key in ("icc_profile", "transparency") if key in upright.info}
+            upright.info = {}
+            written = io.BytesIO()
+            upright.save(written, format=found, **kept, **_SAVE_OPTIONS[found])
+    except ValidationError:
+        raise
+    except Exception as error:  # a file Pillow cannot read to its end, however it fails, is no photo
         raise not_a_photo from error
-    finally:
-        upload.seek(0)
-    if found != content_type:
-        raise not_a_photo
-    return name, content_type
+    return _name_of_type(name, content_type), content_type, written.getvalue()
 
 
 @transaction.atomic
 def photo_add(
     *, event: Event, upload: UploadedFile, caption: str, consent: bool, consent_how: str, by: User | None
 ) -> Photo:
-    """Keep a photo of ``event`` with the consent of the people shown as the office recorded it; nothing is kept
-    when the file is refused."""
-    name, content_type = check_photo(upload)
+    """Keep a photo of ``event`` (written again without what its camera noted, see ``check_photo``) with the consent
+    of the people shown as the office recorded it; nothing is kept when the file is refused."""
+    name, content_type, content = check_photo(upload)
     if consent and not consent_how.strip():
         raise ValidationError({"consent_how": _("Please say how the consent was given.")}, code="consent_how")
     photo = Photo(
         event=event,
         name=name,
         content_type=content_type,
-        size=upload.size or 0,
+        size=len(content),
         caption=caption,
         consent=consent,
         consent_how=consent_how.strip() if consent else "",
     )
     with acting_as(by):
-        photo.file.save(name, upload, save=False)
+        photo.file.save(name, ContentFile(content), save=False)
         try:
             photo.save()
         except Exception:
