@@ -2,8 +2,10 @@
 
 Every rule is here, whichever path a write takes (the office's forms, the admin, the demo): an event's organisers,
 ISEK measures and fund applications are the area's own, its end lies after its start, participants are counted
-only once it has begun and their parts never add up to more than the total, a photo is a real JPEG, PNG or WebP
-image of at most ``PHOTO_MAX_BYTES``, and a series reaches at most ``SERIES_MAX_DAYS`` ahead.
+only once it has begun (at most ``COUNT_MAX``) and their parts never add up to more than the total, a photo is a
+real JPEG, PNG or WebP image of at most ``PHOTO_MAX_BYTES`` and is kept without what its camera noted (the place
+it was taken, above all), a series reaches at most ``SERIES_MAX_DAYS`` ahead and spans at most as many days, and a
+title or place is one line.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from fonds.uploads import EXTENSION, IMAGE_TYPES, TYPES, clean_name, human_size,
 from isek.models import Measure
 from quartier.audit import acting_as
 from quartier.models import Quartier, User
+from quartier.text import one_line
 
 #: The fields of an event the office writes in its form (the counts and the note have a form of their own).
 EVENT_FIELDS = ("title", "kind", "starts_at", "ends_at", "place", "description", "public")
@@ -39,9 +42,14 @@ EVENT_LINKS = ("organisations", "persons", "fields_of_action", "target_groups", 
 SERIES_FIELDS = ("title", "kind", "place", "description", "public")
 SERIES_LINKS = ("fields_of_action", "target_groups")
 SERIES_RULE = ("frequency", "first_day", "last_day", "start_time", "end_time")
+#: What is one line wherever it is shown (a heading, a calendar entry, a cell of the download).
+ONE_LINE_FIELDS = ("title", "place")
 
-#: A series is made at most this far ahead (from today): its events are rows, each editable on its own.
+#: A series is made at most this far ahead (from today), and spans at most as many days from its first to its last:
+#: its events are rows, each editable on its own.
 SERIES_MAX_DAYS = 366
+#: The most participants a count (the total, an age band, a target group) may name.
+COUNT_MAX = 1_000_000
 #: A photo is at most this large.
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 #: Pillow's names of the accepted image types.
@@ -81,6 +89,13 @@ def _check_times(starts_at: datetime.datetime | None, ends_at: datetime.datetime
         raise ValidationError({"ends_at": _("The end must be after the start.")}, code="end_before_start")
 
 
+def _fields(data: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """The values of ``names`` in ``data``; a title or place as one line, whatever path sent a line break."""
+    return {
+        name: one_line(data[name] or "") if name in ONE_LINE_FIELDS else data[name] for name in names if name in data
+    }
+
+
 def _set_links(event: Event | Series, data: Mapping[str, Any], names: Iterable[str]) -> None:
     for name in names:
         if name in data:
@@ -91,7 +106,7 @@ def _set_links(event: Event | Series, data: Mapping[str, Any], names: Iterable[s
 def event_create(*, area: Quartier, data: Mapping[str, Any], by: User | None) -> Event:
     """A new event of ``area`` from cleaned form data (its links included)."""
     check_links(area, data)
-    event = Event(area=area, **{field: data[field] for field in EVENT_FIELDS if field in data})
+    event = Event(area=area, **_fields(data, EVENT_FIELDS))
     _check_times(event.starts_at, event.ends_at)
     event.full_clean()
     with acting_as(by):
@@ -103,11 +118,17 @@ def event_create(*, area: Quartier, data: Mapping[str, Any], by: User | None) ->
 @transaction.atomic
 def event_update(*, event: Event, data: Mapping[str, Any], by: User | None) -> Event:
     """Change an event; ``data`` holds the changed, cleaned form values. An event of a series is from then on its
-    own: a later change of the series' time leaves it as it is."""
+    own: a later change of the series' time leaves it as it is.
+
+    Only ``data`` is written, on the event as stored now (read and locked here): a change of its series made while
+    the form was sent is kept, and an event deleted meanwhile is not made again."""
     check_links(event.area, data)
-    for field in EVENT_FIELDS:
-        if field in data:
-            setattr(event, field, data[field])
+    stored = Event.objects.select_for_update().filter(pk=event.pk).first()
+    if stored is None:
+        raise ValidationError(_("This event was deleted meanwhile."), code="gone")
+    event = stored
+    for field, value in _fields(data, EVENT_FIELDS).items():
+        setattr(event, field, value)
     _check_times(event.starts_at, event.ends_at)
     if event.series_id is not None:
         event.detached = True
@@ -129,8 +150,12 @@ def event_delete(*, event: Event, by: User | None) -> None:
 def _count(value: object, label: str) -> int | None:
     if value is None or value == "":
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValidationError(_("%(what)s: please enter a whole number of 0 or more.") % {"what": label})
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= COUNT_MAX:
+        raise ValidationError(
+            _("%(what)s: please enter a whole number from 0 to %(max)s.")
+            % {"what": label, "max": f"{COUNT_MAX:,}".replace(",", ".")},
+            code="count",
+        )
     return value
 
 
@@ -365,7 +390,7 @@ def series_create(
     """A series of ``area`` and its events, one per day of its rule from its first to its last day (at most a year
     ahead)."""
     today = today or timezone.localdate()
-    series = Series(area=area, **{field: data[field] for field in (*SERIES_FIELDS, *SERIES_RULE) if field in data})
+    series = Series(area=area, **_fields(data, (*SERIES_FIELDS, *SERIES_RULE)))
     _check_series(series, today)
     series.full_clean()
     with acting_as(by):
