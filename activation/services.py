@@ -342,9 +342,32 @@ def _moment(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
+def _times(day: datetime.date, start: datetime.time, end: datetime.time) -> tuple[datetime.datetime, datetime.datetime]:
+    """When an event of a series on ``day`` starts and ends. In the night the clocks go forward an hour does not
+    exist: a time in it is read as the hour after, and where the end would then not lie after the start, the event
+    keeps its length from the start. (Compared in UTC: two times of one zone compare by their clock.)"""
+    starts_at = _moment(day, start).astimezone(datetime.UTC)
+    ends_at = _moment(day, end).astimezone(datetime.UTC)
+    if ends_at <= starts_at:
+        ends_at = starts_at + (datetime.datetime.combine(day, end) - datetime.datetime.combine(day, start))
+    return starts_at, ends_at
+
+
 def _check_series(series: Series, today: datetime.date) -> None:
     if series.last_day < series.first_day:
         raise ValidationError({"last_day": _("The last day cannot be before the first day.")}, code="last_before_first")
+    longest = series.first_day + datetime.timedelta(days=SERIES_MAX_DAYS)
+    if series.last_day > longest:
+        raise ValidationError(
+            {
+                "last_day": _(
+                    "A series spans at most one year: from its first day until %(bound)s at the latest. Make the "
+                    "next part as a new series."
+                )
+                % {"bound": longest.strftime("%d.%m.%Y")}
+            },
+            code="too_long",
+        )
     if series.end_time <= series.start_time:
         raise ValidationError({"end_time": _("The end must be after the start.")}, code="end_before_start")
     bound = today + datetime.timedelta(days=SERIES_MAX_DAYS)
@@ -364,11 +387,12 @@ def _check_series(series: Series, today: datetime.date) -> None:
 
 
 def _series_event(series: Series, day: datetime.date) -> Event:
+    starts_at, ends_at = _times(day, series.start_time, series.end_time)
     return Event(
         area=series.area,
         series=series,
-        starts_at=_moment(day, series.start_time),
-        ends_at=_moment(day, series.end_time),
+        starts_at=starts_at,
+        ends_at=ends_at,
         **{field: getattr(series, field) for field in SERIES_FIELDS},
     )
 
@@ -411,20 +435,22 @@ def series_update(
 ) -> Series:
     """Change a series. Its coming events that were not changed on their own follow: their title, kind, place,
     description, publicity, time, fields of action and target groups become the series'; a coming day the rule no
-    longer has loses its event, and a new day gets one. Events that have begun and those changed on their own stay
-    as they are."""
+    longer has loses its event, and a day new to the rule gets one. Events that have begun and those changed on
+    their own stay as they are, and a day of the rule whose event was moved or deleted on its own stays without
+    one (it is not made again by a change of the series' title). The coming events are locked, so that an event
+    changed on its own meanwhile is seen as such."""
     now = now or timezone.now()
     series = Series.objects.select_for_update().get(pk=series.pk)
-    for field in (*SERIES_FIELDS, *SERIES_RULE):
-        if field in data:
-            setattr(series, field, data[field])
+    before = set(series_days(series.frequency, series.first_day, series.last_day))
+    for field, value in _fields(data, (*SERIES_FIELDS, *SERIES_RULE)).items():
+        setattr(series, field, value)
     _check_series(series, timezone.localdate(now))
     series.full_clean()
     with acting_as(by):
         series.save()
         _set_links(series, data, SERIES_LINKS)
-        coming = list(series.events.filter(starts_at__gt=now))
-        days = {day for day in series_days(series.frequency, series.first_day, series.last_day)}
+        coming = list(series.events.filter(starts_at__gt=now).select_for_update().order_by("starts_at", "pk"))
+        days = set(series_days(series.frequency, series.first_day, series.last_day))
         taken = {timezone.localdate(event.starts_at) for event in coming if event.detached}
         taken |= {timezone.localdate(event.starts_at) for event in series.events.filter(starts_at__lte=now)}
         followers = [event for event in coming if not event.detached]
@@ -437,11 +463,11 @@ def series_update(
             taken.add(day)
             for field in SERIES_FIELDS:
                 setattr(event, field, getattr(series, field))
-            event.starts_at, event.ends_at = _moment(day, series.start_time), _moment(day, series.end_time)
+            event.starts_at, event.ends_at = _times(day, series.start_time, series.end_time)
             event.full_clean(exclude=["series"])
             event.save()
             changed.append(event)
-        for day in sorted(days - taken):
+        for day in sorted(days - before - taken):
             event = _series_event(series, day)
             if event.starts_at <= now:
                 continue
