@@ -139,12 +139,23 @@ def event_update(*, event: Event, data: Mapping[str, Any], by: User | None) -> E
     return event
 
 
+def _delete_file(photo: Photo) -> None:
+    """Remove the file of ``photo`` once its deletion is committed: a deletion rolled back keeps its file."""
+    storage, name = photo.file.storage, photo.file.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _delete_event(event: Event) -> None:
+    for photo in event.photos.all():
+        _delete_file(photo)
+    event.delete()
+
+
 @transaction.atomic
 def event_delete(*, event: Event, by: User | None) -> None:
     with acting_as(by):
-        for photo in event.photos.all():
-            photo.file.delete(save=False)
-        event.delete()
+        _delete_event(event)
 
 
 def _count(value: object, label: str) -> int | None:
@@ -321,7 +332,7 @@ def photo_add(
 @transaction.atomic
 def photo_delete(*, photo: Photo, by: User | None) -> None:
     with acting_as(by):
-        photo.file.delete(save=False)
+        _delete_file(photo)
         photo.delete()
 
 
@@ -458,7 +469,7 @@ def series_update(
         for event in followers:
             day = timezone.localdate(event.starts_at)
             if day not in days or day in taken:
-                event.delete()
+                _delete_event(event)
                 continue
             taken.add(day)
             for field in SERIES_FIELDS:
@@ -487,8 +498,6 @@ def series_delete(*, series: Series, by: User | None, now: datetime.datetime | N
     with acting_as(by):
         coming = list(series.events.filter(starts_at__gt=now))
         for event in coming:
-            for photo in event.photos.all():
-                photo.file.delete(save=False)
-            event.delete()
+            _delete_event(event)
         series.delete()
     return len(coming)
