@@ -1,5 +1,6 @@
 """The admin of events (for administrators): its form checks the links as the services do
-(``activation.services.check_links``), so no path links an event to another area's rows."""
+(``activation.services.check_links``), so no path links an event to another area's rows. An event's or a series'
+area is chosen when it is made and never changed: its series, its links and its photos are of that area."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from activation import models
 from activation.services import check_links
@@ -44,8 +46,16 @@ class EventAdminForm(forms.ModelForm):
         return cleaned
 
 
+class AreaFixedAdmin(admin.ModelAdmin):
+    """The area is chosen when the row is made and shown, not offered, afterwards."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "area"] if obj is not None else fields
+
+
 @admin.register(models.Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AreaFixedAdmin):
     form = EventAdminForm
     list_display = ["title", "area", "kind", "starts_at", "public", "participants"]
     list_filter = ["area", "kind", "public"]
@@ -57,7 +67,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(AreaFixedAdmin):
     list_display = ["title", "area", "frequency", "first_day", "last_day"]
     list_filter = ["area"]
     readonly_fields = ["frequency", "first_day", "last_day", "start_time", "end_time"]

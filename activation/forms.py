@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activation.models import AGE_BANDS, Event, Photo, Series
-from activation.services import PHOTO_MAX_BYTES
+from activation.services import COUNT_MAX, PHOTO_MAX_BYTES
 from actors.forms.pickers import organisation_picker, person_picker
 from actors.models import TargetGroup
 from fonds.models import Application
@@ -97,7 +97,7 @@ class CountsForm(forms.Form):
     """How many took part (in total, by age band and by target group) and the note afterwards."""
 
     participants = forms.IntegerField(
-        label=_("Participants in total"), min_value=0, max_value=1_000_000, required=False
+        label=_("Participants in total"), min_value=0, max_value=COUNT_MAX, required=False
     )
     note = forms.CharField(label=_("Note afterwards"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
@@ -110,11 +110,11 @@ class CountsForm(forms.Form):
         }
         super().__init__(*args, initial=initial, **kwargs)
         for name, label in AGE_BANDS:
-            self.fields[name] = forms.IntegerField(label=label, min_value=0, max_value=1_000_000, required=False)
+            self.fields[name] = forms.IntegerField(label=label, min_value=0, max_value=COUNT_MAX, required=False)
         self.groups: list[TargetGroup] = list(target_groups())
         for group in self.groups:
             self.fields[f"group_{group.pk}"] = forms.IntegerField(
-                label=group.name, min_value=0, max_value=1_000_000, required=False
+                label=group.name, min_value=0, max_value=COUNT_MAX, required=False
             )
         self.order_fields(["participants", *(name for name, _label in AGE_BANDS)])
 
