@@ -4,11 +4,18 @@ compact tests of the important attacks that held."""
 
 from __future__ import annotations
 
+import datetime
+import json
+
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
+from committees.models import AgendaItem, Committee, Meeting, Membership, Tombstone
+from demo.factories import CommitteeFactory, MeetingFactory, MembershipFactory
 from quartier.models import Quartier
+from tests.oparl.test_schema import walk
 from tests.oparl.world import SECRETS, World, build
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
@@ -56,3 +63,62 @@ def test_a_page_number_that_is_no_ascii_whole_number_from_1_is_refused_with_400(
     response = client.get(base(world) + "meeting/", {"page": page})
     assert response.status_code == 400 and "page" in response.json()["error"]
 
+
+# --- the open data: what is public -------------------------------------------------------------------------------
+
+
+def _steering_group(area: Quartier) -> tuple[Committee, Membership, Meeting, AgendaItem]:
+    """The administration's steering group, with a member who agreed to be named, a meeting with approved minutes
+    and one coming."""
+    now = timezone.now()
+    group = CommitteeFactory(area=area, name="Lenkungsgruppe Verwaltung", kind=Committee.Kind.STEERING_GROUP)
+    member = MembershipFactory(committee=group, person__last_name="Amtsleiterin", named_publicly=True)
+    held = MeetingFactory(committee=group, starts_at=now - datetime.timedelta(days=9), status=Meeting.Status.APPROVED)
+    item = AgendaItem.objects.create(
+        meeting=held, position=1, title="Haushaltssperre intern", yes=3, no=0, abstain=0, result="angenommen"
+    )
+    MeetingFactory(committee=group, starts_at=now + datetime.timedelta(days=9), place="Rathaus, Raum 101")
+    return group, member, held, item
+
+
+@pytest.mark.django_db
+def test_the_administrations_steering_group_is_neither_on_the_public_pages_nor_in_the_open_data(
+    client: Client, world: World
+) -> None:
+    group, member, held, item = _steering_group(world.area)
+    for page in (f"/oeffentlich/{world.area.slug}/", f"/oeffentlich/{world.area.slug}/gremien/"):
+        text = client.get(page).content.decode()
+        assert "Lenkungsgruppe" not in text and "Haushaltssperre" not in text and "Raum 101" not in text, page
+        assert "Aktionsfondsjury" in text, page  # the residents' committee stays public
+    data = json.dumps(walk(client), ensure_ascii=False)
+    assert "Lenkungsgruppe" not in data and "Amtsleiterin" not in data and "Haushaltssperre" not in data
+    assert "Raum 101" not in data and "Aktionsfondsjury" in data
+    for path in (
+        f"organization/{group.pk}/",
+        f"organization/{group.pk}/meeting/",
+        f"membership/{member.pk}/",
+        f"person/{member.person_id}/",
+        f"meeting/{held.pk}/",
+        f"agendaItem/{item.pk}/",
+        f"file/minutes-{held.pk}/download/",
+    ):
+        assert client.get(base(world) + path).status_code == 404, path
+
+
+@pytest.mark.django_db
+def test_the_steering_groups_deletions_leave_no_tombstone_and_its_member_named_elsewhere_is_told_gone(
+    client: Client, world: World
+) -> None:
+    group, member, held, item = _steering_group(world.area)
+    elsewhere = MembershipFactory(committee=world.jury, person=member.person, named_publicly=True)
+    from committees.services.tombstones import named_membership_gone
+
+    Membership.objects.filter(pk=elsewhere.pk).update(named_publicly=False)  # the consent withdrawn in the jury
+    named_membership_gone(membership=elsewhere, area_id=world.area.pk)
+    person = client.get(f"{base(world)}person/{member.person_id}/").json()
+    assert person["deleted"] is True  # not kept "named" by the steering group, which the open data does not show
+    group.delete()
+    assert not Tombstone.objects.filter(kind=Tombstone.Kind.ORGANIZATION, key=group.pk).exists()
+    assert not Tombstone.objects.filter(kind=Tombstone.Kind.MEETING, key=held.pk).exists()
+    assert not Tombstone.objects.filter(kind=Tombstone.Kind.AGENDA_ITEM, key=item.pk).exists()
+    assert not Tombstone.objects.filter(kind=Tombstone.Kind.MEMBERSHIP, key=member.pk).exists()
