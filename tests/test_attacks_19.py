@@ -122,3 +122,21 @@ def test_the_steering_groups_deletions_leave_no_tombstone_and_its_member_named_e
     assert not Tombstone.objects.filter(kind=Tombstone.Kind.MEETING, key=held.pk).exists()
     assert not Tombstone.objects.filter(kind=Tombstone.Kind.AGENDA_ITEM, key=item.pk).exists()
     assert not Tombstone.objects.filter(kind=Tombstone.Kind.MEMBERSHIP, key=member.pk).exists()
+
+
+def test_the_office_is_told_where_it_types_an_items_title_that_the_title_is_published() -> None:
+    from committees.forms import AgendaItemForm, BallotItemForm
+
+    for form in (AgendaItemForm(), BallotItemForm()):
+        assert "open data" in str(form.fields["title"].help_text) and "private" in str(form.fields["title"].help_text)
+
+
+def test_an_applicant_is_told_in_their_language_that_the_project_title_is_published() -> None:
+    from django.utils import translation
+
+    from fonds.forms.public import ProjectForm
+
+    with translation.override("ar"):
+        assert "يُنشر مع قرار اللجنة" in str(ProjectForm().fields["title"].help_text)
+    with translation.override("tr"):
+        assert "adınızı yazmayın" in str(ProjectForm().fields["title"].help_text)
