@@ -10,13 +10,16 @@ import json
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from committees.forms import AgendaItemForm, BallotItemForm
 from committees.models import AgendaItem, Committee, Meeting, Membership, Tombstone
+from committees.services.tombstones import named_membership_gone
 from demo.factories import CommitteeFactory, MeetingFactory, MembershipFactory
+from fonds.forms.public import ProjectForm
 from quartier.models import Quartier
 from tests.oparl.test_schema import walk
-from tests.oparl.world import SECRETS, World, build
+from tests.oparl.world import World, build
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 
@@ -111,8 +114,6 @@ def test_the_steering_groups_deletions_leave_no_tombstone_and_its_member_named_e
 ) -> None:
     group, member, held, item = _steering_group(world.area)
     elsewhere = MembershipFactory(committee=world.jury, person=member.person, named_publicly=True)
-    from committees.services.tombstones import named_membership_gone
-
     Membership.objects.filter(pk=elsewhere.pk).update(named_publicly=False)  # the consent withdrawn in the jury
     named_membership_gone(membership=elsewhere, area_id=world.area.pk)
     person = client.get(f"{base(world)}person/{member.person_id}/").json()
@@ -125,18 +126,41 @@ def test_the_steering_groups_deletions_leave_no_tombstone_and_its_member_named_e
 
 
 def test_the_office_is_told_where_it_types_an_items_title_that_the_title_is_published() -> None:
-    from committees.forms import AgendaItemForm, BallotItemForm
-
     for form in (AgendaItemForm(), BallotItemForm()):
-        assert "open data" in str(form.fields["title"].help_text) and "private" in str(form.fields["title"].help_text)
+        with translation.override("de"):
+            assert "offenen Daten" in str(form.fields["title"].help_text)
+            assert "keine Namen von Privatpersonen" in str(form.fields["title"].help_text)
 
 
 def test_an_applicant_is_told_in_their_language_that_the_project_title_is_published() -> None:
-    from django.utils import translation
-
-    from fonds.forms.public import ProjectForm
-
     with translation.override("ar"):
         assert "يُنشر مع قرار اللجنة" in str(ProjectForm().fields["title"].help_text)
     with translation.override("tr"):
         assert "adınızı yazmayın" in str(ProjectForm().fields["title"].help_text)
+
+
+# --- the languages: attacks that held ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("next_url", ["/a\r\nSet-Cookie: x=1", "///evil.example", "/\\evil.example", " //evil.example"])
+def test_the_switch_neither_splits_the_header_nor_leaves_the_site(client: Client, next_url: str) -> None:
+    response = client.post("/sprache/", {"language": "ar", "next": next_url})
+    assert response.status_code == 302 and "\n" not in response["Location"]
+    assert response["Location"].startswith("/") and not response["Location"].startswith("//")
+    assert "x=1" not in str(response.cookies)
+
+
+@pytest.mark.django_db
+def test_the_open_data_speaks_the_offices_language_only_and_says_it_varies(client: Client, world: World) -> None:
+    client.cookies[COOKIE] = "ar"
+    response = client.get(base(world) + "meeting/", HTTP_ACCEPT_LANGUAGE="ar")
+    assert response["Content-Language"] == "de" and "Sitzung am" in response.content.decode()
+    assert "Cookie" in response["Vary"] and "Accept-Language" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_a_missing_page_of_a_resident_in_arabic_is_arabic_and_right_to_left(client: Client, area: Quartier) -> None:
+    client.cookies[COOKIE] = "ar"
+    response = client.get("/antrag/kein-gueltiger-link/projekt/")
+    assert response.status_code == 404 and '<html lang="ar" dir="rtl">' in response.content.decode()
