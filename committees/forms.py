@@ -15,6 +15,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
 
+#: An item's title is what the public pages and the open data show of its decision (the description is the
+#: members'): the office is told so where it types one.
+PUBLIC_TITLE_HELP = _(
+    "Published with the decision on the public pages and in the open data: no names of private persons here, "
+    "those belong in the description."
+)
+
 
 class CommitteeForm(forms.ModelForm):
     class Meta:
@@ -70,6 +77,7 @@ class AgendaItemForm(forms.ModelForm):
         model = AgendaItem
         fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"title": PUBLIC_TITLE_HELP}
 
 
 class MinutesForm(forms.ModelForm):
@@ -123,3 +131,4 @@ class BallotItemForm(forms.ModelForm):
         model = BallotItem
         fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"title": PUBLIC_TITLE_HELP}

@@ -60,6 +60,10 @@ class Committee(AreaScoped):
         STEERING_ROUND = "steuerung", _("Steering round")
         OTHER = "other", _("Other")
 
+    #: The administration's own committees: no public page and no open data shows them, their meetings or their
+    #: decisions (``committees.selectors.public_committee``, the one rule every public read asks).
+    INTERNAL_KINDS = (Kind.STEERING_GROUP,)
+
     MajorityRule = MajorityRule  # defined with the rules (committees.rules), which need no database
 
     name = models.CharField(_("name"), max_length=200)

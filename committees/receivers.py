@@ -9,12 +9,15 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from committees.models import AgendaItem, Committee, Meeting, Membership, Tombstone
+from committees.selectors import public_committee
 from committees.services.tombstones import named_membership_gone, tombstone_record
 from quartier.models import Quartier
 
 
 @receiver(post_delete, sender=Committee, dispatch_uid="committees.tombstone_committee")
 def committee_deleted(sender: type, instance: Committee, **kwargs: Any) -> None:
+    if instance.kind in Committee.INTERNAL_KINDS:  # never shown (``public_committee``): nothing to take back
+        return
     tombstone_record(
         area_id=instance.area_id, kind=Tombstone.Kind.ORGANIZATION, key=instance.pk, created_at=instance.created_at
     )
@@ -22,7 +25,9 @@ def committee_deleted(sender: type, instance: Committee, **kwargs: Any) -> None:
 
 @receiver(post_delete, sender=Meeting, dispatch_uid="committees.tombstone_meeting")
 def meeting_deleted(sender: type, instance: Meeting, **kwargs: Any) -> None:
-    area_id = Committee.objects.filter(pk=instance.committee_id).values_list("area_id", flat=True).first()
+    area_id = (
+        Committee.objects.filter(public_committee(), pk=instance.committee_id).values_list("area_id", flat=True).first()
+    )
     if area_id is not None:
         tombstone_record(area_id=area_id, kind=Tombstone.Kind.MEETING, key=instance.pk, created_at=instance.created_at)
 
@@ -32,7 +37,7 @@ def agenda_item_deleted(sender: type, instance: AgendaItem, **kwargs: Any) -> No
     """Only an item that was published (its meeting's minutes approved) leaves a tombstone: the agenda of a meeting
     still being planned changes often, and none of it was shown."""
     area_id = (
-        Meeting.objects.filter(pk=instance.meeting_id, status=Meeting.Status.APPROVED)
+        Meeting.objects.filter(public_committee("committee__"), pk=instance.meeting_id, status=Meeting.Status.APPROVED)
         .values_list("committee__area_id", flat=True)
         .first()
     )

@@ -238,17 +238,28 @@ def upcoming_meetings(now: datetime.datetime, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": UPCOMING_STATES, f"{prefix}starts_at__gt": now})
 
 
+def public_committee(prefix: str = "") -> Q:
+    """Committees (reached through ``prefix``) whose work is public: every kind but the administration's own
+    (``Committee.INTERNAL_KINDS``). The public pages and the open data (``committees.oparl``) read through it."""
+    return ~Q(**{f"{prefix}kind__in": Committee.INTERNAL_KINDS})
+
+
 def public_decision_lists(area: Quartier, *, now: datetime.datetime, limit: int) -> dict[str, QuerySet[Any]]:
     """The querysets of ``public_decisions``, for a page that reads them with others (``lists_of``)."""
     return {
-        "committees": Committee.objects.filter(area=area).order_by(*german("name"), "pk").only("pk", "name", "kind"),
-        "meetings": Meeting.objects.filter(held_meetings(now), committee__area=area)
+        "committees": Committee.objects.filter(public_committee(), area=area)
+        .order_by(*german("name"), "pk")
+        .only("pk", "name", "kind"),
+        "meetings": Meeting.objects.filter(held_meetings(now), public_committee("committee__"), committee__area=area)
         .select_related("committee")
         .only("starts_at", "status", "committee__name")
         .order_by("-starts_at", "pk")[:limit],
         # A meeting's decisions are published with its approved minutes.
         "meeting_decisions": AgendaItem.objects.filter(
-            held_meetings(now, "meeting__"), meeting__committee__area=area, meeting__status=Meeting.Status.APPROVED
+            held_meetings(now, "meeting__"),
+            public_committee("meeting__committee__"),
+            meeting__committee__area=area,
+            meeting__status=Meeting.Status.APPROVED,
         )
         .exclude(result="")
         .select_related("meeting__committee")
@@ -264,7 +275,9 @@ def public_decision_lists(area: Quartier, *, now: datetime.datetime, limit: int)
             "meeting__committee__name",
         )
         .order_by("-meeting__starts_at", "position", "pk")[:limit],
-        "ballot_decisions": BallotItem.objects.filter(ballot__committee__area=area, ballot__status=Ballot.Status.CLOSED)
+        "ballot_decisions": BallotItem.objects.filter(
+            public_committee("ballot__committee__"), ballot__committee__area=area, ballot__status=Ballot.Status.CLOSED
+        )
         .select_related("ballot__committee")
         .only(
             "title",
@@ -291,7 +304,7 @@ def upcoming_public_meetings(area: Quartier, *, now: datetime.datetime, limit: i
     """The area's coming meetings (``upcoming_meetings``) with their committee, date, time and place: what anyone
     may know of them, soonest first."""
     return (
-        Meeting.objects.filter(upcoming_meetings(now), committee__area=area)
+        Meeting.objects.filter(upcoming_meetings(now), public_committee("committee__"), committee__area=area)
         .select_related("committee")
         .only("starts_at", "status", "place", "committee__name")  # never the online link: it is for the members
         .order_by("starts_at", "pk")[:limit]

@@ -2,7 +2,9 @@
 
 What is public, and why:
 
-- every area (``quartier.selectors.public_areas``) as a ``Body``, its committees as ``Organization``;
+- every area (``quartier.selectors.public_areas``) as a ``Body``, its committees as ``Organization``: those the
+  public pages show (``committees.selectors.public_committee``; never the administration's own), and only their
+  members, meetings and decisions;
 - a member only with their consent (``Membership.named_publicly``): the membership and the person (first and
   last name, nothing else). A membership without it is left out altogether (OParl allows a membership without
   ``person``, but the person is what a membership is about, and its dates and role could point at them);
@@ -28,7 +30,7 @@ from django.utils import timezone
 
 from actors.models import Person
 from committees.models import AgendaItem, Ballot, BallotItem, Committee, Meeting, Membership, Tombstone
-from committees.selectors import held_meetings, upcoming_meetings
+from committees.selectors import held_meetings, public_committee, upcoming_meetings
 from quartier.models import Quartier
 
 
@@ -80,7 +82,7 @@ def tombstone_of(kind: str, key: int) -> Tombstone | None:
 def committees(area: Quartier) -> QuerySet[Committee]:
     """The area's committees with the ids of their named memberships (``named_ids``)."""
     return (
-        Committee.objects.filter(area=area)
+        Committee.objects.filter(public_committee(), area=area)
         .annotate(oparl_created=F("created_at"), oparl_modified=F("updated_at"))
         .prefetch_related(
             Prefetch(
@@ -96,7 +98,7 @@ def committees(area: Quartier) -> QuerySet[Committee]:
 def memberships(area: Quartier) -> QuerySet[Membership]:
     """The memberships of the area's committees whose members agreed to be named."""
     return (
-        Membership.objects.filter(committee__area=area, named_publicly=True)
+        Membership.objects.filter(public_committee("committee__"), committee__area=area, named_publicly=True)
         .select_related("committee")
         .annotate(oparl_created=F("created_at"), oparl_modified=F("modified_at"))
         .order_by("pk")
@@ -106,7 +108,11 @@ def memberships(area: Quartier) -> QuerySet[Membership]:
 def persons(area: Quartier) -> QuerySet[Person]:
     """The persons named by a membership of the area's committees, with those memberships (``named``); created
     and modified are those of their named memberships (a person's other data is not published)."""
-    named = Q(committee_memberships__named_publicly=True, committee_memberships__committee__area=area)
+    named = Q(
+        public_committee("committee_memberships__committee__"),
+        committee_memberships__named_publicly=True,
+        committee_memberships__committee__area=area,
+    )
     return (
         Person.objects.filter(area=area, erased_at__isnull=True)
         .annotate(
@@ -119,7 +125,9 @@ def persons(area: Quartier) -> QuerySet[Person]:
         .prefetch_related(
             Prefetch(
                 "committee_memberships",
-                queryset=Membership.objects.filter(named_publicly=True, committee__area=area)
+                queryset=Membership.objects.filter(
+                    public_committee("committee__"), named_publicly=True, committee__area=area
+                )
                 .select_related("committee")
                 .order_by("pk"),
                 to_attr="named",
@@ -137,7 +145,7 @@ def meetings(area: Quartier, now: datetime.datetime | None = None) -> QuerySet[M
     """The area's meetings held and coming, each with the agenda of approved minutes (``public_items``)."""
     now = now or timezone.now()
     return (
-        Meeting.objects.filter(_public_meetings(now), committee__area=area)
+        Meeting.objects.filter(_public_meetings(now), public_committee("committee__"), committee__area=area)
         .select_related("committee", "approved_in")
         .defer("online_link")  # for the members only
         .annotate(oparl_created=F("created_at"), oparl_modified=F("modified_at"))
@@ -158,7 +166,9 @@ def approved_meetings(area: Quartier, now: datetime.datetime | None = None) -> Q
     """The area's meetings whose minutes are approved: those with an agenda and minutes to download."""
     now = now or timezone.now()
     return (
-        Meeting.objects.filter(held_meetings(now), committee__area=area, status=Meeting.Status.APPROVED)
+        Meeting.objects.filter(
+            held_meetings(now), public_committee("committee__"), committee__area=area, status=Meeting.Status.APPROVED
+        )
         .select_related("committee")
         .defer("online_link")
         .annotate(oparl_created=F("created_at"), oparl_modified=F("modified_at"))
@@ -171,7 +181,10 @@ def agenda_items(area: Quartier, now: datetime.datetime | None = None) -> QueryS
     now = now or timezone.now()
     return (
         AgendaItem.objects.filter(
-            held_meetings(now, "meeting__"), meeting__committee__area=area, meeting__status=Meeting.Status.APPROVED
+            held_meetings(now, "meeting__"),
+            public_committee("meeting__committee__"),
+            meeting__committee__area=area,
+            meeting__status=Meeting.Status.APPROVED,
         )
         .select_related("meeting")
         .defer("description", "minutes", "decision", "meeting__online_link")
@@ -183,7 +196,9 @@ def agenda_items(area: Quartier, now: datetime.datetime | None = None) -> QueryS
 def ballot_items(area: Quartier) -> QuerySet[BallotItem]:
     """The items of the area's closed ballots (decided: counts and result only)."""
     return (
-        BallotItem.objects.filter(ballot__committee__area=area, ballot__status=Ballot.Status.CLOSED)
+        BallotItem.objects.filter(
+            public_committee("ballot__committee__"), ballot__committee__area=area, ballot__status=Ballot.Status.CLOSED
+        )
         .select_related("ballot")
         .defer("description", "ballot__secret_salt")
         .annotate(oparl_created=F("created_at"), oparl_modified=Greatest("modified_at", "ballot__modified_at"))
@@ -264,7 +279,7 @@ def committee_terms(area: Quartier) -> QuerySet[Committee]:
 def committee_terms_of(area_ids: list[int]) -> QuerySet[Committee]:
     """``committee_terms`` of several areas at once (a page of bodies). One query."""
     return (
-        Committee.objects.filter(area_id__in=area_ids)
+        Committee.objects.filter(public_committee(), area_id__in=area_ids)
         .only("pk", "area_id", "kind", "term_years", "updated_at")
         .order_by("pk")
     )

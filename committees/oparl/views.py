@@ -132,11 +132,22 @@ def window_of(request: HttpRequest) -> selectors.Window:
     return selectors.Window(**values)
 
 
+#: A number in a query or an address: ASCII digits only (``str.isdigit`` also takes "²" and "١", which ``int``
+#: refuses or reads as another object's key), and few enough that ``int`` reads them and the database compares them.
+WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` as a whole number if it is one written in ASCII digits (at most 18), else None."""
+    return int(text) if WHOLE_NUMBER.fullmatch(text) else None
+
+
 def page_of(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
+    page = whole_number(raw)
+    if page is None or page < 1:
         raise Refused(400, _("page must be a whole number from 1; “%(value)s” is not.") % {"value": raw[:20]})
-    return int(raw)
+    return page
 
 
 @dataclass
@@ -398,10 +409,11 @@ def papers(request: HttpRequest, body_pk: int) -> HttpResponse:
 
 
 def _split(key: str, kinds: Iterable[str]) -> tuple[str, int] | None:
-    kind, _dash, number = key.rpartition("-")
-    if kind not in kinds or not number.isdigit():
+    kind, _dash, text = key.rpartition("-")
+    number = whole_number(text)
+    if kind not in kinds or number is None:
         return None
-    return kind, int(number)
+    return kind, number
 
 
 @oparl_view

@@ -124,7 +124,12 @@ def membership_update(*, membership: Membership, data: dict[str, object], by: Us
         membership.save(update_fields=[*MEMBERSHIP_FIELDS, "modified_at"])
     if stored["named_publicly"] and (not membership.named_publicly or stored["person_id"] != membership.person_id):
         named_membership_gone(
-            membership=Membership(pk=membership.pk, person_id=stored["person_id"], created_at=stored["created_at"]),
+            membership=Membership(
+                pk=membership.pk,
+                committee_id=membership.committee_id,
+                person_id=stored["person_id"],
+                created_at=stored["created_at"],
+            ),
             area_id=membership.committee.area_id,
         )
     if membership.named_publicly:

@@ -10,7 +10,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from committees.models import Membership, Tombstone
+from committees.models import Committee, Membership, Tombstone
+from committees.selectors import public_committee
 
 
 @transaction.atomic
@@ -29,14 +30,28 @@ def tombstone_lift(*, kind: str, key: int) -> None:
     Tombstone.objects.filter(kind=kind, key=key).delete()
 
 
+def shown_committee(committee_id: int) -> bool:
+    """Does the open data show the committee ``committee_id`` (``public_committee``)? One that never did leaves no
+    tombstones: not even its ids are told."""
+    return Committee.objects.filter(public_committee(), pk=committee_id).exists()
+
+
 def named_membership_gone(*, membership: Membership, area_id: int) -> None:
     """A membership that named its member is gone (deleted, or the consent withdrawn, as stored already): its
-    tombstone, and the person's too once none of their memberships in the area names them any more."""
+    tombstone, and the person's too once none of their memberships in the area's public committees names them any
+    more. Nothing for a committee the open data does not show."""
+    if not shown_committee(membership.committee_id):
+        return
     tombstone_record(
         area_id=area_id, kind=Tombstone.Kind.MEMBERSHIP, key=membership.pk, created_at=membership.created_at
     )
     still_named = (
-        Membership.objects.filter(person_id=membership.person_id, named_publicly=True, committee__area_id=area_id)
+        Membership.objects.filter(
+            public_committee("committee__"),
+            person_id=membership.person_id,
+            named_publicly=True,
+            committee__area_id=area_id,
+        )
         .exclude(pk=membership.pk)  # deleted: still there in a receiver of pre_delete
         .exists()
     )

@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import TargetGroup
@@ -146,7 +147,11 @@ class ProjectForm(forms.Form):
     title = SingleLineField(
         label=_("Title of your project"),
         max_length=200,
-        help_text=_("A short name, for example “Summer party in the courtyard”."),
+        help_text=format_lazy(
+            "{} {}",
+            _("A short name, for example “Summer party in the courtyard”."),
+            _("It is published with the committee's decision: please do not put your name in it."),
+        ),
         error_messages={"required": _("Please give your project a title.")},
     )
     description = forms.CharField(
