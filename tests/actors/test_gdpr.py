@@ -43,7 +43,7 @@ from committees.models import (
     SecretVote,
     Vote,
 )
-from demo.factories import PASSWORD, UserFactory, user_with_permissions
+from demo.factories import PASSWORD, EventFactory, UserFactory, user_with_permissions
 from fonds.models import (
     AccessLink,
     Application,
@@ -568,6 +568,9 @@ def everything(
         subject="Neue Abstimmung: „Umlauf“",
         body="Guten Tag Ayşe Demir,",
     )
+
+    # Ayşe organises the neighbourhood's Hoffest as an event of the office.
+    EventFactory(area=area, title="Hoffest", public=False).persons.add(ayse)
 
     assign_perm("committees.vote", account, jury)
     TOTPDevice.objects.create(user=account, name="Telefon", confirmed=True)
