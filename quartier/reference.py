@@ -18,9 +18,12 @@ import secrets
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
 
 from actors.models import TargetGroup
@@ -114,3 +117,37 @@ def connect() -> None:
     post_migrate.connect(reference_changed, dispatch_uid="reference-migrate")
     request_started.connect(_request_starts, dispatch_uid="reference-request-starts")
     request_finished.connect(_request_ends, dispatch_uid="reference-request-ends")
+
+
+#: The programme's fields of action and the target groups as the installation first wrote them (in German, in the
+#: database; quartier/migrations/0002, actors/migrations/0002), in the catalogues' source language: a resident who
+#: reads another language sees them translated. A name the office has changed since is shown as it is written.
+LABELS: dict[str, Any] = {
+    "Integration und Nachbarschaft": _("Integration and neighbourhood"),
+    "Bildung": _("Education"),
+    "Öffentlicher Raum": _("Public space"),
+    "Gesundheit und Bewegung": _("Health and exercise"),
+    "Beteiligung, Kooperation und Vernetzung mit Partnern": _(
+        "Participation, cooperation and networking with partners"
+    ),
+    "Klimaschutz und Umweltgerechtigkeit": _("Climate protection and environmental justice"),
+    "Kinder": _("Children"),
+    "Jugendliche": _("Young people"),
+    "Familien": _("Families"),
+    "Senior*innen": _("Older people"),
+    "Menschen mit Migrationsgeschichte": _("People with a migration background"),
+    "Menschen mit Behinderung": _("People with disabilities"),
+    "Erwerbslose": _("Unemployed people"),
+    "Alleinerziehende": _("Single parents"),
+    "Nachbarschaft allgemein": _("The neighbourhood in general"),
+}
+
+
+def label_of(row: Any) -> str:
+    """A field of action's or a target group's name in the active language: as written in German; translated in
+    another language where it is still the name the installation gave it."""
+    name = str(row.name)
+    if (get_language() or settings.LANGUAGE_CODE) == settings.LANGUAGE_CODE:
+        return name
+    label = LABELS.get(name)
+    return str(label) if label is not None else name

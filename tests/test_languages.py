@@ -13,9 +13,10 @@ from django.core import mail
 from django.test import Client
 from django.utils import translation
 
+from actors.models import TargetGroup
 from fonds.models import Application, Fund, Status
 from fonds.services.applications import application_query, application_review
-from quartier.models import Mail, Quartier, User
+from quartier.models import FieldOfAction, Mail, Quartier, User
 from tests.fonds.test_public import apply_url, costs, start, submitted
 from tests.mails import deliver
 
@@ -225,3 +226,24 @@ def test_amounts_are_written_as_the_language_writes_them(client: Client, fund: F
     choose(client, "de")
     assert "1.450,50" in client.get(f"/antrag/{token}/pruefen/").content.decode()
     assert application.status == Status.DRAFT
+
+
+def test_the_topics_and_groups_of_the_form_are_in_the_resident_s_language(client: Client, fund: Fund) -> None:
+    """The fields of action and target groups are rows of the database, written in German; the names the
+    installation gave them are translated (``quartier.reference.label_of``), on the project step and the check."""
+    choose(client, "tr")
+    token, application = start(client, fund)
+    page = client.get(f"/antrag/{token}/projekt/").content.decode()
+    assert "Çocuklar" in page and "Eğitim" in page
+    assert ">Kinder<" not in page and "Bildung" not in page
+    application.fields_of_action.add(FieldOfAction.objects.get(key="bildung"))
+    application.target_groups.add(TargetGroup.objects.get(name="Kinder"))
+    check = client.get(f"/antrag/{token}/pruefen/").content.decode()
+    assert "Eğitim" in check and "Çocuklar" in check
+
+    # A name the office changed is shown as it is written; German shows the rows as they are.
+    TargetGroup.objects.filter(name="Kinder").update(name="Kinder bis 12")
+    assert "Kinder bis 12" in client.get(f"/antrag/{token}/pruefen/").content.decode()
+    choose(client, "de")
+    german = client.get(f"/antrag/{token}/projekt/").content.decode()
+    assert "Bildung" in german and "Eğitim" not in german

@@ -63,6 +63,7 @@ PUBLIC_SOURCES = [
     "fonds/uploads.py",
     "quartier/forms.py",
     "quartier/dates.py",
+    "quartier/reference.py",
     # the mails to applicants (and the summary at the end of their letters)
     "templates/fonds/email/draft_link.txt",
     "templates/fonds/email/new_link.txt",

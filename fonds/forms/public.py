@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import TargetGroup
 from fonds.models import CostLine
 from fonds.uploads import ACCEPT, ACCEPT_IMAGES, CheckedFile, check_upload
-from quartier import dates
+from quartier import dates, reference
 from quartier.models import FieldOfAction
 from quartier.text import SingleLineField
 
@@ -192,6 +192,11 @@ class ProjectForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("fields_of_action", "target_groups"):  # in the resident's language
+            self.fields[name].label_from_instance = reference.label_of  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

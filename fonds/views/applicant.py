@@ -69,6 +69,7 @@ from fonds.services.public import (
     proof_of_use_submit,
     query_answer,
 )
+from quartier import reference
 from quartier.decorators import resident_page
 from quartier.forms import Refusal, refusal_in_messages, refusal_on, whole_number
 from quartier.http import HtmxRequest
@@ -454,8 +455,8 @@ def step_check(request: HttpRequest, application: Application, token: str) -> Ht
         errors=errors,
         lines=list(application.cost_lines.all()),
         attachments=list(application.attachments.filter(kind=Attachment.Kind.DOCUMENT)),
-        fields_of_action=list(application.fields_of_action.all()),
-        target_groups=list(application.target_groups.all()),
+        fields_of_action=[reference.label_of(field) for field in application.fields_of_action.all()],
+        target_groups=[reference.label_of(group) for group in application.target_groups.all()],
     )
     return render(request, "fonds/public/step_check.html", context, status=400 if errors else 200)
 
