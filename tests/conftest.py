@@ -90,9 +90,11 @@ def kept_for_the_class(django_db_blocker: DjangoDbBlocker, media_root: Path) -> 
 
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Transactional tests (the browser tests) empty every table between tests, also the rows
-    that data migrations made; put the reference lists back for them."""
-    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+    """Transactional tests (the browser tests, and those marked ``django_db(transaction=True)``) empty every table
+    between tests, also the rows that data migrations made; put the reference lists back for them."""
+    marker = request.node.get_closest_marker("django_db")
+    marked = marker is not None and bool(marker.kwargs.get("transaction"))
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames and not marked:
         return
     request.getfixturevalue("transactional_db")
     from importlib import import_module
