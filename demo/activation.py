@@ -106,14 +106,18 @@ def _small(area: Quartier, rng: random.Random, now: datetime.datetime) -> None:
     )
 
 
+#: Events of the large demo: about 120 a year over ten years.
+LARGE_EVENTS = 1200
+
+
 def _large(area: Quartier, rng: random.Random, now: datetime.datetime) -> None:
-    """Ten years of events (about 120 a year), in bulk."""
+    """Ten years of events (``LARGE_EVENTS``, about 120 a year), in bulk."""
     fields = list(FieldOfAction.objects.values_list("pk", flat=True))
     groups = list(TargetGroup.objects.values_list("pk", flat=True))
     kinds = [kind for kind, _label in Kind.choices]
     first = timezone.localdate(now) - datetime.timedelta(days=365 * 10)
     events = []
-    for index in range(1200):
+    for index in range(LARGE_EVENTS):
         day = first + datetime.timedelta(days=rng.randint(0, 365 * 10 + 60))
         start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.choice([10, 14, 16, 18]))))
         title, _kind, place, public = rng.choice(EVENTS)

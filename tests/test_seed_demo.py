@@ -72,7 +72,9 @@ def test_large_demo_has_five_areas_and_the_coordinator_in_each(
     here they are scaled down, so this test is about the areas and users the large demo makes."""
     import dataclasses
 
+    from demo import activation as activation_demo
     from demo import actors as actors_demo
+    from demo import committees as committees_demo
     from demo import fonds as fonds_demo
     from demo import isek as isek_demo
 
@@ -84,6 +86,12 @@ def test_large_demo_has_five_areas_and_the_coordinator_in_each(
     )
     monkeypatch.setitem(fonds_demo.SIZES, "large", fonds_demo.Sizes(history_years=1, per_fund=10))
     monkeypatch.setitem(isek_demo.SIZES, "large", isek_demo.Sizes(versions=3, measures=40, indicators=5))
+    monkeypatch.setitem(
+        committees_demo.SIZES,
+        "large",
+        committees_demo.Sizes(history_years=1, council_meetings=3, jury_meetings=3, closed_ballots=1),
+    )
+    monkeypatch.setattr(activation_demo, "LARGE_EVENTS", 40)
     call_command("seed_demo", scale="large")
     assert Quartier.objects.count() == 5
     # every area has its ISEK: three yearly versions, the newest a draft with 40 measures
