@@ -1,4 +1,4 @@
-"""The list page, written once: filter → selector → export → pagination → the whole page or its htmx partial.
+"""The list page, written once: filter → selector → export → pagination → the whole page or, for htmx, its results.
 
 Every list view is the same few steps::
 
@@ -15,8 +15,9 @@ Every list view is the same few steps::
         )
 
 The selector decides what the user may see (the area, what their role shows); the FilterSet (``*/filters.py``)
-narrows it by the query string; ``list_page`` does the rest. The template gets ``form`` (the filter bar),
-``page`` and ``query`` (the query string without the page, for the page links).
+narrows it by the query string; ``list_page`` does the rest. The template extends ``templates/list_page.html``
+and gets ``form`` (the filter bar), ``page``, ``query`` (the query string without the page, for the page links),
+``list_title`` and ``downloads`` (the links "CSV, XLSX" of the list's formats).
 
 A list read on every visit of a busy area can read its page in two steps (``read_page``): the ids of the page's
 rows from the filtered and sorted rows (a query on the table alone), then those rows with everything the list
@@ -38,7 +39,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from quartier.exports import FORMATS
-from quartier.pages import render_page
 
 #: The query parameters every list understands: the page number and the export format.
 PAGE = "page"
@@ -76,19 +76,18 @@ def list_page(
     read_page: Callable[[list[int]], Iterable[Any]] | None = None,
     page_context: Callable[[Page], dict[str, Any]] | None = None,
     title: str = "",
-    partial: str | None = None,
     page_size: int = PAGE_SIZE,
     paginator_class: type[Paginator] = Paginator,
 ) -> HttpResponse:
     """The list page of ``rows`` narrowed by ``filterset`` (give one of the two): with ``?export=<format>`` (one
     of ``formats``) the download ``export(rows, format)`` makes; otherwise the page ``?page=`` of ``shown(rows)``
     (the rows the table reads, in its order; default: the rows themselves) in ``template``, whole or, for htmx,
-    its ``partial``; ``page_context(page)`` adds what the template needs of the page's rows. With ``read_page``
+    its results; ``page_context(page)`` adds what the template needs of the page's rows. With ``read_page``
     the page's rows are ``read_page(ids)`` for the ids of the page's rows of ``shown(rows)`` instead (in their
     order; an id it does not return is left out; rows are models or dicts with "pk").
 
     ``template`` extends ``list_page.html`` (the skeleton every list shares; ``title`` names the list) and is sent
-    whole, or for htmx only its results; a template of another shape names the ``partial`` htmx gets instead.
+    whole, or for htmx only its results.
 
     A filter value that is not valid (a date out of range, an unknown choice) is left out of the list, and the
     filter bar says why; an export is refused then (400, the page with the message) rather than holding more
@@ -122,9 +121,7 @@ def list_page(
     }
     if page_context is not None:
         context.update(page_context(page))
-    if partial is not None:
-        return render_page(request, template, partial, context, status=status)
-    context["results_only"] = bool(request.htmx)
+    context["results_only"] = bool(request.htmx)  # type: ignore[attr-defined]  # django-htmx's middleware
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
