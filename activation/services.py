@@ -154,6 +154,8 @@ def _delete_event(event: Event) -> None:
 
 @transaction.atomic
 def event_delete(*, event: Event, by: User | None) -> None:
+    """Delete ``event`` with its counts and photos (their files once the deletion is committed). An event of a
+    series is that one date: the series and its other events stay."""
     with acting_as(by):
         _delete_event(event)
 
@@ -334,6 +336,21 @@ def photo_delete(*, photo: Photo, by: User | None) -> None:
     with acting_as(by):
         _delete_file(photo)
         photo.delete()
+
+
+@transaction.atomic
+def photo_consent_withdraw(*, photo: Photo, by: User | None) -> Photo:
+    """Record that the consent of the people shown on ``photo`` is withdrawn: from then on it is never public (the
+    public calendar and its photo address show only photos with consent). How it was given is no longer kept;
+    the audit log records the change and who made it."""
+    photo = Photo.objects.select_for_update().get(pk=photo.pk)
+    if not photo.consent and not photo.consent_how:
+        return photo
+    photo.consent = False
+    photo.consent_how = ""
+    with acting_as(by):
+        photo.save(update_fields=["consent", "consent_how"])
+    return photo
 
 
 # --- Series --------------------------------------------------------------------------------------------------------

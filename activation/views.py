@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activation import calendar
 from activation.filters import EventFilterSet
@@ -26,9 +26,12 @@ from activation.selectors import (
 )
 from activation.services import (
     event_create,
+    event_delete,
     event_record_counts,
     event_update,
     photo_add,
+    photo_consent_withdraw,
+    photo_delete,
     series_create,
     series_delete,
     series_update,
@@ -47,6 +50,13 @@ def get_event_for(area: Quartier, pk: int) -> Event:
     if event is None:
         raise Http404(_("This event does not exist."))
     return event
+
+
+def get_photo_for(area: Quartier, pk: int) -> Photo:
+    photo = Photo.objects.filter(event__area=area, pk=pk).select_related("event__area").first()
+    if photo is None:
+        raise Http404(_("This photo does not exist."))
+    return photo
 
 
 def get_series_for(area: Quartier, pk: int) -> Series:
@@ -215,6 +225,47 @@ def event_photo_new(request: AreaRequest, area: Quartier, event_pk: int) -> Http
     return render(request, "activation/photo_form.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+@area_view(permissions.CHANGE_EVENTS)
+def event_remove(request: AreaRequest, area: Quartier, event_pk: int) -> HttpResponse:
+    """Delete one event (of a series: that one date) with its counts and photos, after the office has seen what
+    goes with it."""
+    event = get_event_for(area, event_pk)
+    if request.method == "POST":
+        title = event.title
+        event_delete(event=event, by=request.user)
+        messages.success(request, _("The event “%(title)s” was deleted.") % {"title": title})
+        return redirect("event_list", slug=area.slug)
+    context = {
+        "area": area,
+        "event": event,
+        "photos": event.photos.count(),
+        "group_counts": event.group_counts.count(),
+        "back": event.get_absolute_url(),
+    }
+    return render(request, "activation/event_delete.html", context)
+
+
+@require_POST
+@area_view(permissions.CHANGE_EVENTS)
+def event_photo_withdraw(request: AreaRequest, area: Quartier, photo_pk: int) -> HttpResponse:
+    """The consent of the people shown is withdrawn: the photo is no longer public, at once."""
+    photo = get_photo_for(area, photo_pk)
+    photo_consent_withdraw(photo=photo, by=request.user)
+    messages.success(request, _("The consent is withdrawn: the photo is no longer shown publicly."))
+    return redirect(photo.event.get_absolute_url() + "#photos")
+
+
+@require_POST
+@area_view(permissions.CHANGE_EVENTS)
+def event_photo_delete(request: AreaRequest, area: Quartier, photo_pk: int) -> HttpResponse:
+    photo = get_photo_for(area, photo_pk)
+    event = photo.event
+    photo_delete(photo=photo, by=request.user)
+    messages.success(request, _("The photo was deleted."))
+    return redirect(event.get_absolute_url() + "#photos")
+
+
 def photo_response(photo: Photo) -> FileResponse:
     response = FileResponse(photo.file.open("rb"), filename=photo.name, content_type=photo.content_type)
     # Never kept by a browser or a proxy: a photo whose consent is withdrawn (or whose event is no longer public)
@@ -297,9 +348,16 @@ urlpatterns = [
     path("veranstaltungen/neu/", event_new, name="event_new"),
     path("veranstaltungen/<int:event_pk>/", event_page, name="event_page"),
     path("veranstaltungen/<int:event_pk>/bearbeiten/", event_edit, name="event_edit"),
+    path("veranstaltungen/<int:event_pk>/loeschen/", event_remove, name="event_remove"),
     path("veranstaltungen/<int:event_pk>/teilnehmende/", event_counts, name="event_counts"),
     path("veranstaltungen/<int:event_pk>/fotos/neu/", event_photo_new, name="event_photo_new"),
     path("veranstaltungen/fotos/<int:photo_pk>/", event_photo, name="event_photo"),
+    path(
+        "veranstaltungen/fotos/<int:photo_pk>/einwilligung-zurueckziehen/",
+        event_photo_withdraw,
+        name="event_photo_withdraw",
+    ),
+    path("veranstaltungen/fotos/<int:photo_pk>/loeschen/", event_photo_delete, name="event_photo_delete"),
     path("veranstaltungen/reihen/neu/", series_new, name="series_new"),
     path("veranstaltungen/reihen/<int:series_pk>/", series_edit, name="series_edit"),
     path("veranstaltungen/reihen/<int:series_pk>/loeschen/", series_remove, name="series_remove"),

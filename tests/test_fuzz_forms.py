@@ -375,6 +375,7 @@ URL_OBJECTS = {
     "legal_text_pk": "quartier.LegalText",
     "event_pk": "activation.Event",
     "series_pk": "activation.Series",
+    "photo_pk": "activation.Photo",
 }
 
 
@@ -620,6 +621,9 @@ TARGETS: list[Target] = [
     T("event_edit", role="gwa"),
     T("event_counts", role="gwa"),
     T("event_photo_new", role="gwa"),
+    T("event_remove", role="gwa"),
+    T("event_photo_withdraw", role="gwa", page="event_page"),
+    T("event_photo_delete", role="gwa", page="event_page"),
     T("series_new", role="gwa", creates="activation.Series"),
     T("series_edit", role="gwa"),
     T("series_remove", role="gwa"),
