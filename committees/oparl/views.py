@@ -26,8 +26,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.functional import Promise
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
 from committees.models import Committee, Tombstone
@@ -271,75 +273,82 @@ def body(request: HttpRequest, body_pk: int) -> HttpResponse:
 # -- Lists of a body ---------------------------------------------------------------------------------------------
 
 
-@oparl_view
-def organizations(request: HttpRequest, body_pk: int) -> HttpResponse:
-    area = _area(body_pk)
-    links = Links.of(area.pk)
-    sources = [
-        Source(selectors.committees(area), lambda row: [serializers.organization(links, row, area)]),
-        _tombstones(links, area, Tombstone.Kind.ORGANIZATION),
-    ]
-    return list_response(request, links.to("organization"), sources)
+# -- The types whose objects that are gone stay as tombstones: a list and an object each, declared once ----------
 
 
-@oparl_view
-def organization(request: HttpRequest, body_pk: int, committee_pk: int) -> HttpResponse:
-    area = _area(body_pk)
-    links = Links.of(area.pk)
-    row = selectors.committees(area).filter(pk=committee_pk).first()
-    obj = serializers.organization(links, row, area) if row else _gone(links, Tombstone.Kind.ORGANIZATION, committee_pk)
-    return _one(request, obj, what=_("organization"))
+@dataclass(frozen=True)
+class Listed:
+    """An OParl type read by one selector of the area, its objects that are gone kept as tombstones of ``kind``."""
+
+    path: str  # its part of the address: "person"
+    rows: Callable[[Quartier], QuerySet[Any]]
+    serialize: Callable[[Links, Any, Quartier], Obj]
+    kind: str  # a Tombstone.Kind
+    what: Promise  # its name in a refusal
 
 
-@oparl_view
-def persons(request: HttpRequest, body_pk: int) -> HttpResponse:
-    area = _area(body_pk)
-    links = Links.of(area.pk)
-    sources = [
-        Source(selectors.persons(area), lambda row: [serializers.person(links, row)]),
-        _tombstones(links, area, Tombstone.Kind.PERSON),
-    ]
-    return list_response(request, links.to("person"), sources)
+def list_view(listed: Listed) -> Callable[..., HttpResponse]:
+    """The list of ``listed``'s objects, then its tombstones."""
+
+    def view(request: HttpRequest, body_pk: int) -> HttpResponse:
+        area = _area(body_pk)
+        links = Links.of(area.pk)
+        sources = [
+            Source(listed.rows(area), lambda row: [listed.serialize(links, row, area)]),
+            _tombstones(links, area, listed.kind),
+        ]
+        return list_response(request, links.to(listed.path), sources)
+
+    view.__name__ = view.__qualname__ = f"{listed.path}_list"
+    return oparl_view(view)
 
 
-@oparl_view
-def person(request: HttpRequest, body_pk: int, person_pk: int) -> HttpResponse:
-    area = _area(body_pk)
-    links = Links.of(area.pk)
-    row = selectors.persons(area).filter(pk=person_pk).first()
-    obj = serializers.person(links, row) if row else _gone(links, Tombstone.Kind.PERSON, person_pk)
-    return _one(request, obj, what=_("person"))
+def object_view(listed: Listed) -> Callable[..., HttpResponse]:
+    """One of ``listed``'s objects, or its tombstone; the address names its key (``person_pk``, ``meeting_pk`` …)."""
+
+    def view(request: HttpRequest, body_pk: int, **key: int) -> HttpResponse:
+        [pk] = key.values()
+        area = _area(body_pk)
+        links = Links.of(area.pk)
+        row = listed.rows(area).filter(pk=pk).first()
+        obj = listed.serialize(links, row, area) if row else _gone(links, listed.kind, pk)
+        return _one(request, obj, what=str(listed.what))
+
+    view.__name__ = view.__qualname__ = listed.path
+    return oparl_view(view)
 
 
-@oparl_view
-def memberships(request: HttpRequest, body_pk: int) -> HttpResponse:
-    area = _area(body_pk)
-    links = Links.of(area.pk)
-    sources = [
-        Source(selectors.memberships(area), lambda row: [serializers.membership(links, row)]),
-        _tombstones(links, area, Tombstone.Kind.MEMBERSHIP),
-    ]
-    return list_response(request, links.to("membership"), sources)
+ORGANIZATION = Listed(
+    "organization", selectors.committees, serializers.organization, Tombstone.Kind.ORGANIZATION, _lazy("organization")
+)
+PERSON = Listed(
+    "person",
+    selectors.persons,
+    lambda links, row, area: serializers.person(links, row),
+    Tombstone.Kind.PERSON,
+    _lazy("person"),
+)
+MEMBERSHIP = Listed(
+    "membership",
+    selectors.memberships,
+    lambda links, row, area: serializers.membership(links, row),
+    Tombstone.Kind.MEMBERSHIP,
+    _lazy("membership"),
+)
+MEETING = Listed("meeting", selectors.meetings, serializers.meeting, Tombstone.Kind.MEETING, _lazy("meeting"))
+AGENDA_ITEM = Listed(
+    "agendaItem",
+    selectors.agenda_items,
+    lambda links, row, area: serializers.agenda_item(links, row),
+    Tombstone.Kind.AGENDA_ITEM,
+    _lazy("agenda item"),
+)
 
-
-@oparl_view
-def membership(request: HttpRequest, body_pk: int, membership_pk: int) -> HttpResponse:
-    area = _area(body_pk)
-    links = Links.of(area.pk)
-    row = selectors.memberships(area).filter(pk=membership_pk).first()
-    obj = serializers.membership(links, row) if row else _gone(links, Tombstone.Kind.MEMBERSHIP, membership_pk)
-    return _one(request, obj, what=_("membership"))
-
-
-@oparl_view
-def meetings(request: HttpRequest, body_pk: int) -> HttpResponse:
-    area = _area(body_pk)
-    links = Links.of(area.pk)
-    sources = [
-        Source(selectors.meetings(area), lambda row: [serializers.meeting(links, row, area)]),
-        _tombstones(links, area, Tombstone.Kind.MEETING),
-    ]
-    return list_response(request, links.to("meeting"), sources)
+organizations, organization = list_view(ORGANIZATION), object_view(ORGANIZATION)
+persons, person = list_view(PERSON), object_view(PERSON)
+memberships, membership = list_view(MEMBERSHIP), object_view(MEMBERSHIP)
+meetings, meeting = list_view(MEETING), object_view(MEETING)
+agenda_items, agenda_item = list_view(AGENDA_ITEM), object_view(AGENDA_ITEM)
 
 
 @oparl_view
@@ -357,15 +366,6 @@ def organization_meetings(request: HttpRequest, body_pk: int, committee_pk: int)
 
 
 @oparl_view
-def meeting(request: HttpRequest, body_pk: int, meeting_pk: int) -> HttpResponse:
-    area = _area(body_pk)
-    links = Links.of(area.pk)
-    row = selectors.meetings(area).filter(pk=meeting_pk).first()
-    obj = serializers.meeting(links, row, area) if row else _gone(links, Tombstone.Kind.MEETING, meeting_pk)
-    return _one(request, obj, what=_("meeting"))
-
-
-@oparl_view
 def locations(request: HttpRequest, body_pk: int) -> HttpResponse:
     area = _area(body_pk)
     links = Links.of(area.pk)
@@ -378,26 +378,6 @@ def location(request: HttpRequest, body_pk: int, meeting_pk: int) -> HttpRespons
     area = _area(body_pk)
     row = selectors.meetings(area).exclude(place="").filter(pk=meeting_pk).first()
     return _one(request, serializers.location(Links.of(area.pk), row) if row else None, what=_("location"))
-
-
-@oparl_view
-def agenda_items(request: HttpRequest, body_pk: int) -> HttpResponse:
-    area = _area(body_pk)
-    links = Links.of(area.pk)
-    sources = [
-        Source(selectors.agenda_items(area), lambda row: [serializers.agenda_item(links, row)]),
-        _tombstones(links, area, Tombstone.Kind.AGENDA_ITEM),
-    ]
-    return list_response(request, links.to("agendaItem"), sources)
-
-
-@oparl_view
-def agenda_item(request: HttpRequest, body_pk: int, agenda_item_pk: int) -> HttpResponse:
-    area = _area(body_pk)
-    links = Links.of(area.pk)
-    row = selectors.agenda_items(area).filter(pk=agenda_item_pk).first()
-    obj = serializers.agenda_item(links, row) if row else _gone(links, Tombstone.Kind.AGENDA_ITEM, agenda_item_pk)
-    return _one(request, obj, what=_("agenda item"))
 
 
 @oparl_view
