@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from committees.models import AgendaItem, Meeting
+from demo.factories import EventFactory
 from fonds.models import Application, Fund, Status
 from quartier.languages import NATIVE_NAMES
 from quartier.models import Mail
@@ -62,6 +63,7 @@ def public_area(area, jury, aktionsfonds):
     AgendaItem.objects.create(
         meeting=held, position=1, title="Bücherschrank am Kanal – 800 €", result="angenommen", yes=6, no=0, abstain=1
     )
+    EventFactory(area=area, title="Stadtteilcafé", kind="sprechstunde")  # the public calendar has an entry
     return area
 
 
@@ -84,6 +86,7 @@ def test_the_public_pages_in_each_language_on_a_phone(phone_page, visit, navigat
         f"/oeffentlich/{slug}/gremien/",
         f"/oeffentlich/{slug}/fonds/{fund.pk}/antrag/",
         f"/oeffentlich/{slug}/impressum/",
+        f"/oeffentlich/{slug}/veranstaltungen/",
         "/antrag/kein-gueltiger-link/",
     ]:
         visit(page, path, status=404 if path.startswith("/antrag/") else None)  # remembered: the cookie
