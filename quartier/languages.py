@@ -9,7 +9,8 @@ offered, else German.
 Every other page is the office's: German, or English for someone who chose English with the switch; never a
 language the office's catalogue is not complete in (``OFFICE_LANGUAGES``), whatever the browser asks for. Mails
 do not follow the page: each service writes its mails in the language of whom it writes to (the applicant's,
-``fonds.models.Application.language``; German for the office and the committees' members).
+``fonds.models.Application.language``; a committee member's, ``committees.models.Membership.mail_language``;
+German for the office).
 
 No URL changes with the language: one page, one address.
 """

@@ -63,8 +63,8 @@ def queue_mail(
     is committed. ``kind`` says what it tells ("fonds.decided"), ``about`` is the
     application, membership or person whose outbox shows it, ``area`` the area it comes from (else
     ``about``'s). ``language``: the language the mail is written in, for the footer (German unless given: the
-    office's and the committees' mails are German, whatever the page that caused them; an applicant's mail is in
-    their language, ``fonds.models.Application.language``)."""
+    office's mails are German, whatever the page that caused them; an applicant's mail is in their language,
+    ``fonds.models.Application.language``, a committee member's in theirs, ``Membership.mail_language``)."""
     if area is None and about is not None and hasattr(about, "get_area"):
         area = about.get_area()
     subject = mail_subject(subject)
