@@ -43,6 +43,7 @@ from quartier.forms import refusal_on
 from quartier.http import AreaRequest
 from quartier.lists import list_page
 from quartier.models import Quartier
+from quartier.pages import area_or_404
 
 
 def get_event_for(area: Quartier, pk: int) -> Event:
@@ -367,19 +368,12 @@ urlpatterns = [
 # --- The public calendar -------------------------------------------------------------------------------------------
 
 
-def _public_area(slug: str) -> Quartier:
-    area = Quartier.objects.filter(slug=slug).first()
-    if area is None:
-        raise Http404(_("This area does not exist."))
-    return area
-
-
 @resident_page
 @require_GET
 def public_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """The area's public events: the coming ones, and those of the last month with their photos (only those whose
     consent is recorded). Organising organisations are named, persons never."""
-    area = _public_area(slug)
+    area = area_or_404(slug)
     now = timezone.now()
     events = public_events(area, now=now)
     context = {
@@ -393,7 +387,7 @@ def public_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 @resident_page
 @require_GET
 def public_calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    area = _public_area(slug)
+    area = area_or_404(slug)
     events = public_events(area, now=timezone.now())
     response = HttpResponse(calendar.public_feed(area, events), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="veranstaltungen-{area.slug}.ics"'
@@ -403,7 +397,7 @@ def public_calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
 @public_view
 @require_GET
 def public_event_photo(request: HttpRequest, slug: str, photo_pk: int) -> HttpResponse:
-    photo = public_photo(_public_area(slug), photo_pk)
+    photo = public_photo(area_or_404(slug), photo_pk)
     if photo is None:
         raise Http404(_("This photo does not exist."))
     return photo_response(photo)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from quartier.http import HtmxRequest
+from quartier.models import Quartier
 
 
 def render_page(
@@ -17,3 +19,11 @@ def render_page(
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def area_or_404(slug: str) -> Quartier:
+    """The area of a public page's address, or "This area does not exist." (404)."""
+    area = Quartier.objects.filter(slug=slug).first()
+    if area is None:
+        raise Http404(_("This area does not exist."))
+    return area

@@ -12,18 +12,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from committees.models import Meeting
 from committees.selectors import public_decision_lists, upcoming_public_meetings
 from fonds.selectors import approved_projects, public_funds_of
 from quartier.decorators import resident_page
-from quartier.models import LegalKind, Quartier
+from quartier.models import LegalKind
+from quartier.pages import area_or_404
 from quartier.selectors import legal_text_for, lists_of, public_areas
 from quartier.text import first_sentence
 
@@ -31,13 +31,6 @@ from quartier.text import first_sentence
 DECISIONS_SHOWN = 5
 MEETINGS_SHOWN = 3  # per committee
 PROJECTS_SHOWN = 8
-
-
-def _area(slug: str) -> Quartier:
-    area = Quartier.objects.filter(slug=slug).first()
-    if area is None:
-        raise Http404(_("This area does not exist."))
-    return area
 
 
 def front_page(request: HttpRequest) -> HttpResponse:
@@ -81,7 +74,7 @@ def _decision(item: object, *, on: datetime.datetime, committee: str, circular: 
 def public_area(request: HttpRequest, slug: str) -> HttpResponse:
     """An area's page for its residents: the office, the funds to apply to, the committees with their coming
     meetings and latest decisions, and the projects approved lately."""
-    area = _area(slug)
+    area = area_or_404(slug)
     now = timezone.now()
     reads = public_decision_lists(area, now=now, limit=DECISIONS_SHOWN)
     del reads["meetings"]  # the meetings held: on the committees' page
@@ -127,7 +120,7 @@ AREA_LEGAL_PAGES: dict[str, str] = {
 def legal_page(request: HttpRequest, kind: str, slug: str | None = None) -> HttpResponse:
     """A legal text of the installation, or of the area ``slug`` (its own, else the installation's); where none
     is written, a page that says the operator has not filled it in yet."""
-    area = _area(slug) if slug is not None else None
+    area = area_or_404(slug) if slug is not None else None
     context = {
         "area": area,
         "kind": kind,

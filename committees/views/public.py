@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from committees.selectors import public_decisions
 from quartier.decorators import resident_page
-from quartier.models import Quartier
+from quartier.pages import area_or_404
 
 
 @resident_page
 @require_GET
 def public_committees(request: HttpRequest, slug: str) -> HttpResponse:
-    area = Quartier.objects.filter(slug=slug).first()
-    if area is None:
-        raise Http404(_("This area does not exist."))
+    area = area_or_404(slug)
     return render(request, "committees/public.html", {"area": area, **public_decisions(area)})
 
 

@@ -28,23 +28,17 @@ from quartier.decorators import resident_page
 from quartier.forms import refusal_on
 from quartier.models import Quartier
 from quartier.net import client_address
+from quartier.pages import area_or_404
 
 #: The honeypot: a field people never see or reach. Named so that form-filling bots like it.
 HONEYPOT = "homepage"
 RATE_WINDOW = 60 * 60  # seconds
 
 
-def _area(slug: str) -> Quartier:
-    area = Quartier.objects.filter(slug=slug).first()
-    if area is None:
-        raise Http404(_("This area does not exist."))
-    return area
-
-
 @resident_page
 @require_http_methods(["GET"])
 def public_funds(request: HttpRequest, slug: str) -> HttpResponse:
-    area = _area(slug)
+    area = area_or_404(slug)
     return render(request, "fonds/public/funds.html", {"area": area, "funds": public_funds_of(area)})
 
 
@@ -82,7 +76,7 @@ def too_many(request: HttpRequest, area: Quartier) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def public_apply(request: HttpRequest, slug: str, fund_pk: int) -> HttpResponse:
     """Step 1 of an application: who applies. Saving it makes the draft and emails the private link."""
-    area = _area(slug)
+    area = area_or_404(slug)
     fund = (
         Fund.objects.filter(area=area, pk=fund_pk, open_for_applications=True, year__gte=timezone.localdate().year)
         .select_related("area")
