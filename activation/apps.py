@@ -21,3 +21,9 @@ class ActivationConfig(AppConfig):
         # (``HISTORY_OF``).
         auditlog.register(models.TargetGroupCount)
         auditlog.register(models.Photo, exclude_fields=["file"])
+        # A survey and its questionnaire are the office's work and audited; the answers are anonymous and are not
+        # (an entry's time would tie an answer to a moment).
+        register(models.Survey)
+        auditlog.register(models.Question)
+        auditlog.register(models.Choice)
+        auditlog.register(models.Invitation, exclude_fields=["key"])

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone, translation
 
+from activation.models import Choice, Question, Survey
 from actors.models import Concern, ConcernStatusChange, Person
 from committees.models import (
     AgendaItem,
@@ -156,7 +157,16 @@ def _mail(area: Quartier) -> Mail:
     return Mail.objects.create(area=area, to="ayse@example.org", subject="Ihr Antrag", body="…", kind="test")
 
 
+def _survey(area: Quartier) -> Survey:
+    """A survey with a question that can be answered, so that it may open."""
+    survey = Survey.objects.create(area=area, title="Umfrage")
+    question = Question.objects.create(survey=survey, kind=Question.Kind.SINGLE, text="Gut?")
+    Choice.objects.bulk_create([Choice(question=question, label="ja"), Choice(question=question, label="nein")])
+    return survey
+
+
 MAKERS: dict[type[models.Model], Callable[[Quartier], models.Model]] = {
+    Survey: _survey,
     Mail: _mail,
     Application: _application,
     Concern: _concern,
@@ -262,6 +272,7 @@ def test_the_moves_allowed_now_come_from_the_declaration() -> None:
 
 def _services() -> dict[type[models.Model], list[tuple[tuple[str, ...], Callable[[Any, User], object]]]]:
     """For each model: the services that make its moves, with the moves each may make."""
+    from activation.survey_services import close_survey, open_survey
     from actors.services.concerns import concern_set_status
     from committees.services.ballots import ballot_close, ballot_open
     from committees.services.invitations import meeting_invite
@@ -333,6 +344,10 @@ def _services() -> dict[type[models.Model], list[tuple[tuple[str, ...], Callable
                     meeting=m, at=Meeting.objects.filter(committee=m.committee).exclude(pk=m.pk).get(), by=by
                 ),
             ),
+        ],
+        Survey: [
+            (("open",), lambda s, by: open_survey(s, by=by)),
+            (("close",), lambda s, by: close_survey(s, by=by)),
         ],
         Ballot: [
             (("open",), lambda b, by: ballot_open(ballot=b, by=by)),
