@@ -288,7 +288,8 @@ def event_photo(request: AreaRequest, area: Quartier, photo_pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_EVENTS)
 def series_new(request: AreaRequest, area: Quartier) -> HttpResponse:
-    form = SeriesForm(request.POST or None)
+    with_persons = permissions.VIEW_PERSONS in request.area_perms
+    form = SeriesForm(request.POST or None, instance=Series(area=area), area=area, with_persons=with_persons)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form):
             series = series_create(area=area, data=form.cleaned_data, by=request.user)
@@ -309,7 +310,8 @@ def series_new(request: AreaRequest, area: Quartier) -> HttpResponse:
 @area_view(permissions.CHANGE_EVENTS)
 def series_edit(request: AreaRequest, area: Quartier, series_pk: int) -> HttpResponse:
     series = get_series_for(area, series_pk)
-    form = SeriesForm(request.POST or None, instance=series)
+    with_persons = permissions.VIEW_PERSONS in request.area_perms
+    form = SeriesForm(request.POST or None, instance=series, area=area, with_persons=with_persons)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form):
             series_update(series=series, data=form.cleaned_data, by=request.user)
