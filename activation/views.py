@@ -257,14 +257,19 @@ def event_photo_withdraw(request: AreaRequest, area: Quartier, photo_pk: int) ->
     return redirect(photo.event.get_absolute_url() + "#photos")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_EVENTS)
 def event_photo_delete(request: AreaRequest, area: Quartier, photo_pk: int) -> HttpResponse:
+    """Delete a photo with its file, after the office has seen which one (a page of its own, as for an event: no
+    script needed to ask)."""
     photo = get_photo_for(area, photo_pk)
     event = photo.event
-    photo_delete(photo=photo, by=request.user)
-    messages.success(request, _("The photo was deleted."))
-    return redirect(event.get_absolute_url() + "#photos")
+    back = event.get_absolute_url() + "#photos"
+    if request.method == "POST":
+        photo_delete(photo=photo, by=request.user)
+        messages.success(request, _("The photo was deleted."))
+        return redirect(back)
+    return render(request, "activation/photo_delete.html", {"area": area, "photo": photo, "event": event, "back": back})
 
 
 def photo_response(photo: Photo) -> FileResponse:

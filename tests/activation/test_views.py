@@ -149,7 +149,7 @@ def test_a_private_event_s_photo_is_not_public_even_with_consent(area: Quartier,
     assert client.get(f"/oeffentlich/{area.slug}/veranstaltungen/fotos/{photo.pk}/").status_code == 404
 
 
-@pytest.mark.parametrize("page", ["list", "detail", "public", "feed", "counts", "series"])
+@pytest.mark.parametrize("page", ["list", "detail", "public", "feed", "counts", "series", "photo_delete"])
 def test_query_counts_do_not_grow(
     page: str,
     client: Client,
@@ -159,7 +159,7 @@ def test_query_counts_do_not_grow(
     assert_constant_queries: Callable[..., int],
 ) -> None:
     event = _event(area, now, public=True, title="Hoffest", days=-1)
-    _photo(event, consent=True, caption="eins")
+    photo = _photo(event, consent=True, caption="eins")
     today = timezone.localdate(now)
     series = series_create(
         area=area,
@@ -177,6 +177,7 @@ def test_query_counts_do_not_grow(
         "feed": f"/oeffentlich/{area.slug}/veranstaltungen.ics",
         "counts": f"/gebiet/{area.slug}/veranstaltungen/{event.pk}/teilnehmende/",
         "series": f"/gebiet/{area.slug}/veranstaltungen/reihen/{series.pk}/",
+        "photo_delete": f"/gebiet/{area.slug}/veranstaltungen/fotos/{photo.pk}/loeschen/",
     }[page]
 
     def grow() -> None:
