@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value
@@ -418,8 +419,9 @@ def activation_data(area: Quartier, span: Span, now: datetime.datetime | None = 
     # Two ways to a target group, in one query: the events for it (their target groups), and the participants of
     # it counted at events (their counts by target group).
     nothing = Value(None, output_field=IntegerField())
+    through: Any = Event.target_groups.through  # the stubs do not know the annotations of an implicit through model
     addressed = (
-        Event.target_groups.through.objects.filter(_events_of_two_years(span, now, "event__"), event__area=area)
+        through.objects.filter(_events_of_two_years(span, now, "event__"), event__area=area)
         .order_by()
         .annotate(year=_year_of("event__starts_at"))
         .values_list("year", "targetgroup", "targetgroup__name", "targetgroup__position")
