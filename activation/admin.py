@@ -70,4 +70,16 @@ class EventAdmin(AreaFixedAdmin):
 class SeriesAdmin(AreaFixedAdmin):
     list_display = ["title", "area", "frequency", "first_day", "last_day"]
     list_filter = ["area"]
-    readonly_fields = ["frequency", "first_day", "last_day", "start_time", "end_time"]
+    # The rule, the organisers and the links are handed to the series' events by ``series_update``: changed in the
+    # office's series form only.
+    readonly_fields = [
+        "frequency",
+        "first_day",
+        "last_day",
+        "start_time",
+        "end_time",
+        "organisations",
+        "persons",
+        "measures",
+        "applications",
+    ]

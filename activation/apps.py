@@ -16,7 +16,7 @@ class ActivationConfig(AppConfig):
         # in the log (``quartier.audit.register``).
         m2m = {"fields_of_action", "target_groups", "organisations", "measures"}
         register(models.Event, m2m=m2m)
-        register(models.Series, m2m={"fields_of_action", "target_groups"})
+        register(models.Series, m2m=m2m)
         # The counts by target group and the photos are rows of their own, shown on their event's history
         # (``HISTORY_OF``).
         auditlog.register(models.TargetGroupCount)

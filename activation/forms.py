@@ -45,6 +45,33 @@ def applications_to_choose(area: Quartier, linked: Any = ()) -> Any:
     )
 
 
+#: The links an event's and a series' forms pick: organisers by the area's pickers, ISEK measures and fund
+#: applications from lists.
+LINK_FIELDS = ["organisations", "persons", "fields_of_action", "target_groups", "measures", "applications"]
+LINK_WIDGETS = {"fields_of_action": forms.CheckboxSelectMultiple, "target_groups": forms.CheckboxSelectMultiple}
+
+
+def set_up_links(form: forms.ModelForm, *, area: Quartier, with_persons: bool) -> None:
+    """The pickers and lists of ``form``'s links (``LINK_FIELDS``) for ``area``: its organisations and persons (those
+    only ``with_persons``: the persons field is left out otherwise, and the record keeps its persons), the measures
+    of its newest ISEK and its recent fund applications, and whatever the record links already."""
+    record = form.instance
+    organisation_picker(form.fields["organisations"], area=area)
+    if with_persons:
+        current = record.persons.values("pk") if record.pk else []
+        person_picker(form.fields["persons"], area=area, keep=current)
+    else:
+        form.fields.pop("persons")
+    form.fields["measures"].queryset = measures_to_choose(area, record.measures.values("pk") if record.pk else [])
+    form.fields["measures"].label_from_instance = lambda measure: f"{measure.number} {measure.title}"
+    form.fields["applications"].queryset = applications_to_choose(
+        area, record.applications.values("pk") if record.pk else []
+    )
+    form.fields["applications"].label_from_instance = lambda app: f"{app.title} ({app.fund})"
+    for name in ("measures", "applications"):
+        form.fields[name].widget.attrs["size"] = 6
+
+
 class EventForm(forms.ModelForm):
     class Meta:
         model = Event
@@ -57,36 +84,13 @@ class EventForm(forms.ModelForm):
             "place",
             "description",
             "public",
-            "organisations",
-            "persons",
-            "fields_of_action",
-            "target_groups",
-            "measures",
-            "applications",
+            *LINK_FIELDS,
         ]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "fields_of_action": forms.CheckboxSelectMultiple,
-            "target_groups": forms.CheckboxSelectMultiple,
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), **LINK_WIDGETS}
 
     def __init__(self, *args: Any, area: Quartier, with_persons: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        event = self.instance
-        organisation_picker(self.fields["organisations"], area=area)
-        if with_persons:
-            current = event.persons.values("pk") if event.pk else []
-            person_picker(self.fields["persons"], area=area, keep=current)
-        else:
-            self.fields.pop("persons")
-        self.fields["measures"].queryset = measures_to_choose(area, event.measures.values("pk") if event.pk else [])
-        self.fields["measures"].label_from_instance = lambda measure: f"{measure.number} {measure.title}"
-        self.fields["applications"].queryset = applications_to_choose(
-            area, event.applications.values("pk") if event.pk else []
-        )
-        self.fields["applications"].label_from_instance = lambda app: f"{app.title} ({app.fund})"
-        for name in ("measures", "applications"):
-            self.fields[name].widget.attrs["size"] = 6
+        set_up_links(self, area=area, with_persons=with_persons)
         self.fields["public"].help_text = _(
             "Shown in the area's public calendar and its calendar feed, with the organising organisations (never "
             "the persons)."
@@ -162,22 +166,25 @@ class SeriesForm(forms.ModelForm):
             "place",
             "description",
             "public",
-            "fields_of_action",
-            "target_groups",
+            *LINK_FIELDS,
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "fields_of_action": forms.CheckboxSelectMultiple,
-            "target_groups": forms.CheckboxSelectMultiple,
+            **LINK_WIDGETS,
         }
         help_texts = {
             "last_day": _("At most one year ahead: each day of the series becomes an event of its own."),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, area: Quartier, with_persons: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        set_up_links(self, area=area, with_persons=with_persons)
+        self.fields["organisations"].help_text = _(
+            "The organisers and links are handed to each event of the series, and to its coming events when they "
+            "change here (not to those changed on their own)."
+        )
         if not self.instance.pk:
             today = timezone.localdate()
             self.initial.setdefault("first_day", today)

@@ -42,8 +42,8 @@ AGE_BANDS: tuple[tuple[str, str], ...] = (
 
 
 class Series(AreaScoped):
-    """A regular activity (every Tuesday's Sprechstunde): its rule, and what its events start from. Its events are
-    made for a bounded period; each can be changed on its own afterwards."""
+    """A regular activity (every Tuesday's Sprechstunde): its rule, and what its events start from (their organisers
+    and links among it). Its events are made for a bounded period; each can be changed on its own afterwards."""
 
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=25, choices=Kind.choices, default=Kind.OFFICE_HOURS)
@@ -55,8 +55,18 @@ class Series(AreaScoped):
     last_day = models.DateField(_("last day"))
     start_time = models.TimeField(_("starts at"))
     end_time = models.TimeField(_("ends at"))
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organising organisations"), blank=True, related_name="event_series"
+    )
+    persons = models.ManyToManyField(
+        Person, verbose_name=_("organising persons"), blank=True, related_name="event_series"
+    )
     fields_of_action = models.ManyToManyField(FieldOfAction, verbose_name=_("fields of action"), blank=True)
     target_groups = models.ManyToManyField(TargetGroup, verbose_name=_("target groups"), blank=True)
+    measures = models.ManyToManyField(Measure, verbose_name=_("ISEK measures"), blank=True, related_name="event_series")
+    applications = models.ManyToManyField(
+        Application, verbose_name=_("fund applications"), blank=True, related_name="event_series"
+    )
 
     class Meta:
         verbose_name = _("series of events")

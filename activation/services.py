@@ -1,11 +1,11 @@
 """Writes of the activation work: events, their counts and photos, and series of events.
 
-Every rule is here, whichever path a write takes (the office's forms, the admin, the demo): an event's organisers,
-ISEK measures and fund applications are the area's own, its end lies after its start, participants are counted
-only once it has begun (at most ``COUNT_MAX``) and their parts never add up to more than the total, a photo is a
-real JPEG, PNG or WebP image of at most ``PHOTO_MAX_BYTES`` and is kept without what its camera noted (the place
-it was taken, above all), a series reaches at most ``SERIES_MAX_DAYS`` ahead and spans at most as many days, and a
-title or place is one line.
+Every rule is here, whichever path a write takes (the office's forms, the admin, the demo): an event's or a
+series' organisers, ISEK measures and fund applications are the area's own, its end lies after its start,
+participants are counted only once it has begun (at most ``COUNT_MAX``) and their parts never add up to more than
+the total, a photo is a real JPEG, PNG or WebP image of at most ``PHOTO_MAX_BYTES`` and is kept without what its
+camera noted (the place it was taken, above all), a series reaches at most ``SERIES_MAX_DAYS`` ahead and spans at
+most as many days, and a title or place is one line.
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ from quartier.text import one_line
 EVENT_FIELDS = ("title", "kind", "starts_at", "ends_at", "place", "description", "public")
 #: Its links: many-to-many fields, each checked to be of the event's area where it names the area's rows.
 EVENT_LINKS = ("organisations", "persons", "fields_of_action", "target_groups", "measures", "applications")
-#: What a series gives its events.
+#: What a series gives its events: its fields, and all its links (its organisers among them).
 SERIES_FIELDS = ("title", "kind", "place", "description", "public")
-SERIES_LINKS = ("fields_of_action", "target_groups")
+SERIES_LINKS = EVENT_LINKS
 SERIES_RULE = ("frequency", "first_day", "last_day", "start_time", "end_time")
 #: What is one line wherever it is shown (a heading, a calendar entry, a cell of the download).
 ONE_LINE_FIELDS = ("title", "place")
@@ -426,13 +426,13 @@ def _series_event(series: Series, day: datetime.date) -> Event:
 
 
 def _link_events(series: Series, events: Iterable[Event]) -> None:
-    """Give ``events`` the fields of action and target groups of ``series``."""
+    """Give ``events`` the links of ``series``: its organisers, fields of action, target groups, ISEK measures and
+    fund applications (each read once)."""
     events = list(events)
-    fields = list(series.fields_of_action.all())
-    groups = list(series.target_groups.all())
+    links = {name: list(getattr(series, name).all()) for name in SERIES_LINKS}
     for event in events:
-        event.fields_of_action.set(fields)
-        event.target_groups.set(groups)
+        for name, rows in links.items():
+            getattr(event, name).set(rows)
 
 
 @transaction.atomic
@@ -440,8 +440,9 @@ def series_create(
     *, area: Quartier, data: Mapping[str, Any], by: User | None, today: datetime.date | None = None
 ) -> Series:
     """A series of ``area`` and its events, one per day of its rule from its first to its last day (at most a year
-    ahead)."""
+    ahead), each with the series' organisers and links (of the area, as an event's)."""
     today = today or timezone.localdate()
+    check_links(area, data)
     series = Series(area=area, **_fields(data, (*SERIES_FIELDS, *SERIES_RULE)))
     _check_series(series, today)
     series.full_clean()
@@ -462,12 +463,13 @@ def series_update(
     *, series: Series, data: Mapping[str, Any], by: User | None, now: datetime.datetime | None = None
 ) -> Series:
     """Change a series. Its coming events that were not changed on their own follow: their title, kind, place,
-    description, publicity, time, fields of action and target groups become the series'; a coming day the rule no
-    longer has loses its event, and a day new to the rule gets one. Events that have begun and those changed on
-    their own stay as they are, and a day of the rule whose event was moved or deleted on its own stays without
-    one (it is not made again by a change of the series' title). The coming events are locked, so that an event
-    changed on its own meanwhile is seen as such."""
+    description, publicity, time, organisers, fields of action, target groups, ISEK measures and fund applications
+    become the series'; a coming day the rule no longer has loses its event, and a day new to the rule gets one.
+    Events that have begun and those changed on their own stay as they are, and a day of the rule whose event was
+    moved or deleted on its own stays without one (it is not made again by a change of the series' title). The
+    coming events are locked, so that an event changed on its own meanwhile is seen as such."""
     now = now or timezone.now()
+    check_links(series.area, data)
     series = Series.objects.select_for_update().get(pk=series.pk)
     before = set(series_days(series.frequency, series.first_day, series.last_day))
     for field, value in _fields(data, (*SERIES_FIELDS, *SERIES_RULE)).items():

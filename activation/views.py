@@ -257,14 +257,19 @@ def event_photo_withdraw(request: AreaRequest, area: Quartier, photo_pk: int) ->
     return redirect(photo.event.get_absolute_url() + "#photos")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_EVENTS)
 def event_photo_delete(request: AreaRequest, area: Quartier, photo_pk: int) -> HttpResponse:
+    """Delete a photo with its file, after the office has seen which one (a page of its own, as for an event: no
+    script needed to ask)."""
     photo = get_photo_for(area, photo_pk)
     event = photo.event
-    photo_delete(photo=photo, by=request.user)
-    messages.success(request, _("The photo was deleted."))
-    return redirect(event.get_absolute_url() + "#photos")
+    back = event.get_absolute_url() + "#photos"
+    if request.method == "POST":
+        photo_delete(photo=photo, by=request.user)
+        messages.success(request, _("The photo was deleted."))
+        return redirect(back)
+    return render(request, "activation/photo_delete.html", {"area": area, "photo": photo, "event": event, "back": back})
 
 
 def photo_response(photo: Photo) -> FileResponse:
@@ -288,7 +293,8 @@ def event_photo(request: AreaRequest, area: Quartier, photo_pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 @area_view(permissions.CHANGE_EVENTS)
 def series_new(request: AreaRequest, area: Quartier) -> HttpResponse:
-    form = SeriesForm(request.POST or None)
+    with_persons = permissions.VIEW_PERSONS in request.area_perms
+    form = SeriesForm(request.POST or None, instance=Series(area=area), area=area, with_persons=with_persons)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form):
             series = series_create(area=area, data=form.cleaned_data, by=request.user)
@@ -309,7 +315,8 @@ def series_new(request: AreaRequest, area: Quartier) -> HttpResponse:
 @area_view(permissions.CHANGE_EVENTS)
 def series_edit(request: AreaRequest, area: Quartier, series_pk: int) -> HttpResponse:
     series = get_series_for(area, series_pk)
-    form = SeriesForm(request.POST or None, instance=series)
+    with_persons = permissions.VIEW_PERSONS in request.area_perms
+    form = SeriesForm(request.POST or None, instance=series, area=area, with_persons=with_persons)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form):
             series_update(series=series, data=form.cleaned_data, by=request.user)

@@ -2,7 +2,8 @@
 
 The small demo enters a handful of events through the services (``event_create``, ``event_record_counts``,
 ``series_create``), so each passes their checks; the large one writes ten years of events of every kind with
-``bulk_create`` (their fields of action and counts by target group through the many-to-many tables). Runs after
+``bulk_create`` (their organising organisations and persons, fields of action and target groups as rows of the
+many-to-many tables, and their counts by target group). Runs after
 ``seed_actors`` (organisers) and ``seed_isek`` (linked measures); does nothing if the area has events already.
 """
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from activation.models import Event, Frequency, Kind, TargetGroupCount
 from activation.services import event_create, event_record_counts, series_create
-from actors.models import Organisation, TargetGroup
+from actors.models import Organisation, Person, TargetGroup
 from isek.models import Measure
 from quartier.models import FieldOfAction, Quartier
 
@@ -100,6 +101,7 @@ def _small(area: Quartier, rng: random.Random, now: datetime.datetime) -> None:
             "start_time": datetime.time(10),
             "end_time": datetime.time(13),
             "fields_of_action": fields[-1:],
+            "organisations": organisations[:1],
         },
         by=None,
         today=today,
@@ -111,9 +113,14 @@ LARGE_EVENTS = 1200
 
 
 def _large(area: Quartier, rng: random.Random, now: datetime.datetime) -> None:
-    """Ten years of events (``LARGE_EVENTS``, about 120 a year), in bulk."""
+    """Ten years of events (``LARGE_EVENTS``, about 120 a year), in bulk: each organised by one or two of the
+    area's organisations, every third also by a person, for one or two target groups (the one counted among them)."""
     fields = list(FieldOfAction.objects.values_list("pk", flat=True))
     groups = list(TargetGroup.objects.values_list("pk", flat=True))
+    organisations = list(Organisation.objects.filter(area=area).order_by("pk").values_list("pk", flat=True)[:200])
+    persons = list(
+        Person.objects.filter(area=area, erased_at__isnull=True).order_by("pk").values_list("pk", flat=True)[:200]
+    )
     kinds = [kind for kind, _label in Kind.choices]
     first = timezone.localdate(now) - datetime.timedelta(days=365 * 10)
     events = []
@@ -147,10 +154,33 @@ def _large(area: Quartier, rng: random.Random, now: datetime.datetime) -> None:
         ],
         batch_size=BATCH,
     )
+    by_organisations = Event.organisations.through
+    by_persons = Event.persons.through
+    by_organisations.objects.bulk_create(
+        [
+            by_organisations(event_id=event.pk, organisation_id=organisation)
+            for event in events
+            for organisation in rng.sample(organisations, k=min(len(organisations), rng.randint(1, 2)))
+        ],
+        batch_size=BATCH,
+    )
+    by_persons.objects.bulk_create(
+        [by_persons(event_id=event.pk, person_id=rng.choice(persons)) for event in events[::3] if persons],
+        batch_size=BATCH,
+    )
+    addressed = {event.pk: rng.sample(groups, k=rng.randint(1, 2)) for event in events}
+    Event.target_groups.through.objects.bulk_create(
+        [
+            Event.target_groups.through(event_id=event, targetgroup_id=group)
+            for event, chosen in addressed.items()
+            for group in chosen
+        ],
+        batch_size=BATCH,
+    )
     counts = []
     for event in events:
         if event.participants:
-            group = rng.choice(groups)
+            group = addressed[event.pk][0]
             counts.append(
                 TargetGroupCount(event=event, target_group_id=group, count=rng.randint(0, event.participants))
             )

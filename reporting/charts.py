@@ -41,7 +41,7 @@ class HBar:
     y: float
     width: float
     height: float
-    value: Decimal | int
+    value: Decimal | int | None  # ``None``: not counted (no bar, a dash)
     text_x: float  # where the value is written, just after the bar
     text_y: float
 
@@ -65,7 +65,7 @@ class HBarChart:
 
 
 def hbar_chart(
-    rows: Sequence[tuple[str, Sequence[Decimal | int]]],
+    rows: Sequence[tuple[str, Sequence[Decimal | int | None]]],
     *,
     money: bool = False,
     width: int = 640,
@@ -74,11 +74,12 @@ def hbar_chart(
     gap: float = 9,
 ) -> HBarChart:
     """One row per ``(label, values)``: the label on the left and a bar per value (a series: e.g. planned and
-    spent), all scaled to the largest value. ``money`` leaves room for amounts after the bars."""
+    spent), all scaled to the largest value. ``money`` leaves room for amounts after the bars. A value ``None``
+    (nothing counted) has no bar, and a dash for its value, so it is not mistaken for 0."""
     series = max((len(values) for _label, values in rows), default=1)
     room = 84.0 if money else 40.0
     scale_width = width - label_width - room
-    top_value = max((Decimal(value) for _label, values in rows for value in values), default=ZERO)
+    top_value = max((Decimal(value) for _label, values in rows for value in values if value is not None), default=ZERO)
     scale = scale_width / float(top_value) if top_value > 0 else 0.0
     chart_rows: list[HBarRow] = []
     y = 4.0
@@ -87,7 +88,7 @@ def hbar_chart(
         row = HBarRow(label=shorten(label, label_width - 10), title=label, y=_round(y + row_height / 2 + 4))
         for index, value in enumerate(values):
             bar_y = y + index * (bar + 2)
-            length = float(value) * scale
+            length = float(value or 0) * scale
             # A value above zero gets at least a sliver, so it is not mistaken for nothing.
             length = max(length, 1.5) if value else 0.0
             row.bars.append(

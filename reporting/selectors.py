@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
+from activation.models import AGE_BANDS, Event, TargetGroupCount
 from actors.models import (
     Concern,
     ConcernStatus,
@@ -91,10 +94,16 @@ class Span:
         """The day undated states are read on: the year's last day, or today while the year runs."""
         return min(timezone.localdate(), self.last)
 
+    @property
+    def before(self) -> Span:
+        """The year before."""
+        return Span(self.year - 1)
+
 
 @dataclass(frozen=True, slots=True)
 class FieldKey:
-    """A field of action as the counts by field name it: its order is ``(position, name)``."""
+    """A field of action (or a target group, ordered alike) as the counts by field name it: its order is
+    ``(position, name)``."""
 
     pk: int
     position: int
@@ -171,6 +180,8 @@ class YearCounts:
     contacts: int
     concerns_raised: int
     concerns_resolved: int
+    events: int
+    participants: int
     meetings_held: int
     decisions: int
     applications_received: int
@@ -180,8 +191,8 @@ class YearCounts:
 
 
 def year_counts(area: Quartier, span: Span) -> YearCounts:
-    """Contacts, concerns, meetings, decisions and the applications and money of the year's funds. Eight
-    queries."""
+    """Contacts, concerns, events and their participants, meetings, decisions and the applications and money of the
+    year's funds. Nine queries."""
     concerns = Concern.objects.filter(area=area).aggregate(
         raised=Count("pk", filter=span.dates("raised_on")), resolved=Count("pk", filter=_resolved(span))
     )
@@ -190,10 +201,15 @@ def year_counts(area: Quartier, span: Span) -> YearCounts:
         approved=Count("pk", filter=Q(status__in=BINDING)),
         amount=Coalesce(Sum("approved_amount", filter=Q(status__in=BINDING)), Value(ZERO), output_field=MONEY_FIELD),
     )
+    events = Event.objects.filter(_events_begun(span, timezone.now()), area=area).aggregate(
+        events=Count("pk"), participants=Coalesce(Sum("participants"), 0)
+    )
     return YearCounts(
         contacts=ContactNote.objects.filter(span.dates("date"), area=area).count(),
         concerns_raised=concerns["raised"],
         concerns_resolved=concerns["resolved"],
+        events=events["events"],
+        participants=events["participants"],
         meetings_held=Meeting.objects.filter(_held_meetings(area, span)).count(),
         decisions=_decided_agenda_items(area, span).count() + _decided_ballot_items(area, span).count(),
         applications_received=applications["received"],
@@ -282,6 +298,154 @@ def contact_data(area: Quartier, span: Span) -> ContactData:
         forwarded=forwarded,
         concerns_resolved=Concern.objects.filter(_resolved(span), area=area).count(),
     )
+
+
+# --- Events and participation -------------------------------------------------------------------------------------
+
+
+def _a_year_before(moment: datetime.datetime) -> datetime.datetime:
+    """The same day and time a year earlier, in the office's time zone (29 February: the 28th)."""
+    return timezone.localtime(moment) - relativedelta(years=1)
+
+
+def _events_begun(span: Span, now: datetime.datetime, prefix: str = "") -> Q:
+    """Events (reached through ``prefix``) that began in the year, by now: of the running year only those held so
+    far (a planned event is not yet one of the year's)."""
+    name = f"{prefix}starts_at"
+    return span.moments(name) & Q(**{f"{name}__lte": now})
+
+
+def _events_of_two_years(span: Span, now: datetime.datetime, prefix: str = "") -> Q:
+    """Events that began in the year or in the year before, like with like: while the year runs, those of the year
+    so far and those of the year before up to the same day."""
+    return _events_begun(span, now, prefix) | _events_begun(span.before, _a_year_before(now), prefix)
+
+
+def _year_of(name: str) -> ExtractYear:
+    """The year of the datetime field ``name`` in the office's time zone."""
+    return ExtractYear(name, tzinfo=timezone.get_default_timezone())
+
+
+@dataclass(frozen=True, slots=True)
+class EventCounts:
+    """Events, and the participants counted at them."""
+
+    events: int
+    counted: int  # events with participants counted
+    participants: int | None  # at the counted events; ``None`` when none was counted
+
+
+NO_EVENTS = EventCounts(events=0, counted=0, participants=None)
+
+
+@dataclass(frozen=True, slots=True)
+class EventYear:
+    """The events of a year in total."""
+
+    counts: EventCounts
+    ages: dict[str, int | None]  # participants per age band (the fields of ``AGE_BANDS``); ``None``: none counted
+    public: int  # public events (in the public calendar)
+    series: int  # series with an event in the year
+
+
+NO_EVENT_YEAR = EventYear(NO_EVENTS, dict.fromkeys((name for name, _label in AGE_BANDS), None), public=0, series=0)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCounts:
+    """The events of a year for a target group, and the participants of the group counted at events."""
+
+    addressed: int  # events for the group
+    counted: int  # events that counted participants of the group
+    participants: int | None  # ``None`` when no event counted the group
+
+
+@dataclass(frozen=True, slots=True)
+class ActivationData:
+    """The events of the year and of the year before (``_events_of_two_years``), each table by year."""
+
+    years: dict[int, EventYear]  # only the years with events
+    by_field: dict[tuple[int, FieldKey | None], EventCounts]  # an event in two fields counts in both
+    by_kind: dict[tuple[int, str], EventCounts]
+    by_group: dict[tuple[int, FieldKey], GroupCounts]  # the target groups with events or counts
+    largest: list[Event]  # the year's events with the most participants counted, most first
+
+
+#: How many of the year's largest events the section names.
+LARGEST = 5
+
+
+def _counted() -> dict[str, Count | Sum]:
+    """Events, those with participants counted, and the participants counted (``None`` when none was)."""
+    return {
+        "events": Count("pk"),
+        "counted": Count("pk", filter=Q(participants__isnull=False)),
+        "participants": Sum("participants"),
+    }
+
+
+def activation_data(area: Quartier, span: Span, now: datetime.datetime | None = None) -> ActivationData:
+    """The events of the year and of the year before (while the year runs: each up to the same day) in total, by
+    field of action, kind and target group, each in one query for both years, and the year's largest events. Five
+    queries."""
+    now = now or timezone.now()
+    events = (
+        Event.objects.filter(_events_of_two_years(span, now), area=area).order_by().annotate(year=_year_of("starts_at"))
+    )
+    years = {
+        row["year"]: EventYear(
+            EventCounts(row["events"], row["counted"], row["participants"]),
+            ages={name: row[name] for name, _label in AGE_BANDS},
+            public=row["public"],
+            series=row["series"],
+        )
+        for row in events.values("year").annotate(
+            **_counted(),
+            **{name: Sum(name) for name, _label in AGE_BANDS},
+            public=Count("pk", filter=Q(public=True)),
+            series=Count("series", distinct=True),
+        )
+    }
+    by_field = {
+        (year, _field_key(pk, name, position)): EventCounts(n, counted, participants)
+        for year, pk, name, position, n, counted, participants in events.values_list(
+            "year", "fields_of_action__pk", "fields_of_action__name", "fields_of_action__position"
+        ).annotate(**_counted())
+    }
+    by_kind = {
+        (row["year"], row["kind"]): EventCounts(row["events"], row["counted"], row["participants"])
+        for row in events.values("year", "kind").annotate(**_counted())
+    }
+    # Two ways to a target group, in one query: the events for it (their target groups), and the participants of
+    # it counted at events (their counts by target group).
+    nothing = Value(None, output_field=IntegerField())
+    through: Any = Event.target_groups.through  # the stubs do not know the annotations of an implicit through model
+    addressed = (
+        through.objects.filter(_events_of_two_years(span, now, "event__"), event__area=area)
+        .order_by()
+        .annotate(year=_year_of("event__starts_at"))
+        .values_list("year", "targetgroup", "targetgroup__name", "targetgroup__position")
+        .annotate(addressed=Count("pk"), counted=Value(0), participants=nothing)
+    )
+    counted = (
+        TargetGroupCount.objects.filter(_events_of_two_years(span, now, "event__"), event__area=area)
+        .order_by()
+        .annotate(year=_year_of("event__starts_at"))
+        .values_list("year", "target_group", "target_group__name", "target_group__position")
+        .annotate(addressed=Value(0), counted=Count("pk"), participants=Sum("count"))
+    )
+    by_group: dict[tuple[int, FieldKey], GroupCounts] = {}
+    for year, pk, name, position, n_addressed, n_counted, participants in addressed.union(counted, all=True):
+        key = (year, FieldKey(pk, position, name))
+        seen = by_group.get(key, GroupCounts(0, 0, None))
+        total = participants if seen.participants is None else seen.participants + (participants or 0)
+        by_group[key] = GroupCounts(seen.addressed + n_addressed, seen.counted + n_counted, total)
+    largest = list(
+        Event.objects.filter(_events_begun(span, now), area=area, participants__isnull=False)
+        .only("pk", "title", "kind", "starts_at", "place", "participants")
+        .order_by("-participants", "starts_at", "pk")[:LARGEST]
+    )
+    return ActivationData(years, by_field, by_kind, by_group, largest)
 
 
 # --- Networks -----------------------------------------------------------------------------------------------------

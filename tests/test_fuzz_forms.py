@@ -623,7 +623,7 @@ TARGETS: list[Target] = [
     T("event_photo_new", role="gwa"),
     T("event_remove", role="gwa"),
     T("event_photo_withdraw", role="gwa", page="event_page"),
-    T("event_photo_delete", role="gwa", page="event_page"),
+    T("event_photo_delete", role="gwa"),
     T("series_new", role="gwa", creates="activation.Series"),
     T("series_edit", role="gwa"),
     T("series_remove", role="gwa"),

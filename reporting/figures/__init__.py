@@ -1,16 +1,17 @@
-"""The figures of an area's annual report (Jahresbericht): everything sections 1–8 show, from live data.
+"""The figures of an area's annual report (Jahresbericht): everything sections 1–9 show, from live data.
 
 ``gather(area, year)`` builds the whole report's figures, a ``ReportFigures`` holding one typed section per
-module of this package (``summary``, ``area``, ``contacts``, ``networks``, ``committees``, ``funds``, ``isek``,
-``indicators``, in the order of ``SECTIONS``); each module's docstring says what its section shows and counts.
-``gather_section(key, area, year)`` builds one section, ``key_figures(area, year)`` the year's key figures alone
-and ``ReportFigures.tables()`` every table of the report for download. The template
+module of this package (``summary``, ``area``, ``contacts``, ``activation``, ``networks``, ``committees``,
+``funds``, ``isek``, ``indicators``, in the order of ``SECTIONS``); each module's docstring says what its section
+shows and counts. ``gather_section(key, area, year)`` builds one section, ``key_figures(area, year)`` the year's
+key figures alone and ``ReportFigures.tables()`` every table of the report for download. The template
 ``reporting/annual_report.html`` reads the sections by attribute.
 
 The figures compute; every read is in ``reporting.selectors``, each section in a fixed number of queries, whatever
 the volume. "In the year" means dated from 1 January to 31 December of ``year`` (times in the office's time
 zone), by the natural date of each thing: a contact note by its date; a concern by the day it was raised, and it
-counts as resolved in the year when its status was set to "done" in the year (and it is done still). States that
+counts as resolved in the year when its status was set to "done" in the year (and it is done still); an event by
+the moment it began (of the running year: begun by now). States that
 are not dated (the resident share of a committee, the team) are read on 31 December of the year, or today while
 the year runs (the team: as it is when the report is made).
 """
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from quartier.models import Quartier
+from reporting.figures.activation import ActivationSection, activation_section
 from reporting.figures.area import AreaSection, area_section
 from reporting.figures.committees import CommitteesSection, committees_section
 from reporting.figures.common import SECTIONS, WITHOUT_FIELD, Table
@@ -57,6 +59,7 @@ Section = (
     SummarySection
     | AreaSection
     | ContactsSection
+    | ActivationSection
     | NetworksSection
     | CommitteesSection
     | FundsSection
@@ -73,6 +76,7 @@ class ReportFigures:
     summary: SummarySection
     area: AreaSection
     contacts: ContactsSection
+    activation: ActivationSection
     networks: NetworksSection
     committees: CommitteesSection
     funds: FundsSection
@@ -90,6 +94,7 @@ class ReportFigures:
             **self.summary.tables(),
             **self.area.tables(),
             **self.contacts.tables(),
+            **self.activation.tables(),
             **self.networks.tables(),
             **self.committees.tables(),
             **self.funds.tables(),
@@ -103,6 +108,7 @@ GATHERERS: dict[str, Callable[[Quartier, int], Section]] = {
     "summary": summary_section,
     "area": area_section,
     "contacts": contacts_section,
+    "activation": activation_section,
     "networks": networks_section,
     "committees": committees_section,
     "funds": funds_section,
@@ -137,6 +143,7 @@ def gather(area: Quartier, year: int, *, step: Callable[[str], None] = _quiet) -
         summary=section("summary", summary_section),
         area=section("area", area_section),
         contacts=section("contacts", contacts_section),
+        activation=section("activation", activation_section),
         networks=section("networks", networks_section),
         committees=section("committees", committees_section),
         funds=section("funds", funds_section),

@@ -24,7 +24,8 @@ WITHOUT_FIELD = _("Without a field of action")
 SECTIONS: tuple[tuple[str, Promise], ...] = (
     ("summary", _("Summary")),
     ("area", _("The area and the team")),
-    ("contacts", _("Activation and contacts")),
+    ("contacts", _("Contacts and concerns")),
+    ("activation", _("Events and participation")),
     ("networks", _("Networks")),
     ("committees", _("Committees")),
     ("funds", _("Funds")),

@@ -1,4 +1,4 @@
-"""Section 3, activation and contacts: contact notes by channel and field of action, the people and organisations
+"""Section 3, contacts and concerns: contact notes by channel and field of action, the people and organisations
 reached; the concerns raised in the year by status and where they were forwarded, and those resolved in it."""
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ KEY_FIGURE_LABELS: dict[str, Promise] = {
     "contacts": _("Contacts"),
     "concerns_raised": _("Concerns raised"),
     "concerns_resolved": _("Concerns resolved"),
+    "events": _("Events"),
+    "participants": _("Participants counted"),
     "meetings_held": _("Committee meetings held"),
     "decisions": _("Committee decisions"),
     "applications_received": _("Applications received"),
@@ -34,6 +36,7 @@ MONEY_KEYS = frozenset({"amount_approved", "amount_paid", "isek_planned", "isek_
 #: The key figures by the section they summarise (whose label heads the group in the summary).
 KEY_FIGURE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("contacts", ("contacts", "concerns_raised", "concerns_resolved")),
+    ("activation", ("events", "participants")),
     ("committees", ("meetings_held", "decisions")),
     ("funds", ("applications_received", "applications_approved", "amount_approved", "amount_paid")),
     ("isek", ("measures_running", "measures_completed", "isek_planned", "isek_spent")),
@@ -48,6 +51,8 @@ class KeyFigures:
     - ``contacts``: contact notes dated in the year;
     - ``concerns_raised``: concerns raised in the year;
     - ``concerns_resolved``: concerns set to "done" in the year and done still (whenever they were raised);
+    - ``events``: events and activities that began in the year (of the running year: by now);
+    - ``participants``: the participants counted at them (an event without a count adds nothing);
     - ``meetings_held``: committee meetings held (or with approved minutes) that started in the year;
     - ``decisions``: items adopted or rejected at those meetings, plus items of online ballots closed in the
       year that were adopted or rejected;
@@ -68,6 +73,8 @@ class KeyFigures:
     contacts: int
     concerns_raised: int
     concerns_resolved: int
+    events: int
+    participants: int
     meetings_held: int
     decisions: int
     applications_received: int
@@ -120,7 +127,7 @@ class SummarySection:
 
 
 def key_figures(area: Quartier, year: int) -> KeyFigures:
-    """The key figures of ``area`` in ``year``. Eleven queries (eight without an ISEK), whatever the volume."""
+    """The key figures of ``area`` in ``year``. Twelve queries (nine without an ISEK), whatever the volume."""
     span = selectors.Span(year)
     counts = selectors.year_counts(area, span)
     version = selectors.isek_version(area)
@@ -133,6 +140,8 @@ def key_figures(area: Quartier, year: int) -> KeyFigures:
         contacts=counts.contacts,
         concerns_raised=counts.concerns_raised,
         concerns_resolved=counts.concerns_resolved,
+        events=counts.events,
+        participants=counts.participants,
         meetings_held=counts.meetings_held,
         decisions=counts.decisions,
         applications_received=counts.applications_received,
@@ -147,7 +156,7 @@ def key_figures(area: Quartier, year: int) -> KeyFigures:
 
 
 def summary_section(area: Quartier, year: int) -> SummarySection:
-    """The key figures, and the shares of the budget approved and of the plan spent. Twelve queries (nine without an
+    """The key figures, and the shares of the budget approved and of the plan spent. Thirteen queries (ten without an
     ISEK)."""
     figures = key_figures(area, year)
     budget = selectors.fund_budget(area, year)

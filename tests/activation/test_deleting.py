@@ -95,6 +95,7 @@ def test_planung_and_koordination_may_not_delete_or_withdraw(
         assert client.get(f"{base}/{event.pk}/loeschen/").status_code == 403
         assert client.post(f"{base}/{event.pk}/loeschen/").status_code == 403
         assert client.post(f"{base}/fotos/{photo.pk}/einwilligung-zurueckziehen/").status_code == 403
+        assert client.get(f"{base}/fotos/{photo.pk}/loeschen/").status_code == 403
         assert client.post(f"{base}/fotos/{photo.pk}/loeschen/").status_code == 403
     photo.refresh_from_db()
     assert photo.consent and photo.consent_how == "schriftlich"
@@ -141,10 +142,18 @@ def test_the_office_deletes_a_photo_and_its_file(
     kept = _photo(event, consent=False, caption="Bühne")
     client.force_login(role_users["steuerung"])
     url = f"/gebiet/{area.slug}/veranstaltungen/fotos/{photo.pk}/loeschen/"
-    assert client.get(url).status_code == 405
+    # The event's page links to a page that asks first (no script needed); asking deletes nothing.
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert f'href="{url}"' in page and f'action="{url}"' not in page
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    html = confirm.content.decode()
+    assert "Foto „Kinder“ löschen?" in html and f"/veranstaltungen/fotos/{photo.pk}/" in html
+    assert 'method="post"' in html and f'href="{event.get_absolute_url()}#photos"' in html  # and a way back
+    assert Photo.objects.count() == 2 and default_storage.exists(photo.file.name)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == f"{event.get_absolute_url()}#photos"
     assert list(Photo.objects.all()) == [kept]
     assert not default_storage.exists(photo.file.name) and default_storage.exists(kept.file.name)
 
@@ -159,6 +168,7 @@ def test_another_areas_photo_and_event_are_not_found_and_stay(
     assert client.get(f"{base}/{foreign.pk}/loeschen/").status_code == 404
     assert client.post(f"{base}/{foreign.pk}/loeschen/").status_code == 404
     assert client.post(f"{base}/fotos/{photo.pk}/einwilligung-zurueckziehen/").status_code == 404
+    assert client.get(f"{base}/fotos/{photo.pk}/loeschen/").status_code == 404
     assert client.post(f"{base}/fotos/{photo.pk}/loeschen/").status_code == 404
     photo.refresh_from_db()
     assert photo.consent and Event.objects.filter(pk=foreign.pk).exists()

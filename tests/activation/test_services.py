@@ -306,3 +306,74 @@ def test_deleting_a_series_deletes_its_future_events_only(
     assert series_delete(series=series, by=None) == coming
     assert set(Event.objects.values_list("pk", flat=True)) == past
     assert not Series.objects.exists()
+
+
+_funds = itertools.count(1)
+
+
+def _links(area: Quartier) -> dict[str, list[object]]:
+    fund = FundFactory(area=area, name=f"Aktionsfonds {next(_funds)}")
+    return {
+        "organisations": [OrganisationFactory(area=area)],
+        "persons": [PersonFactory(area=area)],
+        "measures": [MeasureFactory(version=VersionFactory(area=area))],
+        "applications": [Application.objects.create(area=area, fund=fund, title="Sommerfest", status="eingereicht")],
+    }
+
+
+def _linked(event: Event | Series) -> dict[str, set[int]]:
+    names = ("organisations", "persons", "measures", "applications")
+    return {name: set(getattr(event, name).values_list("pk", flat=True)) for name in names}
+
+
+def test_a_series_hands_its_organisers_and_links_to_each_event(area: Quartier, today: datetime.date) -> None:
+    links = _links(area)
+    series = series_create(area=area, data=_series_data(today, **links), by=None, today=today)
+    expected = {name: {row.pk for row in rows} for name, rows in links.items()}  # type: ignore[attr-defined]
+    assert _linked(series) == expected
+    assert series.events.count() == 10
+    assert all(_linked(event) == expected for event in series.events.all())
+
+
+def test_a_series_change_hands_its_organisers_to_the_coming_events_not_changed_on_their_own(
+    area: Quartier, today: datetime.date, now: datetime.datetime
+) -> None:
+    data = _series_data(today, first_day=today - datetime.timedelta(days=14), **_links(area))
+    series = series_create(area=area, data=data, by=None, today=today)
+    past = list(series.events.filter(starts_at__lte=now))
+    coming = list(series.events.filter(starts_at__gt=now).order_by("starts_at"))
+    assert past and len(coming) > 2
+    own = coming[0]
+    event_update(event=own, data={"place": "Hof"}, by=None)  # changed on its own
+    before = {event.pk: _linked(event) for event in [*past, own]}
+
+    new = _links(area)
+    series_update(series=series, data=new, by=None, now=now)
+    expected = {name: {row.pk for row in rows} for name, rows in new.items()}  # type: ignore[attr-defined]
+    assert _linked(series) == expected
+    assert all(_linked(event) == expected for event in coming[1:])
+    assert {event.pk: _linked(event) for event in [*past, own]} == before  # begun, or changed on its own: kept
+
+
+@pytest.mark.parametrize("link", ["organisations", "persons", "measures", "applications"])
+def test_a_series_with_a_link_to_another_area_is_refused(
+    link: str, area: Quartier, other_area: Quartier, today: datetime.date
+) -> None:
+    foreign = _links(other_area)[link]
+    with pytest.raises(ValidationError) as refused:
+        series_create(area=area, data=_series_data(today, **{link: foreign}), by=None, today=today)
+    assert link in refused.value.error_dict
+    assert not Series.objects.exists() and not Event.objects.exists()
+    series = series_create(area=area, data=_series_data(today), by=None, today=today)
+    with pytest.raises(ValidationError):
+        series_update(series=series, data={"title": "Neu", link: foreign}, by=None)
+    series.refresh_from_db()
+    assert series.title == "Sprechstunde" and getattr(series, link).count() == 0
+    assert not any(getattr(event, link).exists() for event in series.events.all())
+
+
+def test_an_erased_person_is_not_made_an_organiser_of_a_series(area: Quartier, today: datetime.date) -> None:
+    person = PersonFactory(area=area, erased_at=timezone.now())
+    with pytest.raises(ValidationError):
+        series_create(area=area, data=_series_data(today, persons=[person]), by=None, today=today)
+    assert not Series.objects.exists() and not Event.objects.exists()

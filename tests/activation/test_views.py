@@ -10,10 +10,19 @@ from collections.abc import Callable
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
-from activation.models import Event, Photo
-from activation.services import event_create, photo_add
-from demo.factories import EventFactory, OrganisationFactory, PersonFactory
+from activation.models import Event, Photo, Series
+from activation.services import event_create, photo_add, series_create
+from demo.factories import (
+    EventFactory,
+    FundFactory,
+    MeasureFactory,
+    OrganisationFactory,
+    PersonFactory,
+    VersionFactory,
+)
+from fonds.models import Application
 from quartier.models import Quartier, User
 from tests.activation.test_services import image_bytes
 
@@ -140,7 +149,7 @@ def test_a_private_event_s_photo_is_not_public_even_with_consent(area: Quartier,
     assert client.get(f"/oeffentlich/{area.slug}/veranstaltungen/fotos/{photo.pk}/").status_code == 404
 
 
-@pytest.mark.parametrize("page", ["list", "detail", "public", "feed", "counts"])
+@pytest.mark.parametrize("page", ["list", "detail", "public", "feed", "counts", "series", "photo_delete"])
 def test_query_counts_do_not_grow(
     page: str,
     client: Client,
@@ -150,7 +159,16 @@ def test_query_counts_do_not_grow(
     assert_constant_queries: Callable[..., int],
 ) -> None:
     event = _event(area, now, public=True, title="Hoffest", days=-1)
-    _photo(event, consent=True, caption="eins")
+    photo = _photo(event, consent=True, caption="eins")
+    today = timezone.localdate(now)
+    series = series_create(
+        area=area,
+        data={"title": "Sprechstunde", "frequency": "weekly", "first_day": today, "start_time": datetime.time(10),
+              "last_day": today + datetime.timedelta(days=14), "end_time": datetime.time(11),
+              "organisations": list(event.organisations.all()), "persons": list(event.persons.all())},
+        by=None,
+        today=today,
+    )  # fmt: skip
     client.force_login(role_users["gwa"])
     url = {
         "list": f"/gebiet/{area.slug}/veranstaltungen/",
@@ -158,6 +176,8 @@ def test_query_counts_do_not_grow(
         "public": f"/oeffentlich/{area.slug}/veranstaltungen/",
         "feed": f"/oeffentlich/{area.slug}/veranstaltungen.ics",
         "counts": f"/gebiet/{area.slug}/veranstaltungen/{event.pk}/teilnehmende/",
+        "series": f"/gebiet/{area.slug}/veranstaltungen/reihen/{series.pk}/",
+        "photo_delete": f"/gebiet/{area.slug}/veranstaltungen/fotos/{photo.pk}/loeschen/",
     }[page]
 
     def grow() -> None:
@@ -166,5 +186,47 @@ def test_query_counts_do_not_grow(
             _photo(more, consent=True, caption=f"f{number}")
             event.organisations.add(more.organisations.get())
             event.persons.add(more.persons.get())
+            series.organisations.add(more.organisations.get())
+            series.persons.add(more.persons.get())
 
     assert_constant_queries(lambda: client.get(url), grow)
+
+
+def test_the_office_makes_a_series_with_its_organisers_and_links_and_a_forged_one_is_refused(
+    client: Client, area: Quartier, other_area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    organisation = OrganisationFactory(area=area, name="Kanalverein")
+    person = PersonFactory(area=area, first_name="Zeynep", last_name="Kaya")
+    measure = MeasureFactory(version=VersionFactory(area=area))
+    application = Application.objects.create(
+        area=area, fund=FundFactory(area=area), title="Sommerfest", status="eingereicht"
+    )
+    client.force_login(role_users["gwa"])
+    form = {
+        "title": "Sprechstunde", "kind": "sprechstunde", "frequency": "weekly",
+        "first_day": (today + datetime.timedelta(days=1)).isoformat(),
+        "last_day": (today + datetime.timedelta(days=22)).isoformat(),
+        "start_time": "10:00", "end_time": "12:00",
+        "organisations": [organisation.pk], "persons": [person.pk], "measures": [measure.pk],
+        "applications": [application.pk],
+    }  # fmt: skip
+    page = client.get(f"/gebiet/{area.slug}/veranstaltungen/reihen/neu/").content.decode()
+    assert 'name="organisations"' in page and 'name="persons"' in page and 'name="measures"' in page
+    response = client.post(f"/gebiet/{area.slug}/veranstaltungen/reihen/neu/", form)
+    assert response.status_code == 302
+    series = Series.objects.get()
+    events = list(series.events.all())
+    assert len(events) == 4
+    for event in events:
+        assert list(event.organisations.all()) == [organisation] and list(event.persons.all()) == [person]
+        assert list(event.measures.all()) == [measure] and list(event.applications.all()) == [application]
+
+    # Another area's organisation, its id forged into the form: refused in German, nothing changed.
+    foreign = OrganisationFactory(area=other_area, name="Fremder Verein")
+    edit = f"/gebiet/{area.slug}/veranstaltungen/reihen/{series.pk}/"
+    refused = client.post(edit, {**form, "title": "Neu", "organisations": [foreign.pk]})
+    assert refused.status_code == 200
+    assert "Bitte eine gültige Auswahl treffen" in refused.content.decode()
+    series.refresh_from_db()
+    assert series.title == "Sprechstunde" and list(series.organisations.all()) == [organisation]
+    assert not Event.objects.filter(organisations=foreign).exists()

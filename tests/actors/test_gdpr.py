@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm
 
+from activation.models import Series
 from actors.models import Affiliation, Concern, ContactNote, Network, NetworkMembership, Organisation, Person
 from actors.services.persons import AffiliationRow, person_create, person_erase, person_update
 from committees.models import (
@@ -569,8 +570,12 @@ def everything(
         body="Guten Tag Ayşe Demir,",
     )
 
-    # Ayşe organises the neighbourhood's Hoffest as an event of the office.
+    # Ayşe organises the neighbourhood's Hoffest as an event of the office, and its monthly Hofcafé.
     EventFactory(area=area, title="Hoffest", public=False).persons.add(ayse)
+    Series.objects.create(
+        area=area, title="Hofcafé", frequency="monthly", first_day=datetime.date(2026, 1, 5),
+        last_day=datetime.date(2026, 6, 5), start_time=datetime.time(15), end_time=datetime.time(17),
+    ).persons.add(ayse)  # fmt: skip
 
     assign_perm("committees.vote", account, jury)
     TOTPDevice.objects.create(user=account, name="Telefon", confirmed=True)

@@ -9,9 +9,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from activation.models import Event
+from activation.models import Event, Photo
 from demo.factories import EventFactory, OrganisationFactory, user_with_role
 from quartier.models import Role
+from tests.activation.test_views import _photo
 from tests.browser.fixtures import german
 
 pytestmark = pytest.mark.browser
@@ -66,4 +67,41 @@ def test_the_public_calendar_on_a_phone(phone_page, visit, area, now):
     expect(page.get_by_text("Stadtteilfest am Kanal")).to_be_visible()
     expect(page.get_by_text("Kanalkinder e. V.")).to_be_visible()
     expect(page.get_by_text("Teamsitzung")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+def test_the_office_deletes_a_photo_after_a_page_that_asks_first_with_the_keyboard_on_a_phone(
+    phone_page, visit, navigates, browser_login, area, now
+):
+    page = phone_page
+    office = user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-user")
+    event = EventFactory(area=area, title="Hoffest", starts_at=now - datetime.timedelta(days=2))
+    photo = _photo(event, consent=True, caption="Bühne am Hof")
+    kept = _photo(event, consent=False, caption="Kinderecke")
+    browser_login(page, office)
+    visit(page, f"/gebiet/{area.slug}/veranstaltungen/{event.pk}/")
+    page.get_by_role("link", name=german("Delete photo")).first.focus()
+    with navigates(page):
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bühne am Hof")
+    expect(page.get_by_role("img", name="Bühne am Hof")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert Photo.objects.filter(pk=photo.pk).exists()  # asking deletes nothing
+    page.get_by_role("button", name=german("Delete the photo")).focus()
+    with navigates(page):
+        page.keyboard.press("Enter")
+    expect(page.get_by_text(german("The photo was deleted."))).to_be_visible()
+    assert list(Photo.objects.all()) == [kept]
+
+
+def test_the_series_form_offers_the_event_form_s_organisers_and_links_on_a_phone(
+    phone_page, visit, browser_login, area
+):
+    page = phone_page
+    office = user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-user")
+    OrganisationFactory(area=area, name="Kanalkinder e. V.")
+    browser_login(page, office)
+    visit(page, f"/gebiet/{area.slug}/veranstaltungen/reihen/neu/")
+    for label in ("organising organisations", "organising persons", "ISEK measures", "fund applications"):
+        expect(page.get_by_label(german(label), exact=False).first).to_be_attached()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from activation.models import Event, Kind, Series, TargetGroupCount
 from actors.models import (
     Concern,
     ConcernStatus,
@@ -23,6 +24,7 @@ from actors.models import (
     NetworkMembership,
     Organisation,
     Person,
+    TargetGroup,
 )
 from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership, Result
 from demo.factories import user_with_role
@@ -73,6 +75,24 @@ CONCERN_SPEC = [
     (D(2024, 5, 1), S.DONE, [(S.DONE, at(D(2024, 6, 1)))], ""),  # all before the year
     (D(2025, 9, 1), S.DONE, [(S.DONE, at(D(2026, 1, 1), 0, 30))], ""),  # done at 00:30 in 2026 (UTC: still 2025)
 ]
+
+#: Events: start, kind, public, of the series, fields of action, target groups (indexes into the first three),
+#: participants, age bands (under 18, 18 to 64, 65 and older), participants by target group (index: count).
+EVENT_SPEC = [
+    (at(D(2025, 3, 1), 15), Kind.FESTIVAL, True, False, [0, 1], [0, 2], 120, (40, 60, 10), {0: 40, 2: 30}),
+    (at(D(2025, 12, 31), 23, 30), Kind.EVENT, True, False, [0], [1], 30, (None, None, None), {1: 12}),  # UTC: 22:30
+    (at(D(2025, 1, 1), 0, 30), Kind.WORKSHOP, False, False, [], [], None, (None, None, None), {}),  # UTC: 2024
+    (at(D(2025, 6, 10), 10), Kind.OFFICE_HOURS, False, True, [1], [0], 8, (0, 5, 3), {}),
+    (at(D(2025, 6, 17), 10), Kind.OFFICE_HOURS, False, True, [1], [0], None, (None, None, None), {}),  # not counted
+    (at(D(2025, 9, 9), 18), Kind.PARTICIPATION, True, False, [0], [0, 1], 45, (10, None, None), {0: 10, 1: 20}),
+    # The year before.
+    (at(D(2024, 12, 31), 23, 30), Kind.FESTIVAL, True, False, [0], [0], 100, (30, 50, 20), {0: 30}),
+    (at(D(2024, 5, 5), 14), Kind.EVENT, False, False, [0, 1], [2], None, (None, None, None), {}),
+    (at(D(2024, 2, 2), 10), Kind.WORKSHOP, True, False, [1], [], 20, (None, None, None), {}),
+    # Neither: already 2026 in Berlin (UTC: 2025), and two years before.
+    (at(D(2026, 1, 1), 0, 30), Kind.EVENT, True, False, [0], [0], 500, (None, None, None), {0: 400}),
+    (at(D(2023, 12, 31), 23, 30), Kind.EVENT, True, False, [0], [0], 700, (None, None, None), {0: 600}),
+]  # fmt: skip
 
 #: Organisations: name, kind, created; persons: name, resident, created.
 ORGANISATION_SPEC = [
@@ -197,6 +217,8 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
             ConcernStatusChange.objects.filter(pk=change.pk).update(at=moment)
             previous = to_status
 
+    add_events(area, fields)
+
     active = Network.objects.create(area=area, name="Runder Tisch Ufer", lead_organisation=organisations[0])
     Network.objects.filter(pk=active.pk).update(created_at=at(D(2025, 3, 1)))
     active.fields_of_action.set([fields[0]])
@@ -310,6 +332,9 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
     Application.objects.filter(pk=other_application.pk).update(
         status=Application.Status.APPROVED, approved_amount=Decimal("400.00"), submitted_at=at(D(2025, 3, 3))
     )
+    Event.objects.create(
+        area=other_area, title="Nordfest", starts_at=at(D(2025, 7, 7)), ends_at=at(D(2025, 7, 7), 18), participants=900
+    )
     other_version = Version.objects.create(area=other_area, label="ISEK Nordstadt (Entwurf)")
     Measure.objects.create(
         version=other_version, number="N-1", title="Nord", kind="investiv", responsible_role="planung",
@@ -319,6 +344,32 @@ def build(area: Quartier, other_area: Quartier, jury: Committee, jurors: list[Me
         area=area, other_area=other_area, fields=fields, staff=staff, organisations=organisations, persons=persons,
         jury=jury, council=council, funds=funds, version=version, extra={"adopted": adopted, "steering": steering},
     )  # fmt: skip
+
+
+def add_events(area: Quartier, fields: list[FieldOfAction]) -> list[Event]:
+    """The events of ``EVENT_SPEC``, two of them of a weekly series."""
+    groups = list(TargetGroup.objects.order_by("position")[:3])
+    series = Series.objects.create(
+        area=area, title="Sprechstunde", first_day=D(2025, 6, 10), last_day=D(2025, 6, 17),
+        start_time=datetime.time(10), end_time=datetime.time(12),
+    )  # fmt: skip
+    events = []
+    for number, (start, kind, public, of_series, field_indexes, group_indexes, total, ages, counts) in enumerate(
+        EVENT_SPEC, start=1
+    ):
+        under_18, age_18_64, age_65_plus = ages
+        event = Event.objects.create(
+            area=area, title=f"Veranstaltung {number}", kind=kind, starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2), place=f"Ort {number}", public=public,
+            series=series if of_series else None, participants=total, under_18=under_18, age_18_64=age_18_64,
+            age_65_plus=age_65_plus,
+        )  # fmt: skip
+        event.fields_of_action.set([fields[i] for i in field_indexes])
+        event.target_groups.set([groups[i] for i in group_indexes])
+        for index, count in counts.items():
+            TargetGroupCount.objects.create(event=event, target_group=groups[index], count=count)
+        events.append(event)
+    return events
 
 
 def add_measure(version: Version, spec: tuple, fields: list[FieldOfAction]) -> Measure:

@@ -102,7 +102,7 @@ def test_the_provisional_report_has_the_figures_the_contents_and_the_mark(data: 
     # The contents list the introduction and every section with the page it begins on.
     with translation.override("de"):
         sections = [(number, str(label)) for number, (_key, label) in enumerate(SECTIONS, start=1)]
-    sections.append((9, de("Outlook")))
+    sections.append((10, de("Outlook")))
     contents = pages[0]  # with the cover
     intro = re.search(re.escape(de("Introduction")) + r" \.+ (\d+)", contents)
     assert intro and int(intro.group(1)) == 2, contents
@@ -130,15 +130,21 @@ def test_the_provisional_report_has_the_figures_the_contents_and_the_mark(data: 
     assert "Vorläufiger Bericht bis 31.12.2025" in pages[0]
     assert all(de("Provisional").upper() in page.upper() for page in pages)
 
+    # The events of the year beside the year before: 6 events (3 more than in 2024), 203 participants counted at 4
+    # of them, 2 without a count; the largest event first among the largest.
+    assert "6 Veranstaltungen und Aktionen fanden im Jahr statt; 203 Teilnehmende wurden bei 4 davon gezählt" in text
+    assert "Veranstaltung 1" in text and "+83" in text
+
     # Every picture is drawn (an inline SVG that fails to load would be left out without an error): contacts by
-    # channel and by field, the funds' budgets, financing by source and by year, a line per indicator. Their text
-    # is set in the shipped font like everything else, which it is only with the charts' styles applied.
+    # channel and by field, events by field and participants by target group, the funds' budgets, financing by
+    # source and by year, a line per indicator. Their text is set in the shipped font like everything else, which it
+    # is only with the charts' styles applied.
     fonts: set[str] = set()
     streams: list[bytes] = []
     for page in reader.pages:
         streams.append(page.get_contents().get_data())
         drawn(page["/Resources"], fonts, streams)
-    assert sum(stream.count(b"/Figure") for stream in streams) == 2 + 1 + 1 + 1 + 2
+    assert sum(stream.count(b"/Figure") for stream in streams) == 2 + 2 + 1 + 1 + 1 + 2
     assert fonts and all(name.startswith("Source-Sans-3") for name in fonts), fonts
 
 
@@ -149,7 +155,8 @@ def test_a_report_of_the_whole_year_of_an_empty_area_has_no_mark_and_no_own_word
     assert de("Provisional").upper() not in text.upper()
     assert "1. Januar bis 31. Dezember 2025" in pages[0]
     assert de("Introduction") not in text and de("Outlook") not in text
-    assert re.search(r"(?<!\S)8 " + re.escape(de("Indicators")) + r" \.+ \d+", pages[0])
+    assert re.search(r"(?<!\S)9 " + re.escape(de("Indicators")) + r" \.+ \d+", pages[0])
+    assert de("No events in the year or the year before.") in text
     assert de("This area has no ISEK yet.") in text
 
 

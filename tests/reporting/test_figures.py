@@ -7,9 +7,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from activation.models import Event, Kind, Series, TargetGroupCount
 from actors.models import (
     Concern,
     ConcernStatus,
@@ -19,6 +21,7 @@ from actors.models import (
     NetworkMembership,
     Organisation,
     Person,
+    TargetGroup,
 )
 from committees.models import AgendaItem, Attendance, Ballot, BallotItem, Committee, Meeting, Membership, Result
 from fonds.models import BINDING, Application, Fund, Payment
@@ -37,6 +40,7 @@ from reporting.figures import (
     gather_section,
     key_figures,
 )
+from reporting.figures.activation import CHANGE, activation_section
 from reporting.selectors import HELD
 from tests.conftest import count_queries
 from tests.isek.fixtures import add_indicators, add_measures
@@ -45,6 +49,7 @@ from tests.reporting.dataset import (
     BALLOT_SPEC,
     CONCERN_SPEC,
     CONTACT_SPEC,
+    EVENT_SPEC,
     FUND_SPEC,
     INDICATOR_SPEC,
     JURY_MEETING_SPEC,
@@ -61,9 +66,10 @@ D = datetime.date
 BERLIN_YEAR = (at(D(YEAR, 1, 1), 0, 0), at(D(YEAR + 1, 1, 1), 0, 0))
 #: Queries per section, whatever the volume (with an ISEK, funds and approved applications).
 QUERIES = {
-    "summary": 12,
+    "summary": 13,
     "area": 1,
     "contacts": 6,
+    "activation": 5,
     "networks": 5,
     "committees": 5,
     "funds": 4,
@@ -108,6 +114,8 @@ def expected_key_figures() -> dict[str, int | Decimal]:
         "contacts": sum(1 for day, *_rest in CONTACT_SPEC if in_year(day)),
         "concerns_raised": sum(1 for raised, *_rest in CONCERN_SPEC if in_year(raised)),
         "concerns_resolved": resolved,
+        "events": sum(1 for spec in EVENT_SPEC if in_year(spec[0])),
+        "participants": sum(spec[6] or 0 for spec in EVENT_SPEC if in_year(spec[0])),
         "meetings_held": len(held) + 1,  # and the council's meeting in June
         "decisions": decisions,
         "applications_received": sum(1 for spec in applications if spec[5] is not None),
@@ -129,7 +137,8 @@ def test_key_figures_count_the_year_of_the_area_only(data: Dataset) -> None:
     expected = expected_key_figures()
     # The worked-out figures, spelled out (so a wrong spec shows too).
     assert expected == {
-        "contacts": 4, "concerns_raised": 5, "concerns_resolved": 2, "meetings_held": 3, "decisions": 5,
+        "contacts": 4, "concerns_raised": 5, "concerns_resolved": 2, "events": 6, "participants": 203,
+        "meetings_held": 3, "decisions": 5,
         "applications_received": 6, "applications_approved": 4, "amount_approved": Decimal("7534.56"),
         "amount_paid": Decimal("1300.00"), "measures_running": 2, "measures_completed": 1,
         "isek_planned": Decimal("12500.50"), "isek_spent": Decimal("3900.25"),
@@ -336,6 +345,16 @@ def test_each_section_takes_a_fixed_number_of_queries(data: Dataset) -> None:
             ballot = Ballot.objects.create(committee=committee, title=f"U {n}", deadline=at(day), status="geschlossen",
                                            closed_at=at(day))  # fmt: skip
             BallotItem.objects.create(ballot=ballot, position=1, title=f"A {n}", result=Result.REJECTED, no=1)
+            series = Series.objects.create(area=area, title=f"Reihe {n}", first_day=day, last_day=day,
+                                           start_time=datetime.time(10), end_time=datetime.time(11))  # fmt: skip
+            for start in (at(day, 10), at(D(YEAR - 1, day.month, day.day), 10)):  # the year and the year before
+                event = Event.objects.create(
+                    area=area, title=f"Fest {n}", kind=Kind.FESTIVAL, starts_at=start, series=series, public=n % 2 == 0,
+                    ends_at=start + datetime.timedelta(hours=1), participants=200 + n, under_18=1, age_65_plus=2,
+                )  # fmt: skip
+                event.fields_of_action.set([first, second])
+                event.target_groups.set(TargetGroup.objects.all()[:2])
+                TargetGroupCount.objects.create(event=event, target_group=TargetGroup.objects.first(), count=1)
             fund = Fund.objects.create(area=area, name=f"Fonds {n}", kind="other", year=YEAR, budget=1000)
             for application in (
                 Application.objects.create(area=area, fund=fund, title=f"A {n}", organisation=organisation),
@@ -361,9 +380,96 @@ def test_each_section_takes_a_fixed_number_of_queries(data: Dataset) -> None:
     grow()
     after = all_sections()
     assert before == after == QUERIES, f"{before} with little data, {after} with more"
-    assert count_queries(lambda: key_figures(area, YEAR)) == 11
+    assert count_queries(lambda: key_figures(area, YEAR)) == 12
     steps: list[str] = []
     assert count_queries(lambda: gather(area, YEAR, step=steps.append)) == sum(QUERIES.values())  # the whole build
     assert steps == [key for key, _label in SECTIONS]
     assert gather_section("networks", area, YEAR).active == 4  # the data did grow
+    grown = gather_section("activation", area, YEAR)
+    assert (grown.events.year, grown.events.before, len(grown.largest)) == (6 + 3, 3 + 3, 5)
     assert Version.objects.filter(area=area).count() == 3
+
+
+def test_the_activation_section_counts_events_and_participants_beside_the_year_before(data: Dataset) -> None:
+    """The events of ``EVENT_SPEC``: an event at 23:30 on 31 December (Berlin) is of that year, one at 00:30 on
+    1 January of the next; events without a count stay apart from 0 participants; an event in two fields of action
+    or for two target groups counts in each; the year before in the same queries."""
+    area, (first, second) = data.area, data.fields
+    kinder, jugendliche, familien = TargetGroup.objects.order_by("position")[:3]
+    section = gather_section("activation", area, YEAR)
+    assert section.running is False  # 2025 has ended: the whole years
+    assert {row.key: (row.figure.year, row.figure.before, row.figure.change) for row in section.totals} == {
+        "events": (6, 3, 3),
+        "counted": (4, 2, 2),
+        "uncounted": (2, 1, 1),
+        "participants": (203, 120, 83),
+        "public": (3, 2, 1),
+        "internal": (3, 1, 2),
+        "series": (1, 0, 1),
+    }
+
+    def events(rows: tuple) -> list[tuple]:
+        return [
+            (str(row.label), row.events.year, row.events.before, row.uncounted.year, row.uncounted.before,
+             row.participants.year, row.participants.before, row.participants.change)
+            for row in rows
+        ]  # fmt: skip
+
+    assert events(section.by_field) == [
+        (first.name, 3, 2, 0, 1, 195, 100, 95),  # the festival counts here and in the second field
+        (second.name, 3, 2, 1, 1, 128, 20, 108),
+        (str(WITHOUT_FIELD), 1, 0, 1, 0, None, None, None),  # the workshop at 00:30 on New Year: not counted
+    ]
+    assert events(section.by_kind) == [
+        (str(Kind.EVENT.label), 1, 1, 0, 1, 30, None, None),  # the year before's event had no count: no change
+        (str(Kind.ACTION.label), 0, 0, 0, 0, None, None, None),
+        (str(Kind.OFFICE_HOURS.label), 2, 0, 1, 0, 8, None, None),
+        (str(Kind.WORKSHOP.label), 1, 1, 1, 0, None, 20, None),
+        (str(Kind.FESTIVAL.label), 1, 1, 0, 0, 120, 100, 20),
+        (str(Kind.PARTICIPATION.label), 1, 0, 0, 0, 45, None, None),
+        (str(Kind.OTHER.label), 0, 0, 0, 0, None, None, None),
+    ]
+    assert [
+        (row.label, row.addressed.year, row.addressed.before, row.participants.year, row.participants.before)
+        for row in section.by_group
+    ] == [
+        (kinder.name, 4, 1, 50, 30),
+        (jugendliche.name, 2, 0, 32, None),
+        (familien.name, 1, 1, 30, None),  # addressed the year before, nobody of the group counted
+    ]
+    assert [(row.key, row.participants.year, row.participants.before) for row in section.by_age] == [
+        ("under_18", 50, 30), ("age_18_64", 65, 50), ("age_65_plus", 13, 20), ("", 75, 20),
+    ]  # fmt: skip
+    assert [(row.title, row.participants, row.day) for row in section.largest] == [
+        ("Veranstaltung 1", 120, D(2025, 3, 1)),
+        ("Veranstaltung 6", 45, D(2025, 9, 9)),
+        ("Veranstaltung 2", 30, D(2025, 12, 31)),  # 23:30 in Berlin
+        ("Veranstaltung 4", 8, D(2025, 6, 10)),
+    ]
+    # The charts draw what the tables say; a group not counted has no bar and a dash, not a 0.
+    assert [(row.title, [bar.value for bar in row.bars]) for row in section.field_chart.rows] == [
+        (first.name, [3, 2]), (second.name, [3, 2]), (str(WITHOUT_FIELD), [1, 0])
+    ]  # fmt: skip
+    familien_bars = next(row for row in section.group_chart.rows if row.title == familien.name).bars
+    assert [(bar.value, bar.width) for bar in familien_bars] == [(30, familien_bars[0].width), (None, 0.0)]
+
+    tables = gather(area, YEAR).tables()
+    assert tables["veranstaltungen-ueberblick"].rows[0][1:] == (6, 3, 3)
+    assert [str(header.header) for header in tables["teilnehmende-alter"].headers[1:]] == ["2025", "2024", str(CHANGE)]
+    assert tables["veranstaltungen-handlungsfeld"].rows[-1][1:] == (1, 0, 1, None, None, None, 1, 0)
+    assert len(tables["veranstaltungen-groesste"].rows) == 4
+
+
+def test_while_the_year_runs_both_years_count_up_to_the_same_day(data: Dataset) -> None:
+    """On 12 June 2025 the report counts the events begun by then, and of 2024 those begun by 12 June 2024."""
+    section = activation_section(data.area, YEAR, now=at(D(YEAR, 6, 12), 9))
+    assert section.running is True
+    assert (section.events.year, section.events.before) == (3, 2)  # New Year's workshop, festival, office hours
+    assert (section.participants.year, section.participants.before) == (128, 20)
+    assert [row.title for row in section.largest] == ["Veranstaltung 1", "Veranstaltung 4"]
+    # The key figures of the running year do not count an event still ahead either.
+    this_year = timezone.localdate().year
+    before = key_figures(data.area, this_year)
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    Event.objects.create(area=data.area, title="Bald", starts_at=soon, ends_at=soon + datetime.timedelta(hours=1))
+    assert key_figures(data.area, this_year) == before
