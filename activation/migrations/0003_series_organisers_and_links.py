@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activation', '0001_events_series_photos'),
+        ('activation', '0002_surveys'),
         ('actors', '0017_open_follow_ups_index'),
         ('fonds', '0009_application_language'),
         ('isek', '0003_rename_quartier_to_area'),
