@@ -135,12 +135,26 @@ def requester(cookie: str) -> Callable[[str], tuple[int, float]]:
 
 def page_queries(get: Callable[[str], tuple[int, float]], path: str) -> list[str]:
     """The SQL of one request."""
+    return [sql for sql, _time in timed_queries(get, path)]
+
+
+def timed_queries(get: Callable[[str], tuple[int, float]], path: str) -> list[tuple[str, float]]:
+    """The SQL of one request, each with the seconds it took as this process waited for it."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         get(path)
-    return [query["sql"] for query in captured.captured_queries]
+    return [(query["sql"], float(query["time"])) for query in captured.captured_queries]
+
+
+def print_queries(get: Callable[[str], tuple[int, float]], path: str, *, rounds: int) -> None:
+    """Each SQL query of the page with its median time over ``rounds`` requests (after one to warm up)."""
+    get(path)
+    runs = [timed_queries(get, path) for _ in range(rounds)]
+    for index, (sql, _time) in enumerate(runs[0]):
+        times = [run[index][1] for run in runs if len(run) > index]
+        print(f"-- {statistics.median(times) * 1000:.2f} ms (median of {len(times)})\n{sql}\n")
 
 
 def count_queries(get: Callable[[str], tuple[int, float]], path: str) -> int:
@@ -250,7 +264,7 @@ def main() -> None:
     parser.add_argument("--area", help="area slug (default: the busiest)")
     parser.add_argument("--search", default="verein", help="search term of the actor list")
     parser.add_argument("--profile", metavar="PAGE", help="profile the page PAGE instead (name or first word)")
-    parser.add_argument("--sql", metavar="PAGE", help="print the SQL queries of the page PAGE instead")
+    parser.add_argument("--sql", metavar="PAGE", help="print the SQL queries of PAGE with their median times instead")
     parser.add_argument(
         "--static-root",
         metavar="DIR",
@@ -295,9 +309,7 @@ def run(args: argparse.Namespace, static_root: str) -> None:
             return
         if args.sql:
             page = find_page(pages, args.sql)
-            get = requester(page.cookie)
-            get(page.path)
-            print("\n".join(page_queries(get, page.path)))
+            print_queries(requester(page.cookie), page.path, rounds=args.rounds)
             return
         load = os.getloadavg()
         print(f"Area {slug}; {args.rounds} rounds after {args.warmup} warm-up rounds; load {load[0]:.2f} {load[1]:.2f}")
