@@ -367,6 +367,9 @@ class Choice(models.Model):
 class Invitation(models.Model):
     """A self-evaluation's private link for one organisation of the network: it answers once through it."""
 
+    #: Its entries (to whom and when it was sent) show on the survey's history.
+    HISTORY_OF = ("survey",)
+
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="survey_invitations"

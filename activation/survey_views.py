@@ -85,7 +85,7 @@ def survey_page(request: AreaRequest, area: Quartier, survey_pk: int) -> HttpRes
     if survey is None:
         raise Http404(_("This survey does not exist."))
     can_change = permissions.CHANGE_EVENTS in request.area_perms
-    answered = answered_question_ids(survey) if survey.answer_count else set()  # type: ignore[attr-defined]
+    answered = answered_question_ids(survey)
     context = {
         "area": area,
         "survey": survey,

@@ -136,6 +136,7 @@ HISTORY_PAGES: dict[str, tuple[str, str | None]] = {
     "event_page": ("activation.event", "event_pk"),
     "series_edit": ("activation.series", "series_pk"),
     "survey_page": ("activation.survey", "survey_pk"),
+    "survey_question_edit": ("activation.question", "question_pk"),
 }
 
 
