@@ -571,6 +571,15 @@ def everything(
 
     # Ayşe organises the neighbourhood's Hoffest as an event of the office.
     EventFactory(area=area, title="Hoffest", public=False).persons.add(ayse)
+    # Her initiative was invited to a self-evaluation at her address.
+    from activation.models import Invitation, Survey
+    from actors.models import Network
+
+    evaluation = Survey.objects.create(
+        area=area, title="Selbstevaluation", audience="netzwerk", network=Network.objects.create(area=area, name="AG")
+    )
+    kita = Organisation.objects.get(name="Kita Sonnenschein")
+    Invitation.objects.create(survey=evaluation, organisation=kita, sent_to="Ayse.Demir@example.org", sent_at=now)
 
     assign_perm("committees.vote", account, jury)
     TOTPDevice.objects.create(user=account, name="Telefon", confirmed=True)
