@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activation.models import Question, Survey
 from activation.survey_builder import CHOICES_MAX, QUESTION_TEXTS, SURVEY_TEXTS, Texts
-from activation.survey_selectors import choice_label, translated
+from activation.survey_selectors import choice_label, translated, written_in
 from activation.survey_services import TEXT_MAX, Value
 from actors.models import Network
 from quartier import dates
@@ -236,6 +236,7 @@ class AnswerForm(forms.Form):
             widget = forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_MAX})
             field = Passed(label=label, help_text=help_text, widget=widget)
         field.question = question  # type: ignore[attr-defined]
+        field.text_lang = written_in(question, "text", language)  # type: ignore[attr-defined]
         return field
 
     def values(self) -> dict[int, Value]:

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from activation.models import Invitation, Survey
 from activation.survey_forms import AnswerForm
-from activation.survey_selectors import invitation_by_key, public_survey, translated
+from activation.survey_selectors import invitation_by_key, public_survey, translated, written_in
 from activation.survey_services import submit_response, taking_answers
 from quartier.decorators import resident_page
 from quartier.forms import refusal_on
@@ -70,9 +70,12 @@ def _remember_answer(response: HttpResponse, request: HttpRequest, survey: Surve
 
 
 def _texts(survey: Survey, language: str) -> dict[str, str]:
+    """The survey's title and introduction in the page's language, and the language each is written in."""
     return {
         "title": translated(survey, "title", language),
+        "title_lang": written_in(survey, "title", language),
         "introduction": translated(survey, "introduction", language),
+        "introduction_lang": written_in(survey, "introduction", language),
     }
 
 

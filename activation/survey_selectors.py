@@ -92,6 +92,13 @@ def translated(obj: Survey | Question, name: str, language: str) -> str:
     return text or getattr(obj, name)
 
 
+def written_in(obj: Survey | Question, name: str, language: str) -> str:
+    """The language the text ``name`` is shown in on a page in ``language``: German where the office gave no
+    translation (for the page's ``lang`` attribute, so it is read out as German)."""
+    own = (obj.translations or {}).get(language) or {}
+    return language if isinstance(own, dict) and own.get(name) else "de"
+
+
 def choice_label(choice: Choice, language: str) -> str:
     text = (choice.translations or {}).get(language)
     return text if isinstance(text, str) and text else choice.label
