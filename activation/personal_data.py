@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from activation.models import Invitation
 from quartier import permissions
 from quartier.personal_data import Column, Erasing, Erasure, Kind, Registration, Section, Subject, register
 
@@ -77,8 +78,6 @@ register(
 
 
 def _invitations(subject: Subject) -> QuerySet[Any]:
-    from activation.models import Invitation
-
     address = (subject.person.email or "").strip()
     if not address:
         return Invitation.objects.none()
@@ -110,8 +109,6 @@ def export_invitations(subject: Subject, rows: QuerySet[Any]) -> Section:
 def erase_invitations(subject: Subject, erasing: Erasing, rows: QuerySet[Any]) -> None:
     """The address is removed, also from the invitation's history; the invitation stays (whether the organisation
     answered keeps counting)."""
-    from activation.models import Invitation
-
     # Found by the address, before the person's own row lost it (``erasing.touched``).
     ids = erasing.touched.get("activation.Invitation", set())
     Invitation.objects.filter(pk__in=ids).update(sent_to="")

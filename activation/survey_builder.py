@@ -426,12 +426,13 @@ def invitations_send(*, survey: Survey, by: User | None, now: datetime.datetime 
     reachable and mailed on a later send once it has one. Only while the survey takes answers."""
     now = now or timezone.now()
     survey = _lock(survey)
-    if survey.audience != Survey.Audience.NETWORK:
+    network_id = survey.network_id
+    if survey.audience != Survey.Audience.NETWORK or network_id is None:
         raise ValidationError(_("Only a self-evaluation has invitations."), code="not_network")
     if survey.status != Survey.Status.OPEN:
         raise ValidationError(_("Invitations are sent while the survey is open."), code="not_open")
     members = (
-        NetworkMembership.objects.filter(running_on(timezone.localdate(now)), network_id=survey.network_id)
+        NetworkMembership.objects.filter(running_on(timezone.localdate(now)), network_id=network_id)
         .filter(organisation__isnull=False, organisation__area_id=survey.area_id)
         .values_list("organisation_id", flat=True)
     )

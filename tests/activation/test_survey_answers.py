@@ -112,17 +112,17 @@ def test_a_question_of_another_survey_is_refused(survey):
     other = Survey.objects.create(area=survey.area, title="Andere")
     stranger = Question.objects.create(survey=other, kind=Question.Kind.TEXT, text="?")
     q = questions(survey)
-    with pytest.raises(ValidationError, match="changed"):
+    with pytest.raises(ValidationError, match="geändert"):
         submit_response(survey, {q["scale"].pk: "3", stranger.pk: "hallo"}, today=TODAY)
     assert not Answer.objects.exists()
 
 
 def test_no_answers_after_the_closing_day_or_once_closed(survey):
     q = questions(survey)
-    with pytest.raises(ValidationError, match="does not take answers"):
+    with pytest.raises(ValidationError, match="nimmt keine Antworten"):
         submit_response(survey, {q["scale"].pk: "3"}, today=TODAY + datetime.timedelta(days=1))
     close_survey(survey, by=user_with_role(survey.area, Role.GEMEINWESENARBEIT))
-    with pytest.raises(ValidationError, match="does not take answers"):
+    with pytest.raises(ValidationError, match="nimmt keine Antworten"):
         submit_response(survey, {q["scale"].pk: "3"}, today=TODAY)
     assert not Response.objects.exists()
 
@@ -131,11 +131,11 @@ def test_a_survey_opens_only_with_questions_that_can_be_answered():
     area = QuartierFactory()
     staff = user_with_role(area, Role.GEMEINWESENARBEIT)
     empty = Survey.objects.create(area=area, title="Leer")
-    with pytest.raises(ValidationError, match="question first"):
+    with pytest.raises(ValidationError, match="zuerst eine Frage"):
         open_survey(empty, by=staff)
     lonely = Question.objects.create(survey=empty, kind=Question.Kind.SINGLE, text="Ja?")
     Choice.objects.create(question=lonely, label="ja")
-    with pytest.raises(ValidationError, match="at least two"):
+    with pytest.raises(ValidationError, match="mindestens zwei"):
         open_survey(empty, by=staff)
     empty.refresh_from_db()
     assert empty.status == Survey.Status.DRAFT
@@ -151,9 +151,9 @@ def test_a_self_evaluation_is_answered_once_through_its_invitation():
     question = Question.objects.create(survey=survey, kind=Question.Kind.TEXT, text="Was lief gut?")
     open_survey(survey, by=user_with_role(area, Role.GEMEINWESENARBEIT))
     invitation = Invitation.objects.create(survey=survey, organisation=organisation)
-    with pytest.raises(ValidationError, match="link sent to you"):
+    with pytest.raises(ValidationError, match="Link beantwortet"):
         submit_response(survey, {question.pk: "viel"})
     submit_response(survey, {question.pk: "viel"}, invitation=invitation)
-    with pytest.raises(ValidationError, match="used to answer already"):
+    with pytest.raises(ValidationError, match="schon geantwortet"):
         submit_response(survey, {question.pk: "noch mehr"}, invitation=invitation)
     assert Response.objects.get().invitation == invitation
