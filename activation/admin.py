@@ -83,3 +83,43 @@ class SeriesAdmin(AreaFixedAdmin):
         "measures",
         "applications",
     ]
+
+
+# --- surveys: the questionnaire's rules are the builder's (``activation.survey_builder``), the answers'
+# ``submit_response``'s; the admin shows them and changes only the texts.
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class QuestionInline(ReadOnlyInline):
+    model = models.Question
+    fields = ["position", "kind", "text", "required"]
+
+
+class InvitationInline(ReadOnlyInline):
+    model = models.Invitation
+    fields = ["organisation", "sent_to", "sent_at"]
+
+
+@admin.register(models.Survey)
+class SurveyAdmin(AreaFixedAdmin):
+    list_display = ["title", "area", "status", "audience", "closes_on"]
+    list_filter = ["area", "status", "audience"]
+    search_fields = ["title"]
+    # Who answers is chosen while it is a draft, the status moves through its machine (``survey_services``):
+    # on the survey's page only.
+    readonly_fields = ["status", "audience", "network", "opened_at", "closed_at"]
+    exclude = ["translations"]
+    inlines = [QuestionInline, InvitationInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # made on the area's survey pages, through the builder

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from actors.models import Concern, Network, Organisation, Person, TargetGroup
 from fonds.models import Application
@@ -302,7 +303,7 @@ class Question(models.Model):
         SINGLE = "single", _("single choice")
         MULTIPLE = "multiple", _("multiple choice")
         SCALE = "scale", _("scale")
-        NUMBER = "number", _("number")
+        NUMBER = "number", pgettext_lazy("kind of question", "number")
         TEXT = "text", _("free text")
 
     #: The kinds answered by choosing among the question's choices.
@@ -376,6 +377,9 @@ class Choice(models.Model):
 
 class Invitation(models.Model):
     """A self-evaluation's private link for one organisation of the network: it answers once through it."""
+
+    #: Its entries (to whom and when it was sent) show on the survey's history.
+    HISTORY_OF = ("survey",)
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     organisation = models.ForeignKey(

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from activation.models import Invitation
 from quartier import permissions
 from quartier.personal_data import Column, Erasing, Erasure, Kind, Registration, Section, Subject, register
 
@@ -118,5 +119,68 @@ register(
         erasure=Erasure.NONE,
         because=_("A link between two records; the application itself is anonymised with the person."),
         not_exported_because=_("It holds nothing about the person beyond the application, which is exported."),
+    )
+)
+
+
+# --- surveys: the invitations of a self-evaluation ----------------------------------------------------------------
+# The answers to surveys hold nothing about a person (no address, account or time of day; a self-evaluation's answer
+# names its organisation). An invitation keeps the address it was mailed to: an organisation's, which may be a
+# person's own (a small initiative's contact).
+
+
+def _invitations(subject: Subject) -> QuerySet[Any]:
+    address = (subject.person.email or "").strip()
+    if not address:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(survey__area=subject.area, sent_to__iexact=address)
+
+
+def export_invitations(subject: Subject, rows: QuerySet[Any]) -> Section:
+    return Section(
+        key="survey_invitations",
+        title=_("Invitations to a self-evaluation sent to the person's address"),
+        columns=(
+            Column("sent_at", _("Sent"), Kind.DATETIME),
+            Column("survey", _("Survey")),
+            Column("organisation", _("Organisation")),
+            Column("sent_to", _("Sent to")),
+        ),
+        rows=[
+            {
+                "sent_at": row.sent_at,
+                "survey": row.survey.title,
+                "organisation": row.organisation.name,
+                "sent_to": row.sent_to,
+            }
+            for row in rows.select_related("survey", "organisation").order_by("sent_at", "pk")
+        ],
+    )
+
+
+def erase_invitations(subject: Subject, erasing: Erasing, rows: QuerySet[Any]) -> None:
+    """The address is removed, also from the invitation's history; the invitation stays (whether the organisation
+    answered keeps counting)."""
+    # Found by the address, before the person's own row lost it (``erasing.touched``).
+    ids = erasing.touched.get("activation.Invitation", set())
+    Invitation.objects.filter(pk__in=ids).update(sent_to="")
+    erasing.scrub_audit(Invitation, ids, blank={"sent_to"})
+
+
+register(
+    Registration(
+        model="activation.Invitation",
+        fields=("sent_to",),
+        label=_("invitations to a self-evaluation"),
+        holds=_("the address an organisation's invitation to a self-evaluation was mailed to, when it is the person's"),
+        erasure=Erasure.ANONYMISE,
+        because=_(
+            "The invitation stays, so the office still sees whether the organisation answered; the address goes."
+        ),
+        export=export_invitations,
+        erase=erase_invitations,
+        rows=_invitations,
+        perm=permissions.VIEW_EVENTS,
+        position=61,
     )
 )

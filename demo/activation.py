@@ -1,4 +1,5 @@
-"""The activation work's demo data: events and activities with their participants, and a weekly series.
+"""The activation work's demo data: events and activities with their participants, a weekly series, and the small
+demo's survey (``demo.surveys``).
 
 The small demo enters a handful of events through the services (``event_create``, ``event_record_counts``,
 ``series_create``), so each passes their checks; the large one writes ten years of events of every kind with
@@ -18,6 +19,7 @@ from django.utils import timezone
 from activation.models import Event, Frequency, Kind, TargetGroupCount
 from activation.services import event_create, event_record_counts, series_create
 from actors.models import Organisation, Person, TargetGroup
+from demo.surveys import demo_surveys
 from isek.models import Measure
 from quartier.models import FieldOfAction, Quartier
 
@@ -106,6 +108,7 @@ def _small(area: Quartier, rng: random.Random, now: datetime.datetime) -> None:
         by=None,
         today=today,
     )
+    demo_surveys(area, now=now)
 
 
 #: Events of the large demo: about 120 a year over ten years.

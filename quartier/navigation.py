@@ -31,6 +31,7 @@ ENTRIES: tuple[tuple[str, str, Promise, str | None], ...] = (
     ("funds", "fund_list", _("Funds"), permissions.VIEW_FUNDS),
     ("isek", "isek_home", _("ISEK"), permissions.VIEW_ISEK),
     ("events", "event_list", _("Events"), permissions.VIEW_EVENTS),
+    ("surveys", "survey_list", _("Surveys"), permissions.VIEW_EVENTS),
     ("reports", "report_list", _("Reports"), permissions.VIEW_REPORTS),
     ("profile", "area_edit", _("Area profile"), permissions.CHANGE_AREA),
     ("history", "area_history", _("History"), permissions.VIEW_AUDIT),
@@ -94,6 +95,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("report", "reports"),
     ("event", "events"),
     ("series", "events"),
+    ("survey", "surveys"),
     ("key_figures", "reports"),
     ("area_edit", "profile"),
     ("legal_text", "profile"),
@@ -133,6 +135,8 @@ HISTORY_PAGES: dict[str, tuple[str, str | None]] = {
     "report_page": ("reporting.report", "report_pk"),
     "event_page": ("activation.event", "event_pk"),
     "series_edit": ("activation.series", "series_pk"),
+    "survey_page": ("activation.survey", "survey_pk"),
+    "survey_question_edit": ("activation.question", "question_pk"),
 }
 
 

@@ -368,6 +368,8 @@ AUDITLOG_DISABLE_REMOTE_ADDR = True  # GDPR: no IP addresses in the audit trail
 FONDS_LINK_DAYS = env_int("FONDS_LINK_DAYS", 365)
 # New applications one client address may start per hour through the public form.
 FONDS_RATE_LIMIT = env_int("FONDS_RATE_LIMIT", 10)
+# Surveys: answers one client address may give per hour through the public answer page.
+SURVEY_RATE_LIMIT = env_int("SURVEY_RATE_LIMIT", 30)
 # Files one application may have (attachments, receipts' scans and photos together).
 FONDS_MAX_ATTACHMENTS = env_int("FONDS_MAX_ATTACHMENTS", 20)
 # How many days ahead a payment may be dated (a transfer ordered for a later day); 0: none ahead.
@@ -380,6 +382,7 @@ for _name, _value in (
     ("REPORT_STALE_SECONDS", REPORT_STALE_SECONDS),
     ("FONDS_LINK_DAYS", FONDS_LINK_DAYS),
     ("FONDS_RATE_LIMIT", FONDS_RATE_LIMIT),
+    ("SURVEY_RATE_LIMIT", SURVEY_RATE_LIMIT),
     ("FONDS_MAX_ATTACHMENTS", FONDS_MAX_ATTACHMENTS),
 ):
     if _value < 1:

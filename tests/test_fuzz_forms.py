@@ -376,6 +376,8 @@ URL_OBJECTS = {
     "event_pk": "activation.Event",
     "series_pk": "activation.Series",
     "photo_pk": "activation.Photo",
+    "survey_pk": "activation.Survey",
+    "question_pk": "activation.Question",
 }
 
 
@@ -551,6 +553,34 @@ def _free_goal(area: Quartier, values: Values) -> None:
     values["goal_pk"] = str(goal.pk)
 
 
+def _self_evaluation(area: Quartier, values: Values) -> None:
+    """The sample self-evaluation (open, the sample organisation invited) instead of the public survey."""
+    from activation.models import Invitation
+
+    values["survey_pk"] = str(Invitation.objects.get(key=values["invitation_key"]).survey_id)
+
+
+def _draft_survey(area: Quartier, values: Values) -> None:
+    """A draft survey with a question of every kind (the sample survey is open: it cannot be deleted)."""
+    from tests.activation.survey_fixtures import survey_of_every_kind
+
+    survey = survey_of_every_kind(area, title="Entwurf", open_it=False)
+    values["survey_pk"] = str(survey.pk)
+    values["question_pk"] = str(survey.questions.order_by("position").first().pk)  # type: ignore[union-attr]
+
+
+def _answered_survey(area: Quartier, values: Values) -> None:
+    """The sample survey has an answer to its single choice question, which is the question edited."""
+    from activation.models import Survey
+    from activation.survey_services import submit_response
+
+    survey = Survey.objects.get(pk=values["survey_pk"])
+    question = survey.questions.get(kind="single")
+    scale = survey.questions.get(kind="scale")
+    submit_response(survey, {question.pk: question.choices.first().pk, scale.pk: "3"})  # type: ignore[union-attr]
+    values["question_pk"] = str(question.pk)
+
+
 def _with_app(area: Quartier, values: Values) -> None:
     """Steuerung has set up the authenticator app: the login asks for a code."""
     from tests.test_two_factor import with_app
@@ -627,6 +657,20 @@ TARGETS: list[Target] = [
     T("series_new", role="gwa", creates="activation.Series"),
     T("series_edit", role="gwa"),
     T("series_remove", role="gwa"),
+    T("survey_new", role="gwa", creates="activation.Survey"),
+    T("survey_edit", role="gwa"),
+    T("survey_edit", role="gwa", prepare=_draft_survey, variant="draft"),
+    T("survey_remove", role="gwa", prepare=_draft_survey),
+    T("survey_status", role="gwa", page="survey_page", extra={"action": ["open", "close", "x"]}),
+    T("survey_status", role="gwa", page="survey_page", prepare=_draft_survey, variant="draft"),
+    T("survey_invite", role="gwa", page="survey_page", prepare=_self_evaluation),
+    T("survey_translations", role="gwa", query="?sprache=ar"),
+    T("survey_question_new", role="gwa", creates="activation.Question"),
+    T("survey_question_edit", role="gwa"),
+    T("survey_question_edit", role="gwa", prepare=_answered_survey, variant="answered"),
+    T("survey_question_delete", role="gwa", page="survey_page"),
+    T("survey_question_move", role="gwa", page="survey_page", extra={"direction": ["up", "down", "x"]}),
+    T("survey_paper", role="gwa"),
     T("legal_text_new", query="?kind=datenschutz", creates="quartier.LegalText"),
     T("legal_text_new", query="?kind=barrierefreiheit", creates="quartier.LegalText", variant="accessibility"),
     T("legal_text_edit"),
@@ -958,6 +1002,8 @@ FUZZED_ELSEWHERE = {
     "applicant_step_check": "public",
     "applicant_answer": "public; its refusals in tests/fonds/test_applicant_side.py",
     "applicant_withdraw": "public; its refusals in tests/fonds/test_applicant_side.py",
+    "public_survey": "public; tests/test_fuzz_public.py, its refusals in tests/activation/test_survey_public.py",
+    "public_self_evaluation": "public; tests/test_fuzz_public.py, refusals in tests/activation/test_survey_public.py",
 }
 
 

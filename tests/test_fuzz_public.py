@@ -121,3 +121,46 @@ def test_the_cost_step_keeps_the_saved_plan_when_it_refuses_a_new_one(
     event(f"status {response.status_code}")
     if response.status_code != 302:
         assert list(application.cost_lines.values_list("description", "amount")) == before
+
+
+@FUZZ
+@given(data=st.data(), invited=st.booleans())
+def test_an_answer_to_a_survey_is_saved_whole_or_not_at_all(
+    client: Client, area, settings, data, invited: bool
+) -> None:
+    """Whatever is sent to a survey's answer page (or a self-evaluation's link): one response with its answers, each
+    valid by its question's rules, or nothing; never a server error."""
+    from activation.models import Answer, Invitation, Response, Survey
+    from actors.models import NetworkMembership
+    from demo.factories import NetworkFactory, OrganisationFactory
+    from tests.activation.survey_fixtures import survey_of_every_kind
+
+    if invited:
+        network = NetworkFactory(area=area)
+        NetworkMembership.objects.create(network=network, organisation=OrganisationFactory(area=area, email="a@b.de"))
+        survey = survey_of_every_kind(area, open_it=False)
+        Survey.objects.filter(pk=survey.pk).update(audience="netzwerk", network=network)
+        from activation.survey_builder import survey_open
+
+        survey_open(survey=Survey.objects.get(pk=survey.pk), by=None)
+        address = f"/oeffentlich/{area.slug}/selbstevaluation/{Invitation.objects.get(survey=survey).key}/"
+    else:
+        survey = survey_of_every_kind(area)
+        address = f"/oeffentlich/{area.slug}/umfragen/{survey.key}/"
+    settings.SURVEY_RATE_LIMIT = 10_000
+    names = [f"q{pk}" for pk in survey.questions.values_list("pk", flat=True)]
+    choices = [str(pk) for pk in survey.questions.values_list("choices", flat=True) if pk is not None]
+    value = st.one_of(field_values, st.sampled_from(choices), st.lists(st.sampled_from(choices), max_size=3))
+    sent = data.draw(st.dictionaries(st.sampled_from([*names, "homepage", "q0", "extra"]), value), label="sent")
+    response = client.post(address, sent)
+    assert response.status_code in {200, 302, 400}, response.status_code
+    event(f"status {response.status_code}")
+    saved = Response.objects.filter(survey=survey)
+    if response.status_code == 302 and (invited or not sent.get("homepage")):
+        [row] = saved
+        for answer in Answer.objects.filter(response=row):
+            answer.full_clean()
+            assert answer.question.survey_id == survey.pk
+            assert answer.choice is None or answer.choice.question_id == answer.question_id
+    else:
+        assert not saved.exists() and not Answer.objects.filter(response__survey=survey).exists()

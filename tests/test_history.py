@@ -327,6 +327,8 @@ WITHOUT_PAGE = {
     "isek.spending": "on the measure's page",
     "activation.targetgroupcount": "shown on the event's history (its participants)",
     "activation.photo": "shown on the event's history",
+    "activation.choice": "shown on its question's history",
+    "activation.invitation": "shown on the survey's history",
 }
 
 

@@ -77,6 +77,11 @@ PUBLIC_SOURCES = [
     # the area's public calendar of events and its feed
     "templates/activation/public_*.html",
     "activation/calendar.py",
+    # the surveys' answer pages, a self-evaluation's link, and the rules of an answer they show
+    "templates/activation/surveys/public_*.html",
+    "templates/activation/surveys/_answer_fields.html",
+    "activation/survey_public.py",
+    "activation/survey_services.py",
     "templates/committees/email/*",
     "committees/services/invitations.py",
     "committees/services/members.py",

@@ -103,6 +103,7 @@ def sample_values(area: Quartier) -> dict[str, str]:
         "token": "set-password",
         "feed_token": _feed_token(ballot.committee),
         **_events(area, organisation, person),
+        **_surveys(area, organisation, network),
         # The open data (OParl): the area's body, and keys of a paper, a consultation and a file in it.
         "body_pk": str(area.pk),
         "paper_key": f"application-{application.pk}",
@@ -148,6 +149,29 @@ def _events(area: Quartier, organisation: object, person: object) -> dict[str, s
         by=None,
     )  # fmt: skip
     return {"event_pk": str(event.pk), "photo_pk": str(photo.pk), "series_pk": str(series.pk)}
+
+
+def _surveys(area: Quartier, organisation: object, network: object) -> dict[str, str]:
+    """An open public survey with a question of every kind (its answer page, QR code, poster and paper answers
+    work), and an open self-evaluation of the sample network with the sample organisation's invitation."""
+    from activation.models import Invitation
+    from activation.survey_builder import question_add, survey_create, survey_open
+    from actors.models import NetworkMembership
+    from tests.activation.survey_fixtures import survey_of_every_kind
+
+    survey = survey_of_every_kind(area)
+    NetworkMembership.objects.create(network=network, organisation=organisation)
+    evaluation = survey_create(
+        area=area, data={"title": "Selbstevaluation", "audience": "netzwerk", "network": network}, by=None
+    )
+    question_add(survey=evaluation, data={"kind": "text", "text": "Was lief gut?"}, choices=[], by=None)
+    survey_open(survey=evaluation, by=None)
+    return {
+        "survey_pk": str(survey.pk),
+        "question_pk": str(survey.questions.order_by("position").last().pk),  # type: ignore[union-attr]
+        "survey_key": survey.key,
+        "invitation_key": Invitation.objects.get(survey=evaluation).key,
+    }
 
 
 def _feed_token(committee: object) -> str:

@@ -7,11 +7,7 @@ Abuse is kept out without a captcha: a honeypot field that people never see (a b
 
 from __future__ import annotations
 
-import hashlib
-
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -29,10 +25,10 @@ from quartier.forms import refusal_on
 from quartier.models import Quartier
 from quartier.net import client_address
 from quartier.pages import area_or_404
+from quartier.ratelimit import RATE_WINDOW, RateLimit
 
 #: The honeypot: a field people never see or reach. Named so that form-filling bots like it.
 HONEYPOT = "homepage"
-RATE_WINDOW = 60 * 60  # seconds
 
 
 @resident_page
@@ -44,23 +40,7 @@ def public_funds(request: HttpRequest, slug: str) -> HttpResponse:
 
 # --- rate limit ------------------------------------------------------------------------------------------
 
-
-def _rate_key(address: str) -> str:
-    # Only a hash of the address is kept, and only for an hour.
-    return "fonds:new-application:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
-def rate_limited(address: str) -> bool:
-    return (cache.get(_rate_key(address)) or 0) >= settings.FONDS_RATE_LIMIT
-
-
-def rate_count(address: str) -> None:
-    key = _rate_key(address)
-    cache.add(key, 0, timeout=RATE_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW)
+NEW_APPLICATIONS = RateLimit(scope="fonds:new-application", setting="FONDS_RATE_LIMIT")
 
 
 def too_many(request: HttpRequest, area: Quartier) -> HttpResponse:
@@ -88,14 +68,14 @@ def public_apply(request: HttpRequest, slug: str, fund_pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         address = client_address(request)
-        if rate_limited(address):
+        if NEW_APPLICATIONS.reached(address):
             return too_many(request, area)
         if request.POST.get(HONEYPOT):  # a bot: it is told "saved", and nothing is saved
-            rate_count(address)
+            NEW_APPLICATIONS.count(address)
             messages.success(request, _("Your draft is saved. We have sent you an email with your private link."))
             return redirect("public_funds", slug=area.slug)
         if form.is_valid():
-            rate_count(address)
+            NEW_APPLICATIONS.count(address)
             with refusal_on(form):
                 _application, token = application_start(
                     fund=fund, applicant=applicant_data(form.cleaned_data), language=translation.get_language()

@@ -576,6 +576,15 @@ def everything(
         area=area, title="Hofcafé", frequency="monthly", first_day=datetime.date(2026, 1, 5),
         last_day=datetime.date(2026, 6, 5), start_time=datetime.time(15), end_time=datetime.time(17),
     ).persons.add(ayse)  # fmt: skip
+    # Her initiative was invited to a self-evaluation at her address.
+    from activation.models import Invitation, Survey
+    from actors.models import Network
+
+    evaluation = Survey.objects.create(
+        area=area, title="Selbstevaluation", audience="netzwerk", network=Network.objects.create(area=area, name="AG")
+    )
+    kita = Organisation.objects.get(name="Kita Sonnenschein")
+    Invitation.objects.create(survey=evaluation, organisation=kita, sent_to="Ayse.Demir@example.org", sent_at=now)
 
     assign_perm("committees.vote", account, jury)
     TOTPDevice.objects.create(user=account, name="Telefon", confirmed=True)
