@@ -13,8 +13,8 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from activation.models import Answer, Choice, Question, Response, Survey
-from activation.survey_results import TEXTS_SHOWN, ResultFilter, results_for, with_questions
+from activation.models import Choice, Question, Response, Survey
+from activation.survey_results import EVERYTHING, TEXTS_SHOWN, ResultFilter, SurveyResults, results_for, with_questions
 from activation.survey_services import open_survey, submit_response
 from demo.factories import user_with_role
 from quartier.models import Quartier, Role, User
@@ -86,7 +86,7 @@ def survey(area: Quartier, today: datetime.date) -> Survey:
     return survey
 
 
-def results(survey: Survey, filter: ResultFilter = ResultFilter()) -> object:
+def results(survey: Survey, filter: ResultFilter = EVERYTHING) -> SurveyResults:
     [fresh] = with_questions(Survey.objects.filter(pk=survey.pk))
     return results_for([fresh], filter=filter)[survey.pk]
 
