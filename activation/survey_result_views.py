@@ -246,7 +246,7 @@ def survey_answer_concern(request: AreaRequest, area: Quartier, survey_pk: int, 
     if answer.concern_id is not None:
         messages.info(request, _("A concern has been made of this answer already."))
         return redirect("concern_page", slug=area.slug, concern_pk=answer.concern_id)
-    form = AnswerConcernForm(request.POST or None, initial={"text": answer.text})
+    form = AnswerConcernForm(request.POST if request.method == "POST" else None, initial={"text": answer.text})
     if request.method == "POST" and form.is_valid():
         with refusal_on(form):
             concern = answer_make_concern(answer=answer, area=area, data=form.cleaned_data, by=request.user)

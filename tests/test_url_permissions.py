@@ -103,6 +103,7 @@ def sample_values(area: Quartier) -> dict[str, str]:
         "token": "set-password",
         "feed_token": _feed_token(ballot.committee),
         **_events(area, organisation, person),
+        **_survey_results(area),
         # The open data (OParl): the area's body, and keys of a paper, a consultation and a file in it.
         "body_pk": str(area.pk),
         "paper_key": f"application-{application.pk}",
@@ -148,6 +149,22 @@ def _events(area: Quartier, organisation: object, person: object) -> dict[str, s
         by=None,
     )  # fmt: skip
     return {"event_pk": str(event.pk), "photo_pk": str(photo.pk), "series_pk": str(series.pk)}
+
+
+def _survey_results(area: Quartier) -> dict[str, str]:
+    """An open survey with one questionnaire answered: its free-text question and answer (which can be made a
+    concern)."""
+    from activation.models import Answer, Question
+    from activation.survey_services import submit_response
+    from tests.activation.test_survey_results import make_survey
+
+    survey = make_survey(area, title="Wie lebt es sich hier?")
+    questions = {question.kind: question for question in survey.questions.all()}
+    yes = questions[Question.Kind.SINGLE].choices.first()
+    values = {questions["single"].pk: yes.pk, questions["scale"].pk: 3, questions["text"].pk: "Mehr Bänke"}
+    response = submit_response(survey, values)
+    answer = Answer.objects.get(response=response, question=questions["text"])
+    return {"survey_pk": str(survey.pk), "question_pk": str(questions["text"].pk), "answer_pk": str(answer.pk)}
 
 
 def _feed_token(committee: object) -> str:
