@@ -1,8 +1,8 @@
-"""The figures of an area's annual report (Jahresbericht): everything sections 1–8 show, from live data.
+"""The figures of an area's annual report (Jahresbericht): everything sections 1–9 show, from live data.
 
 ``gather(area, year)`` builds the whole report's figures, a ``ReportFigures`` holding one typed section per
-module of this package (``summary``, ``area``, ``contacts``, ``networks``, ``committees``, ``funds``, ``isek``,
-``indicators``, in the order of ``SECTIONS``); each module's docstring says what its section shows and counts.
+module of this package (``summary``, ``area``, ``contacts``, ``surveys``, ``networks``, ``committees``, ``funds``,
+``isek``, ``indicators``, in the order of ``SECTIONS``); each module's docstring says what its section shows and counts.
 ``gather_section(key, area, year)`` builds one section, ``key_figures(area, year)`` the year's key figures alone
 and ``ReportFigures.tables()`` every table of the report for download. The template
 ``reporting/annual_report.html`` reads the sections by attribute.
@@ -38,6 +38,7 @@ from reporting.figures.summary import (
     key_figures,
     summary_section,
 )
+from reporting.figures.surveys import SurveysSection, surveys_section
 
 __all__ = [
     "KEY_FIGURE_LABELS",
@@ -57,6 +58,7 @@ Section = (
     SummarySection
     | AreaSection
     | ContactsSection
+    | SurveysSection
     | NetworksSection
     | CommitteesSection
     | FundsSection
@@ -73,6 +75,7 @@ class ReportFigures:
     summary: SummarySection
     area: AreaSection
     contacts: ContactsSection
+    surveys: SurveysSection
     networks: NetworksSection
     committees: CommitteesSection
     funds: FundsSection
@@ -90,6 +93,7 @@ class ReportFigures:
             **self.summary.tables(),
             **self.area.tables(),
             **self.contacts.tables(),
+            **self.surveys.tables(),
             **self.networks.tables(),
             **self.committees.tables(),
             **self.funds.tables(),
@@ -103,6 +107,7 @@ GATHERERS: dict[str, Callable[[Quartier, int], Section]] = {
     "summary": summary_section,
     "area": area_section,
     "contacts": contacts_section,
+    "surveys": surveys_section,
     "networks": networks_section,
     "committees": committees_section,
     "funds": funds_section,
@@ -137,6 +142,7 @@ def gather(area: Quartier, year: int, *, step: Callable[[str], None] = _quiet) -
         summary=section("summary", summary_section),
         area=section("area", area_section),
         contacts=section("contacts", contacts_section),
+        surveys=section("surveys", surveys_section),
         networks=section("networks", networks_section),
         committees=section("committees", committees_section),
         funds=section("funds", funds_section),

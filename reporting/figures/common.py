@@ -25,6 +25,7 @@ SECTIONS: tuple[tuple[str, Promise], ...] = (
     ("summary", _("Summary")),
     ("area", _("The area and the team")),
     ("contacts", _("Activation and contacts")),
+    ("surveys", _("Surveys")),
     ("networks", _("Networks")),
     ("committees", _("Committees")),
     ("funds", _("Funds")),
