@@ -139,7 +139,7 @@ def survey_results_summary(request: AreaRequest, area: Quartier, survey_pk: int,
         raise Http404(_("This download does not exist."))
     survey = get_survey_for(area, survey_pk)
     _filterset, results, _narrowed = _results(request, area, survey)
-    headers = [_("Question"), _("Answer"), number_column(_("How many")), Column(_("Share in %"))]
+    headers: list[str | Column] = [_("Question"), _("Answer"), number_column(_("How many")), Column(_("Share in %"))]
     return table_response(
         filename=_download_name(survey, "zusammenfassung"),
         title=_("Summary"),
@@ -166,7 +166,7 @@ def survey_results_raw(request: AreaRequest, area: Quartier, survey_pk: int, fmt
         *(f"{number}. {question.text}" for number, question in enumerate(survey.questions.all(), start=1)),
     ]
     rows = (
-        [pk, day, language_label(language), *cells]
+        [pk, day, language_label(str(language)), *cells]
         for pk, day, language, *cells in raw_rows(survey, filterset.result_filter())
     )
     return table_response(
@@ -221,7 +221,9 @@ class AnswerConcernForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field_of_action"].empty_label = _("none")
+        field = self.fields["field_of_action"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.empty_label = _("none")
 
 
 def get_text_answer_for(area: Quartier, survey: Survey, pk: int) -> Answer:

@@ -203,7 +203,7 @@ def _bulk_answers(
                 for choice_pk in value if isinstance(value, list) else [value]:
                     answers.append(Answer(response=response, question_id=question_pk, choice_id=choice_pk))
             elif kind in (K.SCALE, K.NUMBER):
-                answers.append(Answer(response=response, question_id=question_pk, number=Decimal(value)))
+                answers.append(Answer(response=response, question_id=question_pk, number=Decimal(str(value))))
             else:
-                answers.append(Answer(response=response, question_id=question_pk, text=value))
+                answers.append(Answer(response=response, question_id=question_pk, text=str(value)))
     Answer.objects.bulk_create(answers, batch_size=BATCH)

@@ -14,7 +14,7 @@ none.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
@@ -118,15 +118,13 @@ def year_surveys(area: Quartier, span: Span) -> list[Survey]:
 
 
 def _key_result(result: QuestionResult, *, scale: str) -> KeyResult:
-    common = {"question": result.text, "kind": result.kind, "answered": result.answered}
+    key = KeyResult(question=result.text, kind=result.kind, answered=result.answered)
     if result.kind in Question.CHOICE_KINDS:
         leading = result.leading
-        if leading is None:
-            return KeyResult(**common)
-        return KeyResult(**common, leading=leading.label, share=leading.share)
+        return key if leading is None else replace(key, leading=leading.label, share=leading.share)
     if result.kind in (K.SCALE, K.NUMBER):
-        return KeyResult(**common, mean=result.mean, scale=scale if result.kind == K.SCALE else "")
-    return KeyResult(**common)
+        return replace(key, mean=result.mean, scale=scale if result.kind == K.SCALE else "")
+    return key
 
 
 def _day(moment: datetime.datetime | None) -> datetime.date | None:
