@@ -94,6 +94,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("report", "reports"),
     ("event", "events"),
     ("series", "events"),
+    ("survey", "events"),
     ("key_figures", "reports"),
     ("area_edit", "profile"),
     ("legal_text", "profile"),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from activation.models import Answer, Choice, Invitation, Question, Response, Survey
 from activation.survey_services import TEXT_MAX, close_survey, open_survey, submit_response
@@ -15,6 +17,14 @@ from demo.factories import QuartierFactory, user_with_role
 from quartier.models import Role
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The refusals are matched as written in the source: the German catalogue translates them."""
+    with translation.override("en"):
+        yield
+
 
 TODAY = datetime.date(2026, 5, 4)
 

@@ -102,7 +102,7 @@ def test_the_provisional_report_has_the_figures_the_contents_and_the_mark(data: 
     # The contents list the introduction and every section with the page it begins on.
     with translation.override("de"):
         sections = [(number, str(label)) for number, (_key, label) in enumerate(SECTIONS, start=1)]
-    sections.append((9, de("Outlook")))
+    sections.append((len(SECTIONS) + 1, de("Outlook")))
     contents = pages[0]  # with the cover
     intro = re.search(re.escape(de("Introduction")) + r" \.+ (\d+)", contents)
     assert intro and int(intro.group(1)) == 2, contents
@@ -149,7 +149,7 @@ def test_a_report_of_the_whole_year_of_an_empty_area_has_no_mark_and_no_own_word
     assert de("Provisional").upper() not in text.upper()
     assert "1. Januar bis 31. Dezember 2025" in pages[0]
     assert de("Introduction") not in text and de("Outlook") not in text
-    assert re.search(r"(?<!\S)8 " + re.escape(de("Indicators")) + r" \.+ \d+", pages[0])
+    assert re.search(rf"(?<!\S){len(SECTIONS)} " + re.escape(de("Indicators")) + r" \.+ \d+", pages[0])
     assert de("This area has no ISEK yet.") in text
 
 
