@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from activation.models import Answer, Invitation, Question, Response, Survey
-from quartier.models import User
+from actors.models import Concern
+from actors.services.concerns import concern_create
+from quartier.models import Quartier, User
 from quartier.transitions import Move, StateMachine
 
 #: The longest free-text answer, in characters.
@@ -217,3 +219,32 @@ def submit_response(
             row.response = response
         Answer.objects.bulk_create(rows)
     return response
+
+
+# --- A free-text answer made a concern ----------------------------------------------------------------------------
+
+
+def answer_make_concern(*, answer: Answer, area: Quartier, data: Mapping[str, object], by: User) -> Concern:
+    """Make a concern of ``area`` of the free-text ``answer`` (``data``: its ``text``, ``field_of_action`` and
+    ``place`` as the office wrote them) through the concerns' own service: raised on the answer's day, by nobody
+    (the answer is anonymous). The answer is locked first and linked to the concern, so of two requests at once one
+    makes it and the other is refused; refused too for another area's answer and an answer that is no text."""
+    with transaction.atomic():
+        locked = (
+            Answer.objects.select_for_update(of=("self",))
+            .select_related("question__survey", "response")
+            .filter(pk=answer.pk)
+            .first()
+        )
+        if locked is None or locked.question.survey.area_id != area.pk:
+            raise ValidationError(_("This answer does not exist."), code="not_found")
+        if locked.question.kind != Question.Kind.TEXT or not locked.text:
+            raise ValidationError(_("Only a free-text answer can be made a concern."), code="not_text")
+        if locked.concern_id is not None:
+            raise ValidationError(_("A concern has been made of this answer already."), code="made")
+        fields = {name: data[name] for name in ("text", "field_of_action", "place") if name in data}
+        concern = concern_create(area=area, data={**fields, "raised_on": locked.response.submitted_on}, by=by)
+        locked.concern = concern
+        locked.save(update_fields=["concern"])
+    answer.concern = concern
+    return concern

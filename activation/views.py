@@ -36,6 +36,7 @@ from activation.services import (
     series_delete,
     series_update,
 )
+from activation.survey_result_views import urlpatterns as survey_result_urls
 from quartier import permissions
 from quartier.decorators import area_view, public_view, resident_page
 from quartier.exports import date_column, number_column, table_response
@@ -370,6 +371,7 @@ urlpatterns = [
     path("veranstaltungen/reihen/<int:series_pk>/", series_edit, name="series_edit"),
     path("veranstaltungen/reihen/<int:series_pk>/loeschen/", series_remove, name="series_remove"),
 ]
+urlpatterns += survey_result_urls
 
 
 # --- The public calendar -------------------------------------------------------------------------------------------

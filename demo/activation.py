@@ -57,7 +57,7 @@ def _small(area: Quartier, rng: random.Random, now: datetime.datetime) -> None:
     measures = list(Measure.objects.filter(version__area=area).order_by("-version__created_at", "number")[:5])
     today = timezone.localdate(now)
     for number, (title, kind, place, public) in enumerate(EVENTS):
-        days = (number - 5) * 9  # five behind, three ahead
+        days = (number - 5) * 9 + 4  # five behind, three ahead, none today (begun or not by the hour)
         start = timezone.make_aware(datetime.datetime.combine(today, datetime.time(15))) + datetime.timedelta(days)
         event = event_create(
             area=area,

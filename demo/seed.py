@@ -2,7 +2,7 @@
 
 Idempotent: running it again changes nothing that exists. Each module of the demo
 adds the data of its domain through a ``seed_*`` function called from here, in
-this order: ``demo.actors``, ``demo.committees``, ``demo.fonds``, ``demo.isek``, ``demo.activation``.
+this order: ``demo.actors``, ``demo.committees``, ``demo.fonds``, ``demo.isek``, ``demo.activation``, ``demo.surveys``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from demo.committees import seed_committees
 from demo.factories import QuartierFactory
 from demo.fonds import seed_funds
 from demo.isek import seed_isek
+from demo.surveys import seed_surveys
 from quartier.models import FieldOfAction, LegalKind, LegalText, Quartier, Role, RoleAssignment, User
 from quartier.services import role_grant
 
@@ -228,6 +229,7 @@ def seed_demo(*, scale: str = "small") -> dict[str, int]:
             seed_funds(area=area, scale=scale, rng=rng)
             seed_isek(area=area, scale=scale, rng=rng)
             seed_activation(area=area, scale=scale, rng=rng)
+            seed_surveys(area=area, scale=scale, rng=rng)
     return {"areas": Quartier.objects.count(), "users": User.objects.count()}
 
 

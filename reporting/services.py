@@ -36,7 +36,7 @@ from quartier import permissions
 from quartier.mail import queue_mail
 from quartier.models import Quartier, Role, User
 from quartier.transitions import Move, StateMachine
-from reporting.figures import KeyFigures, ReportFigures, gather
+from reporting.figures import SECTIONS, KeyFigures, ReportFigures, gather
 from reporting.models import Report, report_path
 from reporting.rendering import render_pdf
 
@@ -162,10 +162,14 @@ class ReportContext(TypedDict):
     report: Report
     sections: ReportFigures
     key_figures: KeyFigures
+    #: Each section's number by its key (``SECTIONS``' order), and the outlook's after them.
+    numbers: dict[str, int]
 
 
 def report_context(report: Report, sections: ReportFigures) -> ReportContext:
-    return {"report": report, "sections": sections, "key_figures": sections.key_figures}
+    numbers = {key: number for number, (key, _label) in enumerate(SECTIONS, start=1)}
+    numbers["outlook"] = len(SECTIONS) + 1
+    return {"report": report, "sections": sections, "key_figures": sections.key_figures, "numbers": numbers}
 
 
 def report_title(report: Report) -> str:

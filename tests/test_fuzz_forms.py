@@ -378,6 +378,7 @@ URL_OBJECTS = {
     "photo_pk": "activation.Photo",
     "survey_pk": "activation.Survey",
     "question_pk": "activation.Question",
+    "answer_pk": "activation.Answer",
 }
 
 
@@ -633,6 +634,15 @@ def _ballot_positions(values: Values, payload: dict[str, Any]) -> None:
     assert len(set(positions)) == len(positions), positions
 
 
+def _answer_linked(values: Values, payload: dict[str, Any]) -> None:
+    """The concern made of a free-text answer is linked to it, raised on its day by nobody."""
+    from activation.models import Answer
+
+    answer = Answer.objects.select_related("concern", "response").get(pk=values["answer_pk"])
+    assert answer.concern is not None and answer.concern.raised_on == answer.response.submitted_on
+    assert answer.concern.raised_by_person_id is None and answer.concern.raised_by_organisation_id is None
+
+
 T = Target
 CODES = ["000000", "123456", "abcd2345", "abcd 2345", "1234567"]
 BACK_OFF = frozenset({"otp_totp_totpdevice", "otp_static_staticdevice"})
@@ -671,6 +681,7 @@ TARGETS: list[Target] = [
     T("survey_question_delete", role="gwa", page="survey_page"),
     T("survey_question_move", role="gwa", page="survey_page", extra={"direction": ["up", "down", "x"]}),
     T("survey_paper", role="gwa"),
+    T("survey_answer_concern", role="gwa", creates="actors.Concern", check=_answer_linked),
     T("legal_text_new", query="?kind=datenschutz", creates="quartier.LegalText"),
     T("legal_text_new", query="?kind=barrierefreiheit", creates="quartier.LegalText", variant="accessibility"),
     T("legal_text_edit"),

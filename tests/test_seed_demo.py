@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from activation.models import Survey
 from demo.accounts import DEMO_PASSWORD
 from isek.models import ProgressNote, Version
 from quartier.models import LegalKind, LegalText, Quartier, Role, RoleAssignment, User
@@ -77,6 +78,7 @@ def test_large_demo_has_five_areas_and_the_coordinator_in_each(
     from demo import committees as committees_demo
     from demo import fonds as fonds_demo
     from demo import isek as isek_demo
+    from demo import surveys as surveys_demo
 
     settings.DEBUG = True  # type: ignore[attr-defined]
     monkeypatch.setitem(
@@ -92,6 +94,7 @@ def test_large_demo_has_five_areas_and_the_coordinator_in_each(
         committees_demo.Sizes(history_years=1, council_meetings=3, jury_meetings=3, closed_ballots=1),
     )
     monkeypatch.setattr(activation_demo, "LARGE_EVENTS", 40)
+    monkeypatch.setattr(surveys_demo, "LARGE_ANSWERS", 100)
     call_command("seed_demo", scale="large")
     assert Quartier.objects.count() == 5
     # every area has its ISEK: three yearly versions, the newest a draft with 40 measures
@@ -100,6 +103,9 @@ def test_large_demo_has_five_areas_and_the_coordinator_in_each(
         assert newest.status == Version.Status.DRAFT and newest.measures.count() == 40, area
         assert Version.objects.filter(area=area, status=Version.Status.ADOPTED).count() == 2, area
     assert RoleAssignment.objects.filter(user__username="koordination").count() == 5
+    # every area has three closed surveys, the biggest with LARGE_ANSWERS questionnaires
+    for area in Quartier.objects.all():
+        assert sorted(survey.responses.count() for survey in Survey.objects.filter(area=area)) == [5, 20, 100], area
 
 
 def _every_demo_user_logs_in_and_sees_a_dashboard(client: Client) -> None:

@@ -156,10 +156,13 @@ def _surveys(area: Quartier, organisation: object, network: object) -> dict[str,
     work), and an open self-evaluation of the sample network with the sample organisation's invitation."""
     from activation.models import Invitation
     from activation.survey_builder import question_add, survey_create, survey_open
+    from activation.survey_services import submit_response
     from actors.models import NetworkMembership
     from tests.activation.survey_fixtures import survey_of_every_kind
 
     survey = survey_of_every_kind(area)
+    text, scale = survey.questions.get(kind="text"), survey.questions.get(kind="scale")  # the scale is required
+    response = submit_response(survey, {scale.pk: 4, text.pk: "Mehr Bänke am Platz"})
     NetworkMembership.objects.create(network=network, organisation=organisation)
     evaluation = survey_create(
         area=area, data={"title": "Selbstevaluation", "audience": "netzwerk", "network": network}, by=None
@@ -168,9 +171,11 @@ def _surveys(area: Quartier, organisation: object, network: object) -> dict[str,
     survey_open(survey=evaluation, by=None)
     return {
         "survey_pk": str(survey.pk),
-        "question_pk": str(survey.questions.order_by("position").last().pk),  # type: ignore[union-attr]
+        "question_pk": str(text.pk),
         "survey_key": survey.key,
         "invitation_key": Invitation.objects.get(survey=evaluation).key,
+        # A free-text answer, which the office can make a concern of.
+        "answer_pk": str(response.answers.get(question=text).pk),
     }
 
 

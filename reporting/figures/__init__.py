@@ -1,10 +1,10 @@
 """The figures of an area's annual report (Jahresbericht): everything sections 1–9 show, from live data.
 
 ``gather(area, year)`` builds the whole report's figures, a ``ReportFigures`` holding one typed section per
-module of this package (``summary``, ``area``, ``contacts``, ``activation``, ``networks``, ``committees``,
-``funds``, ``isek``, ``indicators``, in the order of ``SECTIONS``); each module's docstring says what its section
-shows and counts. ``gather_section(key, area, year)`` builds one section, ``key_figures(area, year)`` the year's
-key figures alone and ``ReportFigures.tables()`` every table of the report for download. The template
+module of this package (``summary``, ``area``, ``contacts``, ``activation``, ``surveys``, ``networks``,
+``committees``, ``funds``, ``isek``, ``indicators``, in the order of ``SECTIONS``); each module's docstring says what
+its section shows and counts. ``gather_section(key, area, year)`` builds one section, ``key_figures(area, year)`` the
+year's key figures alone and ``ReportFigures.tables()`` every table of the report for download. The template
 ``reporting/annual_report.html`` reads the sections by attribute.
 
 The figures compute; every read is in ``reporting.selectors``, each section in a fixed number of queries, whatever
@@ -40,6 +40,7 @@ from reporting.figures.summary import (
     key_figures,
     summary_section,
 )
+from reporting.figures.surveys import SurveysSection, surveys_section
 
 __all__ = [
     "KEY_FIGURE_LABELS",
@@ -60,6 +61,7 @@ Section = (
     | AreaSection
     | ContactsSection
     | ActivationSection
+    | SurveysSection
     | NetworksSection
     | CommitteesSection
     | FundsSection
@@ -77,6 +79,7 @@ class ReportFigures:
     area: AreaSection
     contacts: ContactsSection
     activation: ActivationSection
+    surveys: SurveysSection
     networks: NetworksSection
     committees: CommitteesSection
     funds: FundsSection
@@ -95,6 +98,7 @@ class ReportFigures:
             **self.area.tables(),
             **self.contacts.tables(),
             **self.activation.tables(),
+            **self.surveys.tables(),
             **self.networks.tables(),
             **self.committees.tables(),
             **self.funds.tables(),
@@ -109,6 +113,7 @@ GATHERERS: dict[str, Callable[[Quartier, int], Section]] = {
     "area": area_section,
     "contacts": contacts_section,
     "activation": activation_section,
+    "surveys": surveys_section,
     "networks": networks_section,
     "committees": committees_section,
     "funds": funds_section,
@@ -144,6 +149,7 @@ def gather(area: Quartier, year: int, *, step: Callable[[str], None] = _quiet) -
         area=section("area", area_section),
         contacts=section("contacts", contacts_section),
         activation=section("activation", activation_section),
+        surveys=section("surveys", surveys_section),
         networks=section("networks", networks_section),
         committees=section("committees", committees_section),
         funds=section("funds", funds_section),

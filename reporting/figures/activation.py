@@ -9,8 +9,8 @@ fields of action counts in each, and so does an event for several target groups.
 office recorded after an event: an event without a count is shown as such, never as 0 participants; the counts by
 target group and by age band are optional parts of them.
 
-The year's surveys (aktivierende Befragung, self-evaluation; issue #20) are to be added to this section later, as
-fields of ``ActivationSection`` read by their own selector: this module shows no survey yet.
+The year's surveys (aktivierende Befragung, self-evaluation) are the section after this one
+(``reporting.figures.surveys``).
 """
 
 from __future__ import annotations

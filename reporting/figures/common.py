@@ -26,6 +26,7 @@ SECTIONS: tuple[tuple[str, Promise], ...] = (
     ("area", _("The area and the team")),
     ("contacts", _("Contacts and concerns")),
     ("activation", _("Events and participation")),
+    ("surveys", _("Surveys")),
     ("networks", _("Networks")),
     ("committees", _("Committees")),
     ("funds", _("Funds")),

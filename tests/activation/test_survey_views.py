@@ -63,7 +63,7 @@ def test_the_office_builds_a_survey_with_a_question_of_each_kind_and_opens_it(cl
     assert survey.status == "offen"
     page = text(client.get(office(area, f"{survey.pk}/")))
     assert f"/oeffentlich/{area.slug}/umfragen/{survey.key}/" in page
-    assert f"{survey.pk}/qr.svg" in page and "Befragung schließen" in page
+    assert f"{survey.pk}/qr.svg" in page and "Umfrage schließen" in page
     qr = client.get(office(area, f"{survey.pk}/qr.svg"))
     assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
     png = client.get(office(area, f"{survey.pk}/qr.png") + "?download=1")
@@ -175,7 +175,7 @@ def test_a_draft_is_deleted_an_opened_survey_is_not(client, area, role_users):
     assert client.post(office(area, f"{draft.pk}/loeschen/")).status_code == 302
     assert not Survey.objects.filter(pk=draft.pk).exists()
     response = client.post(office(area, f"{opened.pk}/loeschen/"), follow=True)
-    assert "Nur eine Befragung im Entwurf" in text(response)
+    assert "Nur eine Umfrage im Entwurf" in text(response)
     assert Survey.objects.filter(pk=opened.pk).exists()
 
 

@@ -85,7 +85,7 @@ def test_the_office_builds_a_questionnaire_opens_it_and_sees_its_qr_code(page, v
     browser_login(page, office)
     visit(page, f"/gebiet/{area.slug}/umfragen/")
     with navigates(page):
-        page.get_by_role("link", name="Neue Befragung").click()
+        page.get_by_role("link", name="Neue Umfrage").click()
     page.locator("#id_title").fill("Wohnumfeld am Kanal")
     page.locator("#id_introduction").fill("Das Stadtteilbüro fragt nach Ihrer Meinung.")
     with navigates(page):
@@ -109,7 +109,7 @@ def test_the_office_builds_a_questionnaire_opens_it_and_sees_its_qr_code(page, v
             page.get_by_role("button", name="Speichern").click()
     assert [q.kind for q in survey.questions.order_by("position")] == ["single", "multiple", "scale", "number", "text"]
     with navigates(page):
-        page.get_by_role("button", name="Befragung öffnen").click()
+        page.get_by_role("button", name="Umfrage öffnen").click()
     expect(page.locator(".lead .tag")).to_have_text("Offen")
     qr = page.get_by_role("img", name="QR-Code des öffentlichen Links")
     expect(qr).to_be_visible()
