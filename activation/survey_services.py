@@ -128,6 +128,8 @@ def _answers_to(question: Question, value: Value) -> list[Answer]:
     def refuse(message: str, code: str) -> ValidationError:
         return ValidationError({f"q{question.pk}": ValidationError(message, code=code)})
 
+    if isinstance(value, str):  # NUL bytes are never kept (PostgreSQL refuses them): a text of them is no answer
+        value = value.replace("\x00", "")
     if _empty(value):
         if question.required:
             raise refuse(_("Please answer this question."), "required")
@@ -164,7 +166,7 @@ def _answers_to(question: Question, value: Value) -> list[Answer]:
         raise refuse(_("Please write your answer as text."), "invalid_text")
     if len(text) > TEXT_MAX:
         raise refuse(_("Please keep your answer to at most %(max)s characters.") % {"max": TEXT_MAX}, "too_long")
-    return [Answer(question=question, text=text.replace("\x00", ""))]
+    return [Answer(question=question, text=text)]
 
 
 def submit_response(

@@ -773,3 +773,73 @@ def test_long_unbroken_texts_fit_a_phone_and_a_refused_series_keeps_what_was_typ
     expect(page.locator("#id_place")).to_have_value("Laden Uferstraße 3")
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     assert not Series.objects.exists()
+
+
+# --- (8) surveys: the public answer page ---------------------------------------------------------------------------
+
+
+def _survey_url(survey: object, suffix: str = "") -> str:
+    return f"/oeffentlich/{survey.area.slug}/umfragen/{survey.key}/{suffix}"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("typed", ["\x00", " \x00 ", "\x00\x00\n"])
+def test_a_text_of_nul_bytes_only_is_no_answer_not_a_server_error(client: Client, area: Quartier, typed: str) -> None:
+    from activation.models import Answer, Response
+    from activation.survey_builder import question_add, survey_open
+    from activation.survey_services import submit_response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    response = client.post(_survey_url(survey), {f"q{q['scale'].pk}": "3", f"q{q['text'].pk}": typed})
+    assert response.status_code == 302  # the optional text is left unanswered, the scale is kept
+    assert list(Answer.objects.values_list("question_id", "number")) == [(q["scale"].pk, 3)]
+    draft = survey_of_every_kind(area, title="Pflichttext", open_it=False)
+    required = question_add(
+        survey=draft, data={"kind": "text", "text": "Warum?", "required": True}, choices=[], by=None
+    )
+    survey_open(survey=draft, by=None)
+    with pytest.raises(ValidationError) as refused:
+        submit_response(draft, {required.pk: typed, by_kind(draft)["scale"].pk: 3})
+    assert list(refused.value.error_dict) == [f"q{required.pk}"]  # "Please answer this question."
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("١٢", "12"), ("１２", "12"), ("²", None), ("1e9999", None), ("NaN", None), ("sNaN", None), ("-Infinity", None),
+     ("1e-999999999", None), ("1E-9999999999999999999", None), ("12" + "0" * 5000, None), ("0x10", None),
+     ("1_000", None), ("  7 ", "7")],
+)  # fmt: skip
+def test_odd_numbers_are_refused_or_read_as_digits_never_a_server_error(
+    client: Client, area: Quartier, typed: str, kept: str | None
+) -> None:
+    from decimal import Decimal
+
+    from activation.models import Answer
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    response = client.post(_survey_url(survey), {f"q{q['scale'].pk}": "3", f"q{q['number'].pk}": typed})
+    if kept is None:
+        assert response.status_code == 400, typed
+        assert not Answer.objects.exists()
+    else:
+        assert response.status_code == 302, typed
+        assert Answer.objects.get(question=q["number"]).number == Decimal(kept)
+
+
+@pytest.mark.parametrize("typed", ["-1", "0", "6", "2.5", "١", "1e0", "[3]", ""])
+def test_a_scale_value_outside_its_scale_is_refused(client: Client, area: Quartier, typed: str) -> None:
+    from activation.models import Answer
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    response = client.post(_survey_url(survey), {f"q{q['scale'].pk}": typed})
+    if typed in ("١", "1e0"):
+        assert response.status_code == 302 and Answer.objects.get().number == 1
+    else:
+        assert response.status_code == 400, typed
+        assert not Answer.objects.exists()
