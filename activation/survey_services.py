@@ -60,9 +60,15 @@ def taking_answers(survey: Survey, *, today: datetime.date | None = None) -> boo
 
 
 def open_survey(survey: Survey, *, by: User) -> Survey:
-    """Open ``survey`` for answers; refused without a question, or with a choice question without choices."""
+    """Open ``survey`` for answers; refused without a question, with a choice question without choices, or when
+    its closing day has passed (it would be open and yet take no answer)."""
     with transaction.atomic():
         survey = SURVEY.lock(survey)
+        if survey.closes_on is not None and survey.closes_on < timezone.localdate():
+            raise ValidationError(
+                {"closes_on": _("The closing day has passed: please set a later one first, or none.")},
+                code="closing_day_passed",
+            )
         questions = list(survey.questions.prefetch_related("choices"))
         if not questions:
             raise ValidationError(_("Please add a question first."), code="no_questions")

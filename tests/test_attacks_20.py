@@ -843,3 +843,47 @@ def test_a_scale_value_outside_its_scale_is_refused(client: Client, area: Quarti
     else:
         assert response.status_code == 400, typed
         assert not Answer.objects.exists()
+
+
+def test_a_survey_whose_closing_day_has_passed_is_not_opened_as_if_it_took_answers(
+    area: Quartier, superuser: User, today: datetime.date
+) -> None:
+    from activation.models import Survey
+    from activation.survey_builder import survey_open, survey_update
+    from tests.activation.survey_fixtures import survey_of_every_kind
+
+    survey = survey_of_every_kind(area, open_it=False)
+    survey_update(survey=survey, data={"closes_on": today - datetime.timedelta(days=1)}, by=None)
+    with pytest.raises(ValidationError) as refused:
+        survey_open(survey=survey, by=superuser)
+    assert "closes_on" in refused.value.error_dict
+    survey.refresh_from_db()
+    assert survey.status == Survey.Status.DRAFT
+    survey_update(survey=survey, data={"closes_on": today}, by=None)  # the closing day itself still takes answers
+    survey_open(survey=survey, by=superuser)
+    survey.refresh_from_db()
+    assert survey.status == Survey.Status.OPEN
+
+
+def test_the_closing_day_takes_answers_until_midnight_local_time(
+    client: Client, area: Quartier, today: datetime.date, settings: object
+) -> None:
+    from unittest import mock
+
+    from activation.models import Response
+    from activation.survey_builder import survey_update
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    survey = survey_of_every_kind(area)
+    closing = datetime.date(2026, 6, 30)
+    survey_update(survey=survey, data={"closes_on": closing}, by=None)
+    scale = by_kind(survey)["scale"]
+    late = timezone.make_aware(datetime.datetime(2026, 6, 30, 23, 59))  # 21:59 UTC
+    after = timezone.make_aware(datetime.datetime(2026, 7, 1, 0, 1))  # 22:01 UTC, still the 30th in UTC
+    with mock.patch("django.utils.timezone.now", return_value=late):
+        assert client.post(_survey_url(survey), {f"q{scale.pk}": "3"}).status_code == 302
+    client.cookies.clear()
+    with mock.patch("django.utils.timezone.now", return_value=after):
+        response = client.post(_survey_url(survey), {f"q{scale.pk}": "3"})
+        assert response.status_code == 200 and "keine Antworten mehr" in response.content.decode()
+    assert Response.objects.count() == 1
