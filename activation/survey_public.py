@@ -161,7 +161,7 @@ def public_self_evaluation(request: HttpRequest, slug: str, invitation_key: str)
 
 
 urlpatterns = [
-    path("<slug:slug>/umfragen/<str:survey_key>/", public_survey_page, name="public_survey"),
-    path("<slug:slug>/umfragen/<str:survey_key>/danke/", public_survey_thanks, name="public_survey_thanks"),
-    path("<slug:slug>/selbstevaluation/<str:invitation_key>/", public_self_evaluation, name="public_self_evaluation"),
+    path("<slug:slug>/umfragen/<slug:survey_key>/", public_survey_page, name="public_survey"),
+    path("<slug:slug>/umfragen/<slug:survey_key>/danke/", public_survey_thanks, name="public_survey_thanks"),
+    path("<slug:slug>/selbstevaluation/<slug:invitation_key>/", public_self_evaluation, name="public_self_evaluation"),
 ]

@@ -887,3 +887,118 @@ def test_the_closing_day_takes_answers_until_midnight_local_time(
         response = client.post(_survey_url(survey), {f"q{scale.pk}": "3"})
         assert response.status_code == 200 and "keine Antworten mehr" in response.content.decode()
     assert Response.objects.count() == 1
+
+
+def _self_evaluation_of(area: Quartier) -> tuple[object, object]:
+    from activation.models import Invitation
+    from activation.survey_builder import question_add, survey_create, survey_open
+    from actors.models import NetworkMembership
+    from demo.factories import NetworkFactory
+
+    network = NetworkFactory(area=area, name="AG Jugend")
+    organisation = OrganisationFactory(area=area, name="Jugendtreff", email="treff@example.org")
+    NetworkMembership.objects.create(network=network, organisation=organisation)
+    survey = survey_create(
+        area=area, data={"title": "Selbstevaluation", "audience": "netzwerk", "network": network}, by=None
+    )
+    question_add(survey=survey, data={"kind": "text", "text": "Was lief gut?"}, choices=[], by=None)
+    survey_open(survey=survey, by=None)
+    return survey, Invitation.objects.get(survey=survey)
+
+
+def test_keys_cross_no_border_between_areas_surveys_and_links(
+    client: Client, area: Quartier, other_area: Quartier
+) -> None:
+    from tests.activation.survey_fixtures import survey_of_every_kind
+
+    public = survey_of_every_kind(area)
+    draft = survey_of_every_kind(area, title="Entwurf", open_it=False)
+    evaluation, invitation = _self_evaluation_of(area)
+    for url in (
+        f"/oeffentlich/{other_area.slug}/umfragen/{public.key}/",  # another area's slug
+        f"/oeffentlich/{area.slug}/umfragen/{draft.key}/",
+        f"/oeffentlich/{area.slug}/umfragen/{draft.key}/danke/",
+        f"/oeffentlich/{area.slug}/umfragen/{evaluation.key}/",  # a self-evaluation has no public page
+        f"/oeffentlich/{area.slug}/umfragen/{invitation.key}/",  # an invitation's key is not a survey's
+        f"/oeffentlich/{area.slug}/selbstevaluation/{public.key}/",  # nor a survey's key an invitation's
+        f"/oeffentlich/{area.slug}/selbstevaluation/{evaluation.key}/",
+        f"/oeffentlich/{other_area.slug}/selbstevaluation/{invitation.key}/",
+        f"/oeffentlich/{area.slug}/umfragen/{public.key.upper()}/",
+        f"/oeffentlich/{area.slug}/umfragen/%00/",
+    ):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"q1": "x"}).status_code in (404, 405), url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_answers_racing_through_one_invitation_leave_one(area: Quartier) -> None:
+    from activation.models import Response
+    from activation.survey_services import submit_response
+
+    survey, invitation = _self_evaluation_of(area)
+    question = survey.questions.get()  # type: ignore[attr-defined]
+    barrier = threading.Barrier(2)
+    refusals: list[str] = []
+    errors: list[BaseException] = []
+
+    def answer(text: str) -> None:
+        try:
+            barrier.wait()
+            submit_response(survey, {question.pk: text}, invitation=invitation)  # type: ignore[arg-type]
+        except ValidationError as refusal:
+            refusals.append(refusal.code or "")
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=answer, args=(text,)) for text in ("erste", "zweite")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and refusals == ["answered"]
+    assert Response.objects.filter(invitation=invitation).count() == 1
+
+
+def test_huge_posts_are_refused_plainly_and_save_nothing(client: Client, area: Quartier) -> None:
+    from activation.models import Response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    many = {f"x{i}": "1" for i in range(10_000)} | {f"q{q['scale'].pk}": "3"}
+    assert client.post(_survey_url(survey), many).status_code == 400
+    big = {f"q{q['scale'].pk}": "3", f"q{q['text'].pk}": "A" * (5 * 1024 * 1024)}
+    assert client.post(_survey_url(survey), big).status_code in (400, 413)
+    repeated = {f"q{q['scale'].pk}": "3", f"q{q['multiple'].pk}": [str(q["multiple"].choices.first().pk)] * 900}
+    assert client.post(_survey_url(survey), repeated).status_code == 302  # one choice, taken once
+    assert Response.objects.count() == 1 and Response.objects.get().answers.count() == 2
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit_nor_does_a_new_ipv6_address(
+    client: Client, area: Quartier, settings: object
+) -> None:
+    from django.core.cache import cache
+
+    from activation.models import Response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    cache.clear()
+    settings.SURVEY_RATE_LIMIT = 2  # type: ignore[attr-defined]
+    settings.BEHIND_PROXY = False  # type: ignore[attr-defined]
+    survey = survey_of_every_kind(area)
+    data = {f"q{by_kind(survey)['scale'].pk}": "3"}
+    statuses = []
+    for i in range(4):
+        client.cookies.clear()
+        statuses.append(
+            client.post(
+                _survey_url(survey), data, HTTP_X_FORWARDED_FOR=f"10.0.0.{i}", REMOTE_ADDR="2001:db8::1"
+            ).status_code
+        )
+    client.cookies.clear()
+    statuses.append(client.post(_survey_url(survey), data, REMOTE_ADDR="2001:db8::ffff:1").status_code)
+    assert statuses == [302, 302, 429, 429, 429]
+    assert Response.objects.count() == 2
+    cache.clear()
