@@ -1002,3 +1002,20 @@ def test_a_forged_forwarded_for_does_not_escape_the_limit_nor_does_a_new_ipv6_ad
     assert statuses == [302, 302, 429, 429, 429]
     assert Response.objects.count() == 2
     cache.clear()
+
+
+def test_an_open_survey_keeps_a_question_to_answer(client: Client, area: Quartier, role_users: dict[str, User]) -> None:
+    from activation.models import Question
+    from activation.survey_builder import question_add, question_delete, survey_create, survey_open
+
+    survey = survey_create(area=area, data={"title": "Kurz", "audience": "oeffentlich"}, by=None)
+    first = question_add(survey=survey, data={"kind": "text", "text": "Was fehlt?"}, choices=[], by=None)
+    second = question_add(survey=survey, data={"kind": "text", "text": "Was noch?"}, choices=[], by=None)
+    survey_open(survey=survey, by=None)
+    question_delete(question=first, by=None)  # another stays: allowed
+    client.force_login(role_users["gwa"])
+    response = client.post(f"/gebiet/{area.slug}/umfragen/{survey.pk}/fragen/{second.pk}/loeschen/", follow=True)
+    assert "mindestens eine Frage" in response.content.decode()
+    assert list(Question.objects.filter(survey=survey)) == [second]
+    with pytest.raises(ValidationError):
+        question_delete(question=second, by=None)
