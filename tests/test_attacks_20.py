@@ -1019,3 +1019,33 @@ def test_an_open_survey_keeps_a_question_to_answer(client: Client, area: Quartie
     assert list(Question.objects.filter(survey=survey)) == [second]
     with pytest.raises(ValidationError):
         question_delete(question=second, by=None)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "kept"),
+    [("de", "1.200", "1200"), ("de", "1.200,50", "1200.50"), ("de", "12,5", "12.5"), ("de", "12.5", "12.5"),
+     ("tr", "2.500", "2500"), ("ar", "١٬٢٠٠", "1200"), ("ar", "١٢٫٥", "12.5"), ("en", "1,200", "1200"),
+     ("en", "1,200.5", "1200.5"), ("en", "12.5", "12.5"), ("en", "12,5", "12.5"), ("de", "1 200", "1200"),
+     ("de", "1.20.0", None), ("de", "1.200.5", None), ("en", "1,20,0", None)],
+)  # fmt: skip
+def test_a_number_with_thousands_separators_is_read_as_the_pages_language_writes_it(
+    area: Quartier, language: str, typed: str, kept: str | None
+) -> None:
+    """ "1.200" is twelve hundred in German (and Turkish), "1,200" in English: neither is 1.2, as was kept."""
+    from decimal import Decimal
+
+    from activation.models import Answer, Question
+    from activation.survey_builder import question_add, survey_create, survey_open
+    from activation.survey_services import submit_response
+
+    survey = survey_create(area=area, data={"title": "Miete", "audience": "oeffentlich"}, by=None)
+    question = question_add(survey=survey, data={"kind": "number", "text": "Wie viel?"}, choices=[], by=None)
+    survey_open(survey=survey, by=None)
+    if kept is None:
+        with pytest.raises(ValidationError):
+            submit_response(survey, {question.pk: typed}, language=language)
+        assert not Answer.objects.exists()
+    else:
+        submit_response(survey, {question.pk: typed}, language=language)
+        assert Answer.objects.get().number == Decimal(kept)
+    assert Question.objects.count() == 1
