@@ -1049,3 +1049,59 @@ def test_a_number_with_thousands_separators_is_read_as_the_pages_language_writes
         submit_response(survey, {question.pk: typed}, language=language)
         assert Answer.objects.get().number == Decimal(kept)
     assert Question.objects.count() == 1
+
+
+def test_an_answer_refused_by_the_limit_keeps_what_was_typed_to_send_again(
+    client: Client, area: Quartier, settings: object
+) -> None:
+    """On a shared connection (a festival's Wi-Fi, a carrier's shared address) the limit is met by people who
+    did nothing wrong: their answers, typed on a phone, stay in the form instead of being thrown away."""
+    from django.core.cache import cache
+
+    from activation.models import Response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    cache.clear()
+    settings.SURVEY_RATE_LIMIT = 0  # type: ignore[attr-defined]
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    ja = q["single"].choices.get(label="ja")
+    data = {f"q{q['scale'].pk}": "4", f"q{q['text'].pk}": "Mehr Bänke am Kanal", f"q{q['single'].pk}": str(ja.pk)}
+    response = client.post(_survey_url(survey), data)
+    html = response.content.decode()
+    assert response.status_code == 429 and response["Retry-After"] == "3600"
+    assert "Ihre Antworten wurden nicht gespeichert." in html
+    assert "Mehr Bänke am Kanal</textarea>" in html
+    assert f'value="{ja.pk}"' in html and "checked" in html
+    assert not Response.objects.exists() and "Set-Cookie" not in response.headers
+    cache.clear()
+
+
+@pytest.mark.browser
+def test_on_a_phone_in_arabic_the_limit_says_why_and_keeps_what_was_typed(
+    phone_page, visit, navigates, live_server, area: Quartier, settings: object
+) -> None:
+    from django.core.cache import cache
+
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+    from tests.browser.test_languages import fits_the_phone, said
+
+    cache.clear()
+    settings.SURVEY_RATE_LIMIT = 0  # type: ignore[attr-defined]
+    page = phone_page
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    page.context.add_cookies([{"name": "quartier_language", "value": "ar", "url": live_server.url}])
+    visit(page, _survey_url(survey))
+    page.locator(f"#id_q{q['scale'].pk}_0").focus()
+    page.keyboard.press("Space")
+    page.locator(f"#id_q{q['text'].pk}").focus()
+    page.keyboard.type("مقاعد أكثر")
+    page.get_by_role("button", name=said("ar", "Send my answers")).focus()
+    with navigates(page, status=429):
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text(said("ar", "Your answers have not been saved."))
+    expect(page.locator(f"#id_q{q['text'].pk}")).to_have_value("مقاعد أكثر")
+    expect(page.locator(f"#id_q{q['scale'].pk}_0")).to_be_checked()
+    fits_the_phone(page)
+    cache.clear()
