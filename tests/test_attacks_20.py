@@ -9,7 +9,13 @@ again the event of a day that had been moved or deleted on its own; an edit of o
 over a change of its series and brought back an event deleted meanwhile; a title or place kept its line breaks; a
 count passed the form's bound through the service; the admin moved a series into another area without its events;
 an event a series change removed left its photo's file behind; a long word pushed the public calendar wider than
-a phone (``static/css/quartier.css``). What held is kept in compact tests beside them."""
+a phone (``static/css/quartier.css``). What held is kept in compact tests beside them.
+
+The surveys (second part): a text of NUL bytes only was a server error (the database's check); a NUL byte in a
+survey's or an invitation's key was one too; a survey whose closing day had passed could be opened, open for the
+office and closed for residents; an open survey's last question could be deleted, leaving a form nobody could
+send; "1.200" on a German page was kept as 1.2 (and "1,200" on an English one); the answer limit threw away what
+a resident had typed."""
 
 from __future__ import annotations
 
