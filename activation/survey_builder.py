@@ -4,7 +4,8 @@ them, and the invitations of a self-evaluation. (The answers and the survey's st
 One rule keeps the answers true: **nothing an answer stands on changes once it exists.** While nobody has
 answered, the office may change anything; once a question has answers, its kind, its scale and its number bounds
 stay, and it is not deleted; a choice that was chosen is not deleted (its label may be corrected); once the survey
-has answers, a new question is optional and an optional one does not become required (the answers given lack it).
+has answers, a new question is optional and an optional one does not become required (the answers given lack it);
+an open survey keeps at least one question.
 Who answers (the public or a network's organisations) is chosen while the survey is a draft. A survey is deleted
 only while it is a draft (a draft has never taken an answer). Each refusal is a ``ValidationError`` in German,
 keyed by the form field it is about.
@@ -293,6 +294,11 @@ def question_delete(*, question: Question, by: User | None) -> None:
     question = Question.objects.select_for_update().get(pk=question.pk, survey=survey)
     if question.answers.exists():
         raise ValidationError(_("The question has answers: it stays, so they keep their meaning."), code="answered")
+    if survey.status == Survey.Status.OPEN and not survey.questions.exclude(pk=question.pk).exists():
+        raise ValidationError(
+            _("An open survey keeps at least one question to answer; add another first, or close the survey."),
+            code="last_question",
+        )
     with acting_as(by):
         question.delete()
         _renumber(survey)

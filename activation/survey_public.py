@@ -98,8 +98,9 @@ def public_survey_page(request: HttpRequest, slug: str, survey_key: str) -> Http
     status = 200
     if request.method == "POST":
         address = client_address(request)
-        if ANSWERS.reached(address):
-            response = render(request, "activation/surveys/public_too_many.html", context, status=429)
+        if ANSWERS.reached(address):  # refused, with what was typed kept in the form to send again later
+            context.update(form=form, answered=answered, too_many=True)
+            response = render(request, "activation/surveys/public_answer.html", context, status=429)
             response["Retry-After"] = str(RATE_WINDOW)
             return response
         if request.POST.get(HONEYPOT):  # a bot: it is thanked, and nothing is saved
@@ -161,7 +162,7 @@ def public_self_evaluation(request: HttpRequest, slug: str, invitation_key: str)
 
 
 urlpatterns = [
-    path("<slug:slug>/umfragen/<str:survey_key>/", public_survey_page, name="public_survey"),
-    path("<slug:slug>/umfragen/<str:survey_key>/danke/", public_survey_thanks, name="public_survey_thanks"),
-    path("<slug:slug>/selbstevaluation/<str:invitation_key>/", public_self_evaluation, name="public_self_evaluation"),
+    path("<slug:slug>/umfragen/<slug:survey_key>/", public_survey_page, name="public_survey"),
+    path("<slug:slug>/umfragen/<slug:survey_key>/danke/", public_survey_thanks, name="public_survey_thanks"),
+    path("<slug:slug>/selbstevaluation/<slug:invitation_key>/", public_self_evaluation, name="public_self_evaluation"),
 ]

@@ -10,12 +10,14 @@ is saved unless all of it holds. An answer keeps no address, no account and no t
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -62,9 +64,15 @@ def taking_answers(survey: Survey, *, today: datetime.date | None = None) -> boo
 
 
 def open_survey(survey: Survey, *, by: User) -> Survey:
-    """Open ``survey`` for answers; refused without a question, or with a choice question without choices."""
+    """Open ``survey`` for answers; refused without a question, with a choice question without choices, or when
+    its closing day has passed (it would be open and yet take no answer)."""
     with transaction.atomic():
         survey = SURVEY.lock(survey)
+        if survey.closes_on is not None and survey.closes_on < timezone.localdate():
+            raise ValidationError(
+                {"closes_on": _("The closing day has passed: please set a later one first, or none.")},
+                code="closing_day_passed",
+            )
         questions = list(survey.questions.prefetch_related("choices"))
         if not questions:
             raise ValidationError(_("Please add a question first."), code="no_questions")
@@ -93,18 +101,33 @@ def _empty(value: Value) -> bool:
     return not list(value)
 
 
-def _as_decimal(value: Value) -> Decimal | None:
+def _grouped(thousands: str, mark: str) -> re.Pattern[str]:
+    """A number with its thousands grouped: "1.200" or "12.345.678,50" in German."""
+    return re.compile(r"[+-]?\d{1,3}(" + re.escape(thousands) + r"\d{3})+(" + re.escape(mark) + r"\d*)?")
+
+
+def _as_decimal(value: Value, language: str = "") -> Decimal | None:
+    """``value`` as a number, read as the page's ``language`` writes one: in German (and Turkish, Arabic) "1.200"
+    is twelve hundred and "12,5" twelve and a half, in English "1,200" is twelve hundred. A lone other mark
+    ("12.5" on a German page) is taken as the decimal one; Arabic marks (٫ ٬) and digits are read as well."""
     if isinstance(value, Decimal):
         return value
     if isinstance(value, int):
         return Decimal(value)
-    if isinstance(value, str):
-        try:
-            number = Decimal(value.strip().replace(",", "."))
-        except InvalidOperation:
-            return None
-        return number if number.is_finite() else None
-    return None
+    if not isinstance(value, str):
+        return None
+    mark = get_format("DECIMAL_SEPARATOR", language or None, use_l10n=True)
+    thousands = "," if mark == "." else "."
+    text = re.sub(r"[\s\u066c]", "", value).replace("\u066b", mark)
+    if _grouped(thousands, mark).fullmatch(text):
+        text = text.replace(thousands, "")
+    if text.count(",") + text.count(".") > 1:
+        return None
+    try:
+        number = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def _choice_pks(value: Value) -> list[int] | None:
@@ -124,12 +147,14 @@ def _choice_pks(value: Value) -> list[int] | None:
     return pks
 
 
-def _answers_to(question: Question, value: Value) -> list[Answer]:
+def _answers_to(question: Question, value: Value, language: str = "") -> list[Answer]:
     """The rows that record ``value`` as the answer to ``question``, or a ``ValidationError`` keyed by it."""
 
     def refuse(message: str, code: str) -> ValidationError:
         return ValidationError({f"q{question.pk}": ValidationError(message, code=code)})
 
+    if isinstance(value, str):  # NUL bytes are never kept (PostgreSQL refuses them): a text of them is no answer
+        value = value.replace("\x00", "")
     if _empty(value):
         if question.required:
             raise refuse(_("Please answer this question."), "required")
@@ -144,7 +169,7 @@ def _answers_to(question: Question, value: Value) -> list[Answer]:
             raise refuse(_("Please choose one answer only."), "one_choice")
         return [Answer(question=question, choice=offered[pk]) for pk in dict.fromkeys(pks)]
     if kind in (Question.Kind.SCALE, Question.Kind.NUMBER):
-        number = _as_decimal(value)
+        number = _as_decimal(value, language)
         if number is None:
             raise refuse(_("Please give a number."), "invalid_number")
         if kind == Question.Kind.SCALE:
@@ -166,7 +191,7 @@ def _answers_to(question: Question, value: Value) -> list[Answer]:
         raise refuse(_("Please write your answer as text."), "invalid_text")
     if len(text) > TEXT_MAX:
         raise refuse(_("Please keep your answer to at most %(max)s characters.") % {"max": TEXT_MAX}, "too_long")
-    return [Answer(question=question, text=text.replace("\x00", ""))]
+    return [Answer(question=question, text=text)]
 
 
 def submit_response(
@@ -204,7 +229,7 @@ def submit_response(
         errors: dict[str, list[ValidationError]] = {}
         for pk, question in questions.items():
             try:
-                rows.extend(_answers_to(question, values.get(pk)))
+                rows.extend(_answers_to(question, values.get(pk), language))
             except ValidationError as refusal:
                 for key, messages in refusal.message_dict.items():
                     errors.setdefault(key, []).extend(ValidationError(m) for m in messages)

@@ -9,7 +9,13 @@ again the event of a day that had been moved or deleted on its own; an edit of o
 over a change of its series and brought back an event deleted meanwhile; a title or place kept its line breaks; a
 count passed the form's bound through the service; the admin moved a series into another area without its events;
 an event a series change removed left its photo's file behind; a long word pushed the public calendar wider than
-a phone (``static/css/quartier.css``). What held is kept in compact tests beside them."""
+a phone (``static/css/quartier.css``). What held is kept in compact tests beside them.
+
+The surveys (second part): a text of NUL bytes only was a server error (the database's check); a NUL byte in a
+survey's or an invitation's key was one too; a survey whose closing day had passed could be opened, open for the
+office and closed for residents; an open survey's last question could be deleted, leaving a form nobody could
+send; "1.200" on a German page was kept as 1.2 (and "1,200" on an English one); the answer limit threw away what
+a resident had typed."""
 
 from __future__ import annotations
 
@@ -773,3 +779,335 @@ def test_long_unbroken_texts_fit_a_phone_and_a_refused_series_keeps_what_was_typ
     expect(page.locator("#id_place")).to_have_value("Laden Uferstraße 3")
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     assert not Series.objects.exists()
+
+
+# --- (8) surveys: the public answer page ---------------------------------------------------------------------------
+
+
+def _survey_url(survey: object, suffix: str = "") -> str:
+    return f"/oeffentlich/{survey.area.slug}/umfragen/{survey.key}/{suffix}"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("typed", ["\x00", " \x00 ", "\x00\x00\n"])
+def test_a_text_of_nul_bytes_only_is_no_answer_not_a_server_error(client: Client, area: Quartier, typed: str) -> None:
+    from activation.models import Answer, Response
+    from activation.survey_builder import question_add, survey_open
+    from activation.survey_services import submit_response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    response = client.post(_survey_url(survey), {f"q{q['scale'].pk}": "3", f"q{q['text'].pk}": typed})
+    assert response.status_code == 302  # the optional text is left unanswered, the scale is kept
+    assert list(Answer.objects.values_list("question_id", "number")) == [(q["scale"].pk, 3)]
+    draft = survey_of_every_kind(area, title="Pflichttext", open_it=False)
+    required = question_add(
+        survey=draft, data={"kind": "text", "text": "Warum?", "required": True}, choices=[], by=None
+    )
+    survey_open(survey=draft, by=None)
+    with pytest.raises(ValidationError) as refused:
+        submit_response(draft, {required.pk: typed, by_kind(draft)["scale"].pk: 3})
+    assert list(refused.value.error_dict) == [f"q{required.pk}"]  # "Please answer this question."
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("١٢", "12"), ("１２", "12"), ("²", None), ("1e9999", None), ("NaN", None), ("sNaN", None), ("-Infinity", None),
+     ("1e-999999999", None), ("1E-9999999999999999999", None), ("12" + "0" * 5000, None), ("0x10", None),
+     ("1_000", None), ("  7 ", "7")],
+)  # fmt: skip
+def test_odd_numbers_are_refused_or_read_as_digits_never_a_server_error(
+    client: Client, area: Quartier, typed: str, kept: str | None
+) -> None:
+    from decimal import Decimal
+
+    from activation.models import Answer
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    response = client.post(_survey_url(survey), {f"q{q['scale'].pk}": "3", f"q{q['number'].pk}": typed})
+    if kept is None:
+        assert response.status_code == 400, typed
+        assert not Answer.objects.exists()
+    else:
+        assert response.status_code == 302, typed
+        assert Answer.objects.get(question=q["number"]).number == Decimal(kept)
+
+
+@pytest.mark.parametrize("typed", ["-1", "0", "6", "2.5", "١", "1e0", "[3]", ""])
+def test_a_scale_value_outside_its_scale_is_refused(client: Client, area: Quartier, typed: str) -> None:
+    from activation.models import Answer
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    response = client.post(_survey_url(survey), {f"q{q['scale'].pk}": typed})
+    if typed in ("١", "1e0"):
+        assert response.status_code == 302 and Answer.objects.get().number == 1
+    else:
+        assert response.status_code == 400, typed
+        assert not Answer.objects.exists()
+
+
+def test_a_survey_whose_closing_day_has_passed_is_not_opened_as_if_it_took_answers(
+    area: Quartier, superuser: User, today: datetime.date
+) -> None:
+    from activation.models import Survey
+    from activation.survey_builder import survey_open, survey_update
+    from tests.activation.survey_fixtures import survey_of_every_kind
+
+    survey = survey_of_every_kind(area, open_it=False)
+    survey_update(survey=survey, data={"closes_on": today - datetime.timedelta(days=1)}, by=None)
+    with pytest.raises(ValidationError) as refused:
+        survey_open(survey=survey, by=superuser)
+    assert "closes_on" in refused.value.error_dict
+    survey.refresh_from_db()
+    assert survey.status == Survey.Status.DRAFT
+    survey_update(survey=survey, data={"closes_on": today}, by=None)  # the closing day itself still takes answers
+    survey_open(survey=survey, by=superuser)
+    survey.refresh_from_db()
+    assert survey.status == Survey.Status.OPEN
+
+
+def test_the_closing_day_takes_answers_until_midnight_local_time(
+    client: Client, area: Quartier, today: datetime.date, settings: object
+) -> None:
+    from unittest import mock
+
+    from activation.models import Response
+    from activation.survey_builder import survey_update
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    survey = survey_of_every_kind(area)
+    closing = datetime.date(2026, 6, 30)
+    survey_update(survey=survey, data={"closes_on": closing}, by=None)
+    scale = by_kind(survey)["scale"]
+    late = timezone.make_aware(datetime.datetime(2026, 6, 30, 23, 59))  # 21:59 UTC
+    after = timezone.make_aware(datetime.datetime(2026, 7, 1, 0, 1))  # 22:01 UTC, still the 30th in UTC
+    with mock.patch("django.utils.timezone.now", return_value=late):
+        assert client.post(_survey_url(survey), {f"q{scale.pk}": "3"}).status_code == 302
+    client.cookies.clear()
+    with mock.patch("django.utils.timezone.now", return_value=after):
+        response = client.post(_survey_url(survey), {f"q{scale.pk}": "3"})
+        assert response.status_code == 200 and "keine Antworten mehr" in response.content.decode()
+    assert Response.objects.count() == 1
+
+
+def _self_evaluation_of(area: Quartier) -> tuple[object, object]:
+    from activation.models import Invitation
+    from activation.survey_builder import question_add, survey_create, survey_open
+    from actors.models import NetworkMembership
+    from demo.factories import NetworkFactory
+
+    network = NetworkFactory(area=area, name="AG Jugend")
+    organisation = OrganisationFactory(area=area, name="Jugendtreff", email="treff@example.org")
+    NetworkMembership.objects.create(network=network, organisation=organisation)
+    survey = survey_create(
+        area=area, data={"title": "Selbstevaluation", "audience": "netzwerk", "network": network}, by=None
+    )
+    question_add(survey=survey, data={"kind": "text", "text": "Was lief gut?"}, choices=[], by=None)
+    survey_open(survey=survey, by=None)
+    return survey, Invitation.objects.get(survey=survey)
+
+
+def test_keys_cross_no_border_between_areas_surveys_and_links(
+    client: Client, area: Quartier, other_area: Quartier
+) -> None:
+    from tests.activation.survey_fixtures import survey_of_every_kind
+
+    public = survey_of_every_kind(area)
+    draft = survey_of_every_kind(area, title="Entwurf", open_it=False)
+    evaluation, invitation = _self_evaluation_of(area)
+    for url in (
+        f"/oeffentlich/{other_area.slug}/umfragen/{public.key}/",  # another area's slug
+        f"/oeffentlich/{area.slug}/umfragen/{draft.key}/",
+        f"/oeffentlich/{area.slug}/umfragen/{draft.key}/danke/",
+        f"/oeffentlich/{area.slug}/umfragen/{evaluation.key}/",  # a self-evaluation has no public page
+        f"/oeffentlich/{area.slug}/umfragen/{invitation.key}/",  # an invitation's key is not a survey's
+        f"/oeffentlich/{area.slug}/selbstevaluation/{public.key}/",  # nor a survey's key an invitation's
+        f"/oeffentlich/{area.slug}/selbstevaluation/{evaluation.key}/",
+        f"/oeffentlich/{other_area.slug}/selbstevaluation/{invitation.key}/",
+        f"/oeffentlich/{area.slug}/umfragen/{public.key.upper()}/",
+        f"/oeffentlich/{area.slug}/umfragen/%00/",
+    ):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"q1": "x"}).status_code in (404, 405), url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_answers_racing_through_one_invitation_leave_one(area: Quartier) -> None:
+    from activation.models import Response
+    from activation.survey_services import submit_response
+
+    survey, invitation = _self_evaluation_of(area)
+    question = survey.questions.get()  # type: ignore[attr-defined]
+    barrier = threading.Barrier(2)
+    refusals: list[str] = []
+    errors: list[BaseException] = []
+
+    def answer(text: str) -> None:
+        try:
+            barrier.wait()
+            submit_response(survey, {question.pk: text}, invitation=invitation)  # type: ignore[arg-type]
+        except ValidationError as refusal:
+            refusals.append(refusal.code or "")
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=answer, args=(text,)) for text in ("erste", "zweite")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and refusals == ["answered"]
+    assert Response.objects.filter(invitation=invitation).count() == 1
+
+
+def test_huge_posts_are_refused_plainly_and_save_nothing(client: Client, area: Quartier) -> None:
+    from activation.models import Response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    many = {f"x{i}": "1" for i in range(10_000)} | {f"q{q['scale'].pk}": "3"}
+    assert client.post(_survey_url(survey), many).status_code == 400
+    big = {f"q{q['scale'].pk}": "3", f"q{q['text'].pk}": "A" * (5 * 1024 * 1024)}
+    assert client.post(_survey_url(survey), big).status_code in (400, 413)
+    repeated = {f"q{q['scale'].pk}": "3", f"q{q['multiple'].pk}": [str(q["multiple"].choices.first().pk)] * 900}
+    assert client.post(_survey_url(survey), repeated).status_code == 302  # one choice, taken once
+    assert Response.objects.count() == 1 and Response.objects.get().answers.count() == 2
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit_nor_does_a_new_ipv6_address(
+    client: Client, area: Quartier, settings: object
+) -> None:
+    from django.core.cache import cache
+
+    from activation.models import Response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    cache.clear()
+    settings.SURVEY_RATE_LIMIT = 2  # type: ignore[attr-defined]
+    settings.BEHIND_PROXY = False  # type: ignore[attr-defined]
+    survey = survey_of_every_kind(area)
+    data = {f"q{by_kind(survey)['scale'].pk}": "3"}
+    statuses = []
+    for i in range(4):
+        client.cookies.clear()
+        statuses.append(
+            client.post(
+                _survey_url(survey), data, HTTP_X_FORWARDED_FOR=f"10.0.0.{i}", REMOTE_ADDR="2001:db8::1"
+            ).status_code
+        )
+    client.cookies.clear()
+    statuses.append(client.post(_survey_url(survey), data, REMOTE_ADDR="2001:db8::ffff:1").status_code)
+    assert statuses == [302, 302, 429, 429, 429]
+    assert Response.objects.count() == 2
+    cache.clear()
+
+
+def test_an_open_survey_keeps_a_question_to_answer(client: Client, area: Quartier, role_users: dict[str, User]) -> None:
+    from activation.models import Question
+    from activation.survey_builder import question_add, question_delete, survey_create, survey_open
+
+    survey = survey_create(area=area, data={"title": "Kurz", "audience": "oeffentlich"}, by=None)
+    first = question_add(survey=survey, data={"kind": "text", "text": "Was fehlt?"}, choices=[], by=None)
+    second = question_add(survey=survey, data={"kind": "text", "text": "Was noch?"}, choices=[], by=None)
+    survey_open(survey=survey, by=None)
+    question_delete(question=first, by=None)  # another stays: allowed
+    client.force_login(role_users["gwa"])
+    response = client.post(f"/gebiet/{area.slug}/umfragen/{survey.pk}/fragen/{second.pk}/loeschen/", follow=True)
+    assert "mindestens eine Frage" in response.content.decode()
+    assert list(Question.objects.filter(survey=survey)) == [second]
+    with pytest.raises(ValidationError):
+        question_delete(question=second, by=None)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "kept"),
+    [("de", "1.200", "1200"), ("de", "1.200,50", "1200.50"), ("de", "12,5", "12.5"), ("de", "12.5", "12.5"),
+     ("tr", "2.500", "2500"), ("ar", "١٬٢٠٠", "1200"), ("ar", "١٢٫٥", "12.5"), ("en", "1,200", "1200"),
+     ("en", "1,200.5", "1200.5"), ("en", "12.5", "12.5"), ("en", "12,5", "12.5"), ("de", "1 200", "1200"),
+     ("de", "1.20.0", None), ("de", "1.200.5", None), ("en", "1,20,0", None)],
+)  # fmt: skip
+def test_a_number_with_thousands_separators_is_read_as_the_pages_language_writes_it(
+    area: Quartier, language: str, typed: str, kept: str | None
+) -> None:
+    """ "1.200" is twelve hundred in German (and Turkish), "1,200" in English: neither is 1.2, as was kept."""
+    from decimal import Decimal
+
+    from activation.models import Answer, Question
+    from activation.survey_builder import question_add, survey_create, survey_open
+    from activation.survey_services import submit_response
+
+    survey = survey_create(area=area, data={"title": "Miete", "audience": "oeffentlich"}, by=None)
+    question = question_add(survey=survey, data={"kind": "number", "text": "Wie viel?"}, choices=[], by=None)
+    survey_open(survey=survey, by=None)
+    if kept is None:
+        with pytest.raises(ValidationError):
+            submit_response(survey, {question.pk: typed}, language=language)
+        assert not Answer.objects.exists()
+    else:
+        submit_response(survey, {question.pk: typed}, language=language)
+        assert Answer.objects.get().number == Decimal(kept)
+    assert Question.objects.count() == 1
+
+
+def test_an_answer_refused_by_the_limit_keeps_what_was_typed_to_send_again(
+    client: Client, area: Quartier, settings: object
+) -> None:
+    """On a shared connection (a festival's Wi-Fi, a carrier's shared address) the limit is met by people who
+    did nothing wrong: their answers, typed on a phone, stay in the form instead of being thrown away."""
+    from django.core.cache import cache
+
+    from activation.models import Response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    cache.clear()
+    settings.SURVEY_RATE_LIMIT = 0  # type: ignore[attr-defined]
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    ja = q["single"].choices.get(label="ja")
+    data = {f"q{q['scale'].pk}": "4", f"q{q['text'].pk}": "Mehr Bänke am Kanal", f"q{q['single'].pk}": str(ja.pk)}
+    response = client.post(_survey_url(survey), data)
+    html = response.content.decode()
+    assert response.status_code == 429 and response["Retry-After"] == "3600"
+    assert "Ihre Antworten wurden nicht gespeichert." in html
+    assert "Mehr Bänke am Kanal</textarea>" in html
+    assert f'value="{ja.pk}"' in html and "checked" in html
+    assert not Response.objects.exists() and "Set-Cookie" not in response.headers
+    cache.clear()
+
+
+@pytest.mark.browser
+def test_on_a_phone_in_arabic_the_limit_says_why_and_keeps_what_was_typed(
+    phone_page, visit, navigates, live_server, area: Quartier, settings: object
+) -> None:
+    from django.core.cache import cache
+
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+    from tests.browser.test_languages import fits_the_phone, said
+
+    cache.clear()
+    settings.SURVEY_RATE_LIMIT = 0  # type: ignore[attr-defined]
+    page = phone_page
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    page.context.add_cookies([{"name": "quartier_language", "value": "ar", "url": live_server.url}])
+    visit(page, _survey_url(survey))
+    page.locator(f"#id_q{q['scale'].pk}_0").focus()
+    page.keyboard.press("Space")
+    page.locator(f"#id_q{q['text'].pk}").focus()
+    page.keyboard.type("مقاعد أكثر")
+    page.get_by_role("button", name=said("ar", "Send my answers")).focus()
+    with navigates(page, status=429):
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text(said("ar", "Your answers have not been saved."))
+    expect(page.locator(f"#id_q{q['text'].pk}")).to_have_value("مقاعد أكثر")
+    expect(page.locator(f"#id_q{q['scale'].pk}_0")).to_be_checked()
+    fits_the_phone(page)
+    cache.clear()

@@ -22,7 +22,7 @@ TODAY = datetime.date(2026, 5, 4)
 @pytest.fixture
 def survey():
     area = QuartierFactory()
-    survey = Survey.objects.create(area=area, title="Wie lebt es sich hier?", closes_on=TODAY)
+    survey = Survey.objects.create(area=area, title="Wie lebt es sich hier?")
     single = Question.objects.create(survey=survey, position=1, kind=Question.Kind.SINGLE, text="Wohnen Sie hier?")
     Choice.objects.bulk_create(
         [Choice(question=single, position=1, label="ja"), Choice(question=single, position=2, label="nein")]
@@ -37,6 +37,8 @@ def survey():
     )
     Question.objects.create(survey=survey, position=5, kind=Question.Kind.TEXT, text="Was noch?")
     open_survey(survey, by=user_with_role(area, Role.GEMEINWESENARBEIT))
+    Survey.objects.filter(pk=survey.pk).update(closes_on=TODAY)  # its closing day, which the tests pass as today
+    survey.refresh_from_db()
     return survey
 
 
