@@ -48,6 +48,32 @@ def fast_and_isolated_settings() -> dict[str, object]:
     }
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put the tests marked ``xdist_group`` in their group under ``--dist loadgroup``, as pytest-xdist means to.
+
+    pytest-xdist's worker appends ``@group`` to a marked test's id (its scheduler sends all tests of one suffix to
+    one worker) by writing ``item._nodeid``; pytest 9.2 keeps the id elsewhere, so that write is lost and the
+    groups are silently split over both workers (pytest-xdist issue 1386): each class of tests/demo/ would seed
+    the small demo twice. Here the suffix goes on where it is missing; once pytest-xdist sets it again, this
+    does nothing. ``SeededOnce`` fails a test that runs without it.
+    """
+    if not getattr(config.option, "loadgroup", False):  # set on pytest-xdist's workers under --dist loadgroup
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = "@" + "_".join(groups)
+        if groups and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _broker_of_this_process(worker_id: str) -> None:
     """Each pytest process (pytest-xdist) speaks to Celery through a Redis database of its own.

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from pytest_django import DjangoDbBlocker
 
-from demo.factories import UserFactory
+from demo.factories import QuartierFactory, UserFactory, user_with_role
 from quartier.models import LegalText, Quartier, Role, User
 from quartier.permissions import ROLE_PERMISSIONS
+from tests.conftest import ROLES, kept_for_the_class
 
 # Views that need a login but no area permission (they only show the user's own areas).
 LOGIN_ONLY = {"area_switch", "my_ballots", "report_overview", "two_factor_verify", "two_factor_setup", "mail_choices"}
@@ -376,17 +379,53 @@ def test_every_view_declares_who_may_use_it() -> None:
     assert undeclared == [], f"Views without a permission check: {undeclared}"
 
 
+@dataclass(frozen=True)
+class Walk:
+    """What every URL of the walk is tried with: ``sample_values`` of an area and its visitors (primary keys)."""
+
+    values: dict[str, str]
+    visitors: dict[str, int]
+    media_root: Path
+
+
+@pytest.fixture(scope="module")
+def walk_sample(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Walk]:
+    """The area, a user per role, an outsider, a superuser, the juror and ``sample_values``, made once for the
+    module (through the services they take about a second; made for each of the 200 URLs, they were most of the
+    walk's time). Each test runs in a transaction of its own inside, rolled back after it (``kept_for_the_class``),
+    and undoes each visitor's POST, so every URL meets the objects as they were made."""
+    media_root = tmp_path_factory.mktemp("walk-media")
+    with kept_for_the_class(django_db_blocker, media_root):
+        area = QuartierFactory(slug="kiez-am-kanal", name="Kiez am Kanal")
+        visitors = {role.value: user_with_role(area, role, username=f"{role.value}-user") for role in ROLES}
+        other_area = QuartierFactory(slug="nordstadt", name="Nordstadt")
+        visitors["outsider"] = user_with_role(other_area, Role.STEUERUNG, username="outsider")  # another area only
+        visitors["superuser"] = UserFactory(username="root", is_superuser=True, is_staff=True)
+        visitors["juror"] = UserFactory(username="juror")  # a committee member only: no area role
+        values = sample_values(area)
+        yield Walk(values=values, visitors={who: user.pk for who, user in visitors.items()}, media_root=media_root)
+
+
 @pytest.fixture
-def everyone(role_users: dict[str, User], outsider: User, superuser: User) -> dict[str, User]:
-    juror = UserFactory(username="juror")  # a committee member only: no area role
-    return {**role_users, "outsider": outsider, "superuser": superuser, "juror": juror}
+def everyone(walk_sample: Walk, db: None) -> dict[str, User]:
+    users = User.objects.in_bulk(walk_sample.visitors.values())
+    return {who: users[pk] for who, pk in walk_sample.visitors.items()}
+
+
+@pytest.fixture
+def walk_values(walk_sample: Walk, _media_root: None, settings: Any) -> dict[str, str]:
+    """The sample's values, with the uploaded files of the sample where the views look for them."""
+    settings.MEDIA_ROOT = str(walk_sample.media_root)
+    return walk_sample.values
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[route.name or route.pattern for route in ROUTES])
 def test_url_answers_each_visitor_as_the_matrix_says(
-    route: Route, area: Quartier, everyone: dict[str, User], client: Client
+    route: Route, walk_values: dict[str, str], everyone: dict[str, User], client: Client
 ) -> None:
-    url = sample_url(route, sample_values(area))
+    url = sample_url(route, walk_values)
     perm = getattr(route.callback, "required_permission", None)
     public = getattr(route.callback, "public", False)
 
@@ -429,11 +468,11 @@ def test_url_answers_each_visitor_as_the_matrix_says(
         client.logout()
 
 
-def test_admin_is_for_staff_only(client: Client, role_users: dict[str, User], superuser: User) -> None:
+def test_admin_is_for_staff_only(client: Client, everyone: dict[str, User]) -> None:
     assert client.get("/admin/").status_code == 302
-    for user in role_users.values():
-        client.force_login(user)
+    for role in ROLES:
+        client.force_login(everyone[role.value])
         response = client.get("/admin/")
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    client.force_login(superuser)
+    client.force_login(everyone["superuser"])
     assert client.get("/admin/").status_code == 200

@@ -29,6 +29,15 @@ class Seed:
 class SeededOnce:
     """Fresh model instances for every test, read from the class's seed."""
 
+    @pytest.fixture(autouse=True)
+    def _grouped(self, request: pytest.FixtureRequest) -> None:
+        """Under ``--dist loadgroup`` every test of the class runs on one worker (tests/demo/conftest.py), which
+        pytest-xdist shows by the group at the end of the test's id; without it the class seeds on each worker."""
+        if getattr(request.config.option, "loadgroup", False):
+            assert request.node.nodeid.endswith(f"@{type(self).__module__}.{type(self).__qualname__}"), (
+                f"{request.node.nodeid} is not in its class's xdist group (tests/conftest.py)"
+            )
+
     @pytest.fixture
     def area(self, seed: Seed, db: None) -> Quartier:
         return Quartier.objects.get(pk=seed.area)
