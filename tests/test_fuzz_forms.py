@@ -570,6 +570,15 @@ def _draft_survey(area: Quartier, values: Values) -> None:
     values["question_pk"] = str(survey.questions.order_by("position").first().pk)  # type: ignore[union-attr]
 
 
+def _unanswered_question(area: Quartier, values: Values) -> None:
+    """The sample survey's number question, which nobody answered: it may be deleted (the sample's free text has
+    an answer, and a question with answers stays)."""
+    from activation.models import Survey
+
+    survey = Survey.objects.get(pk=values["survey_pk"])
+    values["question_pk"] = str(survey.questions.get(kind="number").pk)
+
+
 def _answered_survey(area: Quartier, values: Values) -> None:
     """The sample survey has an answer to its single choice question, which is the question edited."""
     from activation.models import Survey
@@ -678,7 +687,7 @@ TARGETS: list[Target] = [
     T("survey_question_new", role="gwa", creates="activation.Question"),
     T("survey_question_edit", role="gwa"),
     T("survey_question_edit", role="gwa", prepare=_answered_survey, variant="answered"),
-    T("survey_question_delete", role="gwa", page="survey_page"),
+    T("survey_question_delete", role="gwa", page="survey_page", prepare=_unanswered_question),
     T("survey_question_move", role="gwa", page="survey_page", extra={"direction": ["up", "down", "x"]}),
     T("survey_paper", role="gwa"),
     T("survey_answer_concern", role="gwa", creates="actors.Concern", check=_answer_linked),
