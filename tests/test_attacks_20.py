@@ -1267,3 +1267,98 @@ def test_a_five_thousand_character_text_fits_a_phone_on_the_results_its_list_and
     ):
         visit(page, url)
         assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], url
+
+
+def test_a_concern_of_a_self_evaluations_answer_names_no_organisation_anywhere(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    from auditlog.models import LogEntry
+
+    from activation.models import Answer
+    from activation.survey_services import submit_response
+    from actors.models import Concern
+
+    survey, invitation = _self_evaluation_of(area)
+    question = survey.questions.get()  # type: ignore[attr-defined]
+    submit_response(survey, {question.pk: "Wir brauchen mehr Räume"}, invitation=invitation, today=today)  # type: ignore[arg-type]
+    given = Answer.objects.get()
+    client.force_login(role_users["gwa"])
+    form = client.get(_results_url(survey, f"antworten/{given.pk}/anliegen/")).content.decode()
+    assert "Jugendtreff" not in form
+    response = client.post(_results_url(survey, f"antworten/{given.pk}/anliegen/"), {"text": given.text})
+    concern = Concern.objects.get()
+    assert response.status_code == 302
+    assert concern.raised_by_organisation is None and concern.raised_by_person is None
+    assert "Jugendtreff" not in client.get(response["Location"]).content.decode()
+    entries = LogEntry.objects.get_for_object(concern).values_list("changes_text", "changes", "object_repr")
+    assert entries and "Jugendtreff" not in str(list(entries))
+    # Nor do the results or the downloads say which organisation gave which answer.
+    for suffix in ("", f"fragen/{question.pk}/texte/", "antworten.csv", "zusammenfassung.csv"):
+        assert "Jugendtreff" not in client.get(_results_url(survey, suffix)).content.decode(), suffix
+
+
+def test_a_concern_is_refused_for_an_answer_of_another_survey_a_deleted_one_and_other_methods(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    from activation.models import Answer, Response
+    from actors.models import Concern
+    from tests.activation.survey_fixtures import by_kind
+
+    survey = _answered_survey(area, today, "Laterne kaputt")
+    other = _answered_survey(area, today, "Bank kaputt")
+    theirs = Answer.objects.get(question=by_kind(other)["text"])
+    mine = Answer.objects.get(question=by_kind(survey)["text"])
+    choice_or_scale = Answer.objects.filter(response__survey=survey).exclude(pk=mine.pk).first()
+    client.force_login(role_users["gwa"])
+    assert client.post(_results_url(survey, f"antworten/{theirs.pk}/anliegen/"), {"text": "x"}).status_code == 404
+    assert (
+        client.post(_results_url(survey, f"antworten/{choice_or_scale.pk}/anliegen/"), {"text": "x"}).status_code == 404
+    )
+    for method in ("put", "delete", "patch"):
+        assert getattr(client, method)(_results_url(survey, f"antworten/{mine.pk}/anliegen/")).status_code == 405
+    # Two posts one after the other: one concern, the second leads to it.
+    first = client.post(_results_url(survey, f"antworten/{mine.pk}/anliegen/"), {"text": "Laterne kaputt"})
+    second = client.post(_results_url(survey, f"antworten/{mine.pk}/anliegen/"), {"text": "Noch mal"})
+    assert first["Location"] == second["Location"] and Concern.objects.count() == 1
+    Response.objects.filter(answers=theirs).delete()  # the questionnaire is gone
+    assert client.get(_results_url(other, f"antworten/{theirs.pk}/anliegen/")).status_code == 404
+    assert Concern.objects.count() == 1
+
+
+def test_koordination_and_planung_read_the_texts_and_download_but_make_no_concern(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    """Koordination reads concerns with their text but no person's data; an anonymous survey's free text is read
+    like a concern's text (nobody is named as its writer), so both reading roles see the texts."""
+    from tests.activation.survey_fixtures import by_kind
+
+    survey = _answered_survey(area, today, "Mehr Licht am Ufer")
+    for role in ("koordination", "planung"):
+        client.force_login(role_users[role])
+        for suffix in ("", f"fragen/{by_kind(survey)['text'].pk}/texte/"):
+            page = client.get(_results_url(survey, suffix)).content.decode()
+            assert "Mehr Licht am Ufer" in page and "/anliegen/" not in page.split("<main")[1], (role, suffix)
+        for suffix in ("antworten.csv", "zusammenfassung.xlsx"):
+            assert client.get(_results_url(survey, suffix)).status_code == 200, (role, suffix)
+
+
+def test_a_text_in_another_language_is_marked_with_it_and_its_direction(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    """WCAG 3.1.2: an Arabic or Turkish answer on the German page is marked as such; ``dir="auto"`` keeps an
+    Arabic sentence's punctuation in place and a direction override inside its own paragraph."""
+    from activation.models import Answer
+    from activation.survey_services import submit_response
+    from tests.activation.survey_fixtures import by_kind
+
+    survey = _answered_survey(area, today)
+    q = by_kind(survey)
+    submit_response(survey, {q["scale"].pk: "2", q["text"].pk: "مزيد من الأشجار؟"}, language="ar", today=today)
+    submit_response(survey, {q["scale"].pk: "2", q["text"].pk: "Ohne Sprache"}, today=today)  # typed in on paper
+    client.force_login(role_users["gwa"])
+    arabic = Answer.objects.get(text="مزيد من الأشجار؟")
+    for suffix in ("", f"fragen/{q['text'].pk}/texte/", f"antworten/{arabic.pk}/anliegen/"):
+        page = client.get(_results_url(survey, suffix)).content.decode()
+        assert 'dir="auto" lang="ar">مزيد من الأشجار؟<' in page, suffix
+        if "anliegen" not in suffix:
+            assert 'dir="auto">Ohne Sprache<' in page, suffix
