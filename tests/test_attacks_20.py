@@ -15,7 +15,13 @@ The surveys (second part): a text of NUL bytes only was a server error (the data
 survey's or an invitation's key was one too; a survey whose closing day had passed could be opened, open for the
 office and closed for residents; an open survey's last question could be deleted, leaving a form nobody could
 send; "1.200" on a German page was kept as 1.2 (and "1,200" on an English one); the answer limit threw away what
-a resident had typed."""
+a resident had typed.
+
+The results (third part): a long survey title or answer text made the concern form and the free texts' list scroll
+sideways on a phone; an Arabic or Turkish free text was shown as German text, its punctuation out of place (now
+marked with its questionnaire's language and ``dir="auto"``). What held: forged filters and pages, unknown download
+formats, formulas in the downloads, script in the texts, the concern's refusals and a self-evaluation's concern
+naming no organisation, the reading roles, constant queries from no answer to five thousand."""
 
 from __future__ import annotations
 
