@@ -152,10 +152,11 @@ def public_self_evaluation(request: HttpRequest, slug: str, invitation_key: str)
         return render(request, "activation/surveys/public_closed.html", context)
     form = AnswerForm(request.POST or None, survey=survey, language=language)
     status = 200
-    if request.method == "POST" and form.is_valid():
-        with refusal_on(form):
-            submit_response(survey, form.values(), language=language, invitation=invitation)
-            return redirect("public_self_evaluation", slug=area.slug, invitation_key=invitation.key)
+    if request.method == "POST":
+        if form.is_valid():
+            with refusal_on(form):
+                submit_response(survey, form.values(), language=language, invitation=invitation)
+                return redirect("public_self_evaluation", slug=area.slug, invitation_key=invitation.key)
         status = 400
     context["form"] = form
     return render(request, "activation/surveys/public_answer.html", context, status=status)
