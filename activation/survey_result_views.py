@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -28,9 +28,9 @@ from activation.survey_results import (
     results_for,
     summary_rows,
     text_answers,
-    with_questions,
 )
 from activation.survey_services import answer_make_concern
+from activation.survey_views import get_survey_with_questions
 from actors.models import Concern
 from quartier import dates, permissions
 from quartier.decorators import area_view
@@ -64,21 +64,6 @@ class ResponseFilterSet(ListFilterSet):
         return ResultFilter(language=data.get("language") or "", first=data.get("date_from"), last=data.get("date_to"))
 
 
-def get_survey_for(area: Quartier, pk: int) -> Survey:
-    survey = with_questions(Survey.objects.filter(area=area, pk=pk)).first()
-    if survey is None:
-        raise Http404(_("This survey does not exist."))
-    return survey
-
-
-def _survey_page(area: Quartier, survey: Survey) -> str | None:
-    """The survey's own page, once the office's survey pages are there."""
-    try:
-        return reverse("survey_page", args=[area.slug, survey.pk])
-    except NoReverseMatch:
-        return None
-
-
 def _results(request: AreaRequest, area: Quartier, survey: Survey) -> tuple[ResponseFilterSet, SurveyResults, bool]:
     """The filter bar, the results it lets through and whether it narrows them."""
     filterset = ResponseFilterSet(request.GET, queryset=Answer.objects.none(), area=area)
@@ -89,7 +74,7 @@ def _results(request: AreaRequest, area: Quartier, survey: Survey) -> tuple[Resp
 @require_GET
 @area_view(permissions.VIEW_EVENTS)
 def survey_results(request: AreaRequest, area: Quartier, survey_pk: int) -> HttpResponse:
-    survey = get_survey_for(area, survey_pk)
+    survey = get_survey_with_questions(area, survey_pk)
     filterset, results, narrowed = _results(request, area, survey)
     query = query_without(request, "page", "export")
     context = {
@@ -109,7 +94,6 @@ def survey_results(request: AreaRequest, area: Quartier, survey_pk: int) -> Http
         ],
         "languages": [(language_label(code), count) for code, count in results.by_language],
         "chart": day_chart(results),
-        "back": _survey_page(area, survey),
         "can_make_concerns": permissions.CHANGE_CONCERNS in request.area_perms,
         "can_see_concerns": permissions.VIEW_CONCERNS in request.area_perms,
     }
@@ -137,7 +121,7 @@ def survey_results_summary(request: AreaRequest, area: Quartier, survey_pk: int,
     """The summary table: each question's answers with how many gave them and their share."""
     if fmt not in FORMATS:
         raise Http404(_("This download does not exist."))
-    survey = get_survey_for(area, survey_pk)
+    survey = get_survey_with_questions(area, survey_pk)
     _filterset, results, _narrowed = _results(request, area, survey)
     headers: list[str | Column] = [_("Question"), _("Answer"), number_column(_("How many")), Column(_("Share in %"))]
     return table_response(
@@ -157,7 +141,7 @@ def survey_results_raw(request: AreaRequest, area: Quartier, survey_pk: int, fmt
     survey's page shows who answered but not what)."""
     if fmt not in FORMATS:
         raise Http404(_("This download does not exist."))
-    survey = get_survey_for(area, survey_pk)
+    survey = get_survey_with_questions(area, survey_pk)
     filterset = ResponseFilterSet(request.GET, queryset=Answer.objects.none(), area=area)
     headers: list[str | Column] = [
         number_column(_("No.")),
@@ -174,7 +158,7 @@ def survey_results_raw(request: AreaRequest, area: Quartier, survey_pk: int, fmt
     )
 
 
-def get_question_for(survey: Survey, pk: int) -> Question:
+def get_text_question_for(survey: Survey, pk: int) -> Question:
     question = next((question for question in survey.questions.all() if question.pk == pk), None)
     if question is None or question.kind != Question.Kind.TEXT:
         raise Http404(_("This question does not exist."))
@@ -185,8 +169,8 @@ def get_question_for(survey: Survey, pk: int) -> Question:
 @area_view(permissions.VIEW_EVENTS)
 def survey_texts(request: AreaRequest, area: Quartier, survey_pk: int, question_pk: int) -> HttpResponse:
     """Every free text given to a question, newest first, a page at a time."""
-    survey = get_survey_for(area, survey_pk)
-    question = get_question_for(survey, question_pk)
+    survey = get_survey_with_questions(area, survey_pk)
+    question = get_text_question_for(survey, question_pk)
     filterset = ResponseFilterSet(request.GET, queryset=text_answers(question), area=area)
     return list_page(
         request,
@@ -242,7 +226,7 @@ def get_text_answer_for(area: Quartier, survey: Survey, pk: int) -> Answer:
 def survey_answer_concern(request: AreaRequest, area: Quartier, survey_pk: int, answer_pk: int) -> HttpResponse:
     """Make a concern of a free-text answer: the form is filled in with the answer; once made, the answer links
     to it and is not made a concern again."""
-    survey = get_survey_for(area, survey_pk)
+    survey = get_survey_with_questions(area, survey_pk)
     answer = get_text_answer_for(area, survey, answer_pk)
     back = reverse("survey_results", args=[area.slug, survey.pk])
     if answer.concern_id is not None:

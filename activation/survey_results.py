@@ -4,7 +4,8 @@ choices or values, a number's mean, median, smallest and largest, and the newest
 Everything is grouped in PostgreSQL (``GROUP BY`` question and choice, ``avg``, ``percentile_cont``, a window for the
 newest texts of each question), so ``results_for`` makes the same few queries for one survey or many, with ten
 answers or ten thousand: the results page reads one survey, the annual report every survey of its year at once
-(``reporting.figures.surveys``). The surveys come with their questions and choices (``with_questions``).
+(``reporting.figures.surveys``). The surveys come with their questions and choices
+(``activation.survey_selectors.with_questions``).
 
 A share is of those who answered the question (an optional question left out is not counted); the shares of a
 multiple choice question add up to more than 100 %. A filter (``ResultFilter``) narrows the answers to a language
@@ -29,7 +30,6 @@ from django.db.models import (
     FloatField,
     Max,
     Min,
-    Prefetch,
     Q,
     QuerySet,
     Window,
@@ -37,7 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, RowNumber
 from django.utils.translation import gettext_lazy as _
 
-from activation.models import Answer, Choice, Question, Response, Survey
+from activation.models import Answer, Question, Response, Survey
 
 K = Question.Kind
 #: The newest free texts of a question shown on the results page; the rest are on the question's own list.
@@ -185,18 +185,6 @@ class SurveyResults:
 
 
 # --- The reads -----------------------------------------------------------------------------------------------------
-
-
-def with_questions(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
-    """``surveys`` with their questions and each question's choices, in order (three queries in all)."""
-    return surveys.prefetch_related(
-        Prefetch(
-            "questions",
-            queryset=Question.objects.order_by("position", "pk").prefetch_related(
-                Prefetch("choices", queryset=Choice.objects.order_by("position", "pk"))
-            ),
-        )
-    )
 
 
 def _responses(surveys: Sequence[Survey]) -> dict[int, dict[tuple[datetime.date, str], int]]:

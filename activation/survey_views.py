@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -56,6 +56,14 @@ def get_survey_for(area: Quartier, pk: int) -> Survey:
     return survey
 
 
+def get_survey_with_questions(area: Quartier, pk: int) -> Survey:
+    """The area's survey with its questions and choices in order (``survey_detail``), or a 404."""
+    survey = survey_detail(area, pk)
+    if survey is None:
+        raise Http404(_("This survey does not exist."))
+    return survey
+
+
 def get_question_for(survey: Survey, pk: int) -> Question:
     question = Question.objects.filter(survey=survey, pk=pk).select_related("survey__area").first()
     if question is None:
@@ -81,9 +89,7 @@ def survey_list(request: AreaRequest, area: Quartier) -> HttpResponse:
 @require_GET
 @area_view(permissions.VIEW_EVENTS)
 def survey_page(request: AreaRequest, area: Quartier, survey_pk: int) -> HttpResponse:
-    survey = survey_detail(area, survey_pk)
-    if survey is None:
-        raise Http404(_("This survey does not exist."))
+    survey = get_survey_with_questions(area, survey_pk)
     can_change = permissions.CHANGE_EVENTS in request.area_perms
     answered = answered_question_ids(survey)
     context = {
@@ -98,17 +104,8 @@ def survey_page(request: AreaRequest, area: Quartier, survey_pk: int) -> HttpRes
         "invitations": list(invitations_of(survey)) if survey.audience == Survey.Audience.NETWORK else [],
         "languages": [(code, NATIVE_NAMES[code]) for code in TRANSLATED],
         "translated_into": [NATIVE_NAMES[code] for code in TRANSLATED if code in (survey.translations or {})],
-        "results_url": _results_url(area, survey),
     }
     return render(request, "activation/surveys/survey_detail.html", context)
-
-
-def _results_url(area: Quartier, survey: Survey) -> str:
-    """The survey's results page, where the results' module is there."""
-    try:
-        return reverse("survey_results", args=[area.slug, survey.pk])
-    except NoReverseMatch:
-        return ""
 
 
 @require_http_methods(["GET", "POST"])

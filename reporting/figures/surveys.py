@@ -23,7 +23,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from activation.models import Question, Response, Survey
-from activation.survey_results import QuestionResult, ResultFilter, results_for, with_questions
+from activation.survey_results import QuestionResult, ResultFilter, results_for
+from activation.survey_selectors import with_questions
 from quartier.exports import Column, number_column
 from quartier.models import Quartier
 from reporting import charts

@@ -14,7 +14,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from activation.models import Choice, Question, Response, Survey
-from activation.survey_results import EVERYTHING, TEXTS_SHOWN, ResultFilter, SurveyResults, results_for, with_questions
+from activation.survey_results import EVERYTHING, TEXTS_SHOWN, ResultFilter, SurveyResults, results_for
+from activation.survey_selectors import with_questions
 from activation.survey_services import open_survey, submit_response
 from demo.factories import user_with_role
 from quartier.models import Quartier, Role, User
