@@ -414,7 +414,7 @@ class Sent:
 def survey_open(*, survey: Survey, by: User | None) -> Sent | None:
     """Open the survey (``open_survey``) and, for a self-evaluation, invite the network's organisations at once."""
     with transaction.atomic():
-        survey = open_survey(survey, by=by)  # type: ignore[arg-type]  # by: the office, or None in the demo
+        survey = open_survey(survey, by=by)
         if survey.audience == Survey.Audience.NETWORK:
             return invitations_send(survey=survey, by=by)
     return None

@@ -63,7 +63,7 @@ def taking_answers(survey: Survey, *, today: datetime.date | None = None) -> boo
     return survey.status == S.OPEN and (survey.closes_on is None or survey.closes_on >= today)
 
 
-def open_survey(survey: Survey, *, by: User) -> Survey:
+def open_survey(survey: Survey, *, by: User | None) -> Survey:
     """Open ``survey`` for answers; refused without a question, with a choice question without choices, or when
     its closing day has passed (it would be open and yet take no answer)."""
     with transaction.atomic():
@@ -86,7 +86,7 @@ def open_survey(survey: Survey, *, by: User) -> Survey:
         return SURVEY.apply(survey, "open", by=by, opened_at=timezone.now(), closed_at=None)
 
 
-def close_survey(survey: Survey, *, by: User) -> Survey:
+def close_survey(survey: Survey, *, by: User | None) -> Survey:
     with transaction.atomic():
         return SURVEY.transition(survey, "close", by=by, closed_at=timezone.now())
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from activation.models import Answer, Choice, Question, Response, Survey
 from activation.survey_builder import Texts, question_add, survey_create, survey_open, survey_translate
-from activation.survey_services import submit_response
+from activation.survey_services import Value, submit_response
 from quartier.models import Quartier
 
 TITLE = "Wie lebt es sich im Kiez?"
@@ -184,9 +184,9 @@ def _choices(question: Question, labels: Iterable[str]) -> None:
     )
 
 
-def _values(questions: list[Question], rng: random.Random, language: str) -> dict[int, object]:
+def _values(questions: list[Question], rng: random.Random, language: str) -> dict[int, Value]:
     """A plausible filled-in questionnaire: required questions always, the others mostly."""
-    values: dict[int, object] = {}
+    values: dict[int, Value] = {}
     for question in questions:
         if not question.required and rng.random() < 0.25:
             continue
@@ -221,7 +221,7 @@ def demo_survey_answers(survey: Survey, *, count: int = 60, rng: random.Random |
     for _ in range(count):
         language = rng.choice(LANGUAGES)
         day = today - datetime.timedelta(days=min(int(rng.expovariate(1 / 8)), 35))
-        submit_response(survey, _values(questions, rng, language), language=language, today=day)  # type: ignore[arg-type]
+        submit_response(survey, _values(questions, rng, language), language=language, today=day)
     return survey.responses.count()
 
 
