@@ -1,4 +1,4 @@
-"""The figures of an area's annual report (Jahresbericht): everything sections 1–9 show, from live data.
+"""The figures of an area's annual report (Jahresbericht): everything sections 1–10 show, from live data.
 
 ``gather(area, year)`` builds the whole report's figures, a ``ReportFigures`` holding one typed section per
 module of this package (``summary``, ``area``, ``contacts``, ``activation``, ``surveys``, ``networks``,

@@ -1,4 +1,4 @@
-"""Section 6, committees: per committee the meetings held in the year, their attendance and the resident share
+"""Section 7, committees: per committee the meetings held in the year, their attendance and the resident share
 against the committee's rule (``committees.rules.Composition``); the decisions of the year. A meeting counts when
 it was held (status held or minutes approved) and started in the year; a decision is an item of such a meeting,
 or an item of an online ballot (circular resolution) closed in the year, adopted or rejected (deferred items and

@@ -1,4 +1,4 @@
-"""Section 7, funds: the funds of the year (``Fund.year``) with budget, committed and not yet paid, paid, paid back
+"""Section 8, funds: the funds of the year (``Fund.year``) with budget, committed and not yet paid, paid, paid back
 and remaining (the one definition of a fund's money, ``fonds.selectors.FundTotals``); the applications to them,
 whose money the year's budgets provide: received once submitted, approved while they bind money
 (``fonds.models.BINDING``); the approved money by field of action."""

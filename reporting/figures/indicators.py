@@ -1,4 +1,4 @@
-"""Section 9, indicators: the indicators of the ISEK version the report reads, each with its baseline, target,
+"""Section 10, indicators: the indicators of the ISEK version the report reads, each with its baseline, target,
 the value of the year and the way made towards the target, and a line chart of its values up to the year."""
 
 from __future__ import annotations

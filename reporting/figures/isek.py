@@ -1,4 +1,4 @@
-"""Section 8, the ISEK: the measures of the version the report reads (``reporting.selectors.isek_version``: the
+"""Section 9, the ISEK: the measures of the version the report reads (``reporting.selectors.isek_version``: the
 newest, whose name and whether it is adopted the section says) by status and field of action, those completed in
 the year, the milestones reached and the progress noted in the year, and the financing planned against the money
 spent, by source and over every year of the plan. Milestones, progress notes and spending count by their date,

@@ -1,4 +1,4 @@
-"""Section 5, networks: the networks with members in the year, their members and newcomers; the members of all
+"""Section 6, networks: the networks with members in the year, their members and newcomers; the members of all
 networks; the organisations (by kind) and persons new in the year. A membership counts when its period shares a
 day with the year (an open start or end reaches infinitely far); an organisation or person is new when it was
 created in the year."""

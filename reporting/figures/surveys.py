@@ -1,5 +1,5 @@
-"""The surveys section: the year's surveys (aktivierende Befragungen, self-evaluations), each with the questionnaires
-answered in the year and its key results: for a single or multiple choice question the answer most gave and its
+"""Section 5, surveys: the year's surveys (aktivierende Befragungen, self-evaluations), each with the questionnaires
+answered in the year and its key results: for a single or multiple choice question the answer given most and its
 share of those who answered it, for a scale or a number its mean; a free-text question is only counted, never quoted
 (the report goes to funders and the public, and a resident's text may name people).
 
