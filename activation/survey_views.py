@@ -262,9 +262,7 @@ def survey_question_move(request: AreaRequest, area: Quartier, survey_pk: int, q
 @area_view(permissions.CHANGE_EVENTS)
 def survey_translations(request: AreaRequest, area: Quartier, survey_pk: int) -> HttpResponse:
     """The survey's texts in one language (``?sprache=en|tr|ar``, English unless chosen)."""
-    survey = survey_detail(area, survey_pk)
-    if survey is None:
-        raise Http404(_("This survey does not exist."))
+    survey = get_survey_with_questions(area, survey_pk)
     language = request.GET.get("sprache", "en")
     if language not in TRANSLATED:
         language = "en"
@@ -338,9 +336,7 @@ def survey_poster(request: AreaRequest, area: Quartier, survey_pk: int) -> HttpR
 def survey_paper(request: AreaRequest, area: Quartier, survey_pk: int) -> HttpResponse:
     """Type in a questionnaire answered on paper (at a door, at a stand): the residents' form, in German, through
     ``submit_response`` (no cookie, no limit). The form is empty again for the next one."""
-    survey = survey_detail(area, survey_pk)
-    if survey is None:
-        raise Http404(_("This survey does not exist."))
+    survey = get_survey_with_questions(area, survey_pk)
     if survey.audience != Survey.Audience.PUBLIC:
         raise Http404(_("A self-evaluation is answered through each organisation's own link."))
     form = AnswerForm(request.POST or None, survey=survey, language=settings.LANGUAGE_CODE)
