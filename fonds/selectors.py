@@ -69,7 +69,7 @@ UNSETTLED = (
 )
 
 
-def _total(rows: QuerySet, group: str, field: str) -> Coalesce:
+def _total(rows: QuerySet, group: str, field: str | Expression) -> Coalesce:
     """The sum of ``field`` over ``rows`` (correlated with the outer query), 0 without rows."""
     total = rows.order_by().values(group).annotate(total=Sum(field)).values("total")
     return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
@@ -78,18 +78,25 @@ def _total(rows: QuerySet, group: str, field: str) -> Coalesce:
 def money_of(path: str) -> dict[str, Expression]:
     """The money of each row of an outer query, as annotations ``money_committed``, ``money_paid``,
     ``money_repaid`` and ``money_reclaim_open``. ``path`` leads from an application to the outer row: ``"fund"``
-    for funds, ``"pk"`` for applications. The one definition of the funds' money (see the module's docstring)."""
+    for funds, ``"pk"`` for applications. The one definition of the funds' money (see the module's docstring).
+
+    The payments are summed per application, through their index on the application, and those sums over the
+    outer row's applications: the work grows with the row's applications, not with all payments there are (a
+    join of a fund's applications with the payments hashed every released payment, once per fund). Repayments,
+    a few per reclaim, are joined."""
     own = {path: OuterRef("pk")}
     through = f"application__{path}"
-    released = Payment.objects.filter(**{through: OuterRef("pk")}, released_at__isnull=False)
+    applications = Application.objects.filter(**own)
+    unsettled = applications.filter(status__in=UNSETTLED)
+    paid = _total(
+        Payment.objects.filter(application=OuterRef("pk"), released_at__isnull=False), "application", "amount"
+    )
     repayments = Repayment.objects.filter(**{through: OuterRef("pk")})
-    approved = _total(Application.objects.filter(**own, status__in=UNSETTLED), path, "approved_amount")
-    paid_unsettled = _total(released.filter(application__status__in=UNSETTLED), through, "amount")
-    reclaimed = _total(Application.objects.filter(**own, status=Status.RECLAIM), path, "reclaim_amount")
+    reclaimed = _total(applications.filter(status=Status.RECLAIM), path, "reclaim_amount")
     repaid_of_reclaims = _total(repayments.filter(application__status=Status.RECLAIM), through, "amount")
     return {
-        "money_committed": approved - paid_unsettled,
-        "money_paid": _total(released, through, "amount"),
+        "money_committed": _total(unsettled, path, "approved_amount") - _total(unsettled, path, paid),
+        "money_paid": _total(applications, path, paid),
         "money_repaid": _total(repayments, through, "amount"),
         "money_reclaim_open": reclaimed - repaid_of_reclaims,
     }

@@ -4,7 +4,8 @@ measures behind schedule and the milestones due; Gemeinwesenarbeit new applicati
 administration's answer (their follow-ups are the dashboard's own); Koordination the reports lately finished in
 her areas.
 
-All of it is read in one query compiled once per process and shape (``quartier.selectors.CompiledLists``): the
+All of it, and the rest of the dashboard (the team, the recent changes, the person's follow-ups and those nobody
+can do), is read in one query compiled once per process and shape (``quartier.selectors.CompiledLists``): the
 dashboard is the page everyone opens first. Dates are the database's (``CURRENT_DATE`` in the project's time zone):
 a compiled query takes ids only.
 """
@@ -18,16 +19,19 @@ from typing import Any
 from django.db.models import Count, DateTimeField, ExpressionWrapper, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear, Now, TruncDate
 
-from actors.models import Concern
+from actors.models import Concern, ContactNote
+from actors.selectors.contacts import follow_ups_due, follow_ups_without_reader, with_overdue
 from fonds.models import Application, Fund, Payment, Status
 from fonds.selectors import FundTotals, funds_with_totals
 from isek.models import Measure, Milestone, Version
 from quartier import permissions
+from quartier.history import Entry, readable
 from quartier.models import Quartier, Role, User
-from quartier.selectors import CompiledLists
+from quartier.selectors import CompiledLists, area_changes, team_assignments, team_by_role
 from reporting.models import Report
 
 SHOWN = 5  # rows of each list; the count says how many there are
+CHANGES = 8  # the latest changes in the area
 MILESTONE_HORIZON = datetime.timedelta(days=30)
 REPORT_HORIZON = datetime.timedelta(days=60)
 BEHIND = (Measure.Status.IDEA, Measure.Status.PREPARING, Measure.Status.RUNNING)
@@ -44,10 +48,29 @@ def _now_plus(delta: datetime.timedelta) -> ExpressionWrapper:
 
 
 def _needs(
-    *, area: int, user: int, money: bool, isek: bool, applications: bool, concerns: bool, coordination: bool
+    *,
+    area: int,
+    user: int,
+    money: bool,
+    isek: bool,
+    applications: bool,
+    concerns: bool,
+    coordination: bool,
+    team: bool,
+    changes: bool,
+    follow_ups: bool,
+    orphaned: bool,
 ) -> dict[str, QuerySet]:
     today = TruncDate(Now())
     lists: dict[str, QuerySet] = {}
+    if team:
+        lists["team"] = team_assignments(area)
+    if changes:
+        lists["changes"] = area_changes(area)[:CHANGES]
+    if follow_ups:
+        lists["follow_ups"] = follow_ups_due(area, user)
+    if orphaned:
+        lists["orphaned"] = follow_ups_without_reader(area)
     counts: dict[str, Coalesce] = {}
     if money:
         # Four eyes: a payment waits for someone other than the person who recorded it.
@@ -114,18 +137,34 @@ class Needs:
     counts: dict[str, int] | None = None
 
 
-def needs_of(area: Quartier, user: User, perms: frozenset[str], roles: list[str], *, today: datetime.date) -> Needs:
-    """What ``user`` (holding ``perms`` and ``roles`` in ``area``) should see to on the dashboard. One query."""
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the area's dashboard shows a person; ``None`` where their permissions do not show it."""
+
+    needs: Needs
+    team: list[tuple[str, list[User]]] | None  # (the role's name, its people), in the order of ``Role``
+    changes: list[Entry] | None
+    follow_ups: list[ContactNote] | None  # each carrying ``overdue``
+    orphaned_follow_ups: list[ContactNote]  # the office's: follow-ups whose assignee can no longer read them
+
+
+def dashboard_of(
+    area: Quartier, user: User, perms: frozenset[str], roles: list[str], *, today: datetime.date
+) -> Dashboard:
+    """The dashboard of ``user`` (holding ``perms`` and ``roles`` in ``area``). One query, and one more for the
+    names in the recent changes' links where they have any (``quartier.history.readable``)."""
     shape = {
         "money": permissions.MANAGE_FUND_MONEY in perms,
         "isek": permissions.CHANGE_ISEK in perms,
         "applications": permissions.CHANGE_FUNDS in perms,
         "concerns": permissions.CHANGE_CONCERNS in perms,
         "coordination": Role.KOORDINATION in roles,
+        "team": permissions.VIEW_TEAM in perms,
+        "changes": permissions.VIEW_AUDIT in perms,
+        "follow_ups": permissions.VIEW_CONTACTS in perms,
+        "orphaned": permissions.CHANGE_CONTACTS in perms,
     }
-    if not any(shape.values()):
-        return Needs()
-    lists: dict[str, Any] = _NEEDS.read(area=area.pk, user=user.pk, **shape)
+    lists: dict[str, Any] = _NEEDS.read(area=area.pk, user=user.pk, **shape) if any(shape.values()) else {}
     found: dict[str, Any] = {}
     if shape["money"]:
         found["payments"] = lists["payments"]
@@ -135,4 +174,13 @@ def needs_of(area: Quartier, user: User, perms: frozenset[str], roles: list[str]
         if name in lists:
             found[name] = lists[name]
     counts = lists.get("counts")
-    return Needs(**found, counts=dict(counts[0]) if counts else {})
+    needs = Needs(**found, counts=dict(counts[0]) if counts else {}) if found else Needs()
+    return Dashboard(
+        needs=needs,
+        team=[(Role(role).label, people) for role, people in team_by_role(lists["team"]).items()]
+        if shape["team"]
+        else None,
+        changes=readable(lists["changes"], with_changes=False) if shape["changes"] else None,
+        follow_ups=with_overdue(lists["follow_ups"], today=today) if shape["follow_ups"] else None,
+        orphaned_follow_ups=lists.get("orphaned", []),
+    )

@@ -226,10 +226,10 @@ def can(user: User | AnonymousUser, perm: str, area: Quartier) -> bool:
     return perm in area_permissions(user, area)
 
 
-def users_with(perm: str, area: Quartier) -> QuerySet[User]:
-    """The active users who hold ``perm`` in ``area`` through a role there (by the matrix): for instance who may
-    be given a contact note's follow-up (``view_contacts``). Administrators without a role there are not
-    included: they are not the office's staff."""
+def users_with(perm: str, area: Quartier | int) -> QuerySet[User]:
+    """The active users who hold ``perm`` in ``area`` (or the area of that id) through a role there (by the
+    matrix): for instance who may be given a contact note's follow-up (``view_contacts``). Administrators without
+    a role there are not included: they are not the office's staff."""
     if perm not in AREA_PERMISSIONS:
         raise ValueError(f"Unknown area permission {perm!r}")
     roles = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]

@@ -8,7 +8,7 @@ import itertools
 import json
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -16,7 +16,8 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.db import DatabaseError, connection
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import BigIntegerField, F, Func, JSONField, Model, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.db.models.query import (  # type: ignore[attr-defined]  # the stubs leave this helper of Django's out
     ModelIterable,
     ValuesIterable,
@@ -127,16 +128,26 @@ def memberships_of_cached(user: User) -> list[AreaMembership]:
     return access_of_cached(user).memberships
 
 
-def team_of(area: Quartier) -> dict[str, list[User]]:
-    """The area's staff by role, in the order of ``Role``. One query."""
-    team: dict[str, list[User]] = {role: [] for role in Role.values}
-    for assignment in (
-        RoleAssignment.objects.filter(area=area, user__is_active=True)
+def team_assignments(area_id: int) -> QuerySet[RoleAssignment]:
+    """The role assignments of the area's active staff with their users, by name (``team_by_role`` groups them)."""
+    return (
+        RoleAssignment.objects.filter(area_id=area_id, user__is_active=True)
         .select_related("user")
         .order_by(*german("user__display_name"), "user__username")
-    ):
+    )
+
+
+def team_by_role(assignments: Iterable[RoleAssignment]) -> dict[str, list[User]]:
+    """The users of ``assignments`` by role, in the order of ``Role``, every role present."""
+    team: dict[str, list[User]] = {role: [] for role in Role.values}
+    for assignment in assignments:
         team[assignment.role].append(assignment.user)
     return team
+
+
+def team_of(area: Quartier) -> dict[str, list[User]]:
+    """The area's staff by role, in the order of ``Role``. One query."""
+    return team_by_role(team_assignments(area.pk))
 
 
 def public_areas() -> QuerySet[Quartier]:
@@ -179,10 +190,13 @@ def area_legal_text(area: Quartier, pk: int) -> LegalText | None:
     return LegalText.objects.filter(area=area, pk=pk).first()
 
 
-def area_changes(area: Quartier) -> QuerySet[LogEntry]:
-    """Every audit entry of objects that belong to ``area``, newest first."""
+def area_changes(area_id: int) -> QuerySet[LogEntry]:
+    """Every audit entry of objects that belong to the area ``area_id``, newest first. The id is compared as a
+    number turned into JSON by PostgreSQL (``to_jsonb``), so that it stays a parameter of its own, as a compiled
+    query (``CompiledLists``) takes it."""
+    as_json = Func(Cast(Value(area_id), BigIntegerField()), function="to_jsonb", output_field=JSONField())
     return (
-        LogEntry.objects.filter(additional_data__quartier_id=area.pk)
+        LogEntry.objects.filter(additional_data__quartier_id=as_json)
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")
     )
@@ -190,7 +204,7 @@ def area_changes(area: Quartier) -> QuerySet[LogEntry]:
 
 def history_actors(area_id: int) -> QuerySet[User]:
     """Everyone who made a change recorded in the area's history, by name (the filter of the area's history)."""
-    actors = LogEntry.objects.filter(additional_data__quartier_id=area_id, actor__isnull=False).values("actor_id")
+    actors = area_changes(area_id).filter(actor__isnull=False).order_by().values("actor_id")
     return User.objects.filter(pk__in=actors).order_by("display_name", "username")
 
 

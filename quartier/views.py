@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actors.selectors.contacts import follow_ups_due_for, follow_ups_without_reader
 from quartier import permissions, twofactor
 from quartier.audit import history_model
-from quartier.dashboard import needs_of
+from quartier.dashboard import dashboard_of
 from quartier.decorators import LAST_AREA, area_view, public_for_visitors, public_view, resident_page
 from quartier.filters import HistoryFilterSet
 from quartier.forms import (
@@ -44,7 +43,6 @@ from quartier.selectors import (
     memberships_of_cached,
     object_history,
     roles_of,
-    team_of,
 )
 from quartier.services import LEGAL_TEXT_FIELDS, area_update, legal_text_create, legal_text_delete, legal_text_update
 
@@ -82,24 +80,19 @@ def area_switch(request: HttpRequest) -> HttpResponse:
 @require_GET
 @area_view(permissions.VIEW_AREA)
 def dashboard(request: AreaRequest, area: Quartier) -> HttpResponse:
-    perms = request.area_perms
     roles = roles_of(request.user, area)
     today = timezone.localdate()
+    board = dashboard_of(area, request.user, request.area_perms, roles, today=today)
     context = {
         "area": area,
         "roles": [Role(role).label for role in roles],
-        "needs": needs_of(area, request.user, perms, roles, today=today),
+        "needs": board.needs,
         "today": today,
-        "team": [(Role(role).label, members) for role, members in team_of(area).items()]
-        if permissions.VIEW_TEAM in perms
-        else None,
-        "changes": readable(area_changes(area)[:8], with_changes=False) if permissions.VIEW_AUDIT in perms else None,
+        "team": board.team,
+        "changes": board.changes,
         "other_areas": [m for m in memberships_of_cached(request.user) if m.area.pk != area.pk],
-        "follow_ups": follow_ups_due_for(area, request.user, today=today)
-        if permissions.VIEW_CONTACTS in perms
-        else None,
-        # Follow-ups whose assignee can no longer read them, for the office to give to someone else.
-        "orphaned_follow_ups": follow_ups_without_reader(area) if permissions.CHANGE_CONTACTS in perms else [],
+        "follow_ups": board.follow_ups,
+        "orphaned_follow_ups": board.orphaned_follow_ups,
     }
     return render(request, "quartier/dashboard.html", context)
 
@@ -190,7 +183,7 @@ def legal_text_edit(request: AreaRequest, area: Quartier, legal_text_pk: int) ->
 @area_view(permissions.VIEW_AUDIT)
 def area_history(request: AreaRequest, area: Quartier) -> HttpResponse:
     """The area's history, filtered by kind of object, by who made the change and by day."""
-    filterset = HistoryFilterSet(request.GET, queryset=area_changes(area), area=area)
+    filterset = HistoryFilterSet(request.GET, queryset=area_changes(area.pk), area=area)
     return _history_page(request, area, filterset=filterset, subject=None)
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
-from django.db.models.functions import Concat, Trim
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, Prefetch, QuerySet, Value
+from django.db.models.functions import Concat, Now, Trim, TruncDate
 
 from actors.models import ContactNote, Organisation, Person
 from quartier import permissions
@@ -25,13 +26,13 @@ def follow_up_assignees(area: Quartier) -> QuerySet[User]:
     return permissions.users_with(permissions.VIEW_CONTACTS, area).order_by("display_name", "username")
 
 
-def follow_ups_without_reader(area: Quartier) -> list[ContactNote]:
-    """The open follow-ups of ``area`` whose assignee can no longer read them (their role changed or ended, or
-    their account was switched off), soonest first, at most ``FOLLOW_UP_LIMIT``. The office's dashboard
-    shows them so they are given to someone else rather than lost. One query."""
-    readers = permissions.users_with(permissions.VIEW_CONTACTS, area).values("pk")
-    return list(
-        ContactNote.objects.filter(area=area, follow_up_due__isnull=False, follow_up_done=False)
+def follow_ups_without_reader(area_id: int) -> QuerySet[ContactNote]:
+    """The open follow-ups of the area ``area_id`` whose assignee can no longer read them (their role changed or
+    ended, or their account was switched off), soonest first, at most ``FOLLOW_UP_LIMIT``. The office's dashboard
+    shows them (``quartier.dashboard``) so they are given to someone else rather than lost."""
+    readers = permissions.users_with(permissions.VIEW_CONTACTS, area_id).values("pk")
+    return (
+        ContactNote.objects.filter(area_id=area_id, follow_up_due__isnull=False, follow_up_done=False)
         .exclude(follow_up_assignee__in=readers)
         .select_related("follow_up_assignee")
         .only(
@@ -154,21 +155,29 @@ def recent_contacts_for(
     return list(queryset.select_related("staff").order_by("-date", "-pk")[:RECENT_LIMIT])
 
 
-def follow_ups_due_for(area: Quartier, user: User, *, today: datetime.date) -> list[ContactNote]:
-    """``user``'s open follow-ups in ``area`` due within a week (overdue ones included), soonest first.
-
-    One query; each note carries ``overdue``.
-    """
-    notes = list(
+def follow_ups_due(area_id: int, user_id: int) -> QuerySet[ContactNote]:
+    """The user's open follow-ups in the area due within ``FOLLOW_UP_HORIZON`` of today (the database's date in
+    the project's time zone; overdue ones included), soonest first, at most ``FOLLOW_UP_LIMIT``
+    (``with_overdue`` marks the overdue ones)."""
+    horizon = TruncDate(ExpressionWrapper(Now() + FOLLOW_UP_HORIZON, output_field=DateTimeField()))
+    return (
         ContactNote.objects.filter(
-            area=area,
-            follow_up_assignee=user,
-            follow_up_done=False,
-            follow_up_due__lte=today + FOLLOW_UP_HORIZON,
+            area_id=area_id, follow_up_assignee_id=user_id, follow_up_done=False, follow_up_due__lte=horizon
         )
         .only("pk", "topic", "date", "follow_up_due")
         .order_by("follow_up_due", "pk")[:FOLLOW_UP_LIMIT]
     )
+
+
+def with_overdue(notes: Iterable[ContactNote], *, today: datetime.date) -> list[ContactNote]:
+    """``notes``, each carrying ``overdue``."""
+    notes = list(notes)
     for note in notes:
         note.overdue = note.follow_up_due < today  # type: ignore[attr-defined,operator]
     return notes
+
+
+def follow_ups_due_for(area: Quartier, user: User, *, today: datetime.date) -> list[ContactNote]:
+    """``user``'s open follow-ups in ``area`` due within a week (``follow_ups_due``), each carrying ``overdue``.
+    One query."""
+    return with_overdue(follow_ups_due(area.pk, user.pk), today=today)
