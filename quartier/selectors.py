@@ -27,6 +27,7 @@ from django.db.models.query import (  # type: ignore[attr-defined]  # the stubs 
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.functional import Promise
+from psycopg import sql as psycopg_sql
 
 from committees.models import Committee, Membership
 from quartier.audit import entries_of
@@ -317,6 +318,7 @@ class CompiledLists:
         found = {slot.name for slot in slots if isinstance(slot, (_Id, _IdList))}
         if not set(markers) - set(self.optional) <= found or any(str(marker) in sql for marker in markers.values()):
             raise ValueError(f"{self.build.__name__}: every id must reach the query as a parameter, unchanged")
+        sql, slots = _with_constants_written(sql, slots)
         return _Plan(sql=PreparedSQL(sql), params=slots, readers=readers)
 
 
@@ -326,6 +328,32 @@ _BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 # Within PostgreSQL's integer and positive (Django finds an out-of-range id matches nothing and leaves the lookup
 # out of the SQL), and far beyond the ids of this application: a marker is only compiled, never run.
 _MARKER = 2_100_000_000
+
+
+def _with_constants_written(sql: str, slots: list[Any]) -> tuple[str, list[Any]]:
+    """``sql`` with every parameter that is not an id (a status, an amount, the time zone: the same on every run)
+    written into the text as PostgreSQL's literal, and the slots that remain (the ids).
+
+    So the prepared statement's generic plan knows them as a custom plan does: with them as parameters PostgreSQL
+    found its generic plan dearer than planning each run anew, and planned every run (about 1 ms for the
+    dashboard's query), as if the statement were not prepared."""
+    pieces = re.split(r"(%[%s])", sql)
+    remaining = iter(slots)
+    kept: list[Any] = []
+    written: list[str] = []
+    for piece in pieces:
+        if piece != "%s":
+            written.append(piece)
+            continue
+        slot = next(remaining)
+        if isinstance(slot, (_Id, _IdList)):
+            kept.append(slot)
+            written.append(piece)
+        else:
+            written.append(psycopg_sql.Literal(slot).as_string(connection.connection).replace("%", "%%"))
+    if next(remaining, None) is not None:
+        raise ValueError("more parameters than places for them in the SQL")
+    return "".join(written), kept
 
 
 @dataclass(frozen=True)

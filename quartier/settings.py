@@ -154,6 +154,11 @@ DATABASES = {
 }
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres:// or postgresql://).")
+# The queries that pages run on every request are prepared statements (``quartier.selectors.run_prepared``): each
+# keeps one generic plan for its connection. Left to choose, PostgreSQL planned the dashboard's anew on every run
+# (it judged the generic plan dearer), which cost more than running it. Only prepared statements are concerned.
+_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
+_OPTIONS["options"] = f"{_OPTIONS.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 
 REDIS_URL = env_required("REDIS_URL", _SETUP_HINT)
 CACHES = {
