@@ -10,6 +10,7 @@ and marks the page's own as the current page (``aria-current="page"``); the cont
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 from django.urls import get_script_prefix, reverse
@@ -48,19 +49,36 @@ class Link:
 def area_links(slug: str, perms: frozenset[str] | set[str], section: str | None) -> list[Link]:
     """The entries of the area ``slug`` that ``perms`` reach, the one of ``section`` marked as current."""
     return [
-        Link(url=_area_url(name, get_script_prefix()).replace(_SLUG, slug), label=str(label), current=key == section)
+        Link(url=area_url(name, slug), label=str(label), current=key == section)
         for key, name, label, needed in ENTRIES
         if needed is None or needed in perms
     ]
 
 
-# A slug no area has, where the area's slug goes in each entry's URL: each URL is reversed once per process.
+def area_url(name: str, slug: str, *ids: int) -> str:
+    """``reverse(name, args=[slug, *ids])`` for the pages of an area (``{% area_url %}`` in templates): each URL
+    name is reversed once per process, with a slug and ids no area and no row has, which are then replaced. Any
+    other argument (not a slug, not a whole number) is reversed as ever."""
+    if not _SLUG_PATTERN.fullmatch(slug) or any(type(value) is not int or value < 0 for value in ids):
+        return reverse(name, args=[slug, *ids])
+    url = _area_url(name, len(ids), get_script_prefix()).replace(_SLUG, slug)
+    for number, value in enumerate(ids):
+        url = url.replace(str(_ID + number), str(value))
+    return url
+
+
+# A slug no area has and ids no row has (at most nine, each a different last digit), where the area's slug and the
+# ids go in each URL; a slug is letters, digits, - and _ (Django's slug converter) and comes back as it went in.
 _SLUG = "area-slug-of-the-navigation"
+_ID = 918273640
+_SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 @functools.cache
-def _area_url(name: str, prefix: str) -> str:
-    return reverse(name, args=[_SLUG])  # the script prefix is part of the URL: one per prefix
+def _area_url(name: str, ids: int, prefix: str) -> str:
+    if ids > 9:
+        raise ValueError("area_url takes at most nine ids")
+    return reverse(name, args=[_SLUG, *(_ID + number for number in range(ids))])  # one per script prefix too
 
 
 # URL name prefix → navigation entry (``ENTRIES``); the first prefix that matches wins.

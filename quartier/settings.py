@@ -139,6 +139,8 @@ TEMPLATES = [
                 "quartier.context_processors.areas",
                 "quartier.context_processors.languages",
             ],
+            # {% area_url %} in every template without a {% load %}.
+            "builtins": ["quartier.templatetags.area_urls"],
         },
     },
 ]

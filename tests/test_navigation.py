@@ -70,3 +70,50 @@ def test_the_navigation_shows_the_entries_the_role_reaches_and_no_other(client: 
     assert reverse("report_list", kwargs={"slug": area.slug}) in {url for url, _label in links}
     assert reverse("area_edit", kwargs={"slug": area.slug}) not in {url for url, _label in links}
     assert reverse("contact_list", kwargs={"slug": area.slug}) not in {url for url, _label in links}
+
+
+def test_area_url_writes_what_reverse_writes() -> None:
+    """``{% area_url %}`` reverses each URL name once and puts the slug and ids in: the same URL as ``{% url %}``
+    for every area URL of one or two ids, and anything else is reversed as ever."""
+    from django.urls import set_script_prefix
+
+    from quartier.navigation import area_url
+
+    checked = 0
+    for route in ROUTES:
+        if not getattr(route.callback, "required_permission", None):
+            continue
+        for ids in ((), (7,), (12, 3400), (918273641,)):
+            try:
+                expected = reverse(route.name, args=["kiez-am-kanal", *ids])
+            except Exception:  # noqa: S112  # a URL of another shape: not this number of ids
+                continue
+            assert area_url(route.name, "kiez-am-kanal", *ids) == expected, (route.name, ids)
+            checked += 1
+    assert checked > 100
+    # Not a slug or not a whole number: reversed as ever (a key, a year as text), or refused as reverse refuses.
+    assert area_url("public_survey", "kiez-am-kanal", "ab_c-9") == reverse(
+        "public_survey", args=["kiez-am-kanal", "ab_c-9"]
+    )
+    assert (
+        area_url("report_table", "kiez-am-kanal", 2025, "funds", "csv")
+        == "/gebiet/kiez-am-kanal/berichte/2025/tabellen/funds.csv"
+    )
+    with pytest.raises(Exception, match="Reverse"):
+        area_url("dashboard", "kiez am kanal")
+    set_script_prefix("/quartier/")
+    try:
+        assert area_url("dashboard", "kiez-am-kanal") == "/quartier/gebiet/kiez-am-kanal/"
+    finally:
+        set_script_prefix("/")
+
+
+def test_templates_write_area_urls_with_area_url() -> None:
+    """One way to write the link to an area's page: ``{% area_url %}`` (also ``… as name`` for a URL kept in a
+    variable)."""
+    written = [
+        f"{path.relative_to(TEMPLATES)}: {found}"
+        for path in TEMPLATES.rglob("*.html")
+        for found in re.findall(r"\{% url '[a-z_:]+' area\.slug[ %]", path.read_text())
+    ]
+    assert written == []
