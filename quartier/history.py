@@ -15,7 +15,7 @@ import datetime
 import decimal
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +24,11 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from quartier import display
 from quartier.selectors import lists_of
 from quartier.transitions import machine_for
 
@@ -85,6 +87,8 @@ class Change:
 class Entry:
     pk: int
     timestamp: datetime.datetime
+    iso: str  # the moment as ``<time datetime>`` writes it (``date:"c"``), and as people read it (short)
+    when: str
     actor: str
     summary: str
     changes: tuple[Change, ...]
@@ -98,7 +102,8 @@ def readable(entries: Iterable[LogEntry], *, with_changes: bool = True) -> list[
     for entry in entries:
         _wanted_names(entry, wanted, with_changes=with_changes)
     names = _names(wanted)
-    return [_entry(entry, names, with_changes=with_changes) for entry in entries]
+    _day, moment = display.short_dates()
+    return [_entry(entry, names, moment, with_changes=with_changes) for entry in entries]
 
 
 # --- the names of linked objects ----------------------------------------------------------------------------------
@@ -179,7 +184,13 @@ def _changes(entry: LogEntry) -> dict[str, Any]:
     return changes if isinstance(changes, dict) else {}
 
 
-def _entry(entry: LogEntry, names: dict[tuple[type[models.Model], Any], str], *, with_changes: bool) -> Entry:
+def _entry(
+    entry: LogEntry,
+    names: dict[tuple[type[models.Model], Any], str],
+    moment: Callable[[datetime.datetime], str],
+    *,
+    with_changes: bool,
+) -> Entry:
     model = _model(entry)
     data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
     step = data.get("transition")
@@ -196,6 +207,8 @@ def _entry(entry: LogEntry, names: dict[tuple[type[models.Model], Any], str], *,
     return Entry(
         pk=entry.pk,
         timestamp=entry.timestamp,
+        iso=localtime(entry.timestamp).isoformat(),
+        when=moment(entry.timestamp),
         actor=entry.actor.get_display_name() if entry.actor is not None else _("System"),
         summary=_summary(entry, model, data, names),
         changes=changes,

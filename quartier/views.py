@@ -35,6 +35,7 @@ from quartier.models import LegalKind, MailChoices, Quartier, Role
 from quartier.net import safe_next
 from quartier.notifications import DEFAULT, mail_choices_save
 from quartier.public import AREA_LEGAL_PAGES, front_page
+from quartier.rows import dashboard_rows
 from quartier.selectors import (
     area_changes,
     area_legal_text,
@@ -93,6 +94,7 @@ def dashboard(request: AreaRequest, area: Quartier) -> HttpResponse:
         "other_areas": [m for m in memberships_of_cached(request.user) if m.area.pk != area.pk],
         "follow_ups": board.follow_ups,
         "orphaned_follow_ups": board.orphaned_follow_ups,
+        "rows": dashboard_rows(board, slug=area.slug, today=today),
     }
     return render(request, "quartier/dashboard.html", context)
 
