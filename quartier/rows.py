@@ -25,7 +25,6 @@ MILESTONE = display.HtmlPattern('<li>{overdue}<a href="{url}">{title}</a> · {nu
 FOLLOW_UP = display.HtmlPattern('<li>{overdue}<a href="{url}">{topic}</a>\n        · {sentence}</li>')
 ORPHANED = display.HtmlPattern('<li><a href="{url}">{topic}</a>\n        · {sentence}</li>')
 FUND_AND_DAY = display.HtmlPattern("{fund} · {date}")
-REPORT = display.HtmlPattern('<li><a href="{url}">{text}</a> · {date}</li>')
 OVERDUE = display.HtmlPattern('<strong class="tag tag--warning">{label}</strong> ')
 
 
@@ -111,7 +110,7 @@ def dashboard_rows(board: Dashboard, *, slug: str, today: datetime.date) -> dict
         ]
     if needs.reports is not None:
         rows["reports"] = [
-            REPORT(
+            LINK(
                 url=area_url("report_page", report.area.slug, report.pk),
                 text=_sentence(
                     _("%(area)s: annual report %(year)s, version %(version)s"),
@@ -119,7 +118,7 @@ def dashboard_rows(board: Dashboard, *, slug: str, today: datetime.date) -> dict
                     year=report.year,
                     version=report.version,
                 ),
-                date=day(report.finished_at),
+                rest=day(report.finished_at),
             )
             for report in needs.reports
         ]
