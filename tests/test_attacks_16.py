@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test import Client
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from demo.factories import (
     ContactNoteFactory,
@@ -19,7 +20,9 @@ from demo.factories import (
 )
 from fonds.models import Fund, Status, StatusChange
 from fonds.views.office import PAGE_LISTS
+from quartier import display
 from quartier.models import Quartier, Role
+from quartier.navigation import area_url
 from quartier.selectors import _prepared
 from tests.fonds.fixtures import make_application
 
@@ -188,3 +191,52 @@ def test_every_admin_page_works_with_the_renamed_area_field(
     for url in (f"/admin/quartier/user/{user.pk}/change/", f"/admin/quartier/quartier/{area.pk}/change/"):
         response = client.get(url)
         assert response.status_code == 200 and area.name in response.content.decode(), url
+
+
+# --- {% area_url %}: the same URL as reverse, whatever the slug and ids ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "slug", "ids"),
+    [
+        ("application_page", "kiez-918273640", (5,)),  # the slug holds the marker of the first id
+        ("application_page", "918273640", (7,)),
+        ("agenda_delete", "kiez", (918273641, 5)),  # the first id holds the marker of the second
+        ("agenda_delete", "kiez", (1918273641, 918273640)),
+        ("agenda_delete", "kiez-918273641", (3, 4)),
+        ("application_page", "area-slug-of-the-navigation", (918273640,)),
+        ("application_page", "kiez", (2**70,)),
+        ("application_page", "kiez", (0,)),
+        ("dashboard", "918273640918273641", ()),
+    ],
+)
+def test_area_url_writes_what_reverse_writes_whatever_digits_the_slug_and_ids_hold(
+    name: str, slug: str, ids: tuple[int, ...]
+) -> None:
+    assert area_url(name, slug, *ids) == reverse(name, args=[slug, *ids])
+
+
+@pytest.mark.parametrize("ids", [(True,), ("5",), (-1,), (5.0,), (None,)])
+def test_area_url_reverses_as_ever_what_is_not_a_whole_number(ids: tuple[object, ...]) -> None:
+    """A bool, a string of digits, a negative, a float: what ``reverse`` makes of it (the URL or its refusal)."""
+    try:
+        expected: object = reverse("application_page", args=["kiez", *ids])
+    except NoReverseMatch:
+        expected = NoReverseMatch
+    try:
+        found: object = area_url("application_page", "kiez", *ids)  # type: ignore[arg-type]
+    except NoReverseMatch:
+        found = NoReverseMatch
+    assert found == expected
+
+
+def test_area_url_and_the_row_links_follow_the_script_prefix() -> None:
+    set_script_prefix("/918273640/")
+    try:
+        assert area_url("application_page", "kiez", 5) == reverse("application_page", args=["kiez", 5])
+        assert display.url_maker("application_page", "kiez")(918273640) == reverse(
+            "application_page", args=["kiez", 918273640]
+        )
+    finally:
+        set_script_prefix("/")
+    assert area_url("application_page", "kiez", 5) == "/gebiet/kiez/fonds/antraege/5/"
