@@ -4,22 +4,30 @@ renamed parameters and the rows built in Python."""
 from __future__ import annotations
 
 import datetime
+import re
+import zoneinfo
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.utils import timezone
+from psycopg import sql as psycopg_sql
 
 from demo.factories import (
     ContactNoteFactory,
     FundFactory,
+    MeasureFactory,
     NetworkFactory,
     OrganisationFactory,
     PersonFactory,
+    VersionFactory,
     user_with_role,
 )
 from fonds.models import Fund, Status, StatusChange
 from fonds.views.office import PAGE_LISTS
+from isek.models import Measure, Milestone
 from quartier import display
 from quartier.models import Quartier, Role
 from quartier.navigation import area_url
@@ -240,3 +248,104 @@ def test_area_url_and_the_row_links_follow_the_script_prefix() -> None:
     finally:
         set_script_prefix("/")
     assert area_url("application_page", "kiez", 5) == "/gebiet/kiez/fonds/antraege/5/"
+
+
+# --- the dashboard's dates: the database's day in Berlin, as Python's ---------------------------------------------
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch, db: None) -> Iterator[Callable[[datetime.datetime], None]]:
+    """Sets the moment for Python (``timezone.now``) and for PostgreSQL (``STATEMENT_TIMESTAMP()``, Django's
+    ``Now()``, through a function of that name ahead of ``pg_catalog`` in this transaction's search path). The
+    page's prepared statements are dropped before and after: a statement keeps the functions it was prepared with."""
+
+    def forget_prepared() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        _prepared.pop(connection.connection, None)
+
+    def set_to(moment: datetime.datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        at = psycopg_sql.Literal(moment).as_string(connection.connection)
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE SCHEMA IF NOT EXISTS test_clock")
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION test_clock.statement_timestamp() RETURNS timestamptz LANGUAGE sql "
+                f"STABLE AS $$ SELECT {at.replace('%', '%%')} $$"
+            )
+            cursor.execute("SET LOCAL search_path = test_clock, pg_catalog, public")
+        forget_prepared()
+
+    yield set_to
+    forget_prepared()
+
+
+def _board(client: Client, user, area: Quartier, heading: str) -> str:
+    client.force_login(user)
+    response = client.get(f"/gebiet/{area.slug}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    start = html.index(f'id="{heading}"')
+    return html[start : html.index("</section>", start)]
+
+
+@pytest.mark.parametrize(
+    ("moment", "horizon"),
+    [
+        # A week before summer time begins, an hour before midnight: 7 × 24 hours later it is already the day after.
+        (datetime.datetime(2026, 3, 22, 23, 30, tzinfo=BERLIN), datetime.date(2026, 3, 29)),
+        # A week before winter time begins, just after midnight: 7 × 24 hours later it is still the day before.
+        (datetime.datetime(2026, 10, 19, 0, 30, tzinfo=BERLIN), datetime.date(2026, 10, 26)),
+        # Just after midnight in Berlin, when it is still the day before in UTC.
+        (datetime.datetime(2026, 6, 10, 0, 15, tzinfo=BERLIN), datetime.date(2026, 6, 17)),
+    ],
+)
+def test_the_dashboard_s_follow_ups_reach_seven_days_of_berlin_at_any_hour(
+    client: Client, area: Quartier, clock, moment: datetime.datetime, horizon: datetime.date
+) -> None:
+    clock(moment)
+    today = moment.date()
+    user = user_with_role(area, Role.STEUERUNG, username="steuerung-clock")
+    for due in (today - datetime.timedelta(days=1), today, horizon, horizon + datetime.timedelta(days=1)):
+        ContactNoteFactory(
+            area=area, staff=user, follow_up_due=due, follow_up_assignee=user, topic=f"Rückruf {due:%d.%m.}"
+        )
+    html = _board(client, user, area, "follow-ups-heading")
+    shown = re.findall(r"Rückruf (\d\d\.\d\d\.)", html)
+    expected = [f"{due:%d.%m.}" for due in (today - datetime.timedelta(days=1), today, horizon)]
+    assert shown == expected
+    assert html.count("überfällig") == 1  # yesterday's only
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 3, 1, 23, 30, tzinfo=BERLIN),  # 30 days later is summer time
+        datetime.datetime(2026, 9, 26, 0, 30, tzinfo=BERLIN),  # 30 days later is winter time
+        datetime.datetime(2026, 6, 10, 0, 15, tzinfo=BERLIN),
+    ],
+)
+def test_the_dashboard_s_milestones_reach_thirty_days_of_berlin_at_any_hour(
+    client: Client, area: Quartier, clock, moment: datetime.datetime
+) -> None:
+    clock(moment)
+    today = moment.date()
+    horizon = today + datetime.timedelta(days=30)
+    measure = MeasureFactory(version=VersionFactory(area=area), status=Measure.Status.RUNNING, end=None)
+    for due in (today - datetime.timedelta(days=1), today, horizon, horizon + datetime.timedelta(days=1)):
+        Milestone.objects.create(measure=measure, date=due, title=f"Abnahme {due:%d.%m.}")
+    html = _board(client, user_with_role(area, Role.PLANUNG, username="planung-clock"), area, "behind-heading")
+    shown = re.findall(r"Abnahme (\d\d\.\d\d\.)", html)
+    assert shown == [f"{due:%d.%m.}" for due in (today - datetime.timedelta(days=1), today, horizon)]
+    assert html.count("überfällig") == 1
+
+
+def test_the_dashboard_s_funds_are_berlin_s_year_just_after_new_year(client: Client, area: Quartier, clock) -> None:
+    clock(datetime.datetime(2027, 1, 1, 0, 15, tzinfo=BERLIN))  # still 2026 in UTC
+    FundFactory(area=area, name="Fonds des alten Jahres", year=2026)
+    FundFactory(area=area, name="Fonds des neuen Jahres", year=2027)
+    html = _board(client, user_with_role(area, Role.STEUERUNG, username="steuerung-year"), area, "balances-heading")
+    assert "Fonds 2027" in html and "Fonds des neuen Jahres" in html
+    assert "Fonds des alten Jahres" not in html
