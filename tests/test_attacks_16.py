@@ -7,6 +7,7 @@ import datetime
 import re
 import zoneinfo
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -15,23 +16,28 @@ from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import timezone
 from psycopg import sql as psycopg_sql
 
+from actors.models import Concern
 from demo.factories import (
+    ConcernFactory,
     ContactNoteFactory,
     FundFactory,
     MeasureFactory,
     NetworkFactory,
     OrganisationFactory,
     PersonFactory,
+    QuartierFactory,
     VersionFactory,
     user_with_role,
 )
-from fonds.models import Fund, Status, StatusChange
+from fonds.models import Application, Fund, Payment, Status, StatusChange
 from fonds.views.office import PAGE_LISTS
 from isek.models import Measure, Milestone
 from quartier import display
-from quartier.models import Quartier, Role
+from quartier.models import Quartier, Role, RoleAssignment
 from quartier.navigation import area_url
 from quartier.selectors import _prepared
+from quartier.services import role_grant
+from reporting.models import Report
 from tests.fonds.fixtures import make_application
 
 
@@ -349,3 +355,89 @@ def test_the_dashboard_s_funds_are_berlin_s_year_just_after_new_year(client: Cli
     html = _board(client, user_with_role(area, Role.STEUERUNG, username="steuerung-year"), area, "balances-heading")
     assert "Fonds 2027" in html and "Fonds des neuen Jahres" in html
     assert "Fonds des alten Jahres" not in html
+
+
+# --- the dashboard's rows written in Python: escaped, for every role, nothing of another area ---------------------
+
+
+def _dashboard_of(client: Client, user, area: Quartier) -> str:
+    client.force_login(user)
+    response = client.get(f"/gebiet/{area.slug}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _fill_dashboard(area: Quartier, *, text: str, today: datetime.date) -> dict[str, object]:
+    """One row of each of the dashboard's lists in ``area``, every text of it ``text`` (and an ampersand)."""
+    recorder = user_with_role(area, Role.GEMEINWESENARBEIT, display_name=f"Erfasserin {text}")
+    fund = FundFactory(area=area, name=f"Fonds {text}", year=today.year)
+    application = make_application(fund, person=PersonFactory(area=area), title=f"Antrag {text}")
+    Application.objects.filter(pk=application.pk).update(status=Status.SUBMITTED, submitted_at=timezone.now())
+    Payment.objects.create(
+        application=application, amount=Decimal("50.00"), paid_on=today, method="bar", recorded_by=recorder,
+        recorded_at=timezone.now(),
+    )  # fmt: skip
+    measure = MeasureFactory(
+        version=VersionFactory(area=area), title=f"Maßnahme {text}", status=Measure.Status.RUNNING,
+        end=today - datetime.timedelta(days=40),
+    )  # fmt: skip
+    Milestone.objects.create(measure=measure, date=today, title=f"Abnahme {text}")
+    ConcernFactory(area=area, status=Concern.Status.FORWARDED, forwarded_to=f"Amt {text}", text=f"Anliegen {text}")
+    gone = user_with_role(area, Role.GEMEINWESENARBEIT, display_name=f"Ehemalige {text}")
+    ContactNoteFactory(area=area, staff=gone, topic=f"Verwaist {text}", follow_up_due=today, follow_up_assignee=gone)
+    RoleAssignment.objects.filter(user=gone).delete()  # her follow-up is nobody's now
+    return {"recorder": recorder, "application": application}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_text_of_the_dashboard_s_rows_is_escaped_for_every_role(
+    client: Client, area: Quartier, today: datetime.date, role: Role
+) -> None:
+    text = f"{PAYLOAD} & 'Co'"
+    _fill_dashboard(area, text=text, today=today)
+    user = user_with_role(area, role, display_name=f"Ich {text}")
+    ContactNoteFactory(area=area, staff=user, topic=f"Rückruf {text}", follow_up_due=today, follow_up_assignee=user)
+    other = QuartierFactory(name=f"Nordstadt {text}")
+    role_grant(user=user, area=other, role=Role.KOORDINATION, by=None)
+    Report.objects.create(
+        area=other, year=today.year - 1, version=1, status=Report.Status.DONE, finished_at=timezone.now(),
+        period_start=datetime.date(today.year - 1, 1, 1), period_end=datetime.date(today.year - 1, 12, 31),
+        file="berichte/x.pdf", sha256="0" * 64,
+    )  # fmt: skip
+    html = _dashboard_of(client, user, area)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    as_text = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt; &amp; &#x27;Co&#x27;"
+    rows = {
+        Role.STEUERUNG: ["Antrag", "Erfasserin", "Fonds", "Maßnahme", "Abnahme", "Rückruf", "Ich"],
+        Role.PLANUNG: ["Maßnahme", "Abnahme", "Rückruf", "Ich"],
+        Role.GEMEINWESENARBEIT: ["Antrag", "Fonds", "Anliegen", "Amt", "Verwaist", "Ehemalige", "Rückruf", "Ich"],
+        Role.KOORDINATION: ["Nordstadt"],
+    }[role]
+    assert [row for row in rows if f"{row} {as_text}" not in html] == [], role  # each shown, as text
+
+
+def test_the_dashboard_shows_nothing_of_another_area_of_the_same_people(
+    client: Client, area: Quartier, other_area: Quartier, today: datetime.date
+) -> None:
+    _fill_dashboard(other_area, text="GEHEIM", today=today)
+    people = {}
+    for role in Role:
+        person = user_with_role(area, role, display_name=f"Kollegin {role}")
+        role_grant(user=person, area=other_area, role=role, by=None)
+        ContactNoteFactory(
+            area=other_area, staff=person, topic="Rückruf GEHEIM", follow_up_due=today, follow_up_assignee=person
+        )
+        people[role] = person
+    user_with_role(other_area, Role.STEUERUNG, display_name="Nur drüben GEHEIM")
+    for role, person in people.items():
+        html = _dashboard_of(client, person, area)
+        assert "GEHEIM" not in html, role
+    # The other area's dashboard shows them: the attack would have found them.
+    assert "Rückruf GEHEIM" in _dashboard_of(client, people[Role.STEUERUNG], other_area)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_dashboard_of_an_area_without_anything_works_for_every_role(client: Client, role: Role, db: None) -> None:
+    empty = QuartierFactory(name="Leeres Gebiet")
+    html = _dashboard_of(client, user_with_role(empty, role), empty)
+    assert "Leeres Gebiet" in html
