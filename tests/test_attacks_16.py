@@ -9,8 +9,12 @@ import zoneinfo
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+import psycopg
 import pytest
-from django.db import connection
+from django.contrib.postgres.fields import ArrayField
+from django.db import DataError, connection
+from django.db.models import CharField, F, JSONField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.test import Client
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import timezone
@@ -35,7 +39,7 @@ from isek.models import Measure, Milestone
 from quartier import display
 from quartier.models import Quartier, Role, RoleAssignment
 from quartier.navigation import area_url
-from quartier.selectors import _prepared
+from quartier.selectors import CompiledLists, _prepared
 from quartier.services import role_grant
 from reporting.models import Report
 from tests.fonds.fixtures import make_application
@@ -441,3 +445,58 @@ def test_the_dashboard_of_an_area_without_anything_works_for_every_role(client: 
     empty = QuartierFactory(name="Leeres Gebiet")
     html = _dashboard_of(client, user_with_role(empty, role), empty)
     assert "Leeres Gebiet" in html
+
+
+# --- constants written into a compiled query's text ----------------------------------------------------------------
+
+STRANGE = ["100 %", "%s", "%%", "%(x)s", "O'Reilly", 'Sag "ja"', "back\\slash", "\\'; DROP TABLE x; --", "Ü € $1 $$"]
+
+
+def test_a_compiled_query_reads_what_the_orm_reads_whatever_its_constants_hold(
+    area: Quartier, other_area: Quartier, aktionsfonds: Fund, applicant
+) -> None:
+    for title in [*STRANGE, "Hoffest"]:
+        make_application(aktionsfonds, person=applicant, title=title)
+    make_application(FundFactory(area=other_area), person=PersonFactory(area=other_area), title="100 %")
+
+    def build(*, area: int) -> dict[str, QuerySet]:
+        mine = Application.objects.filter(area_id=area).order_by("title", "pk")
+        return {
+            "listed": mine.filter(title__in=STRANGE).values_list("title", "pk"),
+            "percent": mine.filter(title__contains="%").values_list("title", "pk"),
+            "quoted": mine.filter(Q(title__startswith="O'") | Q(title__endswith='"ja"')).values_list("title", "pk"),
+            "backslash": mine.filter(title__icontains="\\").values_list("title", "pk"),
+            "constants": mine.annotate(
+                text=Value("x %s %% ' \\ ü"),
+                day=Value(datetime.date(2026, 2, 28)),
+                amount=Value(Decimal("-1.50")),
+                nothing=Value(None, output_field=CharField()),
+                flag=Value(True),
+                words=Value(["a %", "b'"], output_field=ArrayField(CharField())),
+                data=Value({"k": "v %s '"}, output_field=JSONField()),
+                cut=Coalesce(F("approved_amount"), Value(Decimal("0.00"))),
+            )
+            .filter(created_at__gte=Value(datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)))
+            .values_list("text", "day", "amount", "nothing", "flag", "words", "data", "cut", "pk"),
+        }
+
+    reader = CompiledLists(build, ids=("area",))
+    for _ in range(2):  # prepared, then run again
+        lists = reader.read(area=area.pk)
+        expected = {name: list(rows) for name, rows in build(area=area.pk).items()}
+        assert lists == expected
+    assert len(lists["listed"]) == len(STRANGE) and len(lists["percent"]) == 4 and len(lists["backslash"]) == 2
+    assert len(lists["quoted"]) == 2 and len(lists["constants"]) == len(STRANGE) + 1
+    assert lists["constants"][0][:7] == (
+        "x %s %% ' \\ ü", datetime.date(2026, 2, 28), Decimal("-1.50"), None, True, ["a %", "b'"], {"k": "v %s '"}
+    )  # fmt: skip
+
+
+def test_a_constant_postgresql_cannot_hold_is_refused_when_the_query_is_compiled(area: Quartier) -> None:
+    def build(*, area: int) -> dict[str, QuerySet]:
+        return {"titles": Application.objects.filter(area_id=area, title="a\x00b").values_list("title")}
+
+    reader = CompiledLists(build, ids=("area",))
+    with pytest.raises((DataError, psycopg.DataError), match="NUL"):
+        reader.read(area=area.pk)
+    assert reader._plans == {}  # nothing kept that could run
