@@ -33,7 +33,8 @@ from demo.factories import (
     VersionFactory,
     user_with_role,
 )
-from fonds.models import Application, Fund, Payment, Status, StatusChange
+from fonds.models import Application, Fund, Payment, Repayment, Status, StatusChange
+from fonds.selectors import UNSETTLED, ZERO, Money, funds_with_totals, money_of
 from fonds.views.office import PAGE_LISTS
 from isek.models import Measure, Milestone
 from quartier import display
@@ -500,3 +501,67 @@ def test_a_constant_postgresql_cannot_hold_is_refused_when_the_query_is_compiled
     with pytest.raises((DataError, psycopg.DataError), match="NUL"):
         reader.read(area=area.pk)
     assert reader._plans == {}  # nothing kept that could run
+
+
+# --- a fund's money summed per application ---------------------------------------------------------------------------
+
+
+def test_a_fund_s_money_summed_per_application_is_the_sum_over_its_payments(
+    area: Quartier, other_area: Quartier, aktionsfonds: Fund, applicant, today: datetime.date
+) -> None:
+    """Several payments (released or not), a reclaim paid back in parts, a withdrawn application with a payment,
+    a fund without applications and another area's fund: ``money_of`` gives what summing every payment gives."""
+    office = user_with_role(area, Role.STEUERUNG, username="steuerung-money")
+    releaser = user_with_role(area, Role.STEUERUNG, username="steuerung-release")  # four eyes
+    empty = FundFactory(area=area, name="Leerer Fonds")
+    theirs = FundFactory(area=other_area, name="Nordfonds")
+    rows = [  # fund, status, approved, reclaim, payments (amount, released), repayments
+        (aktionsfonds, Status.APPROVED, "500.00", None, [("100.00", True), ("50.00", True), ("30.00", False)], []),
+        (aktionsfonds, Status.PAID, "200.00", None, [("100.00", True), ("100.00", True)], []),
+        (aktionsfonds, Status.RECLAIM, "400.00", "90.00", [("400.00", True)], ["40.00", "20.00"]),
+        (aktionsfonds, Status.WITHDRAWN, None, None, [("10.00", True)], []),
+        (aktionsfonds, Status.SUBMITTED, None, None, [], []),
+        (theirs, Status.APPROVED, "700.00", None, [("300.00", True)], []),
+    ]
+    for fund, status, amount, reclaim, payments, repayments in rows:
+        person = applicant if fund.area_id == area.pk else PersonFactory(area=other_area)
+        application = make_application(fund, person=person, title=f"Antrag {status}")
+        Application.objects.filter(pk=application.pk).update(
+            status=status,
+            approved_amount=Decimal(amount) if amount else None,
+            reclaim_amount=Decimal(reclaim) if reclaim else None,
+        )
+        for paid, released in payments:
+            Payment.objects.create(
+                application=application, amount=Decimal(paid), paid_on=today, method="bar", recorded_by=office,
+                recorded_at=timezone.now(), released_at=timezone.now() if released else None,
+                released_by=releaser if released else None,
+            )  # fmt: skip
+        for back in repayments:
+            Repayment.objects.create(
+                application=application, amount=Decimal(back), received_on=today, recorded_by=office,
+                recorded_at=timezone.now(),
+            )  # fmt: skip
+
+    def expected(applications: QuerySet[Application]) -> Money:
+        unsettled = [a for a in applications if a.status in UNSETTLED]
+        released = Payment.objects.filter(application__in=applications, released_at__isnull=False)
+        reclaims = [a for a in applications if a.status == Status.RECLAIM]
+        back = Repayment.objects.filter(application__in=applications)
+        return Money(
+            committed=sum((a.approved_amount for a in unsettled), ZERO)
+            - sum((p.amount for p in released if p.application.status in UNSETTLED), ZERO),
+            paid=sum((p.amount for p in released), ZERO),
+            repaid=sum((r.amount for r in back), ZERO),
+            reclaim_open=sum((a.reclaim_amount for a in reclaims), ZERO)
+            - sum((r.amount for r in back if r.application.status == Status.RECLAIM), ZERO),
+        )
+
+    for fund in funds_with_totals(Fund.objects.filter(pk__in=[aktionsfonds.pk, empty.pk, theirs.pk])):
+        assert Money.of(fund) == expected(Application.objects.filter(fund=fund)), fund.name
+    assert Money.of(funds_with_totals(Fund.objects.filter(pk=empty.pk)).get()) == Money(ZERO, ZERO, ZERO, ZERO)
+    assert Money.of(funds_with_totals(Fund.objects.filter(pk=aktionsfonds.pk)).get()) == Money(
+        committed=Decimal("350.00"), paid=Decimal("760.00"), repaid=Decimal("60.00"), reclaim_open=Decimal("30.00")
+    )
+    for application in Application.objects.annotate(**money_of("pk")):
+        assert Money.of(application) == expected(Application.objects.filter(pk=application.pk)), application.title
