@@ -27,7 +27,7 @@ from isek.models import Measure, Milestone, Version
 from quartier import permissions
 from quartier.history import Entry, readable
 from quartier.models import Quartier, Role, User
-from quartier.selectors import CompiledLists, area_changes, team_assignments, team_by_role
+from quartier.selectors import CompiledLists, area_changes, database_day, team_assignments, team_by_role
 from reporting.models import Report
 
 SHOWN = 5  # rows of each list; the count says how many there are
@@ -91,7 +91,7 @@ def _needs(
         lists["behind"] = behind.order_by("end", "number")[:SHOWN]
         counts["behind"] = _count(behind.filter(version__area_id=OuterRef("pk")), "version__area")
         due = Milestone.objects.filter(
-            measure__version=Subquery(newest), reached=False, date__lte=TruncDate(_now_plus(MILESTONE_HORIZON))
+            measure__version=Subquery(newest), reached=False, date__lte=database_day(MILESTONE_HORIZON.days)
         )
         lists["milestones"] = due.select_related("measure").order_by("date", "pk")[:SHOWN]
         counts["milestones"] = _count(due.filter(measure__version__area_id=OuterRef("pk")), "measure__version__area")

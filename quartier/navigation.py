@@ -57,14 +57,15 @@ def area_links(slug: str, perms: frozenset[str] | set[str], section: str | None)
 
 def area_url(name: str, slug: str, *ids: int) -> str:
     """``reverse(name, args=[slug, *ids])`` for the pages of an area (``{% area_url %}`` in templates): each URL
-    name is reversed once per process, with a slug and ids no area and no row has, which are then replaced. Any
-    other argument (not a slug, not a whole number) is reversed as ever."""
+    name is reversed once per process, with a slug and ids no area and no row has, whose places are then filled in
+    one pass (a slug or an id that holds a marker's digits is never taken for a place). Any other argument (not a
+    slug, not a whole number) is reversed as ever."""
     if not _SLUG_PATTERN.fullmatch(slug) or any(type(value) is not int or value < 0 for value in ids):
         return reverse(name, args=[slug, *ids])
-    url = _area_url(name, len(ids), get_script_prefix()).replace(_SLUG, slug)
-    for number, value in enumerate(ids):
-        url = url.replace(str(_ID + number), str(value))
-    return url
+    pattern = _area_url(name, len(ids), get_script_prefix())
+    if pattern is None:
+        return reverse(name, args=[slug, *ids])
+    return pattern.format(slug, *ids)
 
 
 # A slug no area has and ids no row has (at most nine, each a different last digit), where the area's slug and the
@@ -75,10 +76,18 @@ _SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 @functools.cache
-def _area_url(name: str, ids: int, prefix: str) -> str:
+def _area_url(name: str, ids: int, prefix: str) -> str | None:
+    """The URL ``name`` reversed with the markers, as a ``str.format`` pattern with ``{0}`` for the slug and
+    ``{1}``… for the ids; ``None`` where a marker is not found exactly once (the script prefix holds one)."""
     if ids > 9:
         raise ValueError("area_url takes at most nine ids")
-    return reverse(name, args=[_SLUG, *(_ID + number for number in range(ids))])  # one per script prefix too
+    markers = [_SLUG, *(str(_ID + number) for number in range(ids))]
+    url = reverse(name, args=[_SLUG, *(_ID + number for number in range(ids))])  # one per script prefix too
+    if any(url.count(marker) != 1 for marker in markers):
+        return None
+    places = {marker: f"{{{index}}}" for index, marker in enumerate(markers)}
+    escaped = url.replace("{", "{{").replace("}", "}}")
+    return re.sub("|".join(map(re.escape, markers)), lambda found: places[found[0]], escaped)
 
 
 # URL name prefix → navigation entry (``ENTRIES``); the first prefix that matches wins.

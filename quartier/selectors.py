@@ -16,8 +16,19 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.db import DatabaseError, connection
-from django.db.models import BigIntegerField, F, Func, JSONField, Model, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import (
+    BigIntegerField,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    JSONField,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, Now, TruncDate
 from django.db.models.query import (  # type: ignore[attr-defined]  # the stubs leave this helper of Django's out
     ModelIterable,
     ValuesIterable,
@@ -215,6 +226,13 @@ def object_history(obj: Model) -> QuerySet[LogEntry]:
     return (
         LogEntry.objects.filter(entries_of(obj)).select_related("actor", "content_type").order_by("-timestamp", "-pk")
     )
+
+
+def database_day(days: int) -> ExpressionWrapper:
+    """The database's today in the project's time zone (``TruncDate(Now())``) plus ``days`` days of the calendar:
+    for a compiled query, which takes no clock. The days are added to the date, not as 24 hours to the
+    moment (a week from 23:30 the Sunday before summer time began would end a day late)."""
+    return ExpressionWrapper(TruncDate(Now()) + Value(days), output_field=DateField())
 
 
 def lists_of(**querysets: QuerySet) -> dict[str, list[Any]]:

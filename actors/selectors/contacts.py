@@ -6,13 +6,13 @@ import datetime
 from collections.abc import Iterable
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, Prefetch, QuerySet, Value
-from django.db.models.functions import Concat, Now, Trim, TruncDate
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
+from django.db.models.functions import Concat, Trim
 
 from actors.models import ContactNote, Organisation, Person
 from quartier import permissions
 from quartier.models import Quartier, RoleAssignment, User
-from quartier.selectors import CompiledLists
+from quartier.selectors import CompiledLists, database_day
 from quartier.sorting import german
 
 #: How far ahead the dashboard looks for follow-ups, and how many it shows.
@@ -159,10 +159,12 @@ def follow_ups_due(area_id: int, user_id: int) -> QuerySet[ContactNote]:
     """The user's open follow-ups in the area due within ``FOLLOW_UP_HORIZON`` of today (the database's date in
     the project's time zone; overdue ones included), soonest first, at most ``FOLLOW_UP_LIMIT``
     (``with_overdue`` marks the overdue ones)."""
-    horizon = TruncDate(ExpressionWrapper(Now() + FOLLOW_UP_HORIZON, output_field=DateTimeField()))
     return (
         ContactNote.objects.filter(
-            area_id=area_id, follow_up_assignee_id=user_id, follow_up_done=False, follow_up_due__lte=horizon
+            area_id=area_id,
+            follow_up_assignee_id=user_id,
+            follow_up_done=False,
+            follow_up_due__lte=database_day(FOLLOW_UP_HORIZON.days),
         )
         .only("pk", "topic", "date", "follow_up_due")
         .order_by("follow_up_due", "pk")[:FOLLOW_UP_LIMIT]
