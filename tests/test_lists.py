@@ -42,7 +42,7 @@ def test_the_list_pages_by_page_with_the_filters_kept_in_the_page_links(
     assert 'href="?kind=verein&amp;page=1"' in response.content.decode()
 
 
-@pytest.mark.parametrize(("number", "shown"), [("99", 2), ("0", 2), ("zwei", 1), ("", 1), ("-1", 2)])
+@pytest.mark.parametrize(("number", "shown"), [("99", 2), ("0", 2), ("zwei", 1), ("", 1), ("-1", 2), ("9" * 30, 2)])
 def test_a_page_out_of_range_shows_the_last_and_one_that_is_no_number_the_first(
     client: Client, area: Quartier, role_users: dict[str, User], many: list[Organisation], number: str, shown: int
 ) -> None:
