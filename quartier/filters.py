@@ -29,18 +29,43 @@ ALL = _("all")
 class ListFilterSet(django_filters.FilterSet):
     """The base of every list's filters: the form is a ``QuickFilterForm`` (each widget written without
     templates). A value that is not valid is left out: ``qs`` narrows by the valid ones only, and the form
-    shows why (``quartier.lists.list_page``)."""
+    shows why (``quartier.lists.list_page``).
+
+    The form class is built once per FilterSet class (``get_form_class``), not on every request: its fields must
+    not depend on the request. What does (the area's choices of an ``AreaChoiceFilter``) is given to each form's
+    own copies of the fields by ``bind_fields``."""
 
     class Meta:
         form = QuickFilterForm
 
     def __init__(self, data: Any, *, queryset: QuerySet[Any], area: Quartier | None = None) -> None:
         super().__init__(data, queryset=queryset)
-        for filter_ in self.filters.values():
-            if isinstance(filter_, AreaChoiceFilter):
-                if area is None:
-                    raise TypeError(f"{type(self).__name__} needs the area its choices are of")
-                filter_.area_id = area.pk
+        self.area_id = area.pk if area is not None else None
+        if self.area_id is None and any(isinstance(filter_, AreaChoiceFilter) for filter_ in self.filters.values()):
+            raise TypeError(f"{type(self).__name__} needs the area its choices are of")
+
+    def get_form_class(self) -> type[forms.Form]:
+        form_class = _form_classes.get(type(self))
+        if form_class is None:
+            form_class = _form_classes[type(self)] = super().get_form_class()
+        return form_class
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            self.bind_fields(super().form.fields)
+        return self._form
+
+    def bind_fields(self, fields: dict[str, forms.Field]) -> None:
+        """Give the form's fields (its own copies, made for this request) what depends on the request: the area's
+        choices of each ``AreaChoiceFilter``."""
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, AreaChoiceFilter) and self.area_id is not None:
+                fields[name].reference = filter_.choices_of(self.area_id)  # type: ignore[attr-defined]
+
+
+#: The form class of each FilterSet class (``ListFilterSet.get_form_class``).
+_form_classes: dict[type[ListFilterSet], type[forms.Form]] = {}
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -87,18 +112,17 @@ class AreaChoiceFilter(ReferenceFilter):
 
     def __init__(self, *, choices: Callable[[int], QuerySet[Any]], model: type[Model], **kwargs: Any) -> None:
         kwargs.setdefault("empty_label", ALL)
-        super().__init__(queryset=model.objects.none(), **kwargs)
+        super().__init__(queryset=model.objects.none(), reference=_not_bound, **kwargs)
         self.reader = _reader(choices)
-        self.area_id: int | None = None
 
-    @property
-    def field(self) -> forms.Field:
-        if not hasattr(self, "_field"):
-            reader, area_id = self.reader, self.area_id
-            if area_id is None:
-                raise TypeError("the FilterSet was not given the area")
-            self.extra["reference"] = functools.cache(lambda: reader.read(area=area_id)["choices"])
-        return super().field
+    def choices_of(self, area_id: int) -> Callable[[], list[Any]]:
+        """The choices of the area ``area_id``, read once for the form that asks for them first."""
+        reader = self.reader
+        return functools.cache(lambda: reader.read(area=area_id)["choices"])
+
+
+def _not_bound() -> list[Any]:
+    raise TypeError("the FilterSet did not give the form its area's choices (ListFilterSet.bind_fields)")
 
 
 @functools.cache
@@ -143,7 +167,10 @@ class HistoryFilterSet(ListFilterSet):
         super().__init__(data, queryset=queryset, area=area)
         if area is None:
             raise TypeError("HistoryFilterSet needs the area whose history it filters")
-        self.filters["actor"].extra["choices"] = functools.partial(_actors, area.pk)
+
+    def bind_fields(self, fields: dict[str, forms.Field]) -> None:
+        super().bind_fields(fields)
+        fields["actor"].choices = functools.partial(_actors, self.area_id)  # type: ignore[attr-defined]
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(object_repr__icontains=value.strip()) if value.strip() else queryset
