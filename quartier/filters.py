@@ -3,6 +3,7 @@ filters whose choices cost no query or one prepared query."""
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -68,7 +69,21 @@ class ListFilterSet(django_filters.FilterSet):
 _form_classes: dict[type[ListFilterSet], type[forms.Form]] = {}
 
 
-class SearchFilter(django_filters.CharFilter):
+class _CopiedLightly:
+    """A filter that a FilterSet copies for each request (django-filter deep-copies its filters) without copying
+    what it only reads: a filter keeps nothing of a request but its ``model`` and ``parent`` (set on the copy) and
+    its ``extra`` (copied), so the querysets in ``extra`` (they only name their model; copying one copies its whole
+    query), its choices and its labels are shared. Its ``method`` is bound to the copy."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Any:
+        clone = copy.copy(self)
+        clone.extra = dict(self.extra)  # type: ignore[attr-defined]
+        if clone.method is not None:  # type: ignore[attr-defined]
+            clone.method = clone.method  # type: ignore[attr-defined]  # a FilterMethod of the copy
+        return clone
+
+
+class SearchFilter(_CopiedLightly, django_filters.CharFilter):
     """The search box (``q``) of a list: its ``method`` decides how the words are matched."""
 
     def __init__(self, *, method: str, **kwargs: Any) -> None:
@@ -77,7 +92,7 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(method=method, **kwargs)
 
 
-class ChoiceFilter(django_filters.ChoiceFilter):
+class ChoiceFilter(_CopiedLightly, django_filters.ChoiceFilter):
     """One of a fixed set of choices, "all" first."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -86,7 +101,7 @@ class ChoiceFilter(django_filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class ReferenceFilter(django_filters.Filter):
+class ReferenceFilter(_CopiedLightly, django_filters.Filter):
     """A field of action or a target group from the cached reference data (``quartier.reference``):
     neither showing nor using the filter asks the database. ``reference`` and ``queryset`` as for
     ``quartier.forms.ReferenceChoiceField``."""
@@ -131,13 +146,13 @@ def _reader(choices: Callable[[int], QuerySet[Any]]) -> CompiledLists:
     return CompiledLists(lambda area: {"choices": choices(area)}, ids=("area",))
 
 
-class CheckboxFilter(django_filters.Filter):
+class CheckboxFilter(_CopiedLightly, django_filters.Filter):
     """A checkbox; its ``method`` is called whether it is ticked (True) or not (False)."""
 
     field_class = forms.BooleanField
 
 
-class DateFilter(django_filters.Filter):
+class DateFilter(_CopiedLightly, django_filters.Filter):
     """A day within the sane range (``quartier.dates.DateField``), with the browser's date picker."""
 
     field_class = dates.DateField
