@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.signals import request_started
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -101,6 +102,28 @@ def test_the_filter_bars_are_written_as_django_writes_them(
             assert str(bound) == django_html(bound), (type(form).__name__, bound.name)
             written += type(bound.field.widget) is not forms.Select
     assert written > 20  # the quick widgets were the ones compared
+
+
+#: How includes/filters.html placed the filters with a template loop, before QuickFilterForm.filters_html wrote them.
+LOOP = Template(
+    """{% for field in form.filters %}{% if field.checkbox %}
+      <div class="field field--checkbox">{{ field.widget }} <label for="{{ field.id }}">{{ field.label }}</label></div>
+      {% else %}
+      <div class="field">
+        <label for="{{ field.id }}">{{ field.label }}</label>
+        {{ field.widget }}
+      </div>
+      {% endif %}{% endfor %}"""
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [None, {"kind": "<b>", "open": "on", "date_from": "kein Datum", "q": "x"}])
+def test_the_filters_of_a_bar_are_placed_as_the_template_placed_them(
+    area: Quartier, data: dict[str, str] | None
+) -> None:
+    for form in filter_forms(area, data):
+        assert form.filters_html == LOOP.render(Context({"form": form})), type(form).__name__
 
 
 def test_only_widgets_written_alike_are_made_quick() -> None:
