@@ -72,6 +72,13 @@ def test_compiled_lists_read_what_the_querysets_read_for_each_call_s_ids(
         # One round trip: prepared on this connection with its first run, then run by name.
         (query,) = queries.captured_queries
         assert query["sql"].startswith("EXECUTE " if number else "PREPARE "), query["sql"][:60]
+        # The constants (the statuses that bind money) are written into the statement; a read sends its ids.
+        sent = query["sql"][query["sql"].index("EXECUTE ") :]
+        assert "'bewilligt'" in query["sql"] if not number else "'bewilligt'" not in query["sql"]
+        arguments = sent[sent.index("(") + 1 : -1].split(", ")
+        assert {argument.removesuffix("::bigint") for argument in arguments} == {
+            str(value) for value in (area.pk, application.pk, content_type)
+        }, sent
         expected = _lists(area=area.pk, application=application.pk, content_type=content_type, history=True)
         for name, queryset in expected.items():
             _same(lists[name], list(queryset))
