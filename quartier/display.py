@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from string import Formatter
@@ -114,13 +115,19 @@ def number_cells(texts: list[str]) -> SafeString:
     return mark_safe("".join(f'<td class="num">{html.escape(text)}</td>' for text in texts))  # noqa: S308  # escaped  # nosec B308, B703
 
 
+_SPECIAL = re.compile("[&<>\"']").search
+
+
 def escaped(value: object) -> str:
     """``value`` as ``{{ value }}`` writes it into HTML: safe strings as they are, ``None`` as nothing, anything
     else as its text escaped (``html.escape`` writes what Django's ``escape`` writes, without its checks for lazy
-    strings)."""
+    strings; a text without any of ``&<>"'``, most of a table's, is left as it is unscanned)."""
     if isinstance(value, SafeData):
         return str(value)
-    return "" if value is None else html.escape(str(value))
+    if value is None:
+        return ""
+    text = str(value)
+    return html.escape(text) if _SPECIAL(text) else text
 
 
 class HtmlPattern:
