@@ -16,7 +16,21 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.db import DatabaseError, connection
-from django.db.models import BigIntegerField, F, Func, JSONField, Model, Q, QuerySet, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    F,
+    ForeignKey,
+    Func,
+    IntegerField,
+    JSONField,
+    Model,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
@@ -462,6 +476,10 @@ class _Rows:
     annotation_col_map: dict[str, int]
     known: list[tuple[Any, dict[object, Model], str]]
 
+    @cached_property
+    def kinds(self) -> list[type | None]:
+        return [_kept_as_read(field) for field in self.fields]
+
     @classmethod
     def of(cls, name: str, queryset: QuerySet, compiler: SQLCompiler) -> _Rows:
         select, klass_info = compiler.select, compiler.klass_info
@@ -487,10 +505,11 @@ class _Rows:
         instances = []
         start, end, known = self.start, self.end, self.known
         make = _from_db if _init_signals_heard() else _made
+        kinds = self.kinds
         for raw in rows:
             row = [
-                value if value is None else field.to_python(value)
-                for value, field in zip([raw[column] for column in self.columns], self.fields, strict=True)
+                value if value is None or type(value) is kind else field.to_python(value)
+                for value, field, kind in zip([raw[column] for column in self.columns], self.fields, kinds, strict=True)
             ]
             instance = make(self.model, self.db, self.init_list, row[start:end])
             for populator in self.populators:
@@ -505,6 +524,22 @@ class _Rows:
 
 
 Maker = Callable[[type[Model], str, list[str], list[Any]], Model]
+
+
+def _kept_as_read(field: Any) -> type | None:
+    """The type of a JSON value that ``field.to_python`` returns as it is (a text for a text field, a whole number
+    for an integer or a key to one, true or false for a boolean), so that a read need not call it for every value;
+    None for any other field or expression."""
+    while isinstance(field, ForeignKey):
+        field = field.target_field
+    to_python = type(field).to_python
+    if to_python in (CharField.to_python, TextField.to_python):
+        return str
+    if to_python is IntegerField.to_python:
+        return int
+    if to_python is BooleanField.to_python:
+        return bool
+    return None
 
 
 def _from_db(model: type[Model], db: str, attnames: list[str], values: list[Any]) -> Model:
@@ -580,6 +615,10 @@ class _Values:
     fields: list[Any]
     names: list[str] | None = None
 
+    @cached_property
+    def kinds(self) -> list[type | None]:
+        return [_kept_as_read(field) for field in self.fields]
+
     @classmethod
     def of(cls, name: str, queryset: QuerySet, compiler: SQLCompiler) -> _Values:
         selected = [alias for _column, _sql, alias in compiler.select]  # as the SQL's columns come
@@ -596,10 +635,11 @@ class _Values:
         )
 
     def instances(self, rows: list[dict[str, object]]) -> list[Any]:
+        kinds = self.kinds
         values = [
             tuple(
-                value if value is None else field.to_python(value)
-                for value, field in zip([raw[column] for column in self.columns], self.fields, strict=True)
+                value if value is None or type(value) is kind else field.to_python(value)
+                for value, field, kind in zip([raw[column] for column in self.columns], self.fields, kinds, strict=True)
             )
             for raw in rows
         ]
