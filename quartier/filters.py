@@ -3,6 +3,7 @@ filters whose choices cost no query or one prepared query."""
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -29,21 +30,60 @@ ALL = _("all")
 class ListFilterSet(django_filters.FilterSet):
     """The base of every list's filters: the form is a ``QuickFilterForm`` (each widget written without
     templates). A value that is not valid is left out: ``qs`` narrows by the valid ones only, and the form
-    shows why (``quartier.lists.list_page``)."""
+    shows why (``quartier.lists.list_page``).
+
+    The form class is built once per FilterSet class (``get_form_class``), not on every request: its fields must
+    not depend on the request. What does (the area's choices of an ``AreaChoiceFilter``) is given to each form's
+    own copies of the fields by ``bind_fields``."""
 
     class Meta:
         form = QuickFilterForm
 
     def __init__(self, data: Any, *, queryset: QuerySet[Any], area: Quartier | None = None) -> None:
         super().__init__(data, queryset=queryset)
-        for filter_ in self.filters.values():
-            if isinstance(filter_, AreaChoiceFilter):
-                if area is None:
-                    raise TypeError(f"{type(self).__name__} needs the area its choices are of")
-                filter_.area_id = area.pk
+        self.area_id = area.pk if area is not None else None
+        if self.area_id is None and any(isinstance(filter_, AreaChoiceFilter) for filter_ in self.filters.values()):
+            raise TypeError(f"{type(self).__name__} needs the area its choices are of")
+
+    def get_form_class(self) -> type[forms.Form]:
+        form_class = _form_classes.get(type(self))
+        if form_class is None:
+            form_class = _form_classes[type(self)] = super().get_form_class()
+        return form_class
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            self.bind_fields(super().form.fields)
+        return self._form
+
+    def bind_fields(self, fields: dict[str, forms.Field]) -> None:
+        """Give the form's fields (its own copies, made for this request) what depends on the request: the area's
+        choices of each ``AreaChoiceFilter``."""
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, AreaChoiceFilter) and self.area_id is not None:
+                fields[name].reference = filter_.choices_of(self.area_id)  # type: ignore[attr-defined]
 
 
-class SearchFilter(django_filters.CharFilter):
+#: The form class of each FilterSet class (``ListFilterSet.get_form_class``).
+_form_classes: dict[type[ListFilterSet], type[forms.Form]] = {}
+
+
+class _CopiedLightly:
+    """A filter that a FilterSet copies for each request (django-filter deep-copies its filters) without copying
+    what it only reads: a filter keeps nothing of a request but its ``model`` and ``parent`` (set on the copy) and
+    its ``extra`` (copied), so the querysets in ``extra`` (they only name their model; copying one copies its whole
+    query), its choices and its labels are shared. Its ``method`` is bound to the copy."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Any:
+        clone = copy.copy(self)
+        clone.extra = dict(self.extra)  # type: ignore[attr-defined]
+        if clone.method is not None:  # type: ignore[attr-defined]
+            clone.method = clone.method  # type: ignore[attr-defined]  # a FilterMethod of the copy
+        return clone
+
+
+class SearchFilter(_CopiedLightly, django_filters.CharFilter):
     """The search box (``q``) of a list: its ``method`` decides how the words are matched."""
 
     def __init__(self, *, method: str, **kwargs: Any) -> None:
@@ -52,7 +92,7 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(method=method, **kwargs)
 
 
-class ChoiceFilter(django_filters.ChoiceFilter):
+class ChoiceFilter(_CopiedLightly, django_filters.ChoiceFilter):
     """One of a fixed set of choices, "all" first."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -61,7 +101,7 @@ class ChoiceFilter(django_filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class ReferenceFilter(django_filters.Filter):
+class ReferenceFilter(_CopiedLightly, django_filters.Filter):
     """A field of action or a target group from the cached reference data (``quartier.reference``):
     neither showing nor using the filter asks the database. ``reference`` and ``queryset`` as for
     ``quartier.forms.ReferenceChoiceField``."""
@@ -87,18 +127,17 @@ class AreaChoiceFilter(ReferenceFilter):
 
     def __init__(self, *, choices: Callable[[int], QuerySet[Any]], model: type[Model], **kwargs: Any) -> None:
         kwargs.setdefault("empty_label", ALL)
-        super().__init__(queryset=model.objects.none(), **kwargs)
+        super().__init__(queryset=model.objects.none(), reference=_not_bound, **kwargs)
         self.reader = _reader(choices)
-        self.area_id: int | None = None
 
-    @property
-    def field(self) -> forms.Field:
-        if not hasattr(self, "_field"):
-            reader, area_id = self.reader, self.area_id
-            if area_id is None:
-                raise TypeError("the FilterSet was not given the area")
-            self.extra["reference"] = functools.cache(lambda: reader.read(area=area_id)["choices"])
-        return super().field
+    def choices_of(self, area_id: int) -> Callable[[], list[Any]]:
+        """The choices of the area ``area_id``, read once for the form that asks for them first."""
+        reader = self.reader
+        return functools.cache(lambda: reader.read(area=area_id)["choices"])
+
+
+def _not_bound() -> list[Any]:
+    raise TypeError("the FilterSet did not give the form its area's choices (ListFilterSet.bind_fields)")
 
 
 @functools.cache
@@ -107,13 +146,13 @@ def _reader(choices: Callable[[int], QuerySet[Any]]) -> CompiledLists:
     return CompiledLists(lambda area: {"choices": choices(area)}, ids=("area",))
 
 
-class CheckboxFilter(django_filters.Filter):
+class CheckboxFilter(_CopiedLightly, django_filters.Filter):
     """A checkbox; its ``method`` is called whether it is ticked (True) or not (False)."""
 
     field_class = forms.BooleanField
 
 
-class DateFilter(django_filters.Filter):
+class DateFilter(_CopiedLightly, django_filters.Filter):
     """A day within the sane range (``quartier.dates.DateField``), with the browser's date picker."""
 
     field_class = dates.DateField
@@ -143,7 +182,10 @@ class HistoryFilterSet(ListFilterSet):
         super().__init__(data, queryset=queryset, area=area)
         if area is None:
             raise TypeError("HistoryFilterSet needs the area whose history it filters")
-        self.filters["actor"].extra["choices"] = functools.partial(_actors, area.pk)
+
+    def bind_fields(self, fields: dict[str, forms.Field]) -> None:
+        super().bind_fields(fields)
+        fields["actor"].choices = functools.partial(_actors, self.area_id)  # type: ignore[attr-defined]
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(object_repr__icontains=value.strip()) if value.strip() else queryset

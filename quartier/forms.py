@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,32 +14,44 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.functional import Promise
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import TargetGroup
 from quartier import reference
 from quartier.auth import login_failures_forget
+from quartier.display import HtmlPattern
 from quartier.models import FieldOfAction, LegalKind, LegalText, Quartier
 
 # --- Filter bars: widgets written without templates -------------------------------------------------------------
+
+
+_SPECIAL = re.compile("[&<>\"']").search
+
+
+def _escape(text: str) -> str:
+    """``html.escape(text)``: a text without any of ``&<>"'`` (most labels and values) as it is, unscanned."""
+    return html.escape(text) if _SPECIAL(text) else text
 
 
 def _text(value: Any) -> str:
     """``conditional_escape(localize(value))``, without Django's checks for lazy strings around each call: a filter
     bar writes hundreds of them. (``html.escape`` writes what Django's ``escape`` writes.)"""
     if type(value) is str:
-        return html.escape(value)
+        return _escape(value)
+    if isinstance(value, Promise):  # a translated label: localize leaves it, conditional_escape turns it into text
+        value = str(value)
+        return value if isinstance(value, SafeData) else _escape(value)
     if hasattr(value, "__html__"):
         return value.__html__()
-    return html.escape(str(localize(value)))
+    return _escape(str(localize(value)))
 
 
 def _attributes(attrs: dict[str, Any]) -> str:
     """``django/forms/widgets/attrs.html``: `` name="value"``, `` name`` for True, nothing for False."""
     return "".join(
-        f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{escape(str(value))}"'
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_escape(str(value))}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -54,24 +67,26 @@ class QuickSelect(forms.Select):
         # The choices are walked here as ``Select.optgroups`` walks them, without a dictionary per option
         # (``create_option``): the first option whose value is chosen is selected, a top-level ``None`` is "".
         chosen = self.format_value(value)
-        parts = [f'<select name="{conditional_escape(name)}"{_attributes(self.build_attrs(self.attrs, attrs))}>']
+        parts = [f'<select name="{_text(name)}"{_attributes(self.build_attrs(self.attrs, attrs))}>']
         has_selected = False
+
+        def option(subvalue: Any, sublabel: Any) -> None:
+            nonlocal has_selected
+            text = str(subvalue)
+            if not has_selected and text in chosen:
+                has_selected = True
+                parts.append(f'\n  <option value="{_escape(text)}" selected>{_text(sublabel)}</option>\n')
+            else:  # the template ends in a newline
+                parts.append(f'\n  <option value="{_escape(text)}">{_text(sublabel)}</option>\n')
+
         for option_value, option_label in self.choices:
-            group = isinstance(option_label, (list, tuple))
-            if group:
+            if isinstance(option_label, (list, tuple)):
                 parts.append(f'\n  <optgroup label="{_text(option_value)}">')
-            for subvalue, sublabel in (
-                option_label if group else [("" if option_value is None else option_value, option_label)]
-            ):
-                text = str(subvalue)
-                selected = not has_selected and text in chosen
-                has_selected |= selected
-                parts.append(
-                    f'\n  <option value="{html.escape(text)}"{" selected" if selected else ""}>'
-                    f"{_text(sublabel)}</option>\n"  # the template ends in a newline
-                )
-            if group:
+                for subvalue, sublabel in option_label:
+                    option(subvalue, sublabel)
                 parts.append("\n  </optgroup>")
+            else:
+                option("" if option_value is None else option_value, option_label)
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308  # every value escaped above  # nosec B308, B703
 
@@ -82,8 +97,8 @@ class QuickInputMixin:
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
-        shown = "" if widget["value"] is None else f' value="{conditional_escape(str(widget["value"]))}"'
-        html = f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(name)}"{shown}'
+        shown = "" if widget["value"] is None else f' value="{_text(str(widget["value"]))}"'
+        html = f'<input type="{_text(widget["type"])}" name="{_text(name)}"{shown}'
         return mark_safe(f"{html}{_attributes(widget['attrs'])}>")  # noqa: S308  # escaped above  # nosec B308, B703
 
 
@@ -122,6 +137,20 @@ class BarField:
     help_text: str
     value: str  # what the field holds, as text (the search box's words)
 
+    @property
+    def placed(self) -> dict[str, str]:
+        """What the bar's pattern of a filter takes."""
+        return {"id": self.id, "label": self.label, "widget": self.widget}
+
+
+#: A filter of the bar as ``includes/filters.html`` placed each (the whitespace as its loop wrote it).
+_BAR_CHECKBOX = HtmlPattern(
+    '\n      <div class="field field--checkbox">{widget} <label for="{id}">{label}</label></div>\n      '
+)
+_BAR_FIELD = HtmlPattern(
+    '\n      <div class="field">\n        <label for="{id}">{label}</label>\n        {widget}\n      </div>\n      '
+)
+
 
 class QuickFilterForm(forms.Form):
     """The base of a search and filter bar above a list: each field's widget written without templates
@@ -158,6 +187,13 @@ class QuickFilterForm(forms.Form):
     @property
     def filters(self) -> list[BarField]:
         return [field for field in self._bar if field.name != "q"]
+
+    @cached_property
+    def filters_html(self) -> SafeString:
+        """The filters (``filters``) as ``includes/filters.html`` places them, each a ``div.field``."""
+        return mark_safe(  # noqa: S308  # the patterns escape every value  # nosec B308, B703
+            "".join((_BAR_CHECKBOX if field.checkbox else _BAR_FIELD)(**field.placed) for field in self.filters)
+        )
 
     @property
     def narrowed(self) -> bool:

@@ -19,9 +19,9 @@ narrows it by the query string; ``list_page`` does the rest. The template extend
 and gets ``form`` (the filter bar), ``page``, ``query`` (the query string without the page, for the page links),
 ``list_title`` and ``downloads`` (the links "CSV, XLSX" of the list's formats).
 
-A list read on every visit of a busy area can read its page in two steps (``read_page``): the ids of the page's
-rows from the filtered and sorted rows (a query on the table alone), then those rows with everything the list
-shows by a selector that gets the ids, in one prepared query compiled once per process
+A list read on every visit of a busy area can read its page in two steps (``read_page``): the number of its rows
+and the ids of the page's rows from the filtered and sorted rows (one query on the table alone), then those rows
+with everything the list shows by a selector that gets the ids, in one prepared query compiled once per process
 (``quartier.selectors.CompiledLists``): building the SQL of a list's rows cost more than running it.
 """
 
@@ -31,7 +31,9 @@ from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 import django_filters
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -105,7 +107,7 @@ def list_page(
         status = 400
     listed = shown(rows) if shown is not None else rows
     if read_page is not None:
-        page = paginator_class(listed.values_list("pk", flat=True), page_size).get_page(request.GET.get(PAGE))
+        page = _page_of_ids(paginator_class(listed.values_list("pk", flat=True), page_size), request.GET.get(PAGE))
         ids = list(page.object_list)
         found = {row["pk"] if isinstance(row, dict) else row.pk: row for row in read_page(ids)} if ids else {}
         page.object_list = [found[pk] for pk in ids if pk in found]
@@ -125,6 +127,48 @@ def list_page(
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+_MAX_OFFSET = 2**62
+
+
+def _page_of_ids(paginator: Paginator, number: str | None) -> Page:
+    """``paginator.get_page(number)`` for a paginator of ids (a ``values_list`` queryset), with the count of the
+    rows and the ids of the page asked for read in one query: ``SELECT (SELECT COUNT(*) …), ARRAY(… LIMIT …)``
+    (PostgreSQL counts as for ``COUNT(*)`` alone and stops the sorted rows after the page, as for the page alone).
+    Only a page out of range (the last page is shown then) costs a second query, for the ids of that page."""
+    ids = paginator.object_list
+    try:
+        asked = int(number)  # as Paginator.validate_number reads it; anything else shows the first page
+    except (TypeError, ValueError):
+        asked = 1
+    asked = max(asked, 1)
+    offset = (asked - 1) * paginator.per_page
+    if offset > _MAX_OFFSET:  # beyond any list (and PostgreSQL's bigint): the last page is read after the count
+        offset = 0
+    connection = connections[ids.db]
+    try:
+        count_sql, count_params = ids.order_by().query.get_compiler(connection=connection).as_sql()
+        page_sql, page_params = (
+            ids[offset : offset + paginator.per_page + paginator.orphans]
+            .query.get_compiler(connection=connection)
+            .as_sql()
+        )
+    except EmptyResultSet:  # a filter that matches nothing, known without asking (``pk__in=[]``)
+        count, found = 0, []
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT COUNT(*) FROM ({count_sql}) AS listed), ARRAY({page_sql})",  # noqa: S608  # compiled by Django, parameters apart  # nosec B608
+                (*count_params, *page_params),
+            )
+            count, found = cursor.fetchone()
+    paginator.count = count  # what Paginator would ask for itself (a cached property)
+    page = paginator.get_page(number)
+    if page.number == asked:
+        bottom = (page.number - 1) * paginator.per_page
+        page.object_list = found[: page.end_index() - bottom]
+    return page
 
 
 #: How the result count names a download; a format not named here is named by its own name in capitals.

@@ -18,16 +18,24 @@ from auditlog.models import LogEntry
 from django.db import DatabaseError, connection
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
+    CharField,
     DateField,
     ExpressionWrapper,
     F,
+    ForeignKey,
     Func,
+    IntegerField,
     JSONField,
     Model,
     Q,
     QuerySet,
+    TextField,
     Value,
 )
+from django.db.models.base import ModelState
+from django.db.models.fields.files import FileDescriptor
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.functions import Cast, Now, TruncDate
 from django.db.models.query import (  # type: ignore[attr-defined]  # the stubs leave this helper of Django's out
     ModelIterable,
@@ -35,6 +43,8 @@ from django.db.models.query import (  # type: ignore[attr-defined]  # the stubs 
     ValuesListIterable,
     get_related_populators,
 )
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -483,6 +493,10 @@ class _Rows:
     annotation_col_map: dict[str, int]
     known: list[tuple[Any, dict[object, Model], str]]
 
+    @cached_property
+    def kinds(self) -> list[type | None]:
+        return [_kept_as_read(field) for field in self.fields]
+
     @classmethod
     def of(cls, name: str, queryset: QuerySet, compiler: SQLCompiler) -> _Rows:
         select, klass_info = compiler.select, compiler.klass_info
@@ -507,14 +521,16 @@ class _Rows:
     def instances(self, rows: list[dict[str, object]]) -> list[Model]:
         instances = []
         start, end, known = self.start, self.end, self.known
+        make = _from_db if _init_signals_heard() else _made
+        kinds = self.kinds
         for raw in rows:
             row = [
-                value if value is None else field.to_python(value)
-                for value, field in zip([raw[column] for column in self.columns], self.fields, strict=True)
+                value if value is None or type(value) is kind else field.to_python(value)
+                for value, field, kind in zip([raw[column] for column in self.columns], self.fields, kinds, strict=True)
             ]
-            instance = self.model.from_db(self.db, self.init_list, row[start:end])
+            instance = make(self.model, self.db, self.init_list, row[start:end])
             for populator in self.populators:
-                populator.populate(row, instance)
+                _populate(populator, row, instance, make)
             for attr_name, position in self.annotation_col_map.items():
                 setattr(instance, attr_name, row[position])
             for relation, objects, attname in known:  # as the related manager's queryset sets its owner
@@ -522,6 +538,88 @@ class _Rows:
                     setattr(instance, relation.name, objects[getattr(instance, attname)])
             instances.append(instance)
         return instances
+
+
+Maker = Callable[[type[Model], str, list[str], list[Any]], Model]
+
+
+def _kept_as_read(field: Any) -> type | None:
+    """The type of a JSON value that ``field.to_python`` returns as it is (a text for a text field, a whole number
+    for an integer or a key to one, true or false for a boolean), so that a read need not call it for every value;
+    None for any other field or expression."""
+    while isinstance(field, ForeignKey):
+        field = field.target_field
+    to_python = type(field).to_python
+    if to_python in (CharField.to_python, TextField.to_python):
+        return str
+    if to_python is IntegerField.to_python:
+        return int
+    if to_python is BooleanField.to_python:
+        return bool
+    return None
+
+
+def _from_db(model: type[Model], db: str, attnames: list[str], values: list[Any]) -> Model:
+    return model.from_db(db, attnames, values)
+
+
+def _made(model: type[Model], db: str, attnames: list[str], values: list[Any]) -> Model:
+    """``model.from_db(db, attnames, values)``, for a model whose ``__init__`` and ``from_db`` are Django's and
+    whose fields store what they are given: the instance's state and its values set as ``Model.__init__`` sets them
+    (a field not read is left out, deferred), without its walk over every field of the model and its two signals
+    (``_init_signals_heard`` says when nobody listens): building the instances was most of reading a list's page."""
+    if not _plain(model, tuple(attnames)):
+        return model.from_db(db, attnames, values)
+    instance = model.__new__(model)
+    state = ModelState()
+    state.adding, state.db = False, db
+    instance.__dict__["_state"] = state
+    instance.__dict__.update(zip(attnames, values, strict=True))
+    return instance
+
+
+#: The descriptors of a model's fields that store a value given as it is (``instance.__dict__[attname] = value``).
+_STORED_AS_GIVEN = (DeferredAttribute, ForeignKeyDeferredAttribute, FileDescriptor)
+
+
+@functools.cache
+def _plain(model: type[Model], attnames: tuple[str, ...]) -> bool:
+    """Whether ``_made`` builds ``model`` with the fields ``attnames`` as Django would."""
+    return (
+        model.__init__ is Model.__init__
+        and getattr(model.from_db, "__func__", None) is Model.from_db.__func__  # type: ignore[attr-defined]
+        and all(type(_class_attribute(model, attname)) in _STORED_AS_GIVEN for attname in attnames)
+    )
+
+
+def _class_attribute(model: type[Model], name: str) -> object:
+    """The attribute ``name`` as the class (or the first of its bases) defines it, descriptors as they are."""
+    return next((klass.__dict__[name] for klass in model.__mro__ if name in klass.__dict__), None)
+
+
+def _init_signals_heard() -> bool:
+    """Whether a receiver listens to ``pre_init`` or ``post_init`` (of any model): then every instance is built by
+    its ``from_db``, which sends them."""
+    return bool(pre_init.receivers or post_init.receivers)
+
+
+def _populate(populator: Any, row: list[Any], owner: Model, make: Maker) -> None:
+    """``RelatedPopulator.populate`` (a ``select_related`` object and its own), with the instances built by
+    ``make``."""
+    values = (
+        populator.reorder_for_init(row)
+        if populator.reorder_for_init
+        else row[populator.cols_start : populator.cols_end]
+    )
+    if values[populator.pk_idx] is None:
+        related = None
+    else:
+        related = make(populator.model_cls, populator.db, populator.init_list, values)
+        for inner in populator.related_populators:
+            _populate(inner, row, related, make)
+    populator.local_setter(owner, related)
+    if related is not None:
+        populator.remote_setter(related, owner)
 
 
 @dataclass(frozen=True)
@@ -533,6 +631,10 @@ class _Values:
     columns: list[str]  # in the order of the fields asked for
     fields: list[Any]
     names: list[str] | None = None
+
+    @cached_property
+    def kinds(self) -> list[type | None]:
+        return [_kept_as_read(field) for field in self.fields]
 
     @classmethod
     def of(cls, name: str, queryset: QuerySet, compiler: SQLCompiler) -> _Values:
@@ -550,10 +652,11 @@ class _Values:
         )
 
     def instances(self, rows: list[dict[str, object]]) -> list[Any]:
+        kinds = self.kinds
         values = [
             tuple(
-                value if value is None else field.to_python(value)
-                for value, field in zip([raw[column] for column in self.columns], self.fields, strict=True)
+                value if value is None or type(value) is kind else field.to_python(value)
+                for value, field, kind in zip([raw[column] for column in self.columns], self.fields, kinds, strict=True)
             )
             for raw in rows
         ]

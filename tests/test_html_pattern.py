@@ -1,12 +1,17 @@
-"""``quartier.display.HtmlPattern``: the rows of the long tables, written in Python, escape as the template did."""
+"""``quartier.display.HtmlPattern``: the rows of the long tables, written in Python, escape as the template did; their
+dates are written as the template's ``date`` filter writes them."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.template import Context, Template
+from django.utils import dateformat, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from quartier import display
 from quartier.display import HtmlPattern, escaped
 
 NASTY = ['<script>alert("x")</script>', "Kiez & Co <e.V.>", "O'Brien", '"quoted"', "ä ö ü ß €", "", "42"]
@@ -40,3 +45,25 @@ def test_a_pattern_takes_exactly_its_fields() -> None:
 def test_fields_are_plain_names_so_a_value_cannot_reach_into_objects(pattern: str) -> None:
     with pytest.raises(ValueError, match="plain names"):
         HtmlPattern(pattern)
+
+
+@pytest.mark.parametrize(
+    "date_format", ["d.m.Y", "d.m.Y H:i", "j.n.Y", "m/d/Y", "d\u200f/m\u200f/Y", "d M Y", "m/d/Y P", r"\d{Y}", "y-m-d"]
+)
+def test_a_date_writer_writes_as_djangos_date_format(date_format: str) -> None:
+    write = display.date_writer(date_format)
+    days = [datetime.date(2026, 12, 7), datetime.date(987, 1, 2), datetime.date(2026, 3, 31)]
+    moments = [datetime.datetime(2026, 1, 5, 9, 3), datetime.datetime(2026, 12, 31, 23, 59, 59)]
+    for value in days if "H" not in date_format and "P" not in date_format else moments:
+        assert write(value) == dateformat.format(value, date_format)
+
+
+@pytest.mark.parametrize("language", ["de", "en", "tr", "ar"])
+def test_the_short_dates_are_written_as_the_date_filter_writes_them(language: str) -> None:
+    moment = datetime.datetime(2026, 3, 29, 1, 30, tzinfo=datetime.UTC)  # the night the clocks go forward
+    with translation.override(language):
+        day, at = display.short_dates()
+        template = Template('{{ d|date:"SHORT_DATE_FORMAT" }}|{{ m|date:"SHORT_DATETIME_FORMAT" }}')
+        assert f"{day(moment.date())}|{at(moment)}" == template.render(Context({"d": moment.date(), "m": moment}))
+        assert day(moment) == Template('{{ m|date:"SHORT_DATE_FORMAT" }}').render(Context({"m": moment}))
+    assert (day(None), at(None)) == ("", "")

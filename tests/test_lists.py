@@ -14,6 +14,7 @@ from django.conf import settings
 from django.test import Client
 from openpyxl import load_workbook
 
+from actors.filters import OrganisationFilterSet
 from actors.models import ContactNote, Organisation
 from quartier.models import Quartier, User
 
@@ -42,7 +43,7 @@ def test_the_list_pages_by_page_with_the_filters_kept_in_the_page_links(
     assert 'href="?kind=verein&amp;page=1"' in response.content.decode()
 
 
-@pytest.mark.parametrize(("number", "shown"), [("99", 2), ("0", 2), ("zwei", 1), ("", 1), ("-1", 2)])
+@pytest.mark.parametrize(("number", "shown"), [("99", 2), ("0", 2), ("zwei", 1), ("", 1), ("-1", 2), ("9" * 30, 2)])
 def test_a_page_out_of_range_shows_the_last_and_one_that_is_no_number_the_first(
     client: Client, area: Quartier, role_users: dict[str, User], many: list[Organisation], number: str, shown: int
 ) -> None:
@@ -125,3 +126,20 @@ def test_the_filter_bar_puts_a_checkbox_before_its_label_and_keeps_the_search_wo
     assert 'id="id_open" checked> <label for="id_open">' in html
     assert 'id="id_q" value="&lt;b&gt;Hof"' in html
     assert '<label for="id_staff">' in html and '<select name="staff" id="id_staff">' in html
+
+
+def test_each_filter_set_filters_with_its_own_copies_of_the_filters(area: Quartier, many: list[Organisation]) -> None:
+    """A FilterSet copies its filters for each request (lightly: quartier.filters): each copy's method is its own
+    FilterSet's, and nothing set on a copy reaches the class's filters or another request's."""
+    first = OrganisationFilterSet({"q": "Verein 01"}, queryset=Organisation.objects.filter(area=area), area=area)
+    second = OrganisationFilterSet({"q": "Verein 02"}, queryset=Organisation.objects.filter(area=area), area=area)
+    assert [org.name for org in first.qs] == ["Verein 01"] and [org.name for org in second.qs] == ["Verein 02"]
+    for name, base in OrganisationFilterSet.base_filters.items():
+        one, other = first.filters[name], second.filters[name]
+        assert one is not base and one is not other and one.extra is not base.extra
+        assert one.parent is first and other.parent is second and not hasattr(base, "parent")
+        if base.method is not None:
+            assert one.filter.f is one and other.filter.f is other and base.filter.f is base
+    first.filters["kind"].extra["help_text"] = "nur hier"
+    assert "help_text" not in OrganisationFilterSet.base_filters["kind"].extra
+    assert "help_text" not in second.filters["kind"].extra

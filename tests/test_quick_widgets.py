@@ -8,11 +8,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.signals import request_started
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +29,7 @@ from fonds.models import Application
 from isek.filters import MeasureFilterSet
 from isek.models import Measure
 from quartier import reference
+from quartier.filters import HistoryFilterSet
 from quartier.forms import QuickInputMixin, QuickSelect, quick_widget
 from quartier.models import FieldOfAction, Quartier, User
 
@@ -97,6 +102,28 @@ def test_the_filter_bars_are_written_as_django_writes_them(
             assert str(bound) == django_html(bound), (type(form).__name__, bound.name)
             written += type(bound.field.widget) is not forms.Select
     assert written > 20  # the quick widgets were the ones compared
+
+
+#: How includes/filters.html placed the filters with a template loop, before QuickFilterForm.filters_html wrote them.
+LOOP = Template(
+    """{% for field in form.filters %}{% if field.checkbox %}
+      <div class="field field--checkbox">{{ field.widget }} <label for="{{ field.id }}">{{ field.label }}</label></div>
+      {% else %}
+      <div class="field">
+        <label for="{{ field.id }}">{{ field.label }}</label>
+        {{ field.widget }}
+      </div>
+      {% endif %}{% endfor %}"""
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [None, {"kind": "<b>", "open": "on", "date_from": "kein Datum", "q": "x"}])
+def test_the_filters_of_a_bar_are_placed_as_the_template_placed_them(
+    area: Quartier, data: dict[str, str] | None
+) -> None:
+    for form in filter_forms(area, data):
+        assert form.filters_html == LOOP.render(Context({"form": form})), type(form).__name__
 
 
 def test_only_widgets_written_alike_are_made_quick() -> None:
@@ -180,6 +207,50 @@ def test_the_staff_filter_of_the_contact_notes_lists_the_area_staff(
     html = str(ContactFilterSet({}, queryset=ContactNote.objects.none(), area=area).form["staff"])
     assert all(f'value="{user.pk}"' in html for user in role_users.values())
     assert f'value="{outsider.pk}"' not in html
+
+
+@pytest.mark.django_db
+def test_each_form_of_a_filter_bar_class_offers_its_own_areas_choices(
+    area: Quartier, other_area: Quartier, role_users: dict[str, User], outsider: User
+) -> None:
+    """The form class is built once per FilterSet class; the area's choices are each form's own."""
+    ContactNote.objects.create(area=other_area, staff=outsider, date=datetime.date(2026, 1, 5), topic="Anderswo")
+    Network.objects.create(area=area, name="Netz hier", kind=Network.Kind.choices[0][0])
+    Network.objects.create(area=other_area, name="Netz dort", kind=Network.Kind.choices[0][0])
+    here = ContactFilterSet({}, queryset=ContactNote.objects.none(), area=area).form
+    there = ContactFilterSet({}, queryset=ContactNote.objects.none(), area=other_area).form
+    assert type(here) is type(there)
+    assert f'value="{outsider.pk}"' in str(there["staff"]) and f'value="{outsider.pk}"' not in str(here["staff"])
+    assert f'value="{role_users["gwa"].pk}"' in str(here["staff"])
+    networks_here = str(OrganisationFilterSet({}, queryset=Organisation.objects.none(), area=area).form["network"])
+    networks_there = str(
+        OrganisationFilterSet({}, queryset=Organisation.objects.none(), area=other_area).form["network"]
+    )
+    assert "Netz hier" in networks_here and "Netz dort" not in networks_here
+    assert "Netz dort" in networks_there and "Netz hier" not in networks_there
+    kind = ContentType.objects.get_for_model(Network)
+    for who, where in ((role_users["gwa"], area), (outsider, other_area)):
+        LogEntry.objects.create(
+            content_type=kind, object_pk="1", object_repr="Netz", action=0, actor=who,
+            additional_data={"quartier_id": where.pk},
+        )  # fmt: skip
+    history_here = str(HistoryFilterSet({}, queryset=LogEntry.objects.none(), area=area).form["actor"])
+    history_there = str(HistoryFilterSet({}, queryset=LogEntry.objects.none(), area=other_area).form["actor"])
+    assert f'value="{role_users["gwa"].pk}"' in history_here and f'value="{outsider.pk}"' not in history_here
+    assert f'value="{outsider.pk}"' in history_there and f'value="{role_users["gwa"].pk}"' not in history_there
+
+
+@pytest.mark.django_db
+def test_a_filter_bar_speaks_the_language_of_each_request(area: Quartier) -> None:
+    """Built once per FilterSet class, the form keeps its labels lazy: each request shows its own language."""
+    with translation.override("de"):
+        german = str(ContactFilterSet({}, queryset=ContactNote.objects.none(), area=area).form["channel"])
+        german_label = ContactFilterSet({}, queryset=ContactNote.objects.none(), area=area).form.filters[0].label
+    with translation.override("en"):
+        english = str(ContactFilterSet({}, queryset=ContactNote.objects.none(), area=area).form["channel"])
+        english_label = ContactFilterSet({}, queryset=ContactNote.objects.none(), area=area).form.filters[0].label
+    assert ">alle</option>" in german and ">all</option>" in english
+    assert (german_label, english_label) == ("Kanal", "Channel")
 
 
 @pytest.mark.django_db

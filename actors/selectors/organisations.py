@@ -48,9 +48,8 @@ LIST_COLUMNS = ("pk", "name", "active", "kind", "inside_area")
 
 
 def _organisations_by_ids(*, area: int, page: list[int]) -> dict[str, QuerySet[Organisation]]:
-    names = FieldOfAction.objects.filter(organisation=OuterRef("pk")).order_by("position", "name").values("name")
     organisations = Organisation.objects.filter(area=area, pk__any_of=page).order_by().only(*LIST_COLUMNS)
-    return {"organisations": organisations.annotate(field_of_action_names=ArraySubquery(names))}
+    return {"organisations": with_field_of_action_names(organisations)}
 
 
 _ORGANISATIONS_BY_IDS = CompiledLists(_organisations_by_ids, ids=("area",), id_lists=("page",))
@@ -63,13 +62,18 @@ def organisations_by_ids(area: Quartier, ids: list[int]) -> list[Organisation]:
 
 
 def organisations_for(area: Quartier) -> QuerySet[Organisation]:
-    """The area's organisations (``actors.filters.OrganisationFilterSet`` narrows them), ordered by name, each
-    with ``field_of_action_names``: the names of its fields of action in their order (in the same query, for the
-    rows fetched only). No DISTINCT in the filters: a many-to-many table holds a pair only once, so joining it
-    for one value cannot repeat an organisation."""
-    queryset = Organisation.objects.filter(area=area)
+    """The area's organisations (``actors.filters.OrganisationFilterSet`` narrows them), ordered by name. The list
+    reads its page's rows by their ids (``organisations_by_ids``), the export each row
+    ``with_field_of_action_names``. No DISTINCT in the filters: a many-to-many table holds a pair only once, so
+    joining it for one value cannot repeat an organisation."""
+    return Organisation.objects.filter(area=area).order_by(*german("name"), "pk")
+
+
+def with_field_of_action_names(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """``organisations`` each with ``field_of_action_names``: the names of its fields of action in their order (in
+    the same query, for the rows fetched only)."""
     names = FieldOfAction.objects.filter(organisation=OuterRef("pk")).order_by("position", "name").values("name")
-    return queryset.annotate(field_of_action_names=ArraySubquery(names)).order_by(*german("name"), "pk")
+    return organisations.annotate(field_of_action_names=ArraySubquery(names))
 
 
 def organisation_detail(area: Quartier, pk: int, *, with_people: bool, with_contacts: bool) -> Organisation | None:

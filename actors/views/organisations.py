@@ -9,7 +9,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actors.filters import OrganisationFilterSet
 from actors.forms.organisations import OrganisationForm
 from actors.models import Organisation
-from actors.selectors.organisations import organisation_detail, organisations_by_ids, organisations_for
+from actors.selectors.organisations import (
+    organisation_detail,
+    organisations_by_ids,
+    organisations_for,
+    with_field_of_action_names,
+)
 from actors.services.organisations import organisation_create, organisation_update
 from actors.views.rows import organisation_rows
 from quartier import permissions
@@ -36,7 +41,9 @@ def organisation_list(request: AreaRequest, area: Quartier) -> HttpResponse:
         title=_("Organisations"),
         filterset=OrganisationFilterSet(request.GET, queryset=organisations_for(area), area=area),
         read_page=lambda ids: organisations_by_ids(area, ids),
-        export=lambda organisations, fmt: organisations_export(organisations, area=area, fmt=fmt),
+        export=lambda organisations, fmt: organisations_export(
+            with_field_of_action_names(organisations), area=area, fmt=fmt
+        ),
         context={
             "area": area,
             "can_change": permissions.CHANGE_ACTORS in request.area_perms,

@@ -768,8 +768,8 @@ def grow_notes(area: Quartier, users: dict[str, User], target: ContactNote) -> N
 
 #: Session, user, the user's areas with roles and committees (one query), then the page's own.
 CONTACT_PAGE_QUERIES = {
-    "kontakte/": 7,  # the count, the page's ids, its notes with the names of organisations and persons
-    "kontakte/?q=beratung&open=on&channel=telefon": 7,
+    "kontakte/": 6,  # the count with the page's ids, its notes with the names of organisations and persons
+    "kontakte/?q=beratung&open=on&channel=telefon": 6,
     "kontakte/{pk}/": 8,
     "kontakte/neu/": 7,  # the fields of action from the reference data, not a query
     "kontakte/{pk}/bearbeiten/": 13,

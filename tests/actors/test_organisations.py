@@ -267,8 +267,8 @@ def test_coordinator_may_not_create(client: Client, area: Quartier, role_users: 
 
 #: Session, user, the user's areas with roles and committees (one query), then the page's own.
 ORGANISATION_PAGE_QUERIES = {
-    "/organisationen/": 7,  # the count, the page's ids, then its rows (one prepared query)
-    "/organisationen/?q=kita&kind=kita": 7,
+    "/organisationen/": 6,  # the count with the page's ids, then its rows (one prepared query)
+    "/organisationen/?q=kita&kind=kita": 6,
     "/organisationen/{pk}/": 9,
 }
 

@@ -8,8 +8,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Model, QuerySet, Sum
 from django.db.models.functions import ExtractYear
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -71,6 +72,13 @@ def test_compiled_lists_read_what_the_querysets_read_for_each_call_s_ids(
         # One round trip: prepared on this connection with its first run, then run by name.
         (query,) = queries.captured_queries
         assert query["sql"].startswith("EXECUTE " if number else "PREPARE "), query["sql"][:60]
+        # The constants (the statuses that bind money) are written into the statement; a read sends its ids.
+        sent = query["sql"][query["sql"].index("EXECUTE ") :]
+        assert "'bewilligt'" in query["sql"] if not number else "'bewilligt'" not in query["sql"]
+        arguments = sent[sent.index("(") + 1 : -1].split(", ")
+        assert {argument.removesuffix("::bigint") for argument in arguments} == {
+            str(value) for value in (area.pk, application.pk, content_type)
+        }, sent
         expected = _lists(area=area.pk, application=application.pk, content_type=content_type, history=True)
         for name, queryset in expected.items():
             _same(lists[name], list(queryset))
@@ -188,3 +196,55 @@ def test_any_of_matches_the_values_of_a_list_and_of_an_array_subquery(area: Quar
     assert not Application.objects.filter(pk__any_of=[]).exists()
     same_fund = ArraySubquery(Application.objects.filter(fund=aktionsfonds).values("pk"))
     assert set(Application.objects.filter(pk__any_of=same_fund)) == {first, second}
+
+
+def _state_of(instance: Model) -> tuple[object, ...]:
+    """What tells one instance read from the database from another besides its values."""
+    return (
+        type(instance),
+        instance._state.adding,
+        instance._state.db,
+        instance.get_deferred_fields(),
+        [name for name in instance.__dict__ if name != "_state"],
+    )
+
+
+def test_compiled_lists_build_instances_as_the_orm_does_and_send_init_signals_when_heard(
+    area: Quartier, aktionsfonds: Fund, applicant
+) -> None:
+    """The instances are built without ``Model.__init__`` while nobody listens to its signals: the same values,
+    state, deferred fields and related objects as the ORM's; with a receiver they are built by ``from_db``."""
+    make_application(aktionsfonds, person=applicant, title="Kiezfest")
+
+    def build(*, area: int) -> dict[str, QuerySet]:
+        return {
+            "applications": Application.objects.filter(area_id=area)
+            .select_related("fund__area", "person", "organisation")
+            .only("title", "status", "fund__name", "fund__area__slug", "person__last_name", "organisation__name")
+        }
+
+    reader = CompiledLists(build, ids=("area",))
+    (read,) = reader.read(area=area.pk)["applications"]
+    (want,) = build(area=area.pk)["applications"]
+    expected = _state_of(want)
+    assert _state_of(read) == expected and expected[3]  # some fields deferred
+    assert _state_of(read.fund) == _state_of(want.fund) and _state_of(read.fund.area) == _state_of(want.fund.area)
+    assert _state_of(read.person) == _state_of(want.person) and read.organisation is None
+    assert read.fund.area.slug == area.slug and read.person.last_name == applicant.last_name
+    with CaptureQueriesContext(connection) as queries:
+        assert read.fund.name == aktionsfonds.name
+    assert queries.captured_queries == []  # read with it, as select_related reads it
+    _same([read], [want])  # the deferred fields read when asked, as Django reads them
+
+    heard: list[type] = []
+
+    def receiver(sender: type, **kwargs: object) -> None:
+        heard.append(sender)
+
+    post_init.connect(receiver)
+    try:
+        (again,) = reader.read(area=area.pk)["applications"]
+    finally:
+        post_init.disconnect(receiver)
+    assert heard == [Application, Fund, Quartier, type(applicant)]
+    assert _state_of(again) == expected

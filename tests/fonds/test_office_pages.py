@@ -182,7 +182,7 @@ def test_files_are_served_only_to_the_area(
 
 
 #: Session, user, the user's areas with roles and committees (one query), then the page's own.
-FUND_PAGE_QUERIES = {"fonds/": 4, "fonds/{fund}/": 10, "fonds/antraege/": 7, "fonds/antraege/{application}/": 4}
+FUND_PAGE_QUERIES = {"fonds/": 4, "fonds/{fund}/": 10, "fonds/antraege/": 6, "fonds/antraege/{application}/": 4}
 
 
 @pytest.mark.parametrize("url", FUND_PAGE_QUERIES)

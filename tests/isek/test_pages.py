@@ -399,7 +399,7 @@ def test_the_comparison_covers_dates_goals_financing_and_indicators_and_flags_wh
 #: Session, user, the user's areas with roles and committees (one query), then the page's own.
 PAGE_QUERIES = {
     "isek_home": 6,
-    "measure_list": 7,
+    "measure_list": 6,
     "isek_timeline": 6,
     "isek_financing": 5,
     "indicator_list": 6,
