@@ -114,10 +114,21 @@ def _apply(note: ContactNote, data: Mapping[str, object]) -> None:
         note.follow_up_done = False
 
 
+RELATIONS = ("organisations", "persons", "fields_of_action")
+
+
 def _set_relations(note: ContactNote, data: Mapping[str, object]) -> None:
-    for field in ("organisations", "persons", "fields_of_action"):
+    for field in RELATIONS:
         if field in data:
             getattr(note, field).set(data[field] or [])
+
+
+def _add_relations(note: ContactNote, data: Mapping[str, object]) -> None:
+    """The relations of a new note: it has none yet, so adding is setting (the same rows and audit entries, without
+    first reading the none it has)."""
+    for field in RELATIONS:
+        if items := cast("Iterable[object]", data.get(field) or ()):
+            getattr(note, field).add(*items)
 
 
 @transaction.atomic
@@ -131,7 +142,7 @@ def contact_note_create(*, area: Quartier, data: Mapping[str, object], by: User)
     note.full_clean()
     with acting_as(by):
         note.save()
-        _set_relations(note, values)
+        _add_relations(note, values)
     return note
 
 

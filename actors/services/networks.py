@@ -89,7 +89,8 @@ def network_create(*, area: Quartier, data: dict[str, Any], members: Sequence[Me
     network.full_clean()
     with acting_as(by):
         network.save()
-        network.fields_of_action.set(data.get("fields_of_action", []))
+        if fields := data.get("fields_of_action"):  # a new network has none yet: adding is setting
+            network.fields_of_action.add(*fields)
         _save_members(network=network, rows=members)
     return network
 

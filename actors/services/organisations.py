@@ -33,8 +33,11 @@ def organisation_create(*, area: Quartier, data: dict[str, Any], by: User) -> Or
     organisation.full_clean()
     with acting_as(by):
         organisation.save()
-        organisation.fields_of_action.set(data.get("fields_of_action", []))
-        organisation.target_groups.set(data.get("target_groups", []))
+        # A new organisation has neither yet: adding is setting, without first reading the none it has.
+        if fields := data.get("fields_of_action"):
+            organisation.fields_of_action.add(*fields)
+        if groups := data.get("target_groups"):
+            organisation.target_groups.add(*groups)
     return organisation
 
 

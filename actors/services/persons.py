@@ -79,9 +79,10 @@ def _tidy_legal_basis(person: Person) -> None:
         person.interest_reason = ""
 
 
-def _set_affiliations(person: Person, rows: Sequence[AffiliationRow]) -> None:
-    """Make ``rows`` the person's affiliations: change the named ones, add new ones, delete the rest."""
-    existing = {affiliation.pk: affiliation for affiliation in Affiliation.objects.filter(person=person)}
+def _set_affiliations(person: Person, rows: Sequence[AffiliationRow], *, new: bool = False) -> None:
+    """Make ``rows`` the person's affiliations: change the named ones, add new ones, delete the rest (a ``new``
+    person has none to change or delete)."""
+    existing = {} if new else {affiliation.pk: affiliation for affiliation in Affiliation.objects.filter(person=person)}
     saved: set[int] = set()
     for row in rows:
         if row.organisation.area_id != person.area_id:
@@ -99,7 +100,8 @@ def _set_affiliations(person: Person, rows: Sequence[AffiliationRow]) -> None:
         affiliation.full_clean(exclude=["person", "organisation"])
         affiliation.save()
         saved.add(affiliation.pk)
-    Affiliation.objects.filter(person=person).exclude(pk__in=saved).delete()
+    if not new:
+        Affiliation.objects.filter(person=person).exclude(pk__in=saved).delete()
 
 
 @transaction.atomic
@@ -112,7 +114,7 @@ def person_create(
     person.full_clean()
     with acting_as(by):
         person.save()
-        _set_affiliations(person, affiliations)
+        _set_affiliations(person, affiliations, new=True)
     return person
 
 

@@ -2,8 +2,9 @@
 
 A test class derives from ``SeededOnce`` and defines the class-scoped fixture ``seed``, which seeds inside
 ``kept_for_the_class`` (tests/conftest.py) and yields a ``Seed``. Its tests ask for ``area``, ``staff`` and ``seeded``
-as before; each runs in a transaction of its own, rolled back after it, so a test that writes (seeding again, closing
-a ballot) leaves the seed as the next test expects it.
+(what each module's ``seed_*`` returned, by module); each runs in a transaction of its own, rolled back after it, so a
+test that writes (seeding again, closing a ballot) leaves the seed as the next test expects it. Tests that read the
+same seed belong in one class, so that it is seeded once (tests/demo/test_small_demo.py).
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from quartier.models import Quartier, User
 class Seed:
     area: int
     staff: list[int]
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # module of the demo → what its seed returned
 
     @classmethod
-    def of(cls, area: Quartier, staff: list[User], counts: dict[str, int] | None = None) -> Seed:
+    def of(cls, area: Quartier, staff: list[User], counts: dict[str, dict[str, int]] | None = None) -> Seed:
         return cls(area=area.pk, staff=[user.pk for user in staff], counts=dict(counts or {}))
 
 
@@ -48,5 +49,5 @@ class SeededOnce:
         return [users[pk] for pk in seed.staff]
 
     @pytest.fixture
-    def seeded(self, seed: Seed) -> dict[str, int]:
-        return dict(seed.counts)
+    def seeded(self, seed: Seed) -> dict[str, dict[str, int]]:
+        return {module: dict(counts) for module, counts in seed.counts.items()}

@@ -1,16 +1,15 @@
-"""Demo data of the actors: sizes, consistency, idempotency, determinism, the services (small) and bulk (large)."""
+"""Demo data of the actors: determinism, the services (small) and bulk (large), the large path and the refusals.
+
+The checks of the small demo itself read one seed of the whole area, in tests/demo/test_small_demo.py.
+"""
 
 from __future__ import annotations
 
 import datetime
-import itertools
 import random
-from collections.abc import Iterator
 
 import pytest
-from django.db.models import Count
 from django.utils import timezone
-from pytest_django import DjangoDbBlocker
 
 from actors.models import (
     Affiliation,
@@ -22,12 +21,10 @@ from actors.models import (
     Organisation,
     Person,
 )
-from actors.services.concerns import CONCERN_TRANSITIONS
 from demo.actors import SIZES, Sizes, _seed, seed_actors
 from demo.factories import QuartierFactory, user_with_role
 from quartier.models import Quartier, Role, User
-from tests.conftest import count_queries, kept_for_the_class
-from tests.demo.seeded_once import Seed, SeededOnce
+from tests.conftest import count_queries
 
 
 def rng(seed: int) -> random.Random:
@@ -46,117 +43,6 @@ def office_of(area: Quartier) -> list[User]:
 @pytest.fixture
 def staff(area: Quartier) -> list[User]:
     return office_of(area)
-
-
-class TestTheSmallSeed(SeededOnce):
-    """The small demo of the actors, seeded once for these tests (tests/demo/seeded_once.py)."""
-
-    @pytest.fixture(scope="class")
-    @classmethod
-    def seed(
-        cls, django_db_setup: None, django_db_blocker: DjangoDbBlocker, tmp_path_factory: pytest.TempPathFactory
-    ) -> Iterator[Seed]:
-        with kept_for_the_class(django_db_blocker, tmp_path_factory.mktemp("media")):
-            area = QuartierFactory(slug="kiez-am-kanal", name="Kiez am Kanal")
-            office = office_of(area)
-            yield Seed.of(area, office, seed_actors(area=area, scale="small", staff=office, rng=rng(42)))
-
-    def test_small_seed_has_the_stated_sizes(self, area: Quartier, seeded: dict[str, int]) -> None:
-        assert 50 <= seeded["organisations"] <= 70
-        assert 130 <= seeded["persons"] <= 170
-        assert 5 <= seeded["networks"] <= 8
-        assert 350 <= seeded["contact_notes"] <= 450
-        assert 35 <= seeded["concerns"] <= 45
-        assert seeded["affiliations"] >= seeded["organisations"]
-        assert seeded["network_memberships"] >= 3 * seeded["networks"]
-        assert seeded["concern_status_changes"] >= seeded["concerns"] // 2
-        assert seeded["organisations"] == Organisation.objects.filter(area=area).count()
-        assert len(set(Organisation.objects.filter(area=area).values_list("name", flat=True))) == 60
-
-    def test_seed_is_idempotent(self, area: Quartier, staff: list[User], seeded: dict[str, int]) -> None:
-        again = seed_actors(area=area, scale="small", staff=staff, rng=rng(99))
-        assert again == seeded
-        assert ContactNote.objects.count() == seeded["contact_notes"]
-
-    def test_each_concern_history_ends_in_its_status(self, area: Quartier, seeded: dict[str, int]) -> None:
-        statuses = set(Concern.objects.filter(area=area).values_list("status", flat=True))
-        assert statuses == set(Concern.Status.values)
-        for concern in Concern.objects.filter(area=area).prefetch_related("status_changes"):
-            changes = list(concern.status_changes.all())  # ordered by "at", "pk"
-            if concern.status == Concern.Status.NEW:
-                assert changes == []
-                continue
-            assert changes[-1].to_status == concern.status
-            assert changes[0].from_status == Concern.Status.NEW
-            for before, after in itertools.pairwise(changes):
-                assert after.from_status == before.to_status
-                assert after.at > before.at
-            for change in changes:
-                assert change.to_status in CONCERN_TRANSITIONS[change.from_status]
-                assert change.at.date() >= concern.raised_on
-                assert change.at <= timezone.now()
-                if change.to_status == Concern.Status.NOT_FEASIBLE:
-                    assert change.note
-            if any(change.to_status == Concern.Status.FORWARDED for change in changes):
-                assert concern.forwarded_to.startswith("Bezirksamt") or concern.forwarded_to.startswith(
-                    "Stadtverwaltung"
-                )
-            else:
-                assert concern.forwarded_to == ""
-        assert ConcernStatusChange.objects.filter(concern__area=area).values("by").distinct().count() > 1
-
-    def test_follow_ups_have_assignees_and_all_states_occur(
-        self, area: Quartier, staff: list[User], seeded: object
-    ) -> None:
-        notes = ContactNote.objects.filter(area=area)
-        follow_ups = notes.exclude(follow_up_due=None)
-        today = timezone.localdate()
-        assert not follow_ups.filter(follow_up_assignee=None).exists()
-        assert set(follow_ups.values_list("follow_up_assignee", flat=True)) <= {user.pk for user in staff}
-        assert follow_ups.filter(follow_up_done=True).exists()
-        assert follow_ups.filter(follow_up_done=False, follow_up_due__lt=today).exists()  # overdue
-        assert notes.filter(follow_up_due=None).count() > follow_ups.count()
-        assert not notes.filter(date__gt=today).exists()
-        assert notes.filter(date__lt=today - datetime.timedelta(days=365)).exists()  # spread over two years
-        assert notes.filter(date__gte=today - datetime.timedelta(days=365 * 2 + 1)).count() == notes.count()
-        assert notes.filter(topic__startswith="Sprechstunde:").exists()
-        assert notes.annotate(n=Count("persons")).filter(n__gt=0).exists()
-        assert notes.annotate(n=Count("organisations")).filter(n__gt=0).exists()
-        assert notes.annotate(n=Count("fields_of_action")).filter(n=0).count() == 0
-        assert set(notes.values_list("staff", flat=True)) == {user.pk for user in staff}
-
-    def test_persons_mix_legal_bases_and_some_lack_one(self, area: Quartier, seeded: object) -> None:
-        persons = Person.objects.filter(area=area)
-        assert persons.filter(legal_basis=Person.LegalBasis.NONE).exists()
-        assert persons.filter(legal_basis=Person.LegalBasis.CONSENT).exclude(consent_scope="").exists()
-        assert persons.filter(legal_basis=Person.LegalBasis.LEGITIMATE_INTEREST).exists()
-        assert not persons.filter(legal_basis=Person.LegalBasis.CONSENT, consent_date=None).exists()
-        assert not persons.filter(legal_basis=Person.LegalBasis.LEGITIMATE_INTEREST, interest_reason="").exists()
-        assert persons.filter(is_key_person=True).exclude(key_person_note="").exists()
-        assert persons.filter(is_resident=True).exists()
-        assert persons.filter(is_resident=False).exists()
-        assert Affiliation.objects.filter(person__area=area).exclude(function="").exists()
-        assert Affiliation.objects.filter(person__area=area, end__isnull=False).exists()
-
-    def test_networks_have_members_of_both_kinds_and_fields(self, area: Quartier, seeded: object) -> None:
-        members = NetworkMembership.objects.filter(network__area=area)
-        assert members.filter(person=None).exists()
-        assert members.filter(organisation=None).exists()
-        assert Network.objects.filter(area=area, name="Stadtteilkonferenz Kiez am Kanal").exists()
-        assert not Network.objects.filter(area=area).annotate(n=Count("fields_of_action")).filter(n=0).exists()
-        organisations = Organisation.objects.filter(area=area)
-        assert organisations.values("kind").distinct().count() >= len(Organisation.Kind) - 1  # all but "other"
-        for part in ("Stadtteilverein Kiez am Kanal", "Moscheegemeinde", "Kirchengemeinde", "Kita", "– Jugendamt"):
-            assert organisations.filter(name__contains=part).exists(), part
-        assert not organisations.annotate(n=Count("fields_of_action")).filter(n=0).exists()
-        assert not organisations.annotate(n=Count("target_groups")).filter(n=0).exists()
-
-    def test_timestamps_are_spread_over_the_period(self, area: Quartier, seeded: object) -> None:
-        year_ago = timezone.now() - datetime.timedelta(days=365)
-        assert ContactNote.objects.filter(area=area, created_at__lt=year_ago).exists()
-        assert Organisation.objects.filter(area=area, created_at__lt=year_ago).exists()
-        assert not ContactNote.objects.filter(area=area, created_at__gt=timezone.now()).exists()
-        assert not ConcernStatusChange.objects.filter(concern__area=area, at__gt=timezone.now()).exists()
 
 
 def test_same_seed_gives_the_same_data(staff: list[User]) -> None:
