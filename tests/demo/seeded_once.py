@@ -9,11 +9,17 @@ same seed belong in one class, so that it is seeded once (tests/demo/test_small_
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 import pytest
 
 from quartier.models import Quartier, User
+
+
+def rng(seed: int) -> random.Random:
+    """The demo's random source, the same for the same seed in every module's test."""
+    return random.Random(seed)  # noqa: S311 - demo data, not security
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ The checks of the small demo itself read one seed of the whole area, in tests/de
 from __future__ import annotations
 
 import datetime
-import random
 
 import pytest
 from django.utils import timezone
@@ -25,10 +24,7 @@ from demo.actors import SIZES, Sizes, _seed, seed_actors
 from demo.factories import QuartierFactory, user_with_role
 from quartier.models import Quartier, Role, User
 from tests.conftest import count_queries
-
-
-def rng(seed: int) -> random.Random:
-    return random.Random(seed)  # noqa: S311 - demo data, not security
+from tests.demo.seeded_once import rng
 
 
 def office_of(area: Quartier) -> list[User]:

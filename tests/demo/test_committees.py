@@ -7,7 +7,6 @@ tests/demo/test_small_demo.py, with those seeding the committees in other ways o
 from __future__ import annotations
 
 import datetime
-import random
 
 import pytest
 from django.db.models import Q
@@ -30,10 +29,7 @@ from demo.committees import SIZES, Sizes, seed_committees
 from demo.factories import UserFactory
 from quartier.models import Quartier, Role, User
 from quartier.services import role_grant
-
-
-def rng(seed: int) -> random.Random:
-    return random.Random(seed)  # noqa: S311 - demo data, not security
+from tests.demo.seeded_once import rng
 
 
 def office(area: Quartier, staff: list[User]) -> None:

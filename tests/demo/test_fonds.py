@@ -7,7 +7,6 @@ seed of the whole area, in tests/demo/test_small_demo.py, with the large run on 
 from __future__ import annotations
 
 import datetime
-import random
 
 import pytest
 from django.utils import timezone
@@ -20,10 +19,7 @@ from fonds.services.applications import TRANSITIONS
 from fonds.services.payments import payment_period
 from quartier import permissions
 from quartier.models import Quartier, Role, User
-
-
-def rng(seed: int) -> random.Random:
-    return random.Random(seed)  # noqa: S311 - demo data, not security
+from tests.demo.seeded_once import rng
 
 
 def office_of(area: Quartier) -> list[User]:

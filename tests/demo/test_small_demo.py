@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import itertools
-import random
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -85,13 +84,9 @@ from isek.selectors import compare
 from quartier.models import Quartier, Role, User
 from quartier.permissions import is_committee_member
 from tests.conftest import kept_for_the_class
-from tests.demo.seeded_once import Seed, SeededOnce
+from tests.demo.seeded_once import Seed, SeededOnce, rng
 from tests.demo.test_committees import check_closed, check_meetings, council, jury, running
 from tests.demo.test_fonds import check_funds, running_year
-
-
-def rng(seed: int) -> random.Random:
-    return random.Random(seed)  # noqa: S311 - demo data, not security
 
 
 def office_of(area: Quartier) -> list[User]:
