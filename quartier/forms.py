@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,37 +19,29 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import TargetGroup
 from quartier import reference
 from quartier.auth import login_failures_forget
-from quartier.display import HtmlPattern
+from quartier.display import HtmlPattern, escape_text
 from quartier.models import FieldOfAction, LegalKind, LegalText, Quartier
 
 # --- Filter bars: widgets written without templates -------------------------------------------------------------
-
-
-_SPECIAL = re.compile("[&<>\"']").search
-
-
-def _escape(text: str) -> str:
-    """``html.escape(text)``: a text without any of ``&<>"'`` (most labels and values) as it is, unscanned."""
-    return html.escape(text) if _SPECIAL(text) else text
 
 
 def _text(value: Any) -> str:
     """``conditional_escape(localize(value))``, without Django's checks for lazy strings around each call: a filter
     bar writes hundreds of them. (``html.escape`` writes what Django's ``escape`` writes.)"""
     if type(value) is str:
-        return _escape(value)
+        return escape_text(value)
     if isinstance(value, Promise):  # a translated label: localize leaves it, conditional_escape turns it into text
         value = str(value)
-        return value if isinstance(value, SafeData) else _escape(value)
+        return value if isinstance(value, SafeData) else escape_text(value)
     if hasattr(value, "__html__"):
         return value.__html__()
-    return _escape(str(localize(value)))
+    return escape_text(str(localize(value)))
 
 
 def _attributes(attrs: dict[str, Any]) -> str:
     """``django/forms/widgets/attrs.html``: `` name="value"``, `` name`` for True, nothing for False."""
     return "".join(
-        f" {_text(name)}" if value is True else f' {_text(name)}="{_escape(str(value))}"'
+        f" {_text(name)}" if value is True else f' {_text(name)}="{escape_text(str(value))}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -75,9 +65,9 @@ class QuickSelect(forms.Select):
             text = str(subvalue)
             if not has_selected and text in chosen:
                 has_selected = True
-                parts.append(f'\n  <option value="{_escape(text)}" selected>{_text(sublabel)}</option>\n')
+                parts.append(f'\n  <option value="{escape_text(text)}" selected>{_text(sublabel)}</option>\n')
             else:  # the template ends in a newline
-                parts.append(f'\n  <option value="{_escape(text)}">{_text(sublabel)}</option>\n')
+                parts.append(f'\n  <option value="{escape_text(text)}">{_text(sublabel)}</option>\n')
 
         for option_value, option_label in self.choices:
             if isinstance(option_label, (list, tuple)):
