@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, DateTimeField, ExpressionWrapper, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, ExtractYear, Now, TruncDate
+from django.db.models.functions import Coalesce, ExtractYear, Now
 
 from actors.models import Concern, ContactNote
 from actors.selectors.contacts import follow_ups_due, follow_ups_without_reader, with_overdue
@@ -47,7 +47,7 @@ def _now_plus(delta: datetime.timedelta) -> ExpressionWrapper:
     return ExpressionWrapper(Now() + delta, output_field=DateTimeField())
 
 
-def _needs(
+def _lists(
     *,
     area: int,
     user: int,
@@ -61,7 +61,7 @@ def _needs(
     follow_ups: bool,
     orphaned: bool,
 ) -> dict[str, QuerySet]:
-    today = TruncDate(Now())
+    today = database_day(0)
     lists: dict[str, QuerySet] = {}
     if team:
         lists["team"] = team_assignments(area)
@@ -119,7 +119,7 @@ def _needs(
     return lists
 
 
-_NEEDS = CompiledLists(_needs, ids=("area", "user"), optional=("area", "user"))
+_LISTS = CompiledLists(_lists, ids=("area", "user"), optional=("area", "user"))
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def dashboard_of(
         "follow_ups": permissions.VIEW_CONTACTS in perms,
         "orphaned": permissions.CHANGE_CONTACTS in perms,
     }
-    lists: dict[str, Any] = _NEEDS.read(area=area.pk, user=user.pk, **shape) if any(shape.values()) else {}
+    lists: dict[str, Any] = _LISTS.read(area=area.pk, user=user.pk, **shape) if any(shape.values()) else {}
     found: dict[str, Any] = {}
     if shape["money"]:
         found["payments"] = lists["payments"]
