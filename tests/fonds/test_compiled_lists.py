@@ -248,3 +248,11 @@ def test_compiled_lists_build_instances_as_the_orm_does_and_send_init_signals_wh
         post_init.disconnect(receiver)
     assert heard == [Application, Fund, Quartier, type(applicant)]
     assert _state_of(again) == expected
+
+
+def test_every_connection_keeps_one_generic_plan_for_its_prepared_statements(db: None) -> None:
+    """The compiled page queries are prepared statements with one plan per connection: the connection asks
+    PostgreSQL for it (``quartier/settings.py``), else PostgreSQL may plan a statement anew on every run."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
