@@ -288,6 +288,38 @@ def test_a_self_evaluation_page_reads_a_fixed_number_of_queries(client, area, ro
     assert_constant_queries(lambda: client.get(office(area, f"{survey.pk}/")), grow)
 
 
+def test_the_form_pages_read_a_fixed_number_of_queries(client, area, role_users, assert_constant_queries):
+    """The survey's form, a question's form (with answers: it says so), the translations and the delete page."""
+    survey = survey_of_every_kind(area)
+    draft = survey_of_every_kind(area, title="Entwurf", open_it=False)
+    question = by_kind(survey)["multiple"]
+    client.force_login(role_users["gwa"])
+
+    def grow() -> None:
+        for _number in range(3):
+            NetworkFactory(area=area)
+            q = by_kind(survey)
+            submit_response(survey, {q["scale"].pk: "2", q["multiple"].pk: [c.pk for c in q["multiple"].choices.all()]})
+        from activation.survey_builder import question_add, question_update
+
+        question_update(
+            question=question, data={}, choices=[*(c.label for c in question.choices.all()), "Mehr"], by=None
+        )
+        question_add(survey=draft, data={"kind": "single", "text": "Neu?"}, choices=["a", "b", "c"], by=None)
+
+    pages = [
+        office(area, f"{survey.pk}/bearbeiten/"),
+        office(area, f"{survey.pk}/fragen/{question.pk}/"),
+        office(area, f"{survey.pk}/fragen/neu/"),
+        office(area, f"{draft.pk}/loeschen/"),
+        office(area, f"{survey.pk}/loeschen/"),
+    ]
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+    assert_constant_queries(lambda: [client.get(page) for page in pages], grow)
+    assert "Bänke" in text(client.get(pages[1])) and "Mehr" in text(client.get(pages[1]))
+
+
 def test_the_area_navigation_leads_to_the_surveys(client, area, role_users: dict[str, User]):
     client.force_login(role_users["koordination"])
     assert f'href="/gebiet/{area.slug}/umfragen/"' in client.get(f"/gebiet/{area.slug}/").content.decode()
