@@ -14,7 +14,7 @@ keyed by the form field it is about.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -301,11 +301,12 @@ def question_delete(*, question: Question, by: User | None) -> None:
         )
     with acting_as(by):
         question.delete()
-        _renumber(survey)
+        _number(survey.questions.order_by("position", "pk"))
 
 
-def _renumber(survey: Survey) -> None:
-    for position, question in enumerate(survey.questions.order_by("position", "pk"), start=1):
+def _number(questions: Iterable[Question]) -> None:
+    """Give ``questions`` the positions 1, 2, 3 … in their order, saving only those that change."""
+    for position, question in enumerate(questions, start=1):
         if question.position != position:
             question.position = position
             question.save(update_fields=["position"])
@@ -324,10 +325,7 @@ def question_move(*, question: Question, up: bool, by: User | None) -> None:
         return
     ordered[index], ordered[other] = ordered[other], ordered[index]
     with acting_as(by):
-        for position, row in enumerate(ordered, start=1):
-            if row.position != position:
-                row.position = position
-                row.save(update_fields=["position"])
+        _number(ordered)
 
 
 # --- translations --------------------------------------------------------------------------------------------------
