@@ -12,7 +12,7 @@ from django.test import Client
 from activation.models import Choice, Invitation, Question, Response, Survey
 from activation.survey_services import submit_response
 from actors.models import NetworkMembership
-from demo.factories import NetworkFactory, OrganisationFactory
+from demo.factories import NetworkFactory, OrganisationFactory, QuartierFactory
 from quartier.models import Mail, Quartier, User
 from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
 
@@ -83,6 +83,29 @@ def test_a_refused_question_is_shown_in_german_and_nothing_is_saved(client, area
     assert response.status_code == 200
     assert "mindestens zwei Antwortmöglichkeiten" in text(response)
     assert survey.questions.count() == 5
+
+
+def test_a_refused_survey_is_shown_in_german_at_its_field_and_nothing_is_saved(client, area, role_users):
+    client.force_login(role_users["gwa"])
+    foreign = NetworkFactory(area=QuartierFactory())
+    for network in ("", str(foreign.pk)):
+        response = client.post(
+            office(area, "neu/"), {"title": "Selbstevaluation", "audience": "netzwerk", "network": network}
+        )
+        assert response.status_code == 200
+        assert 'class="field field--error"' in text(response)
+    assert "Eine Selbstevaluation braucht das Netzwerk, dessen Organisationen antworten." in text(
+        client.post(office(area, "neu/"), {"title": "Selbstevaluation", "audience": "netzwerk", "network": ""})
+    )
+    assert not Survey.objects.exists()
+    survey = survey_of_every_kind(area)
+    response = client.post(
+        office(area, f"{survey.pk}/bearbeiten/"),
+        {"title": "", "audience": "oeffentlich", "introduction": "Neu geschrieben"},
+    )
+    assert response.status_code == 200 and "field--error" in text(response)
+    survey.refresh_from_db()
+    assert (survey.title, survey.introduction) == ("Wie lebt es sich hier?", "Sagen Sie uns Ihre Meinung.")
 
 
 def test_a_changed_questionnaire_may_not_break_its_answers(client, area, role_users):
