@@ -87,20 +87,20 @@ def _survey_fields(area: Quartier, data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _check_audience(survey: Survey) -> None:
+def _saved(survey: Survey, *, by: User | None) -> Survey:
+    """Save the survey once its rules hold: a self-evaluation names its network, and the model's own checks."""
     if survey.audience == Survey.Audience.NETWORK and survey.network_id is None:
         raise ValidationError({"network": _("A self-evaluation needs the network whose organisations answer.")})
+    survey.full_clean(exclude=["key"])
+    with acting_as(by):
+        survey.save()
+    return survey
 
 
 @transaction.atomic
 def survey_create(*, area: Quartier, data: Mapping[str, Any], by: User | None) -> Survey:
     """A new draft survey of ``area`` from cleaned form data."""
-    survey = Survey(area=area, **_survey_fields(area, data))
-    _check_audience(survey)
-    survey.full_clean(exclude=["key"])
-    with acting_as(by):
-        survey.save()
-    return survey
+    return _saved(Survey(area=area, **_survey_fields(area, data)), by=by)
 
 
 @transaction.atomic
@@ -119,11 +119,7 @@ def survey_update(*, survey: Survey, data: Mapping[str, Any], by: User | None) -
             )
     for name, value in values.items():
         setattr(survey, name, value)
-    _check_audience(survey)
-    survey.full_clean(exclude=["key"])
-    with acting_as(by):
-        survey.save()
-    return survey
+    return _saved(survey, by=by)
 
 
 @transaction.atomic
