@@ -14,7 +14,7 @@ keyed by the form field it is about.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,20 +87,20 @@ def _survey_fields(area: Quartier, data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _check_audience(survey: Survey) -> None:
+def _saved(survey: Survey, *, by: User | None) -> Survey:
+    """Save the survey once its rules hold: a self-evaluation names its network, and the model's own checks."""
     if survey.audience == Survey.Audience.NETWORK and survey.network_id is None:
         raise ValidationError({"network": _("A self-evaluation needs the network whose organisations answer.")})
+    survey.full_clean(exclude=["key"])
+    with acting_as(by):
+        survey.save()
+    return survey
 
 
 @transaction.atomic
 def survey_create(*, area: Quartier, data: Mapping[str, Any], by: User | None) -> Survey:
     """A new draft survey of ``area`` from cleaned form data."""
-    survey = Survey(area=area, **_survey_fields(area, data))
-    _check_audience(survey)
-    survey.full_clean(exclude=["key"])
-    with acting_as(by):
-        survey.save()
-    return survey
+    return _saved(Survey(area=area, **_survey_fields(area, data)), by=by)
 
 
 @transaction.atomic
@@ -119,11 +119,7 @@ def survey_update(*, survey: Survey, data: Mapping[str, Any], by: User | None) -
             )
     for name, value in values.items():
         setattr(survey, name, value)
-    _check_audience(survey)
-    survey.full_clean(exclude=["key"])
-    with acting_as(by):
-        survey.save()
-    return survey
+    return _saved(survey, by=by)
 
 
 @transaction.atomic
@@ -301,11 +297,12 @@ def question_delete(*, question: Question, by: User | None) -> None:
         )
     with acting_as(by):
         question.delete()
-        _renumber(survey)
+        _number(survey.questions.order_by("position", "pk"))
 
 
-def _renumber(survey: Survey) -> None:
-    for position, question in enumerate(survey.questions.order_by("position", "pk"), start=1):
+def _number(questions: Iterable[Question]) -> None:
+    """Give ``questions`` the positions 1, 2, 3 … in their order, saving only those that change."""
+    for position, question in enumerate(questions, start=1):
         if question.position != position:
             question.position = position
             question.save(update_fields=["position"])
@@ -324,10 +321,7 @@ def question_move(*, question: Question, up: bool, by: User | None) -> None:
         return
     ordered[index], ordered[other] = ordered[other], ordered[index]
     with acting_as(by):
-        for position, row in enumerate(ordered, start=1):
-            if row.position != position:
-                row.position = position
-                row.save(update_fields=["position"])
+        _number(ordered)
 
 
 # --- translations --------------------------------------------------------------------------------------------------

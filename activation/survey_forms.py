@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from activation.models import Question, Survey
-from activation.survey_builder import CHOICES_MAX, QUESTION_TEXTS, SURVEY_TEXTS, Texts
+from activation.survey_builder import CHOICE_MAX, CHOICES_MAX, QUESTION_TEXTS, SURVEY_TEXTS, Texts
 from activation.survey_selectors import choice_label, translated, written_in
 from activation.survey_services import TEXT_MAX, Value
 from actors.models import Network
@@ -133,7 +133,7 @@ class TranslationForm(forms.Form):
             if question.kind in Question.CHOICE_KINDS:
                 for choice in question.choices.all():
                     text = (choice.translations or {}).get(language, "")
-                    names.append(self._text(f"c{choice.pk}", _("Answer to choose"), choice.label, text, 200))
+                    names.append(self._text(f"c{choice.pk}", _("Answer to choose"), choice.label, text, CHOICE_MAX))
             self.groups.append((str(_("Question %(number)s") % {"number": number}), names))
 
     def _text(self, name: str, label: Any, german: str, current: str, longest: int | None, area: bool = False) -> str:

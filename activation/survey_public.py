@@ -122,7 +122,7 @@ def public_survey_page(request: HttpRequest, slug: str, survey_key: str) -> Http
 @require_GET
 def public_survey_thanks(request: HttpRequest, slug: str, survey_key: str) -> HttpResponse:
     area = area_or_404(slug)
-    survey = public_survey(area, survey_key)
+    survey = public_survey(area, survey_key, questions=False)
     if survey is None:
         raise Http404(_("This survey does not exist."))
     context = {"area": area, "survey": survey, **_texts(survey, translation.get_language())}

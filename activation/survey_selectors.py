@@ -56,15 +56,13 @@ def invitations_of(survey: Survey) -> QuerySet[Invitation]:
     )
 
 
-def public_survey(area: Quartier, key: str) -> Survey | None:
-    """The public survey of the area with this key, with its questions: an opened one (open or closed), never a
-    draft nor a self-evaluation."""
-    return (
-        Survey.objects.filter(area=area, key=key, audience=Survey.Audience.PUBLIC)
-        .exclude(status=Survey.Status.DRAFT)
-        .prefetch_related(questions_of())
-        .first()
+def public_survey(area: Quartier, key: str, *, questions: bool = True) -> Survey | None:
+    """The public survey of the area with this key, with its questions unless ``questions`` is False (the thank-you
+    page shows the title only): an opened one (open or closed), never a draft nor a self-evaluation."""
+    surveys = Survey.objects.filter(area=area, key=key, audience=Survey.Audience.PUBLIC).exclude(
+        status=Survey.Status.DRAFT
     )
+    return (surveys.prefetch_related(questions_of()) if questions else surveys).first()
 
 
 def invitation_by_key(area: Quartier, key: str) -> Invitation | None:

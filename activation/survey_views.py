@@ -64,6 +64,14 @@ def get_survey_with_questions(area: Quartier, pk: int) -> Survey:
     return survey
 
 
+def get_public_survey_for(area: Quartier, pk: int) -> Survey:
+    """The area's survey for its public link (QR code, poster), or a 404 for a self-evaluation, which has none."""
+    survey = get_survey_for(area, pk)
+    if survey.audience != Survey.Audience.PUBLIC:
+        raise Http404(_("A self-evaluation has no public link."))
+    return survey
+
+
 def get_question_for(survey: Survey, pk: int) -> Question:
     question = Question.objects.filter(survey=survey, pk=pk).select_related("survey__area").first()
     if question is None:
@@ -297,9 +305,7 @@ def _qr(survey: Survey, area: Quartier) -> segno.QRCode:
 @area_view(permissions.VIEW_EVENTS)
 def survey_qr(request: AreaRequest, area: Quartier, survey_pk: int, fmt: str) -> HttpResponse:
     """The QR code of the public link, as SVG (for print, any size) or PNG (for a document or a post)."""
-    survey = get_survey_for(area, survey_pk)
-    if survey.audience != Survey.Audience.PUBLIC:
-        raise Http404(_("A self-evaluation has no public link."))
+    survey = get_public_survey_for(area, survey_pk)
     out = io.BytesIO()
     if fmt == "svg":
         _qr(survey, area).save(out, kind="svg", scale=10, border=4, xmldecl=True, svgns=True, title=survey.title)
@@ -317,9 +323,7 @@ def survey_qr(request: AreaRequest, area: Quartier, survey_pk: int, fmt: str) ->
 @area_view(permissions.VIEW_EVENTS)
 def survey_poster(request: AreaRequest, area: Quartier, survey_pk: int) -> HttpResponse:
     """A page to print on A4: the title, the introduction, the QR code and the link written out."""
-    survey = get_survey_for(area, survey_pk)
-    if survey.audience != Survey.Audience.PUBLIC:
-        raise Http404(_("A self-evaluation has no public link."))
+    survey = get_public_survey_for(area, survey_pk)
     link = public_link(survey, area)
     context = {
         "area": area,

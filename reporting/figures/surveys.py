@@ -101,9 +101,7 @@ class SurveysSection:
 def year_surveys(area: Quartier, span: Span) -> list[Survey]:
     """The surveys of ``area`` that took answers in the year, or have answers of it (one query, and two for their
     questions and choices when there are some)."""
-    answered_in_year = Response.objects.filter(survey=OuterRef("pk"), submitted_on__gte=span.first).filter(
-        submitted_on__lte=span.last
-    )
+    answered_in_year = Response.objects.filter(span.dates("submitted_on"), survey=OuterRef("pk"))
     open_in_year = (
         Q(opened_at__lt=span.end)
         & (Q(closed_at__isnull=True) | Q(closed_at__gte=span.start))

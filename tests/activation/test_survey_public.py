@@ -275,3 +275,26 @@ def test_a_closed_self_evaluation_takes_no_answer(client, area):
 def test_a_cookie_is_nothing_but_the_note(client, survey):
     response = client.post(url(survey), good_answer(survey))
     assert set(response.cookies) == {f"umfrage_{survey.pk}"}  # no session, no identifier
+
+
+def test_the_thanks_page_and_a_self_evaluation_link_read_a_fixed_number_of_queries(
+    client, area, survey, assert_constant_queries
+):
+    evaluation, invitation = _self_evaluation(area)
+    link = f"/oeffentlich/{area.slug}/selbstevaluation/{invitation.key}/"
+
+    def grow() -> None:
+        for number in range(3):
+            for questionnaire in (survey, evaluation):
+                question_add(
+                    survey=questionnaire,
+                    data={"kind": "multiple", "text": f"Mehr {number}?"},
+                    choices=["a", "b", "c"],
+                    by=None,
+                )
+
+    pages = [url(survey, "danke/"), link]
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+    assert_constant_queries(lambda: [client.get(page) for page in pages], grow)
+    assert "Mehr 2?" in text(client.get(link))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -69,6 +70,27 @@ def test_the_office_makes_an_anonymous_concern_of_a_free_text_answer_once(
     with pytest.raises(ValidationError, match="schon ein Anliegen"):
         answer_make_concern(answer=given, area=area, data={"text": "x"}, by=role_users["gwa"])
     assert Concern.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_form_reads_a_fixed_number_of_queries(
+    client: Client,
+    area: Quartier,
+    survey: Survey,
+    role_users: dict[str, User],
+    today: datetime.date,
+    assert_constant_queries: Callable[..., int],
+) -> None:
+    given = text_answer(survey)
+    client.force_login(role_users["gwa"])
+
+    def grow() -> None:
+        for number in range(3):
+            FieldOfAction.objects.create(key=f"feld-{number}", name=f"Handlungsfeld {number}", position=100 + number)
+            answer(survey, day=today, text=f"Noch eine Idee {number}")
+
+    assert client.get(url(area, survey, given)).status_code == 200
+    assert_constant_queries(lambda: client.get(url(area, survey, given)), grow)
 
 
 @pytest.mark.django_db

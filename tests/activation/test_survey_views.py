@@ -12,7 +12,7 @@ from django.test import Client
 from activation.models import Choice, Invitation, Question, Response, Survey
 from activation.survey_services import submit_response
 from actors.models import NetworkMembership
-from demo.factories import NetworkFactory, OrganisationFactory
+from demo.factories import NetworkFactory, OrganisationFactory, QuartierFactory
 from quartier.models import Mail, Quartier, User
 from tests.activation.survey_fixtures import by_kind, survey_of_every_kind
 
@@ -83,6 +83,29 @@ def test_a_refused_question_is_shown_in_german_and_nothing_is_saved(client, area
     assert response.status_code == 200
     assert "mindestens zwei Antwortmöglichkeiten" in text(response)
     assert survey.questions.count() == 5
+
+
+def test_a_refused_survey_is_shown_in_german_at_its_field_and_nothing_is_saved(client, area, role_users):
+    client.force_login(role_users["gwa"])
+    foreign = NetworkFactory(area=QuartierFactory())
+    for network in ("", str(foreign.pk)):
+        response = client.post(
+            office(area, "neu/"), {"title": "Selbstevaluation", "audience": "netzwerk", "network": network}
+        )
+        assert response.status_code == 200
+        assert 'class="field field--error"' in text(response)
+    assert "Eine Selbstevaluation braucht das Netzwerk, dessen Organisationen antworten." in text(
+        client.post(office(area, "neu/"), {"title": "Selbstevaluation", "audience": "netzwerk", "network": ""})
+    )
+    assert not Survey.objects.exists()
+    survey = survey_of_every_kind(area)
+    response = client.post(
+        office(area, f"{survey.pk}/bearbeiten/"),
+        {"title": "", "audience": "oeffentlich", "introduction": "Neu geschrieben"},
+    )
+    assert response.status_code == 200 and "field--error" in text(response)
+    survey.refresh_from_db()
+    assert (survey.title, survey.introduction) == ("Wie lebt es sich hier?", "Sagen Sie uns Ihre Meinung.")
 
 
 def test_a_changed_questionnaire_may_not_break_its_answers(client, area, role_users):
@@ -286,6 +309,38 @@ def test_a_self_evaluation_page_reads_a_fixed_number_of_queries(client, area, ro
             Invitation.objects.create(survey=survey, organisation=organisation)
 
     assert_constant_queries(lambda: client.get(office(area, f"{survey.pk}/")), grow)
+
+
+def test_the_form_pages_read_a_fixed_number_of_queries(client, area, role_users, assert_constant_queries):
+    """The survey's form, a question's form (with answers: it says so), the translations and the delete page."""
+    survey = survey_of_every_kind(area)
+    draft = survey_of_every_kind(area, title="Entwurf", open_it=False)
+    question = by_kind(survey)["multiple"]
+    client.force_login(role_users["gwa"])
+
+    def grow() -> None:
+        for _number in range(3):
+            NetworkFactory(area=area)
+            q = by_kind(survey)
+            submit_response(survey, {q["scale"].pk: "2", q["multiple"].pk: [c.pk for c in q["multiple"].choices.all()]})
+        from activation.survey_builder import question_add, question_update
+
+        question_update(
+            question=question, data={}, choices=[*(c.label for c in question.choices.all()), "Mehr"], by=None
+        )
+        question_add(survey=draft, data={"kind": "single", "text": "Neu?"}, choices=["a", "b", "c"], by=None)
+
+    pages = [
+        office(area, f"{survey.pk}/bearbeiten/"),
+        office(area, f"{survey.pk}/fragen/{question.pk}/"),
+        office(area, f"{survey.pk}/fragen/neu/"),
+        office(area, f"{draft.pk}/loeschen/"),
+        office(area, f"{survey.pk}/loeschen/"),
+    ]
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+    assert_constant_queries(lambda: [client.get(page) for page in pages], grow)
+    assert "Bänke" in text(client.get(pages[1])) and "Mehr" in text(client.get(pages[1]))
 
 
 def test_the_area_navigation_leads_to_the_surveys(client, area, role_users: dict[str, User]):
