@@ -38,6 +38,7 @@ from django.db.models.functions import Cast, RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from activation.models import Answer, Question, Response, Survey
+from quartier.display import share
 
 K = Question.Kind
 #: The newest free texts of a question shown on the results page; the rest are on the question's own list.
@@ -54,13 +55,6 @@ class Median(Aggregate):
     function = "percentile_cont"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
-
-
-def percent(part: int, whole: int) -> Decimal | None:
-    """``part`` as a percentage of ``whole`` with one decimal place; ``None`` when ``whole`` is nothing."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
 
 
 def _two_places(value: float | Decimal | None) -> Decimal | None:
@@ -318,13 +312,13 @@ def _question(question: Question, stats: dict[str, Any], counts: dict[Any, int],
     }
     if question.kind in Question.CHOICE_KINDS:
         bars = tuple(
-            Bar(choice.label, counts.get(choice.pk, 0), percent(counts.get(choice.pk, 0), answered), str(choice.pk))
+            Bar(choice.label, counts.get(choice.pk, 0), share(counts.get(choice.pk, 0), answered), str(choice.pk))
             for choice in question.choices.all()
         )
         return QuestionResult(**common, bars=bars)
     if question.kind == K.SCALE:
         bars = tuple(
-            Bar(str(value), counts.get(value, 0), percent(counts.get(value, 0), answered), str(value))
+            Bar(str(value), counts.get(value, 0), share(counts.get(value, 0), answered), str(value))
             for value in range(question.scale_min, question.scale_max + 1)
         )
         return QuestionResult(

@@ -47,6 +47,13 @@ def money_formatter(places: int = 2) -> Callable[[Decimal], str]:
     return money
 
 
+def share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """``part`` as a percentage of ``whole`` with one decimal place; ``None`` when ``whole`` is nothing."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
 def month(day: datetime.date | None) -> str:
     """``{{ day|date:"m/Y"|default:"–" }}``."""
     return f"{day.month:02d}/{day.year:04d}" if day else NO_DATE

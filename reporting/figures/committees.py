@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Result
 from committees.rules import Composition
+from quartier.display import share
 from quartier.models import Quartier
 from reporting import selectors
-from reporting.figures.common import Table, share
+from reporting.figures.common import Table
 
 
 @dataclass(frozen=True, slots=True)

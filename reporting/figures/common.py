@@ -54,13 +54,6 @@ class CountRow:
     key: str = ""
 
 
-def share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
-    """``part`` as a percentage of ``whole`` with one decimal place; ``None`` when ``whole`` is nothing."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
-
-
 def names_of(fields: Iterable[FieldOfAction]) -> tuple[str, ...]:
     """The names of (prefetched, ordered) fields of action."""
     return tuple(field.name for field in fields)

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from isek import charts as isek_charts
 from isek.models import Indicator, Version
 from isek.selectors import indicators_of
+from quartier.display import share
 from quartier.models import Quartier
 from reporting import selectors
-from reporting.figures.common import Table, share
+from reporting.figures.common import Table
 from reporting.figures.isek import is_adopted
 
 

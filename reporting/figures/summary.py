@@ -9,9 +9,10 @@ from decimal import Decimal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from quartier.display import share
 from quartier.models import Quartier
 from reporting import selectors
-from reporting.figures.common import SECTIONS, ZERO, Table, share
+from reporting.figures.common import SECTIONS, ZERO, Table
 
 #: The key figures with their labels, in the order the summary shows them (the fields of ``KeyFigures``).
 KEY_FIGURE_LABELS: dict[str, Promise] = {
