@@ -32,10 +32,8 @@ from quartier.forms import refusal_on
 from quartier.models import Quartier
 from quartier.net import client_address
 from quartier.pages import area_or_404
-from quartier.ratelimit import RATE_WINDOW, RateLimit
+from quartier.ratelimit import HONEYPOT, RateLimit, too_many
 
-#: The honeypot of the answer page: a field people never see or reach (as on the application form).
-HONEYPOT = "homepage"
 ANSWERS = RateLimit(scope="survey:answer", setting="SURVEY_RATE_LIMIT")
 #: The query parameter of the answer page that asks for the form again on a device that has answered.
 ANOTHER_PERSON = "weitere-person"
@@ -100,9 +98,7 @@ def public_survey_page(request: HttpRequest, slug: str, survey_key: str) -> Http
         address = client_address(request)
         if ANSWERS.reached(address):  # refused, with what was typed kept in the form to send again later
             context.update(form=form, answered=answered, too_many=True)
-            response = render(request, "activation/surveys/public_answer.html", context, status=429)
-            response["Retry-After"] = str(RATE_WINDOW)
-            return response
+            return too_many(render(request, "activation/surveys/public_answer.html", context, status=429))
         if request.POST.get(HONEYPOT):  # a bot: it is thanked, and nothing is saved
             ANSWERS.count(address)
             return redirect("public_survey_thanks", slug=area.slug, survey_key=survey.key)

@@ -1,5 +1,6 @@
-"""A limit of actions per client address and hour for the public forms (a new application, an answer to a
-survey), without keeping the address: only a hash of it, in the cache, for an hour; never in the database."""
+"""Abuse kept out of the public forms (a new application, an answer to a survey) without a captcha: a honeypot
+field (``HONEYPOT``, ``templates/includes/honeypot.html``) and a limit of actions per client address and hour,
+without keeping the address: only a hash of it, in the cache, for an hour; never in the database."""
 
 from __future__ import annotations
 
@@ -8,9 +9,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 
 #: How long a count lasts, in seconds.
 RATE_WINDOW = 60 * 60
+
+#: The honeypot: a field people never see or reach. Named so that form-filling bots like it.
+HONEYPOT = "homepage"
+
+
+def too_many(response: HttpResponse) -> HttpResponse:
+    """``response`` (the page that says so, status 429) with when to try again."""
+    response["Retry-After"] = str(RATE_WINDOW)
+    return response
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,9 @@ from fonds.services.public import application_start
 from fonds.views.applicant import applicant_data, step_context
 from quartier.decorators import resident_page
 from quartier.forms import refusal_on
-from quartier.models import Quartier
 from quartier.net import client_address
 from quartier.pages import area_or_404
-from quartier.ratelimit import RATE_WINDOW, RateLimit
-
-#: The honeypot: a field people never see or reach. Named so that form-filling bots like it.
-HONEYPOT = "homepage"
+from quartier.ratelimit import HONEYPOT, RateLimit, too_many
 
 
 @resident_page
@@ -41,12 +37,6 @@ def public_funds(request: HttpRequest, slug: str) -> HttpResponse:
 # --- rate limit ------------------------------------------------------------------------------------------
 
 NEW_APPLICATIONS = RateLimit(scope="fonds:new-application", setting="FONDS_RATE_LIMIT")
-
-
-def too_many(request: HttpRequest, area: Quartier) -> HttpResponse:
-    response = render(request, "fonds/public/too_many.html", {"area": area}, status=429)
-    response["Retry-After"] = str(RATE_WINDOW)
-    return response
 
 
 # --- the first step ---------------------------------------------------------------------------------------
@@ -69,7 +59,7 @@ def public_apply(request: HttpRequest, slug: str, fund_pk: int) -> HttpResponse:
     if request.method == "POST":
         address = client_address(request)
         if NEW_APPLICATIONS.reached(address):
-            return too_many(request, area)
+            return too_many(render(request, "fonds/public/too_many.html", {"area": area}, status=429))
         if request.POST.get(HONEYPOT):  # a bot: it is told "saved", and nothing is saved
             NEW_APPLICATIONS.count(address)
             messages.success(request, _("Your draft is saved. We have sent you an email with your private link."))
