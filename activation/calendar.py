@@ -10,12 +10,12 @@ import datetime
 from collections.abc import Iterable
 
 import icalendar
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from activation.models import Event
 from quartier.models import Quartier
+from quartier.net import on_site
 
 PRODID = "-//Quartier//Veranstaltungen//DE"
 
@@ -55,7 +55,7 @@ def public_feed(area: Quartier, events: Iterable[Event]) -> bytes:
     calendar.add("refresh-interval", datetime.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", datetime.timedelta(hours=1))
     stamp = _utc(timezone.now())
-    url = settings.SITE_URL.rstrip("/") + reverse("public_calendar", args=[area.slug])
+    url = on_site(reverse("public_calendar", args=[area.slug]))
     for event in events:
         calendar.add_component(public_event(event, stamp=stamp, url=url))
     return calendar.to_ical()

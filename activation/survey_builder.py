@@ -33,6 +33,7 @@ from actors.models import Network, NetworkMembership, Organisation
 from quartier.audit import acting_as
 from quartier.mail import queue_mail
 from quartier.models import Quartier, User, running_on
+from quartier.net import on_site
 from quartier.text import one_line
 
 #: What the office writes of a survey in its form.
@@ -415,7 +416,7 @@ def survey_open(*, survey: Survey, by: User | None) -> Sent | None:
 
 
 def invitation_link(invitation: Invitation, area: Quartier) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("public_self_evaluation", args=[area.slug, invitation.key])
+    return on_site(reverse("public_self_evaluation", args=[area.slug, invitation.key]))
 
 
 @transaction.atomic

@@ -3,12 +3,12 @@ link; and a survey's texts in the language of the page (the office's translation
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.urls import reverse
 
 from activation.models import Choice, Invitation, Question, Response, Survey
 from quartier.models import Quartier
+from quartier.net import on_site
 
 
 def surveys_for(area: Quartier) -> QuerySet[Survey]:
@@ -82,7 +82,7 @@ def invitation_by_key(area: Quartier, key: str) -> Invitation | None:
 
 def public_link(survey: Survey, area: Quartier) -> str:
     """The survey's public address, whole (for the QR code, the poster and the office to pass on)."""
-    return settings.SITE_URL.rstrip("/") + reverse("public_survey", args=[area.slug, survey.key])
+    return on_site(reverse("public_survey", args=[area.slug, survey.key]))
 
 
 # --- a survey's texts in a language -------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from committees.services.ballots import ballot_close
 from committees.services.invitations import address_of, meeting_invitations_send
 from committees.voters import active_voting_members
 from quartier.mail import queue_mail
+from quartier.net import on_site
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +46,6 @@ def send_meeting_invitations(meeting_id: int) -> int:
         return meeting_invitations_send(meeting=meeting)
 
 
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _queue_reminders(ballot: Ballot, now: datetime.datetime) -> int:
     """Queue a reminder to each voting member with an account and an address who has not yet taken part in
     every item of ``ballot``. Returns how many."""
@@ -59,7 +56,7 @@ def _queue_reminders(ballot: Ballot, now: datetime.datetime) -> int:
         .annotate(count=Count("pk"))
         .values_list("membership__person_id", "count")
     )
-    link = absolute_url(reverse("ballot_page", kwargs={"ballot_pk": ballot.pk}))
+    link = on_site(reverse("ballot_page", kwargs={"ballot_pk": ballot.pk}))
     queued = 0
     for membership in active_voting_members(ballot, timezone.localdate(now)):
         if done.get(membership.person_id, 0) >= items or membership.user_id is None:

@@ -49,3 +49,9 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def on_site(path: str) -> str:
+    """``path`` (an absolute path, as ``reverse`` gives it) at the address people reach the office at
+    (``SITE_URL``): the links of mails, calendar feeds and open data."""
+    return settings.SITE_URL.rstrip("/") + path

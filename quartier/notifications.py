@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from quartier.mail import mail_subject, queue_mail
 from quartier.models import DigestEntry, MailChoices, Quartier, User
+from quartier.net import on_site
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ def _digest_send(user_id: int, today: datetime.date) -> int:
             {
                 "name": user.get_display_name(),
                 "entries": entries,
-                "settings_link": settings.SITE_URL.rstrip("/") + reverse("mail_choices"),
+                "settings_link": on_site(reverse("mail_choices")),
             },
         )
         subject = str(DIGEST_SUBJECT)

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from quartier import permissions
 from quartier.mail import queue_mail
 from quartier.models import Quartier, Role, User
+from quartier.net import on_site
 from quartier.transitions import Move, StateMachine
 from reporting.figures import SECTIONS, KeyFigures, ReportFigures, gather
 from reporting.models import Report, report_path
@@ -315,7 +316,7 @@ def coordinators_tell(report: Report) -> int:
     """Tell every coordinator (Koordination) of the report's area that its final report was released, with the
     link to its page; returns how many were told."""
     area = report.area
-    link = settings.SITE_URL.rstrip("/") + reverse("report_page", kwargs={"slug": area.slug, "report_pk": report.pk})
+    link = on_site(reverse("report_page", kwargs={"slug": area.slug, "report_pk": report.pk}))
     coordinators = User.objects.filter(
         is_active=True, role_assignments__area=area, role_assignments__role=Role.KOORDINATION
     ).distinct()

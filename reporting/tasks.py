@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from quartier.mail import queue_mail
+from quartier.net import on_site
 from reporting.models import Report
 from reporting.rendering import PDFRenderingError
 from reporting.services import (
@@ -81,9 +82,7 @@ def notify_requester(report: Report) -> bool:
     user = report.requested_by
     if user is None or not user.email:
         return False
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "report_page", kwargs={"slug": report.area.slug, "report_pk": report.pk}
-    )
+    link = on_site(reverse("report_page", kwargs={"slug": report.area.slug, "report_pk": report.pk}))
     body = render_to_string("reporting/email/report_done.txt", {"report": report, "link": link, "user": user})
     queue_mail(to=user.email, subject=report_title(report), body=body, kind="reporting.done", about=report)
     return True

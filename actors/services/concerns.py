@@ -23,6 +23,7 @@ from quartier import permissions
 from quartier.audit import acting_as
 from quartier.mail import queue_mail
 from quartier.models import Quartier, User
+from quartier.net import on_site
 from quartier.permissions import users_with
 from quartier.transitions import INVALID_TRANSITION, Move, StateMachine
 
@@ -146,7 +147,7 @@ def _tell_the_answer(concern: Concern, *, by: User) -> None:
 
 
 def _concern_link(area: Quartier, concern: Concern) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("concern_page", args=[area.slug, concern.pk])
+    return on_site(reverse("concern_page", args=[area.slug, concern.pk]))
 
 
 #: What the concern form edits; the status, the unit it went to and the answer move only through ``concern_set_status``.

@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import cast
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -22,6 +21,7 @@ from quartier import permissions
 from quartier.audit import acting_as
 from quartier.mail import queue_mail
 from quartier.models import Quartier, RoleAssignment, User
+from quartier.net import on_site
 
 NOTE_FIELDS = (
     "date",
@@ -226,4 +226,4 @@ def follow_ups_due_tell(*, today: datetime.date) -> int:
 
 
 def _note_link(note: ContactNote) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("contact_page", args=[note.area.slug, note.pk])
+    return on_site(reverse("contact_page", args=[note.area.slug, note.pk]))

@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
@@ -21,13 +20,10 @@ from actors.models import Person
 from committees.models import AgendaItem, BallotItem, Committee, Meeting, Membership, Tombstone
 from committees.oparl.selectors import PaperRow, decided_on
 from quartier.models import Quartier
+from quartier.net import on_site
 
 SCHEMA = "https://schema.oparl.org/1.1/"
 Obj = dict[str, Any]
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def moment(value: datetime.datetime) -> str:
@@ -39,7 +35,7 @@ def stamps(created: datetime.datetime, modified: datetime.datetime) -> Obj:
 
 
 def system_url() -> str:
-    return site_url(reverse("oparl_system"))
+    return on_site(reverse("oparl_system"))
 
 
 def system() -> Obj:
@@ -48,9 +44,9 @@ def system() -> Obj:
         "type": f"{SCHEMA}System",
         "oparlVersion": SCHEMA,
         "name": _("Quartier: neighbourhood committees"),
-        "body": site_url(reverse("oparl_bodies")),
-        "website": site_url(reverse("home")),
-        "web": site_url(reverse("home")),
+        "body": on_site(reverse("oparl_bodies")),
+        "website": on_site(reverse("home")),
+        "web": on_site(reverse("home")),
     }
 
 
@@ -63,7 +59,7 @@ class Links:
 
     @classmethod
     def of(cls, area_pk: int) -> Links:
-        return cls(area_pk=area_pk, body=site_url(reverse("oparl_body", kwargs={"body_pk": area_pk})))
+        return cls(area_pk=area_pk, body=on_site(reverse("oparl_body", kwargs={"body_pk": area_pk})))
 
     def to(self, kind: str, key: object = None) -> str:
         return f"{self.body}{kind}/" if key is None else f"{self.body}{kind}/{key}/"
@@ -133,7 +129,7 @@ def legislative_term(links: Links, area: Quartier, term: Term, modified: datetim
 
 def body(area: Quartier, terms: list[Term], terms_changed: datetime.datetime) -> Obj:
     links = Links.of(area.pk)
-    public_page = site_url(area.get_public_url())
+    public_page = on_site(area.get_public_url())
     obj: Obj = {
         "id": links.body,
         "type": f"{SCHEMA}Body",
@@ -175,7 +171,7 @@ def organization(links: Links, committee: Committee, area: Quartier) -> Obj:
         "meeting": links.to("organization", committee.pk) + "meeting/",
         "organizationType": _("Committee"),
         "classification": str(Committee.Kind(committee.kind).label),
-        "web": site_url(reverse("public_committees", kwargs={"slug": area.slug})),
+        "web": on_site(reverse("public_committees", kwargs={"slug": area.slug})),
         **stamps(committee.created_at, committee.updated_at),
     }
 
@@ -309,7 +305,7 @@ def meeting(links: Links, row: Meeting, area: Quartier) -> Obj:
         "start": moment(start),
         "end": moment(start + datetime.timedelta(minutes=row.duration_minutes)),
         "organization": [links.to("organization", row.committee_id)],
-        "web": site_url(reverse("public_committees", kwargs={"slug": area.slug})),
+        "web": on_site(reverse("public_committees", kwargs={"slug": area.slug})),
     }
     if row.place:
         obj["location"] = location(links, row, embedded=True)

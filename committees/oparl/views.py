@@ -38,6 +38,7 @@ from committees.oparl.files import document_pdf
 from committees.oparl.serializers import FILE_KINDS, PAPER_KINDS, Links, Obj
 from quartier.decorators import public_view
 from quartier.models import Quartier
+from quartier.net import on_site
 
 #: Objects on one page of a list.
 PAGE_SIZE = 100
@@ -261,7 +262,7 @@ def bodies(request: HttpRequest) -> HttpResponse:
             committees_of.setdefault(committee.area_id, []).append(committee)
 
     source = Source(selectors.areas(), lambda area: [_body(area, committees_of.get(area.pk, []))], prepare=prepare)
-    return list_response(request, serializers.site_url(request.path), [source])
+    return list_response(request, on_site(request.path), [source])
 
 
 @oparl_view

@@ -18,7 +18,6 @@ Access itself follows the running memberships of the account at request time
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,6 +33,7 @@ from committees.models import Ballot, Committee, Membership
 from quartier.audit import acting_as
 from quartier.mail import queue_mail
 from quartier.models import RoleAssignment, User
+from quartier.net import on_site
 
 
 def lock_committee(committee_id: int) -> None:
@@ -167,12 +167,14 @@ def _mail_member(*, membership: Membership, account: User, bound: bool, link: st
 
 
 def _password_link(user: User) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
+    return on_site(
+        reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
     )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,16 +22,13 @@ from django.utils.translation import gettext as _
 from committees.models import Ballot, Meeting, Membership
 from committees.voters import active_voting_members, address_of
 from quartier.models import running_on
+from quartier.net import on_site
 from quartier.notifications import mail_choices_of, notify
 from quartier.sorting import german
 
 BALLOT_OPENED = "committees.ballot_opened"
 BALLOT_CLOSED = "committees.ballot_closed"
 MINUTES_APPROVED = "committees.minutes_approved"
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def reachable(memberships: Iterable[Membership]) -> list[tuple[Membership, str]]:
@@ -94,7 +90,7 @@ def _ballot_context(ballot: Ballot) -> dict[str, object]:
         "area": ballot.committee.area,
         "ballot": ballot,
         "items": list(ballot.items.order_by("position")),
-        "link": absolute_url(reverse("ballot_page", kwargs={"ballot_pk": ballot.pk})),
+        "link": on_site(reverse("ballot_page", kwargs={"ballot_pk": ballot.pk})),
     }
 
 
@@ -156,7 +152,7 @@ def minutes_approved_tell(meeting: Meeting, at: Meeting, now: datetime.datetime)
             "meeting": meeting,
             "at": at,
             "items": list(meeting.items.order_by("position")),
-            "link": absolute_url(reverse("public_committees", kwargs={"slug": committee.area.slug})),
+            "link": on_site(reverse("public_committees", kwargs={"slug": committee.area.slug})),
         },
     )
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fonds.models import AccessLink, Application
+from quartier.net import on_site
 
 
 def token_hash(token: str) -> str:
@@ -37,4 +38,4 @@ def access_link_create(*, application: Application, email: str, now: datetime.da
 
 def link_url(token: str) -> str:
     """The private link as the applicant gets it by email."""
-    return settings.SITE_URL.rstrip("/") + reverse("applicant_status", kwargs={"token": token})
+    return on_site(reverse("applicant_status", kwargs={"token": token}))

@@ -41,6 +41,7 @@ from fonds.services.links import access_link_create, link_url
 from quartier import permissions
 from quartier.mail import queue_mail
 from quartier.models import Mail, User
+from quartier.net import on_site
 from quartier.permissions import users_with
 
 #: Each step of the lifecycle the applicant is told of, and the mail's ``kind``.
@@ -336,7 +337,7 @@ def payment_waiting_tell(*, payment: Payment, by: User) -> None:
 
 def _tell_staff(application: Application, perm: str, *, subject: str, what: str, kind: str, by: User | None) -> None:
     area = application.fund.area
-    link = settings.SITE_URL.rstrip("/") + reverse("application_page", args=[area.slug, application.pk])
+    link = on_site(reverse("application_page", args=[area.slug, application.pk]))
     body = render_to_string("fonds/email/office.txt", {"application": application, "what": what, "link": link})
     for staff in users_with(perm, area):
         if staff.email and (by is None or staff.pk != by.pk):

@@ -4,8 +4,9 @@ page's path, as the services build the links they mail (``fonds.services.public`
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
+
+from quartier.net import on_site
 
 register = template.Library()
 
@@ -13,4 +14,4 @@ register = template.Library()
 @register.simple_tag
 def site_url(name: str, *args: object) -> str:
     """``{% site_url "area_imprint" area.slug %}``: the absolute address of the page ``name`` with ``args``."""
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+    return on_site(reverse(name, args=args))
