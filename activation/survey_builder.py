@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from activation.models import Choice, Invitation, Question, Response, Survey
-from activation.survey_services import open_survey
+from activation.survey_services import SURVEY
 from actors.models import Network, NetworkMembership, Organisation
 from quartier.audit import acting_as
 from quartier.mail import queue_mail
@@ -407,9 +407,27 @@ class Sent:
 
 
 def survey_open(*, survey: Survey, by: User | None) -> Sent | None:
-    """Open the survey (``open_survey``) and, for a self-evaluation, invite the network's organisations at once."""
+    """Open ``survey`` for answers and, for a self-evaluation, invite the network's organisations at once (what
+    ``invitations_send`` did; ``None`` for a public survey). Refused without a question, with a choice question
+    without choices, or when its closing day has passed (it would be open and yet take no answer)."""
     with transaction.atomic():
-        survey = open_survey(survey, by=by)
+        survey = SURVEY.lock(survey)
+        if survey.closes_on is not None and survey.closes_on < timezone.localdate():
+            raise ValidationError(
+                {"closes_on": _("The closing day has passed: please set a later one first, or none.")},
+                code="closing_day_passed",
+            )
+        questions = list(survey.questions.prefetch_related("choices"))
+        if not questions:
+            raise ValidationError(_("Please add a question first."), code="no_questions")
+        for question in questions:
+            if question.kind in Question.CHOICE_KINDS and len(question.choices.all()) < 2:
+                raise ValidationError(
+                    _("The question “%(question)s” needs at least two answers to choose from.")
+                    % {"question": question.text},
+                    code="too_few_choices",
+                )
+        survey = SURVEY.apply(survey, "open", by=by, opened_at=timezone.now(), closed_at=None)
         if survey.audience == Survey.Audience.NETWORK:
             return invitations_send(survey=survey, by=by)
     return None

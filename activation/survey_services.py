@@ -63,30 +63,8 @@ def taking_answers(survey: Survey, *, today: datetime.date | None = None) -> boo
     return survey.status == S.OPEN and (survey.closes_on is None or survey.closes_on >= today)
 
 
-def open_survey(survey: Survey, *, by: User | None) -> Survey:
-    """Open ``survey`` for answers; refused without a question, with a choice question without choices, or when
-    its closing day has passed (it would be open and yet take no answer)."""
-    with transaction.atomic():
-        survey = SURVEY.lock(survey)
-        if survey.closes_on is not None and survey.closes_on < timezone.localdate():
-            raise ValidationError(
-                {"closes_on": _("The closing day has passed: please set a later one first, or none.")},
-                code="closing_day_passed",
-            )
-        questions = list(survey.questions.prefetch_related("choices"))
-        if not questions:
-            raise ValidationError(_("Please add a question first."), code="no_questions")
-        for question in questions:
-            if question.kind in Question.CHOICE_KINDS and len(question.choices.all()) < 2:
-                raise ValidationError(
-                    _("The question “%(question)s” needs at least two answers to choose from.")
-                    % {"question": question.text},
-                    code="too_few_choices",
-                )
-        return SURVEY.apply(survey, "open", by=by, opened_at=timezone.now(), closed_at=None)
-
-
-def close_survey(survey: Survey, *, by: User | None) -> Survey:
+def survey_close(*, survey: Survey, by: User | None) -> Survey:
+    """Close ``survey``: it takes no more answers."""
     with transaction.atomic():
         return SURVEY.transition(survey, "close", by=by, closed_at=timezone.now())
 

@@ -39,7 +39,7 @@ from activation.survey_selectors import (
     survey_detail,
     surveys_for,
 )
-from activation.survey_services import SURVEY, close_survey, submit_response, taking_answers
+from activation.survey_services import SURVEY, submit_response, survey_close, taking_answers
 from quartier import permissions
 from quartier.decorators import area_view
 from quartier.forms import refusal_in_messages, refusal_on
@@ -174,7 +174,7 @@ def survey_status(request: AreaRequest, area: Quartier, survey_pk: int) -> HttpR
             if sent is not None:
                 _say_sent(request, sent.mailed, sent.unreachable)
         elif action == "close":
-            close_survey(survey, by=request.user)
+            survey_close(survey=survey, by=request.user)
             messages.success(request, _("The survey is closed: it takes no more answers."))
         else:
             messages.error(request, _("Please choose a step offered on the page."))

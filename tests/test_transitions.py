@@ -272,7 +272,8 @@ def test_the_moves_allowed_now_come_from_the_declaration() -> None:
 
 def _services() -> dict[type[models.Model], list[tuple[tuple[str, ...], Callable[[Any, User], object]]]]:
     """For each model: the services that make its moves, with the moves each may make."""
-    from activation.survey_services import close_survey, open_survey
+    from activation.survey_builder import survey_open
+    from activation.survey_services import survey_close
     from actors.services.concerns import concern_set_status
     from committees.services.ballots import ballot_close, ballot_open
     from committees.services.invitations import meeting_invite
@@ -346,8 +347,8 @@ def _services() -> dict[type[models.Model], list[tuple[tuple[str, ...], Callable
             ),
         ],
         Survey: [
-            (("open",), lambda s, by: open_survey(s, by=by)),
-            (("close",), lambda s, by: close_survey(s, by=by)),
+            (("open",), lambda s, by: survey_open(survey=s, by=by)),
+            (("close",), lambda s, by: survey_close(survey=s, by=by)),
         ],
         Ballot: [
             (("open",), lambda b, by: ballot_open(ballot=b, by=by)),

@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from activation.models import Answer, Choice, Invitation, Question, Response, Survey
-from activation.survey_services import TEXT_MAX, close_survey, open_survey, submit_response
+from activation.survey_builder import survey_open
+from activation.survey_services import TEXT_MAX, submit_response, survey_close
 from actors.models import Network, Organisation
 from demo.factories import QuartierFactory, user_with_role
 from quartier.models import Role
@@ -36,7 +37,7 @@ def survey():
         survey=survey, position=4, kind=Question.Kind.NUMBER, text="Wie lange?", number_min=0, number_max=100
     )
     Question.objects.create(survey=survey, position=5, kind=Question.Kind.TEXT, text="Was noch?")
-    open_survey(survey, by=user_with_role(area, Role.GEMEINWESENARBEIT))
+    survey_open(survey=survey, by=user_with_role(area, Role.GEMEINWESENARBEIT))
     Survey.objects.filter(pk=survey.pk).update(closes_on=TODAY)  # its closing day, which the tests pass as today
     survey.refresh_from_db()
     return survey
@@ -125,7 +126,7 @@ def test_no_answers_after_the_closing_day_or_once_closed(survey):
     with pytest.raises(ValidationError) as refused:
         submit_response(survey, {q["scale"].pk: "3"}, today=TODAY + datetime.timedelta(days=1))
     assert refused.value.code == "closed"
-    close_survey(survey, by=user_with_role(survey.area, Role.GEMEINWESENARBEIT))
+    survey_close(survey=survey, by=user_with_role(survey.area, Role.GEMEINWESENARBEIT))
     with pytest.raises(ValidationError) as refused:
         submit_response(survey, {q["scale"].pk: "3"}, today=TODAY)
     assert refused.value.code == "closed"
@@ -137,12 +138,12 @@ def test_a_survey_opens_only_with_questions_that_can_be_answered():
     staff = user_with_role(area, Role.GEMEINWESENARBEIT)
     empty = Survey.objects.create(area=area, title="Leer")
     with pytest.raises(ValidationError) as refused:
-        open_survey(empty, by=staff)
+        survey_open(survey=empty, by=staff)
     assert refused.value.code == "no_questions"
     lonely = Question.objects.create(survey=empty, kind=Question.Kind.SINGLE, text="Ja?")
     Choice.objects.create(question=lonely, label="ja")
     with pytest.raises(ValidationError) as refused:
-        open_survey(empty, by=staff)
+        survey_open(survey=empty, by=staff)
     assert refused.value.code == "too_few_choices"
     empty.refresh_from_db()
     assert empty.status == Survey.Status.DRAFT
@@ -156,7 +157,7 @@ def test_a_self_evaluation_is_answered_once_through_its_invitation():
         area=area, title="Selbstevaluation", audience=Survey.Audience.NETWORK, network=network
     )
     question = Question.objects.create(survey=survey, kind=Question.Kind.TEXT, text="Was lief gut?")
-    open_survey(survey, by=user_with_role(area, Role.GEMEINWESENARBEIT))
+    survey_open(survey=survey, by=user_with_role(area, Role.GEMEINWESENARBEIT))
     invitation = Invitation.objects.create(survey=survey, organisation=organisation)
     with pytest.raises(ValidationError) as refused:
         submit_response(survey, {question.pk: "viel"})

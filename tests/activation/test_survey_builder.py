@@ -24,7 +24,7 @@ from activation.survey_builder import (
     survey_translate,
     survey_update,
 )
-from activation.survey_services import close_survey, submit_response
+from activation.survey_services import submit_response, survey_close
 from actors.models import NetworkMembership
 from demo.factories import NetworkFactory, OrganisationFactory, QuartierFactory
 from demo.surveys import demo_surveys
@@ -192,7 +192,7 @@ def test_only_a_draft_is_deleted(area: Quartier) -> None:
     survey_delete(survey=draft, by=None)
     assert not Survey.objects.exists() and not Choice.objects.exists()
     survey, _q = _answered(area)
-    close_survey(survey, by=None)
+    survey_close(survey=survey, by=None)
     with pytest.raises(ValidationError) as refused:
         survey_delete(survey=survey, by=None)
     assert "Entwurf" in german(refused)
@@ -284,7 +284,7 @@ def test_invitations_are_refused_for_a_public_survey_or_a_closed_one(area: Quart
     with pytest.raises(ValidationError):
         invitations_send(survey=survey, by=None)  # a draft
     survey_open(survey=survey, by=None)
-    close_survey(survey, by=None)
+    survey_close(survey=survey, by=None)
     with pytest.raises(ValidationError):
         invitations_send(survey=survey, by=None)
     public = a_survey(area)

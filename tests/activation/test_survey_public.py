@@ -14,7 +14,7 @@ from django.test import Client
 from activation.models import Answer, Invitation, Response, Survey
 from activation.survey_builder import Texts, question_add, survey_create, survey_open, survey_translate
 from activation.survey_public import ANSWERS
-from activation.survey_services import TEXT_MAX, close_survey
+from activation.survey_services import TEXT_MAX, survey_close
 from actors.models import NetworkMembership
 from demo.factories import NetworkFactory, OrganisationFactory, QuartierFactory
 from quartier.models import Quartier
@@ -155,7 +155,7 @@ def test_a_draft_or_unknown_survey_is_a_404_in_the_pages_language(client, area):
 
 
 def test_a_closed_survey_says_so_and_takes_nothing(client, survey):
-    close_survey(survey, by=None)
+    survey_close(survey=survey, by=None)
     response = client.get(url(survey))
     assert response.status_code == 200 and "geschlossen" in text(response)
     assert client.post(url(survey), good_answer(survey)).status_code == 200
@@ -265,7 +265,7 @@ def test_a_self_evaluation_link_of_another_area_or_a_draft_is_a_404(client, area
 
 def test_a_closed_self_evaluation_takes_no_answer(client, area):
     survey, invitation = _self_evaluation(area)
-    close_survey(survey, by=None)
+    survey_close(survey=survey, by=None)
     link = f"/oeffentlich/{area.slug}/selbstevaluation/{invitation.key}/"
     assert "geschlossen" in text(client.get(link))
     client.post(link, {f"q{survey.questions.get().pk}": "spät"})

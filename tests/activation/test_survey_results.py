@@ -14,9 +14,10 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from activation.models import Choice, Question, Response, Survey
+from activation.survey_builder import survey_open
 from activation.survey_results import EVERYTHING, TEXTS_SHOWN, ResultFilter, SurveyResults, results_for
 from activation.survey_selectors import with_questions
-from activation.survey_services import open_survey, submit_response
+from activation.survey_services import submit_response
 from demo.factories import user_with_role
 from quartier.models import Quartier, Role, User
 
@@ -40,7 +41,7 @@ def make_survey(area: Quartier, *, title: str = "Wie lebt es sich am Kanal?", au
     )  # fmt: skip
     Question.objects.create(survey=survey, position=4, kind=K.NUMBER, text="Seit wie vielen Jahren?", number_min=0)
     Question.objects.create(survey=survey, position=5, kind=K.TEXT, text="Was wünschen Sie sich?")
-    open_survey(survey, by=user_with_role(area, Role.GEMEINWESENARBEIT, username=f"opener-{survey.pk}"))
+    survey_open(survey=survey, by=user_with_role(area, Role.GEMEINWESENARBEIT, username=f"opener-{survey.pk}"))
     return survey
 
 
