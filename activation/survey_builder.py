@@ -65,10 +65,6 @@ QUESTION_TEXTS = {"text": 500, "help_text": 500, "scale_min_label": 100, "scale_
 CHOICE_MAX = 200
 
 
-def _lock(survey: Survey) -> Survey:
-    return Survey.objects.select_for_update().get(pk=survey.pk)
-
-
 def _has_answers(survey: Survey) -> bool:
     return Response.objects.filter(survey=survey).exists()
 
@@ -107,7 +103,7 @@ def survey_create(*, area: Quartier, data: Mapping[str, Any], by: User | None) -
 @transaction.atomic
 def survey_update(*, survey: Survey, data: Mapping[str, Any], by: User | None) -> Survey:
     """Change the survey's texts and closing day; who answers only while it is a draft."""
-    survey = _lock(survey)
+    survey = SURVEY.lock(survey)
     values = _survey_fields(survey.area, data)
     if survey.status != Survey.Status.DRAFT:
         network = values.get("network", survey.network)
@@ -126,7 +122,7 @@ def survey_update(*, survey: Survey, data: Mapping[str, Any], by: User | None) -
 @transaction.atomic
 def survey_delete(*, survey: Survey, by: User | None) -> None:
     """Delete a draft (with its questions). An opened survey stays: it has taken, or could have taken, answers."""
-    survey = _lock(survey)
+    survey = SURVEY.lock(survey)
     if survey.status != Survey.Status.DRAFT or _has_answers(survey):
         raise ValidationError(_("Only a draft survey without answers can be deleted."), code="not_draft")
     with acting_as(by):
@@ -238,7 +234,7 @@ def _save_choices(question: Question, labels: list[str]) -> None:
 @transaction.atomic
 def question_add(*, survey: Survey, data: Mapping[str, Any], choices: Sequence[str], by: User | None) -> Question:
     """A new question at the end of ``survey``; ``choices``: the lines of its answers to choose (one each)."""
-    survey = _lock(survey)
+    survey = SURVEY.lock(survey)
     labels = _choice_labels(choices)
     question = Question(survey=survey, **_question_fields(data))
     if question.required and _has_answers(survey):
@@ -260,7 +256,7 @@ def question_update(
     *, question: Question, data: Mapping[str, Any], choices: Sequence[str], by: User | None
 ) -> Question:
     """Change a question and its choices, as far as its answers allow (see the module)."""
-    survey = _lock(question.survey)
+    survey = SURVEY.lock(question.survey)
     question = Question.objects.select_for_update().get(pk=question.pk, survey=survey)
     labels = _choice_labels(choices)
     values = _question_fields(data)
@@ -287,7 +283,7 @@ def question_update(
 
 @transaction.atomic
 def question_delete(*, question: Question, by: User | None) -> None:
-    survey = _lock(question.survey)
+    survey = SURVEY.lock(question.survey)
     question = Question.objects.select_for_update().get(pk=question.pk, survey=survey)
     if question.answers.exists():
         raise ValidationError(_("The question has answers: it stays, so they keep their meaning."), code="answered")
@@ -312,7 +308,7 @@ def _number(questions: Iterable[Question]) -> None:
 @transaction.atomic
 def question_move(*, question: Question, up: bool, by: User | None) -> None:
     """Swap the question with the one before it (``up``) or after it; at either end nothing moves."""
-    survey = _lock(question.survey)
+    survey = SURVEY.lock(question.survey)
     ordered = list(survey.questions.order_by("position", "pk"))
     index = next((i for i, row in enumerate(ordered) if row.pk == question.pk), None)
     if index is None:
@@ -363,7 +359,7 @@ def survey_translate(*, survey: Survey, language: str, texts: Texts, by: User | 
     translate into, and for a question or choice that is not the survey's."""
     if language not in TRANSLATED:
         raise ValidationError(_("Please choose English, Turkish or Arabic."), code="language")
-    survey = _lock(survey)
+    survey = SURVEY.lock(survey)
     questions = {question.pk: question for question in survey.questions.all()}
     choices = {choice.pk: choice for choice in Choice.objects.filter(question__survey=survey)}
     if set(texts.questions) - set(questions) or set(texts.choices) - set(choices):
@@ -444,7 +440,7 @@ def invitations_send(*, survey: Survey, by: User | None, now: datetime.datetime 
     address. An organisation mailed before is not mailed again; one without an address is listed as not
     reachable and mailed on a later send once it has one. Only while the survey takes answers."""
     now = now or timezone.now()
-    survey = _lock(survey)
+    survey = SURVEY.lock(survey)
     network_id = survey.network_id
     if survey.audience != Survey.Audience.NETWORK or network_id is None:
         raise ValidationError(_("Only a self-evaluation has invitations."), code="not_network")
