@@ -1,17 +1,14 @@
 """The area navigation: its entries, and which of them a page belongs to, declared once for every area URL by
 its name.
 
-``templates/includes/area_nav.html`` (included by ``area_base.html``) writes the entries the user may reach
-and marks the page's own as the current page (``aria-current="page"``); the context processor
-``quartier.context_processors.areas`` gives them to every template as ``area_links`` and the page's entry as
-``nav_section``.
+``{% area_nav %}`` in ``area_base.html`` (``quartier.frame.area_nav``) writes the entries the user may reach and
+marks the page's own as the current page (``aria-current="page"``).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
@@ -37,22 +34,6 @@ ENTRIES: tuple[tuple[str, str, Promise, str | None], ...] = (
     ("profile", "area_edit", _("Area profile"), permissions.CHANGE_AREA),
     ("history", "area_history", _("History"), permissions.VIEW_AUDIT),
 )
-
-
-@dataclass(frozen=True)
-class Link:
-    url: str
-    label: str
-    current: bool
-
-
-def area_links(slug: str, perms: frozenset[str] | set[str], section: str | None) -> list[Link]:
-    """The entries of the area ``slug`` that ``perms`` reach, the one of ``section`` marked as current."""
-    return [
-        Link(url=area_url(name, slug), label=str(label), current=key == section)
-        for key, name, label, needed in ENTRIES
-        if needed is None or needed in perms
-    ]
 
 
 def area_url(name: str, slug: str, *ids: int) -> str:

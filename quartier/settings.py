@@ -137,10 +137,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "quartier.context_processors.areas",
-                "quartier.context_processors.languages",
             ],
-            # {% area_url %} in every template without a {% load %}.
-            "builtins": ["quartier.templatetags.area_urls"],
+            # {% area_url %} and the frame's tags (quartier.frame) in every template without a {% load %}.
+            "builtins": ["quartier.templatetags.area_urls", "quartier.templatetags.frame"],
         },
     },
 ]
@@ -301,7 +300,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "quartier.static_files.StaticFilesStorage"
         )
     },
 }

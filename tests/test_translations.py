@@ -43,7 +43,7 @@ PUBLIC_SOURCES = [
     "templates/40?.html",
     "templates/403_csrf.html",
     "templates/50?.html",
-    "templates/includes/language_switch.html",
+    "quartier/frame.py",  # the language switch and the account links of the frame
     "templates/includes/legal_links.*",
     "templates/includes/form.html",
     "templates/email/*",
