@@ -35,9 +35,7 @@ def test_pages_outside_an_area_have_no_current_entry() -> None:
 
 def test_only_the_area_base_includes_the_navigation() -> None:
     including = sorted(
-        str(path.relative_to(TEMPLATES))
-        for path in TEMPLATES.rglob("*.html")
-        if "{% area_nav %}" in path.read_text()
+        str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html") if "{% area_nav %}" in path.read_text()
     )
     assert including == ["area_base.html"]
 
