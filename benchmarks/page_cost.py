@@ -279,6 +279,9 @@ def main() -> None:
     parser.add_argument("--dump", metavar="FILE", help="with --profile: also write the raw profile to FILE (pstats)")
     parser.add_argument("--top", type=int, default=40, help="lines of the profile (default 40)")
     parser.add_argument("--no-analyze", action="store_true", help="do not refresh the planner statistics first")
+    parser.add_argument(
+        "--only", metavar="PAGES", help="measure only these pages (comma-separated names or first words)"
+    )
     args = parser.parse_args()
     if args.static_root:
         run(args, args.static_root)
@@ -306,6 +309,8 @@ def run(args: argparse.Namespace, static_root: str) -> None:
         analyze()
     slug = args.area or busiest_area()
     pages = key_pages(slug, args.search)
+    if args.only:
+        pages = [find_page(pages, name.strip()) for name in args.only.split(",")]
     with sessions_for([page.user for page in pages]) as cookies:
         for page in pages:
             page.cookie = cookies[page.user.pk]
