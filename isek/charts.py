@@ -174,6 +174,11 @@ class StackedBars:
     ticks: list[tuple[float, Decimal]]
     groups: list[BarGroup]
 
+    @property
+    def groups_svg(self) -> SafeString:
+        """Every year's group (``BarGroup.svg``), one after another."""
+        return mark_safe("\n".join(group.svg for group in self.groups))  # noqa: S308  # the groups' own SVG  # nosec B308, B703
+
 
 def _nice_max(value: Decimal) -> Decimal:
     """The smallest of 1, 2, 2.5 or 5 times a power of ten at or above ``value``."""

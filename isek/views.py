@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -377,24 +378,34 @@ SORT_LABELS = {
 }
 
 
-def _sort_headers(request: HttpRequest, sort: str) -> list[dict[str, str]]:
-    """Column headers that sort the list: a second click reverses; ``aria-sort`` tells where it stands."""
+SORT_HEADER = display.HtmlPattern(
+    '<th scope="col"{sorted}{numeric}><a href="{url}" hx-get="{url}" hx-target="#results" hx-push-url="true">'
+    "{label}</a></th>"
+)
+PLAIN_HEADER = display.HtmlPattern('<th scope="col">{label}</th>')
+
+
+def _header_cells(request: HttpRequest, sort: str) -> SafeString:
+    """The measures table's column headers, those of ``SORT_LABELS`` links that sort the list (a second click
+    reverses; ``aria-sort`` tells where it stands), after the title the three columns that do not sort."""
     query = request.GET.copy()
     query.pop(PAGE, None)
-    headers = []
+    cells = []
     for key in SORT_LABELS:
         current = sort.lstrip("-") == key
         descending = sort.startswith("-")
         query[SORT] = f"-{key}" if current and not descending else key
-        headers.append(
-            {
-                "key": key,
-                "label": str(SORT_LABELS[key]),
-                "url": "?" + query.urlencode(),
-                "aria_sort": ("descending" if descending else "ascending") if current else "",
-            }
+        cells.append(
+            SORT_HEADER(
+                sorted=format_html(' aria-sort="{}"', "descending" if descending else "ascending") if current else "",
+                numeric=SafeString(' class="num"') if key == "kosten" else "",
+                url="?" + query.urlencode(),
+                label=SORT_LABELS[key],
+            )
         )
-    return headers
+        if key == "titel":
+            cells += [PLAIN_HEADER(label=label) for label in (_("Fields of action"), _("Kind"), _("Responsible"))]
+    return SafeString("".join(cells))
 
 
 @require_GET
@@ -419,7 +430,7 @@ def measure_list(request: AreaRequest, area: Quartier) -> HttpResponse:
         page_context=lambda page: {"rows": _measure_table(list(page.object_list), area)},
         context={
             **context,
-            "headers": _sort_headers(request, sort),
+            "header_cells": _header_cells(request, sort),
             "keep": [("version", version.pk), *([(SORT, sort)] if sort != "nummer" else [])],
         },
         page_size=PAGE_SIZE,
@@ -710,6 +721,13 @@ SHORT_SOURCES = {
 }
 
 
+FINANCING_ROW = display.HtmlPattern(
+    '<tr><th scope="row">{year}</th><td class="num">{cost}</td>{planned_cells}'
+    '<td class="num"><strong>{planned_total}</strong></td>{spent_cells}'
+    '<td class="num"><strong>{spent_total}</strong></td></tr>\n'
+)
+
+
 @require_GET
 @area_view(permissions.VIEW_ISEK)
 def financing_overview(request: AreaRequest, area: Quartier) -> HttpResponse:
@@ -776,7 +794,7 @@ def financing_overview(request: AreaRequest, area: Quartier) -> HttpResponse:
         }
 
     context.update(
-        rows=[{"year": row["year"], **shown(row)} for row in rows],
+        rows=[FINANCING_ROW(year=row["year"], **shown(row)) for row in rows],
         totals=shown(totals),
         facts={name: euros(totals[name]) for name in ("cost", "planned_total", "spent_total")},
         sources=Source.choices,
