@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from isek.models import Financing, Goal, Indicator, Measure, PlannedCost, ProgressNote, Spending, Version
-from isek.services import version_adopt
+from isek.services import version_adopt, version_continue
 from quartier.models import FieldOfAction, Quartier, User
 from tests.conftest import count_queries
 from tests.isek.fixtures import Grow
@@ -543,3 +543,32 @@ def test_the_comparison_of_two_versions_reads_in_constant_queries(
 
     count = assert_constant_queries(lambda: client.get(target), grow)
     assert count == PAGE_QUERIES["version_compare"] + 1, count  # the comparison: one query
+
+
+def _tabs(html: str) -> str:
+    start = html.index('<nav class="sub-nav"')
+    return html[start : html.index("</main>", start)]
+
+
+def test_the_tabs_keep_the_version_mark_the_page_and_say_what_the_version_is(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    login(client, role_users["steuerung"])
+    html = _tabs(client.get(url("isek_financing", area)).content.decode())
+    assert f'href="{url("measure_list", area)}?version={isek.pk}">Maßnahmen</a>' in html
+    assert f'href="{url("isek_financing", area)}?version={isek.pk}" aria-current="page">Finanzierung</a>' in html
+    assert f'href="{url("version_compare", area)}">Vergleich</a>' in html  # the comparison picks its own versions
+    assert html.count('aria-current="page"') == 1
+    assert '<span class="tag tag--warning">Entwurf</span> Änderungen werden in diesem Entwurf gespeichert.' in html
+    assert "version-picker" not in html  # one version: nothing to pick
+
+    version_adopt(version=isek, on=datetime.date(2026, 5, 1), body='Rat <b>"Nord"</b> & Co', by=role_users["steuerung"])
+    later = version_continue(version=isek, label="Fortschreibung 2027", by=role_users["steuerung"])
+    html = _tabs(client.get(url("measure_list", area, query=f"version={isek.pk}")).content.decode())
+    assert "beschlossen am 1. Mai 2026 von Rat &lt;b&gt;&quot;Nord&quot;&lt;/b&gt; &amp; Co; nur lesbar" in html
+    assert f'<option value="{isek.pk}" selected>' in html and f'<option value="{later.pk}">' in html
+
+    measure = later.measures.first()
+    html = _tabs(client.get(url("measure_page", area, measure.pk)).content.decode())
+    assert "version-picker" not in html and "version-state" not in html  # a measure's page: the tabs only
+    assert f'?version={later.pk}" aria-current="page">Maßnahmen</a>' in html
