@@ -322,9 +322,9 @@ class YearlySum(models.Model):
     """A version's planned costs, financing or spending of one year and source, summed over its measures: what the
     cost and financing overview (``isek.selectors.overview``) reads instead of adding up every row on each request.
 
-    PostgreSQL keeps it, by the triggers of migration 0004, in the same transaction as every write to the
-    planned costs, financing and spending (whatever the path: services, forms, the admin, ``bulk_create``,
-    ``QuerySet.update``, raw SQL, ``TRUNCATE``) and to a measure's version. Code never writes it.
+    PostgreSQL keeps it, by the triggers of migration 0004 (``isek_sums_*``), in the same transaction as every
+    write to the planned costs, financing and spending (whatever the path: services, forms, the admin,
+    ``bulk_create``, ``QuerySet.update``, raw SQL, ``TRUNCATE``) and to a measure's version. Code never writes it.
     """
 
     class Kind(models.TextChoices):

@@ -145,6 +145,24 @@ def test_bulk_created_rows_are_summed(two: tuple[Version, Version]) -> None:
 
 
 @pytest.mark.django_db
+def test_an_upsert_of_rows_is_summed(two: tuple[Version, Version]) -> None:
+    first, _second = two
+    measure = Measure.objects.filter(version=first).order_by("pk").first()
+    assert measure is not None
+    PlannedCost.objects.bulk_create(  # INSERT … ON CONFLICT DO UPDATE: one row replaced, one new
+        [
+            PlannedCost(measure=measure, year=2025, amount=Decimal("0.50")),
+            PlannedCost(measure=measure, year=2035, amount=Decimal("2.00")),
+        ],
+        update_conflicts=True,
+        unique_fields=["measure", "year"],
+        update_fields=["amount"],
+    )
+    assert_kept_true()
+    assert kept()[(first.pk, COST, 2025, "")] == (Decimal("10000.75"), 2)
+
+
+@pytest.mark.django_db
 def test_queryset_updates_of_amount_year_date_and_source_are_summed(two: tuple[Version, Version]) -> None:
     first, _second = two
     PlannedCost.objects.filter(measure__version=first, year=2025).update(amount=Decimal("7.07"))
