@@ -316,3 +316,36 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year}: {self.value}"
+
+
+class YearlySum(models.Model):
+    """A version's planned costs, financing or spending of one year and source, summed over its measures: what the
+    cost and financing overview (``isek.selectors.overview``) reads instead of adding up every row on each request.
+
+    PostgreSQL keeps it, by the triggers of migration 0004 (``isek_sums_*``), in the same transaction as every
+    write to the planned costs, financing and spending (whatever the path: services, forms, the admin,
+    ``bulk_create``, ``QuerySet.update``, raw SQL, ``TRUNCATE``) and to a measure's version. Code never writes it.
+    """
+
+    class Kind(models.TextChoices):
+        PLANNED_COST = "kosten", _("Planned cost")
+        FINANCING = "finanzierung", _("Financing")
+        SPENT = "ausgaben", _("Spent")
+
+    # No index of its own: the unique key's index starts with the version.
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, blank=True)  # '' for costs
+    amount = models.DecimalField(_("amount (€)"), **MONEY)
+    rows = models.PositiveIntegerField(_("rows"))  # how many rows make up the sum; at 0 the sum goes
+
+    class Meta:
+        verbose_name = _("yearly sum")
+        verbose_name_plural = _("yearly sums")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "kind", "year", "source"], name="yearlysum_one_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year} {self.source}: {self.amount} €"

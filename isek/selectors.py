@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, DecimalField, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 
 from isek.models import (
     Financing,
@@ -19,11 +18,10 @@ from isek.models import (
     Measure,
     PlannedCost,
     Source,
-    Spending,
     Version,
+    YearlySum,
 )
 from quartier.forms import whole_number
-from quartier.lookups import AnyOf
 from quartier.models import FieldOfAction, Quartier
 from quartier.selectors import CompiledLists, lists_of
 from quartier.sorting import german
@@ -35,7 +33,7 @@ MONEY_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decima
 @dataclass
 class Overview:
     """Kosten- und Finanzierungsübersicht of a version: planned costs per year, planned financing and actual
-    spending per year and source. One query."""
+    spending per year and source. One query, of the sums that PostgreSQL keeps (``YearlySum``)."""
 
     costs: dict[int, Decimal] = field(default_factory=dict)
     financing: dict[tuple[int, str], Decimal] = field(default_factory=dict)
@@ -54,48 +52,27 @@ class Overview:
         return dict(totals)
 
 
-def _of_measures_of(version: Version | int) -> AnyOf:
-    """The rows of the version's measures, as ``measure_id = ANY(ARRAY(SELECT id … WHERE version_id = …))``.
-    Joined to the measures instead, PostgreSQL reads the whole table of every version (a hash join over a
-    sequential scan, 10 ms for the costs of the large demo) rather than the version's rows by the index on
-    ``measure_id`` (1–2 ms): it cannot tell how few they are."""
-    return AnyOf(F("measure_id"), ArraySubquery(Measure.objects.filter(version=version).order_by().values("pk")))
-
-
 def _overview_lists(version: int) -> dict[str, QuerySet[Any]]:
-    # order_by() throughout: the rows' Meta.ordering (measure → version → area) would join three more tables
-    return {
-        "costs": PlannedCost.objects.filter(_of_measures_of(version))
-        .order_by()
-        .values("year")
-        .annotate(total=Sum("amount"))
-        .values_list("year", "total"),
-        "financing": Financing.objects.filter(_of_measures_of(version))
-        .order_by()
-        .values("year", "source")
-        .annotate(total=Sum("amount"))
-        .values_list("year", "source", "total"),
-        "spent": Spending.objects.filter(_of_measures_of(version))
-        .order_by()
-        .annotate(year=ExtractYear("date"))
-        .values("year", "source")
-        .annotate(total=Sum("amount"))
-        .values_list("year", "source", "total"),
-    }
+    sums = YearlySum.objects.filter(version=version).order_by()
+    return {"sums": sums.values_list("kind", "year", "source", "amount")}
 
 
-# The three sums in one prepared query whose SQL Django compiles once per process: building the SQL of the three
-# aggregates, and PostgreSQL planning them, cost as much as running them.
+# The version's yearly sums, kept by PostgreSQL's triggers (``YearlySum``), by the index of their key, instead of
+# adding up every cost, financing and spending row of its measures on each request; in one prepared query whose SQL
+# Django compiles once per process.
 _OVERVIEW = CompiledLists(_overview_lists, ids=("version",))
 
 
 def overview(version: Version) -> Overview:
-    lists = _OVERVIEW.read(version=version.pk)
-    return Overview(
-        costs=dict(lists["costs"]),
-        financing={(year, source): total for year, source, total in lists["financing"]},
-        spent={(year, source): total for year, source, total in lists["spent"]},
-    )
+    data = Overview()
+    for kind, year, source, amount in _OVERVIEW.read(version=version.pk)["sums"]:
+        if kind == YearlySum.Kind.PLANNED_COST:
+            data.costs[year] = amount
+        elif kind == YearlySum.Kind.FINANCING:
+            data.financing[(year, source)] = amount
+        else:
+            data.spent[(year, source)] = amount
+    return data
 
 
 @dataclass(frozen=True)
