@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -130,3 +131,9 @@ def test_a_static_file_url_is_found_once_and_the_same(manifest: Path, monkeypatc
     assert asked == []  # kept from the first time
     assert storage.url("css/site.css", force=True) == "/static/css/site.css"  # collectstatic's way: not kept
     assert asked == ["css/site.css"]
+
+
+def test_the_frame_renders_without_a_request(area: Quartier) -> None:
+    html = render_to_string("area_base.html", {"area": area})  # no request: no switchers, no navigation
+    assert "<main" in html
+    assert "language-switch" not in html and "user-nav" not in html and 'class="area-nav"' not in html

@@ -13,16 +13,22 @@ from quartier import frame
 register = template.Library()
 
 
+# A template rendered without a request (no RequestContext) gets none of them, as its includes wrote nothing then.
+
+
 @register.simple_tag(takes_context=True)
 def account_nav(context: dict[str, Any]) -> SafeString:
-    return frame.account_nav(context["request"], context.get("csrf_token", ""))
+    request = context.get("request")
+    return frame.account_nav(request, context.get("csrf_token", "")) if request is not None else SafeString("")
 
 
 @register.simple_tag(takes_context=True)
 def language_switch(context: dict[str, Any]) -> SafeString:
-    return frame.language_switch(context["request"], context.get("csrf_token", ""))
+    request = context.get("request")
+    return frame.language_switch(request, context.get("csrf_token", "")) if request is not None else SafeString("")
 
 
 @register.simple_tag(takes_context=True)
 def area_nav(context: dict[str, Any]) -> SafeString:
-    return frame.area_nav(context["request"])
+    request = context.get("request")
+    return frame.area_nav(request) if request is not None else SafeString("")
