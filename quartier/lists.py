@@ -38,8 +38,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext_lazy as _
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from quartier.display import HtmlPattern, escape_text
 from quartier.exports import FORMATS
 
 #: The query parameters every list understands: the page number and the export format.
@@ -123,10 +126,41 @@ def list_page(
     }
     if page_context is not None:
         context.update(page_context(page))
+    context["pagination"] = pagination(page, query)
     context["results_only"] = bool(request.htmx)  # type: ignore[attr-defined]  # django-htmx's middleware
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+PAGES = HtmlPattern(
+    '<nav class="pagination" aria-label="{label}">\n  {previous}\n  <span>{where}</span>\n  {next}\n</nav>\n'
+)
+PAGE_LINK = HtmlPattern(
+    '<a href="?{query}page={number}" rel="{rel}" hx-get="?{query}page={number}" hx-target="{target}"'
+    ' hx-push-url="true">{label}</a>'
+)
+
+
+def pagination(page: Page, query: str, target: str = "#results") -> SafeString:
+    """The links to the pages before and after ``page`` (keeping the list's ``query``; htmx swaps ``target``) and
+    where it stands; nothing when the list has one page. In Python, as the rows: on every list page."""
+    if not page.has_other_pages():
+        return SafeString("")
+    kept = SafeString(escape_text(query) + "&amp;") if query else ""
+
+    def link(number: int, rel: str, label: str) -> SafeString:
+        return PAGE_LINK(query=kept, number=number, rel=rel, target=target, label=label)
+
+    return PAGES(
+        label=_("Pages"),
+        previous=link(page.previous_page_number(), "prev", _("Previous page")) if page.has_previous() else "",
+        # The message as {% blocktranslate %} wrote it: the translation as it is, the numbers filled in.
+        where=SafeString(
+            _("Page %(number)s of %(count)s") % {"number": page.number, "count": page.paginator.num_pages}
+        ),
+        next=link(page.next_page_number(), "next", _("Next page")) if page.has_next() else "",
+    )
 
 
 _MAX_OFFSET = 2**62
@@ -172,7 +206,7 @@ def _page_of_ids(paginator: Paginator, number: str | None) -> Page:
 
 
 #: How the result count names a download; a format not named here is named by its own name in capitals.
-DOWNLOAD_LABELS = {"vcf": _("vCard (address book)")}
+DOWNLOAD_LABELS = {"vcf": gettext_lazy("vCard (address book)")}
 
 
 def downloads(query: str, formats: Collection[str]) -> list[tuple[str, str]]:
