@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -116,7 +116,7 @@ def quick_widget(widget: forms.Widget) -> forms.Widget:
 
 @dataclass(frozen=True)
 class BarField:
-    """A field of a filter bar as ``includes/filters.html`` writes it: every text worked out in Python once,
+    """A field of a filter bar as ``QuickFilterForm.bar`` writes it: every text worked out in Python once,
     instead of a template asking a bound field for each of them."""
 
     name: str
@@ -133,13 +133,39 @@ class BarField:
         return {"id": self.id, "label": self.label, "widget": self.widget}
 
 
-#: A filter of the bar as ``includes/filters.html`` placed each (the whitespace as its loop wrote it).
+#: A filter of the bar (``QuickFilterForm.filters_html``).
 _BAR_CHECKBOX = HtmlPattern(
     '\n      <div class="field field--checkbox">{widget} <label for="{id}">{label}</label></div>\n      '
 )
 _BAR_FIELD = HtmlPattern(
     '\n      <div class="field">\n        <label for="{id}">{label}</label>\n        {widget}\n      </div>\n      '
 )
+
+
+#: The search and filter bar (``QuickFilterForm.bar``).
+_BAR = HtmlPattern(
+    '<form class="filters" method="get" action="{action}" role="search"\n'
+    '      hx-get="{action}" hx-target="{target}" hx-replace-url="true"\n'
+    '      hx-trigger="input changed delay:300ms from:input[name=q], change from:select, change from:input[type=date],'
+    ' change from:input[type=checkbox], submit">\n'
+    '  {kept}<div class="field field--search">\n'
+    '    <label for="{search_id}">{search_label}</label>\n'
+    "    {search_help}\n"
+    '    <input type="search" name="q" id="{search_id}" value="{search_value}" autocomplete="off"{described}>\n'
+    "  </div>\n"
+    "  {opening}\n"
+    '    <div class="filters__fields">\n'
+    "      {filters}\n"
+    "    </div>\n"
+    "  {closing}\n"
+    '  <div class="actions"><button type="submit" class="button">{button}</button></div>\n'
+    "</form>\n"
+)
+_BAR_KEPT = HtmlPattern('<input type="hidden" name="{name}" value="{value}">\n  ')
+_BAR_HELP = HtmlPattern('<p class="help" id="{id}_helptext">{text}</p>')
+_BAR_DESCRIBED = HtmlPattern(' aria-describedby="{id}_helptext"')
+_BAR_FOLDED = HtmlPattern('<details class="filters__more"{open}>\n    <summary>{label}</summary>')
+_OPEN = SafeString(" open")
 
 
 class QuickFilterForm(forms.Form):
@@ -180,9 +206,34 @@ class QuickFilterForm(forms.Form):
 
     @cached_property
     def filters_html(self) -> SafeString:
-        """The filters (``filters``) as ``includes/filters.html`` places them, each a ``div.field``."""
+        """The filters (``filters``) as the bar (``bar``) places them, each a ``div.field``."""
         return mark_safe(  # noqa: S308  # the patterns escape every value  # nosec B308, B703
             "".join((_BAR_CHECKBOX if field.checkbox else _BAR_FIELD)(**field.placed) for field in self.filters)
+        )
+
+    def bar(
+        self, *, action: str, target: str, keep: Iterable[tuple[str, object]] = (), collapse: bool = False
+    ) -> SafeString:
+        """The search and filter bar above a list (``{% filter_bar %}``), written in Python as it stands above every
+        list: the search box (``search``), the other fields (``filters_html``), ``keep`` (pairs of name and value
+        the list keeps as they are: hidden inputs, the version of a plan, the sort order). Typing searches after a
+        pause, a changed filter applies at once (htmx swaps ``target`` and keeps the URL in step); without
+        JavaScript it is a plain GET form to ``action``. ``collapse`` folds the filters away on small screens."""
+        search = self.search
+        search_id, help_text = (search.id, search.help_text) if search is not None else ("", "")
+        return _BAR(
+            action=action,
+            target=target or "#results",
+            kept=SafeString("".join(_BAR_KEPT(name=name, value=value) for name, value in keep)),
+            search_id=search_id,
+            search_label=search.label if search is not None else "",
+            search_help=_BAR_HELP(id=search_id, text=help_text) if help_text else "",
+            search_value=search.value if search is not None else "",
+            described=_BAR_DESCRIBED(id=search_id) if help_text else "",
+            opening=_BAR_FOLDED(open=_OPEN if self.narrowed else "", label=_("Filters")) if collapse else "",
+            filters=self.filters_html,
+            closing=SafeString("</details>") if collapse else "",
+            button=_("Filter"),
         )
 
     @property
