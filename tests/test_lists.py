@@ -143,3 +143,32 @@ def test_each_filter_set_filters_with_its_own_copies_of_the_filters(area: Quarti
     first.filters["kind"].extra["help_text"] = "nur hier"
     assert "help_text" not in OrganisationFilterSet.base_filters["kind"].extra
     assert "help_text" not in second.filters["kind"].extra
+
+
+def test_the_pagination_links_both_ways_in_the_middle_and_says_where_it_stands(
+    client: Client, area: Quartier, role_users: dict[str, User], many: list[Organisation]
+) -> None:
+    Organisation.objects.bulk_create(Organisation(area=area, name=f"Verein {n}", kind="verein") for n in range(30, 60))
+    client.force_login(role_users["koordination"])
+    html = client.get(url(area, "?q=verein&kind=verein&page=2")).content.decode()
+    nav = html[html.index('<nav class="pagination" aria-label="Seiten">') :]
+    nav = nav[: nav.index("</nav>")]
+    assert '<a href="?q=verein&amp;kind=verein&amp;page=1" rel="prev"' in nav
+    assert 'hx-get="?q=verein&amp;kind=verein&amp;page=3" hx-target="#results" hx-push-url="true">' in nav
+    assert "<span>Seite 2 von 3</span>" in nav
+    first = client.get(url(area, "?page=1")).content.decode()
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    one = client.get(url(area, "?q=Verein%2000")).content.decode()
+    assert 'class="pagination"' not in one  # one page: no pagination
+
+
+def test_the_filter_bar_folds_its_filters_until_one_is_set(
+    client: Client, area: Quartier, role_users: dict[str, User]
+) -> None:
+    client.force_login(role_users["koordination"])
+    plain = client.get(url(area, "?q=%22verein%22")).content.decode()
+    assert '<details class="filters__more">\n    <summary>Filter</summary>' in plain
+    assert 'value="&quot;verein&quot;"' in plain  # the search words, escaped
+    narrowed = client.get(url(area, "?kind=verein")).content.decode()
+    assert '<details class="filters__more" open>' in narrowed
+    assert f'action="/gebiet/{area.slug}/organisationen/"' in narrowed

@@ -572,3 +572,13 @@ def test_the_tabs_keep_the_version_mark_the_page_and_say_what_the_version_is(
     html = _tabs(client.get(url("measure_page", area, measure.pk)).content.decode())
     assert "version-picker" not in html and "version-state" not in html  # a measure's page: the tabs only
     assert f'?version={later.pk}" aria-current="page">Maßnahmen</a>' in html
+
+
+def test_the_measures_filter_bar_keeps_the_version_and_the_order(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User]
+) -> None:
+    html = login(client, role_users["planung"]).get(url("measure_list", area, query="sort=-kosten")).content.decode()
+    bar = html[html.index('<form class="filters"') :]
+    bar = bar[: bar.index("</form>")]
+    assert f'<input type="hidden" name="version" value="{isek.pk}">' in bar
+    assert '<input type="hidden" name="sort" value="-kosten">' in bar
