@@ -4,16 +4,31 @@ Python, and the ISEK's yearly sums that PostgreSQL's triggers keep (``isek.Yearl
 from __future__ import annotations
 
 import datetime
+import html
+import re
+import threading
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.http import HttpResponse
+from django.template import RequestContext, Template
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
-from demo.factories import MeasureFactory, VersionFactory
-from isek.models import Financing, PlannedCost, Spending, YearlySum
+from demo.factories import MeasureFactory, QuartierFactory, UserFactory, VersionFactory, user_with_role
+from isek.models import Financing, PlannedCost, Spending, Version, YearlySum
 from isek.selectors import overview
-from quartier.models import Quartier
-from tests.isek.test_sums import assert_kept_true, fill, kept
+from quartier.languages import language_choices
+from quartier.models import Quartier, Role, User
+from quartier.navigation import ENTRIES, area_url, section_of
+from quartier.permissions import committee_member_ids
+from quartier.selectors import memberships_of_cached
+from quartier.services import role_grant
+from tests.isek.test_sums import assert_kept_true, check_foreign_keys, fill, kept
 
 COST, FINANCING, SPENT = YearlySum.Kind.PLANNED_COST, YearlySum.Kind.FINANCING, YearlySum.Kind.SPENT
 MOST = Decimal("999999999999.99")  # the largest amount a row holds (max_digits=14)
@@ -84,3 +99,283 @@ def test_cents_over_many_rows_add_up_exactly(area: Quartier) -> None:
     assert_kept_true()
     expected = sum((Decimal("0.01") * (i % 7 + 1) for i in range(3001)), Decimal(0))
     assert overview(version).spent == {(2025, "land"): expected}
+
+
+@pytest.mark.django_db
+def test_deleting_an_area_with_its_versions_leaves_no_sum_and_keeps_the_other_areas(
+    area: Quartier, other_area: Quartier
+) -> None:
+    for where in (area, other_area):
+        for _ in range(2):
+            fill(MeasureFactory(version=VersionFactory(area=where)))
+    kept_elsewhere = {key: value for key, value in kept().items() if key[0] in other_area_versions(other_area)}
+    area.delete()
+    check_foreign_keys()
+    assert_kept_true()
+    assert kept() == kept_elsewhere and kept_elsewhere
+
+
+def other_area_versions(area: Quartier) -> set[int]:
+    return set(Version.objects.filter(area=area).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_spending_moved_to_another_year_and_a_financing_to_another_source_move_their_sums(area: Quartier) -> None:
+    version = VersionFactory(area=area)
+    measure = MeasureFactory(version=version)
+    fill(measure)
+    spending = Spending.objects.filter(measure=measure, date__year=2025, source="bund").get()
+    spending.date = datetime.date(2027, 12, 31)
+    spending.save()
+    financing = Financing.objects.get(measure=measure, year=2026, source="privat")
+    financing.source = "dritte"
+    financing.save()
+    assert_kept_true()
+    assert (version.pk, SPENT, 2025, "bund") not in kept()
+    assert kept()[(version.pk, SPENT, 2027, "bund")] == (Decimal("120.00"), 1)
+    assert (version.pk, FINANCING, 2026, "privat") not in kept()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_moving_and_deleting_rows_of_one_sum_keep_it_true(area: Quartier) -> None:
+    version = VersionFactory(area=area)
+    measures = [MeasureFactory(version=version) for _ in range(2)]
+    for measure in measures:
+        fill(measure)
+    errors: list[BaseException] = []
+    started = threading.Barrier(2)
+
+    def move(measure_pk: int) -> None:
+        try:
+            started.wait(5)
+            with transaction.atomic():
+                Spending.objects.filter(measure_id=measure_pk, source="land").update(source="bund")
+                PlannedCost.objects.filter(measure_id=measure_pk, year=2025).delete()
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=move, args=(measure.pk,)) for measure in measures]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert_kept_true()
+    assert (version.pk, SPENT, 2025, "land") not in kept()
+    assert (version.pk, COST, 2025, "") not in kept()
+
+
+def test_a_restored_backup_has_the_sums_of_its_rows_counted_once(
+    transactional_db: None, area: Quartier, tmp_path: Path
+) -> None:
+    version = VersionFactory(area=area)
+    measure = MeasureFactory(version=version)
+    fill(measure)
+    at_backup = kept()
+    target = tmp_path / "sicherung.tar"
+    call_command("backup", output=str(target))
+    # Afterwards: rows added, changed and deleted, and the sums with them.
+    Spending.objects.all().delete()
+    PlannedCost.objects.create(measure=MeasureFactory(version=version), year=2040, amount=Decimal("5.00"))
+    call_command("restore", str(target), yes=True)
+    assert kept() == at_backup
+    assert_kept_true()
+    # The restored triggers are back at work.
+    PlannedCost.objects.create(measure=measure, year=2041, amount=Decimal("7.00"))
+    assert_kept_true()
+    assert kept()[(version.pk, COST, 2041, "")] == (Decimal("7.00"), 1)
+
+
+# --- The frame, as the templates wrote it before ---------------------------------------------------------------
+
+# templates/base.html's header, area_switcher.html, language_switch.html and area_nav.html as they were before the
+# frame was written in Python (7feb40b): the reference each page's frame must equal, whoever looks at it.
+OLD_HEADER = """{% load i18n %}<div class="site-header__inner">
+      <a class="brand" href="{% url 'home' %}">Quartier</a>
+      {% if user.is_authenticated %}
+        {% if my_areas|length > 1 %}
+<form class="area-switcher" method="get" action="{% url 'area_switch' %}">
+  <label for="area-switcher-select">{% translate "Area" %}</label>
+  <select id="area-switcher-select" name="area">
+    {% if not current_area %}<option value="" selected disabled>{% translate "Choose an area" %}</option>{% endif %}
+    {% for membership in my_areas %}
+      <option value="{{ membership.area.slug }}"{% if current_area and membership.area.pk == current_area.pk %} selected{% endif %}>{{ membership.area.name }}</option>
+    {% endfor %}
+  </select>
+  <button type="submit">{% translate "Switch" %}</button>
+</form>
+{% elif current_area %}
+<p class="area-name">{{ current_area.name }}</p>
+{% endif %}
+        <nav class="user-nav" aria-label="{% translate 'Account' %}">
+          <span class="user-nav__name">{{ user.get_display_name }}</span>
+          {% if is_committee_member %}<a href="{% url 'my_ballots' %}">{% translate "My ballots" %}</a>{% endif %}
+          <a href="{% url 'mail_choices' %}">{% translate "Mails" %}</a>
+          <a href="{% url 'two_factor_setup' %}">{% translate "Security" %}</a>
+          {% if user.is_staff %}<a href="{% url 'admin:index' %}">{% translate "Administration" %}</a>{% endif %}
+          <form method="post" action="{% url 'logout' %}">
+            {% csrf_token %}
+            <button type="submit" class="link-button">{% translate "Log out" %}</button>
+          </form>
+        </nav>
+      {% endif %}
+<form class="language-switch" method="post" action="{% url 'set_language' %}" aria-label="{% translate 'Language' %}">
+  {% csrf_token %}
+  <input type="hidden" name="next" value="{{ request.get_full_path }}">
+  <ul class="language-switch__list">
+    {% for choice in language_choices %}
+    <li><button type="submit" class="link-button language-switch__choice" name="language" value="{{ choice.code }}" lang="{{ choice.code }}"{% if choice.current %} aria-current="true"{% endif %}>{{ choice.name }}</button></li>
+    {% endfor %}
+  </ul>
+</form>
+    </div>
+    {% if current_area %}<nav class="area-nav" aria-label="{% translate 'Area' %}">
+  <ul>
+    {% for link in area_links %}<li><a href="{{ link.url }}"{% if link.current %} aria-current="page"{% endif %}>{{ link.label }}</a></li>
+    {% endfor %}
+  </ul>
+</nav>{% endif %}
+  </header>"""  # noqa: E501
+
+
+def _normalized(html: str) -> str:
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value=""', html)
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+
+def old_frame(response: HttpResponse) -> str:
+    """The header the templates of before wrote for the request of ``response``."""
+    request = response.wsgi_request
+    user = request.user
+    area = getattr(request, "area", None)
+    match = request.resolver_match
+    section = section_of(match.url_name if match else None)
+    with translation.override(response.headers["Content-Language"]):
+        context = {
+            "my_areas": memberships_of_cached(user) if user.is_authenticated else [],
+            "current_area": area,
+            "is_committee_member": user.is_authenticated and bool(committee_member_ids(user)),
+            "language_choices": language_choices(request),
+            "area_links": [
+                {"url": area_url(name, area.slug), "label": str(label), "current": key == section}
+                for key, name, label, needed in ENTRIES
+                if needed is None or needed in request.area_perms
+            ]
+            if area is not None
+            else [],
+        }
+        return Template(OLD_HEADER).render(RequestContext(request, context))
+
+
+def new_frame(response: HttpResponse) -> str:
+    html = response.content.decode()
+    return html[html.index('<div class="site-header__inner">') : html.index("</header>") + len("</header>")]
+
+
+def assert_frame_as_before(response: HttpResponse) -> str:
+    assert response.status_code == 200
+    new = new_frame(response)
+    assert _normalized(new) == _normalized(old_frame(response))
+    return new
+
+
+HOSTILE = "<script>alert(1)</script> & \"Q\" 'x' {0} {name} %(x)s %s \u202eevil\u202c"
+
+
+@pytest.fixture
+def two_areas(area: Quartier) -> tuple[Quartier, Quartier]:
+    second = QuartierFactory(slug="zweites", name=HOSTILE)
+    return area, second
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_each_roles_frame_on_each_area_page_is_the_frame_of_before(
+    client: Client, two_areas: tuple[Quartier, Quartier], role: Role
+) -> None:
+    first, second = two_areas
+    user = user_with_role(first, role, display_name=HOSTILE)
+    client.force_login(user)
+    pages = [name for _key, name, _label, _needed in ENTRIES]
+    for name in pages:
+        response = client.get(area_url(name, first.slug))
+        if response.status_code == 403:
+            continue
+        frame = assert_frame_as_before(response)
+        assert "<script>" not in frame and '<p class="area-name">Kiez am Kanal</p>' in frame
+    role_grant(user=user, area=second, role=Role.PLANUNG, by=None)  # a second area: the switcher
+    for slug in (first.slug, second.slug):
+        frame = assert_frame_as_before(client.get(area_url("dashboard", slug)))
+        assert re.findall(r'<option value="([^"]*)" selected>', frame) == [slug]
+    frame = assert_frame_as_before(client.get(reverse("mail_choices")))
+    assert '<option value="" selected disabled>' in frame and "area-nav" not in frame
+
+
+@pytest.mark.django_db
+def test_the_frame_of_a_juror_a_staff_member_without_area_and_a_superuser_is_as_before(
+    client: Client, area: Quartier, jurors: list, superuser: User
+) -> None:
+    juror = jurors[0].user
+    juror.display_name = HOSTILE
+    juror.save()
+    client.force_login(juror)
+    frame = assert_frame_as_before(client.get(reverse("my_ballots")))
+    assert reverse("my_ballots") in frame and "area-switcher" not in frame and "area-name" not in frame
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    frame = assert_frame_as_before(client.get(reverse("mail_choices")))
+    assert reverse("admin:index") in frame and reverse("my_ballots") not in frame
+    client.force_login(superuser)
+    response = client.get(area_url("dashboard", area.slug))
+    frame = assert_frame_as_before(response)
+    assert "area-nav" in frame  # a superuser reaches every entry
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_frame_in_the_office_languages_is_as_before(client: Client, area: Quartier, language: str) -> None:
+    client.force_login(user_with_role(area, Role.STEUERUNG))
+    client.cookies["quartier_language"] = language
+    for name in ("dashboard", "measure_list", "isek_financing", "report_list"):
+        response = client.get(area_url(name, area.slug))
+        assert response.headers["Content-Language"] == language
+        assert_frame_as_before(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["tr", "ar"])
+def test_public_pages_in_the_residents_languages_have_the_frame_of_before(
+    client: Client, area: Quartier, language: str
+) -> None:
+    client.cookies["quartier_language"] = language
+    for url in (
+        reverse("public_area", args=[area.slug]),
+        reverse("imprint"),
+        reverse("area_imprint", args=[area.slug]),
+    ):
+        response = client.get(url)
+        assert response.headers["Content-Language"] == language
+        frame = assert_frame_as_before(response)
+        assert f'value="{language}" lang="{language}" aria-current="true"' in frame
+    # The login is the office's: in German, its switch without the residents' languages, as before.
+    frame = assert_frame_as_before(client.get(reverse("login")))
+    assert f'value="{language}"' not in frame
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    ["?q=\"><script>alert(1)</script>&x='&amp;", "?next=%22%3E%3Cscript%3E&q=%E2%80%AEgr%C3%BC%C3%9F{0}%(x)s"],
+)
+def test_the_language_switchs_next_keeps_a_hostile_query_escaped(client: Client, area: Quartier, query: str) -> None:
+    client.force_login(user_with_role(area, Role.PLANUNG))
+    response = client.get(area_url("measure_list", area.slug) + query)
+    frame = assert_frame_as_before(response)
+    assert "<script>" not in frame
+    next_value = html.unescape(re.search(r'name="next" value="([^"]*)"', frame)[1])
+    assert next_value == response.wsgi_request.get_full_path()
+    # Posted back, the switch goes to that very page.
+    chosen = client.post(reverse("set_language"), {"next": next_value, "language": "en"})
+    assert chosen.status_code == 302 and chosen.headers["Location"] == next_value
