@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from demo.factories import MeasureFactory, QuartierFactory, UserFactory, VersionFactory, user_with_role
-from isek.models import Financing, PlannedCost, Spending, Version, YearlySum
+from isek.models import Financing, Measure, PlannedCost, Spending, Version, YearlySum
 from isek.selectors import overview
+from quartier import permissions
 from quartier.languages import language_choices
 from quartier.models import Quartier, Role, User
 from quartier.navigation import ENTRIES, area_url, section_of
@@ -379,3 +380,153 @@ def test_the_language_switchs_next_keeps_a_hostile_query_escaped(client: Client,
     # Posted back, the switch goes to that very page.
     chosen = client.post(reverse("set_language"), {"next": next_value, "language": "en"})
     assert chosen.status_code == 302 and chosen.headers["Location"] == next_value
+
+
+# --- The ISEK's tabs, as templates/isek/_nav.html wrote them before -----------------------------------------------
+
+OLD_ISEK_NAV = """{% load i18n %}<nav class="sub-nav" aria-label="{% translate 'ISEK' %}">
+  <ul>
+    <li><a href="{% area_url 'isek_home' area.slug %}{% if version_query %}?{{ version_query }}{% endif %}"{% if active == "goals" %} aria-current="page"{% endif %}>{% translate "Versions and goals" %}</a></li>
+    <li><a href="{% area_url 'measure_list' area.slug %}{% if version_query %}?{{ version_query }}{% endif %}"{% if active == "measures" %} aria-current="page"{% endif %}>{% translate "Measures" %}</a></li>
+    <li><a href="{% area_url 'isek_timeline' area.slug %}{% if version_query %}?{{ version_query }}{% endif %}"{% if active == "timeline" %} aria-current="page"{% endif %}>{% translate "Timeline" %}</a></li>
+    <li><a href="{% area_url 'isek_financing' area.slug %}{% if version_query %}?{{ version_query }}{% endif %}"{% if active == "financing" %} aria-current="page"{% endif %}>{% translate "Financing" %}</a></li>
+    <li><a href="{% area_url 'indicator_list' area.slug %}{% if version_query %}?{{ version_query }}{% endif %}"{% if active == "indicators" %} aria-current="page"{% endif %}>{% translate "Indicators" %}</a></li>
+    <li><a href="{% area_url 'version_compare' area.slug %}"{% if active == "compare" %} aria-current="page"{% endif %}>{% translate "Comparison" %}</a></li>
+  </ul>
+</nav>
+{% if versions|length > 1 %}
+<form class="version-picker" method="get">
+  <label for="version">{% translate "Version" %}</label>
+  <select name="version" id="version">
+    {% for v in version_options %}<option value="{{ v.pk }}"{% if v.selected %} selected{% endif %}>{{ v.label }} ({{ v.status }})</option>{% endfor %}
+  </select>
+  <button type="submit" class="button button--small">{% translate "Show" %}</button>
+</form>
+{% endif %}
+{% if version %}<p class="version-state">{% if version.status == "beschlossen" %}<span class="tag">{% translate "Adopted" %}</span> {% blocktranslate with on=version.adopted_on|date:"j. F Y" body=version.adopted_by %}adopted on {{ on }} by {{ body }}; read only{% endblocktranslate %}{% else %}<span class="tag tag--warning">{% translate "Draft" %}</span> {% translate "Changes are saved into this draft." %}{% endif %}</p>{% endif %}"""  # noqa: E501
+
+#: The ISEK's pages: URL name, the tab they mark, whether they show the picker and the version's state.
+ISEK_PAGES = (
+    ("isek_home", "goals", True),
+    ("measure_list", "measures", True),
+    ("isek_timeline", "timeline", True),
+    ("isek_financing", "financing", True),
+    ("indicator_list", "indicators", True),
+    ("version_compare", "compare", False),
+)
+
+
+def old_isek_nav(response: HttpResponse, active: str, *, plain: bool) -> str:
+    context = {
+        key: response.context.get(key) for key in ("area", "version_query", "versions", "version_options", "version")
+    }
+    if plain:
+        context.update(versions=None, version=None)
+    with translation.override(response.headers["Content-Language"]):
+        return Template(OLD_ISEK_NAV).render(RequestContext(response.wsgi_request, {**context, "active": active}))
+
+
+@pytest.fixture
+def hostile_versions(area: Quartier, other_area: Quartier) -> dict[str, Version]:
+    adopted = VersionFactory(
+        area=area, label=HOSTILE, status=Version.Status.ADOPTED, adopted_on=datetime.date(2025, 3, 4),
+        adopted_by="Rat <b>& \"Bezirk\"</b> %(on)s {body} %s",
+    )  # fmt: skip
+    draft = VersionFactory(area=area, label="Fortschreibung {0} %(x)s <i>")
+    foreign = VersionFactory(area=other_area, label="Fremde Fassung")
+    for version, amount in ((adopted, "111.11"), (draft, "222.22"), (foreign, "987654.32")):
+        measure = MeasureFactory(version=version, title=f"Maßnahme {HOSTILE}")
+        PlannedCost.objects.create(measure=measure, year=2026, amount=Decimal(amount))
+        Financing.objects.create(measure=measure, year=2026, source="bund", amount=Decimal(amount))
+    return {"adopted": adopted, "draft": draft, "foreign": foreign}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_isek_tabs_picker_and_state_are_those_of_before_escaped(
+    client: Client, area: Quartier, hostile_versions: dict[str, Version], language: str
+) -> None:
+    client.force_login(user_with_role(area, Role.PLANUNG))
+    client.cookies["quartier_language"] = language
+    for chosen in ("adopted", "draft"):
+        for name, active, full in ISEK_PAGES:
+            response = client.get(area_url(name, area.slug), {"version": hostile_versions[chosen].pk})
+            assert response.status_code == 200
+            page = _normalized(response.content.decode())
+            assert _normalized(old_isek_nav(response, active, plain=not full)) in page, (name, chosen)
+            assert "<script>" not in page and "<b>" not in page and "<i>" not in page
+        measure = Measure.objects.get(version=hostile_versions[chosen])
+        response = client.get(area_url("measure_page", area.slug, measure.pk))
+        assert _normalized(old_isek_nav(response, "measures", plain=True)) in _normalized(response.content.decode())
+    response = client.get(area_url("isek_home", area.slug), {"version": hostile_versions["adopted"].pk})
+    assert "Rat &lt;b&gt;&amp; &quot;Bezirk&quot;&lt;/b&gt; %(on)s {body} %s; " in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [name for name, _active, _full in ISEK_PAGES] + ["measure_new"])
+def test_a_forged_version_of_another_area_shows_neither_it_nor_its_sums(
+    client: Client, area: Quartier, hostile_versions: dict[str, Version], name: str
+) -> None:
+    client.force_login(user_with_role(area, Role.PLANUNG))
+    foreign = hostile_versions["foreign"]
+    for forged in (str(foreign.pk), f" {foreign.pk}", f"{foreign.pk}.0", "-1", "9" * 30, "1e3", "<script>"):
+        response = client.get(area_url(name, area.slug), {"version": forged})
+        assert response.status_code in (200, 400, 404), forged
+        page = response.content.decode()
+        assert "Fremde Fassung" not in page and "987" not in page, (name, forged)
+        assert "<script>" not in page
+        if response.status_code == 200 and "version" in response.context:
+            assert response.context["version"].area_id == area.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*list(Role), "outsider", "anonymous"])
+def test_each_role_an_outsider_and_anonymous_reach_the_isek_pages_as_their_permissions_say(
+    client: Client, area: Quartier, outsider: User, hostile_versions: dict[str, Version], role: str
+) -> None:
+    if role == "outsider":
+        client.force_login(outsider)
+    elif role != "anonymous":
+        client.force_login(user_with_role(area, role))
+    for name, _active, _full in ISEK_PAGES:
+        response = client.get(area_url(name, area.slug))
+        if role == "anonymous":
+            assert response.status_code == 302 and reverse("login") in response.headers["Location"]
+            continue
+        if role == "outsider":
+            assert response.status_code in (403, 404)
+            assert "Maßnahme" not in response.content.decode()
+            continue
+        perms = response.wsgi_request.area_perms
+        assert response.status_code == (200 if permissions.VIEW_ISEK in perms else 403)
+        if response.status_code == 200:
+            frame = assert_frame_as_before(response)
+            shown = re.findall(r'<nav class="area-nav".*?</nav>', frame, re.S)[0]
+            for _key, entry, _label, needed in ENTRIES:
+                assert (area_url(entry, area.slug) + '"' in shown) == (needed is None or needed in perms)
+
+
+@pytest.mark.django_db
+def test_htmx_requests_of_the_measures_get_the_results_only_with_headers_escaped(
+    client: Client, area: Quartier, hostile_versions: dict[str, Version]
+) -> None:
+    client.force_login(user_with_role(area, Role.PLANUNG))
+    url = area_url("measure_list", area.slug)
+    query = {
+        "version": hostile_versions["draft"].pk,
+        "sort": "-kosten",
+        "q": "Maßnahme",
+        "z": '"><script>alert(1)</script>&{0}%(x)s',
+    }
+    whole = client.get(url, query).content.decode()
+    assert "<script>alert" not in whole and 'class="sub-nav"' in whole and 'class="site-header"' in whole
+    assert 'aria-sort="descending" class="num"><a href="?version=' in whole
+    href = re.search(r'aria-sort="descending" class="num"><a href="([^"]*)"', whole)[1]
+    assert "&amp;z=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E%26%7B0%7D%25%28x%29s" in href
+    assert "sort=kosten" in href  # a second click reverses
+    partial = client.get(url, query, headers={"HX-Request": "true"})
+    body = partial.content.decode()
+    assert "Vary" in partial.headers and "HX-Request" in partial.headers["Vary"]
+    assert "<html" not in body and 'class="site-header"' not in body and 'class="sub-nav"' not in body
+    assert 'id="results"' in body or "<table" in body
+    assert "<script>alert" not in body
