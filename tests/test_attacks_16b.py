@@ -29,6 +29,9 @@ from quartier.navigation import ENTRIES, area_url, section_of
 from quartier.permissions import committee_member_ids
 from quartier.selectors import memberships_of_cached
 from quartier.services import role_grant
+from reporting.figures import gather_section
+from tests.conftest import count_queries
+from tests.isek.test_pages import PAGE_QUERIES
 from tests.isek.test_sums import assert_kept_true, check_foreign_keys, fill, kept
 
 COST, FINANCING, SPENT = YearlySum.Kind.PLANNED_COST, YearlySum.Kind.FINANCING, YearlySum.Kind.SPENT
@@ -530,3 +533,39 @@ def test_htmx_requests_of_the_measures_get_the_results_only_with_headers_escaped
     assert "<html" not in body and 'class="site-header"' not in body and 'class="sub-nav"' not in body
     assert 'id="results"' in body or "<table" in body
     assert "<script>alert" not in body
+
+
+# --- Query counts with more years and sources -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_financing_page_and_the_annual_reports_isek_read_in_constant_queries_over_more_years_and_sources(
+    client: Client, area: Quartier, isek: Version, role_users: dict[str, User], assert_constant_queries
+) -> None:
+    client.force_login(role_users["steuerung"])
+    measure = isek.measures.first()
+
+    def grow() -> None:
+        # New years and every source: more sums, not only larger ones.
+        PlannedCost.objects.bulk_create(
+            [PlannedCost(measure=measure, year=year, amount=Decimal("10.01")) for year in range(2030, 2040)]
+        )
+        Financing.objects.bulk_create(
+            [Financing(measure=measure, year=year, source=source, amount=Decimal("1.01"))
+             for year in range(2030, 2040) for source in ("bund", "land", "kommune", "programm", "dritte", "privat")]
+        )  # fmt: skip
+        Spending.objects.bulk_create(
+            [Spending(measure=measure, date=datetime.date(year, 2, 2), amount=Decimal("0.99"), source="dritte")
+             for year in range(2018, 2025)]
+        )  # fmt: skip
+
+    target = area_url("isek_financing", area.slug)
+    assert assert_constant_queries(lambda: client.get(target), grow) == PAGE_QUERIES["isek_financing"]
+    assert_kept_true()
+    page = client.get(target).content.decode()
+    assert "2039" in page and "2018" in page
+    before = count_queries(lambda: gather_section("isek", area, 2026))
+    PlannedCost.objects.bulk_create(
+        [PlannedCost(measure=measure, year=year, amount=Decimal("1.00")) for year in range(2041, 2050)]
+    )
+    assert count_queries(lambda: gather_section("isek", area, 2026)) == before
