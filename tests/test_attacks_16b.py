@@ -15,14 +15,17 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse
 from django.template import RequestContext, Template
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
 from demo.factories import MeasureFactory, QuartierFactory, UserFactory, VersionFactory, user_with_role
 from isek.models import Financing, Measure, PlannedCost, Spending, Version, YearlySum
 from isek.selectors import overview
-from quartier import permissions
+from quartier import display, permissions
 from quartier.languages import language_choices
 from quartier.models import Quartier, Role, User
 from quartier.navigation import ENTRIES, area_url, section_of
@@ -235,7 +238,7 @@ OLD_HEADER = """{% load i18n %}<div class="site-header__inner">
   </ul>
 </form>
     </div>
-    {% if current_area %}<nav class="area-nav" aria-label="{% translate 'Area' %}">
+    {% if area_page %}<nav class="area-nav" aria-label="{% translate 'Area' %}">
   <ul>
     {% for link in area_links %}<li><a href="{{ link.url }}"{% if link.current %} aria-current="page"{% endif %}>{{ link.label }}</a></li>
     {% endfor %}
@@ -256,10 +259,12 @@ def old_frame(response: HttpResponse) -> str:
     area = getattr(request, "area", None)
     match = request.resolver_match
     section = section_of(match.url_name if match else None)
-    with translation.override(response.headers["Content-Language"]):
+    with translation.override(response.headers.get("Content-Language", "de")):
         context = {
             "my_areas": memberships_of_cached(user) if user.is_authenticated else [],
             "current_area": area,
+            # area_base.html included area_nav.html; base.html alone (the error pages) did not.
+            "area_page": any(template.name == "area_base.html" for template in response.templates),
             "is_committee_member": user.is_authenticated and bool(committee_member_ids(user)),
             "language_choices": language_choices(request),
             "area_links": [
@@ -278,8 +283,8 @@ def new_frame(response: HttpResponse) -> str:
     return html[html.index('<div class="site-header__inner">') : html.index("</header>") + len("</header>")]
 
 
-def assert_frame_as_before(response: HttpResponse) -> str:
-    assert response.status_code == 200
+def assert_frame_as_before(response: HttpResponse, status: int = 200) -> str:
+    assert response.status_code == status
     new = new_frame(response)
     assert _normalized(new) == _normalized(old_frame(response))
     return new
@@ -569,3 +574,42 @@ def test_the_financing_page_and_the_annual_reports_isek_read_in_constant_queries
         [PlannedCost(measure=measure, year=year, amount=Decimal("1.00")) for year in range(2041, 2050)]
     )
     assert count_queries(lambda: gather_section("isek", area, 2026)) == before
+
+
+@pytest.mark.django_db
+def test_the_frame_of_the_error_pages_is_as_before(client: Client, area: Quartier, other_area: Quartier) -> None:
+    user = user_with_role(area, Role.GEMEINWESENARBEIT, display_name=HOSTILE)
+    role_grant(user=user, area=QuartierFactory(slug="drittes", name=HOSTILE), role=Role.PLANUNG, by=None)
+    client.force_login(user)
+    with override_settings(DEBUG=False):
+        assert_frame_as_before(client.get(area_url("measure_page", area.slug, 10**9)), 404)
+        assert_frame_as_before(client.get("/gibt-es-nicht/%22%3E%3Cscript%3E"), 404)
+        assert_frame_as_before(client.get(area_url("dashboard", other_area.slug)), 404)  # not told it exists
+        frame = assert_frame_as_before(client.get(area_url("area_history", area.slug)), 403)
+    assert "<script>" not in frame
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "plain",
+        "a<b>&'\"",
+        "&amp;",
+        SafeString("<b>safe</b>"),
+        0,
+        -12,
+        10**30,
+        True,
+        None,
+        Decimal("-1.50"),
+        gettext_lazy("<lazy & text>"),
+        type("Sub", (str,), {})("<sub>"),
+        Role.PLANUNG,
+        Measure.Kind.SOCIAL,
+        datetime.date(2026, 1, 2),
+        "\u202egr\u00fc\u00df{0}%(x)s",
+    ],
+)
+def test_the_fast_paths_of_escaped_write_what_the_template_filters_escape_did(value: object) -> None:
+    assert display.escaped(value) == ("" if value is None else str(conditional_escape(value)))
