@@ -326,7 +326,8 @@ class YearlySum(models.Model):
 
     PostgreSQL keeps it, by the triggers of migration 0004 (``isek_sums_*``), in the same transaction as every
     write to the planned costs, financing and spending (whatever the path: services, forms, the admin,
-    ``bulk_create``, ``QuerySet.update``, raw SQL, ``TRUNCATE``) and to a measure's version. Code never writes it.
+    ``bulk_create``, ``QuerySet.update``, raw SQL, ``TRUNCATE``) and to a measure's version, and by migration 0006's
+    for rows written before their measure. Code never writes it.
     """
 
     class Kind(models.TextChoices):

@@ -613,3 +613,40 @@ def test_the_frame_of_the_error_pages_is_as_before(client: Client, area: Quartie
 )
 def test_the_fast_paths_of_escaped_write_what_the_template_filters_escape_did(value: object) -> None:
     assert display.escaped(value) == ("" if value is None else str(conditional_escape(value)))
+
+
+@pytest.mark.django_db
+def test_rows_written_before_their_measure_in_one_transaction_are_summed(area: Quartier) -> None:
+    # Django's foreign keys are checked at the commit: a row may come before its measure (loaddata of a fixture in
+    # any order, raw SQL, a measure deleted and written back).
+    version = VersionFactory(area=area)
+    template = MeasureFactory(version=version)
+    fill(template)
+    later = Measure.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    with transaction.atomic():
+        PlannedCost.objects.create(measure_id=later, year=2026, amount=Decimal("5.05"))
+        Financing.objects.create(measure_id=later, year=2026, source="kommune", amount=Decimal("4.04"))
+        Spending.objects.bulk_create(
+            [Spending(measure_id=later, date=datetime.date(2026, 5, 5), amount=Decimal("3.03"), source="kommune")] * 2
+        )
+        Spending.objects.filter(measure=template, date__year=2025).update(measure_id=later)
+        measure = Measure.objects.get(pk=template.pk)
+        measure.pk, measure.number = later, "M-später"
+        measure.save(force_insert=True)
+        check_foreign_keys()
+    assert_kept_true()
+    assert kept()[(version.pk, SPENT, 2026, "kommune")] == (Decimal("6.06"), 2)
+    # Deleted and written back in one transaction, a measure's rows count once.
+    with transaction.atomic():
+        Measure.objects.filter(pk=later).delete()  # its rows go first, Django's order
+    assert_kept_true()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM isek_measure WHERE id = %s", [template.pk])
+        columns = [connection.ops.quote_name(column.name) for column in cursor.description]
+        values = cursor.fetchone()
+        cursor.execute("DELETE FROM isek_measure WHERE id = %s", [template.pk])  # its rows stay, checked at commit
+        cursor.execute(
+            f"INSERT INTO isek_measure ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",  # noqa: S608  # the table's own columns
+            values,
+        )
+    assert_kept_true()
