@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import random
 import re
 import threading
 from decimal import Decimal
@@ -22,6 +23,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
+from demo import isek as isek_demo
+from demo.actors import seed_actors
 from demo.factories import MeasureFactory, QuartierFactory, UserFactory, VersionFactory, user_with_role
 from isek.models import Financing, Measure, PlannedCost, Spending, Version, YearlySum
 from isek.selectors import overview
@@ -649,4 +652,18 @@ def test_rows_written_before_their_measure_in_one_transaction_are_summed(area: Q
             f"INSERT INTO isek_measure ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",  # noqa: S608  # the table's own columns
             values,
         )
+    assert_kept_true()
+
+
+@pytest.mark.django_db
+def test_the_large_demo_seeders_isek_leaves_the_sums_of_its_rows(
+    area: Quartier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The large seeder writes a chain of versions, their measures and rows with bulk_create (the small one writes
+    # through the services, tested above).
+    monkeypatch.setitem(isek_demo.SIZES, "large", isek_demo.Sizes(versions=3, measures=30, indicators=3))
+    staff = [user_with_role(area, Role.GEMEINWESENARBEIT)]
+    seed_actors(area=area, scale="small", staff=staff, rng=random.Random(7))  # noqa: S311  # demo data
+    isek_demo.seed_isek(area=area, scale="large", rng=random.Random(7))  # noqa: S311  # demo data
+    assert PlannedCost.objects.exists() and Spending.objects.exists()
     assert_kept_true()
