@@ -667,3 +667,41 @@ def test_the_large_demo_seeders_isek_leaves_the_sums_of_its_rows(
     isek_demo.seed_isek(area=area, scale="large", rng=random.Random(7))  # noqa: S311  # demo data
     assert PlannedCost.objects.exists() and Spending.objects.exists()
     assert_kept_true()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sums_last_row_deleted_while_another_transaction_adds_to_it_leaves_the_added_one(area: Quartier) -> None:
+    version = VersionFactory(area=area)
+    first, second = MeasureFactory(version=version), MeasureFactory(version=version)
+    PlannedCost.objects.create(measure=first, year=2026, amount=Decimal("10.00"))
+    deleted = threading.Event()
+    errors: list[BaseException] = []
+
+    def delete_last() -> None:
+        try:
+            with transaction.atomic():
+                PlannedCost.objects.filter(measure=first).delete()  # the sum's rows reach 0: the sum goes
+                deleted.set()
+                threading.Event().wait(0.3)  # the other transaction now waits on this sum
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def add() -> None:
+        try:
+            deleted.wait(5)
+            with transaction.atomic():
+                PlannedCost.objects.create(measure=second, year=2026, amount=Decimal("2.50"))
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=delete_last), threading.Thread(target=add)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert kept() == {(version.pk, COST, 2026, ""): (Decimal("2.50"), 1)}
