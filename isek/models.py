@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from quartier.models import AreaScoped, FieldOfAction, Quartier, Role
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# A sum of up to 2^31 rows (``YearlySum.rows``) of MONEY: 22 digits before the point.
+SUM_OF_MONEY = {"max_digits": 24, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"), message=_("An amount cannot be negative."))]
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 
@@ -324,7 +326,8 @@ class YearlySum(models.Model):
 
     PostgreSQL keeps it, by the triggers of migration 0004 (``isek_sums_*``), in the same transaction as every
     write to the planned costs, financing and spending (whatever the path: services, forms, the admin,
-    ``bulk_create``, ``QuerySet.update``, raw SQL, ``TRUNCATE``) and to a measure's version. Code never writes it.
+    ``bulk_create``, ``QuerySet.update``, raw SQL, ``TRUNCATE``) and to a measure's version, and by migration 0006's
+    for rows written before their measure. Code never writes it.
     """
 
     class Kind(models.TextChoices):
@@ -337,7 +340,9 @@ class YearlySum(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, blank=True)  # '' for costs
-    amount = models.DecimalField(_("amount (€)"), **MONEY)
+    # Wider than a row's amount: a sum of many rows near their largest amount has more digits, and a sum too
+    # narrow for them made PostgreSQL refuse the row's write (numeric field overflow) that the field allowed.
+    amount = models.DecimalField(_("amount (€)"), **SUM_OF_MONEY)
     rows = models.PositiveIntegerField(_("rows"))  # how many rows make up the sum; at 0 the sum goes
 
     class Meta:
