@@ -224,7 +224,7 @@ class QuickFilterForm(forms.Form):
         return _BAR(
             action=action,
             target=target or "#results",
-            kept=SafeString("".join(_BAR_KEPT(name=name, value=value) for name, value in keep)),
+            kept=SafeString("".join(_BAR_KEPT(name=name, value=value) for name, value in keep)),  # nosec B703
             search_id=search_id,
             search_label=search.label if search is not None else "",
             search_help=_BAR_HELP(id=search_id, text=help_text) if help_text else "",
