@@ -405,7 +405,7 @@ def _header_cells(request: HttpRequest, sort: str) -> SafeString:
         )
         if key == "titel":
             cells += [PLAIN_HEADER(label=label) for label in (_("Fields of action"), _("Kind"), _("Responsible"))]
-    return SafeString("".join(cells))  # the patterns' results  # nosec B703
+    return display.joined(cells)
 
 
 @require_GET

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from string import Formatter
 
@@ -142,6 +142,18 @@ def escaped(value: object) -> str:
     if isinstance(value, SafeData):
         return str(value)
     return "" if value is None else escape_text(str(value))
+
+
+def joined(parts: Iterable[object], separator: str = "") -> SafeString:
+    """``parts`` one after another as HTML, as ``{% for part in parts %}{{ part }}{% endfor %}`` writes them: safe
+    strings (``HtmlPattern``s' results) as they are, anything else escaped (``escaped``); ``separator`` is markup."""
+    return SafeString(separator.join(map(escaped, parts)))  # every part escaped or safe already  # nosec B703
+
+
+def sentence(translated: str, **values: object) -> SafeString:
+    """``translated`` (a message as ``gettext`` gave it) filled with ``values`` escaped, as ``{% blocktranslate with
+    … %}`` writes it: the translation as it is, the values escaped."""
+    return SafeString(translated % {name: escaped(value) for name, value in values.items()})  # values escaped  # nosec B703
 
 
 class HtmlPattern:

@@ -4,8 +4,9 @@ and the account links, the language switch and the area navigation (``templates/
 
 They are on every page, so they are written as ``quartier.display.HtmlPattern``s filled once per request instead
 of by the template engine, whose loops, includes, ``{% url %}`` and ``{% translate %}`` tags cost about a third of
-an empty area page (issue #16). Nothing here is kept between requests but the URLs, which are the same for
-everyone; the texts are translated and escaped on every call as the templates did.
+an empty area page (issue #16). Nothing here is kept between requests but the URLs and the navigation's labels
+in each language, which are the same for everyone; every other text is translated and escaped on every call, as
+the templates did.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
-from quartier.display import HtmlPattern, escape_text
+from quartier.display import HtmlPattern, escape_text, joined
 from quartier.languages import language_choices
 from quartier.navigation import ENTRIES, area_url, section_of
 from quartier.permissions import committee_member_ids
@@ -63,7 +64,6 @@ LANGUAGE = HtmlPattern(
     ' lang="{code}"{current}>{name}</button></li>\n'
 )
 CURRENT_LANGUAGE = mark_safe(' aria-current="true"')  # constant  # nosec B308, B703
-NOTHING = mark_safe("")  # constant  # nosec B308, B703
 
 
 def site_url(name: str) -> str:
@@ -112,21 +112,18 @@ def account_nav(request: HttpRequest, csrf_token: object) -> SafeString:
         options += [
             AREA_OPTION(
                 slug=membership.area.slug,
-                selected=SELECTED if area is not None and membership.area.pk == area.pk else NOTHING,
+                selected=SELECTED if area is not None and membership.area.pk == area.pk else "",
                 name=membership.area.name,
             )
             for membership in memberships
         ]
         switcher = SWITCHER(
-            action=site_url("area_switch"),
-            label=_("Area"),
-            options=mark_safe("".join(options)),  # noqa: S308  # patterns' results  # nosec B308, B703
-            button=_("Switch"),
+            action=site_url("area_switch"), label=_("Area"), options=joined(options), button=_("Switch")
         )
     elif area is not None:
         switcher = AREA_NAME(name=area.name)
     else:
-        switcher = NOTHING
+        switcher = ""
     links = []
     if committee_member_ids(user):
         links.append(ACCOUNT_LINK(url=site_url("my_ballots"), label=_("My ballots")))
@@ -137,19 +134,19 @@ def account_nav(request: HttpRequest, csrf_token: object) -> SafeString:
     account = ACCOUNT(
         label=_("Account"),
         name=user.get_display_name(),  # type: ignore[union-attr]  # signed in
-        links=mark_safe("".join(links)),  # noqa: S308  # patterns' results  # nosec B308, B703
+        links=joined(links),
         logout=site_url("logout"),
         csrf_token=csrf_token,
         log_out=_("Log out"),
     )
-    return mark_safe(switcher + account)  # noqa: S308  # patterns' results  # nosec B308, B703
+    return joined([switcher, account])
 
 
 def language_switch(request: HttpRequest, csrf_token: object) -> SafeString:
     """The language switch (``quartier.languages``): a form of buttons that works with the keyboard and without
     JavaScript and goes back to the page it was used on."""
-    choices = "".join(
-        LANGUAGE(code=choice["code"], current=CURRENT_LANGUAGE if choice["current"] else NOTHING, name=choice["name"])
+    choices = joined(
+        LANGUAGE(code=choice["code"], current=CURRENT_LANGUAGE if choice["current"] else "", name=choice["name"])
         for choice in language_choices(request)
     )
     return LANGUAGES(
@@ -157,5 +154,5 @@ def language_switch(request: HttpRequest, csrf_token: object) -> SafeString:
         label=_("Language"),
         csrf_token=csrf_token,
         next=request.get_full_path(),
-        choices=mark_safe(choices),  # noqa: S308  # patterns' results  # nosec B308, B703
+        choices=choices,
     )

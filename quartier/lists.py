@@ -42,7 +42,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quartier.display import HtmlPattern, escape_text
+from quartier.display import HtmlPattern, escape_text, sentence
 from quartier.exports import FORMATS
 
 #: The query parameters every list understands: the page number and the export format.
@@ -155,10 +155,7 @@ def pagination(page: Page, query: str, target: str = "#results") -> SafeString:
     return PAGES(
         label=_("Pages"),
         previous=link(page.previous_page_number(), "prev", _("Previous page")) if page.has_previous() else "",
-        # The message as {% blocktranslate %} wrote it: the translation as it is, the numbers filled in.
-        where=SafeString(  # the numbers are digits  # nosec B703
-            _("Page %(number)s of %(count)s") % {"number": page.number, "count": page.paginator.num_pages}
-        ),
+        where=sentence(_("Page %(number)s of %(count)s"), number=page.number, count=page.paginator.num_pages),
         next=link(page.next_page_number(), "next", _("Next page")) if page.has_next() else "",
     )
 

@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -28,12 +28,6 @@ FUND_AND_DAY = display.HtmlPattern("{fund} · {date}")
 OVERDUE = display.HtmlPattern('<strong class="tag tag--warning">{label}</strong> ')
 
 
-def _sentence(translated: str, **values: object) -> SafeString:
-    """``translated`` (a message as ``gettext`` gave it) filled with ``values`` escaped, as ``{% blocktranslate with
-    … %}`` writes it."""
-    return mark_safe(translated % {name: display.escaped(value) for name, value in values.items()})  # noqa: S308  # values escaped  # nosec B308, B703
-
-
 def dashboard_rows(board: Dashboard, *, slug: str, today: datetime.date) -> dict[str, list[SafeString]]:
     """The rows of each of ``board``'s lists that it has (a list of ``None`` has none), by the list's name."""
     needs = board.needs
@@ -47,7 +41,7 @@ def dashboard_rows(board: Dashboard, *, slug: str, today: datetime.date) -> dict
             PAYMENT(
                 url=url("application_page", payment.application.pk),
                 title=payment.application.title,
-                sentence=_sentence(
+                sentence=display.sentence(
                     _("%(amount)s €, recorded by %(who)s"),
                     amount=money(payment.amount),
                     who=payment.recorded_by.get_display_name(),
@@ -60,7 +54,7 @@ def dashboard_rows(board: Dashboard, *, slug: str, today: datetime.date) -> dict
             LINK(
                 url=url("fund_page", fund.pk),
                 text=fund.name,
-                rest=_sentence(
+                rest=display.sentence(
                     _("%(free)s € of %(budget)s € left"), free=money(totals.free), budget=money(totals.budget)
                 ),
             )
@@ -71,7 +65,7 @@ def dashboard_rows(board: Dashboard, *, slug: str, today: datetime.date) -> dict
             LINK(
                 url=url("measure_page", measure.pk),
                 text=f"{measure.number} {measure.title}",
-                rest=_sentence(
+                rest=display.sentence(
                     _("%(status)s, planned to end %(end)s"),
                     end=display.month(measure.end),
                     status=measure.get_status_display(),
@@ -104,7 +98,7 @@ def dashboard_rows(board: Dashboard, *, slug: str, today: datetime.date) -> dict
             LINK(
                 url=url("concern_page", concern.pk),
                 text=Truncator(concern.text).chars(80),
-                rest=_sentence(_("forwarded to %(unit)s"), unit=concern.forwarded_to or NOTHING),
+                rest=display.sentence(_("forwarded to %(unit)s"), unit=concern.forwarded_to or NOTHING),
             )
             for concern in needs.concerns
         ]
@@ -112,7 +106,7 @@ def dashboard_rows(board: Dashboard, *, slug: str, today: datetime.date) -> dict
         rows["reports"] = [
             LINK(
                 url=area_url("report_page", report.area.slug, report.pk),
-                text=_sentence(
+                text=display.sentence(
                     _("%(area)s: annual report %(year)s, version %(version)s"),
                     area=report.area.name,
                     year=report.year,
@@ -128,7 +122,7 @@ def dashboard_rows(board: Dashboard, *, slug: str, today: datetime.date) -> dict
                 overdue=overdue if note.overdue else "",  # type: ignore[attr-defined]  # with_overdue
                 url=url("contact_page", note.pk),
                 topic=note.topic,
-                sentence=_sentence(_("due %(due)s"), due=day(note.follow_up_due)),
+                sentence=display.sentence(_("due %(due)s"), due=day(note.follow_up_due)),
             )
             for note in board.follow_ups
         ]
@@ -136,7 +130,7 @@ def dashboard_rows(board: Dashboard, *, slug: str, today: datetime.date) -> dict
         ORPHANED(
             url=url("contact_edit", note.pk),
             topic=note.topic,
-            sentence=_sentence(
+            sentence=display.sentence(
                 _("due %(due)s, was for %(who)s"),
                 due=day(note.follow_up_due),
                 who=note.follow_up_assignee.get_display_name() if note.follow_up_assignee else "",

@@ -67,3 +67,18 @@ def test_the_short_dates_are_written_as_the_date_filter_writes_them(language: st
         assert f"{day(moment.date())}|{at(moment)}" == template.render(Context({"d": moment.date(), "m": moment}))
         assert day(moment) == Template('{{ m|date:"SHORT_DATE_FORMAT" }}').render(Context({"m": moment}))
     assert (day(None), at(None)) == ("", "")
+
+
+def test_joined_writes_safe_parts_as_they_are_and_escapes_the_rest() -> None:
+    html = display.joined([mark_safe("<li>a</li>"), "<li>b & c</li>", 3, None], "\n")
+    assert isinstance(html, SafeString)
+    assert html == "<li>a</li>\n&lt;li&gt;b &amp; c&lt;/li&gt;\n3\n"
+
+
+def test_a_sentence_keeps_the_translation_and_escapes_its_values() -> None:
+    from quartier.display import sentence
+
+    assert (
+        sentence("<b>%(who)s</b> am %(on)s", who='<i>"Rat"</i>', on=12)
+        == "<b>&lt;i&gt;&quot;Rat&quot;&lt;/i&gt;</b> am 12"
+    )
