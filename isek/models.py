@@ -325,7 +325,7 @@ class YearlySum(models.Model):
     cost and financing overview (``isek.selectors.overview``) reads instead of adding up every row on each request.
 
     PostgreSQL keeps it, by the triggers of migration 0004 (``isek_sums_*``), in the same transaction as every
-    write to the planned costs, financing and spending (whatever the path: services, forms, the admin,
+    write to the planned costs, financing and spending (whatever writes them: the services, the demo seeder,
     ``bulk_create``, ``QuerySet.update``, raw SQL, ``TRUNCATE``) and to a measure's version, and by migration 0006's
     for rows written before their measure. Code never writes it.
     """

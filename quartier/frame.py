@@ -3,10 +3,10 @@ and the account links, the language switch and the area navigation (``templates/
 ``area_base.html`` place them with ``{% account_nav %}``, ``{% language_switch %}`` and ``{% area_nav %}``).
 
 They are on every page, so they are written as ``quartier.display.HtmlPattern``s filled once per request instead
-of by the template engine, whose loops, includes, ``{% url %}`` and ``{% translate %}`` tags cost about a third of
-an empty area page (issue #16). Nothing here is kept between requests but the URLs and the navigation's labels
-in each language, which are the same for everyone; every other text is translated and escaped on every call, as
-the templates did.
+of by the template engine, whose loops, includes, ``{% url %}`` and ``{% translate %}`` tags were about half of an
+empty area page's template (issue #16, ``benchmarks/README.md``). Nothing here is kept between requests but the
+URLs and the navigation's labels in each language, which are the same for everyone; every other text is translated
+and escaped on every call, as the templates did.
 """
 
 from __future__ import annotations
